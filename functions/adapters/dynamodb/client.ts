@@ -1,0 +1,59 @@
+/**
+ * The DynamoDB document client, built once per container from configuration.
+ * Every data-plane call asks for its consumed capacity, and listeners hear it:
+ * handlers publish it as a metric, the benchmark adds it up per operation.
+ */
+import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from '../../config.js';
+
+const METERED = new Set([
+  'GetItemCommand',
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'QueryCommand',
+  'BatchGetItemCommand',
+  'BatchWriteItemCommand',
+  'TransactGetItemsCommand',
+  'TransactWriteItemsCommand',
+]);
+
+export type CapacityListener = (command: string, units: number) => void;
+const listeners = new Set<CapacityListener>();
+
+/** Hear the capacity units of every call this process makes; returns the unsubscribe. */
+export function onConsumedCapacity(listener: CapacityListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function totalUnits(consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): number {
+  if (!consumed) return 0;
+  return (Array.isArray(consumed) ? consumed : [consumed]).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+}
+
+let documentClient: DynamoDBDocumentClient | undefined;
+
+export function dynamo(): DynamoDBDocumentClient {
+  if (documentClient) return documentClient;
+  const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
+  const base = new DynamoDBClient({ region: AWS_REGION, ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}), maxAttempts: 4 });
+  base.middlewareStack.add(
+    (next, context) => async (args) => {
+      const command = context.commandName ?? '';
+      if (!METERED.has(command)) return next(args);
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
+      const result = await next(args);
+      const units = totalUnits((result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
+      for (const listener of listeners) listener(command.replace(/Command$/, ''), units);
+      return result;
+    },
+    { step: 'initialize', name: 'casewayConsumedCapacity' },
+  );
+  documentClient = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  return documentClient;
+}
+
+/** Tables and indexes this code reads; in one place so the repository never spells them. */
+export const tableName = (): string => config().TABLE_NAME;

@@ -1,0 +1,69 @@
+/**
+ * Where domain events go: EventBridge in AWS, memory locally (the seam the local
+ * EventBridge stand-in plugs into). Chosen from configuration at cold start.
+ */
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { DomainEvent } from '../core/domain-events.js';
+
+export interface EventPublisher {
+  /** Publish; returns the events that could not be delivered, so the caller can retry just those. */
+  publish(events: readonly DomainEvent[]): Promise<DomainEvent[]>;
+}
+
+/** PutEvents takes at most 10 entries a call. */
+const PUT_EVENTS_MAX = 10;
+
+export const toPutEventsEntry = (event: DomainEvent, busName: string): PutEventsRequestEntry => ({
+  EventBusName: busName,
+  Source: event.source,
+  DetailType: event.type,
+  Time: new Date(event.time),
+  Resources: [],
+  Detail: JSON.stringify({ ...event.detail, id: event.id }),
+});
+
+export class EventBridgePublisher implements EventPublisher {
+  constructor(
+    private readonly busName: string,
+    private readonly client: EventBridgeClient = new EventBridgeClient({}),
+  ) {}
+
+  async publish(events: readonly DomainEvent[]): Promise<DomainEvent[]> {
+    const failed: DomainEvent[] = [];
+    for (let i = 0; i < events.length; i += PUT_EVENTS_MAX) {
+      const chunk = events.slice(i, i + PUT_EVENTS_MAX);
+      const out = await this.client.send(new PutEventsCommand({ Entries: chunk.map((e) => toPutEventsEntry(e, this.busName)) }));
+      // Entries answer in request order; an ErrorCode marks the ones EventBridge did not take.
+      (out.Entries ?? []).forEach((entry, index) => {
+        if (entry.ErrorCode) failed.push(chunk[index]!);
+      });
+    }
+    return failed;
+  }
+}
+
+export type EventListener = (event: DomainEvent) => void | Promise<void>;
+
+/** Local delivery: keeps what was published and tells listeners, once per event id. */
+export class InMemoryEventPublisher implements EventPublisher {
+  private readonly seen = new Map<string, DomainEvent>();
+  private readonly listeners = new Set<EventListener>();
+
+  async publish(events: readonly DomainEvent[]): Promise<DomainEvent[]> {
+    for (const event of events) {
+      if (this.seen.has(event.id)) continue;
+      this.seen.set(event.id, event);
+      for (const listener of this.listeners) await listener(event);
+    }
+    return [];
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  published(): DomainEvent[] {
+    return [...this.seen.values()];
+  }
+}

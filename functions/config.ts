@@ -1,0 +1,37 @@
+/**
+ * Configuration, read from the environment once at cold start and validated, so a
+ * missing setting fails the first invocation loudly instead of some later request.
+ * The only difference between AWS and the local platform is what these hold.
+ */
+import { z } from 'zod';
+
+const Config = z.object({
+  TABLE_NAME: z.string().min(1),
+  /** Set only locally (DynamoDB Local); in AWS the SDK finds the regional endpoint. */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** The JWT claim that carries the caller's roles (Cognito: `cognito:groups`). */
+  ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
+  CASE_ID_PREFIX: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/).default('CASE'),
+  CASE_NUMBER_BLOCK_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
+  /** Largest request body a handler accepts, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  /** How long a create's Idempotency-Key is remembered. */
+  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+});
+
+export type Config = z.infer<typeof Config>;
+
+let loaded: Config | undefined;
+
+export function config(): Config {
+  if (!loaded) {
+    const parsed = Config.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new Error(`Caseway configuration is invalid: ${problems}`);
+    }
+    loaded = parsed.data;
+  }
+  return loaded;
+}

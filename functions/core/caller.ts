@@ -1,0 +1,19 @@
+/**
+ * Who is calling, as the domain sees it: an identity and roles, nothing about JWTs.
+ * `functions/http/caller-from-claims.ts` builds this from the authorizer's claims.
+ */
+export const ROLES = ['requester', 'agent', 'supervisor', 'admin', 'integration'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface Caller {
+  readonly sub: string;
+  readonly name?: string;
+  readonly email?: string;
+  readonly roles: readonly Role[];
+}
+
+/** Staff and integrations work across all cases; a requester only on their own. */
+const CROSS_CASE_ROLES: readonly Role[] = ['agent', 'supervisor', 'admin', 'integration'];
+
+export const isStaff = (caller: Caller): boolean => caller.roles.some((role) => CROSS_CASE_ROLES.includes(role));
+export const hasRole = (caller: Caller, role: Role): boolean => caller.roles.includes(role);

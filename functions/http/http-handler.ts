@@ -1,0 +1,181 @@
+/**
+ * The middy stack every HTTP handler shares: Powertools context, a body-size cap,
+ * JSON parsing, zod validation of path, query, headers and body, the caller from
+ * the JWT claims, and problem+json for every error. A handler file only declares
+ * its schemas and calls one use case.
+ */
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { onConsumedCapacity } from '../adapters/dynamodb/client.js';
+import { hasRole, type Caller } from '../core/caller.js';
+import type { Channel } from '../core/case.js';
+import { DomainError, isDomainError, validationFailed, type FieldIssue } from '../core/errors.js';
+import { config } from '../config.js';
+import { logger, metrics, tracer } from '../observability.js';
+import { callerFromClaims } from './caller-from-claims.js';
+import { fromMiddlewareError, internalErrorResponse, problemResponse } from './problem.js';
+import { ChannelHeader } from './schemas.js';
+
+export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export interface HttpResult {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+}
+
+export interface ParsedRequest<P, Q, H, B> {
+  readonly caller: Caller;
+  readonly params: P;
+  readonly query: Q;
+  readonly headers: H;
+  readonly body: B;
+  readonly correlationId: string;
+  /** The channel the caller acts through, recorded in the audit trail. */
+  readonly channel: Channel;
+  readonly now: string;
+  readonly event: Event;
+}
+
+export interface HttpRoute<P, Q, H, B> {
+  /** Name of the operation in metrics and logs. */
+  readonly operation: string;
+  readonly params?: z.ZodType<P>;
+  readonly query?: z.ZodType<Q>;
+  readonly headers?: z.ZodType<H>;
+  readonly body?: z.ZodType<B>;
+  readonly handle: (request: ParsedRequest<P, Q, H, B>) => Promise<HttpResult>;
+}
+
+// Read at cold start, so a bad setting fails the first invocation, not a later one.
+const settings = config();
+
+onConsumedCapacity((command, units) => {
+  metrics.addMetric(`ConsumedCapacity${command}`, MetricUnit.Count, units);
+});
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+function correlationIdOf(event: Event): string {
+  const given = event.headers?.['x-correlation-id'];
+  return given && CORRELATION_ID.test(given) ? given : event.requestContext.requestId;
+}
+
+function issuesOf(error: z.ZodError, where: string): FieldIssue[] {
+  return error.issues.flatMap((issue) => {
+    const base = [where, ...issue.path.map(String)].join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: `${base}.${key}`, rule: 'unrecognized_key', message: `${key} is not a known field here.` }));
+    }
+    const rule = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.code;
+    return [{ field: base, rule, message: issue.message }];
+  });
+}
+
+function parsePart<T>(schema: z.ZodType<T> | undefined, input: unknown, where: string): T {
+  if (!schema) return undefined as T;
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationFailed(issuesOf(result.error, where));
+  return result.data;
+}
+
+function channelOf(event: Event, caller: Caller): Channel {
+  const given = event.headers?.['x-caseway-channel'];
+  if (given === undefined) return hasRole(caller, 'integration') ? 'api' : 'web';
+  const parsed = ChannelHeader.safeParse(given);
+  if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'header.x-caseway-channel'));
+  return parsed.data;
+}
+
+function bodyBytes(event: Event): number {
+  if (!event.body) return 0;
+  return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+const baseHeaders = (correlationId: string) => ({
+  'x-correlation-id': correlationId,
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+});
+
+function respond(result: HttpResult, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: result.status,
+    headers: {
+      ...baseHeaders(correlationId),
+      ...(result.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...result.headers,
+    },
+    ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+  };
+}
+
+/** The response for any error: typed errors become problems, anything else a logged 500. */
+export function errorResponse(error: unknown, event: Event): APIGatewayProxyStructuredResultV2 {
+  const correlationId = correlationIdOf(event);
+  const known = isDomainError(error) ? error : fromMiddlewareError(error);
+  if (known) {
+    const headers = { ...baseHeaders(correlationId), ...(known.kind === 'Unauthenticated' ? { 'www-authenticate': 'Bearer' } : {}) };
+    return problemResponse(known, { instance: event.rawPath, correlationId, headers });
+  }
+  logger.error('Unhandled error', { correlationId, error: error as Error });
+  const response = internalErrorResponse(correlationId);
+  return { ...response, headers: { ...baseHeaders(correlationId), ...response.headers } };
+}
+
+/** Build the Lambda handler for one route. `auth: false` only for public documents. */
+export function httpHandler<P = undefined, Q = undefined, H = undefined, B = undefined>(route: HttpRoute<P, Q, H, B>, options: { auth?: boolean } = {}) {
+  const auth = options.auth ?? true;
+  const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
+    const correlationId = correlationIdOf(event);
+    logger.appendKeys({ correlationId, operation: route.operation });
+    const caller = auth
+      ? callerFromClaims(event.requestContext.authorizer?.jwt?.claims, settings.ROLES_CLAIM)
+      : { sub: 'anonymous', roles: [] };
+    const request: ParsedRequest<P, Q, H, B> = {
+      caller,
+      params: parsePart(route.params, event.pathParameters ?? {}, 'path'),
+      query: parsePart(route.query, event.queryStringParameters ?? {}, 'query'),
+      headers: parsePart(route.headers, event.headers ?? {}, 'header'),
+      body: parsePart(route.body, event.body, 'body'),
+      correlationId,
+      channel: auth ? channelOf(event, caller) : 'api',
+      now: new Date().toISOString(),
+      event,
+    };
+    return respond(await route.handle(request), correlationId);
+  };
+
+  const handler = middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(logMetrics(metrics))
+    .use({
+      before: (request) => {
+        if (bodyBytes(request.event) > settings.MAX_BODY_BYTES) {
+          throw new DomainError('PayloadTooLarge', `The request body is larger than ${settings.MAX_BODY_BYTES} bytes.`);
+        }
+        if (route.body && !request.event.body) {
+          throw validationFailed([{ field: 'body', rule: 'required', message: 'This request needs a JSON body.' }]);
+        }
+      },
+    });
+  if (route.body) handler.use(httpJsonBodyParser());
+  return handler
+    .use({
+      // Registered last, so it runs first on error and the Powertools middlewares still see the response.
+      onError: (request) => {
+        request.response = errorResponse(request.error, request.event);
+      },
+    })
+    .handler(core);
+}
+
+/** ETag of a case version; If-Match accepts it back. */
+export const etagOf = (version: number) => `"${version}"`;

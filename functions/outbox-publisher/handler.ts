@@ -1,0 +1,36 @@
+/**
+ * The outbox publisher: DynamoDB stream -> domain events -> EventBridge. The CDK
+ * event-source filter passes only inserted audit items. A failed record is
+ * reported by sequence number, so Lambda retries from it (then, after its retry
+ * budget, parks the batch on the DLQ): a committed change is never silently dropped.
+ */
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { z } from 'zod';
+import type { AuditEvent } from '../core/case.js';
+import { domainEventsOf } from '../core/domain-events.js';
+import { EventBridgePublisher, type EventPublisher } from '../adapters/events.js';
+import { logger } from '../observability.js';
+
+const Env = z.object({ EVENT_BUS_NAME: z.string().min(1) });
+
+let publisher: EventPublisher | undefined;
+const defaultPublisher = () => (publisher ??= new EventBridgePublisher(Env.parse(process.env).EVENT_BUS_NAME));
+
+export async function publishStream(event: DynamoDBStreamEvent, target: EventPublisher): Promise<DynamoDBBatchResponse> {
+  for (const record of event.Records) {
+    const image = record.dynamodb?.NewImage;
+    if (record.eventName !== 'INSERT' || !image || !String(image.sk?.S ?? '').startsWith('AUDIT#')) continue;
+    const { pk: _pk, sk: _sk, entity: _entity, ...audit } = unmarshall(image as Record<string, AttributeValue>);
+    const failed = await target.publish(domainEventsOf(audit as AuditEvent));
+    if (failed.length > 0) {
+      logger.warn('Events not accepted; the stream will redeliver from this record', { failed: failed.map((e) => e.id) });
+      // Stream batches are ordered: report the first failure and Lambda resumes from it.
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}
+
+export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => publishStream(event, defaultPublisher());

@@ -1,0 +1,101 @@
+/**
+ * The API route table: read by the CDK `CaseApi` construct (one HTTP API route and
+ * one Lambda per entry) and by the local gateway (`lib/local/gateway.ts`), which
+ * matches requests against the same entries and invokes the same handlers.
+ *
+ * Pure data plus a matcher: no CDK or AWS imports, so handlers may use it too
+ * (the fallback handler tells 404 from 405 with it).
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export type FunctionName =
+  | 'cases-create'
+  | 'cases-get'
+  | 'cases-list'
+  | 'cases-update'
+  | 'comments-add'
+  | 'comments-list'
+  | 'cases-history'
+  | 'openapi'
+  | 'fallback';
+
+export interface FunctionSpec {
+  /** Handler file, relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  /** Least privilege on the case table. */
+  readonly tableAccess: 'none' | 'read' | 'readWrite';
+}
+
+export const functions: Record<FunctionName, FunctionSpec> = {
+  'cases-create': { entry: 'functions/cases-create/handler.ts', description: 'Create a case (idempotent)', tableAccess: 'readWrite' },
+  'cases-get': { entry: 'functions/cases-get/handler.ts', description: 'Read one case', tableAccess: 'read' },
+  'cases-list': { entry: 'functions/cases-list/handler.ts', description: 'List cases by status, owner or requester', tableAccess: 'read' },
+  'cases-update': { entry: 'functions/cases-update/handler.ts', description: 'Partial update with If-Match', tableAccess: 'readWrite' },
+  'comments-add': { entry: 'functions/comments-add/handler.ts', description: 'Add a public or internal comment', tableAccess: 'readWrite' },
+  'comments-list': { entry: 'functions/comments-list/handler.ts', description: 'List the comments of a case', tableAccess: 'read' },
+  'cases-history': { entry: 'functions/cases-history/handler.ts', description: 'Audit history of a case', tableAccess: 'read' },
+  openapi: { entry: 'functions/openapi/handler.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
+  fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
+};
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** API Gateway path template: `{name}` marks a path parameter. */
+  readonly path: string;
+  readonly fn: FunctionName;
+  /** `jwt`: the JWT authorizer (AWS) or the local verifier must accept the bearer token first. */
+  readonly auth: 'jwt' | 'none';
+}
+
+export const routes: readonly RouteSpec[] = [
+  { method: 'POST', path: '/cases', fn: 'cases-create', auth: 'jwt' },
+  { method: 'GET', path: '/cases', fn: 'cases-list', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}', fn: 'cases-get', auth: 'jwt' },
+  { method: 'PATCH', path: '/cases/{id}', fn: 'cases-update', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/comments', fn: 'comments-add', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/comments', fn: 'comments-list', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/history', fn: 'cases-history', auth: 'jwt' },
+  { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
+];
+
+/** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */
+export const defaultRoute = { fn: 'fallback' as FunctionName, auth: 'none' as const };
+
+export interface RouteMatch {
+  readonly route: RouteSpec;
+  readonly pathParameters: Record<string, string>;
+}
+
+function matchPath(template: string, path: string): Record<string, string> | undefined {
+  const want = template.split('/');
+  const got = path.split('/');
+  if (want.length !== got.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i]!;
+    const g = got[i]!;
+    if (w.startsWith('{') && w.endsWith('}')) {
+      if (g === '') return undefined;
+      params[w.slice(1, -1)] = g;
+    } else if (w !== g) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+/**
+ * Find the route for a request. `methodsForPath` lists the methods that the path
+ * does accept, so a miss can be answered 405 (with `Allow`) rather than 404.
+ */
+export function matchRoute(method: string, path: string): { match?: RouteMatch; methodsForPath: HttpMethod[] } {
+  const methodsForPath: HttpMethod[] = [];
+  for (const route of routes) {
+    const pathParameters = matchPath(route.path, path);
+    if (!pathParameters) continue;
+    methodsForPath.push(route.method);
+    if (route.method === method.toUpperCase()) return { match: { route, pathParameters }, methodsForPath };
+  }
+  return { methodsForPath };
+}
