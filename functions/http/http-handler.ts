@@ -67,21 +67,31 @@ function correlationIdOf(event: Event): string {
   return given && CORRELATION_ID.test(given) ? given : event.requestContext.requestId;
 }
 
-function issuesOf(error: z.ZodError, where: string): FieldIssue[] {
+/** The value at `path` inside `input`, or undefined where the path leads nowhere. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function issuesOf(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const base = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: `${base}.${key}`, rule: 'unrecognized_key', message: `${key} is not a known field here.` }));
     }
-    const rule = issue.code === 'invalid_type' && issue.input === undefined ? 'required' : issue.code;
-    return [{ field: base, rule, message: issue.message }];
+    const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
+    return [{ field: base, rule: missing ? 'required' : issue.code, message: missing ? 'Required.' : issue.message }];
   });
 }
 
 function parsePart<T>(schema: z.ZodType<T> | undefined, input: unknown, where: string): T {
   if (!schema) return undefined as T;
   const result = schema.safeParse(input);
-  if (!result.success) throw validationFailed(issuesOf(result.error, where));
+  if (!result.success) throw validationFailed(issuesOf(result.error, where, input));
   return result.data;
 }
 
@@ -89,7 +99,7 @@ function channelOf(event: Event, caller: Caller): Channel {
   const given = event.headers?.['x-caseway-channel'];
   if (given === undefined) return hasRole(caller, 'integration') ? 'api' : 'web';
   const parsed = ChannelHeader.safeParse(given);
-  if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'header.x-caseway-channel'));
+  if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'header.x-caseway-channel', given));
   return parsed.data;
 }
 
@@ -121,7 +131,8 @@ export function errorResponse(error: unknown, event: Event): APIGatewayProxyStru
   const correlationId = correlationIdOf(event);
   const known = isDomainError(error) ? error : fromMiddlewareError(error);
   if (known) {
-    const headers = { ...baseHeaders(correlationId), ...(known.kind === 'Unauthenticated' ? { 'www-authenticate': 'Bearer' } : {}) };
+    const allow = known.kind === 'MethodNotAllowed' && Array.isArray(known.extra.allow) ? { allow: known.extra.allow.join(', ') } : {};
+    const headers = { ...baseHeaders(correlationId), ...allow, ...(known.kind === 'Unauthenticated' ? { 'www-authenticate': 'Bearer' } : {}) };
     return problemResponse(known, { instance: event.rawPath, correlationId, headers });
   }
   logger.error('Unhandled error', { correlationId, error: error as Error });
@@ -135,6 +146,8 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
   const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const correlationId = correlationIdOf(event);
     logger.appendKeys({ correlationId, operation: route.operation });
+    metrics.addDimension('operation', route.operation);
+    metrics.addMetric('Requests', MetricUnit.Count, 1);
     const caller = auth
       ? callerFromClaims(event.requestContext.authorizer?.jwt?.claims, settings.ROLES_CLAIM)
       : { sub: 'anonymous', roles: [] };
@@ -172,6 +185,7 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
       // Registered last, so it runs first on error and the Powertools middlewares still see the response.
       onError: (request) => {
         request.response = errorResponse(request.error, request.event);
+        metrics.addMetric(request.response.statusCode! >= 500 ? 'ServerErrors' : 'ClientErrors', MetricUnit.Count, 1);
       },
     })
     .handler(core);

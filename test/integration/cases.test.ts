@@ -1,0 +1,205 @@
+/**
+ * The case slice over real HTTP: the local gateway, the real handlers and
+ * DynamoDB Local, exactly as `npm start` runs them.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+
+let platform: TestPlatform;
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
+
+async function create(role: 'agent' | 'requester' | 'requester2' | 'integration', body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await platform.fetchAs(role, '/cases', { method: 'POST', ...json(body, headers) });
+  return { response, body: (await response.json()) as Record<string, any> };
+}
+
+const newCase = (n = 1) => ({ subject: `Broken widget ${n}`, description: 'It stopped working after the update.', requester: { id: 'cust-1', name: 'Carla Customer' } });
+
+describe('the case lifecycle', () => {
+  it('creates, reads, updates, comments on and explains a case', async () => {
+    const created = await create('agent', { ...newCase(), priority: 'high', fields: { product: 'Widget', seats: 3 } });
+    expect(created.response.status).toBe(201);
+    const c = created.body;
+    expect(c.caseId).toMatch(/^CASE-\d{4}-\d{6}$/);
+    expect(created.response.headers.get('location')).toBe(`/cases/${c.caseId}`);
+    expect(created.response.headers.get('etag')).toBe('"1"');
+    expect(c).toMatchObject({ type: 'support', status: 'new', priority: 'high', owner: null, version: 1, attachments: [], fields: { product: 'Widget', seats: 3 } });
+
+    const read = await platform.fetchAs('agent', `/cases/${c.caseId}`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toEqual(c);
+
+    const patched = await platform.fetchAs('agent', `/cases/${c.caseId}`, {
+      method: 'PATCH',
+      ...json({ status: 'in_progress', owner: 'demo-agent', fields: { seats: null }, reason: 'Taking it' }, { 'if-match': '"1"' }),
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.headers.get('etag')).toBe('"2"');
+    expect(await patched.json()).toMatchObject({ status: 'in_progress', owner: 'demo-agent', fields: { product: 'Widget' }, version: 2 });
+
+    const comment = await platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: 'Looking into it', visibility: 'internal' }) });
+    expect(comment.status).toBe(201);
+
+    const history = (await (await platform.fetchAs('supervisor', `/cases/${c.caseId}/history`)).json()) as { items: any[] };
+    expect(history.items.map((e) => [e.seq, e.action, e.caseVersion])).toEqual([
+      [1, 'CaseCreated', 1],
+      [2, 'CaseUpdated', 2],
+      [3, 'CommentAdded', 2],
+    ]);
+    expect(history.items[1]).toMatchObject({
+      actor: { sub: 'demo-agent', roles: ['agent'] },
+      channel: 'web',
+      reason: 'Taking it',
+      changes: [
+        { field: 'status', before: 'new', after: 'in_progress' },
+        { field: 'owner', before: null, after: 'demo-agent' },
+        { field: 'fields.seats', before: 3, after: null },
+      ],
+    });
+    expect(history.items[0].correlationId).toBeTruthy();
+
+    // The comment did not change the case content, so the ETag still holds.
+    const again = await platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ priority: 'urgent' }, { 'if-match': '"2"' }) });
+    expect(again.status).toBe(200);
+  });
+
+  it('lists by status, owner and requester, newest first, page by page', async () => {
+    const requester = { id: `pager-${Date.now()}` };
+    const ids: string[] = [];
+    for (let n = 0; n < 23; n++) {
+      const { body } = await create('agent', { ...newCase(n), requester, ...(n % 2 ? { owner: 'owner-pager' } : {}) });
+      ids.push(body.caseId);
+    }
+    async function all(query: string, limit: number) {
+      const seen: any[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const response = await platform.fetchAs('agent', `/cases?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(response.status).toBe(200);
+        const page = (await response.json()) as { items: any[]; nextCursor?: string };
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor && pages < 50);
+      return seen;
+    }
+    const byRequester = await all(`requester=${requester.id}`, 5);
+    expect(byRequester.map((c) => c.caseId)).toEqual([...ids].reverse());
+
+    const byOwner = await all('owner=owner-pager', 4);
+    expect(byOwner.map((c) => c.caseId)).toEqual(ids.filter((_, n) => n % 2).reverse());
+
+    // Status listings merge eight shards; the order must still be exactly newest first.
+    const byStatus = await all('status=new', 7);
+    const created = new Set(ids);
+    const ours = byStatus.filter((c) => created.has(c.caseId)).map((c) => c.caseId);
+    expect(ours).toEqual([...ids].reverse());
+    const keys = byStatus.map((c) => `${c.createdAt}#${c.caseId}`);
+    expect(keys).toEqual([...keys].sort().reverse());
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('rejects a cursor from another query or a forged one with 400', async () => {
+    const first = (await (await platform.fetchAs('agent', '/cases?status=new&limit=1')).json()) as { nextCursor: string };
+    expect(first.nextCursor).toBeTruthy();
+    for (const query of [`status=closed&cursor=${first.nextCursor}`, 'status=new&cursor=eyJ2IjoxfQ', `status=new&cursor=${first.nextCursor.slice(0, -3)}`]) {
+      const response = await platform.fetchAs('agent', `/cases?${query}`);
+      expect(response.status).toBe(400);
+      expect((await response.json()).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
+    }
+  });
+});
+
+describe('idempotent creation', () => {
+  it('20 parallel retries with one Idempotency-Key create exactly one case', async () => {
+    const requester = { id: `idem-${Date.now()}` };
+    const body = { ...newCase(), requester };
+    const responses = await Promise.all(Array.from({ length: 20 }, () => create('integration', body, { 'idempotency-key': 'order-7781-retry' })));
+    expect(responses.map((r) => r.response.status)).toEqual(Array(20).fill(201));
+    const caseIds = new Set(responses.map((r) => r.body.caseId));
+    expect(caseIds.size).toBe(1);
+    expect(responses.filter((r) => r.response.headers.get('idempotent-replayed') === 'true').length).toBe(19);
+
+    // Storage agrees: one case item for this requester.
+    const stored = await platform.dynamodb.client.send(
+      new QueryCommand({ TableName: platform.tableName, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p', ExpressionAttributeValues: { ':p': `REQUESTER#${requester.id}` } }),
+    );
+    expect(stored.Items?.length).toBe(1);
+
+    const reused = await create('integration', { ...body, subject: 'Something else' }, { 'idempotency-key': 'order-7781-retry' });
+    expect(reused.response.status).toBe(422);
+    expect(reused.body.errors[0]).toMatchObject({ field: 'header.idempotency-key', rule: 'reused_with_different_body' });
+  });
+
+  it('keeps keys of different callers apart', async () => {
+    const a = await create('requester', { subject: 'Mine', description: 'A' }, { 'idempotency-key': 'k-shared' });
+    const b = await create('requester2', { subject: 'Mine', description: 'A' }, { 'idempotency-key': 'k-shared' });
+    expect(a.response.status).toBe(201);
+    expect(b.response.status).toBe(201);
+    expect(a.body.caseId).not.toBe(b.body.caseId);
+  });
+});
+
+describe('optimistic concurrency', () => {
+  it('50 parallel PATCHes on one version: one applies, 49 get 412 and change nothing', async () => {
+    const { body: c } = await create('agent', newCase());
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, n) =>
+        platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ subject: `Edit ${n}` }, { 'if-match': '"1"' }) }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200).length).toBe(1);
+    expect(statuses.filter((s) => s === 412).length).toBe(49);
+    const winner = (await results[statuses.indexOf(200)]!.json()) as { subject: string };
+    const final = (await (await platform.fetchAs('agent', `/cases/${c.caseId}`)).json()) as { subject: string; version: number };
+    expect(final).toMatchObject({ subject: winner.subject, version: 2 });
+    const history = (await (await platform.fetchAs('agent', `/cases/${c.caseId}/history`)).json()) as { items: unknown[] };
+    expect(history.items.length).toBe(2);
+  });
+
+  it('50 writers that re-read on 412 lose no update', async () => {
+    const { body: c } = await create('agent', { ...newCase(), fields: { tags: [] } });
+    async function addTag(tag: string) {
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const current = (await (await platform.fetchAs('agent', `/cases/${c.caseId}`)).json()) as { version: number; fields: { tags: string[] } };
+        const response = await platform.fetchAs('agent', `/cases/${c.caseId}`, {
+          method: 'PATCH',
+          ...json({ fields: { tags: [...current.fields.tags, tag] } }, { 'if-match': `"${current.version}"` }),
+        });
+        if (response.status === 200) return attempt;
+        expect(response.status).toBe(412);
+      }
+      throw new Error(`tag ${tag} never applied`);
+    }
+    const tags = Array.from({ length: 50 }, (_, n) => `t${n}`);
+    await Promise.all(tags.map(addTag));
+    const final = (await (await platform.fetchAs('agent', `/cases/${c.caseId}`)).json()) as { version: number; fields: { tags: string[] } };
+    expect([...final.fields.tags].sort()).toEqual([...tags].sort());
+    expect(final.version).toBe(51);
+  }, 120_000);
+
+  it('comments racing an update never break the history sequence', async () => {
+    const { body: c } = await create('agent', newCase());
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, n) => platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: `note ${n}` }) })),
+      platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ priority: 'low' }, { 'if-match': '"1"' }) }),
+    ]);
+    const history = (await (await platform.fetchAs('agent', `/cases/${c.caseId}/history`)).json()) as { items: { seq: number }[] };
+    expect(history.items.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, n) => n + 1));
+  });
+});
