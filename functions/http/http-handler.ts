@@ -131,8 +131,9 @@ export function errorResponse(error: unknown, event: Event): APIGatewayProxyStru
   const correlationId = correlationIdOf(event);
   const known = isDomainError(error) ? error : fromMiddlewareError(error);
   if (known) {
-    const allow = known.kind === 'MethodNotAllowed' && Array.isArray(known.extra.allow) ? { allow: known.extra.allow.join(', ') } : {};
-    const headers = { ...baseHeaders(correlationId), ...allow, ...(known.kind === 'Unauthenticated' ? { 'www-authenticate': 'Bearer' } : {}) };
+    const headers: Record<string, string> = baseHeaders(correlationId);
+    if (known.kind === 'MethodNotAllowed' && Array.isArray(known.extra.allow)) headers.allow = known.extra.allow.join(', ');
+    if (known.kind === 'Unauthenticated') headers['www-authenticate'] = 'Bearer';
     return problemResponse(known, { instance: event.rawPath, correlationId, headers });
   }
   logger.error('Unhandled error', { correlationId, error: error as Error });

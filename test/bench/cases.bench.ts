@@ -66,7 +66,7 @@ async function main() {
         headers: { authorization: `Bearer ${platform.tokens[role as keyof typeof platform.tokens]}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
       });
       if (response.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-      return (await response.json()) as Record<string, any>;
+      return (await response.json()) as { caseId: string; version: number };
     };
     const body = (n: number) => JSON.stringify({ subject: `Bench case ${n}`, description: 'A realistic short description of a problem.', requester: { id: `bench-${n % 50}` } });
 

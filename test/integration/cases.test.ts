@@ -6,6 +6,10 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
+/** Response bodies, read loosely: the assertions say what they must hold. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+
 let platform: TestPlatform;
 
 beforeAll(async () => {
@@ -22,7 +26,7 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
 
 async function create(role: 'agent' | 'requester' | 'requester2' | 'integration', body: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await platform.fetchAs(role, '/cases', { method: 'POST', ...json(body, headers) });
-  return { response, body: (await response.json()) as Record<string, any> };
+  return { response, body: (await response.json()) as Body };
 }
 
 const newCase = (n = 1) => ({ subject: `Broken widget ${n}`, description: 'It stopped working after the update.', requester: { id: 'cust-1', name: 'Carla Customer' } });
@@ -52,7 +56,7 @@ describe('the case lifecycle', () => {
     const comment = await platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: 'Looking into it', visibility: 'internal' }) });
     expect(comment.status).toBe(201);
 
-    const history = (await (await platform.fetchAs('supervisor', `/cases/${c.caseId}/history`)).json()) as { items: any[] };
+    const history = (await (await platform.fetchAs('supervisor', `/cases/${c.caseId}/history`)).json()) as { items: Body[] };
     expect(history.items.map((e) => [e.seq, e.action, e.caseVersion])).toEqual([
       [1, 'CaseCreated', 1],
       [2, 'CaseUpdated', 2],
@@ -68,7 +72,7 @@ describe('the case lifecycle', () => {
         { field: 'fields.seats', before: 3, after: null },
       ],
     });
-    expect(history.items[0].correlationId).toBeTruthy();
+    expect(history.items[0]?.correlationId).toBeTruthy();
 
     // The comment did not change the case content, so the ETag still holds.
     const again = await platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ priority: 'urgent' }, { 'if-match': '"2"' }) });
@@ -83,13 +87,13 @@ describe('the case lifecycle', () => {
       ids.push(body.caseId);
     }
     async function all(query: string, limit: number) {
-      const seen: any[] = [];
+      const seen: Body[] = [];
       let cursor: string | undefined;
       let pages = 0;
       do {
         const response = await platform.fetchAs('agent', `/cases?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
         expect(response.status).toBe(200);
-        const page = (await response.json()) as { items: any[]; nextCursor?: string };
+        const page = (await response.json()) as { items: Body[]; nextCursor?: string };
         expect(page.items.length).toBeLessThanOrEqual(limit);
         seen.push(...page.items);
         cursor = page.nextCursor;
@@ -119,7 +123,7 @@ describe('the case lifecycle', () => {
     for (const query of [`status=closed&cursor=${first.nextCursor}`, 'status=new&cursor=eyJ2IjoxfQ', `status=new&cursor=${first.nextCursor.slice(0, -3)}`]) {
       const response = await platform.fetchAs('agent', `/cases?${query}`);
       expect(response.status).toBe(400);
-      expect((await response.json()).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
+      expect(((await response.json()) as Body).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
     }
   });
 });

@@ -115,7 +115,7 @@ describe('revising a case', () => {
   it('property: the audit changes are exactly the differences between before and after', () => {
     fc.assert(
       fc.property(patches, (patch) => {
-        const before = { ...opened(), fields: { sku: 'P-1' } };
+        const before: Case = { ...opened(), fields: { sku: 'P-1' } };
         const { next, changes } = diffPatch(before, patch);
         for (const field of ['subject', 'priority', 'status', 'owner'] as const) {
           const listed = changes.find((ch) => ch.field === field);

@@ -1,0 +1,211 @@
+/**
+ * The local stand-in for API Gateway's HTTP API: routes from the one route table
+ * (`lib/topology/routes.ts`), the JWT authorizer on `jwt` routes, a payload format
+ * 2.0 event for the handler, and the handler's result mapped back the way API
+ * Gateway maps it. The handlers are the deployed modules themselves, imported on
+ * first use like a cold start, so they cannot tell that they are not in AWS.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
+import { defaultRoute, functions, matchRoute, type FunctionName } from '../topology/routes.js';
+import { buildHttpApiEvent, newRequestId } from './http-api-event.js';
+import {
+  fromLambdaResult,
+  internalServerError,
+  payloadTooLarge,
+  serviceUnavailable,
+  unauthorized,
+  type GatewayResponse,
+} from './http-api-response.js';
+import { createJwtAuthorizer, type JwtAuthorizerConfig } from './jwt-authorizer.js';
+import { createLambdaContext } from './lambda-context.js';
+import { PortInUseError } from './ports.js';
+
+export type LambdaHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => unknown;
+
+/** Finds the handler of a function; the default imports `functions[fn].entry` from `rootDir`. */
+export type HandlerResolver = (fn: FunctionName) => Promise<LambdaHandler>;
+
+export interface GatewayLog {
+  /** One line per request. */
+  info(message: string): void;
+  /** Handler failures: in AWS they would be in the function's log group. */
+  error(message: string, error: unknown): void;
+}
+
+export interface GatewayOptions {
+  /** Default 3000; 0 picks a free port. */
+  readonly port?: number;
+  /** Default 127.0.0.1: the dev issuer's tokens are public, so do not listen on the network. */
+  readonly host?: string;
+  /** Whose tokens to accept (a `DevIssuer` fits). */
+  readonly issuer: JwtAuthorizerConfig;
+  /** Repository root: function entries in the route table are relative to it. */
+  readonly rootDir: string;
+  /** Replace how handlers are found, e.g. with test-only handlers. */
+  readonly resolveHandler?: HandlerResolver;
+  /** API Gateway's integration timeout (default 30 s); later answers become 503. */
+  readonly timeoutMs?: number;
+  /** API Gateway's payload quota (default 10 MB). */
+  readonly maxBodyBytes?: number;
+  readonly log?: GatewayLog;
+}
+
+export interface Gateway {
+  /** Base URL, e.g. http://127.0.0.1:3000 */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const INTEGRATION_TIMEOUT_MS = 30_000;
+/** Past this much, stop reading an oversized body and drop the connection. */
+const DRAIN_LIMIT_FACTOR = 4;
+
+export const consoleLog: GatewayLog = {
+  info: (message) => console.log(message),
+  error: (message, error) => console.error(message, error),
+};
+
+/** Imports the module a route names, once per function, like a Lambda cold start. */
+export function moduleHandlerResolver(rootDir: string): HandlerResolver {
+  const loaded = new Map<FunctionName, Promise<LambdaHandler>>();
+  return (fn) => {
+    let handler = loaded.get(fn);
+    if (!handler) {
+      const url = pathToFileURL(resolve(rootDir, functions[fn].entry)).href;
+      handler = import(url).then((module: { handler?: unknown }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${functions[fn].entry} does not export a handler function`);
+        return module.handler as LambdaHandler;
+      });
+      // A module that failed to load (not written yet, syntax error) is retried on the next request.
+      handler.catch(() => loaded.delete(fn));
+      loaded.set(fn, handler);
+    }
+    return handler;
+  };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const authorize = createJwtAuthorizer(options.issuer);
+  const resolveHandler = options.resolveHandler ?? moduleHandlerResolver(options.rootDir);
+  const timeoutMs = options.timeoutMs ?? INTEGRATION_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? API_GATEWAY_MAX_BODY_BYTES;
+  const log = options.log ?? consoleLog;
+  let port = 0;
+
+  async function answer(request: IncomingMessage, requestId: string): Promise<{ response: GatewayResponse; fn: FunctionName }> {
+    const body = await readBody(request, maxBodyBytes);
+    const method = (request.method ?? 'GET').toUpperCase();
+    const rawPath = (request.url ?? '/').split('?')[0]!;
+    const { match } = matchRoute(method, rawPath);
+    const fn = match?.route.fn ?? defaultRoute.fn;
+    if (body === 'too large') return { response: payloadTooLarge(maxBodyBytes), fn };
+
+    let authorizer: { claims: Record<string, string>; scopes: string[] | null } | undefined;
+    if ((match?.route.auth ?? defaultRoute.auth) === 'jwt') {
+      const outcome = await authorize(request.headers.authorization);
+      if (!outcome.authorized) return { response: unauthorized(outcome.wwwAuthenticate), fn };
+      authorizer = { claims: outcome.claims, scopes: outcome.scopes };
+    }
+
+    const routeKey = match ? `${match.route.method} ${match.route.path}` : '$default';
+    const event = buildHttpApiEvent({ request, body, routeKey, pathParameters: match?.pathParameters ?? {}, authorizer, requestId, port });
+    return { response: await invoke(fn, event), fn };
+  }
+
+  async function invoke(fn: FunctionName, event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<GatewayResponse> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((done) => {
+      timer = setTimeout(() => done('timeout'), timeoutMs);
+    });
+    try {
+      const run = async (): Promise<unknown> => (await resolveHandler(fn))(event, createLambdaContext({ fn, timeoutMs }));
+      const result = await Promise.race([run(), timedOut]);
+      if (result === 'timeout') {
+        log.error(`caseway-${fn} did not answer within ${timeoutMs} ms (request ${event.requestContext.requestId})`, undefined);
+        return serviceUnavailable();
+      }
+      return fromLambdaResult(result);
+    } catch (error) {
+      log.error(`caseway-${fn} failed (request ${event.requestContext.requestId})`, error);
+      return internalServerError();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const requestId = newRequestId();
+    let outcome: { response: GatewayResponse; fn: FunctionName | '-' };
+    try {
+      outcome = await answer(request, requestId);
+    } catch (error) {
+      if (request.destroyed) return; // the client went away or sent far too much; nobody to answer
+      log.error(`gateway failed on ${request.method} ${request.url}`, error);
+      outcome = { response: internalServerError(), fn: '-' };
+    }
+    const { statusCode, headers, body } = outcome.response;
+    response.writeHead(statusCode, {
+      ...headers,
+      'apigw-requestid': requestId,
+      'x-request-id': headers['x-request-id'] ?? requestId,
+      'content-length': body.length,
+    });
+    response.end(body);
+    log.info(`${request.method} ${request.url} -> ${statusCode} ${outcome.fn} ${Date.now() - started}ms`);
+  }
+
+  const server = createServer((request, response) => void serve(request, response));
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      rejectListen(error.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 3000, 'wanted for the Caseway gateway') : error),
+    );
+    server.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' }, () => resolveListen());
+  });
+  port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    close: () => {
+      closing ??= new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections(); // keep-alive sockets would hold close() open
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * The request body, or 'too large' past the limit. An oversized body is still read
+ * (and thrown away) so the client sees the 413 instead of a reset connection, up to
+ * a bound past which the connection is dropped.
+ */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | 'too large'> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > limit * DRAIN_LIMIT_FACTOR) {
+    request.destroy();
+    throw new Error('request body far over the limit');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit * DRAIN_LIMIT_FACTOR) {
+      request.destroy();
+      throw new Error('request body far over the limit');
+    }
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? 'too large' : Buffer.concat(chunks);
+}

@@ -1,0 +1,173 @@
+/**
+ * The whole local platform in one call: DynamoDB Local with Caseway's table, the
+ * environment the handlers read at cold start, the dev token issuer, and the gateway.
+ * `npm start` (bin/local.ts) and the integration and end-to-end tests
+ * (test/support/platform.ts) both start it through here.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDevIssuer, DEFAULT_ROLES_CLAIM, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
+import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Git-ignored (`.caseway/` in .gitignore). */
+export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.caseway', 'data');
+
+export interface PlatformOptions {
+  /** Gateway port (default 3000); 0 picks a free one. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Where DynamoDB Local's file and the dev issuer's key live (default `.caseway/data`). */
+  readonly dataDir?: string;
+  /** Keep nothing on disk: tables in memory, a fresh signing key per start. */
+  readonly inMemory?: boolean;
+  /** DynamoDB Local's port (default 0: a free one). */
+  readonly dynamoPort?: number;
+  readonly tableName?: string;
+  /** No request log lines (handler failures are still reported). */
+  readonly quiet?: boolean;
+  /** Replaces the request and error log. */
+  readonly log?: GatewayLog;
+  /** POWERTOOLS_LOG_LEVEL for the handlers, unless the environment already sets it (default WARN). */
+  readonly logLevel?: string;
+  /** Lifetime of the demo users' tokens (default '12h'). */
+  readonly tokenLifetime?: string;
+  /** Test seam: use other handler modules than the route table's. */
+  readonly resolveHandler?: HandlerResolver;
+}
+
+export interface Platform {
+  readonly url: string;
+  readonly port: number;
+  readonly issuer: DevIssuer;
+  /** A ready bearer token per demo user (one per role, plus a second requester). */
+  readonly tokens: Record<DemoUserKey, string>;
+  readonly dynamodb: {
+    readonly endpoint: string;
+    /** Document client (plain JS values) for the lib-dynamodb commands tests use to look behind the API. */
+    readonly client: DynamoDBDocumentClient;
+    /** The low-level client, for control-plane calls such as DescribeTable. */
+    readonly baseClient: DynamoDBClient;
+    /** On DynamoDB Local's java command line: `pgrep -f <marker>` finds its processes. */
+    readonly marker: string;
+  };
+  readonly tableName: string;
+  /** Undefined when in memory. */
+  readonly dataDir: string | undefined;
+  /** Closes the gateway and stops DynamoDB Local; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Handlers read their configuration once, when first imported, and ES modules stay
+ * loaded for the life of the process. This remembers the configuration the loaded
+ * handlers hold, so a second platform that would need another one fails loudly
+ * instead of letting handlers talk to a DynamoDB Local that has gone.
+ */
+let handlersLoadedWith: string | undefined;
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const inMemory = options.inMemory ?? false;
+  const dataDir = inMemory ? undefined : (options.dataDir ?? DEFAULT_DATA_DIR);
+  const tableName = options.tableName ?? 'caseway-local';
+  const log: GatewayLog = options.log ?? (options.quiet ? { ...consoleLog, info: () => undefined } : consoleLog);
+
+  const dynamo = await startDynamoDbLocal({
+    port: options.dynamoPort ?? 0,
+    inMemory,
+    ...(dataDir ? { dbPath: join(dataDir, 'dynamodb') } : {}),
+  });
+  let gateway: Gateway | undefined;
+  try {
+    const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
+    const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
+    if (!options.resolveHandler && handlersLoadedWith !== undefined && handlersLoadedWith !== fingerprint) {
+      throw new Error(
+        'The handlers in this process were loaded for an earlier platform and keep its TABLE_NAME and DYNAMODB_ENDPOINT. ' +
+          'Start one platform per process (vitest runs each test file in its own), or give both the same dynamoPort and tableName.',
+      );
+    }
+    await ensureTable(dynamo.client, tableName);
+    // Before the gateway exists, so before any handler module can be imported.
+    Object.assign(process.env, handlerEnv);
+    delete process.env.AWS_SESSION_TOKEN;
+    delete process.env.AWS_PROFILE;
+
+    const issuer = await createDevIssuer({ ...(dataDir ? { keyDir: dataDir } : {}), rolesClaim: handlerEnv.ROLES_CLAIM });
+    gateway = await startGateway({
+      port: options.port ?? 3000,
+      ...(options.host ? { host: options.host } : {}),
+      issuer,
+      rootDir: REPO_ROOT,
+      log,
+      resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
+    });
+
+    const lifetime = options.tokenLifetime ?? '12h';
+    const tokens = Object.fromEntries(
+      await Promise.all(DEMO_USER_KEYS.map(async (key) => [key, await issuer.sign(DEMO_USERS[key], { expiresIn: lifetime })] as const)),
+    ) as Record<DemoUserKey, string>;
+
+    const openGateway = gateway;
+    let stopping: Promise<void> | undefined;
+    return {
+      url: gateway.url,
+      port: gateway.port,
+      issuer,
+      tokens,
+      dynamodb: {
+        endpoint: dynamo.endpoint,
+        client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+        baseClient: dynamo.client,
+        marker: dynamo.marker,
+      },
+      tableName,
+      dataDir,
+      stop: () => {
+        // Both always run; a failure of either is reported once both have finished.
+        stopping ??= Promise.allSettled([openGateway.close(), dynamo.stop()]).then((results) => {
+          const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+          if (failed) throw failed.reason;
+        });
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled([gateway?.close(), dynamo.stop()]);
+    throw error;
+  }
+}
+
+function rememberingLoads(resolve: HandlerResolver, fingerprint: string): HandlerResolver {
+  return async (fn) => {
+    const handler = await resolve(fn);
+    handlersLoadedWith ??= fingerprint;
+    return handler;
+  };
+}
+
+/**
+ * What the CDK stack gives each function as environment, with local values.
+ * Variable names as Powertools reads them (node_modules/@aws-lambda-powertools/*).
+ */
+function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; logLevel: string | undefined }): Record<string, string> {
+  return {
+    TABLE_NAME: input.tableName,
+    DYNAMODB_ENDPOINT: input.dynamo.endpoint,
+    // DynamoDB Local ignores region and keys (-sharedDb) but the SDK needs both; fake ones keep real ones unused.
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ROLES_CLAIM: process.env.ROLES_CLAIM ?? DEFAULT_ROLES_CLAIM,
+    POWERTOOLS_SERVICE_NAME: 'caseway',
+    POWERTOOLS_METRICS_NAMESPACE: 'Caseway',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_DEV: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? input.logLevel ?? 'WARN',
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * What the props change: an external OIDC provider instead of the user pool, a
+ * throw-away environment, CORS, throttling, retention. Bundling is skipped (the
+ * handlers are the other suite's business), and CDK's default feature flags are
+ * used, as in an app that embeds Caseway without our cdk.json.
+ */
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Identity } from '../../lib/constructs/identity.js';
+import { functions, routes } from '../../lib/topology/routes.js';
+import { nagFindings, resources, synthCaseway, type Synthesized } from './synth.js';
+
+const issuer = 'https://login.example.com/realms/support';
+const audience = ['caseway-web', 'caseway-cli'];
+
+describe('external OIDC, throw-away environment', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway(
+      {
+        oidc: { issuer, audience },
+        rolesClaim: 'roles',
+        deletionProtection: false,
+        removalPolicy: RemovalPolicy.DESTROY,
+        corsOrigins: ['https://support.example.com'],
+        throttling: { burstLimit: 50, rateLimit: 20 },
+        logRetention: logs.RetentionDays.THREE_MONTHS,
+      },
+      // Registered the way bin/app.ts does: an unacknowledged finding would fail this synth.
+      { bundle: false, cdkJsonContext: false, plugins: (app) => [new AwsSolutionsChecks(app, { verbose: true })] },
+    );
+  }, 60_000);
+
+  it('creates no user pool and trusts the given issuer and audiences', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Cognito::UserPool'))).toEqual([]);
+    expect(Object.keys(resources(s.template, 'AWS::Cognito::UserPoolClient'))).toEqual([]);
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: issuer, Audience: audience },
+    });
+    const outputs = Object.keys(s.template.findOutputs('*'));
+    expect(outputs).not.toContain('UserPoolId');
+    expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'EventBusName', 'JwtIssuer']));
+  });
+
+  it('tells the handlers where roles are', () => {
+    const descriptions = Object.values(functions).map((spec) => spec.description);
+    const apiFunctions = Object.values(resources(s.template, 'AWS::Lambda::Function')).filter((f) => descriptions.includes(String(f.Properties.Description)));
+    expect(apiFunctions).toHaveLength(descriptions.length);
+    for (const fn of apiFunctions) expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles' } });
+  });
+
+  it('lets the table and its key go', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+    s.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    s.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete' });
+  });
+
+  it('applies CORS, throttling and retention', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://support.example.com'],
+        AllowHeaders: Match.arrayWith(['authorization', 'content-type', 'if-match', 'idempotency-key']),
+      },
+    });
+    const cors = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Api'))[0]!.Properties.CorsConfiguration as { AllowMethods: string[] };
+    expect([...cors.AllowMethods].sort()).toEqual([...new Set(routes.map((r) => r.method)), 'OPTIONS'].sort());
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 } });
+    for (const group of Object.values(resources(s.template, 'AWS::Logs::LogGroup'))) expect(group.Properties.RetentionInDays).toBe(90);
+  });
+
+  it('passes cdk-nag with CDK default feature flags too', () => {
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+});
+
+describe('Identity', () => {
+  it('rejects an issuer API Gateway would not accept', () => {
+    const stack = new Stack(new App(), 'Bad');
+    expect(() => new Identity(stack, 'Identity', { oidc: { issuer: 'http://insecure.example.com', audience: ['x'] } })).toThrow(/https/);
+    expect(() => new Identity(stack, 'Identity2', { oidc: { issuer: 'https://ok.example.com', audience: [] } })).toThrow(/audience/);
+  });
+
+  it('can require MFA, and then has nothing to acknowledge about it', () => {
+    const stack = new Stack(new App(), 'StaffOnly');
+    new Identity(stack, 'Identity', { mfaRequired: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+    expect(JSON.stringify(stack.node.findAll().map((c) => c.node.metadata))).not.toContain('AwsSolutions-COG2');
+    expect(nagFindings(stack)).toEqual([]);
+  });
+
+  it('without threat protection, is on Essentials and says so to cdk-nag', () => {
+    const stack = new Stack(new App(), 'Essentials');
+    const identity = new Identity(stack, 'Identity', { threatProtection: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'ESSENTIALS' });
+    expect(identity.rolesClaim).toBe('cognito:groups');
+    expect(nagFindings(stack)).toEqual([]);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Shared by the infra suites: synthesize Caseway once per suite, and read the
+ * template the way the assertions need it (function by spec, policies by role).
+ */
+import { readFileSync } from 'node:fs';
+import { App, Validations, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { CasewayStack, type CasewayStackProps } from '../../lib/caseway-stack.js';
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: CasewayStack;
+  readonly template: Template;
+}
+
+/** The feature flags `cdk synth` runs with, so the suites test what gets deployed. */
+export const CDK_JSON_CONTEXT: Record<string, unknown> = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }
+).context;
+
+export interface SynthOptions {
+  /**
+   * Bundle the real handlers with esbuild (seconds). Suites that only look at
+   * configuration skip it: CDK then stages a placeholder instead of the bundle.
+   */
+  readonly bundle: boolean;
+  /**
+   * Use cdk.json's feature flags (as `cdk synth` does); off means CDK's defaults,
+   * as in an app that embeds Caseway without them.
+   * @default true
+   */
+  readonly cdkJsonContext?: boolean;
+  /** Validation plugins to register on the app before synthesis, as `bin/app.ts` does. */
+  readonly plugins?: (app: App) => IPolicyValidationPlugin[];
+}
+
+export function synthCaseway(props: CasewayStackProps, options: SynthOptions): Synthesized {
+  const app = new App({
+    context: {
+      ...(options.cdkJsonContext === false ? {} : CDK_JSON_CONTEXT),
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  const stack = new CasewayStack(app, 'Caseway', props);
+  const plugins = options.plugins?.(app) ?? [];
+  if (plugins.length > 0) Validations.of(app).addPlugins(...plugins);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** cdk-nag AwsSolutions findings under `scope`, one line each: `severity rule path`. */
+export function nagFindings(scope: IConstruct): string[] {
+  const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope);
+  return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity ?? 'error'} ${v.ruleName} ${r.constructPath ?? r.resourceLogicalId ?? '?'}`));
+}
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+export function resources(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+/** The logical id of the Lambda function whose description is `description` (descriptions come from the topology). */
+export function functionIdByDescription(template: Template, description: string): string {
+  const ids = Object.entries(resources(template, 'AWS::Lambda::Function'))
+    .filter(([, fn]) => fn.Properties.Description === description)
+    .map(([id]) => id);
+  if (ids.length !== 1) throw new Error(`expected one function described '${description}', found ${ids.length}`);
+  return ids[0]!;
+}
+
+/** The role logical id of a function. */
+export function roleIdOf(template: Template, functionId: string): string {
+  const role = resources(template, 'AWS::Lambda::Function')[functionId]!.Properties.Role as { 'Fn::GetAtt': [string, string] };
+  return role['Fn::GetAtt'][0];
+}
+
+/** Every statement in every policy attached to the role. */
+export function statementsOf(template: Template, roleId: string): Statement[] {
+  return Object.values(resources(template, 'AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+    .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+}
+
+export function actionsOf(statements: Statement[]): string[] {
+  return statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
