@@ -3,7 +3,7 @@
  * missing setting fails the first invocation loudly instead of some later request.
  * The only difference between AWS and the local platform is what these hold.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Config = z.object({
   TABLE_NAME: z.string().min(1),

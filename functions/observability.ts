@@ -9,4 +9,11 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'caseway' });
 export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'caseway' });
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Caseway', serviceName: 'caseway' });
+
+/** Metrics of one Lambda: every data point carries the operation it serves. */
+export const metricsFor = (operation: string) =>
+  new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'Caseway',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'caseway',
+    defaultDimensions: { operation },
+  });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { changeContextOf } from '../http/change-context.js';
 import { etagOf, httpHandler } from '../http/http-handler.js';
 import { CreateCaseBody, IdempotencyKey } from '../http/schemas.js';

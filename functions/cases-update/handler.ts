@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError } from '../core/errors.js';
 import { changeContextOf } from '../http/change-context.js';
 import { etagOf, httpHandler } from '../http/http-handler.js';

@@ -11,13 +11,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { onConsumedCapacity } from '../adapters/dynamodb/client.js';
 import { hasRole, type Caller } from '../core/caller.js';
 import type { Channel } from '../core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '../core/errors.js';
 import { config } from '../config.js';
-import { logger, metrics, tracer } from '../observability.js';
+import { logger, metricsFor, tracer } from '../observability.js';
 import { callerFromClaims } from './caller-from-claims.js';
 import { fromMiddlewareError, internalErrorResponse, problemResponse } from './problem.js';
 import { ChannelHeader } from './schemas.js';
@@ -55,10 +55,6 @@ export interface HttpRoute<P, Q, H, B> {
 
 // Read at cold start, so a bad setting fails the first invocation, not a later one.
 const settings = config();
-
-onConsumedCapacity((command, units) => {
-  metrics.addMetric(`ConsumedCapacity${command}`, MetricUnit.Count, units);
-});
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -144,10 +140,10 @@ export function errorResponse(error: unknown, event: Event): APIGatewayProxyStru
 /** Build the Lambda handler for one route. `auth: false` only for public documents. */
 export function httpHandler<P = undefined, Q = undefined, H = undefined, B = undefined>(route: HttpRoute<P, Q, H, B>, options: { auth?: boolean } = {}) {
   const auth = options.auth ?? true;
+  const metrics = metricsFor(route.operation);
   const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
     const correlationId = correlationIdOf(event);
     logger.appendKeys({ correlationId, operation: route.operation });
-    metrics.addDimension('operation', route.operation);
     metrics.addMetric('Requests', MetricUnit.Count, 1);
     const caller = auth
       ? callerFromClaims(event.requestContext.authorizer?.jwt?.claims, settings.ROLES_CLAIM)
@@ -163,7 +159,13 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
       now: new Date().toISOString(),
       event,
     };
-    return respond(await route.handle(request), correlationId);
+    // A Lambda container serves one request at a time, so every call heard now is this request's.
+    const stopMetering = onConsumedCapacity((command, units) => metrics.addMetric(`ConsumedCapacity${command}`, MetricUnit.Count, units));
+    try {
+      return respond(await route.handle(request), correlationId);
+    } finally {
+      stopMetering();
+    }
   };
 
   const handler = middy<Event, APIGatewayProxyStructuredResultV2, Error, Context>()

@@ -4,7 +4,7 @@
  * that does not exist (test/unit/openapi.test.ts lints it with Redocly).
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { routes } from '../../lib/topology/routes.js';
 import {
   AuditRecord,
@@ -42,7 +42,7 @@ const PROBLEM_TEXT: Record<number, string> = {
 };
 
 /** 401 and 429 come from API Gateway itself, whose body is a plain message, not a problem. */
-const GatewayMessage = z.object({ message: z.string() }).openapi('GatewayMessage');
+const GatewayMessage = z.object({ message: z.string() }).meta({ id: 'GatewayMessage' });
 const FROM_GATEWAY = new Set([401, 429]);
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -113,7 +113,6 @@ export function openApiDocument() {
   if (document) return document;
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  registry.register('Problem', Problem);
   for (const route of routes) {
     const key = `${route.method} ${route.path}`;
     const op = operations[key];

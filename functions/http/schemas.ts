@@ -2,36 +2,33 @@
  * The API's request and response schemas. The same zod objects validate every
  * request and generate the OpenAPI document (`functions/http/openapi.ts`).
  */
-import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_ID_PATTERN } from '../core/case-number.js';
 import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../core/case.js';
-
-extendZodWithOpenApi(z);
 
 /** Free text that must carry something besides whitespace. */
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** Identifiers of people and systems (a JWT `sub`, an agent id): no separators that keys use. */
 const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 
-export const CaseId = z.string().regex(CASE_ID_PATTERN, 'must look like CASE-2026-000123').openapi({ example: 'CASE-2026-000123' });
-export const CaseStatus = z.enum(CASE_STATUSES).openapi('CaseStatus');
-export const Priority = z.enum(PRIORITIES).openapi('Priority');
-export const Channel = z.enum(CHANNELS).openapi('Channel');
+export const CaseId = z.string().regex(CASE_ID_PATTERN, 'must look like CASE-2026-000123').meta({ example: 'CASE-2026-000123' });
+export const CaseStatus = z.enum(CASE_STATUSES).meta({ id: 'CaseStatus' });
+export const Priority = z.enum(PRIORITIES).meta({ id: 'Priority' });
+export const Channel = z.enum(CHANNELS).meta({ id: 'Channel' });
 
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter');
 export const FieldValue = z
   .union([z.string().max(4000), z.number().finite(), z.boolean(), z.array(z.string().max(200)).max(50)])
-  .openapi('FieldValue');
+  .meta({ id: 'FieldValue' });
 const Fields = z
   .record(FieldName, FieldValue)
   .refine((fields) => Object.keys(fields).length <= 50, { message: 'at most 50 custom fields' })
-  .openapi({ description: 'Custom fields of the case type.' });
+  .meta({ description: 'Custom fields of the case type.' });
 
 export const Party = z
   .object({ id: Identifier, name: text(200).optional(), email: z.email().max(254).optional() })
   .strict()
-  .openapi('Party');
+  .meta({ id: 'Party' });
 
 export const CreateCaseBody = z
   .object({
@@ -40,12 +37,12 @@ export const CreateCaseBody = z
     description: text(20_000),
     priority: Priority.optional(),
     channel: Channel.optional(),
-    requester: Party.optional().openapi({ description: 'Required for staff and integrations; a requester is always the requester.' }),
+    requester: Party.optional().meta({ description: 'Required for staff and integrations; a requester is always the requester.' }),
     owner: Identifier.nullable().optional(),
     fields: Fields.optional(),
   })
   .strict()
-  .openapi('CreateCase');
+  .meta({ id: 'CreateCase' });
 
 export const PatchCaseBody = z
   .object({
@@ -58,23 +55,23 @@ export const PatchCaseBody = z
       .record(FieldName, FieldValue.nullable())
       .refine((fields) => Object.keys(fields).length <= 50, { message: 'at most 50 custom fields' })
       .optional()
-      .openapi({ description: 'Merged into the case; null removes a field.' }),
-    reason: text(1000).optional().openapi({ description: 'Why: recorded in the audit event.' }),
+      .meta({ description: 'Merged into the case; null removes a field.' }),
+    reason: text(1000).optional().meta({ description: 'Why: recorded in the audit event.' }),
   })
   .strict()
   .refine((patch) => Object.keys(patch).some((key) => key !== 'reason'), { message: 'name at least one field to change' })
-  .openapi('PatchCase');
+  .meta({ id: 'PatchCase' });
 
 export const CommentBody = z
   .object({
     body: text(10_000),
-    visibility: z.enum(['public', 'internal']).default('public').openapi({ description: 'Internal comments are never shown to requesters.' }),
+    visibility: z.enum(['public', 'internal']).default('public').meta({ description: 'Internal comments are never shown to requesters.' }),
   })
   .strict()
-  .openapi('NewComment');
+  .meta({ id: 'NewComment' });
 
-export const Limit = z.coerce.number().int().min(1).max(100).default(25).openapi({ description: 'Page size, at most 100.' });
-export const Cursor = z.string().min(1).max(4096).openapi({ description: 'Opaque: the `nextCursor` of the previous page.' });
+export const Limit = z.coerce.number().int().min(1).max(100).default(25).meta({ description: 'Page size, at most 100.' });
+export const Cursor = z.string().min(1).max(4096).meta({ description: 'Opaque: the `nextCursor` of the previous page.' });
 
 export const PageQuery = z.object({ limit: Limit, cursor: Cursor.optional() }).strict();
 
@@ -85,7 +82,7 @@ export const ListCasesQuery = z
       .transform((value) => value.split(','))
       .pipe(z.array(CaseStatus).min(1).max(CASE_STATUSES.length))
       .optional()
-      .openapi({ description: 'One status or several, comma-separated. Staff default: the open statuses.', example: 'new,in_progress' }),
+      .meta({ description: 'One status or several, comma-separated. Staff default: the open statuses.', example: 'new,in_progress' }),
     owner: Identifier.optional(),
     requester: Identifier.optional(),
     limit: Limit,
@@ -100,16 +97,16 @@ export const IdempotencyKey = z
   .min(1)
   .max(255)
   .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-  .openapi({ description: 'Retries with the same key return the first result and never create a second case.' });
+  .meta({ description: 'Retries with the same key return the first result and never create a second case.' });
 
 /** `If-Match: "3"`, `W/"3"` or `3`: the version from the case's ETag. */
 export const IfMatch = z
   .string()
   .regex(/^(W\/)?"?\d{1,10}"?$/, 'an ETag of this case, such as "3"')
   .transform((value) => Number(value.replace(/\D/g, '')))
-  .openapi({ description: 'The ETag of the case version being changed.' });
+  .meta({ description: 'The ETag of the case version being changed.' });
 
-export const ChannelHeader = Channel.openapi({ description: 'The channel the caller acts through, for the audit trail.' });
+export const ChannelHeader = Channel.meta({ description: 'The channel the caller acts through, for the audit trail.' });
 
 // Responses
 
@@ -131,9 +128,9 @@ export const CaseRecord = z
     createdBy: z.string(),
     version: z.number().int().min(1),
   })
-  .openapi('Case');
+  .meta({ id: 'Case' });
 
-const Actor = z.object({ sub: z.string(), name: z.string().optional(), roles: z.array(z.string()) }).openapi('Actor');
+const Actor = z.object({ sub: z.string(), name: z.string().optional(), roles: z.array(z.string()) }).meta({ id: 'Actor' });
 
 export const CommentRecord = z
   .object({
@@ -144,7 +141,7 @@ export const CommentRecord = z
     author: Actor,
     createdAt: z.iso.datetime(),
   })
-  .openapi('Comment');
+  .meta({ id: 'Comment' });
 
 export const AuditRecord = z
   .object({
@@ -162,10 +159,10 @@ export const AuditRecord = z
     commentId: z.string().optional(),
     visibility: z.enum(['public', 'internal']).optional(),
   })
-  .openapi('AuditEvent');
+  .meta({ id: 'AuditEvent' });
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
-  z.object({ items: z.array(item), nextCursor: z.string().optional() }).openapi(name);
+  z.object({ items: z.array(item), nextCursor: z.string().optional() }).meta({ id: name });
 
 export const Problem = z
   .object({
@@ -177,4 +174,4 @@ export const Problem = z
     correlationId: z.string().optional(),
     errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
   })
-  .openapi('Problem', { description: 'RFC 9457 problem details.' });
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });

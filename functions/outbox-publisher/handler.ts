@@ -7,7 +7,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditEvent } from '../core/case.js';
 import { domainEventsOf } from '../core/domain-events.js';
 import { EventBridgePublisher, type EventPublisher } from '../adapters/events.js';

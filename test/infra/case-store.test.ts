@@ -1,19 +1,21 @@
 /** The case table against its one definition, `lib/topology/table.ts`. No bundling here: fast. */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore, TABLE_WRITE_ACTIONS, type CaseStoreProps } from '../../lib/constructs/case-store.js';
 import { caseTable, keyAttributeNames } from '../../lib/topology/table.js';
-import { actionsOf, resources, statementsOf } from './synth.js';
+import { actionsOf, newApp, removeSynthOutput, resources, statementsOf } from './synth.js';
 
 function synth(props?: CaseStoreProps): Template {
-  const stack = new Stack(new App(), 'Store');
+  const stack = new Stack(newApp(), 'Store');
   const store = new CaseStore(stack, 'Store', props);
   store.grantRead(new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
   store.grantReadWrite(new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }));
   return Template.fromStack(stack);
 }
+
+afterAll(removeSynthOutput);
 
 describe('CaseStore', () => {
   let template: Template;

@@ -4,14 +4,16 @@
  * handlers are the other suite's business), and CDK's default feature flags are
  * used, as in an app that embeds Caseway without our cdk.json.
  */
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Identity } from '../../lib/constructs/identity.js';
 import { functions, routes } from '../../lib/topology/routes.js';
-import { nagFindings, resources, synthCaseway, type Synthesized } from './synth.js';
+import { nagFindings, newApp, removeSynthOutput, resources, synthCaseway, type Synthesized } from './synth.js';
+
+afterAll(removeSynthOutput);
 
 const issuer = 'https://login.example.com/realms/support';
 const audience = ['caseway-web', 'caseway-cli'];
@@ -80,13 +82,13 @@ describe('external OIDC, throw-away environment', () => {
 
 describe('Identity', () => {
   it('rejects an issuer API Gateway would not accept', () => {
-    const stack = new Stack(new App(), 'Bad');
+    const stack = new Stack(newApp(), 'Bad');
     expect(() => new Identity(stack, 'Identity', { oidc: { issuer: 'http://insecure.example.com', audience: ['x'] } })).toThrow(/https/);
     expect(() => new Identity(stack, 'Identity2', { oidc: { issuer: 'https://ok.example.com', audience: [] } })).toThrow(/audience/);
   });
 
   it('can require MFA, and then has nothing to acknowledge about it', () => {
-    const stack = new Stack(new App(), 'StaffOnly');
+    const stack = new Stack(newApp(), 'StaffOnly');
     new Identity(stack, 'Identity', { mfaRequired: true });
     Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
     expect(JSON.stringify(stack.node.findAll().map((c) => c.node.metadata))).not.toContain('AwsSolutions-COG2');
@@ -94,7 +96,7 @@ describe('Identity', () => {
   });
 
   it('without threat protection, is on Essentials and says so to cdk-nag', () => {
-    const stack = new Stack(new App(), 'Essentials');
+    const stack = new Stack(newApp(), 'Essentials');
     const identity = new Identity(stack, 'Identity', { threatProtection: false });
     Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'ESSENTIALS' });
     expect(identity.rolesClaim).toBe('cognito:groups');

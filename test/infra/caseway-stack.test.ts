@@ -6,11 +6,11 @@
 import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/case-store.js';
 import { defaultRoute, functions, routes, type FunctionName } from '../../lib/topology/routes.js';
 import { caseTable } from '../../lib/topology/table.js';
-import { actionsOf, functionIdByDescription, nagFindings, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 const OUTBOX_DESCRIPTION = 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge';
 const WRITE_ACTIONS = [...TABLE_WRITE_ACTIONS, 'dynamodb:Scan', 'dynamodb:*'];
@@ -21,6 +21,7 @@ beforeAll(() => {
   s = synthCaseway({}, { bundle: true });
   findings = nagFindings(s.app);
 }, 120_000);
+afterAll(removeSynthOutput);
 
 const fnId = (name: FunctionName) => functionIdByDescription(s.template, functions[name].description);
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));

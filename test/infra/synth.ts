@@ -2,7 +2,9 @@
  * Shared by the infra suites: synthesize Caseway once per suite, and read the
  * template the way the assertions need it (function by spec, policies by role).
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Validations, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -36,12 +38,24 @@ export interface SynthOptions {
   readonly plugins?: (app: App) => IPolicyValidationPlugin[];
 }
 
+const outdirs: string[] = [];
+
+/** An app that synthesizes into a temporary directory of its own; `removeSynthOutput` deletes them all. */
+export function newApp(context: Record<string, unknown> = {}): App {
+  const outdir = mkdtempSync(join(tmpdir(), 'caseway-infra-'));
+  outdirs.push(outdir);
+  return new App({ outdir, context });
+}
+
+/** For `afterAll`: a bundled synth leaves ~50 MB behind. */
+export function removeSynthOutput(): void {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function synthCaseway(props: CasewayStackProps, options: SynthOptions): Synthesized {
-  const app = new App({
-    context: {
+  const app = newApp({
       ...(options.cdkJsonContext === false ? {} : CDK_JSON_CONTEXT),
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
-    },
   });
   const stack = new CasewayStack(app, 'Caseway', props);
   const plugins = options.plugins?.(app) ?? [];

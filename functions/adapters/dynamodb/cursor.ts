@@ -5,7 +5,7 @@
  * forged cursor can at worst start a listing elsewhere in what the caller may
  * already read; it can never make DynamoDB reject the request (no 500).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationFailed } from '../../core/errors.js';
 import { sha256 } from '../../core/fingerprint.js';
 

@@ -1,0 +1,91 @@
+/**
+ * The CDK app: `npx cdk synth`. Settings come from context, so one command line
+ * describes an environment:
+ *
+ *   -c deletionProtection=false        table and user pool may be deleted (default: protected)
+ *   -c removalPolicy=destroy           stateful resources go with the stack (default: retain)
+ *   -c logRetentionDays=90             any CloudWatch Logs retention in days (default: 30)
+ *   -c oidcIssuer=https://idp.example.com -c oidcAudience=caseway,caseway-cli
+ *                                      an existing OIDC provider instead of a user pool
+ *   -c rolesClaim=roles                the claim carrying Caseway roles (default: cognito:groups)
+ *   -c mfaRequired=true                every Cognito user must use TOTP (default: optional)
+ *   -c corsOrigins=https://a.example,https://b.example
+ *   -c throttleBurst=200 -c throttleRate=100
+ *   -c stackName=Caseway-dev           (default: Caseway)
+ */
+import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CasewayStack, type CasewayStackProps } from '../lib/caseway-stack.js';
+
+const app = new App();
+
+function text(key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value).trim();
+}
+
+function list(key: string): string[] | undefined {
+  const value = text(key);
+  return value === undefined ? undefined : value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+function flag(key: string): boolean | undefined {
+  const value = text(key);
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new Error(`-c ${key} must be true or false, got '${value}'`);
+}
+
+function positiveInteger(key: string): number | undefined {
+  const value = text(key);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`-c ${key} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+function retention(key: string): logs.RetentionDays | undefined {
+  const days = positiveInteger(key);
+  if (days === undefined) return undefined;
+  if (!Object.values(logs.RetentionDays).includes(days)) {
+    throw new Error(`-c ${key}=${days} is not a CloudWatch Logs retention; use one of ${Object.values(logs.RetentionDays).filter((d) => typeof d === 'number').join(', ')}`);
+  }
+  return days as logs.RetentionDays;
+}
+
+function removalPolicy(key: string): RemovalPolicy | undefined {
+  const value = text(key)?.toLowerCase();
+  if (value === undefined) return undefined;
+  if (value === 'retain') return RemovalPolicy.RETAIN;
+  if (value === 'destroy') return RemovalPolicy.DESTROY;
+  throw new Error(`-c ${key} must be retain or destroy, got '${value}'`);
+}
+
+const oidcIssuer = text('oidcIssuer');
+const oidcAudience = list('oidcAudience');
+if ((oidcIssuer === undefined) !== (oidcAudience === undefined)) {
+  throw new Error('-c oidcIssuer and -c oidcAudience go together');
+}
+const burstLimit = positiveInteger('throttleBurst');
+const rateLimit = positiveInteger('throttleRate');
+
+const props: CasewayStackProps = {
+  description: 'Caseway: serverless case management',
+  ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
+    ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
+    : {}),
+  deletionProtection: flag('deletionProtection'),
+  removalPolicy: removalPolicy('removalPolicy'),
+  logRetention: retention('logRetentionDays'),
+  oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
+  rolesClaim: text('rolesClaim'),
+  mfaRequired: flag('mfaRequired'),
+  corsOrigins: list('corsOrigins'),
+  throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
+};
+
+new CasewayStack(app, text('stackName') ?? 'Caseway', props);
+// cdk-nag 3 runs as a policy-validation plugin: any unacknowledged finding fails the synth.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,0 +1,31 @@
+/**
+ * The stand-alone deployment: the `Caseway` construct in a stack of its own, with
+ * the outputs a client or an operator needs. cdk-nag is applied by the app
+ * (`bin/app.ts`) and by the infra tests, not here, so an embedding app chooses its own packs.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { Caseway, type CasewayProps } from './caseway.js';
+
+/** Stack settings plus every `Caseway` setting (documented on `CasewayProps`). */
+export interface CasewayStackProps extends StackProps, CasewayProps {}
+
+export class CasewayStack extends Stack {
+  readonly caseway: Caseway;
+
+  constructor(scope: Construct, id: string, props: CasewayStackProps = {}) {
+    super(scope, id, props);
+    this.caseway = new Caseway(this, 'Caseway', props);
+    const { api, identity, store, events } = this.caseway;
+
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the Caseway API' });
+    new CfnOutput(this, 'TableName', { value: store.table.tableName, description: 'The case table' });
+    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Bus carrying Caseway domain events' });
+    new CfnOutput(this, 'JwtIssuer', { value: identity.issuer, description: 'Issuer of the tokens the API accepts' });
+    // With an external OIDC provider there is no pool to point at.
+    if (identity.userPool && identity.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId, description: 'Cognito user pool of Caseway users' });
+      new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId, description: 'Public app client (SRP)' });
+    }
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The HTTP API, built from the route table in `lib/topology/routes.ts`: one Lambda
+ * per entry in `functions`, one route per entry in `routes`, and `$default` for the
+ * rest. The local gateway reads the same table, so the two cannot disagree on what
+ * exists or which routes need a token.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '../topology/routes.js';
+import type { CaseStore } from './case-store.js';
+import { CasewayFunction } from './caseway-function.js';
+import type { Identity } from './identity.js';
+
+/** Stage-wide request limits. */
+export interface ThrottleProps {
+  /**
+   * Requests the stage absorbs in a burst.
+   * @default 200
+   */
+  readonly burstLimit?: number;
+  /**
+   * Sustained requests per second.
+   * @default 100
+   */
+  readonly rateLimit?: number;
+}
+
+export interface CaseApiProps {
+  /** The case table the handlers read and write. */
+  readonly store: CaseStore;
+  /** Whose tokens the JWT authorizer accepts, and where roles are in them. */
+  readonly identity: Identity;
+  /**
+   * Retention of the function logs and the access log.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Browser origins allowed to call the API, e.g. `https://support.example.com`.
+   * @default - none: CORS is off and only non-browser channels can call
+   */
+  readonly corsOrigins?: string[];
+  /**
+   * Stage throttling.
+   * @default { burstLimit: 200, rateLimit: 100 }
+   */
+  readonly throttling?: ThrottleProps;
+}
+
+/** Headers the handlers read (`If-Match`, `Idempotency-Key`) and the ones clients need back. */
+const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key'];
+const CORS_EXPOSE_HEADERS = ['etag', 'location', 'allow'];
+
+/**
+ * Why each public route is public: the cdk-nag acknowledgement of AwsSolutions-APIG4
+ * quotes it. A route added to the topology with `auth: 'none'` fails the synth until
+ * someone writes down here why it needs no token.
+ */
+const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
+  'GET /openapi.json': 'clients and code generators fetch the API description before they hold a token, and it describes the API, not any case',
+};
+
+/** One JSON object per request: enough to trace a call through API Gateway without a body. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+};
+
+export class CaseApi extends Construct {
+  /** The HTTP API. */
+  readonly api: apigw.HttpApi;
+  /** The `$default` stage, with access logs and throttling. */
+  readonly stage: apigw.HttpStage;
+  /** The API's base URL (ends with `/`). */
+  readonly url: string;
+  /** One Lambda per entry in the topology's `functions`. */
+  readonly functions: Record<FunctionName, NodejsFunction>;
+  /** The access log group. */
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: CaseApiProps) {
+    super(scope, id);
+    const { store, identity } = props;
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.functions = {} as Record<FunctionName, NodejsFunction>;
+    const integrations = {} as Record<FunctionName, HttpLambdaIntegration>;
+    for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, (typeof functionSpecs)[FunctionName]][]) {
+      const fn = new CasewayFunction(this, name, {
+        entry: spec.entry,
+        description: spec.description,
+        logRetention,
+        logRemovalPolicy,
+        environment: { TABLE_NAME: store.table.tableName, ROLES_CLAIM: identity.rolesClaim },
+      }).function;
+      if (spec.tableAccess === 'read') store.grantRead(fn);
+      if (spec.tableAccess === 'readWrite') store.grantReadWrite(fn);
+      this.functions[name] = fn;
+      integrations[name] = new HttpLambdaIntegration(`${name}-integration`, fn);
+    }
+
+    const corsOrigins = props.corsOrigins ?? [];
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Caseway case management API',
+      // The stage is made below, where its access logs and throttling can be set.
+      createDefaultStage: false,
+      ...(corsOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: corsOrigins,
+              allowMethods: corsMethods(),
+              allowHeaders: CORS_ALLOW_HEADERS,
+              exposeHeaders: CORS_EXPOSE_HEADERS,
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
+    });
+
+    const jwt = new HttpJwtAuthorizer('JwtAuthorizer', identity.issuer, {
+      jwtAudience: identity.audience,
+      identitySource: ['$request.header.Authorization'],
+    });
+    const authorizerFor = (auth: RouteSpec['auth']): apigw.IHttpRouteAuthorizer =>
+      auth === 'jwt' ? jwt : new apigw.HttpNoneAuthorizer();
+
+    assertPublicRoutesHoldNoData();
+    for (const route of routes) {
+      const httpRoute = new apigw.HttpRoute(this, routeId(route), {
+        httpApi: this.api,
+        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
+        integration: integrations[route.fn],
+        authorizer: authorizerFor(route.auth),
+      });
+      if (route.auth === 'none') {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} is public by design: ${PUBLIC_ROUTE_REASONS[`${route.method} ${route.path}`]}. Its function '${route.fn}' has no table access (checked at synth), so no case data is reachable without a JWT.`,
+        });
+      }
+    }
+
+    // Anything no route claims: the fallback answers 404, or 405 with `Allow`, as problem+json.
+    // It must run without a token, or an unknown path would look like an auth failure.
+    const fallback = new apigw.HttpRoute(this, 'DefaultRoute', {
+      httpApi: this.api,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration: integrations[defaultRoute.fn],
+      authorizer: authorizerFor(defaultRoute.auth),
+    });
+    Validations.of(fallback).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: `The $default route only catches requests that match no route, and '${defaultRoute.fn}' answers them with a 404/405 problem document without touching data (its role has no table access, checked at synth). Requiring a token here would turn every unknown path into a 401.`,
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logRetention, removalPolicy: logRemovalPolicy });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: {
+        burstLimit: props.throttling?.burstLimit ?? 200,
+        rateLimit: props.throttling?.rateLimit ?? 100,
+      },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+    this.url = this.stage.url;
+  }
+}
+
+/** A readable, stable construct id: `GET /cases/{id}/comments` -> `GET-cases-id-comments`. */
+function routeId(route: RouteSpec): string {
+  return [route.method, ...route.path.split('/').filter(Boolean).map((part) => part.replace(/[{}]/g, ''))].join('-');
+}
+
+/**
+ * The acknowledgements of AwsSolutions-APIG4 rest on this: a route without a token
+ * has a written reason and is served by a function that cannot read the table.
+ * Fail the synth if either stops being true.
+ */
+function assertPublicRoutesHoldNoData(): void {
+  for (const route of [...routes, { ...defaultRoute, method: 'ANY', path: '$default' }]) {
+    if (route.auth !== 'none') continue;
+    if (functionSpecs[route.fn].tableAccess !== 'none') {
+      throw new Error(`Route ${route.method} ${route.path} has no authorizer but its function '${route.fn}' has table access; give it auth: 'jwt'.`);
+    }
+    if (route.path !== '$default' && !PUBLIC_ROUTE_REASONS[`${route.method} ${route.path}`]) {
+      throw new Error(`Route ${route.method} ${route.path} has no authorizer; say why in PUBLIC_ROUTE_REASONS (lib/constructs/case-api.ts) or give it auth: 'jwt'.`);
+    }
+  }
+}
+
+/** Every method some route answers, so the preflight never allows more than the API does. */
+function corsMethods(): apigw.CorsHttpMethod[] {
+  const methods = new Set(routes.map((route) => route.method));
+  return [...[...methods].map((method): apigw.CorsHttpMethod => apigw.CorsHttpMethod[method]), apigw.CorsHttpMethod.OPTIONS];
+}

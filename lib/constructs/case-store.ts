@@ -1,0 +1,104 @@
+/**
+ * The case table, built from the one definition in `lib/topology/table.ts` (the
+ * local DynamoDB bootstrap reads the same object), encrypted with a key of our own.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { caseTable } from '../topology/table.js';
+
+export interface CaseStoreProps {
+  /**
+   * Refuse `DeleteTable` (from CloudFormation or anyone else) until this is turned off.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * What happens to the table and its key when they leave the stack. Case data is a
+   * record of what an organisation promised its customers: keep it unless told otherwise.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * What each level of access may do. No `Scan`: every access pattern is a key
+ * lookup or a query, and a scan of a case table is a data export, not a request.
+ * Transactions have no actions of their own; IAM authorizes each item in them
+ * as the Put, Update, Delete or ConditionCheck it is.
+ */
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+/** Reading an item encrypted with a customer managed key needs the key. */
+export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+export const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
+
+export class CaseStore extends Construct {
+  /** The single case table. */
+  readonly table: dynamodb.Table;
+  /** The customer managed key the table (and whatever holds copies of its items) is encrypted with. */
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: CaseStoreProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Caseway case data: the case table, its stream and the outbox dead-letter queue',
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: stringKey(caseTable.partitionKey),
+      sortKey: stringKey(caseTable.sortKey),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.deletionProtection ?? true,
+      timeToLiveAttribute: caseTable.timeToLiveAttribute,
+      stream: dynamodb.StreamViewType[caseTable.streamViewType],
+      removalPolicy,
+    });
+    for (const index of caseTable.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: stringKey(index.partitionKey),
+        sortKey: stringKey(index.sortKey),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+  }
+
+  /** Get and query the table and its indexes. */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    this.key.grant(grantee, ...KEY_READ_ACTIONS);
+    return iam.Grant.addToPrincipal({ grantee, actions: [...TABLE_READ_ACTIONS], resourceArns: this.tableAndIndexArns() });
+  }
+
+  /** Everything `grantRead` allows, plus item writes (and so transactions) on the table. */
+  grantReadWrite(grantee: iam.IGrantable): iam.Grant {
+    this.key.grant(grantee, ...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS);
+    const read = this.grantRead(grantee);
+    const write = iam.Grant.addToPrincipal({ grantee, actions: [...TABLE_WRITE_ACTIONS], resourceArns: [this.table.tableArn] });
+    return read.combine(write);
+  }
+
+  /**
+   * The table and each index by name, rather than CDK's `index/*`: least privilege
+   * that cdk-nag can see, and an index added to the topology is granted with it.
+   */
+  private tableAndIndexArns(): string[] {
+    return [this.table.tableArn, ...caseTable.indexes.map((index) => `${this.table.tableArn}/index/${index.indexName}`)];
+  }
+}

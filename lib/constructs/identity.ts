@@ -1,0 +1,156 @@
+/**
+ * Who may call the API. Either a Cognito user pool of our own, with one group per
+ * Caseway role, or an organisation's existing OpenID Connect provider. The API only
+ * needs an issuer, an audience and the claim that carries roles, so both look the same to it.
+ */
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+// The role names are the domain's; the user pool groups must match them exactly.
+import { ROLES } from '../../functions/core/caller.js';
+
+/** An existing OpenID Connect provider whose tokens the API accepts. */
+export interface ExternalOidc {
+  /** The issuer URL exactly as it appears in the tokens' `iss` claim (https). */
+  readonly issuer: string;
+  /** Accepted `aud` (or `client_id`) values; at least one. */
+  readonly audience: string[];
+}
+
+export interface IdentityProps {
+  /**
+   * Use this provider instead of creating a Cognito user pool.
+   * @default - a Cognito user pool and app client are created
+   */
+  readonly oidc?: ExternalOidc;
+  /**
+   * The token claim that lists the caller's Caseway roles. An external provider
+   * usually needs this set (for example `roles` or `groups`).
+   * @default 'cognito:groups'
+   */
+  readonly rolesClaim?: string;
+  /**
+   * Refuse to delete the user pool until this is turned off.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * What happens to the user pool when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Require a second factor (TOTP) from every user. Leave it off while the pool holds
+   * requesters from the public; turn it on for a staff-only pool.
+   * @default false (MFA optional)
+   */
+  readonly mfaRequired?: boolean;
+  /**
+   * Cognito threat protection (Plus feature plan): blocks sign-ins with leaked
+   * passwords and acts on risky sign-ins. Costs more per active user; turn it off
+   * only where another control covers account takeover.
+   * @default true
+   */
+  readonly threatProtection?: boolean;
+}
+
+export class Identity extends Construct {
+  /** The JWT issuer the API trusts. */
+  readonly issuer: string;
+  /** The audiences the API accepts. */
+  readonly audience: string[];
+  /** The claim the handlers read roles from. */
+  readonly rolesClaim: string;
+  /** The user pool, when Caseway manages its own users. */
+  readonly userPool?: cognito.UserPool;
+  /** The public app client for browser and mobile channels, when Caseway manages its own users. */
+  readonly userPoolClient?: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: IdentityProps = {}) {
+    super(scope, id);
+    this.rolesClaim = props.rolesClaim ?? 'cognito:groups';
+
+    if (props.oidc) {
+      validateOidc(this, props.oidc);
+      this.issuer = props.oidc.issuer;
+      this.audience = [...props.oidc.audience];
+      return;
+    }
+
+    const threatProtection = props.threatProtection ?? true;
+    const userPool = new cognito.UserPool(this, 'UserPool', {
+      // Accounts are provisioned by an administrator or an integration, never by strangers.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+        passwordHistorySize: 5,
+      },
+      // TOTP only: SMS would need an SNS role and is the weaker factor.
+      mfa: props.mfaRequired ? cognito.Mfa.REQUIRED : cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: threatProtection ? cognito.FeaturePlan.PLUS : cognito.FeaturePlan.ESSENTIALS,
+      ...(threatProtection ? { standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION } : {}),
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    if (!props.mfaRequired) {
+      Validations.of(userPool).acknowledge({
+        id: 'AwsSolutions-COG2',
+        reason:
+          'MFA is OPTIONAL, not REQUIRED, because the pool holds requesters: members of the public reporting a problem through self-service, who must not be turned away for lack of an authenticator app. TOTP is available to every user; a staff-only pool sets mfaRequired: true.',
+      });
+    }
+    if (!threatProtection) {
+      Validations.of(userPool).acknowledge({
+        id: 'AwsSolutions-COG8',
+        reason: 'The deployer turned threat protection off explicitly (threatProtection: false), accepting Essentials-tier protection against account takeover.',
+      });
+    }
+
+    for (const role of ROLES) {
+      new cognito.CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: userPool.userPoolId,
+        groupName: role,
+        description: `Caseway role: ${role}`,
+      });
+    }
+
+    const client = userPool.addClient('AppClient', {
+      // A public client (browser, mobile app): it could not keep a secret anyway.
+      generateSecret: false,
+      // SRP never sends the password; refresh-token auth is always enabled alongside it.
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+
+    this.userPool = userPool;
+    this.userPoolClient = client;
+    // The pool's ProviderURL attribute lacks the scheme, and `iss` must match exactly.
+    const stack = Stack.of(this);
+    this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${userPool.userPoolId}`;
+    this.audience = [client.userPoolClientId];
+  }
+}
+
+/** Fail at synth, not at the first request, on an issuer API Gateway would reject. */
+function validateOidc(scope: Construct, oidc: ExternalOidc): void {
+  if (!Token.isUnresolved(oidc.issuer) && !/^https:\/\/[^\s/]+/.test(oidc.issuer)) {
+    throw new Error(`${scope.node.path}: oidc.issuer must be an https URL, got '${oidc.issuer}'`);
+  }
+  if (oidc.audience.length === 0 || oidc.audience.some((a) => !Token.isUnresolved(a) && a.trim() === '')) {
+    throw new Error(`${scope.node.path}: oidc.audience needs at least one non-empty value`);
+  }
+}

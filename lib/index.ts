@@ -1,0 +1,8 @@
+/** The public surface: what an organisation imports to embed Caseway in its own CDK app. */
+export { Caseway, type CasewayProps } from './caseway.js';
+export { CasewayStack, type CasewayStackProps } from './caseway-stack.js';
+export { CaseStore, type CaseStoreProps } from './constructs/case-store.js';
+export { Identity, type IdentityProps, type ExternalOidc } from './constructs/identity.js';
+export { CaseApi, type CaseApiProps, type ThrottleProps } from './constructs/case-api.js';
+export { DomainEvents, type DomainEventsProps } from './constructs/domain-events.js';
+export { Observability, type ObservabilityProps } from './constructs/observability.js';
