@@ -50,6 +50,30 @@ export interface Case {
   readonly version: number;
 }
 
+/** The public record, field by field in the order every response lists them. */
+const CASE_FIELDS = [
+  'caseId',
+  'type',
+  'status',
+  'priority',
+  'owner',
+  'requester',
+  'channel',
+  'subject',
+  'description',
+  'fields',
+  'attachments',
+  'createdAt',
+  'updatedAt',
+  'createdBy',
+  'version',
+] as const satisfies readonly (keyof Case)[];
+
+/** Exactly the public fields of a stored case, in their order: nothing internal leaves storage. */
+export function caseRecord(stored: Readonly<Record<string, unknown>>): Case {
+  return Object.fromEntries(CASE_FIELDS.filter((field) => stored[field] !== undefined).map((field) => [field, stored[field]])) as unknown as Case;
+}
+
 export interface FieldChange {
   readonly field: string;
   readonly before: unknown;

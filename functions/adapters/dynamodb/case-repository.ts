@@ -6,7 +6,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { IndexDefinition } from '../../../lib/topology/table.js';
-import type { AuditEvent, Case, CaseStatus, Comment } from '../../core/case.js';
+import { caseRecord, type AuditEvent, type Case, type CaseStatus, type Comment } from '../../core/case.js';
 import type { NumberBlock } from '../../core/case-number.js';
 import { dynamo, tableName } from './client.js';
 import { type CursorState, type Position, decodeCursor, encodeCursor, queryDigest } from './cursor.js';
@@ -51,11 +51,6 @@ export interface IdempotencyRecord {
 export type WriteOutcome = 'written' | 'stale';
 
 const caseItem = (c: Case, seq: number) => ({ ...caseKey(c.caseId), entity: 'Case', ...c, seq, ...caseIndexKeys(c) });
-/** A case item without its storage attributes and history counter. */
-function toCase(item: Record<string, unknown>): Case {
-  const { seq: _seq, ...rest } = withoutStorageAttributes<Case & { seq?: number }>(item);
-  return rest;
-}
 const auditItem = (e: AuditEvent) => ({ ...auditKey(e.caseId, e.seq), entity: 'AuditEvent', ...e });
 
 function cancellationCodes(error: unknown): string[] | undefined {
@@ -141,7 +136,7 @@ export async function getIdempotencyRecord(keyHash: string): Promise<Idempotency
 export async function getCase(caseId: string): Promise<StoredCase | undefined> {
   const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: caseKey(caseId), ConsistentRead: true }));
   if (!out.Item) return undefined;
-  return { case: toCase(out.Item), seq: Number(out.Item.seq) };
+  return { case: caseRecord(out.Item), seq: Number(out.Item.seq) };
 }
 
 /** Replace a case if nobody changed it (version) or its history (seq) since `expected` was read. */
@@ -325,15 +320,15 @@ function narrowing(selector: CaseSelector, skip: 'owner' | 'requester') {
 export async function listCases(selector: CaseSelector, limit: number, cursor?: string): Promise<Page<Case>> {
   const digestOf = { list: 'cases', ...selector };
   if (selector.requester !== undefined) {
-    return pageOfPartition(indexQuery(REQUESTER_INDEX, requesterPartition(selector.requester), narrowing(selector, 'requester')), limit, cursor, digestOf, toCase);
+    return pageOfPartition(indexQuery(REQUESTER_INDEX, requesterPartition(selector.requester), narrowing(selector, 'requester')), limit, cursor, digestOf, caseRecord);
   }
   if (selector.owner !== undefined) {
-    return pageOfPartition(indexQuery(OWNER_INDEX, ownerPartition(selector.owner), narrowing(selector, 'owner')), limit, cursor, digestOf, toCase);
+    return pageOfPartition(indexQuery(OWNER_INDEX, ownerPartition(selector.owner), narrowing(selector, 'owner')), limit, cursor, digestOf, caseRecord);
   }
   const queries = (selector.statuses ?? []).flatMap((status) =>
     Array.from({ length: STATUS_SHARDS }, (_, shard) => indexQuery(STATUS_INDEX, statusPartition(status, shard))),
   );
-  return pageAcrossPartitions(queries, (item) => String(item[STATUS_INDEX.sortKey]), limit, cursor, digestOf, toCase);
+  return pageAcrossPartitions(queries, (item) => String(item[STATUS_INDEX.sortKey]), limit, cursor, digestOf, caseRecord);
 }
 
 function itemsUnderCase(caseId: string, prefix: string, filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): PartitionQuery {
