@@ -39,6 +39,9 @@ describe('cursors', () => {
     ['another query', encodeCursor(queryDigest({ other: true }), {})],
     ['a foreign partition', encodeCursor(digest, { 'STATUS#closed#0': null })],
     ['extra fields', Buffer.from(JSON.stringify({ v: 1, q: digest, p: {}, x: 1 })).toString('base64url')],
+    ['an empty key value', encodeCursor(digest, { 'STATUS#new#0': { s: '' } })],
+    ['an oversized key value', encodeCursor(digest, { 'STATUS#new#0': { s: 'é'.repeat(600) } })],
+    ['a position naming no case', encodeCursor(digest, { 'STATUS#new#0': { s: '2026#x', id: 'nobody' } })],
   ])('reject %s as a 400 naming the cursor', (_name, cursor) => {
     try {
       decodeCursor(cursor, digest, partitions);

@@ -4,7 +4,7 @@
  * in the same transaction: the change and its explanation commit together or not at all.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { IndexDefinition } from '../../../lib/topology/table.js';
 import { caseRecord, type AuditEvent, type Case, type CaseStatus, type Comment } from '../../core/case.js';
 import type { NumberBlock } from '../../core/case-number.js';
@@ -58,6 +58,20 @@ function cancellationCodes(error: unknown): string[] | undefined {
   return (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
 }
 
+/** Put an item that must not exist yet: audit events and comments are never overwritten. */
+const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+
+/** Run a transaction whose conditions guard against lost races; a cancelled one is `stale`. */
+async function transactUnlessStale(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<WriteOutcome> {
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    if (cancellationCodes(error)) return 'stale';
+    throw error;
+  }
+}
+
 export async function reserveCaseNumbers(prefix: string, year: number, size: number): Promise<NumberBlock> {
   const out = await dynamo().send(
     new UpdateCommand({
@@ -84,29 +98,22 @@ export async function insertCase(
   created: { case: Case; audit: AuditEvent },
   idempotency?: { keyHash: string; fingerprint: string; expiresAt: number },
 ): Promise<InsertOutcome> {
-  const notExists = { ConditionExpression: 'attribute_not_exists(pk)' };
   try {
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: tableName(), Item: caseItem(created.case, 1), ...notExists } },
-          { Put: { TableName: tableName(), Item: auditItem(created.audit), ...notExists } },
+          putNew(caseItem(created.case, 1)),
+          putNew(auditItem(created.audit)),
           ...(idempotency
             ? [
-                {
-                  Put: {
-                    TableName: tableName(),
-                    Item: {
-                      ...idempotencyKey(idempotency.keyHash),
-                      entity: 'IdempotencyRecord',
-                      fingerprint: idempotency.fingerprint,
-                      caseId: created.case.caseId,
-                      response: created.case,
-                      expiresAt: idempotency.expiresAt,
-                    },
-                    ...notExists,
-                  },
-                },
+                putNew({
+                  ...idempotencyKey(idempotency.keyHash),
+                  entity: 'IdempotencyRecord',
+                  fingerprint: idempotency.fingerprint,
+                  caseId: created.case.caseId,
+                  response: created.case,
+                  expiresAt: idempotency.expiresAt,
+                }),
               ]
             : []),
         ],
@@ -140,61 +147,35 @@ export async function getCase(caseId: string): Promise<StoredCase | undefined> {
 }
 
 /** Replace a case if nobody changed it (version) or its history (seq) since `expected` was read. */
-export async function replaceCase(next: Case, expected: { version: number; seq: number }, audit: AuditEvent): Promise<WriteOutcome> {
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: caseItem(next, audit.seq),
-              ConditionExpression: 'version = :version AND seq = :seq',
-              ExpressionAttributeValues: { ':version': expected.version, ':seq': expected.seq },
-            },
-          },
-          { Put: { TableName: tableName(), Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
-    return 'written';
-  } catch (error) {
-    if (cancellationCodes(error)) return 'stale';
-    throw error;
-  }
+export function replaceCase(next: Case, expected: { version: number; seq: number }, audit: AuditEvent): Promise<WriteOutcome> {
+  return transactUnlessStale([
+    {
+      Put: {
+        TableName: tableName(),
+        Item: caseItem(next, audit.seq),
+        ConditionExpression: 'version = :version AND seq = :seq',
+        ExpressionAttributeValues: { ':version': expected.version, ':seq': expected.seq },
+      },
+    },
+    putNew(auditItem(audit)),
+  ]);
 }
 
 /** A comment does not change the case's content (its ETag stays), only its history position. */
-export async function appendComment(subject: StoredCase, comment: Comment, audit: AuditEvent): Promise<WriteOutcome> {
-  try {
-    await dynamo().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: tableName(),
-              Key: caseKey(subject.case.caseId),
-              UpdateExpression: 'SET seq = :next',
-              ConditionExpression: 'seq = :seq',
-              ExpressionAttributeValues: { ':seq': subject.seq, ':next': audit.seq },
-            },
-          },
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { ...commentKey(comment.caseId, comment.createdAt, comment.commentId), entity: 'Comment', ...comment },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          { Put: { TableName: tableName(), Item: auditItem(audit), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
-    return 'written';
-  } catch (error) {
-    if (cancellationCodes(error)) return 'stale';
-    throw error;
-  }
+export function appendComment(subject: StoredCase, comment: Comment, audit: AuditEvent): Promise<WriteOutcome> {
+  return transactUnlessStale([
+    {
+      Update: {
+        TableName: tableName(),
+        Key: caseKey(subject.case.caseId),
+        UpdateExpression: 'SET seq = :next',
+        ConditionExpression: 'seq = :seq',
+        ExpressionAttributeValues: { ':seq': subject.seq, ':next': audit.seq },
+      },
+    },
+    putNew({ ...commentKey(comment.caseId, comment.createdAt, comment.commentId), entity: 'Comment', ...comment }),
+    putNew(auditItem(audit)),
+  ]);
 }
 
 interface PartitionQuery {

@@ -8,11 +8,13 @@
 import * as z from 'zod';
 import { validationFailed } from '../../core/errors.js';
 import { sha256 } from '../../core/fingerprint.js';
+import { CASE_ID_PATTERN } from '../../core/case-number.js';
 
-const Position = z.object({ s: z.string().max(600), id: z.string().max(300).optional() }).strict();
+// Key values DynamoDB accepts: non-empty, and (as printable ASCII) far under its 1 KiB sort-key limit.
+const Position = z.object({ s: z.string().regex(/^[\x21-\x7e]{1,300}$/), id: z.string().regex(CASE_ID_PATTERN).optional() }).strict();
 export type Position = z.infer<typeof Position>;
 
-const CursorShape = z.object({ v: z.literal(1), q: z.string().length(16), p: z.record(z.string().max(600), Position.nullable()) }).strict();
+const CursorShape = z.object({ v: z.literal(1), q: z.string().length(16), p: z.record(z.string().max(300), Position.nullable()) }).strict();
 export type CursorState = Record<string, Position | null>;
 
 export const queryDigest = (query: unknown): string => sha256(JSON.stringify(query)).slice(0, 16);
