@@ -1,0 +1,56 @@
+/**
+ * `npm start` as a person runs it: the real entry point in its own process, its
+ * banner read for the URL and a token, a case created with that token, then Ctrl+C.
+ * It must exit cleanly and take DynamoDB Local with it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { findFreePort, isPortFree } from '../../lib/local/ports.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url));
+
+describe('npm start', () => {
+  it('prints a working URL and tokens, and stops everything on Ctrl+C', async () => {
+    const port = await findFreePort();
+    const child = spawn(process.execPath, [TSX, 'bin/local.ts', '--in-memory', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    try {
+      for (let waited = 0; !out.includes('Press Ctrl+C') && waited < 60_000; waited += 200) await delay(200);
+      expect(out).toContain(`Caseway is running at http://localhost:${port}`);
+
+      const token = out.match(/^ {2}agent +demo-agent[^\n]*\n\s+(\S+)/m)?.[1];
+      expect(token, out).toMatch(/^eyJ/);
+      const dynamoPort = Number(out.match(/DynamoDB Local +http:\/\/127\.0\.0\.1:(\d+)/)?.[1]);
+      expect(dynamoPort).toBeGreaterThan(0);
+
+      const created = await fetch(`http://localhost:${port}/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: 'From the banner token', description: 'e2e', requester: { id: 'someone' } }),
+      });
+      expect(created.status).toBe(201);
+      const { caseId } = (await created.json()) as { caseId: string };
+      const read = await fetch(`http://localhost:${port}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(read.status).toBe(200);
+
+      // The java process is findable by its port while running (so the check below means something).
+      const javaOnPort = () => spawnSync('pgrep', ['-f', '--', `DynamoDBLocal.jar.* -port ${dynamoPort}( |$)`]).status;
+      expect(javaOnPort()).toBe(0);
+
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      // DynamoDB Local is gone: no java with its port, and the port is free again.
+      expect(javaOnPort()).toBe(1);
+      expect(await isPortFree(dynamoPort)).toBe(true);
+      expect(await isPortFree(port)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 90_000);
+});
