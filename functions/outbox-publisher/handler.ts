@@ -10,13 +10,15 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { AuditEvent } from '../core/case.js';
 import { domainEventsOf } from '../core/domain-events.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher, type EventPublisher } from '../adapters/events.js';
-import { logger } from '../observability.js';
+import { logger, tracer } from '../observability.js';
 
 const Env = z.object({ EVENT_BUS_NAME: z.string().min(1) });
 
 let publisher: EventPublisher | undefined;
-const defaultPublisher = () => (publisher ??= new EventBridgePublisher(Env.parse(process.env).EVENT_BUS_NAME));
+const defaultPublisher = () =>
+  (publisher ??= new EventBridgePublisher(Env.parse(process.env).EVENT_BUS_NAME, tracer.captureAWSv3Client(new EventBridgeClient({}))));
 
 export async function publishStream(event: DynamoDBStreamEvent, target: EventPublisher): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {

@@ -6,6 +6,7 @@
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
+import { tracer } from '../../observability.js';
 
 const METERED = new Set([
   'GetItemCommand',
@@ -51,7 +52,8 @@ export function dynamo(): DynamoDBDocumentClient {
     },
     { step: 'initialize', name: 'casewayConsumedCapacity' },
   );
-  documentClient = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+  // X-Ray subsegments per DynamoDB call in AWS; a no-op where tracing is off (locally).
+  documentClient = DynamoDBDocumentClient.from(tracer.captureAWSv3Client(base), { marshallOptions: { removeUndefinedValues: true } });
   return documentClient;
 }
 
