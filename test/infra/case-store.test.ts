@@ -4,7 +4,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStore, TABLE_WRITE_ACTIONS, type CaseStoreProps } from '../../lib/constructs/case-store.js';
-import { caseTable, keyAttributeNames } from '../../lib/topology/table.js';
+import { caseTable, createTableInput } from '../../lib/topology/table.js';
 import { actionsOf, newApp, removeSynthOutput, resources, statementsOf } from './synth.js';
 
 function synth(props?: CaseStoreProps): Template {
@@ -23,22 +23,13 @@ describe('CaseStore', () => {
     template = synth();
   });
 
-  it('has the keys and indexes of caseTable, all strings, all projected', () => {
+  it('is the very table the local runtime creates: same keys, attribute types and indexes', () => {
+    const local = createTableInput('caseway-local');
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [
-        { AttributeName: caseTable.partitionKey, KeyType: 'HASH' },
-        { AttributeName: caseTable.sortKey, KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: Match.arrayEquals(keyAttributeNames().map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
-      GlobalSecondaryIndexes: caseTable.indexes.map((index) => ({
-        IndexName: index.indexName,
-        KeySchema: [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: index.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: local.KeySchema,
+      AttributeDefinitions: Match.arrayEquals(local.AttributeDefinitions!),
+      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes,
+      BillingMode: local.BillingMode,
     });
   });
 
