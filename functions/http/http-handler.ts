@@ -12,7 +12,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { onConsumedCapacity } from '../adapters/dynamodb/client.js';
+import { onConsumedCapacity } from '../adapters/dynamodb/capacity-meter.js';
 import { hasRole, type Caller } from '../core/caller.js';
 import type { Channel } from '../core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '../core/errors.js';

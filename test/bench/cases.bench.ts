@@ -58,7 +58,7 @@ async function bundleSizes() {
 
 async function main() {
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/client.js');
+  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   try {
     const call = async (role: string, path: string, init: RequestInit = {}) => {
       const response = await fetch(`${platform.url}${path}`, {

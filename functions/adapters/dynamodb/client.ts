@@ -1,12 +1,13 @@
 /**
  * The DynamoDB document client, built once per container from configuration.
- * Every data-plane call asks for its consumed capacity, and listeners hear it:
- * handlers publish it as a metric, the benchmark adds it up per operation.
+ * Every data-plane call asks for its consumed capacity and reports it to the
+ * capacity meter: handlers publish it as a metric, the benchmark adds it up.
  */
 import { DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../../config.js';
 import { tracer } from '../../observability.js';
+import { reportConsumedCapacity } from './capacity-meter.js';
 
 const METERED = new Set([
   'GetItemCommand',
@@ -19,15 +20,6 @@ const METERED = new Set([
   'TransactGetItemsCommand',
   'TransactWriteItemsCommand',
 ]);
-
-export type CapacityListener = (command: string, units: number) => void;
-const listeners = new Set<CapacityListener>();
-
-/** Hear the capacity units of every call this process makes; returns the unsubscribe. */
-export function onConsumedCapacity(listener: CapacityListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
 
 function totalUnits(consumed: ConsumedCapacity | ConsumedCapacity[] | undefined): number {
   if (!consumed) return 0;
@@ -47,7 +39,7 @@ export function dynamo(): DynamoDBDocumentClient {
       (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
       const result = await next(args);
       const units = totalUnits((result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
-      for (const listener of listeners) listener(command.replace(/Command$/, ''), units);
+      reportConsumedCapacity(command.replace(/Command$/, ''), units);
       return result;
     },
     { step: 'initialize', name: 'casewayConsumedCapacity' },
