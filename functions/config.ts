@@ -4,6 +4,7 @@
  * The only difference between AWS and the local platform is what these hold.
  */
 import * as z from 'zod';
+import { DEFAULT_ROLES_CLAIM } from './core/caller.js';
 
 const Config = z.object({
   TABLE_NAME: z.string().min(1),
@@ -11,7 +12,7 @@ const Config = z.object({
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** The JWT claim that carries the caller's roles (Cognito: `cognito:groups`). */
-  ROLES_CLAIM: z.string().min(1).default('cognito:groups'),
+  ROLES_CLAIM: z.string().min(1).default(DEFAULT_ROLES_CLAIM),
   CASE_ID_PREFIX: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/).default('CASE'),
   CASE_NUMBER_BLOCK_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Largest request body a handler accepts, in bytes. */

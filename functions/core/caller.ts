@@ -5,6 +5,9 @@
 export const ROLES = ['requester', 'agent', 'supervisor', 'admin', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Where roles are when nobody says otherwise: Cognito puts a user's groups here. */
+export const DEFAULT_ROLES_CLAIM = 'cognito:groups';
+
 export interface Caller {
   readonly sub: string;
   readonly name?: string;

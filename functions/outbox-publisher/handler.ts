@@ -11,6 +11,7 @@ import * as z from 'zod';
 import type { AuditEvent } from '../core/case.js';
 import { domainEventsOf } from '../core/domain-events.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { AUDIT_PREFIX, withoutStorageAttributes } from '../adapters/dynamodb/keys.js';
 import { EventBridgePublisher, type EventPublisher } from '../adapters/events.js';
 import { logger, tracer } from '../observability.js';
 
@@ -23,9 +24,9 @@ const defaultPublisher = () =>
 export async function publishStream(event: DynamoDBStreamEvent, target: EventPublisher): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image || !String(image.sk?.S ?? '').startsWith('AUDIT#')) continue;
-    const { pk: _pk, sk: _sk, entity: _entity, ...audit } = unmarshall(image as Record<string, AttributeValue>);
-    const failed = await target.publish(domainEventsOf(audit as AuditEvent));
+    if (record.eventName !== 'INSERT' || !image || !String(image.sk?.S ?? '').startsWith(AUDIT_PREFIX)) continue;
+    const audit = withoutStorageAttributes<AuditEvent>(unmarshall(image as Record<string, AttributeValue>));
+    const failed = await target.publish(domainEventsOf(audit));
     if (failed.length > 0) {
       logger.warn('Events not accepted; the stream will redeliver from this record', { failed: failed.map((e) => e.id) });
       // Stream batches are ordered: report the first failure and Lambda resumes from it.

@@ -7,7 +7,7 @@ import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib'
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 // The role names are the domain's; the user pool groups must match them exactly.
-import { ROLES } from '../../functions/core/caller.js';
+import { DEFAULT_ROLES_CLAIM, ROLES } from '../../functions/core/caller.js';
 
 /** An existing OpenID Connect provider whose tokens the API accepts. */
 export interface ExternalOidc {
@@ -68,7 +68,7 @@ export class Identity extends Construct {
 
   constructor(scope: Construct, id: string, props: IdentityProps = {}) {
     super(scope, id);
-    this.rolesClaim = props.rolesClaim ?? 'cognito:groups';
+    this.rolesClaim = props.rolesClaim ?? DEFAULT_ROLES_CLAIM;
 
     if (props.oidc) {
       validateOidc(this, props.oidc);

@@ -11,12 +11,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
-import type { Role } from '../../functions/core/caller.js';
+import { DEFAULT_ROLES_CLAIM, type Role } from '../../functions/core/caller.js';
 import { SetupError } from './errors.js';
 
 export const DEV_ISSUER = 'urn:caseway:local:dev-issuer';
 export const DEV_AUDIENCE = 'caseway-local';
-export const DEFAULT_ROLES_CLAIM = 'cognito:groups';
 const ALGORITHM = 'RS256';
 const KEY_FILE = 'dev-issuer-key.json';
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDevIssuer, DEFAULT_ROLES_CLAIM, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
+import { DEFAULT_ROLES_CLAIM } from '../../functions/core/caller.js';
+import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
