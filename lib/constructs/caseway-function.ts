@@ -20,7 +20,7 @@ export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.me
  * esbuild turns the handlers into ESM, but some bundled CommonJS dependencies still
  * call `require` for Node built-ins; this gives them one.
  */
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /** The environment every Caseway function gets, whatever it does. */
 export const POWERTOOLS_ENVIRONMENT: Readonly<Record<string, string>> = {

@@ -20,9 +20,6 @@ import { caseTable } from '../topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 
-/** The sort-key prefix of audit items: the outbox records. */
-const AUDIT_PREFIX = 'AUDIT#';
-
 export interface DomainEventsProps {
   /** The table whose stream feeds the outbox publisher. */
   readonly store: CaseStore;
@@ -112,7 +109,7 @@ export class DomainEvents extends Construct {
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { [caseTable.sortKey]: { S: lambda.FilterRule.beginsWith(AUDIT_PREFIX) } } },
+            dynamodb: { Keys: { [caseTable.sortKey]: { S: lambda.FilterRule.beginsWith(caseTable.auditSortKeyPrefix) } } },
           }),
         ],
       }),

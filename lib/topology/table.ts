@@ -30,6 +30,11 @@ export const caseTable = {
   /** Epoch seconds; items carrying it (idempotency records) expire on their own. */
   timeToLiveAttribute: 'expiresAt',
   streamViewType: 'NEW_AND_OLD_IMAGES',
+  /**
+   * Sort-key prefix of audit items. They are the outbox: the stream filter in AWS
+   * passes only inserted items with this prefix to the publisher.
+   */
+  auditSortKeyPrefix: 'AUDIT#',
 } as const;
 
 /** Every key attribute is a string: keys are templates such as `CASE#CASE-2026-000123`. */

@@ -10,6 +10,7 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { ESM_REQUIRE_BANNER } from '../../lib/constructs/caseway-function.js';
 import { functions } from '../../lib/topology/routes.js';
 import { startPlatform } from '../../lib/local/platform.js';
 
@@ -49,7 +50,7 @@ async function bundleSizes() {
       format: 'esm',
       write: false,
       logLevel: 'silent',
-      banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
+      banner: { js: ESM_REQUIRE_BANNER },
     });
     rows.push({ fn, bytes: out.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0) });
   }

@@ -25,8 +25,10 @@ export const STATUS_SHARDS = 8;
 
 export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUESTER_INDEX } = caseIndexes;
 
+export const AUDIT_PREFIX = caseTable.auditSortKeyPrefix;
+
 export const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: '#CASE' });
-export const auditKey = (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `AUDIT#${String(seq).padStart(10, '0')}` });
+export const auditKey = (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
 export const commentKey = (caseId: string, createdAt: string, commentId: string) => ({
   pk: `CASE#${caseId}`,
   sk: `COMMENT#${createdAt}#${commentId}`,
@@ -34,7 +36,6 @@ export const commentKey = (caseId: string, createdAt: string, commentId: string)
 export const counterKey = (prefix: string, year: number) => ({ pk: `COUNTER#${prefix}#${year}`, sk: 'COUNTER' });
 export const idempotencyKey = (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' });
 
-export const AUDIT_PREFIX = 'AUDIT#';
 export const COMMENT_PREFIX = 'COMMENT#';
 
 /** FNV-1a: a cheap, stable spread of case ids over the status shards. */
