@@ -12,6 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SHARED_FUNCTION_ENVIRONMENT } from '../topology/function-environment.js';
 
 /** The repository root: handler entries in the topology are relative to it. */
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,8 +25,7 @@ export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const 
 
 /** The environment every Caseway function gets, whatever it does. */
 export const POWERTOOLS_ENVIRONMENT: Readonly<Record<string, string>> = {
-  POWERTOOLS_SERVICE_NAME: 'caseway',
-  POWERTOOLS_METRICS_NAMESPACE: 'Caseway',
+  ...SHARED_FUNCTION_ENVIRONMENT,
   POWERTOOLS_LOG_LEVEL: 'INFO',
   NODE_OPTIONS: '--enable-source-maps',
 };

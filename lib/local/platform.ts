@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_ROLES_CLAIM } from '../../functions/core/caller.js';
+import { SHARED_FUNCTION_ENVIRONMENT } from '../topology/function-environment.js';
 import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
@@ -156,6 +157,7 @@ function rememberingLoads(resolve: HandlerResolver, fingerprint: string): Handle
  */
 function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; logLevel: string | undefined }): Record<string, string> {
   return {
+    ...SHARED_FUNCTION_ENVIRONMENT,
     TABLE_NAME: input.tableName,
     DYNAMODB_ENDPOINT: input.dynamo.endpoint,
     // DynamoDB Local ignores region and keys (-sharedDb) but the SDK needs both; fake ones keep real ones unused.
@@ -164,8 +166,6 @@ function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; l
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     ROLES_CLAIM: process.env.ROLES_CLAIM ?? DEFAULT_ROLES_CLAIM,
-    POWERTOOLS_SERVICE_NAME: 'caseway',
-    POWERTOOLS_METRICS_NAMESPACE: 'Caseway',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_DEV: 'true',
