@@ -1,10 +1,17 @@
-import { httpHandler } from '../http/http-handler.js';
+import { httpHandler, httpRoutes } from '../http/http-handler.js';
 import { CaseIdParams, PageQuery } from '../http/schemas.js';
-import { history } from '../services/cases.js';
+import { history, verifyHistory } from '../services/history.js';
 
-export const handler = httpHandler({
-  operation: 'CaseHistory',
-  params: CaseIdParams,
-  query: PageQuery,
-  handle: async ({ params, query, caller }) => ({ status: 200, body: await history(params.id, caller, query.limit, query.cursor) }),
+export const handler = httpRoutes({
+  'GET /cases/{id}/history': httpHandler({
+    operation: 'CaseHistory',
+    params: CaseIdParams,
+    query: PageQuery,
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await history(params.id, caller, query.limit, query.cursor) }),
+  }),
+  'GET /cases/{id}/history/verify': httpHandler({
+    operation: 'VerifyCaseHistory',
+    params: CaseIdParams,
+    handle: async ({ params, caller }) => ({ status: 200, body: await verifyHistory(params.id, caller) }),
+  }),
 });

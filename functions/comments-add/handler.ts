@@ -1,7 +1,7 @@
 import { changeContextOf } from '../http/change-context.js';
 import { httpHandler } from '../http/http-handler.js';
 import { CaseIdParams, CommentBody } from '../http/schemas.js';
-import { addComment } from '../services/cases.js';
+import { addComment } from '../services/comments.js';
 
 export const handler = httpHandler({
   operation: 'AddComment',

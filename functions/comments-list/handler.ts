@@ -1,6 +1,6 @@
 import { httpHandler } from '../http/http-handler.js';
 import { CaseIdParams, PageQuery } from '../http/schemas.js';
-import { listComments } from '../services/cases.js';
+import { listComments } from '../services/comments.js';
 
 export const handler = httpHandler({
   operation: 'ListComments',

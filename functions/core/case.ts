@@ -1,22 +1,19 @@
 /**
- * The case lifecycle as plain data: opening a case, revising it, and the audit
- * event each change produces. No I/O here; the caller supplies ids and clocks.
+ * The case lifecycle as plain data: opening a case under its type, revising it,
+ * moving it along its workflow, and the audit event each change produces, sealed
+ * onto the case's hash chain. No I/O here; the caller supplies the type, ids,
+ * clocks and the chain head it read.
  */
+import { type ChainHead, type Chained, seal } from './audit-chain.js';
 import { type Caller, isStaff } from './caller.js';
-import { conflict, forbidden, validationFailed } from './errors.js';
+import { type CaseType, type Effect, type Sensitivity, type StateCategory, canReadRestricted, fieldOf, stateOf } from './case-type.js';
+import { DomainError, conflict, forbidden, validationFailed, type FieldIssue } from './errors.js';
+import { checkFields, factsOf, readableFields, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
+import { effectivePriority, scorePriority, type PriorityInputValue, type PriorityScore } from './priority.js';
+import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
+import { categoryOf, callerMayTake, failingGuards, optionsFor, transitionsFrom, type GuardContext, type TransitionOption } from './workflow.js';
 
-export const CASE_STATUSES = ['new', 'in_progress', 'waiting_on_customer', 'blocked', 'resolved', 'closed'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
-/** Statuses a case is still being worked in; the default listing for staff. */
-export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'in_progress', 'waiting_on_customer', 'blocked'];
-
-export const PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export const CHANNELS = ['web', 'email', 'chat', 'social', 'phone', 'partner', 'iot', 'api'] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-export type FieldValue = string | number | boolean | string[];
+export { PRIORITIES, CHANNELS, type Priority, type Channel, type FieldValue };
 
 export interface Party {
   readonly id: string;
@@ -31,18 +28,44 @@ export interface Attachment {
   readonly size: number;
 }
 
+/** A structured brief for whoever receives a case from another queue or owner. */
+export interface HandoffBrief {
+  readonly generatedAt: string;
+  readonly from: { readonly queue: string; readonly owner: string | null };
+  readonly to: { readonly queue: string; readonly owner: string | null };
+  readonly asked: string;
+  readonly tried: readonly string[];
+  readonly pending: readonly string[];
+  readonly editedBy?: string;
+  readonly editedAt?: string;
+}
+
 export interface Case {
   readonly caseId: string;
+  /** The case type, and the version of it the case follows. */
   readonly type: string;
-  readonly status: CaseStatus;
+  readonly typeVersion: number;
+  /** A state of the type version's workflow. */
+  readonly status: string;
+  readonly statusCategory: StateCategory;
   readonly priority: Priority;
+  /** How the priority was reached, when the type has a formula. */
+  readonly priorityScore: PriorityScore | null;
   readonly owner: string | null;
+  readonly queue: string;
   readonly requester: Party;
   readonly channel: Channel;
   readonly subject: string;
   readonly description: string;
   readonly fields: Readonly<Record<string, FieldValue>>;
   readonly attachments: readonly Attachment[];
+  /** Times the case was reopened after being resolved or closed. */
+  readonly reopenCount: number;
+  readonly resolvedAt: string | null;
+  readonly parentId: string | null;
+  /** Set when the case was merged into another: it is closed and points at the survivor. */
+  readonly mergedInto: string | null;
+  readonly handoff: HandoffBrief | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly createdBy: string;
@@ -54,15 +77,24 @@ export interface Case {
 const CASE_FIELDS = [
   'caseId',
   'type',
+  'typeVersion',
   'status',
+  'statusCategory',
   'priority',
+  'priorityScore',
   'owner',
+  'queue',
   'requester',
   'channel',
   'subject',
   'description',
   'fields',
   'attachments',
+  'reopenCount',
+  'resolvedAt',
+  'parentId',
+  'mergedInto',
+  'handoff',
   'createdAt',
   'updatedAt',
   'createdBy',
@@ -78,17 +110,38 @@ export interface FieldChange {
   readonly field: string;
   readonly before: unknown;
   readonly after: unknown;
+  /** For custom fields: how sensitive the field was when it changed (history and events redact by it). */
+  readonly sensitivity?: Sensitivity;
 }
 
-export type AuditAction = 'CaseCreated' | 'CaseUpdated' | 'CommentAdded';
+export type AuditAction =
+  | 'CaseCreated'
+  | 'CaseUpdated'
+  | 'Transitioned'
+  | 'TypeMigrated'
+  | 'CommentAdded'
+  | 'TaskAdded'
+  | 'TaskUpdated'
+  | 'AttachmentAdded'
+  | 'AttachmentVersionAdded'
+  | 'CaseLinked'
+  | 'CaseUnlinked'
+  | 'CaseMerged'
+  | 'MergeReceived'
+  | 'HandoffEdited'
+  | 'ArticleLinked';
+
+/** What an event is about, when that is something inside the case (a comment, a task, a link...). */
+export interface AuditTarget {
+  readonly kind: 'comment' | 'task' | 'attachment' | 'link' | 'case' | 'article';
+  readonly id: string;
+}
 
 /** One immutable line of a case's history; also the outbox record for domain events. */
-export interface AuditEvent {
+export interface AuditEvent extends Chained {
   /** Stable across retries and redeliveries: `<caseId>/<seq>`. */
   readonly eventId: string;
   readonly caseId: string;
-  /** Position in the case's history, 1-based and gapless. */
-  readonly seq: number;
   readonly action: AuditAction;
   readonly at: string;
   readonly actor: { readonly sub: string; readonly name?: string; readonly roles: readonly string[] };
@@ -98,9 +151,14 @@ export interface AuditEvent {
   readonly caseVersion: number;
   readonly changes: readonly FieldChange[];
   readonly reason?: string;
-  /** For CommentAdded: which comment, never its text (internal text stays out of the trail). */
-  readonly commentId?: string;
+  readonly target?: AuditTarget;
+  /** For comments: who may see it (the text itself never enters the trail). */
   readonly visibility?: CommentVisibility;
+  /** For comments: who was mentioned. */
+  readonly mentions?: readonly string[];
+  readonly transition?: { readonly id: string; readonly from: string; readonly to: string; readonly reopen: boolean };
+  /** Everything the transition's definition did, including what it asked of the bus (events, clocks, notifications). */
+  readonly effects?: readonly Effect[];
 }
 
 export interface ChangeContext {
@@ -108,6 +166,51 @@ export interface ChangeContext {
   readonly now: string;
   readonly channel: Channel;
   readonly correlationId: string;
+}
+
+/** A case as read from storage: the record and where its history's chain ends. */
+export interface StoredCase {
+  readonly case: Case;
+  readonly head: ChainHead;
+}
+
+/** A change and the audit event that explains it, ready to commit together. */
+export interface CaseChange {
+  readonly case: Case;
+  readonly audit: AuditEvent;
+}
+
+export function actorOf(caller: Caller): AuditEvent['actor'] {
+  return { sub: caller.sub, ...(caller.name ? { name: caller.name } : {}), roles: [...caller.roles] };
+}
+
+type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects'>>;
+
+/** The next event of a case's history, sealed onto the chain after `head` (none: the first event). */
+export function auditEvent(
+  caseId: string,
+  head: ChainHead | undefined,
+  action: AuditAction,
+  ctx: ChangeContext,
+  caseVersion: number,
+  changes: readonly FieldChange[],
+  extras: AuditExtras = {},
+): AuditEvent {
+  const seq = (head?.seq ?? 0) + 1;
+  const defined = Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined && !(Array.isArray(v) && v.length === 0)));
+  return seal(caseId, head, {
+    eventId: `${caseId}/${seq}`,
+    caseId,
+    seq,
+    action,
+    at: ctx.now,
+    actor: actorOf(ctx.caller),
+    channel: ctx.channel,
+    correlationId: ctx.correlationId,
+    caseVersion,
+    changes: [...changes],
+    ...defined,
+  });
 }
 
 export interface NewCase {
@@ -118,47 +221,21 @@ export interface NewCase {
   readonly channel?: Channel;
   readonly requester?: Party;
   readonly owner?: string | null;
+  readonly queue?: string;
+  readonly parentId?: string;
   readonly fields?: Record<string, FieldValue>;
 }
 
 export interface CasePatch {
   readonly subject?: string;
   readonly description?: string;
-  readonly priority?: Priority;
-  readonly status?: CaseStatus;
+  /** Overrides the computed priority (null returns to it); on a type without a formula, sets it. */
+  readonly priority?: Priority | null;
   readonly owner?: string | null;
+  readonly queue?: string;
   /** Merged into the case's fields; `null` removes a field. */
-  readonly fields?: Record<string, FieldValue | null>;
+  readonly fields?: FieldsPatch;
   readonly reason?: string;
-}
-
-function actorOf(caller: Caller): AuditEvent['actor'] {
-  return { sub: caller.sub, ...(caller.name ? { name: caller.name } : {}), roles: [...caller.roles] };
-}
-
-function auditEvent(
-  caseId: string,
-  seq: number,
-  action: AuditAction,
-  ctx: ChangeContext,
-  caseVersion: number,
-  changes: FieldChange[],
-  more: Partial<Pick<AuditEvent, 'reason' | 'commentId' | 'visibility'>> = {},
-): AuditEvent {
-  return {
-    eventId: `${caseId}/${seq}`,
-    caseId,
-    seq,
-    action,
-    at: ctx.now,
-    actor: actorOf(ctx.caller),
-    channel: ctx.channel,
-    correlationId: ctx.correlationId,
-    caseVersion,
-    changes,
-    ...(more.reason ? { reason: more.reason } : {}),
-    ...(more.commentId ? { commentId: more.commentId, visibility: more.visibility } : {}),
-  };
 }
 
 /** Who a new case is for: a requester always opens for themselves; staff must name the requester. */
@@ -179,79 +256,298 @@ function requesterFor(input: NewCase, caller: Caller): Party {
   };
 }
 
-export function openCase(caseId: string, input: NewCase, ctx: ChangeContext): { case: Case; audit: AuditEvent } {
+/** Throw the field problems of a check: what the caller may not write (403) before what is wrong (400). */
+function raiseFieldProblems(result: { invalid: FieldIssue[]; forbidden: FieldIssue[] }): void {
+  if (result.forbidden.length > 0) throw new DomainError('Forbidden', 'You may not set some of these fields.', result.forbidden);
+  if (result.invalid.length > 0) throw validationFailed(result.invalid);
+}
+
+/** The priority of a case with these facts under its type: computed by the formula, or as given. */
+function priorityFor(
+  type: CaseType,
+  facts: ReturnType<typeof factsOf>,
+  override: PriorityScore['override'] | undefined,
+  given: Priority | undefined,
+): { priority: Priority; priorityScore: PriorityScore | null } {
+  if (!type.priority) return { priority: given ?? 'medium', priorityScore: null };
+  const score: PriorityScore = { ...scorePriority(type.priority, facts), ...(override ? { override } : {}) };
+  return { priority: effectivePriority(score), priorityScore: score };
+}
+
+const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Changed custom fields, in the order the type defines them (stored maps keep no order). */
+function fieldChanges(type: CaseType, before: Fields, after: Fields): FieldChange[] {
+  const position = (name: string) => {
+    const at = type.fields.findIndex((f) => f.name === name);
+    return at === -1 ? type.fields.length : at;
+  };
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => position(a) - position(b) || (a < b ? -1 : 1));
+  return names
+    .filter((name) => !sameValue(before[name], after[name]))
+    .map((name) => ({ field: `fields.${name}`, before: before[name] ?? null, after: after[name] ?? null, sensitivity: sensitivityOf(type, name) }));
+}
+
+/** The priority change worth recording: the band, and the score beside it. */
+function priorityChanges(before: Pick<Case, 'priority' | 'priorityScore'>, after: Pick<Case, 'priority' | 'priorityScore'>): FieldChange[] {
+  const changes: FieldChange[] = [];
+  if (before.priority !== after.priority) changes.push({ field: 'priority', before: before.priority, after: after.priority });
+  const summary = (s: PriorityScore | null) => (s ? { score: s.score, band: s.band, ...(s.override ? { override: s.override.priority } : {}) } : null);
+  if (!sameValue(summary(before.priorityScore), summary(after.priorityScore))) {
+    changes.push({ field: 'priorityScore', before: summary(before.priorityScore), after: summary(after.priorityScore) });
+  }
+  return changes;
+}
+
+/**
+ * Check a new case against its type (permissions, intake form, field values) and
+ * return how to open it once it has a number: a request that fails here costs no
+ * case number.
+ */
+export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): (caseId: string) => CaseChange {
   const { caller } = ctx;
   if (input.owner != null && !isStaff(caller)) throw forbidden('Only staff may assign an owner.');
+  if (input.queue !== undefined && !isStaff(caller)) throw forbidden('Only staff may choose the queue.');
+  if (input.priority !== undefined && type.priority && !isStaff(caller)) {
+    throw validationFailed([
+      { field: 'body.priority', rule: 'computed', message: `${type.name} computes priority from ${type.priority.inputs.map((i) => i.name).join(', ')}: answer those instead.` },
+    ]);
+  }
+  const requester = requesterFor(input, caller);
+  const channel = input.channel ?? ctx.channel;
+  const attributes = { channel, status: type.workflow.initial, owner: input.owner ?? null, queue: input.queue ?? type.defaultQueue };
+  const checked = checkFields({ type, caller, mode: 'intake', current: {}, change: input.fields ?? {}, attributes });
+  raiseFieldProblems(checked);
+  const facts = factsOf(checked.fields, attributes);
+  const override = input.priority !== undefined && type.priority ? { priority: input.priority, by: caller.sub, at: ctx.now } : undefined;
+  const { priority, priorityScore } = priorityFor(type, facts, override, input.priority);
+
+  return (caseId) => {
   const opened: Case = {
     caseId,
-    type: input.type,
-    status: 'new',
-    priority: input.priority ?? 'medium',
+    type: type.typeId,
+    typeVersion: type.version,
+    status: type.workflow.initial,
+    statusCategory: categoryOf(type, type.workflow.initial),
+    priority,
+    priorityScore,
     owner: input.owner ?? null,
-    requester: requesterFor(input, caller),
-    channel: input.channel ?? ctx.channel,
+    queue: attributes.queue,
+    requester,
+    channel,
     subject: input.subject,
     description: input.description,
-    fields: input.fields ?? {},
+    fields: checked.fields,
     attachments: [],
+    reopenCount: 0,
+    resolvedAt: null,
+    parentId: input.parentId ?? null,
+    mergedInto: null,
+    handoff: null,
     createdAt: ctx.now,
     updatedAt: ctx.now,
     createdBy: caller.sub,
     version: 1,
   };
-  const changes = (['type', 'status', 'priority', 'owner', 'requester', 'channel', 'subject', 'description', 'fields'] as const)
-    .filter((field) => opened[field] !== null && !(field === 'fields' && Object.keys(opened.fields).length === 0))
-    .map((field) => ({ field, before: null, after: opened[field] }));
-  return { case: opened, audit: auditEvent(caseId, 1, 'CaseCreated', { ...ctx, channel: opened.channel }, 1, changes) };
+  const changes: FieldChange[] = [
+    ...(['type', 'typeVersion', 'status', 'priority', 'owner', 'queue', 'requester', 'channel', 'subject', 'description', 'parentId'] as const)
+      .filter((field) => opened[field] !== null)
+      .map((field) => ({ field, before: null, after: opened[field] })),
+    ...priorityChanges({ priority: opened.priority, priorityScore: null }, opened).filter((c) => c.field === 'priorityScore'),
+    ...fieldChanges(type, {}, opened.fields),
+  ];
+  return { case: opened, audit: auditEvent(caseId, undefined, 'CaseCreated', { ...ctx, channel }, 1, changes) };
+  };
 }
 
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+export const openCase = (caseId: string, input: NewCase, type: CaseType, ctx: ChangeContext): CaseChange => intakeCase(input, type, ctx)(caseId);
 
-/** Field-level differences a patch would make; an empty list means the patch changes nothing. */
-export function diffPatch(current: Case, patch: CasePatch): { next: Case; changes: FieldChange[] } {
-  const changes: FieldChange[] = [];
-  const next: Record<string, unknown> = { ...current };
-  for (const field of ['subject', 'description', 'priority', 'status', 'owner'] as const) {
-    const after = patch[field];
-    if (after === undefined || sameValue(current[field], after)) continue;
-    changes.push({ field, before: current[field], after });
-    next[field] = after;
+/** Refuse changes to a case whose state freezes it (closed): it must be reopened first. */
+function assertEditable(type: CaseType, current: Case): void {
+  const state = stateOf(type, current.status);
+  if (state && !state.editable) {
+    throw conflict(`Case ${current.caseId} is ${state.label.toLowerCase()}: reopen it (POST /cases/${current.caseId}/transitions) before changing it.`, {
+      caseStatus: current.status,
+    });
   }
-  if (patch.fields) {
-    const fields: Record<string, FieldValue> = { ...current.fields };
-    for (const [name, after] of Object.entries(patch.fields)) {
-      const before = current.fields[name];
-      if (after === null) {
-        if (before === undefined) continue;
-        delete fields[name];
-        changes.push({ field: `fields.${name}`, before, after: null });
-      } else if (!sameValue(before, after)) {
-        fields[name] = after;
-        changes.push({ field: `fields.${name}`, before: before ?? null, after });
-      }
-    }
-    next.fields = fields;
-  }
-  return { next: next as unknown as Case, changes };
 }
 
 /**
- * Apply a revision. Returns `undefined` when the patch changes nothing, so no
- * version is burnt and no empty audit event is written.
+ * Apply a revision (anything but the state: that moves only by transitions).
+ * Returns `undefined` when the patch changes nothing, so no version is burnt and
+ * no empty audit event is written.
  */
-export function reviseCase(current: Case, seq: number, patch: CasePatch, ctx: ChangeContext): { case: Case; audit: AuditEvent } | undefined {
+export function reviseCase(stored: StoredCase, patch: CasePatch, type: CaseType, ctx: ChangeContext): CaseChange | undefined {
+  const current = stored.case;
   if (!isStaff(ctx.caller)) throw forbidden('Only staff may change a case.');
-  if (current.status === 'closed' && Object.keys(patch).some((key) => key !== 'status' && key !== 'reason')) {
-    throw conflict('A closed case can only be reopened (change its status) before anything else changes.');
+  assertEditable(type, current);
+
+  const next: { -readonly [K in keyof Case]: Case[K] } = { ...current };
+  for (const field of ['subject', 'description', 'owner', 'queue'] as const) {
+    if (patch[field] !== undefined) (next as Record<string, unknown>)[field] = patch[field];
   }
-  const { next, changes } = diffPatch(current, patch);
+  const attributes = { channel: next.channel, status: next.status, owner: next.owner, queue: next.queue };
+  if (patch.fields) {
+    const checked = checkFields({ type, caller: ctx.caller, mode: 'update', current: current.fields, change: patch.fields, attributes });
+    raiseFieldProblems(checked);
+    next.fields = checked.fields;
+  }
+  if (type.priority) {
+    let override = current.priorityScore?.override;
+    if (patch.priority === null) override = undefined;
+    else if (patch.priority !== undefined && patch.priority !== override?.priority) {
+      override = { priority: patch.priority, by: ctx.caller.sub, at: ctx.now, ...(patch.reason ? { reason: patch.reason } : {}) };
+    }
+    Object.assign(next, priorityFor(type, factsOf(next.fields, attributes), override, undefined));
+  } else if (patch.priority !== undefined) {
+    next.priority = patch.priority ?? 'medium';
+  }
+
+  const changes: FieldChange[] = [
+    ...(['subject', 'description', 'owner', 'queue'] as const)
+      .filter((field) => !sameValue(current[field], next[field]))
+      .map((field) => ({ field, before: current[field], after: next[field] })),
+    ...priorityChanges(current, next),
+    ...fieldChanges(type, current.fields, next.fields),
+  ];
   if (changes.length === 0) return undefined;
   const version = current.version + 1;
   const revised: Case = { ...next, updatedAt: ctx.now, version };
-  return {
-    case: revised,
-    audit: auditEvent(current.caseId, seq + 1, 'CaseUpdated', ctx, version, changes, patch.reason ? { reason: patch.reason } : {}),
-  };
+  return { case: revised, audit: auditEvent(current.caseId, stored.head, 'CaseUpdated', ctx, version, changes, { reason: patch.reason }) };
+}
+
+export interface TransitionRequest {
+  /** The target state. */
+  readonly to: string;
+  /** Which transition, when several lead to `to` (optional). */
+  readonly transition?: string;
+  readonly reason?: string;
+  /** Field values to set as part of the transition (e.g. a resolution code). */
+  readonly fields?: FieldsPatch;
+}
+
+/** What the caller could do instead, for 409/422 answers. */
+const allowedNow = (options: TransitionOption[]) => options.filter((o) => o.allowed).map(({ transition, to, label }) => ({ transition, to, label }));
+
+/**
+ * Move a case along its workflow. Refused with 409 when no transition of the
+ * type leads from the current state to `to` (naming the ones that do exist), 403
+ * when the caller's role may not take it, and 422 when a guard blocks it.
+ */
+export function transitionCase(stored: StoredCase, request: TransitionRequest, type: CaseType, ctx: ChangeContext, guards: GuardContext): CaseChange {
+  const current = stored.case;
+  const { caller } = ctx;
+  const attributesOf = (c: Pick<Case, 'channel' | 'status' | 'owner' | 'queue' | 'priority'>) => ({ channel: c.channel, status: c.status, owner: c.owner, queue: c.queue, priority: c.priority });
+  const options = () => optionsFor(type, current.status, factsOf(current.fields, attributesOf(current)), caller, guards);
+
+  const candidates = transitionsFrom(type, current.status).filter((t) => t.to === request.to && (request.transition === undefined || t.id === request.transition));
+  if (candidates.length === 0) {
+    throw new DomainError('InvalidTransition', `${type.name} has no transition from ${current.status} to ${request.to}${request.transition ? ` named ${request.transition}` : ''}.`, [], {
+      caseStatus: current.status,
+      allowed: allowedNow(options()),
+    });
+  }
+  const permitted = candidates.filter((t) => callerMayTake(t, caller));
+  if (permitted.length === 0) throw forbidden(`Your role may not move this case from ${current.status} to ${request.to}.`);
+
+  let requested: Fields = current.fields;
+  if (request.fields) {
+    const checked = checkFields({ type, caller, mode: 'update', current: current.fields, change: request.fields, attributes: attributesOf(current) });
+    raiseFieldProblems(checked);
+    requested = checked.fields;
+  }
+  let blocked: { transition: string; blockedBy: ReturnType<typeof failingGuards> } | undefined;
+  for (const t of permitted) {
+    if (t.reasonRequired && !request.reason) {
+      throw validationFailed([{ field: 'body.reason', rule: 'required', message: `Say why: ${t.label} needs a reason.` }]);
+    }
+    let fields = requested;
+    let owner = current.owner;
+    for (const effect of t.effects) {
+      if (effect.kind === 'setField') {
+        const { [effect.field]: _dropped, ...rest } = fields;
+        fields = effect.value === null ? rest : { ...fields, [effect.field]: effect.value };
+      } else if (effect.kind === 'setOwner') {
+        owner = effect.owner === 'caller' ? caller.sub : null;
+      }
+    }
+    const failures = failingGuards(t, factsOf(fields, { ...attributesOf(current), owner }), guards);
+    if (failures.length > 0) {
+      blocked ??= { transition: t.id, blockedBy: failures };
+      continue;
+    }
+
+    const toCategory = categoryOf(type, t.to);
+    const facts = factsOf(fields, { ...attributesOf(current), status: t.to, owner });
+    const next: Case = {
+      ...current,
+      status: t.to,
+      statusCategory: toCategory,
+      fields,
+      owner,
+      ...priorityFor(type, facts, current.priorityScore?.override, current.priority),
+      reopenCount: current.reopenCount + (t.reopen ? 1 : 0),
+      resolvedAt: toCategory === 'resolved' ? (current.statusCategory === 'resolved' ? current.resolvedAt : ctx.now) : toCategory === 'closed' ? current.resolvedAt : null,
+      updatedAt: ctx.now,
+      version: current.version + 1,
+    };
+    const changes: FieldChange[] = [
+      { field: 'status', before: current.status, after: next.status },
+      ...(current.owner !== next.owner ? [{ field: 'owner', before: current.owner, after: next.owner }] : []),
+      ...(t.reopen ? [{ field: 'reopenCount', before: current.reopenCount, after: next.reopenCount }] : []),
+      ...(current.resolvedAt !== next.resolvedAt ? [{ field: 'resolvedAt', before: current.resolvedAt, after: next.resolvedAt }] : []),
+      ...priorityChanges(current, next),
+      ...fieldChanges(type, current.fields, next.fields),
+    ];
+    return {
+      case: next,
+      audit: auditEvent(current.caseId, stored.head, 'Transitioned', ctx, next.version, changes, {
+        reason: request.reason,
+        transition: { id: t.id, from: current.status, to: t.to, reopen: t.reopen },
+        effects: t.effects,
+      }),
+    };
+  }
+  throw new DomainError('TransitionBlocked', `${request.to} cannot be reached yet: ${blocked!.blockedBy.map((b) => b.message).join(' ')}`, [], {
+    caseStatus: current.status,
+    transition: blocked!.transition,
+    blockedBy: blocked!.blockedBy,
+    allowed: allowedNow(options()),
+  });
+}
+
+/**
+ * Move a case onto a newer version of its type. `path` is every version from the
+ * case's own to the target, consecutive; the state is carried through each
+ * version's migration map in turn (a state the next version keeps needs no map).
+ * One audit event records the whole move.
+ */
+export function migrateCase(stored: StoredCase, path: readonly CaseType[], ctx: ChangeContext): CaseChange {
+  const current = stored.case;
+  if (!isStaff(ctx.caller)) throw forbidden('Only staff may migrate a case.');
+  const [from, ...steps] = path;
+  if (!from || from.version !== current.typeVersion || from.typeId !== current.type || steps.length === 0) {
+    throw conflict(`Case ${current.caseId} is on ${current.type} version ${current.typeVersion}; migrate it to a later version.`);
+  }
+  let status = current.status;
+  let previous = from;
+  for (const to of steps) {
+    if (to.typeId !== from.typeId || to.version !== previous.version + 1) throw new RangeError('migration path must list consecutive versions of one type');
+    const mapped = to.migration?.fromVersion === previous.version ? to.migration.states[status] : undefined;
+    const next = mapped ?? (stateOf(to, status) ? status : undefined);
+    if (!next) throw conflict(`Version ${to.version} of ${to.typeId} has no state ${status} and no migration for it.`);
+    status = next;
+    previous = to;
+  }
+  const target = previous;
+  const version = current.version + 1;
+  const next: Case = { ...current, typeVersion: target.version, status, statusCategory: categoryOf(target, status), updatedAt: ctx.now, version };
+  const changes: FieldChange[] = [
+    { field: 'typeVersion', before: current.typeVersion, after: target.version },
+    ...(status !== current.status ? [{ field: 'status', before: current.status, after: status }] : []),
+    ...(next.statusCategory !== current.statusCategory ? [{ field: 'statusCategory', before: current.statusCategory, after: next.statusCategory }] : []),
+  ];
+  return { case: next, audit: auditEvent(current.caseId, stored.head, 'TypeMigrated', ctx, version, changes) };
 }
 
 /** A requester may see their own cases only; to anyone else the case does not exist. */
@@ -264,8 +560,12 @@ export type CommentVisibility = 'public' | 'internal';
 export interface Comment {
   readonly commentId: string;
   readonly caseId: string;
+  /** The comment this one answers; threads are one level deep, so a reply to a reply joins its thread. */
+  readonly parentId: string | null;
   readonly body: string;
   readonly visibility: CommentVisibility;
+  /** People named with @handle in the body. */
+  readonly mentions: readonly string[];
   readonly author: AuditEvent['actor'];
   readonly createdAt: string;
 }
@@ -273,26 +573,44 @@ export interface Comment {
 export interface NewComment {
   readonly body: string;
   readonly visibility?: CommentVisibility;
+  readonly parentId?: string;
+}
+
+/** `@handle` where handle is an identifier as the API takes them (a JWT sub, an agent id). */
+const MENTION = /(?:^|[^\w@.])@([A-Za-z0-9][A-Za-z0-9._:-]{0,127})/g;
+
+export function mentionsIn(body: string): string[] {
+  return [...new Set([...body.matchAll(MENTION)].map((m) => m[1]!.replace(/[.:-]+$/, '')))];
 }
 
 export function writeComment(
-  subject: Case,
-  seq: number,
+  stored: StoredCase,
   commentId: string,
   input: NewComment,
+  parent: Comment | undefined,
   ctx: ChangeContext,
 ): { comment: Comment; audit: AuditEvent } {
-  const visibility = input.visibility ?? 'public';
+  const subject = stored.case;
+  const visibility = input.visibility ?? parent?.visibility ?? 'public';
   if (visibility === 'internal' && !isStaff(ctx.caller)) throw forbidden('Only staff may write internal comments.');
+  if (parent?.visibility === 'internal' && visibility === 'public') {
+    throw validationFailed([{ field: 'body.visibility', rule: 'thread_is_internal', message: 'A reply in an internal thread is internal too.' }]);
+  }
   const comment: Comment = {
     commentId,
     caseId: subject.caseId,
+    parentId: parent ? (parent.parentId ?? parent.commentId) : null,
     body: input.body,
     visibility,
+    mentions: mentionsIn(input.body),
     author: actorOf(ctx.caller),
     createdAt: ctx.now,
   };
-  const audit = auditEvent(subject.caseId, seq + 1, 'CommentAdded', ctx, subject.version, [], { commentId, visibility });
+  const audit = auditEvent(subject.caseId, stored.head, 'CommentAdded', ctx, subject.version, [], {
+    target: { kind: 'comment', id: commentId },
+    visibility,
+    mentions: comment.mentions,
+  });
   return { comment, audit };
 }
 
@@ -301,3 +619,46 @@ export const commentsVisibleTo = (caller: Caller): 'all' | 'public' => (isStaff(
 
 /** History is an internal record: staff only, whoever's case it is. */
 export const canReadHistory = (caller: Caller): boolean => isStaff(caller);
+
+export const REDACTED = '[redacted]';
+
+/** An audit event as `caller` may read it: restricted field values are hidden from those without clearance. */
+export function historyView(event: AuditEvent, mayReadRestricted: boolean): AuditEvent {
+  if (mayReadRestricted || !event.changes.some((c) => c.sensitivity === 'restricted')) return event;
+  return {
+    ...event,
+    changes: event.changes.map((c) => (c.sensitivity === 'restricted' ? { ...c, before: c.before === null ? null : REDACTED, after: c.after === null ? null : REDACTED } : c)),
+  };
+}
+
+/** A case as one caller may read it: the fields they may see, and the names of those they may not. */
+export interface CaseView extends Omit<Case, 'priorityScore'> {
+  readonly priorityScore: (Omit<PriorityScore, 'inputs'> & { readonly inputs: readonly (PriorityInputValue | RedactedInput)[] }) | null;
+  /** Fields the case has that the caller's clearance does not cover (staff only; requesters never learn of them). */
+  readonly redactedFields?: readonly string[];
+}
+
+/** A priority input read from a field the caller may not see: its weight shows, its value and points do not. */
+export interface RedactedInput {
+  readonly name: string;
+  readonly field: string;
+  readonly weight: number;
+  readonly redacted: true;
+}
+
+export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
+  const { fields, redacted } = readableFields(type, c.fields, caller);
+  const hidden = (field: string) => fieldOf(type, field) !== undefined && !(field in fields) && c.fields[field] !== undefined;
+  const priorityScore = c.priorityScore && {
+    ...c.priorityScore,
+    inputs: c.priorityScore.inputs.map((i) => (hidden(i.field) ? { name: i.name, field: i.field, weight: i.weight, redacted: true as const } : i)),
+  };
+  return { ...c, fields, priorityScore, handoff: isStaff(caller) ? c.handoff : null, ...(redacted.length > 0 ? { redactedFields: redacted } : {}) };
+}
+
+/** Whether the caller's roles clear them for restricted fields of this type. */
+export const hasClearance = (type: CaseType, caller: Caller): boolean => isStaff(caller) && canReadRestricted(type, caller.roles);
+
+/** Open work, for listings: active or waiting. */
+export const isOpen = (c: Pick<Case, 'statusCategory'>): boolean => c.statusCategory === 'active' || c.statusCategory === 'waiting';
+export type { GuardContext, TransitionOption };

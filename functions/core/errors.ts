@@ -16,6 +16,10 @@ export type DomainErrorKind =
   | 'Forbidden'
   | 'NotFound'
   | 'Conflict'
+  /** No transition of the workflow leads there from the case's state. */
+  | 'InvalidTransition'
+  /** The transition exists, but a guard blocks it now. */
+  | 'TransitionBlocked'
   | 'PreconditionFailed'
   | 'PreconditionRequired'
   | 'IdempotencyKeyReused'

@@ -73,11 +73,16 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** Fields a client may send by habit that live elsewhere: the unknown-field problem says where. */
+const ELSEWHERE: Readonly<Record<string, string>> = {
+  'body.status': 'The state of a case changes only along its workflow: POST /cases/{id}/transitions with the target state.',
+};
+
 function issuesOf(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const base = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: `${base}.${key}`, rule: 'unrecognized_key', message: `${key} is not a known field here.` }));
+      return issue.keys.map((key) => ({ field: `${base}.${key}`, rule: 'unrecognized_key', message: ELSEWHERE[`${base}.${key}`] ?? `${key} is not a known field here.` }));
     }
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
     return [{ field: base, rule: missing ? 'required' : issue.code, message: missing ? 'Required.' : issue.message }];
@@ -192,6 +197,24 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
       },
     })
     .handler(core);
+}
+
+export type RouteHandler = ReturnType<typeof httpHandler>;
+
+/**
+ * One Lambda serving several routes of the route table (a resource family), each
+ * with its own schemas, operation name and metrics. API Gateway names the matched
+ * route in `routeKey`; the local gateway does the same.
+ */
+export function httpRoutes(handlers: Record<string, RouteHandler>) {
+  const routeKeys = Object.keys(handlers);
+  const dispatch = (event: Event, context: Context) => {
+    const handler = handlers[event.routeKey];
+    // Only a deployment whose route table and function disagree can get here: a server fault, not the client's.
+    if (!handler) throw new Error(`This function serves ${routeKeys.join(', ')}, not ${event.routeKey}`);
+    return handler(event, context);
+  };
+  return Object.assign(dispatch, { routeKeys });
 }
 
 /** ETag of a case version; If-Match accepts it back. */

@@ -4,7 +4,8 @@
  */
 import * as z from 'zod';
 import { CASE_ID_PATTERN } from '../core/case-number.js';
-import { CASE_STATUSES, CHANNELS, PRIORITIES } from '../core/case.js';
+import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
+import { SENSITIVITIES, STATE_CATEGORIES, Slug } from '../core/case-type.js';
 
 /** Free text that must carry something besides whitespace. */
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -12,7 +13,8 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 
 export const CaseId = z.string().regex(CASE_ID_PATTERN, 'must look like CASE-2026-000123').meta({ example: 'CASE-2026-000123' });
-export const CaseStatus = z.enum(CASE_STATUSES).meta({ id: 'CaseStatus' });
+/** A state of the case type's workflow, such as new or in_review. */
+export const CaseStatus = Slug.meta({ id: 'CaseStatus', description: "A state of the case type's workflow.", example: 'in_review' });
 export const Priority = z.enum(PRIORITIES).meta({ id: 'Priority' });
 export const Channel = z.enum(CHANNELS).meta({ id: 'Channel' });
 
@@ -32,13 +34,15 @@ export const Party = z
 
 export const CreateCaseBody = z
   .object({
-    type: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case slug such as support').default('support'),
+    type: Slug.default('support').meta({ description: 'The case type; the case follows its current version.' }),
     subject: text(200),
     description: text(20_000),
-    priority: Priority.optional(),
+    priority: Priority.optional().meta({ description: "Staff only on a type with a priority formula (an override of the computed band); otherwise anyone's." }),
     channel: Channel.optional(),
     requester: Party.optional().meta({ description: 'Required for staff and integrations; a requester is always the requester.' }),
     owner: Identifier.nullable().optional(),
+    queue: Slug.optional().meta({ description: "Staff only; default: the type's default queue." }),
+    parentId: CaseId.optional().meta({ description: 'The parent case, for a child case.' }),
     fields: Fields.optional(),
   })
   .strict()
@@ -48,9 +52,9 @@ export const PatchCaseBody = z
   .object({
     subject: text(200).optional(),
     description: text(20_000).optional(),
-    priority: Priority.optional(),
-    status: CaseStatus.optional(),
+    priority: Priority.nullable().optional().meta({ description: 'Overrides the computed priority; null returns to the computed band.' }),
     owner: Identifier.nullable().optional(),
+    queue: Slug.optional(),
     fields: z
       .record(FieldName, FieldValue.nullable())
       .refine((fields) => Object.keys(fields).length <= 50, { message: 'at most 50 custom fields' })
@@ -64,8 +68,9 @@ export const PatchCaseBody = z
 
 export const CommentBody = z
   .object({
-    body: text(10_000),
-    visibility: z.enum(['public', 'internal']).default('public').meta({ description: 'Internal comments are never shown to requesters.' }),
+    body: text(10_000).meta({ description: 'Plain text; @handle mentions a person.' }),
+    visibility: z.enum(['public', 'internal']).optional().meta({ description: "Internal comments are never shown to requesters. Default: public, or the thread's." }),
+    parentId: z.string().regex(/^[0-9TZ]{15,20}-[0-9a-f]{8}$/, 'a comment id of this case').optional().meta({ description: 'Reply to this comment (its thread).' }),
   })
   .strict()
   .meta({ id: 'NewComment' });
@@ -80,11 +85,13 @@ export const ListCasesQuery = z
     status: z
       .string()
       .transform((value) => value.split(','))
-      .pipe(z.array(CaseStatus).min(1).max(CASE_STATUSES.length))
+      .pipe(z.array(Slug).min(1).max(20))
       .optional()
-      .meta({ description: 'One status or several, comma-separated. Staff default: the open statuses.', example: 'new,in_progress' }),
+      .meta({ description: 'One state or several, comma-separated. Without status, owner or requester, staff get open work (active or waiting).', example: 'new,in_review' }),
     owner: Identifier.optional(),
     requester: Identifier.optional(),
+    type: Slug.optional(),
+    queue: Slug.optional(),
     limit: Limit,
     cursor: Cursor.optional(),
   })
@@ -110,23 +117,65 @@ export const ChannelHeader = Channel.meta({ description: 'The channel the caller
 
 // Responses
 
+const PriorityScoreRecord = z
+  .object({
+    score: z.number().int().min(0).max(100),
+    band: Priority,
+    inputs: z.array(
+      z.object({
+        name: z.string(),
+        field: z.string(),
+        value: z.unknown().optional(),
+        points: z.number().optional(),
+        weight: z.number(),
+        assumed: z.boolean().optional(),
+        redacted: z.boolean().optional().meta({ description: 'Read from a field you may not see: its value and points are withheld.' }),
+      }),
+    ),
+    override: z.object({ priority: Priority, by: z.string(), at: z.iso.datetime(), reason: z.string().optional() }).optional(),
+  })
+  .meta({ id: 'PriorityScore', description: 'How the priority was reached: the score, its band, and each input beside it.' });
+
+const HandoffRecord = z
+  .object({
+    generatedAt: z.iso.datetime(),
+    from: z.object({ queue: z.string(), owner: z.string().nullable() }),
+    to: z.object({ queue: z.string(), owner: z.string().nullable() }),
+    asked: z.string(),
+    tried: z.array(z.string()),
+    pending: z.array(z.string()),
+    editedBy: z.string().optional(),
+    editedAt: z.iso.datetime().optional(),
+  })
+  .meta({ id: 'HandoffBrief' });
+
 export const CaseRecord = z
   .object({
     caseId: CaseId,
     type: z.string(),
+    typeVersion: z.number().int().min(1),
     status: CaseStatus,
+    statusCategory: z.enum(STATE_CATEGORIES),
     priority: Priority,
+    priorityScore: PriorityScoreRecord.nullable(),
     owner: z.string().nullable(),
+    queue: z.string(),
     requester: Party,
     channel: Channel,
     subject: z.string(),
     description: z.string(),
     fields: z.record(z.string(), FieldValue),
-    attachments: z.array(z.object({ attachmentId: z.string(), name: z.string(), contentType: z.string(), size: z.number().int() })),
+    attachments: z.array(z.object({ attachmentId: z.string(), name: z.string(), contentType: z.string(), size: z.number().int() }).loose()),
+    reopenCount: z.number().int().min(0),
+    resolvedAt: z.iso.datetime().nullable(),
+    parentId: CaseId.nullable(),
+    mergedInto: CaseId.nullable(),
+    handoff: HandoffRecord.nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     createdBy: z.string(),
     version: z.number().int().min(1),
+    redactedFields: z.array(z.string()).optional().meta({ description: 'Fields the case has that your clearance does not cover.' }),
   })
   .meta({ id: 'Case' });
 
@@ -136,8 +185,10 @@ export const CommentRecord = z
   .object({
     commentId: z.string(),
     caseId: CaseId,
+    parentId: z.string().nullable(),
     body: z.string(),
     visibility: z.enum(['public', 'internal']),
+    mentions: z.array(z.string()),
     author: Actor,
     createdAt: z.iso.datetime(),
   })
@@ -148,16 +199,21 @@ export const AuditRecord = z
     eventId: z.string(),
     caseId: CaseId,
     seq: z.number().int(),
-    action: z.enum(['CaseCreated', 'CaseUpdated', 'CommentAdded']),
+    action: z.string().meta({ description: 'CaseCreated, CaseUpdated, Transitioned, TypeMigrated, CommentAdded, TaskAdded, TaskUpdated, ...' }),
     at: z.iso.datetime(),
     actor: Actor,
     channel: Channel,
     correlationId: z.string(),
     caseVersion: z.number().int(),
-    changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+    changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown(), sensitivity: z.enum(SENSITIVITIES).optional() })),
     reason: z.string().optional(),
-    commentId: z.string().optional(),
+    target: z.object({ kind: z.string(), id: z.string() }).optional().meta({ description: 'What inside the case the event is about.' }),
     visibility: z.enum(['public', 'internal']).optional(),
+    mentions: z.array(z.string()).optional(),
+    transition: z.object({ id: z.string(), from: z.string(), to: z.string(), reopen: z.boolean() }).optional(),
+    effects: z.array(z.object({ kind: z.string() }).loose()).optional().meta({ description: "Everything the transition's definition did." }),
+    prevHash: z.string().meta({ description: 'Hash of the event before (or of the trail itself, for the first).' }),
+    hash: z.string().meta({ description: 'SHA-256 of this event without its hash, in canonical JSON.' }),
   })
   .meta({ id: 'AuditEvent' });
 

@@ -1,37 +1,37 @@
 /**
- * Use cases of the case slice: they load what the domain needs, let the pure core
- * decide, and store its decision; on a lost race they re-read and decide again.
- * Handlers call these and map results to HTTP; nothing here knows about HTTP.
+ * Use cases of cases: they load what the domain needs (the case, its chain head,
+ * its type version), let the pure core decide, and store its decision; on a lost
+ * race they re-read and decide again. Handlers call these and map results to
+ * HTTP; nothing here knows about HTTP.
  */
-import { randomUUID } from 'node:crypto';
 import { isStaff, type Caller } from '../core/caller.js';
 import {
-  canReadHistory,
   canSee,
-  commentsVisibleTo,
-  OPEN_STATUSES,
-  openCase,
+  caseView,
+  migrateCase,
+  intakeCase,
   reviseCase,
-  writeComment,
-  type AuditEvent,
+  transitionCase,
   type Case,
   type CasePatch,
-  type CaseStatus,
+  type CaseView,
   type ChangeContext,
-  type Comment,
   type NewCase,
-  type NewComment,
+  type StoredCase,
+  type TransitionRequest,
 } from '../core/case.js';
 import { CaseNumberAllocator, formatCaseId } from '../core/case-number.js';
-import { conflict, DomainError, forbidden, notFound, preconditionFailed } from '../core/errors.js';
+import { type CaseType, fieldOf } from '../core/case-type.js';
+import { DomainError, conflict, forbidden, preconditionFailed, validationFailed, type FieldIssue } from '../core/errors.js';
+import { factsOf } from '../core/fields.js';
 import { requestFingerprint, sha256 } from '../core/fingerprint.js';
+import { optionsFor, type TransitionOption } from '../core/workflow.js';
+import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
+import { commitCases } from '../adapters/dynamodb/transactions.js';
 import { config } from '../config.js';
-
-/** Lost races are retried this often before the client is told to retry (409). */
-const MAX_ATTEMPTS = 8;
-
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
+import { guardContextOf } from './tasks.js';
+import { typeOf, untilWritten, visibleCase } from './case-access.js';
 
 let allocator: CaseNumberAllocator | undefined;
 function caseNumbers(): CaseNumberAllocator {
@@ -40,105 +40,169 @@ function caseNumbers(): CaseNumberAllocator {
   return allocator;
 }
 
-const caseNotFound = (caseId: string) => notFound(`Case ${caseId} does not exist or is not yours to see.`);
-
-async function visibleCase(caseId: string, caller: Caller): Promise<repo.StoredCase> {
-  const stored = await repo.getCase(caseId);
-  if (!stored || !canSee(caller, stored.case)) throw caseNotFound(caseId);
-  return stored;
-}
-
-function replay(record: repo.IdempotencyRecord, fingerprint: string): { case: Case; replayed: true } {
+function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   if (record.fingerprint !== fingerprint) {
     throw new DomainError('IdempotencyKeyReused', 'This Idempotency-Key was already used with a different request body; use a new key for a new case.', [
       { field: 'header.idempotency-key', rule: 'reused_with_different_body', message: 'The key is bound to another request.' },
     ]);
   }
-  return { case: record.response, replayed: true };
+  return record.response;
 }
 
-export async function createCase(input: NewCase, ctx: ChangeContext, idempotencyKey?: string): Promise<{ case: Case; replayed: boolean }> {
+/** The current version of a type, or a 400 that names the types there are. */
+async function currentType(typeId: string): Promise<CaseType> {
+  const type = await caseTypes.getCurrentCaseType(typeId);
+  if (type) return type;
+  const known = (await caseTypes.listCaseTypes()).map((t) => t.typeId);
+  throw validationFailed([{ field: 'body.type', rule: 'unknown_type', message: `There is no case type ${typeId}${known.length ? `; there are ${known.join(', ')}` : ''}.` }]);
+}
+
+/**
+ * References to other cases must name cases the caller can see: a requester
+ * cannot learn that someone else's case exists by pointing at it.
+ */
+async function checkReferences(type: CaseType, fields: Readonly<Record<string, unknown>>, caller: Caller, at: string, extra: { parentId?: string | undefined } = {}): Promise<void> {
+  const wanted: { field: string; caseId: string }[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    const def = fieldOf(type, name);
+    if (def?.type === 'reference' && def.target === 'case' && typeof value === 'string') wanted.push({ field: `${at}.${name}`, caseId: value });
+  }
+  if (extra.parentId) wanted.push({ field: 'body.parentId', caseId: extra.parentId });
+  const issues: FieldIssue[] = [];
+  await Promise.all(
+    wanted.map(async ({ field, caseId }) => {
+      const found = await repo.getCase(caseId);
+      if (!found || !canSee(caller, found.case)) issues.push({ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` });
+    }),
+  );
+  if (issues.length > 0) throw validationFailed(issues);
+}
+
+export async function createCase(input: NewCase, ctx: ChangeContext, idempotencyKey?: string): Promise<{ case: CaseView; replayed: boolean }> {
   const fingerprint = requestFingerprint(input);
   // Keys are per caller: two partners choosing the same key never collide.
   const keyHash = idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`);
+  const type = await currentType(input.type);
+  const view = async (c: Case) => caseView(c, c.typeVersion === type.version ? type : await typeOf(c), ctx.caller);
   if (keyHash) {
     const earlier = await repo.getIdempotencyRecord(keyHash);
-    if (earlier) return replay(earlier, fingerprint);
+    if (earlier) return { case: await view(replay(earlier, fingerprint)), replayed: true };
   }
+  const open = intakeCase(input, type, ctx);
+  await checkReferences(type, input.fields ?? {}, ctx.caller, 'body.fields', { parentId: input.parentId });
   const year = new Date(ctx.now).getUTCFullYear();
-  const caseId = formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year));
-  const opened = openCase(caseId, input, ctx);
+  const opened = open(formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year)));
   const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + config().IDEMPOTENCY_TTL_SECONDS;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return untilWritten('This Idempotency-Key', async () => {
     const result = await repo.insertCase(opened, keyHash ? { keyHash, fingerprint, expiresAt } : undefined);
-    if (result.outcome === 'created') return { case: opened.case, replayed: false };
-    if (result.outcome === 'replay') return replay(result.record, fingerprint);
-    await pause(attempt);
-  }
-  throw conflict('The case could not be stored because of concurrent requests with the same key; retry the request.');
+    if (result.outcome === 'created') return { case: caseView(opened.case, type, ctx.caller), replayed: false };
+    if (result.outcome === 'replay') return { case: await view(replay(result.record, fingerprint)), replayed: true };
+    return 'stale';
+  });
 }
 
-export async function getCase(caseId: string, caller: Caller): Promise<Case> {
-  return (await visibleCase(caseId, caller)).case;
+export async function getCase(caseId: string, caller: Caller): Promise<CaseView> {
+  const { case: c } = await visibleCase(caseId, caller);
+  return caseView(c, await typeOf(c), caller);
+}
+
+/** A stale version is 412 and writes nothing. */
+function assertVersion(stored: StoredCase, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && stored.case.version !== ifMatch) {
+    throw preconditionFailed(`Case ${stored.case.caseId} is at version ${stored.case.version}, not ${ifMatch}; read it again and reapply your change.`, {
+      currentVersion: stored.case.version,
+    });
+  }
 }
 
 /**
  * Revise a case the client last saw at `ifMatch`. A stale version is 412 and
  * writes nothing; a race that only moved the history (a comment) is retried.
  */
-export async function updateCase(caseId: string, patch: CasePatch, ifMatch: number, ctx: ChangeContext): Promise<Case> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+export async function updateCase(caseId: string, patch: CasePatch, ifMatch: number, ctx: ChangeContext): Promise<CaseView> {
+  return untilWritten(`Case ${caseId}`, async () => {
     const stored = await visibleCase(caseId, ctx.caller);
-    if (stored.case.version !== ifMatch) {
-      throw preconditionFailed(`Case ${caseId} is at version ${stored.case.version}, not ${ifMatch}; read it again and reapply your change.`, {
-        currentVersion: stored.case.version,
-      });
-    }
-    const revised = reviseCase(stored.case, stored.seq, patch, ctx);
-    if (!revised) return stored.case;
-    const outcome = await repo.replaceCase(revised.case, { version: stored.case.version, seq: stored.seq }, revised.audit);
-    if (outcome === 'written') return revised.case;
-    await pause(attempt);
-  }
-  throw conflict(`Case ${caseId} is changing too fast to update; retry.`);
+    assertVersion(stored, ifMatch);
+    const type = await typeOf(stored.case);
+    const revised = reviseCase(stored, patch, type, ctx);
+    if (!revised) return caseView(stored.case, type, ctx.caller);
+    if (patch.fields) await checkReferences(type, patch.fields, ctx.caller, 'body.fields');
+    const outcome = await commitCases({ head: stored.head, audit: revised.audit, case: { next: revised.case, expectedVersion: stored.case.version } });
+    return outcome === 'written' ? caseView(revised.case, type, ctx.caller) : 'stale';
+  });
 }
 
-export async function addComment(caseId: string, input: NewComment, ctx: ChangeContext): Promise<Comment> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+/** What the caller may do with the case now: each transition their role allows, and what blocks it. */
+export async function transitionOptions(caseId: string, caller: Caller): Promise<{ status: string; statusLabel: string; version: number; transitions: TransitionOption[] }> {
+  const stored = await visibleCase(caseId, caller);
+  const c = stored.case;
+  const type = await typeOf(c);
+  const guards = await guardContextOf(caseId);
+  const facts = factsOf(c.fields, { channel: c.channel, status: c.status, owner: c.owner, queue: c.queue, priority: c.priority });
+  return {
+    status: c.status,
+    statusLabel: type.workflow.states.find((s) => s.id === c.status)?.label ?? c.status,
+    version: c.version,
+    transitions: optionsFor(type, c.status, facts, caller, guards),
+  };
+}
+
+/**
+ * Move a case along its workflow. With `ifMatch`, only from that version (412
+ * otherwise); without, from whatever the case is now, with the guards checked
+ * against exactly the state the write is conditioned on, so two concurrent
+ * transitions can never both succeed from one version.
+ */
+export async function transition(caseId: string, request: TransitionRequest, ifMatch: number | undefined, ctx: ChangeContext): Promise<CaseView> {
+  return untilWritten(`Case ${caseId}`, async () => {
     const stored = await visibleCase(caseId, ctx.caller);
-    const { comment, audit } = writeComment(stored.case, stored.seq, randomUUID(), input, ctx);
-    if ((await repo.appendComment(stored, comment, audit)) === 'written') return comment;
-    await pause(attempt);
-  }
-  throw conflict(`Case ${caseId} is changing too fast to comment on; retry.`);
+    assertVersion(stored, ifMatch);
+    const type = await typeOf(stored.case);
+    const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId));
+    if (request.fields) await checkReferences(type, request.fields, ctx.caller, 'body.fields');
+    const outcome = await commitCases({ head: stored.head, audit: moved.audit, case: { next: moved.case, expectedVersion: stored.case.version } });
+    return outcome === 'written' ? caseView(moved.case, type, ctx.caller) : 'stale';
+  });
+}
+
+/**
+ * Move a case onto a newer version of its type (default: the current one),
+ * one version at a time through each version's migration map.
+ */
+export async function migrate(caseId: string, toVersion: number | undefined, ctx: ChangeContext): Promise<CaseView> {
+  if (!isStaff(ctx.caller)) throw forbidden('Only staff may migrate a case.');
+  return untilWritten(`Case ${caseId}`, async () => {
+    const stored = await visibleCase(caseId, ctx.caller);
+    const { type: typeId, typeVersion } = stored.case;
+    const target = toVersion ?? (await caseTypes.getCurrentVersion(typeId)) ?? typeVersion;
+    if (target <= typeVersion) throw conflict(`Case ${caseId} is already on version ${typeVersion} of ${typeId}; there is nothing later to migrate to.`);
+    const path: CaseType[] = [await typeOf(stored.case)];
+    for (let v = typeVersion + 1; v <= target; v++) {
+      const step = await caseTypes.getCaseTypeVersion(typeId, v);
+      if (!step) throw validationFailed([{ field: 'body.toVersion', rule: 'unknown_version', message: `${typeId} has no version ${v}.` }]);
+      path.push(step);
+    }
+    const moved = migrateCase(stored, path, ctx);
+    const outcome = await commitCases({ head: stored.head, audit: moved.audit, case: { next: moved.case, expectedVersion: stored.case.version } });
+    return outcome === 'written' ? caseView(moved.case, path.at(-1)!, ctx.caller) : 'stale';
+  });
 }
 
 export interface ListRequest {
-  readonly statuses?: readonly CaseStatus[];
+  readonly statuses?: readonly string[];
   readonly owner?: string;
   readonly requester?: string;
+  readonly type?: string;
+  readonly queue?: string;
   readonly limit: number;
   readonly cursor?: string;
 }
 
-/** Requesters list their own cases; staff list by requester, owner or status (open work by default). */
-export function listCases(request: ListRequest, caller: Caller): Promise<repo.Page<Case>> {
+/** Requesters list their own cases; staff list by requester, owner, status, type or queue (open work by default). */
+export async function listCases(request: ListRequest, caller: Caller): Promise<repo.Page<CaseView>> {
   const { limit, cursor, ...selector } = request;
-  if (!isStaff(caller)) {
-    if (selector.requester !== undefined && selector.requester !== caller.sub) throw forbidden('Requesters can list only their own cases.');
-    return repo.listCases({ ...selector, requester: caller.sub }, limit, cursor);
-  }
-  const statuses = selector.statuses ?? (selector.owner === undefined && selector.requester === undefined ? OPEN_STATUSES : undefined);
-  return repo.listCases({ ...selector, ...(statuses ? { statuses } : {}) }, limit, cursor);
-}
-
-export async function listComments(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<repo.Page<Comment>> {
-  await visibleCase(caseId, caller);
-  return repo.listComments(caseId, commentsVisibleTo(caller), limit, cursor);
-}
-
-export async function history(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<repo.Page<AuditEvent>> {
-  await visibleCase(caseId, caller);
-  if (!canReadHistory(caller)) throw forbidden('The audit history is visible to staff only.');
-  return repo.listHistory(caseId, limit, cursor);
+  if (!isStaff(caller) && selector.requester !== undefined && selector.requester !== caller.sub) throw forbidden('Requesters can list only their own cases.');
+  const page = await repo.listCases(isStaff(caller) ? selector : { ...selector, requester: caller.sub }, limit, cursor);
+  const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
+  return { ...page, items };
 }

@@ -12,6 +12,7 @@ import { DEFAULT_ROLES_CLAIM } from '../../functions/core/caller.js';
 import { SHARED_FUNCTION_ENVIRONMENT } from '../topology/function-environment.js';
 import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,6 +40,8 @@ export interface PlatformOptions {
   readonly tokenLifetime?: string;
   /** Test seam: use other handler modules than the route table's. */
   readonly resolveHandler?: HandlerResolver;
+  /** Load the example case types into a table that has none (default true). */
+  readonly seedCaseTypes?: boolean;
 }
 
 export interface Platform {
@@ -108,6 +111,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
     });
 
+    if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
+
     const lifetime = options.tokenLifetime ?? '12h';
     const tokens = Object.fromEntries(
       await Promise.all(DEMO_USER_KEYS.map(async (key) => [key, await issuer.sign(DEMO_USERS[key], { expiresIn: lifetime })] as const)),
@@ -140,6 +145,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   } catch (error) {
     await Promise.allSettled([gateway?.close(), dynamo.stop()]);
     throw error;
+  }
+}
+
+/** Who loads the example case types: an admin, so the audit of each version says it came from the seed. */
+const SEED_IDENTITY = { sub: 'caseway-seed', name: 'Caseway example data', roles: ['admin'] } as const;
+
+/**
+ * Load the shipped example case types through the admin API itself, as an admin
+ * would, into a table that has no case types yet. A table that has some is left
+ * alone: what an admin published there is theirs.
+ */
+async function seedCaseTypes(url: string, issuer: DevIssuer): Promise<void> {
+  const token = await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const listed = await fetch(`${url}/case-types`, { headers });
+  if (!listed.ok) throw new Error(`Could not list case types to seed them: ${listed.status} ${await listed.text()}`);
+  if (((await listed.json()) as { items: unknown[] }).items.length > 0) return;
+  for (const type of exampleCaseTypes()) {
+    const response = await fetch(`${url}/case-types`, { method: 'POST', headers, body: JSON.stringify(type) });
+    // 409: another platform on the same table seeded it first.
+    if (!response.ok && response.status !== 409) throw new Error(`Could not load example case type ${String(type.typeId)}: ${response.status} ${await response.text()}`);
   }
 }
 

@@ -16,6 +16,9 @@ export type FunctionName =
   | 'comments-add'
   | 'comments-list'
   | 'cases-history'
+  | 'case-workflow'
+  | 'case-tasks'
+  | 'case-types'
   | 'openapi'
   | 'fallback';
 
@@ -34,7 +37,10 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'cases-update': { entry: 'functions/cases-update/handler.ts', description: 'Partial update with If-Match', tableAccess: 'readWrite' },
   'comments-add': { entry: 'functions/comments-add/handler.ts', description: 'Add a public or internal comment', tableAccess: 'readWrite' },
   'comments-list': { entry: 'functions/comments-list/handler.ts', description: 'List the comments of a case', tableAccess: 'read' },
-  'cases-history': { entry: 'functions/cases-history/handler.ts', description: 'Audit history of a case', tableAccess: 'read' },
+  'cases-history': { entry: 'functions/cases-history/handler.ts', description: 'Audit history of a case, and its verification', tableAccess: 'read' },
+  'case-workflow': { entry: 'functions/case-workflow/handler.ts', description: 'Workflow transitions of a case, and migration to newer type versions', tableAccess: 'readWrite' },
+  'case-tasks': { entry: 'functions/case-tasks/handler.ts', description: 'Tasks of a case, and open tasks by assignee', tableAccess: 'readWrite' },
+  'case-types': { entry: 'functions/case-types/handler.ts', description: 'Case types: versions, intake forms and workflows', tableAccess: 'readWrite' },
   openapi: { entry: 'functions/openapi/handler.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
   fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
 };
@@ -56,6 +62,20 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/cases/{id}/comments', fn: 'comments-add', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/comments', fn: 'comments-list', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/history', fn: 'cases-history', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/history/verify', fn: 'cases-history', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/transitions', fn: 'case-workflow', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/transitions', fn: 'case-workflow', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/migrate', fn: 'case-workflow', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/tasks', fn: 'case-tasks', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/tasks', fn: 'case-tasks', auth: 'jwt' },
+  { method: 'PATCH', path: '/cases/{id}/tasks/{taskId}', fn: 'case-tasks', auth: 'jwt' },
+  { method: 'GET', path: '/tasks', fn: 'case-tasks', auth: 'jwt' },
+  { method: 'POST', path: '/case-types', fn: 'case-types', auth: 'jwt' },
+  { method: 'GET', path: '/case-types', fn: 'case-types', auth: 'jwt' },
+  { method: 'GET', path: '/case-types/{type}', fn: 'case-types', auth: 'jwt' },
+  { method: 'POST', path: '/case-types/{type}/versions', fn: 'case-types', auth: 'jwt' },
+  { method: 'GET', path: '/case-types/{type}/versions', fn: 'case-types', auth: 'jwt' },
+  { method: 'GET', path: '/case-types/{type}/workflow', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
 ];
 

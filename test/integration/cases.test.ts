@@ -4,6 +4,7 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureLabType, LAB_TYPE } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 /** Response bodies, read loosely: the assertions say what they must hold. */
@@ -14,6 +15,7 @@ let platform: TestPlatform;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
+  await ensureLabType(platform);
 });
 afterAll(async () => {
   await platform?.stop();
@@ -32,14 +34,32 @@ async function create(role: 'agent' | 'requester' | 'requester2' | 'integration'
 const newCase = (n = 1) => ({ subject: `Broken widget ${n}`, description: 'It stopped working after the update.', requester: { id: 'cust-1', name: 'Carla Customer' } });
 
 describe('the case lifecycle', () => {
-  it('creates, reads, updates, comments on and explains a case', async () => {
-    const created = await create('agent', { ...newCase(), priority: 'high', fields: { product: 'Widget', seats: 3 } });
+  it('creates, reads, updates, moves, comments on and explains a case', async () => {
+    const created = await create('agent', { ...newCase(), fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } });
     expect(created.response.status).toBe(201);
     const c = created.body;
     expect(c.caseId).toMatch(/^CASE-\d{4}-\d{6}$/);
     expect(created.response.headers.get('location')).toBe(`/cases/${c.caseId}`);
     expect(created.response.headers.get('etag')).toBe('"1"');
-    expect(c).toMatchObject({ type: 'support', status: 'new', priority: 'high', owner: null, version: 1, attachments: [], fields: { product: 'Widget', seats: 3 } });
+    // The support type's formula: impact 'team' (60) and urgency 'high' (70), equally weighted.
+    expect(c).toMatchObject({
+      type: 'support',
+      typeVersion: 1,
+      status: 'new',
+      statusCategory: 'active',
+      queue: 'support',
+      priority: 'high',
+      priorityScore: { score: 65, band: 'high' },
+      owner: null,
+      version: 1,
+      attachments: [],
+      reopenCount: 0,
+      fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' },
+    });
+    expect(c.priorityScore.inputs.map((i: Body) => [i.name, i.value, i.points])).toEqual([
+      ['impact', 'team', 60],
+      ['urgency', 'high', 70],
+    ]);
 
     const read = await platform.fetchAs('agent', `/cases/${c.caseId}`);
     expect(read.status).toBe(200);
@@ -47,36 +67,58 @@ describe('the case lifecycle', () => {
 
     const patched = await platform.fetchAs('agent', `/cases/${c.caseId}`, {
       method: 'PATCH',
-      ...json({ status: 'in_progress', owner: 'demo-agent', fields: { seats: null }, reason: 'Taking it' }, { 'if-match': '"1"' }),
+      ...json({ owner: 'demo-agent', fields: { impact: 'organisation', urgency: null }, reason: 'Whole company affected' }, { 'if-match': '"1"' }),
     });
     expect(patched.status).toBe(200);
     expect(patched.headers.get('etag')).toBe('"2"');
-    expect(await patched.json()).toMatchObject({ status: 'in_progress', owner: 'demo-agent', fields: { product: 'Widget' }, version: 2 });
+    // Urgency removed: its default (35) is assumed, and shown as assumed.
+    expect(await patched.json()).toMatchObject({ owner: 'demo-agent', priority: 'high', priorityScore: { score: 68 }, version: 2 });
 
-    const comment = await platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: 'Looking into it', visibility: 'internal' }) });
+    const moved = await platform.fetchAs('agent', `/cases/${c.caseId}/transitions`, { method: 'POST', ...json({ to: 'in_review' }) });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toMatchObject({ status: 'in_review', version: 3 });
+
+    const comment = await platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: 'Looking into it, @demo-supervisor', visibility: 'internal' }) });
     expect(comment.status).toBe(201);
+    expect(await comment.json()).toMatchObject({ mentions: ['demo-supervisor'], parentId: null });
 
     const history = (await (await platform.fetchAs('supervisor', `/cases/${c.caseId}/history`)).json()) as { items: Body[] };
     expect(history.items.map((e) => [e.seq, e.action, e.caseVersion])).toEqual([
       [1, 'CaseCreated', 1],
       [2, 'CaseUpdated', 2],
-      [3, 'CommentAdded', 2],
+      [3, 'Transitioned', 3],
+      [4, 'CommentAdded', 3],
     ]);
     expect(history.items[1]).toMatchObject({
       actor: { sub: 'demo-agent', roles: ['agent'] },
       channel: 'web',
-      reason: 'Taking it',
+      reason: 'Whole company affected',
       changes: [
-        { field: 'status', before: 'new', after: 'in_progress' },
         { field: 'owner', before: null, after: 'demo-agent' },
-        { field: 'fields.seats', before: 3, after: null },
+        { field: 'priorityScore', before: { score: 65, band: 'high' }, after: { score: 68, band: 'high' } },
+        { field: 'fields.impact', before: 'team', after: 'organisation', sensitivity: 'public' },
+        { field: 'fields.urgency', before: 'high', after: null, sensitivity: 'public' },
       ],
     });
+    expect(history.items[2]).toMatchObject({
+      transition: { id: 'start_review', from: 'new', to: 'in_review', reopen: false },
+      effects: [{ kind: 'setOwner', owner: 'caller' }, { kind: 'emitEvent', event: 'ReviewStarted' }],
+    });
+    expect(history.items[3]).toMatchObject({ target: { kind: 'comment' }, visibility: 'internal', mentions: ['demo-supervisor'] });
     expect(history.items[0]?.correlationId).toBeTruthy();
+    // Each event links to the one before it.
+    expect(history.items.slice(1).map((e, i) => e.prevHash === history.items[i]!.hash)).toEqual([true, true, true]);
 
     // The comment did not change the case content, so the ETag still holds.
-    const again = await platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ priority: 'urgent' }, { 'if-match': '"2"' }) });
+    const again = await platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ subject: 'Broken widget, again' }, { 'if-match': '"3"' }) });
     expect(again.status).toBe(200);
+  });
+
+  it('takes state changes only through the workflow', async () => {
+    const { body: c } = await create('agent', newCase());
+    const patched = await platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ status: 'resolved' }, { 'if-match': '"1"' }) });
+    expect(patched.status).toBe(400);
+    expect(((await patched.json()) as Body).errors[0]).toMatchObject({ field: 'body.status', rule: 'unrecognized_key', message: expect.stringContaining('/transitions') });
   });
 
   it('lists by status, owner and requester, newest first, page by page', async () => {
@@ -120,7 +162,7 @@ describe('the case lifecycle', () => {
   it('rejects a cursor from another query or a forged one with 400', async () => {
     const first = (await (await platform.fetchAs('agent', '/cases?status=new&limit=1')).json()) as { nextCursor: string };
     expect(first.nextCursor).toBeTruthy();
-    for (const query of [`status=closed&cursor=${first.nextCursor}`, 'status=new&cursor=eyJ2IjoxfQ', `status=new&cursor=${first.nextCursor.slice(0, -3)}`]) {
+    for (const query of [`status=resolved&cursor=${first.nextCursor}`, 'status=new&cursor=eyJ2IjoxfQ', `status=new&cursor=${first.nextCursor.slice(0, -3)}`]) {
       const response = await platform.fetchAs('agent', `/cases?${query}`);
       expect(response.status).toBe(400);
       expect(((await response.json()) as Body).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
@@ -177,7 +219,7 @@ describe('optimistic concurrency', () => {
   });
 
   it('50 writers that re-read on 412 lose no update', async () => {
-    const { body: c } = await create('agent', { ...newCase(), fields: { tags: [] } });
+    const { body: c } = await create('agent', { ...newCase(), type: LAB_TYPE, fields: { tags: [] } });
     async function addTag(tag: string) {
       for (let attempt = 0; attempt < 200; attempt++) {
         const current = (await (await platform.fetchAs('agent', `/cases/${c.caseId}`)).json()) as { version: number; fields: { tags: string[] } };
@@ -202,8 +244,11 @@ describe('optimistic concurrency', () => {
     await Promise.all([
       ...Array.from({ length: 10 }, (_, n) => platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: `note ${n}` }) })),
       platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ priority: 'low' }, { 'if-match': '"1"' }) }),
+      platform.fetchAs('agent', `/cases/${c.caseId}/transitions`, { method: 'POST', ...json({ to: 'in_review' }) }),
     ]);
     const history = (await (await platform.fetchAs('agent', `/cases/${c.caseId}/history`)).json()) as { items: { seq: number }[] };
-    expect(history.items.map((e) => e.seq)).toEqual(Array.from({ length: 12 }, (_, n) => n + 1));
+    expect(history.items.map((e) => e.seq)).toEqual(Array.from({ length: 13 }, (_, n) => n + 1));
+    const verified = (await (await platform.fetchAs('agent', `/cases/${c.caseId}/history/verify`)).json()) as Body;
+    expect(verified).toMatchObject({ valid: true, events: 13, problems: [] });
   });
 });

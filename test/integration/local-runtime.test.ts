@@ -32,7 +32,7 @@ const quietLog = { info: () => undefined, error: () => undefined };
 let platform: TestPlatform;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ resolveHandler: echoExceptOpenApi, log: quietLog });
+  platform = await startTestPlatform({ resolveHandler: echoExceptOpenApi, log: quietLog, seedCaseTypes: false });
 });
 afterAll(async () => {
   await platform?.stop();

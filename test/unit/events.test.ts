@@ -7,7 +7,7 @@ import type { AuditEvent } from '../../functions/core/case.js';
 import { domainEventsOf, type DomainEvent } from '../../functions/core/domain-events.js';
 import { publishStream } from '../../functions/outbox-publisher/handler.js';
 
-const audit = (seq: number, changes: AuditEvent['changes'] = []): AuditEvent => ({
+const audit = (seq: number, changes: AuditEvent['changes'] = [], extras: Partial<AuditEvent> = {}): AuditEvent => ({
   eventId: `CASE-2026-000001/${seq}`,
   caseId: 'CASE-2026-000001',
   seq,
@@ -18,16 +18,54 @@ const audit = (seq: number, changes: AuditEvent['changes'] = []): AuditEvent => 
   correlationId: 'c',
   caseVersion: seq,
   changes,
+  prevHash: 'p',
+  hash: `h${seq}`,
+  ...extras,
 });
 
 describe('domain events from audit events', () => {
   it('add StatusChanged and Assigned with stable ids', () => {
-    const events = domainEventsOf(audit(3, [{ field: 'status', before: 'new', after: 'in_progress' }, { field: 'owner', before: null, after: 'a' }]));
+    const events = domainEventsOf(audit(3, [{ field: 'status', before: 'new', after: 'in_review' }, { field: 'owner', before: null, after: 'a' }]));
     expect(events.map((e) => [e.type, e.id])).toEqual([
       ['CaseUpdated', 'CASE-2026-000001/3'],
       ['StatusChanged', 'CASE-2026-000001/3/StatusChanged'],
       ['Assigned', 'CASE-2026-000001/3/Assigned'],
     ]);
+  });
+
+  it("put each outward effect of a transition on the bus as an event of its own; changes made in place stay in the event's changes", () => {
+    const moved = audit(4, [{ field: 'status', before: 'in_review', after: 'resolved' }], {
+      action: 'Transitioned',
+      transition: { id: 'resolve', from: 'in_review', to: 'resolved', reopen: false },
+      effects: [
+        { kind: 'setField', field: 'x', value: 'y' },
+        { kind: 'timer', action: 'stop', clock: 'resolution' },
+        { kind: 'notify', template: 'resolved', to: 'requester' },
+        { kind: 'emitEvent', event: 'ClaimPaid' },
+      ],
+    });
+    expect(domainEventsOf(moved).map((e) => [e.type, e.id, e.effect?.kind ?? null])).toEqual([
+      ['Transitioned', 'CASE-2026-000001/4', null],
+      ['StatusChanged', 'CASE-2026-000001/4/StatusChanged', null],
+      ['ClockActionRequested', 'CASE-2026-000001/4/Clock/resolution/stop', 'timer'],
+      ['NotificationRequested', 'CASE-2026-000001/4/Notify/requester/resolved', 'notify'],
+      ['ClaimPaid', 'CASE-2026-000001/4/ClaimPaid', 'emitEvent'],
+    ]);
+  });
+
+  it('announce mentions, and never carry a restricted value', () => {
+    const commented = audit(5, [], { action: 'CommentAdded', mentions: ['sam'] });
+    expect(domainEventsOf(commented).map((e) => e.type)).toEqual(['CommentAdded', 'Mentioned']);
+    const flagged = audit(6, [
+      { field: 'fields.fraudScore', before: 10, after: 90, sensitivity: 'restricted' },
+      { field: 'fields.adjusterNotes', before: null, after: 'odd', sensitivity: 'internal' },
+    ]);
+    const [event] = domainEventsOf(flagged);
+    expect(event!.detail.changes).toEqual([
+      { field: 'fields.fraudScore', before: null, after: null, sensitivity: 'restricted' },
+      { field: 'fields.adjusterNotes', before: null, after: 'odd', sensitivity: 'internal' },
+    ]);
+    expect(JSON.stringify(event)).not.toContain('90');
   });
 });
 

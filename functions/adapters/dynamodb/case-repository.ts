@@ -1,75 +1,46 @@
 /**
- * Cases, comments, audit events, case-number blocks and idempotency records in
- * the single table. Every write that changes a case also writes its audit event
- * in the same transaction: the change and its explanation commit together or not at all.
+ * Cases, their chain heads, audit events, comments, case-number blocks and
+ * idempotency records in the single table. Every write that changes a case also
+ * writes its audit event and advances its chain head in the same transaction
+ * (`transactions.ts`): the change and its explanation commit together or not at all.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { IndexDefinition } from '../../../lib/topology/table.js';
-import { caseRecord, type AuditEvent, type Case, type CaseStatus, type Comment } from '../../core/case.js';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChainHead, StoredChained } from '../../core/audit-chain.js';
+import { caseRecord, type AuditEvent, type Case, type CaseChange, type Comment, type StoredCase } from '../../core/case.js';
 import type { NumberBlock } from '../../core/case-number.js';
 import { dynamo, tableName } from './client.js';
-import { type CursorState, type Position, decodeCursor, encodeCursor, queryDigest } from './cursor.js';
+import { type Filter, type Page, type PartitionQuery, pageAcrossPartitions, pageOfPartition, queryAll } from './paging.js';
 import {
   AUDIT_PREFIX,
+  CASE_OWN_PREFIX,
   COMMENT_PREFIX,
+  OPEN_INDEX,
   OWNER_INDEX,
   REQUESTER_INDEX,
   STATUS_INDEX,
   STATUS_SHARDS,
-  auditKey,
-  caseIndexKeys,
+  caseIdOfPartition,
   caseKey,
   commentKey,
   counterKey,
+  headKey,
   idempotencyKey,
+  openPartition,
   ownerPartition,
   requesterPartition,
+  seqOfAuditKey,
   statusPartition,
   withoutStorageAttributes,
 } from './keys.js';
+import { auditItem, cancellationCodes, caseItem, headItem, putNew } from './transactions.js';
+import type { IndexDefinition } from '../../../lib/topology/table.js';
 
-export interface StoredCase {
-  readonly case: Case;
-  /** Number of audit events so far; the next one is `seq + 1`. */
-  readonly seq: number;
-}
-
-export interface Page<T> {
-  readonly items: T[];
-  /** Present while there may be more; pass it back as `cursor`. */
-  readonly nextCursor?: string;
-}
+export type { Page } from './paging.js';
 
 export interface IdempotencyRecord {
   readonly fingerprint: string;
   readonly caseId: string;
   readonly response: Case;
-}
-
-/** A write lost a race: the item changed (or another transaction held it) since it was read. */
-export type WriteOutcome = 'written' | 'stale';
-
-const caseItem = (c: Case, seq: number) => ({ ...caseKey(c.caseId), entity: 'Case', ...c, seq, ...caseIndexKeys(c) });
-const auditItem = (e: AuditEvent) => ({ ...auditKey(e.caseId, e.seq), entity: 'AuditEvent', ...e });
-
-function cancellationCodes(error: unknown): string[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-}
-
-/** Put an item that must not exist yet: audit events and comments are never overwritten. */
-const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(pk)' } });
-
-/** Run a transaction whose conditions guard against lost races; a cancelled one is `stale`. */
-async function transactUnlessStale(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<WriteOutcome> {
-  try {
-    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
-    return 'written';
-  } catch (error) {
-    if (cancellationCodes(error)) return 'stale';
-    throw error;
-  }
 }
 
 export async function reserveCaseNumbers(prefix: string, year: number, size: number): Promise<NumberBlock> {
@@ -90,20 +61,19 @@ export async function reserveCaseNumbers(prefix: string, year: number, size: num
 export type InsertOutcome = { outcome: 'created' } | { outcome: 'replay'; record: IdempotencyRecord } | { outcome: 'conflict' };
 
 /**
- * Create a case with its first audit event and, when the client sent an
- * Idempotency-Key, the key's record: one transaction, so a key is never
+ * Create a case with its chain head, its first audit event and, when the client
+ * sent an Idempotency-Key, the key's record: one transaction, so a key is never
  * remembered without its case nor a case created twice for one key.
  */
-export async function insertCase(
-  created: { case: Case; audit: AuditEvent },
-  idempotency?: { keyHash: string; fingerprint: string; expiresAt: number },
-): Promise<InsertOutcome> {
+export async function insertCase(created: CaseChange, idempotency?: { keyHash: string; fingerprint: string; expiresAt: number }): Promise<InsertOutcome> {
+  const { audit } = created;
   try {
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
-          putNew(caseItem(created.case, 1)),
-          putNew(auditItem(created.audit)),
+          putNew(caseItem(created.case)),
+          putNew(headItem(created.case.caseId, { seq: audit.seq, hash: audit.hash })),
+          putNew(auditItem(audit)),
           ...(idempotency
             ? [
                 putNew({
@@ -123,7 +93,7 @@ export async function insertCase(
   } catch (error) {
     const codes = cancellationCodes(error);
     if (!codes) throw error;
-    if (idempotency && codes[2] === 'ConditionalCheckFailed') {
+    if (idempotency && codes[3] === 'ConditionalCheckFailed') {
       const record = await getIdempotencyRecord(idempotency.keyHash);
       if (record) return { outcome: 'replay', record };
     }
@@ -140,123 +110,43 @@ export async function getIdempotencyRecord(keyHash: string): Promise<Idempotency
   return { fingerprint: String(out.Item.fingerprint), caseId: String(out.Item.caseId), response: out.Item.response as Case };
 }
 
+const headOf = (item: Record<string, unknown> | undefined): ChainHead | undefined =>
+  item ? { seq: Number(item.seq), hash: String(item.hash) } : undefined;
+
+/** The case and its chain head, in one strongly consistent Query (both sort first in the partition). */
 export async function getCase(caseId: string): Promise<StoredCase | undefined> {
-  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: caseKey(caseId), ConsistentRead: true }));
-  if (!out.Item) return undefined;
-  return { case: caseRecord(out.Item), seq: Number(out.Item.seq) };
-}
-
-/** Replace a case if nobody changed it (version) or its history (seq) since `expected` was read. */
-export function replaceCase(next: Case, expected: { version: number; seq: number }, audit: AuditEvent): Promise<WriteOutcome> {
-  return transactUnlessStale([
-    {
-      Put: {
-        TableName: tableName(),
-        Item: caseItem(next, audit.seq),
-        ConditionExpression: 'version = :version AND seq = :seq',
-        ExpressionAttributeValues: { ':version': expected.version, ':seq': expected.seq },
-      },
-    },
-    putNew(auditItem(audit)),
-  ]);
-}
-
-/** A comment does not change the case's content (its ETag stays), only its history position. */
-export function appendComment(subject: StoredCase, comment: Comment, audit: AuditEvent): Promise<WriteOutcome> {
-  return transactUnlessStale([
-    {
-      Update: {
-        TableName: tableName(),
-        Key: caseKey(subject.case.caseId),
-        UpdateExpression: 'SET seq = :next',
-        ConditionExpression: 'seq = :seq',
-        ExpressionAttributeValues: { ':seq': subject.seq, ':next': audit.seq },
-      },
-    },
-    putNew({ ...commentKey(comment.caseId, comment.createdAt, comment.commentId), entity: 'Comment', ...comment }),
-    putNew(auditItem(audit)),
-  ]);
-}
-
-interface PartitionQuery {
-  /** Name of the partition in cursors. */
-  readonly partition: string;
-  readonly input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit' | 'TableName'>;
-  /** Rebuild a start key from a cursor position. */
-  readonly startKey: (position: Position) => Record<string, string>;
-  /** Where an item leaves off, for the next cursor. */
-  readonly positionOf: (item: Record<string, unknown>) => Position;
-}
-
-async function queryPartition(q: PartitionQuery, limit: number, from: Position | undefined) {
+  const { pk } = caseKey(caseId);
   const out = await dynamo().send(
-    new QueryCommand({ ...q.input, TableName: tableName(), Limit: limit, ...(from ? { ExclusiveStartKey: q.startKey(from) } : {}) }),
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :own)',
+      ExpressionAttributeValues: { ':pk': pk, ':own': CASE_OWN_PREFIX },
+      ConsistentRead: true,
+    }),
   );
-  return { items: out.Items ?? [], lastEvaluated: out.LastEvaluatedKey };
+  const items = out.Items ?? [];
+  const caseItem_ = items.find((i) => i.sk === caseKey(caseId).sk);
+  const head = headOf(items.find((i) => i.sk === headKey(caseId).sk));
+  if (!caseItem_ || !head) return undefined;
+  return { case: caseRecord(caseItem_), head };
 }
 
-/** One partition, in key order; a filter may make pages short, the cursor still continues exactly. */
-async function pageOfPartition<T>(
-  q: PartitionQuery,
-  limit: number,
-  cursor: string | undefined,
-  digestOf: unknown,
-  toEntity: (item: Record<string, unknown>) => T,
-): Promise<Page<T>> {
-  const digest = queryDigest(digestOf);
-  const state = decodeCursor(cursor, digest, [q.partition]);
-  const from = state[q.partition];
-  if (from === null) return { items: [] };
-  const { items, lastEvaluated } = await queryPartition(q, limit, from);
-  return {
-    items: items.map(toEntity),
-    ...(lastEvaluated ? { nextCursor: encodeCursor(digest, { [q.partition]: q.positionOf(lastEvaluated) }) } : {}),
-  };
+export async function getComment(caseId: string, commentId: string): Promise<Comment | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: commentKey(caseId, commentId), ConsistentRead: true }));
+  return out.Item ? withoutStorageAttributes<Comment>(out.Item) : undefined;
 }
 
-/**
- * Newest first across several partitions (the status shards): read up to `limit`
- * from each, merge by sort key, keep the top `limit`. The global top `limit` is
- * always inside the union of each partition's top `limit`, so the merge is exact.
- */
-async function pageAcrossPartitions<T>(
-  queries: PartitionQuery[],
-  sortKeyOf: (item: Record<string, unknown>) => string,
-  limit: number,
-  cursor: string | undefined,
-  digestOf: unknown,
-  toEntity: (item: Record<string, unknown>) => T,
-): Promise<Page<T>> {
-  const digest = queryDigest(digestOf);
-  const state = decodeCursor(
-    cursor,
-    digest,
-    queries.map((q) => q.partition),
-  );
-  const live = queries.filter((q) => state[q.partition] !== null);
-  const results = await Promise.all(live.map(async (q) => ({ q, ...(await queryPartition(q, limit, state[q.partition] ?? undefined)) })));
-  const merged = results
-    .flatMap(({ q, items }) => items.map((item) => ({ q, item })))
-    .sort((a, b) => (sortKeyOf(a.item) < sortKeyOf(b.item) ? 1 : -1))
-    .slice(0, limit);
-  const next: CursorState = { ...state };
-  for (const { q, items, lastEvaluated } of results) {
-    const taken = merged.filter((m) => m.q === q);
-    const last = taken.at(-1);
-    if (last) next[q.partition] = q.positionOf(last.item);
-    if (taken.length === items.length && !lastEvaluated) next[q.partition] = null;
-  }
-  const more = queries.some((q) => next[q.partition] !== null);
-  return { items: merged.map((m) => toEntity(m.item)), ...(more ? { nextCursor: encodeCursor(digest, next) } : {}) };
-}
+export const commentItem = (comment: Comment) => ({ ...commentKey(comment.caseId, comment.commentId), entity: 'Comment', ...comment });
 
 export interface CaseSelector {
-  readonly statuses?: readonly CaseStatus[];
+  readonly statuses?: readonly string[];
   readonly owner?: string;
   readonly requester?: string;
+  readonly type?: string;
+  readonly queue?: string;
 }
 
-function indexQuery(index: IndexDefinition, partition: string, filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): PartitionQuery {
+function indexQuery(index: IndexDefinition, partition: string, filter?: Filter): PartitionQuery {
   return {
     partition,
     input: {
@@ -268,16 +158,16 @@ function indexQuery(index: IndexDefinition, partition: string, filter?: Pick<Que
       ExpressionAttributeValues: { ':ipk': partition, ...filter?.ExpressionAttributeValues },
     },
     startKey: (p) => ({ ...caseKey(p.id ?? ''), [index.partitionKey]: partition, [index.sortKey]: p.s }),
-    positionOf: (item) => ({ s: String(item[index.sortKey]), id: String(item.pk).slice('CASE#'.length) }),
+    positionOf: (item) => ({ s: String(item[index.sortKey]), id: caseIdOfPartition(String(item.pk)) }),
   };
 }
 
-/** Narrowing filters on a single-partition listing (status within an owner's or requester's cases). */
-function narrowing(selector: CaseSelector, skip: 'owner' | 'requester') {
+/** Filters on what the chosen index's partition does not already select. */
+function narrowing(selector: CaseSelector, keyedBy: 'owner' | 'requester' | 'status' | 'open'): Filter | undefined {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const clauses: string[] = [];
-  if (selector.statuses?.length) {
+  if (keyedBy !== 'status' && selector.statuses?.length) {
     names['#status'] = 'status';
     const keys = selector.statuses.map((s, i) => {
       values[`:status${i}`] = s;
@@ -285,18 +175,25 @@ function narrowing(selector: CaseSelector, skip: 'owner' | 'requester') {
     });
     clauses.push(`#status IN (${keys.join(', ')})`);
   }
-  if (skip !== 'owner' && selector.owner !== undefined) {
-    names['#owner'] = 'owner';
-    values[':owner'] = selector.owner;
-    clauses.push('#owner = :owner');
-  }
+  const equal = (attribute: 'owner' | 'type' | 'queue', value: string | undefined) => {
+    if (value === undefined) return;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    clauses.push(`#${attribute} = :${attribute}`);
+  };
+  if (keyedBy !== 'owner') equal('owner', selector.owner);
+  equal('type', selector.type);
+  equal('queue', selector.queue);
   if (clauses.length === 0) return undefined;
   return { FilterExpression: clauses.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
+const shards = () => Array.from({ length: STATUS_SHARDS }, (_, shard) => shard);
+
 /**
  * Cases newest first. A requester or owner selects one partition of its index
- * (status narrows it as a filter); statuses alone fan out over the status shards.
+ * (other criteria narrow it as filters); statuses fan out over the status shards;
+ * with none of these, the open-work shards (a sparse index of active and waiting cases).
  */
 export async function listCases(selector: CaseSelector, limit: number, cursor?: string): Promise<Page<Case>> {
   const digestOf = { list: 'cases', ...selector };
@@ -306,16 +203,18 @@ export async function listCases(selector: CaseSelector, limit: number, cursor?: 
   if (selector.owner !== undefined) {
     return pageOfPartition(indexQuery(OWNER_INDEX, ownerPartition(selector.owner), narrowing(selector, 'owner')), limit, cursor, digestOf, caseRecord);
   }
-  const queries = (selector.statuses ?? []).flatMap((status) =>
-    Array.from({ length: STATUS_SHARDS }, (_, shard) => indexQuery(STATUS_INDEX, statusPartition(status, shard))),
-  );
-  return pageAcrossPartitions(queries, (item) => String(item[STATUS_INDEX.sortKey]), limit, cursor, digestOf, caseRecord);
+  const queries = selector.statuses?.length
+    ? selector.statuses.flatMap((status) => shards().map((shard) => indexQuery(STATUS_INDEX, statusPartition(status, shard), narrowing(selector, 'status'))))
+    : shards().map((shard) => indexQuery(OPEN_INDEX, openPartition(shard), narrowing(selector, 'open')));
+  const index = selector.statuses?.length ? STATUS_INDEX : OPEN_INDEX;
+  return pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'descending', limit, cursor, digestOf, caseRecord);
 }
 
-function itemsUnderCase(caseId: string, prefix: string, filter?: Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): PartitionQuery {
+/** Items of one kind inside a case's partition, oldest first. */
+export function itemsUnderCase(caseId: string, prefix: string, filter?: Filter): PartitionQuery {
   const { pk } = caseKey(caseId);
   return {
-    partition: prefix,
+    partition: `${caseId}/${prefix}`,
     input: {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ScanIndexForward: true,
@@ -327,14 +226,45 @@ function itemsUnderCase(caseId: string, prefix: string, filter?: Pick<QueryComma
   };
 }
 
-export function listComments(caseId: string, visible: 'all' | 'public', limit: number, cursor?: string): Promise<Page<Comment>> {
-  const filter =
-    visible === 'public'
-      ? { FilterExpression: 'visibility = :public', ExpressionAttributeValues: { ':public': 'public' } }
-      : undefined;
-  return pageOfPartition(itemsUnderCase(caseId, COMMENT_PREFIX, filter), limit, cursor, { list: 'comments', caseId, visible }, withoutStorageAttributes<Comment>);
+/**
+ * Comments oldest first, of one case or (for a survivor of merges) of it and the
+ * cases merged into it, interleaved in time: comment ids are time-ordered.
+ */
+export function listComments(caseIds: readonly string[], visible: 'all' | 'public', limit: number, cursor?: string): Promise<Page<Comment>> {
+  const filter = visible === 'public' ? { FilterExpression: 'visibility = :public', ExpressionAttributeValues: { ':public': 'public' } } : undefined;
+  const digestOf = { list: 'comments', caseIds, visible };
+  const toComment = withoutStorageAttributes<Comment>;
+  if (caseIds.length === 1) return pageOfPartition(itemsUnderCase(caseIds[0]!, COMMENT_PREFIX, filter), limit, cursor, digestOf, toComment);
+  const queries = caseIds.map((id) => itemsUnderCase(id, COMMENT_PREFIX, filter));
+  return pageAcrossPartitions(queries, (item) => String(item.sk), 'ascending', limit, cursor, digestOf, toComment);
 }
 
 export function listHistory(caseId: string, limit: number, cursor?: string): Promise<Page<AuditEvent>> {
   return pageOfPartition(itemsUnderCase(caseId, AUDIT_PREFIX), limit, cursor, { list: 'history', caseId }, withoutStorageAttributes<AuditEvent>);
+}
+
+/** What `verifyChain` needs: every audit event with the position its key gives it, and the recorded head. */
+export interface StoredTrail {
+  readonly events: (AuditEvent & StoredChained)[];
+  readonly head: ChainHead | undefined;
+}
+
+/**
+ * The whole trail of a case and its head, read so that they agree: if the head
+ * moves while the events are read (a concurrent change), read again.
+ */
+export async function readTrail(caseId: string): Promise<StoredTrail> {
+  const readHead = async () => headOf((await dynamo().send(new GetCommand({ TableName: tableName(), Key: headKey(caseId), ConsistentRead: true }))).Item);
+  for (let attempt = 0; ; attempt++) {
+    const before = await readHead();
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': caseKey(caseId).pk, ':prefix': AUDIT_PREFIX },
+      ConsistentRead: true,
+    });
+    const after = await readHead();
+    if (attempt < 5 && (before?.seq !== after?.seq || before?.hash !== after?.hash)) continue;
+    const events = items.map((item) => ({ ...withoutStorageAttributes<AuditEvent>(item), position: seqOfAuditKey(String(item.sk)) }));
+    return { events, head: after };
+  }
 }

@@ -2,43 +2,60 @@
  * Key templates for every item in the single table, derived from the access
  * patterns in the README. All key strings are built here and nowhere else.
  *
- * | item        | pk                       | sk                                 |
- * |-------------|--------------------------|------------------------------------|
- * | case        | CASE#<caseId>            | #CASE                              |
- * | audit event | CASE#<caseId>            | AUDIT#<seq, 10 digits>             |
- * | comment     | CASE#<caseId>            | COMMENT#<createdAt>#<commentId>    |
- * | counter     | COUNTER#<prefix>#<year>  | COUNTER                            |
- * | idempotency | IDEMPOTENCY#<sha256>     | IDEMPOTENCY                        |
+ * | item               | pk                       | sk                          |
+ * |--------------------|--------------------------|-----------------------------|
+ * | case               | CASE#<caseId>            | #CASE                       |
+ * | case's chain head  | CASE#<caseId>            | #HEAD                       |
+ * | audit event        | CASE#<caseId>            | AUDIT#<seq, 10 digits>      |
+ * | comment            | CASE#<caseId>            | COMMENT#<commentId>         |
+ * | task               | CASE#<caseId>            | TASK#<taskId>               |
+ * | case type version  | CASETYPE#<typeId>        | VERSION#<version, 10 digits>|
+ * | case type (current)| CASETYPE#<typeId>        | #CURRENT                    |
+ * | counter            | COUNTER#<prefix>#<year>  | COUNTER                     |
+ * | idempotency        | IDEMPOTENCY#<sha256>     | IDEMPOTENCY                 |
  *
- * A case's own item sorts first in its partition (`#` < `A`), so one Query reads
- * a case with its history or comments when a view needs both.
+ * A case's own items sort first in its partition (`#` < `A`), so one Query for
+ * `begins_with(sk, '#')` reads the case with its chain head.
  */
-import type { Case, CaseStatus } from '../../core/case.js';
+import type { Case } from '../../core/case.js';
 import { caseIndexes, caseTable } from '../../../lib/topology/table.js';
 
 /**
- * Status listings are spread over this many partitions. Creation alone writes
- * every new case to status `new`; eight shards keep each well under a
- * partition's 1,000 writes/s up to ~8,000 creates/s. Changing it re-keys data.
+ * Status and open-work listings are spread over this many partitions. Creation
+ * alone writes every new case to its type's initial state; eight shards keep each
+ * well under a partition's 1,000 writes/s up to ~8,000 creates/s. Changing it re-keys data.
  */
 export const STATUS_SHARDS = 8;
 
-export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUESTER_INDEX } = caseIndexes;
+export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUESTER_INDEX, byOpen: OPEN_INDEX } = caseIndexes;
 
 export const AUDIT_PREFIX = caseTable.auditSortKeyPrefix;
+export const COMMENT_PREFIX = 'COMMENT#';
+export const TASK_PREFIX = 'TASK#';
+/** Sort keys of a case's own items (the case and its chain head) start with this. */
+export const CASE_OWN_PREFIX = '#';
 
-export const caseKey = (caseId: string) => ({ pk: `CASE#${caseId}`, sk: '#CASE' });
-export const auditKey = (caseId: string, seq: number) => ({ pk: `CASE#${caseId}`, sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
-export const commentKey = (caseId: string, createdAt: string, commentId: string) => ({
-  pk: `CASE#${caseId}`,
-  sk: `COMMENT#${createdAt}#${commentId}`,
-});
+const casePartition = (caseId: string) => `CASE#${caseId}`;
+export const caseKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#CASE' });
+export const headKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#HEAD' });
+export const auditKey = (caseId: string, seq: number) => ({ pk: casePartition(caseId), sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
+export const commentKey = (caseId: string, commentId: string) => ({ pk: casePartition(caseId), sk: `${COMMENT_PREFIX}${commentId}` });
+export const taskKey = (caseId: string, taskId: string) => ({ pk: casePartition(caseId), sk: `${TASK_PREFIX}${taskId}` });
+/** The position an audit item's key gives it, which must equal its own `seq`. */
+export const seqOfAuditKey = (sk: string): number => Number(sk.slice(AUDIT_PREFIX.length));
+/** The case an item's partition belongs to. */
+export const caseIdOfPartition = (pk: string): string => pk.slice('CASE#'.length);
+
+export const caseTypeVersionKey = (typeId: string, version: number) => ({ pk: `CASETYPE#${typeId}`, sk: `VERSION#${String(version).padStart(10, '0')}` });
+export const caseTypeCurrentKey = (typeId: string) => ({ pk: `CASETYPE#${typeId}`, sk: '#CURRENT' });
+export const CASE_TYPE_VERSION_PREFIX = 'VERSION#';
+/** All current case types share one small partition of the status index: there are tens of them, not millions. */
+export const CASE_TYPES_PARTITION = 'CASETYPES';
+
 export const counterKey = (prefix: string, year: number) => ({ pk: `COUNTER#${prefix}#${year}`, sk: 'COUNTER' });
 export const idempotencyKey = (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' });
 
-export const COMMENT_PREFIX = 'COMMENT#';
-
-/** FNV-1a: a cheap, stable spread of case ids over the status shards. */
+/** FNV-1a: a cheap, stable spread of case ids over the listing shards. */
 export function shardOf(caseId: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < caseId.length; i++) {
@@ -48,22 +65,32 @@ export function shardOf(caseId: string): number {
   return hash % STATUS_SHARDS;
 }
 
-export const statusPartition = (status: CaseStatus, shard: number) => `STATUS#${status}#${shard}`;
+export const statusPartition = (status: string, shard: number) => `STATUS#${status}#${shard}`;
+export const openPartition = (shard: number) => `OPEN#${shard}`;
 export const ownerPartition = (owner: string) => `OWNER#${owner}`;
 export const requesterPartition = (requesterId: string) => `REQUESTER#${requesterId}`;
+/** Open tasks by assignee share the owner index, under their own partition prefix. */
+export const assigneeTasksPartition = (assignee: string) => `TASKS#${assignee}`;
+/** Soonest due first; tasks without a due date after all dated ones. */
+export const dueSortKey = (t: { dueAt: string | null; caseId: string; taskId: string }) => `${t.dueAt ?? '~'}#${t.caseId}#${t.taskId}`;
 
 /** Newest first is a descending Query on this: ISO time, then the id to break ties. */
 export const recencySortKey = (c: Pick<Case, 'createdAt' | 'caseId'>) => `${c.createdAt}#${c.caseId}`;
 
-/** Index attributes of a case item; a case with no owner carries no owner-index keys (sparse). */
+/**
+ * Index attributes of a case item. A case with no owner carries no owner-index
+ * keys, and only open cases (active or waiting) carry open-work keys (both sparse).
+ */
 export function caseIndexKeys(c: Case): Record<string, string> {
   const recency = recencySortKey(c);
+  const open = c.statusCategory === 'active' || c.statusCategory === 'waiting';
   return {
     [STATUS_INDEX.partitionKey]: statusPartition(c.status, shardOf(c.caseId)),
     [STATUS_INDEX.sortKey]: recency,
     ...(c.owner ? { [OWNER_INDEX.partitionKey]: ownerPartition(c.owner), [OWNER_INDEX.sortKey]: recency } : {}),
     [REQUESTER_INDEX.partitionKey]: requesterPartition(c.requester.id),
     [REQUESTER_INDEX.sortKey]: recency,
+    ...(open ? { [OPEN_INDEX.partitionKey]: openPartition(shardOf(c.caseId)), [OPEN_INDEX.sortKey]: recency } : {}),
   };
 }
 

@@ -1,0 +1,102 @@
+/**
+ * Pages of one partition, or of several merged in sort-key order (status shards,
+ * a survivor with the cases merged into it), behind opaque cursors.
+ */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from './client.js';
+import { type CursorState, type Position, decodeCursor, encodeCursor, queryDigest } from './cursor.js';
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Present while there may be more; pass it back as `cursor`. */
+  readonly nextCursor?: string;
+}
+
+export type Filter = Pick<QueryCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
+
+export interface PartitionQuery {
+  /** Name of the partition in cursors. */
+  readonly partition: string;
+  readonly input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'Limit' | 'TableName'>;
+  /** Rebuild a start key from a cursor position. */
+  readonly startKey: (position: Position) => Record<string, string>;
+  /** Where an item leaves off, for the next cursor. */
+  readonly positionOf: (item: Record<string, unknown>) => Position;
+}
+
+export async function queryPartition(q: PartitionQuery, limit: number, from: Position | undefined) {
+  const out = await dynamo().send(
+    new QueryCommand({ ...q.input, TableName: tableName(), Limit: limit, ...(from ? { ExclusiveStartKey: q.startKey(from) } : {}) }),
+  );
+  return { items: out.Items ?? [], lastEvaluated: out.LastEvaluatedKey };
+}
+
+/** One partition, in key order; a filter may make pages short, the cursor still continues exactly. */
+export async function pageOfPartition<T>(
+  q: PartitionQuery,
+  limit: number,
+  cursor: string | undefined,
+  digestOf: unknown,
+  toEntity: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const digest = queryDigest(digestOf);
+  const state = decodeCursor(cursor, digest, [q.partition]);
+  const from = state[q.partition];
+  if (from === null) return { items: [] };
+  const { items, lastEvaluated } = await queryPartition(q, limit, from);
+  return {
+    items: items.map(toEntity),
+    ...(lastEvaluated ? { nextCursor: encodeCursor(digest, { [q.partition]: q.positionOf(lastEvaluated) }) } : {}),
+  };
+}
+
+/**
+ * Several partitions merged by sort key: read up to `limit` from each, merge,
+ * keep the first `limit`. The global first `limit` always lie inside the union of
+ * each partition's first `limit`, so the merge is exact, and the cursor records
+ * where each partition stopped.
+ */
+export async function pageAcrossPartitions<T>(
+  queries: PartitionQuery[],
+  sortKeyOf: (item: Record<string, unknown>) => string,
+  order: 'ascending' | 'descending',
+  limit: number,
+  cursor: string | undefined,
+  digestOf: unknown,
+  toEntity: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const digest = queryDigest(digestOf);
+  const state = decodeCursor(
+    cursor,
+    digest,
+    queries.map((q) => q.partition),
+  );
+  const live = queries.filter((q) => state[q.partition] !== null);
+  const results = await Promise.all(live.map(async (q) => ({ q, ...(await queryPartition(q, limit, state[q.partition] ?? undefined)) })));
+  const before = order === 'descending' ? 1 : -1;
+  const merged = results
+    .flatMap(({ q, items }) => items.map((item) => ({ q, item })))
+    .sort((a, b) => (sortKeyOf(a.item) < sortKeyOf(b.item) ? before : -before))
+    .slice(0, limit);
+  const next: CursorState = { ...state };
+  for (const { q, items, lastEvaluated } of results) {
+    const taken = merged.filter((m) => m.q === q);
+    const last = taken.at(-1);
+    if (last) next[q.partition] = q.positionOf(last.item);
+    if (taken.length === items.length && !lastEvaluated) next[q.partition] = null;
+  }
+  const more = queries.some((q) => next[q.partition] !== null);
+  return { items: merged.map((m) => toEntity(m.item)), ...(more ? { nextCursor: encodeCursor(digest, next) } : {}) };
+}
+
+/** Every item of a query, page after page: only for reads that must see everything (verifying a chain). */
+export async function queryAll(input: Omit<QueryCommandInput, 'ExclusiveStartKey' | 'TableName'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}

@@ -1,0 +1,84 @@
+/**
+ * Guarded writes. Every change to a case commits in one transaction with the
+ * audit event that explains it and the advance of the case's chain head; the
+ * head's condition (`seq` as read) makes the transaction fail if anything else
+ * was written to the case's history since, so the history stays gapless and
+ * totally ordered, and the caller re-reads and decides again.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ChainHead } from '../../core/audit-chain.js';
+import type { AuditEvent, Case } from '../../core/case.js';
+import { dynamo, tableName } from './client.js';
+import { auditKey, caseIndexKeys, caseKey, headKey } from './keys.js';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A write lost a race: an item changed (or another transaction held it) since it was read. */
+export type WriteOutcome = 'written' | 'stale';
+
+export function cancellationCodes(error: unknown): string[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  return (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+/** Put an item that must not exist yet: audit events, comments, links are never overwritten. */
+export const putNew = (Item: Record<string, unknown>): TransactItem => ({ Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+
+/** Replace an item only if it is still at the version that was read. */
+export const putIfVersion = (Item: Record<string, unknown>, version: number): TransactItem => ({
+  Put: { TableName: tableName(), Item, ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': version } },
+});
+
+/** Run a transaction whose conditions guard against lost races; a cancelled one is `stale`. */
+export async function transactUnlessStale(items: TransactItem[]): Promise<WriteOutcome> {
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    if (cancellationCodes(error)) return 'stale';
+    throw error;
+  }
+}
+
+export const caseItem = (c: Case) => ({ ...caseKey(c.caseId), entity: 'Case', ...c, ...caseIndexKeys(c) });
+export const auditItem = (e: AuditEvent) => ({ ...auditKey(e.caseId, e.seq), entity: 'AuditEvent', ...e });
+export const headItem = (caseId: string, head: ChainHead) => ({ ...headKey(caseId), entity: 'AuditHead', caseId, seq: head.seq, hash: head.hash });
+
+/** One case's part of a commit. */
+export interface CaseCommit {
+  /** The chain head as read: the commit fails if the history moved since. */
+  readonly head: ChainHead;
+  /** The next event, sealed onto `head`. */
+  readonly audit: AuditEvent;
+  /** The case's new content, if the change revises it, with the version it was read at. */
+  readonly case?: { readonly next: Case; readonly expectedVersion: number };
+  /** The other writes of the change (a comment, a task, a link...). */
+  readonly items?: readonly TransactItem[];
+}
+
+/** The writes that commit one case's change: head advance, audit event, case, and the rest. */
+export function caseCommitItems(commit: CaseCommit): TransactItem[] {
+  const { caseId } = commit.audit;
+  return [
+    {
+      Update: {
+        TableName: tableName(),
+        Key: headKey(caseId),
+        UpdateExpression: 'SET seq = :next, #hash = :hash',
+        ConditionExpression: 'seq = :seq',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ExpressionAttributeValues: { ':seq': commit.head.seq, ':next': commit.audit.seq, ':hash': commit.audit.hash },
+      },
+    },
+    putNew(auditItem(commit.audit)),
+    ...(commit.case ? [putIfVersion(caseItem(commit.case.next), commit.case.expectedVersion)] : []),
+    ...(commit.items ?? []),
+  ];
+}
+
+/**
+ * Commit changes to one case or several (a link or a merge touches two) in one
+ * transaction: all of it, or none of it and `stale`.
+ */
+export const commitCases = (...commits: CaseCommit[]): Promise<WriteOutcome> => transactUnlessStale(commits.flatMap(caseCommitItems));

@@ -1,0 +1,11 @@
+/** What every operations module uses to describe its routes for the OpenAPI document. */
+import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type * as z from 'zod';
+
+export type Operation = Omit<RouteConfig, 'method' | 'path' | 'responses'> & {
+  readonly ok: { status: number; description: string; schema?: z.ZodType; headers?: Record<string, string> };
+  readonly problems: readonly number[];
+};
+
+export const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+export const CaseHeaders = { ETag: 'Version of the case, for If-Match.' };

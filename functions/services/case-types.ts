@@ -1,0 +1,102 @@
+/**
+ * Use cases of case types: admins create a type and publish new versions of it;
+ * everyone reads them (requesters see only what their intake form needs). A new
+ * version must say where the previous version's states go if it drops any, so
+ * publishing never strands an open case; cases keep their version until migrated.
+ */
+import { hasRole, isStaff, type Caller } from '../core/caller.js';
+import type { ChangeContext } from '../core/case.js';
+import { checkCaseType, checkMigration, type CaseType, type CaseTypeInput, type Migration } from '../core/case-type.js';
+import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
+import { transitMap, type TransitMap } from '../core/workflow.js';
+import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
+
+function assertAdmin(caller: Caller): void {
+  if (!hasRole(caller, 'admin')) throw forbidden('Only admins create and publish case types.');
+}
+
+function assertWellFormed(input: CaseTypeInput): void {
+  const issues = checkCaseType(input);
+  if (issues.length > 0) throw validationFailed(issues, 'The case type is not well formed.');
+}
+
+const typeNotFound = (typeId: string) => notFound(`There is no case type ${typeId}.`);
+
+export async function createCaseType(typeId: string, input: CaseTypeInput, ctx: ChangeContext): Promise<CaseType> {
+  assertAdmin(ctx.caller);
+  assertWellFormed(input);
+  const type: CaseType = { ...input, typeId, version: 1, publishedAt: ctx.now, publishedBy: ctx.caller.sub };
+  if ((await caseTypes.publishCaseType(type)) === 'stale') throw conflict(`Case type ${typeId} exists already: publish a new version of it instead.`);
+  return type;
+}
+
+/** Publish the next version of a type; `ifMatch` is the version the admin edited (412 if another was published since). */
+export async function publishVersion(typeId: string, input: CaseTypeInput, migration: Migration | undefined, ifMatch: number | undefined, ctx: ChangeContext): Promise<CaseType> {
+  assertAdmin(ctx.caller);
+  const previous = await caseTypes.getCurrentCaseType(typeId);
+  if (!previous) throw typeNotFound(typeId);
+  if (ifMatch !== undefined && ifMatch !== previous.version) {
+    throw preconditionFailed(`${typeId} is at version ${previous.version}, not ${ifMatch}; read it again and reapply your change.`, { currentVersion: previous.version });
+  }
+  assertWellFormed(input);
+  const issues = checkMigration(previous, input, migration);
+  if (issues.length > 0) throw validationFailed(issues, 'The new version would strand cases in states it does not have.');
+  const type: CaseType = {
+    ...input,
+    typeId,
+    version: previous.version + 1,
+    publishedAt: ctx.now,
+    publishedBy: ctx.caller.sub,
+    ...(migration ? { migration: { ...migration, fromVersion: previous.version } } : {}),
+  };
+  if ((await caseTypes.publishCaseType(type)) === 'stale') {
+    throw preconditionFailed(`Another version of ${typeId} was published meanwhile; read it again and reapply your change.`);
+  }
+  return type;
+}
+
+/** What a requester may know of a type: enough to fill in its intake form. */
+export interface PublicCaseType {
+  readonly typeId: string;
+  readonly version: number;
+  readonly name: string;
+  readonly description?: string;
+  readonly fields: CaseType['fields'];
+  readonly intake: CaseType['intake'];
+}
+
+const publicView = (type: CaseType): PublicCaseType => ({
+  typeId: type.typeId,
+  version: type.version,
+  name: type.name,
+  ...(type.description ? { description: type.description } : {}),
+  fields: type.fields.filter((f) => type.intake.questions.some((q) => q.field === f.name)),
+  intake: type.intake,
+});
+
+async function versionOf(typeId: string, version: number | undefined): Promise<CaseType> {
+  const type = version === undefined ? await caseTypes.getCurrentCaseType(typeId) : await caseTypes.getCaseTypeVersion(typeId, version);
+  if (!type) throw version === undefined ? typeNotFound(typeId) : notFound(`Case type ${typeId} has no version ${version}.`);
+  return type;
+}
+
+export async function getCaseType(typeId: string, version: number | undefined, caller: Caller): Promise<CaseType | PublicCaseType> {
+  const type = await versionOf(typeId, version);
+  return isStaff(caller) ? type : publicView(type);
+}
+
+export async function listCaseTypes(): Promise<caseTypes.CaseTypeSummary[]> {
+  return caseTypes.listCaseTypes();
+}
+
+export async function listVersions(typeId: string, caller: Caller): Promise<CaseType[]> {
+  if (!isStaff(caller)) throw forbidden('Version history of case types is for staff.');
+  const versions = await caseTypes.listCaseTypeVersions(typeId);
+  if (versions.length === 0) throw typeNotFound(typeId);
+  return versions;
+}
+
+export async function workflowOf(typeId: string, version: number | undefined, caller: Caller): Promise<TransitMap> {
+  if (!isStaff(caller)) throw forbidden('The workflow of a case type is for staff.');
+  return transitMap(await versionOf(typeId, version));
+}

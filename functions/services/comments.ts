@@ -1,0 +1,33 @@
+/**
+ * Use cases of comments: threaded (one level: a reply to a reply joins its thread),
+ * public or internal, with @mentions recorded for notification.
+ */
+import type { Caller } from '../core/caller.js';
+import { commentsVisibleTo, writeComment, type ChangeContext, type Comment, type NewComment } from '../core/case.js';
+import { validationFailed } from '../core/errors.js';
+import * as repo from '../adapters/dynamodb/case-repository.js';
+import type { Page } from '../adapters/dynamodb/paging.js';
+import { commitCases, putNew } from '../adapters/dynamodb/transactions.js';
+import { timeOrderedId, untilWritten, visibleCase } from './case-access.js';
+
+export async function addComment(caseId: string, input: NewComment, ctx: ChangeContext): Promise<Comment> {
+  const commentId = timeOrderedId(ctx.now);
+  return untilWritten(`Case ${caseId}`, async () => {
+    const stored = await visibleCase(caseId, ctx.caller);
+    let parent: Comment | undefined;
+    if (input.parentId !== undefined) {
+      parent = await repo.getComment(caseId, input.parentId);
+      // A requester must not learn that an internal comment exists: it is simply not there.
+      if (!parent || (parent.visibility === 'internal' && commentsVisibleTo(ctx.caller) === 'public')) {
+        throw validationFailed([{ field: 'body.parentId', rule: 'unknown_comment', message: `Case ${caseId} has no comment ${input.parentId} to reply to.` }]);
+      }
+    }
+    const { comment, audit } = writeComment(stored, commentId, input, parent, ctx);
+    return (await commitCases({ head: stored.head, audit, items: [putNew(repo.commentItem(comment))] })) === 'written' ? comment : 'stale';
+  });
+}
+
+export async function listComments(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<Page<Comment>> {
+  await visibleCase(caseId, caller);
+  return repo.listComments([caseId], commentsVisibleTo(caller), limit, cursor);
+}

@@ -1,0 +1,39 @@
+/**
+ * Use cases of the audit trail: read it (restricted values hidden from those
+ * without clearance) and verify it end to end against its hash chain and head.
+ */
+import { verifyChain, type ChainReport } from '../core/audit-chain.js';
+import type { Caller } from '../core/caller.js';
+import { canReadHistory, hasClearance, historyView, type AuditEvent } from '../core/case.js';
+import { forbidden } from '../core/errors.js';
+import * as repo from '../adapters/dynamodb/case-repository.js';
+import type { Page } from '../adapters/dynamodb/paging.js';
+import { typeOf, visibleCase } from './case-access.js';
+
+async function readableBy(caseId: string, caller: Caller) {
+  const { case: c } = await visibleCase(caseId, caller);
+  if (!canReadHistory(caller)) throw forbidden('The audit history is visible to staff only.');
+  return c;
+}
+
+export async function history(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<Page<AuditEvent>> {
+  const c = await readableBy(caseId, caller);
+  const clearance = hasClearance(await typeOf(c), caller);
+  const page = await repo.listHistory(caseId, limit, cursor);
+  return { ...page, items: page.items.map((event) => historyView(event, clearance)) };
+}
+
+/**
+ * Recompute every link of the case's chain and compare the end with the recorded
+ * head: any altered, removed or reordered event shows up as a problem.
+ */
+export async function verifyHistory(caseId: string, caller: Caller): Promise<ChainReport> {
+  await readableBy(caseId, caller);
+  return verifyTrail(caseId);
+}
+
+/** The check itself, for the CLI, which runs with the table's credentials rather than as a caller. */
+export async function verifyTrail(caseId: string): Promise<ChainReport> {
+  const { events, head } = await repo.readTrail(caseId);
+  return verifyChain(caseId, events, head);
+}
