@@ -19,6 +19,10 @@ const Config = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   /** How long a create's Idempotency-Key is remembered. */
   IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).default(24 * 3600),
+  /** How long an imported row's key is remembered, so re-importing the same record never duplicates it. */
+  IMPORT_KEY_TTL_SECONDS: z.coerce.number().int().min(3600).default(400 * 24 * 3600),
+  /** Largest import body, in bytes (API Gateway takes 10 MB, a synchronous Lambda 6 MB). */
+  MAX_IMPORT_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024).default(5 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof Config>;

@@ -26,7 +26,10 @@ export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 
 export interface HttpResult {
   readonly status: number;
+  /** Sent as JSON. */
   readonly body?: unknown;
+  /** Sent as is, with the content type its headers give (a CSV export, say). */
+  readonly raw?: string;
   readonly headers?: Record<string, string>;
 }
 
@@ -50,6 +53,8 @@ export interface HttpRoute<P, Q, H, B> {
   readonly query?: z.ZodType<Q>;
   readonly headers?: z.ZodType<H>;
   readonly body?: z.ZodType<B>;
+  /** Bodies larger than this are refused with 413 (default: MAX_BODY_BYTES). */
+  readonly maxBodyBytes?: number;
   readonly handle: (request: ParsedRequest<P, Q, H, B>) => Promise<HttpResult>;
 }
 
@@ -78,7 +83,7 @@ const ELSEWHERE: Readonly<Record<string, string>> = {
   'body.status': 'The state of a case changes only along its workflow: POST /cases/{id}/transitions with the target state.',
 };
 
-function issuesOf(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
+export function issuesOf(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
   return error.issues.flatMap((issue) => {
     const base = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -104,6 +109,12 @@ function channelOf(event: Event, caller: Caller): Channel {
   return parsed.data;
 }
 
+/** The request body as text, whatever API Gateway did to it on the way. */
+export function bodyText(event: Event): string {
+  if (!event.body) return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
 function bodyBytes(event: Event): number {
   if (!event.body) return 0;
   return Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
@@ -116,6 +127,7 @@ const baseHeaders = (correlationId: string) => ({
 });
 
 function respond(result: HttpResult, correlationId: string): APIGatewayProxyStructuredResultV2 {
+  const body = result.raw ?? (result.body === undefined ? undefined : JSON.stringify(result.body));
   return {
     statusCode: result.status,
     headers: {
@@ -123,7 +135,7 @@ function respond(result: HttpResult, correlationId: string): APIGatewayProxyStru
       ...(result.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...result.headers,
     },
-    ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+    ...(body === undefined ? {} : { body }),
   };
 }
 
@@ -179,9 +191,8 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
     .use(logMetrics(metrics))
     .use({
       before: (request) => {
-        if (bodyBytes(request.event) > settings.MAX_BODY_BYTES) {
-          throw new DomainError('PayloadTooLarge', `The request body is larger than ${settings.MAX_BODY_BYTES} bytes.`);
-        }
+        const cap = route.maxBodyBytes ?? settings.MAX_BODY_BYTES;
+        if (bodyBytes(request.event) > cap) throw new DomainError('PayloadTooLarge', `The request body is larger than ${cap} bytes.`);
         if (route.body && !request.event.body) {
           throw validationFailed([{ field: 'body', rule: 'required', message: 'This request needs a JSON body.' }]);
         }

@@ -6,6 +6,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { routes } from '../../lib/topology/routes.js';
+import { bulkOperations } from './operations/bulk.js';
 import { caseOperations } from './operations/cases.js';
 import { workflowOperations } from './operations/workflow.js';
 import { json, type Operation } from './operations/shared.js';
@@ -20,7 +21,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   409: 'Conflicting change: a concurrent one (retry), a state that does not allow it, or no such transition (the problem lists the allowed ones).',
   412: 'If-Match does not match the current version; nothing was changed.',
   413: 'Body larger than the cap.',
-  415: 'Body is not application/json.',
+  415: 'Body is not in a media type this operation takes (application/json, or text/csv and JSON Lines for imports).',
   422: 'Idempotency-Key reused with a different body, or a transition blocked by a guard (the problem says which and why).',
   428: 'If-Match is required.',
   429: 'Over the stage rate limit (answered by API Gateway); retry with backoff.',
@@ -32,11 +33,12 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations };
+const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations };
 
 function tagOf(path: string): string {
   if (/^\/cases\/\{id\}\/(transitions|migrate)/.test(path) || path.startsWith('/case-types')) return 'Workflow';
   if (path.startsWith('/tasks') || path.includes('/tasks')) return 'Tasks';
+  if (path === '/cases/import' || path === '/cases/export') return 'Bulk';
   if (path.startsWith('/cases')) return 'Cases';
   return 'Meta';
 }
@@ -62,7 +64,11 @@ export function openApiDocument() {
         [ok.status]: {
           description: ok.description,
           ...(ok.headers ? { headers: Object.fromEntries(Object.entries(ok.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }])) } : {}),
-          ...(ok.schema ? json(ok.schema) : { content: { 'application/json': { schema: { type: 'object' as const } } } }),
+          ...(ok.content
+            ? { content: Object.fromEntries(Object.entries(ok.content).map(([type, schema]) => [type, { schema }])) }
+            : ok.schema
+              ? json(ok.schema)
+              : { content: { 'application/json': { schema: { type: 'object' as const } } } }),
         },
         ...Object.fromEntries(
           [...problems, 429].map((status) => [
@@ -89,6 +95,7 @@ export function openApiDocument() {
       { name: 'Cases', description: 'Cases, their comments and their audit history.' },
       { name: 'Workflow', description: 'Case types (versioned fields, intake forms, workflows) and moving cases along them.' },
       { name: 'Tasks', description: 'Manual tasks inside cases.' },
+      { name: 'Bulk', description: 'Cases in and out as CSV or JSON Lines.' },
       { name: 'Meta', description: 'About the API itself.' },
     ],
     security: [{ bearerAuth: [] }],

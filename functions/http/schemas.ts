@@ -99,6 +99,21 @@ export const ListCasesQuery = z
 
 export const CaseIdParams = z.object({ id: CaseId }).strict();
 
+/** Query flags: `true`/`false` in the URL. */
+const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ImportQuery = z
+  .object({
+    mode: z.enum(['valid-rows', 'all-or-nothing']).default('valid-rows').meta({ description: 'valid-rows writes every row that passes; all-or-nothing writes none if any fails (422).' }),
+    dryRun: Flag.default(false).meta({ description: 'Check every row, write none.' }),
+  })
+  .strict();
+
+export const ExportQuery = ListCasesQuery.extend({
+  format: z.enum(['csv', 'jsonl']).default('csv'),
+  limit: z.coerce.number().int().min(1).max(1000).default(250).meta({ description: 'Cases per page, at most 1,000; the next page is in the X-Next-Cursor header.' }),
+}).strict();
+
 export const IdempotencyKey = z
   .string()
   .min(1)

@@ -11,7 +11,7 @@ import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 
 /** Lost races are retried this often before the client is told to retry (409). */
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 12;
 
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 5)));
 

@@ -85,6 +85,9 @@ export async function getCaseType(typeId: string, version: number | undefined, c
   return isStaff(caller) ? type : publicView(type);
 }
 
+/** The current version of a type, if there is one (reading import files needs the field types). */
+export const currentTypeIfAny = (typeId: string): Promise<CaseType | undefined> => caseTypes.getCurrentCaseType(typeId);
+
 export async function listCaseTypes(): Promise<caseTypes.CaseTypeSummary[]> {
   return caseTypes.listCaseTypes();
 }

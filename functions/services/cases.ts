@@ -14,6 +14,7 @@ import {
   transitionCase,
   type Case,
   type CasePatch,
+  type CaseChange,
   type CaseView,
   type ChangeContext,
   type NewCase,
@@ -50,7 +51,7 @@ function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
 }
 
 /** The current version of a type, or a 400 that names the types there are. */
-async function currentType(typeId: string): Promise<CaseType> {
+export async function currentType(typeId: string): Promise<CaseType> {
   const type = await caseTypes.getCurrentCaseType(typeId);
   if (type) return type;
   const known = (await caseTypes.listCaseTypes()).map((t) => t.typeId);
@@ -79,20 +80,44 @@ async function checkReferences(type: CaseType, fields: Readonly<Record<string, u
 }
 
 export async function createCase(input: NewCase, ctx: ChangeContext, idempotencyKey?: string): Promise<{ case: CaseView; replayed: boolean }> {
-  const fingerprint = requestFingerprint(input);
   // Keys are per caller: two partners choosing the same key never collide.
-  const keyHash = idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`);
-  const type = await currentType(input.type);
+  return admitCase(input, await currentType(input.type), ctx, idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`));
+}
+
+/** A new case that passed every check and waits only for its number. */
+export type PreparedCase = (caseId: string) => CaseChange;
+
+/** Every check a new case must pass (type rules, intake form, references), before it costs a case number. */
+export async function prepareCase(input: NewCase, type: CaseType, ctx: ChangeContext): Promise<PreparedCase> {
+  const open = intakeCase(input, type, ctx);
+  await checkReferences(type, input.fields ?? {}, ctx.caller, 'body.fields', { parentId: input.parentId });
+  return open;
+}
+
+/**
+ * Open a case of `type` (its current version), idempotently when `keyHash` is
+ * given: the first request with the key creates, every later one with the same
+ * body replays that result, one with another body is refused. Shared by the API
+ * and by bulk import, so an imported row is created exactly as a posted case is.
+ */
+export async function admitCase(
+  input: NewCase,
+  type: CaseType,
+  ctx: ChangeContext,
+  keyHash?: string,
+  keyTtlSeconds = config().IDEMPOTENCY_TTL_SECONDS,
+  prepared?: PreparedCase,
+): Promise<{ case: CaseView; replayed: boolean }> {
+  const fingerprint = requestFingerprint(input);
   const view = async (c: Case) => caseView(c, c.typeVersion === type.version ? type : await typeOf(c), ctx.caller);
   if (keyHash) {
     const earlier = await repo.getIdempotencyRecord(keyHash);
     if (earlier) return { case: await view(replay(earlier, fingerprint)), replayed: true };
   }
-  const open = intakeCase(input, type, ctx);
-  await checkReferences(type, input.fields ?? {}, ctx.caller, 'body.fields', { parentId: input.parentId });
+  const open = prepared ?? (await prepareCase(input, type, ctx));
   const year = new Date(ctx.now).getUTCFullYear();
   const opened = open(formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year)));
-  const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + config().IDEMPOTENCY_TTL_SECONDS;
+  const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + keyTtlSeconds;
   return untilWritten('This Idempotency-Key', async () => {
     const result = await repo.insertCase(opened, keyHash ? { keyHash, fingerprint, expiresAt } : undefined);
     if (result.outcome === 'created') return { case: caseView(opened.case, type, ctx.caller), replayed: false };
@@ -137,7 +162,7 @@ export async function transitionOptions(caseId: string, caller: Caller): Promise
   const stored = await visibleCase(caseId, caller);
   const c = stored.case;
   const type = await typeOf(c);
-  const guards = await guardContextOf(caseId);
+  const guards = await guardContextOf(caseId, type, c.status);
   const facts = factsOf(c.fields, { channel: c.channel, status: c.status, owner: c.owner, queue: c.queue, priority: c.priority });
   return {
     status: c.status,
@@ -158,7 +183,7 @@ export async function transition(caseId: string, request: TransitionRequest, ifM
     const stored = await visibleCase(caseId, ctx.caller);
     assertVersion(stored, ifMatch);
     const type = await typeOf(stored.case);
-    const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId));
+    const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId, type, stored.case.status));
     if (request.fields) await checkReferences(type, request.fields, ctx.caller, 'body.fields');
     const outcome = await commitCases({ head: stored.head, audit: moved.audit, case: { next: moved.case, expectedVersion: stored.case.version } });
     return outcome === 'written' ? caseView(moved.case, type, ctx.caller) : 'stale';

@@ -9,7 +9,8 @@ import { isStaff, type Caller } from '../core/caller.js';
 import type { ChangeContext } from '../core/case.js';
 import { forbidden, notFound, preconditionFailed } from '../core/errors.js';
 import { addTask, reviseTask, type NewTask, type Task, type TaskPatch } from '../core/task.js';
-import type { GuardContext } from '../core/workflow.js';
+import type { CaseType } from '../core/case-type.js';
+import { transitionsFrom, type GuardContext } from '../core/workflow.js';
 import * as tasks from '../adapters/dynamodb/task-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
@@ -17,8 +18,14 @@ import { timeOrderedId, typeOf, untilWritten, visibleCase } from './case-access.
 
 const itemId = () => randomBytes(4).toString('hex');
 
-export async function guardContextOf(caseId: string): Promise<GuardContext> {
-  return { openMandatoryTasks: await tasks.countOpenMandatoryTasks(caseId) };
+/**
+ * What the guards of the transitions leaving `status` need to know. Tasks are
+ * counted only when one of those transitions guards on them: most do not, and the
+ * count is a Query.
+ */
+export async function guardContextOf(caseId: string, type: CaseType, status: string): Promise<GuardContext> {
+  const counts = transitionsFrom(type, status).some((t) => t.guards.some((g) => g.kind === 'noOpenMandatoryTasks'));
+  return { openMandatoryTasks: counts ? await tasks.countOpenMandatoryTasks(caseId) : 0 };
 }
 
 function assertStaff(caller: Caller): void {

@@ -19,6 +19,7 @@ export type FunctionName =
   | 'case-workflow'
   | 'case-tasks'
   | 'case-types'
+  | 'cases-bulk'
   | 'openapi'
   | 'fallback';
 
@@ -40,6 +41,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'cases-history': { entry: 'functions/cases-history/handler.ts', description: 'Audit history of a case, and its verification', tableAccess: 'read' },
   'case-workflow': { entry: 'functions/case-workflow/handler.ts', description: 'Workflow transitions of a case, and migration to newer type versions', tableAccess: 'readWrite' },
   'case-tasks': { entry: 'functions/case-tasks/handler.ts', description: 'Tasks of a case, and open tasks by assignee', tableAccess: 'readWrite' },
+  'cases-bulk': { entry: 'functions/cases-bulk/handler.ts', description: 'Import cases from CSV or JSON Lines, export a filtered set', tableAccess: 'readWrite' },
   'case-types': { entry: 'functions/case-types/handler.ts', description: 'Case types: versions, intake forms and workflows', tableAccess: 'readWrite' },
   openapi: { entry: 'functions/openapi/handler.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
   fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
@@ -70,6 +72,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/cases/{id}/tasks', fn: 'case-tasks', auth: 'jwt' },
   { method: 'PATCH', path: '/cases/{id}/tasks/{taskId}', fn: 'case-tasks', auth: 'jwt' },
   { method: 'GET', path: '/tasks', fn: 'case-tasks', auth: 'jwt' },
+  { method: 'POST', path: '/cases/import', fn: 'cases-bulk', auth: 'jwt' },
+  { method: 'GET', path: '/cases/export', fn: 'cases-bulk', auth: 'jwt' },
   { method: 'POST', path: '/case-types', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/case-types', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/case-types/{type}', fn: 'case-types', auth: 'jwt' },
@@ -105,17 +109,24 @@ function matchPath(template: string, path: string): Record<string, string> | und
   return params;
 }
 
+/** Literal segments count for more than parameters: `/cases/export` beats `/cases/{id}`, as in API Gateway. */
+const specificity = (template: string) => template.split('/').filter((segment) => segment !== '' && !segment.startsWith('{')).length;
+
 /**
- * Find the route for a request. `methodsForPath` lists the methods that the path
- * does accept, so a miss can be answered 405 (with `Allow`) rather than 404.
+ * Find the route for a request: among the routes for its method whose path
+ * matches, the most specific one, as API Gateway chooses. `methodsForPath` lists
+ * the methods that the path does accept, so a miss can be answered 405 (with
+ * `Allow`) rather than 404.
  */
 export function matchRoute(method: string, path: string): { match?: RouteMatch; methodsForPath: HttpMethod[] } {
-  const methodsForPath: HttpMethod[] = [];
+  const methodsForPath = new Set<HttpMethod>();
+  let match: RouteMatch | undefined;
   for (const route of routes) {
     const pathParameters = matchPath(route.path, path);
     if (!pathParameters) continue;
-    methodsForPath.push(route.method);
-    if (route.method === method.toUpperCase()) return { match: { route, pathParameters }, methodsForPath };
+    methodsForPath.add(route.method);
+    if (route.method !== method.toUpperCase()) continue;
+    if (!match || specificity(route.path) > specificity(match.route.path)) match = { route, pathParameters };
   }
-  return { methodsForPath };
+  return { ...(match ? { match } : {}), methodsForPath: [...methodsForPath] };
 }

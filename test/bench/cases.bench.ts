@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: what the case slice costs and how fast it runs locally.
- *  1. DynamoDB capacity units per operation (ReturnConsumedCapacity, summed per request).
+ * `npm run bench`: what cases cost and how fast they run locally.
+ *  1. DynamoDB capacity units per operation (ReturnConsumedCapacity, summed per
+ *     request): the case slice, transitions, tasks, comments, and reading and
+ *     verifying a 1,000-event history.
  *  2. Bundled size of each Lambda, built with the same esbuild settings as CDK.
  *  3. Case creation through the local HTTP API at concurrency 16 for 2,000 cases,
- *     next to DynamoDB Local's raw PutItem rate at the same concurrency, in the same
- *     run: the ratio is the figure (absolute numbers depend on this machine).
+ *     next to DynamoDB Local's raw PutItem rate and the raw transaction a create
+ *     writes, at the same concurrency, in the same run: the ratios are the figures
+ *     (absolute numbers depend on this machine).
  */
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
@@ -16,6 +19,7 @@ import { startPlatform } from '../../lib/local/platform.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const TOTAL = Number(process.env.BENCH_CASES ?? 2000);
+const HISTORY_EVENTS = 1000;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -94,9 +98,47 @@ async function main() {
         const updated = await call('agent', `/cases/${sample.caseId}`, { method: 'PATCH', body: JSON.stringify({ subject: `Edit ${version}` }), headers: { 'if-match': `"${version}"` } });
         version = updated.version;
       }),
+      await measure('list open work (25, 8 shards)', () => call('agent', '/cases?limit=25')),
       await measure('comment', () => call('agent', `/cases/${sample.caseId}/comments`, { method: 'POST', body: JSON.stringify({ body: 'A note' }) })),
       await measure('history (page of 25)', () => call('agent', `/cases/${sample.caseId}/history?limit=25`)),
     ];
+
+    // Workflow, tasks and the audit trail (issue 3).
+    const moving = await call('agent', '/cases', { method: 'POST', body: body(4) });
+    await call('agent', `/cases/${moving.caseId}/transitions`, { method: 'POST', body: JSON.stringify({ to: 'in_review' }) });
+    let blocked = false;
+    const task = (await call('agent', `/cases/${moving.caseId}/tasks`, { method: 'POST', body: JSON.stringify({ title: 'Call the vendor' }) })) as unknown as { taskId: string };
+    let taskOpen = true;
+    capacity.push(
+      await measure('transition (in review <-> blocked)', async () => {
+        await call('agent', `/cases/${moving.caseId}/transitions`, { method: 'POST', body: JSON.stringify(blocked ? { to: 'in_review' } : { to: 'blocked', reason: 'Vendor' }) });
+        blocked = !blocked;
+      }),
+      await measure('transition options (GET)', () => call('agent', `/cases/${moving.caseId}/transitions`)),
+      await measure('task add', () => call('agent', `/cases/${moving.caseId}/tasks`, { method: 'POST', body: JSON.stringify({ title: 'Check logs', assignee: 'demo-agent' }) })),
+      await measure('task update', async () => {
+        await call('agent', `/cases/${moving.caseId}/tasks/${task.taskId}`, { method: 'PATCH', body: JSON.stringify({ status: taskOpen ? 'in_progress' : 'open' }) });
+        taskOpen = !taskOpen;
+      }),
+    );
+
+    // A long history: 1,000 events, read in full and verified.
+    const long = await call('agent', '/cases', { method: 'POST', body: body(5) });
+    for (let n = 2; n <= HISTORY_EVENTS; n++) await call('agent', `/cases/${long.caseId}/comments`, { method: 'POST', body: JSON.stringify({ body: `Note ${n}` }) });
+    const readAll = async () => {
+      let cursor: string | undefined;
+      let events = 0;
+      do {
+        const page = (await call('agent', `/cases/${long.caseId}/history?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as unknown as { items: unknown[]; nextCursor?: string };
+        events += page.items.length;
+        cursor = page.nextCursor;
+      } while (cursor);
+      if (events !== HISTORY_EVENTS) throw new Error(`read ${events} events, expected ${HISTORY_EVENTS}`);
+    };
+    capacity.push(
+      await measure(`history: all ${HISTORY_EVENTS} events (pages of 100)`, readAll, 3),
+      await measure(`history: verify ${HISTORY_EVENTS} events`, () => call('agent', `/cases/${long.caseId}/history/verify`), 3),
+    );
     stop();
 
     // 3. Throughput: the HTTP API vs raw PutItem, same concurrency, same run.
@@ -104,10 +146,17 @@ async function main() {
     const raw = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {
       await client.send(new PutCommand({ TableName: platform.tableName, Item: { pk: `BENCH#${i}`, sk: 'RAW', subject: `Bench case ${i}`, description: 'A realistic short description of a problem.' } }));
     });
-    // The same storage work a create does (case + audit event in one transaction), without the platform around it.
+    // The storage work a create does, without the platform around it: the very items the repository writes
+    // (case with its index entries, chain head, first audit event), built by its own item builders, in one transaction.
+    const { caseItem, headItem, auditItem } = await import('../../functions/adapters/dynamodb/transactions.js');
+    const { openCase } = await import('../../functions/core/case.js');
+    const { getCurrentCaseType } = await import('../../functions/adapters/dynamodb/case-type-repository.js');
+    const support = (await getCurrentCaseType('support'))!;
+    const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: platform.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
     const transact = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {
-      const item = (sk: string) => ({ Put: { TableName: platform.tableName, Item: { pk: `BENCHTX#${i}`, sk, subject: `Bench case ${i}`, description: 'A realistic short description of a problem.' }, ConditionExpression: 'attribute_not_exists(pk)' } });
-      await client.send(new TransactWriteCommand({ TransactItems: [item('#CASE'), item('AUDIT#0000000001')] }));
+      const ctx = { caller: { sub: 'demo-agent', roles: ['agent' as const] }, now: new Date().toISOString(), channel: 'web' as const, correlationId: randomUUID() };
+      const { case: c, audit } = openCase(`BENCH-2026-${String(i).padStart(6, '0')}`, { ...JSON.parse(body(i)), type: 'support' }, support, ctx);
+      await client.send(new TransactWriteCommand({ TransactItems: [putNew(caseItem(c)), putNew(headItem(c.caseId, { seq: 1, hash: audit.hash })), putNew(auditItem(audit))] }));
     });
     const api = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {
       await call('agent', '/cases', { method: 'POST', body: body(i) });
@@ -116,18 +165,18 @@ async function main() {
     const sizes = await bundleSizes();
 
     console.log('\nCaseway bench (local platform, DynamoDB Local)\n');
-    console.log('Capacity units per operation (ReturnConsumedCapacity, mean of 20):');
+    console.log('Capacity units per operation (ReturnConsumedCapacity, mean of 20 requests; 3 for the long history):');
     console.table(capacity.map((c) => ({ operation: c.op, 'capacity units': Number(c.units.toFixed(2)) })));
     console.log('Bundled size of each Lambda (esbuild, minified ESM, AWS SDK included):');
     console.table(sizes.map((s) => ({ function: s.fn, 'KiB': Number((s.bytes / 1024).toFixed(1)) })));
     console.log(`Throughput at concurrency ${CONCURRENCY}, ${TOTAL} requests each:`);
     console.table([
       { path: 'raw PutItem (DynamoDB Local)', 'ops/s': Math.round(raw.perSecond), 'p50 ms': raw.p50.toFixed(1), 'p99 ms': raw.p99.toFixed(1) },
-      { path: 'raw TransactWriteItems, 2 items', 'ops/s': Math.round(transact.perSecond), 'p50 ms': transact.p50.toFixed(1), 'p99 ms': transact.p99.toFixed(1) },
+      { path: 'raw TransactWriteItems of a create (3 items, 3-4 index entries)', 'ops/s': Math.round(transact.perSecond), 'p50 ms': transact.p50.toFixed(1), 'p99 ms': transact.p99.toFixed(1) },
       { path: 'POST /cases (local HTTP API)', 'ops/s': Math.round(api.perSecond), 'p50 ms': api.p50.toFixed(1), 'p99 ms': api.p99.toFixed(1) },
     ]);
     console.log(`Ratio: POST /cases runs at ${((api.perSecond / raw.perSecond) * 100).toFixed(1)}% of the raw PutItem rate (${(raw.perSecond / api.perSecond).toFixed(2)}x slower),`);
-    console.log(`       and at ${((api.perSecond / transact.perSecond) * 100).toFixed(1)}% of the raw 2-item transaction a create performs (the rest is HTTP, JWT verification, validation and the handler).`);
+    console.log(`       and at ${((api.perSecond / transact.perSecond) * 100).toFixed(1)}% of the raw transaction a create performs (the rest is HTTP, JWT verification, validation, the type lookup and the handler).`);
   } finally {
     await platform.stop();
   }

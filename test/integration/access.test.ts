@@ -3,6 +3,7 @@
  * every endpoint, and the requester isolation rules.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labType } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let platform: TestPlatform;
@@ -56,7 +57,69 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
   },
   { name: 'GET /cases/{id}/comments', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/comments`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
   { name: 'GET /cases/{id}/history', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/history`), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases/{id}/history/verify',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/history/verify`),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  { name: 'GET /cases/{id}/transitions', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/transitions`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    // Withdrawing is for the requester (and supervisors and admins), not for agents or integrations.
+    name: 'POST /cases/{id}/transitions (withdraw)',
+    call: async (p, role) => p.fetchAs(role, `/cases/${await freshCase()}/transitions`, { method: 'POST', ...json({ to: 'closed', reason: 'Sorted it myself' }) }),
+    expect: { requester: 200, agent: 403, supervisor: 200, admin: 200, integration: 403 },
+  },
+  {
+    name: 'POST /cases/{id}/transitions (start review)',
+    call: async (p, role) => p.fetchAs(role, `/cases/${await freshCase()}/transitions`, { method: 'POST', ...json({ to: 'in_review' }) }),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    // Already on the newest version: staff get as far as the conflict.
+    name: 'POST /cases/{id}/migrate',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/migrate`, { method: 'POST', ...json({}) }),
+    expect: { requester: 403, agent: 409, supervisor: 409, admin: 409, integration: 409 },
+  },
+  {
+    name: 'POST /cases/{id}/tasks',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/tasks`, { method: 'POST', ...json({ title: `Call back (${role})`, assignee: 'demo-agent' }) }),
+    expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
+  },
+  { name: 'GET /cases/{id}/tasks', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/tasks`), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'PATCH /cases/{id}/tasks/{taskId}',
+    call: async (p, role) => {
+      const task = (await (await p.fetchAs('agent', `/cases/${ritaCase}/tasks`, { method: 'POST', ...json({ title: 'Check logs' }) })).json()) as { taskId: string };
+      return p.fetchAs(role, `/cases/${ritaCase}/tasks/${task.taskId}`, { method: 'PATCH', ...json({ status: 'in_progress' }) });
+    },
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  { name: 'GET /tasks', call: (p, role) => p.fetchAs(role, '/tasks?assignee=demo-agent'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'POST /case-types',
+    call: (p, role) => p.fetchAs(role, '/case-types', { method: 'POST', ...json({ ...labType, typeId: `lab-${role}` }) }),
+    expect: { requester: 403, agent: 403, supervisor: 403, admin: 201, integration: 403 },
+  },
+  { name: 'GET /case-types', call: (p, role) => p.fetchAs(role, '/case-types'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  { name: 'GET /case-types/{type}', call: (p, role) => p.fetchAs(role, '/case-types/support'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'POST /case-types/{type}/versions',
+    call: async (p, role) => {
+      await p.fetchAs('admin', '/case-types', { method: 'POST', ...json({ ...labType, typeId: 'lab-versions' }) });
+      const { typeId: _id, ...definition } = labType;
+      return p.fetchAs(role, '/case-types/lab-versions/versions', { method: 'POST', ...json({ ...definition, name: `Lab by ${role}` }) });
+    },
+    expect: { requester: 403, agent: 403, supervisor: 403, admin: 201, integration: 403 },
+  },
+  { name: 'GET /case-types/{type}/versions', call: (p, role) => p.fetchAs(role, '/case-types/support/versions'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  { name: 'GET /case-types/{type}/workflow', call: (p, role) => p.fetchAs(role, '/case-types/support/workflow'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
 ];
+
+/** A new case of the requester's, for calls that use a case up. */
+async function freshCase(): Promise<string> {
+  const created = await platform.fetchAs('requester', '/cases', { method: 'POST', ...json({ subject: 'Fresh', description: 'For one call' }) });
+  return ((await created.json()) as { caseId: string }).caseId;
+}
 
 describe('role x endpoint matrix', () => {
   for (const row of MATRIX) {
@@ -76,6 +139,15 @@ describe('role x endpoint matrix', () => {
       ['POST', `/cases/${ritaCase}/comments`],
       ['GET', `/cases/${ritaCase}/comments`],
       ['GET', `/cases/${ritaCase}/history`],
+      ['GET', `/cases/${ritaCase}/history/verify`],
+      ['GET', `/cases/${ritaCase}/transitions`],
+      ['POST', `/cases/${ritaCase}/transitions`],
+      ['POST', `/cases/${ritaCase}/migrate`],
+      ['POST', `/cases/${ritaCase}/tasks`],
+      ['GET', '/tasks'],
+      ['GET', '/case-types'],
+      ['POST', '/case-types'],
+      ['GET', '/case-types/support/workflow'],
     ]) {
       const response = await fetch(`${platform.url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(401);
@@ -92,7 +164,7 @@ describe('role x endpoint matrix', () => {
 
 describe('requester isolation', () => {
   it("hides another requester's case as if it did not exist", async () => {
-    for (const path of [`/cases/${otherCase}`, `/cases/${otherCase}/comments`, `/cases/${otherCase}/history`]) {
+    for (const path of [`/cases/${otherCase}`, `/cases/${otherCase}/comments`, `/cases/${otherCase}/history`, `/cases/${otherCase}/transitions`, `/cases/${otherCase}/tasks`]) {
       const response = await platform.fetchAs('requester', path);
       expect(response.status, path).toBe(404);
     }
@@ -115,5 +187,48 @@ describe('requester isolation', () => {
     expect(seen.items.map((c) => c.body)).not.toContain('Customer sounds angry');
     const staff = (await (await platform.fetchAs('agent', `/cases/${ritaCase}/comments`)).json()) as { items: { body: string }[] };
     expect(staff.items.map((c) => c.body)).toContain('Customer sounds angry');
+  });
+});
+
+describe('field sensitivity', () => {
+  it('shows requesters public fields only, and agents without clearance no restricted value, in the case or its history', async () => {
+    const claim = await platform.fetchAs('requester', '/cases', {
+      method: 'POST',
+      ...json({ type: 'insurance-claim', subject: 'Burst pipe', description: 'Kitchen flooded', fields: { policyNumber: 'HO-654321', claimType: 'home', incidentDate: '2026-11-02', estimatedLoss: 4200 } }),
+    });
+    expect(claim.status).toBe(201);
+    const { caseId, version } = (await claim.json()) as { caseId: string; version: number };
+    const flagged = await platform.fetchAs('supervisor', `/cases/${caseId}`, {
+      method: 'PATCH',
+      ...json({ fields: { fraudScore: 87, adjusterNotes: 'Photos look recycled' }, reason: 'Fraud model hit' }, { 'if-match': `"${version}"` }),
+    });
+    expect(flagged.status).toBe(200);
+    expect(((await flagged.json()) as { fields: Record<string, unknown> }).fields).toMatchObject({ fraudScore: 87 });
+
+    // An agent without clearance may not write a restricted field either.
+    const denied = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', ...json({ fields: { fraudScore: 1 } }, { 'if-match': `"${version + 1}"` }) });
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.fields.fraudScore', rule: 'not_permitted' })]);
+
+    const asAgent = (await (await platform.fetchAs('agent', `/cases/${caseId}`)).json()) as { fields: Record<string, unknown>; redactedFields: string[]; priorityScore: { inputs: Record<string, unknown>[] } };
+    expect(asAgent.fields).not.toHaveProperty('fraudScore');
+    expect(asAgent.fields.adjusterNotes).toBe('Photos look recycled');
+    expect(asAgent.redactedFields).toEqual(['fraudScore']);
+    expect(asAgent.priorityScore.inputs.find((i) => i.field === 'fraudScore')).toEqual({ name: 'risk', field: 'fraudScore', weight: 1, redacted: true });
+
+    const asRita = (await (await platform.fetchAs('requester', `/cases/${caseId}`)).json()) as { fields: Record<string, unknown>; redactedFields?: string[] };
+    expect(Object.keys(asRita.fields).sort()).toEqual(['claimType', 'estimatedLoss', 'incidentDate', 'policyNumber']);
+    expect(asRita.redactedFields).toBeUndefined();
+
+    const historyAs = async (role: 'agent' | 'supervisor') =>
+      ((await (await platform.fetchAs(role, `/cases/${caseId}/history`)).json()) as { items: { changes: { field: string; after: unknown }[] }[] }).items[1]!.changes.find((c) => c.field === 'fields.fraudScore');
+    expect((await historyAs('agent'))?.after).toBe('[redacted]');
+    expect((await historyAs('supervisor'))?.after).toBe(87);
+  });
+
+  it('gives requesters only the intake form of a case type', async () => {
+    const type = (await (await platform.fetchAs('requester', '/case-types/insurance-claim')).json()) as { fields: { name: string }[]; workflow?: unknown };
+    expect(type.workflow).toBeUndefined();
+    expect(type.fields.map((f) => f.name)).toEqual(['policyNumber', 'claimType', 'incidentDate', 'vehicleRegistration', 'otherPartyInvolved', 'propertyDamage', 'estimatedLoss', 'injuries']);
   });
 });

@@ -1,0 +1,51 @@
+import * as z from 'zod';
+import { DomainError, validationFailed } from '../core/errors.js';
+import { EXPORT_FORMATS, IMPORT_FORMATS, readImport, writeExport, type ImportFormat } from '../http/bulk-rows.js';
+import { changeContextOf } from '../http/change-context.js';
+import { bodyText, httpHandler, httpRoutes } from '../http/http-handler.js';
+import { ExportQuery, IdempotencyKey, ImportQuery } from '../http/schemas.js';
+import { config } from '../config.js';
+import { exportCases, importCases } from '../services/bulk.js';
+import { currentTypeIfAny } from '../services/case-types.js';
+
+const ImportHeaders = z.looseObject({ 'idempotency-key': IdempotencyKey.optional(), 'content-type': z.string().optional() });
+
+export const handler = httpRoutes({
+  'POST /cases/import': httpHandler({
+    operation: 'ImportCases',
+    headers: ImportHeaders,
+    query: ImportQuery,
+    maxBodyBytes: config().MAX_IMPORT_BYTES,
+    handle: async (request) => {
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const format: ImportFormat | undefined = IMPORT_FORMATS[mediaType as keyof typeof IMPORT_FORMATS];
+      if (!format) {
+        throw new DomainError('UnsupportedMediaType', 'Send the cases as text/csv or application/x-ndjson (JSON Lines).', [
+          { field: 'header.content-type', rule: 'media_type', message: `Expected one of ${Object.keys(IMPORT_FORMATS).join(', ')}.` },
+        ]);
+      }
+      const key = request.headers['idempotency-key'];
+      if (key === undefined) {
+        throw validationFailed([{ field: 'header.idempotency-key', rule: 'required', message: 'Imports need an Idempotency-Key, so a retried import never opens a case twice.' }]);
+      }
+      const text = bodyText(request.event);
+      if (text.trim() === '') throw validationFailed([{ field: 'body', rule: 'required', message: 'The file is empty.' }]);
+      const rows = await readImport(text, format, currentTypeIfAny);
+      const report = await importCases(rows, { key, mode: request.query.mode, dryRun: request.query.dryRun }, changeContextOf(request));
+      // All-or-nothing with a bad row wrote nothing: that is the client's to fix.
+      const refused = report.mode === 'all-or-nothing' && report.rejected.length > 0 && !report.dryRun;
+      return { status: refused ? 422 : 200, body: report };
+    },
+  }),
+  'GET /cases/export': httpHandler({
+    operation: 'ExportCases',
+    query: ExportQuery,
+    handle: async (request) => {
+      const { format, status, ...rest } = request.query;
+      const page = await exportCases({ ...rest, ...(status ? { statuses: status } : {}) }, request);
+      const headers: Record<string, string> = { 'content-type': EXPORT_FORMATS[format] };
+      if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
+      return { status: 200, raw: writeExport(page.items, format), headers };
+    },
+  }),
+});
