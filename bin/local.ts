@@ -41,7 +41,7 @@ function readSettings(): Settings {
   return { port, inMemory: values['in-memory'], dataDir: values['data-dir'] ? resolve(values['data-dir']) : DEFAULT_DATA_DIR };
 }
 
-function banner(platform: Platform, settings: Settings): string {
+function banner(platform: Platform, settings: Settings, caseTypes: string[]): string {
   const base = `http://localhost:${platform.port}`;
   const storage = settings.inMemory ? 'in memory (gone when stopped)' : `kept in ${relative(process.cwd(), settings.dataDir) || '.'}`;
   const width = Math.max(...DEMO_USER_KEYS.map((key) => key.length));
@@ -55,6 +55,7 @@ function banner(platform: Platform, settings: Settings): string {
     `  OpenAPI document  ${base}/openapi.json`,
     `  DynamoDB Local    ${platform.dynamodb.endpoint}, table ${platform.tableName}, data ${storage}`,
     `  Token issuer      ${platform.issuer.issuer} (audience ${platform.issuer.audience}, roles in '${platform.issuer.rolesClaim}')`,
+    `  Case types        ${caseTypes.join(', ') || 'none yet (POST /case-types as admin)'}`,
     '',
     'Demo users and their bearer tokens (valid 12 hours):',
     ...users,
@@ -78,7 +79,9 @@ async function main(): Promise<void> {
     inMemory: settings.inMemory,
     dataDir: settings.dataDir,
   });
-  console.log(banner(platform, settings));
+  const listed = await fetch(`${platform.url}/case-types`, { headers: { authorization: `Bearer ${platform.tokens.agent}` } });
+  const caseTypes = listed.ok ? ((await listed.json()) as { items: { typeId: string; version: number }[] }).items.map((t) => `${t.typeId} (v${t.version})`) : [];
+  console.log(banner(platform, settings, caseTypes));
 
   let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {

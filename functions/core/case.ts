@@ -508,7 +508,8 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
       }),
     };
   }
-  throw new DomainError('TransitionBlocked', `${request.to} cannot be reached yet: ${blocked!.blockedBy.map((b) => b.message).join(' ')}`, [], {
+  const label = permitted.find((t) => t.id === blocked!.transition)!.label;
+  throw new DomainError('TransitionBlocked', `${label} is blocked: ${blocked!.blockedBy.map((b) => b.message).join(' ')}`, [], {
     caseStatus: current.status,
     transition: blocked!.transition,
     blockedBy: blocked!.blockedBy,
