@@ -2,11 +2,11 @@
  * Every malformed request gets its 4xx as problem+json naming the field and the
  * rule, and nothing is written: the table holds the same items before and after.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoUserKey } from '../../lib/local/dev-issuer.js';
 import { exampleCaseTypes } from '../../lib/seed/case-types/index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { tableSnapshot } from '../support/table-snapshot.js';
 
 let platform: TestPlatform;
 let caseId: string;
@@ -28,17 +28,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-/** A test-only full read of the table (product code never scans). */
-async function snapshot(): Promise<string> {
-  const items: unknown[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await platform.dynamodb.client.send(new ScanCommand({ TableName: platform.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return JSON.stringify(items.map((i) => JSON.stringify(i)).sort());
-}
+const snapshot = () => tableSnapshot(platform);
 
 interface BadRequest {
   name: string;

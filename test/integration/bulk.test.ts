@@ -3,10 +3,11 @@
  * as POST /cases checks a case, reported one by one, never half written and never
  * duplicated; exports honour the caller's clearance and page with a cursor.
  */
-import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { tableSnapshot } from '../support/table-snapshot.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
@@ -26,16 +27,7 @@ function importFile(body: string, contentType: string, key: string | null, query
   return platform.fetchAs(as, `/cases/import${query}`, { method: 'POST', body, headers: { 'content-type': contentType, ...(key ? { 'idempotency-key': key } : {}) } });
 }
 
-async function snapshot(): Promise<string> {
-  const items: unknown[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await platform.dynamodb.client.send(new ScanCommand({ TableName: platform.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return JSON.stringify(items.map((i) => JSON.stringify(i)).sort());
-}
+const snapshot = () => tableSnapshot(platform);
 
 /** Every item a requester's cases hold, straight from the table. */
 async function casesOf(requester: string): Promise<Body[]> {
