@@ -22,7 +22,10 @@ export const handler = httpRoutes({
     headers: IfMatchHeader,
     body: TransitionBody,
     handle: async (request) => {
-      const moved = await transition(request.params.id, request.body, request.headers['if-match'], changeContextOf(request));
+      const { case: moved, audit } = await transition(request.params.id, request.body, request.headers['if-match'], changeContextOf(request));
+      // Reopened / resolved is the reopen rate, per deployment.
+      if (audit.transition?.reopen) request.count('CasesReopened');
+      if (moved.statusCategory === 'resolved') request.count('CasesResolved');
       return { status: 200, body: moved, headers: { etag: etagOf(moved.version) } };
     },
   }),

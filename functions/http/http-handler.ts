@@ -44,6 +44,8 @@ export interface ParsedRequest<P, Q, H, B> {
   readonly channel: Channel;
   readonly now: string;
   readonly event: Event;
+  /** Count something that happened (an EMF metric of this route's operation): a reopen, a resolution. */
+  readonly count: (metric: string, value?: number) => void;
 }
 
 export interface HttpRoute<P, Q, H, B> {
@@ -175,6 +177,7 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
       channel: auth ? channelOf(event, caller) : 'api',
       now: new Date().toISOString(),
       event,
+      count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
     };
     // A Lambda container serves one request at a time, so every call heard now is this request's.
     const stopMetering = onConsumedCapacity((command, units) => metrics.addMetric(`ConsumedCapacity${command}`, MetricUnit.Count, units));

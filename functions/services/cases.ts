@@ -14,6 +14,7 @@ import {
   transitionCase,
   type Case,
   type CasePatch,
+  type AuditEvent,
   type CaseChange,
   type CaseView,
   type ChangeContext,
@@ -178,7 +179,7 @@ export async function transitionOptions(caseId: string, caller: Caller): Promise
  * against exactly the state the write is conditioned on, so two concurrent
  * transitions can never both succeed from one version.
  */
-export async function transition(caseId: string, request: TransitionRequest, ifMatch: number | undefined, ctx: ChangeContext): Promise<CaseView> {
+export async function transition(caseId: string, request: TransitionRequest, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ case: CaseView; audit: AuditEvent }> {
   return untilWritten(`Case ${caseId}`, async () => {
     const stored = await visibleCase(caseId, ctx.caller);
     assertVersion(stored, ifMatch);
@@ -186,7 +187,7 @@ export async function transition(caseId: string, request: TransitionRequest, ifM
     const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId, type, stored.case.status));
     if (request.fields) await checkReferences(type, request.fields, ctx.caller, 'body.fields');
     const outcome = await commitCases({ head: stored.head, audit: moved.audit, case: { next: moved.case, expectedVersion: stored.case.version } });
-    return outcome === 'written' ? caseView(moved.case, type, ctx.caller) : 'stale';
+    return outcome === 'written' ? { case: caseView(moved.case, type, ctx.caller), audit: moved.audit } : 'stale';
   });
 }
 

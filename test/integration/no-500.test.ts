@@ -5,10 +5,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exampleCaseTypes } from '../../lib/seed/case-types/index.js';
+import { routes } from '../../lib/topology/routes.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let platform: TestPlatform;
 let caseId: string;
+let taskId: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
@@ -18,12 +21,14 @@ beforeAll(async () => {
     body: JSON.stringify({ subject: 'Fuzz target', description: 'x', requester: { id: 'fuzz' } }),
   });
   caseId = ((await created.json()) as { caseId: string }).caseId;
+  const task = await platform.fetchAs('agent', `/cases/${caseId}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Fuzz task' }) });
+  taskId = ((await task.json()) as { taskId: string }).taskId;
 });
 afterAll(async () => {
   await platform?.stop();
 });
 
-const roles = fc.constantFrom('requester', 'agent', 'integration' as const);
+const roles = fc.constantFrom('requester', 'agent', 'integration', 'admin' as const);
 const nasty = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
@@ -41,44 +46,91 @@ const jsonBody = fc.oneof(
     fields: fc.dictionary(nasty, fc.jsonValue()),
     visibility: nasty,
     body: nasty,
+    parentId: nasty,
   }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  // Near-valid bodies of the newer endpoints: transitions, tasks, migration.
+  fc.record({
+    to: fc.oneof(fc.constantFrom('in_review', 'resolved', 'closed', 'blocked', 'new'), nasty),
+    transition: nasty,
+    reason: fc.oneof(fc.string(), fc.jsonValue()),
+    fields: fc.dictionary(fc.constantFrom('product', 'impact', 'urgency', 'resolutionCode', 'orderNumber', 'relatedCase', 'errorMessage'), fc.oneof(fc.jsonValue(), nasty)),
+    title: nasty,
+    status: fc.oneof(fc.constantFrom('open', 'in_progress', 'done', 'cancelled'), nasty),
+    checklist: fc.oneof(fc.array(fc.record({ itemId: nasty, text: nasty, done: fc.jsonValue() }, { requiredKeys: [] })), fc.array(nasty), fc.jsonValue()),
+    dueAt: fc.oneof(nasty, fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
+    mandatory: fc.jsonValue(),
+    toVersion: fc.jsonValue(),
+  }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  // A valid case type with one thing somewhere in it replaced: aims at the checks that run after the schema.
+  fc.tuple(fc.nat(), fc.oneof(fc.jsonValue(), nasty), fc.constantFrom(...exampleCaseTypes())).map(([at, value, type]) => JSON.stringify(mutate(type, at, value))),
   fc.string(),
+  // Files for the import endpoint.
+  fc.array(fc.array(nasty, { maxLength: 4 }).map((cells) => cells.map((c) => JSON.stringify(c)).join(',')), { maxLength: 5 }).map((lines) => ['subject,description,fields.product,requester.id', ...lines].join('\n')),
+);
+
+/** `value` at the `at`-th node of `tree` (depth first): one small corruption of a valid document. */
+function mutate(tree: unknown, at: number, value: unknown): unknown {
+  let seen = 0;
+  const walk = (node: unknown): unknown => {
+    if (seen++ === at) return value;
+    if (Array.isArray(node)) return node.map(walk);
+    if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    return node;
+  };
+  const count = (node: unknown): number =>
+    1 + (Array.isArray(node) ? node.reduce((n: number, v) => n + count(v), 0) : node !== null && typeof node === 'object' ? Object.values(node).reduce((n: number, v) => n + count(v), 0) : 0);
+  at %= count(tree);
+  return walk(tree);
+}
+
+/** A route of the route table with its own method (most requests), or anything at all (the rest). */
+const target = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...routes.filter((r) => r.path !== '/openapi.json')).map((r) => ({ method: r.method as string, path: r.path })) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      method: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE'),
+      path: fc.oneof(
+        nasty.map((segment) => `/cases/${encodeURIComponent(segment)}`),
+        nasty.map((segment) => `/cases/{id}/${encodeURIComponent(segment)}`),
+        nasty.map((segment) => `/case-types/${encodeURIComponent(segment)}`),
+      ),
+    }),
+  },
 );
 
 const request = fc.record({
   role: roles,
-  method: fc.constantFrom('GET', 'POST', 'PATCH', 'PUT', 'DELETE'),
-  path: fc.oneof(
-    fc.constantFrom('/cases', '/cases/{id}', '/cases/{id}/comments', '/cases/{id}/history'),
-    nasty.map((segment) => `/cases/${encodeURIComponent(segment)}`),
-    nasty.map((segment) => `/cases/{id}/${encodeURIComponent(segment)}`),
-  ),
-  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x'), nasty, { maxKeys: 3 }),
-  body: fc.option(jsonBody, { nil: undefined }),
-  contentType: fc.constantFrom('application/json', 'text/plain', 'application/problem+json', ''),
+  target,
+  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x', 'type', 'queue', 'version', 'format', 'mode', 'dryRun', 'assignee'), nasty, { maxKeys: 3 }),
+  body: fc.option(jsonBody, { nil: undefined, freq: 5 }),
+  contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom('text/plain', 'application/problem+json', '', 'text/csv', 'application/x-ndjson') }),
   ifMatch: fc.option(nasty, { nil: undefined }),
   idempotencyKey: fc.option(nasty, { nil: undefined }),
 });
 
 describe('no client input produces a 500', () => {
-  it('holds for 300 generated requests', async () => {
+  it('holds for 600 generated requests', async () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const query = new URLSearchParams(r.query).toString();
-        const path = r.path.replace('{id}', caseId) + (query ? `?${query}` : '');
+        const path = r.target.path.replace('{id}', caseId).replace('{taskId}', taskId).replace('{type}', 'support') + (query ? `?${query}` : '');
+        const method = r.target.method;
         const headers: Record<string, string> = {};
         if (r.contentType) headers['content-type'] = r.contentType;
+        // Imports are files: the import route gets CSV or JSON Lines most of the time.
+        if (r.target.path === '/cases/import' && r.contentType === 'application/json') headers['content-type'] = 'text/csv';
         // fetch refuses header values outside Latin-1; such a header could not reach the API either.
         const latin1 = (v: string) => /^[\x20-\x7e]*$/.test(v);
         if (r.ifMatch !== undefined && latin1(r.ifMatch)) headers['if-match'] = r.ifMatch;
         if (r.idempotencyKey !== undefined && latin1(r.idempotencyKey)) headers['idempotency-key'] = r.idempotencyKey;
-        const sendsBody = r.body !== undefined && r.method !== 'GET';
-        const response = await platform.fetchAs(r.role, path, { method: r.method, headers, ...(sendsBody ? { body: r.body } : {}) });
+        const sendsBody = r.body !== undefined && method !== 'GET';
+        const response = await platform.fetchAs(r.role, path, { method, headers, ...(sendsBody ? { body: r.body } : {}) });
         const text = await response.text();
-        expect(response.status, `${r.method} ${path} -> ${text}`).toBeLessThan(500);
+        expect(response.status, `${method} ${path} -> ${text}`).toBeLessThan(500);
         if (response.status >= 400 && response.status !== 401) expect(response.headers.get('content-type')).toBe('application/problem+json');
       }),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
-  }, 120_000);
+  }, 240_000);
 });
