@@ -323,40 +323,40 @@ export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): 
   const { priority, priorityScore } = priorityFor(type, facts, override, input.priority);
 
   return (caseId) => {
-  const opened: Case = {
-    caseId,
-    type: type.typeId,
-    typeVersion: type.version,
-    status: type.workflow.initial,
-    statusCategory: categoryOf(type, type.workflow.initial),
-    priority,
-    priorityScore,
-    owner: input.owner ?? null,
-    queue: attributes.queue,
-    requester,
-    channel,
-    subject: input.subject,
-    description: input.description,
-    fields: checked.fields,
-    attachments: [],
-    reopenCount: 0,
-    resolvedAt: null,
-    parentId: input.parentId ?? null,
-    mergedInto: null,
-    handoff: null,
-    createdAt: ctx.now,
-    updatedAt: ctx.now,
-    createdBy: caller.sub,
-    version: 1,
-  };
-  const changes: FieldChange[] = [
-    ...(['type', 'typeVersion', 'status', 'priority', 'owner', 'queue', 'requester', 'channel', 'subject', 'description', 'parentId'] as const)
-      .filter((field) => opened[field] !== null)
-      .map((field) => ({ field, before: null, after: opened[field] })),
-    ...priorityChanges({ priority: opened.priority, priorityScore: null }, opened).filter((c) => c.field === 'priorityScore'),
-    ...fieldChanges(type, {}, opened.fields),
-  ];
-  return { case: opened, audit: auditEvent(caseId, undefined, 'CaseCreated', { ...ctx, channel }, 1, changes) };
+    const opened: Case = {
+      caseId,
+      type: type.typeId,
+      typeVersion: type.version,
+      status: type.workflow.initial,
+      statusCategory: categoryOf(type, type.workflow.initial),
+      priority,
+      priorityScore,
+      owner: input.owner ?? null,
+      queue: attributes.queue,
+      requester,
+      channel,
+      subject: input.subject,
+      description: input.description,
+      fields: checked.fields,
+      attachments: [],
+      reopenCount: 0,
+      resolvedAt: null,
+      parentId: input.parentId ?? null,
+      mergedInto: null,
+      handoff: null,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+      createdBy: caller.sub,
+      version: 1,
+    };
+    const changes: FieldChange[] = [
+      ...(['type', 'typeVersion', 'status', 'priority', 'owner', 'queue', 'requester', 'channel', 'subject', 'description', 'parentId'] as const)
+        .filter((field) => opened[field] !== null)
+        .map((field) => ({ field, before: null, after: opened[field] })),
+      ...priorityChanges({ priority: opened.priority, priorityScore: null }, opened).filter((c) => c.field === 'priorityScore'),
+      ...fieldChanges(type, {}, opened.fields),
+    ];
+    return { case: opened, audit: auditEvent(caseId, undefined, 'CaseCreated', { ...ctx, channel }, 1, changes) };
   };
 }
 
