@@ -1,60 +1,64 @@
 /**
  * The search seam: knowledge search answers through this, OpenSearch in AWS and an
- * embedded engine locally. Results carry the terms that matched, so a suggestion
- * can always show why it was made.
+ * embedded engine locally, chosen at cold start. Both return the same hit shape,
+ * carrying the terms that matched and highlighted fragments, so a suggestion can
+ * always show why it was made.
  */
-export interface SearchDocument {
+export const ARTICLE_VISIBILITIES = ['internal', 'public'] as const;
+export type ArticleVisibility = (typeof ARTICLE_VISIBILITIES)[number];
+
+export const ARTICLE_STATUSES = ['draft', 'inReview', 'published', 'archived'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+/** What the index holds for one article: its current version plus what cases taught it. */
+export interface KnowledgeDocument {
   readonly id: string;
   readonly title: string;
+  /** Markdown reduced to plain text. */
   readonly body: string;
+  readonly category: string;
+  readonly tags: readonly string[];
+  readonly visibility: ArticleVisibility;
+  readonly status: ArticleStatus;
+  /**
+   * Descriptions of the cases agents linked to this article: the words customers
+   * actually use for the problem it solves. The platform's memory.
+   */
+  readonly learned: readonly string[];
+}
+
+export interface SearchFilter {
+  readonly visibility?: readonly ArticleVisibility[];
+  readonly status?: readonly ArticleStatus[];
+  readonly category?: string;
+}
+
+export interface SearchQuery {
+  readonly text: string;
+  readonly limit: number;
+  readonly filter?: SearchFilter;
+}
+
+export type SearchField = 'title' | 'body' | 'tags' | 'learned';
+
+export interface Highlight {
+  readonly field: SearchField;
+  /** A short excerpt with matched terms wrapped in <mark></mark>. */
+  readonly fragment: string;
 }
 
 export interface SearchHit {
   readonly id: string;
   readonly score: number;
-  readonly matchedTerms: string[];
+  /** Query terms (normalised) that matched this article. */
+  readonly matchedTerms: readonly string[];
+  readonly highlights: readonly Highlight[];
 }
 
 export interface SearchIndex {
-  upsert(documents: readonly SearchDocument[]): Promise<void>;
+  /** Insert or replace whole documents; idempotent. */
+  upsert(documents: readonly KnowledgeDocument[]): Promise<void>;
+  /** Unknown ids are ignored. */
   remove(ids: readonly string[]): Promise<void>;
-  search(query: string, limit: number): Promise<SearchHit[]>;
-}
-
-const tokens = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-
-/**
- * A small local index: term frequency weighted by inverse document frequency,
- * titles counting double. Enough to stand behind the interface until the
- * embedded engine replaces it; not a ranking to tune.
- */
-export class InMemorySearchIndex implements SearchIndex {
-  private readonly docs = new Map<string, Map<string, number>>();
-
-  async upsert(documents: readonly SearchDocument[]): Promise<void> {
-    for (const doc of documents) {
-      const weights = new Map<string, number>();
-      for (const t of tokens(doc.title)) weights.set(t, (weights.get(t) ?? 0) + 2);
-      for (const t of tokens(doc.body)) weights.set(t, (weights.get(t) ?? 0) + 1);
-      this.docs.set(doc.id, weights);
-    }
-  }
-
-  async remove(ids: readonly string[]): Promise<void> {
-    for (const id of ids) this.docs.delete(id);
-  }
-
-  async search(query: string, limit: number): Promise<SearchHit[]> {
-    const terms = [...new Set(tokens(query))];
-    const n = this.docs.size;
-    const idf = new Map(terms.map((t) => [t, Math.log(1 + n / (1 + [...this.docs.values()].filter((d) => d.has(t)).length))]));
-    const hits: SearchHit[] = [];
-    for (const [id, weights] of this.docs) {
-      const matchedTerms = terms.filter((t) => weights.has(t));
-      if (matchedTerms.length === 0) continue;
-      const score = matchedTerms.reduce((sum, t) => sum + weights.get(t)! * idf.get(t)!, 0);
-      hits.push({ id, score, matchedTerms });
-    }
-    return hits.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, limit);
-  }
+  search(query: SearchQuery): Promise<SearchHit[]>;
 }
