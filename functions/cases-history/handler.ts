@@ -1,13 +1,13 @@
 import { httpHandler, httpRoutes } from '../http/http-handler.js';
-import { CaseIdParams, PageQuery } from '../http/schemas.js';
+import { CaseIdParams, MergedPageQuery } from '../http/schemas.js';
 import { history, verifyHistory } from '../services/history.js';
 
 export const handler = httpRoutes({
   'GET /cases/{id}/history': httpHandler({
     operation: 'CaseHistory',
     params: CaseIdParams,
-    query: PageQuery,
-    handle: async ({ params, query, caller }) => ({ status: 200, body: await history(params.id, caller, query.limit, query.cursor) }),
+    query: MergedPageQuery,
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await history(params.id, caller, query.limit, query.cursor, query.includeMerged) }),
   }),
   'GET /cases/{id}/history/verify': httpHandler({
     operation: 'VerifyCaseHistory',

@@ -7,10 +7,11 @@
 import { type ChainHead, type Chained, seal } from './audit-chain.js';
 import { type Caller, isStaff } from './caller.js';
 import { type CaseType, type Effect, type Sensitivity, type StateCategory, canReadRestricted, fieldOf, stateOf } from './case-type.js';
-import { DomainError, conflict, forbidden, validationFailed, type FieldIssue } from './errors.js';
+import { DomainError, conflict, forbidden, notFound, validationFailed, type FieldIssue } from './errors.js';
 import { checkFields, factsOf, readableFields, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
 import { effectivePriority, scorePriority, type PriorityInputValue, type PriorityScore } from './priority.js';
 import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
+import { buildHandoff, handsOver, type HandoffEdit, type HandoffSource } from './handoff.js';
 import { categoryOf, callerMayTake, failingGuards, optionsFor, transitionsFrom, type GuardContext, type TransitionOption } from './workflow.js';
 
 export { PRIORITIES, CHANNELS, type Priority, type Channel, type FieldValue };
@@ -31,6 +32,8 @@ export interface Attachment {
 /** A structured brief for whoever receives a case from another queue or owner. */
 export interface HandoffBrief {
   readonly generatedAt: string;
+  /** The audit events the brief was built from. */
+  readonly generatedFrom: readonly string[];
   readonly from: { readonly queue: string; readonly owner: string | null };
   readonly to: { readonly queue: string; readonly owner: string | null };
   readonly asked: string;
@@ -159,6 +162,8 @@ export interface AuditEvent extends Chained {
   readonly transition?: { readonly id: string; readonly from: string; readonly to: string; readonly reopen: boolean };
   /** Everything the transition's definition did, including what it asked of the bus (events, clocks, notifications). */
   readonly effects?: readonly Effect[];
+  /** The brief generated (or edited) with this change, when the case changed hands. */
+  readonly handoff?: HandoffBrief;
 }
 
 export interface ChangeContext {
@@ -184,7 +189,7 @@ export function actorOf(caller: Caller): AuditEvent['actor'] {
   return { sub: caller.sub, ...(caller.name ? { name: caller.name } : {}), roles: [...caller.roles] };
 }
 
-type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects'>>;
+type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff'>>;
 
 /** The next event of a case's history, sealed onto the chain after `head` (none: the first event). */
 export function auditEvent(
@@ -362,6 +367,30 @@ export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): 
 
 export const openCase = (caseId: string, input: NewCase, type: CaseType, ctx: ChangeContext): CaseChange => intakeCase(input, type, ctx)(caseId);
 
+/** A brief for whoever receives the case, when the change hands it to another queue or owner (and the service read its recent work). */
+function handoffFor(before: Case, after: Case, type: CaseType, source: HandoffSource | undefined, ctx: ChangeContext): HandoffBrief | undefined {
+  if (!source || !handsOver(before, after)) return undefined;
+  return buildHandoff({ before, after, type, source, now: ctx.now });
+}
+
+/**
+ * Staff rewrite a case's brief (the receiving agent corrects or completes it):
+ * a new content version, with the brief before and after in the audit event.
+ */
+export function editHandoff(stored: StoredCase, edit: HandoffEdit, type: CaseType, ctx: ChangeContext): CaseChange {
+  const current = stored.case;
+  if (!isStaff(ctx.caller)) throw forbidden('Only staff may edit a handoff brief.');
+  assertEditable(type, current);
+  if (!current.handoff) throw notFound(`Case ${current.caseId} has no handoff brief yet: one is generated when it changes queue or owner.`);
+  const brief: HandoffBrief = { ...current.handoff, asked: edit.asked, tried: [...edit.tried], pending: [...edit.pending], editedBy: ctx.caller.sub, editedAt: ctx.now };
+  const version = current.version + 1;
+  const pick = (b: HandoffBrief) => ({ asked: b.asked, tried: b.tried, pending: b.pending });
+  return {
+    case: { ...current, handoff: brief, updatedAt: ctx.now, version },
+    audit: auditEvent(current.caseId, stored.head, 'HandoffEdited', ctx, version, [{ field: 'handoff', before: pick(current.handoff), after: pick(brief) }], { handoff: brief }),
+  };
+}
+
 /** Refuse changes to a case whose state freezes it (closed): it must be reopened first. */
 function assertEditable(type: CaseType, current: Case): void {
   const state = stateOf(type, current.status);
@@ -377,7 +406,7 @@ function assertEditable(type: CaseType, current: Case): void {
  * Returns `undefined` when the patch changes nothing, so no version is burnt and
  * no empty audit event is written.
  */
-export function reviseCase(stored: StoredCase, patch: CasePatch, type: CaseType, ctx: ChangeContext): CaseChange | undefined {
+export function reviseCase(stored: StoredCase, patch: CasePatch, type: CaseType, ctx: ChangeContext, handoff?: HandoffSource): CaseChange | undefined {
   const current = stored.case;
   if (!isStaff(ctx.caller)) throw forbidden('Only staff may change a case.');
   assertEditable(type, current);
@@ -413,7 +442,11 @@ export function reviseCase(stored: StoredCase, patch: CasePatch, type: CaseType,
   if (changes.length === 0) return undefined;
   const version = current.version + 1;
   const revised: Case = { ...next, updatedAt: ctx.now, version };
-  return { case: revised, audit: auditEvent(current.caseId, stored.head, 'CaseUpdated', ctx, version, changes, { reason: patch.reason }) };
+  const brief = handoffFor(current, revised, type, handoff, ctx);
+  return {
+    case: brief ? { ...revised, handoff: brief } : revised,
+    audit: auditEvent(current.caseId, stored.head, 'CaseUpdated', ctx, version, changes, { reason: patch.reason, handoff: brief }),
+  };
 }
 
 export interface TransitionRequest {
@@ -434,7 +467,7 @@ const allowedNow = (options: TransitionOption[]) => options.filter((o) => o.allo
  * type leads from the current state to `to` (naming the ones that do exist), 403
  * when the caller's role may not take it, and 422 when a guard blocks it.
  */
-export function transitionCase(stored: StoredCase, request: TransitionRequest, type: CaseType, ctx: ChangeContext, guards: GuardContext): CaseChange {
+export function transitionCase(stored: StoredCase, request: TransitionRequest, type: CaseType, ctx: ChangeContext, guards: GuardContext, handoff?: HandoffSource): CaseChange {
   const current = stored.case;
   const { caller } = ctx;
   const attributesOf = (c: Pick<Case, 'channel' | 'status' | 'owner' | 'queue' | 'priority'>) => ({ channel: c.channel, status: c.status, owner: c.owner, queue: c.queue, priority: c.priority });
@@ -499,12 +532,14 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
       ...priorityChanges(current, next),
       ...fieldChanges(type, current.fields, next.fields),
     ];
+    const brief = handoffFor(current, next, type, handoff, ctx);
     return {
-      case: next,
+      case: brief ? { ...next, handoff: brief } : next,
       audit: auditEvent(current.caseId, stored.head, 'Transitioned', ctx, next.version, changes, {
         reason: request.reason,
         transition: { id: t.id, from: current.status, to: t.to, reopen: t.reopen },
         effects: t.effects,
+        handoff: brief,
       }),
     };
   }

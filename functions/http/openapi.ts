@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { routes } from '../../lib/topology/routes.js';
 import { bulkOperations } from './operations/bulk.js';
 import { caseOperations } from './operations/cases.js';
+import { linkOperations } from './operations/links.js';
 import { workflowOperations } from './operations/workflow.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
@@ -33,7 +34,7 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations };
+const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations };
 
 function tagOf(path: string): string {
   if (/^\/cases\/\{id\}\/(transitions|migrate)/.test(path) || path.startsWith('/case-types')) return 'Workflow';

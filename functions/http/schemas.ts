@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { CASE_ID_PATTERN } from '../core/case-number.js';
 import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
 import { SENSITIVITIES, STATE_CATEGORIES, Slug } from '../core/case-type.js';
+import { LINK_KINDS } from '../core/links.js';
 
 /** Free text that must carry something besides whitespace. */
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -99,6 +100,49 @@ export const ListCasesQuery = z
 
 export const CaseIdParams = z.object({ id: CaseId }).strict();
 
+/** `includeMerged=true`: also the items of the cases merged into this one, each naming its case. */
+export const MergedPageQuery = PageQuery.extend({
+  includeMerged: z.enum(['true', 'false']).transform((v) => v === 'true').default(false).meta({ description: 'Also the items of the cases merged into this one.' }),
+}).strict();
+
+export const LinkKindSchema = z.enum(LINK_KINDS).meta({ id: 'LinkKind', description: 'How this case relates to the target; the target records the inverse.' });
+
+export const LinkBody = z
+  .object({
+    targetId: CaseId,
+    kind: LinkKindSchema,
+    reason: text(1000).optional().meta({ description: 'Why: recorded in both audit events.' }),
+  })
+  .strict()
+  .meta({ id: 'NewLink' });
+
+export const LinkParams = z.object({ id: CaseId, targetId: CaseId }).strict();
+
+export const MergeBody = z
+  .object({
+    survivorId: CaseId.meta({ description: 'The case this one is a duplicate of: it stays open and shows what was merged into it.' }),
+    reason: text(1000),
+  })
+  .strict()
+  .meta({ id: 'Merge' });
+
+const BriefLines = z.array(text(1000)).max(50);
+export const HandoffBody = z
+  .object({ asked: text(4000), tried: BriefLines, pending: BriefLines })
+  .strict()
+  .meta({ id: 'HandoffEdit', description: 'The whole text of the brief as it should read.' });
+
+export const LinkRecord = z
+  .object({
+    caseId: CaseId,
+    targetId: CaseId,
+    kind: LinkKindSchema,
+    createdAt: z.iso.datetime(),
+    createdBy: z.string(),
+    merged: z.literal(true).optional().meta({ description: 'The link a merge made: it cannot be removed.' }),
+  })
+  .meta({ id: 'CaseLink' });
+
 /** Query flags: `true`/`false` in the URL. */
 const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -154,6 +198,7 @@ const PriorityScoreRecord = z
 const HandoffRecord = z
   .object({
     generatedAt: z.iso.datetime(),
+    generatedFrom: z.array(z.string()).meta({ description: 'The audit events the brief was built from.' }),
     from: z.object({ queue: z.string(), owner: z.string().nullable() }),
     to: z.object({ queue: z.string(), owner: z.string().nullable() }),
     asked: z.string(),
@@ -227,6 +272,7 @@ export const AuditRecord = z
     mentions: z.array(z.string()).optional(),
     transition: z.object({ id: z.string(), from: z.string(), to: z.string(), reopen: z.boolean() }).optional(),
     effects: z.array(z.object({ kind: z.string() }).loose()).optional().meta({ description: "Everything the transition's definition did." }),
+    handoff: HandoffRecord.optional().meta({ description: 'The handoff brief generated or edited with this change.' }),
     prevHash: z.string().meta({ description: 'Hash of the event before (or of the trail itself, for the first).' }),
     hash: z.string().meta({ description: 'SHA-256 of this event without its hash, in canonical JSON.' }),
   })
@@ -246,3 +292,5 @@ export const Problem = z
     errors: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+
+export const HandoffResponse = z.object({ handoff: HandoffRecord }).meta({ id: 'Handoff' });

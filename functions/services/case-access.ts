@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Caller } from '../core/caller.js';
 import { canSee, type StoredCase } from '../core/case.js';
+import { assertNotMerged } from '../core/links.js';
 import type { CaseType } from '../core/case-type.js';
 import { conflict, notFound } from '../core/errors.js';
 import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
@@ -33,6 +34,13 @@ export const caseNotFound = (caseId: string) => notFound(`Case ${caseId} does no
 export async function visibleCase(caseId: string, caller: Caller): Promise<StoredCase> {
   const stored = await repo.getCase(caseId);
   if (!stored || !canSee(caller, stored.case)) throw caseNotFound(caseId);
+  return stored;
+}
+
+/** A case the caller may see and that still takes changes: a merged case answers 409 naming its survivor. */
+export async function writableCase(caseId: string, caller: Caller): Promise<StoredCase> {
+  const stored = await visibleCase(caseId, caller);
+  assertNotMerged(stored.case);
   return stored;
 }
 

@@ -27,13 +27,14 @@ import { type CaseType, fieldOf } from '../core/case-type.js';
 import { DomainError, conflict, forbidden, preconditionFailed, validationFailed, type FieldIssue } from '../core/errors.js';
 import { factsOf } from '../core/fields.js';
 import { requestFingerprint, sha256 } from '../core/fingerprint.js';
-import { optionsFor, type TransitionOption } from '../core/workflow.js';
+import { optionsFor, transitionsFrom, type TransitionOption } from '../core/workflow.js';
 import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
 import { config } from '../config.js';
 import { guardContextOf } from './tasks.js';
-import { typeOf, untilWritten, visibleCase } from './case-access.js';
+import { typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
+import { handoffSourceOf } from './handoff.js';
 
 let allocator: CaseNumberAllocator | undefined;
 function caseNumbers(): CaseNumberAllocator {
@@ -147,10 +148,11 @@ function assertVersion(stored: StoredCase, ifMatch: number | undefined): void {
  */
 export async function updateCase(caseId: string, patch: CasePatch, ifMatch: number, ctx: ChangeContext): Promise<CaseView> {
   return untilWritten(`Case ${caseId}`, async () => {
-    const stored = await visibleCase(caseId, ctx.caller);
+    const stored = await writableCase(caseId, ctx.caller);
     assertVersion(stored, ifMatch);
     const type = await typeOf(stored.case);
-    const revised = reviseCase(stored, patch, type, ctx);
+    const handsOver = (patch.owner !== undefined && patch.owner !== stored.case.owner) || (patch.queue !== undefined && patch.queue !== stored.case.queue);
+    const revised = reviseCase(stored, patch, type, ctx, handsOver ? await handoffSourceOf(caseId) : undefined);
     if (!revised) return caseView(stored.case, type, ctx.caller);
     if (patch.fields) await checkReferences(type, patch.fields, ctx.caller, 'body.fields');
     const outcome = await commitCases({ head: stored.head, audit: revised.audit, case: { next: revised.case, expectedVersion: stored.case.version } });
@@ -181,10 +183,13 @@ export async function transitionOptions(caseId: string, caller: Caller): Promise
  */
 export async function transition(caseId: string, request: TransitionRequest, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ case: CaseView; audit: AuditEvent }> {
   return untilWritten(`Case ${caseId}`, async () => {
-    const stored = await visibleCase(caseId, ctx.caller);
+    const stored = await writableCase(caseId, ctx.caller);
     assertVersion(stored, ifMatch);
     const type = await typeOf(stored.case);
-    const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId, type, stored.case.status));
+    // Only a transition that may set the owner can hand the case over: only then is its recent work read for a brief.
+    const mayHandOver = transitionsFrom(type, stored.case.status).some((t) => t.to === request.to && t.effects.some((e) => e.kind === 'setOwner'));
+    const source = mayHandOver ? await handoffSourceOf(caseId) : undefined;
+    const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId, type, stored.case.status), source);
     if (request.fields) await checkReferences(type, request.fields, ctx.caller, 'body.fields');
     const outcome = await commitCases({ head: stored.head, audit: moved.audit, case: { next: moved.case, expectedVersion: stored.case.version } });
     return outcome === 'written' ? { case: caseView(moved.case, type, ctx.caller), audit: moved.audit } : 'stale';
@@ -198,7 +203,7 @@ export async function transition(caseId: string, request: TransitionRequest, ifM
 export async function migrate(caseId: string, toVersion: number | undefined, ctx: ChangeContext): Promise<CaseView> {
   if (!isStaff(ctx.caller)) throw forbidden('Only staff may migrate a case.');
   return untilWritten(`Case ${caseId}`, async () => {
-    const stored = await visibleCase(caseId, ctx.caller);
+    const stored = await writableCase(caseId, ctx.caller);
     const { type: typeId, typeVersion } = stored.case;
     const target = toVersion ?? (await caseTypes.getCurrentVersion(typeId)) ?? typeVersion;
     if (target <= typeVersion) throw conflict(`Case ${caseId} is already on version ${typeVersion} of ${typeId}; there is nothing later to migrate to.`);

@@ -8,12 +8,13 @@ import { validationFailed } from '../core/errors.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases, putNew } from '../adapters/dynamodb/transactions.js';
-import { timeOrderedId, untilWritten, visibleCase } from './case-access.js';
+import { mergedFamily } from './links.js';
+import { timeOrderedId, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 export async function addComment(caseId: string, input: NewComment, ctx: ChangeContext): Promise<Comment> {
   const commentId = timeOrderedId(ctx.now);
   return untilWritten(`Case ${caseId}`, async () => {
-    const stored = await visibleCase(caseId, ctx.caller);
+    const stored = await writableCase(caseId, ctx.caller);
     let parent: Comment | undefined;
     if (input.parentId !== undefined) {
       parent = await repo.getComment(caseId, input.parentId);
@@ -27,7 +28,9 @@ export async function addComment(caseId: string, input: NewComment, ctx: ChangeC
   });
 }
 
-export async function listComments(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<Page<Comment>> {
+/** A case's comments; with `includeMerged`, also those of the cases merged into it, interleaved in time (each names its case). */
+export async function listComments(caseId: string, caller: Caller, limit: number, cursor?: string, includeMerged = false): Promise<Page<Comment>> {
   await visibleCase(caseId, caller);
-  return repo.listComments([caseId], commentsVisibleTo(caller), limit, cursor);
+  const caseIds = includeMerged ? await mergedFamily(caseId, caller) : [caseId];
+  return repo.listComments(caseIds, commentsVisibleTo(caller), limit, cursor);
 }

@@ -9,6 +9,7 @@ import { forbidden } from '../core/errors.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { typeOf, visibleCase } from './case-access.js';
+import { mergedFamily } from './links.js';
 
 async function readableBy(caseId: string, caller: Caller) {
   const { case: c } = await visibleCase(caseId, caller);
@@ -16,11 +17,21 @@ async function readableBy(caseId: string, caller: Caller) {
   return c;
 }
 
-export async function history(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<Page<AuditEvent>> {
+/**
+ * A case's history; with `includeMerged`, followed by the trails of the cases
+ * merged into it (each event names its case; restricted values are hidden by
+ * each case's own type).
+ */
+export async function history(caseId: string, caller: Caller, limit: number, cursor?: string, includeMerged = false): Promise<Page<AuditEvent>> {
   const c = await readableBy(caseId, caller);
-  const clearance = hasClearance(await typeOf(c), caller);
-  const page = await repo.listHistory(caseId, limit, cursor);
-  return { ...page, items: page.items.map((event) => historyView(event, clearance)) };
+  const caseIds = includeMerged ? await mergedFamily(caseId, caller) : [caseId];
+  const clearance = new Map<string, boolean>([[caseId, hasClearance(await typeOf(c), caller)]]);
+  for (const id of caseIds.slice(1)) {
+    const merged = await repo.getCase(id);
+    clearance.set(id, merged !== undefined && hasClearance(await typeOf(merged.case), caller));
+  }
+  const page = await repo.listHistories(caseIds, limit, cursor);
+  return { ...page, items: page.items.map((event) => historyView(event, clearance.get(event.caseId) ?? false)) };
 }
 
 /**

@@ -14,7 +14,7 @@ import { transitionsFrom, type GuardContext } from '../core/workflow.js';
 import * as tasks from '../adapters/dynamodb/task-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
-import { timeOrderedId, typeOf, untilWritten, visibleCase } from './case-access.js';
+import { timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 const itemId = () => randomBytes(4).toString('hex');
 
@@ -32,9 +32,9 @@ function assertStaff(caller: Caller): void {
   if (!isStaff(caller)) throw forbidden('Tasks are staff work: requesters do not see them.');
 }
 
-/** The case first (another's case is not found, for anyone), then the role. */
-async function caseForTasks(caseId: string, caller: Caller) {
-  const stored = await visibleCase(caseId, caller);
+/** The case first (another's case is not found, for anyone), then the role; for changes, a case that is not merged away. */
+async function caseForTasks(caseId: string, caller: Caller, forChange = false) {
+  const stored = await (forChange ? writableCase : visibleCase)(caseId, caller);
   assertStaff(caller);
   return stored;
 }
@@ -42,7 +42,7 @@ async function caseForTasks(caseId: string, caller: Caller) {
 export async function createTask(caseId: string, input: NewTask, ctx: ChangeContext): Promise<Task> {
   const taskId = timeOrderedId(ctx.now);
   return untilWritten(`Case ${caseId}`, async () => {
-    const stored = await caseForTasks(caseId, ctx.caller);
+    const stored = await caseForTasks(caseId, ctx.caller, true);
     const { task, audit } = addTask(stored, await typeOf(stored.case), taskId, input, ctx, itemId);
     return (await commitCases({ head: stored.head, audit, items: [tasks.newTaskItem(task)] })) === 'written' ? task : 'stale';
   });
@@ -50,7 +50,7 @@ export async function createTask(caseId: string, input: NewTask, ctx: ChangeCont
 
 export async function updateTask(caseId: string, taskId: string, patch: TaskPatch, ifMatch: number | undefined, ctx: ChangeContext): Promise<Task> {
   return untilWritten(`Task ${taskId}`, async () => {
-    const stored = await caseForTasks(caseId, ctx.caller);
+    const stored = await caseForTasks(caseId, ctx.caller, true);
     const task = await tasks.getTask(caseId, taskId);
     if (!task) throw notFound(`Case ${caseId} has no task ${taskId}.`);
     if (ifMatch !== undefined && ifMatch !== task.version) {

@@ -21,7 +21,9 @@ export type FunctionName =
   | 'case-types'
   | 'cases-bulk'
   | 'openapi'
-  | 'fallback';
+  | 'fallback'
+  | 'case-links'
+  | 'case-handoff';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -45,6 +47,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-types': { entry: 'functions/case-types/handler.ts', description: 'Case types: versions, intake forms and workflows', tableAccess: 'readWrite' },
   openapi: { entry: 'functions/openapi/handler.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
   fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
+  'case-links': { entry: 'functions/case-links/handler.ts', description: 'Links between cases, parent and child, and merging duplicates', tableAccess: 'readWrite' },
+  'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -81,6 +85,12 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/case-types/{type}/versions', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/case-types/{type}/workflow', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
+  { method: 'POST', path: '/cases/{id}/links', fn: 'case-links', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/links', fn: 'case-links', auth: 'jwt' },
+  { method: 'DELETE', path: '/cases/{id}/links/{targetId}', fn: 'case-links', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/merge', fn: 'case-links', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/handoff', fn: 'case-handoff', auth: 'jwt' },
+  { method: 'PUT', path: '/cases/{id}/handoff', fn: 'case-handoff', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

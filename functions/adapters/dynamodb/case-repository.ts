@@ -243,6 +243,34 @@ export function listHistory(caseId: string, limit: number, cursor?: string): Pro
   return pageOfPartition(itemsUnderCase(caseId, AUDIT_PREFIX), limit, cursor, { list: 'history', caseId }, withoutStorageAttributes<AuditEvent>);
 }
 
+/**
+ * The trails of a survivor and the cases merged into it, one after another (each
+ * in its own order, never interleaved: a trail's order is its chain, and clocks
+ * of concurrent writers need not agree). Every event names its case.
+ */
+export function listHistories(caseIds: readonly string[], limit: number, cursor?: string): Promise<Page<AuditEvent>> {
+  if (caseIds.length === 1) return listHistory(caseIds[0]!, limit, cursor);
+  const rank = new Map(caseIds.map((id, i) => [id, String(i).padStart(4, '0')]));
+  const queries = caseIds.map((id) => itemsUnderCase(id, AUDIT_PREFIX));
+  const sortKeyOf = (item: Record<string, unknown>) => `${rank.get(caseIdOfPartition(String(item.pk)))}#${String(item.sk)}`;
+  return pageAcrossPartitions(queries, sortKeyOf, 'ascending', limit, cursor, { list: 'histories', caseIds }, withoutStorageAttributes<AuditEvent>);
+}
+
+/** The latest `count` items of one kind in a case's partition, oldest first (what a handoff brief reads). */
+export async function latestUnderCase<T>(caseId: string, prefix: string, count: number): Promise<T[]> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': caseKey(caseId).pk, ':prefix': prefix },
+      ScanIndexForward: false,
+      Limit: count,
+      ConsistentRead: true,
+    }),
+  );
+  return (out.Items ?? []).reverse().map((item) => withoutStorageAttributes<T>(item));
+}
+
 /** What `verifyChain` needs: every audit event with the position its key gives it, and the recorded head. */
 export interface StoredTrail {
   readonly events: (AuditEvent & StoredChained)[];

@@ -9,6 +9,7 @@
  * | audit event        | CASE#<caseId>            | AUDIT#<seq, 10 digits>      |
  * | comment            | CASE#<caseId>            | COMMENT#<commentId>         |
  * | task               | CASE#<caseId>            | TASK#<taskId>               |
+ * | link (one end)     | CASE#<caseId>            | LINK#<targetCaseId>         |
  * | case type version  | CASETYPE#<typeId>        | VERSION#<version, 10 digits>|
  * | case type (current)| CASETYPE#<typeId>        | #CURRENT                    |
  * | counter            | COUNTER#<prefix>#<year>  | COUNTER                     |
@@ -32,6 +33,7 @@ export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUES
 export const AUDIT_PREFIX = caseTable.auditSortKeyPrefix;
 export const COMMENT_PREFIX = 'COMMENT#';
 export const TASK_PREFIX = 'TASK#';
+export const LINK_PREFIX = 'LINK#';
 /** Sort keys of a case's own items (the case and its chain head) start with this. */
 export const CASE_OWN_PREFIX = '#';
 
@@ -40,6 +42,7 @@ export const caseKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#C
 export const headKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#HEAD' });
 export const auditKey = (caseId: string, seq: number) => ({ pk: casePartition(caseId), sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
 export const commentKey = (caseId: string, commentId: string) => ({ pk: casePartition(caseId), sk: `${COMMENT_PREFIX}${commentId}` });
+export const linkKey = (caseId: string, targetId: string) => ({ pk: casePartition(caseId), sk: `${LINK_PREFIX}${targetId}` });
 export const taskKey = (caseId: string, taskId: string) => ({ pk: casePartition(caseId), sk: `${TASK_PREFIX}${taskId}` });
 /** The position an audit item's key gives it, which must equal its own `seq`. */
 export const seqOfAuditKey = (sk: string): number => Number(sk.slice(AUDIT_PREFIX.length));

@@ -55,6 +55,8 @@ export interface CaseCommit {
   readonly case?: { readonly next: Case; readonly expectedVersion: number };
   /** The other writes of the change (a comment, a task, a link...). */
   readonly items?: readonly TransactItem[];
+  /** Set when this commit merges the case away: its head then refuses every later commit. */
+  readonly mergedInto?: string;
 }
 
 /** The writes that commit one case's change: head advance, audit event, case, and the rest. */
@@ -65,10 +67,16 @@ export function caseCommitItems(commit: CaseCommit): TransactItem[] {
       Update: {
         TableName: tableName(),
         Key: headKey(caseId),
-        UpdateExpression: 'SET seq = :next, #hash = :hash',
-        ConditionExpression: 'seq = :seq',
+        // A merged case's head carries `mergedInto`: no writer, however it read the case, can append to it again.
+        UpdateExpression: `SET seq = :next, #hash = :hash${commit.mergedInto ? ', mergedInto = :merged' : ''}`,
+        ConditionExpression: 'seq = :seq AND attribute_not_exists(mergedInto)',
         ExpressionAttributeNames: { '#hash': 'hash' },
-        ExpressionAttributeValues: { ':seq': commit.head.seq, ':next': commit.audit.seq, ':hash': commit.audit.hash },
+        ExpressionAttributeValues: {
+          ':seq': commit.head.seq,
+          ':next': commit.audit.seq,
+          ':hash': commit.audit.hash,
+          ...(commit.mergedInto ? { ':merged': commit.mergedInto } : {}),
+        },
       },
     },
     putNew(auditItem(commit.audit)),

@@ -11,8 +11,8 @@ import {
   IdempotencyKey,
   IfMatch,
   ListCasesQuery,
+  MergedPageQuery,
   pageOf,
-  PageQuery,
   PatchCaseBody,
 } from '../schemas.js';
 import { ChainReportRecord } from '../workflow-schemas.js';
@@ -55,15 +55,15 @@ export const caseOperations: Record<string, Operation> = {
   },
   'GET /cases/{id}/comments': {
     operationId: 'listComments',
-    summary: 'Comments of a case, oldest first (requesters see public ones only)',
-    request: { params: CaseIdParams, query: PageQuery },
+    summary: 'Comments of a case, oldest first (requesters see public ones only); includeMerged adds those of the cases merged into it',
+    request: { params: CaseIdParams, query: MergedPageQuery },
     ok: { status: 200, description: 'A page of comments.', schema: pageOf(CommentRecord, 'CommentPage') },
     problems: [400, 401, 403, 404],
   },
   'GET /cases/{id}/history': {
     operationId: 'caseHistory',
-    summary: 'Audit history of a case, oldest first (staff only)',
-    request: { params: CaseIdParams, query: PageQuery },
+    summary: 'Audit history of a case, oldest first (staff only); includeMerged appends the trails of the cases merged into it',
+    request: { params: CaseIdParams, query: MergedPageQuery },
     ok: { status: 200, description: 'A page of audit events.', schema: pageOf(AuditRecord, 'AuditPage') },
     problems: [400, 401, 403, 404],
   },

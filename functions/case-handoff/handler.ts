@@ -1,0 +1,34 @@
+import * as z from 'zod';
+import { DomainError } from '../core/errors.js';
+import { changeContextOf } from '../http/change-context.js';
+import { etagOf, httpHandler, httpRoutes } from '../http/http-handler.js';
+import { CaseIdParams, HandoffBody, IfMatch } from '../http/schemas.js';
+import { getHandoff, putHandoff } from '../services/handoff.js';
+
+export const handler = httpRoutes({
+  'GET /cases/{id}/handoff': httpHandler({
+    operation: 'GetHandoff',
+    params: CaseIdParams,
+    handle: async ({ params, caller }) => {
+      const { handoff, version } = await getHandoff(params.id, caller);
+      return { status: 200, body: { handoff }, headers: { etag: etagOf(version) } };
+    },
+  }),
+  'PUT /cases/{id}/handoff': httpHandler({
+    operation: 'EditHandoff',
+    params: CaseIdParams,
+    headers: z.looseObject({ 'if-match': IfMatch.optional() }),
+    body: HandoffBody,
+    handle: async (request) => {
+      const ifMatch = request.headers['if-match'];
+      if (ifMatch === undefined) {
+        // The brief is on the case: an edit without a version could overwrite a newer brief.
+        throw new DomainError('PreconditionRequired', 'Send If-Match with the ETag of the case version whose brief you are editing.', [
+          { field: 'header.if-match', rule: 'required', message: 'If-Match is required for edits.' },
+        ]);
+      }
+      const { handoff, version } = await putHandoff(request.params.id, request.body, ifMatch, changeContextOf(request));
+      return { status: 200, body: { handoff }, headers: { etag: etagOf(version) } };
+    },
+  }),
+});
