@@ -50,7 +50,8 @@ function triedLine(event: AuditEvent, type: CaseType): string | undefined {
     case 'Transitioned':
       return event.transition ? `${by} moved it from ${stateLabel(type, event.transition.from)} to ${stateLabel(type, event.transition.to)}${because}` : undefined;
     case 'CaseUpdated': {
-      const visible = event.changes.filter((c) => c.sensitivity !== 'restricted').map((c) => (c.field.startsWith('fields.') ? (fieldOf(type, c.field.slice(7))?.label ?? c.field.slice(7)) : c.field));
+      // The score travels with the band: naming the band is enough for a reader.
+      const visible = event.changes.filter((c) => c.sensitivity !== 'restricted' && c.field !== 'priorityScore').map((c) => (c.field.startsWith('fields.') ? (fieldOf(type, c.field.slice(7))?.label ?? c.field.slice(7)) : c.field));
       return visible.length ? `${by} changed ${visible.join(', ')}${because}` : undefined;
     }
     case 'TaskUpdated': {

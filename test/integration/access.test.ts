@@ -113,7 +113,48 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
   },
   { name: 'GET /case-types/{type}/versions', call: (p, role) => p.fetchAs(role, '/case-types/support/versions'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
   { name: 'GET /case-types/{type}/workflow', call: (p, role) => p.fetchAs(role, '/case-types/support/workflow'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    // Links are staff work, even between two of the requester's own cases: the other end may be anyone's.
+    name: 'POST /cases/{id}/links',
+    call: async (p, role) => p.fetchAs(role, `/cases/${ritaCase}/links`, { method: 'POST', ...json({ targetId: await freshCase(), kind: 'related' }) }),
+    expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
+  },
+  { name: 'GET /cases/{id}/links', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/links`), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'DELETE /cases/{id}/links/{targetId}',
+    call: async (p, role) => {
+      const target = await freshCase();
+      await p.fetchAs('agent', `/cases/${ritaCase}/links`, { method: 'POST', ...json({ targetId: target, kind: 'causedBy' }) });
+      return p.fetchAs(role, `/cases/${ritaCase}/links/${target}`, { method: 'DELETE' });
+    },
+    expect: { requester: 403, agent: 204, supervisor: 204, admin: 204, integration: 204 },
+  },
+  {
+    name: 'POST /cases/{id}/merge',
+    call: async (p, role) => p.fetchAs(role, `/cases/${await freshCase()}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same laptop' }) }),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /cases/{id}/handoff',
+    call: async (p, role) => p.fetchAs(role, `/cases/${(await handedOver()).caseId}/handoff`),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'PUT /cases/{id}/handoff',
+    call: async (p, role) => {
+      const { caseId, etag } = await handedOver();
+      return p.fetchAs(role, `/cases/${caseId}/handoff`, { method: 'PUT', ...json({ asked: 'A', tried: [], pending: ['P'] }, { 'if-match': etag }) });
+    },
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
 ];
+
+/** A new case of the requester's that an agent handed to another owner, so it has a brief. */
+async function handedOver(): Promise<{ caseId: string; etag: string }> {
+  const caseId = await freshCase();
+  const moved = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', ...json({ owner: 'demo-supervisor' }, { 'if-match': '"1"' }) });
+  return { caseId, etag: moved.headers.get('etag')! };
+}
 
 /** A new case of the requester's, for calls that use a case up. */
 async function freshCase(): Promise<string> {
@@ -148,6 +189,12 @@ describe('role x endpoint matrix', () => {
       ['GET', '/case-types'],
       ['POST', '/case-types'],
       ['GET', '/case-types/support/workflow'],
+      ['POST', `/cases/${ritaCase}/links`],
+      ['GET', `/cases/${ritaCase}/links`],
+      ['DELETE', `/cases/${ritaCase}/links/${otherCase}`],
+      ['POST', `/cases/${ritaCase}/merge`],
+      ['GET', `/cases/${ritaCase}/handoff`],
+      ['PUT', `/cases/${ritaCase}/handoff`],
     ]) {
       const response = await fetch(`${platform.url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(401);
@@ -164,7 +211,15 @@ describe('role x endpoint matrix', () => {
 
 describe('requester isolation', () => {
   it("hides another requester's case as if it did not exist", async () => {
-    for (const path of [`/cases/${otherCase}`, `/cases/${otherCase}/comments`, `/cases/${otherCase}/history`, `/cases/${otherCase}/transitions`, `/cases/${otherCase}/tasks`]) {
+    for (const path of [
+      `/cases/${otherCase}`,
+      `/cases/${otherCase}/comments`,
+      `/cases/${otherCase}/history`,
+      `/cases/${otherCase}/transitions`,
+      `/cases/${otherCase}/tasks`,
+      `/cases/${otherCase}/links`,
+      `/cases/${otherCase}/handoff`,
+    ]) {
       const response = await platform.fetchAs('requester', path);
       expect(response.status, path).toBe(404);
     }

@@ -11,6 +11,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let platform: TestPlatform;
 let caseId: string;
+let otherId: string;
 let taskId: string;
 
 beforeAll(async () => {
@@ -21,6 +22,12 @@ beforeAll(async () => {
     body: JSON.stringify({ subject: 'Fuzz target', description: 'x', requester: { id: 'fuzz' } }),
   });
   caseId = ((await created.json()) as { caseId: string }).caseId;
+  const other = await platform.fetchAs('agent', '/cases', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ subject: 'Fuzz other', description: 'x', requester: { id: 'fuzz' } }),
+  });
+  otherId = ((await other.json()) as { caseId: string }).caseId;
   const task = await platform.fetchAs('agent', `/cases/${caseId}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Fuzz task' }) });
   taskId = ((await task.json()) as { taskId: string }).taskId;
 });
@@ -60,6 +67,16 @@ const jsonBody = fc.oneof(
     dueAt: fc.oneof(nasty, fc.date({ noInvalidDate: true }).map((d) => d.toISOString())),
     mandatory: fc.jsonValue(),
     toVersion: fc.jsonValue(),
+  }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  // Near-valid bodies of links, merges and handoff briefs, aimed at the rules behind the schemas.
+  fc.record({
+    targetId: fc.oneof(fc.constantFrom('{id}', '{other}', 'CASE-2026-999999'), nasty),
+    kind: fc.oneof(fc.constantFrom('related', 'duplicateOf', 'hasDuplicate', 'causedBy', 'causes', 'parentOf', 'childOf'), nasty),
+    survivorId: fc.oneof(fc.constantFrom('{id}', '{other}', 'CASE-2026-999999'), nasty),
+    reason: fc.oneof(fc.string(), fc.jsonValue()),
+    asked: fc.oneof(fc.string(), fc.jsonValue()),
+    tried: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
+    pending: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
   }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   // A valid case type with one thing somewhere in it replaced: aims at the checks that run after the schema.
   fc.tuple(fc.nat(), fc.oneof(fc.jsonValue(), nasty), fc.constantFrom(...exampleCaseTypes())).map(([at, value, type]) => JSON.stringify(mutate(type, at, value))),
@@ -102,7 +119,7 @@ const target = fc.oneof(
 const request = fc.record({
   role: roles,
   target,
-  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x', 'type', 'queue', 'version', 'format', 'mode', 'dryRun', 'assignee'), nasty, { maxKeys: 3 }),
+  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x', 'type', 'queue', 'version', 'format', 'mode', 'dryRun', 'assignee', 'includeMerged'), nasty, { maxKeys: 3 }),
   body: fc.option(jsonBody, { nil: undefined, freq: 5 }),
   contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom('text/plain', 'application/problem+json', '', 'text/csv', 'application/x-ndjson') }),
   ifMatch: fc.option(nasty, { nil: undefined }),
@@ -114,7 +131,9 @@ describe('no client input produces a 500', () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const query = new URLSearchParams(r.query).toString();
-        const path = r.target.path.replace('{id}', caseId).replace('{taskId}', taskId).replace('{type}', 'support') + (query ? `?${query}` : '');
+        // A merge closes its case for good: merges start from the other case, so the main one keeps taking every kind of write.
+        const subject = r.target.path === '/cases/{id}/merge' ? otherId : caseId;
+        const path = r.target.path.replace('{id}', subject).replace('{taskId}', taskId).replace('{type}', 'support').replace('{targetId}', otherId) + (query ? `?${query}` : '');
         const method = r.target.method;
         const headers: Record<string, string> = {};
         if (r.contentType) headers['content-type'] = r.contentType;
@@ -125,7 +144,8 @@ describe('no client input produces a 500', () => {
         if (r.ifMatch !== undefined && latin1(r.ifMatch)) headers['if-match'] = r.ifMatch;
         if (r.idempotencyKey !== undefined && latin1(r.idempotencyKey)) headers['idempotency-key'] = r.idempotencyKey;
         const sendsBody = r.body !== undefined && method !== 'GET';
-        const response = await platform.fetchAs(r.role, path, { method, headers, ...(sendsBody ? { body: r.body } : {}) });
+        const body = r.body?.replaceAll('{id}', caseId).replaceAll('{other}', otherId);
+        const response = await platform.fetchAs(r.role, path, { method, headers, ...(sendsBody ? { body } : {}) });
         const text = await response.text();
         expect(response.status, `${method} ${path} -> ${text}`).toBeLessThan(500);
         if (response.status >= 400 && response.status !== 401) expect(response.headers.get('content-type')).toBe('application/problem+json');
