@@ -146,6 +146,20 @@ export function linkCases(
   };
 }
 
+/**
+ * A case opened as the child of `parent` (its `parentId` at creation): the
+ * parent's end of the link with its audit event, and the new case's end. The new
+ * case has no children yet, so it cannot close a loop; the depth still counts.
+ */
+export function adoptNewChild(parent: StoredCase, childId: string, parentChain: readonly AncestorRef[], ctx: ChangeContext): { parent: SideChange; child: CaseLink } {
+  assertNotMerged(parent.case);
+  checkParentLink({ caseId: childId, parentId: null }, parentChain);
+  return {
+    parent: linkChange(parent, childId, 'parentOf', ctx, 'CaseLinked'),
+    child: { caseId: childId, targetId: parent.case.caseId, kind: 'childOf', createdAt: ctx.now, createdBy: ctx.caller.sub },
+  };
+}
+
 /** Remove the link between two cases, from both ends; a parent link also frees the child. A merge's link stays. */
 export function unlinkCases(source: StoredCase, target: StoredCase, link: CaseLink, ctx: ChangeContext, reason?: string): { source: SideChange; target: SideChange } {
   assertStaff(ctx, 'unlink cases');

@@ -30,7 +30,10 @@ import { requestFingerprint, sha256 } from '../core/fingerprint.js';
 import { optionsFor, transitionsFrom, type TransitionOption } from '../core/workflow.js';
 import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
-import { commitCases } from '../adapters/dynamodb/transactions.js';
+import { caseCommitItems, commitCases, type TransactItem } from '../adapters/dynamodb/transactions.js';
+import { newLinkItem } from '../adapters/dynamodb/link-repository.js';
+import { adoptNewChild } from '../core/links.js';
+import { ancestryOf } from './links.js';
 import { config } from '../config.js';
 import { guardContextOf } from './tasks.js';
 import { typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
@@ -121,11 +124,27 @@ export async function admitCase(
   const opened = open(formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year)));
   const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + keyTtlSeconds;
   return untilWritten('This Idempotency-Key', async () => {
-    const result = await repo.insertCase(opened, keyHash ? { keyHash, fingerprint, expiresAt } : undefined);
+    const family = opened.case.parentId ? await parentLinkOf(opened.case.parentId, opened.case.caseId, ctx) : [];
+    const result = await repo.insertCase(opened, keyHash ? { keyHash, fingerprint, expiresAt } : undefined, family);
     if (result.outcome === 'created') return { case: caseView(opened.case, type, ctx.caller), replayed: false };
     if (result.outcome === 'replay') return { case: await view(replay(result.record, fingerprint)), replayed: true };
     return 'stale';
   });
+}
+
+/**
+ * A case opened with a parent is linked like any parent and child: the parent's
+ * end of the link and its audit event commit with the new case, so both trees
+ * and both trails agree.
+ */
+async function parentLinkOf(parentId: string, childId: string, ctx: ChangeContext): Promise<TransactItem[]> {
+  const parent = await repo.getCase(parentId);
+  if (!parent) throw validationFailed([{ field: 'body.parentId', rule: 'unknown_reference', message: `There is no case ${parentId} you can see.` }]);
+  const adopted = adoptNewChild(parent, childId, await ancestryOf(parent.case), ctx);
+  return [
+    ...caseCommitItems({ head: parent.head, audit: adopted.parent.audit, items: [newLinkItem(adopted.parent.link)] }),
+    newLinkItem(adopted.child),
+  ];
 }
 
 export async function getCase(caseId: string, caller: Caller): Promise<CaseView> {

@@ -28,7 +28,7 @@ async function otherCase(caseId: string, caller: Caller, field: string): Promise
 }
 
 /** A parent's ancestry, the parent first, walked one past the depth limit so the rule can see a tree too deep. */
-async function ancestryOf(parent: Case): Promise<AncestorRef[]> {
+export async function ancestryOf(parent: Case): Promise<AncestorRef[]> {
   const chain: AncestorRef[] = [{ caseId: parent.caseId, parentId: parent.parentId }];
   while (chain.length <= MAX_ANCESTRY && chain.at(-1)!.parentId !== null) {
     const up = await repo.getCase(chain.at(-1)!.parentId!);

@@ -135,6 +135,25 @@ describe('links', () => {
     }
   });
 
+  it('links a case opened with a parent on both ends, with an event on the parent, even when children arrive at once', async () => {
+    const parent = await newCase('Outage');
+    const children = await Promise.all(Array.from({ length: 6 }, (_, n) => newCase(`Affected ${n}`, { parentId: parent })));
+    expect((await linksOf(parent)).sort()).toEqual(children.map((c) => [c, 'parentOf']).sort());
+    for (const child of children) {
+      expect(await linksOf(child)).toEqual([[parent, 'childOf']]);
+      expect(await caseOf(child)).toMatchObject({ parentId: parent, version: 1 });
+    }
+    const linked = ((await call('agent', 'GET', `/cases/${parent}/history`)).body.items as Body[]).filter((e) => e.action === 'CaseLinked');
+    expect(linked.map((e) => e.target.id).sort()).toEqual([...children].sort());
+    expect(await verified(parent)).toBe(true);
+
+    const merged = await newCase('Merged parent');
+    await call('agent', 'POST', `/cases/${merged}/merge`, { survivorId: parent, reason: 'dup' });
+    const refused = await call('agent', 'POST', '/cases', { subject: 'Late child', description: 'd', requester: { id: 'demo-requester' }, parentId: merged });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain(parent);
+  });
+
   it('is staff work: requesters cannot link, even their own cases', async () => {
     const [mine, alsoMine] = [await newCase(), await newCase()];
     expect((await link(mine, alsoMine, 'related', 'requester')).status).toBe(403);

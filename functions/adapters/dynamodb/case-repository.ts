@@ -32,7 +32,7 @@ import {
   statusPartition,
   withoutStorageAttributes,
 } from './keys.js';
-import { auditItem, cancellationCodes, caseItem, headItem, putNew } from './transactions.js';
+import { auditItem, cancellationCodes, caseItem, headItem, putNew, type TransactItem } from './transactions.js';
 import type { IndexDefinition } from '../../../lib/topology/table.js';
 
 export type { Page } from './paging.js';
@@ -65,7 +65,12 @@ export type InsertOutcome = { outcome: 'created' } | { outcome: 'replay'; record
  * sent an Idempotency-Key, the key's record: one transaction, so a key is never
  * remembered without its case nor a case created twice for one key.
  */
-export async function insertCase(created: CaseChange, idempotency?: { keyHash: string; fingerprint: string; expiresAt: number }): Promise<InsertOutcome> {
+export async function insertCase(
+  created: CaseChange,
+  idempotency?: { keyHash: string; fingerprint: string; expiresAt: number },
+  /** Writes to other items that must land with the case (a parent's link and its chain advance). */
+  extra: readonly TransactItem[] = [],
+): Promise<InsertOutcome> {
   const { audit } = created;
   try {
     await dynamo().send(
@@ -86,6 +91,7 @@ export async function insertCase(created: CaseChange, idempotency?: { keyHash: s
                 }),
               ]
             : []),
+          ...extra,
         ],
       }),
     );
@@ -98,6 +104,8 @@ export async function insertCase(created: CaseChange, idempotency?: { keyHash: s
       if (record) return { outcome: 'replay', record };
     }
     if (codes.includes('TransactionConflict')) return { outcome: 'conflict' };
+    // The other items moved on (the parent's history advanced): decide again on fresh data.
+    if (extra.length > 0 && codes.slice(codes.length - extra.length).some((code) => code === 'ConditionalCheckFailed')) return { outcome: 'conflict' };
     throw error;
   }
 }
