@@ -8,6 +8,7 @@ import { isStaff } from './caller.js';
 import { auditEvent, type AuditEvent, type Case, type ChangeContext, type FieldChange, type StoredCase } from './case.js';
 import type { CaseType } from './case-type.js';
 import { DomainError, conflict, forbidden, validationFailed } from './errors.js';
+import type { Task } from './task.js';
 
 export const LINK_KINDS = ['related', 'duplicateOf', 'hasDuplicate', 'causedBy', 'causes', 'parentOf', 'childOf'] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
@@ -22,6 +23,9 @@ export const INVERSE: Readonly<Record<LinkKind, LinkKind>> = {
   parentOf: 'childOf',
   childOf: 'parentOf',
 };
+
+/** Open tasks a merge cancels in its own transaction (which holds at most 100 writes). */
+export const MAX_CANCELLED_TASKS = 80;
 
 /** A parent's ancestry is walked at most this far: deeper trees are refused rather than read without end. */
 export const MAX_ANCESTRY = 10;
@@ -194,7 +198,8 @@ export function mergeCases(
   existing: CaseLink | undefined,
   reason: string,
   ctx: ChangeContext,
-): { duplicate: SideChange & { case: Case }; survivor: SideChange } {
+  openTasks: readonly Task[] = [],
+): { duplicate: SideChange & { case: Case }; survivor: SideChange; cancelledTasks: Task[] } {
   assertStaff(ctx, 'merge cases');
   const dup = duplicate.case;
   const into = survivor.case;
@@ -210,15 +215,22 @@ export function mergeCases(
   }
   const closedState = mergedStateOf(duplicateType);
   if (!closedState) throw conflict(`${duplicateType.name} has no closed state for a merged case to end in.`);
+  if (openTasks.length > MAX_CANCELLED_TASKS) {
+    throw conflict(`Case ${dup.caseId} has ${openTasks.length} open tasks; finish or cancel all but ${MAX_CANCELLED_TASKS} before merging it.`);
+  }
+  // A merged case takes no more writes, so its open tasks would stay open for ever: the merge cancels them.
+  const cancelledTasks = openTasks.map((t) => ({ ...t, status: 'cancelled' as const, updatedAt: ctx.now, version: t.version + 1 }));
 
   const version = dup.version + 1;
   const closed: Case = { ...dup, status: closedState, statusCategory: 'closed', mergedInto: into.caseId, updatedAt: ctx.now, version };
   const dupChanges: FieldChange[] = [
     ...(dup.status !== closedState ? [{ field: 'status', before: dup.status, after: closedState }] : []),
     { field: 'mergedInto', before: null, after: into.caseId },
+    ...(cancelledTasks.length ? [{ field: 'tasks.cancelled', before: null, after: cancelledTasks.map((t) => t.taskId) }] : []),
   ];
   const mergedLink = (caseId: string, targetId: string, kind: LinkKind): CaseLink => ({ caseId, targetId, kind, createdAt: ctx.now, createdBy: ctx.caller.sub, merged: true });
   return {
+    cancelledTasks,
     duplicate: {
       case: closed,
       link: mergedLink(dup.caseId, into.caseId, 'duplicateOf'),

@@ -12,6 +12,7 @@ import { forbidden, notFound, validationFailed } from '../core/errors.js';
 import { MAX_ANCESTRY, linkCases, mergeCases, parentAndChild, unlinkCases, type AncestorRef, type CaseLink, type LinkKind, type SideChange } from '../core/links.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as links from '../adapters/dynamodb/link-repository.js';
+import * as tasks from '../adapters/dynamodb/task-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases, type CaseCommit, type TransactItem } from '../adapters/dynamodb/transactions.js';
 import { typeOf, untilWritten, visibleCase } from './case-access.js';
@@ -101,9 +102,11 @@ export async function mergeCase(caseId: string, survivorId: string, reason: stri
     assertStaff(ctx.caller);
     const survivor = await otherCase(survivorId, ctx.caller, 'body.survivorId');
     const type = await typeOf(duplicate.case);
-    const change = mergeCases(duplicate, type, survivor, await links.getLink(caseId, survivorId), reason, ctx);
+    const openTasks = await tasks.listOpenTasksOfCase(caseId);
+    const change = mergeCases(duplicate, type, survivor, await links.getLink(caseId, survivorId), reason, ctx, openTasks);
+    const cancelled = change.cancelledTasks.map((t) => tasks.revisedTaskItem(t, t.version - 1));
     const outcome = await commitCases(
-      commitOf(duplicate, change.duplicate, links.mergeLinkItem(change.duplicate.link), [], survivorId),
+      commitOf(duplicate, change.duplicate, links.mergeLinkItem(change.duplicate.link), cancelled, survivorId),
       commitOf(survivor, change.survivor, links.mergeLinkItem(change.survivor.link)),
     );
     return outcome === 'written' ? caseView(change.duplicate.case, type, ctx.caller) : 'stale';

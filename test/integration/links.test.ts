@@ -234,6 +234,22 @@ describe('merge', () => {
     expect((await call('agent', 'DELETE', `/cases/${survivor}/links/${duplicate}`)).status).toBe(409);
   });
 
+  it('cancels the duplicate\'s open tasks in the merge, so none is left open on a case that takes no writes', async () => {
+    const [survivor, duplicate] = [await newCase(), await newCase()];
+    const open = await call('agent', 'POST', `/cases/${duplicate}/tasks`, { title: 'Call the customer', assignee: 'merge-tester' });
+    const done = await call('agent', 'POST', `/cases/${duplicate}/tasks`, { title: 'Read the logs' });
+    await call('agent', 'PATCH', `/cases/${duplicate}/tasks/${done.body.taskId}`, { status: 'done' });
+    expect((await call('agent', 'GET', '/tasks?assignee=merge-tester')).body.items).toHaveLength(1);
+
+    expect((await call('agent', 'POST', `/cases/${duplicate}/merge`, { survivorId: survivor, reason: 'dup' })).status).toBe(200);
+    const statuses = ((await call('agent', 'GET', `/cases/${duplicate}/tasks`)).body.items as Body[]).map((t) => [t.title, t.status, t.version]);
+    expect(statuses.sort()).toEqual([['Call the customer', 'cancelled', 2], ['Read the logs', 'done', 2]]);
+    expect((await call('agent', 'GET', '/tasks?assignee=merge-tester')).body.items).toEqual([]);
+    const merged = ((await call('agent', 'GET', `/cases/${duplicate}/history`)).body.items as Body[]).at(-1)!;
+    expect(merged.changes).toContainEqual({ field: 'tasks.cancelled', before: null, after: [open.body.taskId] });
+    expect(await verified(duplicate)).toBe(true);
+  });
+
   it('shows a merged survivor\'s own duplicates from the final survivor', async () => {
     const [first, second, last] = [await newCase('1'), await newCase('2'), await newCase('3')];
     await call('agent', 'POST', `/cases/${first}/comments`, { body: 'on the first' });

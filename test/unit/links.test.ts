@@ -7,6 +7,7 @@ import {
   INVERSE,
   LINK_KINDS,
   MAX_ANCESTRY,
+  MAX_CANCELLED_TASKS,
   checkParentLink,
   cycleThrough,
   linkCases,
@@ -160,6 +161,16 @@ describe('merging', () => {
     expect(change.duplicate.link).toMatchObject({ kind: 'duplicateOf', merged: true });
     expect(change.survivor.link).toMatchObject({ kind: 'hasDuplicate', merged: true });
     expect(change.survivor.case).toBeUndefined();
+  });
+
+  it('cancels the duplicate\'s open tasks in the same change, and refuses when there are too many for one transaction', () => {
+    const [dup, into] = [opened(1), opened(2)];
+    const task = { taskId: 't1', caseId: dup.case.caseId, title: 'Call', description: null, assignee: 'a', dueAt: null, status: 'open' as const, mandatory: true, checklist: [], createdAt: 'x', createdBy: 'y', updatedAt: 'x', version: 4 };
+    const change = mergeCases(dup, support, into, undefined, 'r', ctx(), [task]);
+    expect(change.cancelledTasks).toEqual([{ ...task, status: 'cancelled', version: 5, updatedAt: ctx().now }]);
+    expect(change.duplicate.audit.changes).toContainEqual({ field: 'tasks.cancelled', before: null, after: ['t1'] });
+    const many = Array.from({ length: MAX_CANCELLED_TASKS + 1 }, (_, i) => ({ ...task, taskId: `t${i}` }));
+    expect(problemOf(() => mergeCases(dup, support, into, undefined, 'r', ctx(), many)).kind).toBe('Conflict');
   });
 
   it('refuses merging into itself, into a merged case, a merged case again, a parent/child pair, and requesters', () => {

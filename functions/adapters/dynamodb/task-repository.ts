@@ -43,6 +43,18 @@ export async function countOpenMandatoryTasks(caseId: string): Promise<number> {
   return items.length;
 }
 
+/** Every open task of one case (a merge cancels them). */
+export async function listOpenTasksOfCase(caseId: string): Promise<Task[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    FilterExpression: '#status IN (:open, :working)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':pk': caseKey(caseId).pk, ':prefix': TASK_PREFIX, ':open': 'open', ':working': 'in_progress' },
+    ConsistentRead: true,
+  });
+  return items.map((item) => withoutStorageAttributes<Task>(item));
+}
+
 /** Open tasks of one assignee across all cases, soonest due first. */
 export function listOpenTasksOf(assignee: string, limit: number, cursor?: string): Promise<Page<Task>> {
   const partition = assigneeTasksPartition(assignee);
