@@ -41,6 +41,17 @@ function withoutRestrictedValues(audit: AuditEvent): AuditEvent {
   return { ...audit, changes: audit.changes.map((c) => (c.sensitivity === 'restricted' ? { field: c.field, sensitivity: c.sensitivity, before: null, after: null } : c)) };
 }
 
+/**
+ * A handoff brief quotes staff notes (internal comments among them), which stay
+ * inside the platform like the comments themselves: the bus learns that the case
+ * changed hands (its owner and queue changes), not what the brief says.
+ */
+function withoutHandoffText(audit: AuditEvent): AuditEvent {
+  if (!audit.handoff && !audit.changes.some((c) => c.field === 'handoff')) return audit;
+  const { handoff: _brief, ...rest } = audit;
+  return { ...rest, changes: audit.changes.map((c) => (c.field === 'handoff' ? { field: c.field, before: null, after: null } : c)) };
+}
+
 function effectEvent(effect: Effect): { type: DomainEventType; key: string } | undefined {
   switch (effect.kind) {
     case 'emitEvent':
@@ -62,7 +73,7 @@ function effectEvent(effect: Effect): { type: DomainEventType; key: string } | u
  * notifications want Mentioned and notification requests).
  */
 export function domainEventsOf(audit: AuditEvent): DomainEvent[] {
-  const detail = withoutRestrictedValues(audit);
+  const detail = withoutHandoffText(withoutRestrictedValues(audit));
   const event = (type: DomainEventType, key = type, effect?: Effect): DomainEvent => ({
     id: type === audit.action ? audit.eventId : `${audit.eventId}/${key}`,
     source: EVENT_SOURCE,

@@ -12,6 +12,7 @@ import {
   type Comment,
   type StoredCase,
 } from '../../functions/core/case.js';
+import { domainEventsOf } from '../../functions/core/domain-events.js';
 import { DomainError } from '../../functions/core/errors.js';
 import { BRIEF_LINES, buildHandoff, handsOver, type HandoffSource } from '../../functions/core/handoff.js';
 import type { Task } from '../../functions/core/task.js';
@@ -138,6 +139,19 @@ describe('handoff in case changes', () => {
     expect(edited.audit).toMatchObject({ action: 'HandoffEdited', seq: 3, prevHash: moved.audit.hash, changes: [{ field: 'handoff', after: edit }] });
     expect(() => editHandoff(withBrief, edit, support, ctx(rita))).toThrow(DomainError);
     expect(() => editHandoff(start, edit, support, ctx())).toThrow(/no handoff brief/);
+  });
+
+  it('stays inside the platform: domain events say the case changed hands, not what the brief says', () => {
+    const start = opened();
+    const source: HandoffSource = { ...empty, comments: [comment(5, agent, 'Customer threatened to sue', 'internal')] };
+    const moved = reviseCase(start, { owner: 'agent-2' }, support, ctx(), source)!;
+    expect(JSON.stringify(moved.audit.handoff)).toContain('threatened');
+    const [event] = domainEventsOf(moved.audit);
+    expect(event!.detail.handoff).toBeUndefined();
+    expect(event!.detail.changes).toContainEqual({ field: 'owner', before: null, after: 'agent-2' });
+    const withBrief: StoredCase = { case: moved.case, head: { seq: 2, hash: moved.audit.hash } };
+    const edited = editHandoff(withBrief, { asked: 'Legal risk', tried: [], pending: [] }, support, ctx());
+    expect(JSON.stringify(domainEventsOf(edited.audit))).not.toMatch(/threatened|Legal risk/);
   });
 
   it('is sealed onto the chain like any event', () => {
