@@ -65,7 +65,9 @@ export function openApiDocument() {
         [ok.status]: {
           description: ok.description,
           ...(ok.headers ? { headers: Object.fromEntries(Object.entries(ok.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }])) } : {}),
-          ...(ok.content
+          ...(ok.status === 204
+            ? {}
+            : ok.content
             ? { content: Object.fromEntries(Object.entries(ok.content).map(([type, schema]) => [type, { schema }])) }
             : ok.schema
               ? json(ok.schema)

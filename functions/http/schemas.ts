@@ -259,7 +259,7 @@ export const AuditRecord = z
     eventId: z.string(),
     caseId: CaseId,
     seq: z.number().int(),
-    action: z.string().meta({ description: 'CaseCreated, CaseUpdated, Transitioned, TypeMigrated, CommentAdded, TaskAdded, TaskUpdated, ...' }),
+    action: z.string().meta({ description: 'CaseCreated, CaseUpdated, Transitioned, TypeMigrated, CommentAdded, TaskAdded, TaskUpdated, CaseLinked, CaseUnlinked, CaseMerged, MergeReceived, HandoffEdited, ...' }),
     at: z.iso.datetime(),
     actor: Actor,
     channel: Channel,
