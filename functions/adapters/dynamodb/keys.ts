@@ -9,6 +9,8 @@
  * | audit event        | CASE#<caseId>            | AUDIT#<seq, 10 digits>      |
  * | comment            | CASE#<caseId>            | COMMENT#<commentId>         |
  * | task               | CASE#<caseId>            | TASK#<taskId>               |
+ * | attachment         | CASE#<caseId>            | ATTACHMENT#<attachmentId>   |
+ * | pending upload     | CASE#<caseId>            | UPLOAD#<uploadId>           |
  * | case type version  | CASETYPE#<typeId>        | VERSION#<version, 10 digits>|
  * | case type (current)| CASETYPE#<typeId>        | #CURRENT                    |
  * | counter            | COUNTER#<prefix>#<year>  | COUNTER                     |
@@ -32,6 +34,8 @@ export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUES
 export const AUDIT_PREFIX = caseTable.auditSortKeyPrefix;
 export const COMMENT_PREFIX = 'COMMENT#';
 export const TASK_PREFIX = 'TASK#';
+export const ATTACHMENT_PREFIX = 'ATTACHMENT#';
+export const UPLOAD_PREFIX = 'UPLOAD#';
 /** Sort keys of a case's own items (the case and its chain head) start with this. */
 export const CASE_OWN_PREFIX = '#';
 
@@ -41,6 +45,8 @@ export const headKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#H
 export const auditKey = (caseId: string, seq: number) => ({ pk: casePartition(caseId), sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
 export const commentKey = (caseId: string, commentId: string) => ({ pk: casePartition(caseId), sk: `${COMMENT_PREFIX}${commentId}` });
 export const taskKey = (caseId: string, taskId: string) => ({ pk: casePartition(caseId), sk: `${TASK_PREFIX}${taskId}` });
+export const attachmentKey = (caseId: string, attachmentId: string) => ({ pk: casePartition(caseId), sk: `${ATTACHMENT_PREFIX}${attachmentId}` });
+export const uploadKey = (caseId: string, uploadId: string) => ({ pk: casePartition(caseId), sk: `${UPLOAD_PREFIX}${uploadId}` });
 /** The position an audit item's key gives it, which must equal its own `seq`. */
 export const seqOfAuditKey = (sk: string): number => Number(sk.slice(AUDIT_PREFIX.length));
 /** The case an item's partition belongs to. */
