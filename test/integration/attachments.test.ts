@@ -135,6 +135,31 @@ describe('upload, confirm, list, download', () => {
     expect(((await (await platform.fetchAs('agent', `/cases/${caseId}/history/verify`)).json()) as { valid: boolean }).valid).toBe(true);
   });
 
+  it('confirms versions uploaded in parallel one after another: none lost, numbered without gaps, the chain intact', async () => {
+    const caseId = await newCase('agent');
+    const attachment = await attach('agent', caseId, Buffer.from('v1'), { contentType: 'text/plain' });
+    const files = Array.from({ length: 6 }, (_, n) => Buffer.from(`parallel version ${n}`));
+    const granted = await Promise.all(
+      files.map(async (file) => {
+        const response = await platform.fetchAs('agent', `/cases/${caseId}/attachments/${attachment.attachmentId}/versions`, {
+          method: 'POST',
+          ...json({ fileName: 'p.txt', contentType: 'text/plain', size: file.length }),
+        });
+        const g = (await response.json()) as Granted;
+        expect((await put(g, file)).status).toBe(200);
+        return g;
+      }),
+    );
+    const confirmed = await Promise.all(granted.map((g) => complete('agent', caseId, g)));
+    expect(confirmed.map((r) => r.status)).toEqual(files.map(() => 200));
+    const listed = (await (await platform.fetchAs('agent', `/cases/${caseId}/attachments`)).json()) as { items: AttachmentBody[] };
+    expect(listed.items[0]!.versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(listed.items[0]!.versions.slice(1).map((v) => v.size).sort()).toEqual(files.map((f) => f.length).sort());
+    const history = (await (await platform.fetchAs('agent', `/cases/${caseId}/history`)).json()) as { items: { action: string }[] };
+    expect(history.items.filter((e) => e.action === 'AttachmentVersionAdded')).toHaveLength(6);
+    expect(((await (await platform.fetchAs('agent', `/cases/${caseId}/history/verify`)).json()) as { valid: boolean }).valid).toBe(true);
+  });
+
   it('confirms an upload once: a second confirmation finds nothing pending', async () => {
     const caseId = await newCase();
     const file = Buffer.from('once');
