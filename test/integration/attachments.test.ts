@@ -4,6 +4,7 @@
  * and the confirmation commits the attachment with its audit event in DynamoDB Local.
  */
 import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_LIMITS } from '../../lib/topology/attachments.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -160,6 +161,21 @@ describe('upload, confirm, list, download', () => {
     expect(((await (await platform.fetchAs('agent', `/cases/${caseId}/history/verify`)).json()) as { valid: boolean }).valid).toBe(true);
   });
 
+  it('keeps a pending upload only until it is confirmed, and lets DynamoDB expire it otherwise (TTL)', async () => {
+    const caseId = await newCase();
+    const file = Buffer.from('pending');
+    const granted = await grant('requester', caseId, file, { contentType: 'text/plain' });
+    const pendingItem = async () =>
+      (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${caseId}`, sk: `UPLOAD#${granted.uploadId}` }, ConsistentRead: true }))).Item;
+    const item = await pendingItem();
+    expect(item).toMatchObject({ entity: 'PendingUpload', requestedBy: 'demo-requester', size: file.length, key: expect.stringMatching(/^standard\//) });
+    expect(item!.expiresAt).toBeGreaterThan(Date.parse(granted.upload.expiresAt) / 1000);
+    expect(item!.expiresAt).toBeLessThan(Date.parse(granted.upload.expiresAt) / 1000 + 3 * 3600);
+    expect((await put(granted, file)).status).toBe(200);
+    expect((await complete('requester', caseId, granted)).status).toBe(201);
+    expect(await pendingItem()).toBeUndefined();
+  });
+
   it('confirms an upload once: a second confirmation finds nothing pending', async () => {
     const caseId = await newCase();
     const file = Buffer.from('once');
@@ -219,11 +235,14 @@ describe('limits: refused with a problem naming the field and rule, nothing writ
 describe('who may do what', () => {
   it('a requester adds only public attachments, only on their own case, and never sees internal ones', async () => {
     const caseId = await newCase();
+    const before = await tableSnapshot(platform);
     const internal = await platform.fetchAs('requester', `/cases/${caseId}/attachments`, {
       method: 'POST',
       ...json({ fileName: 'x.png', contentType: 'image/png', size: 3, visibility: 'internal' }),
     });
     expect(internal.status).toBe(403);
+    expect(internal.headers.get('content-type')).toBe('application/problem+json');
+    expect(await tableSnapshot(platform)).toBe(before);
 
     const elsewhere = await platform.fetchAs('requester2', `/cases/${caseId}/attachments`, { method: 'POST', ...json({ fileName: 'x.png', contentType: 'image/png', size: 3 }) });
     expect(elsewhere.status).toBe(404);
@@ -258,7 +277,9 @@ describe('who may do what', () => {
     const caseId = await newCase();
     const withdrawn = await platform.fetchAs('requester', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to: 'closed', reason: 'Sorted' }) });
     expect(withdrawn.status).toBe(200);
+    const before = await tableSnapshot(platform);
     const response = await platform.fetchAs('requester', `/cases/${caseId}/attachments`, { method: 'POST', ...json({ fileName: 'late.png', contentType: 'image/png', size: 3 }) });
     expect(response.status).toBe(409);
+    expect(await tableSnapshot(platform)).toBe(before);
   });
 });
