@@ -54,6 +54,7 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
     `Caseway is running at ${base}`,
     `  OpenAPI document  ${base}/openapi.json`,
     `  DynamoDB Local    ${platform.dynamodb.endpoint}, table ${platform.tableName}, data ${storage}`,
+    `  Attachments       ${settings.inMemory ? 'in a temporary directory (gone when stopped)' : `kept in ${relative(process.cwd(), platform.filesDir) || '.'}`}, signed URLs under ${base}/_files/`,
     `  Token issuer      ${platform.issuer.issuer} (audience ${platform.issuer.audience}, roles in '${platform.issuer.rolesClaim}')`,
     `  Case types        ${caseTypes.join(', ') || 'none yet (POST /case-types as admin)'}`,
     '',

@@ -23,6 +23,14 @@ const Config = z.object({
   IMPORT_KEY_TTL_SECONDS: z.coerce.number().int().min(3600).default(400 * 24 * 3600),
   /** Largest import body, in bytes (API Gateway takes 10 MB, a synchronous Lambda 6 MB). */
   MAX_IMPORT_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** AWS: the attachment bucket (versioned, KMS-encrypted). */
+  ATTACHMENTS_BUCKET: z.string().min(1).optional(),
+  /** Local: attachments as files under this directory, served by the local gateway. */
+  FILES_DIR: z.string().min(1).optional(),
+  /** Local: the gateway's base URL, which signed file URLs start with. */
+  FILES_BASE_URL: z.string().url().optional(),
+  /** Local: the HMAC key of signed file URLs. */
+  FILES_SIGNING_KEY: z.string().min(32).optional(),
 });
 
 export type Config = z.infer<typeof Config>;

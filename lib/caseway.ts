@@ -7,6 +7,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { Attachments } from './constructs/attachments.js';
 import { CaseApi, type ThrottleProps } from './constructs/case-api.js';
 import { CaseStore } from './constructs/case-store.js';
 import { DomainEvents } from './constructs/domain-events.js';
@@ -50,7 +51,8 @@ export interface CasewayProps {
    */
   readonly mfaRequired?: boolean;
   /**
-   * Browser origins allowed to call the API (CORS).
+   * Browser origins allowed to call the API (CORS), and to upload and download
+   * attachments straight to and from their bucket.
    * @default - none: CORS is off
    */
   readonly corsOrigins?: string[];
@@ -78,6 +80,8 @@ export class Caseway extends Construct {
   readonly identity: Identity;
   /** The HTTP API and its functions. */
   readonly api: CaseApi;
+  /** The attachment bucket, its key and its access-log bucket. */
+  readonly attachments: Attachments;
   /** The event bus, its archive and the outbox publisher. */
   readonly events: DomainEvents;
   /** API, function and dead-letter alarms. */
@@ -97,9 +101,11 @@ export class Caseway extends Construct {
       deletionProtection,
       removalPolicy,
     });
+    this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins: props.corsOrigins });
     this.api = new CaseApi(this, 'Api', {
       store: this.store,
       identity: this.identity,
+      attachments: this.attachments,
       corsOrigins: props.corsOrigins,
       throttling: props.throttling,
       ...logSettings,

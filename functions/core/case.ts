@@ -22,11 +22,16 @@ export interface Party {
   readonly email?: string;
 }
 
+/** A case's summary of one attachment (its current version); the versions live on the attachment item. */
 export interface Attachment {
   readonly attachmentId: string;
   readonly name: string;
   readonly contentType: string;
   readonly size: number;
+  /** Requesters see only public attachments. */
+  readonly visibility?: 'public' | 'internal';
+  readonly retentionClass?: string;
+  readonly latestVersion?: number;
 }
 
 /** A structured brief for whoever receives a case from another queue or owner. */
@@ -689,7 +694,8 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
     ...c.priorityScore,
     inputs: c.priorityScore.inputs.map((i) => (hidden(i.field) ? { name: i.name, field: i.field, weight: i.weight, redacted: true as const } : i)),
   };
-  return { ...c, fields, priorityScore, handoff: isStaff(caller) ? c.handoff : null, ...(redacted.length > 0 ? { redactedFields: redacted } : {}) };
+  const attachments = isStaff(caller) ? c.attachments : c.attachments.filter((a) => a.visibility !== 'internal');
+  return { ...c, fields, priorityScore, attachments, handoff: isStaff(caller) ? c.handoff : null, ...(redacted.length > 0 ? { redactedFields: redacted } : {}) };
 }
 
 /** Whether the caller's roles clear them for restricted fields of this type. */

@@ -6,6 +6,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import { routes } from '../../lib/topology/routes.js';
+import { attachmentOperations } from './operations/attachments.js';
 import { bulkOperations } from './operations/bulk.js';
 import { caseOperations } from './operations/cases.js';
 import { linkOperations } from './operations/links.js';
@@ -34,11 +35,12 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations };
+const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations };
 
 function tagOf(path: string): string {
   if (/^\/cases\/\{id\}\/(transitions|migrate)/.test(path) || path.startsWith('/case-types')) return 'Workflow';
   if (path.startsWith('/tasks') || path.includes('/tasks')) return 'Tasks';
+  if (path.includes('/attachments')) return 'Attachments';
   if (path === '/cases/import' || path === '/cases/export') return 'Bulk';
   if (path.startsWith('/cases')) return 'Cases';
   return 'Meta';
@@ -98,6 +100,7 @@ export function openApiDocument() {
       { name: 'Cases', description: 'Cases, their comments and their audit history.' },
       { name: 'Workflow', description: 'Case types (versioned fields, intake forms, workflows) and moving cases along them.' },
       { name: 'Tasks', description: 'Manual tasks inside cases.' },
+      { name: 'Attachments', description: 'Files on cases: signed upload and download URLs, versions, retention classes.' },
       { name: 'Bulk', description: 'Cases in and out as CSV or JSON Lines.' },
       { name: 'Meta', description: 'About the API itself.' },
     ],

@@ -13,6 +13,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '../topology/routes.js';
+import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 import type { Identity } from './identity.js';
@@ -36,6 +37,11 @@ export interface CaseApiProps {
   readonly store: CaseStore;
   /** Whose tokens the JWT authorizer accepts, and where roles are in them. */
   readonly identity: Identity;
+  /**
+   * The attachment bucket, for the functions whose topology entry has `fileAccess`.
+   * @default - none: synth fails if a function needs it
+   */
+  readonly attachments?: Attachments;
   /**
    * Retention of the function logs and the access log.
    * @default logs.RetentionDays.ONE_MONTH
@@ -103,6 +109,10 @@ export class CaseApi extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
 
+    const attachmentsFor = (name: string): Attachments => {
+      if (!props.attachments) throw new Error(`Function '${name}' has fileAccess in the topology, but CaseApi was given no attachments store`);
+      return props.attachments;
+    };
     this.functions = {} as Record<FunctionName, NodejsFunction>;
     const integrations = {} as Record<FunctionName, HttpLambdaIntegration>;
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, (typeof functionSpecs)[FunctionName]][]) {
@@ -111,8 +121,13 @@ export class CaseApi extends Construct {
         description: spec.description,
         logRetention,
         logRemovalPolicy,
-        environment: { TABLE_NAME: store.table.tableName, ROLES_CLAIM: identity.rolesClaim },
+        environment: {
+          TABLE_NAME: store.table.tableName,
+          ROLES_CLAIM: identity.rolesClaim,
+          ...(spec.fileAccess ? { ATTACHMENTS_BUCKET: attachmentsFor(name).bucket.bucketName } : {}),
+        },
       }).function;
+      if (spec.fileAccess) attachmentsFor(name).grantUploadAndDownload(fn);
       if (spec.tableAccess === 'read') store.grantRead(fn);
       if (spec.tableAccess === 'readWrite') store.grantReadWrite(fn);
       this.functions[name] = fn;

@@ -23,6 +23,7 @@ import {
 import { createJwtAuthorizer, type JwtAuthorizerConfig } from './jwt-authorizer.js';
 import { createLambdaContext } from './lambda-context.js';
 import { PortInUseError } from './ports.js';
+import { FILES_PATH_PREFIX, type FileRequest, type FileResponse } from '../../functions/adapters/local-files.js';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => unknown;
 
@@ -52,6 +53,11 @@ export interface GatewayOptions {
   /** API Gateway's payload quota (default 10 MB). */
   readonly maxBodyBytes?: number;
   readonly log?: GatewayLog;
+  /**
+   * Answers signed file URLs under `/_files/` (the local stand-in for S3's presigned
+   * URLs). Outside the route table and its authorizer: the signature is the credential.
+   */
+  readonly serveFiles?: (request: FileRequest) => Promise<FileResponse>;
 }
 
 export interface Gateway {
@@ -139,7 +145,23 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   }
 
+  async function serveFile(request: IncomingMessage, response: ServerResponse, serveFiles: NonNullable<GatewayOptions['serveFiles']>): Promise<void> {
+    let answer: FileResponse;
+    try {
+      answer = await serveFiles({ method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: request });
+    } catch (error) {
+      log.error(`file store failed on ${request.method} ${request.url}`, error);
+      answer = { status: 500, headers: { 'content-type': 'application/json' }, body: Buffer.from('{"code":"InternalError"}') };
+    }
+    // A refused upload may leave its body unread; the connection cannot carry another request then.
+    if (!request.readableEnded) answer.headers.connection = 'close';
+    response.writeHead(answer.status, { ...answer.headers, 'content-length': answer.headers['content-length'] ?? answer.body.length });
+    response.end(answer.body);
+    log.info(`${request.method} ${(request.url ?? '').split('?')[0]} -> ${answer.status} files`);
+  }
+
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (options.serveFiles && (request.url ?? '').startsWith(FILES_PATH_PREFIX)) return serveFile(request, response, options.serveFiles);
     const started = Date.now();
     const requestId = newRequestId();
     let outcome: { response: GatewayResponse; fn: FunctionName | '-' };

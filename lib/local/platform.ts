@@ -4,6 +4,9 @@
  * `npm start` (bin/local.ts) and the integration and end-to-end tests
  * (test/support/platform.ts) both start it through here.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -13,6 +16,7 @@ import { SHARED_FUNCTION_ENVIRONMENT } from '../topology/function-environment.js
 import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { exampleCaseTypes } from '../seed/case-types/index.js';
+import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -62,6 +66,8 @@ export interface Platform {
   readonly tableName: string;
   /** Undefined when in memory. */
   readonly dataDir: string | undefined;
+  /** Where attachments are kept (a temporary directory, removed on stop, when in memory). */
+  readonly filesDir: string;
   /** Closes the gateway and stops DynamoDB Local; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -86,6 +92,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ...(dataDir ? { dbPath: join(dataDir, 'dynamodb') } : {}),
   });
   let gateway: Gateway | undefined;
+  // Attachments: files on disk behind signed URLs the gateway serves; in memory, a directory that goes on stop.
+  const filesDir = dataDir ? join(dataDir, 'files') : mkdtempSync(join(tmpdir(), 'caseway-files-'));
+  const removeFiles = () => {
+    if (!dataDir) rmSync(filesDir, { recursive: true, force: true });
+  };
+  // Signed URLs live minutes: a key per start is enough, and an old URL never works after a restart.
+  const filesSigningKey = randomBytes(32).toString('hex');
+  const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
@@ -97,7 +111,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
     await ensureTable(dynamo.client, tableName);
     // Before the gateway exists, so before any handler module can be imported.
-    Object.assign(process.env, handlerEnv);
+    Object.assign(process.env, handlerEnv, { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey });
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
@@ -109,7 +123,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       rootDir: REPO_ROOT,
       log,
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
+      serveFiles: (request) => fileServer.serve(request),
     });
+    // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
+    process.env.FILES_BASE_URL = gateway.url;
 
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
 
@@ -133,9 +150,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       },
       tableName,
       dataDir,
+      filesDir,
       stop: () => {
         // Both always run; a failure of either is reported once both have finished.
         stopping ??= Promise.allSettled([openGateway.close(), dynamo.stop()]).then((results) => {
+          removeFiles();
           const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
           if (failed) throw failed.reason;
         });
@@ -144,6 +163,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     };
   } catch (error) {
     await Promise.allSettled([gateway?.close(), dynamo.stop()]);
+    removeFiles();
     throw error;
   }
 }

@@ -20,6 +20,7 @@ export type FunctionName =
   | 'case-tasks'
   | 'case-types'
   | 'cases-bulk'
+  | 'case-attachments'
   | 'openapi'
   | 'fallback'
   | 'case-links'
@@ -31,6 +32,8 @@ export interface FunctionSpec {
   readonly description: string;
   /** Least privilege on the case table. */
   readonly tableAccess: 'none' | 'read' | 'readWrite';
+  /** Signs upload and download URLs of the attachment store, and reads what arrived there. */
+  readonly fileAccess?: 'readWrite';
 }
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -44,6 +47,12 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-workflow': { entry: 'functions/case-workflow/handler.ts', description: 'Workflow transitions of a case, and migration to newer type versions', tableAccess: 'readWrite' },
   'case-tasks': { entry: 'functions/case-tasks/handler.ts', description: 'Tasks of a case, and open tasks by assignee', tableAccess: 'readWrite' },
   'cases-bulk': { entry: 'functions/cases-bulk/handler.ts', description: 'Import cases from CSV or JSON Lines, export a filtered set', tableAccess: 'readWrite' },
+  'case-attachments': {
+    entry: 'functions/case-attachments/handler.ts',
+    description: 'Attachments of a case: upload and download URLs, confirmation, versions',
+    tableAccess: 'readWrite',
+    fileAccess: 'readWrite',
+  },
   'case-types': { entry: 'functions/case-types/handler.ts', description: 'Case types: versions, intake forms and workflows', tableAccess: 'readWrite' },
   openapi: { entry: 'functions/openapi/handler.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
   fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
@@ -78,6 +87,11 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/tasks', fn: 'case-tasks', auth: 'jwt' },
   { method: 'POST', path: '/cases/import', fn: 'cases-bulk', auth: 'jwt' },
   { method: 'GET', path: '/cases/export', fn: 'cases-bulk', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/attachments', fn: 'case-attachments', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/attachments', fn: 'case-attachments', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/attachments/{attachmentId}', fn: 'case-attachments', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/attachments/{attachmentId}/versions', fn: 'case-attachments', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/attachments/{attachmentId}/complete', fn: 'case-attachments', auth: 'jwt' },
   { method: 'POST', path: '/case-types', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/case-types', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/case-types/{type}', fn: 'case-types', auth: 'jwt' },

@@ -90,6 +90,25 @@ describe('least privilege on the table', () => {
   });
 });
 
+describe('attachments', () => {
+  it('only functions with fileAccess know the bucket and may touch it', () => {
+    const [bucketId] = Object.entries(resources(s.template, 'AWS::S3::Bucket')).find(([, b]) => b.Properties.VersioningConfiguration)!;
+    for (const [name, spec] of Object.entries(functions)) {
+      const id = fnId(name as FunctionName);
+      const s3Actions = actionsOf(statementsOf(s.template, roleIdOf(s.template, id))).filter((a) => a.startsWith('s3:'));
+      const variables = (resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      if (spec.fileAccess) {
+        expect(variables.ATTACHMENTS_BUCKET).toEqual({ Ref: bucketId });
+        expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+      } else {
+        expect(variables.ATTACHMENTS_BUCKET, name).toBeUndefined();
+        expect(s3Actions, name).toEqual([]);
+      }
+    }
+    s.template.hasOutput('AttachmentsBucketName', { Value: { Ref: bucketId } });
+  });
+});
+
 describe('routes', () => {
   const routeResources = () => Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
   const integrations = () => resources(s.template, 'AWS::ApiGatewayV2::Integration');

@@ -9,6 +9,8 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 let platform: TestPlatform;
 let ritaCase: string;
 let otherCase: string;
+let publicAttachment: string;
+let internalAttachment: string;
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 
@@ -20,7 +22,35 @@ beforeAll(async () => {
   otherCase = ((await other.json()) as { caseId: string }).caseId;
   await platform.fetchAs('agent', `/cases/${ritaCase}/comments`, { method: 'POST', ...json({ body: 'Customer sounds angry', visibility: 'internal' }) });
   await platform.fetchAs('agent', `/cases/${ritaCase}/comments`, { method: 'POST', ...json({ body: 'We are on it', visibility: 'public' }) });
+  publicAttachment = await attach('agent', 'public');
+  internalAttachment = await attach('agent', 'internal');
 });
+
+interface GrantedUpload {
+  attachmentId: string;
+  uploadId: string;
+  complete: string;
+  upload: { url: string; headers: Record<string, string> };
+}
+const FILE = Buffer.from('a receipt');
+
+/** Ask for an upload URL on rita's case as `who`, and store the file there. */
+async function uploaded(who: Role, visibility: 'public' | 'internal' = 'public'): Promise<GrantedUpload> {
+  const response = await platform.fetchAs(who, `/cases/${ritaCase}/attachments`, { method: 'POST', ...json({ fileName: 'r.txt', contentType: 'text/plain', size: FILE.length, visibility }) });
+  const granted = (await response.json()) as GrantedUpload;
+  await fetch(granted.upload.url, { method: 'PUT', headers: granted.upload.headers, body: FILE });
+  return granted;
+}
+
+/** An attachment on rita's case, added and confirmed by `who`. */
+async function attach(who: Role, visibility: 'public' | 'internal' = 'public'): Promise<string> {
+  const granted = await uploaded(who, visibility);
+  await platform.fetchAs(who, granted.complete, { method: 'POST', ...json({ uploadId: granted.uploadId }) });
+  return granted.attachmentId;
+}
+
+const newVersionOf = (p: TestPlatform, role: Role, attachmentId: string) =>
+  p.fetchAs(role, `/cases/${ritaCase}/attachments/${attachmentId}/versions`, { method: 'POST', ...json({ fileName: 'r2.txt', contentType: 'text/plain', size: 3 }) });
 afterAll(async () => {
   await platform?.stop();
 });
@@ -95,6 +125,45 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
   { name: 'GET /tasks', call: (p, role) => p.fetchAs(role, '/tasks?assignee=demo-agent'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'POST /cases/{id}/attachments (public)',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments`, { method: 'POST', ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100 }) }),
+    expect: { requester: 201, agent: 201, supervisor: 201, admin: 201, integration: 201 },
+  },
+  {
+    name: 'POST /cases/{id}/attachments (internal)',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments`, { method: 'POST', ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100, visibility: 'internal' }) }),
+    expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
+  },
+  {
+    name: 'POST /cases/{id}/attachments/{attachmentId}/complete (own upload)',
+    call: async (p, role) => {
+      const granted = await uploaded(role);
+      return p.fetchAs(role, granted.complete, { method: 'POST', ...json({ uploadId: granted.uploadId }) });
+    },
+    expect: { requester: 201, agent: 201, supervisor: 201, admin: 201, integration: 201 },
+  },
+  { name: 'GET /cases/{id}/attachments', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases/{id}/attachments/{attachmentId} (public)',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments/${publicAttachment}`),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /cases/{id}/attachments/{attachmentId} (internal)',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments/${internalAttachment}`),
+    expect: { requester: 404, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'POST /cases/{id}/attachments/{attachmentId}/versions (own attachment)',
+    call: async (p, role) => newVersionOf(p, role, await attach(role)),
+    expect: { requester: 201, agent: 201, supervisor: 201, admin: 201, integration: 201 },
+  },
+  {
+    name: "POST /cases/{id}/attachments/{attachmentId}/versions (an agent's attachment)",
+    call: (p, role) => newVersionOf(p, role, publicAttachment),
+    expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
+  },
   {
     name: 'POST /case-types',
     call: (p, role) => p.fetchAs(role, '/case-types', { method: 'POST', ...json({ ...labType, typeId: `lab-${role}` }) }),
@@ -186,6 +255,11 @@ describe('role x endpoint matrix', () => {
       ['POST', `/cases/${ritaCase}/migrate`],
       ['POST', `/cases/${ritaCase}/tasks`],
       ['GET', '/tasks'],
+      ['POST', `/cases/${ritaCase}/attachments`],
+      ['GET', `/cases/${ritaCase}/attachments`],
+      ['GET', `/cases/${ritaCase}/attachments/${publicAttachment}`],
+      ['POST', `/cases/${ritaCase}/attachments/${publicAttachment}/versions`],
+      ['POST', `/cases/${ritaCase}/attachments/${publicAttachment}/complete`],
       ['GET', '/case-types'],
       ['POST', '/case-types'],
       ['GET', '/case-types/support/workflow'],
@@ -219,6 +293,7 @@ describe('requester isolation', () => {
       `/cases/${otherCase}/tasks`,
       `/cases/${otherCase}/links`,
       `/cases/${otherCase}/handoff`,
+      `/cases/${otherCase}/attachments`,
     ]) {
       const response = await platform.fetchAs('requester', path);
       expect(response.status, path).toBe(404);

@@ -13,6 +13,7 @@ let platform: TestPlatform;
 let caseId: string;
 let otherId: string;
 let taskId: string;
+let attachmentId: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
@@ -30,6 +31,13 @@ beforeAll(async () => {
   otherId = ((await other.json()) as { caseId: string }).caseId;
   const task = await platform.fetchAs('agent', `/cases/${caseId}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Fuzz task' }) });
   taskId = ((await task.json()) as { taskId: string }).taskId;
+  const file = Buffer.from('fuzz attachment');
+  const granted = (await (
+    await platform.fetchAs('agent', `/cases/${caseId}/attachments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName: 'f.txt', contentType: 'text/plain', size: file.length }) })
+  ).json()) as { attachmentId: string; uploadId: string; complete: string; upload: { url: string; headers: Record<string, string> } };
+  await fetch(granted.upload.url, { method: 'PUT', headers: granted.upload.headers, body: file });
+  await platform.fetchAs('agent', granted.complete, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uploadId: granted.uploadId }) });
+  attachmentId = granted.attachmentId;
 });
 afterAll(async () => {
   await platform?.stop();
@@ -77,6 +85,16 @@ const jsonBody = fc.oneof(
     asked: fc.oneof(fc.string(), fc.jsonValue()),
     tried: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
     pending: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
+  }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+  // Near-valid attachment declarations and confirmations.
+  fc.record({
+    fileName: fc.oneof(fc.constantFrom('a.pdf', 'photo.png', '../x', 'a/b', ''), nasty),
+    contentType: fc.oneof(fc.constantFrom('application/pdf', 'image/png', 'text/plain', 'application/x-msdownload'), nasty),
+    size: fc.oneof(fc.integer(), fc.constantFrom(0, 1, 26_214_400, 26_214_401), fc.jsonValue()),
+    retentionClass: fc.oneof(fc.constantFrom('transient', 'standard', 'legal', 'forever'), nasty),
+    sha256: fc.oneof(fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }), nasty),
+    visibility: fc.oneof(fc.constantFrom('public', 'internal'), nasty),
+    uploadId: fc.oneof(fc.constantFrom('20261127T000000000Z-0123abcd'), nasty),
   }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   // A valid case type with one thing somewhere in it replaced: aims at the checks that run after the schema.
   fc.tuple(fc.nat(), fc.oneof(fc.jsonValue(), nasty), fc.constantFrom(...exampleCaseTypes())).map(([at, value, type]) => JSON.stringify(mutate(type, at, value))),
@@ -133,7 +151,7 @@ describe('no client input produces a 500', () => {
         const query = new URLSearchParams(r.query).toString();
         // A merge closes its case for good: merges start from the other case, so the main one keeps taking every kind of write.
         const subject = r.target.path === '/cases/{id}/merge' ? otherId : caseId;
-        const path = r.target.path.replace('{id}', subject).replace('{taskId}', taskId).replace('{type}', 'support').replace('{targetId}', otherId) + (query ? `?${query}` : '');
+        const path = r.target.path.replace('{id}', subject).replace('{taskId}', taskId).replace('{attachmentId}', attachmentId).replace('{type}', 'support').replace('{targetId}', otherId) + (query ? `?${query}` : '');
         const method = r.target.method;
         const headers: Record<string, string> = {};
         if (r.contentType) headers['content-type'] = r.contentType;

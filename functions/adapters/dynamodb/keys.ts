@@ -10,6 +10,8 @@
  * | comment            | CASE#<caseId>            | COMMENT#<commentId>         |
  * | task               | CASE#<caseId>            | TASK#<taskId>               |
  * | link (one end)     | CASE#<caseId>            | LINK#<targetCaseId>         |
+ * | attachment         | CASE#<caseId>            | ATTACHMENT#<attachmentId>   |
+ * | pending upload     | CASE#<caseId>            | UPLOAD#<uploadId>           |
  * | case type version  | CASETYPE#<typeId>        | VERSION#<version, 10 digits>|
  * | case type (current)| CASETYPE#<typeId>        | #CURRENT                    |
  * | counter            | COUNTER#<prefix>#<year>  | COUNTER                     |
@@ -34,6 +36,8 @@ export const AUDIT_PREFIX = caseTable.auditSortKeyPrefix;
 export const COMMENT_PREFIX = 'COMMENT#';
 export const TASK_PREFIX = 'TASK#';
 export const LINK_PREFIX = 'LINK#';
+export const ATTACHMENT_PREFIX = 'ATTACHMENT#';
+export const UPLOAD_PREFIX = 'UPLOAD#';
 /** Sort keys of a case's own items (the case and its chain head) start with this. */
 export const CASE_OWN_PREFIX = '#';
 
@@ -44,6 +48,8 @@ export const auditKey = (caseId: string, seq: number) => ({ pk: casePartition(ca
 export const commentKey = (caseId: string, commentId: string) => ({ pk: casePartition(caseId), sk: `${COMMENT_PREFIX}${commentId}` });
 export const linkKey = (caseId: string, targetId: string) => ({ pk: casePartition(caseId), sk: `${LINK_PREFIX}${targetId}` });
 export const taskKey = (caseId: string, taskId: string) => ({ pk: casePartition(caseId), sk: `${TASK_PREFIX}${taskId}` });
+export const attachmentKey = (caseId: string, attachmentId: string) => ({ pk: casePartition(caseId), sk: `${ATTACHMENT_PREFIX}${attachmentId}` });
+export const uploadKey = (caseId: string, uploadId: string) => ({ pk: casePartition(caseId), sk: `${UPLOAD_PREFIX}${uploadId}` });
 /** The position an audit item's key gives it, which must equal its own `seq`. */
 export const seqOfAuditKey = (sk: string): number => Number(sk.slice(AUDIT_PREFIX.length));
 /** The case an item's partition belongs to. */
