@@ -1,7 +1,7 @@
 import { changeContextOf } from '../http/change-context.js';
 import { httpHandler, httpRoutes } from '../http/http-handler.js';
 import { AttachmentParams, CompleteUploadBody, DownloadQuery, NewAttachmentBody, NewVersionBody } from '../http/attachment-schemas.js';
-import { CaseIdParams, PageQuery } from '../http/schemas.js';
+import { CaseIdParams, MergedPageQuery } from '../http/schemas.js';
 import { fileStore } from '../adapters/files.js';
 import { confirmUpload, downloadAttachment, listCaseAttachments, requestUpload, requestVersionUpload } from '../services/attachments.js';
 
@@ -18,8 +18,8 @@ export const handler = httpRoutes({
   'GET /cases/{id}/attachments': httpHandler({
     operation: 'ListAttachments',
     params: CaseIdParams,
-    query: PageQuery,
-    handle: async ({ params, query, caller }) => ({ status: 200, body: await listCaseAttachments(params.id, caller, query.limit, query.cursor) }),
+    query: MergedPageQuery,
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await listCaseAttachments(params.id, caller, query.limit, query.cursor, query.includeMerged) }),
   }),
   'GET /cases/{id}/attachments/{attachmentId}': httpHandler({
     operation: 'DownloadAttachment',

@@ -24,6 +24,7 @@ import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
 import { fileStore, type PresignedRequest } from '../adapters/files.js';
 import { ATTACHMENT_LIMITS, retentionPrefix, type RetentionClassName } from '../../lib/topology/attachments.js';
+import { mergedFamily } from './links.js';
 import { timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 export interface GrantedUpload {
@@ -107,9 +108,11 @@ export async function confirmUpload(caseId: string, attachmentId: string, upload
   });
 }
 
-export async function listCaseAttachments(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<Page<AttachmentView>> {
+/** A case's attachments; with `includeMerged`, also those of the cases merged into it (each names its case). */
+export async function listCaseAttachments(caseId: string, caller: Caller, limit: number, cursor?: string, includeMerged = false): Promise<Page<AttachmentView>> {
   await visibleCase(caseId, caller);
-  const page = await attachments.listAttachments(caseId, attachmentsVisibleTo(caller), limit, cursor);
+  const caseIds = includeMerged ? await mergedFamily(caseId, caller) : [caseId];
+  const page = await attachments.listAttachments(caseIds, attachmentsVisibleTo(caller), limit, cursor);
   return { ...page, items: page.items.map(attachmentView) };
 }
 

@@ -283,3 +283,35 @@ describe('who may do what', () => {
     expect(await tableSnapshot(platform)).toBe(before);
   });
 });
+
+describe('merged cases', () => {
+  it("a duplicate's attachments stay on it, show from the survivor with includeMerged, and it takes no new ones", async () => {
+    const [survivor, duplicate] = [await newCase(), await newCase()];
+    const onSurvivor = await attach('agent', survivor, Buffer.from('survivor log'), { fileName: 'a.pdf', contentType: 'application/pdf' });
+    const onDuplicate = await attach('requester', duplicate, Buffer.from('duplicate photo'));
+    const internal = await attach('agent', duplicate, Buffer.from('internal note'), { fileName: 'n.pdf', contentType: 'application/pdf', visibility: 'internal' });
+    const merged = await platform.fetchAs('agent', `/cases/${duplicate}/merge`, { method: 'POST', ...json({ survivorId: survivor, reason: 'Same broken screen' }) });
+    expect(merged.status).toBe(200);
+
+    const list = async (who: Who, query: string) =>
+      ((await (await platform.fetchAs(who, `/cases/${survivor}/attachments${query}`)).json()) as { items: (AttachmentBody & { caseId: string })[] }).items.map((a) => [a.caseId, a.attachmentId]);
+    expect(await list('agent', '')).toEqual([[survivor, onSurvivor.attachmentId]]);
+    expect(await list('agent', '?includeMerged=true')).toEqual([
+      [survivor, onSurvivor.attachmentId],
+      [duplicate, onDuplicate.attachmentId],
+      [duplicate, internal.attachmentId],
+    ]);
+    expect(await list('requester', '?includeMerged=true')).toEqual([
+      [survivor, onSurvivor.attachmentId],
+      [duplicate, onDuplicate.attachmentId],
+    ]);
+    // The bytes are where they were: downloadable through the duplicate.
+    expect((await download('agent', duplicate, onDuplicate.attachmentId)).bytes?.toString()).toBe('duplicate photo');
+
+    const before = await tableSnapshot(platform);
+    const refused = await platform.fetchAs('agent', `/cases/${duplicate}/attachments`, { method: 'POST', ...json({ fileName: 'x.png', contentType: 'image/png', size: 3, retentionClass: 'standard' }) });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { detail: string }).detail).toContain(survivor);
+    expect(await tableSnapshot(platform)).toEqual(before);
+  });
+});

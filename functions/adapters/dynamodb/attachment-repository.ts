@@ -9,7 +9,7 @@ import { caseTable } from '../../../lib/topology/table.js';
 import { dynamo, tableName } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
 import { ATTACHMENT_PREFIX, attachmentKey, uploadKey, withoutStorageAttributes } from './keys.js';
-import { type Page, pageOfPartition } from './paging.js';
+import { type Page, pageAcrossPartitions, pageOfPartition } from './paging.js';
 import { putIfVersion, putNew, type TransactItem } from './transactions.js';
 
 const attachmentItem = (a: AttachmentRecord) => ({ ...attachmentKey(a.caseId, a.attachmentId), entity: 'Attachment', ...a });
@@ -28,9 +28,17 @@ export async function getAttachment(caseId: string, attachmentId: string): Promi
   return out.Item ? withoutStorageAttributes<AttachmentRecord>(out.Item) : undefined;
 }
 
-export function listAttachments(caseId: string, visible: 'all' | 'public', limit: number, cursor?: string): Promise<Page<AttachmentRecord>> {
+/**
+ * Attachments oldest first, of one case or (for a survivor of merges) of it and the
+ * cases merged into it, interleaved in time: attachment ids are time-ordered.
+ */
+export function listAttachments(caseIds: readonly string[], visible: 'all' | 'public', limit: number, cursor?: string): Promise<Page<AttachmentRecord>> {
   const filter = visible === 'public' ? { FilterExpression: 'visibility = :public', ExpressionAttributeValues: { ':public': 'public' } } : undefined;
-  return pageOfPartition(itemsUnderCase(caseId, ATTACHMENT_PREFIX, filter), limit, cursor, { list: 'attachments', caseId, visible }, withoutStorageAttributes<AttachmentRecord>);
+  const digestOf = { list: 'attachments', caseIds, visible };
+  const toRecord = withoutStorageAttributes<AttachmentRecord>;
+  if (caseIds.length === 1) return pageOfPartition(itemsUnderCase(caseIds[0]!, ATTACHMENT_PREFIX, filter), limit, cursor, digestOf, toRecord);
+  const queries = caseIds.map((id) => itemsUnderCase(id, ATTACHMENT_PREFIX, filter));
+  return pageAcrossPartitions(queries, (item) => String(item.sk), 'ascending', limit, cursor, digestOf, toRecord);
 }
 
 /** A granted upload, kept until a little after it can no longer be confirmed (TTL). */

@@ -1,6 +1,6 @@
 /** OpenAPI descriptions of attachments: upload URLs, confirmation, versions, downloads. */
 import { AttachmentParams, AttachmentRecord, CompleteUploadBody, DownloadQuery, DownloadRecord, GrantedUploadRecord, NewAttachmentBody, NewVersionBody } from '../attachment-schemas.js';
-import { CaseIdParams, pageOf, PageQuery } from '../schemas.js';
+import { CaseIdParams, MergedPageQuery, pageOf } from '../schemas.js';
 import { json, type Operation } from './shared.js';
 
 export const attachmentOperations: Record<string, Operation> = {
@@ -13,8 +13,8 @@ export const attachmentOperations: Record<string, Operation> = {
   },
   'GET /cases/{id}/attachments': {
     operationId: 'listAttachments',
-    summary: 'Attachments of the case with their versions, oldest first; requesters see public ones only',
-    request: { params: CaseIdParams, query: PageQuery },
+    summary: 'Attachments of the case with their versions, oldest first; requesters see public ones only; includeMerged adds those of the cases merged into it',
+    request: { params: CaseIdParams, query: MergedPageQuery },
     ok: { status: 200, description: 'A page of attachments.', schema: pageOf(AttachmentRecord, 'AttachmentPage') },
     problems: [400, 401, 404],
   },
