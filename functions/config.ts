@@ -23,6 +23,14 @@ const Config = z.object({
   IMPORT_KEY_TTL_SECONDS: z.coerce.number().int().min(3600).default(400 * 24 * 3600),
   /** Largest import body, in bytes (API Gateway takes 10 MB, a synchronous Lambda 6 MB). */
   MAX_IMPORT_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Knowledge search: OpenSearch Serverless in AWS, the in-process engine locally. */
+  SEARCH_MODE: z.enum(['embedded', 'opensearch']).default('embedded'),
+  /** The collection endpoint (https://<id>.<region>.aoss.amazonaws.com); required with SEARCH_MODE=opensearch. */
+  OPENSEARCH_ENDPOINT: z.string().url().optional(),
+  OPENSEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,254}$/).default('knowledge'),
+}).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
+  path: ['OPENSEARCH_ENDPOINT'],
+  message: 'required when SEARCH_MODE is opensearch',
 });
 
 export type Config = z.infer<typeof Config>;

@@ -9,6 +9,7 @@ import { routes } from '../../lib/topology/routes.js';
 import { bulkOperations } from './operations/bulk.js';
 import { caseOperations } from './operations/cases.js';
 import { workflowOperations } from './operations/workflow.js';
+import { knowledgeOperations } from './operations/knowledge.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -33,9 +34,10 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations };
+const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...knowledgeOperations };
 
 function tagOf(path: string): string {
+  if (path.startsWith('/knowledge') || /^\/cases\/\{id\}\/(articles|suggestions)$/.test(path)) return 'Knowledge';
   if (/^\/cases\/\{id\}\/(transitions|migrate)/.test(path) || path.startsWith('/case-types')) return 'Workflow';
   if (path.startsWith('/tasks') || path.includes('/tasks')) return 'Tasks';
   if (path === '/cases/import' || path === '/cases/export') return 'Bulk';
@@ -96,6 +98,7 @@ export function openApiDocument() {
       { name: 'Workflow', description: 'Case types (versioned fields, intake forms, workflows) and moving cases along them.' },
       { name: 'Tasks', description: 'Manual tasks inside cases.' },
       { name: 'Bulk', description: 'Cases in and out as CSV or JSON Lines.' },
+      { name: 'Knowledge', description: 'Knowledge articles, search, case suggestions and deflection, and what linked cases teach them.' },
       { name: 'Meta', description: 'About the API itself.' },
     ],
     security: [{ bearerAuth: [] }],

@@ -21,7 +21,9 @@ export type FunctionName =
   | 'case-types'
   | 'cases-bulk'
   | 'openapi'
-  | 'fallback';
+  | 'fallback'
+  | 'knowledge-articles'
+  | 'knowledge-search';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -29,6 +31,8 @@ export interface FunctionSpec {
   readonly description: string;
   /** Least privilege on the case table. */
   readonly tableAccess: 'none' | 'read' | 'readWrite';
+  /** Queries the knowledge search index (OpenSearch in AWS). */
+  readonly searchAccess?: 'read';
 }
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -45,6 +49,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-types': { entry: 'functions/case-types/handler.ts', description: 'Case types: versions, intake forms and workflows', tableAccess: 'readWrite' },
   openapi: { entry: 'functions/openapi/handler.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
   fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
+  'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
+  'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
 };
 
 export interface RouteSpec {
@@ -81,6 +87,19 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/case-types/{type}/versions', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/case-types/{type}/workflow', fn: 'case-types', auth: 'jwt' },
   { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
+  { method: 'POST', path: '/knowledge/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles/{articleId}', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'PATCH', path: '/knowledge/articles/{articleId}', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'POST', path: '/knowledge/articles/{articleId}/status', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles/{articleId}/versions', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles/{articleId}/versions/verify', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'POST', path: '/knowledge/feedback', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */
