@@ -12,6 +12,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 let platform: TestPlatform;
 let caseId: string;
 let taskId: string;
+let articleId: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
@@ -23,12 +24,19 @@ beforeAll(async () => {
   caseId = ((await created.json()) as { caseId: string }).caseId;
   const task = await platform.fetchAs('agent', `/cases/${caseId}/tasks`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Fuzz task' }) });
   taskId = ((await task.json()) as { taskId: string }).taskId;
+  const article = await platform.fetchAs('agent', '/knowledge/articles', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Fuzz article', body: 'Fuzz body', category: 'fuzz', visibility: 'public' }),
+  });
+  articleId = ((await article.json()) as { articleId: string }).articleId;
+  await platform.fetchAs('supervisor', `/knowledge/articles/${articleId}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'published' }) });
 });
 afterAll(async () => {
   await platform?.stop();
 });
 
-const roles = fc.constantFrom('requester', 'agent', 'integration', 'admin' as const);
+const roles = fc.constantFrom('requester', 'agent', 'integration', 'admin', 'supervisor' as const);
 const nasty = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
@@ -63,6 +71,22 @@ const jsonBody = fc.oneof(
   }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   // A valid case type with one thing somewhere in it replaced: aims at the checks that run after the schema.
   fc.tuple(fc.nat(), fc.oneof(fc.jsonValue(), nasty), fc.constantFrom(...exampleCaseTypes())).map(([at, value, type]) => JSON.stringify(mutate(type, at, value))),
+  // Near-valid bodies of the knowledge endpoints: articles, lifecycle, links, feedback, deflection.
+  fc.record({
+    title: nasty,
+    body: nasty,
+    category: fc.oneof(fc.constantFrom('billing', 'fuzz'), nasty),
+    tags: fc.oneof(fc.array(nasty, { maxLength: 4 }), fc.jsonValue()),
+    visibility: fc.oneof(fc.constantFrom('internal', 'public'), nasty),
+    to: fc.oneof(fc.constantFrom('draft', 'inReview', 'published', 'archived'), nasty),
+    articleId: fc.oneof(fc.constant('{articleId}'), fc.constant('KB-000000000000'), nasty),
+    suggestionId: fc.oneof(fc.constant('SG-00000000000000aa'), nasty),
+    event: fc.oneof(fc.constantFrom('shown', 'clicked', 'linked', 'deflected'), nasty),
+    subject: nasty,
+    description: nasty,
+    limit: fc.jsonValue(),
+    reason: nasty,
+  }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.string(),
   // Files for the import endpoint.
   fc.array(fc.array(nasty, { maxLength: 4 }).map((cells) => cells.map((c) => JSON.stringify(c)).join(',')), { maxLength: 5 }).map((lines) => ['subject,description,fields.product,requester.id', ...lines].join('\n')),
@@ -94,6 +118,7 @@ const target = fc.oneof(
         nasty.map((segment) => `/cases/${encodeURIComponent(segment)}`),
         nasty.map((segment) => `/cases/{id}/${encodeURIComponent(segment)}`),
         nasty.map((segment) => `/case-types/${encodeURIComponent(segment)}`),
+        nasty.map((segment) => `/knowledge/articles/${encodeURIComponent(segment)}`),
       ),
     }),
   },
@@ -102,7 +127,7 @@ const target = fc.oneof(
 const request = fc.record({
   role: roles,
   target,
-  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x', 'type', 'queue', 'version', 'format', 'mode', 'dryRun', 'assignee'), nasty, { maxKeys: 3 }),
+  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x', 'type', 'queue', 'version', 'format', 'mode', 'dryRun', 'assignee', 'q', 'category', 'tag', 'visibility'), nasty, { maxKeys: 3 }),
   body: fc.option(jsonBody, { nil: undefined, freq: 5 }),
   contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom('text/plain', 'application/problem+json', '', 'text/csv', 'application/x-ndjson') }),
   ifMatch: fc.option(nasty, { nil: undefined }),
@@ -114,7 +139,7 @@ describe('no client input produces a 500', () => {
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
         const query = new URLSearchParams(r.query).toString();
-        const path = r.target.path.replace('{id}', caseId).replace('{taskId}', taskId).replace('{type}', 'support') + (query ? `?${query}` : '');
+        const path = r.target.path.replace('{id}', caseId).replace('{taskId}', taskId).replace('{type}', 'support').replace('{articleId}', articleId) + (query ? `?${query}` : '');
         const method = r.target.method;
         const headers: Record<string, string> = {};
         if (r.contentType) headers['content-type'] = r.contentType;
@@ -125,7 +150,8 @@ describe('no client input produces a 500', () => {
         if (r.ifMatch !== undefined && latin1(r.ifMatch)) headers['if-match'] = r.ifMatch;
         if (r.idempotencyKey !== undefined && latin1(r.idempotencyKey)) headers['idempotency-key'] = r.idempotencyKey;
         const sendsBody = r.body !== undefined && method !== 'GET';
-        const response = await platform.fetchAs(r.role, path, { method, headers, ...(sendsBody ? { body: r.body } : {}) });
+        const body = sendsBody ? r.body!.replace('{articleId}', articleId) : undefined;
+        const response = await platform.fetchAs(r.role, path, { method, headers, ...(body !== undefined ? { body } : {}) });
         const text = await response.text();
         expect(response.status, `${method} ${path} -> ${text}`).toBeLessThan(500);
         if (response.status >= 400 && response.status !== 401) expect(response.headers.get('content-type')).toBe('application/problem+json');
