@@ -39,17 +39,14 @@ export function indexDocumentOf(article: Article, learnedTexts: readonly string[
 /** Re-read each article and replace its document; an article that no longer exists leaves the index. */
 export async function reindexArticles(articleIds: readonly string[], index: SearchIndex): Promise<void> {
   const ids = [...new Set(articleIds)];
-  const documents: KnowledgeDocument[] = [];
-  const gone: string[] = [];
-  for (const id of ids) {
-    const article = await repo.getArticle(id);
-    if (!article) {
-      gone.push(id);
-      continue;
-    }
-    const learned = await repo.learnedTexts(id);
-    documents.push(indexDocumentOf(article, learned.map((l) => l.text)));
-  }
+  const read = await Promise.all(
+    ids.map(async (id) => {
+      const [article, learned] = await Promise.all([repo.getArticle(id), repo.learnedTexts(id)]);
+      return { id, document: article ? indexDocumentOf(article, learned.map((l) => l.text)) : undefined };
+    }),
+  );
+  const documents = read.flatMap((r) => (r.document ? [r.document] : []));
+  const gone = read.filter((r) => !r.document).map((r) => r.id);
   if (documents.length > 0) await index.upsert(documents);
   if (gone.length > 0) await index.remove(gone);
 }

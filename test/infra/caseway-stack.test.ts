@@ -27,8 +27,8 @@ const fnId = (name: FunctionName) => functionIdByDescription(s.template, functio
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher', () => {
-    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 1);
+  it('one per topology entry, plus the outbox publisher and the knowledge indexer', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 2);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
 
@@ -238,7 +238,7 @@ describe('stack', () => {
   it('alarms on API 5xx and on every function error', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === '5xx')).toHaveLength(1);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 1);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 2);
   });
 });
 
