@@ -5,6 +5,8 @@
  * poll until the answer changes; nothing sleeps a fixed time.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EmbeddedSearchIndex } from '../../functions/adapters/embedded-search.js';
+import { rebuildIndex } from '../../functions/services/knowledge-index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { tableSnapshot } from '../support/table-snapshot.js';
 
@@ -274,6 +276,17 @@ describe('linking and learning', () => {
     expect((asRequester.body.items as Body[])[0]!.highlights.map((h: Body) => h.field)).not.toContain('learned');
   });
 
+  it('links an article to a case once, however many agents link it at the same moment', async () => {
+    const a = await article({ title: 'Parallel links', body: 'b', category: 'general' }, 'internal');
+    const caseId = await openCase('requester', 'Parallel', 'links');
+    const results = await Promise.all(Array.from({ length: 10 }, () => call('agent', 'POST', `/cases/${caseId}/articles`, { articleId: a.articleId })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 200, 200, 200, 200, 200, 200, 200, 200, 200].sort());
+    const history = await call('agent', 'GET', `/cases/${caseId}/history`);
+    expect((history.body.items as Body[]).filter((e) => e.action === 'ArticleLinked')).toHaveLength(1);
+    expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
+    expect((await call('agent', 'GET', `/knowledge/articles/${a.articleId}`)).body.stats.linked).toBe(1);
+  });
+
   it('links only published articles, and only for agents, supervisors and admins', async () => {
     const draft = await article({ title: 'Not ready', body: 'b', category: 'general' });
     const published = await article({ title: 'Ready', body: 'b', category: 'general' }, 'internal');
@@ -308,5 +321,20 @@ describe('feedback', () => {
     const internal = await article({ title: 'Internal only', body: 'b', category: 'general' }, 'internal');
     const hidden = await call('requester', 'POST', '/knowledge/feedback', { suggestionId, articleId: internal.articleId, event: 'clicked' });
     expect(hidden.status).toBe(404);
+  });
+});
+
+describe('rebuilding the index', () => {
+  it('indexes every article with what linked cases taught it, from the table alone', async () => {
+    const a = await article({ title: 'Rebuild me', body: 'Nothing special here.', category: 'general' }, 'public');
+    const caseId = await openCase('requester', 'Flux capacitor overheats', 'The flux capacitor gets hot');
+    expect((await call('agent', 'POST', `/cases/${caseId}/articles`, { articleId: a.articleId })).status).toBe(201);
+    const fresh = new EmbeddedSearchIndex();
+    expect(await rebuildIndex(fresh)).toBeGreaterThanOrEqual(1);
+    const hits = await fresh.search({ text: 'flux capacitor', limit: 5, filter: { status: ['published'] } });
+    expect(hits.map((h) => h.id)).toEqual([a.articleId]);
+    // Rebuilding again changes nothing: documents are replaced, not added.
+    await rebuildIndex(fresh);
+    expect(await fresh.search({ text: 'flux capacitor', limit: 5 })).toEqual(hits);
   });
 });
