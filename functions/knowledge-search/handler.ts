@@ -1,7 +1,7 @@
 import { httpHandler, httpRoutes } from '../http/http-handler.js';
 import { DeflectBody, SearchQuery, SuggestionsQuery } from '../http/knowledge-schemas.js';
 import { CaseIdParams } from '../http/schemas.js';
-import { deflect, search, suggestForCase } from '../services/knowledge.js';
+import { deflect, search, suggestForCase } from '../services/knowledge-search.js';
 
 export const handler = httpRoutes({
   'GET /knowledge/search': httpHandler({

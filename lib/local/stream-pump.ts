@@ -3,7 +3,8 @@
  * table's stream on DynamoDB Local (the same Streams API AWS has) and hands each
  * batch to a consumer's handler as a `DynamoDBStreamEvent`, after the consumer's
  * filter, as the event-source mapping's filter criteria would. A failed batch is
- * retried from the same records, so a consumer sees at-least-once delivery here too.
+ * retried from the same records (at-least-once delivery, as in AWS), up to the same
+ * retry limit the event-source mapping has.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -30,6 +31,8 @@ export interface StreamPumpOptions {
   readonly consumers: readonly StreamConsumer[];
   /** Pause between empty reads (default 50 ms). */
   readonly idleMs?: number;
+  /** Retries of a failed batch before it is given up (logged), as the mapping's retry limit before its DLQ (default 10). */
+  readonly retryAttempts?: number;
   readonly onError?: (consumer: string, error: unknown) => void;
 }
 
@@ -49,6 +52,7 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
   if (!streamArn) throw new Error(`Table ${options.tableName} has no stream`);
   const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const idleMs = options.idleMs ?? 50;
+  const retryAttempts = options.retryAttempts ?? 10;
 
   /** Shard id -> where to read next (undefined once the shard is closed and drained). */
   const iterators = new Map<string, string | undefined>();
@@ -67,12 +71,16 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
     for (const consumer of options.consumers) {
       const mine = (records as unknown as DynamoDBRecord[]).filter(consumer.filter);
       if (mine.length === 0) continue;
-      // Retry until it lands or the pump stops: a committed change is never skipped.
+      // Retried as the mapping retries; then given up loudly, where AWS parks it on the DLQ.
       for (let attempt = 0; running; attempt++) {
         try {
           await consumer.handler({ Records: mine });
           break;
         } catch (error) {
+          if (attempt >= retryAttempts) {
+            options.onError?.(consumer.name, new Error(`Gave up on ${mine.length} stream records after ${retryAttempts} retries`, { cause: error }));
+            break;
+          }
           options.onError?.(consumer.name, error);
           await sleep(Math.min(1000, idleMs * 2 ** attempt));
         }
