@@ -23,11 +23,28 @@ export const articlesTouchedBy = (event: DynamoDBStreamEvent): string[] => [
   ...new Set(event.Records.filter(isKnowledgeRecord).map((record) => articleIdOfPartition(record.dynamodb?.Keys?.pk?.S ?? ''))),
 ];
 
-export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+/** An operator's request to index every article again (after a DLQ alarm, or into a new collection). */
+export interface RebuildRequest {
+  readonly rebuild: true;
+}
+
+const isRebuild = (event: DynamoDBStreamEvent | RebuildRequest): event is RebuildRequest => (event as RebuildRequest).rebuild === true;
+
+/**
+ * Stream batches from the event-source mapping; or, invoked by hand with
+ * `{"rebuild": true}` (`aws lambda invoke`), a rebuild of the whole index.
+ */
+export async function handler(event: DynamoDBStreamEvent | RebuildRequest): Promise<{ rebuilt: number } | undefined> {
+  if (isRebuild(event)) {
+    const rebuilt = await rebuild();
+    logger.info('Knowledge index rebuilt', { rebuilt });
+    return { rebuilt };
+  }
   const articleIds = articlesTouchedBy(event);
-  if (articleIds.length === 0) return;
+  if (articleIds.length === 0) return undefined;
   await reindexArticles(articleIds, await searchIndex());
   logger.debug('Articles indexed', { articleIds });
+  return undefined;
 }
 
 /** Index every article: for an index that starts empty (the embedded one) or a new collection. */

@@ -337,4 +337,11 @@ describe('rebuilding the index', () => {
     await rebuildIndex(fresh);
     expect(await fresh.search({ text: 'flux capacitor', limit: 5 })).toEqual(hits);
   });
+
+  it('is what the indexer does when an operator invokes it with {"rebuild": true}', async () => {
+    const { handler } = await import('../../functions/knowledge-indexer/handler.js');
+    const listed = await call('agent', 'GET', '/knowledge/articles?limit=100');
+    const answer = await handler({ rebuild: true });
+    expect(answer?.rebuilt).toBeGreaterThanOrEqual((listed.body.items as Body[]).length);
+  });
 });
