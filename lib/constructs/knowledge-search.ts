@@ -133,6 +133,8 @@ export class KnowledgeSearch extends Construct {
       description: knowledgeIndexer.description,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
+      // A stream batch takes a second or two; a rebuild of a large knowledge base takes minutes.
+      timeout: Duration.minutes(5),
       environment: { TABLE_NAME: store.table.tableName, ...searchEnvironment },
     });
     this.indexer = indexer.function;

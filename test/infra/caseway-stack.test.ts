@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/case-store.js';
 import { defaultRoute, functions, routes, type FunctionName } from '../../lib/topology/routes.js';
 import { caseTable } from '../../lib/topology/table.js';
+import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 const OUTBOX_DESCRIPTION = 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge';
@@ -36,11 +37,12 @@ describe('functions', () => {
     for (const fn of Object.values(resources(s.template, 'AWS::Lambda::Function'))) {
       const p = fn.Properties;
       expect(Number(/^nodejs(\d+)\.x$/.exec(String(p.Runtime))?.[1])).toBeGreaterThanOrEqual(22);
+      // The knowledge indexer also rebuilds the whole index on request, which takes minutes.
+      expect(p.Timeout).toBe(p.Description === knowledgeIndexer.description ? 300 : 10);
       expect(p).toMatchObject({
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         MemorySize: 512,
-        Timeout: 10,
         Handler: 'index.handler',
         Environment: {
           Variables: expect.objectContaining({
