@@ -104,6 +104,22 @@ describe('articles', () => {
     expect(verified.body).toMatchObject({ valid: true, events: 2, head: { seq: 2 } });
   });
 
+  it('pages through articles in several states, most recently changed first, each once', async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push(String((await article({ title: `Paging ${i}`, body: 'b', category: 'paging' }, i % 2 === 0 ? 'internal' : undefined)).articleId));
+    const seen: Body[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call('agent', 'GET', `/knowledge/articles?category=paging&status=draft,published&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as Body[]));
+      cursor = page.body.nextCursor as string | undefined;
+    } while (cursor);
+    expect(seen.map((a) => a.articleId).sort()).toEqual([...made].sort());
+    const order = seen.map((a) => `${a.updatedAt}#${a.articleId}`);
+    expect(order).toEqual([...order].sort().reverse());
+  });
+
   it('refuses a stale or missing If-Match and writes nothing', async () => {
     const a = await article({ title: 'Export data', body: 'Use the export button.', category: 'data' });
     await call('agent', 'PATCH', `/knowledge/articles/${a.articleId}`, { body: 'Use **Export**.' }, { 'if-match': '"1"' });

@@ -125,8 +125,9 @@ function statusQuery(status: ArticleStatus, filter: ArticleListFilter): Partitio
       ExpressionAttributeValues: values,
       ScanIndexForward: false,
     },
-    startKey: (p) => ({ ...articleKey(p.id ?? ''), [STATUS_INDEX.partitionKey]: partition, [STATUS_INDEX.sortKey]: p.s }),
-    positionOf: (item) => ({ s: String(item[STATUS_INDEX.sortKey]), id: String(item.articleId) }),
+    // The sort key ends with the article id, so the position needs nothing else to rebuild the start key.
+    startKey: (p) => ({ ...articleKey(p.s.split('#').at(-1)!), [STATUS_INDEX.partitionKey]: partition, [STATUS_INDEX.sortKey]: p.s }),
+    positionOf: (item) => ({ s: String(item[STATUS_INDEX.sortKey]) }),
   };
 }
 
