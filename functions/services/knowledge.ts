@@ -106,10 +106,8 @@ export function changeArticleStatus(articleId: string, to: ArticleStatus, reason
     const article = await readableArticle(articleId, ctx.caller);
     assertVersion(article, ifMatch);
     const change = moveArticle(article, to, ctx, reason);
-    const outcome = await repo.saveArticle(change.article, change.record, article.version);
-    // With If-Match, losing the race means the client's version is gone: say so rather than move a newer one.
-    if (outcome === 'stale' && ifMatch !== undefined) assertVersion((await repo.getArticle(articleId)) ?? article, ifMatch);
-    return outcome === 'written' ? articleView(change.article) : 'stale';
+    // A lost race is decided again on fresh data: a stale If-Match then answers 412, a move that no longer applies 409.
+    return (await repo.saveArticle(change.article, change.record, article.version)) === 'written' ? articleView(change.article) : 'stale';
   });
 }
 
