@@ -196,6 +196,16 @@ describe('the lifecycle', () => {
   });
 });
 
+describe('lifecycle races', () => {
+  it('publishes an article once when several publish it at the same moment; the rest learn it is already published', async () => {
+    const a = await article({ title: 'Raced', body: 'b', category: 'general' });
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 ? 'supervisor' : 'admin', 'POST', `/knowledge/articles/${a.articleId}/status`, { to: 'published' })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
+    const versions = await call('agent', 'GET', `/knowledge/articles/${a.articleId}/versions`);
+    expect((versions.body.items as Body[]).map((v) => v.snapshot.status)).toEqual(['draft', 'published']);
+  });
+});
+
 describe('what requesters see', () => {
   it('only published public articles, in reads, lists and search', async () => {
     const words = 'zephyr quokka';
