@@ -1,5 +1,5 @@
 /**
- * Knowledge base figures on the local platform (`npx tsx test/bench/knowledge.bench.ts`):
+ * Knowledge base figures on the local platform (`npx tsx test/bench/knowledge-api.bench.ts`):
  *  1. DynamoDB capacity units per knowledge operation through the API, and per
  *     article the indexer re-reads (ReturnConsumedCapacity, mean of 20);
  *  2. how long an article takes from its publishing answer to its first search hit,
