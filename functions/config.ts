@@ -31,6 +31,14 @@ const Config = z.object({
   FILES_BASE_URL: z.string().url().optional(),
   /** Local: the HMAC key of signed file URLs. */
   FILES_SIGNING_KEY: z.string().min(32).optional(),
+  /** Knowledge search: OpenSearch Serverless in AWS, the in-process engine locally. */
+  SEARCH_MODE: z.enum(['embedded', 'opensearch']).default('embedded'),
+  /** The collection endpoint (https://<id>.<region>.aoss.amazonaws.com); required with SEARCH_MODE=opensearch. */
+  OPENSEARCH_ENDPOINT: z.string().url().optional(),
+  OPENSEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,254}$/).default('knowledge'),
+}).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
+  path: ['OPENSEARCH_ENDPOINT'],
+  message: 'required when SEARCH_MODE is opensearch',
 });
 
 export type Config = z.infer<typeof Config>;

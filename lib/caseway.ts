@@ -13,6 +13,8 @@ import { CaseStore } from './constructs/case-store.js';
 import { DomainEvents } from './constructs/domain-events.js';
 import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
+import { KnowledgeSearch } from './constructs/knowledge-search.js';
+import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 
 export interface CasewayProps {
   /**
@@ -84,6 +86,8 @@ export class Caseway extends Construct {
   readonly attachments: Attachments;
   /** The event bus, its archive and the outbox publisher. */
   readonly events: DomainEvents;
+  /** The knowledge search collection, its indexer and its dead-letter queue. */
+  readonly knowledge: KnowledgeSearch;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -112,11 +116,17 @@ export class Caseway extends Construct {
     });
     this.events = new DomainEvents(this, 'Events', { store: this.store, eventBusName: props.eventBusName, ...logSettings });
 
+    this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
+      store: this.store,
+      searchFunctions: (Object.keys(functionSpecs) as FunctionName[]).filter((name) => functionSpecs[name].searchAccess).map((name) => this.api.functions[name]),
+      ...logSettings,
+    });
+
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
-      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher },
+      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
     });
-    this.alarms = [...observability.alarms, this.events.deadLetterAlarm];
+    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }

@@ -11,6 +11,7 @@ import { bulkOperations } from './operations/bulk.js';
 import { caseOperations } from './operations/cases.js';
 import { linkOperations } from './operations/links.js';
 import { workflowOperations } from './operations/workflow.js';
+import { knowledgeOperations } from './operations/knowledge.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -35,9 +36,10 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations };
+const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations, ...knowledgeOperations };
 
 function tagOf(path: string): string {
+  if (path.startsWith('/knowledge') || /^\/cases\/\{id\}\/(articles|suggestions)$/.test(path)) return 'Knowledge';
   if (/^\/cases\/\{id\}\/(transitions|migrate)/.test(path) || path.startsWith('/case-types')) return 'Workflow';
   if (path.startsWith('/tasks') || path.includes('/tasks')) return 'Tasks';
   if (path.includes('/attachments')) return 'Attachments';
@@ -102,6 +104,7 @@ export function openApiDocument() {
       { name: 'Tasks', description: 'Manual tasks inside cases.' },
       { name: 'Attachments', description: 'Files on cases: signed upload and download URLs, versions, retention classes.' },
       { name: 'Bulk', description: 'Cases in and out as CSV or JSON Lines.' },
+      { name: 'Knowledge', description: 'Knowledge articles, search, case suggestions and deflection, and what linked cases teach them.' },
       { name: 'Meta', description: 'About the API itself.' },
     ],
     security: [{ bearerAuth: [] }],

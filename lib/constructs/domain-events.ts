@@ -138,7 +138,7 @@ export class DomainEvents extends Construct {
  * encrypt/decrypt set (`kms:ReEncrypt*`, `kms:GenerateDataKey*`); sending to an
  * encrypted queue needs only a data key and the right to use it.
  */
-class EncryptedSqsDlq implements lambda.IEventSourceDlq {
+export class EncryptedSqsDlq implements lambda.IEventSourceDlq {
   constructor(
     private readonly queue: sqs.IQueue,
     private readonly key: kms.IKey,

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_ROLES_CLAIM } from '../../functions/core/caller.js';
@@ -17,6 +17,8 @@ import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type Dev
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
+import { knowledgeIndexer } from '../topology/stream-consumers.js';
+import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,6 +48,11 @@ export interface PlatformOptions {
   readonly resolveHandler?: HandlerResolver;
   /** Load the example case types into a table that has none (default true). */
   readonly seedCaseTypes?: boolean;
+  /**
+   * Feed the table's stream to the knowledge indexer, as the event-source mapping
+   * does in AWS (default: true unless `resolveHandler` replaces the handlers).
+   */
+  readonly indexKnowledge?: boolean;
 }
 
 export interface Platform {
@@ -100,6 +107,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // Signed URLs live minutes: a key per start is enough, and an old URL never works after a restart.
   const filesSigningKey = randomBytes(32).toString('hex');
   const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
+  let pump: StreamPump | undefined;
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
@@ -129,6 +137,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     process.env.FILES_BASE_URL = gateway.url;
 
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
+    if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log);
 
     const lifetime = options.tokenLifetime ?? '12h';
     const tokens = Object.fromEntries(
@@ -136,6 +145,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ) as Record<DemoUserKey, string>;
 
     const openGateway = gateway;
+    const openPump = pump;
     let stopping: Promise<void> | undefined;
     return {
       url: gateway.url,
@@ -152,20 +162,55 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       dataDir,
       filesDir,
       stop: () => {
-        // Both always run; a failure of either is reported once both have finished.
-        stopping ??= Promise.allSettled([openGateway.close(), dynamo.stop()]).then((results) => {
-          removeFiles();
-          const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-          if (failed) throw failed.reason;
-        });
+        // All always run, DynamoDB Local last so the pump never reads from a stopped one;
+        // a failure of any is reported once all have finished.
+        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop()])
+          .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
+          .then((results) => {
+            removeFiles();
+            const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+            if (failed) throw failed.reason;
+          });
         return stopping;
       },
     };
   } catch (error) {
-    await Promise.allSettled([gateway?.close(), dynamo.stop()]);
+    await Promise.allSettled([gateway?.close(), pump?.stop()]);
+    await dynamo.stop().catch(() => undefined);
     removeFiles();
     throw error;
   }
+}
+
+interface IndexerModule {
+  readonly handler: StreamConsumer['handler'];
+  readonly rebuild: () => Promise<number>;
+  readonly isKnowledgeRecord: StreamConsumer['filter'];
+}
+
+/**
+ * The knowledge indexer, fed as in AWS: the handler module itself, imported like a
+ * cold start (so it shares the embedded index with the search handlers in this
+ * process), given the stream's records. Reading starts at the stream's end and the
+ * index is rebuilt from the table once, since the embedded index starts empty at
+ * every start; a record caught by both is simply indexed twice (idempotent).
+ */
+async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog): Promise<StreamPump> {
+  const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as IndexerModule;
+  const pump = await startStreamPump({
+    endpoint: dynamo.endpoint,
+    client: dynamo.client,
+    tableName,
+    consumers: [{ name: 'knowledge-indexer', filter: indexer.isKnowledgeRecord, handler: indexer.handler }],
+    onError: (consumer, error) => log.error(`${consumer} failed; retrying the batch`, error),
+  });
+  try {
+    await indexer.rebuild();
+  } catch (error) {
+    await pump.stop();
+    throw error;
+  }
+  return pump;
 }
 
 /** Who loads the example case types: an admin, so the audit of each version says it came from the seed. */

@@ -24,7 +24,9 @@ export type FunctionName =
   | 'openapi'
   | 'fallback'
   | 'case-links'
-  | 'case-handoff';
+  | 'case-handoff'
+  | 'knowledge-articles'
+  | 'knowledge-search';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -34,6 +36,8 @@ export interface FunctionSpec {
   readonly tableAccess: 'none' | 'read' | 'readWrite';
   /** Signs upload and download URLs of the attachment store, and reads what arrived there. */
   readonly fileAccess?: 'readWrite';
+  /** Queries the knowledge search index (OpenSearch in AWS). */
+  readonly searchAccess?: 'read';
 }
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -58,6 +62,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
   'case-links': { entry: 'functions/case-links/handler.ts', description: 'Links between cases, parent and child, and merging duplicates', tableAccess: 'readWrite' },
   'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
+  'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
+  'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
 };
 
 export interface RouteSpec {
@@ -105,6 +111,19 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/cases/{id}/merge', fn: 'case-links', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/handoff', fn: 'case-handoff', auth: 'jwt' },
   { method: 'PUT', path: '/cases/{id}/handoff', fn: 'case-handoff', auth: 'jwt' },
+  { method: 'POST', path: '/knowledge/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles/{articleId}', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'PATCH', path: '/knowledge/articles/{articleId}', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'POST', path: '/knowledge/articles/{articleId}/status', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles/{articleId}/versions', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/articles/{articleId}/versions/verify', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'POST', path: '/cases/{id}/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/articles', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'POST', path: '/knowledge/feedback', fn: 'knowledge-articles', auth: 'jwt' },
+  { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/case-store.js';
 import { defaultRoute, functions, routes, type FunctionName } from '../../lib/topology/routes.js';
 import { caseTable } from '../../lib/topology/table.js';
+import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 const OUTBOX_DESCRIPTION = 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge';
@@ -27,8 +28,8 @@ const fnId = (name: FunctionName) => functionIdByDescription(s.template, functio
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher', () => {
-    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 1);
+  it('one per topology entry, plus the outbox publisher and the knowledge indexer', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 2);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
 
@@ -36,11 +37,12 @@ describe('functions', () => {
     for (const fn of Object.values(resources(s.template, 'AWS::Lambda::Function'))) {
       const p = fn.Properties;
       expect(Number(/^nodejs(\d+)\.x$/.exec(String(p.Runtime))?.[1])).toBeGreaterThanOrEqual(22);
+      // The knowledge indexer also rebuilds the whole index on request, which takes minutes.
+      expect(p.Timeout).toBe(p.Description === knowledgeIndexer.description ? 300 : 10);
       expect(p).toMatchObject({
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         MemorySize: 512,
-        Timeout: 10,
         Handler: 'index.handler',
         Environment: {
           Variables: expect.objectContaining({
@@ -257,7 +259,7 @@ describe('stack', () => {
   it('alarms on API 5xx and on every function error', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === '5xx')).toHaveLength(1);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 1);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 2);
   });
 });
 

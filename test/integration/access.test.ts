@@ -11,6 +11,8 @@ let ritaCase: string;
 let otherCase: string;
 let publicAttachment: string;
 let internalAttachment: string;
+let publicArticle: string;
+let draftArticle: string;
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 
@@ -24,6 +26,9 @@ beforeAll(async () => {
   await platform.fetchAs('agent', `/cases/${ritaCase}/comments`, { method: 'POST', ...json({ body: 'We are on it', visibility: 'public' }) });
   publicAttachment = await attach('agent', 'public');
   internalAttachment = await attach('agent', 'internal');
+  publicArticle = await freshArticle('public');
+  await platform.fetchAs('supervisor', `/knowledge/articles/${publicArticle}/status`, { method: 'POST', ...json({ to: 'published' }) });
+  draftArticle = await freshArticle('internal');
 });
 
 interface GrantedUpload {
@@ -51,6 +56,12 @@ async function attach(who: Role, visibility: 'public' | 'internal' = 'public'): 
 
 const newVersionOf = (p: TestPlatform, role: Role, attachmentId: string) =>
   p.fetchAs(role, `/cases/${ritaCase}/attachments/${attachmentId}/versions`, { method: 'POST', ...json({ fileName: 'r2.txt', contentType: 'text/plain', size: 3 }) });
+
+/** A new draft article, for calls that use one up. */
+async function freshArticle(visibility: 'public' | 'internal' = 'internal'): Promise<string> {
+  const created = await platform.fetchAs('agent', '/knowledge/articles', { method: 'POST', ...json({ title: 'Access matrix', body: 'Printer jams', category: 'hardware', visibility }) });
+  return ((await created.json()) as { articleId: string }).articleId;
+}
 afterAll(async () => {
   await platform?.stop();
 });
@@ -216,6 +227,69 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     },
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
+  {
+    name: 'POST /knowledge/articles',
+    call: (p, role) => p.fetchAs(role, '/knowledge/articles', { method: 'POST', ...json({ title: `By ${role}`, body: 'b', category: 'hardware' }) }),
+    expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 403 },
+  },
+  { name: 'GET /knowledge/articles', call: (p, role) => p.fetchAs(role, '/knowledge/articles'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /knowledge/articles/{articleId} (published, public)',
+    call: (p, role) => p.fetchAs(role, `/knowledge/articles/${publicArticle}`),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    // A requester must not learn that a draft exists.
+    name: 'GET /knowledge/articles/{articleId} (draft)',
+    call: (p, role) => p.fetchAs(role, `/knowledge/articles/${draftArticle}`),
+    expect: { requester: 404, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'PATCH /knowledge/articles/{articleId}',
+    call: async (p, role) => {
+      const current = (await (await p.fetchAs('agent', `/knowledge/articles/${publicArticle}`)).json()) as { version: number };
+      return p.fetchAs(role, `/knowledge/articles/${publicArticle}`, { method: 'PATCH', ...json({ body: `Edited by ${role}` }, { 'if-match': `"${current.version}"` }) });
+    },
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 403 },
+  },
+  {
+    name: 'POST /knowledge/articles/{articleId}/status (to review)',
+    call: async (p, role) => p.fetchAs(role, `/knowledge/articles/${await freshArticle()}/status`, { method: 'POST', ...json({ to: 'inReview' }) }),
+    expect: { requester: 404, agent: 200, supervisor: 200, admin: 200, integration: 403 },
+  },
+  {
+    name: 'POST /knowledge/articles/{articleId}/status (publish)',
+    call: async (p, role) => p.fetchAs(role, `/knowledge/articles/${await freshArticle()}/status`, { method: 'POST', ...json({ to: 'published' }) }),
+    expect: { requester: 404, agent: 403, supervisor: 200, admin: 200, integration: 403 },
+  },
+  {
+    name: 'GET /knowledge/articles/{articleId}/versions',
+    call: (p, role) => p.fetchAs(role, `/knowledge/articles/${publicArticle}/versions`),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /knowledge/articles/{articleId}/versions/verify',
+    call: (p, role) => p.fetchAs(role, `/knowledge/articles/${publicArticle}/versions/verify`),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'POST /cases/{id}/articles',
+    call: async (p, role) => p.fetchAs(role, `/cases/${await freshCase()}/articles`, { method: 'POST', ...json({ articleId: publicArticle }) }),
+    expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 403 },
+  },
+  { name: 'GET /cases/{id}/articles', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/articles`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'POST /knowledge/feedback',
+    call: (p, role) => p.fetchAs(role, '/knowledge/feedback', { method: 'POST', ...json({ suggestionId: 'SG-00000000000000ab', articleId: publicArticle, event: 'clicked' }) }),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  { name: 'GET /knowledge/search', call: (p, role) => p.fetchAs(role, '/knowledge/search?q=printer'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  { name: 'GET /cases/{id}/suggestions', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/suggestions`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'POST /knowledge/deflect',
+    call: (p, role) => p.fetchAs(role, '/knowledge/deflect', { method: 'POST', ...json({ subject: 'Printer jams' }) }),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
 ];
 
 /** A new case of the requester's that an agent handed to another owner, so it has a brief. */
@@ -269,6 +343,17 @@ describe('role x endpoint matrix', () => {
       ['POST', `/cases/${ritaCase}/merge`],
       ['GET', `/cases/${ritaCase}/handoff`],
       ['PUT', `/cases/${ritaCase}/handoff`],
+      ['POST', '/knowledge/articles'],
+      ['GET', '/knowledge/articles'],
+      ['GET', `/knowledge/articles/${publicArticle}`],
+      ['PATCH', `/knowledge/articles/${publicArticle}`],
+      ['POST', `/knowledge/articles/${publicArticle}/status`],
+      ['GET', `/knowledge/articles/${publicArticle}/versions`],
+      ['POST', `/cases/${ritaCase}/articles`],
+      ['GET', `/cases/${ritaCase}/suggestions`],
+      ['POST', '/knowledge/feedback'],
+      ['GET', '/knowledge/search?q=x'],
+      ['POST', '/knowledge/deflect'],
     ]) {
       const response = await fetch(`${platform.url}${path}`, { method });
       expect(response.status, `${method} ${path}`).toBe(401);
@@ -294,6 +379,8 @@ describe('requester isolation', () => {
       `/cases/${otherCase}/links`,
       `/cases/${otherCase}/handoff`,
       `/cases/${otherCase}/attachments`,
+      `/cases/${otherCase}/suggestions`,
+      `/cases/${otherCase}/articles`,
     ]) {
       const response = await platform.fetchAs('requester', path);
       expect(response.status, path).toBe(404);

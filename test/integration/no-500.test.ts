@@ -14,6 +14,7 @@ let caseId: string;
 let otherId: string;
 let taskId: string;
 let attachmentId: string;
+let articleId: string;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
@@ -38,12 +39,19 @@ beforeAll(async () => {
   await fetch(granted.upload.url, { method: 'PUT', headers: granted.upload.headers, body: file });
   await platform.fetchAs('agent', granted.complete, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ uploadId: granted.uploadId }) });
   attachmentId = granted.attachmentId;
+  const article = await platform.fetchAs('agent', '/knowledge/articles', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Fuzz article', body: 'Fuzz body', category: 'fuzz', visibility: 'public' }),
+  });
+  articleId = ((await article.json()) as { articleId: string }).articleId;
+  await platform.fetchAs('supervisor', `/knowledge/articles/${articleId}/status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ to: 'published' }) });
 });
 afterAll(async () => {
   await platform?.stop();
 });
 
-const roles = fc.constantFrom('requester', 'agent', 'integration', 'admin' as const);
+const roles = fc.constantFrom('requester', 'agent', 'integration', 'admin', 'supervisor' as const);
 const nasty = fc.oneof(
   fc.string(),
   fc.string({ unit: 'grapheme' }),
@@ -98,6 +106,22 @@ const jsonBody = fc.oneof(
   }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   // A valid case type with one thing somewhere in it replaced: aims at the checks that run after the schema.
   fc.tuple(fc.nat(), fc.oneof(fc.jsonValue(), nasty), fc.constantFrom(...exampleCaseTypes())).map(([at, value, type]) => JSON.stringify(mutate(type, at, value))),
+  // Near-valid bodies of the knowledge endpoints: articles, lifecycle, links, feedback, deflection.
+  fc.record({
+    title: nasty,
+    body: nasty,
+    category: fc.oneof(fc.constantFrom('billing', 'fuzz'), nasty),
+    tags: fc.oneof(fc.array(nasty, { maxLength: 4 }), fc.jsonValue()),
+    visibility: fc.oneof(fc.constantFrom('internal', 'public'), nasty),
+    to: fc.oneof(fc.constantFrom('draft', 'inReview', 'published', 'archived'), nasty),
+    articleId: fc.oneof(fc.constant('{articleId}'), fc.constant('KB-000000000000'), nasty),
+    suggestionId: fc.oneof(fc.constant('SG-00000000000000aa'), nasty),
+    event: fc.oneof(fc.constantFrom('shown', 'clicked', 'linked', 'deflected'), nasty),
+    subject: nasty,
+    description: nasty,
+    limit: fc.jsonValue(),
+    reason: nasty,
+  }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
   fc.string(),
   // Files for the import endpoint.
   fc.array(fc.array(nasty, { maxLength: 4 }).map((cells) => cells.map((c) => JSON.stringify(c)).join(',')), { maxLength: 5 }).map((lines) => ['subject,description,fields.product,requester.id', ...lines].join('\n')),
@@ -129,6 +153,7 @@ const target = fc.oneof(
         nasty.map((segment) => `/cases/${encodeURIComponent(segment)}`),
         nasty.map((segment) => `/cases/{id}/${encodeURIComponent(segment)}`),
         nasty.map((segment) => `/case-types/${encodeURIComponent(segment)}`),
+        nasty.map((segment) => `/knowledge/articles/${encodeURIComponent(segment)}`),
       ),
     }),
   },
@@ -137,7 +162,7 @@ const target = fc.oneof(
 const request = fc.record({
   role: roles,
   target,
-  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x', 'type', 'queue', 'version', 'format', 'mode', 'dryRun', 'assignee', 'includeMerged'), nasty, { maxKeys: 3 }),
+  query: fc.dictionary(fc.constantFrom('status', 'owner', 'requester', 'limit', 'cursor', 'x', 'type', 'queue', 'version', 'format', 'mode', 'dryRun', 'assignee', 'includeMerged', 'q', 'category', 'tag', 'visibility'), nasty, { maxKeys: 3 }),
   body: fc.option(jsonBody, { nil: undefined, freq: 5 }),
   contentType: fc.oneof({ weight: 6, arbitrary: fc.constant('application/json') }, { weight: 2, arbitrary: fc.constantFrom('text/plain', 'application/problem+json', '', 'text/csv', 'application/x-ndjson') }),
   ifMatch: fc.option(nasty, { nil: undefined }),
@@ -151,7 +176,7 @@ describe('no client input produces a 500', () => {
         const query = new URLSearchParams(r.query).toString();
         // A merge closes its case for good: merges start from the other case, so the main one keeps taking every kind of write.
         const subject = r.target.path === '/cases/{id}/merge' ? otherId : caseId;
-        const path = r.target.path.replace('{id}', subject).replace('{taskId}', taskId).replace('{attachmentId}', attachmentId).replace('{type}', 'support').replace('{targetId}', otherId) + (query ? `?${query}` : '');
+        const path = r.target.path.replace('{id}', subject).replace('{taskId}', taskId).replace('{attachmentId}', attachmentId).replace('{type}', 'support').replace('{targetId}', otherId).replace('{articleId}', articleId) + (query ? `?${query}` : '');
         const method = r.target.method;
         const headers: Record<string, string> = {};
         if (r.contentType) headers['content-type'] = r.contentType;
@@ -162,7 +187,7 @@ describe('no client input produces a 500', () => {
         if (r.ifMatch !== undefined && latin1(r.ifMatch)) headers['if-match'] = r.ifMatch;
         if (r.idempotencyKey !== undefined && latin1(r.idempotencyKey)) headers['idempotency-key'] = r.idempotencyKey;
         const sendsBody = r.body !== undefined && method !== 'GET';
-        const body = r.body?.replaceAll('{id}', caseId).replaceAll('{other}', otherId);
+        const body = r.body?.replaceAll('{id}', caseId).replaceAll('{other}', otherId).replaceAll('{articleId}', articleId);
         const response = await platform.fetchAs(r.role, path, { method, headers, ...(sendsBody ? { body } : {}) });
         const text = await response.text();
         expect(response.status, `${method} ${path} -> ${text}`).toBeLessThan(500);

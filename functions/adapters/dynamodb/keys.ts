@@ -109,3 +109,37 @@ export const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity', caseTable.timeT
 export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !STORAGE_ATTRIBUTES.has(key))) as T;
 }
+
+/*
+ * Knowledge articles.
+ *
+ * | item                    | pk                        | sk                                  |
+ * |-------------------------|---------------------------|-------------------------------------|
+ * | article                 | ARTICLE#<articleId>       | #ARTICLE                            |
+ * | article's counters      | ARTICLE#<articleId>       | #STATS                              |
+ * | article version         | ARTICLE#<articleId>       | VERSION#<version, 10 digits>        |
+ * | what a case taught it   | ARTICLE#<articleId>       | LEARNED#<linkedAt>#<caseId>         |
+ * | case's linked article   | CASE#<caseId>             | ARTICLE#<articleId>                 |
+ * | feedback (dedupe)       | FEEDBACK#<suggestionId>   | <event>#<articleId>                 |
+ */
+export const ARTICLE_VERSION_PREFIX = 'VERSION#';
+export const LEARNED_PREFIX = 'LEARNED#';
+/** Sort-key prefix of a case's linked articles, in the case's partition. */
+export const CASE_ARTICLE_PREFIX = 'ARTICLE#';
+export const ARTICLE_PARTITION_PREFIX = 'ARTICLE#';
+export const ARTICLE_SORT_KEY = '#ARTICLE';
+
+const articlePartition = (articleId: string) => `${ARTICLE_PARTITION_PREFIX}${articleId}`;
+export const articleKey = (articleId: string) => ({ pk: articlePartition(articleId), sk: ARTICLE_SORT_KEY });
+export const articleStatsKey = (articleId: string) => ({ pk: articlePartition(articleId), sk: '#STATS' });
+export const articleVersionKey = (articleId: string, version: number) => ({ pk: articlePartition(articleId), sk: `${ARTICLE_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
+export const learnedKey = (articleId: string, linkedAt: string, caseId: string) => ({ pk: articlePartition(articleId), sk: `${LEARNED_PREFIX}${linkedAt}#${caseId}` });
+export const caseArticleKey = (caseId: string, articleId: string) => ({ pk: casePartition(caseId), sk: `${CASE_ARTICLE_PREFIX}${articleId}` });
+export const articleIdOfPartition = (pk: string): string => pk.slice(ARTICLE_PARTITION_PREFIX.length);
+export const feedbackKey = (suggestionId: string, event: string, articleId: string) => ({ pk: `FEEDBACK#${suggestionId}`, sk: `${event}#${articleId}` });
+/**
+ * Articles by lifecycle state, most recently changed first, share a partition of the
+ * status index per state: people write articles, a few a minute, far below a
+ * partition's 1,000 writes/s, so no sharding.
+ */
+export const articleStatusPartition = (status: string) => `ARTICLES#${status}`;

@@ -1,0 +1,205 @@
+/**
+ * Knowledge search in AWS: an OpenSearch Serverless collection (search type) that
+ * the indexer keeps in step with the table's stream, and that the search functions
+ * query. Writes never wait for the index: an article or a link commits in DynamoDB,
+ * the stream carries it to the indexer, and the indexer re-reads the article and
+ * replaces its document (idempotent, so redelivery is harmless). A batch the indexer
+ * cannot index after its retries lands in a dead-letter queue that raises an alarm.
+ */
+import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as aoss from 'aws-cdk-lib/aws-opensearchserverless';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { knowledgeIndexer } from '../topology/stream-consumers.js';
+import { caseTable } from '../topology/table.js';
+import type { CaseStore } from './case-store.js';
+import { CasewayFunction } from './caseway-function.js';
+import { EncryptedSqsDlq } from './domain-events.js';
+
+export interface KnowledgeSearchProps {
+  /** The table whose stream carries article changes and links to the indexer. */
+  readonly store: CaseStore;
+  /** Functions that query the index: they get its endpoint, `SEARCH_MODE=opensearch` and read access. */
+  readonly searchFunctions: readonly NodejsFunction[];
+  /**
+   * Name of the collection: 3 to 28 lower-case letters, digits and hyphens, starting with a letter.
+   * @default `kb-` and a hash of this construct's path
+   */
+  readonly collectionName?: string;
+  /**
+   * Standby replicas in a second Availability Zone: on for production, off halves
+   * the minimum capacity of a test environment.
+   * @default true
+   */
+  readonly standbyReplicas?: boolean;
+  /**
+   * Retention of the indexer's logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the indexer's log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** The index inside the collection; the functions read it from OPENSEARCH_INDEX (config default). */
+export const KNOWLEDGE_INDEX = 'knowledge';
+
+const INDEXER_PERMISSIONS = ['aoss:CreateIndex', 'aoss:UpdateIndex', 'aoss:DescribeIndex', 'aoss:ReadDocument', 'aoss:WriteDocument'];
+const SEARCH_PERMISSIONS = ['aoss:DescribeIndex', 'aoss:ReadDocument'];
+
+export class KnowledgeSearch extends Construct {
+  /** The OpenSearch Serverless collection. */
+  readonly collection: aoss.CfnCollection;
+  /** The collection's HTTPS endpoint. */
+  readonly endpoint: string;
+  /** Stream -> search index. */
+  readonly indexer: NodejsFunction;
+  /** Stream batches the indexer gave up on. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** Fires as soon as anything is in the dead-letter queue. */
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: KnowledgeSearchProps) {
+    super(scope, id);
+    const { store } = props;
+    const name = props.collectionName ?? `kb-${Names.uniqueId(this).slice(-8).toLowerCase()}`;
+    if (!/^[a-z][a-z0-9-]{2,27}$/.test(name)) throw new Error(`collectionName '${name}' must be 3 to 28 lower-case letters, digits and hyphens, starting with a letter`);
+    const collectionResource = [`collection/${name}`];
+
+    // Articles carry what customers wrote in their cases: the same customer-managed key as the table.
+    const encryption = new aoss.CfnSecurityPolicy(this, 'EncryptionPolicy', {
+      name: `${name}-enc`,
+      type: 'encryption',
+      description: 'Knowledge collection encrypted with the Caseway key',
+      policy: Stack.of(this).toJsonString({ Rules: [{ ResourceType: 'collection', Resource: collectionResource }], AWSOwnedKey: false, KmsARN: store.key.keyArn }),
+    });
+    // OpenSearch Serverless creates its grants on the key through the account's principals, only via the service.
+    store.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.AccountRootPrincipal()],
+        actions: ['kms:DescribeKey', 'kms:CreateGrant'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'kms:ViaService': `aoss.${Stack.of(this).region}.amazonaws.com`, 'kms:CallerAccount': Stack.of(this).account } },
+      }),
+    );
+
+    /*
+     * A public endpoint, on purpose: Caseway's functions run outside any VPC (so do
+     * API Gateway, DynamoDB and EventBridge), and a VPC endpoint would add a VPC,
+     * subnets and an interface endpoint (an hourly cost per AZ) for no data-path gain.
+     * Every request must still be SigV4-signed by a principal the data access policy
+     * below names, so nobody else can read or write the collection.
+     */
+    const network = new aoss.CfnSecurityPolicy(this, 'NetworkPolicy', {
+      name: `${name}-net`,
+      type: 'network',
+      description: 'Knowledge collection endpoint: IAM-authenticated, reachable from Caseway functions outside a VPC',
+      policy: Stack.of(this).toJsonString([{ Rules: [{ ResourceType: 'collection', Resource: collectionResource }], AllowFromPublic: true }]),
+    });
+
+    this.collection = new aoss.CfnCollection(this, 'Collection', {
+      name,
+      type: 'SEARCH',
+      description: 'Caseway knowledge articles and what linked cases taught them',
+      standbyReplicas: (props.standbyReplicas ?? true) ? 'ENABLED' : 'DISABLED',
+    });
+    // A collection can only be created once a policy covers its name.
+    this.collection.node.addDependency(encryption, network);
+    this.endpoint = this.collection.attrCollectionEndpoint;
+    const searchEnvironment = { SEARCH_MODE: 'opensearch', OPENSEARCH_ENDPOINT: this.endpoint, OPENSEARCH_INDEX: KNOWLEDGE_INDEX };
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: store.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue: the on-failure destination of the knowledge indexer stream mapping (cdk-nag only recognises SQS redrive policies and Lambda DLQs as DLQ use).',
+    });
+
+    const indexer = new CasewayFunction(this, 'Indexer', {
+      entry: knowledgeIndexer.entry,
+      description: knowledgeIndexer.description,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      // A stream batch takes a second or two; a rebuild of a large knowledge base takes minutes.
+      timeout: Duration.minutes(5),
+      environment: { TABLE_NAME: store.table.tableName, ...searchEnvironment },
+    });
+    this.indexer = indexer.function;
+    // It re-reads each article and its learned texts, consistently; it never writes the table.
+    store.grantRead(this.indexer);
+
+    const { partitionKeyPrefix, sortKeys, sortKeyPrefixes } = knowledgeIndexer.filter;
+    const byKey = (sk: unknown) =>
+      lambda.FilterCriteria.filter({ dynamodb: { Keys: { [caseTable.partitionKey]: { S: lambda.FilterRule.beginsWith(partitionKeyPrefix) }, [caseTable.sortKey]: { S: sk } } } });
+    this.indexer.addEventSource(
+      new DynamoEventSource(store.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.days(1),
+        onFailure: new EncryptedSqsDlq(this.deadLetterQueue, store.key),
+        // Article items and learned texts only: versions, counters and case items never change a document.
+        filters: [...sortKeys.map((sk) => byKey(lambda.FilterRule.isEqual(sk))), ...sortKeyPrefixes.map((prefix) => byKey(lambda.FilterRule.beginsWith(prefix)))],
+      }),
+    );
+    Validations.of(indexer.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "Reading the stream needs dynamodb:ListStreams, which does not support resource-level permissions (IAM only accepts Resource \"*\"); the reads themselves (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream ARN.",
+    });
+
+    // IAM lets the functions call the collection's data plane; the data access policy decides what they may do there.
+    const apiAccess = (grantee: iam.IGrantable) =>
+      iam.Grant.addToPrincipal({ grantee, actions: ['aoss:APIAccessAll'], resourceArns: [this.collection.attrArn] });
+    apiAccess(this.indexer);
+    for (const fn of props.searchFunctions) {
+      apiAccess(fn);
+      for (const [key, value] of Object.entries(searchEnvironment)) fn.addEnvironment(key, value);
+    }
+
+    const indexResource = [`index/${name}/*`];
+    new aoss.CfnAccessPolicy(this, 'DataAccessPolicy', {
+      name: `${name}-data`,
+      type: 'data',
+      description: 'The indexer writes the knowledge index; the search functions read it',
+      policy: Stack.of(this).toJsonString([
+        {
+          Description: 'Knowledge indexer',
+          Rules: [
+            { ResourceType: 'index', Resource: indexResource, Permission: INDEXER_PERMISSIONS },
+            { ResourceType: 'collection', Resource: collectionResource, Permission: ['aoss:DescribeCollectionItems'] },
+          ],
+          Principal: [this.indexer.role!.roleArn],
+        },
+        ...(props.searchFunctions.length > 0
+          ? [{ Description: 'Knowledge search functions', Rules: [{ ResourceType: 'index', Resource: indexResource, Permission: SEARCH_PERMISSIONS }], Principal: props.searchFunctions.map((fn) => fn.role!.roleArn) }]
+          : []),
+      ]),
+    });
+
+    this.deadLetterAlarm = this.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription:
+          'Knowledge index updates failed: some articles are stale in search until the batch named in the message is replayed (or the index is rebuilt). The stream keeps records for 24 hours.',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+  }
+}

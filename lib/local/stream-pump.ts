@@ -1,0 +1,121 @@
+/**
+ * The local stand-in for Lambda's DynamoDB stream event source: it reads the
+ * table's stream on DynamoDB Local (the same Streams API AWS has) and hands each
+ * batch to a consumer's handler as a `DynamoDBStreamEvent`, after the consumer's
+ * filter, as the event-source mapping's filter criteria would. A failed batch is
+ * retried from the same records (at-least-once delivery, as in AWS), up to the same
+ * retry limit the event-source mapping has.
+ */
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
+
+export interface StreamConsumer {
+  readonly name: string;
+  /** Which records the consumer gets (its event-source filter in AWS). */
+  readonly filter: (record: DynamoDBRecord) => boolean;
+  readonly handler: (event: DynamoDBStreamEvent) => Promise<unknown>;
+}
+
+export interface StreamPumpOptions {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly consumers: readonly StreamConsumer[];
+  /** Pause between empty reads (default 50 ms). */
+  readonly idleMs?: number;
+  /** Retries of a failed batch before it is given up (logged), as the mapping's retry limit before its DLQ (default 10). */
+  readonly retryAttempts?: number;
+  readonly onError?: (consumer: string, error: unknown) => void;
+}
+
+export interface StreamPump {
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Start reading at the stream's current end: what was written before is the
+ * business of whoever starts the pump (the platform rebuilds the index instead).
+ */
+export async function startStreamPump(options: StreamPumpOptions): Promise<StreamPump> {
+  const table = await options.client.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = table.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`Table ${options.tableName} has no stream`);
+  const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const idleMs = options.idleMs ?? 50;
+  const retryAttempts = options.retryAttempts ?? 10;
+
+  /** Shard id -> where to read next (undefined once the shard is closed and drained). */
+  const iterators = new Map<string, string | undefined>();
+  const discover = async (type: 'LATEST' | 'TRIM_HORIZON') => {
+    const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of described.StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: type }));
+      iterators.set(shard.ShardId, ShardIterator);
+    }
+  };
+  await discover('LATEST');
+
+  let running = true;
+  const deliver = async (records: StreamRecord[]) => {
+    for (const consumer of options.consumers) {
+      const mine = (records as unknown as DynamoDBRecord[]).filter(consumer.filter);
+      if (mine.length === 0) continue;
+      // Retried as the mapping retries; then given up loudly, where AWS parks it on the DLQ.
+      for (let attempt = 0; running; attempt++) {
+        try {
+          await consumer.handler({ Records: mine });
+          break;
+        } catch (error) {
+          if (attempt >= retryAttempts) {
+            options.onError?.(consumer.name, new Error(`Gave up on ${mine.length} stream records after ${retryAttempts} retries`, { cause: error }));
+            break;
+          }
+          options.onError?.(consumer.name, error);
+          await sleep(Math.min(1000, idleMs * 2 ** attempt));
+        }
+      }
+    }
+  };
+
+  const loop = (async () => {
+    let rounds = 0;
+    while (running) {
+      let got = 0;
+      for (const [shardId, iterator] of iterators) {
+        if (!iterator || !running) continue;
+        try {
+          const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+          iterators.set(shardId, out.NextShardIterator);
+          const records = out.Records ?? [];
+          got += records.length;
+          if (records.length > 0) await deliver(records);
+        } catch (error) {
+          if (!running) return;
+          options.onError?.('stream-pump', error);
+        }
+      }
+      // New shards start where their parents ended: read them from their beginning.
+      if (++rounds % 20 === 0 && running) await discover('TRIM_HORIZON').catch((error: unknown) => options.onError?.('stream-pump', error));
+      if (got === 0 && running) await sleep(idleMs);
+    }
+  })();
+
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      streams.destroy();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+/**
+ * Functions driven by the table's stream rather than by HTTP: read by the CDK
+ * constructs (a Lambda with an event-source mapping) and by the local platform
+ * (`lib/local/stream-pump.ts` feeds the same handler module the same records).
+ */
+export interface StreamConsumerSpec {
+  /** Handler file, relative to the repository root; exports `handler` (and may export `rebuild`). */
+  readonly entry: string;
+  readonly description: string;
+  /** Sort keys / partition keys the event-source filter passes (Lambda filter criteria prefixes). */
+  readonly filter: {
+    readonly partitionKeyPrefix: string;
+    /** Records pass when the sort key equals one of these or starts with one of the prefixes. */
+    readonly sortKeys: readonly string[];
+    readonly sortKeyPrefixes: readonly string[];
+  };
+}
+
+export const knowledgeIndexer: StreamConsumerSpec = {
+  entry: 'functions/knowledge-indexer/handler.ts',
+  description: 'Keep the knowledge search index in step with articles and what linked cases teach them',
+  filter: { partitionKeyPrefix: 'ARTICLE#', sortKeys: ['#ARTICLE'], sortKeyPrefixes: ['LEARNED#'] },
+};
