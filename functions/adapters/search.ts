@@ -4,11 +4,9 @@
  * carrying the terms that matched and highlighted fragments, so a suggestion can
  * always show why it was made.
  */
-export const ARTICLE_VISIBILITIES = ['internal', 'public'] as const;
-export type ArticleVisibility = (typeof ARTICLE_VISIBILITIES)[number];
+import type { ArticleStatus, ArticleVisibility } from '../core/article.js';
 
-export const ARTICLE_STATUSES = ['draft', 'inReview', 'published', 'archived'] as const;
-export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+export { ARTICLE_STATUSES, ARTICLE_VISIBILITIES, type ArticleStatus, type ArticleVisibility } from '../core/article.js';
 
 /** What the index holds for one article: its current version plus what cases taught it. */
 export interface KnowledgeDocument {
