@@ -2,12 +2,15 @@
  * Knowledge search in-process, for `npm start` and tests: MiniSearch indexes built with
  * the platform's own analysis chain (core/knowledge/text.ts) and ranked as
  * core/knowledge/ranking.ts describes. One index holds articles, a second holds every
- * learned case description as its own document pointing at its article.
+ * problem statement (an article's title and each learned case description) as its own
+ * document pointing at its article; character grams re-rank the statements of the
+ * articles that matched on words.
  */
 import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
+import { GramScorer } from '../core/knowledge/gram-scorer.js';
 import { highlightFragment } from '../core/knowledge/highlight.js';
 import { DEFAULT_RANKING, fuseScores, neighbourScore, type RankingParams } from '../core/knowledge/ranking.js';
-import { GRAM_MARK, gramsOf, termsOf } from '../core/knowledge/text.js';
+import { termsOf } from '../core/knowledge/text.js';
 import type { Highlight, KnowledgeDocument, SearchFilter, SearchHit, SearchIndex, SearchQuery } from './search.js';
 
 /**
@@ -21,10 +24,11 @@ interface ProblemStatement {
   readonly learned: boolean;
 }
 
-
 const ARTICLE_FIELDS = ['title', 'body', 'tags', 'learned'] as const;
 /** Learned cases shown per hit, at most. */
 const LEARNED_FRAGMENTS = 2;
+/** Articles whose statements grams re-rank: enough to reorder well past any page of results. */
+const GRAM_CANDIDATES = 50;
 
 const analysis = { tokenize: termsOf, processTerm: (term: string) => term };
 
@@ -36,6 +40,13 @@ export function matchesFilter(doc: KnowledgeDocument, filter: SearchFilter | und
   return true;
 }
 
+const statementsOf = (doc: KnowledgeDocument): ProblemStatement[] => [
+  { id: `${doc.id}\u0000title`, articleId: doc.id, text: doc.title, learned: false },
+  ...doc.learned.map((text, i) => ({ id: `${doc.id}\u0000${i}`, articleId: doc.id, text, learned: true })),
+];
+
+const articleTerms = (doc: KnowledgeDocument) => new Set(termsOf([doc.title, doc.body, ...doc.tags, ...doc.learned].join('\n')));
+
 export class EmbeddedSearchIndex implements SearchIndex {
   private readonly docs = new Map<string, KnowledgeDocument>();
   private readonly articles = new MiniSearch<KnowledgeDocument>({
@@ -46,13 +57,10 @@ export class EmbeddedSearchIndex implements SearchIndex {
     },
     ...analysis,
   });
-  private readonly cases = new MiniSearch<ProblemStatement>({
-    fields: ['text', 'grams'],
-    storeFields: ['articleId', 'text', 'learned'],
-    extractField: (doc, field) => (field === 'grams' ? doc.text : (doc as unknown as Record<string, string>)[field]!),
-    tokenize: (text, field) => (field === 'grams' ? gramsOf(text) : termsOf(text)),
-    processTerm: (term: string) => term,
-  });
+  private readonly statements = new MiniSearch<ProblemStatement>({ fields: ['text'], storeFields: ['articleId', 'text', 'learned'], ...analysis });
+  private readonly grams = new GramScorer();
+  /** Articles holding each term: a known word is not a typo, so it is not matched fuzzily. */
+  private readonly vocabulary = new Map<string, number>();
 
   constructor(private readonly ranking: RankingParams = DEFAULT_RANKING) {}
 
@@ -65,8 +73,10 @@ export class EmbeddedSearchIndex implements SearchIndex {
       this.discard(doc.id);
       this.docs.set(doc.id, doc);
       this.articles.add(doc);
-      this.cases.add({ id: `${doc.id}\u0000title`, articleId: doc.id, text: doc.title, learned: false });
-      this.cases.addAll(doc.learned.map((text, i) => ({ id: `${doc.id}\u0000${i}`, articleId: doc.id, text, learned: true })));
+      const statements = statementsOf(doc);
+      this.statements.addAll(statements);
+      for (const s of statements) this.grams.add(s.text);
+      for (const term of articleTerms(doc)) this.vocabulary.set(term, (this.vocabulary.get(term) ?? 0) + 1);
     }
   }
 
@@ -82,46 +92,48 @@ export class EmbeddedSearchIndex implements SearchIndex {
       return doc !== undefined && matchesFilter(doc, query.filter);
     };
     const common: SearchOptions = {
-      fuzzy: (term) => (ranking.fuzzy > 0 && term.length >= 5 ? ranking.fuzzy : false),
+      fuzzy: (term) => (ranking.fuzzy > 0 && term.length >= 5 && !this.vocabulary.has(term) ? ranking.fuzzy : false),
       weights: { fuzzy: ranking.fuzzyWeight, prefix: 0 },
     };
-    const articleResults = this.articles.search(query.text, {
-      ...common,
-      boost: { ...ranking.boosts },
-      filter: (r) => allowed(r.id as string),
-    });
-    const caseResults = this.cases.search(query.text, {
-      ...common,
-      fuzzy: (term) => !term.startsWith(GRAM_MARK) && ranking.fuzzy > 0 && term.length >= 5 ? ranking.fuzzy : false,
-      tokenize: (text) => (ranking.grams > 0 ? [...termsOf(text), ...gramsOf(text)] : termsOf(text)),
-      boost: { text: 1, grams: ranking.grams },
-      filter: (r) => allowed(r.articleId as string),
-    });
+    const articleResults = this.articles.search(query.text, { ...common, boost: { ...ranking.boosts }, filter: (r) => allowed(r.id as string) });
+    const statementResults = this.statements.search(query.text, { ...common, filter: (r) => allowed(r.articleId as string) });
 
-    const byArticle = new Map<string, SearchResult[]>();
-    for (const r of caseResults) {
-      const list = byArticle.get(r.articleId as string) ?? [];
+    const matchedStatements = new Map<string, SearchResult[]>();
+    for (const r of statementResults) {
+      const list = matchedStatements.get(r.articleId as string) ?? [];
       list.push(r);
-      byArticle.set(r.articleId as string, list);
+      matchedStatements.set(r.articleId as string, list);
     }
-    const learnedScores = new Map([...byArticle].map(([id, rs]) => [id, neighbourScore(rs.map((r) => r.score), ranking)]));
-    const articleById = new Map(articleResults.map((r) => [r.id as string, r]));
-    const fused = fuseScores(new Map(articleResults.map((r) => [r.id as string, r.score])), learnedScores, ranking.learnedWeight);
+    const articleScores = new Map(articleResults.map((r) => [r.id as string, r.score]));
+    const wordScores = new Map([...matchedStatements].map(([id, rs]) => [id, neighbourScore(rs.map((r) => r.score), ranking)]));
+    let fused = fuseScores(articleScores, wordScores, ranking.learnedWeight);
 
-    const hits: SearchHit[] = [];
-    for (const { id, score } of fused) {
-      if (hits.length === query.limit) break;
-      const article = articleById.get(id);
-      const cases = byArticle.get(id) ?? [];
-      const matchedTerms = new Set([...(article?.queryTerms ?? []), ...cases.flatMap((c) => c.queryTerms.filter((t) => !t.startsWith(GRAM_MARK)))]);
-      // Shared character grams re-rank but never make a hit alone: every hit can say why.
-      if (matchedTerms.size === 0) continue;
-      hits.push({ id, score, matchedTerms: [...matchedTerms].sort(), highlights: this.highlightsOf(this.docs.get(id)!, article, cases) });
+    if (ranking.grams > 0) {
+      const gramScore = this.grams.forQuery(query.text);
+      const wordScoreOf = new Map(statementResults.map((r) => [r.id as string, r.score]));
+      const candidates = fused.slice(0, Math.max(GRAM_CANDIDATES, query.limit));
+      const learnedScores = new Map(
+        candidates.map(({ id }) => [
+          id,
+          neighbourScore(
+            statementsOf(this.docs.get(id)!).map((s) => (wordScoreOf.get(s.id) ?? 0) + ranking.grams * gramScore(s.text)),
+            ranking,
+          ),
+        ]),
+      );
+      fused = fuseScores(new Map(candidates.map(({ id }) => [id, articleScores.get(id) ?? 0])), learnedScores, ranking.learnedWeight);
     }
-    return hits;
+
+    const articleById = new Map(articleResults.map((r) => [r.id as string, r]));
+    return fused.slice(0, query.limit).map(({ id, score }) => {
+      const article = articleById.get(id);
+      const statements = matchedStatements.get(id) ?? [];
+      const matchedTerms = new Set([...(article?.queryTerms ?? []), ...statements.flatMap((s) => s.queryTerms)]);
+      return { id, score, matchedTerms: [...matchedTerms].sort(), highlights: this.highlightsOf(this.docs.get(id)!, article, statements) };
+    });
   }
 
-  private highlightsOf(doc: KnowledgeDocument, article: SearchResult | undefined, cases: readonly SearchResult[]): Highlight[] {
+  private highlightsOf(doc: KnowledgeDocument, article: SearchResult | undefined, statements: readonly SearchResult[]): Highlight[] {
     const highlights: Highlight[] = [];
     // Document terms per field: a fuzzy match highlights the word as written in the article.
     const termsIn = (field: string) =>
@@ -133,13 +145,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
     add('title', doc.title, termsIn('title'));
     add('body', doc.body, termsIn('body'));
     for (const tag of doc.tags) add('tags', tag, termsIn('tags'));
-    const bestCases = cases.filter((c) => c.learned === true).sort((a, b) => b.score - a.score).slice(0, LEARNED_FRAGMENTS);
-    if (bestCases.length > 0) {
-      for (const c of bestCases) add('learned', c.text as string, new Set(c.terms.filter((t) => !t.startsWith(GRAM_MARK))));
-    } else {
-      const terms = termsIn('learned');
-      for (const text of doc.learned.filter((t) => highlightFragment(t, terms)).slice(0, LEARNED_FRAGMENTS)) add('learned', text, terms);
-    }
+    const bestCases = statements.filter((s) => s.learned === true).sort((a, b) => b.score - a.score).slice(0, LEARNED_FRAGMENTS);
+    for (const s of bestCases) add('learned', s.text as string, new Set(s.terms));
     return highlights;
   }
 
@@ -147,8 +154,15 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const old = this.docs.get(id);
     if (!old) return;
     this.articles.discard(id);
-    this.cases.discard(`${id}\u0000title`);
-    old.learned.forEach((_, i) => this.cases.discard(`${id}\u0000${i}`));
+    for (const s of statementsOf(old)) {
+      this.statements.discard(s.id);
+      this.grams.remove(s.text);
+    }
+    for (const term of articleTerms(old)) {
+      const left = (this.vocabulary.get(term) ?? 1) - 1;
+      if (left > 0) this.vocabulary.set(term, left);
+      else this.vocabulary.delete(term);
+    }
     this.docs.delete(id);
   }
 }

@@ -29,7 +29,7 @@ function vocabulary(rand: () => number): string[] {
   });
 }
 
-function syntheticCorpus(size: number, seed = 42) {
+export function syntheticCorpus(size: number, seed = 42) {
   const rand = random(seed);
   const words = vocabulary(rand);
   // Squaring a uniform draw skews towards frequent words, roughly like real text.

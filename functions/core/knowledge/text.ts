@@ -57,9 +57,6 @@ export function termsOf(text: string): string[] {
   return terms;
 }
 
-/** Marks character n-grams apart from whole terms in a shared index. */
-export const GRAM_MARK = '#';
-
 /**
  * Character n-grams of the normalised terms, each word padded with "_", so "strike
  * through" and "strikethrough", or "mails" and "emails", share most of their grams.
@@ -68,8 +65,8 @@ export function gramsOf(text: string, n = 4): string[] {
   const grams: string[] = [];
   for (const term of termsOf(text)) {
     const padded = `_${term}_`;
-    if (padded.length <= n) grams.push(GRAM_MARK + padded);
-    else for (let i = 0; i + n <= padded.length; i++) grams.push(GRAM_MARK + padded.slice(i, i + n));
+    if (padded.length <= n) grams.push(padded);
+    else for (let i = 0; i + n <= padded.length; i++) grams.push(padded.slice(i, i + n));
   }
   return grams;
 }
