@@ -39,13 +39,16 @@ const FRAGMENT_CHARS = 160;
 
 /** Settings and mappings of the knowledge index. */
 export function knowledgeIndexBody() {
-  const textChain = ['caseway_possessive', 'lowercase', 'caseway_stop', 'caseway_stem'];
+  const textChain = ['lowercase', 'caseway_negation', 'caseway_contraction', 'caseway_apostrophe', 'caseway_stop', 'caseway_stem'];
   const text = { type: 'text', analyzer: 'caseway_text' };
   return {
     settings: {
       analysis: {
         filter: {
-          caseway_possessive: { type: 'stemmer', language: 'possessive_english' },
+          // Contractions as normaliseWord reads them: every "n't" is a "not", "I'd" is "I".
+          caseway_negation: { type: 'pattern_replace', pattern: "^.*n['’]t$", replacement: 'not' },
+          caseway_contraction: { type: 'pattern_replace', pattern: "['’](?:s|d|ll|re|ve|m)$", replacement: '' },
+          caseway_apostrophe: { type: 'pattern_replace', pattern: "['’]", replacement: '' },
           caseway_stop: { type: 'stop', stopwords: [...STOP_WORDS] },
           caseway_stem: { type: 'porter_stem' },
           caseway_grams: { type: 'ngram', min_gram: 4, max_gram: 4 },

@@ -61,10 +61,19 @@ describe('OpenSearch knowledge index', () => {
     expect(body.settings.analysis.analyzer.caseway_text).toEqual({
       type: 'custom',
       tokenizer: 'standard',
-      filter: ['caseway_possessive', 'lowercase', 'caseway_stop', 'caseway_stem'],
+      filter: ['lowercase', 'caseway_negation', 'caseway_contraction', 'caseway_apostrophe', 'caseway_stop', 'caseway_stem'],
     });
     expect(body.settings.analysis.filter.caseway_stop.stopwords).toEqual(STOP_WORDS);
     expect(body.settings.analysis.filter.caseway_stem).toEqual({ type: 'porter_stem' });
+    // The same contraction rules as the embedded analysis, as Java regular expressions.
+    for (const [word, expected] of [["don't", 'not'], ["I'd", 'i'], ["router's", 'router'], ["o'brien", 'obrien']] as const) {
+      let token = word.toLowerCase();
+      for (const name of ['caseway_negation', 'caseway_contraction', 'caseway_apostrophe'] as const) {
+        const { pattern, replacement } = body.settings.analysis.filter[name];
+        token = token.replace(new RegExp(pattern, 'u'), replacement);
+      }
+      expect(token).toBe(expected);
+    }
     expect(body.mappings.properties.statements.type).toBe('nested');
     expect(body.mappings.properties.statements.properties.text.fields.grams.analyzer).toBe('caseway_grams');
     expect(body.mappings.properties.visibility).toEqual({ type: 'keyword' });

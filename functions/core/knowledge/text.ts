@@ -35,7 +35,13 @@ const MEMO_LIMIT = 100_000;
 /** One word as the index stores it, or undefined for a stop word. */
 export function normaliseWord(word: string): string | undefined {
   if (normalised.has(word)) return normalised.get(word);
-  const lower = word.toLowerCase().replace(/['’]s$/u, '').replace(/['’]/gu, '');
+  // Contractions: "I'd", "we've" keep their pronoun; every "n't" is a "not".
+  const lower = word
+    .toLowerCase()
+    .replace(/n['’]t$/u, ' not')
+    .replace(/['’](?:s|d|ll|re|ve|m)$/u, '')
+    .replace(/['’]/gu, '');
+  if (lower.endsWith(' not')) return 'not';
   const term = lower.length === 0 || STOP.has(lower) ? undefined : stemmer(lower);
   if (normalised.size >= MEMO_LIMIT) normalised.clear();
   normalised.set(word, term);
