@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
 
 const fmt = (f: Figures, base?: Figures) =>
   `MRR ${f.mrr.toFixed(3)}  P@1 ${f.p1.toFixed(3)}  R@5 ${f.recall5.toFixed(3)}  (n=${f.queries})` +
-  (base ? `   x${(f.mrr / base.mrr).toFixed(2)} MRR, x${(f.p1 / base.p1).toFixed(2)} P@1 vs plain BM25` : '');
+  (base ? `   x${(f.mrr / base.mrr).toFixed(2)} MRR, x${(f.p1 / base.p1).toFixed(2)} P@1 vs BM25` : '');
 
 /** The parameters cross-validation searches over; each stays a plausible setting. */
 function grid(): RankingParams[] {
