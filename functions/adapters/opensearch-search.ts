@@ -9,7 +9,9 @@
  * Differences from the embedded engine, by necessity: OpenSearch sums the two signals
  * with boosts instead of dividing each by the query's best score (that needs a search
  * pipeline, which serverless collections lack), only the single best statement counts,
- * and n-grams are not padded at word edges.
+ * n-grams are not padded at word edges, and the fuzzy copy of the article clause also
+ * matches correctly spelt words (OpenSearch cannot fuzz only unknown words), so
+ * exact matches score in both article clauses.
  */
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client } from '@opensearch-project/opensearch';
@@ -35,6 +37,8 @@ export function openSearchClient(config: OpenSearchConfig): Client {
 }
 
 const HIGHLIGHT_FIELDS: readonly SearchField[] = ['title', 'body', 'tags', 'learned'];
+/** Exact matches score in both article clauses, so the fuzzy copy stays a minor one. */
+const FUZZY_CLAUSE_SHARE = 0.3;
 const FRAGMENT_CHARS = 160;
 
 /** Settings and mappings of the knowledge index. */
@@ -133,7 +137,7 @@ export function searchBody(query: SearchQuery, ranking: RankingParams = DEFAULT_
   ];
   if (ranking.fuzzy > 0) {
     should.push({
-      multi_match: { query: query.text, fields, type: 'most_fields', fuzziness: 'AUTO:5,9', prefix_length: 1, boost: articleWeight * ranking.fuzzyWeight },
+      multi_match: { query: query.text, fields, type: 'most_fields', fuzziness: 'AUTO:5,9', prefix_length: 1, boost: articleWeight * ranking.fuzzyWeight * FUZZY_CLAUSE_SHARE },
     });
   }
   return {

@@ -165,7 +165,7 @@ describe('OpenSearch knowledge index', () => {
                 type: 'most_fields',
                 fuzziness: 'AUTO:5,9',
                 prefix_length: 1,
-                boost: (1 - w) * DEFAULT_RANKING.fuzzyWeight,
+                boost: (1 - w) * DEFAULT_RANKING.fuzzyWeight * 0.3,
               },
             },
           ],

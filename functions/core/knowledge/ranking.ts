@@ -12,7 +12,11 @@ export interface RankingParams {
   readonly boosts: { readonly title: number; readonly body: number; readonly tags: number; readonly learned: number };
   /** Maximum edit distance as a fraction of term length; 0 turns typo tolerance off. */
   readonly fuzzy: number;
-  /** Score factor of a fuzzy (typo) match against an exact one. */
+  /**
+   * Score factor of a fuzzy (typo) match against an exact one. Only words the index
+   * does not know are matched fuzzily, so their nearest spelling is their best reading;
+   * MiniSearch still discounts a match by its edit distance.
+   */
   readonly fuzzyWeight: number;
   /** How many learned cases of an article count. */
   readonly neighbours: number;
@@ -27,7 +31,7 @@ export interface RankingParams {
 export const DEFAULT_RANKING: RankingParams = {
   boosts: { title: 2, body: 1, tags: 1.5, learned: 1 },
   fuzzy: 0.2,
-  fuzzyWeight: 0.3,
+  fuzzyWeight: 1,
   neighbours: 3,
   neighbourDecay: 0.5,
   grams: 0.3,
