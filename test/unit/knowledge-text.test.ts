@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { knowledgeDocumentOf } from '../../functions/core/knowledge/document.js';
+import { GramScorer } from '../../functions/core/knowledge/gram-scorer.js';
 import { highlightFragment } from '../../functions/core/knowledge/highlight.js';
 import { markdownToText } from '../../functions/core/knowledge/markdown.js';
 import { fuseScores, neighbourScore } from '../../functions/core/knowledge/ranking.js';
@@ -82,5 +83,26 @@ describe('score fusion', () => {
       { id: 'b', score: 0.75 },
       { id: 'a', score: 0.5 },
     ]);
+  });
+});
+
+describe('gram scorer', () => {
+  it('scores statements by shared grams, rarer grams counting more, and forgets removed statements', () => {
+    const grams = new GramScorer();
+    for (const text of ['strikethrough text on github', 'delete my account', 'export my emails', 'account settings']) grams.add(text);
+    const score = grams.forQuery('strike through in github');
+    expect(score('strikethrough text on github')).toBeGreaterThan(score('export my emails'));
+    expect(score('delete my account')).toBe(0);
+
+    const forMail = grams.forQuery('mails');
+    const before = forMail('export my emails');
+    expect(before).toBeGreaterThan(0);
+    grams.add('emails bounce');
+    grams.add('emails are slow');
+    // "mail" grams are commoner now, so each match says less.
+    expect(grams.forQuery('mails')('export my emails')).toBeLessThan(before);
+    grams.remove('emails bounce');
+    grams.remove('emails are slow');
+    expect(grams.forQuery('mails')('export my emails')).toBeCloseTo(before, 10);
   });
 });
