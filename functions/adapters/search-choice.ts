@@ -10,18 +10,33 @@ import { EmbeddedSearchIndex } from './embedded-search.js';
 import type { SearchIndex } from './search.js';
 
 let chosen: Promise<SearchIndex> | undefined;
+let ensured: Promise<SearchIndex> | undefined;
 
 /** Loaded only in opensearch mode, so the embedded mode never pulls in the OpenSearch client. */
-const OPENSEARCH_MODULE = './opensearch-search.js';
-
-async function openSearchIndex(): Promise<SearchIndex> {
+async function openSearchIndex() {
   const settings = config();
   if (!settings.OPENSEARCH_ENDPOINT) throw new Error('SEARCH_MODE=opensearch needs OPENSEARCH_ENDPOINT');
-  const module = (await import(OPENSEARCH_MODULE)) as { OpenSearchIndex: new (options: { endpoint: string; region: string; index: string }) => SearchIndex };
-  return new module.OpenSearchIndex({ endpoint: settings.OPENSEARCH_ENDPOINT, region: settings.AWS_REGION, index: settings.OPENSEARCH_INDEX });
+  const { OpenSearchIndex, openSearchClient } = await import('./opensearch-search.js');
+  return new OpenSearchIndex(openSearchClient({ endpoint: settings.OPENSEARCH_ENDPOINT, region: settings.AWS_REGION }), settings.OPENSEARCH_INDEX);
 }
 
 export function searchIndex(): Promise<SearchIndex> {
   chosen ??= config().SEARCH_MODE === 'opensearch' ? openSearchIndex() : Promise.resolve(new EmbeddedSearchIndex());
   return chosen;
+}
+
+/**
+ * The index for the one writer, the indexer: in AWS it creates the collection's index
+ * with its analysis and mappings on first use (only the indexer's role may), so a new
+ * stack needs no manual step before its first article.
+ */
+export function writableSearchIndex(): Promise<SearchIndex> {
+  ensured ??= searchIndex().then(async (index) => {
+    const creatable = index as SearchIndex & { ensureIndex?: () => Promise<void> };
+    if (creatable.ensureIndex) await creatable.ensureIndex();
+    return index;
+  });
+  // A failed creation (a throttled call) is tried again on the next batch.
+  ensured.catch(() => (ensured = undefined));
+  return ensured;
 }

@@ -48,7 +48,7 @@ export interface Highlight {
 export interface SearchHit {
   readonly id: string;
   readonly score: number;
-  /** Query terms (normalised) that matched this article. */
+  /** The query's words (lower-case, as typed, in query order) that matched this article. */
   readonly matchedTerms: readonly string[];
   readonly highlights: readonly Highlight[];
 }

@@ -8,7 +8,7 @@
  */
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ARTICLE_PARTITION_PREFIX, ARTICLE_SORT_KEY, LEARNED_PREFIX, articleIdOfPartition } from '../adapters/dynamodb/keys.js';
-import { searchIndex } from '../adapters/search-choice.js';
+import { writableSearchIndex } from '../adapters/search-choice.js';
 import { logger } from '../observability.js';
 import { rebuildIndex, reindexArticles } from '../services/knowledge-index.js';
 
@@ -42,12 +42,12 @@ export async function handler(event: DynamoDBStreamEvent | RebuildRequest): Prom
   }
   const articleIds = articlesTouchedBy(event);
   if (articleIds.length === 0) return undefined;
-  await reindexArticles(articleIds, await searchIndex());
+  await reindexArticles(articleIds, await writableSearchIndex());
   logger.debug('Articles indexed', { articleIds });
   return undefined;
 }
 
 /** Index every article: for an index that starts empty (the embedded one) or a new collection. */
 export async function rebuild(): Promise<number> {
-  return rebuildIndex(await searchIndex());
+  return rebuildIndex(await writableSearchIndex());
 }

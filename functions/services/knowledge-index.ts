@@ -6,35 +6,13 @@
  * document (idempotent).
  */
 import { ARTICLE_STATUSES, type Article } from '../core/article.js';
+import { knowledgeDocumentOf } from '../core/knowledge/document.js';
 import * as repo from '../adapters/dynamodb/article-repository.js';
 import type { KnowledgeDocument, SearchIndex } from '../adapters/search.js';
 
-/** Markdown reduced to the words a reader sees: no code fences, link targets, emphasis or heading marks. */
-function plainTextOf(markdown: string): string {
-  return markdown
-    .replace(/```[^\n]*\n?/g, ' ')
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+\.)\s+/gm, '')
-    .replace(/[*_`~]+/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** The document the index holds for an article. (To be replaced by the search core's `knowledgeDocumentOf`.) */
-export function indexDocumentOf(article: Article, learnedTexts: readonly string[]): KnowledgeDocument {
-  return {
-    id: article.articleId,
-    title: article.title,
-    body: plainTextOf(article.body),
-    category: article.category,
-    tags: [...article.tags],
-    visibility: article.visibility,
-    status: article.status,
-    learned: [...learnedTexts],
-  };
-}
+/** The document the index holds for an article: the search core's own indexing code, as the quality bench uses it. */
+export const indexDocumentOf = (article: Article, learnedTexts: readonly string[]): KnowledgeDocument =>
+  knowledgeDocumentOf({ ...article, id: article.articleId }, learnedTexts);
 
 /** Re-read each article and replace its document; an article that no longer exists leaves the index. */
 export async function reindexArticles(articleIds: readonly string[], index: SearchIndex): Promise<void> {

@@ -154,7 +154,7 @@ describe('what the index gets', () => {
   it('is the article as plain text, with what linked cases taught it', () => {
     const doc = indexDocumentOf({ ...draft(), body: '## Steps\n1. Open **Settings** and `reset`\n- see [the guide](https://x.test/g) ![img](a.png)\n```\ncode\n```' }, ['Cannot log in']);
     expect(doc).toMatchObject({ id: 'KB-0123456789AB', title: 'Reset a password', category: 'login', tags: ['password', 'login'], status: 'draft', visibility: 'internal', learned: ['Cannot log in'] });
-    expect(doc.body).toBe('Steps Open Settings and reset see the guide img code');
+    expect(doc.body).toBe('Steps\nOpen Settings and reset\nsee the guide img\n\ncode');
   });
 
   it('learns the subject and description of a case, bounded', () => {
