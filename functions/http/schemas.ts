@@ -230,7 +230,7 @@ export const CaseRecord = z
     resolvedAt: z.iso.datetime().nullable(),
     parentId: CaseId.nullable(),
     mergedInto: CaseId.nullable(),
-    handoff: HandoffRecord.nullable(),
+    handoff: HandoffRecord.nullable().optional().meta({ description: 'The handoff brief (staff; null for requesters and before any handover). Listings leave it out: read the case or its /handoff.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     createdBy: z.string(),

@@ -4,6 +4,7 @@
  * from the survivor, merged cases refusing writes, races between merges, and the
  * brief generated when a case changes hands.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLabType, LAB_TYPE } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -307,7 +308,7 @@ describe('merge', () => {
 });
 
 describe('handoff brief', () => {
-  it('is generated when a case changes owner or queue, stored on the case and carried by the audit event', async () => {
+  it('is generated when a case changes owner or queue, stored beside the case and carried by the audit event', async () => {
     const id = await newCase('Invoice wrong', { fields: { product: 'billing', category: 'question' } });
     await call('requester', 'POST', `/cases/${id}/comments`, { body: 'The total is off by 10 EUR' });
     await call('agent', 'POST', `/cases/${id}/comments`, { body: 'Checked the ledger, VAT applied twice', visibility: 'internal' });
@@ -332,6 +333,15 @@ describe('handoff brief', () => {
     const read = await call('supervisor', 'GET', `/cases/${id}/handoff`);
     expect(read).toMatchObject({ status: 200, body: { handoff: brief }, etag: patched.etag });
     expect(await verified(id)).toBe(true);
+
+    // The brief sits beside the case item, so status changes do not rewrite it with the case and its index entries.
+    const raw = async (sk: string) => (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${id}`, sk } }))).Item;
+    expect((await raw('#CASE'))!.handoff).toBeUndefined();
+    expect((await raw('#HANDOFF'))!.brief).toEqual(brief);
+    expect((await call('supervisor', 'GET', `/cases/${id}`)).body.handoff).toEqual(brief);
+    const listed = ((await call('supervisor', 'GET', '/cases?owner=demo-supervisor&limit=100')).body.items as Body[]).find((c) => c.caseId === id)!;
+    expect(listed).toBeDefined();
+    expect(listed.handoff).toBeUndefined();
   });
 
   it('is edited by the receiving staff with If-Match, audited as HandoffEdited, and hidden from requesters', async () => {

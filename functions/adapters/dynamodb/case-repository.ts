@@ -6,7 +6,7 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainHead, StoredChained } from '../../core/audit-chain.js';
-import { caseRecord, type AuditEvent, type Case, type CaseChange, type Comment, type StoredCase } from '../../core/case.js';
+import { caseRecord, type AuditEvent, type Case, type CaseChange, type Comment, type HandoffBrief, type StoredCase } from '../../core/case.js';
 import type { NumberBlock } from '../../core/case-number.js';
 import { dynamo, tableName } from './client.js';
 import { type Filter, type Page, type PartitionQuery, pageAcrossPartitions, pageOfPartition, queryAll } from './paging.js';
@@ -23,6 +23,7 @@ import {
   caseKey,
   commentKey,
   counterKey,
+  handoffKey,
   headKey,
   idempotencyKey,
   openPartition,
@@ -136,7 +137,8 @@ export async function getCase(caseId: string): Promise<StoredCase | undefined> {
   const caseItem_ = items.find((i) => i.sk === caseKey(caseId).sk);
   const head = headOf(items.find((i) => i.sk === headKey(caseId).sk));
   if (!caseItem_ || !head) return undefined;
-  return { case: caseRecord(caseItem_), head };
+  const brief = items.find((i) => i.sk === handoffKey(caseId).sk)?.brief as HandoffBrief | undefined;
+  return { case: { ...caseRecord(caseItem_), handoff: brief ?? null }, head };
 }
 
 export async function getComment(caseId: string, commentId: string): Promise<Comment | undefined> {

@@ -6,6 +6,7 @@
  * |--------------------|--------------------------|-----------------------------|
  * | case               | CASE#<caseId>            | #CASE                       |
  * | case's chain head  | CASE#<caseId>            | #HEAD                       |
+ * | its handoff brief  | CASE#<caseId>            | #HANDOFF                    |
  * | audit event        | CASE#<caseId>            | AUDIT#<seq, 10 digits>      |
  * | comment            | CASE#<caseId>            | COMMENT#<commentId>         |
  * | task               | CASE#<caseId>            | TASK#<taskId>               |
@@ -44,6 +45,8 @@ export const CASE_OWN_PREFIX = '#';
 const casePartition = (caseId: string) => `CASE#${caseId}`;
 export const caseKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#CASE' });
 export const headKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#HEAD' });
+/** The handoff brief lives beside the case, not in it: see `caseItem`. */
+export const handoffKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#HANDOFF' });
 export const auditKey = (caseId: string, seq: number) => ({ pk: casePartition(caseId), sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
 export const commentKey = (caseId: string, commentId: string) => ({ pk: casePartition(caseId), sk: `${COMMENT_PREFIX}${commentId}` });
 export const linkKey = (caseId: string, targetId: string) => ({ pk: casePartition(caseId), sk: `${LINK_PREFIX}${targetId}` });
