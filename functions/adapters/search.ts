@@ -5,25 +5,12 @@
  * always show why it was made.
  */
 import type { ArticleStatus, ArticleVisibility } from '../core/article.js';
+import type { IndexedKnowledge } from '../core/knowledge/document.js';
 
 export { ARTICLE_STATUSES, ARTICLE_VISIBILITIES, type ArticleStatus, type ArticleVisibility } from '../core/article.js';
 
 /** What the index holds for one article: its current version plus what cases taught it. */
-export interface KnowledgeDocument {
-  readonly id: string;
-  readonly title: string;
-  /** Markdown reduced to plain text. */
-  readonly body: string;
-  readonly category: string;
-  readonly tags: readonly string[];
-  readonly visibility: ArticleVisibility;
-  readonly status: ArticleStatus;
-  /**
-   * Descriptions of the cases agents linked to this article: the words customers
-   * actually use for the problem it solves. The platform's memory.
-   */
-  readonly learned: readonly string[];
-}
+export type KnowledgeDocument = IndexedKnowledge<ArticleVisibility, ArticleStatus>;
 
 export interface SearchFilter {
   readonly visibility?: readonly ArticleVisibility[];

@@ -136,16 +136,6 @@ export const ArticleVersionRecord = z
   })
   .meta({ id: 'ArticleVersion' });
 
-export const ChainReportRecord = z
-  .object({
-    trail: z.string(),
-    valid: z.boolean(),
-    events: z.number().int(),
-    head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
-    problems: z.array(z.object({ kind: z.string(), seq: z.number().int(), detail: z.string() })),
-  })
-  .meta({ id: 'ArticleChainReport' });
-
 export const SuggestionsRecord = z
   .object({
     suggestionId: SuggestionId,

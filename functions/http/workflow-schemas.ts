@@ -173,4 +173,4 @@ export const ChainReportRecord = z
     head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
     problems: z.array(z.object({ kind: z.enum(['altered', 'broken-link', 'missing', 'reordered', 'head-mismatch']), seq: z.number().int(), detail: z.string() })),
   })
-  .meta({ id: 'ChainReport', description: 'The result of recomputing every link of a case\'s audit chain.' });
+  .meta({ id: 'ChainReport', description: 'The result of recomputing every link of an audit chain: a case\'s trail, or an article\'s versions.' });

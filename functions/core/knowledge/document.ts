@@ -17,15 +17,14 @@ export interface IndexableArticle<V extends string = string, S extends string = 
   readonly status: S;
 }
 
-/** Structurally the search seam's KnowledgeDocument (the core may not import adapters). */
-export interface IndexedKnowledge<V extends string = string, S extends string = string> {
-  readonly id: string;
-  readonly title: string;
+/** What the search index holds for an article (the search seam's `KnowledgeDocument`). */
+export interface IndexedKnowledge<V extends string = string, S extends string = string> extends Omit<IndexableArticle<V, S>, 'body'> {
+  /** Markdown reduced to plain text. */
   readonly body: string;
-  readonly category: string;
-  readonly tags: readonly string[];
-  readonly visibility: V;
-  readonly status: S;
+  /**
+   * Descriptions of the cases agents linked to this article: the words customers
+   * actually use for the problem it solves. The platform's memory.
+   */
   readonly learned: readonly string[];
 }
 

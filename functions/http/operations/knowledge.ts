@@ -7,7 +7,6 @@ import {
   ArticleRecord,
   ArticleStatusBody,
   ArticleVersionRecord,
-  ChainReportRecord,
   DeflectBody,
   FeedbackBody,
   FeedbackRecord,
@@ -18,6 +17,7 @@ import {
   SuggestionsQuery,
   SuggestionsRecord,
 } from '../knowledge-schemas.js';
+import { ChainReportRecord } from '../workflow-schemas.js';
 import { CaseIdParams, IfMatch, pageOf, PageQuery } from '../schemas.js';
 import { json, type Operation } from './shared.js';
 
