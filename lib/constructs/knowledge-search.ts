@@ -6,11 +6,10 @@
  * replaces its document (idempotent, so redelivery is harmless). A batch the indexer
  * cannot index after its retries lands in a dead-letter queue that raises an alarm.
  */
-import { Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as aoss from 'aws-cdk-lib/aws-opensearchserverless';
@@ -19,8 +18,7 @@ import { Construct } from 'constructs';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { caseTable } from '../topology/table.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction } from './caseway-function.js';
-import { EncryptedSqsDlq } from './domain-events.js';
+import { streamConsumer } from './stream-consumer.js';
 
 export interface KnowledgeSearchProps {
   /** The table whose stream carries article changes and links to the indexer. */
@@ -117,18 +115,11 @@ export class KnowledgeSearch extends Construct {
     this.endpoint = this.collection.attrCollectionEndpoint;
     const searchEnvironment = { SEARCH_MODE: 'opensearch', OPENSEARCH_ENDPOINT: this.endpoint, OPENSEARCH_INDEX: KNOWLEDGE_INDEX };
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: store.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue: the on-failure destination of the knowledge indexer stream mapping (cdk-nag only recognises SQS redrive policies and Lambda DLQs as DLQ use).',
-    });
-
-    const indexer = new CasewayFunction(this, 'Indexer', {
+    const { partitionKeyPrefix, sortKeys, sortKeyPrefixes } = knowledgeIndexer.filter;
+    const byKey = (sk: unknown) =>
+      lambda.FilterCriteria.filter({ dynamodb: { Keys: { [caseTable.partitionKey]: { S: lambda.FilterRule.beginsWith(partitionKeyPrefix) }, [caseTable.sortKey]: { S: sk } } } });
+    const indexer = streamConsumer(this, 'Indexer', {
+      store,
       entry: knowledgeIndexer.entry,
       description: knowledgeIndexer.description,
       logRetention: props.logRetention,
@@ -136,31 +127,17 @@ export class KnowledgeSearch extends Construct {
       // A stream batch takes a second or two; a rebuild of a large knowledge base takes minutes.
       timeout: Duration.minutes(5),
       environment: { TABLE_NAME: store.table.tableName, ...searchEnvironment },
+      // Article items and learned texts only: versions, counters and case items never change a document.
+      filters: [...sortKeys.map((sk) => byKey(lambda.FilterRule.isEqual(sk))), ...sortKeyPrefixes.map((prefix) => byKey(lambda.FilterRule.beginsWith(prefix)))],
+      consumerName: 'knowledge indexer',
+      alarmDescription:
+        'Knowledge index updates failed: some articles are stale in search until the batch named in the message is replayed (or the index is rebuilt). The stream keeps records for 24 hours.',
     });
     this.indexer = indexer.function;
+    this.deadLetterQueue = indexer.deadLetterQueue;
+    this.deadLetterAlarm = indexer.deadLetterAlarm;
     // It re-reads each article and its learned texts, consistently; it never writes the table.
     store.grantRead(this.indexer);
-
-    const { partitionKeyPrefix, sortKeys, sortKeyPrefixes } = knowledgeIndexer.filter;
-    const byKey = (sk: unknown) =>
-      lambda.FilterCriteria.filter({ dynamodb: { Keys: { [caseTable.partitionKey]: { S: lambda.FilterRule.beginsWith(partitionKeyPrefix) }, [caseTable.sortKey]: { S: sk } } } });
-    this.indexer.addEventSource(
-      new DynamoEventSource(store.table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        maxRecordAge: Duration.days(1),
-        onFailure: new EncryptedSqsDlq(this.deadLetterQueue, store.key),
-        // Article items and learned texts only: versions, counters and case items never change a document.
-        filters: [...sortKeys.map((sk) => byKey(lambda.FilterRule.isEqual(sk))), ...sortKeyPrefixes.map((prefix) => byKey(lambda.FilterRule.beginsWith(prefix)))],
-      }),
-    );
-    Validations.of(indexer.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        "Reading the stream needs dynamodb:ListStreams, which does not support resource-level permissions (IAM only accepts Resource \"*\"); the reads themselves (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream ARN.",
-    });
 
     // IAM lets the functions call the collection's data plane; the data access policy decides what they may do there.
     const apiAccess = (grantee: iam.IGrantable) =>
@@ -191,15 +168,5 @@ export class KnowledgeSearch extends Construct {
       ]),
     });
 
-    this.deadLetterAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription:
-          'Knowledge index updates failed: some articles are stale in search until the batch named in the message is replayed (or the index is rebuilt). The stream keeps records for 24 hours.',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
   }
 }

@@ -1,0 +1,105 @@
+/**
+ * A Lambda fed by the case table's stream, as every stream consumer must be: from the
+ * oldest record still held (nothing skipped after an outage), filtered so other writes
+ * cost no invocation, retried and bisected, then parked on a KMS-encrypted dead-letter
+ * queue whose first message raises an alarm. The outbox publisher and the knowledge
+ * indexer differ only in what they consume and what a lost batch means.
+ *
+ * A function rather than a construct so the resources keep the ids, and so the
+ * logical ids, they have in their owning construct.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { CaseStore } from './case-store.js';
+import { CasewayFunction, type CasewayFunctionProps } from './caseway-function.js';
+
+export interface StreamConsumerProps extends CasewayFunctionProps {
+  readonly store: CaseStore;
+  /** Only records these match invoke the function. */
+  readonly filters: readonly Record<string, unknown>[];
+  /** The handler reports the records it failed, so only those are retried. */
+  readonly reportBatchItemFailures?: boolean;
+  /** What the dead-letter queue is the on-failure destination of, for cdk-nag's acknowledgement. */
+  readonly consumerName: string;
+  /** What a message in the dead-letter queue means for the people on call. */
+  readonly alarmDescription: string;
+}
+
+export interface StreamConsumer {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+}
+
+export function streamConsumer(scope: Construct, functionId: string, props: StreamConsumerProps): StreamConsumer {
+  const { store, filters, reportBatchItemFailures, consumerName, alarmDescription, ...functionProps } = props;
+  // Failure records name shard ranges of the case stream rather than carry items, but
+  // they are still about case data: one key, one key policy, for everything about cases.
+  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: store.key,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  Validations.of(deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason: `This queue is itself a dead-letter queue: the on-failure destination of the ${consumerName} stream mapping (cdk-nag only recognises SQS redrive policies and Lambda DLQs as DLQ use).`,
+  });
+
+  const consumer = new CasewayFunction(scope, functionId, functionProps);
+  consumer.function.addEventSource(
+    new DynamoEventSource(store.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      retryAttempts: 10,
+      ...(reportBatchItemFailures ? { reportBatchItemFailures } : {}),
+      maxRecordAge: Duration.days(1),
+      onFailure: new EncryptedSqsDlq(deadLetterQueue, store.key),
+      filters: [...filters],
+    }),
+  );
+  Validations.of(consumer.role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      "Reading the stream needs dynamodb:ListStreams, which does not support resource-level permissions (IAM only accepts Resource \"*\"); the reads themselves (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream ARN.",
+  });
+
+  const deadLetterAlarm = deadLetterQueue
+    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+    .createAlarm(scope, 'DeadLetterAlarm', {
+      alarmDescription,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  return { function: consumer.function, role: consumer.role, deadLetterQueue, deadLetterAlarm };
+}
+
+/**
+ * `SqsDlq` with the permissions spelled out. The stock one grants the key's whole
+ * encrypt/decrypt set (`kms:ReEncrypt*`, `kms:GenerateDataKey*`); sending to an
+ * encrypted queue needs only a data key and the right to use it.
+ */
+export class EncryptedSqsDlq implements lambda.IEventSourceDlq {
+  constructor(
+    private readonly queue: sqs.IQueue,
+    private readonly key: kms.IKey,
+  ) {}
+
+  bind(_target: lambda.IEventSourceMapping, targetHandler: lambda.IFunction): lambda.DlqDestinationConfig {
+    const grantee: iam.IGrantable = targetHandler;
+    this.queue.grant(grantee, 'sqs:SendMessage');
+    this.key.grant(grantee, 'kms:GenerateDataKey', 'kms:Decrypt');
+    return { destination: this.queue.queueArn };
+  }
+}
