@@ -50,14 +50,7 @@ export interface ArticleVersion extends Chained {
   readonly changes: readonly FieldChange[];
   readonly reason?: string;
   /** The article as this version left it. */
-  readonly snapshot: {
-    readonly title: string;
-    readonly body: string;
-    readonly category: string;
-    readonly tags: readonly string[];
-    readonly visibility: ArticleVisibility;
-    readonly status: ArticleStatus;
-  };
+  readonly snapshot: Pick<Article, 'title' | 'body' | 'category' | 'tags' | 'visibility' | 'status'>;
 }
 
 export interface NewArticle {
