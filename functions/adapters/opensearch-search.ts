@@ -224,7 +224,9 @@ export class OpenSearchIndex implements SearchIndex {
 
   async search(query: SearchQuery): Promise<SearchHit[]> {
     if (termsOf(query.text).length === 0 || query.limit <= 0) return [];
-    const response = await this.client.search({ index: this.index, body: searchBody(query, this.ranking) as never });
+    const response = await this.client.search({ index: this.index, body: searchBody(query, this.ranking) as never }, { ignore: [404] });
+    // A new collection has no index until the indexer's first batch creates it: nothing to find yet, not an error.
+    if (response.statusCode === 404) return [];
     return hitsOf(response.body as never, query.text);
   }
 }

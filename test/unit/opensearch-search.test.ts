@@ -237,4 +237,15 @@ describe('OpenSearch knowledge index', () => {
     expect(client.connectionPool.connections[0]!.constructor.name).toBe('AwsSigv4SignerConnection');
     expect(client.transport.constructor.name).toBe('AwsSigv4SignerTransport');
   });
+
+  it('finds nothing, rather than failing, before the indexer has created the index', async () => {
+    const { client, sent } = recordingClient(() => ({ statusCode: 404, body: { error: { type: 'index_not_found_exception' }, status: 404 } }));
+    // The real transport throws on a 404 unless the request says to ignore it: pin that it does.
+    const options: unknown[] = [];
+    const record = client.transport.request.bind(client.transport);
+    client.transport.request = ((params: SentRequest, opts: unknown) => (options.push(opts), record(params as never, opts as never))) as never;
+    expect(await new OpenSearchIndex(client, 'knowledge').search({ text: 'Forgot password', limit: 2 })).toEqual([]);
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /knowledge/_search']);
+    expect(options).toEqual([expect.objectContaining({ ignore: [404] })]);
+  });
 });
