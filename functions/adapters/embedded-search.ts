@@ -10,7 +10,7 @@ import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
 import { GramScorer } from '../core/knowledge/gram-scorer.js';
 import { highlightFragment } from '../core/knowledge/highlight.js';
 import { DEFAULT_RANKING, fuseScores, neighbourScore, type RankingParams } from '../core/knowledge/ranking.js';
-import { termsOf, wordsMatching } from '../core/knowledge/text.js';
+import { compoundsOf, termsOf, wordsMatching } from '../core/knowledge/text.js';
 import type { Highlight, KnowledgeDocument, SearchFilter, SearchHit, SearchIndex, SearchQuery } from './search.js';
 
 /**
@@ -95,8 +95,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
       fuzzy: (term) => (ranking.fuzzy > 0 && term.length >= 5 && !this.vocabulary.has(term) ? ranking.fuzzy : false),
       weights: { fuzzy: ranking.fuzzyWeight, prefix: 0 },
     };
-    const articleResults = this.articles.search(query.text, { ...common, boost: { ...ranking.boosts }, filter: (r) => allowed(r.id as string) });
-    const statementResults = this.statements.search(query.text, { ...common, filter: (r) => allowed(r.articleId as string) });
+    // Compounds some article uses, joined: "back up" also looks for "backup".
+    const compounds = compoundsOf(query.text).filter((c) => this.vocabulary.has(c.term));
+    const text = [query.text, ...compounds.map((c) => c.joined)].join('\n');
+    const articleResults = this.articles.search(text, { ...common, boost: { ...ranking.boosts }, filter: (r) => allowed(r.id as string) });
+    const statementResults = this.statements.search(text, { ...common, filter: (r) => allowed(r.articleId as string) });
 
     const matchedStatements = new Map<string, SearchResult[]>();
     for (const r of statementResults) {
@@ -129,6 +132,7 @@ export class EmbeddedSearchIndex implements SearchIndex {
       const article = articleById.get(id);
       const statements = matchedStatements.get(id) ?? [];
       const matchedTerms = new Set([...(article?.queryTerms ?? []), ...statements.flatMap((s) => s.queryTerms)]);
+      for (const c of compounds) if (matchedTerms.has(c.term)) for (const part of c.parts) matchedTerms.add(part);
       return { id, score, matchedTerms: wordsMatching(query.text, matchedTerms), highlights: this.highlightsOf(this.docs.get(id)!, article, statements) };
     });
   }

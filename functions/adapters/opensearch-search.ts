@@ -6,6 +6,9 @@
  *    engine's field boosts, plus a weaker fuzzy copy for typos;
  *  - its nearest problem statements: a nested query over the title and each learned case
  *    (whole terms and character 4-grams), scored by the best one (score_mode max).
+ * Both engines add the query's split compounds joined ("back up" -> "backup") to the
+ * whole-term matches; the embedded engine only those some article holds, here all of
+ * them, which comes to the same since a term no document holds matches nothing.
  * Differences from the embedded engine, by necessity: OpenSearch sums the two signals
  * with boosts instead of dividing each by the query's best score (that needs a search
  * pipeline, which serverless collections lack), only the single best statement counts,
@@ -17,7 +20,7 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
 import { DEFAULT_RANKING, type RankingParams } from '../core/knowledge/ranking.js';
-import { normaliseWord, STOP_WORDS, termsOf, wordsMatching } from '../core/knowledge/text.js';
+import { compoundsOf, normaliseWord, STOP_WORDS, termsOf, wordsMatching } from '../core/knowledge/text.js';
 import type { Highlight, KnowledgeDocument, SearchField, SearchFilter, SearchHit, SearchIndex, SearchQuery } from './search.js';
 
 export interface OpenSearchConfig {
@@ -117,8 +120,10 @@ export function searchBody(query: SearchQuery, ranking: RankingParams = DEFAULT_
   const { boosts } = ranking;
   const fields = [`title^${boosts.title}`, `body^${boosts.body}`, `tags^${boosts.tags}`, `learned^${boosts.learned}`];
   const articleWeight = 1 - ranking.learnedWeight;
+  // Exact clauses also look for the query's split compounds joined; a join no article holds matches nothing.
+  const exact = [query.text, ...compoundsOf(query.text).map((c) => c.joined)].join('\n');
   const should: object[] = [
-    { multi_match: { query: query.text, fields, type: 'most_fields', boost: articleWeight } },
+    { multi_match: { query: exact, fields, type: 'most_fields', boost: articleWeight } },
     {
       nested: {
         path: 'statements',
@@ -127,7 +132,7 @@ export function searchBody(query: SearchQuery, ranking: RankingParams = DEFAULT_
         query: {
           bool: {
             should: [
-              { match: { 'statements.text': { query: query.text } } },
+              { match: { 'statements.text': { query: exact } } },
               ...(ranking.grams > 0 ? [{ match: { 'statements.text.grams': { query: query.text, boost: ranking.grams } } }] : []),
             ],
           },
@@ -168,6 +173,8 @@ interface OpenSearchHit {
  */
 export function hitsOf(response: { hits?: { hits?: readonly OpenSearchHit[] } }, queryText: string): SearchHit[] {
   const queryTerms = new Set(termsOf(queryText));
+  // A marked compound ("backup") matched the two words the query split it into.
+  const partsOf = new Map(compoundsOf(queryText).map((c) => [c.term, c.parts]));
   return (response.hits?.hits ?? []).map((hit) => {
     const highlights: Highlight[] = HIGHLIGHT_FIELDS.flatMap((field) => (hit.highlight?.[field] ?? []).map((fragment) => ({ field, fragment })));
     const matched = new Set<string>();
@@ -175,6 +182,8 @@ export function hitsOf(response: { hits?: { hits?: readonly OpenSearchHit[] } },
       for (const [, word] of fragment.matchAll(/<mark>(.*?)<\/mark>/g)) {
         const term = normaliseWord(word!);
         if (term !== undefined && queryTerms.has(term)) matched.add(term);
+        const parts = term === undefined ? undefined : partsOf.get(term);
+        for (const part of parts ?? []) matched.add(part);
       }
     return { id: hit._id, score: hit._score ?? 0, matchedTerms: wordsMatching(queryText, matched), highlights };
   });

@@ -101,6 +101,15 @@ describe('EmbeddedSearchIndex', () => {
     expect(hit!.highlights[0]).toEqual({ field: 'title', fragment: 'Resetting a <mark>forgotten</mark> <mark>password</mark>' });
   });
 
+  it('finds a compound written as two words, reporting the two words as matched', async () => {
+    const mailbox = article({ id: 'mailbox-backup', title: 'Making a backup of the mailbox', body: 'Export the mailbox to a PST file.' });
+    const index = await indexOf([...base, mailbox]);
+    const [hit] = await index.search({ text: 'how do I back up?', limit: 3 });
+    expect(hit!.id).toBe('mailbox-backup');
+    expect(hit!.matchedTerms).toEqual(['back', 'up']);
+    expect(hit!.highlights[0]).toEqual({ field: 'title', fragment: 'Making a <mark>backup</mark> of the mailbox' });
+  });
+
   it('learned case texts lift the article they were linked to', async () => {
     // The customer's words share nothing with the VPN article; "office" points at the printer.
     const question = 'cannot reach the office intranet, tunnel keeps dropping';

@@ -4,7 +4,7 @@ import { GramScorer } from '../../functions/core/knowledge/gram-scorer.js';
 import { highlightFragment } from '../../functions/core/knowledge/highlight.js';
 import { markdownToText } from '../../functions/core/knowledge/markdown.js';
 import { fuseScores, neighbourScore } from '../../functions/core/knowledge/ranking.js';
-import { gramsOf, normaliseWord, termsOf } from '../../functions/core/knowledge/text.js';
+import { compoundsOf, gramsOf, normaliseWord, termsOf } from '../../functions/core/knowledge/text.js';
 
 describe('knowledge text analysis', () => {
   it('lower-cases, drops stop words and possessives, and stems', () => {
@@ -22,6 +22,18 @@ describe('knowledge text analysis', () => {
     expect(gramsOf('mails')).toEqual(['_mai', 'mail', 'ail_']);
     const joined = new Set(gramsOf('strikethrough'));
     expect(gramsOf('strike through').filter((g) => joined.has(g)).length).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('compounds', () => {
+  it('joins adjacent content words that stem to a word of their own', () => {
+    expect(compoundsOf("How do I back up my e-mail? I can't log in")).toEqual([
+      { joined: 'backup', term: 'backup', parts: ['back', 'up'] },
+      { joined: 'email', term: 'email', parts: ['e', 'mail'] },
+    ]);
+    expect(compoundsOf('Strike through').map((c) => c.joined)).toEqual(['Strikethrough']);
+    // A join that only inflects one of its words ("support" + "e") is no compound.
+    expect(compoundsOf('support e')).toEqual([]);
   });
 });
 

@@ -230,6 +230,25 @@ describe('OpenSearch knowledge index', () => {
     expect(sent).toHaveLength(1);
   });
 
+  it('looks for split compounds joined in the exact clauses only, and reports a marked compound as the words typed', async () => {
+    const body = searchBody({ text: 'back up my e-mail', limit: 3 });
+    const [article, nested, fuzzy] = body.query.bool.should as [
+      { multi_match: { query: string } },
+      { nested: { query: { bool: { should: [{ match: Record<string, { query: string }> }, { match: Record<string, { query: string }> }] } } } },
+      { multi_match: { query: string } },
+    ];
+    expect(article.multi_match.query).toBe('back up my e-mail\nbackup\nemail');
+    expect(nested.nested.query.bool.should[0].match['statements.text']!.query).toBe('back up my e-mail\nbackup\nemail');
+    expect(nested.nested.query.bool.should[1].match['statements.text.grams']!.query).toBe('back up my e-mail');
+    expect(fuzzy.multi_match.query).toBe('back up my e-mail');
+
+    const { client } = recordingClient(() => ({
+      body: { hits: { hits: [{ _id: 'kb-3', _score: 2, highlight: { title: ['Making a <mark>backup</mark> of the mailbox'] } }] } },
+    }));
+    const [hit] = await new OpenSearchIndex(client, 'knowledge').search({ text: 'Back up the mailbox', limit: 1 });
+    expect(hit!.matchedTerms).toEqual(['back', 'up']);
+  });
+
   it('builds a SigV4-signing client for a serverless collection', () => {
     const client = openSearchClient({ endpoint: 'https://abc123.eu-west-1.aoss.amazonaws.com', region: 'eu-west-1' });
     expect(client.connectionPool.connections[0]!.url.hostname).toBe('abc123.eu-west-1.aoss.amazonaws.com');

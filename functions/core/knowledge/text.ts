@@ -77,6 +77,36 @@ export function gramsOf(text: string, n = 4): string[] {
   return grams;
 }
 
+/** Two adjacent words of a text that also make a word of their own. */
+export interface Compound {
+  /** The two words joined, as typed: what the query adds. */
+  readonly joined: string;
+  readonly term: string;
+  /** The terms of the two words: what a match on the compound matched of the query. */
+  readonly parts: readonly [string, string];
+}
+
+/**
+ * Adjacent word pairs written as one word ("back up" -> "backup", "e mail" -> "email",
+ * "strike through" -> "strikethrough"): customers split and join compounds freely. Only
+ * pairs of two content words whose joined form stems to a term of its own; a join the
+ * index does not hold matches nothing, so callers may add them all to exact clauses.
+ */
+export function compoundsOf(text: string): Compound[] {
+  const words = wordsOf(text).map(({ word }) => word);
+  const compounds: Compound[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    const joined = words[i]! + words[i + 1]!;
+    if (/['’]/u.test(joined)) continue;
+    const first = normaliseWord(words[i]!);
+    const second = normaliseWord(words[i + 1]!);
+    const term = normaliseWord(joined);
+    if (first === undefined || second === undefined || term === undefined || term === first || term === second) continue;
+    compounds.push({ joined, term, parts: [first, second] });
+  }
+  return compounds;
+}
+
 /**
  * The words of `text` (lower-case, as typed, first occurrence order) whose terms are
  * among `terms`: what a person reads as "matched", where the index speaks in stems.
