@@ -179,14 +179,15 @@ const summaryOf = (record: AttachmentRecord): Attachment => {
 
 export interface CompletedUpload {
   readonly attachment: AttachmentRecord;
+  /** The case as it reads now: the same record and version, with its attachment summary changed. */
   readonly case: Case;
   readonly audit: AuditEvent;
 }
 
 /**
  * Confirm an upload: the stored object matches the declaration, so the attachment
- * (or its new version) joins the case, the case's summary list changes with it, and
- * one audit event records it.
+ * (or its new version) joins the case, the case's attachment summary changes with
+ * it, and one audit event records it.
  */
 export function completeUpload(
   stored: StoredCase,
@@ -232,13 +233,15 @@ export function completeUpload(
   const summary = summaryOf(attachment);
   const before = current.attachments.find((a) => a.attachmentId === attachment.attachmentId);
   const attachments = before ? current.attachments.map((a) => (a.attachmentId === summary.attachmentId ? summary : a)) : [...current.attachments, summary];
-  const next: Case = { ...current, attachments, updatedAt: ctx.now, version: current.version + 1 };
+  // Like a comment, an attachment joins the case without changing its record: the
+  // case's version (its ETag) stays, so an agent's pending edit is not invalidated.
+  const next: Case = { ...current, attachments };
   const audit = auditEvent(
     current.caseId,
     stored.head,
     existing ? 'AttachmentVersionAdded' : 'AttachmentAdded',
     ctx,
-    next.version,
+    current.version,
     [{ field: 'attachment', before: before ?? null, after: { ...summary, sha256: version.sha256 } }],
     { target: { kind: 'attachment', id: attachment.attachmentId }, visibility: attachment.visibility },
   );

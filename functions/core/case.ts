@@ -694,8 +694,16 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
     ...c.priorityScore,
     inputs: c.priorityScore.inputs.map((i) => (hidden(i.field) ? { name: i.name, field: i.field, weight: i.weight, redacted: true as const } : i)),
   };
-  const attachments = isStaff(caller) ? c.attachments : c.attachments.filter((a) => a.visibility !== 'internal');
-  return { ...c, fields, priorityScore, attachments, handoff: isStaff(caller) ? c.handoff : null, ...(redacted.length > 0 ? { redactedFields: redacted } : {}) };
+  // Listings read the case item alone, without the summary and brief stored beside it: they leave both out.
+  const attachments = c.attachments === undefined ? undefined : isStaff(caller) ? c.attachments : c.attachments.filter((a) => a.visibility !== 'internal');
+  return {
+    ...c,
+    fields,
+    priorityScore,
+    ...(attachments ? { attachments } : {}),
+    handoff: isStaff(caller) ? c.handoff : null,
+    ...(redacted.length > 0 ? { redactedFields: redacted } : {}),
+  };
 }
 
 /** Whether the caller's roles clear them for restricted fields of this type. */

@@ -225,7 +225,10 @@ export const CaseRecord = z
     subject: z.string(),
     description: z.string(),
     fields: z.record(z.string(), FieldValue),
-    attachments: z.array(z.object({ attachmentId: z.string(), name: z.string(), contentType: z.string(), size: z.number().int() }).loose()),
+    attachments: z
+      .array(z.object({ attachmentId: z.string(), name: z.string(), contentType: z.string(), size: z.number().int() }).loose())
+      .optional()
+      .meta({ description: 'Summary of the attachments the caller may see (their current versions). Listings leave it out: read the case or its /attachments.' }),
     reopenCount: z.number().int().min(0),
     resolvedAt: z.iso.datetime().nullable(),
     parentId: CaseId.nullable(),

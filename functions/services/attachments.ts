@@ -101,8 +101,7 @@ export async function confirmUpload(caseId: string, attachmentId: string, upload
     const outcome = await commitCases({
       head: stored.head,
       audit: done.audit,
-      case: { next: done.case, expectedVersion: stored.case.version },
-      items: [attachments.attachmentWrite(done.attachment, existing?.version), attachments.consumeUpload(upload)],
+      items: [attachments.attachmentWrite(done.attachment, existing?.version), attachments.summaryWrite(caseId, done.case.attachments), attachments.consumeUpload(upload)],
     });
     return outcome === 'written' ? { attachment: attachmentView(done.attachment), created: !existing } : 'stale';
   });

@@ -97,7 +97,14 @@ describe('upload, confirm, list, download', () => {
 
     const theCase = (await (await platform.fetchAs('agent', `/cases/${caseId}`)).json()) as { attachments: unknown[]; version: number };
     expect(theCase.attachments).toEqual([expect.objectContaining({ attachmentId: granted.attachmentId, name: 'photo.png', size: file.length, latestVersion: 1 })]);
-    expect(theCase.version).toBe(2);
+    // Like a comment, an attachment leaves the case record (and its ETag) as it was.
+    expect(theCase.version).toBe(1);
+    // The summary sits beside the case item, so status changes do not copy it into every index entry.
+    const raw = async (sk: string) => (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${caseId}`, sk } }))).Item;
+    expect((await raw('#CASE'))!.attachments).toBeUndefined();
+    expect((await raw('#ATTACHMENTS'))!.attachments).toEqual(theCase.attachments);
+    const mine = (await (await platform.fetchAs('requester', '/cases?limit=100')).json()) as { items: { caseId: string; attachments?: unknown }[] };
+    expect(mine.items.find((c) => c.caseId === caseId)).not.toHaveProperty('attachments');
 
     const history = (await (await platform.fetchAs('agent', `/cases/${caseId}/history`)).json()) as { items: { action: string; target?: { id: string } }[] };
     expect(history.items.map((e) => e.action)).toEqual(['CaseCreated', 'AttachmentAdded']);

@@ -5,18 +5,22 @@
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttachmentRecord, PendingUpload } from '../../core/attachment.js';
+import type { Attachment } from '../../core/case.js';
 import { caseTable } from '../../../lib/topology/table.js';
 import { dynamo, tableName } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
 import { ATTACHMENT_PREFIX, attachmentKey, uploadKey, withoutStorageAttributes } from './keys.js';
 import { type Page, pageAcrossPartitions, pageOfPartition } from './paging.js';
-import { putIfVersion, putNew, type TransactItem } from './transactions.js';
+import { attachmentSummaryItem, putIfVersion, putNew, type TransactItem } from './transactions.js';
 
 const attachmentItem = (a: AttachmentRecord) => ({ ...attachmentKey(a.caseId, a.attachmentId), entity: 'Attachment', ...a });
 
 /** The attachment's first version makes the item; later ones replace it at the version read. */
 export const attachmentWrite = (a: AttachmentRecord, expectedVersion: number | undefined): TransactItem =>
   expectedVersion === undefined ? putNew(attachmentItem(a)) : putIfVersion(attachmentItem(a), expectedVersion);
+
+/** The case's attachment summary, replaced whole; the chain head's condition in the same commit serializes its writers. */
+export const summaryWrite = (caseId: string, summary: readonly Attachment[]): TransactItem => ({ Put: { TableName: tableName(), Item: attachmentSummaryItem(caseId, summary) } });
 
 /** Completing an upload consumes it: the transaction fails if it was consumed already. */
 export const consumeUpload = (upload: PendingUpload): TransactItem => ({

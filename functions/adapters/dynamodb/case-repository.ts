@@ -6,7 +6,7 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainHead, StoredChained } from '../../core/audit-chain.js';
-import { caseRecord, type AuditEvent, type Case, type CaseChange, type Comment, type HandoffBrief, type StoredCase } from '../../core/case.js';
+import { caseRecord, type Attachment, type AuditEvent, type Case, type CaseChange, type Comment, type HandoffBrief, type StoredCase } from '../../core/case.js';
 import type { NumberBlock } from '../../core/case-number.js';
 import { dynamo, tableName } from './client.js';
 import { type Filter, type Page, type PartitionQuery, pageAcrossPartitions, pageOfPartition, queryAll } from './paging.js';
@@ -23,6 +23,7 @@ import {
   caseKey,
   commentKey,
   counterKey,
+  attachmentSummaryKey,
   handoffKey,
   headKey,
   idempotencyKey,
@@ -138,7 +139,8 @@ export async function getCase(caseId: string): Promise<StoredCase | undefined> {
   const head = headOf(items.find((i) => i.sk === headKey(caseId).sk));
   if (!caseItem_ || !head) return undefined;
   const brief = items.find((i) => i.sk === handoffKey(caseId).sk)?.brief as HandoffBrief | undefined;
-  return { case: { ...caseRecord(caseItem_), handoff: brief ?? null }, head };
+  const attachments = items.find((i) => i.sk === attachmentSummaryKey(caseId).sk)?.attachments as Attachment[] | undefined;
+  return { case: { ...caseRecord(caseItem_), attachments: attachments ?? [], handoff: brief ?? null }, head };
 }
 
 export async function getComment(caseId: string, commentId: string): Promise<Comment | undefined> {

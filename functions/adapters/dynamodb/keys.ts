@@ -7,6 +7,7 @@
  * | case               | CASE#<caseId>            | #CASE                       |
  * | case's chain head  | CASE#<caseId>            | #HEAD                       |
  * | its handoff brief  | CASE#<caseId>            | #HANDOFF                    |
+ * | its attachment list| CASE#<caseId>            | #ATTACHMENTS                |
  * | audit event        | CASE#<caseId>            | AUDIT#<seq, 10 digits>      |
  * | comment            | CASE#<caseId>            | COMMENT#<commentId>         |
  * | task               | CASE#<caseId>            | TASK#<taskId>               |
@@ -47,6 +48,8 @@ export const caseKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#C
 export const headKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#HEAD' });
 /** The handoff brief lives beside the case, not in it: see `caseItem`. */
 export const handoffKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#HANDOFF' });
+/** The summary of a case's attachments, beside the case for the same reason. */
+export const attachmentSummaryKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ATTACHMENTS' });
 export const auditKey = (caseId: string, seq: number) => ({ pk: casePartition(caseId), sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
 export const commentKey = (caseId: string, commentId: string) => ({ pk: casePartition(caseId), sk: `${COMMENT_PREFIX}${commentId}` });
 export const linkKey = (caseId: string, targetId: string) => ({ pk: casePartition(caseId), sk: `${LINK_PREFIX}${targetId}` });

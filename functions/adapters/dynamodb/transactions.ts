@@ -8,9 +8,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ChainHead } from '../../core/audit-chain.js';
-import type { AuditEvent, Case, HandoffBrief } from '../../core/case.js';
+import type { Attachment, AuditEvent, Case, HandoffBrief } from '../../core/case.js';
 import { dynamo, tableName } from './client.js';
-import { auditKey, caseIndexKeys, caseKey, handoffKey, headKey } from './keys.js';
+import { attachmentSummaryKey, auditKey, caseIndexKeys, caseKey, handoffKey, headKey } from './keys.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -42,18 +42,20 @@ export async function transactUnlessStale(items: TransactItem[]): Promise<WriteO
 }
 
 /**
- * The case item holds everything but its handoff brief. The brief is kilobytes of
- * text that only a handover changes, while every status change rewrites the case
- * item and its index entries (all four indexes project all attributes): kept on the
- * case, it doubled the cost of a transition (16 -> 28 units in the bench). It is its
- * own item in the case's partition, written only by the commit whose audit event
- * carries a new brief, and read back with the case.
+ * The case item holds everything but its handoff brief and its attachment summary:
+ * kilobytes that only a handover or an upload changes, while every status change
+ * rewrites the case item and its index entries (all four indexes project all
+ * attributes). On the case, the brief alone took a transition from 16 to 28 units in
+ * the bench, and the summary grew every later write with each file. Each lives as
+ * its own item in the case's partition, written only by the commits that change it,
+ * and is read back with the case.
  */
 export const caseItem = (c: Case) => {
-  const { handoff: _brief, ...rest } = c;
+  const { handoff: _brief, attachments: _summary, ...rest } = c;
   return { ...caseKey(c.caseId), entity: 'Case', ...rest, ...caseIndexKeys(c) };
 };
 export const handoffItem = (caseId: string, brief: HandoffBrief) => ({ ...handoffKey(caseId), entity: 'HandoffBrief', caseId, brief });
+export const attachmentSummaryItem = (caseId: string, attachments: readonly Attachment[]) => ({ ...attachmentSummaryKey(caseId), entity: 'AttachmentSummary', caseId, attachments });
 export const auditItem = (e: AuditEvent) => ({ ...auditKey(e.caseId, e.seq), entity: 'AuditEvent', ...e });
 export const headItem = (caseId: string, head: ChainHead) => ({ ...headKey(caseId), entity: 'AuditHead', caseId, seq: head.seq, hash: head.hash });
 
