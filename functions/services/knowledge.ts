@@ -30,7 +30,7 @@ import * as repo from '../adapters/dynamodb/article-repository.js';
 import type { ArticleLink, ArticleStats, FeedbackEvent } from '../adapters/dynamodb/article-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
-import { untilWritten, visibleCase } from './case-access.js';
+import { untilWritten, visibleCase, writableCase } from './case-access.js';
 
 const articleNotFound = (articleId: string) => notFound(`Article ${articleId} does not exist or is not yours to see.`);
 
@@ -134,7 +134,7 @@ export async function verifyArticle(articleId: string, caller: Caller): Promise<
 export async function linkArticle(caseId: string, articleId: string, suggestionId: string | undefined, ctx: ChangeContext): Promise<{ link: ArticleLink; created: boolean }> {
   if (!mayAuthor(ctx.caller)) throw forbidden('Only agents, supervisors and admins link articles to cases.');
   return untilWritten(`Case ${caseId}`, async () => {
-    const stored = await visibleCase(caseId, ctx.caller);
+    const stored = await writableCase(caseId, ctx.caller);
     const article = await readableArticle(articleId, ctx.caller);
     const existing = await repo.getLink(caseId, articleId);
     if (existing) return { link: existing, created: false };

@@ -324,6 +324,17 @@ describe('linking and learning', () => {
     expect((await call('agent', 'POST', `/cases/${caseId}/articles`, { articleId: 'KB-000000000000' })).status).toBe(404);
     expect(await tableSnapshot(platform)).toBe(before);
   });
+
+  it('links nothing to a case merged into another, and names the case to work on', async () => {
+    const a = await article({ title: 'Merged away', body: 'b', category: 'general' }, 'internal');
+    const [survivor, duplicate] = [await openCase('agent', 'Survivor', 'd'), await openCase('agent', 'Duplicate', 'd')];
+    expect((await call('agent', 'POST', `/cases/${duplicate}/merge`, { survivorId: survivor, reason: 'dup' })).status).toBe(200);
+    const before = await tableSnapshot(platform);
+    const refused = await call('agent', 'POST', `/cases/${duplicate}/articles`, { articleId: a.articleId });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain(survivor);
+    expect(await tableSnapshot(platform)).toBe(before);
+  });
 });
 
 describe('feedback', () => {
