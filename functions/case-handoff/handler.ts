@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { DomainError } from '../core/errors.js';
 import { changeContextOf } from '../http/change-context.js';
-import { etagOf, httpHandler, httpRoutes } from '../http/http-handler.js';
+import { etagOf, httpHandler, httpRoutes, requiredIfMatch } from '../http/http-handler.js';
 import { CaseIdParams, HandoffBody, IfMatch } from '../http/schemas.js';
 import { getHandoff, putHandoff } from '../services/handoff.js';
 
@@ -20,13 +19,8 @@ export const handler = httpRoutes({
     headers: z.looseObject({ 'if-match': IfMatch.optional() }),
     body: HandoffBody,
     handle: async (request) => {
-      const ifMatch = request.headers['if-match'];
-      if (ifMatch === undefined) {
-        // The brief is on the case: an edit without a version could overwrite a newer brief.
-        throw new DomainError('PreconditionRequired', 'Send If-Match with the ETag of the case version whose brief you are editing.', [
-          { field: 'header.if-match', rule: 'required', message: 'If-Match is required for edits.' },
-        ]);
-      }
+      // The brief's version is the case's: an edit without one could overwrite a newer brief.
+      const ifMatch = requiredIfMatch(request.headers['if-match'], 'Send If-Match with the ETag of the case version whose brief you are editing.', 'If-Match is required for edits.');
       const { handoff, version } = await putHandoff(request.params.id, request.body, ifMatch, changeContextOf(request));
       return { status: 200, body: { handoff }, headers: { etag: etagOf(version) } };
     },

@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { DomainError } from '../core/errors.js';
 import { changeContextOf } from '../http/change-context.js';
-import { etagOf, httpHandler } from '../http/http-handler.js';
+import { etagOf, httpHandler, requiredIfMatch } from '../http/http-handler.js';
 import { CaseIdParams, IfMatch, PatchCaseBody } from '../http/schemas.js';
 import { updateCase } from '../services/cases.js';
 
@@ -13,13 +12,7 @@ export const handler = httpHandler({
   headers: UpdateCaseHeaders,
   body: PatchCaseBody,
   handle: async (request) => {
-    const ifMatch = request.headers['if-match'];
-    if (ifMatch === undefined) {
-      // Without a version a PATCH could silently overwrite someone else's change.
-      throw new DomainError('PreconditionRequired', 'Send If-Match with the ETag of the case version you are changing.', [
-        { field: 'header.if-match', rule: 'required', message: 'If-Match is required for updates.' },
-      ]);
-    }
+    const ifMatch = requiredIfMatch(request.headers['if-match'], 'Send If-Match with the ETag of the case version you are changing.', 'If-Match is required for updates.');
     const updated = await updateCase(request.params.id, request.body, ifMatch, changeContextOf(request));
     return { status: 200, body: updated, headers: { etag: etagOf(updated.version) } };
   },

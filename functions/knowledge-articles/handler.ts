@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { DomainError } from '../core/errors.js';
 import { changeContextOf } from '../http/change-context.js';
-import { etagOf, httpHandler, httpRoutes } from '../http/http-handler.js';
+import { etagOf, httpHandler, httpRoutes, requiredIfMatch } from '../http/http-handler.js';
 import { ArticleParams, ArticlePatchBody, ArticleStatusBody, FeedbackBody, LinkArticleBody, ListArticlesQuery, NewArticleBody } from '../http/knowledge-schemas.js';
 import { CaseIdParams, IfMatch, PageQuery } from '../http/schemas.js';
 import {
@@ -47,13 +46,7 @@ export const handler = httpRoutes({
     headers: IfMatchHeaders,
     body: ArticlePatchBody,
     handle: async (request) => {
-      const ifMatch = request.headers['if-match'];
-      if (ifMatch === undefined) {
-        // Without a version a save could silently overwrite someone else's edit.
-        throw new DomainError('PreconditionRequired', 'Send If-Match with the ETag of the article version you are changing.', [
-          { field: 'header.if-match', rule: 'required', message: 'If-Match is required for updates.' },
-        ]);
-      }
+      const ifMatch = requiredIfMatch(request.headers['if-match'], 'Send If-Match with the ETag of the article version you are changing.', 'If-Match is required for updates.');
       const article = await updateArticle(request.params.articleId, request.body, ifMatch, changeContextOf(request));
       return { status: 200, body: article, headers: { etag: etagOf(article.version) } };
     },
