@@ -10,6 +10,15 @@ export interface EventPublisher {
   publish(events: readonly DomainEvent[]): Promise<DomainEvent[]>;
 }
 
+/**
+ * What a consumer finds in an EventBridge event's `detail`: the audit event, with
+ * the domain event's stable id (deduplicate on it; EventBridge's own `id` changes
+ * with every delivery attempt) and, for effect events, the effect to carry out.
+ */
+export type DomainEventDetail = DomainEvent['detail'] & { readonly id: string; readonly effect?: DomainEvent['effect'] };
+
+export const detailOf = (event: DomainEvent): DomainEventDetail => ({ ...event.detail, id: event.id, ...(event.effect ? { effect: event.effect } : {}) });
+
 /** PutEvents takes at most 10 entries a call. */
 const PUT_EVENTS_MAX = 10;
 
@@ -19,7 +28,7 @@ export const toPutEventsEntry = (event: DomainEvent, busName: string): PutEvents
   DetailType: event.type,
   Time: new Date(event.time),
   Resources: [],
-  Detail: JSON.stringify({ ...event.detail, id: event.id }),
+  Detail: JSON.stringify(detailOf(event)),
 });
 
 export class EventBridgePublisher implements EventPublisher {

@@ -12,6 +12,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { nowIso } from '../adapters/clock.js';
 import { onConsumedCapacity } from '../adapters/dynamodb/capacity-meter.js';
 import { hasRole, type Caller } from '../core/caller.js';
 import type { Channel } from '../core/case.js';
@@ -175,7 +176,7 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
       body: parsePart(route.body, event.body, 'body'),
       correlationId,
       channel: auth ? channelOf(event, caller) : 'api',
-      now: new Date().toISOString(),
+      now: nowIso(),
       event,
       count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
     };
