@@ -13,6 +13,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { outboxPublisher } from '../topology/stream-consumers.js';
 import { caseTable } from '../topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer } from './stream-consumer.js';
@@ -70,8 +71,8 @@ export class DomainEvents extends Construct {
 
     const publisher = streamConsumer(this, 'Publisher', {
       store,
-      entry: 'functions/outbox-publisher/handler.ts',
-      description: 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge',
+      entry: outboxPublisher.entry,
+      description: outboxPublisher.description,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },
