@@ -15,6 +15,7 @@ import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
+import type { EventRuleSpec } from './topology/event-rules.js';
 
 export interface CasewayProps {
   /**
@@ -73,6 +74,11 @@ export interface CasewayProps {
    * @default - alarms change state without notifying anyone
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * The rules on the bus, each with its consumer Lambda, DLQ and alarm.
+   * @default `eventRules` from lib/topology/event-rules.ts
+   */
+  readonly eventRules?: readonly EventRuleSpec[];
 }
 
 export class Caseway extends Construct {
@@ -114,7 +120,13 @@ export class Caseway extends Construct {
       throttling: props.throttling,
       ...logSettings,
     });
-    this.events = new DomainEvents(this, 'Events', { store: this.store, eventBusName: props.eventBusName, ...logSettings });
+    this.events = new DomainEvents(this, 'Events', {
+      store: this.store,
+      eventBusName: props.eventBusName,
+      rules: props.eventRules,
+      consumerEnvironment: { ROLES_CLAIM: this.identity.rolesClaim },
+      ...logSettings,
+    });
 
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,
@@ -126,7 +138,7 @@ export class Caseway extends Construct {
       api: this.api.api,
       functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
     });
-    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm];
+    this.alarms = [...observability.alarms, ...this.events.alarms, this.knowledge.deadLetterAlarm];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }
