@@ -117,7 +117,7 @@ describe('one consumer per rule', () => {
 
   it('hands out a consumer Lambda by name, for grants beyond the table', () => {
     const fn = s.stack.caseway.events.consumerFunction('test-writer');
-    expect(s.stack.resolve((fn.node.defaultChild as { logicalId: string }).logicalId)).toBe(fnId(extra[1]!));
+    expect(s.stack.resolve((fn.node.defaultChild as unknown as { logicalId: string }).logicalId)).toBe(fnId(extra[1]!));
     expect(() => s.stack.caseway.events.consumerFunction('nobody')).toThrow(/No event consumer named nobody/);
   });
 

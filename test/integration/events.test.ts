@@ -8,7 +8,10 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventJsonSchema } from '../../functions/http/event-schemas.js';
 import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import type { BusEvent, DeadLetter } from '../../lib/local/event-bus.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/dynamodb-local.js';
@@ -17,11 +20,13 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 let platform: TestPlatform;
 const received: BusEvent[] = [];
 const failing: string[] = [];
+const everything: BusEvent[] = [];
 
 beforeAll(async () => {
   platform = await startTestPlatform({
     eventRetry: { retryAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
     eventRules: [
+      { name: 'test-everything', pattern: { source: ['caseway.cases'] }, handler: (event) => void everything.push(event) },
       { name: 'test-case-created', pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated'] }, handler: (event) => void received.push(event) },
       {
         name: 'test-always-fails',
@@ -143,5 +148,57 @@ describe('PutEvents on the stand-in bus', () => {
     await expect(client().send(new PutEventsCommand({ Entries: [] }))).rejects.toMatchObject({ name: 'ValidationException' });
     const raw = await fetch(`${platform.url}/_local/eventbridge`, { method: 'POST', headers: { 'x-amz-target': 'AWSEvents.PutRule', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
     expect(raw.status).toBe(400);
+  });
+});
+
+describe('event schemas for partners', () => {
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await platform.fetchAs('agent', path, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    expect(response.status, `${method} ${path}: ${response.status}`).toBeLessThan(300);
+    return { body: (await response.json()) as Record<string, unknown>, etag: response.headers.get('etag') ?? '' };
+  };
+
+  it('lists a JSON Schema per event type, without credentials', async () => {
+    const response = await fetch(`${platform.url}/events/schemas`);
+    expect(response.status).toBe(200);
+    const { items } = (await response.json()) as { items: { type: string; source: string; schema: { $schema: string } }[] };
+    const types = items.map((i) => i.type);
+    for (const type of ['CaseCreated', 'CaseUpdated', 'Transitioned', 'CommentAdded', 'StatusChanged', 'Assigned', 'Mentioned', 'ClockActionRequested', 'NotificationRequested', 'CaseTypeEvent']) {
+      expect(types).toContain(type);
+    }
+    expect(items.every((i) => i.source === 'caseway.cases' && i.schema.$schema === 'https://json-schema.org/draft/2020-12/schema')).toBe(true);
+    const one = await fetch(`${platform.url}/events/schemas/CaseCreated`);
+    expect([one.status, one.headers.get('content-type')]).toEqual([200, 'application/schema+json']);
+    expect((await fetch(`${platform.url}/events/schemas/NoSuchEvent`)).status).toBe(404);
+    const bad = await fetch(`${platform.url}/events/schemas/not-a-type`);
+    expect([bad.status, bad.headers.get('content-type')]).toEqual([400, 'application/problem+json']);
+  });
+
+  it('every event the platform really puts on the bus validates against its served schema, and names no field the schema does not', async () => {
+    const created = await call('POST', '/cases', { subject: 'Schema check', description: 'all the events', requester: { id: 'demo-requester', email: 'requester@example.com' } });
+    const caseId = created.body.caseId as string;
+    let etag = (await call('GET', `/cases/${caseId}`)).etag;
+    etag = (await call('PATCH', `/cases/${caseId}`, { priority: 'high', owner: 'demo-agent' }, { 'if-match': etag })).etag;
+    await call('POST', `/cases/${caseId}/comments`, { body: 'Looking at it, @demo-supervisor', visibility: 'internal' });
+    etag = (await call('GET', `/cases/${caseId}`)).etag;
+    await call('POST', `/cases/${caseId}/transitions`, { to: 'waiting_on_customer' }, { 'if-match': etag });
+
+    const wanted = ['CaseCreated', 'CaseUpdated', 'Assigned', 'CommentAdded', 'Transitioned', 'StatusChanged', 'ClockActionRequested', 'NotificationRequested'];
+    const mine = () => everything.filter((e) => (e.detail as DomainEventDetail).caseId === caseId);
+    await eventually(() => (wanted.every((t) => mine().some((e) => e['detail-type'] === t)) ? true : undefined), `events ${wanted.join(', ')}`);
+
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats.default(ajv);
+    for (const event of mine()) {
+      const type = event['detail-type'];
+      const served = (await (await fetch(`${platform.url}/events/schemas/${type}`)).json()) as Record<string, unknown>;
+      expect(ajv.validate({ ...served, $id: undefined }, event), `${type}: ${ajv.errorsText()}`).toBe(true);
+      expect(ajv.validate({ ...eventJsonSchema(type, { strict: true }), $id: undefined }, event), `${type} (strict): ${ajv.errorsText()}`).toBe(true);
+    }
+    // And a wrong event does not pass: the schema says something.
+    const created1 = mine().find((e) => e['detail-type'] === 'CaseCreated')!;
+    const schema = { ...eventJsonSchema('CaseCreated'), $id: undefined };
+    expect(ajv.validate(schema, { ...created1, 'detail-type': 'CaseUpdated' })).toBe(false);
+    expect(ajv.validate(schema, { ...created1, detail: { ...(created1.detail as object), id: undefined } })).toBe(false);
   });
 });
