@@ -16,6 +16,7 @@ import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
+import { Notifications, type NotificationsProps } from './constructs/notifications.js';
 
 export interface CasewayProps {
   /**
@@ -79,6 +80,12 @@ export interface CasewayProps {
    * @default `eventRules` from lib/topology/event-rules.ts
    */
   readonly eventRules?: readonly EventRuleSpec[];
+  /**
+   * Outbound email: the sender address (an SES identity Caseway creates), or a domain
+   * to verify whole, and an optional SES configuration set.
+   * @default { fromAddress: 'caseway@example.com' }
+   */
+  readonly notifications?: Omit<NotificationsProps, 'sender'>;
 }
 
 export class Caseway extends Construct {
@@ -92,6 +99,8 @@ export class Caseway extends Construct {
   readonly attachments: Attachments;
   /** The event bus, its archive and the outbox publisher. */
   readonly events: DomainEvents;
+  /** The SES identity notifications are sent from (undefined when no rule consumes NotificationRequested). */
+  readonly notifications: Notifications | undefined;
   /** The knowledge search collection, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
   /** API, function and dead-letter alarms. */
@@ -127,6 +136,9 @@ export class Caseway extends Construct {
       consumerEnvironment: { ROLES_CLAIM: this.identity.rolesClaim },
       ...logSettings,
     });
+
+    const sender = this.events.consumers.consumers.find((c) => c.spec.name === 'notification-sender');
+    this.notifications = sender ? new Notifications(this, 'Notifications', { sender: sender.function, ...props.notifications }) : undefined;
 
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,

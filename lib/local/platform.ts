@@ -140,7 +140,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
     await ensureTable(dynamo.client, tableName);
     // Before the gateway exists, so before any handler module can be imported.
-    Object.assign(process.env, handlerEnv, { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey });
+    Object.assign(process.env, handlerEnv, { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey }, dataDir ? { OUTBOX_DIR: join(dataDir, 'outbox') } : {});
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 

@@ -27,7 +27,8 @@ export type FunctionName =
   | 'case-handoff'
   | 'knowledge-articles'
   | 'knowledge-search'
-  | 'event-schemas';
+  | 'event-schemas'
+  | 'notifications';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -66,6 +67,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
   'event-schemas': { entry: 'functions/event-schemas/handler.ts', description: 'JSON Schemas of the domain events on the bus, for partners', tableAccess: 'none' },
+  notifications: { entry: 'functions/notifications/handler.ts', description: 'Messages sent about a case (staff)', tableAccess: 'read' },
 };
 
 export interface RouteSpec {
@@ -128,6 +130,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'GET', path: '/events/schemas', fn: 'event-schemas', auth: 'none' },
   { method: 'GET', path: '/events/schemas/{type}', fn: 'event-schemas', auth: 'none' },
+  { method: 'GET', path: '/notifications', fn: 'notifications', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

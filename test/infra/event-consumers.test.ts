@@ -33,7 +33,7 @@ const rules = [...eventRules, ...extra];
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synthCaseway({ eventRules: rules }, { bundle: false });
+  s = synthCaseway({ eventRules: rules, notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' } }, { bundle: false });
 });
 afterAll(removeSynthOutput);
 
@@ -127,8 +127,43 @@ describe('one consumer per rule', () => {
   });
 });
 
+describe('notifications', () => {
+  const sender = () => eventRules.find((r) => r.name === 'notification-sender')!;
+
+  it('sends NotificationRequested events to the notification sender', () => {
+    expect(ruleOf(sender()).EventPattern).toEqual({ source: ['caseway.cases'], 'detail-type': ['NotificationRequested'] });
+  });
+
+  it('verifies the sender domain with SES, through the configuration set', () => {
+    const identities = Object.values(resources(s.template, 'AWS::SES::EmailIdentity')).map((r) => r.Properties as Json);
+    expect(identities).toEqual([expect.objectContaining({ EmailIdentity: 'cases.example.org', ConfigurationSetAttributes: { ConfigurationSetName: 'caseway' } })]);
+  });
+
+  it('lets the sender send from its address through its identity only, in SES mode', () => {
+    const id = fnId(sender());
+    const statements = statementsOf(s.template, roleIdOf(s.template, id));
+    const sendEmail = statements.filter((st) => actionsOf([st]).includes('ses:SendEmail'));
+    expect(sendEmail).toHaveLength(1);
+    expect(actionsOf(sendEmail)).toEqual(['ses:SendEmail']);
+    expect(JSON.stringify(sendEmail[0]!.Resource)).toMatch(/identity\/cases\.example\.org/);
+    expect(JSON.stringify(sendEmail[0]!.Resource)).toMatch(/configuration-set\/caseway/);
+    expect(JSON.stringify(sendEmail[0]!.Resource)).not.toContain('*');
+    expect((sendEmail[0] as Json).Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'support@cases.example.org' } });
+    const env = (resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment as Json).Variables as Json;
+    expect(env).toMatchObject({ NOTIFY_MODE: 'ses', NOTIFY_FROM_ADDRESS: 'support@cases.example.org', SES_CONFIGURATION_SET: 'caseway' });
+    // No other function may send mail.
+    const others = Object.keys(resources(s.template, 'AWS::Lambda::Function')).filter((f) => f !== id && resources(s.template, 'AWS::Lambda::Function')[f]!.Properties.Role);
+    for (const other of others) expect(actionsOf(statementsOf(s.template, roleIdOf(s.template, other)))).not.toContain('ses:SendEmail');
+  });
+
+  it('refuses a sender outside the identity domain', () => {
+    expect(() => synthCaseway({ notifications: { fromAddress: 'x@elsewhere.org', identityDomain: 'cases.example.org' } }, { bundle: false })).toThrow(/not in identityDomain/);
+  });
+});
+
 describe('cdk-nag', () => {
-  it('flags nothing under Events', () => {
+  it('flags nothing under Events or Notifications', () => {
     expect(nagFindings(s.stack.caseway.events)).toEqual([]);
+    expect(nagFindings(s.stack.caseway.notifications!)).toEqual([]);
   });
 });

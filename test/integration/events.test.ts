@@ -202,3 +202,42 @@ describe('event schemas for partners', () => {
     expect(ajv.validate(schema, { ...created1, detail: { ...(created1.detail as object), id: undefined } })).toBe(false);
   });
 });
+
+describe('notifications', () => {
+  const json = { 'content-type': 'application/json' };
+  const notificationsOf = async (caseId: string, who: 'agent' | 'requester' = 'agent') => platform.fetchAs(who, `/notifications?caseId=${caseId}`);
+
+  it("a transition's notify effect mails the requester once, recorded beside the case, even when the event comes again", async () => {
+    const created = await platform.fetchAs('agent', '/cases', { method: 'POST', headers: json, body: JSON.stringify({ subject: 'Need your receipt', description: 'x', requester: { id: 'demo-requester', name: 'Rita Requester', email: 'rita@example.com' }, owner: 'demo-agent' }) });
+    const caseId = ((await created.json()) as { caseId: string }).caseId;
+    const moved = await platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', headers: { ...json, 'if-match': created.headers.get('etag')! }, body: JSON.stringify({ to: 'waiting_on_customer' }) });
+    expect(moved.status, await moved.clone().text()).toBe(200);
+
+    const page = await eventually(async () => {
+      const body = (await (await notificationsOf(caseId)).json()) as { items: Record<string, unknown>[] };
+      return body.items.length > 0 ? body : undefined;
+    }, 'the notification record');
+    expect(page.items).toHaveLength(1);
+    const [sent] = page.items;
+    expect(sent).toMatchObject({ caseId, channel: 'email', template: 'waiting-on-you', to: { address: 'rita@example.com', name: 'Rita Requester' }, subject: `[${caseId}] We need something from you: Need your receipt` });
+    expect(sent!.emailMessageId).toMatch(new RegExp(`^<${caseId}\\..+@example\\.com>$`));
+    expect(String(sent!.messageId)).toMatch(new RegExp(`^${caseId}/\\d+/Notify/requester/waiting-on-you$`));
+
+    // The same NotificationRequested again, as a retried outbox batch would publish it.
+    const request = everything.find((e) => e['detail-type'] === 'NotificationRequested' && (e.detail as DomainEventDetail).caseId === caseId)!;
+    const eventBridge = new EventBridgeClient({ endpoint: `${platform.url}/_local/eventbridge`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'caseway-local', Source: request.source, DetailType: request['detail-type'], Detail: JSON.stringify(request.detail) }] }));
+    await eventually(() => (everything.filter((e) => e['detail-type'] === 'NotificationRequested' && (e.detail as DomainEventDetail).caseId === caseId).length >= 2 ? true : undefined), 'the redelivery');
+    await platform.events.idle();
+    expect(((await (await notificationsOf(caseId)).json()) as { items: unknown[] }).items).toHaveLength(1);
+    expect(platform.events.deadLetters().filter((d) => d.rule === 'notification-sender')).toEqual([]);
+  });
+
+  it('is read by staff only, and needs a valid caseId', async () => {
+    expect((await notificationsOf('CASE-2026-000001', 'requester')).status).toBe(403);
+    const missing = await platform.fetchAs('agent', '/notifications');
+    expect([missing.status, missing.headers.get('content-type')]).toEqual([400, 'application/problem+json']);
+    expect(await missing.text()).toContain('caseId');
+    expect((await platform.fetchAs('agent', '/notifications?caseId=nope')).status).toBe(400);
+  });
+});
