@@ -122,7 +122,6 @@ export class EventConsumers extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: { TABLE_NAME: store.table.tableName, EVENT_BUS_NAME: bus.eventBusName, ...props.environment },
-      timeout: Duration.seconds(30),
     });
     const fn = consumer.function;
     if (spec.target.tableAccess === 'read') store.grantRead(fn);
