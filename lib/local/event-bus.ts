@@ -14,6 +14,8 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { eventRules, type EventRuleSpec } from '../topology/event-rules.js';
 import { compilePattern, type EventMatcher } from './event-pattern.js';
+import { LOCAL_ACCOUNT_ID } from './http-api-event.js';
+import { createLambdaContext } from './lambda-context.js';
 
 export type BusEvent = EventBridgeEvent<string, unknown>;
 export type EventTarget = (event: BusEvent) => unknown;
@@ -53,6 +55,8 @@ export interface LocalEventBusOptions {
   readonly rootDir: string;
   readonly retry?: Partial<RetryPolicy>;
   readonly onError?: (rule: string, error: unknown) => void;
+  /** A target still running after this has failed, as a Lambda timing out (default 10 s, the consumers' timeout). */
+  readonly targetTimeoutMs?: number;
   /** Wall time, for event `time` defaults and age; not business time. */
   readonly now?: () => number;
 }
@@ -94,7 +98,7 @@ export class LocalEventBus {
 
   constructor(private readonly options: LocalEventBusOptions) {
     this.retry = { ...LOCAL_RETRY_POLICY, ...options.retry };
-    this.account = options.account ?? '000000000000';
+    this.account = options.account ?? LOCAL_ACCOUNT_ID;
     this.region = options.region ?? 'us-east-1';
     this.now = options.now ?? Date.now;
     for (const rule of options.rules ?? eventRules) this.addRule(rule);
@@ -199,7 +203,7 @@ export class LocalEventBus {
       try {
         const target = await this.target(rule);
         // Each delivery is a fresh copy: a target cannot change what the next one sees.
-        await target(structuredClone(event));
+        await this.withTimeout(rule.name, target(structuredClone(event)));
         return;
       } catch (error) {
         lastError = error;
@@ -207,6 +211,19 @@ export class LocalEventBus {
       }
     }
     this.dead.push({ rule: rule.name, event, attempts, error: lastError instanceof Error ? lastError.message : String(lastError), at: new Date(this.now()).toISOString() });
+  }
+
+  private async withTimeout(rule: string, run: unknown): Promise<void> {
+    const timeoutMs = this.options.targetTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Target of rule ${rule} timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([run, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private target(rule: LocalRule): Promise<EventTarget> {
@@ -217,7 +234,8 @@ export class LocalEventBus {
       target = import(url).then((module: { handler?: unknown }) => {
         if (typeof module.handler !== 'function') throw new Error(`${rule.target.entry} does not export a handler function`);
         const handler = module.handler as (event: BusEvent, context: unknown) => unknown;
-        return (event: BusEvent) => handler(event, {});
+        const timeoutMs = this.options.targetTimeoutMs ?? 10_000;
+        return (event: BusEvent) => handler(event, createLambdaContext({ fn: rule.name, timeoutMs }));
       });
       // A module that failed to load is tried again on the next delivery (and counts as a failed attempt now).
       target.catch(() => this.targets.delete(rule.name));

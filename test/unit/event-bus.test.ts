@@ -103,3 +103,10 @@ describe('the local bus', () => {
     expect(answerPutEvents(bus, 'AWSEvents.PutEvents', Buffer.from('nope')).body).toMatchObject({ __type: 'SerializationException' });
   });
 });
+
+it('fails a target that runs past its timeout, as Lambda would', async () => {
+  const bus = new LocalEventBus({ busName: 'test-bus', rootDir: '.', targetTimeoutMs: 20, retry: { retryAttempts: 1, baseDelayMs: 1 }, rules: [{ name: 'stuck', pattern: { source: ['caseway.devices'] }, handler: () => new Promise((r) => setTimeout(r, 200)) }] });
+  bus.putEvents([entry('Reading')]);
+  await bus.idle();
+  expect(bus.deadLetters()[0]).toMatchObject({ rule: 'stuck', attempts: 2, error: 'Target of rule stuck timed out after 20 ms' });
+});
