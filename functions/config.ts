@@ -6,6 +6,56 @@
 import * as z from 'zod';
 import { DEFAULT_ROLES_CLAIM } from './core/caller.js';
 
+/**
+ * Where domain events go. Kept apart (and read by `eventsConfig()`) because the
+ * outbox publisher has no table to name: it only reads the stream and puts events.
+ */
+const EventsSettings = z.object({
+  /** Caseway's bus (name or ARN). */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** Set only locally: the EventBridge stand-in's PutEvents endpoint; in AWS the SDK finds the regional one. */
+  EVENTBRIDGE_ENDPOINT: z.string().url().optional(),
+});
+export type EventsConfig = z.infer<typeof EventsSettings>;
+
+let loadedEvents: EventsConfig | undefined;
+
+export function eventsConfig(): EventsConfig {
+  if (!loadedEvents) {
+    const parsed = EventsSettings.safeParse(process.env);
+    if (!parsed.success) throw new Error(`Caseway event configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    loadedEvents = parsed.data;
+  }
+  return loadedEvents;
+}
+
+/**
+ * Outbound messages. Kept apart like the event settings: only the notifier reads them.
+ */
+const NotificationSettings = z.object({
+  /** `ses` in AWS; `outbox` (the default) records messages and, with OUTBOX_DIR, writes .eml files. */
+  NOTIFY_MODE: z.enum(['outbox', 'ses']).default('outbox'),
+  /** The sender: a verified SES identity (the address, or an address of a verified domain). */
+  NOTIFY_FROM_ADDRESS: z.email().default('caseway@example.com'),
+  /** Right-hand side of outbound Message-IDs (default: the sender's domain). */
+  NOTIFY_MESSAGE_ID_DOMAIN: z.string().regex(/^[A-Za-z0-9.-]+$/).optional(),
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Local: where the outbox writes each message as an .eml file. */
+  OUTBOX_DIR: z.string().min(1).optional(),
+});
+export type NotificationsConfig = z.infer<typeof NotificationSettings>;
+
+let loadedNotifications: NotificationsConfig | undefined;
+
+export function notificationsConfig(): NotificationsConfig {
+  if (!loadedNotifications) {
+    const parsed = NotificationSettings.safeParse(process.env);
+    if (!parsed.success) throw new Error(`Caseway notification configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    loadedNotifications = parsed.data;
+  }
+  return loadedNotifications;
+}
+
 const Config = z.object({
   TABLE_NAME: z.string().min(1),
   /** Set only locally (DynamoDB Local); in AWS the SDK finds the regional endpoint. */
@@ -36,6 +86,8 @@ const Config = z.object({
   /** The collection endpoint (https://<id>.<region>.aoss.amazonaws.com); required with SEARCH_MODE=opensearch. */
   OPENSEARCH_ENDPOINT: z.string().url().optional(),
   OPENSEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,254}$/).default('knowledge'),
+  ...EventsSettings.shape,
+  ...NotificationSettings.shape,
 }).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
   path: ['OPENSEARCH_ENDPOINT'],
   message: 'required when SEARCH_MODE is opensearch',

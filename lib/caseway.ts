@@ -15,6 +15,8 @@ import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
+import type { EventRuleSpec } from './topology/event-rules.js';
+import { Notifications, type NotificationsProps } from './constructs/notifications.js';
 
 export interface CasewayProps {
   /**
@@ -73,6 +75,17 @@ export interface CasewayProps {
    * @default - alarms change state without notifying anyone
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * The rules on the bus, each with its consumer Lambda, DLQ and alarm.
+   * @default `eventRules` from lib/topology/event-rules.ts
+   */
+  readonly eventRules?: readonly EventRuleSpec[];
+  /**
+   * Outbound email: the sender address (an SES identity Caseway creates), or a domain
+   * to verify whole, and an optional SES configuration set.
+   * @default { fromAddress: 'caseway@example.com' }
+   */
+  readonly notifications?: Omit<NotificationsProps, 'sender'>;
 }
 
 export class Caseway extends Construct {
@@ -86,6 +99,8 @@ export class Caseway extends Construct {
   readonly attachments: Attachments;
   /** The event bus, its archive and the outbox publisher. */
   readonly events: DomainEvents;
+  /** The SES identity notifications are sent from (undefined when no rule consumes NotificationRequested). */
+  readonly notifications: Notifications | undefined;
   /** The knowledge search collection, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
   /** API, function and dead-letter alarms. */
@@ -114,7 +129,16 @@ export class Caseway extends Construct {
       throttling: props.throttling,
       ...logSettings,
     });
-    this.events = new DomainEvents(this, 'Events', { store: this.store, eventBusName: props.eventBusName, ...logSettings });
+    this.events = new DomainEvents(this, 'Events', {
+      store: this.store,
+      eventBusName: props.eventBusName,
+      rules: props.eventRules,
+      consumerEnvironment: { ROLES_CLAIM: this.identity.rolesClaim },
+      ...logSettings,
+    });
+
+    const sender = this.events.consumers.consumers.find((c) => c.spec.name === 'notification-sender');
+    this.notifications = sender ? new Notifications(this, 'Notifications', { sender: sender.function, ...props.notifications }) : undefined;
 
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,
@@ -126,7 +150,7 @@ export class Caseway extends Construct {
       api: this.api.api,
       functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
     });
-    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm];
+    this.alarms = [...observability.alarms, ...this.events.alarms, this.knowledge.deadLetterAlarm];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }

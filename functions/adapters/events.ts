@@ -4,6 +4,20 @@
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DomainEvent } from '../core/domain-events.js';
+import { eventsConfig } from '../config.js';
+
+/** The EventBridge client: the regional endpoint in AWS, the local stand-in's when `EVENTBRIDGE_ENDPOINT` is set. */
+export function eventBridgeClient(): EventBridgeClient {
+  const { EVENTBRIDGE_ENDPOINT } = eventsConfig();
+  return new EventBridgeClient(EVENTBRIDGE_ENDPOINT ? { endpoint: EVENTBRIDGE_ENDPOINT } : {});
+}
+
+/** Caseway's bus, from configuration. */
+export function eventBusName(): string {
+  const { EVENT_BUS_NAME } = eventsConfig();
+  if (!EVENT_BUS_NAME) throw new Error('Caseway configuration is invalid: EVENT_BUS_NAME: required to put events');
+  return EVENT_BUS_NAME;
+}
 
 export interface EventPublisher {
   /** Publish; returns the events that could not be delivered, so the caller can retry just those. */
@@ -12,8 +26,9 @@ export interface EventPublisher {
 
 /**
  * What a consumer finds in an EventBridge event's `detail`: the audit event, with
- * the domain event's stable id (deduplicate on it; EventBridge's own `id` changes
- * with every delivery attempt) and, for effect events, the effect to carry out.
+ * the domain event's stable id (deduplicate on it; EventBridge's own `id` is kept
+ * across retries of one PutEvents entry, but a second publication of the same
+ * domain event, as a retried outbox batch makes, gets a new one) and, for effect events, the effect to carry out.
  */
 export type DomainEventDetail = DomainEvent['detail'] & { readonly id: string; readonly effect?: DomainEvent['effect'] };
 
@@ -34,7 +49,7 @@ export const toPutEventsEntry = (event: DomainEvent, busName: string): PutEvents
 export class EventBridgePublisher implements EventPublisher {
   constructor(
     private readonly busName: string,
-    private readonly client: EventBridgeClient = new EventBridgeClient({}),
+    private readonly client: EventBridgeClient = eventBridgeClient(),
   ) {}
 
   async publish(events: readonly DomainEvent[]): Promise<DomainEvent[]> {

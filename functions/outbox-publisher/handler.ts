@@ -7,19 +7,15 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import * as z from 'zod';
 import type { AuditEvent } from '../core/case.js';
 import { domainEventsOf } from '../core/domain-events.js';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { AUDIT_PREFIX, withoutStorageAttributes } from '../adapters/dynamodb/keys.js';
-import { EventBridgePublisher, type EventPublisher } from '../adapters/events.js';
+import { EventBridgePublisher, eventBridgeClient, eventBusName, type EventPublisher } from '../adapters/events.js';
 import { logger, tracer } from '../observability.js';
 
-const Env = z.object({ EVENT_BUS_NAME: z.string().min(1) });
-
 let publisher: EventPublisher | undefined;
-const defaultPublisher = () =>
-  (publisher ??= new EventBridgePublisher(Env.parse(process.env).EVENT_BUS_NAME, tracer.captureAWSv3Client(new EventBridgeClient({}))));
+// Same code in both modes: locally EVENTBRIDGE_ENDPOINT points the client at the stand-in bus.
+const defaultPublisher = () => (publisher ??= new EventBridgePublisher(eventBusName(), tracer.captureAWSv3Client(eventBridgeClient())));
 
 export async function publishStream(event: DynamoDBStreamEvent, target: EventPublisher): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {

@@ -75,6 +75,8 @@ const CORS_EXPOSE_HEADERS = ['etag', 'location', 'allow'];
  */
 const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /openapi.json': 'clients and code generators fetch the API description before they hold a token, and it describes the API, not any case',
+  'GET /events/schemas': 'partners read the shapes of the events on the bus before they hold a token; the schemas describe events, not any case',
+  'GET /events/schemas/{type}': 'partners read the shapes of the events on the bus before they hold a token; the schemas describe events, not any case',
 };
 
 /** One JSON object per request: enough to trace a call through API Gateway without a body. */

@@ -13,9 +13,12 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { outboxPublisher } from '../topology/stream-consumers.js';
 import { caseTable } from '../topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer } from './stream-consumer.js';
+import { eventRules, type EventRuleSpec } from '../topology/event-rules.js';
+import { EventConsumers } from './event-consumers.js';
 
 export interface DomainEventsProps {
   /** The table whose stream feeds the outbox publisher. */
@@ -40,6 +43,13 @@ export interface DomainEventsProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * The rules on the bus and their consumers.
+   * @default `eventRules` from lib/topology/event-rules.ts
+   */
+  readonly rules?: readonly EventRuleSpec[];
+  /** Settings every consumer function gets (e.g. ROLES_CLAIM). */
+  readonly consumerEnvironment?: Record<string, string>;
 }
 
 export class DomainEvents extends Construct {
@@ -53,6 +63,8 @@ export class DomainEvents extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** Fires as soon as anything is in the dead-letter queue. */
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** One rule, Lambda, DLQ and alarm per rule spec. */
+  readonly consumers: EventConsumers;
 
   constructor(scope: Construct, id: string, props: DomainEventsProps) {
     super(scope, id);
@@ -70,8 +82,8 @@ export class DomainEvents extends Construct {
 
     const publisher = streamConsumer(this, 'Publisher', {
       store,
-      entry: 'functions/outbox-publisher/handler.ts',
-      description: 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge',
+      entry: outboxPublisher.entry,
+      description: outboxPublisher.description,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },
@@ -91,6 +103,25 @@ export class DomainEvents extends Construct {
     this.deadLetterQueue = publisher.deadLetterQueue;
     this.deadLetterAlarm = publisher.deadLetterAlarm;
     this.bus.grantPutEventsTo(this.publisher);
+
+    this.consumers = new EventConsumers(this, 'Consumers', {
+      store,
+      bus: this.bus,
+      rules: props.rules ?? eventRules,
+      ...(props.consumerEnvironment ? { environment: props.consumerEnvironment } : {}),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+    });
+  }
+
+  /** The Lambda of event consumer `name`, to grant it more than its table access. */
+  consumerFunction(name: string): NodejsFunction {
+    return this.consumers.consumerFunction(name);
+  }
+
+  /** The publisher's DLQ alarm and every consumer's. */
+  get alarms(): cloudwatch.Alarm[] {
+    return [this.deadLetterAlarm, ...this.consumers.alarms];
   }
 }
 

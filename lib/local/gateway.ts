@@ -58,6 +58,29 @@ export interface GatewayOptions {
    * URLs). Outside the route table and its authorizer: the signature is the credential.
    */
   readonly serveFiles?: (request: FileRequest) => Promise<FileResponse>;
+  /**
+   * Answers `/_local/...`: local-only services with no AWS counterpart on the API
+   * (the EventBridge stand-in's PutEvents endpoint, its dead letters). Outside the
+   * route table and its authorizer; the gateway listens on localhost only.
+   */
+  readonly serveLocal?: (request: LocalRequest) => Promise<LocalResponse>;
+}
+
+export const LOCAL_PATH_PREFIX = '/_local/';
+
+export interface LocalRequest {
+  readonly method: string;
+  /** Path without the query. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Buffer;
+}
+
+export interface LocalResponse {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body: unknown;
 }
 
 export interface Gateway {
@@ -160,7 +183,28 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     log.info(`${request.method} ${(request.url ?? '').split('?')[0]} -> ${answer.status} files`);
   }
 
+  async function serveLocalRequest(request: IncomingMessage, response: ServerResponse, serveLocal: NonNullable<GatewayOptions['serveLocal']>): Promise<void> {
+    let answer: LocalResponse;
+    try {
+      const body = await readBody(request, maxBodyBytes);
+      const url = new URL(request.url ?? '/', 'http://local');
+      answer =
+        body === 'too large'
+          ? { status: 413, body: { message: 'Request body too large' } }
+          : await serveLocal({ method: (request.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers: request.headers, body });
+    } catch (error) {
+      if (request.destroyed) return;
+      log.error(`local service failed on ${request.method} ${request.url}`, error);
+      answer = { status: 500, body: { message: 'Internal error' } };
+    }
+    const text = Buffer.from(JSON.stringify(answer.body));
+    response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers, 'content-length': text.length });
+    response.end(text);
+    log.info(`${request.method} ${(request.url ?? '').split('?')[0]} -> ${answer.status} local`);
+  }
+
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    if (options.serveLocal && (request.url ?? '').startsWith(LOCAL_PATH_PREFIX)) return serveLocalRequest(request, response, options.serveLocal);
     if (options.serveFiles && (request.url ?? '').startsWith(FILES_PATH_PREFIX)) return serveFile(request, response, options.serveFiles);
     const started = Date.now();
     const requestId = newRequestId();

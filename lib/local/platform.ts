@@ -19,6 +19,8 @@ import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
+import { busRoutes, PUT_EVENTS_PATH, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
+import { createLocalBus, LOCAL_BUS_NAME, outboxConsumer } from './local-events.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -53,6 +55,15 @@ export interface PlatformOptions {
    * does in AWS (default: true unless `resolveHandler` replaces the handlers).
    */
   readonly indexKnowledge?: boolean;
+  /**
+   * Publish the table's audit items onto the local EventBridge stand-in through the
+   * outbox publisher, as in AWS (default: true unless `resolveHandler` replaces the handlers).
+   */
+  readonly publishEvents?: boolean;
+  /** Rules added to the local bus beside Caseway's own (tests: their own targets). */
+  readonly eventRules?: readonly LocalRule[];
+  /** The local bus's retry policy (default `LOCAL_RETRY_POLICY`). */
+  readonly eventRetry?: Partial<RetryPolicy>;
 }
 
 export interface Platform {
@@ -75,6 +86,8 @@ export interface Platform {
   readonly dataDir: string | undefined;
   /** Where attachments are kept (a temporary directory, removed on stop, when in memory). */
   readonly filesDir: string;
+  /** The EventBridge stand-in: its dead letters, `idle()` for tests, `addRule`. */
+  readonly events: LocalEventBus;
   /** Closes the gateway and stops DynamoDB Local; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -108,6 +121,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const filesSigningKey = randomBytes(32).toString('hex');
   const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
   let pump: StreamPump | undefined;
+  const bus = createLocalBus({
+    rootDir: REPO_ROOT,
+    region: LOCAL_REGION,
+    ...(options.eventRules ? { extraRules: options.eventRules } : {}),
+    ...(options.eventRetry ? { retry: options.eventRetry } : {}),
+    onError: (rule, error) => log.error(`event target of rule ${rule} failed; retrying with backoff, then dead-lettering`, error),
+  });
+  const serveBus = busRoutes(bus);
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
@@ -119,7 +140,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
     await ensureTable(dynamo.client, tableName);
     // Before the gateway exists, so before any handler module can be imported.
-    Object.assign(process.env, handlerEnv, { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey });
+    Object.assign(process.env, handlerEnv, { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey }, dataDir ? { OUTBOX_DIR: join(dataDir, 'outbox') } : {});
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
@@ -132,12 +153,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log,
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
       serveFiles: (request) => fileServer.serve(request),
+      serveLocal: async (request) => (await serveBus(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;
+    process.env.EVENTBRIDGE_ENDPOINT = `${gateway.url}${PUT_EVENTS_PATH}`;
 
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
-    if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log);
+    const consumers = options.publishEvents ?? !options.resolveHandler ? [await outboxConsumer(REPO_ROOT)] : [];
+    if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log, consumers);
+    else if (consumers.length > 0) pump = await startStreamPump({ endpoint: dynamo.endpoint, client: dynamo.client, tableName, consumers, onError: (c, e) => log.error(`${c} failed; retrying the batch`, e) });
 
     const lifetime = options.tokenLifetime ?? '12h';
     const tokens = Object.fromEntries(
@@ -161,10 +186,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       tableName,
       dataDir,
       filesDir,
+      events: bus,
       stop: () => {
         // All always run, DynamoDB Local last so the pump never reads from a stopped one;
         // a failure of any is reported once all have finished.
-        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop()])
+        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), bus.stop()])
           .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
           .then((results) => {
             removeFiles();
@@ -195,13 +221,13 @@ interface IndexerModule {
  * index is rebuilt from the table once, since the embedded index starts empty at
  * every start; a record caught by both is simply indexed twice (idempotent).
  */
-async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog): Promise<StreamPump> {
+async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog, others: readonly StreamConsumer[]): Promise<StreamPump> {
   const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as IndexerModule;
   const pump = await startStreamPump({
     endpoint: dynamo.endpoint,
     client: dynamo.client,
     tableName,
-    consumers: [{ name: 'knowledge-indexer', filter: indexer.isKnowledgeRecord, handler: indexer.handler }],
+    consumers: [{ name: 'knowledge-indexer', filter: indexer.isKnowledgeRecord, handler: indexer.handler }, ...others],
     onError: (consumer, error) => log.error(`${consumer} failed; retrying the batch`, error),
   });
   try {
@@ -250,6 +276,7 @@ function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; l
   return {
     ...SHARED_FUNCTION_ENVIRONMENT,
     TABLE_NAME: input.tableName,
+    EVENT_BUS_NAME: LOCAL_BUS_NAME,
     DYNAMODB_ENDPOINT: input.dynamo.endpoint,
     // DynamoDB Local ignores region and keys (-sharedDb) but the SDK needs both; fake ones keep real ones unused.
     AWS_REGION: LOCAL_REGION,

@@ -40,6 +40,18 @@ export interface StreamPump {
   stop(): Promise<void>;
 }
 
+/**
+ * Where a handler's `batchItemFailures` (ReportBatchItemFailures) says to resume:
+ * the index of the first failed record, or undefined when none failed. An
+ * identifier that names no record fails the whole batch, as Lambda treats it.
+ */
+function firstReportedFailure(result: unknown, records: readonly DynamoDBRecord[]): number | undefined {
+  const failures = (result as { batchItemFailures?: { itemIdentifier?: string }[] } | undefined)?.batchItemFailures;
+  if (!Array.isArray(failures) || failures.length === 0) return undefined;
+  const indexes = failures.map((f) => records.findIndex((r) => r.dynamodb?.SequenceNumber === f.itemIdentifier));
+  return indexes.includes(-1) ? 0 : Math.min(...indexes);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -69,13 +81,16 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
   let running = true;
   const deliver = async (records: StreamRecord[]) => {
     for (const consumer of options.consumers) {
-      const mine = (records as unknown as DynamoDBRecord[]).filter(consumer.filter);
+      let mine = (records as unknown as DynamoDBRecord[]).filter(consumer.filter);
       if (mine.length === 0) continue;
       // Retried as the mapping retries; then given up loudly, where AWS parks it on the DLQ.
       for (let attempt = 0; running; attempt++) {
         try {
-          await consumer.handler({ Records: mine });
-          break;
+          const failedFrom = firstReportedFailure(await consumer.handler({ Records: mine }), mine);
+          if (failedFrom === undefined) break;
+          // ReportBatchItemFailures: the mapping retries from the first failed record on.
+          mine = mine.slice(failedFrom);
+          throw new Error(`${consumer.name} reported record ${mine[0]?.dynamodb?.SequenceNumber ?? '?'} as failed`);
         } catch (error) {
           if (attempt >= retryAttempts) {
             options.onError?.(consumer.name, new Error(`Gave up on ${mine.length} stream records after ${retryAttempts} retries`, { cause: error }));

@@ -25,4 +25,11 @@ export interface EventRuleSpec {
   };
 }
 
-export const eventRules: readonly EventRuleSpec[] = [];
+export const eventRules: readonly EventRuleSpec[] = [
+  {
+    name: 'notification-sender',
+    description: "Send the message a transition's notify effect asks for, and record it beside the case",
+    pattern: { source: ['caseway.cases'], 'detail-type': ['NotificationRequested'] },
+    target: { entry: 'functions/notification-sender/handler.ts', tableAccess: 'readWrite' },
+  },
+];

@@ -26,7 +26,9 @@ export type FunctionName =
   | 'case-links'
   | 'case-handoff'
   | 'knowledge-articles'
-  | 'knowledge-search';
+  | 'knowledge-search'
+  | 'event-schemas'
+  | 'notifications';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -64,6 +66,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
   'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
+  'event-schemas': { entry: 'functions/event-schemas/handler.ts', description: 'JSON Schemas of the domain events on the bus, for partners', tableAccess: 'none' },
+  notifications: { entry: 'functions/notifications/handler.ts', description: 'Messages sent about a case (staff)', tableAccess: 'read' },
 };
 
 export interface RouteSpec {
@@ -124,6 +128,9 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'GET', path: '/events/schemas', fn: 'event-schemas', auth: 'none' },
+  { method: 'GET', path: '/events/schemas/{type}', fn: 'event-schemas', auth: 'none' },
+  { method: 'GET', path: '/notifications', fn: 'notifications', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

@@ -21,3 +21,13 @@ export const knowledgeIndexer: StreamConsumerSpec = {
   description: 'Keep the knowledge search index in step with articles and what linked cases teach them',
   filter: { partitionKeyPrefix: 'ARTICLE#', sortKeys: ['#ARTICLE'], sortKeyPrefixes: ['LEARNED#'] },
 };
+
+/**
+ * The outbox publisher: inserted audit items (sort key `caseTable.auditSortKeyPrefix`)
+ * -> domain events on Caseway's bus. Its filter is the CDK construct's and the local
+ * platform's own; only the entry and description are shared here.
+ */
+export const outboxPublisher = {
+  entry: 'functions/outbox-publisher/handler.ts',
+  description: 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge',
+} as const;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/case-store.js';
 import { defaultRoute, functions, routes, type FunctionName } from '../../lib/topology/routes.js';
 import { caseTable } from '../../lib/topology/table.js';
+import { eventRules } from '../../lib/topology/event-rules.js';
 import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
@@ -28,8 +29,8 @@ const fnId = (name: FunctionName) => functionIdByDescription(s.template, functio
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher and the knowledge indexer', () => {
-    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 2);
+  it('one per topology entry, plus the outbox publisher, the knowledge indexer and one per event rule', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 2 + eventRules.length);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
 

@@ -11,6 +11,7 @@ import { isKnowledgeRecord } from '../../functions/knowledge-indexer/handler.js'
 import { functions } from '../../lib/topology/routes.js';
 import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
 import { caseTable } from '../../lib/topology/table.js';
+import { eventRules } from '../../lib/topology/event-rules.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 let s: Synthesized;
@@ -138,7 +139,8 @@ describe('the indexer', () => {
 
   it('alarms on the first message in its DLQ', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(alarms).toHaveLength(2);
+    // Its own, the outbox publisher's, and one per event consumer.
+    expect(alarms).toHaveLength(2 + eventRules.length);
   });
 });
 

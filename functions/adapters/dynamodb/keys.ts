@@ -18,6 +18,8 @@
  * | case type (current)| CASETYPE#<typeId>        | #CURRENT                    |
  * | counter            | COUNTER#<prefix>#<year>  | COUNTER                     |
  * | idempotency        | IDEMPOTENCY#<sha256>     | IDEMPOTENCY                 |
+ * | event processed    | EVENT#<domain event id>  | CONSUMER#<consumer>         |
+ * | notification       | CASE#<caseId>            | NOTIFICATION#<messageId>    |
  *
  * A case's own items sort first in its partition (`#` < `A`), so one Query for
  * `begins_with(sk, '#')` reads the case with its chain head.
@@ -68,6 +70,10 @@ export const CASE_TYPE_VERSION_PREFIX = 'VERSION#';
 export const CASE_TYPES_PARTITION = 'CASETYPES';
 
 export const counterKey = (prefix: string, year: number) => ({ pk: `COUNTER#${prefix}#${year}`, sk: 'COUNTER' });
+/** A consumer's mark that it has handled a domain event (delivery is at least once). */
+export const processedEventKey = (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CONSUMER#${consumer}` });
+export const NOTIFICATION_PREFIX = 'NOTIFICATION#';
+export const notificationKey = (caseId: string, messageId: string) => ({ pk: casePartition(caseId), sk: `${NOTIFICATION_PREFIX}${messageId}` });
 export const idempotencyKey = (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' });
 
 /** FNV-1a: a cheap, stable spread of case ids over the listing shards. */

@@ -1,0 +1,115 @@
+/**
+ * What partners find on Caseway's bus, as JSON Schema generated from zod (so the
+ * schema and the code that checks it cannot drift): one schema per domain event
+ * type, each the whole EventBridge event with `detail-type` and `source` fixed and
+ * `detail` = `DomainEventDetail` (the audit event, restricted values withheld, plus
+ * the stable `id` to deduplicate on and, for effect events, the effect).
+ *
+ * A case type's `emitEvent` effects put events of names the case type chooses;
+ * they share `CaseTypeEvent`'s schema.
+ */
+import * as z from 'zod';
+import type { AuditAction } from '../core/case.js';
+import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';
+import { EVENT_SOURCE } from '../core/domain-events.js';
+import { AuditRecord } from './schemas.js';
+
+/** Every audit action: each is also the type of the event its audit item becomes. */
+const AUDIT_ACTIONS = [
+  'CaseCreated',
+  'CaseUpdated',
+  'Transitioned',
+  'TypeMigrated',
+  'CommentAdded',
+  'TaskAdded',
+  'TaskUpdated',
+  'AttachmentAdded',
+  'AttachmentVersionAdded',
+  'CaseLinked',
+  'CaseUnlinked',
+  'CaseMerged',
+  'MergeReceived',
+  'HandoffEdited',
+  'ArticleLinked',
+] as const satisfies readonly AuditAction[];
+// Fails to compile when an action is added to AuditAction and not here.
+const _everyAction: Record<AuditAction, true> = Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, true])) as Record<(typeof AUDIT_ACTIONS)[number], true>;
+void _everyAction;
+
+type EffectKind = z.infer<typeof EffectSchema>['kind'];
+
+interface EventTypeSpec {
+  readonly description: string;
+  /** Only events of one audit action carry it. */
+  readonly action?: string;
+  /** Effect events carry an effect of this kind. */
+  readonly effect?: EffectKind;
+}
+
+const DERIVED: Record<string, EventTypeSpec> = {
+  StatusChanged: { description: "The case's status changed (any audit event whose changes include `status`)." },
+  Assigned: { description: "The case's owner changed (any audit event whose changes include `owner`)." },
+  Mentioned: { description: 'A comment mentioned people (`detail.mentions`).', action: 'CommentAdded' },
+  ClockActionRequested: { description: "A transition's timer effect: an SLA clock is to start, stop, pause or resume (`detail.effect`).", effect: 'timer' },
+  NotificationRequested: { description: "A transition's notify effect: a templated message is to be sent (`detail.effect`).", effect: 'notify' },
+  CaseTypeEvent: { description: "A transition's emitEvent effect: `detail-type` is the name the case type gives (`detail.effect.event`).", effect: 'emitEvent' },
+};
+
+export const EVENT_TYPES: Record<string, EventTypeSpec> = {
+  ...Object.fromEntries(AUDIT_ACTIONS.map((action) => [action, { description: `A ${action} audit event.`, action }])),
+  ...DERIVED,
+};
+
+const Detail = AuditRecord.omit({ handoff: true }).extend({
+  id: z.string().min(1).meta({ description: 'Stable id of this domain event: the same on every delivery and redelivery. Deduplicate on it.' }),
+  effect: EffectSchema.optional().meta({ description: 'For effect events: the effect to carry out.' }),
+  changes: z.array(
+    z.object({
+      field: z.string(),
+      before: z.unknown().meta({ description: 'null for restricted fields: that they changed leaves the platform, not their values.' }),
+      after: z.unknown(),
+      sensitivity: z.enum(SENSITIVITIES).optional(),
+    }),
+  ),
+});
+
+/** The zod schema of one event type's whole EventBridge event. */
+export function eventSchema(type: string): z.ZodType | undefined {
+  const spec = EVENT_TYPES[type];
+  if (!spec) return undefined;
+  let detail: z.ZodType = Detail;
+  if (spec.action) detail = Detail.extend({ action: z.literal(spec.action) });
+  if (spec.effect) {
+    const effect = EffectSchema.options.find((o) => o.shape.kind.value === spec.effect)!;
+    detail = Detail.extend({ effect });
+  }
+  return z
+    .object({
+      version: z.literal('0'),
+      id: z.string().meta({ description: "EventBridge's id of this event (the same across retries of one delivery, new on a republication)." }),
+      'detail-type': type === 'CaseTypeEvent' ? z.string().regex(/^[A-Z][A-Za-z0-9]{2,63}$/) : z.literal(type),
+      source: z.literal(EVENT_SOURCE),
+      account: z.string(),
+      time: z.iso.datetime(),
+      region: z.string(),
+      resources: z.array(z.string()),
+      detail,
+    })
+    .meta({ title: type, description: spec.description });
+}
+
+/**
+ * One event type's JSON Schema (draft 2020-12). Published open (unknown properties
+ * allowed: fields may be added, never removed or changed, and consumers should
+ * ignore what they do not know); `strict` closes every object, which the tests use
+ * to prove the schema names every field the platform really sends.
+ */
+export function eventJsonSchema(type: string, options: { strict?: boolean } = {}): Record<string, unknown> | undefined {
+  const schema = eventSchema(type);
+  if (!schema) return undefined;
+  return { $id: `caseway:events:${type}`, ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: options.strict ? 'output' : 'input', unrepresentable: 'any' }) };
+}
+
+export function eventTypes(): { type: string; source: string; description: string }[] {
+  return Object.entries(EVENT_TYPES).map(([type, spec]) => ({ type, source: EVENT_SOURCE, description: spec.description }));
+}

@@ -1,0 +1,38 @@
+/**
+ * The local platform's events, wired as in AWS: the table stream feeds the outbox
+ * publisher handler (the deployed module, imported like a cold start), which puts
+ * domain events through the real EventBridge client onto the stand-in bus at
+ * `EVENTBRIDGE_ENDPOINT`; the bus delivers to the rule targets. Only configuration
+ * differs from AWS.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { outboxPublisher } from '../topology/stream-consumers.js';
+import { caseTable } from '../topology/table.js';
+import { eventRules } from '../topology/event-rules.js';
+import { LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
+import type { StreamConsumer } from './stream-pump.js';
+
+export const LOCAL_BUS_NAME = 'caseway-local';
+
+export function createLocalBus(input: { rootDir: string; region: string; extraRules?: readonly LocalRule[]; retry?: Partial<RetryPolicy>; onError: (rule: string, error: unknown) => void }): LocalEventBus {
+  return new LocalEventBus({
+    busName: LOCAL_BUS_NAME,
+    region: input.region,
+    rootDir: input.rootDir,
+    rules: [...eventRules, ...(input.extraRules ?? [])],
+    ...(input.retry ? { retry: input.retry } : {}),
+    onError: input.onError,
+  });
+}
+
+/** The outbox publisher as a stream consumer, with the filter its event-source mapping has in AWS. */
+export async function outboxConsumer(rootDir: string): Promise<StreamConsumer> {
+  const module = (await import(pathToFileURL(resolve(rootDir, outboxPublisher.entry)).href)) as { handler: StreamConsumer['handler'] };
+  return {
+    name: 'outbox-publisher',
+    filter: (record: DynamoDBRecord) => record.eventName === 'INSERT' && String(record.dynamodb?.Keys?.[caseTable.sortKey]?.S ?? '').startsWith(caseTable.auditSortKeyPrefix),
+    handler: module.handler,
+  };
+}

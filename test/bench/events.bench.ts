@@ -1,0 +1,63 @@
+/**
+ * How long a committed change takes to reach a rule target on the local platform
+ * (stream pump -> outbox publisher -> PutEvents over HTTP -> stand-in bus -> target),
+ * as a ratio of the HTTP create that made it, measured in the same run:
+ * `npm run bench:events`. Figures depend on the pump's idle poll (50 ms) and the
+ * machine; the ratio is what to compare between runs.
+ */
+import type { BusEvent } from '../../lib/local/event-bus.js';
+import { startPlatform } from '../../lib/local/platform.js';
+
+const RUNS = Number(process.argv[2] ?? 40);
+
+async function main() {
+  const arrived = new Map<string, number>();
+  const platform = await startPlatform({
+    port: 0,
+    inMemory: true,
+    quiet: true,
+    eventRules: [
+      {
+        name: 'bench-target',
+        pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated'] },
+        handler: (event: BusEvent) => void arrived.set((event.detail as { caseId: string }).caseId, performance.now()),
+      },
+    ],
+  });
+  try {
+    const create = async () => {
+      const response = await fetch(`${platform.url}/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${platform.tokens.agent}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: 'Bench', description: 'A short description.', requester: { id: 'bench' } }),
+      });
+      if (response.status !== 201) throw new Error(`create: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { caseId: string }).caseId;
+    };
+    for (let i = 0; i < 5; i++) await create(); // warm: handlers imported, clients connected
+    const creates: number[] = [];
+    const deliveries: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const caseId = await create();
+      const answered = performance.now();
+      while (!arrived.has(caseId)) await new Promise((r) => setTimeout(r, 2));
+      creates.push(answered - started);
+      deliveries.push(arrived.get(caseId)! - started);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)]!;
+    console.log(`runs: ${RUNS}`);
+    console.log(`baseline  POST /cases answered       median ${median(creates).toFixed(1)} ms, p90 ${p90(creates).toFixed(1)} ms`);
+    console.log(`measured  CaseCreated at the target   median ${median(deliveries).toFixed(1)} ms, p90 ${p90(deliveries).toFixed(1)} ms`);
+    console.log(`ratio     delivery / create           median ${(median(deliveries) / median(creates)).toFixed(2)}x, p90 ${(p90(deliveries) / p90(creates)).toFixed(2)}x`);
+    console.log(`dead letters: ${platform.events.deadLetters().length}`);
+  } finally {
+    await platform.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

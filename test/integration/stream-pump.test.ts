@@ -1,0 +1,80 @@
+/**
+ * The local stream pump against DynamoDB Local's real stream: a consumer that reports
+ * a failed record (ReportBatchItemFailures, as the outbox publisher does) gets the
+ * batch again from that record on, not from the start and not never; a consumer
+ * that throws gets the whole batch again.
+ */
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { startStreamPump, type StreamPump } from '../../lib/local/stream-pump.js';
+
+const TABLE = 'pump-test';
+let dynamo: DynamoDbLocal;
+let pump: StreamPump | undefined;
+
+beforeAll(async () => {
+  dynamo = await startDynamoDbLocal({ inMemory: true });
+  await ensureTable(dynamo.client, TABLE);
+});
+afterAll(async () => {
+  await pump?.stop();
+  await dynamo?.stop();
+});
+
+const skOf = (event: DynamoDBStreamEvent) => event.Records.map((r) => r.dynamodb?.Keys?.sk?.S ?? '?');
+
+it('resumes from the first reported failure, and retries a batch whose handler threw', async () => {
+  const reported: string[][] = [];
+  const thrown: string[][] = [];
+  let failedOnce = false;
+  let threwOnce = false;
+  pump = await startStreamPump({
+    endpoint: dynamo.endpoint,
+    client: dynamo.client,
+    tableName: TABLE,
+    idleMs: 10,
+    consumers: [
+      {
+        name: 'reports-failures',
+        filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '').startsWith('R#'),
+        handler: async (event): Promise<DynamoDBBatchResponse> => {
+          reported.push(skOf(event));
+          const second = event.Records.find((r) => r.dynamodb?.Keys?.sk?.S === '2');
+          if (second && !failedOnce) {
+            failedOnce = true;
+            return { batchItemFailures: [{ itemIdentifier: second.dynamodb!.SequenceNumber! }] };
+          }
+          return { batchItemFailures: [] };
+        },
+      },
+      {
+        name: 'throws',
+        filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '').startsWith('T#'),
+        handler: async (event) => {
+          thrown.push(skOf(event));
+          if (!threwOnce) {
+            threwOnce = true;
+            throw new Error('deliberate');
+          }
+        },
+      },
+    ],
+  });
+  for (const sk of ['1', '2', '3']) await dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'R#1' }, sk: { S: sk } } }));
+  await dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'T#1' }, sk: { S: 'a' } } }));
+
+  const deadline = Date.now() + 15_000;
+  const seen = () => new Set(reported.flat());
+  while ((!['1', '2', '3'].every((sk) => seen().has(sk)) || !failedOnce || thrown.length < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+
+  // Whatever batches the stream gave, '2' came twice, '1' once: resumed from the failure, not from the start.
+  const all = reported.flat();
+  expect(all.filter((sk) => sk === '1')).toHaveLength(1);
+  expect(all.filter((sk) => sk === '2')).toHaveLength(2);
+  expect(all.filter((sk) => sk === '3').length).toBeGreaterThanOrEqual(1);
+  const retry = reported.find((batch, i) => i > 0 && batch[0] === '2');
+  expect(retry).toBeDefined();
+  expect(thrown).toEqual([['a'], ['a']]);
+});
