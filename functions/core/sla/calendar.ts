@@ -226,7 +226,8 @@ export function businessMinutesBetween(calendar: CalendarRules, a: Date | string
 export function addBusinessMinutes(calendar: CalendarRules, start: Date | string, minutes: number): Date {
   if (!Number.isFinite(minutes) || minutes < 0) throw new RangeError(`Cannot add ${minutes} business minutes`);
   const from = toMs(start);
-  let remaining = minutes * MINUTE;
+  // Whole milliseconds: a fraction of one left over by float maths must not spill into the next working day.
+  let remaining = Math.round(minutes * MINUTE);
   if (remaining === 0) return new Date(from);
   const c = compile(calendar);
   const first = localDay(c, from) - 1;
