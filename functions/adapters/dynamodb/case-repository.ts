@@ -72,14 +72,17 @@ export async function insertCase(
   idempotency?: { keyHash: string; fingerprint: string; expiresAt: number },
   /** Writes to other items that must land with the case (a parent's link and its chain advance). */
   extra: readonly TransactItem[] = [],
+  /** Events that follow from the creation in the same transaction (the SLA clocks starting). */
+  followUps: readonly AuditEvent[] = [],
 ): Promise<InsertOutcome> {
   const { audit } = created;
+  const last = followUps.at(-1) ?? audit;
   try {
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
           putNew(caseItem(created.case)),
-          putNew(headItem(created.case.caseId, { seq: audit.seq, hash: audit.hash })),
+          putNew(headItem(created.case.caseId, { seq: last.seq, hash: last.hash })),
           putNew(auditItem(audit)),
           ...(idempotency
             ? [
@@ -93,6 +96,7 @@ export async function insertCase(
                 }),
               ]
             : []),
+          ...followUps.map((e) => putNew(auditItem(e))),
           ...extra,
         ],
       }),
