@@ -251,13 +251,26 @@ export interface ListRequest {
   readonly requester?: string;
   readonly type?: string;
   readonly queue?: string;
+  /** Staff: cases with a running SLA clock due before this instant, soonest first. */
+  readonly slaDueBefore?: string;
   readonly limit: number;
   readonly cursor?: string;
 }
 
 /** Requesters list their own cases; staff list by requester, owner, status, type or queue (open work by default). */
 export async function listCases(request: ListRequest, caller: Caller): Promise<repo.Page<CaseView>> {
-  const { limit, cursor, ...selector } = request;
+  const { limit, cursor, slaDueBefore, ...selector } = request;
+  if (slaDueBefore !== undefined) {
+    if (!isStaff(caller)) throw forbidden('Listing cases by SLA deadline is for staff.');
+    const others = Object.entries(selector).filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (others.length > 0) {
+      throw validationFailed(others.map((k) => ({ field: `query.${k === 'statuses' ? 'status' : k}`, rule: 'not_with_slaDueBefore', message: 'slaDueBefore lists by deadline alone; drop this filter.' })));
+    }
+    // Normalised to UTC: stored deadlines are UTC ISO strings, compared as text.
+    const page = await repo.listCasesDueBefore(new Date(slaDueBefore).toISOString(), limit, cursor);
+    const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
+    return { ...page, items };
+  }
   if (!isStaff(caller) && selector.requester !== undefined && selector.requester !== caller.sub) throw forbidden('Requesters can list only their own cases.');
   const page = await repo.listCases(isStaff(caller) ? selector : { ...selector, requester: caller.sub }, limit, cursor);
   const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
