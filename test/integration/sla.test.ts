@@ -250,6 +250,23 @@ describe('SLA on cases', () => {
   });
 });
 
+describe('merging', () => {
+  it("stops the duplicate's clocks with the merge, and drops it from the due listing", async () => {
+    const customer = newCustomer();
+    const [dup, survivor] = [await newCase(customer), await newCase(customer)];
+    const merged = await call('agent', 'POST', `/cases/${dup.caseId}/merge`, { survivorId: survivor.caseId, reason: 'Same login problem' });
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    expect(merged.body.sla.clocks.resolution.status).toBe('stopped');
+    expect(merged.body.sla.nextDueAt).toBeNull();
+    expect((await slaEvents(dup.caseId)).map((e) => e.action)).toEqual(['SlaStarted', 'SlaStopped']);
+    const due = await call('supervisor', 'GET', '/cases?slaDueBefore=2030-01-01T00:00:00Z&limit=100');
+    const listed = (due.body.items as Body[]).map((c) => c.caseId);
+    expect(listed).toContain(survivor.caseId);
+    expect(listed).not.toContain(dup.caseId);
+    expect((await call('agent', 'GET', `/cases/${dup.caseId}/history/verify`)).body.valid).toBe(true);
+  });
+});
+
 describe('cases due soon', () => {
   it('lists cases by their next deadline, soonest first, a page at a time, for staff', async () => {
     setNow('2026-12-03T09:00:00Z');
