@@ -12,6 +12,7 @@ import { checkFields, factsOf, readableFields, sensitivityOf, type Fields, type 
 import { effectivePriority, scorePriority, type PriorityInputValue, type PriorityScore } from './priority.js';
 import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
 import { buildHandoff, handsOver, type HandoffEdit, type HandoffSource } from './handoff.js';
+import type { SlaAction, SlaState } from './sla/state.js';
 import { categoryOf, callerMayTake, failingGuards, optionsFor, transitionsFrom, type GuardContext, type TransitionOption } from './workflow.js';
 
 export { PRIORITIES, CHANNELS, type Priority, type Channel, type FieldValue };
@@ -74,6 +75,8 @@ export interface Case {
   /** Set when the case was merged into another: it is closed and points at the survivor. */
   readonly mergedInto: string | null;
   readonly handoff: HandoffBrief | null;
+  /** Service-level clocks under the policy chosen at create; null when no policy applies. */
+  readonly sla: SlaState | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly createdBy: string;
@@ -103,6 +106,7 @@ const CASE_FIELDS = [
   'parentId',
   'mergedInto',
   'handoff',
+  'sla',
   'createdAt',
   'updatedAt',
   'createdBy',
@@ -137,7 +141,8 @@ export type AuditAction =
   | 'CaseMerged'
   | 'MergeReceived'
   | 'HandoffEdited'
-  | 'ArticleLinked';
+  | 'ArticleLinked'
+  | SlaAction;
 
 /** What an event is about, when that is something inside the case (a comment, a task, a link...). */
 export interface AuditTarget {
@@ -354,6 +359,7 @@ export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): 
       parentId: input.parentId ?? null,
       mergedInto: null,
       handoff: null,
+      sla: null,
       createdAt: ctx.now,
       updatedAt: ctx.now,
       createdBy: caller.sub,
@@ -702,6 +708,9 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
     priorityScore,
     ...(attachments ? { attachments } : {}),
     handoff: isStaff(caller) ? c.handoff : null,
+    // Clocks, policy and entitlement are internal workings: staff see them, requesters do not.
+    // Listings read the case item alone: they leave it out, as they do the brief (the due-soon listing includes it).
+    ...(c.sla === undefined ? {} : { sla: isStaff(caller) ? c.sla : null }),
     ...(redacted.length > 0 ? { redactedFields: redacted } : {}),
   };
 }

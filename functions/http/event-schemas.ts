@@ -8,6 +8,7 @@
  * A case type's `emitEvent` effects put events of names the case type chooses;
  * they share `CaseTypeEvent`'s schema.
  */
+import { SLA_ACTIONS } from '../core/sla/state.js';
 import * as z from 'zod';
 import type { AuditAction } from '../core/case.js';
 import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';
@@ -31,6 +32,7 @@ const AUDIT_ACTIONS = [
   'MergeReceived',
   'HandoffEdited',
   'ArticleLinked',
+  ...SLA_ACTIONS,
 ] as const satisfies readonly AuditAction[];
 // Fails to compile when an action is added to AuditAction and not here.
 const _everyAction: Record<AuditAction, true> = Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, true])) as Record<(typeof AUDIT_ACTIONS)[number], true>;

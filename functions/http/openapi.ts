@@ -13,6 +13,7 @@ import { linkOperations } from './operations/links.js';
 import { workflowOperations } from './operations/workflow.js';
 import { knowledgeOperations } from './operations/knowledge.js';
 import { eventOperations } from './operations/events.js';
+import { slaOperations } from './operations/sla.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -37,7 +38,16 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations, ...knowledgeOperations, ...eventOperations };
+const operations: Record<string, Operation> = {
+  ...caseOperations,
+  ...workflowOperations,
+  ...bulkOperations,
+  ...linkOperations,
+  ...attachmentOperations,
+  ...knowledgeOperations,
+  ...eventOperations,
+  ...slaOperations,
+};
 
 function tagOf(path: string): string {
   if (path.startsWith('/knowledge') || /^\/cases\/\{id\}\/(articles|suggestions)$/.test(path)) return 'Knowledge';

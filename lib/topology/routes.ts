@@ -28,7 +28,8 @@ export type FunctionName =
   | 'knowledge-articles'
   | 'knowledge-search'
   | 'event-schemas'
-  | 'notifications';
+  | 'notifications'
+  | 'sla-admin';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -68,6 +69,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
   'event-schemas': { entry: 'functions/event-schemas/handler.ts', description: 'JSON Schemas of the domain events on the bus, for partners', tableAccess: 'none' },
   notifications: { entry: 'functions/notifications/handler.ts', description: 'Messages sent about a case (staff)', tableAccess: 'read' },
+  'sla-admin': { entry: 'functions/sla-admin/handler.ts', description: 'SLA business calendars and policies (versioned), and entitlements', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -131,6 +133,19 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/events/schemas', fn: 'event-schemas', auth: 'none' },
   { method: 'GET', path: '/events/schemas/{type}', fn: 'event-schemas', auth: 'none' },
   { method: 'GET', path: '/notifications', fn: 'notifications', auth: 'jwt' },
+  { method: 'POST', path: '/sla/calendars', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/calendars', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/calendars/{calendarId}', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/sla/calendars/{calendarId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/calendars/{calendarId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/sla/policies', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/policies', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/policies/{policyId}', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/entitlements/{entitlementId}', fn: 'sla-admin', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

@@ -4,7 +4,8 @@
  * writes its audit event and advances its chain head in the same transaction
  * (`transactions.ts`): the change and its explanation commit together or not at all.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SlaState } from '../../core/sla/state.js';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainHead, StoredChained } from '../../core/audit-chain.js';
 import { caseRecord, type Attachment, type AuditEvent, type Case, type CaseChange, type Comment, type HandoffBrief, type StoredCase } from '../../core/case.js';
 import type { NumberBlock } from '../../core/case-number.js';
@@ -17,6 +18,7 @@ import {
   OPEN_INDEX,
   OWNER_INDEX,
   REQUESTER_INDEX,
+  SLA_DUE_INDEX,
   STATUS_INDEX,
   STATUS_SHARDS,
   caseIdOfPartition,
@@ -31,10 +33,12 @@ import {
   ownerPartition,
   requesterPartition,
   seqOfAuditKey,
+  slaDuePartition,
+  slaKey,
   statusPartition,
   withoutStorageAttributes,
 } from './keys.js';
-import { auditItem, cancellationCodes, caseItem, headItem, putNew, type TransactItem } from './transactions.js';
+import { auditItem, cancellationCodes, caseItem, headItem, putNew, slaItem, type TransactItem } from './transactions.js';
 import type { IndexDefinition } from '../../../lib/topology/table.js';
 
 export type { Page } from './paging.js';
@@ -72,14 +76,17 @@ export async function insertCase(
   idempotency?: { keyHash: string; fingerprint: string; expiresAt: number },
   /** Writes to other items that must land with the case (a parent's link and its chain advance). */
   extra: readonly TransactItem[] = [],
+  /** Events that follow from the creation in the same transaction (the SLA clocks starting). */
+  followUps: readonly AuditEvent[] = [],
 ): Promise<InsertOutcome> {
   const { audit } = created;
+  const last = followUps.at(-1) ?? audit;
   try {
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
           putNew(caseItem(created.case)),
-          putNew(headItem(created.case.caseId, { seq: audit.seq, hash: audit.hash })),
+          putNew(headItem(created.case.caseId, { seq: last.seq, hash: last.hash })),
           putNew(auditItem(audit)),
           ...(idempotency
             ? [
@@ -93,6 +100,8 @@ export async function insertCase(
                 }),
               ]
             : []),
+          ...followUps.map((e) => putNew(auditItem(e))),
+          ...(created.case.sla ? [putNew(slaItem(created.case.caseId, created.case.sla))] : []),
           ...extra,
         ],
       }),
@@ -140,7 +149,8 @@ export async function getCase(caseId: string): Promise<StoredCase | undefined> {
   if (!caseItem_ || !head) return undefined;
   const brief = items.find((i) => i.sk === handoffKey(caseId).sk)?.brief as HandoffBrief | undefined;
   const attachments = items.find((i) => i.sk === attachmentSummaryKey(caseId).sk)?.attachments as Attachment[] | undefined;
-  return { case: { ...caseRecord(caseItem_), attachments: attachments ?? [], handoff: brief ?? null }, head };
+  const sla = items.find((i) => i.sk === slaKey(caseId).sk)?.sla as SlaState | null | undefined;
+  return { case: { ...caseRecord(caseItem_), attachments: attachments ?? [], handoff: brief ?? null, sla: sla ?? null }, head };
 }
 
 export async function getComment(caseId: string, commentId: string): Promise<Comment | undefined> {
@@ -307,4 +317,50 @@ export async function readTrail(caseId: string): Promise<StoredTrail> {
     const events = items.map((item) => ({ ...withoutStorageAttributes<AuditEvent>(item), position: seqOfAuditKey(String(item.sk)) }));
     return { events, head: after };
   }
+}
+
+/**
+ * Cases whose earliest running SLA deadline is before `before`, soonest first.
+ * The sparse due index holds the small `#SLA` items of cases with a running
+ * clock, spread over the listing shards like open work and merged back into one
+ * order here; the page's cases are then read in one batch.
+ */
+export async function listCasesDueBefore(before: string, limit: number, cursor?: string): Promise<Page<Case>> {
+  const index = SLA_DUE_INDEX;
+  const queries = shards().map((shard): PartitionQuery => {
+    const partition = slaDuePartition(shard);
+    return {
+      partition,
+      input: {
+        IndexName: index.indexName,
+        // `#` sorts before every character of a case id: everything due strictly before the instant.
+        KeyConditionExpression: '#ipk = :ipk AND #isk < :before',
+        ScanIndexForward: true,
+        ExpressionAttributeNames: { '#ipk': index.partitionKey, '#isk': index.sortKey },
+        ExpressionAttributeValues: { ':ipk': partition, ':before': `${before}#` },
+      },
+      startKey: (p) => ({ ...slaKey(p.id ?? ''), [index.partitionKey]: partition, [index.sortKey]: p.s }),
+      positionOf: (item) => ({ s: String(item[index.sortKey]), id: caseIdOfPartition(String(item.pk)) }),
+    };
+  });
+  const page = await pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'ascending', limit, cursor, { list: 'sla-due', before }, (item) => item);
+  const cases = await batchGetCases(page.items.map((item) => String(item.caseId)));
+  const items = page.items.flatMap((item) => {
+    const found = cases.get(String(item.caseId));
+    return found ? [{ ...found, sla: item.sla as SlaState }] : [];
+  });
+  return { ...page, items };
+}
+
+async function batchGetCases(caseIds: readonly string[]): Promise<Map<string, Case>> {
+  const found = new Map<string, Case>();
+  for (let i = 0; i < caseIds.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = caseIds.slice(i, i + 100).map((id) => caseKey(id));
+    while (keys && keys.length > 0) {
+      const out: BatchGetCommandOutput = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }));
+      for (const item of out.Responses?.[tableName()] ?? []) found.set(String(item.caseId), caseRecord(item));
+      keys = out.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return found;
 }
