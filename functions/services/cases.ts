@@ -55,6 +55,12 @@ function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   return record.response;
 }
 
+/** A fresh case id for a case opened at `now`, from the same block allocator every create uses. */
+export async function nextCaseId(now: string): Promise<string> {
+  const year = new Date(now).getUTCFullYear();
+  return formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year));
+}
+
 /** The current version of a type, or a 400 that names the types there are. */
 export async function currentType(typeId: string): Promise<CaseType> {
   const type = await caseTypes.getCurrentCaseType(typeId);

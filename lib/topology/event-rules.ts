@@ -25,4 +25,11 @@ export interface EventRuleSpec {
   };
 }
 
-export const eventRules: readonly EventRuleSpec[] = [];
+export const eventRules: readonly EventRuleSpec[] = [
+  {
+    name: 'device-signals',
+    description: 'Device signals put on the bus (source caseway.devices) open, append to and resolve proactive cases',
+    pattern: { source: ['caseway.devices'] },
+    target: { entry: 'functions/device-events/handler.ts', tableAccess: 'readWrite' },
+  },
+];

@@ -26,7 +26,9 @@ export type FunctionName =
   | 'case-links'
   | 'case-handoff'
   | 'knowledge-articles'
-  | 'knowledge-search';
+  | 'knowledge-search'
+  | 'assets'
+  | 'device-signals';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -64,6 +66,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
   'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
+  assets: { entry: 'functions/assets/handler.ts', description: 'Monitored assets: owner, entitlement, thresholds, anomaly settings', tableAccess: 'readWrite' },
+  'device-signals': { entry: 'functions/device-signals/handler.ts', description: 'Device signals: open, append to and resolve proactive cases', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -124,6 +128,11 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'POST', path: '/assets', fn: 'assets', auth: 'jwt' },
+  { method: 'GET', path: '/assets', fn: 'assets', auth: 'jwt' },
+  { method: 'GET', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
+  { method: 'PATCH', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
+  { method: 'POST', path: '/devices/signals', fn: 'device-signals', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */
