@@ -279,3 +279,50 @@ describe('a storm', () => {
     expect(condition).toMatchObject({ caseId, count: 1000, peak: 120 });
   }, 180_000);
 });
+
+describe('the other two paths', () => {
+  const eventOf = (detail: unknown, id: string) => ({
+    version: '0',
+    id,
+    'detail-type': 'DeviceSignal',
+    source: 'caseway.devices',
+    account: '000000000000',
+    time: '2026-11-27T12:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  });
+
+  it('the caseway.devices consumer runs the same service, idempotent on the signal id, and is the rule the bus delivers to', async () => {
+    const { eventRules } = await import('../../lib/topology/event-rules.js');
+    const rule = eventRules.find((r) => (r.pattern.source as string[] | undefined)?.includes('caseway.devices'));
+    expect(rule?.target.entry).toBe('functions/device-events/handler.ts');
+    const { handler } = await import('../../functions/device-events/handler.js');
+
+    const assetId = await newAsset();
+    const crossing = signal(assetId, 97);
+    const [first] = await handler(eventOf(crossing, 'evt-1'));
+    expect(first).toMatchObject({ duplicate: false, effects: [{ condition: 'temperature#above', action: 'opened' }] });
+    // EventBridge delivers at least once: the same signal again (even in another envelope) does nothing more.
+    const [again] = await handler(eventOf(crossing, 'evt-1-retry'));
+    expect(again).toMatchObject({ duplicate: true, effects: first!.effects });
+    const theCase = (await call('agent', 'GET', `/cases/${first!.effects[0]!.caseId}`)).body;
+    expect(theCase).toMatchObject({ createdBy: 'caseway-devices', requester: { id: 'demo-requester' }, channel: 'iot' });
+
+    const batch = await handler(eventOf({ signals: [signal(assetId, 98), signal(assetId, 99)] }, 'evt-2'));
+    expect(batch.map((r) => r.effects[0]!.action)).toEqual(['appended', 'appended']);
+    await expect(handler(eventOf({ ...signal(assetId, 1), at: 'soon' }, 'evt-3'))).rejects.toMatchObject({ kind: 'ValidationFailed' });
+    await expect(handler(eventOf(signal('nobody-knows', 1), 'evt-4'))).rejects.toMatchObject({ kind: 'ValidationFailed' });
+    expect(await casesOf(assetId)).toHaveLength(1);
+  });
+
+  it('the IoT rule target takes the message as the device published it', async () => {
+    const { handler } = await import('../../functions/device-ingest/handler.js');
+    const assetId = await newAsset();
+    const [opened] = await handler(signal(assetId, 130), { awsRequestId: 'req-1' });
+    expect(opened!.effects[0]).toMatchObject({ action: 'opened' });
+    const [appended] = await handler({ signals: [signal(assetId, 131)] });
+    expect(appended!.effects[0]).toMatchObject({ action: 'appended', caseId: opened!.effects[0]!.caseId });
+    await expect(handler({ assetId, metric: 'temperature' })).rejects.toMatchObject({ kind: 'ValidationFailed' });
+  });
+});

@@ -69,6 +69,9 @@ function significantStep(kind: ConditionKind, limit: number | null, asset: Asset
   return Math.max(Math.abs(limit ?? 0) * 0.1, hysteresis, Number.EPSILON);
 }
 
+/** |z| against a baseline with no spread is infinite; stored severities stay finite numbers. */
+export const MAX_SEVERITY = 1e9;
+
 const fmt = (n: number) => (Number.isFinite(n) ? String(Math.round(n * 1000) / 1000) : n > 0 ? '∞' : '-∞');
 
 function append(asset: Asset, state: ConditionState, severity: number | null, reading: string): Action {
@@ -134,7 +137,7 @@ export function decide(asset: Asset, signal: Signal, window: RollingWindow, cond
   if (anomalous && (anomaly?.caseOpen || !breached)) {
     // A breached limit already has a case: the same reading does not open a second one as an anomaly.
     const thresholdCaseOpen = conditions.some((c) => c.caseOpen && !c.condition.recovered && (c.condition.kind === 'above' || c.condition.kind === 'below'));
-    if (anomaly?.caseOpen || !thresholdCaseOpen) openOrAppend('anomaly', null, Math.abs(z), `reading ${fmt(v)} is ${fmt(z)}σ from the mean of the last ${stats.count} readings (${fmt(stats.mean)})`);
+    if (anomaly?.caseOpen || !thresholdCaseOpen) openOrAppend('anomaly', null, Math.min(Math.abs(z), MAX_SEVERITY), `reading ${fmt(v)} is ${fmt(z)}σ from the mean of the last ${stats.count} readings (${fmt(stats.mean)})`);
   } else if (anomaly && z !== null && Math.abs(z) < asset.anomaly.zRecover) {
     settle(anomaly, `${signal.metric} is back to normal: reading ${fmt(v)} is ${fmt(z)}σ from the mean of the last ${stats.count} readings.`);
   }
