@@ -24,7 +24,7 @@ import type { Signal } from '../core/devices/signal.js';
 import { transitionsFrom } from '../core/workflow.js';
 import { guardContextOf } from './tasks.js';
 import { nowIso } from '../adapters/clock.js';
-import { currentType, nextCaseId, prepareCase } from './cases.js';
+import { currentType, nextCaseId, prepareCase, returnCaseId } from './cases.js';
 import { timeOrderedId, typeOf, untilWritten } from './case-access.js';
 
 /** How long a receipt is kept: longer than any redelivery (IoT retries for minutes, EventBridge for a day). */
@@ -74,7 +74,7 @@ export async function processSignal(asset: Asset, signal: Signal, ctx: ChangeCon
   // A case number is reserved once per signal and kept across retries, so a lost race wastes at most one.
   let reservedCaseId: string | undefined;
   const caseIdFor = async () => (reservedCaseId ??= await nextCaseId(ctx.now));
-  return untilWritten(`Asset ${asset.assetId}`, async () => {
+  const result = await untilWritten(`Asset ${asset.assetId}`, async () => {
     const context = await signals.readSignalContext(asset.assetId, signal.metric, signal.signalId);
     if (context.receipt) return { ...context.receipt, duplicate: true };
     const cases = new Map<string, StoredCase | undefined>();
@@ -101,6 +101,10 @@ export async function processSignal(asset: Asset, signal: Signal, ctx: ChangeCon
     items.push(signals.receiptItem(outcome, ctx.now, expiresAt));
     return (await transactUnlessStale(items)) === 'written' ? { ...outcome, duplicate: false } : 'stale';
   });
+  // Lost the race to open (another signal opened the case, this one counted into it): every
+  // transaction that carried the reserved number was cancelled, so the number goes back.
+  if (reservedCaseId !== undefined && !result.effects.some((e) => e.action === 'opened' && e.caseId === reservedCaseId)) returnCaseId(reservedCaseId);
+  return result;
 }
 
 interface Planned {

@@ -115,6 +115,33 @@ describe('assets', () => {
   });
 });
 
+describe('who may do what', () => {
+  const ROLES = ['requester', 'agent', 'supervisor', 'admin', 'integration'] as const;
+  type Role = (typeof ROLES)[number];
+  const MATRIX: { name: string; call: (role: Role, assetId: string) => Promise<{ status: number }>; expect: Record<Role, number> }[] = [
+    {
+      name: 'POST /assets',
+      call: (role) => call(role, 'POST', '/assets', { assetId: `m-${role}-${Date.now()}`, name: 'M', owner: { id: 'demo-requester' } }),
+      expect: { requester: 403, agent: 403, supervisor: 403, admin: 201, integration: 201 },
+    },
+    { name: 'GET /assets?owner=', call: (role) => call(role, 'GET', '/assets?owner=demo-requester'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+    { name: 'GET /assets/{id}', call: (role, id) => call(role, 'GET', `/assets/${id}`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+    {
+      name: 'PATCH /assets/{id}',
+      call: async (role, id) => call(role, 'PATCH', `/assets/${id}`, { name: `by ${role}` }, { 'if-match': (await call('admin', 'GET', `/assets/${id}`)).etag! }),
+      expect: { requester: 403, agent: 403, supervisor: 403, admin: 200, integration: 200 },
+    },
+    { name: 'POST /devices/signals', call: (role, id) => send(signal(id, 20), role), expect: { requester: 403, agent: 403, supervisor: 403, admin: 200, integration: 200 } },
+  ];
+
+  it.each(MATRIX)('$name', async ({ call: attempt, expect: wanted }) => {
+    const assetId = await newAsset();
+    const got: Record<string, number> = {};
+    for (const role of ROLES) got[role] = (await attempt(role, assetId)).status;
+    expect(got).toEqual(wanted);
+  });
+});
+
 describe('signals', () => {
   it('opens a case for the owner when a limit is crossed, counts later signals into it, and comments only when it gets much worse', async () => {
     const assetId = await newAsset();

@@ -126,3 +126,17 @@ describe('decide', () => {
     expect(decided.learn).toBe(false);
   });
 });
+
+describe('case numbers a lost race gives back', () => {
+  it('are handed out again before new ones, so losing the race to open a case leaves no gap', async () => {
+    const { CaseNumberAllocator } = await import('../../functions/core/case-number.js');
+    let counter = 0;
+    const allocator = new CaseNumberAllocator(async (_year, size) => ({ first: counter + 1, last: (counter += size) }), 10);
+    const taken = await Promise.all(Array.from({ length: 5 }, () => allocator.next(2026)));
+    expect(taken).toEqual([1, 2, 3, 4, 5]);
+    allocator.giveBack(2026, 2);
+    allocator.giveBack(2026, 4);
+    expect([await allocator.next(2026), await allocator.next(2026), await allocator.next(2026)]).toEqual([2, 4, 6]);
+    expect(await allocator.next(2027)).toBe(11);
+  });
+});
