@@ -10,7 +10,7 @@
  * condition exactly one transaction commits; the others re-read, find the
  * condition open, and count themselves into it.
  */
-import { caseCommitItems, caseItem, auditItem, headItem, putNew, transactUnlessStale, type TransactItem } from '../adapters/dynamodb/transactions.js';
+import { caseCommitItems, caseItem, auditItem, headItem, putNew, type TransactItem } from '../adapters/dynamodb/transactions.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as assets from '../adapters/dynamodb/asset-repository.js';
 import * as signals from '../adapters/dynamodb/signal-repository.js';
@@ -19,7 +19,7 @@ import { writeComment, transitionCase, type ChangeContext, type StoredCase } fro
 import { validationFailed, type FieldIssue } from '../core/errors.js';
 import type { Asset } from '../core/devices/asset.js';
 import { caseForCondition, conditionId, decide, isWorse, type Action, type ConditionState, type OpenCondition } from '../core/devices/conditions.js';
-import { pushReading } from '../core/devices/rolling-window.js';
+import { EMPTY_WINDOW, pushReading } from '../core/devices/rolling-window.js';
 import type { Signal } from '../core/devices/signal.js';
 import { transitionsFrom } from '../core/workflow.js';
 import { guardContextOf } from './tasks.js';
@@ -37,6 +37,9 @@ export interface SignalResult extends SignalOutcome {
   /** The signal was processed before: this is what it did then. */
   readonly duplicate: boolean;
 }
+
+const needsCase = (action: Action): action is Extract<Action, { condition: OpenCondition }> =>
+  action.type === 'recover' || (action.type === 'append' && action.comment !== null);
 
 const takesWork = (stored: StoredCase | undefined) =>
   stored !== undefined && stored.case.mergedInto === null && (stored.case.statusCategory === 'active' || stored.case.statusCategory === 'waiting');
@@ -74,18 +77,31 @@ export async function processSignal(asset: Asset, signal: Signal, ctx: ChangeCon
   // A case number is reserved once per signal and kept across retries, so a lost race wastes at most one.
   let reservedCaseId: string | undefined;
   const caseIdFor = async () => (reservedCaseId ??= await nextCaseId(ctx.now));
-  const result = await untilWritten(`Asset ${asset.assetId}`, async () => {
-    const context = await signals.readSignalContext(asset.assetId, signal.metric, signal.signalId);
-    if (context.receipt) return { ...context.receipt, duplicate: true };
+  let attempts = 0;
+  const result = await untilWritten(`Asset ${asset.assetId}`, async (): Promise<SignalResult | 'stale'> => {
+    const context = await signals.readSignalContext(asset.assetId, signal.metric, asset.anomaly.enabled);
+    // The first attempt assumes each condition's case still takes work and lets the commit check it
+    // (a storm then reads no case at all); a retry, or a change to the case itself, reads the cases.
+    const fresh = attempts++ > 0;
     const cases = new Map<string, StoredCase | undefined>();
-    const states: ConditionState[] = await Promise.all(
-      context.conditions.map(async (condition) => {
-        const stored = await repo.getCase(condition.caseId);
-        cases.set(condition.caseId, stored);
-        return { condition, caseOpen: takesWork(stored) };
-      }),
-    );
-    const decision = decide(asset, signal, context.baseline.window, states);
+    const load = async (condition: OpenCondition): Promise<ConditionState> => {
+      const stored = await repo.getCase(condition.caseId);
+      cases.set(condition.caseId, stored);
+      return { condition, caseOpen: takesWork(stored) };
+    };
+    let states = await Promise.all(context.conditions.map((c) => (fresh ? load(c) : { condition: c, caseOpen: true })));
+    let baseline = context.baseline;
+    const decideNow = () => decide(asset, signal, baseline?.window ?? EMPTY_WINDOW, states);
+    let decision = decideNow();
+    if (!fresh && decision.actions.some(needsCase)) {
+      states = await Promise.all(context.conditions.map(load));
+      decision = decideNow();
+    }
+    // Without anomaly detection the baseline only matters to a reading that will join it.
+    if (decision.learn && baseline === undefined) {
+      baseline = await signals.readBaseline(asset.assetId, signal.metric);
+      decision = decideNow();
+    }
     const effects: SignalOutcome['effects'][number][] = [];
     const items: TransactItem[] = [];
     for (const action of decision.actions) {
@@ -93,13 +109,18 @@ export async function processSignal(asset: Asset, signal: Signal, ctx: ChangeCon
       effects.push(planned.effect);
       items.push(...planned.items);
     }
-    if (decision.learn) {
-      items.push(signals.baselineItem(asset.assetId, signal.metric, pushReading(context.baseline.window, signal.value!, asset.anomaly.window), context.baseline.version));
+    if (decision.learn && baseline) {
+      items.push(signals.baselineItem(asset.assetId, signal.metric, pushReading(baseline.window, signal.value!, asset.anomaly.window), baseline.version));
     }
     const outcome: SignalOutcome = { signalId: signal.signalId, assetId: asset.assetId, effects, learned: decision.learn };
     const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + RECEIPT_TTL_SECONDS;
     items.push(signals.receiptItem(outcome, ctx.now, expiresAt));
-    return (await transactUnlessStale(items)) === 'written' ? { ...outcome, duplicate: false } : 'stale';
+    const committed = await signals.commitSignal(items);
+    if (committed === 'written') return { ...outcome, duplicate: false };
+    if (committed === 'stale') return 'stale';
+    const earlier = await signals.getReceipt(asset.assetId, signal.signalId);
+    // A receipt that expired between the failed write and this read: decide again, as for a new signal.
+    return earlier ? { ...earlier, duplicate: true } : 'stale';
   });
   // Lost the race to open (another signal opened the case, this one counted into it): every
   // transaction that carried the reserved number was cancelled, so the number goes back.
@@ -156,8 +177,8 @@ async function itemsFor(
   const effectOf = (kind: SignalOutcome['effects'][number]['action']) => ({ condition: conditionId(condition.metric, condition.kind), action: kind, caseId: condition.caseId });
   if (action.type === 'drop') return { effect: effectOf('dropped'), items: [signals.closeConditionItem(condition)] };
 
-  const stored = cases.get(condition.caseId)!;
   const comment = (body: string): TransactItem[] => {
+    const stored = cases.get(condition.caseId)!;
     const { comment: written, audit } = writeComment(stored, timeOrderedId(ctx.now), { body, visibility: 'internal' }, undefined, ctx);
     return caseCommitItems({ head: stored.head, audit, items: [putNew(repo.commentItem(written))] });
   };
@@ -166,10 +187,13 @@ async function itemsFor(
     const reported = action.comment !== null ? { was: condition.reportedPeak, now: action.newPeak ? action.severity : condition.reportedPeak } : undefined;
     const peak = action.newPeak && action.severity !== null ? { severity: action.severity, worseIs: isWorse(condition.kind, 1, 0) ? ('higher' as const) : ('lower' as const) } : undefined;
     const aggregate = { value: signal.value ?? null, at: signal.at, ...(peak ? { peak } : {}), ...(reported ? { reported } : {}) };
-    return { effect: effectOf('appended'), items: [signals.appendItem(condition, aggregate), ...(action.comment !== null ? comment(action.comment) : [])] };
+    // The case as read (or assumed) must still take work when this commits; a person may have resolved it meanwhile.
+    const stillOpen = signals.caseTakesWorkItem(condition.caseId);
+    return { effect: effectOf('appended'), items: [signals.appendItem(condition, aggregate), stillOpen, ...(action.comment !== null ? comment(action.comment) : [])] };
   }
 
   // Recovery: through the workflow when the asset says so and the case's state allows it, else told once on the case.
+  const stored = cases.get(condition.caseId)!;
   const type = await typeOf(stored.case);
   const canResolve = asset.autoResolve && transitionsFrom(type, stored.case.status).some((t) => t.id === RECOVERED_TRANSITION);
   if (canResolve) {

@@ -5,13 +5,13 @@
  * delivered twice has its effect once, and one whose transaction failed left nothing.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { OpenCondition } from '../../core/devices/conditions.js';
 import type { RollingWindow } from '../../core/devices/rolling-window.js';
 import { caseTable } from '../../../lib/topology/table.js';
 import { dynamo, tableName } from './client.js';
-import { assetCaseKey, baselineKey, conditionKey, conditionPrefix, assetKey, signalReceiptKey, withoutStorageAttributes } from './keys.js';
-import { putNew, type TransactItem } from './transactions.js';
+import { assetCaseKey, baselineKey, caseKey, conditionKey, conditionPrefix, assetKey, signalReceiptKey, withoutStorageAttributes } from './keys.js';
+import { cancellationCodes, putNew, type TransactItem } from './transactions.js';
 
 export const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
@@ -30,17 +30,21 @@ export interface StoredBaseline {
 }
 
 export interface SignalContext {
-  readonly receipt: SignalOutcome | undefined;
-  readonly baseline: StoredBaseline;
   readonly conditions: OpenCondition[];
+  /** Read only when asked for: a storm over a limit never needs the baseline. */
+  readonly baseline: StoredBaseline | undefined;
 }
 
-/** Everything a decision about one signal needs, read in parallel and strongly consistent. */
-export async function readSignalContext(assetId: string, metric: string, signalId: string): Promise<SignalContext> {
-  const get = (Key: Record<string, string>) => dynamo().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
-  const [receipt, baseline, conditions] = await Promise.all([
-    get(signalReceiptKey(assetId, signalId)),
-    get(baselineKey(assetId, metric)),
+const get = (Key: Record<string, string>) => dynamo().send(new GetCommand({ TableName: tableName(), Key, ConsistentRead: true }));
+
+export async function readBaseline(assetId: string, metric: string): Promise<StoredBaseline> {
+  const out = await get(baselineKey(assetId, metric));
+  return out.Item ? { window: { values: out.Item.values as number[] }, version: Number(out.Item.version) } : { window: { values: [] }, version: 0 };
+}
+
+/** The metric's open conditions, and its baseline when `withBaseline`, read in parallel and strongly consistent. */
+export async function readSignalContext(assetId: string, metric: string, withBaseline: boolean): Promise<SignalContext> {
+  const [conditions, baseline] = await Promise.all([
     dynamo().send(
       new QueryCommand({
         TableName: tableName(),
@@ -49,12 +53,30 @@ export async function readSignalContext(assetId: string, metric: string, signalI
         ConsistentRead: true,
       }),
     ),
+    withBaseline ? readBaseline(assetId, metric) : undefined,
   ]);
-  return {
-    receipt: receipt.Item ? (receipt.Item.outcome as SignalOutcome) : undefined,
-    baseline: baseline.Item ? { window: { values: baseline.Item.values as number[] }, version: Number(baseline.Item.version) } : { window: { values: [] }, version: 0 },
-    conditions: (conditions.Items ?? []).map((item) => withoutStorageAttributes<OpenCondition>(item)),
-  };
+  return { conditions: (conditions.Items ?? []).map((item) => withoutStorageAttributes<OpenCondition>(item)), baseline };
+}
+
+export async function getReceipt(assetId: string, signalId: string): Promise<SignalOutcome | undefined> {
+  const out = await get(signalReceiptKey(assetId, signalId));
+  return out.Item ? (out.Item.outcome as SignalOutcome) : undefined;
+}
+
+/**
+ * Commit a signal's writes, the receipt last. No receipt is read before: a
+ * redelivered signal is told apart by its receipt's condition failing, which
+ * saves a read on every signal that is not a duplicate (nearly all of them).
+ */
+export async function commitSignal(items: TransactItem[]): Promise<'written' | 'stale' | 'duplicate'> {
+  try {
+    await dynamo().send(new TransactWriteCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    return codes.at(-1) === 'ConditionalCheckFailed' ? 'duplicate' : 'stale';
+  }
 }
 
 /** Every open condition of an asset, all metrics. */
@@ -162,4 +184,14 @@ export const markRecoveredItem = (c: OpenCondition, at: string): TransactItem =>
 /** The condition is over: its case resolved, or a person resolved it already. */
 export const closeConditionItem = (c: OpenCondition): TransactItem => ({
   Delete: { TableName: tableName(), Key: conditionKey(c.assetId, c.metric, c.kind), ConditionExpression: 'caseId = :case', ExpressionAttributeValues: { ':case': c.caseId } },
+});
+
+/** Holds only while the case still takes work (active or waiting, not merged away). */
+export const caseTakesWorkItem = (caseId: string): TransactItem => ({
+  ConditionCheck: {
+    TableName: tableName(),
+    Key: caseKey(caseId),
+    ConditionExpression: 'statusCategory IN (:active, :waiting) AND attribute_type(mergedInto, :null)',
+    ExpressionAttributeValues: { ':active': 'active', ':waiting': 'waiting', ':null': 'NULL' },
+  },
 });
