@@ -46,6 +46,12 @@ export interface PlatformOptions {
   readonly tokenLifetime?: string;
   /** Test seam: use other handler modules than the route table's. */
   readonly resolveHandler?: HandlerResolver;
+  /**
+   * How long a handler may take before the gateway answers 504, as API Gateway's 30 s (default).
+   * Tests that put a thousand requests on this one process at once may allow more: in AWS each
+   * would have a Lambda of its own.
+   */
+  readonly integrationTimeoutMs?: number;
   /** Load the example case types into a table that has none (default true). */
   readonly seedCaseTypes?: boolean;
   /**
@@ -132,6 +138,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log,
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
       serveFiles: (request) => fileServer.serve(request),
+      ...(options.integrationTimeoutMs ? { timeoutMs: options.integrationTimeoutMs } : {}),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;
