@@ -197,6 +197,19 @@ describe('signals', () => {
     expect(await casesOf(assetId)).toHaveLength(1);
   });
 
+  it('counts one signal delivered twenty times at once exactly once', async () => {
+    const assetId = await newAsset();
+    const crossing = signal(assetId, 96);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => send(crossing)));
+    expect(responses.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    const results = responses.map((r) => r.body.results[0] as Body);
+    expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+    expect(new Set(results.map((r) => (r.effects as Body[]).map((e) => `${e.condition} ${e.action} ${e.caseId}`).join()))).toEqual(new Set([`temperature#above opened ${results[0]!.effects[0].caseId}`]));
+    expect(results[0]!.effects[0]).toMatchObject({ action: 'opened' });
+    expect((await call('agent', 'GET', `/assets/${assetId}`)).body.openConditions[0].count).toBe(1);
+    expect(await casesOf(assetId)).toHaveLength(1);
+  });
+
   it('resolves the case through the workflow when the reading comes back past the hysteresis, if the asset says so', async () => {
     const assetId = await newAsset({ autoResolve: true });
     const caseId = (await send(signal(assetId, 90))).body.results[0].effects[0].caseId as string;
