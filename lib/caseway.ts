@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 import { Attachments } from './constructs/attachments.js';
 import { CaseApi, type ThrottleProps } from './constructs/case-api.js';
 import { CaseStore } from './constructs/case-store.js';
+import { DeviceIngest } from './constructs/device-ingest.js';
 import { DomainEvents } from './constructs/domain-events.js';
 import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
@@ -103,6 +104,8 @@ export class Caseway extends Construct {
   readonly notifications: Notifications | undefined;
   /** The knowledge search collection, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
+  /** The IoT Core rule that forwards device signals to the proactive-case Lambda, and its dead-letter queue. */
+  readonly devices: DeviceIngest;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -146,11 +149,13 @@ export class Caseway extends Construct {
       ...logSettings,
     });
 
+    this.devices = new DeviceIngest(this, 'Devices', { store: this.store, ...logSettings });
+
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
-      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
+      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer, 'device-ingest': this.devices.function },
     });
-    this.alarms = [...observability.alarms, ...this.events.alarms, this.knowledge.deadLetterAlarm];
+    this.alarms = [...observability.alarms, ...this.events.alarms, this.knowledge.deadLetterAlarm, this.devices.deadLetterAlarm];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }

@@ -28,8 +28,21 @@ export class CaseNumberAllocator {
     if (!Number.isInteger(blockSize) || blockSize < 1) throw new RangeError(`block size must be a positive integer, got ${blockSize}`);
   }
 
+  /** Numbers handed out but certainly never used (their write was cancelled), per year, reused first. */
+  private readonly returned = new Map<number, number[]>();
+
+  /**
+   * Take back a number whose case was certainly never written (its transaction was
+   * cancelled, and the caller gave up on it), so a race lost does not leave a gap.
+   */
+  giveBack(year: number, n: number): void {
+    this.returned.set(year, [...(this.returned.get(year) ?? []), n]);
+  }
+
   /** The next unused number of `year`; concurrent callers share one reservation. */
   async next(year: number): Promise<number> {
+    const reused = this.returned.get(year)?.shift();
+    if (reused !== undefined) return reused;
     for (;;) {
       const block = this.blocks.get(year);
       if (block && block.next <= block.last) return block.next++;

@@ -14,6 +14,7 @@ import { workflowOperations } from './operations/workflow.js';
 import { knowledgeOperations } from './operations/knowledge.js';
 import { eventOperations } from './operations/events.js';
 import { slaOperations } from './operations/sla.js';
+import { deviceOperations } from './operations/devices.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -47,6 +48,7 @@ const operations: Record<string, Operation> = {
   ...knowledgeOperations,
   ...eventOperations,
   ...slaOperations,
+  ...deviceOperations,
 };
 
 function tagOf(path: string): string {
@@ -57,6 +59,7 @@ function tagOf(path: string): string {
   if (path === '/cases/import' || path === '/cases/export') return 'Bulk';
   if (path.startsWith('/cases')) return 'Cases';
   if (path.startsWith('/events') || path.startsWith('/notifications')) return 'Events';
+  if (path.startsWith('/assets') || path.startsWith('/devices')) return 'Devices';
   return 'Meta';
 }
 

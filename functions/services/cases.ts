@@ -56,6 +56,18 @@ function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   return record.response;
 }
 
+/** A fresh case id for a case opened at `now`, from the same block allocator every create uses. */
+export async function nextCaseId(now: string): Promise<string> {
+  const year = new Date(now).getUTCFullYear();
+  return formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year));
+}
+
+/** Give back an id from `nextCaseId` whose case was certainly never written (every write with it was cancelled). */
+export function returnCaseId(caseId: string): void {
+  const match = /-(\d{4})-(\d+)$/.exec(caseId);
+  if (match) caseNumbers().giveBack(Number(match[1]), Number(match[2]));
+}
+
 /** The current version of a type, or a 400 that names the types there are. */
 export async function currentType(typeId: string): Promise<CaseType> {
   const type = await caseTypes.getCurrentCaseType(typeId);

@@ -49,6 +49,12 @@ export interface PlatformOptions {
   readonly tokenLifetime?: string;
   /** Test seam: use other handler modules than the route table's. */
   readonly resolveHandler?: HandlerResolver;
+  /**
+   * How long a handler may take before the gateway answers 504, as API Gateway's 30 s (default).
+   * Tests that put a thousand requests on this one process at once may allow more: in AWS each
+   * would have a Lambda of its own.
+   */
+  readonly integrationTimeoutMs?: number;
   /** Load the example case types into a table that has none (default true). */
   readonly seedCaseTypes?: boolean;
   /** Load the example SLA calendar and policies into a table that has none (default: as seedCaseTypes). */
@@ -157,6 +163,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
       serveFiles: (request) => fileServer.serve(request),
       serveLocal: async (request) => (await serveBus(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
+      ...(options.integrationTimeoutMs ? { timeoutMs: options.integrationTimeoutMs } : {}),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;

@@ -32,4 +32,10 @@ export const eventRules: readonly EventRuleSpec[] = [
     pattern: { source: ['caseway.cases'], 'detail-type': ['NotificationRequested'] },
     target: { entry: 'functions/notification-sender/handler.ts', tableAccess: 'readWrite' },
   },
+  {
+    name: 'device-signals',
+    description: 'Device signals put on the bus (source caseway.devices) open, append to and resolve proactive cases',
+    pattern: { source: ['caseway.devices'] },
+    target: { entry: 'functions/device-events/handler.ts', tableAccess: 'readWrite' },
+  },
 ];

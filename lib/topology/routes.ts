@@ -29,7 +29,9 @@ export type FunctionName =
   | 'knowledge-search'
   | 'event-schemas'
   | 'notifications'
-  | 'sla-admin';
+  | 'sla-admin'
+  | 'assets'
+  | 'device-signals';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -70,6 +72,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'event-schemas': { entry: 'functions/event-schemas/handler.ts', description: 'JSON Schemas of the domain events on the bus, for partners', tableAccess: 'none' },
   notifications: { entry: 'functions/notifications/handler.ts', description: 'Messages sent about a case (staff)', tableAccess: 'read' },
   'sla-admin': { entry: 'functions/sla-admin/handler.ts', description: 'SLA business calendars and policies (versioned), and entitlements', tableAccess: 'readWrite' },
+  assets: { entry: 'functions/assets/handler.ts', description: 'Monitored assets: owner, entitlement, thresholds, anomaly settings', tableAccess: 'readWrite' },
+  'device-signals': { entry: 'functions/device-signals/handler.ts', description: 'Device signals: open, append to and resolve proactive cases', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -146,6 +150,11 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
   { method: 'GET', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
   { method: 'GET', path: '/entitlements/{entitlementId}', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/assets', fn: 'assets', auth: 'jwt' },
+  { method: 'GET', path: '/assets', fn: 'assets', auth: 'jwt' },
+  { method: 'GET', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
+  { method: 'PATCH', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
+  { method: 'POST', path: '/devices/signals', fn: 'device-signals', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

@@ -38,7 +38,7 @@ import {
   statusPartition,
   withoutStorageAttributes,
 } from './keys.js';
-import { auditItem, cancellationCodes, caseItem, headItem, putNew, slaItem, type TransactItem } from './transactions.js';
+import { cancellationCodes, newCaseItems, putNew, type TransactItem } from './transactions.js';
 import type { IndexDefinition } from '../../../lib/topology/table.js';
 
 export type { Page } from './paging.js';
@@ -79,15 +79,15 @@ export async function insertCase(
   /** Events that follow from the creation in the same transaction (the SLA clocks starting). */
   followUps: readonly AuditEvent[] = [],
 ): Promise<InsertOutcome> {
-  const { audit } = created;
-  const last = followUps.at(-1) ?? audit;
+  // The idempotency record goes fourth: its cancellation reason is read by position below.
+  const [caseEntry, head, first, ...rest] = newCaseItems(created, followUps);
   try {
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
-          putNew(caseItem(created.case)),
-          putNew(headItem(created.case.caseId, { seq: last.seq, hash: last.hash })),
-          putNew(auditItem(audit)),
+          caseEntry!,
+          head!,
+          first!,
           ...(idempotency
             ? [
                 putNew({
@@ -100,8 +100,7 @@ export async function insertCase(
                 }),
               ]
             : []),
-          ...followUps.map((e) => putNew(auditItem(e))),
-          ...(created.case.sla ? [putNew(slaItem(created.case.caseId, created.case.sla))] : []),
+          ...rest,
           ...extra,
         ],
       }),

@@ -186,3 +186,30 @@ export const entitlementHolderPartition = (kind: string, holderId: string) => `E
 export const slaDuePartition = (shard: number) => `SLADUE#${shard}`;
 /** Soonest first is an ascending Query on this. */
 export const slaDueSortKey = (nextDueAt: string, caseId: string) => `${nextDueAt}#${caseId}`;
+
+/**
+ * Assets and their signals (proactive cases).
+ *
+ * | item                          | pk                          | sk                          |
+ * |-------------------------------|-----------------------------|-----------------------------|
+ * | asset                         | ASSET#<assetId>             | #ASSET                      |
+ * | a metric's baseline           | ASSET#<assetId>             | BASELINE#<metric>           |
+ * | an open condition             | ASSET#<assetId>             | CONDITION#<metric>#<kind>   |
+ * | a case the asset opened       | ASSET#<assetId>             | CASE#<caseId>               |
+ * | signal receipt (dedupe, TTL)  | SIGNAL#<assetId>#<signalId> | SIGNAL                      |
+ *
+ * Assets by owner use the requester index under `ASSETS#<ownerId>`, sorted by asset id.
+ * The receipt has a partition of its own per signal, so a storm spreads its writes.
+ */
+export const ASSET_PARTITION_PREFIX = 'ASSET#';
+export const ASSET_SORT_KEY = '#ASSET';
+export const CONDITION_PREFIX = 'CONDITION#';
+export const ASSET_CASE_PREFIX = 'CASE#';
+const assetPartition = (assetId: string) => `${ASSET_PARTITION_PREFIX}${assetId}`;
+export const assetKey = (assetId: string) => ({ pk: assetPartition(assetId), sk: ASSET_SORT_KEY });
+export const baselineKey = (assetId: string, metric: string) => ({ pk: assetPartition(assetId), sk: `BASELINE#${metric}` });
+export const conditionPrefix = (metric: string) => `${CONDITION_PREFIX}${metric}#`;
+export const conditionKey = (assetId: string, metric: string, kind: string) => ({ pk: assetPartition(assetId), sk: `${conditionPrefix(metric)}${kind}` });
+export const assetCaseKey = (assetId: string, caseId: string) => ({ pk: assetPartition(assetId), sk: `${ASSET_CASE_PREFIX}${caseId}` });
+export const signalReceiptKey = (assetId: string, signalId: string) => ({ pk: `SIGNAL#${assetId}#${signalId}`, sk: 'SIGNAL' });
+export const assetsOfOwnerPartition = (ownerId: string) => `ASSETS#${ownerId}`;

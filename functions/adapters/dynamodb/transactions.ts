@@ -100,6 +100,21 @@ function slaOf(commit: CaseCommit): SlaState | null | undefined {
   return changed && commit.case ? (commit.case.next.sla ?? null) : undefined;
 }
 
+/**
+ * The items a new case is made of: the case, its chain's head and first events, and
+ * its SLA clocks beside it. The order is fixed: callers read cancellation reasons by position.
+ */
+export function newCaseItems(created: { readonly case: Case; readonly audit: AuditEvent }, followUps: readonly AuditEvent[] = []): TransactItem[] {
+  const last = followUps.at(-1) ?? created.audit;
+  return [
+    putNew(caseItem(created.case)),
+    putNew(headItem(created.case.caseId, { seq: last.seq, hash: last.hash })),
+    putNew(auditItem(created.audit)),
+    ...followUps.map((e) => putNew(auditItem(e))),
+    ...(created.case.sla ? [putNew(slaItem(created.case.caseId, created.case.sla))] : []),
+  ];
+}
+
 /** The writes that commit one case's change: head advance, audit event, case, and the rest. */
 export function caseCommitItems(commit: CaseCommit): TransactItem[] {
   const { caseId } = commit.audit;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 
-export const EXAMPLE_CASE_TYPE_FILES = ['support.json', 'insurance-claim.json', 'fraud-investigation.json'] as const;
+export const EXAMPLE_CASE_TYPE_FILES = ['support.json', 'insurance-claim.json', 'fraud-investigation.json', 'device-alert.json'] as const;
 
 /** Each example as the body of `POST /case-types`. */
 export function exampleCaseTypes(): Record<string, unknown>[] {
