@@ -137,7 +137,9 @@ export type AuditAction =
   | 'CaseMerged'
   | 'MergeReceived'
   | 'HandoffEdited'
-  | 'ArticleLinked';
+  | 'ArticleLinked'
+  /** Intake recognised a message as a repeat of this open case and added it here instead of opening another. */
+  | 'DuplicateIntake';
 
 /** What an event is about, when that is something inside the case (a comment, a task, a link...). */
 export interface AuditTarget {

@@ -46,6 +46,12 @@ function caseNumbers(): CaseNumberAllocator {
   return allocator;
 }
 
+/** The next case number, as every create takes it: intake opens its cases through this too. */
+export async function nextCaseId(now: string): Promise<string> {
+  const year = new Date(now).getUTCFullYear();
+  return formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year));
+}
+
 function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   if (record.fingerprint !== fingerprint) {
     throw new DomainError('IdempotencyKeyReused', 'This Idempotency-Key was already used with a different request body; use a new key for a new case.', [

@@ -26,7 +26,8 @@ export type FunctionName =
   | 'case-links'
   | 'case-handoff'
   | 'knowledge-articles'
-  | 'knowledge-search';
+  | 'knowledge-search'
+  | 'channels';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -64,6 +65,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
   'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
+  channels: { entry: 'functions/channels/handler.ts', description: 'Channel intake: raw email, chat and social messages (integration role)', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -124,6 +126,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'POST', path: '/channels/email', fn: 'channels', auth: 'jwt' },
+  { method: 'POST', path: '/channels/messages', fn: 'channels', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

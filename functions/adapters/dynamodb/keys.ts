@@ -149,3 +149,18 @@ export const feedbackKey = (suggestionId: string, event: string, articleId: stri
  * partition's 1,000 writes/s, so no sharding.
  */
 export const articleStatusPartition = (status: string) => `ARTICLES#${status}`;
+
+/*
+ * Intake (channels).
+ *
+ * | item                         | pk                              | sk                    |
+ * |------------------------------|---------------------------------|-----------------------|
+ * | delivery (idempotency)       | DELIVERY#<sha256(channel, id)>  | DELIVERY              |
+ * | requester's recent intakes   | INTAKE#<requesterId>            | INTAKE                |
+ * | external thread -> case      | THREAD#<sha256(channel, id)>    | THREAD                |
+ * | what a delivery brought      | CASE#<caseId>                   | INTAKE#<deliveryHash> |
+ */
+export const deliveryKey = (hash: string) => ({ pk: `DELIVERY#${hash}`, sk: 'DELIVERY' });
+export const intakeGuardKey = (requesterId: string) => ({ pk: `INTAKE#${requesterId}`, sk: 'INTAKE' });
+export const threadKey = (hash: string) => ({ pk: `THREAD#${hash}`, sk: 'THREAD' });
+export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: casePartition(caseId), sk: `INTAKE#${deliveryHash}` });
