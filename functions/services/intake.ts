@@ -76,6 +76,9 @@ export const requesterCaller = (p: Party): Caller => ({ sub: p.id, ...(p.name ? 
 const sameRequester = (c: Case, p: Party): boolean =>
   c.requester.id === p.id || (c.requester.email !== undefined && p.email !== undefined && c.requester.email.toLowerCase() === p.email.toLowerCase());
 
+/** A reply still belongs to a resolved case (an agent may reopen it); only a closed case sends it to a new one. */
+const takesReplies = (c: Case): boolean => c.statusCategory !== 'closed';
+
 /** Cases are never deleted; a merged one hands its writes to its survivor (one hop is all a merge makes). */
 async function survivorOf(stored: StoredCase): Promise<StoredCase | undefined> {
   if (!stored.case.mergedInto) return stored;
@@ -121,7 +124,7 @@ async function attempt(item: IntakeItem, hash: string, ctx: ChangeContext): Prom
     const found = await repo.getCase(hint.caseId);
     const stored = found && (await survivorOf(found));
     if (!stored || !sameRequester(stored.case, item.requester)) continue;
-    if (isOpen(stored.case)) return append(item, hash, stored, hint.signal, record, ctx);
+    if (takesReplies(stored.case)) return append(item, hash, stored, hint.signal, record, ctx);
     predecessor = stored.case.caseId;
     break;
   }
@@ -130,7 +133,7 @@ async function attempt(item: IntakeItem, hash: string, ctx: ChangeContext): Prom
   if (thread) {
     const found = await repo.getCase(thread.caseId);
     const stored = found && (await survivorOf(found));
-    if (stored && isOpen(stored.case)) return append(item, hash, stored, 'thread', record, ctx, thread);
+    if (stored && takesReplies(stored.case)) return append(item, hash, stored, 'thread', record, ctx, thread);
     predecessor ??= thread.caseId;
   }
 

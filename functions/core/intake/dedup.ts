@@ -36,10 +36,12 @@ export interface DuplicateMatch {
 
 const minutesBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 60_000;
 
-export const withinWindow = (entry: RecentIntake, now: string, windowMinutes: number): boolean => {
-  const age = minutesBetween(entry.at, now);
-  return age >= 0 && age <= windowMinutes;
-};
+/**
+ * An entry newer than `now` is inside too: concurrent intakes each read the time
+ * when they start, so the one that commits first may carry a later time than the
+ * one that then re-reads it (and Lambdas' clocks differ by a little).
+ */
+export const withinWindow = (entry: RecentIntake, now: string, windowMinutes: number): boolean => minutesBetween(entry.at, now) <= windowMinutes;
 
 /**
  * The earlier intake this text repeats, if any: the highest score at or above the
