@@ -41,6 +41,8 @@ const Config = z.object({
   /** Intake: the Jaccard score (character 4-shingles) at or above which two messages are the same request. */
   INTAKE_DEDUP_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   /** Largest raw email intake takes, in bytes (a synchronous Lambda takes 6 MB). */
+  /** The domain of outbound Message-IDs (`<{caseId}.{id}@{domain}>`), so replies can be threaded. */
+  MAIL_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i).default('caseway.example'),
   MAX_EMAIL_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024).default(5 * 1024 * 1024),
 }).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
   path: ['OPENSEARCH_ENDPOINT'],

@@ -9,7 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { IntakeOutcome } from '../../core/intake/channel-message.js';
 import type { RecentIntake } from '../../core/intake/dedup.js';
 import { dynamo, tableName } from './client.js';
-import { caseIntakeKey, deliveryKey, intakeGuardKey, threadKey } from './keys.js';
+import { caseIntakeKey, caseKey, deliveryKey, intakeGuardKey, threadKey } from './keys.js';
 import { putIfVersion, putNew, type TransactItem } from './transactions.js';
 
 export interface DeliveryRecord {
@@ -79,3 +79,16 @@ export interface CaseIntakeRecord {
 
 export const caseIntakeItem = (deliveryHash: string, record: CaseIntakeRecord): TransactItem =>
   putNew({ ...caseIntakeKey(record.caseId, deliveryHash), entity: 'CaseIntake', ...record });
+
+/**
+ * The first-response target on the case item (contract 4: `sla.clocks.firstResponse.dueAt`,
+ * written by the SLA task), read straight from the item so it works whether or not
+ * the case record in this build lists `sla` among its fields.
+ */
+export async function firstResponseDueAt(caseId: string): Promise<string | null> {
+  const out = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: caseKey(caseId), ProjectionExpression: 'sla.clocks.firstResponse', ConsistentRead: true }),
+  );
+  const clock = (out.Item as { sla?: { clocks?: { firstResponse?: { status?: string; dueAt?: string | null } } } } | undefined)?.sla?.clocks?.firstResponse;
+  return clock?.status === 'running' && typeof clock.dueAt === 'string' ? clock.dueAt : null;
+}
