@@ -14,6 +14,7 @@ import { DomainEvents } from './constructs/domain-events.js';
 import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
+import { EmailIntake } from './constructs/email-intake.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 
 export interface CasewayProps {
@@ -73,6 +74,12 @@ export interface CasewayProps {
    * @default - alarms change state without notifying anyone
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * Receive email through SES for these addresses or domains (raw mail to an
+   * encrypted bucket, then intake). Activate the receipt rule set after deploying.
+   * @default - no inbound email
+   */
+  readonly inboundEmail?: { readonly recipients: string[] };
 }
 
 export class Caseway extends Construct {
@@ -88,6 +95,8 @@ export class Caseway extends Construct {
   readonly events: DomainEvents;
   /** The knowledge search collection, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
+  /** Inbound email (SES -> S3 -> intake), when `inboundEmail` is set. */
+  readonly email?: EmailIntake;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -126,7 +135,10 @@ export class Caseway extends Construct {
       api: this.api.api,
       functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
     });
-    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm];
+    if (props.inboundEmail) {
+      this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, accessLogs: this.attachments.accessLogs, removalPolicy, ...logSettings });
+    }
+    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm, ...(this.email ? [this.email.deadLetterAlarm] : [])];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }
