@@ -52,7 +52,8 @@ export async function nextCaseId(now: string): Promise<string> {
   return formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year));
 }
 
-function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
+/** The case an Idempotency-Key's first request got, if this request is that one again (409-like problem otherwise). */
+export function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   if (record.fingerprint !== fingerprint) {
     throw new DomainError('IdempotencyKeyReused', 'This Idempotency-Key was already used with a different request body; use a new key for a new case.', [
       { field: 'header.idempotency-key', rule: 'reused_with_different_body', message: 'The key is bound to another request.' },

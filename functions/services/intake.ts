@@ -21,10 +21,10 @@
  *   to `CaseCreated` and `DuplicateIntake`.
  */
 import { logger } from '../observability.js';
-import { type Caller } from '../core/caller.js';
+import { isStaff, type Caller } from '../core/caller.js';
 import { auditEvent, caseView, isOpen, writeComment, type Case, type CaseView, type ChangeContext, type NewCase, type Party, type StoredCase } from '../core/case.js';
 import { conflict, isDomainError } from '../core/errors.js';
-import { sha256 } from '../core/fingerprint.js';
+import { requestFingerprint, sha256 } from '../core/fingerprint.js';
 import { assertNotMerged } from '../core/links.js';
 import type { EmailClass, InboundAttachment, ThreadHint } from '../core/intake/email.js';
 import type { IntakeOutcome } from '../core/intake/channel-message.js';
@@ -37,7 +37,7 @@ import * as links from '../adapters/dynamodb/link-repository.js';
 import { auditItem, caseCommitItems, commitCases, putNew, transactUnlessStale, type TransactItem } from '../adapters/dynamodb/transactions.js';
 import { config } from '../config.js';
 import { timeOrderedId, typeOf, untilWritten } from './case-access.js';
-import { currentType, nextCaseId, prepareCase } from './cases.js';
+import { createCase, currentType, nextCaseId, prepareCase, replay } from './cases.js';
 import { linkCase } from './links.js';
 
 export interface IntakeItem {
@@ -234,6 +234,8 @@ async function appendDuplicate(
   record: (result: IntakeOutcome) => intakeRepo.DeliveryRecord,
   ctx: ChangeContext,
   thread: { hash: string; read: intakeRepo.ThreadMapping | undefined } | undefined,
+  /** Writes that must land with the decision (a web form's Idempotency-Key record). */
+  also: readonly TransactItem[] = [],
 ): Promise<IntakeResult | 'stale'> {
   const caseId = stored.case.caseId;
   const { comment, audit: commented } = commentOf(item, stored, ctx);
@@ -260,6 +262,7 @@ async function appendDuplicate(
     intakeRepo.newDeliveryItem(hash, record(result)),
     intakeRepo.caseIntakeItem(hash, intakeRecord(item, caseId, 'duplicate', ctx, { commentId: comment.commentId })),
     ...(thread && thread.read?.caseId !== caseId ? [intakeRepo.threadItem(thread.hash, item.channel, item.externalThreadId!, caseId, thread.read)] : []),
+    ...also,
   ];
   return (await transactUnlessStale(caseCommitItems({ head: stored.head, audit: decided, items }))) === 'written' ? { result, replayed: false } : 'stale';
 }
@@ -281,4 +284,71 @@ export async function caseFor(caseId: string, caller: Caller): Promise<CaseView>
   const stored = await repo.getCase(caseId);
   if (!stored) throw conflict(`Case ${caseId} is not there yet; retry.`);
   return caseView(stored.case, await typeOf(stored.case), caller);
+}
+
+/**
+ * `POST /cases` through intake. Asked for with `Prefer: dedup` (the web form
+ * and partner integrations send it; without it the create is exactly the plain
+ * one, so clients that open similar cases on purpose keep doing so): a
+ * near-identical repeat of the requester's own open case inside the window
+ * joins that case (200 with the case and `Caseway-Duplicate-Of`) instead of
+ * opening another, decided under the same per-requester guard as the channels,
+ * and the Idempotency-Key behaves exactly as before.
+ */
+export async function createCaseThroughIntake(
+  input: NewCase,
+  ctx: ChangeContext,
+  idempotencyKey?: string,
+  options: { dedup?: boolean } = {},
+): Promise<{ case: CaseView; replayed: boolean; duplicateOf?: { caseId: string; score: number } }> {
+  // A child case repeats its parent's words on purpose.
+  if (!options.dedup || input.parentId !== undefined) return createCase(input, ctx, idempotencyKey);
+  const type = await currentType(input.type);
+  const prepared = await prepareCase(input, type, ctx);
+  const keyHash = idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`);
+  const fingerprint = requestFingerprint(input);
+  const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + config().IDEMPOTENCY_TTL_SECONDS;
+  const view = async (c: Case) => caseView(c, c.typeVersion === type.version ? type : await typeOf(c), ctx.caller);
+  // Staff name the requester (prepareCase refused a create that does not); a requester is always themselves.
+  const requesterId = isStaff(ctx.caller) ? input.requester!.id : ctx.caller.sub;
+  const policy = dedupPolicy();
+  const text = comparableText(input.subject, input.description);
+
+  return untilWritten('This Idempotency-Key', async () => {
+    if (keyHash) {
+      const earlier = await repo.getIdempotencyRecord(keyHash);
+      if (earlier) return { case: await view(replay(earlier, fingerprint)), replayed: true };
+    }
+    const guard = await intakeRepo.getIntakeGuard(requesterId);
+    const candidates = guard.recent.filter((e) => withinWindow(e, ctx.now, policy.windowMinutes) && similarity(text, e.text) >= policy.threshold);
+    const open = new Map<string, StoredCase>();
+    for (const caseId of new Set(candidates.map((c) => c.caseId))) {
+      const found = await repo.getCase(caseId);
+      const stored = found && (await survivorOf(found));
+      if (stored && stored.case.requester.id === requesterId && isOpen(stored.case)) open.set(caseId, stored);
+    }
+    const match = findDuplicate(text, candidates, ctx.now, policy, (caseId) => open.has(caseId));
+    if (match) {
+      const stored = open.get(match.caseId)!;
+      const item: IntakeItem = {
+        channel: ctx.channel,
+        deliveryId: keyHash ? `idempotency:${keyHash}` : `request:${ctx.correlationId}:${timeOrderedId(ctx.now)}`,
+        requester: stored.case.requester,
+        subject: input.subject,
+        text: `${input.subject}\n\n${input.description}`,
+        attachments: [],
+      };
+      const hash = deliveryHashOf(item.channel, item.deliveryId);
+      const record = (result: IntakeOutcome): intakeRepo.DeliveryRecord => ({ channel: item.channel, deliveryId: item.deliveryId, at: ctx.now, result });
+      const keyItem = keyHash ? [repo.idempotencyItem(keyHash, { fingerprint, caseId: stored.case.caseId, response: stored.case }, expiresAt)] : [];
+      const written = await appendDuplicate(item, hash, stored, match, text, guard, record, ctx, undefined, keyItem);
+      return written === 'stale' ? 'stale' : { case: await view(stored.case), replayed: false, duplicateOf: { caseId: stored.case.caseId, score: match.score } };
+    }
+    const opened = prepared(await nextCaseId(ctx.now));
+    const guardUpdate = intakeRepo.guardItem(requesterId, guard, remember(guard.recent, { caseId: opened.case.caseId, at: ctx.now, text }, ctx.now, policy.windowMinutes));
+    const inserted = await repo.insertCase(opened, keyHash ? { keyHash, fingerprint, expiresAt } : undefined, [guardUpdate]);
+    if (inserted.outcome === 'created') return { case: caseView(opened.case, type, ctx.caller), replayed: false };
+    if (inserted.outcome === 'replay') return { case: await view(replay(inserted.record, fingerprint)), replayed: true };
+    return 'stale';
+  });
 }

@@ -283,3 +283,46 @@ describe('duplicate detection', () => {
     expect(items.Item?.recent).toEqual([expect.objectContaining({ caseId: dup.body.caseId, at: expect.any(String) })]);
   });
 });
+
+describe('POST /cases through intake (Prefer: dedup)', () => {
+  const create = async (who: { sub: string; roles: ['requester'] }, body: Body, headers: Record<string, string> = {}) =>
+    read(await platform.fetchAs(who, '/cases', { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'dedup', ...headers }, body: JSON.stringify(body) }));
+  const person = () => ({ sub: `web-${++sender}`, roles: ['requester'] as ['requester'] });
+
+  it('joins a web-form repeat to the open case with 200 and Caseway-Duplicate-Of, and leaves creates without the preference alone', async () => {
+    const me = person();
+    const first = await create(me, { subject: 'Scanner shows error E42', description: 'Since this morning, every scan stops with E42.' });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('preference-applied')).toBe('dedup');
+    const again = await create(me, { subject: 'Scanner shows error E42', description: 'Since this morning every scan stops with E42!' });
+    expect(again.status).toBe(200);
+    expect(again.body.caseId).toBe(first.body.caseId);
+    expect(again.headers.get('caseway-duplicate-of')).toBe(first.body.caseId);
+    expect(Number(again.headers.get('caseway-duplicate-score'))).toBeGreaterThanOrEqual(0.8);
+    expect((await historyOf(first.body.caseId)).map((e) => e.action)).toEqual(['CaseCreated', 'CommentAdded', 'DuplicateIntake']);
+
+    const plain = read(await platform.fetchAs(me, '/cases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: 'Scanner shows error E42', description: 'Since this morning, every scan stops with E42.' }) }));
+    expect((await plain).status).toBe(201);
+    expect((await plain).body.caseId).not.toBe(first.body.caseId);
+  });
+
+  it('opens one case for near-identical web requests at once, and keeps the Idempotency-Key contract under parallel retries', async () => {
+    const me = person();
+    const answers = await Promise.all(
+      ['Monitor flickers', 'Monitor flickers!', 'monitor flickers', 'Monitor  flickers'].map((subject) => create(me, { subject, description: 'The left monitor flickers every few seconds.' })),
+    );
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(3);
+    expect(new Set(answers.map((a) => a.body.caseId)).size).toBe(1);
+
+    const other = person();
+    const body = { subject: 'Desk phone dead', description: 'No dial tone on extension 2231.' };
+    const keyed = await Promise.all(Array.from({ length: 6 }, () => create(other, body, { 'idempotency-key': 'phone-2231' })));
+    expect(keyed.every((k) => k.status === 201)).toBe(true);
+    expect(keyed.filter((k) => k.headers.get('idempotent-replayed') === 'true')).toHaveLength(5);
+    expect(new Set(keyed.map((k) => k.body.caseId)).size).toBe(1);
+    const reused = await create(other, { ...body, description: 'Something else entirely.' }, { 'idempotency-key': 'phone-2231' });
+    expect(reused.status).toBe(422);
+    expect(reused.body.errors[0]).toMatchObject({ field: 'header.idempotency-key', rule: 'reused_with_different_body' });
+  });
+});
