@@ -136,7 +136,7 @@ export class Caseway extends Construct {
       functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
     });
     if (props.inboundEmail) {
-      this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, accessLogs: this.attachments.accessLogs, removalPolicy, ...logSettings });
+      this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, attachments: this.attachments, removalPolicy, ...logSettings });
     }
     this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm, ...(this.email ? [this.email.deadLetterAlarm] : [])];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));

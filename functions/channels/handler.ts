@@ -39,8 +39,9 @@ export const handler = httpRoutes({
       }
       const { event } = request;
       const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
-      const { email: _email, ...outcome } = await intakeEmail(raw, changeContextOf(request));
-      return answer(outcome);
+      const { email: _email, files, ...outcome } = await intakeEmail(raw, changeContextOf(request));
+      const answered = answer(outcome);
+      return files.length > 0 ? { ...answered, body: { ...answered.body, attachments: files } } : answered;
     },
   }),
   'POST /channels/messages': httpHandler({

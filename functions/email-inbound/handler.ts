@@ -24,13 +24,13 @@ export async function handler(event: EventBridgeEvent<'Object Created', unknown>
   const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
   const raw = await readRawMail(bucket.name, key);
   try {
-    const { email: _email, ...outcome } = await intakeEmail(raw, {
+    const { email: _email, files, ...outcome } = await intakeEmail(raw, {
       caller: { sub: 'caseway-email', name: 'Inbound email (SES)', roles: ['integration'] },
       now: nowIso(),
       channel: 'email',
       correlationId: event.id,
     });
-    logger.info('Inbound email taken in', { key, outcome: outcome.result.outcome, replayed: outcome.replayed });
+    logger.info('Inbound email taken in', { key, outcome: outcome.result.outcome, replayed: outcome.replayed, files });
     return outcome;
   } catch (error) {
     if (!isDomainError(error) || error.kind !== 'ValidationFailed') throw error;

@@ -37,5 +37,9 @@ export const IntakeOutcomeRecord = z
     kind: z.string().optional().meta({ description: 'Ignored: autoReply, bounce or bulk.' }),
     reason: z.string().optional(),
     replayed: z.boolean(),
+    attachments: z
+      .array(z.object({ name: z.string(), attachmentId: z.string().optional(), skipped: z.string().optional() }))
+      .optional()
+      .meta({ description: "Email: the files stored as the case's attachments, or why one was skipped (the raw message keeps it)." }),
   })
   .meta({ id: 'IntakeOutcome' });

@@ -10,6 +10,7 @@ import { validationFailed } from '../core/errors.js';
 import { sha256 } from '../core/fingerprint.js';
 import { emailRequesterId } from '../core/intake/channel-message.js';
 import { classifyEmail, replyText, threadHints, type EmailAddress, type InboundEmail } from '../core/intake/email.js';
+import { storeMailFiles, type MailFile, type StoredFile } from './email-attachments.js';
 import { intake, type IntakeResult } from './intake.js';
 
 const addressesOf = (field: AddressObject | AddressObject[] | undefined): EmailAddress[] =>
@@ -52,16 +53,19 @@ export function toInboundEmail(mail: ParsedMail): InboundEmail {
   };
 }
 
-export async function parseEmail(raw: Buffer): Promise<InboundEmail> {
+export async function parseEmail(raw: Buffer): Promise<{ email: InboundEmail; files: MailFile[] }> {
   if (raw.length === 0) throw validationFailed([{ field: 'body', rule: 'required', message: 'Send the raw message (RFC 822).' }]);
   const mail = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
   if (mail.headerLines.length === 0) throw validationFailed([{ field: 'body', rule: 'rfc822', message: 'This is not an RFC 822 message: it has no headers.' }]);
-  return toInboundEmail(mail);
+  return { email: toInboundEmail(mail), files: mail.attachments.map((a) => ({ name: a.filename ?? 'attachment', contentType: a.contentType, content: a.content })) };
 }
 
-/** Take one raw message through intake. */
-export async function intakeEmail(raw: Buffer, ctx: ChangeContext): Promise<IntakeResult & { email: InboundEmail }> {
-  const email = await parseEmail(raw);
+/**
+ * Take one raw message through intake; then, for a message that reached a case
+ * for the first time (not a replay), store the files it carried as attachments.
+ */
+export async function intakeEmail(raw: Buffer, ctx: ChangeContext): Promise<IntakeResult & { email: InboundEmail; files: StoredFile[] }> {
+  const { email, files } = await parseEmail(raw);
   const classification = classifyEmail(email);
   const from = email.from;
   // A bounce may come without a usable sender; a person's mail may not.
@@ -84,5 +88,7 @@ export async function intakeEmail(raw: Buffer, ctx: ChangeContext): Promise<Inta
     },
     ctx,
   );
-  return { ...outcome, email };
+  const caseId = 'caseId' in outcome.result ? outcome.result.caseId : undefined;
+  const stored = caseId && !outcome.replayed && files.length > 0 ? await storeMailFiles(caseId, files, ctx) : [];
+  return { ...outcome, email, files: stored };
 }

@@ -25,6 +25,7 @@ import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 
@@ -35,8 +36,8 @@ export interface EmailIntakeProps {
   readonly store: CaseStore;
   /** Addresses or domains SES accepts mail for (e.g. `support.example.com`, `help@example.com`). */
   readonly recipients: string[];
-  /** The bucket that receives the inbound bucket's server access logs (the attachments' log bucket). */
-  readonly accessLogs: s3.IBucket;
+  /** Where emailed files become case attachments; its access-log bucket takes the mail bucket's logs too. */
+  readonly attachments: Attachments;
   /**
    * How long raw messages are kept after intake took them in.
    * @default Duration.days(30)
@@ -70,7 +71,7 @@ export class EmailIntake extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: false,
       eventBridgeEnabled: false,
-      serverAccessLogsBucket: props.accessLogs,
+      serverAccessLogsBucket: props.attachments.accessLogs,
       serverAccessLogsPrefix: 'inbound-mail/',
       lifecycleRules: [{ id: 'expire-raw-mail', prefix: INBOUND_PREFIX, expiration: props.retention ?? Duration.days(30) }],
       removalPolicy,
@@ -89,7 +90,7 @@ export class EmailIntake extends Construct {
     const fn = new CasewayFunction(this, 'Intake', {
       entry: 'functions/email-inbound/handler.ts',
       description: 'Inbound email: a message SES stored in S3 -> the intake service',
-      environment: { TABLE_NAME: props.store.table.tableName },
+      environment: { TABLE_NAME: props.store.table.tableName, ATTACHMENTS_BUCKET: props.attachments.bucket.bucketName },
       timeout: Duration.seconds(30),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
@@ -97,6 +98,7 @@ export class EmailIntake extends Construct {
     this.function = fn.function;
     props.store.grantReadWrite(this.function);
     this.bucket.grantRead(this.function, `${INBOUND_PREFIX}*`);
+    props.attachments.grantUploadAndDownload(this.function);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(this.deadLetterQueue).acknowledge({

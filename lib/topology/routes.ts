@@ -65,7 +65,13 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
   'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
-  channels: { entry: 'functions/channels/handler.ts', description: 'Channel intake: raw email, chat and social messages (integration role)', tableAccess: 'readWrite' },
+  channels: {
+    entry: 'functions/channels/handler.ts',
+    description: 'Channel intake: raw email, chat and social messages (integration role)',
+    tableAccess: 'readWrite',
+    // Files an email carries become the case's attachments.
+    fileAccess: 'readWrite',
+  },
 };
 
 export interface RouteSpec {

@@ -21,7 +21,7 @@ beforeAll(() => {
   stack = new Stack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'Mail');
   const store = new CaseStore(stack, 'Store', {});
   const attachments = new Attachments(stack, 'Attachments');
-  intake = new EmailIntake(stack, 'EmailIntake', { store, recipients: ['support.example.com'], accessLogs: attachments.accessLogs });
+  intake = new EmailIntake(stack, 'EmailIntake', { store, recipients: ['support.example.com'], attachments });
   template = Template.fromStack(stack);
 });
 
@@ -74,11 +74,13 @@ describe('inbound email', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
-  it('lets the function read only inbound objects of the mail bucket, write nothing there, and use the case table', () => {
+  it('lets the function read only inbound objects of the mail bucket, write nothing there, and use the case table and the attachment store', () => {
     const functionId = stack.resolve(stack.getLogicalId(intake.function.node.defaultChild as never)) as string;
     const statements = statementsOf(template, roleIdOf(template, functionId));
-    const s3Actions = actionsOf(statements).filter((a) => a.startsWith('s3:'));
-    expect(s3Actions.some((a) => /Put|Delete/.test(a))).toBe(false);
+    const mailStatements = statements.filter((s) => JSON.stringify(s.Resource).includes(mailBucketId()));
+    expect(actionsOf(mailStatements).some((a) => /Put|Delete/.test(a))).toBe(false);
+    expect(actionsOf(statements).filter((a) => a.startsWith('s3:') && a.includes('Delete'))).toEqual([]);
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['s3:PutObject']));
     const objectResources = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:GetObject'))).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
     expect(JSON.stringify(objectResources)).toContain(`/${INBOUND_PREFIX}*`);
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));

@@ -67,7 +67,25 @@ describe('email', () => {
     expect(opened.description).toContain('counts the licence twice');
     const [record] = await intakeRecords(caseId);
     expect(record).toMatchObject({ outcome: 'created', channel: 'email', attachments: [{ name: 'invoice-4411.pdf', contentType: 'application/pdf', size: 3000 }] });
-    expect((await historyOf(caseId)).map((e) => [e.action, e.channel])).toEqual([['CaseCreated', 'email']]);
+    expect((await historyOf(caseId)).map((e) => [e.action, e.channel])).toEqual([['CaseCreated', 'email'], ['AttachmentAdded', 'email']]);
+
+    // The file itself is the case's attachment, stored through the attachment store, byte for byte.
+    expect(created.body.attachments).toEqual([{ name: 'invoice-4411.pdf', attachmentId: expect.any(String) }]);
+    const listed = (await getAs(`/cases/${caseId}/attachments`)).body.items as Body[];
+    expect(listed).toMatchObject([
+      { attachmentId: created.body.attachments[0].attachmentId, visibility: 'public', versions: [{ fileName: 'invoice-4411.pdf', contentType: 'application/pdf', size: 3000, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] },
+    ]);
+    const download = (await getAs(`/cases/${caseId}/attachments/${listed[0]!.attachmentId}`)).body;
+    const bytes = Buffer.from(await (await fetch(download.download.url)).arrayBuffer());
+    expect(bytes.equals(pdf)).toBe(true);
+  });
+
+  it('skips a file the attachment rules refuse, says why, and still takes the message in', async () => {
+    const created = await sendEmail({ from: freshSender(), subject: 'Setup file', text: 'Here is the installer.', attachments: [{ name: 'setup.exe', contentType: 'application/x-msdownload', content: Buffer.alloc(10, 1) }] });
+    expect(created.status).toBe(201);
+    expect(created.body.attachments).toEqual([{ name: 'setup.exe', skipped: expect.stringContaining('contentType') }]);
+    expect((await getAs(`/cases/${created.body.caseId}/attachments`)).body.items).toEqual([]);
+    expect((await intakeRecords(created.body.caseId))[0]!.attachments).toEqual([{ name: 'setup.exe', contentType: 'application/x-msdownload', size: 10 }]);
   });
 
   it('threads a reply onto its case by In-Reply-To, References, plus-address or subject token, as a public comment by the requester', async () => {
