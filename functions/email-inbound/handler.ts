@@ -11,14 +11,14 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { nowIso } from '../adapters/clock.js';
 import { readRawMail } from '../adapters/inbound-mail.js';
-import { isDomainError } from '../core/errors.js';
+import { isDomainError, type FieldIssue } from '../core/errors.js';
 import { logger } from '../observability.js';
 import { intakeEmail } from '../services/email-intake.js';
 import type { IntakeResult } from '../services/intake.js';
 
 const ObjectCreated = z.object({ bucket: z.object({ name: z.string().min(1) }), object: z.object({ key: z.string().min(1) }) });
 
-export async function handler(event: EventBridgeEvent<'Object Created', unknown>): Promise<IntakeResult | { refused: string }> {
+export async function handler(event: EventBridgeEvent<'Object Created', unknown>): Promise<IntakeResult | { refused: string; issues: readonly FieldIssue[] }> {
   const { bucket, object } = ObjectCreated.parse(event.detail);
   // EventBridge gives keys URL-encoded the way S3 notifications do.
   const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
@@ -35,6 +35,6 @@ export async function handler(event: EventBridgeEvent<'Object Created', unknown>
   } catch (error) {
     if (!isDomainError(error) || error.kind !== 'ValidationFailed') throw error;
     logger.warn('Inbound email refused; it stays in the bucket until its lifecycle expires it', { key, issues: error.issues });
-    return { refused: error.message };
+    return { refused: error.message, issues: error.issues };
   }
 }
