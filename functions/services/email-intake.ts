@@ -32,13 +32,18 @@ function headerText(value: HeaderValue): string {
   return String(value);
 }
 
+/** RFC 5322 field names: printable ASCII without colon. mailparser reads a headerless text as one nameless line. */
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+const validHeaderLines = (mail: ParsedMail) => mail.headerLines.filter((line) => FIELD_NAME.test(line.key));
+
 const idsOf = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((s) => s.trim()).filter((s) => s !== '');
 
 export function toInboundEmail(mail: ParsedMail): InboundEmail {
   const headers: Record<string, string> = {};
+  // The raw lines first: classification reads tokens (`<>`, `auto-replied`, `report-type=`) that
+  // mailparser's structured values reshape (an empty Return-Path becomes an empty address list).
+  for (const line of validHeaderLines(mail)) headers[line.key.toLowerCase()] ??= line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
   for (const [name, value] of mail.headers) headers[name.toLowerCase()] ??= headerText(value);
-  // mailparser keeps some raw header lines only in headerLines (e.g. an empty Return-Path).
-  for (const line of mail.headerLines) headers[line.key.toLowerCase()] ??= line.line.slice(line.line.indexOf(':') + 1).trim();
   return {
     messageId: mail.messageId,
     from: addressesOf(mail.from)[0],
@@ -56,7 +61,7 @@ export function toInboundEmail(mail: ParsedMail): InboundEmail {
 export async function parseEmail(raw: Buffer): Promise<{ email: InboundEmail; files: MailFile[] }> {
   if (raw.length === 0) throw validationFailed([{ field: 'body', rule: 'required', message: 'Send the raw message (RFC 822).' }]);
   const mail = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
-  if (mail.headerLines.length === 0) throw validationFailed([{ field: 'body', rule: 'rfc822', message: 'This is not an RFC 822 message: it has no headers.' }]);
+  if (validHeaderLines(mail).length === 0) throw validationFailed([{ field: 'body', rule: 'rfc822', message: 'This is not an RFC 822 message: it has no headers.' }]);
   return { email: toInboundEmail(mail), files: mail.attachments.map((a) => ({ name: a.filename ?? 'attachment', contentType: a.contentType, content: a.content })) };
 }
 
