@@ -242,7 +242,9 @@ async function appendDuplicate(
   const evidence = {
     channel: item.channel,
     deliveryId: item.deliveryId,
-    matchedCaseId: match.caseId === caseId ? caseId : match.caseId,
+    matchedCaseId: match.caseId,
+    // The matched case was merged since: the repeat joined its survivor.
+    ...(match.caseId !== caseId ? { joinedCaseId: caseId } : {}),
     score: match.score,
     threshold: match.threshold,
     windowMinutes: match.windowMinutes,
