@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attachments } from '../../lib/constructs/attachments.js';
 import { CaseStore } from '../../lib/constructs/case-store.js';
 import { EmailIntake, INBOUND_PREFIX } from '../../lib/constructs/email-intake.js';
-import { actionsOf, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf } from './synth.js';
+import { actionsOf, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway } from './synth.js';
 
 afterAll(removeSynthOutput);
 
@@ -88,5 +88,17 @@ describe('inbound email', () => {
 
   it('passes cdk-nag (AwsSolutions) with every exception acknowledged and explained', () => {
     expect(nagFindings(intake)).toEqual([]);
+  });
+});
+
+describe('Caseway with inboundEmail', () => {
+  it('is off by default, and on when asked: one receipt rule for the given recipients, its dead-letter alarm among Caseway\'s alarms', () => {
+    const plain = synthCaseway({}, { bundle: false });
+    expect(plain.stack.caseway.email).toBeUndefined();
+    plain.template.resourceCountIs('AWS::SES::ReceiptRule', 0);
+
+    const withMail = synthCaseway({ inboundEmail: { recipients: ['help.example.com'] } }, { bundle: false });
+    withMail.template.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: Match.objectLike({ Recipients: ['help.example.com'] }) });
+    expect(withMail.stack.caseway.alarms).toContain(withMail.stack.caseway.email!.deadLetterAlarm);
   });
 });
