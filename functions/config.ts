@@ -88,6 +88,12 @@ const Config = z.object({
   OPENSEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,254}$/).default('knowledge'),
   ...EventsSettings.shape,
   ...NotificationSettings.shape,
+  /** Intake: a near-identical message from the same requester within this many minutes joins their open case. */
+  INTAKE_DEDUP_WINDOW_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  /** Intake: the Jaccard score (character 4-shingles) at or above which two messages are the same request. */
+  INTAKE_DEDUP_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
+  /** Largest raw email intake takes, in bytes (a synchronous Lambda takes 6 MB). */
+  MAX_EMAIL_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024).default(5 * 1024 * 1024),
 }).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
   path: ['OPENSEARCH_ENDPOINT'],
   message: 'required when SEARCH_MODE is opensearch',

@@ -15,6 +15,7 @@ import { DomainEvents } from './constructs/domain-events.js';
 import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
+import { EmailIntake } from './constructs/email-intake.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
@@ -87,6 +88,12 @@ export interface CasewayProps {
    * @default { fromAddress: 'caseway@example.com' }
    */
   readonly notifications?: Omit<NotificationsProps, 'sender'>;
+  /**
+   * Receive email through SES for these addresses or domains (raw mail to an
+   * encrypted bucket, then intake). Activate the receipt rule set after deploying.
+   * @default - no inbound email
+   */
+  readonly inboundEmail?: { readonly recipients: string[] };
 }
 
 export class Caseway extends Construct {
@@ -106,6 +113,8 @@ export class Caseway extends Construct {
   readonly knowledge: KnowledgeSearch;
   /** The IoT Core rule that forwards device signals to the proactive-case Lambda, and its dead-letter queue. */
   readonly devices: DeviceIngest;
+  /** Inbound email (SES -> S3 -> intake), when `inboundEmail` is set. */
+  readonly email?: EmailIntake;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -155,7 +164,16 @@ export class Caseway extends Construct {
       api: this.api.api,
       functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer, 'device-ingest': this.devices.function },
     });
-    this.alarms = [...observability.alarms, ...this.events.alarms, this.knowledge.deadLetterAlarm, this.devices.deadLetterAlarm];
+    if (props.inboundEmail) {
+      this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, attachments: this.attachments, removalPolicy, ...logSettings });
+    }
+    this.alarms = [
+      ...observability.alarms,
+      ...this.events.alarms,
+      this.knowledge.deadLetterAlarm,
+      this.devices.deadLetterAlarm,
+      ...(this.email ? [this.email.deadLetterAlarm] : []),
+    ];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }

@@ -146,6 +146,7 @@ export class RecordingNotifier implements Notifier {
       to: message.to,
       template: message.template,
       subject: rendered.subject,
+      text: rendered.text,
       providerMessageId,
       emailMessageId: email.messageIdHeader,
       sentAt: nowIso(),

@@ -2,23 +2,30 @@ import * as z from 'zod';
 import { changeContextOf } from '../http/change-context.js';
 import { etagOf, httpHandler } from '../http/http-handler.js';
 import { CreateCaseBody, IdempotencyKey } from '../http/schemas.js';
-import { createCase } from '../services/cases.js';
+import { createCaseThroughIntake } from '../services/intake.js';
 
-export const CreateCaseHeaders = z.looseObject({ 'idempotency-key': IdempotencyKey.optional() });
+export const CreateCaseHeaders = z.looseObject({ 'idempotency-key': IdempotencyKey.optional(), prefer: z.string().max(200).optional() });
+
+/** RFC 7240 preferences are comma-separated tokens: `Prefer: dedup` asks for duplicate detection. */
+const prefersDedup = (prefer: string | undefined) => (prefer ?? '').split(',').some((token) => token.trim().toLowerCase() === 'dedup');
 
 export const handler = httpHandler({
   operation: 'CreateCase',
   headers: CreateCaseHeaders,
   body: CreateCaseBody,
   handle: async (request) => {
-    const { case: created, replayed } = await createCase(request.body, changeContextOf(request), request.headers['idempotency-key']);
+    const dedup = prefersDedup(request.headers.prefer);
+    const { case: created, replayed, duplicateOf } = await createCaseThroughIntake(request.body, changeContextOf(request), request.headers['idempotency-key'], { dedup });
     return {
-      status: 201,
+      // A repeat that joined the requester's open case created nothing: 200 with that case.
+      status: duplicateOf ? 200 : 201,
       body: created,
       headers: {
         location: `/cases/${created.caseId}`,
         etag: etagOf(created.version),
         ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+        ...(dedup ? { 'preference-applied': 'dedup' } : {}),
+        ...(duplicateOf ? { 'caseway-duplicate-of': duplicateOf.caseId, 'caseway-duplicate-score': String(duplicateOf.score) } : {}),
       },
     };
   },

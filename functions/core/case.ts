@@ -142,7 +142,9 @@ export type AuditAction =
   | 'MergeReceived'
   | 'HandoffEdited'
   | 'ArticleLinked'
-  | SlaAction;
+  | SlaAction
+  /** Intake recognised a message as a repeat of this open case and added it here instead of opening another. */
+  | 'DuplicateIntake';
 
 /** What an event is about, when that is something inside the case (a comment, a task, a link...). */
 export interface AuditTarget {

@@ -51,6 +51,15 @@ export const TEMPLATES: Readonly<Record<string, MessageTemplate>> = {
     subject: 'Case referred: {{subject}}',
     text: 'Case {{caseId}} ("{{subject}}") was referred to law enforcement.',
   },
+  // Intake's acknowledgements: `target` is the sentence about the response time (core/intake/acknowledgement.ts).
+  'intake-acknowledgement': {
+    subject: 'We received your request: {{subject}}',
+    text: 'Hello {{requesterName}},\n\nThank you for contacting us. Your case number is {{caseId}}.\n{{target}}\n\nReply to this email to add to case {{caseId}}.',
+  },
+  'intake-duplicate': {
+    subject: 'We already have your request: {{subject}}',
+    text: 'Hello {{requesterName}},\n\nYour message looks like a request you sent us shortly before, so we added it to your open case {{caseId}} instead of opening a new one.\n{{target}}\n\nReply to this email to add to case {{caseId}}.',
+  },
 };
 
 /** For a template id no one has written yet: the message still goes, and says what happened. */

@@ -32,6 +32,7 @@ const AUDIT_ACTIONS = [
   'MergeReceived',
   'HandoffEdited',
   'ArticleLinked',
+  'DuplicateIntake',
   ...SLA_ACTIONS,
 ] as const satisfies readonly AuditAction[];
 // Fails to compile when an action is added to AuditAction and not here.

@@ -15,6 +15,7 @@ import { knowledgeOperations } from './operations/knowledge.js';
 import { eventOperations } from './operations/events.js';
 import { slaOperations } from './operations/sla.js';
 import { deviceOperations } from './operations/devices.js';
+import { channelOperations } from './operations/channels.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -49,6 +50,7 @@ const operations: Record<string, Operation> = {
   ...eventOperations,
   ...slaOperations,
   ...deviceOperations,
+  ...channelOperations,
 };
 
 function tagOf(path: string): string {
@@ -60,6 +62,7 @@ function tagOf(path: string): string {
   if (path.startsWith('/cases')) return 'Cases';
   if (path.startsWith('/events') || path.startsWith('/notifications')) return 'Events';
   if (path.startsWith('/assets') || path.startsWith('/devices')) return 'Devices';
+  if (path.startsWith('/channels')) return 'Channels';
   return 'Meta';
 }
 

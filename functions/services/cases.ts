@@ -47,7 +47,8 @@ function caseNumbers(): CaseNumberAllocator {
   return allocator;
 }
 
-function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
+/** The case an Idempotency-Key's first request got, if this request is that one again (409-like problem otherwise). */
+export function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   if (record.fingerprint !== fingerprint) {
     throw new DomainError('IdempotencyKeyReused', 'This Idempotency-Key was already used with a different request body; use a new key for a new case.', [
       { field: 'header.idempotency-key', rule: 'reused_with_different_body', message: 'The key is bound to another request.' },
@@ -56,7 +57,7 @@ function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   return record.response;
 }
 
-/** A fresh case id for a case opened at `now`, from the same block allocator every create uses. */
+/** A fresh case id for a case opened at `now`, from the same block allocator every create uses (intake and devices open cases through it). */
 export async function nextCaseId(now: string): Promise<string> {
   const year = new Date(now).getUTCFullYear();
   return formatCaseId(config().CASE_ID_PREFIX, year, await caseNumbers().next(year));

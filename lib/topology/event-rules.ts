@@ -38,4 +38,16 @@ export const eventRules: readonly EventRuleSpec[] = [
     pattern: { source: ['caseway.devices'] },
     target: { entry: 'functions/device-events/handler.ts', tableAccess: 'readWrite' },
   },
+  {
+    name: 'intake-acknowledgement',
+    description: 'Acknowledge a case a person opened (or a repeat that joined their open case) with its number and response target',
+    pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated', 'DuplicateIntake'], detail: { channel: ['email', 'chat', 'social', 'web', 'partner'] } },
+    target: { entry: 'functions/intake-ack/handler.ts', tableAccess: 'readWrite' },
+  },
+  {
+    name: 'channel-messages',
+    description: 'Chat and social messages that connectors put on the bus: the same intake as POST /channels/messages',
+    pattern: { source: ['caseway.channels'], 'detail-type': ['ChannelMessage'] },
+    target: { entry: 'functions/channel-events/handler.ts', tableAccess: 'readWrite' },
+  },
 ];

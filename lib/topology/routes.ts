@@ -31,7 +31,8 @@ export type FunctionName =
   | 'notifications'
   | 'sla-admin'
   | 'assets'
-  | 'device-signals';
+  | 'device-signals'
+  | 'channels';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -74,6 +75,13 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'sla-admin': { entry: 'functions/sla-admin/handler.ts', description: 'SLA business calendars and policies (versioned), and entitlements', tableAccess: 'readWrite' },
   assets: { entry: 'functions/assets/handler.ts', description: 'Monitored assets: owner, entitlement, thresholds, anomaly settings', tableAccess: 'readWrite' },
   'device-signals': { entry: 'functions/device-signals/handler.ts', description: 'Device signals: open, append to and resolve proactive cases', tableAccess: 'readWrite' },
+  channels: {
+    entry: 'functions/channels/handler.ts',
+    description: 'Channel intake: raw email, chat and social messages (integration role)',
+    tableAccess: 'readWrite',
+    // Files an email carries become the case's attachments.
+    fileAccess: 'readWrite',
+  },
 };
 
 export interface RouteSpec {
@@ -155,6 +163,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
   { method: 'PATCH', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
   { method: 'POST', path: '/devices/signals', fn: 'device-signals', auth: 'jwt' },
+  { method: 'POST', path: '/channels/email', fn: 'channels', auth: 'jwt' },
+  { method: 'POST', path: '/channels/messages', fn: 'channels', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

@@ -89,16 +89,7 @@ export async function insertCase(
           head!,
           first!,
           ...(idempotency
-            ? [
-                putNew({
-                  ...idempotencyKey(idempotency.keyHash),
-                  entity: 'IdempotencyRecord',
-                  fingerprint: idempotency.fingerprint,
-                  caseId: created.case.caseId,
-                  response: created.case,
-                  expiresAt: idempotency.expiresAt,
-                }),
-              ]
+            ? [idempotencyItem(idempotency.keyHash, { fingerprint: idempotency.fingerprint, caseId: created.case.caseId, response: created.case }, idempotency.expiresAt)]
             : []),
           ...rest,
           ...extra,
@@ -119,6 +110,10 @@ export async function insertCase(
     throw error;
   }
 }
+
+/** An Idempotency-Key's record, which must not exist yet: the first request with a key decides what every retry answers. */
+export const idempotencyItem = (keyHash: string, record: IdempotencyRecord, expiresAt: number): TransactItem =>
+  putNew({ ...idempotencyKey(keyHash), entity: 'IdempotencyRecord', fingerprint: record.fingerprint, caseId: record.caseId, response: record.response, expiresAt });
 
 export async function getIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined> {
   const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: idempotencyKey(keyHash), ConsistentRead: true }));

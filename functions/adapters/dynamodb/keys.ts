@@ -213,3 +213,18 @@ export const conditionKey = (assetId: string, metric: string, kind: string) => (
 export const assetCaseKey = (assetId: string, caseId: string) => ({ pk: assetPartition(assetId), sk: `${ASSET_CASE_PREFIX}${caseId}` });
 export const signalReceiptKey = (assetId: string, signalId: string) => ({ pk: `SIGNAL#${assetId}#${signalId}`, sk: 'SIGNAL' });
 export const assetsOfOwnerPartition = (ownerId: string) => `ASSETS#${ownerId}`;
+
+/**
+ * Intake (channels).
+ *
+ * | item                         | pk                              | sk                    |
+ * |------------------------------|---------------------------------|-----------------------|
+ * | delivery (idempotency)       | DELIVERY#<sha256(channel, id)>  | DELIVERY              |
+ * | requester's recent intakes   | INTAKE#<requesterId>            | INTAKE                |
+ * | external thread -> case      | THREAD#<sha256(channel, id)>    | THREAD                |
+ * | what a delivery brought      | CASE#<caseId>                   | INTAKE#<deliveryHash> |
+ */
+export const deliveryKey = (hash: string) => ({ pk: `DELIVERY#${hash}`, sk: 'DELIVERY' });
+export const intakeGuardKey = (requesterId: string) => ({ pk: `INTAKE#${requesterId}`, sk: 'INTAKE' });
+export const threadKey = (hash: string) => ({ pk: `THREAD#${hash}`, sk: 'THREAD' });
+export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: casePartition(caseId), sk: `INTAKE#${deliveryHash}` });

@@ -18,6 +18,8 @@ export interface NotificationRecord {
   readonly to: { readonly address: string; readonly name?: string };
   readonly template: string;
   readonly subject: string;
+  /** The plain-text body as sent: what the outbox shows over the API. */
+  readonly text: string;
   readonly providerMessageId: string;
   readonly emailMessageId: string;
   readonly sentAt: string;

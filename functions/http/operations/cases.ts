@@ -21,8 +21,18 @@ export const caseOperations: Record<string, Operation> = {
   'POST /cases': {
     operationId: 'createCase',
     summary: 'Open a case',
-    request: { headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional() }), body: { ...json(CreateCaseBody), required: true } },
-    ok: { status: 201, description: 'Created, or the first result replayed for a repeated Idempotency-Key.', schema: CaseRecord, headers: { ...CaseHeaders, Location: 'URL of the case.' } },
+    description:
+      'With `Prefer: dedup`, a near-identical repeat (subject and description) of the same requester\'s open case within the intake window opens nothing: it joins that case as the requester\'s comment, with a DuplicateIntake event (score, window) in its history, and answers 200 with that case and Caseway-Duplicate-Of.',
+    request: {
+      headers: z.object({ 'Idempotency-Key': IdempotencyKey.optional(), Prefer: z.string().optional().meta({ description: '`dedup`: join a near-identical open case instead of opening another.' }) }),
+      body: { ...json(CreateCaseBody), required: true },
+    },
+    ok: {
+      status: 201,
+      description: 'Created, or the first result replayed for a repeated Idempotency-Key (200 with Caseway-Duplicate-Of when a repeat joined an open case).',
+      schema: CaseRecord,
+      headers: { ...CaseHeaders, Location: 'URL of the case.' },
+    },
     problems: [400, 401, 403, 409, 413, 415, 422],
   },
   'GET /cases': {

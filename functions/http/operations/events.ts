@@ -21,6 +21,7 @@ export const NotificationRecord = z
     to: z.object({ address: z.string(), name: z.string().optional() }),
     template: z.string(),
     subject: z.string(),
+    text: z.string().meta({ description: 'The plain-text body as sent.' }),
     providerMessageId: z.string().meta({ description: "The sender's id (SES MessageId, or the local outbox's)." }),
     emailMessageId: z.string().meta({ description: 'The Message-ID header, <caseId.id@domain>, which replies thread on.' }),
     sentAt: z.iso.datetime(),

@@ -1,0 +1,57 @@
+import * as z from 'zod';
+import { hasRole, type Caller } from '../core/caller.js';
+import { DomainError, forbidden } from '../core/errors.js';
+
+import { changeContextOf } from '../http/change-context.js';
+import { ChannelMessageBody } from '../http/channel-schemas.js';
+import { httpHandler, httpRoutes } from '../http/http-handler.js';
+import { config } from '../config.js';
+import { intakeEmail } from '../services/email-intake.js';
+import { intakeMessage } from '../services/message-intake.js';
+import type { IntakeResult } from '../services/intake.js';
+
+/** Channels are connectors' work (a mail relay, a chat bridge), not a person's. */
+function assertConnector(caller: Caller): void {
+  if (!hasRole(caller, 'integration')) throw forbidden('Only an integration (a channel connector) may deliver channel traffic.');
+}
+
+const answer = ({ result, replayed }: IntakeResult) => ({
+  status: result.outcome === 'created' && !replayed ? 201 : 200,
+  body: { ...result, replayed },
+  headers: {
+    ...('caseId' in result ? { location: `/cases/${result.caseId}` } : {}),
+    ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+  },
+});
+
+const EmailHeaders = z.looseObject({ 'content-type': z.string().optional() });
+
+export const handler = httpRoutes({
+  'POST /channels/email': httpHandler({
+    operation: 'IntakeEmail',
+    headers: EmailHeaders,
+    maxBodyBytes: config().MAX_EMAIL_BYTES,
+    handle: async (request) => {
+      assertConnector(request.caller);
+      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (mediaType !== 'message/rfc822') {
+        throw new DomainError('UnsupportedMediaType', 'Send the raw message as message/rfc822.', [{ field: 'header.content-type', rule: 'media_type', message: 'Expected message/rfc822.' }]);
+      }
+      const { event } = request;
+      const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+      const { email: _email, files, ...outcome } = await intakeEmail(raw, changeContextOf(request));
+      const answered = answer(outcome);
+      return files.length > 0 ? { ...answered, body: { ...answered.body, attachments: files } } : answered;
+    },
+  }),
+  'POST /channels/messages': httpHandler({
+    operation: 'IntakeMessage',
+    body: ChannelMessageBody,
+    handle: async (request) => {
+      assertConnector(request.caller);
+      return answer(await intakeMessage(request.body, changeContextOf(request)));
+    },
+  }),
+});
+
+
