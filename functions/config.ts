@@ -36,6 +36,8 @@ const Config = z.object({
   /** The collection endpoint (https://<id>.<region>.aoss.amazonaws.com); required with SEARCH_MODE=opensearch. */
   OPENSEARCH_ENDPOINT: z.string().url().optional(),
   OPENSEARCH_INDEX: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,254}$/).default('knowledge'),
+  /** AWS: the SLA clock state machine; timers start executions of it. Unset locally, where the platform runs the same ASL in process. */
+  SLA_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/).optional(),
 }).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
   path: ['OPENSEARCH_ENDPOINT'],
   message: 'required when SEARCH_MODE is opensearch',

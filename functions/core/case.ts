@@ -11,6 +11,7 @@ import { DomainError, conflict, forbidden, notFound, validationFailed, type Fiel
 import { checkFields, factsOf, readableFields, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
 import { effectivePriority, scorePriority, type PriorityInputValue, type PriorityScore } from './priority.js';
 import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
+import type { SlaState } from './sla/state.js';
 import { buildHandoff, handsOver, type HandoffEdit, type HandoffSource } from './handoff.js';
 import { categoryOf, callerMayTake, failingGuards, optionsFor, transitionsFrom, type GuardContext, type TransitionOption } from './workflow.js';
 
@@ -74,6 +75,8 @@ export interface Case {
   /** Set when the case was merged into another: it is closed and points at the survivor. */
   readonly mergedInto: string | null;
   readonly handoff: HandoffBrief | null;
+  /** SLA clocks (sla-core); absent on cases opened before SLAs. */
+  readonly sla?: SlaState | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly createdBy: string;
@@ -103,6 +106,7 @@ const CASE_FIELDS = [
   'parentId',
   'mergedInto',
   'handoff',
+  'sla',
   'createdAt',
   'updatedAt',
   'createdBy',
@@ -137,7 +141,16 @@ export type AuditAction =
   | 'CaseMerged'
   | 'MergeReceived'
   | 'HandoffEdited'
-  | 'ArticleLinked';
+  | 'ArticleLinked'
+  | 'SlaStarted'
+  | 'SlaPaused'
+  | 'SlaResumed'
+  | 'SlaRecomputed'
+  | 'SlaMet'
+  | 'SlaStopped'
+  | 'SlaWarning'
+  | 'SlaBreached'
+  | 'SlaEscalated';
 
 /** What an event is about, when that is something inside the case (a comment, a task, a link...). */
 export interface AuditTarget {

@@ -1,0 +1,150 @@
+/**
+ * SLA timers, the use cases: check a firing timer (warn, breach, escalate, or do
+ * nothing for a stale one) and arm or disarm the timers of a case after its SLA
+ * changed. Every act is an audit event (`SlaWarning`, `SlaBreached`,
+ * `SlaEscalated`) committed with the change it makes and with a marker for the
+ * step, so the outbox puts it on the bus once and a retried timer never acts twice.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../core/caller.js';
+import { auditEvent, reviseCase, type AuditEvent, type Case, type ChangeContext, type FieldChange, type StoredCase } from '../core/case.js';
+import { OPEN_CATEGORIES } from '../core/case-type.js';
+import { CLOCK_NAMES, type ClockName, type ClockState, type SlaState } from '../core/sla/state.js';
+import { decideCheck, executionName, firstStep, stepKey, type Action, type NextStep, type TimerInput } from '../core/sla/timer-steps.js';
+import { clock as timeNow, nowIso } from '../adapters/clock.js';
+import { dynamo, tableName } from '../adapters/dynamodb/client.js';
+import { slaTimerStepKey } from '../adapters/dynamodb/keys.js';
+import * as repo from '../adapters/dynamodb/case-repository.js';
+import { commitCases, putNew } from '../adapters/dynamodb/transactions.js';
+import { slaRules } from '../adapters/sla-rules.js';
+import type { TimerStarter } from '../adapters/timers.js';
+import { typeOf, untilWritten } from './case-access.js';
+import { handoffSourceOf } from './handoff.js';
+
+/** Who the audit trail says acted: the platform's SLA timer, with staff rights to move a case. */
+export const SLA_TIMER_CALLER: Caller = { sub: 'caseway-sla-timer', name: 'SLA timer', roles: ['integration'] };
+
+async function stepActed(caseId: string, key: string): Promise<boolean> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: slaTimerStepKey(caseId, key), ConsistentRead: true }));
+  return out.Item !== undefined;
+}
+
+const slaChange = (before: Partial<SlaState> | null, after: Partial<SlaState> | null): FieldChange => ({ field: 'sla', before, after });
+
+const clockOnly = (sla: SlaState, name: ClockName, state: ClockState) => ({ clocks: { [name]: state }, nextDueAt: sla.nextDueAt, escalationLevel: sla.escalationLevel });
+
+/** The case and audit event an action commits. */
+async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, act: Action, ctx: ChangeContext): Promise<{ case?: Case; audit: AuditEvent }> {
+  const c = stored.case;
+  const { caseId } = c;
+  const when = `${timer.clock} clock`;
+  switch (act.kind) {
+    case 'warning':
+      return {
+        audit: auditEvent(caseId, stored.head, 'SlaWarning', ctx, c.version, [slaChange(clockOnly(sla, timer.clock, act.clock), clockOnly(sla, timer.clock, act.clock))], {
+          reason: `${when} warning: due at ${act.clock.dueAt}`,
+        }),
+      };
+    case 'breach': {
+      const version = c.version + 1;
+      const after = act.after.clocks[timer.clock]!;
+      return {
+        case: { ...c, sla: act.after, updatedAt: ctx.now, version },
+        audit: auditEvent(caseId, stored.head, 'SlaBreached', ctx, version, [slaChange(clockOnly(sla, timer.clock, act.before), clockOnly(act.after, timer.clock, after))], {
+          reason: `${when} breached at ${timer.next.at}`,
+        }),
+      };
+    }
+    case 'escalation': {
+      // Queue and priority move through the case lifecycle, exactly as a supervisor's edit would (handoff brief included).
+      const patch = { ...act.patch, reason: `SLA escalation, rung ${act.rung}: ${act.step.action}` };
+      const revised = act.patch.queue !== undefined || act.patch.priority !== undefined
+        ? reviseCase(stored, patch, await typeOf(c), ctx, act.patch.queue !== undefined ? await handoffSourceOf(caseId) : undefined)
+        : undefined;
+      const base = revised?.case ?? { ...c, updatedAt: ctx.now, version: c.version + 1 };
+      const next: Case = { ...base, sla: act.after };
+      const level = (s: SlaState) => ({ escalationLevel: s.escalationLevel });
+      return {
+        case: next,
+        audit: auditEvent(caseId, stored.head, 'SlaEscalated', ctx, next.version, [...(revised?.audit.changes ?? []), slaChange(level(sla), level(act.after))], {
+          reason: patch.reason,
+          effects: act.effects,
+          handoff: revised?.audit.handoff,
+        }),
+      };
+    }
+  }
+}
+
+/**
+ * A timer fired (the state machine's Check task): act if the step is still owed,
+ * and say what to wait for next. Safe to call any number of times for one step.
+ */
+export async function checkTimer(timer: TimerInput): Promise<NextStep> {
+  return untilWritten(`Case ${timer.caseId}`, async () => {
+    const stored = await repo.getCase(timer.caseId);
+    const sla = stored?.case.sla ?? undefined;
+    const rules = slaRules();
+    const key = stepKey(timer);
+    const [ladder, businessInstant, acted] = sla
+      ? await Promise.all([rules.ladder(sla), rules.businessInstant(sla), stepActed(timer.caseId, key)])
+      : [[], (from: Date) => from, false];
+    const decision = decideCheck({ case: stored?.case, timer, now: timeNow().now(), ladder, businessInstant, acted });
+    if (!decision.act || !stored || !sla) return decision.next;
+
+    const ctx: ChangeContext = { caller: SLA_TIMER_CALLER, now: nowIso(), channel: 'api', correlationId: `sla-timer/${timer.caseId}/${key}` };
+    const change = await changeFor(stored, sla, timer, decision.act, ctx);
+    const outcome = await commitCases({
+      head: stored.head,
+      audit: change.audit,
+      ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}),
+      items: [putNew({ ...slaTimerStepKey(timer.caseId, key), entity: 'SlaTimerStep', caseId: timer.caseId, eventId: change.audit.eventId, at: ctx.now })],
+    });
+    return outcome === 'written' ? decision.next : 'stale';
+  });
+}
+
+type ClockMap = Partial<Record<ClockName, Pick<ClockState, 'generation'>>>;
+
+/** What arming a case's clocks asks of the timer service. */
+export interface ArmingPlan {
+  readonly start: { readonly name: string; readonly input: TimerInput }[];
+  readonly stop: string[];
+}
+
+/**
+ * The executions a case's SLA wants: one per running clock at its generation;
+ * those of earlier generations (as the event's `before` names them) and of clocks
+ * that stopped running are stopped. A breached clock keeps its execution: it is
+ * climbing the ladder. A closed case keeps none.
+ */
+export function armingPlan(c: Pick<Case, 'caseId' | 'statusCategory'> & { readonly sla?: SlaState | null }, before: ClockMap | undefined): ArmingPlan {
+  const plan: ArmingPlan = { start: [], stop: [] };
+  const open = OPEN_CATEGORIES.includes(c.statusCategory);
+  for (const name of CLOCK_NAMES) {
+    const now = c.sla?.clocks[name];
+    const was = before?.[name];
+    if (was && was.generation !== now?.generation) plan.stop.push(executionName(c.caseId, name, was.generation));
+    if (!now) continue;
+    const keep = open && (now.status === 'running' || now.status === 'breached');
+    if (!keep) {
+      plan.stop.push(executionName(c.caseId, name, now.generation));
+      continue;
+    }
+    const step = firstStep(now);
+    if (step) plan.start.push({ name: executionName(c.caseId, name, now.generation), input: { caseId: c.caseId, clock: name, generation: now.generation, next: step } });
+  }
+  return plan;
+}
+
+/** Bring a case's timer executions in line with its SLA as stored now (events may arrive late or twice). */
+export async function armCase(caseId: string, before: ClockMap | undefined, timers: TimerStarter): Promise<ArmingPlan> {
+  const stored = await repo.getCase(caseId);
+  if (!stored) return { start: [], stop: [] };
+  const plan = armingPlan(stored.case, before);
+  await Promise.all([
+    ...plan.stop.map((name) => timers.stop(name)),
+    ...plan.start.map(({ name, input }) => timers.start({ name, fireAt: new Date(input.next.at), input: { ...input } })),
+  ]);
+  return plan;
+}
