@@ -11,8 +11,8 @@ import { DomainError, conflict, forbidden, notFound, validationFailed, type Fiel
 import { checkFields, factsOf, readableFields, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
 import { effectivePriority, scorePriority, type PriorityInputValue, type PriorityScore } from './priority.js';
 import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
-import type { SlaState } from './sla/state.js';
 import { buildHandoff, handsOver, type HandoffEdit, type HandoffSource } from './handoff.js';
+import type { SlaAction, SlaState } from './sla/state.js';
 import { categoryOf, callerMayTake, failingGuards, optionsFor, transitionsFrom, type GuardContext, type TransitionOption } from './workflow.js';
 
 export { PRIORITIES, CHANNELS, type Priority, type Channel, type FieldValue };
@@ -75,8 +75,8 @@ export interface Case {
   /** Set when the case was merged into another: it is closed and points at the survivor. */
   readonly mergedInto: string | null;
   readonly handoff: HandoffBrief | null;
-  /** SLA clocks (sla-core); absent on cases opened before SLAs. */
-  readonly sla?: SlaState | null;
+  /** Service-level clocks under the policy chosen at create; null when no policy applies. */
+  readonly sla: SlaState | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly createdBy: string;
@@ -142,15 +142,7 @@ export type AuditAction =
   | 'MergeReceived'
   | 'HandoffEdited'
   | 'ArticleLinked'
-  | 'SlaStarted'
-  | 'SlaPaused'
-  | 'SlaResumed'
-  | 'SlaRecomputed'
-  | 'SlaMet'
-  | 'SlaStopped'
-  | 'SlaWarning'
-  | 'SlaBreached'
-  | 'SlaEscalated';
+  | SlaAction;
 
 /** What an event is about, when that is something inside the case (a comment, a task, a link...). */
 export interface AuditTarget {
@@ -367,6 +359,7 @@ export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): 
       parentId: input.parentId ?? null,
       mergedInto: null,
       handoff: null,
+      sla: null,
       createdAt: ctx.now,
       updatedAt: ctx.now,
       createdBy: caller.sub,
