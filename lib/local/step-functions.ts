@@ -11,9 +11,12 @@
  * no-op (as `ExecutionAlreadyExists` is in AWS), stopping aborts a running one.
  */
 import { readFileSync } from 'node:fs';
-import { ExecutionAbortedError, StateMachine, type EventLog } from 'aws-local-stepfunctions';
+import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
 import type { Clock } from '../../functions/adapters/clock.js';
 import type { TimerRequest, TimerStarter } from '../../functions/adapters/timers.js';
+
+/** One entry of an execution's history (the library does not export the type). */
+export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type TaskHandler = (input: unknown) => Promise<unknown>;

@@ -89,21 +89,25 @@ export type CheckDecision = { readonly act: Action | undefined; readonly next: N
 
 const finished = (reason: string): CheckDecision => ({ act: undefined, next: { done: true, reason } });
 
+/** Only the resolution clock climbs the escalation ladder (the policy's rungs count from its breach). */
+export const LADDER_CLOCK: ClockName = 'resolution';
+
 /** The step after `step`, once it is done (acted on now, or earlier). */
-export function stepAfter(step: TimerStep, clock: ClockState, ladder: readonly EscalationRung[], businessInstant: BusinessInstant): NextStep {
-  const rungAfter = (rung: number): NextStep => {
-    const next = ladder[rung];
-    if (!next) return { done: true, reason: rung === 0 ? 'breached; the policy has no escalation ladder' : 'escalation ladder climbed' };
-    // From the step's own instant, not from now: a late timer does not push the rest of the ladder back.
-    return { done: false, kind: 'escalation', rung: rung + 1, at: businessInstant(new Date(step.at), next.afterMinutes).toISOString() };
+export function stepAfter(step: TimerStep, clockName: ClockName, clock: ClockState, ladder: readonly EscalationRung[], businessInstant: BusinessInstant): NextStep {
+  const rungAfter = (climbed: number, breachedAt: string): NextStep => {
+    if (clockName !== LADDER_CLOCK) return { done: true, reason: `breached; only the ${LADDER_CLOCK} clock escalates` };
+    const next = ladder[climbed];
+    if (!next) return { done: true, reason: climbed === 0 ? 'breached; the policy has no escalation ladder' : 'escalation ladder climbed' };
+    // Counted from the breach itself, not from when a timer fired: a late timer does not push the ladder back.
+    return { done: false, kind: 'escalation', rung: climbed + 1, at: businessInstant(new Date(breachedAt), next.afterMinutes).toISOString() };
   };
   switch (step.kind) {
     case 'warning':
       return clock.dueAt ? { done: false, kind: 'breach', rung: 0, at: clock.dueAt } : { done: true, reason: 'clock has no due time' };
     case 'breach':
-      return rungAfter(0);
+      return rungAfter(0, step.at);
     case 'escalation':
-      return rungAfter(step.rung);
+      return rungAfter(step.rung, clock.breachedAt ?? step.at);
   }
 }
 
@@ -116,9 +120,10 @@ export function nextDueAtOf(clocks: SlaState['clocks']): string | null {
   return dues[0] ?? null;
 }
 
-/** One band up, when a rung raises priority without naming one. */
-export function raisedPriority(current: Priority): Priority {
-  return PRIORITIES[Math.min(PRIORITIES.indexOf(current) + 1, PRIORITIES.length - 1)]!;
+/** The priority a rung raises the case to: the one it names (one band up if none), never lower than now. */
+export function raisedPriority(current: Priority, to: Priority | undefined): Priority {
+  const wanted = to ?? PRIORITIES[Math.min(PRIORITIES.indexOf(current) + 1, PRIORITIES.length - 1)]!;
+  return PRIORITIES.indexOf(wanted) > PRIORITIES.indexOf(current) ? wanted : current;
 }
 
 function escalation(rungNumber: number, rung: EscalationRung, c: TimedCase, sla: SlaState): Action {
@@ -127,7 +132,7 @@ function escalation(rungNumber: number, rung: EscalationRung, c: TimedCase, sla:
     case 'reassign':
       return { kind: 'escalation', rung: rungNumber, step: rung, after, patch: rung.queue && rung.queue !== c.queue ? { queue: rung.queue } : {}, effects: [] };
     case 'raisePriority': {
-      const priority = rung.priority ?? raisedPriority(c.priority);
+      const priority = raisedPriority(c.priority, rung.priority);
       return { kind: 'escalation', rung: rungNumber, step: rung, after, patch: priority !== c.priority ? { priority } : {}, effects: [] };
     }
     case 'alertSupervisor':
@@ -153,12 +158,12 @@ export function decideCheck(input: CheckInput): CheckDecision {
   if (!OPEN_CATEGORIES.includes(c.statusCategory)) return finished(`case is ${c.statusCategory}`);
 
   const step = timer.next;
-  if (input.acted) return { act: undefined, next: stepAfter(step, clock, input.ladder, input.businessInstant) };
+  if (input.acted) return { act: undefined, next: stepAfter(step, timer.clock, clock, input.ladder, input.businessInstant) };
   const expected = step.kind === 'escalation' ? 'breached' : 'running';
   if (clock.status !== expected) return finished(`clock is ${clock.status}`);
   if (now.getTime() < Date.parse(step.at)) return { act: undefined, next: { done: false, ...step } };
 
-  const next = stepAfter(step, clock, input.ladder, input.businessInstant);
+  const next = stepAfter(step, timer.clock, clock, input.ladder, input.businessInstant);
   switch (step.kind) {
     case 'warning':
       return { act: { kind: 'warning', clock }, next };
