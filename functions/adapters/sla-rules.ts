@@ -1,19 +1,16 @@
 /**
- * What a firing SLA timer needs from the SLA policy: the escalation ladder of the
- * policy version the case follows, and business-minute maths on its calendar.
- * Both belong to sla-core (policies and calendars are its data); this is the seam
- * the timers read them through, so the timer logic does not depend on how they
- * are stored. A process installs the implementation once (sla-core's, at cold
- * start); nothing here decides business time itself.
+ * What a firing SLA timer needs from SLA policy storage: the policy version the
+ * case's SLA runs under (its warning percent and escalation ladder) and its
+ * business calendar. Both are sla-core's data; this is the seam the timers read
+ * them through, installed once per process (sla-core's loader at cold start,
+ * tests their own), so timer logic does not depend on how policies are stored.
  */
-import type { BusinessInstant } from '../core/sla/timer-steps.js';
-import type { EscalationRung, SlaState } from '../core/sla/state.js';
+import type { SlaSetup } from '../core/sla/case-sla.js';
+import type { SlaState } from '../core/sla/state.js';
 
 export interface SlaRules {
-  /** The ladder of the policy version the case's SLA was computed under (empty: none). */
-  ladder(sla: SlaState): Promise<readonly EscalationRung[]>;
-  /** Business-minute arithmetic on the case's calendar. */
-  businessInstant(sla: SlaState): Promise<BusinessInstant>;
+  /** The policy version and calendar this SLA state was computed under. */
+  setup(sla: SlaState): Promise<SlaSetup>;
 }
 
 let installed: SlaRules | undefined;

@@ -11,6 +11,7 @@ import { auditEvent, reviseCase, type AuditEvent, type Case, type ChangeContext,
 import { OPEN_CATEGORIES } from '../core/case-type.js';
 import { CLOCK_NAMES, type ClockName, type ClockState, type SlaState } from '../core/sla/state.js';
 import { decideCheck, executionName, firstStep, stepKey, type Action, type NextStep, type TimerInput } from '../core/sla/timer-steps.js';
+import type { SlaSetup } from '../core/sla/case-sla.js';
 import { clock as timeNow, nowIso } from '../adapters/clock.js';
 import { dynamo, tableName } from '../adapters/dynamodb/client.js';
 import { slaTimerStepKey } from '../adapters/dynamodb/keys.js';
@@ -84,12 +85,9 @@ export async function checkTimer(timer: TimerInput): Promise<NextStep> {
   return untilWritten(`Case ${timer.caseId}`, async () => {
     const stored = await repo.getCase(timer.caseId);
     const sla = stored?.case.sla ?? undefined;
-    const rules = slaRules();
     const key = stepKey(timer);
-    const [ladder, businessInstant, acted] = sla
-      ? await Promise.all([rules.ladder(sla), rules.businessInstant(sla), stepActed(timer.caseId, key)])
-      : [[], (from: Date) => from, false];
-    const decision = decideCheck({ case: stored?.case, timer, now: timeNow().now(), ladder, businessInstant, acted });
+    const [setup, acted] = sla ? await Promise.all([slaRules().setup(sla), stepActed(timer.caseId, key)]) : [undefined, false];
+    const decision = decideCheck({ case: stored?.case, timer, now: timeNow().now(), setup, acted });
     if (!decision.act || !stored || !sla) return decision.next;
 
     const ctx: ChangeContext = { caller: SLA_TIMER_CALLER, now: nowIso(), channel: 'api', correlationId: `sla-timer/${timer.caseId}/${key}` };
@@ -113,12 +111,12 @@ export interface ArmingPlan {
 }
 
 /**
- * The executions a case's SLA wants: one per running clock at its generation;
- * those of earlier generations (as the event's `before` names them) and of clocks
- * that stopped running are stopped. A breached clock keeps its execution: it is
- * climbing the ladder. A closed case keeps none.
+ * The executions a case's SLA wants: one per clock generation with a step ahead
+ * (a running clock's warning or breach, a breached resolution clock's next rung).
+ * Those of earlier generations (as the event's `before` names them) and of
+ * clocks with nothing ahead are stopped; a closed case keeps none.
  */
-export function armingPlan(c: Pick<Case, 'caseId' | 'statusCategory'> & { readonly sla?: SlaState | null }, before: ClockMap | undefined): ArmingPlan {
+export function armingPlan(c: Pick<Case, 'caseId' | 'statusCategory' | 'sla'>, before: ClockMap | undefined, setup: SlaSetup | undefined): ArmingPlan {
   const plan: ArmingPlan = { start: [], stop: [] };
   const open = OPEN_CATEGORIES.includes(c.statusCategory);
   for (const name of CLOCK_NAMES) {
@@ -126,13 +124,10 @@ export function armingPlan(c: Pick<Case, 'caseId' | 'statusCategory'> & { readon
     const was = before?.[name];
     if (was && was.generation !== now?.generation) plan.stop.push(executionName(c.caseId, name, was.generation));
     if (!now) continue;
-    const keep = open && (now.status === 'running' || now.status === 'breached');
-    if (!keep) {
-      plan.stop.push(executionName(c.caseId, name, now.generation));
-      continue;
-    }
-    const step = firstStep(now);
-    if (step) plan.start.push({ name: executionName(c.caseId, name, now.generation), input: { caseId: c.caseId, clock: name, generation: now.generation, next: step } });
+    const step = open && c.sla && setup ? firstStep(name, now, c.sla, setup) : undefined;
+    const execution = executionName(c.caseId, name, now.generation);
+    if (step) plan.start.push({ name: execution, input: { caseId: c.caseId, clock: name, generation: now.generation, next: step } });
+    else plan.stop.push(execution);
   }
   return plan;
 }
@@ -141,7 +136,8 @@ export function armingPlan(c: Pick<Case, 'caseId' | 'statusCategory'> & { readon
 export async function armCase(caseId: string, before: ClockMap | undefined, timers: TimerStarter): Promise<ArmingPlan> {
   const stored = await repo.getCase(caseId);
   if (!stored) return { start: [], stop: [] };
-  const plan = armingPlan(stored.case, before);
+  const sla = stored.case.sla;
+  const plan = armingPlan(stored.case, before, sla ? await slaRules().setup(sla) : undefined);
   await Promise.all([
     ...plan.stop.map((name) => timers.stop(name)),
     ...plan.start.map(({ name, input }) => timers.start({ name, fireAt: new Date(input.next.at), input: { ...input } })),

@@ -13,8 +13,8 @@ import { CLOCK_NAMES } from '../core/sla/state.js';
 import { armCase } from '../services/sla-timers.js';
 import { logger } from '../observability.js';
 
-/** Events the timers write themselves: the clock's execution already knows. */
-const OWN_EVENTS = new Set(['SlaWarning', 'SlaBreached', 'SlaEscalated']);
+/** Events a clock's own execution writes and goes on from (a breach is not one: it arms the ladder). */
+const OWN_EVENTS = new Set(['SlaWarning', 'SlaEscalated']);
 
 const ClockRef = z.object({ status: z.string(), generation: z.number().int() }).loose();
 const SlaBefore = z.object({ clocks: z.partialRecord(z.enum(CLOCK_NAMES), ClockRef) }).loose();
