@@ -14,6 +14,7 @@ import { DomainEvents } from './constructs/domain-events.js';
 import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
+import { SlaTimers } from './constructs/sla-timers.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 
 export interface CasewayProps {
@@ -88,6 +89,8 @@ export class Caseway extends Construct {
   readonly events: DomainEvents;
   /** The knowledge search collection, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
+  /** The SLA clock state machine and its task functions. */
+  readonly slaTimers: SlaTimers;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -122,11 +125,13 @@ export class Caseway extends Construct {
       ...logSettings,
     });
 
+    this.slaTimers = new SlaTimers(this, 'SlaTimers', { store: this.store, ...logSettings });
+
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
-      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
+      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer, 'sla-timer-check': this.slaTimers.taskFunctions.CheckStep! },
     });
-    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm];
+    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm, this.slaTimers.failedAlarm];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }

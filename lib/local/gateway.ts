@@ -58,6 +58,8 @@ export interface GatewayOptions {
    * URLs). Outside the route table and its authorizer: the signature is the credential.
    */
   readonly serveFiles?: (request: FileRequest) => Promise<FileResponse>;
+  /** Local-only controls under `/_local/` (the demo clock); outside the route table, as AWS has none. */
+  readonly serveLocal?: (request: FileRequest) => Promise<FileResponse>;
 }
 
 export interface Gateway {
@@ -162,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (options.serveFiles && (request.url ?? '').startsWith(FILES_PATH_PREFIX)) return serveFile(request, response, options.serveFiles);
+    if (options.serveLocal && (request.url ?? '').startsWith('/_local/')) return serveFile(request, response, options.serveLocal);
     const started = Date.now();
     const requestId = newRequestId();
     let outcome: { response: GatewayResponse; fn: FunctionName | '-' };

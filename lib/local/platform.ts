@@ -19,6 +19,11 @@ import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
+import { AdjustableClock, useClock } from '../../functions/adapters/clock.js';
+import { useTimerStarter } from '../../functions/adapters/timers.js';
+import { clockRoute } from './clock-route.js';
+import { startLocalSlaTimers } from './sla-timers.js';
+import type { LocalStateMachine } from './step-functions.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -75,6 +80,10 @@ export interface Platform {
   readonly dataDir: string | undefined;
   /** Where attachments are kept (a temporary directory, removed on stop, when in memory). */
   readonly filesDir: string;
+  /** Caseway's clock in this process: moves forward on demand (`POST /_local/clock`), so timers fire without waiting. */
+  readonly clock: AdjustableClock;
+  /** The SLA clock state machine's local executions (the same ASL as AWS). */
+  readonly slaTimers: LocalStateMachine;
   /** Closes the gateway and stops DynamoDB Local; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -108,6 +117,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const filesSigningKey = randomBytes(32).toString('hex');
   const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
   let pump: StreamPump | undefined;
+  let timers: LocalStateMachine | undefined;
+  const clock = new AdjustableClock();
+  useClock(clock);
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
@@ -132,10 +144,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log,
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
       serveFiles: (request) => fileServer.serve(request),
+      serveLocal: clockRoute(clock, () => timers?.settled() ?? Promise.resolve()),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;
 
+    timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
     if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log);
 
@@ -146,6 +160,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const openGateway = gateway;
     const openPump = pump;
+    const openTimers = timers;
     let stopping: Promise<void> | undefined;
     return {
       url: gateway.url,
@@ -161,10 +176,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       tableName,
       dataDir,
       filesDir,
+      clock,
+      slaTimers: openTimers,
       stop: () => {
         // All always run, DynamoDB Local last so the pump never reads from a stopped one;
         // a failure of any is reported once all have finished.
-        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop()])
+        useTimerStarter(undefined);
+        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), openTimers.close()])
           .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
           .then((results) => {
             removeFiles();
@@ -175,7 +193,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       },
     };
   } catch (error) {
-    await Promise.allSettled([gateway?.close(), pump?.stop()]);
+    await Promise.allSettled([gateway?.close(), pump?.stop(), timers?.close()]);
     await dynamo.stop().catch(() => undefined);
     removeFiles();
     throw error;

@@ -25,4 +25,11 @@ export interface EventRuleSpec {
   };
 }
 
-export const eventRules: readonly EventRuleSpec[] = [];
+export const eventRules: readonly EventRuleSpec[] = [
+  {
+    name: 'sla-timer-arming',
+    description: 'Arms and disarms SLA timers: one Step Functions execution per armed clock generation, on every SLA change and status change of a case.',
+    pattern: { source: ['caseway.cases'], 'detail-type': [{ prefix: 'Sla' }, 'StatusChanged'] },
+    target: { entry: 'functions/sla-arming/handler.ts', tableAccess: 'read' },
+  },
+];
