@@ -58,6 +58,11 @@ export interface PlatformOptions {
    * does in AWS (default: true unless `resolveHandler` replaces the handlers).
    */
   readonly indexKnowledge?: boolean;
+  /**
+   * Business time stands still between moves of the clock (tests that assert exact
+   * instants); by default it runs with the system clock plus whatever it was moved by.
+   */
+  readonly frozenClock?: boolean;
 }
 
 export interface Platform {
@@ -118,7 +123,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
   let pump: StreamPump | undefined;
   let timers: LocalStateMachine | undefined;
-  const clock = new AdjustableClock();
+  const frozenAt = Date.now();
+  const clock = new AdjustableClock(options.frozenClock ? () => frozenAt : Date.now);
   useClock(clock);
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });

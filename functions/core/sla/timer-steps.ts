@@ -171,6 +171,8 @@ export function decideCheck(input: CheckInput): CheckDecision {
 
   switch (step.kind) {
     case 'warning':
+      // A warning that fires when the clock is already due would only precede the breach: go straight to it.
+      if (clock.dueAt && now.getTime() >= Date.parse(clock.dueAt)) return { act: undefined, next: stepAfter(step, timer.clock, clock, setup) };
       return { act: { kind: 'warning', clock }, next: stepAfter(step, timer.clock, clock, setup) };
     case 'breach': {
       // Judged at the due instant itself, however late the timer fired: the breach happened then.

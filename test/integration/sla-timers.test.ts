@@ -1,0 +1,240 @@
+/**
+ * SLA timers end to end on the local platform: cases made and moved over real
+ * HTTP, DynamoDB Local, the real SLA clock ASL run by aws-local-stepfunctions
+ * with its Check task the real handler, and the platform's clock moved forward
+ * instead of sleeping. Each scenario lives in its own stretch of 2031 (the clock
+ * only moves forward; the tests run in order).
+ *
+ * Until sla-core's write paths and the events bus land on this branch, the
+ * harness commits sla-core's SLA changes after each API call and delivers the
+ * resulting events to the arming consumer (test/support/sla-timers.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addBusinessMinutes } from '../../functions/core/sla/calendar.js';
+import type { SlaState } from '../../functions/core/sla/state.js';
+import { executionName } from '../../functions/core/sla/timer-steps.js';
+import { transitionsOf } from '../../lib/local/step-functions.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { installPolicies, LONDON_OFFICE, policy, SlaHarness } from '../support/sla-timers.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+
+let platform: TestPlatform;
+let sla: SlaHarness;
+/** The Check task's handler, loaded after the platform set the handlers' environment (as a cold start would). */
+const checkHandler = async (input: unknown) => (await import('../../functions/sla-timer/handler.js')).handler(input);
+
+const LADDER = [
+  { afterMinutes: 0, action: 'alertSupervisor', template: 'sla-breach' },
+  { afterMinutes: 60, action: 'reassign', queue: 'escalations' },
+  { afterMinutes: 120, action: 'raisePriority', priority: 'urgent' },
+  { afterMinutes: 240, action: 'notifyCustomer', template: 'sla-delay' },
+] as const;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ frozenClock: true });
+  const setupOf = installPolicies([
+    policy('standard', { targets: { resolution: 480 } }),
+    policy('medium', { targets: { resolution: 480 } }),
+    policy('urgent', { targets: { resolution: 120 } }),
+    policy('ladder', { targets: { resolution: 60 }, escalation: LADDER.map((r) => ({ ...r })) }),
+  ]);
+  sla = new SlaHarness(platform, setupOf);
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+
+async function createCase(): Promise<string> {
+  const response = await platform.fetchAs('agent', '/cases', {
+    method: 'POST',
+    ...json({ type: 'support', subject: 'Printer on fire', description: 'Smoke from tray 2.', requester: { id: 'cust-1', name: 'Carla Customer' }, fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } }),
+  });
+  expect(response.status).toBe(201);
+  return ((await response.json()) as Body).caseId as string;
+}
+
+async function getCase(caseId: string): Promise<Body> {
+  const response = await platform.fetchAs('agent', `/cases/${caseId}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as Body;
+}
+
+async function move(caseId: string, to: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const response = await platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to, ...extra }) });
+  expect(response.status, await response.clone().text()).toBe(200);
+  await sla.transitioned(caseId);
+}
+
+async function slaActions(caseId: string): Promise<string[]> {
+  const response = await platform.fetchAs('agent', `/cases/${caseId}/history?limit=100`);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as Body;
+  return (body.items as Body[]).map((e) => e.action as string).filter((a) => a.startsWith('Sla'));
+}
+
+const resolutionOf = async (caseId: string) => ((await getCase(caseId)).sla as SlaState).clocks.resolution!;
+
+describe('a case waiting on the customer over Easter', () => {
+  it('pauses through the weekend and both bank holidays and breaches at exactly the business minute the calendar gives', async () => {
+    await sla.advanceTo('2031-04-10T09:00:00Z'); // Thursday 10:00 in London (BST)
+    const caseId = await createCase();
+    await sla.open(caseId, 'standard');
+    const first = await resolutionOf(caseId);
+    expect(first).toMatchObject({ status: 'running', warnAt: '2031-04-10T15:00:00.000Z' });
+    expect(platform.slaTimers.describe(executionName(caseId, 'resolution', first.generation))?.status).toBe('RUNNING');
+
+    await move(caseId, 'in_review');
+    await sla.advanceTo('2031-04-10T10:00:00Z'); // an hour of business time counted
+    await move(caseId, 'waiting_on_customer');
+    const paused = await resolutionOf(caseId);
+    expect(paused).toMatchObject({ status: 'paused', elapsedMinutes: 60, dueAt: null });
+    // The running generation's execution is stopped, not left to find out later.
+    expect(platform.slaTimers.describe(executionName(caseId, 'resolution', first.generation))?.status).toBe('ABORTED');
+
+    // Good Friday, the weekend and Easter Monday pass: nothing fires.
+    await sla.advanceTo('2031-04-15T10:00:00Z'); // Tuesday 11:00
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaPaused']);
+
+    await move(caseId, 'in_review'); // the customer replied
+    const resumed = await resolutionOf(caseId);
+    // 420 business minutes were left: Tuesday 11:00-17:00 is 360, then Wednesday 09:00-10:00.
+    const expectedDue = addBusinessMinutes(LONDON_OFFICE, '2031-04-15T10:00:00Z', 420).toISOString();
+    expect(expectedDue).toBe('2031-04-16T09:00:00.000Z');
+    expect(resumed).toMatchObject({ status: 'running', dueAt: expectedDue, warnAt: addBusinessMinutes(LONDON_OFFICE, '2031-04-15T10:00:00Z', 300).toISOString() });
+
+    await sla.advanceTo('2031-04-15T14:59:00Z');
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaPaused', 'SlaResumed']);
+    await sla.advanceTo('2031-04-15T15:00:00Z'); // 75 %: Tuesday 16:00
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaPaused', 'SlaResumed', 'SlaWarning']);
+
+    await sla.advanceTo('2031-04-16T08:59:00Z');
+    expect(await slaActions(caseId)).not.toContain('SlaBreached');
+    await sla.advanceTo('2031-04-16T09:00:00Z');
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaPaused', 'SlaResumed', 'SlaWarning', 'SlaBreached']);
+    expect(await resolutionOf(caseId)).toMatchObject({ status: 'breached', breachedAt: expectedDue, elapsedMinutes: 480 });
+
+    const execution = platform.slaTimers.describe(executionName(caseId, 'resolution', resumed.generation))!;
+    expect(execution.status).toBe('SUCCEEDED');
+    // Wait, Check, Choice for the warning and again for the breach, then Done.
+    expect(transitionsOf(execution)).toBe(7);
+  });
+});
+
+describe('a priority change mid-flight', () => {
+  let caseId: string;
+  let before: { generation: number; dueAt: string | null };
+
+  it('moves the deadline: the old timer is stopped and the breach comes at the new due time', async () => {
+    await sla.advanceTo('2031-05-06T08:00:00Z'); // Tuesday 09:00
+    caseId = await createCase();
+    await sla.open(caseId, 'medium');
+    before = await resolutionOf(caseId);
+    expect(before.dueAt).toBe('2031-05-06T16:00:00.000Z');
+
+    await sla.advanceTo('2031-05-06T08:30:00Z');
+    const current = await getCase(caseId);
+    const patched = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', ...json({ priority: 'urgent', reason: 'Whole team down' }, { 'if-match': `"${current.version}"` }) });
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as Body).priority).toBe('urgent');
+    await sla.policyChanged(caseId, 'urgent');
+
+    const after = await resolutionOf(caseId);
+    expect(after.dueAt).toBe('2031-05-06T10:00:00.000Z'); // 30 counted, 90 of 120 left
+    expect(after.generation).toBeGreaterThan(before.generation);
+    expect(platform.slaTimers.describe(executionName(caseId, 'resolution', before.generation))?.status).toBe('ABORTED');
+
+    await sla.advanceTo('2031-05-06T09:59:00Z');
+    expect(await slaActions(caseId)).not.toContain('SlaBreached');
+    await sla.advanceTo('2031-05-06T10:00:00Z');
+    expect(await resolutionOf(caseId)).toMatchObject({ status: 'breached', breachedAt: '2031-05-06T10:00:00.000Z' });
+    await sla.advanceTo('2031-05-06T16:30:00Z'); // past the old due time: nothing more
+    expect((await slaActions(caseId)).filter((a) => a === 'SlaBreached')).toHaveLength(1);
+  });
+
+  it('a late timer for the stale generation does nothing', async () => {
+    const trailBefore = await sla.trail(caseId);
+    const late = { caseId, clock: 'resolution', generation: before.generation, next: { kind: 'breach', rung: 0, at: before.dueAt } };
+    await expect(checkHandler(late)).resolves.toMatchObject({ done: true, reason: expect.stringMatching(/^stale/) });
+    // And as a whole execution of the machine, started late under another name.
+    await platform.slaTimers.start({ name: `${caseId}-late`, fireAt: new Date(before.dueAt!), input: late });
+    await sla.settle();
+    const execution = platform.slaTimers.describe(`${caseId}-late`)!;
+    expect(execution).toMatchObject({ status: 'SUCCEEDED', output: { next: { done: true } } });
+    expect(await sla.trail(caseId)).toEqual(trailBefore);
+  });
+});
+
+describe('the escalation ladder', () => {
+  it('climbs every rung of a silent case, reassigning it to the escalation queue, from one late wake-up', async () => {
+    await sla.advanceTo('2031-06-02T08:00:00Z'); // Monday 09:00; due 10:00, rungs at 10:00, 11:00, 12:00, 14:00
+    const caseId = await createCase();
+    await sla.open(caseId, 'ladder');
+    const opened = await getCase(caseId);
+    expect(opened.queue).toBe('support');
+
+    // Nobody looks until 12:30: the warning is skipped (already due), the breach is dated at the due time.
+    await sla.advanceTo('2031-06-02T11:30:00Z');
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaBreached', 'SlaEscalated', 'SlaEscalated', 'SlaEscalated']);
+    const midway = await getCase(caseId);
+    expect(midway).toMatchObject({ queue: 'escalations', priority: 'urgent', sla: { escalationLevel: 3, clocks: { resolution: { status: 'breached', breachedAt: '2031-06-02T09:00:00.000Z' } } } });
+    expect(midway.handoff).toMatchObject({ to: { queue: 'escalations' } });
+
+    await sla.advanceTo('2031-06-02T12:59:00Z');
+    expect((await getCase(caseId)).sla.escalationLevel).toBe(3);
+    await sla.advanceTo('2031-06-02T13:00:00Z');
+    expect((await getCase(caseId)).sla.escalationLevel).toBe(4);
+
+    const escalations = (await sla.trail(caseId)).filter((e) => e.action === 'SlaEscalated');
+    expect(escalations.map((e) => e.at)).toEqual(['2031-06-02T11:30:00.000Z', '2031-06-02T11:30:00.000Z', '2031-06-02T11:30:00.000Z', '2031-06-02T13:00:00.000Z']);
+    expect(escalations[0]!.effects).toEqual([{ kind: 'notify', to: 'supervisors', template: 'sla-breach' }]);
+    expect(escalations[1]!.changes).toEqual(expect.arrayContaining([{ field: 'queue', before: 'support', after: 'escalations' }]));
+    expect(escalations[2]!.changes).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'priority', after: 'urgent' })]));
+    expect(escalations[3]!.effects).toEqual([{ kind: 'notify', to: 'requester', template: 'sla-delay' }]);
+    // The outbox turns each into its event, and the notifications into NotificationRequested.
+    expect(sla.armingEvents.map((e) => e['detail-type'])).toContain('SlaBreached');
+
+    await sla.advanceTo('2031-06-03T13:00:00Z');
+    expect((await slaActions(caseId)).filter((a) => a === 'SlaEscalated')).toHaveLength(4);
+  });
+
+  it('never escalates a case resolved after its breach', async () => {
+    await sla.advanceTo('2031-07-01T08:00:00Z'); // Tuesday 09:00; due 10:00
+    const caseId = await createCase();
+    await sla.open(caseId, 'ladder');
+    await sla.advanceTo('2031-07-01T09:00:00Z');
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaBreached', 'SlaEscalated']);
+    const ladder = executionName(caseId, 'resolution', (await resolutionOf(caseId)).generation);
+    expect(platform.slaTimers.describe(ladder)?.status).toBe('RUNNING');
+
+    await move(caseId, 'in_review');
+    await move(caseId, 'resolved', { fields: { resolutionCode: 'fixed' } });
+    expect(platform.slaTimers.describe(ladder)?.status).toBe('ABORTED');
+    await sla.advanceTo('2031-07-03T09:00:00Z');
+    expect((await slaActions(caseId)).filter((a) => a === 'SlaEscalated')).toHaveLength(1);
+    expect((await getCase(caseId)).queue).toBe('support');
+  });
+});
+
+describe('a check run many times at once', () => {
+  it('acts once: one warning however often the timer fires', async () => {
+    await sla.advanceTo('2031-08-04T08:00:00Z'); // Monday 09:00
+    const caseId = await createCase();
+    await sla.open(caseId, 'standard');
+    const clock = await resolutionOf(caseId);
+    // Move the clock past the warning without letting the machine see it first: stop its execution.
+    await platform.slaTimers.stop(executionName(caseId, 'resolution', clock.generation));
+    await sla.advanceTo(clock.warnAt!);
+    const input = { caseId, clock: 'resolution', generation: clock.generation, next: { kind: 'warning', rung: 0, at: clock.warnAt } };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => checkHandler(input)));
+    for (const answer of answers) expect(answer).toEqual({ done: false, kind: 'breach', rung: 0, at: clock.dueAt });
+    expect((await slaActions(caseId)).filter((a) => a === 'SlaWarning')).toHaveLength(1);
+  });
+
+  it('ends an execution with malformed input instead of retrying it forever', async () => {
+    await expect(checkHandler({ caseId: 'x', clock: 'lunch', generation: -1 })).resolves.toMatchObject({ done: true, reason: expect.stringContaining('invalid input') });
+  });
+});
