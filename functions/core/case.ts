@@ -708,6 +708,8 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
     priorityScore,
     ...(attachments ? { attachments } : {}),
     handoff: isStaff(caller) ? c.handoff : null,
+    // Clocks, policy and entitlement are internal workings: staff see them, requesters do not.
+    sla: isStaff(caller) ? (c.sla ?? null) : null,
     ...(redacted.length > 0 ? { redactedFields: redacted } : {}),
   };
 }

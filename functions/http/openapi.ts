@@ -12,6 +12,7 @@ import { caseOperations } from './operations/cases.js';
 import { linkOperations } from './operations/links.js';
 import { workflowOperations } from './operations/workflow.js';
 import { knowledgeOperations } from './operations/knowledge.js';
+import { slaOperations } from './operations/sla.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -36,7 +37,7 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations, ...knowledgeOperations };
+const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations, ...knowledgeOperations, ...slaOperations };
 
 function tagOf(path: string): string {
   if (path.startsWith('/knowledge') || /^\/cases\/\{id\}\/(articles|suggestions)$/.test(path)) return 'Knowledge';

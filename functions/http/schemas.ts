@@ -3,6 +3,7 @@
  * request and generate the OpenAPI document (`functions/http/openapi.ts`).
  */
 import * as z from 'zod';
+import { SlaRecord } from './sla-schemas.js';
 import { CASE_ID_PATTERN } from '../core/case-number.js';
 import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
 import { SENSITIVITIES, STATE_CATEGORIES, Slug } from '../core/case-type.js';
@@ -93,6 +94,10 @@ export const ListCasesQuery = z
     requester: Identifier.optional(),
     type: Slug.optional(),
     queue: Slug.optional(),
+    slaDueBefore: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .meta({ description: 'Staff: cases with a running SLA clock due before this instant, soonest first (other filters do not combine with it).' }),
     limit: Limit,
     cursor: Cursor.optional(),
   })
@@ -234,6 +239,7 @@ export const CaseRecord = z
     parentId: CaseId.nullable(),
     mergedInto: CaseId.nullable(),
     handoff: HandoffRecord.nullable().optional().meta({ description: 'The handoff brief (staff; null for requesters and before any handover). Listings leave it out: read the case or its /handoff.' }),
+    sla: SlaRecord.nullable(),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     createdBy: z.string(),

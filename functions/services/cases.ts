@@ -38,6 +38,7 @@ import { config } from '../config.js';
 import { guardContextOf } from './tasks.js';
 import { typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 import { handoffSourceOf } from './handoff.js';
+import { slaAfterChange, slaForNewCase } from './sla.js';
 
 let allocator: CaseNumberAllocator | undefined;
 function caseNumbers(): CaseNumberAllocator {
@@ -125,8 +126,10 @@ export async function admitCase(
   const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + keyTtlSeconds;
   return untilWritten('This Idempotency-Key', async () => {
     const family = opened.case.parentId ? await parentLinkOf(opened.case.parentId, opened.case.caseId, ctx) : [];
-    const result = await repo.insertCase(opened, keyHash ? { keyHash, fingerprint, expiresAt } : undefined, family);
-    if (result.outcome === 'created') return { case: caseView(opened.case, type, ctx.caller), replayed: false };
+    // Decided inside the retry: a lost race for an entitlement's last case decides again on fresh counts.
+    const sla = await slaForNewCase(opened, ctx);
+    const result = await repo.insertCase({ ...opened, case: sla.case }, keyHash ? { keyHash, fingerprint, expiresAt } : undefined, [...family, ...sla.items], sla.audits);
+    if (result.outcome === 'created') return { case: caseView(sla.case, type, ctx.caller), replayed: false };
     if (result.outcome === 'replay') return { case: await view(replay(result.record, fingerprint)), replayed: true };
     return 'stale';
   });
@@ -174,8 +177,9 @@ export async function updateCase(caseId: string, patch: CasePatch, ifMatch: numb
     const revised = reviseCase(stored, patch, type, ctx, handsOver ? await handoffSourceOf(caseId) : undefined);
     if (!revised) return caseView(stored.case, type, ctx.caller);
     if (patch.fields) await checkReferences(type, patch.fields, ctx.caller, 'body.fields');
-    const outcome = await commitCases({ head: stored.head, audit: revised.audit, case: { next: revised.case, expectedVersion: stored.case.version } });
-    return outcome === 'written' ? caseView(revised.case, type, ctx.caller) : 'stale';
+    const sla = await slaAfterChange(stored.case, revised, { kind: 'revised' }, ctx);
+    const outcome = await commitCases({ head: stored.head, audit: revised.audit, followUps: sla.audits, case: { next: sla.case, expectedVersion: stored.case.version } });
+    return outcome === 'written' ? caseView(sla.case, type, ctx.caller) : 'stale';
   });
 }
 
@@ -210,8 +214,9 @@ export async function transition(caseId: string, request: TransitionRequest, ifM
     const source = mayHandOver ? await handoffSourceOf(caseId) : undefined;
     const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId, type, stored.case.status), source);
     if (request.fields) await checkReferences(type, request.fields, ctx.caller, 'body.fields');
-    const outcome = await commitCases({ head: stored.head, audit: moved.audit, case: { next: moved.case, expectedVersion: stored.case.version } });
-    return outcome === 'written' ? { case: caseView(moved.case, type, ctx.caller), audit: moved.audit } : 'stale';
+    const sla = await slaAfterChange(stored.case, moved, { kind: 'transitioned', effects: moved.audit.effects ?? [] }, ctx);
+    const outcome = await commitCases({ head: stored.head, audit: moved.audit, followUps: sla.audits, case: { next: sla.case, expectedVersion: stored.case.version } });
+    return outcome === 'written' ? { case: caseView(sla.case, type, ctx.caller), audit: moved.audit } : 'stale';
   });
 }
 
@@ -233,8 +238,10 @@ export async function migrate(caseId: string, toVersion: number | undefined, ctx
       path.push(step);
     }
     const moved = migrateCase(stored, path, ctx);
-    const outcome = await commitCases({ head: stored.head, audit: moved.audit, case: { next: moved.case, expectedVersion: stored.case.version } });
-    return outcome === 'written' ? caseView(moved.case, path.at(-1)!, ctx.caller) : 'stale';
+    // A migration may move the case into another state: the clocks follow it as for a transition without effects.
+    const sla = await slaAfterChange(stored.case, moved, { kind: 'transitioned', effects: [] }, ctx);
+    const outcome = await commitCases({ head: stored.head, audit: moved.audit, followUps: sla.audits, case: { next: sla.case, expectedVersion: stored.case.version } });
+    return outcome === 'written' ? caseView(sla.case, path.at(-1)!, ctx.caller) : 'stale';
   });
 }
 
@@ -244,13 +251,26 @@ export interface ListRequest {
   readonly requester?: string;
   readonly type?: string;
   readonly queue?: string;
+  /** Staff: cases with a running SLA clock due before this instant, soonest first. */
+  readonly slaDueBefore?: string;
   readonly limit: number;
   readonly cursor?: string;
 }
 
 /** Requesters list their own cases; staff list by requester, owner, status, type or queue (open work by default). */
 export async function listCases(request: ListRequest, caller: Caller): Promise<repo.Page<CaseView>> {
-  const { limit, cursor, ...selector } = request;
+  const { limit, cursor, slaDueBefore, ...selector } = request;
+  if (slaDueBefore !== undefined) {
+    if (!isStaff(caller)) throw forbidden('Listing cases by SLA deadline is for staff.');
+    const others = Object.entries(selector).filter(([, v]) => v !== undefined).map(([k]) => k);
+    if (others.length > 0) {
+      throw validationFailed(others.map((k) => ({ field: `query.${k === 'statuses' ? 'status' : k}`, rule: 'not_with_slaDueBefore', message: 'slaDueBefore lists by deadline alone; drop this filter.' })));
+    }
+    // Normalised to UTC: stored deadlines are UTC ISO strings, compared as text.
+    const page = await repo.listCasesDueBefore(new Date(slaDueBefore).toISOString(), limit, cursor);
+    const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
+    return { ...page, items };
+  }
   if (!isStaff(caller) && selector.requester !== undefined && selector.requester !== caller.sub) throw forbidden('Requesters can list only their own cases.');
   const page = await repo.listCases(isStaff(caller) ? selector : { ...selector, requester: caller.sub }, limit, cursor);
   const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));

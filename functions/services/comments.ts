@@ -9,6 +9,7 @@ import * as repo from '../adapters/dynamodb/case-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases, putNew } from '../adapters/dynamodb/transactions.js';
 import { mergedFamily } from './links.js';
+import { slaAfterChange } from './sla.js';
 import { timeOrderedId, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 export async function addComment(caseId: string, input: NewComment, ctx: ChangeContext): Promise<Comment> {
@@ -24,7 +25,10 @@ export async function addComment(caseId: string, input: NewComment, ctx: ChangeC
       }
     }
     const { comment, audit } = writeComment(stored, commentId, input, parent, ctx);
-    return (await commitCases({ head: stored.head, audit, items: [putNew(repo.commentItem(comment))] })) === 'written' ? comment : 'stale';
+    // A reply can meet a response clock: the case's SLA changes without a new content version (no ETag churn for a comment).
+    const sla = await slaAfterChange(stored.case, { case: stored.case, audit }, { kind: 'commented', visibility: comment.visibility }, ctx);
+    const caseWrite = sla.audits.length > 0 ? { case: { next: sla.case, expectedVersion: stored.case.version } } : {};
+    return (await commitCases({ head: stored.head, audit, followUps: sla.audits, ...caseWrite, items: [putNew(repo.commentItem(comment))] })) === 'written' ? comment : 'stale';
   });
 }
 

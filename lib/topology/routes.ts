@@ -26,7 +26,8 @@ export type FunctionName =
   | 'case-links'
   | 'case-handoff'
   | 'knowledge-articles'
-  | 'knowledge-search';
+  | 'knowledge-search'
+  | 'sla-admin';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -64,6 +65,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
   'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
+  'sla-admin': { entry: 'functions/sla-admin/handler.ts', description: 'SLA business calendars and policies (versioned), and entitlements', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -124,6 +126,19 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'POST', path: '/sla/calendars', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/calendars', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/calendars/{calendarId}', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/sla/calendars/{calendarId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/calendars/{calendarId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/sla/policies', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/policies', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/policies/{policyId}', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'GET', path: '/entitlements/{entitlementId}', fn: 'sla-admin', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

@@ -22,6 +22,7 @@ export const caseIndexes = {
   byOwner: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'cases by owner, newest first (sparse: unassigned cases are absent)' },
   byRequester: { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', purpose: 'cases by requester, newest first' },
   byOpen: { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', purpose: 'open cases (active or waiting), newest first (sparse, partition key sharded)' },
+  bySlaDue: { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', purpose: 'cases with a running SLA clock, soonest deadline first (sparse, partition key sharded)' },
 } as const satisfies Record<string, IndexDefinition>;
 
 export const caseTable = {

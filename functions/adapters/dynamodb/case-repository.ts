@@ -17,6 +17,7 @@ import {
   OPEN_INDEX,
   OWNER_INDEX,
   REQUESTER_INDEX,
+  SLA_DUE_INDEX,
   STATUS_INDEX,
   STATUS_SHARDS,
   caseIdOfPartition,
@@ -31,6 +32,7 @@ import {
   ownerPartition,
   requesterPartition,
   seqOfAuditKey,
+  slaDuePartition,
   statusPartition,
   withoutStorageAttributes,
 } from './keys.js';
@@ -72,14 +74,17 @@ export async function insertCase(
   idempotency?: { keyHash: string; fingerprint: string; expiresAt: number },
   /** Writes to other items that must land with the case (a parent's link and its chain advance). */
   extra: readonly TransactItem[] = [],
+  /** Events that follow from the creation in the same transaction (the SLA clocks starting). */
+  followUps: readonly AuditEvent[] = [],
 ): Promise<InsertOutcome> {
   const { audit } = created;
+  const last = followUps.at(-1) ?? audit;
   try {
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
           putNew(caseItem(created.case)),
-          putNew(headItem(created.case.caseId, { seq: audit.seq, hash: audit.hash })),
+          putNew(headItem(created.case.caseId, { seq: last.seq, hash: last.hash })),
           putNew(auditItem(audit)),
           ...(idempotency
             ? [
@@ -93,6 +98,7 @@ export async function insertCase(
                 }),
               ]
             : []),
+          ...followUps.map((e) => putNew(auditItem(e))),
           ...extra,
         ],
       }),
@@ -307,4 +313,30 @@ export async function readTrail(caseId: string): Promise<StoredTrail> {
     const events = items.map((item) => ({ ...withoutStorageAttributes<AuditEvent>(item), position: seqOfAuditKey(String(item.sk)) }));
     return { events, head: after };
   }
+}
+
+/**
+ * Cases whose earliest running SLA deadline is before `before`, soonest first:
+ * the sparse due index holds only cases with a running clock, spread over the
+ * listing shards like open work, merged back into one order here.
+ */
+export function listCasesDueBefore(before: string, limit: number, cursor?: string): Promise<Page<Case>> {
+  const index = SLA_DUE_INDEX;
+  const queries = shards().map((shard): PartitionQuery => {
+    const partition = slaDuePartition(shard);
+    return {
+      partition,
+      input: {
+        IndexName: index.indexName,
+        // `#` sorts before every character of a case id: everything due strictly before the instant.
+        KeyConditionExpression: '#ipk = :ipk AND #isk < :before',
+        ScanIndexForward: true,
+        ExpressionAttributeNames: { '#ipk': index.partitionKey, '#isk': index.sortKey },
+        ExpressionAttributeValues: { ':ipk': partition, ':before': `${before}#` },
+      },
+      startKey: (p) => ({ ...caseKey(p.id ?? ''), [index.partitionKey]: partition, [index.sortKey]: p.s }),
+      positionOf: (item) => ({ s: String(item[index.sortKey]), id: caseIdOfPartition(String(item.pk)) }),
+    };
+  });
+  return pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'ascending', limit, cursor, { list: 'sla-due', before }, caseRecord);
 }

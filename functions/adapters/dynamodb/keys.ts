@@ -32,7 +32,7 @@ import { caseIndexes, caseTable } from '../../../lib/topology/table.js';
  */
 export const STATUS_SHARDS = 8;
 
-export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUESTER_INDEX, byOpen: OPEN_INDEX } = caseIndexes;
+export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUESTER_INDEX, byOpen: OPEN_INDEX, bySlaDue: SLA_DUE_INDEX } = caseIndexes;
 
 export const AUDIT_PREFIX = caseTable.auditSortKeyPrefix;
 export const COMMENT_PREFIX = 'COMMENT#';
@@ -108,6 +108,8 @@ export function caseIndexKeys(c: Case): Record<string, string> {
     [REQUESTER_INDEX.partitionKey]: requesterPartition(c.requester.id),
     [REQUESTER_INDEX.sortKey]: recency,
     ...(open ? { [OPEN_INDEX.partitionKey]: openPartition(shardOf(c.caseId)), [OPEN_INDEX.sortKey]: recency } : {}),
+    // Only a case with a running clock is due: the index holds nothing else.
+    ...(c.sla?.nextDueAt ? { [SLA_DUE_INDEX.partitionKey]: slaDuePartition(shardOf(c.caseId)), [SLA_DUE_INDEX.sortKey]: slaDueSortKey(c.sla.nextDueAt, c.caseId) } : {}),
   };
 }
 
@@ -151,3 +153,31 @@ export const feedbackKey = (suggestionId: string, event: string, articleId: stri
  * partition's 1,000 writes/s, so no sharding.
  */
 export const articleStatusPartition = (status: string) => `ARTICLES#${status}`;
+
+/*
+ * SLA calendars, policies and entitlements.
+ *
+ * | item                     | pk                          | sk                           | gsi1pk (status index)            | gsi1sk              |
+ * |--------------------------|-----------------------------|------------------------------|----------------------------------|---------------------|
+ * | calendar version         | SLACALENDAR#<calendarId>    | VERSION#<version, 10 digits> |                                  |                     |
+ * | calendar (current)       | SLACALENDAR#<calendarId>    | #CURRENT                     | SLACALENDARS                     | <calendarId>        |
+ * | policy version           | SLAPOLICY#<policyId>        | VERSION#<version, 10 digits> |                                  |                     |
+ * | policy (current)         | SLAPOLICY#<policyId>        | #CURRENT                     | SLAPOLICIES                      | <policyId>          |
+ * | entitlement              | ENTITLEMENT#<entitlementId> | #ENTITLEMENT                 | ENTITLEMENTS#<kind>#<holderId>   | <validFrom>#<id>    |
+ *
+ * The current items hold the whole current definition (they are small, and tens of
+ * them at most): one Query of their partition gives every policy a case may match.
+ * Due-soon cases: the case item carries gsi5 keys only while a clock runs (sparse).
+ */
+export const SLA_VERSION_PREFIX = 'VERSION#';
+export const SLA_CALENDARS_PARTITION = 'SLACALENDARS';
+export const SLA_POLICIES_PARTITION = 'SLAPOLICIES';
+export const slaCalendarVersionKey = (id: string, version: number) => ({ pk: `SLACALENDAR#${id}`, sk: `${SLA_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
+export const slaCalendarCurrentKey = (id: string) => ({ pk: `SLACALENDAR#${id}`, sk: '#CURRENT' });
+export const slaPolicyVersionKey = (id: string, version: number) => ({ pk: `SLAPOLICY#${id}`, sk: `${SLA_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
+export const slaPolicyCurrentKey = (id: string) => ({ pk: `SLAPOLICY#${id}`, sk: '#CURRENT' });
+export const entitlementKey = (id: string) => ({ pk: `ENTITLEMENT#${id}`, sk: '#ENTITLEMENT' });
+export const entitlementHolderPartition = (kind: string, holderId: string) => `ENTITLEMENTS#${kind}#${holderId}`;
+export const slaDuePartition = (shard: number) => `SLADUE#${shard}`;
+/** Soonest first is an ascending Query on this. */
+export const slaDueSortKey = (nextDueAt: string, caseId: string) => `${nextDueAt}#${caseId}`;

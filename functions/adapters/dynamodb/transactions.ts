@@ -65,6 +65,8 @@ export interface CaseCommit {
   readonly head: ChainHead;
   /** The next event, sealed onto `head`. */
   readonly audit: AuditEvent;
+  /** Events that follow from it in the same change (SLA clocks), each sealed onto the one before. */
+  readonly followUps?: readonly AuditEvent[];
   /** The case's new content, if the change revises it, with the version it was read at. */
   readonly case?: { readonly next: Case; readonly expectedVersion: number };
   /** The other writes of the change (a comment, a task, a link...). */
@@ -76,6 +78,7 @@ export interface CaseCommit {
 /** The writes that commit one case's change: head advance, audit event, case, and the rest. */
 export function caseCommitItems(commit: CaseCommit): TransactItem[] {
   const { caseId } = commit.audit;
+  const last = commit.followUps?.at(-1) ?? commit.audit;
   return [
     {
       Update: {
@@ -87,13 +90,14 @@ export function caseCommitItems(commit: CaseCommit): TransactItem[] {
         ExpressionAttributeNames: { '#hash': 'hash' },
         ExpressionAttributeValues: {
           ':seq': commit.head.seq,
-          ':next': commit.audit.seq,
-          ':hash': commit.audit.hash,
+          ':next': last.seq,
+          ':hash': last.hash,
           ...(commit.mergedInto ? { ':merged': commit.mergedInto } : {}),
         },
       },
     },
     putNew(auditItem(commit.audit)),
+    ...(commit.followUps ?? []).map((e) => putNew(auditItem(e))),
     ...(commit.case ? [putIfVersion(caseItem(commit.case.next), commit.case.expectedVersion)] : []),
     // A generated or edited brief travels on its audit event; the head's condition serializes its writers.
     ...(commit.audit.handoff ? [{ Put: { TableName: tableName(), Item: handoffItem(caseId, commit.audit.handoff) } }] : []),

@@ -1,0 +1,155 @@
+/**
+ * SLA clocks in the case write paths. Each write path asks here what its change
+ * does to the clocks, and gets back the case with its new `sla`, the `Sla*` audit
+ * events that explain it (sealed onto the chain after the change's own event) and
+ * any other writes (an entitlement's count): all commit in the change's transaction.
+ *
+ * Policies and calendars are read through a short-lived cache: they change a few
+ * times a year, cases change all day. Publishing clears it in the publishing
+ * container; other containers see a new version within `CACHE_MS`.
+ */
+import { hasRole, isStaff, type Caller } from '../core/caller.js';
+import { auditEvent, type AuditEvent, type Case, type ChangeContext } from '../core/case.js';
+import type { Effect } from '../core/case-type.js';
+import type { Calendar } from '../core/sla/calendar.js';
+import {
+  openSla,
+  slaOnPolicyChange,
+  slaOnRequesterComment,
+  slaOnStaffReply,
+  slaOnTransition,
+  type Place,
+  type SlaChange,
+  type SlaSetup,
+} from '../core/sla/case-sla.js';
+import { chooseEntitlement, choosePolicy, type Entitlement } from '../core/sla/policy.js';
+import type { SlaPolicy, SlaState } from '../core/sla/state.js';
+import * as repo from '../adapters/dynamodb/sla-repository.js';
+import type { TransactItem } from '../adapters/dynamodb/transactions.js';
+
+const CACHE_MS = 10_000;
+let policyCache: { at: number; policies: Promise<SlaPolicy[]> } | undefined;
+const calendarCache = new Map<string, { at: number; calendar: Promise<Calendar | undefined> }>();
+
+/** Forget cached policies and calendars (after a publish in this container). */
+export function forgetSlaConfiguration(): void {
+  policyCache = undefined;
+  calendarCache.clear();
+}
+
+function currentPolicies(): Promise<SlaPolicy[]> {
+  if (!policyCache || Date.now() - policyCache.at > CACHE_MS) {
+    const policies = repo.listCurrentPolicies();
+    policyCache = { at: Date.now(), policies };
+    policies.catch(() => (policyCache = undefined));
+  }
+  return policyCache.policies;
+}
+
+function currentCalendar(calendarId: string): Promise<Calendar | undefined> {
+  const hit = calendarCache.get(calendarId);
+  if (hit && Date.now() - hit.at <= CACHE_MS) return hit.calendar;
+  const calendar = repo.getCurrentCalendar(calendarId);
+  calendarCache.set(calendarId, { at: Date.now(), calendar });
+  calendar.catch(() => calendarCache.delete(calendarId));
+  return calendar;
+}
+
+async function setupFor(policy: SlaPolicy): Promise<SlaSetup | undefined> {
+  const calendar = await currentCalendar(policy.calendarId);
+  return calendar ? { policy, calendar } : undefined;
+}
+
+const placeOf = (c: Pick<Case, 'status' | 'statusCategory'>): Place => ({ status: c.status, category: c.statusCategory });
+
+/** A case change with its SLA consequences, ready to commit together. */
+export interface WithSla {
+  readonly case: Case;
+  /** The change's `Sla*` audit events, each sealed onto the one before (the first onto the change's own event). */
+  readonly audits: readonly AuditEvent[];
+  readonly items: readonly TransactItem[];
+}
+
+function sealed(c: Case, after: AuditEvent, changes: readonly SlaChange[], ctx: ChangeContext): AuditEvent[] {
+  const audits: AuditEvent[] = [];
+  let head = { seq: after.seq, hash: after.hash };
+  for (const change of changes) {
+    const audit = auditEvent(c.caseId, head, change.action, ctx, c.version, [{ field: 'sla', before: change.before, after: change.after }], { reason: change.notes.join('; ') });
+    audits.push(audit);
+    head = { seq: audit.seq, hash: audit.hash };
+  }
+  return audits;
+}
+
+const assetOf = (c: Case): string | undefined => (typeof c.fields.assetId === 'string' && c.fields.assetId !== '' ? c.fields.assetId : undefined);
+
+/**
+ * A new case: the entitlement that covers it (its asset's, else its requester's;
+ * expired and used-up ones are passed over, and the audit event says so), the
+ * policy for its type, priority and entitlement level, and its clocks started.
+ * No matching policy: no SLA, nothing consumed.
+ */
+export async function slaForNewCase(opened: { case: Case; audit: AuditEvent }, ctx: ChangeContext): Promise<WithSla> {
+  const c = opened.case;
+  const asset = assetOf(c);
+  const [forAsset, forCustomer, policies] = await Promise.all([
+    asset ? repo.entitlementsOf('asset', asset) : Promise.resolve([] as Entitlement[]),
+    repo.entitlementsOf('customer', c.requester.id),
+    currentPolicies(),
+  ]);
+  const choice = chooseEntitlement(forAsset, forCustomer, ctx.now);
+  const entitlement = choice.chosen;
+  const policy = choosePolicy(policies, { caseType: c.type, priority: c.priority, entitlementLevel: entitlement?.level ?? null });
+  const setup = policy && (await setupFor(policy));
+  if (!setup) return { case: c, audits: [], items: [] };
+  const notes = entitlement || choice.notes.length === 0 ? choice.notes : [...choice.notes, 'fell back to the default policy'];
+  const started = openSla(setup, entitlement ? { id: entitlement.entitlementId, level: entitlement.level } : null, placeOf(c), ctx.now, notes);
+  const next = { ...c, sla: started.after };
+  return {
+    case: next,
+    audits: sealed(next, opened.audit, [started], ctx),
+    items: entitlement ? [repo.consumeEntitlement(entitlement)] : [],
+  };
+}
+
+/** What a case change did besides moving fields, as far as the clocks care. */
+export type SlaTrigger =
+  | { readonly kind: 'revised' }
+  | { readonly kind: 'transitioned'; readonly effects: readonly Effect[] }
+  | { readonly kind: 'commented'; readonly visibility: 'public' | 'internal' };
+
+const isStaffReply = (caller: Caller) => isStaff(caller) && !hasRole(caller, 'integration');
+
+/**
+ * The SLA consequences of a change from `before` to `change.case`: first a new
+ * policy or policy version if the case now falls under one (priority changed,
+ * policy republished), then what the change itself does to the clocks.
+ */
+export async function slaAfterChange(before: Case, change: { case: Case; audit: AuditEvent }, trigger: SlaTrigger, ctx: ChangeContext): Promise<WithSla> {
+  const sla: SlaState | null = before.sla ?? null;
+  if (!sla) return { case: change.case, audits: [], items: [] };
+  const c = change.case;
+  const chosen = choosePolicy(await currentPolicies(), { caseType: c.type, priority: c.priority, entitlementLevel: sla.entitlement?.level ?? null });
+  // No policy matches any more (policies were re-scoped): the case keeps the one it has.
+  const policy = chosen ?? (await repo.getPolicyVersion(sla.policyId, sla.policyVersion));
+  const setup = policy && (await setupFor(policy));
+  if (!setup) return { case: c, audits: [], items: [] };
+
+  const changes: SlaChange[] = [];
+  let state = sla;
+  const step = (result: SlaChange | undefined) => {
+    if (!result) return;
+    changes.push(result);
+    state = result.after;
+  };
+  // The recompute happens where the case stood before the change; the change then acts on it.
+  step(slaOnPolicyChange(state, setup, placeOf(before), ctx.now));
+  if (trigger.kind === 'transitioned') step(slaOnTransition(state, setup, placeOf(before), placeOf(c), trigger.effects, ctx.now));
+  if (trigger.kind === 'commented' && trigger.visibility === 'public') {
+    if (isStaffReply(ctx.caller)) step(slaOnStaffReply(state, setup, ctx.now));
+    else if (ctx.caller.sub === c.requester.id) step(slaOnRequesterComment(state, setup, placeOf(c), ctx.now));
+  }
+  if (changes.length === 0) return { case: c, audits: [], items: [] };
+  const next = { ...c, sla: state };
+  return { case: next, audits: sealed(next, change.audit, changes, ctx), items: [] };
+}
