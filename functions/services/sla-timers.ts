@@ -21,6 +21,7 @@ import { slaRules } from '../adapters/sla-rules.js';
 import type { TimerStarter } from '../adapters/timers.js';
 import { typeOf, untilWritten } from './case-access.js';
 import { handoffSourceOf } from './handoff.js';
+import { slaAfterChange } from './sla.js';
 
 /** Who the audit trail says acted: the platform's SLA timer, with staff rights to move a case. */
 export const SLA_TIMER_CALLER: Caller = { sub: 'caseway-sla-timer', name: 'SLA timer', roles: ['integration'] };
@@ -34,8 +35,21 @@ const slaChange = (before: Partial<SlaState> | null, after: Partial<SlaState> | 
 
 const clockOnly = (sla: SlaState, name: ClockName, state: ClockState) => ({ clocks: { [name]: state }, nextDueAt: sla.nextDueAt, escalationLevel: sla.escalationLevel });
 
-/** The case and audit event an action commits. */
-async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, act: Action, ctx: ChangeContext): Promise<{ case?: Case; audit: AuditEvent }> {
+/** What an action commits: the case's change and its audit events, in chain order. */
+interface TimerChange {
+  readonly case?: Case;
+  readonly audit: AuditEvent;
+  readonly followUps: readonly AuditEvent[];
+}
+
+/**
+ * The commit of an action. SLA bookkeeping alone (a warning, a breach, an alert)
+ * leaves the case's content version as it is, as sla-core's own SLA events do;
+ * an escalation that moves the queue or the priority goes through the case
+ * lifecycle (`CaseUpdated`, a handoff brief, sla-core's re-target for the new
+ * priority) and its `SlaEscalated` event follows in the same transaction.
+ */
+async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, act: Action, ctx: ChangeContext): Promise<TimerChange> {
   const c = stored.case;
   const { caseId } = c;
   const when = `${timer.clock} clock`;
@@ -45,34 +59,40 @@ async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, a
         audit: auditEvent(caseId, stored.head, 'SlaWarning', ctx, c.version, [slaChange(clockOnly(sla, timer.clock, act.clock), clockOnly(sla, timer.clock, act.clock))], {
           reason: `${when} warning: due at ${act.clock.dueAt}`,
         }),
+        followUps: [],
       };
     case 'breach': {
-      const version = c.version + 1;
       const after = act.after.clocks[timer.clock]!;
       return {
-        case: { ...c, sla: act.after, updatedAt: ctx.now, version },
-        audit: auditEvent(caseId, stored.head, 'SlaBreached', ctx, version, [slaChange(clockOnly(sla, timer.clock, act.before), clockOnly(act.after, timer.clock, after))], {
+        case: { ...c, sla: act.after },
+        audit: auditEvent(caseId, stored.head, 'SlaBreached', ctx, c.version, [slaChange(clockOnly(sla, timer.clock, act.before), clockOnly(act.after, timer.clock, after))], {
           reason: `${when} breached at ${timer.next.at}`,
         }),
+        followUps: [],
       };
     }
     case 'escalation': {
-      // Queue and priority move through the case lifecycle, exactly as a supervisor's edit would (handoff brief included).
-      const patch = { ...act.patch, reason: `SLA escalation, rung ${act.rung}: ${act.step.action}` };
-      const revised = act.patch.queue !== undefined || act.patch.priority !== undefined
-        ? reviseCase(stored, patch, await typeOf(c), ctx, act.patch.queue !== undefined ? await handoffSourceOf(caseId) : undefined)
-        : undefined;
-      const base = revised?.case ?? { ...c, updatedAt: ctx.now, version: c.version + 1 };
-      const next: Case = { ...base, sla: act.after };
+      const reason = `SLA escalation, rung ${act.rung}: ${act.step.action}`;
       const level = (s: SlaState) => ({ escalationLevel: s.escalationLevel });
-      return {
-        case: next,
-        audit: auditEvent(caseId, stored.head, 'SlaEscalated', ctx, next.version, [...(revised?.audit.changes ?? []), slaChange(level(sla), level(act.after))], {
-          reason: patch.reason,
-          effects: act.effects,
-          handoff: revised?.audit.handoff,
-        }),
-      };
+      const moves = act.patch.queue !== undefined || act.patch.priority !== undefined;
+      const revised = moves ? reviseCase(stored, { ...act.patch, reason }, await typeOf(c), ctx, act.patch.queue !== undefined ? await handoffSourceOf(caseId) : undefined) : undefined;
+      if (!revised) {
+        const escalated = { ...sla, escalationLevel: act.rung };
+        return {
+          case: { ...c, sla: escalated },
+          audit: auditEvent(caseId, stored.head, 'SlaEscalated', ctx, c.version, [slaChange(level(sla), level(escalated))], { reason, effects: act.effects }),
+          followUps: [],
+        };
+      }
+      const withSla = await slaAfterChange(c, revised, { kind: 'revised' }, ctx);
+      const current = withSla.case.sla ?? sla;
+      const escalated = { ...current, escalationLevel: act.rung };
+      const last = withSla.audits.at(-1) ?? revised.audit;
+      const escalation = auditEvent(caseId, { seq: last.seq, hash: last.hash }, 'SlaEscalated', ctx, revised.case.version, [slaChange(level(current), level(escalated))], {
+        reason,
+        effects: act.effects,
+      });
+      return { case: { ...withSla.case, sla: escalated }, audit: revised.audit, followUps: [...withSla.audits, escalation] };
     }
   }
 }
@@ -95,6 +115,7 @@ export async function checkTimer(timer: TimerInput): Promise<NextStep> {
     const outcome = await commitCases({
       head: stored.head,
       audit: change.audit,
+      followUps: change.followUps,
       ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}),
       items: [putNew({ ...slaTimerStepKey(timer.caseId, key), entity: 'SlaTimerStep', caseId: timer.caseId, eventId: change.audit.eventId, at: ctx.now })],
     });

@@ -5,9 +5,10 @@
  * instead of sleeping. Each scenario lives in its own stretch of 2031 (the clock
  * only moves forward; the tests run in order).
  *
- * Until sla-core's write paths and the events bus land on this branch, the
- * harness commits sla-core's SLA changes after each API call and delivers the
- * resulting events to the arming consumer (test/support/sla-timers.ts).
+ * Calendars and policies are published over the SLA admin API, and sla-core's
+ * write paths start, pause, resume and re-target the clocks. Until the events
+ * bus lands on this branch, the harness delivers each case's events to the
+ * arming consumer as the bus will (test/support/sla-timers.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addBusinessMinutes } from '../../functions/core/sla/calendar.js';
@@ -15,7 +16,7 @@ import type { SlaState } from '../../functions/core/sla/state.js';
 import { executionName } from '../../functions/core/sla/timer-steps.js';
 import { transitionsOf } from '../../lib/local/step-functions.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { installPolicies, LONDON_OFFICE, policy, SlaHarness } from '../support/sla-timers.js';
+import { LONDON_OFFICE, policyBody, SlaHarness } from '../support/sla-timers.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
@@ -34,13 +35,17 @@ const LADDER = [
 
 beforeAll(async () => {
   platform = await startTestPlatform({ frozenClock: true });
-  const setupOf = installPolicies([
-    policy('standard', { targets: { resolution: 480 } }),
-    policy('medium', { targets: { resolution: 480 } }),
-    policy('urgent', { targets: { resolution: 120 } }),
-    policy('ladder', { targets: { resolution: 60 }, escalation: LADDER.map((r) => ({ ...r })) }),
-  ]);
-  sla = new SlaHarness(platform, setupOf);
+  sla = new SlaHarness(platform);
+  const { calendarId, ...calendar } = LONDON_OFFICE;
+  const published = [
+    await platform.fetchAs('admin', '/sla/calendars', { method: 'POST', ...json({ calendarId, name: 'London office', ...calendar }) }),
+    // Support cases by priority: low and medium get a working day, high an hour with the ladder, urgent two hours with it too.
+    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('standard', { match: { caseType: 'support', priority: 'low' }, targets: { resolution: 480 } })) }),
+    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('medium', { match: { caseType: 'support', priority: 'medium' }, targets: { resolution: 480 } })) }),
+    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('ladder', { match: { caseType: 'support', priority: 'high' }, targets: { resolution: 60 }, escalation: LADDER })) }),
+    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('urgent', { match: { caseType: 'support', priority: 'urgent' }, targets: { resolution: 120 }, escalation: LADDER })) }),
+  ];
+  for (const response of published) expect(response.status, await response.clone().text()).toBe(201);
 });
 afterAll(async () => {
   await platform?.stop();
@@ -48,13 +53,17 @@ afterAll(async () => {
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
 
-async function createCase(): Promise<string> {
+/** A support case at `priority` (the policy follows from it); its timers armed before this returns. */
+async function createCase(priority: 'low' | 'medium' | 'high'): Promise<string> {
   const response = await platform.fetchAs('agent', '/cases', {
     method: 'POST',
-    ...json({ type: 'support', subject: 'Printer on fire', description: 'Smoke from tray 2.', requester: { id: 'cust-1', name: 'Carla Customer' }, fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } }),
+    ...json({ type: 'support', priority, subject: 'Printer on fire', description: 'Smoke from tray 2.', requester: { id: 'cust-1', name: 'Carla Customer' }, fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } }),
   });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as Body).caseId as string;
+  expect(response.status, await response.clone().text()).toBe(201);
+  const caseId = ((await response.json()) as Body).caseId as string;
+  sla.track(caseId);
+  await sla.settle();
+  return caseId;
 }
 
 async function getCase(caseId: string): Promise<Body> {
@@ -66,7 +75,7 @@ async function getCase(caseId: string): Promise<Body> {
 async function move(caseId: string, to: string, extra: Record<string, unknown> = {}): Promise<void> {
   const response = await platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to, ...extra }) });
   expect(response.status, await response.clone().text()).toBe(200);
-  await sla.transitioned(caseId);
+  await sla.settle();
 }
 
 async function slaActions(caseId: string): Promise<string[]> {
@@ -81,8 +90,7 @@ const resolutionOf = async (caseId: string) => ((await getCase(caseId)).sla as S
 describe('a case waiting on the customer over Easter', () => {
   it('pauses through the weekend and both bank holidays and breaches at exactly the business minute the calendar gives', async () => {
     await sla.advanceTo('2031-04-10T09:00:00Z'); // Thursday 10:00 in London (BST)
-    const caseId = await createCase();
-    await sla.open(caseId, 'standard');
+    const caseId = await createCase('low');
     const first = await resolutionOf(caseId);
     expect(first).toMatchObject({ status: 'running', warnAt: '2031-04-10T15:00:00.000Z' });
     expect(platform.slaTimers.describe(executionName(caseId, 'resolution', first.generation))?.status).toBe('RUNNING');
@@ -130,8 +138,7 @@ describe('a priority change mid-flight', () => {
 
   it('moves the deadline: the old timer is stopped and the breach comes at the new due time', async () => {
     await sla.advanceTo('2031-05-06T08:00:00Z'); // Tuesday 09:00
-    caseId = await createCase();
-    await sla.open(caseId, 'medium');
+    caseId = await createCase('medium');
     before = await resolutionOf(caseId);
     expect(before.dueAt).toBe('2031-05-06T16:00:00.000Z');
 
@@ -140,7 +147,7 @@ describe('a priority change mid-flight', () => {
     const patched = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', ...json({ priority: 'urgent', reason: 'Whole team down' }, { 'if-match': `"${current.version}"` }) });
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as Body).priority).toBe('urgent');
-    await sla.policyChanged(caseId, 'urgent');
+    await sla.settle();
 
     const after = await resolutionOf(caseId);
     expect(after.dueAt).toBe('2031-05-06T10:00:00.000Z'); // 30 counted, 90 of 120 left
@@ -171,16 +178,16 @@ describe('a priority change mid-flight', () => {
 describe('the escalation ladder', () => {
   it('climbs every rung of a silent case, reassigning it to the escalation queue, from one late wake-up', async () => {
     await sla.advanceTo('2031-06-02T08:00:00Z'); // Monday 09:00; due 10:00, rungs at 10:00, 11:00, 12:00, 14:00
-    const caseId = await createCase();
-    await sla.open(caseId, 'ladder');
+    const caseId = await createCase('high');
     const opened = await getCase(caseId);
     expect(opened.queue).toBe('support');
 
     // Nobody looks until 12:30: the warning is skipped (already due), the breach is dated at the due time.
     await sla.advanceTo('2031-06-02T11:30:00Z');
-    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaBreached', 'SlaEscalated', 'SlaEscalated', 'SlaEscalated']);
+    // Raising the priority to urgent moves the case under the urgent policy (sla-core re-targets it) before the rung is recorded.
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaBreached', 'SlaEscalated', 'SlaEscalated', 'SlaRecomputed', 'SlaEscalated']);
     const midway = await getCase(caseId);
-    expect(midway).toMatchObject({ queue: 'escalations', priority: 'urgent', sla: { escalationLevel: 3, clocks: { resolution: { status: 'breached', breachedAt: '2031-06-02T09:00:00.000Z' } } } });
+    expect(midway).toMatchObject({ queue: 'escalations', priority: 'urgent', sla: { policyId: 'urgent', escalationLevel: 3, clocks: { resolution: { status: 'breached', breachedAt: '2031-06-02T09:00:00.000Z' } } } });
     expect(midway.handoff).toMatchObject({ to: { queue: 'escalations' } });
 
     await sla.advanceTo('2031-06-02T12:59:00Z');
@@ -188,11 +195,22 @@ describe('the escalation ladder', () => {
     await sla.advanceTo('2031-06-02T13:00:00Z');
     expect((await getCase(caseId)).sla.escalationLevel).toBe(4);
 
-    const escalations = (await sla.trail(caseId)).filter((e) => e.action === 'SlaEscalated');
+    const trail = await sla.trail(caseId);
+    const escalations = trail.filter((e) => e.action === 'SlaEscalated');
     expect(escalations.map((e) => e.at)).toEqual(['2031-06-02T11:30:00.000Z', '2031-06-02T11:30:00.000Z', '2031-06-02T11:30:00.000Z', '2031-06-02T13:00:00.000Z']);
     expect(escalations[0]!.effects).toEqual([{ kind: 'notify', to: 'supervisors', template: 'sla-breach' }]);
-    expect(escalations[1]!.changes).toEqual(expect.arrayContaining([{ field: 'queue', before: 'support', after: 'escalations' }]));
-    expect(escalations[2]!.changes).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'priority', after: 'urgent' })]));
+    expect(escalations.map((e) => e.changes)).toEqual([1, 2, 3, 4].map((n) => [{ field: 'sla', before: { escalationLevel: n - 1 }, after: { escalationLevel: n } }]));
+    // Queue and priority moved through the case lifecycle: a CaseUpdated by the timer, committed with its SlaEscalated.
+    const updates = trail.filter((e) => e.action === 'CaseUpdated' && e.actor.sub === 'caseway-sla-timer');
+    expect(updates.map((e) => e.changes.filter((c) => c.field === 'queue' || c.field === 'priority'))).toEqual([
+      [{ field: 'queue', before: 'support', after: 'escalations' }],
+      [{ field: 'priority', before: 'high', after: 'urgent' }],
+    ]);
+    for (const update of updates) {
+      const sameChange = trail.filter((e) => e.correlationId === update.correlationId).map((e) => e.action);
+      expect(sameChange[0]).toBe('CaseUpdated');
+      expect(sameChange.at(-1)).toBe('SlaEscalated');
+    }
     expect(escalations[3]!.effects).toEqual([{ kind: 'notify', to: 'requester', template: 'sla-delay' }]);
     // The outbox turns each into its event, and the notifications into NotificationRequested.
     expect(sla.armingEvents.map((e) => e['detail-type'])).toContain('SlaBreached');
@@ -203,8 +221,7 @@ describe('the escalation ladder', () => {
 
   it('never escalates a case resolved after its breach', async () => {
     await sla.advanceTo('2031-07-01T08:00:00Z'); // Tuesday 09:00; due 10:00
-    const caseId = await createCase();
-    await sla.open(caseId, 'ladder');
+    const caseId = await createCase('high');
     await sla.advanceTo('2031-07-01T09:00:00Z');
     expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaBreached', 'SlaEscalated']);
     const ladder = executionName(caseId, 'resolution', (await resolutionOf(caseId)).generation);
@@ -222,8 +239,7 @@ describe('the escalation ladder', () => {
 describe('a check run many times at once', () => {
   it('acts once: one warning however often the timer fires', async () => {
     await sla.advanceTo('2031-08-04T08:00:00Z'); // Monday 09:00
-    const caseId = await createCase();
-    await sla.open(caseId, 'standard');
+    const caseId = await createCase('low');
     const clock = await resolutionOf(caseId);
     // Move the clock past the warning without letting the machine see it first: stop its execution.
     await platform.slaTimers.stop(executionName(caseId, 'resolution', clock.generation));

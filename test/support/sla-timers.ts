@@ -1,16 +1,11 @@
 /**
  * Test support for SLA timers on the local platform.
  *
- * - `SlaPolicies`: the policies and calendar a test uses, installed as the
- *   process's `SlaRules` (the timers read them through that seam).
- * - `applySla`: stands in for sla-core's write paths until they land on this
- *   branch: sla-core's own pure functions (`openSla`, `slaOnTransition`,
- *   `slaOnPolicyChange`) decide the SLA change, committed as the `Sla*` audit
- *   event they name, with the case, in one transaction, as sla-core will.
- * - `deliver`: stands in for the outbox + bus until the `events` work lands:
- *   every new audit event of the tracked cases becomes its domain events
- *   (the outbox's own `domainEventsOf`), and those matching the arming rule's
- *   pattern go to the arming handler as EventBridge events.
+ * - `LONDON_OFFICE` and `policyBody`: what the tests publish over the SLA admin API.
+ * - `deliver`: stands in for the outbox + bus until the `events` work lands on
+ *   this branch: every new audit event of the tracked cases becomes its domain
+ *   events (the outbox's own `domainEventsOf`), and those the arming rule's
+ *   pattern matches go to the arming handler as EventBridge events.
  * - `advanceTo`: moves the platform's clock and runs until quiet: due timers
  *   fire, their events are delivered, the executions they arm run.
  */
@@ -19,15 +14,9 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { detailOf, type DomainEventDetail } from '../../functions/adapters/events.js';
 import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.js';
-import { commitCases } from '../../functions/adapters/dynamodb/transactions.js';
-import * as repo from '../../functions/adapters/dynamodb/case-repository.js';
-import { useSlaRules } from '../../functions/adapters/sla-rules.js';
-import { auditEvent, type AuditEvent } from '../../functions/core/case.js';
-import type { StateCategory } from '../../functions/core/case-type.js';
+import type { AuditEvent } from '../../functions/core/case.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import type { CalendarRules } from '../../functions/core/sla/calendar.js';
-import { openSla, slaOnPolicyChange, slaOnTransition, type SlaChange, type SlaSetup } from '../../functions/core/sla/case-sla.js';
-import { DEFAULT_PAUSES, SlaPolicyInputSchema, type SlaPolicy, type SlaPolicyInput } from '../../functions/core/sla/state.js';
 import { eventRules } from '../../lib/topology/event-rules.js';
 import type { TestPlatform } from './platform.js';
 
@@ -48,49 +37,8 @@ export const LONDON_OFFICE: CalendarRules & { calendarId: string } = {
   closures: [],
 };
 
-export function policy(policyId: string, input: Partial<SlaPolicyInput> & Pick<SlaPolicyInput, 'targets'>): SlaPolicy {
-  const parsed = SlaPolicyInputSchema.parse({ name: policyId, calendarId: LONDON_OFFICE.calendarId, pauses: DEFAULT_PAUSES, ...input });
-  return { ...parsed, policyId, version: 1, publishedAt: '2026-01-01T00:00:00.000Z', publishedBy: 'test' };
-}
-
-/** Install these policies as the process's SLA rules. */
-export function installPolicies(policies: readonly SlaPolicy[]): (policyId: string) => SlaSetup {
-  const byId = new Map(policies.map((p) => [p.policyId, p]));
-  const setupOf = (policyId: string): SlaSetup => {
-    const found = byId.get(policyId);
-    if (!found) throw new Error(`No policy ${policyId} in this test`);
-    return { policy: found, calendar: LONDON_OFFICE };
-  };
-  useSlaRules({ setup: async (sla) => setupOf(sla.policyId) });
-  return setupOf;
-}
-
-/** The support type's states, as far as SLA rules care. */
-const SUPPORT_CATEGORIES: Record<string, StateCategory> = {
-  new: 'active',
-  in_review: 'active',
-  waiting_on_customer: 'waiting',
-  blocked: 'waiting',
-  resolved: 'resolved',
-  closed: 'closed',
-};
-
-const SLA_DRIVER = { sub: 'caseway-sla', name: 'SLA (test stand-in for sla-core)', roles: ['integration' as const] };
-
-/** Commit an SLA change as sla-core does: one `Sla*` audit event with the case. */
-async function commitSla(caseId: string, decide: (c: NonNullable<Awaited<ReturnType<typeof repo.getCase>>>) => SlaChange | undefined, now: string): Promise<SlaChange | undefined> {
-  const stored = await repo.getCase(caseId);
-  if (!stored) throw new Error(`No case ${caseId}`);
-  const change = decide(stored);
-  if (!change) return undefined;
-  const version = stored.case.version + 1;
-  const audit = auditEvent(caseId, stored.head, change.action, { caller: SLA_DRIVER, now, channel: 'api', correlationId: randomUUID() }, version, [{ field: 'sla', before: change.before, after: change.after }], {
-    reason: change.notes.join('; '),
-  });
-  const outcome = await commitCases({ head: stored.head, audit, case: { next: { ...stored.case, sla: change.after, version, updatedAt: now }, expectedVersion: stored.case.version } });
-  if (outcome !== 'written') throw new Error(`SLA change on ${caseId} lost a race`);
-  return change;
-}
+/** A policy as the admin API takes it, on the London calendar. */
+export const policyBody = (policyId: string, input: Record<string, unknown>) => ({ policyId, name: policyId, calendarId: LONDON_OFFICE.calendarId, warningPercent: 75, ...input });
 
 export class SlaHarness {
   private readonly delivered = new Set<string>();
@@ -98,43 +46,9 @@ export class SlaHarness {
   /** Every EventBridge event handed to the arming consumer, in order. */
   readonly armingEvents: EventBridgeEvent<string, DomainEventDetail>[] = [];
 
-  constructor(
-    private readonly platform: TestPlatform,
-    private readonly setupOf: (policyId: string) => SlaSetup,
-  ) {}
+  constructor(private readonly platform: TestPlatform) {}
 
-  private now = () => this.platform.clock.now().toISOString();
-
-  /** sla-core's create path: start the clocks of a new case under `policyId`. */
-  async open(caseId: string, policyId: string): Promise<void> {
-    this.cases.add(caseId);
-    await commitSla(caseId, (s) => openSla(this.setupOf(policyId), null, { status: s.case.status, category: s.case.statusCategory }, this.now()), this.now());
-    await this.settle();
-  }
-
-  /** sla-core's transition path: what the case's last transition did to its clocks. */
-  async transitioned(caseId: string): Promise<SlaChange | undefined> {
-    const trail = await this.trail(caseId);
-    const last = [...trail].reverse().find((e) => e.action === 'Transitioned');
-    if (!last?.transition) throw new Error(`Case ${caseId} has no transition`);
-    const { from, to } = last.transition;
-    const change = await commitSla(
-      caseId,
-      (s) => (s.case.sla ? slaOnTransition(s.case.sla, this.setupOf(s.case.sla.policyId), { status: from, category: SUPPORT_CATEGORIES[from]! }, { status: to, category: SUPPORT_CATEGORIES[to]! }, last.effects ?? [], last.at) : undefined),
-      last.at,
-    );
-    await this.settle();
-    return change;
-  }
-
-  /** sla-core's re-target path: the case now falls under `policyId` (its priority changed). */
-  async policyChanged(caseId: string, policyId: string): Promise<SlaChange | undefined> {
-    const change = await commitSla(caseId, (s) => (s.case.sla ? slaOnPolicyChange(s.case.sla, this.setupOf(policyId), { status: s.case.status, category: s.case.statusCategory }, this.now()) : undefined), this.now());
-    await this.settle();
-    return change;
-  }
-
-  /** Watch a case's events without opening its SLA here. */
+  /** Deliver this case's events from now on (and those it already has). */
   track(caseId: string): void {
     this.cases.add(caseId);
   }
