@@ -69,10 +69,19 @@ export interface LocalExecution {
   readonly events: EventLog[];
   /** Held until the clock reaches a Wait's timestamp. */
   gatedUntil: string | undefined;
+  /** Task handler invocations (Lambda invocations in AWS). */
+  taskRuns: number;
+  /** Stopped while held at a Wait: in AWS it was still in the Wait, not yet in the Task the library had entered. */
+  stoppedInWait: boolean;
 }
 
-/** State transitions, as Standard workflows bill them: every state entered. */
-export const transitionsOf = (execution: Pick<LocalExecution, 'events'>): number => execution.events.filter((e) => e.type === 'StateEntered').length;
+/**
+ * State transitions, as Standard workflows bill them: every state entered. Locally
+ * a Wait passes at once and the Task after it is held instead, so an execution
+ * stopped while held has entered one state more than it would have in AWS.
+ */
+export const transitionsOf = (execution: Pick<LocalExecution, 'events' | 'stoppedInWait'>): number =>
+  execution.events.filter((e) => e.type === 'StateEntered').length - (execution.stoppedInWait ? 1 : 0);
 
 const ABORTED = Symbol('aborted');
 /** The longest a Node timer waits; longer waits re-arm. */
@@ -115,7 +124,7 @@ export class LocalStateMachine implements TimerStarter {
   async start(timer: TimerRequest): Promise<void> {
     if (this.runs.has(timer.name)) return;
     const aborted = new AbortController();
-    const execution: LocalExecution = { name: timer.name, input: timer.input, status: 'RUNNING', events: [], gatedUntil: undefined };
+    const execution: LocalExecution = { name: timer.name, input: timer.input, status: 'RUNNING', events: [], gatedUntil: undefined, taskRuns: 0, stoppedInWait: false };
     const waits = Object.fromEntries(Object.entries(this.definition.States).filter(([, s]) => s.Type === 'Wait').map(([name]) => [name, 0]));
     const retries = Object.fromEntries(Object.entries(this.definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 10]));
     const tasks = Object.fromEntries(
@@ -125,6 +134,7 @@ export class LocalStateMachine implements TimerStarter {
           const gate = this.gates.get(name);
           if (gate) await this.until(String(readPath(input, gate)), execution, aborted.signal);
           if (aborted.signal.aborted) throw ABORTED;
+          execution.taskRuns += 1;
           return (await handler(input)) as Json;
         },
       ]),
@@ -167,6 +177,7 @@ export class LocalStateMachine implements TimerStarter {
     const run = this.runs.get(name);
     if (!run || run.execution.status !== 'RUNNING') return;
     run.execution.status = 'ABORTED';
+    run.execution.stoppedInWait = run.execution.gatedUntil !== undefined;
     run.abort();
     this.wake();
     await run.done;
