@@ -254,3 +254,38 @@ describe('a check run many times at once', () => {
     await expect(checkHandler({ caseId: 'x', clock: 'lunch', generation: -1 })).resolves.toMatchObject({ done: true, reason: expect.stringContaining('invalid input') });
   });
 });
+
+describe('the local demo clock', () => {
+  const post = (body: unknown) => fetch(`${platform.url}/_local/clock`, { method: 'POST', ...json(body) });
+
+  it('moves forward over HTTP and answers once the timers that fell due have run', async () => {
+    await sla.advanceTo('2031-09-01T08:00:00Z'); // Monday 09:00
+    const caseId = await createCase('low');
+    const clock = await resolutionOf(caseId);
+    const moved = await post({ advanceMinutes: 6 * 60 });
+    expect(moved.status).toBe(200);
+    expect(await moved.json()).toEqual({ now: '2031-09-01T14:00:00.000Z' });
+    expect(clock.warnAt).toBe('2031-09-01T14:00:00.000Z');
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaWarning']);
+    expect(await (await fetch(`${platform.url}/_local/clock`)).json()).toEqual({ now: '2031-09-01T14:00:00.000Z' });
+    const to = await post({ to: '2031-09-02T08:00:00Z' });
+    expect(await to.json()).toEqual({ now: '2031-09-02T08:00:00.000Z' });
+    expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaWarning', 'SlaBreached']);
+  });
+
+  it('refuses bad input with a problem naming the field, and never moves back', async () => {
+    for (const body of [{ advanceMinutes: 'soon' }, { advanceMinutes: -5 }, { to: 'tomorrow' }, {}, { advanceMinutes: 5, to: '2031-09-03T00:00:00Z' }]) {
+      const response = await post(body);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await response.json()) as Body).errors[0]).toMatchObject({ field: 'body', rule: 'oneOf' });
+    }
+    const notJson = await fetch(`${platform.url}/_local/clock`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } });
+    expect(notJson.status).toBe(400);
+    const back = await post({ to: '2030-01-01T00:00:00Z' });
+    expect(back.status).toBe(409);
+    expect(((await back.json()) as Body).errors[0]).toMatchObject({ field: 'body.to', rule: 'notBefore' });
+    expect((await fetch(`${platform.url}/_local/clock`, { method: 'DELETE' })).status).toBe(405);
+    expect((await fetch(`${platform.url}/_local/elsewhere`)).status).toBe(404);
+  });
+});
