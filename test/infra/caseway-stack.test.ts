@@ -11,6 +11,7 @@ import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/ca
 import { defaultRoute, functions, routes, type FunctionName } from '../../lib/topology/routes.js';
 import { caseTable } from '../../lib/topology/table.js';
 import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
+import { slaClockMachine } from '../../lib/topology/state-machines.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 const OUTBOX_DESCRIPTION = 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge';
@@ -21,15 +22,16 @@ let findings: string[];
 beforeAll(() => {
   s = synthCaseway({}, { bundle: true });
   findings = nagFindings(s.app);
-}, 120_000);
+  // Bundles every function with esbuild: ~90 s alone on two cores, more beside the DynamoDB Local suites.
+}, 240_000);
 afterAll(removeSynthOutput);
 
 const fnId = (name: FunctionName) => functionIdByDescription(s.template, functions[name].description);
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher and the knowledge indexer', () => {
-    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 2);
+  it('one per topology entry, plus the outbox publisher, the knowledge indexer and the SLA clock tasks', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 2 + Object.keys(slaClockMachine.tasks).length);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
 
@@ -259,7 +261,7 @@ describe('stack', () => {
   it('alarms on API 5xx and on every function error', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === '5xx')).toHaveLength(1);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 2);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 2 + Object.keys(slaClockMachine.tasks).length);
   });
 });
 
