@@ -107,7 +107,7 @@ export class SlaTimers extends Construct {
     this.stateMachine.grantStartExecution(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['states:StopExecution', 'states:DescribeExecution'],
+        actions: ['states:StopExecution'],
         resources: [
           Stack.of(this).formatArn({
             service: 'states',
