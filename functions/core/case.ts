@@ -709,7 +709,8 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
     ...(attachments ? { attachments } : {}),
     handoff: isStaff(caller) ? c.handoff : null,
     // Clocks, policy and entitlement are internal workings: staff see them, requesters do not.
-    sla: isStaff(caller) ? (c.sla ?? null) : null,
+    // Listings read the case item alone: they leave it out, as they do the brief (the due-soon listing includes it).
+    ...(c.sla === undefined ? {} : { sla: isStaff(caller) ? c.sla : null }),
     ...(redacted.length > 0 ? { redactedFields: redacted } : {}),
   };
 }

@@ -239,7 +239,7 @@ export const CaseRecord = z
     parentId: CaseId.nullable(),
     mergedInto: CaseId.nullable(),
     handoff: HandoffRecord.nullable().optional().meta({ description: 'The handoff brief (staff; null for requesters and before any handover). Listings leave it out: read the case or its /handoff.' }),
-    sla: SlaRecord.nullable(),
+    sla: SlaRecord.nullable().optional().meta({ description: 'SLA clocks (staff; null for requesters and for cases no policy covers). Listings leave it out, except `slaDueBefore`.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     createdBy: z.string(),

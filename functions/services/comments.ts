@@ -25,10 +25,10 @@ export async function addComment(caseId: string, input: NewComment, ctx: ChangeC
       }
     }
     const { comment, audit } = writeComment(stored, commentId, input, parent, ctx);
-    // A reply can meet a response clock: the case's SLA changes without a new content version (no ETag churn for a comment).
+    // A reply can meet a response clock: only the SLA item beside the case changes (no new content version, no ETag churn).
     const sla = await slaAfterChange(stored.case, { case: stored.case, audit }, { kind: 'commented', visibility: comment.visibility }, ctx);
-    const caseWrite = sla.audits.length > 0 ? { case: { next: sla.case, expectedVersion: stored.case.version } } : {};
-    return (await commitCases({ head: stored.head, audit, followUps: sla.audits, ...caseWrite, items: [putNew(repo.commentItem(comment))] })) === 'written' ? comment : 'stale';
+    const slaWrite = sla.audits.length > 0 ? { sla: sla.case.sla } : {};
+    return (await commitCases({ head: stored.head, audit, followUps: sla.audits, ...slaWrite, items: [putNew(repo.commentItem(comment))] })) === 'written' ? comment : 'stale';
   });
 }
 

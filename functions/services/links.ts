@@ -15,6 +15,7 @@ import * as links from '../adapters/dynamodb/link-repository.js';
 import * as tasks from '../adapters/dynamodb/task-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases, type CaseCommit, type TransactItem } from '../adapters/dynamodb/transactions.js';
+import { slaAfterChange } from './sla.js';
 import { typeOf, untilWritten, visibleCase } from './case-access.js';
 
 function assertStaff(caller: Caller): void {
@@ -105,11 +106,14 @@ export async function mergeCase(caseId: string, survivorId: string, reason: stri
     const openTasks = await tasks.listOpenTasksOfCase(caseId);
     const change = mergeCases(duplicate, type, survivor, await links.getLink(caseId, survivorId), reason, ctx, openTasks);
     const cancelled = change.cancelledTasks.map((t) => tasks.revisedTaskItem(t, t.version - 1));
+    const closed = change.duplicate.case!;
+    // The duplicate's clocks stop with it, in the same transaction.
+    const sla = await slaAfterChange(duplicate.case, { case: closed, audit: change.duplicate.audit }, { kind: 'merged' }, ctx);
     const outcome = await commitCases(
-      commitOf(duplicate, change.duplicate, links.mergeLinkItem(change.duplicate.link), cancelled, survivorId),
+      { ...commitOf(duplicate, { ...change.duplicate, case: sla.case }, links.mergeLinkItem(change.duplicate.link), cancelled, survivorId), followUps: sla.audits },
       commitOf(survivor, change.survivor, links.mergeLinkItem(change.survivor.link)),
     );
-    return outcome === 'written' ? caseView(change.duplicate.case, type, ctx.caller) : 'stale';
+    return outcome === 'written' ? caseView(sla.case, type, ctx.caller) : 'stale';
   });
 }
 

@@ -14,6 +14,7 @@ import type { Effect } from '../core/case-type.js';
 import type { Calendar } from '../core/sla/calendar.js';
 import {
   openSla,
+  slaOnMerge,
   slaOnPolicyChange,
   slaOnRequesterComment,
   slaOnStaffReply,
@@ -116,7 +117,8 @@ export async function slaForNewCase(opened: { case: Case; audit: AuditEvent }, c
 export type SlaTrigger =
   | { readonly kind: 'revised' }
   | { readonly kind: 'transitioned'; readonly effects: readonly Effect[] }
-  | { readonly kind: 'commented'; readonly visibility: 'public' | 'internal' };
+  | { readonly kind: 'commented'; readonly visibility: 'public' | 'internal' }
+  | { readonly kind: 'merged' };
 
 const isStaffReply = (caller: Caller) => isStaff(caller) && !hasRole(caller, 'integration');
 
@@ -142,6 +144,11 @@ export async function slaAfterChange(before: Case, change: { case: Case; audit: 
     changes.push(result);
     state = result.after;
   };
+  if (trigger.kind === 'merged') {
+    // The merged case keeps the policy it had: its clocks only stop.
+    step(slaOnMerge(state, { policy: (await repo.getPolicyVersion(sla.policyId, sla.policyVersion)) ?? setup.policy, calendar: setup.calendar }, ctx.now));
+    return changes.length === 0 ? { case: c, audits: [], items: [] } : { case: { ...c, sla: state }, audits: sealed({ ...c, sla: state }, change.audit, changes, ctx), items: [] };
+  }
   // The recompute happens where the case stood before the change; the change then acts on it.
   step(slaOnPolicyChange(state, setup, placeOf(before), ctx.now));
   if (trigger.kind === 'transitioned') step(slaOnTransition(state, setup, placeOf(before), placeOf(c), trigger.effects, ctx.now));

@@ -16,6 +16,7 @@ import { SHARED_FUNCTION_ENVIRONMENT } from '../topology/function-environment.js
 import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { exampleCaseTypes } from '../seed/case-types/index.js';
+import { seedSla } from './seed-sla.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
@@ -53,6 +54,8 @@ export interface PlatformOptions {
   readonly resolveHandler?: HandlerResolver;
   /** Load the example case types into a table that has none (default true). */
   readonly seedCaseTypes?: boolean;
+  /** Load the example SLA calendar and policies into a table that has none (default: as seedCaseTypes). */
+  readonly seedSla?: boolean;
   /**
    * Feed the table's stream to the knowledge indexer, as the event-source mapping
    * does in AWS (default: true unless `resolveHandler` replaces the handlers).
@@ -157,6 +160,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
+    if (options.seedSla ?? options.seedCaseTypes ?? true) await seedSla(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
     if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log);
 
     const lifetime = options.tokenLifetime ?? '12h';

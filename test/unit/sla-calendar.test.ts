@@ -166,19 +166,20 @@ describe('business calendar: properties against a minute-by-minute oracle', () =
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 
   it('addBusinessMinutes lands where the n-th working minute ends', () => {
     fc.assert(
       fc.property(calendarArb, offsetArb, fc.integer({ min: 0, max: 1500 }), (cal, offset, n) => {
         const a = near(cal)(offset);
-        // Some generated calendars work only a few minutes a week: keep the oracle's walk bounded.
-        fc.pre(oracleBetween(cal, a, a + 8 * 1440 * MINUTE) >= n);
+        // Some generated calendars work only a few minutes a week: keep the oracle's walk bounded
+        // (the filter may use the fast count: the assertion below is what checks it).
+        fc.pre(businessMinutesBetween(cal, new Date(a), new Date(a + 5 * 1440 * MINUTE)) >= n);
         expect(addBusinessMinutes(cal, new Date(a), n).getTime()).toBe(oracleAdd(cal, a, n));
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 });
 
 describe('business calendar: algebra over long spans', () => {

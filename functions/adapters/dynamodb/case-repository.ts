@@ -4,7 +4,8 @@
  * writes its audit event and advances its chain head in the same transaction
  * (`transactions.ts`): the change and its explanation commit together or not at all.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { SlaState } from '../../core/sla/state.js';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainHead, StoredChained } from '../../core/audit-chain.js';
 import { caseRecord, type Attachment, type AuditEvent, type Case, type CaseChange, type Comment, type HandoffBrief, type StoredCase } from '../../core/case.js';
 import type { NumberBlock } from '../../core/case-number.js';
@@ -33,10 +34,11 @@ import {
   requesterPartition,
   seqOfAuditKey,
   slaDuePartition,
+  slaKey,
   statusPartition,
   withoutStorageAttributes,
 } from './keys.js';
-import { auditItem, cancellationCodes, caseItem, headItem, putNew, type TransactItem } from './transactions.js';
+import { auditItem, cancellationCodes, caseItem, headItem, putNew, slaItem, type TransactItem } from './transactions.js';
 import type { IndexDefinition } from '../../../lib/topology/table.js';
 
 export type { Page } from './paging.js';
@@ -99,6 +101,7 @@ export async function insertCase(
               ]
             : []),
           ...followUps.map((e) => putNew(auditItem(e))),
+          ...(created.case.sla ? [putNew(slaItem(created.case.caseId, created.case.sla))] : []),
           ...extra,
         ],
       }),
@@ -146,7 +149,8 @@ export async function getCase(caseId: string): Promise<StoredCase | undefined> {
   if (!caseItem_ || !head) return undefined;
   const brief = items.find((i) => i.sk === handoffKey(caseId).sk)?.brief as HandoffBrief | undefined;
   const attachments = items.find((i) => i.sk === attachmentSummaryKey(caseId).sk)?.attachments as Attachment[] | undefined;
-  return { case: { ...caseRecord(caseItem_), attachments: attachments ?? [], handoff: brief ?? null }, head };
+  const sla = items.find((i) => i.sk === slaKey(caseId).sk)?.sla as SlaState | null | undefined;
+  return { case: { ...caseRecord(caseItem_), attachments: attachments ?? [], handoff: brief ?? null, sla: sla ?? null }, head };
 }
 
 export async function getComment(caseId: string, commentId: string): Promise<Comment | undefined> {
@@ -316,11 +320,12 @@ export async function readTrail(caseId: string): Promise<StoredTrail> {
 }
 
 /**
- * Cases whose earliest running SLA deadline is before `before`, soonest first:
- * the sparse due index holds only cases with a running clock, spread over the
- * listing shards like open work, merged back into one order here.
+ * Cases whose earliest running SLA deadline is before `before`, soonest first.
+ * The sparse due index holds the small `#SLA` items of cases with a running
+ * clock, spread over the listing shards like open work and merged back into one
+ * order here; the page's cases are then read in one batch.
  */
-export function listCasesDueBefore(before: string, limit: number, cursor?: string): Promise<Page<Case>> {
+export async function listCasesDueBefore(before: string, limit: number, cursor?: string): Promise<Page<Case>> {
   const index = SLA_DUE_INDEX;
   const queries = shards().map((shard): PartitionQuery => {
     const partition = slaDuePartition(shard);
@@ -334,9 +339,28 @@ export function listCasesDueBefore(before: string, limit: number, cursor?: strin
         ExpressionAttributeNames: { '#ipk': index.partitionKey, '#isk': index.sortKey },
         ExpressionAttributeValues: { ':ipk': partition, ':before': `${before}#` },
       },
-      startKey: (p) => ({ ...caseKey(p.id ?? ''), [index.partitionKey]: partition, [index.sortKey]: p.s }),
+      startKey: (p) => ({ ...slaKey(p.id ?? ''), [index.partitionKey]: partition, [index.sortKey]: p.s }),
       positionOf: (item) => ({ s: String(item[index.sortKey]), id: caseIdOfPartition(String(item.pk)) }),
     };
   });
-  return pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'ascending', limit, cursor, { list: 'sla-due', before }, caseRecord);
+  const page = await pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'ascending', limit, cursor, { list: 'sla-due', before }, (item) => item);
+  const cases = await batchGetCases(page.items.map((item) => String(item.caseId)));
+  const items = page.items.flatMap((item) => {
+    const found = cases.get(String(item.caseId));
+    return found ? [{ ...found, sla: item.sla as SlaState }] : [];
+  });
+  return { ...page, items };
+}
+
+async function batchGetCases(caseIds: readonly string[]): Promise<Map<string, Case>> {
+  const found = new Map<string, Case>();
+  for (let i = 0; i < caseIds.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = caseIds.slice(i, i + 100).map((id) => caseKey(id));
+    while (keys && keys.length > 0) {
+      const out: BatchGetCommandOutput = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }));
+      for (const item of out.Responses?.[tableName()] ?? []) found.set(String(item.caseId), caseRecord(item));
+      keys = out.UnprocessedKeys?.[tableName()]?.Keys;
+    }
+  }
+  return found;
 }

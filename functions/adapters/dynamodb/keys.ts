@@ -13,6 +13,7 @@
  * | task               | CASE#<caseId>            | TASK#<taskId>               |
  * | link (one end)     | CASE#<caseId>            | LINK#<targetCaseId>         |
  * | attachment         | CASE#<caseId>            | ATTACHMENT#<attachmentId>   |
+ * | its SLA clocks     | CASE#<caseId>            | #SLA                        |
  * | pending upload     | CASE#<caseId>            | UPLOAD#<uploadId>           |
  * | case type version  | CASETYPE#<typeId>        | VERSION#<version, 10 digits>|
  * | case type (current)| CASETYPE#<typeId>        | #CURRENT                    |
@@ -50,6 +51,8 @@ export const headKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#H
 export const handoffKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#HANDOFF' });
 /** The summary of a case's attachments, beside the case for the same reason. */
 export const attachmentSummaryKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ATTACHMENTS' });
+/** A case's SLA state, beside it: see `slaItem`. */
+export const slaKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#SLA' });
 export const auditKey = (caseId: string, seq: number) => ({ pk: casePartition(caseId), sk: `${AUDIT_PREFIX}${String(seq).padStart(10, '0')}` });
 export const commentKey = (caseId: string, commentId: string) => ({ pk: casePartition(caseId), sk: `${COMMENT_PREFIX}${commentId}` });
 export const linkKey = (caseId: string, targetId: string) => ({ pk: casePartition(caseId), sk: `${LINK_PREFIX}${targetId}` });
@@ -108,8 +111,6 @@ export function caseIndexKeys(c: Case): Record<string, string> {
     [REQUESTER_INDEX.partitionKey]: requesterPartition(c.requester.id),
     [REQUESTER_INDEX.sortKey]: recency,
     ...(open ? { [OPEN_INDEX.partitionKey]: openPartition(shardOf(c.caseId)), [OPEN_INDEX.sortKey]: recency } : {}),
-    // Only a case with a running clock is due: the index holds nothing else.
-    ...(c.sla?.nextDueAt ? { [SLA_DUE_INDEX.partitionKey]: slaDuePartition(shardOf(c.caseId)), [SLA_DUE_INDEX.sortKey]: slaDueSortKey(c.sla.nextDueAt, c.caseId) } : {}),
   };
 }
 
@@ -167,7 +168,7 @@ export const articleStatusPartition = (status: string) => `ARTICLES#${status}`;
  *
  * The current items hold the whole current definition (they are small, and tens of
  * them at most): one Query of their partition gives every policy a case may match.
- * Due-soon cases: the case item carries gsi5 keys only while a clock runs (sparse).
+ * Due-soon cases: a case's `#SLA` item carries gsi5 keys only while a clock runs (sparse).
  */
 export const SLA_VERSION_PREFIX = 'VERSION#';
 export const SLA_CALENDARS_PARTITION = 'SLACALENDARS';

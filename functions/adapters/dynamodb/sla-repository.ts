@@ -156,8 +156,9 @@ export function consumeEntitlement(e: Entitlement): TransactItem {
     Update: {
       TableName: tableName(),
       Key: entitlementKey(e.entitlementId),
-      UpdateExpression: 'SET consumed = :next',
-      ConditionExpression: 'consumed = :read',
+      UpdateExpression: 'SET #consumed = :next',
+      ConditionExpression: '#consumed = :read',
+      ExpressionAttributeNames: { '#consumed': 'consumed' },
       ExpressionAttributeValues: { ':read': e.consumed, ':next': e.consumed + 1 },
     },
   };

@@ -10,7 +10,8 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/l
 import type { ChainHead } from '../../core/audit-chain.js';
 import type { Attachment, AuditEvent, Case, HandoffBrief } from '../../core/case.js';
 import { dynamo, tableName } from './client.js';
-import { attachmentSummaryKey, auditKey, caseIndexKeys, caseKey, handoffKey, headKey } from './keys.js';
+import type { SlaState } from '../../core/sla/state.js';
+import { SLA_DUE_INDEX, attachmentSummaryKey, auditKey, caseIndexKeys, caseKey, handoffKey, headKey, shardOf, slaDuePartition, slaDueSortKey, slaKey } from './keys.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -51,11 +52,23 @@ export async function transactUnlessStale(items: TransactItem[]): Promise<WriteO
  * and is read back with the case.
  */
 export const caseItem = (c: Case) => {
-  const { handoff: _brief, attachments: _summary, ...rest } = c;
+  const { handoff: _brief, attachments: _summary, sla: _clocks, ...rest } = c;
   return { ...caseKey(c.caseId), entity: 'Case', ...rest, ...caseIndexKeys(c) };
 };
 export const handoffItem = (caseId: string, brief: HandoffBrief) => ({ ...handoffKey(caseId), entity: 'HandoffBrief', caseId, brief });
 export const attachmentSummaryItem = (caseId: string, attachments: readonly Attachment[]) => ({ ...attachmentSummaryKey(caseId), entity: 'AttachmentSummary', caseId, attachments });
+/**
+ * The SLA state lives beside the case too: a reply that meets a clock rewrites
+ * this small item instead of the case item and its four index copies, and the
+ * due-soon index (gsi5) holds these small items, only while a clock runs.
+ */
+export const slaItem = (caseId: string, sla: SlaState | null) => ({
+  ...slaKey(caseId),
+  entity: 'CaseSla',
+  caseId,
+  sla,
+  ...(sla?.nextDueAt ? { [SLA_DUE_INDEX.partitionKey]: slaDuePartition(shardOf(caseId)), [SLA_DUE_INDEX.sortKey]: slaDueSortKey(sla.nextDueAt, caseId) } : {}),
+});
 export const auditItem = (e: AuditEvent) => ({ ...auditKey(e.caseId, e.seq), entity: 'AuditEvent', ...e });
 export const headItem = (caseId: string, head: ChainHead) => ({ ...headKey(caseId), entity: 'AuditHead', caseId, seq: head.seq, hash: head.hash });
 
@@ -73,6 +86,18 @@ export interface CaseCommit {
   readonly items?: readonly TransactItem[];
   /** Set when this commit merges the case away: its head then refuses every later commit. */
   readonly mergedInto?: string;
+  /**
+   * The case's new SLA state, when it changes without the case item (a reply).
+   * With `case`, an event of the commit that changes field `sla` is enough: the
+   * state of `case.next` is written beside the case.
+   */
+  readonly sla?: SlaState | null;
+}
+
+function slaOf(commit: CaseCommit): SlaState | null | undefined {
+  if (commit.sla !== undefined) return commit.sla;
+  const changed = [commit.audit, ...(commit.followUps ?? [])].some((e) => e.changes.some((c) => c.field === 'sla'));
+  return changed && commit.case ? (commit.case.next.sla ?? null) : undefined;
 }
 
 /** The writes that commit one case's change: head advance, audit event, case, and the rest. */
@@ -101,6 +126,7 @@ export function caseCommitItems(commit: CaseCommit): TransactItem[] {
     ...(commit.case ? [putIfVersion(caseItem(commit.case.next), commit.case.expectedVersion)] : []),
     // A generated or edited brief travels on its audit event; the head's condition serializes its writers.
     ...(commit.audit.handoff ? [{ Put: { TableName: tableName(), Item: handoffItem(caseId, commit.audit.handoff) } }] : []),
+    ...(slaOf(commit) !== undefined ? [{ Put: { TableName: tableName(), Item: slaItem(caseId, slaOf(commit)!) } }] : []),
     ...(commit.items ?? []),
   ];
 }

@@ -116,9 +116,22 @@ function holidaysOf(rules: NonNullable<CalendarRules['holidays']>, year: number)
 /** Day number (days since 1970-01-01 of the wall calendar) to YYYY-MM-DD. */
 const isoDay = (day: number) => new Date(day * DAY).toISOString().slice(0, 10);
 
+/** Published versions never change: their compiled days outlive the object they were read into. */
+const compiledVersions = new Map<string, Compiled>();
+const versionKeyOf = (calendar: CalendarRules) => {
+  const c = calendar as Partial<Calendar>;
+  return c.calendarId !== undefined && c.version !== undefined ? `${c.calendarId}@${c.version}` : undefined;
+};
+
 function compile(calendar: CalendarRules): Compiled {
   const hit = compiled.get(calendar);
   if (hit) return hit;
+  const key = versionKeyOf(calendar);
+  const known = key === undefined ? undefined : compiledVersions.get(key);
+  if (known) {
+    compiled.set(calendar, known);
+    return known;
+  }
   // WEEKDAYS starts on Monday; Date#getUTCDay starts on Sunday.
   const periods = [6, 0, 1, 2, 3, 4, 5].map((i) =>
     [...(calendar.week[WEEKDAYS[i]!] ?? [])].map((p) => [minutesOf(p.start), minutesOf(p.end)] as const).sort((a, b) => a[0] - b[0]),
@@ -131,6 +144,7 @@ function compile(calendar: CalendarRules): Compiled {
   };
   const result: Compiled = { zone: IANAZone.create(calendar.timeZone), periods, closedDays, dayCache: new Map() };
   compiled.set(calendar, result);
+  if (key !== undefined) compiledVersions.set(key, result);
   return result;
 }
 

@@ -209,3 +209,14 @@ export function slaOnPolicyChange(sla: SlaState, setup: SlaSetup, at: Place, now
   // Even with no live clock the case records which policy it now falls under.
   return result ?? { before: sla, after: { ...sla, ...baseOf(sla, setup) }, action: 'SlaRecomputed', notes: [note] };
 }
+
+/** A case merged into another: its clocks stop unjudged (the survivor's clocks carry the work on). */
+export function slaOnMerge(sla: SlaState, setup: SlaSetup, now: string): SlaChange | undefined {
+  const ctx = contextOf(setup, now);
+  const changes = new Changes(sla.clocks);
+  for (const name of CLOCK_NAMES) {
+    const clock = changes.clocks[name];
+    if (clock && isLive(clock)) changes.set(name, stopClock(clock, ctx), 'stopped');
+  }
+  return finish(sla, { ...sla }, changes, ['merged into another case']);
+}
