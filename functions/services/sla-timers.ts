@@ -37,14 +37,18 @@ const clockOnly = (sla: SlaState, name: ClockName, state: ClockState) => ({ cloc
 
 /** What an action commits: the case's change and its audit events, in chain order. */
 interface TimerChange {
+  /** The case's new content, when the action revises it (its SLA state travels with it). */
   readonly case?: Case;
+  /** The new SLA state alone, written beside the case, when only the clocks change. */
+  readonly sla?: SlaState;
   readonly audit: AuditEvent;
   readonly followUps: readonly AuditEvent[];
 }
 
 /**
  * The commit of an action. SLA bookkeeping alone (a warning, a breach, an alert)
- * leaves the case's content version as it is, as sla-core's own SLA events do;
+ * writes only the SLA item beside the case and leaves its content version as it
+ * is, as sla-core's own SLA events do;
  * an escalation that moves the queue or the priority goes through the case
  * lifecycle (`CaseUpdated`, a handoff brief, sla-core's re-target for the new
  * priority) and its `SlaEscalated` event follows in the same transaction.
@@ -64,7 +68,7 @@ async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, a
     case 'breach': {
       const after = act.after.clocks[timer.clock]!;
       return {
-        case: { ...c, sla: act.after },
+        sla: act.after,
         audit: auditEvent(caseId, stored.head, 'SlaBreached', ctx, c.version, [slaChange(clockOnly(sla, timer.clock, act.before), clockOnly(act.after, timer.clock, after))], {
           reason: `${when} breached at ${timer.next.at}`,
         }),
@@ -79,7 +83,7 @@ async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, a
       if (!revised) {
         const escalated = { ...sla, escalationLevel: act.rung };
         return {
-          case: { ...c, sla: escalated },
+          sla: escalated,
           audit: auditEvent(caseId, stored.head, 'SlaEscalated', ctx, c.version, [slaChange(level(sla), level(escalated))], { reason, effects: act.effects }),
           followUps: [],
         };
@@ -117,6 +121,7 @@ export async function checkTimer(timer: TimerInput): Promise<NextStep> {
       audit: change.audit,
       followUps: change.followUps,
       ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}),
+      ...(change.sla ? { sla: change.sla } : {}),
       items: [putNew({ ...slaTimerStepKey(timer.caseId, key), entity: 'SlaTimerStep', caseId: timer.caseId, eventId: change.audit.eventId, at: ctx.now })],
     });
     return outcome === 'written' ? decision.next : 'stale';
