@@ -20,7 +20,7 @@ import { seedSla } from './seed-sla.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
-import { AdjustableClock, useClock } from '../../functions/adapters/clock.js';
+import { AdjustableClock, clock as currentClock, systemClock, useClock, type Clock } from '../../functions/adapters/clock.js';
 import { useTimerStarter } from '../../functions/adapters/timers.js';
 import { clockRoute } from './clock-route.js';
 import { startLocalSlaTimers } from './sla-timers.js';
@@ -88,8 +88,12 @@ export interface Platform {
   readonly dataDir: string | undefined;
   /** Where attachments are kept (a temporary directory, removed on stop, when in memory). */
   readonly filesDir: string;
-  /** Caseway's clock in this process: moves forward on demand (`POST /_local/clock`), so timers fire without waiting. */
-  readonly clock: AdjustableClock;
+  /**
+   * Caseway's clock in this process: moves forward on demand (`POST /_local/clock`),
+   * so timers fire without waiting. Undefined when the process installed a clock of
+   * its own (`useClock`) before starting the platform: that one rules, timers included.
+   */
+  readonly clock: AdjustableClock | undefined;
   /** The SLA clock state machine's local executions (the same ASL as AWS). */
   readonly slaTimers: LocalStateMachine;
   /** Closes the gateway and stops DynamoDB Local; safe to call more than once. */
@@ -127,8 +131,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let pump: StreamPump | undefined;
   let timers: LocalStateMachine | undefined;
   const frozenAt = Date.now();
-  const clock = new AdjustableClock(options.frozenClock ? () => frozenAt : Date.now);
-  useClock(clock);
+  const ownClock = currentClock() === systemClock ? new AdjustableClock(options.frozenClock ? () => frozenAt : Date.now) : undefined;
+  if (ownClock) useClock(ownClock);
+  const clock: Clock = ownClock ?? currentClock();
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
@@ -153,7 +158,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log,
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
       serveFiles: (request) => fileServer.serve(request),
-      serveLocal: clockRoute(clock, () => timers?.settled() ?? Promise.resolve()),
+      ...(ownClock ? { serveLocal: clockRoute(ownClock, () => timers?.settled() ?? Promise.resolve()) } : {}),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;
@@ -186,12 +191,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       tableName,
       dataDir,
       filesDir,
-      clock,
+      clock: ownClock,
       slaTimers: openTimers,
       stop: () => {
         // All always run, DynamoDB Local last so the pump never reads from a stopped one;
         // a failure of any is reported once all have finished.
         useTimerStarter(undefined);
+        if (ownClock && currentClock() === ownClock) useClock(systemClock);
         stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), openTimers.close()])
           .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
           .then((results) => {

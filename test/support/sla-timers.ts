@@ -102,6 +102,7 @@ export class SlaHarness {
   }
 
   async advanceTo(instant: string): Promise<void> {
+    if (!this.platform.clock) throw new Error('This process installed its own clock: move that one instead.');
     this.platform.clock.set(new Date(instant));
     await this.settle();
   }
