@@ -28,7 +28,7 @@ const LADDER = [
 ];
 
 async function main() {
-  const base = await startPlatform({ port: 0, inMemory: true, quiet: true, frozenClock: true });
+  const base = await startPlatform({ port: 0, inMemory: true, quiet: true, frozenClock: true, seedSla: false });
   const platform = base as unknown as TestPlatform;
   const call = async (who: 'agent' | 'admin', path: string, init: RequestInit = {}) => {
     const response = await fetch(`${base.url}${path}`, { ...init, headers: { authorization: `Bearer ${base.tokens[who]}`, 'content-type': 'application/json' } });
