@@ -250,6 +250,43 @@ describe('SLA on cases', () => {
   });
 });
 
+describe('asset entitlements', () => {
+  it("an asset's entitlement comes before its requester's", async () => {
+    const type = {
+      typeId: 'asset-care',
+      name: 'Asset care',
+      defaultQueue: 'field-service',
+      fields: [{ name: 'assetId', label: 'Asset', type: 'reference', target: 'asset' }],
+      intake: { questions: [{ field: 'assetId' }] },
+      workflow: {
+        initial: 'open',
+        states: [
+          { id: 'open', label: 'Open', category: 'active' },
+          { id: 'done', label: 'Done', category: 'resolved' },
+        ],
+        transitions: [{ id: 'finish', label: 'Finish', from: ['open'], to: 'done' }],
+      },
+    };
+    expect((await call('admin', 'POST', '/case-types', type)).status).toBe(201);
+    for (const [policyId, level, resolution] of [['asset-basic', undefined, 2400], ['asset-gold', 'gold', 480], ['asset-silver', 'silver', 960]] as const) {
+      const made = await call('admin', 'POST', '/sla/policies', { policyId, name: policyId, calendarId: 'london-office', match: { caseType: 'asset-care', ...(level ? { entitlementLevel: level } : {}) }, targets: { resolution } });
+      expect(made.status, JSON.stringify(made.body)).toBe(201);
+    }
+    const customer = newCustomer();
+    await grant(customer, 'silver');
+    const asset = `PUMP-${customer}`;
+    const onAsset = await call('supervisor', 'POST', '/entitlements', { holder: { kind: 'asset', id: asset }, level: 'gold', validFrom: '2026-01-01T00:00:00Z', validTo: '2027-01-01T00:00:00Z' });
+    expect(onAsset.status).toBe(201);
+    const open = (fields: Body) => call('agent', 'POST', '/cases', { type: 'asset-care', subject: 'Pump leaks', description: 'Drips under the seal', requester: { id: customer }, fields });
+    const covered = await open({ assetId: asset });
+    expect(covered.status, JSON.stringify(covered.body)).toBe(201);
+    expect(covered.body.sla).toMatchObject({ policyId: 'asset-gold', entitlement: { id: onAsset.body.entitlementId, level: 'gold' } });
+    const other = await open({ assetId: 'PUMP-unknown' });
+    expect(other.body.sla).toMatchObject({ policyId: 'asset-silver', entitlement: { level: 'silver' } });
+    expect((await call('agent', 'GET', `/entitlements?assetId=${asset}&customerId=${customer}`)).body.items.map((e: Body) => e.holder.kind)).toEqual(['asset', 'customer']);
+  });
+});
+
 describe('merging', () => {
   it("stops the duplicate's clocks with the merge, and drops it from the due listing", async () => {
     const customer = newCustomer();
