@@ -94,6 +94,8 @@ const Config = z.object({
   INTAKE_DEDUP_THRESHOLD: z.coerce.number().min(0.5).max(1).default(0.8),
   /** Largest raw email intake takes, in bytes (a synchronous Lambda takes 6 MB). */
   MAX_EMAIL_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** AWS: the SLA clock state machine; timers start executions of it. Unset locally, where the platform runs the same ASL in process. */
+  SLA_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/).optional(),
 }).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
   path: ['OPENSEARCH_ENDPOINT'],
   message: 'required when SEARCH_MODE is opensearch',

@@ -16,6 +16,7 @@ import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { EmailIntake } from './constructs/email-intake.js';
+import { SlaTimers } from './constructs/sla-timers.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
@@ -115,6 +116,8 @@ export class Caseway extends Construct {
   readonly devices: DeviceIngest;
   /** Inbound email (SES -> S3 -> intake), when `inboundEmail` is set. */
   readonly email?: EmailIntake;
+  /** The SLA clock state machine and its task functions. */
+  readonly slaTimers: SlaTimers;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -159,10 +162,19 @@ export class Caseway extends Construct {
     });
 
     this.devices = new DeviceIngest(this, 'Devices', { store: this.store, ...logSettings });
+    this.slaTimers = new SlaTimers(this, 'SlaTimers', { store: this.store, ...logSettings });
+    // The arming consumer is one of the bus's rule targets: it starts and stops executions of this machine.
+    this.slaTimers.grantTimers(this.events.consumerFunction('sla-timer-arming'));
 
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
-      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer, 'device-ingest': this.devices.function },
+      functions: {
+        ...this.api.functions,
+        'outbox-publisher': this.events.publisher,
+        'knowledge-indexer': this.knowledge.indexer,
+        'device-ingest': this.devices.function,
+        'sla-timer-check': this.slaTimers.taskFunctions.CheckStep!,
+      },
     });
     if (props.inboundEmail) {
       this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, attachments: this.attachments, removalPolicy, ...logSettings });
@@ -172,6 +184,7 @@ export class Caseway extends Construct {
       ...this.events.alarms,
       this.knowledge.deadLetterAlarm,
       this.devices.deadLetterAlarm,
+      this.slaTimers.failedAlarm,
       ...(this.email ? [this.email.deadLetterAlarm] : []),
     ];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));

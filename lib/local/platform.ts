@@ -22,6 +22,11 @@ import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
 import { busRoutes, PUT_EVENTS_PATH, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
 import { createLocalBus, LOCAL_BUS_NAME, outboxConsumer } from './local-events.js';
+import { AdjustableClock, clock as currentClock, systemClock, useClock, type Clock } from '../../functions/adapters/clock.js';
+import { useTimerStarter } from '../../functions/adapters/timers.js';
+import { clockRoute } from './clock-route.js';
+import { startLocalSlaTimers } from './sla-timers.js';
+import type { LocalStateMachine } from './step-functions.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -73,6 +78,11 @@ export interface PlatformOptions {
   readonly eventRules?: readonly LocalRule[];
   /** The local bus's retry policy (default `LOCAL_RETRY_POLICY`). */
   readonly eventRetry?: Partial<RetryPolicy>;
+  /**
+   * Business time stands still between moves of the clock (tests that assert exact
+   * instants); by default it runs with the system clock plus whatever it was moved by.
+   */
+  readonly frozenClock?: boolean;
 }
 
 export interface Platform {
@@ -97,6 +107,14 @@ export interface Platform {
   readonly filesDir: string;
   /** The EventBridge stand-in: its dead letters, `idle()` for tests, `addRule`. */
   readonly events: LocalEventBus;
+  /**
+   * Caseway's clock in this process: moves forward on demand (`POST /_local/clock`),
+   * so timers fire without waiting. Undefined when the process installed a clock of
+   * its own (`useClock`) before starting the platform: that one rules, timers included.
+   */
+  readonly clock: AdjustableClock | undefined;
+  /** The SLA clock state machine's local executions (the same ASL as AWS). */
+  readonly slaTimers: LocalStateMachine;
   /** Closes the gateway and stops DynamoDB Local; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -138,6 +156,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     onError: (rule, error) => log.error(`event target of rule ${rule} failed; retrying with backoff, then dead-lettering`, error),
   });
   const serveBus = busRoutes(bus);
+  let timers: LocalStateMachine | undefined;
+  const frozenAt = Date.now();
+  const ownClock = currentClock() === systemClock ? new AdjustableClock(options.frozenClock ? () => frozenAt : Date.now) : undefined;
+  if (ownClock) useClock(ownClock);
+  const clock: Clock = ownClock ?? currentClock();
+  const serveClock = ownClock ? clockRoute(ownClock, () => timers?.settled() ?? Promise.resolve()) : undefined;
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
@@ -162,13 +186,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       log,
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
       serveFiles: (request) => fileServer.serve(request),
-      serveLocal: async (request) => (await serveBus(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
+      serveLocal: async (request) =>
+        (await serveBus(request)) ?? (await serveClock?.(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
       ...(options.integrationTimeoutMs ? { timeoutMs: options.integrationTimeoutMs } : {}),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;
     process.env.EVENTBRIDGE_ENDPOINT = `${gateway.url}${PUT_EVENTS_PATH}`;
 
+    timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
     if (options.seedSla ?? options.seedCaseTypes ?? true) await seedSla(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
     const consumers = options.publishEvents ?? !options.resolveHandler ? [await outboxConsumer(REPO_ROOT)] : [];
@@ -182,6 +208,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const openGateway = gateway;
     const openPump = pump;
+    const openTimers = timers;
     let stopping: Promise<void> | undefined;
     return {
       url: gateway.url,
@@ -198,10 +225,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       dataDir,
       filesDir,
       events: bus,
+      clock: ownClock,
+      slaTimers: openTimers,
       stop: () => {
         // All always run, DynamoDB Local last so the pump never reads from a stopped one;
         // a failure of any is reported once all have finished.
-        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), bus.stop()])
+        useTimerStarter(undefined);
+        if (ownClock && currentClock() === ownClock) useClock(systemClock);
+        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), openTimers.close(), bus.stop()])
           .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
           .then((results) => {
             removeFiles();
@@ -212,7 +243,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       },
     };
   } catch (error) {
-    await Promise.allSettled([gateway?.close(), pump?.stop()]);
+    await Promise.allSettled([gateway?.close(), pump?.stop(), timers?.close(), bus.stop()]);
     await dynamo.stop().catch(() => undefined);
     removeFiles();
     throw error;

@@ -50,4 +50,10 @@ export const eventRules: readonly EventRuleSpec[] = [
     pattern: { source: ['caseway.channels'], 'detail-type': ['ChannelMessage'] },
     target: { entry: 'functions/channel-events/handler.ts', tableAccess: 'readWrite' },
   },
+  {
+    name: 'sla-timer-arming',
+    description: 'Arms and disarms SLA timers: one Step Functions execution per armed clock generation, on every SLA change and status change of a case.',
+    pattern: { source: ['caseway.cases'], 'detail-type': [{ prefix: 'Sla' }, 'StatusChanged'] },
+    target: { entry: 'functions/sla-arming/handler.ts', tableAccess: 'read' },
+  },
 ];

@@ -12,6 +12,7 @@ import { defaultRoute, functions, routes, type FunctionName } from '../../lib/to
 import { caseTable } from '../../lib/topology/table.js';
 import { eventRules } from '../../lib/topology/event-rules.js';
 import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
+import { slaClockMachine } from '../../lib/topology/state-machines.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 const OUTBOX_DESCRIPTION = 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge';
@@ -22,15 +23,16 @@ let findings: string[];
 beforeAll(() => {
   s = synthCaseway({}, { bundle: true });
   findings = nagFindings(s.app);
-}, 120_000);
+  // Bundles every function with esbuild: ~90 s alone on two cores, more beside the DynamoDB Local suites.
+}, 240_000);
 afterAll(removeSynthOutput);
 
 const fnId = (name: FunctionName) => functionIdByDescription(s.template, functions[name].description);
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest and one per event rule', () => {
-    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 3 + eventRules.length);
+  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks and one per event rule', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 3 + Object.keys(slaClockMachine.tasks).length + eventRules.length);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
 
@@ -260,7 +262,7 @@ describe('stack', () => {
   it('alarms on API 5xx and on every function error', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === '5xx')).toHaveLength(1);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 3);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 3 + Object.keys(slaClockMachine.tasks).length);
   });
 });
 

@@ -61,6 +61,8 @@ export const linkKey = (caseId: string, targetId: string) => ({ pk: casePartitio
 export const taskKey = (caseId: string, taskId: string) => ({ pk: casePartition(caseId), sk: `${TASK_PREFIX}${taskId}` });
 export const attachmentKey = (caseId: string, attachmentId: string) => ({ pk: casePartition(caseId), sk: `${ATTACHMENT_PREFIX}${attachmentId}` });
 export const uploadKey = (caseId: string, uploadId: string) => ({ pk: casePartition(caseId), sk: `${UPLOAD_PREFIX}${uploadId}` });
+/** Marks an SLA timer step as done (one per armed clock and step), so a redelivered or retried timer never acts twice. */
+export const slaTimerStepKey = (caseId: string, step: string) => ({ pk: casePartition(caseId), sk: `SLATIMER#${step}` });
 /** The position an audit item's key gives it, which must equal its own `seq`. */
 export const seqOfAuditKey = (sk: string): number => Number(sk.slice(AUDIT_PREFIX.length));
 /** The case an item's partition belongs to. */

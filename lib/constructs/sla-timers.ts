@@ -1,0 +1,122 @@
+/**
+ * SLA timers in AWS: the SLA clock state machine (Standard: its executions wait
+ * for days and are billed per state transition, not per second), built from the
+ * same ASL file the local platform runs, with a Lambda per Task state substituted
+ * in, logging of every execution event and X-Ray tracing. Whatever arms the
+ * timers (the `sla-timer-arming` event consumer) is given start/stop rights on
+ * exactly this machine's executions and its ARN through `grantTimers`.
+ */
+import * as path from 'node:path';
+import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { slaClockMachine } from '../topology/state-machines.js';
+import type { CaseStore } from './case-store.js';
+import { CasewayFunction, REPOSITORY_ROOT } from './caseway-function.js';
+
+export interface SlaTimersProps {
+  readonly store: CaseStore;
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** The environment variable the timer service reads the machine's ARN from (functions/config.ts). */
+export const SLA_STATE_MACHINE_ARN_ENV = 'SLA_STATE_MACHINE_ARN';
+
+export class SlaTimers extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  /** Task state name -> its function. */
+  readonly taskFunctions: Record<string, NodejsFunction>;
+  readonly logGroup: logs.LogGroup;
+  /** A clock execution failed after its retries: a warning, breach or escalation may not have happened. */
+  readonly failedAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: SlaTimersProps) {
+    super(scope, id);
+    const logSettings = { logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy };
+
+    this.taskFunctions = {};
+    const substitutions: Record<string, string> = {};
+    for (const [state, task] of Object.entries(slaClockMachine.tasks)) {
+      const fn = new CasewayFunction(this, `${state}Task`, {
+        entry: task.entry,
+        description: `SLA clock state machine, ${state}: re-reads the case and warns, breaches or escalates if still owed`,
+        environment: { TABLE_NAME: props.store.table.tableName },
+        ...logSettings,
+      }).function;
+      if (task.tableAccess === 'readWrite') props.store.grantReadWrite(fn);
+      else props.store.grantRead(fn);
+      this.taskFunctions[state] = fn;
+      substitutions[task.substitution] = fn.functionArn;
+    }
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // Step Functions needs a name under /aws/vendedlogs/ to keep its resource policy small.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-sla-clock`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'SlaClock', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromFile(path.join(REPOSITORY_ROOT, slaClockMachine.definition)),
+      definitionSubstitutions: substitutions,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    for (const fn of Object.values(this.taskFunctions)) fn.grantInvoke(this.stateMachine);
+    const stack = Stack.of(this);
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Tracing and logging are on: xray:PutTraceSegments/PutTelemetryRecords/GetSampling* and the logs:*LogDelivery actions Step Functions needs do not support resource-level permissions.',
+    });
+    for (const fn of Object.values(this.taskFunctions)) {
+      const fnId = stack.resolve(stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)) as string;
+      Validations.of(this.stateMachine).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
+        reason: 'lambda:InvokeFunction on the task function and its versions/aliases (CDK grantInvoke); nothing else.',
+      });
+    }
+
+    this.failedAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
+      alarmDescription: 'An SLA clock execution failed after its retries: a warning, breach or escalation of some case may be missing. Its history names the case.',
+      metric: this.stateMachine.metricFailed({ statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** Let `fn` start and stop this machine's executions, and tell it the machine's ARN. */
+  grantTimers(fn: lambda.Function): void {
+    fn.addEnvironment(SLA_STATE_MACHINE_ARN_ENV, this.stateMachine.stateMachineArn);
+    const stack = Stack.of(this);
+    const machineId = stack.resolve(stack.getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine)) as string;
+    Validations.of(fn).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machineId}.Name>:*]`,
+      reason: 'Executions are named <caseId>-<clock>-<generation> at run time: stopping them needs every execution of this one state machine, and nothing else.',
+    });
+    this.stateMachine.grantStartExecution(fn);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:StopExecution'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'execution',
+            resourceName: `${this.stateMachine.stateMachineName}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+  }
+}

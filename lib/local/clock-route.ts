@@ -1,0 +1,54 @@
+/**
+ * `/_local/clock`: move the local platform's clock, so a demo shows an eight-hour
+ * SLA warn, breach and escalate in seconds. Local only (the gateway serves it
+ * outside the route table; AWS has no such thing): `GET` reads the clock,
+ * `POST {advanceMinutes}` or `POST {to}` moves it forward (never back).
+ * Answers once the timers that fell due have run.
+ */
+import * as z from 'zod';
+import type { AdjustableClock } from '../../functions/adapters/clock.js';
+import type { LocalRequest, LocalResponse } from './gateway.js';
+
+export const CLOCK_PATH = '/_local/clock';
+
+const MoveSchema = z.union([
+  z.object({ advanceMinutes: z.number().positive().max(366 * 24 * 60) }).strict(),
+  z.object({ to: z.iso.datetime({ offset: true }) }).strict(),
+]);
+
+const problem = (status: number, title: string, detail: string, errors: { field: string; rule: string; message: string }[] = []): LocalResponse => ({
+  status,
+  headers: { 'content-type': 'application/problem+json' },
+  body: { type: 'about:blank', title, status, detail, ...(errors.length ? { errors } : {}) },
+});
+
+/** Answers the clock's path; any other path is left to the other local services (undefined). */
+export function clockRoute(clock: AdjustableClock, settled: () => Promise<void>): (request: LocalRequest) => Promise<LocalResponse | undefined> {
+  return async (request) => {
+    if (request.path !== CLOCK_PATH) return undefined;
+    if (request.method === 'GET') return { status: 200, body: { now: clock.now().toISOString() } };
+    if (request.method !== 'POST') return problem(405, 'Method Not Allowed', 'Use GET or POST.');
+    if (request.body.length > 4096) return problem(413, 'Payload Too Large', 'The body may be at most 4096 bytes.');
+    const text = request.body.toString('utf8');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return problem(400, 'Bad Request', 'The body is not JSON.', [{ field: 'body', rule: 'json', message: 'must be a JSON object' }]);
+    }
+    const parsed = MoveSchema.safeParse(body);
+    if (!parsed.success) {
+      return problem(400, 'Bad Request', 'Give either advanceMinutes (a positive number) or to (an ISO instant).', [
+        { field: 'body', rule: 'oneOf', message: 'expected {"advanceMinutes": number} or {"to": "<ISO instant>"}' },
+      ]);
+    }
+    const move = parsed.data;
+    const target = 'to' in move ? new Date(move.to) : new Date(clock.now().getTime() + move.advanceMinutes * 60_000);
+    if (target.getTime() < clock.now().getTime()) {
+      return problem(409, 'Conflict', `The clock only moves forward: it reads ${clock.now().toISOString()}.`, [{ field: 'body.to', rule: 'notBefore', message: 'must not be before the clock' }]);
+    }
+    clock.set(target);
+    await settled();
+    return { status: 200, body: { now: clock.now().toISOString() } };
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * The state machines, defined once: the ASL file, and for each Task state the
+ * handler module behind it and the `${Substitution}` its Lambda ARN fills. CDK
+ * (`lib/constructs/sla-timers.ts`) builds a function per task and substitutes its
+ * ARN; the local stand-in (`lib/local/step-functions.ts`) maps the Task state to
+ * the same module. Pure data: no CDK or AWS imports.
+ */
+export interface TaskSpec {
+  /** Handler file, relative to the repository root; exports `handler`. */
+  readonly entry: string;
+  /** The placeholder in the ASL file that takes this function's ARN. */
+  readonly substitution: string;
+  readonly tableAccess: 'read' | 'readWrite';
+}
+
+export interface StateMachineSpec {
+  /** ASL file, relative to the repository root. */
+  readonly definition: string;
+  /** Task state name -> what runs it. */
+  readonly tasks: Readonly<Record<string, TaskSpec>>;
+}
+
+/** One execution per armed SLA clock: wait, check, loop (see the file's Comment). */
+export const slaClockMachine: StateMachineSpec = {
+  definition: 'statemachines/sla-clock.asl.json',
+  tasks: {
+    CheckStep: { entry: 'functions/sla-timer/handler.ts', substitution: 'SlaCheckFunctionArn', tableAccess: 'readWrite' },
+  },
+};
+
+/** What each `${Substitution}` holds locally: ARNs that only have to be well-formed (the tasks run in process). */
+export const localSubstitutions = (spec: StateMachineSpec): Record<string, string> =>
+  Object.fromEntries(Object.values(spec.tasks).map((task) => [task.substitution, `arn:aws:lambda:us-east-1:000000000000:function:caseway-local-${task.substitution}`]));
