@@ -329,4 +329,4 @@ export function releaseCapacity(agentId: string, channel: Channel, now: string):
 export const putOfferItem = (offer: Offer): TransactItem => putNew({ ...routingOfferKey(offer.offerId), entity: 'RoutingOffer', ...offer });
 export const deleteOfferItem = (offerId: string): TransactItem => ({ Delete: { TableName: tableName(), Key: routingOfferKey(offerId), ConditionExpression: 'attribute_exists(pk)' } });
 
-export { transactUnlessStale };
+export { transactUnlessStale, type WriteOutcome };
