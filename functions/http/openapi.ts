@@ -12,6 +12,7 @@ import { caseOperations } from './operations/cases.js';
 import { linkOperations } from './operations/links.js';
 import { workflowOperations } from './operations/workflow.js';
 import { knowledgeOperations } from './operations/knowledge.js';
+import { routingOperations } from './operations/routing.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -36,7 +37,7 @@ const FROM_GATEWAY = new Set([401, 429]);
 
 
 /** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations, ...knowledgeOperations };
+const operations: Record<string, Operation> = { ...caseOperations, ...workflowOperations, ...bulkOperations, ...linkOperations, ...attachmentOperations, ...knowledgeOperations, ...routingOperations };
 
 function tagOf(path: string): string {
   if (path.startsWith('/knowledge') || /^\/cases\/\{id\}\/(articles|suggestions)$/.test(path)) return 'Knowledge';
@@ -44,6 +45,7 @@ function tagOf(path: string): string {
   if (path.startsWith('/tasks') || path.includes('/tasks')) return 'Tasks';
   if (path.includes('/attachments')) return 'Attachments';
   if (path === '/cases/import' || path === '/cases/export') return 'Bulk';
+  if (path.startsWith('/routing')) return 'Routing';
   if (path.startsWith('/cases')) return 'Cases';
   return 'Meta';
 }
@@ -105,6 +107,7 @@ export function openApiDocument() {
       { name: 'Attachments', description: 'Files on cases: signed upload and download URLs, versions, retention classes.' },
       { name: 'Bulk', description: 'Cases in and out as CSV or JSON Lines.' },
       { name: 'Knowledge', description: 'Knowledge articles, search, case suggestions and deflection, and what linked cases teach them.' },
+      { name: 'Routing', description: 'Routing rules, queues, agents and their presence, offers.' },
       { name: 'Meta', description: 'About the API itself.' },
     ],
     security: [{ bearerAuth: [] }],

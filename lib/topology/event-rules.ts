@@ -25,4 +25,11 @@ export interface EventRuleSpec {
   };
 }
 
-export const eventRules: readonly EventRuleSpec[] = [];
+export const eventRules: readonly EventRuleSpec[] = [
+  {
+    name: 'routing',
+    description: 'Route cases when they arrive or change, and free agent capacity when they are resolved, closed or reassigned',
+    pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned'] },
+    target: { entry: 'functions/routing-consumer/handler.ts', tableAccess: 'readWrite' },
+  },
+];

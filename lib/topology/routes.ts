@@ -26,7 +26,8 @@ export type FunctionName =
   | 'case-links'
   | 'case-handoff'
   | 'knowledge-articles'
-  | 'knowledge-search';
+  | 'knowledge-search'
+  | 'routing';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -64,6 +65,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
   'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
+  routing: { entry: 'functions/routing/handler.ts', description: 'Routing rules, queues, agents, presence and offers', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -124,6 +126,18 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
   { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
+  { method: 'POST', path: '/routing/rules', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/rules', fn: 'routing', auth: 'jwt' },
+  { method: 'PUT', path: '/routing/queues/{id}', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/queues', fn: 'routing', auth: 'jwt' },
+  { method: 'PUT', path: '/routing/agents/{id}', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/agents', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/agents/{id}', fn: 'routing', auth: 'jwt' },
+  { method: 'PUT', path: '/routing/agents/{id}/presence', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/offers', fn: 'routing', auth: 'jwt' },
+  { method: 'POST', path: '/routing/offers/{id}/accept', fn: 'routing', auth: 'jwt' },
+  { method: 'POST', path: '/routing/offers/{id}/decline', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/cases/{id}', fn: 'routing', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */
