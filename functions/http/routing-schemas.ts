@@ -4,12 +4,14 @@
  * facts and operators the core knows (`functions/core/routing/rules.ts`).
  */
 import * as z from 'zod';
+import { Slug } from '../core/case-type.js';
 import { PRESENCES } from '../core/routing/dispatch.js';
 import { ROUTING_FACTS, RULE_OPERATORS } from '../core/routing/rules.js';
 import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
 import { CaseId } from './schemas.js';
 
-export const QueueId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ -, at most 64').meta({ example: 'legal' });
+/** Queues are named as cases name them (`case.queue`). */
+export const QueueId = Slug.meta({ example: 'legal' });
 export const AgentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'an agent id as the JWT sub carries it').meta({ example: 'demo-agent' });
 const SkillName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a lower-case skill name such as legal or spanish');
 const Level = z.number().int().min(1).max(10);

@@ -335,6 +335,8 @@ const decidingChange = (c: FieldChange) => c.field === 'queue' || c.field === 'p
 export interface CaseEventDetail {
   readonly id: string;
   readonly caseId: string;
+  /** The audit action the event came from (a new case's status change comes with its CaseCreated). */
+  readonly action: string;
   readonly changes: readonly FieldChange[];
 }
 
@@ -353,6 +355,7 @@ export async function onCaseEvent(type: string, detail: CaseEventDetail): Promis
       if (detail.changes.some(decidingChange)) await decideAndRoute(caseId, type, detail.id);
       break;
     case 'StatusChanged': {
+      if (detail.action === 'CaseCreated') return;
       const routed = await store.getRoutedCase(caseId);
       if (!routed) return;
       if (!isOpen(routed.stored.case)) await release(caseId, routed.stored.case.statusCategory, detail.id);

@@ -44,7 +44,7 @@ const agentArb = (id: number): fc.Arbitrary<Agent> =>
       version: 1,
     }));
 
-const agentsArb = fc.integer({ min: 0, max: 12 }).chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => agentArb(i)))));
+const agentsArb: fc.Arbitrary<Agent[]> = fc.integer({ min: 0, max: 12 }).chain((n) => (n === 0 ? fc.constant<Agent[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => agentArb(i)))));
 
 const caseArb = (id: number): fc.Arbitrary<WaitingCase> =>
   fc
@@ -67,7 +67,7 @@ const caseArb = (id: number): fc.Arbitrary<WaitingCase> =>
       routingVersion: 1,
     }));
 
-const casesArb = fc.integer({ min: 0, max: 25 }).chain((n) => (n === 0 ? fc.constant([]) : fc.tuple(...Array.from({ length: n }, (_, i) => caseArb(i)))));
+const casesArb: fc.Arbitrary<WaitingCase[]> = fc.integer({ min: 0, max: 25 }).chain((n) => (n === 0 ? fc.constant<WaitingCase[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => caseArb(i)))));
 
 /** The oracle: eligibility spelled out, then a full sort. */
 function oracleBest(agents: readonly Agent[], c: WaitingCase, skills: WaitingCase['skills']): Agent | undefined {
