@@ -179,7 +179,7 @@ async function inBatches<T>(items: readonly T[], width: number, run: (item: T) =
  * then one conditional transaction per offer. Another dispatcher may win some
  * of them; then plan again from fresh reads, a few times.
  */
-export async function dispatch(maxPasses = 4): Promise<{ offered: number }> {
+export async function dispatchOnce(maxPasses = 4): Promise<{ offered: number }> {
   let offered = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
     const [agents, waiting, queues] = await Promise.all([store.listAgents(), store.listWaiting(), store.listQueues()]);
@@ -196,6 +196,33 @@ export async function dispatch(maxPasses = 4): Promise<{ offered: number }> {
     if (lost === 0) break;
   }
   return { offered };
+}
+
+let running: Promise<{ offered: number }> | undefined;
+let again = false;
+
+/**
+ * Dispatch, once at a time per container: a call that arrives while a pass runs
+ * asks for one more pass after it (its case may have entered after the running
+ * pass read the waiting list) and shares its result. Separate containers still
+ * dispatch side by side; their transactions' conditions keep that safe.
+ */
+export function dispatch(): Promise<{ offered: number }> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    let offered = 0;
+    do {
+      again = false;
+      offered += (await dispatchOnce()).offered;
+    } while (again);
+    return { offered };
+  })().finally(() => {
+    running = undefined;
+  });
+  return running;
 }
 
 /** What the clock moves: expired offers go back to the queue, overdue cases overflow, then a dispatch pass. */
