@@ -14,6 +14,7 @@ import { DomainEvents } from './constructs/domain-events.js';
 import { Identity, type ExternalOidc } from './constructs/identity.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
+import { Routing } from './constructs/routing.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 
 export interface CasewayProps {
@@ -88,6 +89,8 @@ export class Caseway extends Construct {
   readonly events: DomainEvents;
   /** The knowledge search collection, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
+  /** The routing consumer, its sweep schedule and their dead-letter queue. */
+  readonly routing: Routing;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -122,11 +125,13 @@ export class Caseway extends Construct {
       ...logSettings,
     });
 
+    this.routing = new Routing(this, 'Routing', { store: this.store, bus: this.events.bus, ...logSettings });
+
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
-      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer },
+      functions: { ...this.api.functions, 'outbox-publisher': this.events.publisher, 'knowledge-indexer': this.knowledge.indexer, 'routing-consumer': this.routing.consumer, 'routing-sweep': this.routing.sweep },
     });
-    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm];
+    this.alarms = [...observability.alarms, this.events.deadLetterAlarm, this.knowledge.deadLetterAlarm, this.routing.deadLetterAlarm];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
   }
 }
