@@ -78,13 +78,11 @@ export class Routing extends Construct {
       entry: spec.target.entry,
       description: spec.description,
       environment: { TABLE_NAME: store.table.tableName },
-      timeout: Duration.seconds(30),
       ...logSettings,
     });
     const sweep = new CasewayFunction(this, 'Sweep', {
       ...ROUTING_SWEEP,
       environment: { TABLE_NAME: store.table.tableName },
-      timeout: Duration.seconds(60),
       ...logSettings,
     });
     for (const fn of [consumer, sweep]) store.grantReadWrite(fn.function);

@@ -18,6 +18,7 @@ import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type 
 import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
+import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
@@ -53,6 +54,8 @@ export interface PlatformOptions {
    * does in AWS (default: true unless `resolveHandler` replaces the handlers).
    */
   readonly indexKnowledge?: boolean;
+  /** Run the routing sweep this often, as the schedule does in AWS (default: every minute; 0: never, as in tests, which sweep themselves). */
+  readonly routingSweepMs?: number;
 }
 
 export interface Platform {
@@ -144,6 +147,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await Promise.all(DEMO_USER_KEYS.map(async (key) => [key, await issuer.sign(DEMO_USERS[key], { expiresIn: lifetime })] as const)),
     ) as Record<DemoUserKey, string>;
 
+    const sweepMs = options.routingSweepMs ?? (options.inMemory ? 0 : 60_000);
+    const sweep: RoutingSweep | undefined = sweepMs > 0 ? startRoutingSweep(REPO_ROOT, sweepMs, log) : undefined;
     const openGateway = gateway;
     const openPump = pump;
     let stopping: Promise<void> | undefined;
@@ -164,7 +169,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       stop: () => {
         // All always run, DynamoDB Local last so the pump never reads from a stopped one;
         // a failure of any is reported once all have finished.
-        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop()])
+        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), sweep?.stop()])
           .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
           .then((results) => {
             removeFiles();

@@ -10,6 +10,8 @@ import { AdjustableClock, useClock } from '../../functions/adapters/clock.js';
 import { dynamo, tableName } from '../../functions/adapters/dynamodb/client.js';
 import { caseKey, routingAgentKey } from '../../functions/adapters/dynamodb/keys.js';
 import { sweep } from '../../functions/services/routing.js';
+import { REPO_ROOT } from '../../lib/local/platform.js';
+import { startRoutingSweep } from '../../lib/local/routing-sweep.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus, routingEventsOf } from '../support/routing-bus.js';
 import { exampleRules, LEGAL_LEAD } from '../support/routing-example.js';
@@ -234,5 +236,30 @@ describe('offers, declines, timeouts and overflow', () => {
     // A new queue, a new round: both may be offered it again (skills still apply).
     expect(await routingOf(caseId)).toMatchObject({ queue: 'general', declinedBy: [] });
     expect((await call(as('tri-1'), 'POST', '/routing/offers/CASE-2026-999999.1/accept')).status).toBe(404);
+  });
+});
+
+describe('the local sweep', () => {
+  it('runs on every jump of the adjustable clock, as the schedule would in AWS, and takes back an expired offer', async () => {
+    const rules = (await call('agent', 'GET', '/routing/rules')).body;
+    await call('admin', 'POST', '/routing/rules', {
+      rules: [{ id: 'phone', when: { all: [{ fact: 'channel', operator: 'equal', value: 'phone' }] }, then: { queue: 'phones', skills: [{ skill: 'calls', level: 1 }] } }, ...rules.rules],
+    });
+    await agent('phone-1', { calls: 2 }, { phone: 1 });
+    const caseId = await newCase('general', { channel: 'phone' });
+    await bus.settle([caseId]);
+    expect(await offersOf('phone-1')).toHaveLength(1);
+
+    const errors: unknown[] = [];
+    const sweeper = startRoutingSweep(REPO_ROOT, 3_600_000, { info: () => undefined, error: (_m, e) => errors.push(e) });
+    try {
+      clock.advance(61_000);
+      await sweeper.runNow();
+    } finally {
+      await sweeper.stop();
+    }
+    expect(errors).toEqual([]);
+    expect(await offersOf('phone-1')).toEqual([]);
+    expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', declinedBy: ['phone-1'], reason: 'allDeclined' });
   });
 });
