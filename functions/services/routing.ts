@@ -125,6 +125,7 @@ export async function listOffers(agentId: string | undefined, caller: Caller): P
 
 /** Accepting makes the agent the case's owner through the cases service, with the offer closed in the same transaction. */
 export async function acceptOffer(offerId: string, ctx: ChangeContext): Promise<Case> {
+  assertStaff(ctx.caller);
   const offer = await store.getOffer(offerId);
   if (!offer) throw notFound(`There is no open offer ${offerId}.`);
   if (ctx.caller.sub !== offer.agentId) throw forbidden('Only the agent a case was offered to may accept it.');
@@ -140,6 +141,7 @@ export async function acceptOffer(offerId: string, ctx: ChangeContext): Promise<
 }
 
 export async function declineOffer(offerId: string, ctx: ChangeContext): Promise<void> {
+  assertStaff(ctx.caller);
   const offer = await store.getOffer(offerId);
   if (!offer) throw notFound(`There is no open offer ${offerId}.`);
   if (ctx.caller.sub !== offer.agentId) throw forbidden('Only the agent a case was offered to may decline it.');

@@ -263,3 +263,49 @@ describe('the local sweep', () => {
     expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', declinedBy: ['phone-1'], reason: 'allDeclined' });
   });
 });
+
+describe('who may do what in routing', () => {
+  const ROLES = ['requester', 'agent', 'supervisor', 'admin', 'integration'] as const;
+  type Role = (typeof ROLES)[number];
+  const staffOk = (status: number) => ({ requester: 403, agent: status, supervisor: status, admin: status, integration: status });
+  const adminOnly = (status: number) => ({ requester: 403, agent: 403, supervisor: 403, admin: status, integration: 403 });
+  let routedCase: string;
+
+  beforeAll(async () => {
+    await agent('demo-agent', { general: 1 }, { web: 1 }, 'away');
+    routedCase = await newCase('general');
+    await bus.settle([routedCase]);
+  });
+
+  const MATRIX: { name: string; method: string; path: () => string; body?: unknown; expect: Record<Role, number | number[]> }[] = [
+    { name: 'publish rules', method: 'POST', path: () => '/routing/rules', body: { rules: [] }, expect: adminOnly(201) },
+    { name: 'read rules', method: 'GET', path: () => '/routing/rules', expect: staffOk(200) },
+    { name: 'put a queue', method: 'PUT', path: () => '/routing/queues/matrix', body: {}, expect: { ...adminOnly(0), admin: [200, 201] } },
+    { name: 'list queues', method: 'GET', path: () => '/routing/queues', expect: staffOk(200) },
+    { name: 'put an agent', method: 'PUT', path: () => '/routing/agents/matrix-agent', body: { skills: {}, capacity: {} }, expect: { ...adminOnly(0), admin: [200, 201] } },
+    { name: 'list agents', method: 'GET', path: () => '/routing/agents', expect: staffOk(200) },
+    { name: 'read an agent', method: 'GET', path: () => '/routing/agents/demo-agent', expect: staffOk(200) },
+    // The agent themselves, supervisors and admins; not another staff member.
+    { name: 'set presence', method: 'PUT', path: () => '/routing/agents/demo-agent/presence', body: { presence: 'away' }, expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 403 } },
+    { name: 'list own offers', method: 'GET', path: () => '/routing/offers', expect: staffOk(200) },
+    { name: 'accept an offer that is not there', method: 'POST', path: () => '/routing/offers/CASE-2026-999999.1/accept', expect: staffOk(404) },
+    { name: 'decline an offer that is not there', method: 'POST', path: () => '/routing/offers/CASE-2026-999999.1/decline', expect: staffOk(404) },
+    { name: "a case's routing", method: 'GET', path: () => `/routing/cases/${routedCase}`, expect: staffOk(200) },
+  ];
+
+  for (const row of MATRIX) {
+    it.each(ROLES)(`${row.name} as %s`, async (role) => {
+      const response = await platform.fetchAs(role, row.path(), { method: row.method, ...(row.body === undefined ? {} : { body: JSON.stringify(row.body), headers: { 'content-type': 'application/json' } }) });
+      const want = row.expect[role];
+      expect(Array.isArray(want) ? want : [want]).toContain(response.status);
+      if (response.status >= 400) expect(response.headers.get('content-type')).toBe('application/problem+json');
+    });
+  }
+
+  it('answers 401 to every routing endpoint without a token', async () => {
+    for (const row of MATRIX) {
+      const response = await fetch(`${platform.url}${row.path()}`, { method: row.method });
+      expect(response.status, `${row.method} ${row.path()}`).toBe(401);
+    }
+  });
+});
