@@ -21,7 +21,8 @@ let findings: string[];
 beforeAll(() => {
   s = synthCaseway({}, { bundle: true });
   findings = nagFindings(s.app);
-}, 120_000);
+  // Bundles every function (routing added two): on a busy 2-core machine that passes two minutes.
+}, 240_000);
 afterAll(removeSynthOutput);
 
 const fnId = (name: FunctionName) => functionIdByDescription(s.template, functions[name].description);

@@ -138,7 +138,8 @@ describe('the indexer', () => {
 
   it('alarms on the first message in its DLQ', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(alarms).toHaveLength(2);
+    // The outbox, the knowledge indexer and routing each have one.
+    expect(alarms).toHaveLength(3);
   });
 });
 

@@ -10,6 +10,7 @@ import { AdjustableClock, useClock } from '../../functions/adapters/clock.js';
 import { dynamo, tableName } from '../../functions/adapters/dynamodb/client.js';
 import { caseKey, routingAgentKey } from '../../functions/adapters/dynamodb/keys.js';
 import { sweep } from '../../functions/services/routing.js';
+import { listOffers } from '../../functions/adapters/dynamodb/routing-repository.js';
 import { REPO_ROOT } from '../../lib/local/platform.js';
 import { startRoutingSweep } from '../../lib/local/routing-sweep.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -199,6 +200,21 @@ describe('deciding at intake', () => {
     await bus.settle([caseId]);
     expect(await routingOf(caseId)).toMatchObject({ state: 'done', doneReason: 'reassigned' });
     expect(await loadOf('vip-1')).toEqual({ email: 0 });
+  });
+});
+
+describe('at least once, in parallel', () => {
+  it('the same CaseCreated delivered five times at once routes the case once', async () => {
+    const caseId = await newCase('legal', { priority: 'low' });
+    const [created] = (await routingEventsOf(caseId)).filter((e) => e.type === 'CaseCreated');
+    await Promise.all(Array.from({ length: 5 }, () => bus.redeliver(created!)));
+    const trail = await history(caseId);
+    expect(trail.filter((e) => e.action === 'RoutingDecided')).toHaveLength(1);
+    const routed = await routingOf(caseId);
+    expect(routed).toMatchObject({ queue: 'legal' });
+    // Routed once: then at most offered once (version 2), never twice.
+    expect(routed.version).toBeLessThanOrEqual(2);
+    expect((await listOffers()).filter((o) => o.caseId === caseId).length).toBeLessThanOrEqual(1);
   });
 });
 
