@@ -218,6 +218,34 @@ describe('at least once, in parallel', () => {
   });
 });
 
+describe('deciding again on change', () => {
+  it('a CaseUpdated that raises a Legal case to high priority re-runs the rules and hands it to the lead, recorded as such', async () => {
+    await call(as(LEGAL_LEAD), 'PUT', `/routing/agents/${LEGAL_LEAD}/presence`, { presence: 'away' });
+    const caseId = await newCase('legal', { priority: 'low' });
+    await bus.settle([caseId]);
+    const waiting = await routingOf(caseId);
+    expect(waiting).toMatchObject({ state: 'waiting', queue: 'legal' });
+    // The lead is away; nobody else available takes web cases.
+    expect(['noAgentAvailable', 'agentsAtCapacity']).toContain(waiting.reason);
+
+    const current = (await call('agent', 'GET', `/cases/${caseId}`)).body;
+    const raised = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'if-match': `"${current.version}"` }, body: JSON.stringify({ priority: 'high' }) });
+    expect(raised.status).toBe(200);
+    await bus.settle([caseId]);
+
+    const decisions = (await history(caseId)).filter((e) => e.action === 'RoutingDecided');
+    expect(decisions.map((d) => [d.routing.trigger, d.routing.outcome])).toEqual([
+      ['CaseCreated', 'queued'],
+      ['CaseUpdated', 'assigned'],
+    ]);
+    expect(decisions[1]).toMatchObject({ changes: [{ field: 'owner', before: null, after: LEGAL_LEAD }], routing: { fired: [{ ruleId: 'legal-high-to-lead' }] } });
+    expect(await routingOf(caseId)).toMatchObject({ state: 'assigned', agentId: LEGAL_LEAD });
+    // Routing's events are on the case's hash chain like any other.
+    expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
+    await call(as(LEGAL_LEAD), 'PUT', `/routing/agents/${LEGAL_LEAD}/presence`, { presence: 'available' });
+  });
+});
+
 describe('offers, declines, timeouts and overflow', () => {
   it('re-offers on decline, returns the case on timeout, and overflows to the next queue with a recorded decision', async () => {
     await call('admin', 'PUT', '/routing/queues/triage', { offerTimeoutSeconds: 30, overflow: { queue: 'general', afterSeconds: 300 } });
