@@ -17,6 +17,7 @@ import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { EmailIntake } from './constructs/email-intake.js';
 import { SlaTimers } from './constructs/sla-timers.js';
+import { Routing } from './constructs/routing.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
@@ -118,6 +119,8 @@ export class Caseway extends Construct {
   readonly email?: EmailIntake;
   /** The SLA clock state machine and its task functions. */
   readonly slaTimers: SlaTimers;
+  /** The routing sweep, its schedule and its dead-letter queue (the routing consumer is one of `events`' rule targets). */
+  readonly routing: Routing;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -165,6 +168,7 @@ export class Caseway extends Construct {
     this.slaTimers = new SlaTimers(this, 'SlaTimers', { store: this.store, ...logSettings });
     // The arming consumer is one of the bus's rule targets: it starts and stops executions of this machine.
     this.slaTimers.grantTimers(this.events.consumerFunction('sla-timer-arming'));
+    this.routing = new Routing(this, 'Routing', { store: this.store, ...logSettings });
 
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
@@ -174,6 +178,7 @@ export class Caseway extends Construct {
         'knowledge-indexer': this.knowledge.indexer,
         'device-ingest': this.devices.function,
         'sla-timer-check': this.slaTimers.taskFunctions.CheckStep!,
+        'routing-sweep': this.routing.sweep,
       },
     });
     if (props.inboundEmail) {
@@ -185,6 +190,7 @@ export class Caseway extends Construct {
       this.knowledge.deadLetterAlarm,
       this.devices.deadLetterAlarm,
       this.slaTimers.failedAlarm,
+      this.routing.deadLetterAlarm,
       ...(this.email ? [this.email.deadLetterAlarm] : []),
     ];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));

@@ -144,7 +144,9 @@ export type AuditAction =
   | 'ArticleLinked'
   | SlaAction
   /** Intake recognised a message as a repeat of this open case and added it here instead of opening another. */
-  | 'DuplicateIntake';
+  | 'DuplicateIntake'
+  /** Routing rules decided where the case goes (`routing` says which rules fired and why); see `core/routing/`. */
+  | 'RoutingDecided';
 
 /** What an event is about, when that is something inside the case (a comment, a task, a link...). */
 export interface AuditTarget {
@@ -176,6 +178,14 @@ export interface AuditEvent extends Chained {
   readonly effects?: readonly Effect[];
   /** The brief generated (or edited) with this change, when the case changed hands. */
   readonly handoff?: HandoffBrief;
+  /** For `RoutingDecided`: the rules that fired, the facts and conditions that matched, what was done. */
+  readonly routing?: RoutingRecord;
+}
+
+/** What a routing step records (shape owned by `core/routing/`; kept structural here to avoid an import cycle). */
+export interface RoutingRecord {
+  readonly step: string;
+  readonly [key: string]: unknown;
 }
 
 export interface ChangeContext {
@@ -201,7 +211,7 @@ export function actorOf(caller: Caller): AuditEvent['actor'] {
   return { sub: caller.sub, ...(caller.name ? { name: caller.name } : {}), roles: [...caller.roles] };
 }
 
-type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff'>>;
+type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff' | 'routing'>>;
 
 /** The next event of a case's history, sealed onto the chain after `head` (none: the first event). */
 export function auditEvent(

@@ -33,6 +33,7 @@ const AUDIT_ACTIONS = [
   'HandoffEdited',
   'ArticleLinked',
   'DuplicateIntake',
+  'RoutingDecided',
   ...SLA_ACTIONS,
 ] as const satisfies readonly AuditAction[];
 // Fails to compile when an action is added to AuditAction and not here.

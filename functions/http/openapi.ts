@@ -16,6 +16,7 @@ import { eventOperations } from './operations/events.js';
 import { slaOperations } from './operations/sla.js';
 import { deviceOperations } from './operations/devices.js';
 import { channelOperations } from './operations/channels.js';
+import { routingOperations } from './operations/routing.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -51,6 +52,7 @@ const operations: Record<string, Operation> = {
   ...slaOperations,
   ...deviceOperations,
   ...channelOperations,
+  ...routingOperations,
 };
 
 function tagOf(path: string): string {
@@ -59,6 +61,7 @@ function tagOf(path: string): string {
   if (path.startsWith('/tasks') || path.includes('/tasks')) return 'Tasks';
   if (path.includes('/attachments')) return 'Attachments';
   if (path === '/cases/import' || path === '/cases/export') return 'Bulk';
+  if (path.startsWith('/routing')) return 'Routing';
   if (path.startsWith('/cases')) return 'Cases';
   if (path.startsWith('/events') || path.startsWith('/notifications')) return 'Events';
   if (path.startsWith('/assets') || path.startsWith('/devices')) return 'Devices';
@@ -123,6 +126,7 @@ export function openApiDocument() {
       { name: 'Attachments', description: 'Files on cases: signed upload and download URLs, versions, retention classes.' },
       { name: 'Bulk', description: 'Cases in and out as CSV or JSON Lines.' },
       { name: 'Knowledge', description: 'Knowledge articles, search, case suggestions and deflection, and what linked cases teach them.' },
+      { name: 'Routing', description: 'Routing rules, queues, agents and their presence, offers.' },
       { name: 'Meta', description: 'About the API itself.' },
     ],
     security: [{ bearerAuth: [] }],

@@ -289,3 +289,27 @@ export async function listCases(request: ListRequest, caller: Caller): Promise<r
   const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
   return { ...page, items };
 }
+
+/**
+ * Revise a case together with other writes that must agree with it (routing's
+ * load counters and offer state): `alongside` builds them from the case as read,
+ * and may throw to refuse. All of it commits in one transaction, or nothing does;
+ * a lost race re-reads and decides again. The audit event is the ordinary
+ * `CaseUpdated`, so `Assigned` and the rest flow as for any revision.
+ */
+export async function reviseAlong(
+  caseId: string,
+  patch: CasePatch,
+  ctx: ChangeContext,
+  alongside: (stored: StoredCase) => Promise<TransactItem[]>,
+): Promise<{ case: Case; audit: AuditEvent }> {
+  return untilWritten(`Case ${caseId}`, async () => {
+    const stored = await writableCase(caseId, ctx.caller);
+    const type = await typeOf(stored.case);
+    const revised = reviseCase(stored, patch, type, ctx);
+    if (!revised) throw conflict(`Case ${caseId} already has this ${Object.keys(patch).join(' and ')}.`);
+    const items = await alongside(stored);
+    const outcome = await commitCases({ head: stored.head, audit: revised.audit, case: { next: revised.case, expectedVersion: stored.case.version }, items });
+    return outcome === 'written' ? { case: revised.case, audit: revised.audit } : 'stale';
+  });
+}

@@ -19,6 +19,7 @@ import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { seedSla } from './seed-sla.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
+import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
 import { busRoutes, PUT_EVENTS_PATH, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
 import { createLocalBus, LOCAL_BUS_NAME, outboxConsumer } from './local-events.js';
@@ -83,6 +84,8 @@ export interface PlatformOptions {
    * instants); by default it runs with the system clock plus whatever it was moved by.
    */
   readonly frozenClock?: boolean;
+  /** Run the routing sweep this often, as the schedule does in AWS (default: every minute; 0: never, as in tests, which sweep themselves). */
+  readonly routingSweepMs?: number;
 }
 
 export interface Platform {
@@ -206,6 +209,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await Promise.all(DEMO_USER_KEYS.map(async (key) => [key, await issuer.sign(DEMO_USERS[key], { expiresIn: lifetime })] as const)),
     ) as Record<DemoUserKey, string>;
 
+    const sweepMs = options.routingSweepMs ?? (options.inMemory ? 0 : 60_000);
+    const sweep: RoutingSweep | undefined = sweepMs > 0 ? startRoutingSweep(REPO_ROOT, sweepMs, log) : undefined;
     const openGateway = gateway;
     const openPump = pump;
     const openTimers = timers;
@@ -232,7 +237,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         // a failure of any is reported once all have finished.
         useTimerStarter(undefined);
         if (ownClock && currentClock() === ownClock) useClock(systemClock);
-        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), openTimers.close(), bus.stop()])
+        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), openTimers.close(), bus.stop(), sweep?.stop()])
           .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
           .then((results) => {
             removeFiles();

@@ -56,4 +56,10 @@ export const eventRules: readonly EventRuleSpec[] = [
     pattern: { source: ['caseway.cases'], 'detail-type': [{ prefix: 'Sla' }, 'StatusChanged'] },
     target: { entry: 'functions/sla-arming/handler.ts', tableAccess: 'read' },
   },
+  {
+    name: 'routing',
+    description: 'Route cases when they arrive or change, and free agent capacity when they are resolved, closed or reassigned',
+    pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned'] },
+    target: { entry: 'functions/routing-consumer/handler.ts', tableAccess: 'readWrite' },
+  },
 ];

@@ -32,7 +32,8 @@ export type FunctionName =
   | 'sla-admin'
   | 'assets'
   | 'device-signals'
-  | 'channels';
+  | 'channels'
+  | 'routing';
 
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
@@ -82,6 +83,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // Files an email carries become the case's attachments.
     fileAccess: 'readWrite',
   },
+  routing: { entry: 'functions/routing/handler.ts', description: 'Routing rules, queues, agents, presence and offers', tableAccess: 'readWrite' },
 };
 
 export interface RouteSpec {
@@ -165,6 +167,18 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/devices/signals', fn: 'device-signals', auth: 'jwt' },
   { method: 'POST', path: '/channels/email', fn: 'channels', auth: 'jwt' },
   { method: 'POST', path: '/channels/messages', fn: 'channels', auth: 'jwt' },
+  { method: 'POST', path: '/routing/rules', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/rules', fn: 'routing', auth: 'jwt' },
+  { method: 'PUT', path: '/routing/queues/{id}', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/queues', fn: 'routing', auth: 'jwt' },
+  { method: 'PUT', path: '/routing/agents/{id}', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/agents', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/agents/{id}', fn: 'routing', auth: 'jwt' },
+  { method: 'PUT', path: '/routing/agents/{id}/presence', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/offers', fn: 'routing', auth: 'jwt' },
+  { method: 'POST', path: '/routing/offers/{id}/accept', fn: 'routing', auth: 'jwt' },
+  { method: 'POST', path: '/routing/offers/{id}/decline', fn: 'routing', auth: 'jwt' },
+  { method: 'GET', path: '/routing/cases/{id}', fn: 'routing', auth: 'jwt' },
 ];
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */

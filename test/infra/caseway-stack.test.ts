@@ -31,8 +31,8 @@ const fnId = (name: FunctionName) => functionIdByDescription(s.template, functio
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks and one per event rule', () => {
-    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 3 + Object.keys(slaClockMachine.tasks).length + eventRules.length);
+  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks, the routing sweep and one per event rule', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length + eventRules.length);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
 
@@ -262,7 +262,7 @@ describe('stack', () => {
   it('alarms on API 5xx and on every function error', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === '5xx')).toHaveLength(1);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 3 + Object.keys(slaClockMachine.tasks).length);
+    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length);
   });
 });
 

@@ -139,8 +139,8 @@ describe('the indexer', () => {
 
   it('alarms on the first message in its DLQ', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    // Its own, the outbox publisher's, device ingest's, and one per event consumer.
-    expect(alarms).toHaveLength(3 + eventRules.length);
+    // Its own, the outbox publisher's, device ingest's, the routing sweep's, and one per event consumer.
+    expect(alarms).toHaveLength(4 + eventRules.length);
   });
 });
 

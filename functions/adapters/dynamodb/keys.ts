@@ -230,3 +230,39 @@ export const deliveryKey = (hash: string) => ({ pk: `DELIVERY#${hash}`, sk: 'DEL
 export const intakeGuardKey = (requesterId: string) => ({ pk: `INTAKE#${requesterId}`, sk: 'INTAKE' });
 export const threadKey = (hash: string) => ({ pk: `THREAD#${hash}`, sk: 'THREAD' });
 export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: casePartition(caseId), sk: `INTAKE#${deliveryHash}` });
+
+/**
+ * Routing.
+ *
+ * | item                     | pk                        | sk                                      |
+ * |--------------------------|---------------------------|-----------------------------------------|
+ * | case's routing state     | CASE#<caseId>             | #ROUTING                                |
+ * | ruleset version          | ROUTING#RULES             | VERSION#<version, 10 digits>            |
+ * | ruleset (current)        | ROUTING#RULES             | #CURRENT                                |
+ * | queue                    | ROUTING#QUEUES            | QUEUE#<queueId>                         |
+ * | agent (config + load)    | ROUTING#AGENTS            | AGENT#<agentId>                         |
+ * | waiting case             | ROUTING#WAITING           | <9 - priority rank>#<since>#<caseId>    |
+ * | open offer               | ROUTING#OFFERS            | OFFER#<offerId>                         |
+ * | event already handled    | ROUTING#SEEN#<event id>   | SEEN                                    |
+ *
+ * Agents, queues, waiting cases and offers each share one partition: one Query
+ * reads all of them in the order dispatch needs (best waiting case first). That
+ * caps routing at a partition's 1,000 writes/s (a few hundred routed cases a
+ * second); past that, shard the waiting and agent partitions by team.
+ */
+export const routingKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ROUTING' });
+export const ROUTING_RULES_PARTITION = 'ROUTING#RULES';
+export const routingRulesVersionKey = (version: number) => ({ pk: ROUTING_RULES_PARTITION, sk: `VERSION#${String(version).padStart(10, '0')}` });
+export const routingRulesCurrentKey = () => ({ pk: ROUTING_RULES_PARTITION, sk: '#CURRENT' });
+export const ROUTING_QUEUES_PARTITION = 'ROUTING#QUEUES';
+export const routingQueueKey = (queueId: string) => ({ pk: ROUTING_QUEUES_PARTITION, sk: `QUEUE#${queueId}` });
+export const ROUTING_AGENTS_PARTITION = 'ROUTING#AGENTS';
+export const routingAgentKey = (agentId: string) => ({ pk: ROUTING_AGENTS_PARTITION, sk: `AGENT#${agentId}` });
+export const ROUTING_WAITING_PARTITION = 'ROUTING#WAITING';
+export const waitingKey = (w: { priority: string; since: string; caseId: string }) => {
+  const rank = 9 - ['low', 'medium', 'high', 'urgent'].indexOf(w.priority);
+  return { pk: ROUTING_WAITING_PARTITION, sk: `${rank}#${w.since}#${w.caseId}` };
+};
+export const ROUTING_OFFERS_PARTITION = 'ROUTING#OFFERS';
+export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `OFFER#${offerId}` });
+export const routingSeenKey = (eventId: string) => ({ pk: `ROUTING#SEEN#${eventId}`, sk: 'SEEN' });

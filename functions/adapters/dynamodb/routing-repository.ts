@@ -1,0 +1,334 @@
+/**
+ * Routing in the single table: rulesets (versioned like case types), queues,
+ * agents with their load counters, the waiting list, open offers, and each
+ * case's routing state beside the case (`#ROUTING`). Every routing move is one
+ * transaction whose conditions re-check what the plan assumed (the case still
+ * waiting at the version read, the agent still available with room on the
+ * channel), so concurrent dispatchers can lose races but never double-book.
+ */
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { caseRecord, type Attachment, type HandoffBrief, type StoredCase } from '../../core/case.js';
+import type { Agent, Presence, Queue, WaitingCase } from '../../core/routing/dispatch.js';
+import type { RoutingRuleset, SkillRequirement } from '../../core/routing/rules.js';
+import type { SlaState } from '../../core/sla/state.js';
+import type { Channel, Priority } from '../../core/vocabulary.js';
+import { dynamo, tableName } from './client.js';
+import {
+  ROUTING_AGENTS_PARTITION,
+  ROUTING_OFFERS_PARTITION,
+  ROUTING_QUEUES_PARTITION,
+  ROUTING_RULES_PARTITION,
+  ROUTING_WAITING_PARTITION,
+  attachmentSummaryKey,
+  caseKey,
+  handoffKey,
+  headKey,
+  routingAgentKey,
+  routingKey,
+  routingOfferKey,
+  routingQueueKey,
+  routingRulesCurrentKey,
+  routingRulesVersionKey,
+  routingSeenKey,
+  waitingKey,
+  withoutStorageAttributes,
+  CASE_OWN_PREFIX,
+  slaKey,
+} from './keys.js';
+import { queryAll } from './paging.js';
+import { putNew, transactUnlessStale, type TransactItem, type WriteOutcome } from './transactions.js';
+
+export type RoutingStateName = 'waiting' | 'offered' | 'assigned' | 'done';
+
+/** A case's routing state (`#ROUTING`): the truth the waiting entry and offers are checked against. */
+export interface RoutingState {
+  readonly caseId: string;
+  readonly state: RoutingStateName;
+  readonly queue: string;
+  readonly priority: Priority;
+  readonly channel: Channel;
+  readonly skills: readonly SkillRequirement[];
+  readonly since: string;
+  readonly queuedAt: string;
+  readonly declinedBy: readonly string[];
+  readonly reservedFor?: string;
+  readonly offerId?: string;
+  readonly agentId?: string;
+  /** Why routing let go of the case (`done`): resolved, closed, reassigned by hand... */
+  readonly doneReason?: string;
+  readonly version: number;
+}
+
+export interface Offer {
+  readonly offerId: string;
+  readonly caseId: string;
+  readonly agentId: string;
+  readonly channel: Channel;
+  readonly queue: string;
+  readonly offeredAt: string;
+  readonly deadline: string;
+}
+
+/** A case as routing reads it: the record (with its SLA state, whose entitlement routing reads), its chain head and its routing state, all in one Query. */
+export interface RoutedCase {
+  readonly stored: StoredCase;
+  readonly routing: RoutingState | undefined;
+}
+
+export async function getRoutedCase(caseId: string): Promise<RoutedCase | undefined> {
+  const out = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :own)',
+      ExpressionAttributeValues: { ':pk': caseKey(caseId).pk, ':own': CASE_OWN_PREFIX },
+      ConsistentRead: true,
+    }),
+  );
+  const items = out.Items ?? [];
+  const at = (sk: string) => items.find((i) => i.sk === sk);
+  const raw = at(caseKey(caseId).sk);
+  const head = at(headKey(caseId).sk);
+  if (!raw || !head) return undefined;
+  const routing = at(routingKey(caseId).sk);
+  return {
+    stored: {
+      case: { ...caseRecord(raw), attachments: (at(attachmentSummaryKey(caseId).sk)?.attachments as Attachment[] | undefined) ?? [], handoff: (at(handoffKey(caseId).sk)?.brief as HandoffBrief | undefined) ?? null,
+        sla: (at(slaKey(caseId).sk)?.sla as SlaState | null | undefined) ?? null,
+      },
+      head: { seq: Number(head.seq), hash: String(head.hash) },
+    },
+    routing: routing ? withoutStorageAttributes<RoutingState>(routing) : undefined,
+  };
+}
+
+// Rulesets ------------------------------------------------------------------
+
+export async function getCurrentRuleset(): Promise<RoutingRuleset | undefined> {
+  const current = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingRulesCurrentKey(), ConsistentRead: true }));
+  return current.Item ? getRulesetVersion(Number(current.Item.version)) : undefined;
+}
+
+const rulesets = new Map<number, RoutingRuleset>();
+
+export async function getRulesetVersion(version: number): Promise<RoutingRuleset | undefined> {
+  const cached = rulesets.get(version);
+  if (cached) return cached;
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingRulesVersionKey(version) }));
+  if (!out.Item) return undefined;
+  const ruleset = withoutStorageAttributes<RoutingRuleset>(out.Item);
+  rulesets.set(version, ruleset);
+  return ruleset;
+}
+
+/** Publish `ruleset` as the next version: `stale` if another was published since `version - 1` was read. */
+export function publishRuleset(ruleset: RoutingRuleset): Promise<WriteOutcome> {
+  const current = { ...routingRulesCurrentKey(), entity: 'RoutingRulesCurrent', version: ruleset.version, publishedAt: ruleset.publishedAt };
+  return transactUnlessStale([
+    putNew({ ...routingRulesVersionKey(ruleset.version), entity: 'RoutingRules', ...ruleset }),
+    ruleset.version === 1
+      ? putNew(current)
+      : { Put: { TableName: tableName(), Item: current, ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': ruleset.version - 1 } } },
+  ]);
+}
+
+export async function listRulesetVersions(): Promise<number[]> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)', ExpressionAttributeValues: { ':pk': ROUTING_RULES_PARTITION, ':v': 'VERSION#' } });
+  return items.map((i) => Number(i.version));
+}
+
+// Queues and agents -----------------------------------------------------------
+
+/** Create (expectedVersion 0) or replace a queue at the version read. */
+export function putQueue(queue: Queue): Promise<WriteOutcome> {
+  const item = { ...routingQueueKey(queue.queueId), entity: 'RoutingQueue', ...queue };
+  return transactUnlessStale([
+    queue.version === 1
+      ? putNew(item)
+      : { Put: { TableName: tableName(), Item: item, ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': queue.version - 1 } } },
+  ]);
+}
+
+export async function getQueue(queueId: string): Promise<Queue | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingQueueKey(queueId), ConsistentRead: true }));
+  return out.Item ? withoutStorageAttributes<Queue>(out.Item) : undefined;
+}
+
+export async function listQueues(): Promise<Queue[]> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_QUEUES_PARTITION } });
+  return items.map((i) => withoutStorageAttributes<Queue>(i));
+}
+
+export interface AgentConfig {
+  readonly agentId: string;
+  readonly name?: string;
+  readonly skills: Agent['skills'];
+  readonly capacity: Agent['capacity'];
+}
+
+/** A new agent starts offline with nothing on any channel. */
+export function createAgent(config: AgentConfig, now: string): Promise<WriteOutcome> {
+  const load = Object.fromEntries(Object.keys(config.capacity).map((channel) => [channel, 0]));
+  const agent: Agent = { ...config, load, presence: 'offline', idleSince: now, version: 1 };
+  return transactUnlessStale([putNew({ ...routingAgentKey(config.agentId), entity: 'RoutingAgent', ...agent })]);
+}
+
+/**
+ * Replace an agent's skills and capacity at the version read, keeping their load
+ * and presence (routing owns those); a channel new to them starts at zero.
+ */
+export async function reconfigureAgent(config: AgentConfig, expectedVersion: number): Promise<WriteOutcome> {
+  const channels = Object.keys(config.capacity);
+  const names: Record<string, string> = { '#load': 'load', '#skills': 'skills', '#capacity': 'capacity', '#name': 'name', '#version': 'version' };
+  channels.forEach((c, i) => (names[`#c${i}`] = c));
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: routingAgentKey(config.agentId),
+        UpdateExpression: [
+          'SET #skills = :skills, #capacity = :capacity, #version = :next',
+          ...(config.name ? ['#name = :name'] : []),
+          ...channels.map((_, i) => `#load.#c${i} = if_not_exists(#load.#c${i}, :zero)`),
+        ].join(', '),
+        ConditionExpression: '#version = :version',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':skills': config.skills, ':capacity': config.capacity, ':next': expectedVersion + 1, ':version': expectedVersion, ':zero': 0, ...(config.name ? { ':name': config.name } : {}) },
+      }),
+    );
+    return 'written';
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return 'stale';
+    throw error;
+  }
+}
+
+export async function getAgent(agentId: string): Promise<Agent | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingAgentKey(agentId), ConsistentRead: true }));
+  return out.Item ? withoutStorageAttributes<Agent>(out.Item) : undefined;
+}
+
+export async function listAgents(): Promise<Agent[]> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_AGENTS_PARTITION }, ConsistentRead: true });
+  return items.map((i) => withoutStorageAttributes<Agent>(i));
+}
+
+/** Presence is the agent's to set; becoming available starts their idle time. */
+export async function setPresence(agentId: string, presence: Presence, now: string): Promise<Agent | undefined> {
+  try {
+    const out = await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: routingAgentKey(agentId),
+        UpdateExpression: `SET presence = :p, version = version + :one${presence === 'available' ? ', idleSince = if_not_exists(idleSince, :now)' : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':p': presence, ':one': 1, ...(presence === 'available' ? { ':now': now } : {}) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return withoutStorageAttributes<Agent>(out.Attributes!);
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
+  }
+}
+
+// Waiting list and offers -------------------------------------------------------
+
+/** Waiting cases, best first (highest priority, then longest waiting): the key order is the queue order. */
+export async function listWaiting(): Promise<WaitingCase[]> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_WAITING_PARTITION }, ConsistentRead: true });
+  return items.map((i) => withoutStorageAttributes<WaitingCase>(i));
+}
+
+export async function getOffer(offerId: string): Promise<Offer | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingOfferKey(offerId), ConsistentRead: true }));
+  return out.Item ? withoutStorageAttributes<Offer>(out.Item) : undefined;
+}
+
+export async function listOffers(): Promise<Offer[]> {
+  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_OFFERS_PARTITION }, ConsistentRead: true });
+  return items.map((i) => withoutStorageAttributes<Offer>(i));
+}
+
+export async function alreadyHandled(eventId: string): Promise<boolean> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingSeenKey(eventId), ConsistentRead: true }));
+  return out.Item !== undefined;
+}
+
+/** Remember a handled event for a week (past any redelivery), in the transaction that handled it. */
+export const handledItem = (eventId: string, now: string): TransactItem =>
+  putNew({ ...routingSeenKey(eventId), entity: 'RoutingEventSeen', eventId, expiresAt: Math.floor(Date.parse(now) / 1000) + 7 * 24 * 3600 });
+
+/** Standalone record of a handled event that wrote nothing else (so a redelivery is cheap). */
+export async function markHandled(eventId: string, now: string): Promise<void> {
+  await transactUnlessStale([handledItem(eventId, now)]);
+}
+
+// Transaction parts --------------------------------------------------------------
+
+export const waitingOf = (r: RoutingState): WaitingCase => ({
+  caseId: r.caseId,
+  queue: r.queue,
+  priority: r.priority,
+  channel: r.channel,
+  skills: r.skills,
+  since: r.since,
+  queuedAt: r.queuedAt,
+  declinedBy: r.declinedBy,
+  ...(r.reservedFor ? { reservedFor: r.reservedFor } : {}),
+  routingVersion: r.version,
+});
+
+const waitingItem = (r: RoutingState) => ({ ...waitingKey(r), entity: 'RoutingWaiting', ...waitingOf(r) });
+
+/** Write the routing state at the version read (0: none yet), and keep the waiting entry in step with it. */
+export function routingStateItems(next: RoutingState, previous: RoutingState | undefined): TransactItem[] {
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: tableName(),
+        Item: { ...routingKey(next.caseId), entity: 'RoutingState', ...next },
+        ...(previous
+          ? { ConditionExpression: 'version = :version', ExpressionAttributeValues: { ':version': previous.version } }
+          : { ConditionExpression: 'attribute_not_exists(pk)' }),
+      },
+    },
+  ];
+  const oldKey = previous?.state === 'waiting' ? waitingKey(previous) : undefined;
+  const newKey = next.state === 'waiting' ? waitingKey(next) : undefined;
+  if (oldKey && (!newKey || oldKey.sk !== newKey.sk)) items.push({ Delete: { TableName: tableName(), Key: oldKey, ConditionExpression: 'attribute_exists(pk)' } });
+  if (newKey) items.push({ Put: { TableName: tableName(), Item: waitingItem(next) } });
+  return items;
+}
+
+/** Take one unit of an agent's capacity on a channel, only if they have it (and, for offers, are available). */
+export function takeCapacity(agentId: string, channel: Channel, now: string, requireAvailable: boolean): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: routingAgentKey(agentId),
+      UpdateExpression: 'SET #load.#ch = #load.#ch + :one, idleSince = :now',
+      ConditionExpression: `#load.#ch < #capacity.#ch${requireAvailable ? ' AND presence = :available' : ''}`,
+      ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#ch': channel },
+      ExpressionAttributeValues: { ':one': 1, ':now': now, ...(requireAvailable ? { ':available': 'available' } : {}) },
+    },
+  };
+}
+
+export function releaseCapacity(agentId: string, channel: Channel, now: string): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: routingAgentKey(agentId),
+      UpdateExpression: 'SET #load.#ch = #load.#ch - :one, idleSince = :now',
+      ConditionExpression: '#load.#ch > :zero',
+      ExpressionAttributeNames: { '#load': 'load', '#ch': channel },
+      ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':now': now },
+    },
+  };
+}
+
+export const putOfferItem = (offer: Offer): TransactItem => putNew({ ...routingOfferKey(offer.offerId), entity: 'RoutingOffer', ...offer });
+export const deleteOfferItem = (offerId: string): TransactItem => ({ Delete: { TableName: tableName(), Key: routingOfferKey(offerId), ConditionExpression: 'attribute_exists(pk)' } });
+
+export { transactUnlessStale, type WriteOutcome };

@@ -1,0 +1,421 @@
+/**
+ * Use cases of routing: admins publish rules and define queues and agents;
+ * agents set their presence and accept or decline offers; the routing consumer
+ * decides where each case goes when it arrives or changes, and the dispatcher
+ * offers waiting cases to agents whenever a case enters a queue or an agent frees
+ * capacity. The periodic sweep moves what the clock moves (expired offers,
+ * dropped optional skills, overflow).
+ */
+import { hasRole, isStaff, type Caller } from '../core/caller.js';
+import { isOpen, type Case, type CasePatch, type ChangeContext, type FieldChange } from '../core/case.js';
+import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
+import { routingChange, ROUTING_CALLER } from '../core/routing/decision.js';
+import {
+  DEFAULT_OFFER_TIMEOUT_SECONDS,
+  freeCapacity,
+  overflowsDue,
+  planOffers,
+  skillsInForce,
+  waitingReason,
+  type Agent,
+  type PlannedOffer,
+  type Presence,
+  type Queue,
+  type WaitingCase,
+  type WaitingReason,
+} from '../core/routing/dispatch.js';
+import { evaluateRules } from '../core/routing/rule-engine.js';
+import { checkRules, decide, routingFacts, type RoutingRuleset, type RoutingRulesInput } from '../core/routing/rules.js';
+import { nowIso } from '../adapters/clock.js';
+import * as store from '../adapters/dynamodb/routing-repository.js';
+import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
+import { commitCases } from '../adapters/dynamodb/transactions.js';
+import { typeOf, untilWritten } from './case-access.js';
+import { reviseAlong } from './cases.js';
+
+function assertAdmin(caller: Caller, what: string): void {
+  if (!hasRole(caller, 'admin')) throw forbidden(`Only admins change ${what}.`);
+}
+function assertStaff(caller: Caller): void {
+  if (!isStaff(caller)) throw forbidden('Routing is for staff.');
+}
+
+// Rules -------------------------------------------------------------------------
+
+export async function publishRules(input: RoutingRulesInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<RoutingRuleset> {
+  assertAdmin(ctx.caller, 'routing rules');
+  const issues = checkRules(input);
+  if (issues.length > 0) throw validationFailed(issues, 'The ruleset is not well formed.');
+  const current = await store.getCurrentRuleset();
+  const currentVersion = current?.version ?? 0;
+  if (ifMatch !== undefined && ifMatch !== currentVersion) {
+    throw preconditionFailed(`The routing rules are at version ${currentVersion}, not ${ifMatch}; read them again and reapply your change.`, { currentVersion });
+  }
+  const ruleset: RoutingRuleset = { ...input, version: currentVersion + 1, publishedAt: ctx.now, publishedBy: ctx.caller.sub };
+  if ((await store.publishRuleset(ruleset)) === 'stale') throw preconditionFailed('Another version of the routing rules was published meanwhile; read them again.');
+  return ruleset;
+}
+
+export async function getRules(version: number | undefined, caller: Caller): Promise<RoutingRuleset> {
+  assertStaff(caller);
+  const ruleset = version === undefined ? await store.getCurrentRuleset() : await store.getRulesetVersion(version);
+  if (!ruleset) throw notFound(version === undefined ? 'No routing rules have been published yet.' : `There is no version ${version} of the routing rules.`);
+  return ruleset;
+}
+
+// Queues and agents ---------------------------------------------------------------
+
+export type QueueInput = Omit<Queue, 'queueId' | 'version' | 'offerTimeoutSeconds'> & { readonly offerTimeoutSeconds?: number };
+
+export async function putQueue(queueId: string, input: QueueInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ queue: Queue; created: boolean }> {
+  assertAdmin(ctx.caller, 'queues');
+  if (input.overflow?.queue === queueId) throw validationFailed([{ field: 'body.overflow.queue', rule: 'not_self', message: 'A queue cannot overflow into itself.' }]);
+  const existing = await store.getQueue(queueId);
+  if (ifMatch !== undefined && ifMatch !== (existing?.version ?? 0)) throw preconditionFailed(`Queue ${queueId} is at version ${existing?.version ?? 0}, not ${ifMatch}.`, { currentVersion: existing?.version ?? 0 });
+  const queue: Queue = { ...input, queueId, offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS, version: (existing?.version ?? 0) + 1 };
+  if ((await store.putQueue(queue)) === 'stale') throw preconditionFailed(`Queue ${queueId} changed meanwhile; read it again.`);
+  return { queue, created: !existing };
+}
+
+export async function listQueues(caller: Caller): Promise<Queue[]> {
+  assertStaff(caller);
+  return store.listQueues();
+}
+
+export async function putAgent(agentId: string, input: Omit<store.AgentConfig, 'agentId'>, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ agent: Agent; created: boolean }> {
+  assertAdmin(ctx.caller, 'agents');
+  const existing = await store.getAgent(agentId);
+  if (ifMatch !== undefined && ifMatch !== (existing?.version ?? 0)) throw preconditionFailed(`Agent ${agentId} is at version ${existing?.version ?? 0}, not ${ifMatch}.`, { currentVersion: existing?.version ?? 0 });
+  const config = { ...input, agentId };
+  const outcome = existing ? await store.reconfigureAgent(config, existing.version) : await store.createAgent(config, ctx.now);
+  if (outcome === 'stale') throw preconditionFailed(`Agent ${agentId} changed meanwhile; read them again.`);
+  return { agent: (await store.getAgent(agentId))!, created: !existing };
+}
+
+export async function getAgent(agentId: string, caller: Caller): Promise<Agent> {
+  if (!isStaff(caller)) throw forbidden('Routing is for staff.');
+  const agent = await store.getAgent(agentId);
+  if (!agent) throw notFound(`There is no agent ${agentId}.`);
+  return agent;
+}
+
+export async function listAgents(caller: Caller): Promise<Agent[]> {
+  assertStaff(caller);
+  return store.listAgents();
+}
+
+const mayActFor = (caller: Caller, agentId: string) => caller.sub === agentId || hasRole(caller, 'supervisor') || hasRole(caller, 'admin');
+
+/** Agents set their own presence (supervisors and admins may too); becoming available pulls work at once. */
+export async function setPresence(agentId: string, presence: Presence, ctx: ChangeContext): Promise<Agent> {
+  if (!isStaff(ctx.caller) || !mayActFor(ctx.caller, agentId)) throw forbidden('Agents set their own presence.');
+  const agent = await store.setPresence(agentId, presence, ctx.now);
+  if (!agent) throw notFound(`There is no agent ${agentId}.`);
+  if (presence === 'available') await dispatch();
+  return agent;
+}
+
+// Offers ------------------------------------------------------------------------------
+
+export async function listOffers(agentId: string | undefined, caller: Caller): Promise<store.Offer[]> {
+  const whose = agentId ?? caller.sub;
+  if (!isStaff(caller) || !mayActFor(caller, whose)) throw forbidden('Agents see their own offers.');
+  return (await store.listOffers()).filter((o) => o.agentId === whose);
+}
+
+/** Accepting makes the agent the case's owner through the cases service, with the offer closed in the same transaction. */
+export async function acceptOffer(offerId: string, ctx: ChangeContext): Promise<Case> {
+  assertStaff(ctx.caller);
+  const offer = await store.getOffer(offerId);
+  if (!offer) throw notFound(`There is no open offer ${offerId}.`);
+  if (ctx.caller.sub !== offer.agentId) throw forbidden('Only the agent a case was offered to may accept it.');
+  if (offer.deadline <= ctx.now) throw conflict(`Offer ${offerId} expired at ${offer.deadline}.`);
+  const { case: accepted } = await reviseAlong(offer.caseId, { owner: offer.agentId }, ctx, async (stored) => {
+    const routing = (await store.getRoutedCase(offer.caseId))?.routing;
+    if (routing?.state !== 'offered' || routing.offerId !== offerId) throw conflict(`Offer ${offerId} is no longer open.`);
+    if (stored.case.owner !== null) throw conflict(`Case ${offer.caseId} was assigned to ${stored.case.owner} meanwhile.`);
+    const { offerId: _closed, ...rest } = routing;
+    return [...store.routingStateItems({ ...rest, state: 'assigned', version: routing.version + 1 }, routing), store.deleteOfferItem(offerId)];
+  });
+  return accepted;
+}
+
+export async function declineOffer(offerId: string, ctx: ChangeContext): Promise<void> {
+  assertStaff(ctx.caller);
+  const offer = await store.getOffer(offerId);
+  if (!offer) throw notFound(`There is no open offer ${offerId}.`);
+  if (ctx.caller.sub !== offer.agentId) throw forbidden('Only the agent a case was offered to may decline it.');
+  if ((await withdrawOffer(offer, ctx.now)) !== 'written') throw conflict(`Offer ${offerId} is no longer open.`);
+  await dispatch();
+}
+
+/** Put an offered case back in the queue (declined or timed out), the agent's capacity back, the agent off its list. */
+async function withdrawOffer(offer: store.Offer, now: string): Promise<'written' | 'stale' | 'gone'> {
+  const routing = (await store.getRoutedCase(offer.caseId))?.routing;
+  if (routing?.state !== 'offered' || routing.offerId !== offer.offerId) return 'gone';
+  const { offerId: _o, agentId: _a, ...rest } = routing;
+  const next: RoutingState = { ...rest, state: 'waiting', declinedBy: [...routing.declinedBy, offer.agentId], version: routing.version + 1 };
+  return store.transactUnlessStale([...store.routingStateItems(next, routing), store.releaseCapacity(offer.agentId, offer.channel, now), store.deleteOfferItem(offer.offerId)]);
+}
+
+// Dispatch -----------------------------------------------------------------------------
+
+async function makeOffer(plan: PlannedOffer, waiting: WaitingCase, queue: Queue | undefined, now: string): Promise<store.WriteOutcome> {
+  const { routingVersion, ...entry } = waiting;
+  const previous: RoutingState = { ...entry, state: 'waiting', version: routingVersion };
+  const offerId = `${plan.caseId}.${routingVersion + 1}`;
+  const deadline = new Date(Date.parse(now) + (queue?.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS) * 1000).toISOString();
+  return store.transactUnlessStale([
+    ...store.routingStateItems({ ...previous, state: 'offered', offerId, agentId: plan.agentId, version: routingVersion + 1 }, previous),
+    store.takeCapacity(plan.agentId, plan.channel, now, true),
+    store.putOfferItem({ offerId, caseId: plan.caseId, agentId: plan.agentId, channel: plan.channel, queue: plan.queue, offeredAt: now, deadline }),
+  ]);
+}
+
+async function inBatches<T>(items: readonly T[], width: number, run: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(run));
+}
+
+/**
+ * Offer waiting cases to agents: plan from one read of agents and waiting list,
+ * then one conditional transaction per offer. Another dispatcher may win some
+ * of them; then plan again from fresh reads, a few times.
+ */
+export async function dispatchOnce(maxPasses = 4): Promise<{ offered: number }> {
+  let offered = 0;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const [agents, waiting, queues] = await Promise.all([store.listAgents(), store.listWaiting(), store.listQueues()]);
+    const queueOf = new Map(queues.map((q) => [q.queueId, q]));
+    const now = nowIso();
+    const plan = planOffers(waiting, agents, queueOf, now);
+    if (plan.length === 0) break;
+    const entry = new Map(waiting.map((w) => [w.caseId, w]));
+    let lost = 0;
+    await inBatches(plan, 8, async (p) => {
+      if ((await makeOffer(p, entry.get(p.caseId)!, queueOf.get(p.queue), now)) === 'written') offered++;
+      else lost++;
+    });
+    if (lost === 0) break;
+  }
+  return { offered };
+}
+
+let running: Promise<{ offered: number }> | undefined;
+let again = false;
+
+/**
+ * Dispatch, once at a time per container: a call that arrives while a pass runs
+ * asks for one more pass after it (its case may have entered after the running
+ * pass read the waiting list) and shares its result. Separate containers still
+ * dispatch side by side; their transactions' conditions keep that safe.
+ */
+export function dispatch(): Promise<{ offered: number }> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  running = (async () => {
+    let offered = 0;
+    do {
+      again = false;
+      offered += (await dispatchOnce()).offered;
+    } while (again);
+    return { offered };
+  })().finally(() => {
+    running = undefined;
+  });
+  return running;
+}
+
+/** What the clock moves: expired offers go back to the queue, overdue cases overflow, then a dispatch pass. */
+export async function sweep(): Promise<{ expired: number; overflowed: number; offered: number }> {
+  const now = nowIso();
+  let expired = 0;
+  for (const offer of (await store.listOffers()).filter((o) => o.deadline <= now)) {
+    if ((await withdrawOffer(offer, now)) === 'written') expired++;
+  }
+  const [waiting, queues] = await Promise.all([store.listWaiting(), store.listQueues()]);
+  let overflowed = 0;
+  for (const due of overflowsDue(waiting, new Map(queues.map((q) => [q.queueId, q])), now)) {
+    if ((await overflow(due.caseId, due.from, due.to, now)) === 'written') overflowed++;
+  }
+  const { offered } = await dispatch();
+  return { expired, overflowed, offered };
+}
+
+const routingContext = (correlationId: string, now = nowIso()): ChangeContext => ({ caller: ROUTING_CALLER, now, channel: 'api', correlationId });
+
+async function overflow(caseId: string, from: string, to: string, now: string): Promise<store.WriteOutcome | 'gone'> {
+  const routed = await store.getRoutedCase(caseId);
+  const routing = routed?.routing;
+  if (!routed || routing?.state !== 'waiting' || routing.queue !== from) return 'gone';
+  const { stored } = routed;
+  const change = routingChange(stored, await typeOf(stored.case), stored.case.queue !== to ? { queue: to } : {}, routingContext(`overflow-${caseId}`, now), {
+    step: 'overflow',
+    from,
+    to,
+    queuedAt: routing.queuedAt,
+  });
+  // A new queue, a new chance: its agents have not declined it yet.
+  const next: RoutingState = { ...routing, queue: to, queuedAt: now, declinedBy: [], version: routing.version + 1 };
+  return commitCases({ head: stored.head, audit: change.audit, ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}), items: store.routingStateItems(next, routing) });
+}
+
+// Deciding ------------------------------------------------------------------------------
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Run the rules on the case as it is now and route it: revise queue and priority
+ * (and owner, for a rule's assignee with room), record the decision as a
+ * `RoutingDecided` event, put the case in the waiting list; one transaction,
+ * which also marks `eventId` handled. A case already offered or assigned, owned
+ * by hand, or no longer open is left alone.
+ */
+export async function decideAndRoute(caseId: string, trigger: string, eventId: string): Promise<'routed' | 'unchanged'> {
+  return untilWritten(`Routing of ${caseId}`, async () => {
+    const routed = await store.getRoutedCase(caseId);
+    if (!routed) return 'unchanged';
+    const { stored, routing } = routed;
+    const c = stored.case;
+    if (c.mergedInto || !isOpen(c) || c.owner !== null || routing?.state === 'offered' || routing?.state === 'assigned') return 'unchanged';
+    const ruleset = await store.getCurrentRuleset();
+    const facts = routingFacts(c);
+    const outcomes = await evaluateRules(ruleset?.rules ?? [], facts, ruleset ? `v${ruleset.version}` : undefined);
+    const decision = decide(ruleset ?? { version: null, rules: [] }, outcomes, facts, c, trigger);
+    const { queue, priority, skills } = decision.actions;
+    const now = nowIso();
+
+    let assignee: Agent | undefined;
+    let reservedFor: string | undefined;
+    const named = decision.actions.assignee;
+    if (named) {
+      const agent = await store.getAgent(named);
+      if (agent && freeCapacity(agent, c.channel) > 0) assignee = agent;
+      else if (agent) reservedFor = named;
+    }
+    const waitingBefore = routing?.state === 'waiting' ? routing : undefined;
+    const sameQueue = waitingBefore?.queue === queue;
+    if (
+      trigger !== 'CaseCreated' &&
+      sameQueue &&
+      !assignee &&
+      waitingBefore.priority === priority &&
+      sameJson(waitingBefore.skills, skills) &&
+      waitingBefore.reservedFor === reservedFor &&
+      c.queue === queue &&
+      c.priority === priority
+    ) {
+      return 'unchanged';
+    }
+    const base = {
+      caseId,
+      queue,
+      priority,
+      channel: c.channel,
+      skills,
+      since: waitingBefore?.since ?? now,
+      queuedAt: sameQueue ? waitingBefore.queuedAt : now,
+      declinedBy: sameQueue ? waitingBefore.declinedBy : [],
+      version: (routing?.version ?? 0) + 1,
+    };
+    const next: RoutingState = assignee ? { ...base, state: 'assigned', agentId: assignee.agentId } : { ...base, state: 'waiting', ...(reservedFor ? { reservedFor } : {}) };
+    const patch: CasePatch = {
+      ...(queue !== c.queue ? { queue } : {}),
+      ...(priority !== c.priority ? { priority } : {}),
+      ...(assignee ? { owner: assignee.agentId } : {}),
+    };
+    const outcome = assignee ? 'assigned' : reservedFor ? 'reservedForAssignee' : 'queued';
+    const record = { step: 'decided', ...decision, outcome, ...(named && !assignee && !reservedFor ? { unknownAssignee: named } : {}) };
+    const change = routingChange(stored, await typeOf(c), patch, routingContext(eventId, now), record);
+    const written = await commitCases({
+      head: stored.head,
+      audit: change.audit,
+      ...(change.case ? { case: { next: change.case, expectedVersion: c.version } } : {}),
+      items: [...store.routingStateItems(next, routing), store.handledItem(eventId, now), ...(assignee ? [store.takeCapacity(assignee.agentId, c.channel, now, false)] : [])],
+    });
+    if (written === 'written') return 'routed';
+    return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
+  });
+}
+
+/** Routing lets go of a case (resolved, closed, taken by hand): its queue place, offer or capacity goes back. */
+async function release(caseId: string, reason: string, eventId: string): Promise<void> {
+  await untilWritten(`Routing of ${caseId}`, async () => {
+    const routing = (await store.getRoutedCase(caseId))?.routing;
+    if (!routing || routing.state === 'done') return 'done';
+    const now = nowIso();
+    const { offerId, agentId, reservedFor: _r, ...rest } = routing;
+    const next: RoutingState = { ...rest, state: 'done', doneReason: reason, version: routing.version + 1 };
+    const outcome = await store.transactUnlessStale([
+      ...store.routingStateItems(next, routing),
+      ...(agentId && (routing.state === 'offered' || routing.state === 'assigned') ? [store.releaseCapacity(agentId, routing.channel, now)] : []),
+      ...(offerId ? [store.deleteOfferItem(offerId)] : []),
+      store.handledItem(eventId, now),
+    ]);
+    if (outcome === 'written') return 'done';
+    return (await store.alreadyHandled(eventId)) ? 'done' : 'stale';
+  });
+}
+
+/** Changes of these fields can change what the rules decide; an owner change alone cannot. */
+const decidingChange = (c: FieldChange) => c.field === 'queue' || c.field === 'priority' || c.field === 'priorityScore' || c.field.startsWith('fields.');
+
+export interface CaseEventDetail {
+  readonly id: string;
+  readonly caseId: string;
+  /** The audit action the event came from (a new case's status change comes with its CaseCreated). */
+  readonly action: string;
+  readonly changes: readonly FieldChange[];
+}
+
+/**
+ * The routing consumer's work for one domain event (idempotent on `detail.id`:
+ * each write carries a marker of the event, and a redelivery finds it).
+ */
+export async function onCaseEvent(type: string, detail: CaseEventDetail): Promise<void> {
+  if (await store.alreadyHandled(detail.id)) return;
+  const { caseId } = detail;
+  switch (type) {
+    case 'CaseCreated':
+      await decideAndRoute(caseId, type, detail.id);
+      break;
+    case 'CaseUpdated':
+      if (detail.changes.some(decidingChange)) await decideAndRoute(caseId, type, detail.id);
+      break;
+    case 'StatusChanged': {
+      if (detail.action === 'CaseCreated') return;
+      const routed = await store.getRoutedCase(caseId);
+      if (!routed) return;
+      if (!isOpen(routed.stored.case)) await release(caseId, routed.stored.case.statusCategory, detail.id);
+      else await decideAndRoute(caseId, type, detail.id);
+      break;
+    }
+    case 'Assigned': {
+      const routed = await store.getRoutedCase(caseId);
+      const routing = routed?.routing;
+      if (!routed || !routing || routing.state === 'done') return;
+      const owner = routed.stored.case.owner;
+      if (routing.state === 'assigned' && routing.agentId === owner) return;
+      if (routing.state === 'waiting' && owner === null) return;
+      await release(caseId, owner === null ? 'unassigned' : 'reassigned', detail.id);
+      // Unassigned by hand: back into routing.
+      if (owner === null) await decideAndRoute(caseId, type, `${detail.id}/requeue`);
+      break;
+    }
+    default:
+      return;
+  }
+  await dispatch();
+}
+
+/** Where a case stands in routing, and (waiting) why nobody has it yet. */
+export async function caseRouting(caseId: string, caller: Caller): Promise<RoutingState & { reason?: WaitingReason }> {
+  assertStaff(caller);
+  const routing = (await store.getRoutedCase(caseId))?.routing;
+  if (!routing) throw notFound(`Case ${caseId} has not been routed.`);
+  if (routing.state !== 'waiting') return routing;
+  const [agents, queue] = await Promise.all([store.listAgents(), store.getQueue(routing.queue)]);
+  const waiting = store.waitingOf(routing);
+  return { ...routing, reason: waitingReason(waiting, agents, skillsInForce(waiting, queue, nowIso())) };
+}

@@ -1,0 +1,92 @@
+/**
+ * Routing's clockwork outside the API: the sweep that a schedule runs every minute
+ * to move what the clock moves (expired offers, optional skills, overflow). The
+ * routing consumer itself is one of the bus's rule targets (`routing` in
+ * `lib/topology/event-rules.ts`), built with the others by `EventConsumers`. The
+ * sweep writes to the case table only, retries, then parks what failed on a
+ * KMS-encrypted dead-letter queue whose first message raises an alarm.
+ */
+import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { CaseStore } from './case-store.js';
+import { CasewayFunction } from './caseway-function.js';
+
+export const ROUTING_SWEEP = {
+  entry: 'functions/routing-sweep/handler.ts',
+  description: 'Routing sweep: expired offers back to their queue, overflow, optional skills, then offers',
+};
+
+export interface RoutingProps {
+  readonly store: CaseStore;
+  /**
+   * How often the sweep runs: the resolution of offer timeouts, optional-skill waits and overflow.
+   * @default Duration.minutes(1)
+   */
+  readonly sweepInterval?: Duration;
+  readonly logRetention?: logs.RetentionDays;
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** EventBridge's JSON pattern keys, as the CDK's EventPattern spells them. */
+
+export class Routing extends Construct {
+  readonly sweep: NodejsFunction;
+  /** Routing events and sweeps that failed every retry. */
+  readonly deadLetterQueue: sqs.Queue;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: RoutingProps) {
+    super(scope, id);
+    const { store } = props;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: store.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter queue: the dead-letter target of the sweep schedule (cdk-nag only recognises SQS redrive policies as DLQ use).',
+    });
+    // EventBridge delivers failed events to the queue itself, so it must be able to use the key, for this account's rules only.
+    store.key.grant(
+      new iam.PrincipalWithConditions(new iam.ServicePrincipal('events.amazonaws.com'), { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } }),
+      'kms:GenerateDataKey',
+      'kms:Decrypt',
+    );
+
+    const logSettings = { logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy };
+    const sweep = new CasewayFunction(this, 'Sweep', {
+      ...ROUTING_SWEEP,
+      environment: { TABLE_NAME: store.table.tableName },
+      ...logSettings,
+    });
+    store.grantReadWrite(sweep.function);
+    this.sweep = sweep.function;
+
+    new events.Rule(this, 'SweepSchedule', {
+      description: 'Runs the routing sweep',
+      schedule: events.Schedule.rate(props.sweepInterval ?? Duration.minutes(1)),
+      // A late sweep is replaced by the next one: no point retrying for long.
+      targets: [new targets.LambdaFunction(this.sweep, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+    });
+
+    this.deadLetterAlarm = this.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, 'DeadLetterAlarm', {
+        alarmDescription: 'A routing sweep failed every retry: expired offers, optional-skill drops and overflows wait for the next sweep that succeeds.',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * Push-routing maths against obvious oracles (fast-check): the best agent is the
+ * first of a plain sort of the eligible ones; a plan never over-fills an agent,
+ * never offers a case twice, offers only to eligible agents, and leaves no case
+ * waiting that some agent could still take. Plus the clock's effects.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  bestAgent,
+  compareWaiting,
+  freeCapacity,
+  overflowsDue,
+  planOffers,
+  skillsInForce,
+  waitingReason,
+  type Agent,
+  type Queue,
+  type WaitingCase,
+} from '../../functions/core/routing/dispatch.js';
+import { PRIORITIES, type Channel } from '../../functions/core/vocabulary.js';
+
+const CHANNELS: Channel[] = ['email', 'chat', 'phone'];
+const SKILLS = ['billing', 'legal', 'spanish', 'vip'];
+const T0 = Date.parse('2026-03-01T09:00:00.000Z');
+const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
+
+const agentArb = (id: number): fc.Arbitrary<Agent> =>
+  fc
+    .record({
+      skills: fc.dictionary(fc.constantFrom(...SKILLS), fc.integer({ min: 1, max: 10 }), { maxKeys: 4 }),
+      capacity: fc.dictionary(fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 3 }), { maxKeys: 3 }),
+      presence: fc.constantFrom('available', 'available', 'busy', 'away', 'offline' as const),
+      idle: fc.integer({ min: 0, max: 50 }),
+      used: fc.integer({ min: 0, max: 3 }),
+    })
+    .map(({ skills, capacity, presence, idle, used }) => ({
+      agentId: `a${String(id).padStart(2, '0')}`,
+      skills,
+      capacity,
+      load: Object.fromEntries(Object.entries(capacity).map(([ch, cap]) => [ch, Math.min(cap, used)])),
+      presence,
+      idleSince: at(idle),
+      version: 1,
+    }));
+
+const agentsArb: fc.Arbitrary<Agent[]> = fc.integer({ min: 0, max: 12 }).chain((n) => (n === 0 ? fc.constant<Agent[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => agentArb(i)))));
+
+const caseArb = (id: number): fc.Arbitrary<WaitingCase> =>
+  fc
+    .record({
+      priority: fc.constantFrom(...PRIORITIES),
+      channel: fc.constantFrom(...CHANNELS),
+      skills: fc.uniqueArray(fc.record({ skill: fc.constantFrom(...SKILLS), level: fc.integer({ min: 1, max: 10 }), optional: fc.boolean() }), { selector: (s) => s.skill, maxLength: 2 }),
+      since: fc.integer({ min: 0, max: 100 }),
+      declined: fc.subarray(['a00', 'a01', 'a02']),
+    })
+    .map(({ priority, channel, skills, since, declined }) => ({
+      caseId: `CASE-2026-${String(id).padStart(6, '0')}`,
+      queue: 'q',
+      priority,
+      channel,
+      skills,
+      since: at(since),
+      queuedAt: at(since),
+      declinedBy: declined,
+      routingVersion: 1,
+    }));
+
+const casesArb: fc.Arbitrary<WaitingCase[]> = fc.integer({ min: 0, max: 25 }).chain((n) => (n === 0 ? fc.constant<WaitingCase[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => caseArb(i)))));
+
+/** The oracle: eligibility spelled out, then a full sort. */
+function oracleBest(agents: readonly Agent[], c: WaitingCase, skills: WaitingCase['skills']): Agent | undefined {
+  const free = (a: Agent) => (a.capacity[c.channel] ?? 0) - (a.load[c.channel] ?? 0);
+  const ok = agents.filter(
+    (a) =>
+      a.presence === 'available' &&
+      free(a) > 0 &&
+      !c.declinedBy.includes(a.agentId) &&
+      (!c.reservedFor || c.reservedFor === a.agentId) &&
+      skills.every((s) => (a.skills[s.skill] ?? 0) >= s.level),
+  );
+  return [...ok].sort((a, b) => free(b) - free(a) || a.idleSince.localeCompare(b.idleSince) || a.agentId.localeCompare(b.agentId))[0];
+}
+
+const noQueues = new Map<string, Queue>();
+
+describe('choosing an agent', () => {
+  it('picks what a full sort of the eligible agents puts first', () => {
+    fc.assert(
+      fc.property(agentsArb, caseArb(1), (agents, c) => {
+        expect(bestAgent(agents, c, c.skills)?.agentId).toBe(oracleBest(agents, c, c.skills)?.agentId);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('serves highest priority first, then longest waiting', () => {
+    fc.assert(
+      fc.property(casesArb, (cases) => {
+        const sorted = [...cases].sort(compareWaiting);
+        const oracle = [...cases].sort((a, b) => PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) || a.since.localeCompare(b.since) || a.caseId.localeCompare(b.caseId));
+        expect(sorted.map((c) => c.caseId)).toEqual(oracle.map((c) => c.caseId));
+      }),
+    );
+  });
+});
+
+describe('planning offers', () => {
+  it('never over-fills, never offers a case twice, offers only to eligible agents, and leaves nothing placeable', () => {
+    fc.assert(
+      fc.property(agentsArb, casesArb, (agents, cases) => {
+        const plan = planOffers(cases, agents, noQueues, at(200));
+        expect(new Set(plan.map((p) => p.caseId)).size).toBe(plan.length);
+        // Replay the plan on the agents, checking each step as the transaction would.
+        const pool = new Map(agents.map((a) => [a.agentId, structuredClone(a) as { -readonly [K in keyof Agent]: Agent[K] }]));
+        for (const p of plan) {
+          const agent = pool.get(p.agentId)!;
+          const c = cases.find((x) => x.caseId === p.caseId)!;
+          expect(oracleBest([agent], c, c.skills)).toBeDefined();
+          agent.load = { ...agent.load, [c.channel]: (agent.load[c.channel] ?? 0) + 1 };
+        }
+        for (const agent of pool.values()) for (const ch of CHANNELS) expect(agent.load[ch] ?? 0).toBeLessThanOrEqual(agent.capacity[ch] ?? 0);
+        const placed = new Set(plan.map((p) => p.caseId));
+        for (const c of cases.filter((x) => !placed.has(x.caseId))) {
+          expect(oracleBest([...pool.values()], c, c.skills)).toBeUndefined();
+          expect(waitingReason(c, [...pool.values()], c.skills)).not.toBe('placeable');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the better case the only free seat', () => {
+    const agent: Agent = { agentId: 'a', skills: {}, capacity: { email: 1 }, load: {}, presence: 'available', idleSince: at(0), version: 1 };
+    const c = (id: number, priority: WaitingCase['priority'], since: number): WaitingCase => ({ caseId: `C${id}`, queue: 'q', priority, channel: 'email', skills: [], since: at(since), queuedAt: at(since), declinedBy: [], routingVersion: 1 });
+    expect(planOffers([c(1, 'low', 0), c(2, 'high', 50), c(3, 'high', 10)], [agent], noQueues, at(100))).toEqual([{ caseId: 'C3', agentId: 'a', channel: 'email', queue: 'q', routingVersion: 1 }]);
+    expect(freeCapacity(agent, 'chat')).toBe(0);
+  });
+});
+
+describe('what the clock does', () => {
+  const c: WaitingCase = {
+    caseId: 'C1',
+    queue: 'vip',
+    priority: 'medium',
+    channel: 'email',
+    skills: [{ skill: 'vip', level: 3 }, { skill: 'spanish', level: 5, optional: true }],
+    since: at(0),
+    queuedAt: at(0),
+    declinedBy: [],
+    routingVersion: 1,
+  };
+  const queues = new Map<string, Queue>([['vip', { queueId: 'vip', optionalSkillWaitSeconds: 120, overflow: { queue: 'general', afterSeconds: 600 }, offerTimeoutSeconds: 30, version: 1 }]]);
+
+  it('drops optional skills once the queue has waited long enough for them', () => {
+    expect(skillsInForce(c, queues.get('vip'), at(119)).map((s) => s.skill)).toEqual(['vip', 'spanish']);
+    expect(skillsInForce(c, queues.get('vip'), at(120)).map((s) => s.skill)).toEqual(['vip']);
+    expect(skillsInForce(c, undefined, at(99_999)).map((s) => s.skill)).toEqual(['vip', 'spanish']);
+    const english: Agent = { agentId: 'e', skills: { vip: 5 }, capacity: { email: 2 }, load: {}, presence: 'available', idleSince: at(0), version: 1 };
+    expect(planOffers([c], [english], queues, at(60))).toEqual([]);
+    expect(planOffers([c], [english], queues, at(121)).map((p) => p.agentId)).toEqual(['e']);
+  });
+
+  it('overflows after the queue timeout, and only then', () => {
+    expect(overflowsDue([c], queues, at(599))).toEqual([]);
+    expect(overflowsDue([c], queues, at(600))).toEqual([{ caseId: 'C1', from: 'vip', to: 'general' }]);
+  });
+
+  it('says why a case waits', () => {
+    const a = (over: Partial<Agent>): Agent => ({ agentId: 'x', skills: { vip: 5, spanish: 6 }, capacity: { email: 1 }, load: {}, presence: 'available', idleSince: at(0), version: 1, ...over });
+    expect(waitingReason(c, [a({ skills: {} })], c.skills)).toBe('noAgentHasSkills');
+    expect(waitingReason({ ...c, declinedBy: ['x'] }, [a({})], c.skills)).toBe('allDeclined');
+    expect(waitingReason(c, [a({ presence: 'away' })], c.skills)).toBe('noAgentAvailable');
+    expect(waitingReason(c, [a({ load: { email: 1 } })], c.skills)).toBe('agentsAtCapacity');
+    expect(waitingReason({ ...c, reservedFor: 'lead' }, [a({})], c.skills)).toBe('reservedAgentBusy');
+    expect(waitingReason(c, [a({})], c.skills)).toBe('placeable');
+  });
+});
