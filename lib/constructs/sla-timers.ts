@@ -100,11 +100,13 @@ export class SlaTimers extends Construct {
     fn.addEnvironment(SLA_STATE_MACHINE_ARN_ENV, this.stateMachine.stateMachineArn);
     const stack = Stack.of(this);
     const machineId = stack.resolve(stack.getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine)) as string;
-    // On the role's policy itself: the function may be built elsewhere (a rule target of EventConsumers).
-    Validations.of(fn.role ?? fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machineId}.Name>:*]`,
-      reason: 'Executions are named <caseId>-<clock>-<generation> at run time: stopping them needs every execution of this one state machine, and nothing else.',
-    });
+    // On the function and on its role: a function built elsewhere (a rule target of EventConsumers) keeps its role beside it.
+    for (const holder of [fn, ...(fn.role ? [fn.role] : [])]) {
+      Validations.of(holder).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machineId}.Name>:*]`,
+        reason: 'Executions are named <caseId>-<clock>-<generation> at run time: stopping them needs every execution of this one state machine, and nothing else.',
+      });
+    }
     this.stateMachine.grantStartExecution(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({

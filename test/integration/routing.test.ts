@@ -4,11 +4,11 @@
  * events, offers accepted and declined, the clock moving offers, optional skills
  * and overflow through the sweep, and idempotent redelivery.
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock, useClock } from '../../functions/adapters/clock.js';
 import { dynamo, tableName } from '../../functions/adapters/dynamodb/client.js';
-import { caseKey, routingAgentKey } from '../../functions/adapters/dynamodb/keys.js';
+import { routingAgentKey } from '../../functions/adapters/dynamodb/keys.js';
 import { sweep } from '../../functions/services/routing.js';
 import { listOffers } from '../../functions/adapters/dynamodb/routing-repository.js';
 import { REPO_ROOT } from '../../lib/local/platform.js';
@@ -159,9 +159,31 @@ describe('deciding at intake', () => {
   });
 
   it('ELSE IF Email AND VIP: the VIP queue; optional skills drop after the wait; the offer is accepted through the cases service', async () => {
-    const caseId = await newCase('general', { channel: 'email' });
-    // Contract 4 puts the SLA state on the case item; this branch does not write it yet, so the test does.
-    await dynamo().send(new UpdateCommand({ TableName: tableName(), Key: caseKey(caseId), UpdateExpression: 'SET sla = :sla', ExpressionAttributeValues: { ':sla': { entitlement: { id: 'ent-1', level: 'vip' } } } }));
+    // A VIP is a customer whose entitlement has a VIP level: it is chosen at intake and recorded in the case's SLA state.
+    const calendar = await call('admin', 'POST', '/sla/calendars', {
+      calendarId: 'always-open',
+      name: 'Always open',
+      timeZone: 'UTC',
+      week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ start: '00:00', end: '24:00' }]])),
+    });
+    expect(calendar.status, JSON.stringify(calendar.body)).toBe(201);
+    const policy = await call('admin', 'POST', '/sla/policies', {
+      policyId: 'general-vip',
+      name: 'General: VIP',
+      calendarId: 'always-open',
+      match: { caseType: 'general', entitlementLevel: 'vip' },
+      targets: { firstResponse: 60, resolution: 480 },
+    });
+    expect(policy.status, JSON.stringify(policy.body)).toBe(201);
+    const granted = await call('admin', 'POST', '/entitlements', {
+      holder: { kind: 'customer', id: 'vip-cust' },
+      level: 'vip',
+      validFrom: '2020-01-01T00:00:00.000Z',
+      validTo: '2099-01-01T00:00:00.000Z',
+    });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(201);
+    const caseId = await newCase('general', { channel: 'email', requester: { id: 'vip-cust' } });
+    expect((await call('agent', 'GET', `/cases/${caseId}`)).body.sla).toMatchObject({ policyId: 'general-vip', entitlement: { level: 'vip' } });
     await bus.settle([caseId]);
 
     const c = (await call('agent', 'GET', `/cases/${caseId}`)).body;
