@@ -282,6 +282,11 @@ export const AuditRecord = z
     transition: z.object({ id: z.string(), from: z.string(), to: z.string(), reopen: z.boolean() }).optional(),
     effects: z.array(z.object({ kind: z.string() }).loose()).optional().meta({ description: "Everything the transition's definition did." }),
     handoff: HandoffRecord.optional().meta({ description: 'The handoff brief generated or edited with this change.' }),
+    routing: z
+      .object({ step: z.string() })
+      .loose()
+      .optional()
+      .meta({ description: 'For RoutingDecided: the routing step (`decided`, `overflow`, ...), the rules that fired, the facts and conditions that matched, and what was done.' }),
     prevHash: z.string().meta({ description: 'Hash of the event before (or of the trail itself, for the first).' }),
     hash: z.string().meta({ description: 'SHA-256 of this event without its hash, in canonical JSON.' }),
   })

@@ -325,6 +325,13 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       ...(priority !== c.priority ? { priority } : {}),
       ...(assignee ? { owner: assignee.agentId } : {}),
     };
+    if (!ruleset && Object.keys(patch).length === 0 && !assignee && !reservedFor) {
+      // No rules published, and the case stays where intake put it: it joins its queue's waiting list,
+      // and its history is left alone (there is no decision to explain, and the chain is not contended).
+      const queued = await store.transactUnlessStale([...store.routingStateItems(next, routing), store.handledItem(eventId, now)]);
+      if (queued === 'written') return 'routed';
+      return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
+    }
     const outcome = assignee ? 'assigned' : reservedFor ? 'reservedForAssignee' : 'queued';
     const record = { step: 'decided', ...decision, outcome, ...(named && !assignee && !reservedFor ? { unknownAssignee: named } : {}) };
     const change = routingChange(stored, await typeOf(c), patch, routingContext(eventId, now), record);

@@ -14,7 +14,7 @@ import {
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 
 export interface StreamConsumer {
@@ -81,7 +81,9 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
   let running = true;
   const deliver = async (records: StreamRecord[]) => {
     for (const consumer of options.consumers) {
-      let mine = (records as unknown as DynamoDBRecord[]).filter(consumer.filter);
+      // Every consumer gets records as Lambda would: an audit item holding an empty map otherwise failed its whole
+      // batch until the pump gave it up (the events after it never published, those before it many times).
+      let mine = (records as unknown as DynamoDBRecord[]).map(asDeliveredByAws).filter(consumer.filter);
       if (mine.length === 0) continue;
       // Retried as the mapping retries; then given up loudly, where AWS parks it on the DLQ.
       for (let attempt = 0; running; attempt++) {
@@ -131,6 +133,35 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
       running = false;
       await loop;
       streams.destroy();
+    },
+  };
+}
+
+/**
+ * DynamoDB Local's stream writes an empty map as `{}` where AWS (and so Lambda's
+ * stream event) has `{ "M": {} }`; an empty list and every other type come through
+ * right. `{}` is no valid attribute value at all (`unmarshall` throws "No value
+ * defined"), so it can only be that empty map: put the type back, at any depth.
+ */
+function repairAttribute(value: AttributeValue): AttributeValue {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M) return { M: repairImage(value.M) };
+  if (value.L) return { L: value.L.map(repairAttribute) };
+  return value;
+}
+const repairImage = (image: Record<string, AttributeValue>): Record<string, AttributeValue> => Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairAttribute(value)]));
+
+/** A stream record as Lambda would hand it over in AWS (see `repairAttribute`). */
+export function asDeliveredByAws(record: DynamoDBRecord): DynamoDBRecord {
+  const stream = record.dynamodb;
+  if (!stream) return record;
+  return {
+    ...record,
+    dynamodb: {
+      ...stream,
+      ...(stream.Keys ? { Keys: repairImage(stream.Keys) } : {}),
+      ...(stream.NewImage ? { NewImage: repairImage(stream.NewImage) } : {}),
+      ...(stream.OldImage ? { OldImage: repairImage(stream.OldImage) } : {}),
     },
   };
 }

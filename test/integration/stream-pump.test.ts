@@ -2,10 +2,12 @@
  * The local stream pump against DynamoDB Local's real stream: a consumer that reports
  * a failed record (ReportBatchItemFailures, as the outbox publisher does) gets the
  * batch again from that record on, not from the start and not never; a consumer
- * that throws gets the whole batch again.
+ * that throws gets the whole batch again. Records reach consumers shaped as Lambda
+ * delivers them, whatever DynamoDB Local's stream wrote.
  */
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { PutItemCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import { startStreamPump, type StreamPump } from '../../lib/local/stream-pump.js';
@@ -77,4 +79,22 @@ it('resumes from the first reported failure, and retries a batch whose handler t
   const retry = reported.find((batch, i) => i > 0 && batch[0] === '2');
   expect(retry).toBeDefined();
   expect(thrown).toEqual([['a'], ['a']]);
+});
+
+it('hands over an empty map as Lambda does, at any depth, so unmarshall reads the item whole', async () => {
+  await pump?.stop();
+  const images: Record<string, AttributeValue>[] = [];
+  pump = await startStreamPump({
+    endpoint: dynamo.endpoint,
+    client: dynamo.client,
+    tableName: TABLE,
+    idleMs: 10,
+    consumers: [{ name: 'reads-images', filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'E#1', handler: async (event) => void images.push(...event.Records.map((r) => r.dynamodb!.NewImage!)) }],
+  });
+  const item = { pk: 'E#1', sk: 'x', facts: { fields: {}, list: [{}, { inner: {} }] }, empty: {} };
+  await dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: marshall(item) }));
+  const deadline = Date.now() + 15_000;
+  while (images.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(images).toHaveLength(1);
+  expect(unmarshall(images[0] as Record<string, SdkAttributeValue>)).toEqual(item);
 });
