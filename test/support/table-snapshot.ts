@@ -2,11 +2,20 @@
  * Every item of the platform's table, in a stable form: tests compare a snapshot
  * from before a refused request with one from after to prove nothing was written.
  * A test-only full read (product code never scans).
+ *
+ * The platform keeps working after a request answers: the stream feeds the outbox
+ * and the indexer, and the bus's consumers (routing, acknowledgements, SLA timers)
+ * write what follows from earlier changes. So a snapshot is taken once the table
+ * has settled: two reads a pause apart that agree, with the bus idle between them.
+ * A write the refused request made would still be there, and still differ.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Platform } from '../../lib/local/platform.js';
 
-export async function tableSnapshot(platform: Pick<Platform, 'dynamodb' | 'tableName'>): Promise<string> {
+const PAUSE_MS = 150;
+const MAX_WAIT_MS = 15_000;
+
+async function readAll(platform: Pick<Platform, 'dynamodb' | 'tableName'>): Promise<string> {
   const items: unknown[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -15,4 +24,17 @@ export async function tableSnapshot(platform: Pick<Platform, 'dynamodb' | 'table
     start = page.LastEvaluatedKey;
   } while (start);
   return JSON.stringify(items.map((i) => JSON.stringify(i)).sort());
+}
+
+export async function tableSnapshot(platform: Pick<Platform, 'dynamodb' | 'tableName'> & Partial<Pick<Platform, 'events'>>): Promise<string> {
+  const deadline = Date.now() + MAX_WAIT_MS;
+  let last = await readAll(platform);
+  for (;;) {
+    // Longer than the stream pump's idle poll, so a record written just before is on the bus by now.
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    await platform.events?.idle();
+    const next = await readAll(platform);
+    if (next === last || Date.now() > deadline) return next;
+    last = next;
+  }
 }

@@ -20,7 +20,7 @@
  * | counter            | COUNTER#<prefix>#<year>  | COUNTER                     |
  * | idempotency        | IDEMPOTENCY#<sha256>     | IDEMPOTENCY                 |
  * | event processed    | EVENT#<domain event id>  | CONSUMER#<consumer>         |
- * | notification       | CASE#<caseId>            | NOTIFICATION#<messageId>    |
+ * | notification       | CASE#<caseId>            | NOTIFICATION#<sentAt>#<id>  |
  *
  * A case's own items sort first in its partition (`#` < `A`), so one Query for
  * `begins_with(sk, '#')` reads the case with its chain head.
