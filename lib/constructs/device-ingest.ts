@@ -9,7 +9,7 @@
  * KMS-encrypted queue (the case store's key: these messages are case data to be),
  * whose first message raises an alarm.
  */
-import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as iot from 'aws-cdk-lib/aws-iot';
@@ -19,6 +19,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { caseDeadLetterQueue } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 
@@ -63,16 +64,7 @@ export class DeviceIngest extends Construct {
     const topicFilter = props.topicFilter ?? 'caseway/devices/+/signals';
     if (!/^[A-Za-z0-9_/+#-]{1,256}$/.test(topicFilter) || topicFilter.includes("'")) throw new Error(`topicFilter '${topicFilter}' is not an MQTT topic filter`);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: store.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue: the IoT rule error action and the device Lambda on-failure destination (cdk-nag only recognises redrive policies and Lambda DLQs as DLQ use).',
-    });
+    this.deadLetterQueue = caseDeadLetterQueue(this, 'DeadLetterQueue', store.key, 'the IoT rule error action and the device Lambda on-failure destination');
 
     const handler = new CasewayFunction(this, 'Handler', {
       entry: 'functions/device-ingest/handler.ts',

@@ -12,7 +12,7 @@
  * - the function throws: Lambda's asynchronous retries (`functionRetryAttempts`),
  *   then the function's on-failure destination, the same queue.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -23,6 +23,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { caseDeadLetterQueue } from './dead-letter-queue.js';
 import type { EventRuleSpec } from '../topology/event-rules.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
@@ -105,16 +106,7 @@ export class EventConsumers extends Construct {
     const { store, bus } = props;
     const scope = new Construct(this, spec.name);
 
-    const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: store.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is itself a dead-letter queue: of the ${spec.name} rule's target and of its function's asynchronous invocations (cdk-nag only recognises SQS redrive policies and Lambda DLQs as DLQ use).`,
-    });
+    const deadLetterQueue = caseDeadLetterQueue(scope, 'DeadLetterQueue', store.key, `of the ${spec.name} rule's target and of its function's asynchronous invocations`);
 
     const consumer = new CasewayFunction(scope, 'Consumer', {
       entry: spec.target.entry,

@@ -6,7 +6,7 @@
  * sweep writes to the case table only, retries, then parks what failed on a
  * KMS-encrypted dead-letter queue whose first message raises an alarm.
  */
-import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -15,6 +15,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { caseDeadLetterQueue } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 
@@ -46,16 +47,7 @@ export class Routing extends Construct {
     super(scope, id);
     const { store } = props;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: store.key,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue: the dead-letter target of the sweep schedule (cdk-nag only recognises SQS redrive policies as DLQ use).',
-    });
+    this.deadLetterQueue = caseDeadLetterQueue(this, 'DeadLetterQueue', store.key, 'the dead-letter target of the sweep schedule');
     // EventBridge delivers failed events to the queue itself, so it must be able to use the key, for this account's rules only.
     store.key.grant(
       new iam.PrincipalWithConditions(new iam.ServicePrincipal('events.amazonaws.com'), { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } }),

@@ -17,6 +17,7 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { caseDeadLetterQueue } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction, type CasewayFunctionProps } from './caseway-function.js';
 
@@ -43,16 +44,7 @@ export function streamConsumer(scope: Construct, functionId: string, props: Stre
   const { store, filters, reportBatchItemFailures, consumerName, alarmDescription, ...functionProps } = props;
   // Failure records name shard ranges of the case stream rather than carry items, but
   // they are still about case data: one key, one key policy, for everything about cases.
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    encryption: sqs.QueueEncryption.KMS,
-    encryptionMasterKey: store.key,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
-  Validations.of(deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason: `This queue is itself a dead-letter queue: the on-failure destination of the ${consumerName} stream mapping (cdk-nag only recognises SQS redrive policies and Lambda DLQs as DLQ use).`,
-  });
+  const deadLetterQueue = caseDeadLetterQueue(scope, 'DeadLetterQueue', store.key, `the on-failure destination of the ${consumerName} stream mapping`);
 
   const consumer = new CasewayFunction(scope, functionId, functionProps);
   consumer.function.addEventSource(
