@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   let stoppingSince: number | undefined;
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stoppingSince !== undefined) {
-      // Ctrl+C reaches this process twice (directly, and relayed by the tsx/npm wrappers): one press is one stop.
+      // Ctrl+C reaches this process twice (directly, and relayed by the npm wrapper): one press is one stop.
       if (Date.now() - stoppingSince < 1000) return;
       console.error(`\n${signal} again: exiting now.`);
       process.exit(1);
