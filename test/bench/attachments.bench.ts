@@ -16,7 +16,8 @@ interface Granted {
 }
 
 async function main() {
-  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true });
+  // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
+  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
   const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   try {
     const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {

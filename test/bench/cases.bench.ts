@@ -62,7 +62,8 @@ async function bundleSizes() {
 }
 
 async function main() {
-  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true });
+  // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
+  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
   const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   try {
     const call = async (role: string, path: string, init: RequestInit = {}) => {

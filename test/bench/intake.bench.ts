@@ -20,7 +20,8 @@ const RUNS = runsArg === -1 ? 30 : Number(process.argv[runsArg + 1]);
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
-  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true });
+  // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
+  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
   const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

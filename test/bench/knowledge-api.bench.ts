@@ -15,7 +15,8 @@ import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
 type Json = Record<string, unknown>;
 
 async function main() {
-  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, indexKnowledge: false });
+  // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
+  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, indexKnowledge: false, publishEvents: false });
   const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as {
     handler: (event: unknown) => Promise<void>;

@@ -6,7 +6,8 @@
 import { startPlatform } from '../../lib/local/platform.js';
 
 async function main() {
-  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true });
+  // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
+  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
   const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -78,7 +78,8 @@ function deadlineMaths() {
 }
 
 async function capacity() {
-  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, seedSla: false });
+  // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
+  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, seedSla: false, publishEvents: false });
   const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   try {
     const call = async (role: 'agent' | 'admin', path: string, init: RequestInit = {}) => {
