@@ -81,6 +81,8 @@ async function main(): Promise<void> {
     port: settings.port,
     inMemory: settings.inMemory,
     dataDir: settings.dataDir,
+    // As the schedule does in AWS, in memory too (test platforms sweep themselves instead).
+    routingSweepMs: 60_000,
   });
   const listed = await fetch(`${platform.url}/case-types`, { headers: { authorization: `Bearer ${platform.tokens.agent}` } });
   const caseTypes = listed.ok ? ((await listed.json()) as { items: { typeId: string; version: number }[] }).items.map((t) => `${t.typeId} (v${t.version})`) : [];
