@@ -19,7 +19,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { caseDeadLetterQueue } from './dead-letter-queue.js';
+import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 
@@ -106,14 +106,6 @@ export class DeviceIngest extends Construct {
       sourceAccount: Stack.of(this).account,
     });
 
-    this.deadLetterAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: 'A device signal could not be processed (IoT rule error or Lambda failure after retries): replay it from the queue once the cause is fixed.',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    this.deadLetterAlarm = firstDeadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, 'A device signal could not be processed (IoT rule error or Lambda failure after retries): replay it from the queue once the cause is fixed.');
   }
 }

@@ -25,6 +25,7 @@ import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
@@ -110,15 +111,7 @@ export class EmailIntake extends Construct {
       eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [{ prefix: INBOUND_PREFIX }] } } },
       targets: [new targets.LambdaFunction(this.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
     });
-    this.deadLetterAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: `Inbound email could not be taken in: each message names an object under ${INBOUND_PREFIX} in the mail bucket; fix the cause and put the event on the default bus again.`,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    this.deadLetterAlarm = firstDeadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, `Inbound email could not be taken in: each message names an object under ${INBOUND_PREFIX} in the mail bucket; fix the cause and put the event on the default bus again.`);
 
     // cdk-nag names the object wildcard by the bucket's logical id.
     const stack = Stack.of(this);

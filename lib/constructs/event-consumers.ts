@@ -23,7 +23,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { caseDeadLetterQueue } from './dead-letter-queue.js';
+import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { EventRuleSpec } from '../topology/event-rules.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
@@ -140,15 +140,7 @@ export class EventConsumers extends Construct {
         maxEventAge: props.maxEventAge ?? Duration.hours(24),
       }),
     );
-    const deadLetterAlarm = deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-      .createAlarm(scope, 'DeadLetterAlarm', {
-        alarmDescription: `Events for ${spec.name} could not be handled after every retry; they wait in its dead-letter queue (14 days) to be redriven or replayed from the archive.`,
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    const deadLetterAlarm = firstDeadLetterAlarm(scope, 'DeadLetterAlarm', deadLetterQueue, `Events for ${spec.name} could not be handled after every retry; they wait in its dead-letter queue (14 days) to be redriven or replayed from the archive.`);
     return { spec, rule, function: fn, deadLetterQueue, deadLetterAlarm };
   }
 }

@@ -15,7 +15,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { caseDeadLetterQueue } from './dead-letter-queue.js';
+import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 
@@ -71,14 +71,6 @@ export class Routing extends Construct {
       targets: [new targets.LambdaFunction(this.sweep, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
     });
 
-    this.deadLetterAlarm = this.deadLetterQueue
-      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-      .createAlarm(this, 'DeadLetterAlarm', {
-        alarmDescription: 'A routing sweep failed every retry: expired offers, optional-skill drops and overflows wait for the next sweep that succeeds.',
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+    this.deadLetterAlarm = firstDeadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, 'A routing sweep failed every retry: expired offers, optional-skill drops and overflows wait for the next sweep that succeeds.');
   }
 }

@@ -17,7 +17,7 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { caseDeadLetterQueue } from './dead-letter-queue.js';
+import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction, type CasewayFunctionProps } from './caseway-function.js';
 
@@ -65,15 +65,7 @@ export function streamConsumer(scope: Construct, functionId: string, props: Stre
       "Reading the stream needs dynamodb:ListStreams, which does not support resource-level permissions (IAM only accepts Resource \"*\"); the reads themselves (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream ARN.",
   });
 
-  const deadLetterAlarm = deadLetterQueue
-    .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM })
-    .createAlarm(scope, 'DeadLetterAlarm', {
-      alarmDescription,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+  const deadLetterAlarm = firstDeadLetterAlarm(scope, 'DeadLetterAlarm', deadLetterQueue, alarmDescription);
   return { function: consumer.function, role: consumer.role, deadLetterQueue, deadLetterAlarm };
 }
 
