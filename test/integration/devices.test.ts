@@ -8,6 +8,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { eventBridgeEvent } from '../support/bus-events.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
@@ -325,17 +326,7 @@ describe('a storm', () => {
 });
 
 describe('the other two paths', () => {
-  const eventOf = (detail: unknown, id: string) => ({
-    version: '0',
-    id,
-    'detail-type': 'DeviceSignal',
-    source: 'caseway.devices',
-    account: '000000000000',
-    time: '2026-11-27T12:00:00Z',
-    region: 'us-east-1',
-    resources: [],
-    detail,
-  });
+  const eventOf = (detail: unknown, id: string) => eventBridgeEvent('caseway.devices', 'DeviceSignal', detail, { id, time: '2026-11-27T12:00:00Z' });
 
   it('the caseway.devices consumer runs the same service, idempotent on the signal id, and is the rule the bus delivers to', async () => {
     const { eventRules } = await import('../../lib/topology/event-rules.js');

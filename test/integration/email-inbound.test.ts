@@ -8,6 +8,7 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rawEmail } from '../support/emails.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { eventBridgeEvent } from '../support/bus-events.js';
 
 const stored = new Map<string, Buffer>();
 const reads: string[] = [];
@@ -33,18 +34,9 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const objectCreated = (key: string): EventBridgeEvent<'Object Created', unknown> => ({
-  version: '0',
-  id: `eb-${Math.random()}`,
-  'detail-type': 'Object Created',
-  source: 'aws.s3',
-  account: '000000000000',
-  time: new Date().toISOString(),
-  region: 'us-east-1',
-  resources: [],
+const objectCreated = (key: string): EventBridgeEvent<'Object Created', unknown> =>
   // S3 sends keys URL-encoded, spaces as '+'.
-  detail: { version: '0', bucket: { name: 'mail-bucket' }, object: { key: encodeURIComponent(key).replace(/%20/g, '+'), size: 100 } },
-});
+  eventBridgeEvent('aws.s3', 'Object Created', { version: '0', bucket: { name: 'mail-bucket' }, object: { key: encodeURIComponent(key).replace(/%20/g, '+'), size: 100 } });
 
 describe('inbound email from S3', () => {
   it('takes a stored message through intake, once however often the event comes', async () => {

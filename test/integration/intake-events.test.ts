@@ -9,11 +9,12 @@ import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../functions/core/case.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
-import { detailOf, type DomainEventDetail } from '../../functions/adapters/events.js';
+import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import { eventRules } from '../../lib/topology/event-rules.js';
 import { newMessageId, rawEmail } from '../support/emails.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { seedSla } from '../../lib/local/seed-sla.js';
+import { busEventOf, eventBridgeEvent } from '../support/bus-events.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
@@ -44,17 +45,7 @@ const query = async (pk: string, prefix: string) =>
 /** The bus events of a case's audit trail, as EventBridge would deliver them. */
 async function busEventsOf(caseId: string): Promise<EventBridgeEvent<string, DomainEventDetail>[]> {
   const audits = (await query(`CASE#${caseId}`, 'AUDIT#')) as unknown as AuditEvent[];
-  return audits.flatMap(domainEventsOf).map((e, i) => ({
-    version: '0',
-    id: `delivery-${i}-${Math.random()}`,
-    'detail-type': e.type,
-    source: e.source,
-    account: '000000000000',
-    time: e.time,
-    region: 'us-east-1',
-    resources: [],
-    detail: detailOf(e),
-  }));
+  return audits.flatMap(domainEventsOf).map((e) => busEventOf(e));
 }
 
 const sendEmail = async (raw: string) => {
@@ -120,17 +111,7 @@ describe('acknowledgement consumer', () => {
 });
 
 function channelEvent(over: Body = {}): EventBridgeEvent<string, unknown> {
-  return {
-    version: '0',
-    id: `eb-${Math.random()}`,
-    'detail-type': 'ChannelMessage',
-    source: 'caseway.channels',
-    account: '000000000000',
-    time: new Date().toISOString(),
-    region: 'us-east-1',
-    resources: [],
-    detail: { channel: 'social', deliveryId: `sd-${Math.random()}`, externalThreadId: `st-${Math.random()}`, author: { id: 'nora', name: 'Nora' }, text: 'Your store closed early today', ...over },
-  };
+  return eventBridgeEvent('caseway.channels', 'ChannelMessage', { channel: 'social', deliveryId: `sd-${Math.random()}`, externalThreadId: `st-${Math.random()}`, author: { id: 'nora', name: 'Nora' }, text: 'Your store closed early today', ...over });
 }
 
 describe('caseway.channels events', () => {

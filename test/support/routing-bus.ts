@@ -7,27 +7,17 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { listHistory } from '../../functions/adapters/dynamodb/case-repository.js';
-import { detailOf, type DomainEventDetail } from '../../functions/adapters/events.js';
+import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import { domainEventsOf, type DomainEvent } from '../../functions/core/domain-events.js';
 import { handler } from '../../functions/routing-consumer/handler.js';
 import { eventRules } from '../../lib/topology/event-rules.js';
+import { busEventOf } from './bus-events.js';
 
 const rule = eventRules.find((r) => r.name === 'routing')!;
 const wanted = new Set((rule.pattern['detail-type'] as string[]) ?? []);
 const sources = new Set((rule.pattern.source as string[]) ?? []);
 
-export const toEventBridge = (event: DomainEvent, attempt = 0): EventBridgeEvent<string, DomainEventDetail> => ({
-  version: '0',
-  // EventBridge's own id differs per delivery; the consumer must deduplicate on detail.id.
-  id: `${event.id}#${attempt}`,
-  'detail-type': event.type,
-  source: event.source,
-  account: '000000000000',
-  time: event.time,
-  region: 'us-east-1',
-  resources: [],
-  detail: detailOf(event),
-});
+export const toEventBridge = (event: DomainEvent, attempt = 0): EventBridgeEvent<string, DomainEventDetail> => busEventOf(event, `${event.id}#${attempt}`);
 
 /** Every routing-bound domain event of a case, oldest first. */
 export async function routingEventsOf(caseId: string): Promise<DomainEvent[]> {

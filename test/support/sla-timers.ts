@@ -9,16 +9,17 @@
  * - `advanceTo`: moves the platform's clock and runs until quiet: due timers
  *   fire, their events are delivered, the executions they arm run.
  */
-import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { detailOf, type DomainEventDetail } from '../../functions/adapters/events.js';
+import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.js';
 import type { AuditEvent } from '../../functions/core/case.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import type { CalendarRules } from '../../functions/core/sla/calendar.js';
 import { eventRules } from '../../lib/topology/event-rules.js';
 import type { TestPlatform } from './platform.js';
+import { busEventOf } from './bus-events.js';
+import { matchesPattern } from '../../lib/local/event-pattern.js';
 
 /** Weekdays 09:00 to 17:00 in London, English bank holidays off. */
 export const LONDON_OFFICE: CalendarRules & { calendarId: string } = {
@@ -69,18 +70,8 @@ export class SlaHarness {
         if (this.delivered.has(audit.eventId)) continue;
         this.delivered.add(audit.eventId);
         for (const event of domainEventsOf(audit)) {
-          if (!matches(rule.pattern, event.source, event.type)) continue;
-          const bridged: EventBridgeEvent<string, DomainEventDetail> = {
-            version: '0',
-            id: randomUUID(),
-            'detail-type': event.type,
-            source: event.source,
-            account: '000000000000',
-            time: event.time,
-            region: 'us-east-1',
-            resources: [],
-            detail: detailOf(event),
-          };
+          const bridged = busEventOf(event);
+          if (!matchesPattern(rule.pattern, bridged)) continue;
           this.armingEvents.push(bridged);
           // Imported when first needed, as a cold start would: after the platform set the handlers' environment.
           const { handler } = await import('../../functions/sla-arming/handler.js');
@@ -109,8 +100,3 @@ export class SlaHarness {
 }
 
 /** The subset of EventBridge pattern matching the arming rule uses: exact strings and prefixes. */
-function matches(pattern: Readonly<Record<string, unknown>>, source: string, detailType: string): boolean {
-  const ok = (wanted: unknown, value: string) =>
-    Array.isArray(wanted) && wanted.some((w) => (typeof w === 'string' ? w === value : typeof w === 'object' && w !== null && 'prefix' in w && value.startsWith(String((w as { prefix: string }).prefix))));
-  return ok(pattern.source, source) && ok(pattern['detail-type'], detailType);
-}
