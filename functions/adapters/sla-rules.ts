@@ -6,25 +6,23 @@
  * on how policies are stored.
  */
 import type { SlaSetup } from '../core/sla/case-sla.js';
-import type { Calendar } from '../core/sla/calendar.js';
 import type { SlaPolicy, SlaState } from '../core/sla/state.js';
 import * as slaStore from './dynamodb/sla-repository.js';
+import { currentCalendar } from './sla-calendars.js';
 
 export interface SlaRules {
   /** The policy version and calendar this SLA state was computed under. */
   setup(sla: SlaState): Promise<SlaSetup>;
 }
 
-const CALENDAR_CACHE_MS = 10_000;
-
 /**
  * The rules as stored by sla-core: the exact policy version the SLA names
  * (versions never change, so they are kept once read) and the calendar's current
- * version, briefly cached (a timer never runs under a calendar older than that).
+ * version, through the same brief cache the case write paths read
+ * (`sla-calendars.ts`), so a publish is seen by both at once.
  */
 export function storedSlaRules(): SlaRules {
   const policies = new Map<string, Promise<SlaPolicy | undefined>>();
-  const calendars = new Map<string, { at: number; calendar: Promise<Calendar | undefined> }>();
   const policyOf = (id: string, version: number) => {
     const key = `${id}#${version}`;
     let hit = policies.get(key);
@@ -35,17 +33,9 @@ export function storedSlaRules(): SlaRules {
     }
     return hit;
   };
-  const calendarOf = (id: string) => {
-    const hit = calendars.get(id);
-    if (hit && Date.now() - hit.at <= CALENDAR_CACHE_MS) return hit.calendar;
-    const calendar = slaStore.getCurrentCalendar(id);
-    calendars.set(id, { at: Date.now(), calendar });
-    calendar.catch(() => calendars.delete(id));
-    return calendar;
-  };
   return {
     async setup(sla) {
-      const [policy, calendar] = await Promise.all([policyOf(sla.policyId, sla.policyVersion), calendarOf(sla.calendarId)]);
+      const [policy, calendar] = await Promise.all([policyOf(sla.policyId, sla.policyVersion), currentCalendar(sla.calendarId)]);
       if (!policy) throw new Error(`SLA policy ${sla.policyId} version ${sla.policyVersion} is missing from the store`);
       if (!calendar) throw new Error(`SLA calendar ${sla.calendarId} is missing from the store`);
       return { policy, calendar };

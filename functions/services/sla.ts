@@ -11,7 +11,6 @@
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
 import { auditEvent, type AuditEvent, type Case, type ChangeContext } from '../core/case.js';
 import type { Effect } from '../core/case-type.js';
-import type { Calendar } from '../core/sla/calendar.js';
 import {
   openSla,
   slaOnMerge,
@@ -26,16 +25,16 @@ import {
 import { chooseEntitlement, choosePolicy, type Entitlement } from '../core/sla/policy.js';
 import type { SlaPolicy, SlaState } from '../core/sla/state.js';
 import * as repo from '../adapters/dynamodb/sla-repository.js';
+import { currentCalendar, forgetCalendars } from '../adapters/sla-calendars.js';
 import type { TransactItem } from '../adapters/dynamodb/transactions.js';
 
 const CACHE_MS = 10_000;
 let policyCache: { at: number; policies: Promise<SlaPolicy[]> } | undefined;
-const calendarCache = new Map<string, { at: number; calendar: Promise<Calendar | undefined> }>();
 
 /** Forget cached policies and calendars (after a publish in this container). */
 export function forgetSlaConfiguration(): void {
   policyCache = undefined;
-  calendarCache.clear();
+  forgetCalendars();
 }
 
 function currentPolicies(): Promise<SlaPolicy[]> {
@@ -45,15 +44,6 @@ function currentPolicies(): Promise<SlaPolicy[]> {
     policies.catch(() => (policyCache = undefined));
   }
   return policyCache.policies;
-}
-
-function currentCalendar(calendarId: string): Promise<Calendar | undefined> {
-  const hit = calendarCache.get(calendarId);
-  if (hit && Date.now() - hit.at <= CACHE_MS) return hit.calendar;
-  const calendar = repo.getCurrentCalendar(calendarId);
-  calendarCache.set(calendarId, { at: Date.now(), calendar });
-  calendar.catch(() => calendarCache.delete(calendarId));
-  return calendar;
 }
 
 async function setupFor(policy: SlaPolicy): Promise<SlaSetup | undefined> {
