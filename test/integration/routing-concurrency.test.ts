@@ -5,7 +5,6 @@
  * away and back while it happens. Afterwards, the invariants are checked on
  * the table itself.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../functions/core/routing/dispatch.js';
 import { waitingReason, skillsInForce, freeCapacity } from '../../functions/core/routing/dispatch.js';
@@ -16,6 +15,7 @@ import * as routing from '../../functions/services/routing.js';
 import { ensureLabType, LAB_TYPE } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus } from '../support/routing-bus.js';
+import { scanTable } from '../support/table-snapshot.js';
 
 const CASES = 200;
 const AGENTS = 20;
@@ -37,16 +37,7 @@ const staff = { sub: 'conc-admin', roles: ['admin', 'supervisor'] as ('admin' | 
 const ctxOf = (sub: string) => ({ caller: { sub, roles: ['agent' as const] }, now: new Date().toISOString(), channel: 'web' as const, correlationId: `t-${sub}` });
 const adminCtx = () => ({ caller: staff, now: new Date().toISOString(), channel: 'web' as const, correlationId: 't-admin' });
 
-async function scan(): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await platform.dynamodb.client.send(new ScanCommand({ TableName: platform.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+const scan = () => scanTable(platform);
 
 async function inParallel<T>(items: readonly T[], width: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;

@@ -15,16 +15,19 @@ import type { Platform } from '../../lib/local/platform.js';
 const PAUSE_MS = 150;
 const MAX_WAIT_MS = 15_000;
 
-async function readAll(platform: Pick<Platform, 'dynamodb' | 'tableName'>): Promise<string> {
-  const items: unknown[] = [];
+/** Every item of the table, as stored. */
+export async function scanTable(platform: Pick<Platform, 'dynamodb' | 'tableName'>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
     const page = await platform.dynamodb.client.send(new ScanCommand({ TableName: platform.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
-  return JSON.stringify(items.map((i) => JSON.stringify(i)).sort());
+  return items;
 }
+
+const readAll = async (platform: Pick<Platform, 'dynamodb' | 'tableName'>): Promise<string> => JSON.stringify((await scanTable(platform)).map((i) => JSON.stringify(i)).sort());
 
 export async function tableSnapshot(platform: Pick<Platform, 'dynamodb' | 'tableName'> & Partial<Pick<Platform, 'events'>>): Promise<string> {
   const deadline = Date.now() + MAX_WAIT_MS;
