@@ -1,6 +1,7 @@
 /**
- * Where domain events go: EventBridge in AWS, memory locally (the seam the local
- * EventBridge stand-in plugs into). Chosen from configuration at cold start.
+ * Where domain events go: EventBridge, at its regional endpoint in AWS and at the
+ * local stand-in's PutEvents endpoint locally (`EVENTBRIDGE_ENDPOINT`), so the
+ * publisher is the same code in both modes.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DomainEvent } from '../core/domain-events.js';
@@ -63,31 +64,5 @@ export class EventBridgePublisher implements EventPublisher {
       });
     }
     return failed;
-  }
-}
-
-export type EventListener = (event: DomainEvent) => void | Promise<void>;
-
-/** Local delivery: keeps what was published and tells listeners, once per event id. */
-export class InMemoryEventPublisher implements EventPublisher {
-  private readonly seen = new Map<string, DomainEvent>();
-  private readonly listeners = new Set<EventListener>();
-
-  async publish(events: readonly DomainEvent[]): Promise<DomainEvent[]> {
-    for (const event of events) {
-      if (this.seen.has(event.id)) continue;
-      this.seen.set(event.id, event);
-      for (const listener of this.listeners) await listener(event);
-    }
-    return [];
-  }
-
-  subscribe(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  published(): DomainEvent[] {
-    return [...this.seen.values()];
   }
 }
