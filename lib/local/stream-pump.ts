@@ -80,10 +80,11 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
 
   let running = true;
   const deliver = async (records: StreamRecord[]) => {
+    // Every consumer gets records as Lambda would: an audit item holding an empty map otherwise failed its whole
+    // batch until the pump gave it up (the events after it never published, those before it many times).
+    const delivered = (records as unknown as DynamoDBRecord[]).map(asDeliveredByAws);
     for (const consumer of options.consumers) {
-      // Every consumer gets records as Lambda would: an audit item holding an empty map otherwise failed its whole
-      // batch until the pump gave it up (the events after it never published, those before it many times).
-      let mine = (records as unknown as DynamoDBRecord[]).map(asDeliveredByAws).filter(consumer.filter);
+      let mine = delivered.filter(consumer.filter);
       if (mine.length === 0) continue;
       // Retried as the mapping retries; then given up loudly, where AWS parks it on the DLQ.
       for (let attempt = 0; running; attempt++) {
