@@ -39,7 +39,7 @@ export interface RoutingProps {
 
 export class Routing extends Construct {
   readonly sweep: NodejsFunction;
-  /** Routing events and sweeps that failed every retry. */
+  /** Sweeps that failed every retry (the consumer's events go to its own queue in EventConsumers). */
   readonly deadLetterQueue: sqs.Queue;
   readonly deadLetterAlarm: cloudwatch.Alarm;
 
