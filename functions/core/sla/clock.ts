@@ -26,8 +26,15 @@ export { isLive };
 /** Business minutes counted by `now`. */
 export function elapsedAt(clock: ClockState, calendar: CalendarRules, now: string): number {
   if (clock.status !== 'running' || !clock.runningSince) return clock.elapsedMinutes;
-  return clock.elapsedMinutes + Math.max(0, businessMinutesBetween(calendar, clock.runningSince, now));
+  return wholeMilliseconds(clock.elapsedMinutes + Math.max(0, businessMinutesBetween(calendar, clock.runningSince, now)));
 }
+
+/**
+ * Instants are whole milliseconds, so business time is too. Summing segments in
+ * fractional minutes drifts by a few 1e-13: at the very deadline a clock read
+ * 2298.0000000000005 of 2298 minutes and a reply there counted as a breach.
+ */
+const wholeMilliseconds = (minutes: number): number => Math.round(minutes * 60_000) / 60_000;
 
 /** Deadlines of a running clock from its segment start, elapsed and target. */
 function armed(clock: ClockState, ctx: ClockContext): ClockState {
