@@ -7,7 +7,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey } from '../lib/local/dev-issuer.js';
+import { DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type Identity } from '../lib/local/dev-issuer.js';
 import { assertJavaAvailable } from '../lib/local/dynamodb-local.js';
 import { SetupError } from '../lib/local/errors.js';
 import { DEFAULT_DATA_DIR, startPlatform, type Platform } from '../lib/local/platform.js';
@@ -46,8 +46,9 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
   const storage = settings.inMemory ? 'in memory (gone when stopped)' : `kept in ${relative(process.cwd(), settings.dataDir) || '.'}`;
   const width = Math.max(...DEMO_USER_KEYS.map((key) => key.length));
   const users = DEMO_USER_KEYS.map((key: DemoUserKey) => {
-    const user = DEMO_USERS[key];
-    return `  ${key.padEnd(width)}  ${user.sub} (${user.name}, roles: ${user.roles.join(', ')})\n    ${platform.tokens[key]}`;
+    const user: Identity = DEMO_USERS[key];
+    const groups = user.groups?.length ? `, groups: ${user.groups.join(', ')}` : '';
+    return `  ${key.padEnd(width)}  ${user.sub} (${user.name}, roles: ${user.roles.join(', ')}${groups})\n    ${platform.tokens[key]}`;
   });
   return [
     '',

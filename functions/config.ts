@@ -5,6 +5,7 @@
  */
 import * as z from 'zod';
 import { DEFAULT_ROLES_CLAIM } from './core/caller.js';
+import { TeamName } from './core/case-type.js';
 
 /**
  * Where domain events go. Kept apart (and read by `eventsConfig()`) because the
@@ -63,6 +64,21 @@ const Config = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** The JWT claim that carries the caller's roles (Cognito: `cognito:groups`). */
   ROLES_CLAIM: z.string().min(1).default(DEFAULT_ROLES_CLAIM),
+  /** The JWT claim whose groups map to teams (default: the roles claim, where Cognito puts a user's groups). */
+  TEAMS_CLAIM: z.string().min(1).optional(),
+  /** Exact group name -> team name, as JSON (`{"caseway-fraud":"fraud"}`). Groups not listed are no team. */
+  TEAM_GROUPS: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of group name -> team name' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1).max(256), TeamName)),
   CASE_ID_PREFIX: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/).default('CASE'),
   CASE_NUMBER_BLOCK_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Largest request body a handler accepts, in bytes. */

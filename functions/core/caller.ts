@@ -13,6 +13,11 @@ export interface Caller {
   readonly name?: string;
   readonly email?: string;
   readonly roles: readonly Role[];
+  /**
+   * Teams the caller belongs to (record-level access: a case type may be
+   * restricted to teams). Absent means none: system callers and tokens without teams.
+   */
+  readonly teams?: readonly string[];
 }
 
 /** Staff and integrations work across all cases; a requester only on their own. */
@@ -20,3 +25,5 @@ const CROSS_CASE_ROLES: readonly Role[] = ['agent', 'supervisor', 'admin', 'inte
 
 export const isStaff = (caller: Caller): boolean => caller.roles.some((role) => CROSS_CASE_ROLES.includes(role));
 export const hasRole = (caller: Caller, role: Role): boolean => caller.roles.includes(role);
+
+export const teamsOf = (caller: Caller): readonly string[] => caller.teams ?? [];

@@ -159,6 +159,18 @@ export const PriorityFormulaSchema = z
   .strict();
 export type PriorityFormula = z.infer<typeof PriorityFormulaSchema>;
 
+/** A team name as tokens carry it, after the operator's group -> team mapping. */
+export const TeamName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case letters, digits and dashes');
+
+export const CaseAccessSchema = z
+  .object({
+    /** Staff must belong to at least one of these teams to see a case of the type at all. */
+    teams: z.array(TeamName).min(1).max(20),
+  })
+  .strict()
+  .meta({ description: 'Restricts every case of the type to members of the listed teams: to anyone else they do not exist (404).' });
+export type CaseAccess = z.infer<typeof CaseAccessSchema>;
+
 /** What an admin sends to create a type or publish a new version of it. */
 export const CaseTypeInputSchema = z
   .object({
@@ -171,6 +183,8 @@ export const CaseTypeInputSchema = z
     priority: PriorityFormulaSchema.optional(),
     /** Roles that may read restricted fields. */
     clearance: z.array(z.enum(ROLES)).default(['supervisor', 'admin']),
+    /** Record-level access: only members of these teams (and the requester, on their own case) see cases of the type. */
+    access: CaseAccessSchema.optional(),
   })
   .strict();
 export type CaseTypeInput = z.infer<typeof CaseTypeInputSchema>;

@@ -609,11 +609,6 @@ export function migrateCase(stored: StoredCase, path: readonly CaseType[], ctx: 
   return { case: next, audit: auditEvent(current.caseId, stored.head, 'TypeMigrated', ctx, version, changes) };
 }
 
-/** A requester may see their own cases only; to anyone else the case does not exist. */
-export function canSee(caller: Caller, subject: Case): boolean {
-  return isStaff(caller) || subject.requester.id === caller.sub;
-}
-
 export type CommentVisibility = 'public' | 'internal';
 
 export interface Comment {

@@ -25,7 +25,9 @@ export type DomainErrorKind =
   | 'IdempotencyKeyReused'
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
-  | 'MethodNotAllowed';
+  | 'MethodNotAllowed'
+  /** A dependency the answer may not go out without (the read-access log) is failing: retry later. */
+  | 'ServiceUnavailable';
 
 export class DomainError extends Error {
   constructor(

@@ -19,7 +19,9 @@ import type { Channel } from '../core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '../core/errors.js';
 import { config } from '../config.js';
 import { logger, metricsFor, tracer } from '../observability.js';
+import { inRequestScope } from '../request-scope.js';
 import { callerFromClaims } from './caller-from-claims.js';
+import { teamsFromClaims } from './teams-from-claims.js';
 import { fromMiddlewareError, internalErrorResponse, problemResponse } from './problem.js';
 import { ChannelHeader } from './schemas.js';
 
@@ -165,8 +167,9 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
     const correlationId = correlationIdOf(event);
     logger.appendKeys({ correlationId, operation: route.operation });
     metrics.addMetric('Requests', MetricUnit.Count, 1);
-    const caller = auth
-      ? callerFromClaims(event.requestContext.authorizer?.jwt?.claims, settings.ROLES_CLAIM)
+    const claims = event.requestContext.authorizer?.jwt?.claims;
+    const caller: Caller = auth
+      ? { ...callerFromClaims(claims, settings.ROLES_CLAIM), teams: teamsFromClaims(claims, settings.TEAMS_CLAIM ?? settings.ROLES_CLAIM, settings.TEAM_GROUPS) }
       : { sub: 'anonymous', roles: [] };
     const request: ParsedRequest<P, Q, H, B> = {
       caller,
@@ -183,7 +186,7 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
     // A Lambda container serves one request at a time, so every call heard now is this request's.
     const stopMetering = onConsumedCapacity((command, units) => metrics.addMetric(`ConsumedCapacity${command}`, MetricUnit.Count, units));
     try {
-      return respond(await route.handle(request), correlationId);
+      return respond(await inRequestScope({ operation: route.operation, correlationId }, () => route.handle(request)), correlationId);
     } finally {
       stopMetering();
     }

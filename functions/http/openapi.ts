@@ -17,6 +17,7 @@ import { slaOperations } from './operations/sla.js';
 import { deviceOperations } from './operations/devices.js';
 import { channelOperations } from './operations/channels.js';
 import { routingOperations } from './operations/routing.js';
+import { auditOperations } from './operations/audit.js';
 import { json, type Operation } from './operations/shared.js';
 import { Problem } from './schemas.js';
 
@@ -33,6 +34,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   422: 'Idempotency-Key reused with a different body, or a transition blocked by a guard (the problem says which and why).',
   428: 'If-Match is required.',
   429: 'Over the stage rate limit (answered by API Gateway); retry with backoff.',
+  503: 'A read of a restricted case could not be recorded in the read-access log, so nothing was returned; retry.',
 };
 
 /** 401 and 429 come from API Gateway itself, whose body is a plain message, not a problem. */
@@ -53,6 +55,7 @@ const operations: Record<string, Operation> = {
   ...deviceOperations,
   ...channelOperations,
   ...routingOperations,
+  ...auditOperations,
 };
 
 function tagOf(path: string): string {
@@ -66,6 +69,7 @@ function tagOf(path: string): string {
   if (path.startsWith('/events') || path.startsWith('/notifications')) return 'Events';
   if (path.startsWith('/assets') || path.startsWith('/devices')) return 'Devices';
   if (path.startsWith('/channels')) return 'Channels';
+  if (path.startsWith('/audit')) return 'Audit';
   return 'Meta';
 }
 

@@ -20,6 +20,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   UnsupportedMediaType: 415,
   IdempotencyKeyReused: 422,
   PreconditionRequired: 428,
+  ServiceUnavailable: 503,
 };
 
 const TITLE: Record<DomainErrorKind, string> = {
@@ -36,6 +37,7 @@ const TITLE: Record<DomainErrorKind, string> = {
   UnsupportedMediaType: 'Unsupported media type',
   IdempotencyKeyReused: 'Idempotency-Key reused',
   PreconditionRequired: 'Precondition required',
+  ServiceUnavailable: 'Service unavailable',
 };
 
 const PROBLEM_BASE = 'https://caseway.dev/problems/';

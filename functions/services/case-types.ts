@@ -7,7 +7,8 @@
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
 import type { ChangeContext } from '../core/case.js';
 import { checkCaseType, checkMigration, type CaseType, type CaseTypeInput, type Migration } from '../core/case-type.js';
-import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
+import { DomainError, conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
+import { inTeams, sameAccess } from '../core/access.js';
 import { transitMap, type TransitMap } from '../core/workflow.js';
 import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
 
@@ -18,6 +19,20 @@ function assertAdmin(caller: Caller): void {
 function assertWellFormed(input: CaseTypeInput): void {
   const issues = checkCaseType(input);
   if (issues.length > 0) throw validationFailed(issues, 'The case type is not well formed.');
+}
+
+/**
+ * Who a restricted type lets in is decided inside the team: an admin outside
+ * every team the type names cannot widen, narrow or drop the rule (a version
+ * without `access` drops it), or any admin could read the cases by publishing
+ * a version. Restricting an open type is any admin's to do.
+ */
+function assertMayChangeAccess(previous: CaseType, input: CaseTypeInput, caller: Caller): void {
+  if (!previous.access || sameAccess(previous.access, input.access)) return;
+  if (inTeams(caller, previous.access)) return;
+  throw new DomainError('Forbidden', `Only members of ${previous.access.teams.join(', ')} may change who sees ${previous.typeId} cases.`, [
+    { field: 'body.access', rule: 'not_permitted', message: `Keep access as it is (teams: ${previous.access.teams.join(', ')}), or ask a member of the team to change it.` },
+  ]);
 }
 
 const typeNotFound = (typeId: string) => notFound(`There is no case type ${typeId}.`);
@@ -39,6 +54,7 @@ export async function publishVersion(typeId: string, input: CaseTypeInput, migra
     throw preconditionFailed(`${typeId} is at version ${previous.version}, not ${ifMatch}; read it again and reapply your change.`, { currentVersion: previous.version });
   }
   assertWellFormed(input);
+  assertMayChangeAccess(previous, input, ctx.caller);
   const issues = checkMigration(previous, input, migration);
   if (issues.length > 0) throw validationFailed(issues, 'The new version would strand cases in states it does not have.');
   const type: CaseType = {

@@ -6,7 +6,6 @@
  */
 import { isStaff, type Caller } from '../core/caller.js';
 import {
-  canSee,
   caseView,
   migrateCase,
   intakeCase,
@@ -36,7 +35,7 @@ import { adoptNewChild } from '../core/links.js';
 import { ancestryOf } from './links.js';
 import { config } from '../config.js';
 import { guardContextOf } from './tasks.js';
-import { typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
+import { maySee, pageVisibleTo, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 import { handoffSourceOf } from './handoff.js';
 import { slaAfterChange, slaForNewCase } from './sla.js';
 
@@ -92,7 +91,7 @@ async function checkReferences(type: CaseType, fields: Readonly<Record<string, u
   await Promise.all(
     wanted.map(async ({ field, caseId }) => {
       const found = await repo.getCase(caseId);
-      if (!found || !canSee(caller, found.case)) issues.push({ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` });
+      if (!found || !(await maySee(caller, found.case))) issues.push({ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` });
     }),
   );
   if (issues.length > 0) throw validationFailed(issues);
@@ -280,12 +279,14 @@ export async function listCases(request: ListRequest, caller: Caller): Promise<r
       throw validationFailed(others.map((k) => ({ field: `query.${k === 'statuses' ? 'status' : k}`, rule: 'not_with_slaDueBefore', message: 'slaDueBefore lists by deadline alone; drop this filter.' })));
     }
     // Normalised to UTC: stored deadlines are UTC ISO strings, compared as text.
-    const page = await repo.listCasesDueBefore(new Date(slaDueBefore).toISOString(), limit, cursor);
+    const before = new Date(slaDueBefore).toISOString();
+    const page = await pageVisibleTo(caller, limit, cursor, (size, from) => repo.listCasesDueBefore(before, size, from));
     const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
     return { ...page, items };
   }
   if (!isStaff(caller) && selector.requester !== undefined && selector.requester !== caller.sub) throw forbidden('Requesters can list only their own cases.');
-  const page = await repo.listCases(isStaff(caller) ? selector : { ...selector, requester: caller.sub }, limit, cursor);
+  const mine = isStaff(caller) ? selector : { ...selector, requester: caller.sub };
+  const page = await pageVisibleTo(caller, limit, cursor, (size, from) => repo.listCases(mine, size, from));
   const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
   return { ...page, items };
 }

@@ -30,7 +30,7 @@ import * as repo from '../adapters/dynamodb/article-repository.js';
 import type { ArticleLink, ArticleStats, FeedbackEvent } from '../adapters/dynamodb/article-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
-import { untilWritten, visibleCase, writableCase } from './case-access.js';
+import { isRestricted, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 const articleNotFound = (articleId: string) => notFound(`Article ${articleId} does not exist or is not yours to see.`);
 
@@ -146,7 +146,8 @@ export async function linkArticle(caseId: string, articleId: string, suggestionI
     const outcome = await commitCases({
       head: stored.head,
       audit,
-      items: repo.linkItems(link, { articleId, caseId, linkedAt: ctx.now, text: learnedTextOf(stored.case) }),
+      // A restricted case teaches the article nothing: its words would surface in everyone's search.
+      items: repo.linkItems(link, { articleId, caseId, linkedAt: ctx.now, text: (await isRestricted(stored.case)) ? '' : learnedTextOf(stored.case) }),
     });
     return outcome === 'written' ? { link, created: true } : 'stale';
   });

@@ -7,7 +7,7 @@
  * while B into A), cannot both land; the loser re-reads and meets the rules.
  */
 import { isStaff, type Caller } from '../core/caller.js';
-import { canSee, caseView, type Case, type CaseView, type ChangeContext, type StoredCase } from '../core/case.js';
+import { caseView, type Case, type CaseView, type ChangeContext, type StoredCase } from '../core/case.js';
 import { forbidden, notFound, validationFailed } from '../core/errors.js';
 import { MAX_ANCESTRY, linkCases, mergeCases, parentAndChild, unlinkCases, type AncestorRef, type CaseLink, type LinkKind, type SideChange } from '../core/links.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
@@ -16,7 +16,7 @@ import * as tasks from '../adapters/dynamodb/task-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases, type CaseCommit, type TransactItem } from '../adapters/dynamodb/transactions.js';
 import { slaAfterChange } from './sla.js';
-import { typeOf, untilWritten, visibleCase } from './case-access.js';
+import { judgeByCaseId, maySee, pageKept, typeOf, untilWritten, visibleCase } from './case-access.js';
 
 function assertStaff(caller: Caller): void {
   if (!isStaff(caller)) throw forbidden('Links between cases are staff work: a requester cannot see the other case.');
@@ -25,7 +25,7 @@ function assertStaff(caller: Caller): void {
 /** The other case of a link, as the caller may see it: one they may not see is not there (400 on the body's id). */
 async function otherCase(caseId: string, caller: Caller, field: string): Promise<StoredCase> {
   const stored = await repo.getCase(caseId);
-  if (!stored || !canSee(caller, stored.case)) throw validationFailed([{ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` }]);
+  if (!stored || !(await maySee(caller, stored.case))) throw validationFailed([{ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` }]);
   return stored;
 }
 
@@ -77,7 +77,8 @@ export async function unlinkCase(caseId: string, targetId: string, ctx: ChangeCo
     assertStaff(ctx.caller);
     const link = await links.getLink(caseId, targetId);
     const other = link ? await repo.getCase(targetId) : undefined;
-    if (!link || !other) throw notFound(`Case ${caseId} has no link to ${targetId}.`);
+    // A link to a case the caller may not see is answered as no link at all.
+    if (!link || !other || !(await maySee(ctx.caller, other.case))) throw notFound(`Case ${caseId} has no link to ${targetId}.`);
     const change = unlinkCases(source, other, link, ctx, reason);
     const outcome = await commitCases(
       commitOf(source, change.source, links.removedLinkItem(link)),
@@ -90,7 +91,8 @@ export async function unlinkCase(caseId: string, targetId: string, ctx: ChangeCo
 export async function listLinks(caseId: string, caller: Caller, limit: number, cursor?: string): Promise<Page<CaseLink>> {
   await visibleCase(caseId, caller);
   assertStaff(caller);
-  return links.listLinks(caseId, limit, cursor);
+  // A link to a case the caller may not see is not there for them: it would name the case.
+  return pageKept(caller, limit, cursor, (size, from) => links.listLinks(caseId, size, from), judgeByCaseId((link: CaseLink) => link.targetId));
 }
 
 /**
@@ -130,7 +132,8 @@ export async function mergedFamily(caseId: string, caller: Caller): Promise<stri
   for (let i = 0; i < family.length && family.length < MAX_MERGED; i++) {
     for (const merged of await links.mergedInto(family[i]!)) {
       if (family.includes(merged) || family.length >= MAX_MERGED) continue;
-      const visible = isStaff(caller) || (await repo.getCase(merged).then((found) => found !== undefined && canSee(caller, found.case)));
+      const found = await repo.getCase(merged);
+      const visible = found !== undefined && (await maySee(caller, found.case));
       if (visible) family.push(merged);
     }
   }

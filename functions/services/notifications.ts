@@ -9,9 +9,12 @@ import { getCase } from '../adapters/dynamodb/case-repository.js';
 import { listNotifications as listStored } from '../adapters/dynamodb/notification-repository.js';
 import { notifier, type Notifier } from '../adapters/notifications.js';
 import { logger } from '../observability.js';
+import { visibleCase } from './case-access.js';
 
-export function listNotifications(caseId: string, caller: Caller, limit: number, cursor?: string) {
+export async function listNotifications(caseId: string, caller: Caller, limit: number, cursor?: string) {
   assertMayReadNotifications(caller);
+  // What was sent about a case says what the case is: only for those who may see it.
+  await visibleCase(caseId, caller);
   return listStored(caseId, limit, cursor);
 }
 

@@ -30,7 +30,7 @@ import { nowIso } from '../adapters/clock.js';
 import * as store from '../adapters/dynamodb/routing-repository.js';
 import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
-import { typeOf, untilWritten } from './case-access.js';
+import { typeOf, untilWritten, visibleCase } from './case-access.js';
 import { reviseAlong } from './cases.js';
 
 function assertAdmin(caller: Caller, what: string): void {
@@ -419,6 +419,7 @@ export async function onCaseEvent(type: string, detail: CaseEventDetail): Promis
 /** Where a case stands in routing, and (waiting) why nobody has it yet. */
 export async function caseRouting(caseId: string, caller: Caller): Promise<RoutingState & { reason?: WaitingReason }> {
   assertStaff(caller);
+  await visibleCase(caseId, caller);
   const routing = (await store.getRoutedCase(caseId))?.routing;
   if (!routing) throw notFound(`Case ${caseId} has not been routed.`);
   if (routing.state !== 'waiting') return routing;

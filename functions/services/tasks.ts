@@ -14,7 +14,7 @@ import { transitionsFrom, type GuardContext } from '../core/workflow.js';
 import * as tasks from '../adapters/dynamodb/task-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
-import { timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
+import { judgeByCaseId, pageKept, timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 const itemId = () => randomBytes(4).toString('hex');
 
@@ -71,5 +71,7 @@ export async function listTasks(caseId: string, caller: Caller, limit: number, c
 /** An agent's open tasks across cases, soonest due first (`me` is the caller). */
 export function openTasksOf(assignee: string, caller: Caller, limit: number, cursor?: string): Promise<Page<Task>> {
   assertStaff(caller);
-  return tasks.listOpenTasksOf(assignee === 'me' ? caller.sub : assignee, limit, cursor);
+  const who = assignee === 'me' ? caller.sub : assignee;
+  // Tasks of cases the caller may not see are left out: a task names its case and says what is being done on it.
+  return pageKept(caller, limit, cursor, (size, from) => tasks.listOpenTasksOf(who, size, from), judgeByCaseId((task: Task) => task.caseId));
 }

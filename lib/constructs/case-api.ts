@@ -130,7 +130,11 @@ export class CaseApi extends Construct {
         },
       }).function;
       if (spec.fileAccess) attachmentsFor(name).grantUploadAndDownload(fn);
-      if (spec.tableAccess === 'read') store.grantRead(fn);
+      if (spec.tableAccess === 'read') {
+        store.grantRead(fn);
+        // Every API function that reads cases may read a restricted one, and must log it.
+        store.grantAppendReadLog(fn);
+      }
       if (spec.tableAccess === 'readWrite') store.grantReadWrite(fn);
       this.functions[name] = fn;
       // One invoke permission per function for the whole API, not one per route: a stack holds at most

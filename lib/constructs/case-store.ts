@@ -37,6 +37,10 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
 ] as const;
+/** What appending to the read-access log takes (a page of reads is one BatchWriteItem). */
+export const READ_LOG_APPEND_ACTIONS = ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'] as const;
+/** Partition keys of the read-access log (`functions/adapters/dynamodb/keys.ts`, `readsPartition`). */
+export const READ_LOG_PARTITION_PREFIX = 'READS#';
 /** Reading an item encrypted with a customer managed key needs the key. */
 export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 export const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'] as const;
@@ -92,6 +96,21 @@ export class CaseStore extends Construct {
     const read = this.grantRead(grantee);
     const write = iam.Grant.addToPrincipal({ grantee, actions: [...TABLE_WRITE_ACTIONS], resourceArns: [this.table.tableArn] });
     return read.combine(write);
+  }
+
+  /**
+   * Append to the read-access log and nothing else: puts of items whose
+   * partition key starts `READS#` (IAM's `dynamodb:LeadingKeys`), for functions
+   * that otherwise only read. A read of a restricted case is recorded before it is answered.
+   */
+  grantAppendReadLog(grantee: iam.IGrantable): iam.Grant {
+    this.key.grant(grantee, ...KEY_WRITE_ACTIONS);
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...READ_LOG_APPEND_ACTIONS],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${READ_LOG_PARTITION_PREFIX}*`] } },
+    });
   }
 
   /**

@@ -16,6 +16,8 @@ import { SetupError } from './errors.js';
 
 export const DEV_ISSUER = 'urn:caseway:local:dev-issuer';
 export const DEV_AUDIENCE = 'caseway-local';
+/** The local platform's group -> team mapping (TEAM_GROUPS), which the demo users' groups are written for. */
+export const DEV_TEAM_GROUPS: Readonly<Record<string, string>> = { 'fraud-team': 'fraud' };
 const ALGORITHM = 'RS256';
 const KEY_FILE = 'dev-issuer-key.json';
 
@@ -24,6 +26,11 @@ export interface Identity {
   readonly name?: string;
   readonly email?: string;
   readonly roles: readonly Role[];
+  /**
+   * Further groups in the roles claim, as an identity provider lists them
+   * (`fraud-team`); the handlers map groups to teams with TEAM_GROUPS.
+   */
+  readonly groups?: readonly string[];
 }
 
 export interface SignOptions {
@@ -45,7 +52,11 @@ export interface DevIssuer {
   sign(identity: Identity, options?: SignOptions): Promise<string>;
 }
 
-/** One demo user per role, plus a second requester so tests can show requesters are kept apart. */
+/**
+ * One demo user per role, plus a second requester so tests can show requesters
+ * are kept apart, and a fraud-team agent and supervisor (group `fraud-team`,
+ * mapped to team `fraud` locally) who alone see fraud investigations.
+ */
 export const DEMO_USERS = {
   requester: { sub: 'demo-requester', name: 'Rita Requester', email: 'rita.requester@example.com', roles: ['requester'] },
   requester2: { sub: 'demo-requester-2', name: 'Remy Requester', email: 'remy.requester@example.com', roles: ['requester'] },
@@ -53,6 +64,8 @@ export const DEMO_USERS = {
   supervisor: { sub: 'demo-supervisor', name: 'Sam Supervisor', email: 'sam.supervisor@example.com', roles: ['supervisor'] },
   admin: { sub: 'demo-admin', name: 'Ada Admin', email: 'ada.admin@example.com', roles: ['admin'] },
   integration: { sub: 'demo-integration', name: 'Iris Integration', email: 'integration@example.com', roles: ['integration'] },
+  fraudAgent: { sub: 'demo-fraud-agent', name: 'Frida Fraud', email: 'frida.fraud@example.com', roles: ['agent'], groups: ['fraud-team'] },
+  fraudSupervisor: { sub: 'demo-fraud-supervisor', name: 'Felix Fraud', email: 'felix.fraud@example.com', roles: ['supervisor'], groups: ['fraud-team'] },
 } as const satisfies Record<string, Identity>;
 
 export type DemoUserKey = keyof typeof DEMO_USERS;
@@ -78,7 +91,7 @@ export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<D
     const claims = {
       token_use: 'id',
       'cognito:username': identity.sub,
-      [rolesClaim]: [...identity.roles],
+      [rolesClaim]: [...identity.roles, ...(identity.groups ?? [])],
       ...(identity.name ? { name: identity.name } : {}),
       ...(identity.email ? { email: identity.email, email_verified: true } : {}),
       auth_time: issuedAt,

@@ -13,7 +13,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_ROLES_CLAIM } from '../../functions/core/caller.js';
 import { SHARED_FUNCTION_ENVIRONMENT } from '../topology/function-environment.js';
-import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
+import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { seedSla } from './seed-sla.js';
@@ -331,6 +331,7 @@ function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; l
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     ROLES_CLAIM: process.env.ROLES_CLAIM ?? DEFAULT_ROLES_CLAIM,
+    TEAM_GROUPS: process.env.TEAM_GROUPS ?? JSON.stringify(DEV_TEAM_GROUPS),
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_DEV: 'true',

@@ -85,8 +85,16 @@ describe('least privilege on the table', () => {
     }
     if (spec.tableAccess === 'read') {
       expect(actions).toEqual(expect.arrayContaining([...TABLE_READ_ACTIONS]));
-      expect(actions.filter((a) => WRITE_ACTIONS.includes(a) || a.includes('*') || a.startsWith('dynamodb:Transact'))).toEqual([]);
-      expect(kms).not.toContain('kms:GenerateDataKey');
+      // Writes only to the read-access log: puts conditioned on the READS# partition prefix, nothing else.
+      const statements = statementsOf(s.template, roleIdOf(s.template, fnId(name as FunctionName))).filter((st) => st.Effect === 'Allow');
+      const unconditionedWrites = statements
+        .filter((st) => st.Condition === undefined)
+        .flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]))
+        .filter((a) => WRITE_ACTIONS.includes(a) || a.includes('*') || a.startsWith('dynamodb:Transact'));
+      expect(unconditionedWrites).toEqual([]);
+      const logAppend = statements.filter((st) => st.Condition !== undefined);
+      expect(logAppend.map((st) => st.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['READS#*'] } }]);
+      expect(logAppend.flatMap((st) => st.Action).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem']);
     }
     if (spec.tableAccess === 'readWrite') {
       expect(actions).toEqual(expect.arrayContaining([...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS]));

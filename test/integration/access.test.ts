@@ -449,3 +449,255 @@ describe('field sensitivity', () => {
     expect(type.fields.map((f) => f.name)).toEqual(['policyNumber', 'claimType', 'incidentDate', 'vehicleRegistration', 'otherPartyInvolved', 'propertyDamage', 'estimatedLoss', 'injuries']);
   });
 });
+
+describe('record-level access: team x restricted case type', () => {
+  // fraud-investigation declares access: { teams: ['fraud'] }; the platform maps group fraud-team -> team fraud.
+  type Who = 'requester2' | 'agent' | 'supervisor' | 'admin' | 'integration' | 'fraudAgent' | 'fraudSupervisor';
+  const OUTSIDERS: Who[] = ['requester2', 'agent', 'supervisor', 'admin', 'integration'];
+  const TEAM: Who[] = ['fraudAgent', 'fraudSupervisor'];
+  const NOT_YOURS = /does not exist or is not yours to see/;
+  let fraudCase: string;
+  let fraudAttachment: string;
+
+  const newFraudCase = async (who: Who = 'fraudAgent'): Promise<string> => {
+    const created = await platform.fetchAs(who, '/cases', {
+      method: 'POST',
+      ...json({ type: 'fraud-investigation', subject: 'Card used abroad', description: 'Three payments I did not make', requester: { id: 'demo-requester' }, fields: { allegationType: 'payment-fraud', amountAtRisk: 5000 } }),
+    });
+    expect(created.status).toBe(201);
+    return ((await created.json()) as { caseId: string }).caseId;
+  };
+  const versionOf = async (caseId: string) => ((await (await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).json()) as { version: number }).version;
+
+  beforeAll(async () => {
+    fraudCase = await newFraudCase();
+    await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/comments`, { method: 'POST', ...json({ body: 'Merchant is in our watch list', visibility: 'internal' }) });
+    // A task of the fraud case assigned to an outsider: their own task list must not name the case.
+    expect((await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/tasks`, { method: 'POST', ...json({ title: 'Pull card statements', assignee: 'demo-agent' }) })).status).toBe(201);
+    const granted = (await (
+      await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/attachments`, { method: 'POST', ...json({ fileName: 'statement.txt', contentType: 'text/plain', size: FILE.length, visibility: 'internal' }) })
+    ).json()) as GrantedUpload;
+    await fetch(granted.upload.url, { method: 'PUT', headers: granted.upload.headers, body: FILE });
+    expect((await platform.fetchAs('fraudAgent', granted.complete, { method: 'POST', ...json({ uploadId: granted.uploadId }) })).status).toBe(201);
+    fraudAttachment = granted.attachmentId;
+    // Handed over, so it has a handoff brief; linked to rita's support case, whose links outsiders may read.
+    expect((await platform.fetchAs('fraudAgent', `/cases/${fraudCase}`, { method: 'PATCH', ...json({ owner: 'demo-fraud-supervisor' }, { 'if-match': `"${await versionOf(fraudCase)}"` }) })).status).toBe(200);
+    expect((await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/links`, { method: 'POST', ...json({ targetId: ritaCase, kind: 'related' }) })).status).toBe(201);
+  });
+
+  /** Reads of the fraud case: 200 for the team (any role), 404 for everyone else, as if the case did not exist. */
+  const READS: { name: string; path: () => string; outsider?: Partial<Record<Who, number>> }[] = [
+    { name: 'GET /cases/{id}', path: () => `/cases/${fraudCase}` },
+    { name: 'GET /cases/{id}/comments', path: () => `/cases/${fraudCase}/comments` },
+    { name: 'GET /cases/{id}/history', path: () => `/cases/${fraudCase}/history` },
+    { name: 'GET /cases/{id}/history?includeMerged=true', path: () => `/cases/${fraudCase}/history?includeMerged=true` },
+    { name: 'GET /cases/{id}/history/verify', path: () => `/cases/${fraudCase}/history/verify` },
+    { name: 'GET /cases/{id}/transitions', path: () => `/cases/${fraudCase}/transitions` },
+    { name: 'GET /cases/{id}/tasks', path: () => `/cases/${fraudCase}/tasks` },
+    { name: 'GET /cases/{id}/attachments', path: () => `/cases/${fraudCase}/attachments` },
+    { name: 'GET /cases/{id}/attachments/{attachmentId}', path: () => `/cases/${fraudCase}/attachments/${fraudAttachment}` },
+    { name: 'GET /cases/{id}/links', path: () => `/cases/${fraudCase}/links` },
+    { name: 'GET /cases/{id}/handoff', path: () => `/cases/${fraudCase}/handoff` },
+    { name: 'GET /cases/{id}/suggestions', path: () => `/cases/${fraudCase}/suggestions` },
+    { name: 'GET /cases/{id}/articles', path: () => `/cases/${fraudCase}/articles` },
+    // Notifications check the role first: requesters and integrations are refused whatever the case.
+    { name: 'GET /notifications?caseId=', path: () => `/notifications?caseId=${fraudCase}`, outsider: { requester2: 403, integration: 403 } },
+  ];
+
+  for (const row of READS) {
+    it.each([...OUTSIDERS, ...TEAM])(`${row.name} as %s`, async (who) => {
+      const response = await platform.fetchAs(who, row.path());
+      const expected = TEAM.includes(who) ? 200 : (row.outsider?.[who] ?? 404);
+      expect(response.status).toBe(expected);
+      if (expected === 404) expect(((await response.json()) as { detail: string }).detail).toMatch(NOT_YOURS);
+    });
+  }
+
+  it('answers outsiders on GET /routing/cases/{id} exactly as for a case that does not exist', async () => {
+    for (const who of ['agent', 'supervisor', 'admin'] as const) {
+      const response = await platform.fetchAs(who, `/routing/cases/${fraudCase}`);
+      expect(response.status, who).toBe(404);
+      expect(((await response.json()) as { detail: string }).detail).toMatch(NOT_YOURS);
+    }
+    const member = await platform.fetchAs('fraudSupervisor', `/routing/cases/${fraudCase}`);
+    // Not routed (no rules published here), but the case itself is known to the team.
+    expect(((await member.json()) as { detail?: string }).detail ?? '').not.toMatch(NOT_YOURS);
+  });
+
+  /** Writes to the fraud case by outsiders: 404 and nothing written. */
+  const WRITES: { name: string; call: (who: Who, caseId: string) => Promise<Response>; team: number }[] = [
+    { name: 'PATCH /cases/{id}', call: async (who, id) => platform.fetchAs(who, `/cases/${id}`, { method: 'PATCH', ...json({ priority: 'urgent' }, { 'if-match': `"${await versionOf(id)}"` }) }), team: 200 },
+    { name: 'POST /cases/{id}/comments', call: (who, id) => platform.fetchAs(who, `/cases/${id}/comments`, { method: 'POST', ...json({ body: 'let me in' }) }), team: 201 },
+    { name: 'POST /cases/{id}/transitions', call: (who, id) => platform.fetchAs(who, `/cases/${id}/transitions`, { method: 'POST', ...json({ to: 'triage' }) }), team: 200 },
+    { name: 'POST /cases/{id}/tasks', call: (who, id) => platform.fetchAs(who, `/cases/${id}/tasks`, { method: 'POST', ...json({ title: 'Peek' }) }), team: 201 },
+    {
+      name: 'POST /cases/{id}/attachments',
+      call: (who, id) => platform.fetchAs(who, `/cases/${id}/attachments`, { method: 'POST', ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100 }) }),
+      team: 201,
+    },
+    { name: 'POST /cases/{id}/links', call: async (who, id) => platform.fetchAs(who, `/cases/${id}/links`, { method: 'POST', ...json({ targetId: await freshCase(), kind: 'related' }) }), team: 201 },
+    { name: 'POST /cases/{id}/merge', call: (who, id) => platform.fetchAs(who, `/cases/${id}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same' }) }), team: 200 },
+    {
+      name: 'PUT /cases/{id}/handoff',
+      call: async (who, id) => platform.fetchAs(who, `/cases/${id}/handoff`, { method: 'PUT', ...json({ asked: 'A', tried: [], pending: [] }, { 'if-match': `"${await versionOf(id)}"` }) }),
+      team: 404, // a fresh case has no brief yet: the team learns that, outsiders only that there is no such case
+    },
+  ];
+
+  for (const row of WRITES) {
+    it(`${row.name}: 404 for every outsider, nothing written; the team gets through`, async () => {
+      const caseId = await newFraudCase();
+      const before = await versionOf(caseId);
+      for (const who of OUTSIDERS) {
+        const response = await row.call(who, caseId);
+        expect(response.status, who).toBe(404);
+        expect(((await response.json()) as { detail: string }).detail, who).toMatch(NOT_YOURS);
+      }
+      expect(await versionOf(caseId)).toBe(before);
+      const history = (await (await platform.fetchAs('fraudAgent', `/cases/${caseId}/history`)).json()) as { items: { action: string }[] };
+      expect(history.items.map((e) => e.action)).toEqual(['CaseCreated']);
+      expect((await row.call('fraudSupervisor', caseId)).status).toBe(row.team);
+    });
+  }
+
+  it('refuses a reference to a restricted case exactly as one to a case that does not exist', async () => {
+    const missing = 'CASE-1999-999999';
+    for (const target of [fraudCase, missing]) {
+      const link = await platform.fetchAs('agent', `/cases/${ritaCase}/links`, { method: 'POST', ...json({ targetId: target, kind: 'related' }) });
+      expect(link.status).toBe(400);
+      expect(((await link.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.targetId', rule: 'unknown_reference' })]);
+      const child = await platform.fetchAs('agent', '/cases', { method: 'POST', ...json({ subject: 'S', description: 'D', requester: { id: 'demo-requester' }, parentId: target }) });
+      expect(child.status).toBe(400);
+      expect(((await child.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.parentId', rule: 'unknown_reference' })]);
+    }
+    const unlink = await platform.fetchAs('agent', `/cases/${ritaCase}/links/${fraudCase}`, { method: 'DELETE' });
+    expect(unlink.status).toBe(404);
+  });
+
+  it('leaves restricted cases out of every listing for outsiders, and keeps them in for the team', async () => {
+    const idsOf = async (who: Who | 'requester', path: string) => ((await (await platform.fetchAs(who, path)).json()) as { items: { caseId: string; targetId?: string }[] }).items;
+    for (const who of ['agent', 'supervisor', 'admin', 'integration'] as const) {
+      const byType = await platform.fetchAs(who, '/cases?type=fraud-investigation');
+      expect(await byType.json(), who).toEqual({ items: [] });
+      expect((await idsOf(who, '/cases')).map((c) => c.caseId), who).not.toContain(fraudCase);
+      expect((await idsOf(who, '/cases?requester=demo-requester&limit=100')).map((c) => c.caseId), who).not.toContain(fraudCase);
+      const exported = await platform.fetchAs(who, '/cases/export?type=fraud-investigation&format=jsonl');
+      expect(exported.status, who).toBe(200);
+      expect((await exported.text()).trim(), who).toBe('');
+      expect((await idsOf(who, `/cases/${ritaCase}/links`)).map((l) => l.targetId), who).not.toContain(fraudCase);
+    }
+    expect((await idsOf('agent', '/tasks?assignee=demo-agent')).map((t) => t.caseId)).not.toContain(fraudCase);
+    expect((await idsOf('fraudAgent', '/tasks?assignee=demo-agent')).map((t) => t.caseId)).toContain(fraudCase);
+    expect((await idsOf('fraudAgent', '/cases?type=fraud-investigation&limit=100')).map((c) => c.caseId)).toContain(fraudCase);
+    expect((await idsOf('fraudSupervisor', `/cases/${ritaCase}/links`)).map((l) => l.targetId)).toContain(fraudCase);
+    // The requester who reported it keeps seeing it, through the requester view.
+    const mine = (await (await platform.fetchAs('requester', `/cases/${fraudCase}`)).json()) as { fields: Record<string, unknown> };
+    expect(Object.keys(mine.fields).sort()).toEqual(['allegationType', 'amountAtRisk']);
+    expect((await idsOf('requester', '/cases?limit=100')).map((c) => c.caseId)).toContain(fraudCase);
+  });
+
+  it('pages an owner listing around hidden cases: every visible case once, no cursor naming a hidden one, no empty page with a cursor', async () => {
+    const owner = `owner-${Date.now()}`;
+    const own = async (caseId: string, who: Who) => {
+      const response = await platform.fetchAs(who, `/cases/${caseId}`, { method: 'PATCH', ...json({ owner }, { 'if-match': `"${((await (await platform.fetchAs(who, `/cases/${caseId}`)).json()) as { version: number }).version}"` }) });
+      expect(response.status).toBe(200);
+    };
+    // Newest first: two hidden cases lead, one sits between the visible ones, one trails.
+    const hidden: string[] = [];
+    const visible: string[] = [];
+    for (const kind of ['fraud', 'support', 'fraud', 'support', 'fraud', 'fraud'] as const) {
+      const id = kind === 'fraud' ? await newFraudCase() : await freshCase();
+      await own(id, kind === 'fraud' ? 'fraudAgent' : 'agent');
+      (kind === 'fraud' ? hidden : visible).push(id);
+    }
+    const walk = async (who: Who, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 20; pages++) {
+        const page = (await (await platform.fetchAs(who, `/cases?owner=${owner}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: { caseId: string }[]; nextCursor?: string };
+        seen.push(...page.items.map((c) => c.caseId));
+        if (page.nextCursor) {
+          expect(page.items.length, 'a page with a cursor has items').toBeGreaterThan(0);
+          const decoded = Buffer.from(page.nextCursor, 'base64url').toString('utf8');
+          for (const id of hidden) if (who === 'agent') expect(decoded).not.toContain(id);
+        }
+        cursor = page.nextCursor;
+        if (!cursor) return seen;
+      }
+      throw new Error('the listing never ended');
+    };
+    for (const limit of [1, 2, 3, 10]) {
+      expect((await walk('agent', limit)).sort(), `limit ${limit}`).toEqual([...visible].sort());
+      expect((await walk('fraudAgent', limit)).sort(), `limit ${limit}`).toEqual([...visible, ...hidden].sort());
+    }
+  });
+
+  it('records every read of a restricted case in the read-access log, with the fields returned, for admins to query', async () => {
+    const caseId = await newFraudCase('fraudSupervisor');
+    expect((await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).status).toBe(200);
+    expect((await platform.fetchAs('fraudSupervisor', `/cases/${caseId}/history`)).status).toBe(200);
+    expect((await platform.fetchAs('requester', `/cases/${caseId}`)).status).toBe(200);
+    expect((await platform.fetchAs('agent', `/cases/${caseId}`)).status).toBe(404);
+    expect((await platform.fetchAs('fraudAgent', '/cases?type=fraud-investigation&limit=100')).status).toBe(200);
+
+    const log = await platform.fetchAs('admin', `/audit/reads?caseId=${caseId}&limit=100`);
+    expect(log.status).toBe(200);
+    type Read = { caseId: string; caseType: string; actor: { sub: string; roles: string[]; teams: string[] }; at: string; operation: string; fields: string[] };
+    const reads = ((await log.json()) as { items: Read[] }).items;
+    const by = (sub: string, operation: string) => reads.find((r) => r.actor.sub === sub && r.operation === operation);
+    // The create's answer carries what its writer sent: not a read of the stored case.
+    expect(by('demo-fraud-supervisor', 'CreateCase')).toBeUndefined();
+    const get = by('demo-fraud-agent', 'GetCase');
+    expect(get).toMatchObject({ caseId, caseType: 'fraud-investigation', actor: { sub: 'demo-fraud-agent', roles: ['agent'], teams: ['fraud'] } });
+    expect(get!.fields).toEqual(expect.arrayContaining(['subject', 'description', 'requester', 'fields.allegationType', 'fields.amountAtRisk']));
+    expect(by('demo-fraud-supervisor', 'CaseHistory')).toBeDefined();
+    expect(by('demo-fraud-agent', 'ListCases')).toBeDefined();
+    // The reporter's read lists what the requester view carries: no internal fields, no handoff.
+    const reporter = by('demo-requester', 'GetCase');
+    expect(reporter!.fields).toEqual(expect.arrayContaining(['subject', 'fields.allegationType']));
+    expect(reporter!.fields.filter((f) => f.startsWith('fields.')).sort()).toEqual(['fields.allegationType', 'fields.amountAtRisk']);
+    // Refused reads return nothing, so there is nothing to record.
+    expect(reads.filter((r) => r.actor.sub === 'demo-agent')).toEqual([]);
+    expect(reads.map((r) => r.at)).toEqual([...reads.map((r) => r.at)].sort().reverse());
+
+    const mine = (await (await platform.fetchAs('admin', '/audit/reads?actor=demo-fraud-agent&limit=5')).json()) as { items: Read[]; nextCursor?: string };
+    expect(mine.items.length).toBe(5);
+    expect(mine.items.every((r) => r.actor.sub === 'demo-fraud-agent')).toBe(true);
+    const next = (await (await platform.fetchAs('admin', `/audit/reads?actor=demo-fraud-agent&limit=5&cursor=${mine.nextCursor}`)).json()) as { items: Read[] };
+    expect(next.items.length).toBeGreaterThan(0);
+    expect(next.items[0]!.at <= mine.items.at(-1)!.at).toBe(true);
+
+    // Unrestricted cases are not logged.
+    await platform.fetchAs('agent', `/cases/${ritaCase}`);
+    expect(await (await platform.fetchAs('admin', `/audit/reads?caseId=${ritaCase}`)).json()).toEqual({ items: [] });
+  });
+
+  it('lets only admins query the read-access log, by exactly one of caseId and actor', async () => {
+    for (const who of ['requester', 'agent', 'supervisor', 'integration', 'fraudAgent', 'fraudSupervisor'] as const) {
+      expect((await platform.fetchAs(who, `/audit/reads?caseId=${fraudCase}`)).status, who).toBe(403);
+    }
+    for (const query of ['', `?caseId=${fraudCase}&actor=demo-agent`]) {
+      const response = await platform.fetchAs('admin', `/audit/reads${query}`);
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(((await response.json()) as { errors: { field: string }[] }).errors[0]!.field).toMatch(/^query\.(caseId|actor)$/);
+    }
+    expect((await fetch(`${platform.url}/audit/reads?caseId=${fraudCase}`)).status).toBe(401);
+  });
+
+  it('lets only a member of the team change who may see a restricted type', async () => {
+    const restricted = { ...labType, typeId: 'lab-restricted', access: { teams: ['fraud'] } };
+    // Restricting is any admin's to do.
+    expect((await platform.fetchAs('admin', '/case-types', { method: 'POST', ...json(restricted) })).status).toBe(201);
+    const { typeId: _id, access: _access, ...open } = restricted;
+    for (const body of [open, { ...open, access: { teams: ['fraud', 'billing'] } }]) {
+      const refused = await platform.fetchAs('admin', '/case-types/lab-restricted/versions', { method: 'POST', ...json(body) });
+      expect(refused.status).toBe(403);
+      expect(((await refused.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.access', rule: 'not_permitted' })]);
+    }
+    // Keeping the rule is fine for any admin; changing it takes an admin in the team.
+    expect((await platform.fetchAs('admin', '/case-types/lab-restricted/versions', { method: 'POST', ...json({ ...open, access: { teams: ['fraud'] } }) })).status).toBe(201);
+    const teamAdmin = { sub: 'demo-fraud-admin', roles: ['admin'] as const, groups: ['fraud-team'] };
+    expect((await platform.fetchAs({ ...teamAdmin, roles: ['admin'] }, '/case-types/lab-restricted/versions', { method: 'POST', ...json(open) })).status).toBe(201);
+  });
+});

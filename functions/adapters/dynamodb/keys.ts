@@ -21,6 +21,8 @@
  * | idempotency        | IDEMPOTENCY#<sha256>     | IDEMPOTENCY                 |
  * | event processed    | EVENT#<domain event id>  | CONSUMER#<consumer>         |
  * | notification       | CASE#<caseId>            | NOTIFICATION#<sentAt>#<id>  |
+ * | read of a restricted case | READS#<caseId>    | <at>#<readId>               |
+ * |   ... by reader (gsi2)| READER#<sub>          | <at>#<readId>               |
  *
  * A case's own items sort first in its partition (`#` < `A`), so one Query for
  * `begins_with(sk, '#')` reads the case with its chain head.
@@ -78,6 +80,14 @@ export const counterKey = (prefix: string, year: number) => ({ pk: `COUNTER#${pr
 /** A consumer's mark that it has handled a domain event (delivery is at least once). */
 export const processedEventKey = (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CONSUMER#${consumer}` });
 export const NOTIFICATION_PREFIX = 'NOTIFICATION#';
+/**
+ * The read-access log: one item per read of a restricted case, in a partition of
+ * its own per case (never the case's partition, whose queries must not see it)
+ * and, through the owner index, per reader.
+ */
+export const readsPartition = (caseId: string) => `READS#${caseId}`;
+export const readerPartition = (sub: string) => `READER#${sub}`;
+export const caseIdOfReads = (pk: string): string => pk.slice('READS#'.length);
 export const notificationKey = (caseId: string, messageId: string) => ({ pk: casePartition(caseId), sk: `${NOTIFICATION_PREFIX}${messageId}` });
 export const idempotencyKey = (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' });
 
