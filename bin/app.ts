@@ -8,6 +8,7 @@
  *   -c oidcIssuer=https://idp.example.com -c oidcAudience=caseway,caseway-cli
  *                                      an existing OIDC provider instead of a user pool
  *   -c rolesClaim=roles                the claim carrying Caseway roles (default: cognito:groups)
+ *   -c teamGroups='{"caseway-fraud":"fraud"}'  group name -> team, for case types restricted to teams
  *   -c mfaRequired=true                every Cognito user must use TOTP (default: optional)
  *   -c corsOrigins=https://a.example,https://b.example
  *   -c throttleBurst=200 -c throttleRate=100
@@ -63,6 +64,21 @@ function removalPolicy(key: string): RemovalPolicy | undefined {
   throw new Error(`-c ${key} must be retain or destroy, got '${value}'`);
 }
 
+function teamGroups(key: string): Record<string, string> | undefined {
+  const value = text(key);
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new Error(`-c ${key} must be a JSON object of group name -> team name, got '${value}'`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error(`-c ${key} must be a JSON object of group name -> team name, got '${value}'`);
+  }
+  return parsed as Record<string, string>;
+}
+
 const oidcIssuer = text('oidcIssuer');
 const oidcAudience = list('oidcAudience');
 if ((oidcIssuer === undefined) !== (oidcAudience === undefined)) {
@@ -81,6 +97,7 @@ const props: CasewayStackProps = {
   logRetention: retention('logRetentionDays'),
   oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
   rolesClaim: text('rolesClaim'),
+  teamGroups: teamGroups('teamGroups'),
   mfaRequired: flag('mfaRequired'),
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,

@@ -53,6 +53,11 @@ export interface CasewayProps {
    */
   readonly rolesClaim?: string;
   /**
+   * Record-level access: exact group name -> team name; see `IdentityProps.teamGroups`.
+   * @default {}
+   */
+  readonly teamGroups?: Readonly<Record<string, string>>;
+  /**
    * Require TOTP from every user of the Cognito pool (ignored with `oidc`). Leave off
    * while members of the public sign in as requesters.
    * @default false
@@ -134,6 +139,7 @@ export class Caseway extends Construct {
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,
       rolesClaim: props.rolesClaim,
+      teamGroups: props.teamGroups,
       mfaRequired: props.mfaRequired,
       deletionProtection,
       removalPolicy,

@@ -8,6 +8,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 // The role names are the domain's; the user pool groups must match them exactly.
 import { DEFAULT_ROLES_CLAIM, ROLES } from '../../functions/core/caller.js';
+import { TeamName } from '../../functions/core/case-type.js';
 
 /** An existing OpenID Connect provider whose tokens the API accepts. */
 export interface ExternalOidc {
@@ -29,6 +30,14 @@ export interface IdentityProps {
    * @default 'cognito:groups'
    */
   readonly rolesClaim?: string;
+  /**
+   * Record-level access: exact group name -> team name (`{ 'caseway-fraud': 'fraud' }`).
+   * The groups are read from the roles claim; a case type restricted to a team is
+   * visible only to members of a mapped group. With Caseway's own user pool, a
+   * group is created for each name.
+   * @default {} (nobody is in a team: restricted types are visible to their requesters only)
+   */
+  readonly teamGroups?: Readonly<Record<string, string>>;
   /**
    * Refuse to delete the user pool until this is turned off.
    * @default true
@@ -61,6 +70,8 @@ export class Identity extends Construct {
   readonly audience: string[];
   /** The claim the handlers read roles from. */
   readonly rolesClaim: string;
+  /** Group name -> team name, as the handlers read it (TEAM_GROUPS). */
+  readonly teamGroups: Readonly<Record<string, string>>;
   /** The user pool, when Caseway manages its own users. */
   readonly userPool?: cognito.UserPool;
   /** The public app client for browser and mobile channels, when Caseway manages its own users. */
@@ -69,6 +80,11 @@ export class Identity extends Construct {
   constructor(scope: Construct, id: string, props: IdentityProps = {}) {
     super(scope, id);
     this.rolesClaim = props.rolesClaim ?? DEFAULT_ROLES_CLAIM;
+    this.teamGroups = { ...props.teamGroups };
+    for (const [group, team] of Object.entries(this.teamGroups)) {
+      if (!TeamName.safeParse(team).success) throw new Error(`teamGroups: team '${team}' (of group '${group}') must be lower-case letters, digits and dashes`);
+      if ((ROLES as readonly string[]).includes(group)) throw new Error(`teamGroups: '${group}' is a role's group; a team needs a group of its own`);
+    }
 
     if (props.oidc) {
       validateOidc(this, props.oidc);
@@ -121,6 +137,9 @@ export class Identity extends Construct {
         groupName: role,
         description: `Caseway role: ${role}`,
       });
+    }
+    for (const [group, team] of Object.entries(this.teamGroups)) {
+      new cognito.CfnUserPoolGroup(this, `TeamGroup-${group}`, { userPoolId: userPool.userPoolId, groupName: group, description: `Caseway team: ${team}` });
     }
 
     const client = userPool.addClient('AppClient', {

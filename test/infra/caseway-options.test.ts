@@ -25,6 +25,7 @@ describe('external OIDC, throw-away environment', () => {
       {
         oidc: { issuer, audience },
         rolesClaim: 'roles',
+        teamGroups: { 'caseway-fraud': 'fraud' },
         deletionProtection: false,
         removalPolicy: RemovalPolicy.DESTROY,
         corsOrigins: ['https://support.example.com'],
@@ -53,7 +54,7 @@ describe('external OIDC, throw-away environment', () => {
     const descriptions = Object.values(functions).map((spec) => spec.description);
     const apiFunctions = Object.values(resources(s.template, 'AWS::Lambda::Function')).filter((f) => descriptions.includes(String(f.Properties.Description)));
     expect(apiFunctions).toHaveLength(descriptions.length);
-    for (const fn of apiFunctions) expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles' } });
+    for (const fn of apiFunctions) expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles', TEAM_GROUPS: '{"caseway-fraud":"fraud"}' } });
   });
 
   it('lets the table and its key go', () => {
@@ -93,6 +94,15 @@ describe('Identity', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
     expect(JSON.stringify(stack.node.findAll().map((c) => c.node.metadata))).not.toContain('AwsSolutions-COG2');
     expect(nagFindings(stack)).toEqual([]);
+  });
+
+  it('creates a group per team group of its own pool, and refuses a team name handlers would not accept or a role group as a team', () => {
+    const stack = new Stack(newApp(), 'Teams');
+    const identity = new Identity(stack, 'Identity', { teamGroups: { 'caseway-fraud': 'fraud' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'caseway-fraud', Description: 'Caseway team: fraud' });
+    expect(identity.teamGroups).toEqual({ 'caseway-fraud': 'fraud' });
+    expect(() => new Identity(stack, 'Bad1', { teamGroups: { 'caseway-fraud': 'Fraud Team' } })).toThrow(/lower-case/);
+    expect(() => new Identity(stack, 'Bad2', { teamGroups: { agent: 'fraud' } })).toThrow(/role's group/);
   });
 
   it('without threat protection, is on Essentials and says so to cdk-nag', () => {
