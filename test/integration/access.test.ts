@@ -672,6 +672,19 @@ describe('record-level access: team x restricted case type', () => {
     expect(await (await platform.fetchAs('admin', `/audit/reads?caseId=${ritaCase}`)).json()).toEqual({ items: [] });
   });
 
+  it('fails closed: a read that cannot be recorded answers 503 and returns nothing of the case', async () => {
+    // A subject longer than an index key may be (2,048 bytes) makes the log write itself fail in DynamoDB.
+    const unloggable = { sub: `x${'y'.repeat(2100)}`, roles: ['agent'] as const, groups: ['fraud-team'] };
+    const response = await platform.fetchAs({ ...unloggable, roles: ['agent'] }, `/cases/${fraudCase}`);
+    expect(response.status).toBe(503);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    const body = await response.text();
+    expect(body).not.toContain('Card used abroad');
+    expect(JSON.parse(body)).toMatchObject({ status: 503, detail: expect.stringMatching(/read-access log/) });
+    // Unrestricted cases need no log entry, so the same caller reads them as usual.
+    expect((await platform.fetchAs({ ...unloggable, roles: ['agent'] }, `/cases/${ritaCase}`)).status).toBe(200);
+  });
+
   it('lets only admins query the read-access log, by exactly one of caseId and actor', async () => {
     for (const who of ['requester', 'agent', 'supervisor', 'integration', 'fraudAgent', 'fraudSupervisor'] as const) {
       expect((await platform.fetchAs(who, `/audit/reads?caseId=${fraudCase}`)).status, who).toBe(403);
