@@ -16,7 +16,7 @@ import * as tasks from '../adapters/dynamodb/task-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases, type CaseCommit, type TransactItem } from '../adapters/dynamodb/transactions.js';
 import { slaAfterChange } from './sla.js';
-import { judgeByCaseId, maySee, pageKept, typeOf, untilWritten, visibleCase } from './case-access.js';
+import { judgeByCaseId, maySee, pageKept, typeOf, untilWritten, visibleCase, visibleOnly } from './case-access.js';
 
 function assertStaff(caller: Caller): void {
   if (!isStaff(caller)) throw forbidden('Links between cases are staff work: a requester cannot see the other case.');
@@ -125,7 +125,7 @@ const MAX_MERGED = 50;
 /**
  * A survivor and every case merged into it, directly or through a case that was
  * merged in later itself, as far as the caller may see them: the survivor first,
- * then the merged ones breadth first.
+ * then the merged ones breadth first. Only for reads of the family's items.
  */
 export async function mergedFamily(caseId: string, caller: Caller): Promise<string[]> {
   const family = [caseId];
@@ -133,7 +133,8 @@ export async function mergedFamily(caseId: string, caller: Caller): Promise<stri
     for (const merged of await links.mergedInto(family[i]!)) {
       if (family.includes(merged) || family.length >= MAX_MERGED) continue;
       const found = await repo.getCase(merged);
-      const visible = found !== undefined && (await maySee(caller, found.case));
+      // Their items are read with the survivor's: a restricted one's read is recorded like any other.
+      const visible = found !== undefined && (await visibleOnly(caller, [found.case])).length === 1;
       if (visible) family.push(merged);
     }
   }

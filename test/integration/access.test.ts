@@ -672,6 +672,30 @@ describe('record-level access: team x restricted case type', () => {
     expect(await (await platform.fetchAs('admin', `/audit/reads?caseId=${ritaCase}`)).json()).toEqual({ items: [] });
   });
 
+  it("keeps a restricted case merged into a visible one out of outsiders' merged views, and records the team's reads of it", async () => {
+    const dup = await newFraudCase();
+    await platform.fetchAs('fraudAgent', `/cases/${dup}/comments`, { method: 'POST', ...json({ body: 'Same card as before' }) });
+    expect((await platform.fetchAs('fraudSupervisor', `/cases/${dup}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same incident' }) })).status).toBe(200);
+    const all = async (who: Who, path: string) => {
+      const items: { caseId: string }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (await (await platform.fetchAs(who, `${path}&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: { caseId: string }[]; nextCursor?: string };
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return items.map((i) => i.caseId);
+    };
+    for (const path of [`/cases/${ritaCase}/history?includeMerged=true`, `/cases/${ritaCase}/comments?includeMerged=true`]) {
+      expect(await all('agent', path), path).not.toContain(dup);
+      expect(await all('fraudAgent', path), path).toContain(dup);
+    }
+    const reads = ((await (await platform.fetchAs('admin', `/audit/reads?caseId=${dup}&limit=100`)).json()) as { items: { actor: { sub: string }; operation: string }[] }).items;
+    expect(reads).toEqual(expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ sub: 'demo-fraud-agent' }), operation: 'CaseHistory' })]));
+    expect(reads).toEqual(expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ sub: 'demo-fraud-agent' }), operation: 'ListComments' })]));
+    expect(reads.filter((r) => r.actor.sub === 'demo-agent')).toEqual([]);
+  });
+
   it('fails closed: a read that cannot be recorded answers 503 and returns nothing of the case', async () => {
     // A subject longer than an index key may be (2,048 bytes) makes the log write itself fail in DynamoDB.
     const unloggable = { sub: `x${'y'.repeat(2100)}`, roles: ['agent'] as const, groups: ['fraud-team'] };
