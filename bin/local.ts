@@ -7,7 +7,7 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey, type Identity } from '../lib/local/dev-issuer.js';
+import { DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type DemoUserKey, type Identity } from '../lib/local/dev-issuer.js';
 import { assertJavaAvailable } from '../lib/local/dynamodb-local.js';
 import { SetupError } from '../lib/local/errors.js';
 import { DEFAULT_DATA_DIR, startPlatform, type Platform } from '../lib/local/platform.js';
@@ -58,6 +58,8 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
     `  Attachments       ${settings.inMemory ? 'in a temporary directory (gone when stopped)' : `kept in ${relative(process.cwd(), platform.filesDir) || '.'}`}, signed URLs under ${base}/_files/`,
     `  Token issuer      ${platform.issuer.issuer} (audience ${platform.issuer.audience}, roles in '${platform.issuer.rolesClaim}')`,
     `  Case types        ${caseTypes.join(', ') || 'none yet (POST /case-types as admin)'}`,
+    `  Teams             group -> team ${process.env.TEAM_GROUPS ?? JSON.stringify(DEV_TEAM_GROUPS)}: fraud investigations are team fraud's alone`,
+    `                    (fraudAgent, fraudSupervisor); their reads are logged: GET /audit/reads?caseId= as admin`,
     `  Event bus         ${platform.events.busName}: PutEvents at ${base}/_local/eventbridge, dead letters at ${base}/_local/dead-letters`,
     `  Outbound mail     ${settings.inMemory ? 'recorded in the table only' : `recorded, and written to ${relative(process.cwd(), join(settings.dataDir, 'outbox')) || '.'}`} (GET /notifications?caseId=)`,
     '',
