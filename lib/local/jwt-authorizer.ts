@@ -2,8 +2,9 @@
  * The local twin of API Gateway's HTTP API JWT authorizer: the same checks (issuer,
  * audience, signature, exp/nbf), the same 401 answer, and the claims handed on in
  * the same shape: every claim as a string, arrays written the way API Gateway
- * writes them (`[agent supervisor]`). Handlers parse that shape in AWS, so they
- * must be given nothing friendlier here.
+ * writes them (`[agent supervisor]`), and nothing friendlier. That form is ambiguous
+ * (`["IT admin"]` and `["IT", "admin"]` both print `[IT admin]`), so handlers read
+ * groups from the verified token in the Authorization header instead (caller-from-claims.ts).
  */
 import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 
