@@ -8,6 +8,8 @@
  *   -c oidcIssuer=https://idp.example.com -c oidcAudience=caseway,caseway-cli
  *                                      an existing OIDC provider instead of a user pool
  *   -c rolesClaim=roles                the claim carrying Caseway roles (default: cognito:groups)
+ *   -c roleMapping='{"IT Service Desk":"agent"}'
+ *                                      exact group name -> role (default: each role's own name)
  *   -c mfaRequired=true                every Cognito user must use TOTP (default: optional)
  *   -c corsOrigins=https://a.example,https://b.example
  *   -c throttleBurst=200 -c throttleRate=100
@@ -17,6 +19,7 @@ import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CasewayStack, type CasewayStackProps } from '../lib/caseway-stack.js';
+import type { Role } from '../functions/core/caller.js';
 
 const app = new App();
 
@@ -36,6 +39,22 @@ function flag(key: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === 'true' || value === 'false') return value === 'true';
   throw new Error(`-c ${key} must be true or false, got '${value}'`);
+}
+
+/** A JSON object on the command line; cdk.json may give the object itself. Roles are checked by Identity. */
+function roleMapping(key: string): Record<string, Role> | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`-c ${key} must be a JSON object {"group name": "role"}, got '${value}'`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`-c ${key} must be a JSON object {"group name": "role"}`);
+  return parsed as Record<string, Role>;
 }
 
 function positiveInteger(key: string): number | undefined {
@@ -81,6 +100,7 @@ const props: CasewayStackProps = {
   logRetention: retention('logRetentionDays'),
   oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
   rolesClaim: text('rolesClaim'),
+  roleMapping: roleMapping('roleMapping'),
   mfaRequired: flag('mfaRequired'),
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,

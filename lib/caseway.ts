@@ -21,6 +21,7 @@ import { Routing } from './constructs/routing.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
+import type { Role } from '../functions/core/caller.js';
 
 export interface CasewayProps {
   /**
@@ -52,6 +53,12 @@ export interface CasewayProps {
    * @default 'cognito:groups'
    */
   readonly rolesClaim?: string;
+  /**
+   * Exact group name -> Caseway role. Set it for an external provider whose group
+   * names differ from the role names (`{"IT Service Desk": "agent"}`).
+   * @default - each role is granted by the group of the same name
+   */
+  readonly roleMapping?: Readonly<Record<string, Role>>;
   /**
    * Require TOTP from every user of the Cognito pool (ignored with `oidc`). Leave off
    * while members of the public sign in as requesters.
@@ -134,6 +141,7 @@ export class Caseway extends Construct {
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,
       rolesClaim: props.rolesClaim,
+      roleMapping: props.roleMapping,
       mfaRequired: props.mfaRequired,
       deletionProtection,
       removalPolicy,

@@ -19,7 +19,7 @@ import type { Channel } from '../core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '../core/errors.js';
 import { config } from '../config.js';
 import { logger, metricsFor, tracer } from '../observability.js';
-import { callerFromClaims } from './caller-from-claims.js';
+import { callerFromRequest, type CallerSettings } from './caller-from-claims.js';
 import { fromMiddlewareError, internalErrorResponse, problemResponse } from './problem.js';
 import { ChannelHeader } from './schemas.js';
 
@@ -63,6 +63,7 @@ export interface HttpRoute<P, Q, H, B> {
 
 // Read at cold start, so a bad setting fails the first invocation, not a later one.
 const settings = config();
+const callerSettings: CallerSettings = { rolesClaim: settings.ROLES_CLAIM, roleMapping: settings.ROLE_MAPPING };
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -166,7 +167,7 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
     logger.appendKeys({ correlationId, operation: route.operation });
     metrics.addMetric('Requests', MetricUnit.Count, 1);
     const caller = auth
-      ? callerFromClaims(event.requestContext.authorizer?.jwt?.claims, settings.ROLES_CLAIM)
+      ? callerFromRequest({ claims: event.requestContext.authorizer?.jwt?.claims, authorization: event.headers?.authorization }, callerSettings)
       : { sub: 'anonymous', roles: [] };
     const request: ParsedRequest<P, Q, H, B> = {
       caller,

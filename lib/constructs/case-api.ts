@@ -126,6 +126,7 @@ export class CaseApi extends Construct {
         environment: {
           TABLE_NAME: store.table.tableName,
           ROLES_CLAIM: identity.rolesClaim,
+          ROLE_MAPPING: JSON.stringify(identity.roleMapping),
           ...(spec.fileAccess ? { ATTACHMENTS_BUCKET: attachmentsFor(name).bucket.bucketName } : {}),
         },
       }).function;

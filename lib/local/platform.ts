@@ -331,6 +331,8 @@ function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; l
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     ROLES_CLAIM: process.env.ROLES_CLAIM ?? DEFAULT_ROLES_CLAIM,
+    // Unset means the default identity mapping, as in AWS without the roleMapping prop.
+    ...(process.env.ROLE_MAPPING ? { ROLE_MAPPING: process.env.ROLE_MAPPING } : {}),
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_DEV: 'true',
