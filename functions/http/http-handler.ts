@@ -21,7 +21,7 @@ import { MAX_PATH_PARAM_LENGTH, MAX_QUERY_PARAM_LENGTH, jsonIssues } from '../co
 import { config } from '../config.js';
 import { logger, metricsFor, tracer } from '../observability.js';
 import { callerFromClaims } from './caller-from-claims.js';
-import { fromMiddlewareError, internalErrorResponse, problemResponse } from './problem.js';
+import { dependencyUnavailable, fromMiddlewareError, internalErrorResponse, problemResponse, serviceUnavailableResponse } from './problem.js';
 import { ChannelHeader } from './schemas.js';
 
 export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -188,7 +188,7 @@ function respond(result: HttpResult, correlationId: string): APIGatewayProxyStru
   };
 }
 
-/** The response for any error: typed errors become problems, anything else a logged 500. */
+/** The response for any error: typed errors become problems, a busy or slow dependency a 503 with Retry-After, anything else a logged 500. */
 export function errorResponse(error: unknown, event: Event): APIGatewayProxyStructuredResultV2 {
   const correlationId = correlationIdOf(event);
   const known = isDomainError(error) ? error : fromMiddlewareError(error);
@@ -197,6 +197,12 @@ export function errorResponse(error: unknown, event: Event): APIGatewayProxyStru
     if (known.kind === 'MethodNotAllowed' && Array.isArray(known.extra.allow)) headers.allow = known.extra.allow.join(', ');
     if (known.kind === 'Unauthenticated') headers['www-authenticate'] = 'Bearer';
     return problemResponse(known, { instance: event.rawPath, correlationId, headers });
+  }
+  const unavailable = dependencyUnavailable(error);
+  if (unavailable) {
+    logger.warn('Dependency unavailable', { correlationId, reason: unavailable.reason, dependencyError: unavailable.error, retryAfterSeconds: unavailable.retryAfterSeconds, error: error as Error });
+    const response = serviceUnavailableResponse(unavailable, { instance: event.rawPath, correlationId });
+    return { ...response, headers: { ...baseHeaders(correlationId), ...response.headers } };
   }
   logger.error('Unhandled error', { correlationId, error: error as Error });
   const response = internalErrorResponse(correlationId);
