@@ -88,6 +88,11 @@ const Config = z.object({
   /** Set only locally (DynamoDB Local); in AWS the SDK finds the regional endpoint. */
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  /**
+   * How long one DynamoDB call may wait for an answer before it is retried (4 attempts in all):
+   * short enough that a stalled table answers 503 with Retry-After inside the function's 10 s, not a Lambda timeout.
+   */
+  DYNAMODB_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(2000),
   /** The JWT claim that carries the caller's roles (Cognito: `cognito:groups`). */
   ROLES_CLAIM: z.string().min(1).default(DEFAULT_ROLES_CLAIM),
   /**

@@ -9,6 +9,7 @@ import { PRESENCES } from '../core/routing/dispatch.js';
 import { ROUTING_FACTS, RULE_OPERATORS } from '../core/routing/rules.js';
 import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
 import { CaseId } from './schemas.js';
+import { SafeNumber } from '../core/input-limits.js';
 
 /** Queues are named as cases name them (`case.queue`). */
 export const QueueId = Slug.meta({ example: 'legal' });
@@ -16,7 +17,7 @@ export const AgentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 
 const SkillName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a lower-case skill name such as legal or spanish');
 const Level = z.number().int().min(1).max(10);
 
-const ConditionValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null(), z.array(z.union([z.string().max(500), z.number(), z.boolean()])).max(100)]);
+const ConditionValue = z.union([z.string().max(500), SafeNumber, z.boolean(), z.null(), z.array(z.union([z.string().max(500), SafeNumber, z.boolean()])).max(100)]);
 
 export const FactCondition = z
   .object({
@@ -77,7 +78,7 @@ export const RoutingRulesRecord = RoutingRulesBody.extend({ version: z.number().
 
 export const QueueParams = z.object({ id: QueueId }).strict();
 export const AgentParams = z.object({ id: AgentId }).strict();
-export const OfferParams = z.object({ id: z.string().regex(/^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{6,}\.\d{1,10}$/, 'an offer id such as CASE-2026-000123.2') }).strict();
+export const OfferParams = z.object({ id: z.string().max(60).regex(/^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{6,}\.\d{1,10}$/, 'an offer id such as CASE-2026-000123.2') }).strict();
 export const RoutingCaseParams = z.object({ id: CaseId }).strict();
 export const OffersQuery = z.object({ agentId: AgentId.optional().meta({ description: 'Whose offers (supervisors); default: your own.' }) }).strict();
 

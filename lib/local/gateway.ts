@@ -91,7 +91,7 @@ export interface Gateway {
 }
 
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
-const INTEGRATION_TIMEOUT_MS = 30_000;
+export const INTEGRATION_TIMEOUT_MS = 30_000;
 /** Past this much, stop reading an oversized body and drop the connection. */
 const DRAIN_LIMIT_FACTOR = 4;
 

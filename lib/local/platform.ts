@@ -28,7 +28,7 @@ import { useTimerStarter } from '../../functions/adapters/timers.js';
 import { clockRoute } from './clock-route.js';
 import { startLocalSlaTimers } from './sla-timers.js';
 import type { LocalStateMachine } from './step-functions.js';
-import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
+import { INTEGRATION_TIMEOUT_MS, consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Git-ignored (`.caseway/` in .gitignore). */
@@ -166,7 +166,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const clock: Clock = ownClock ?? currentClock();
   const serveClock = ownClock ? clockRoute(ownClock, () => timers?.settled() ?? Promise.resolve()) : undefined;
   try {
-    const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
+    const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel, budgetMs: options.integrationTimeoutMs });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
     if (!options.resolveHandler && handlersLoadedWith !== undefined && handlersLoadedWith !== fingerprint) {
       throw new Error(
@@ -319,12 +319,15 @@ function rememberingLoads(resolve: HandlerResolver, fingerprint: string): Handle
  * What the CDK stack gives each function as environment, with local values.
  * Variable names as Powertools reads them (node_modules/@aws-lambda-powertools/*).
  */
-function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; logLevel: string | undefined }): Record<string, string> {
+function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; logLevel: string | undefined; budgetMs: number | undefined }): Record<string, string> {
   return {
     ...SHARED_FUNCTION_ENVIRONMENT,
     TABLE_NAME: input.tableName,
     EVENT_BUS_NAME: LOCAL_BUS_NAME,
     DYNAMODB_ENDPOINT: input.dynamo.endpoint,
+    // DynamoDB Local on a busy machine queues calls for seconds (a test's 200 parallel creates): locally
+    // one call may take the handler's whole budget, and the gateway's timeout stays the deadline.
+    DYNAMODB_TIMEOUT_MS: process.env.DYNAMODB_TIMEOUT_MS ?? String(input.budgetMs ?? INTEGRATION_TIMEOUT_MS),
     // DynamoDB Local ignores region and keys (-sharedDb) but the SDK needs both; fake ones keep real ones unused.
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
