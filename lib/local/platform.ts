@@ -151,19 +151,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const filesSigningKey = randomBytes(32).toString('hex');
   const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
   let pump: StreamPump | undefined;
-  const bus = createLocalBus({
-    rootDir: REPO_ROOT,
-    region: LOCAL_REGION,
-    ...(options.eventRules ? { extraRules: options.eventRules } : {}),
-    ...(options.eventRetry ? { retry: options.eventRetry } : {}),
-    onError: (rule, error) => log.error(`event target of rule ${rule} failed; retrying with backoff, then dead-lettering`, error),
-  });
-  const serveBus = busRoutes(bus);
   let timers: LocalStateMachine | undefined;
   const frozenAt = Date.now();
   const ownClock = currentClock() === systemClock ? new AdjustableClock(options.frozenClock ? () => frozenAt : Date.now) : undefined;
   if (ownClock) useClock(ownClock);
   const clock: Clock = ownClock ?? currentClock();
+  const bus = createLocalBus({
+    rootDir: REPO_ROOT,
+    region: LOCAL_REGION,
+    ...(options.eventRules ? { extraRules: options.eventRules } : {}),
+    ...(options.eventRetry ? { retry: options.eventRetry } : {}),
+    retryClock: clock,
+    ...(dataDir ? { dataDir: join(dataDir, 'events') } : {}),
+    onError: (rule, error) => log.error(`event target of rule ${rule} failed; retrying with backoff, then dead-lettering`, error),
+  });
+  const serveBus = busRoutes(bus);
   const serveClock = ownClock ? clockRoute(ownClock, () => timers?.settled() ?? Promise.resolve()) : undefined;
   try {
     const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
@@ -201,8 +203,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
     if (options.seedSla ?? options.seedCaseTypes ?? true) await seedSla(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
     const consumers = options.publishEvents ?? !options.resolveHandler ? [await outboxConsumer(REPO_ROOT)] : [];
-    if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log, consumers);
-    else if (consumers.length > 0) pump = await startStreamPump({ endpoint: dynamo.endpoint, client: dynamo.client, tableName, consumers, onError: (c, e) => log.error(`${c} failed; retrying the batch`, e) });
+    // Kept with the data: the stream resumes after the last batch handled, so nothing committed is lost to a kill.
+    const checkpointFile = dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined;
+    if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log, consumers, checkpointFile);
+    else if (consumers.length > 0) {
+      pump = await startStreamPump({ endpoint: dynamo.endpoint, client: dynamo.client, tableName, consumers, ...(checkpointFile ? { checkpointFile } : {}), onError: (c, e) => log.error(`${c} failed; retrying the batch`, e) });
+    }
 
     const lifetime = options.tokenLifetime ?? '12h';
     const tokens = Object.fromEntries(
@@ -211,6 +217,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const sweepMs = options.routingSweepMs ?? (options.inMemory ? 0 : 60_000);
     const sweep: RoutingSweep | undefined = sweepMs > 0 ? startRoutingSweep(REPO_ROOT, sweepMs, log) : undefined;
+    // What the bus had accepted but not yet delivered when the last run ended (or was killed), once start-up is done.
+    bus.resume();
     const openGateway = gateway;
     const openPump = pump;
     const openTimers = timers;
@@ -264,17 +272,19 @@ interface IndexerModule {
 /**
  * The knowledge indexer, fed as in AWS: the handler module itself, imported like a
  * cold start (so it shares the embedded index with the search handlers in this
- * process), given the stream's records. Reading starts at the stream's end and the
- * index is rebuilt from the table once, since the embedded index starts empty at
- * every start; a record caught by both is simply indexed twice (idempotent).
+ * process), given the stream's records. The index is rebuilt from the table once,
+ * since the embedded index starts empty at every start; a record caught by both the
+ * rebuild and the stream (read from its checkpoint, or its end when in memory) is
+ * simply indexed twice (idempotent).
  */
-async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog, others: readonly StreamConsumer[]): Promise<StreamPump> {
+async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog, others: readonly StreamConsumer[], checkpointFile: string | undefined): Promise<StreamPump> {
   const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as IndexerModule;
   const pump = await startStreamPump({
     endpoint: dynamo.endpoint,
     client: dynamo.client,
     tableName,
     consumers: [{ name: 'knowledge-indexer', filter: indexer.isKnowledgeRecord, handler: indexer.handler }, ...others],
+    ...(checkpointFile ? { checkpointFile } : {}),
     onError: (consumer, error) => log.error(`${consumer} failed; retrying the batch`, error),
   });
   try {

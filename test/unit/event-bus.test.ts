@@ -36,7 +36,7 @@ describe('the local bus', () => {
     const bus = new LocalEventBus({
       busName: 'test-bus',
       rootDir: '.',
-      retry: { retryAttempts: 3, baseDelayMs: 20, maxDelayMs: 1000 },
+      retry: { retryAttempts: 3, baseDelayMs: 20, maxDelayMs: 1000, jitter: 'none' },
       rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: () => {
         times.push(performance.now());
         throw new Error(`failure ${times.length}`);
