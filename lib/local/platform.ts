@@ -26,7 +26,7 @@ import { createLocalBus, LOCAL_BUS_NAME, outboxConsumer } from './local-events.j
 import { AdjustableClock, clock as currentClock, systemClock, useClock, type Clock } from '../../functions/adapters/clock.js';
 import { useTimerStarter } from '../../functions/adapters/timers.js';
 import { clockRoute } from './clock-route.js';
-import { startLocalSlaTimers } from './sla-timers.js';
+import { rearmFromTable, startLocalSlaTimers } from './sla-timers.js';
 import type { LocalStateMachine } from './step-functions.js';
 import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
@@ -202,6 +202,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
     if (options.seedSla ?? options.seedCaseTypes ?? true) await seedSla(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
+    const documentClient = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    // Step Functions executions outlive a process in AWS; here they are re-armed from the table on every start.
+    if (dataDir) await rearmFromTable({ rootDir: REPO_ROOT, client: documentClient, tableName, timers });
     const consumers = options.publishEvents ?? !options.resolveHandler ? [await outboxConsumer(REPO_ROOT)] : [];
     // Kept with the data: the stream resumes after the last batch handled, so nothing committed is lost to a kill.
     const checkpointFile = dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined;
@@ -230,7 +233,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       tokens,
       dynamodb: {
         endpoint: dynamo.endpoint,
-        client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+        client: documentClient,
         baseClient: dynamo.client,
         marker: dynamo.marker,
       },

@@ -1,10 +1,15 @@
 /**
- * `npm start` killed with SIGKILL right after it acknowledged a burst of writes, then
- * started again on the same data directory: every case committed before the kill
- * is still published and handled (its intake acknowledgement is sent), because the
- * stream is read on from its durable checkpoint and the bus resumes its pending
- * deliveries. Before, the stream reader started at the stream's end after a restart
- * and the bus kept its deliveries in memory, so such cases were never acknowledged.
+ * `npm start` stopped (Ctrl+C) or killed with SIGKILL, then started again on the
+ * same data directory, as a person's laptop does it.
+ *
+ * - Events: every case committed just before a kill is still published and handled
+ *   (its intake acknowledgement is sent), because the stream is read on from its
+ *   durable checkpoint and the bus resumes its pending deliveries. Before, the stream
+ *   reader started at the stream's end after a restart and the bus kept its
+ *   deliveries in memory, so such cases were never acknowledged.
+ * - SLA clocks: the timers of cases made before a stop or a kill are re-armed from
+ *   the table on start, so moving the demo clock past their deadlines warns and
+ *   breaches them. Before, they lived only in the process that armed them.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -43,17 +48,31 @@ async function start(dataDir: string, port: number): Promise<Running> {
 
 const javaOnPort = (port: number) => spawnSync('pgrep', ['-f', '--', `DynamoDBLocal.jar.* -port ${port}( |$)`]).status === 0;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'caseway-crash-'));
+const dataDirs: string[] = [];
+const newDataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'caseway-restart-'));
+  dataDirs.push(dir);
+  return dir;
+};
 const started: Running[] = [];
 afterAll(async () => {
   for (const run of started) run.child.kill('SIGKILL');
   await Promise.all(started.map((run) => run.exited));
   for (const run of started) for (let i = 0; i < 50 && javaOnPort(run.dynamoPort); i++) await delay(100);
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** SIGKILL: no handler runs, nothing is flushed or stopped; its DynamoDB Local goes with it (the watchdog's pipe closes). */
+async function kill(run: Running): Promise<void> {
+  run.child.kill('SIGKILL');
+  await run.exited;
+  for (let i = 0; i < 100 && javaOnPort(run.dynamoPort); i++) await delay(100);
+  expect(javaOnPort(run.dynamoPort)).toBe(false);
+}
 
 describe('npm start after kill -9', () => {
   it('publishes and handles every change committed before the kill', async () => {
+    const dataDir = newDataDir();
     const port = await findFreePort();
     const first = await start(dataDir, port);
     started.push(first);
@@ -72,11 +91,7 @@ describe('npm start after kill -9', () => {
       }),
     );
     // Acknowledged to the client: now the process dies without any chance to finish its work.
-    first.child.kill('SIGKILL');
-    await first.exited;
-    // Its DynamoDB Local goes with it (the watchdog's pipe closed); the next one opens the same files.
-    for (let i = 0; i < 100 && javaOnPort(first.dynamoPort); i++) await delay(100);
-    expect(javaOnPort(first.dynamoPort)).toBe(false);
+    await kill(first);
 
     const second = await start(dataDir, port);
     started.push(second);
@@ -98,4 +113,75 @@ describe('npm start after kill -9', () => {
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   }, 150_000);
+
+  it('re-arms SLA clocks from the table after a stop and after a kill, so they warn and breach by the demo clock', async () => {
+    const dataDir = newDataDir();
+    const port = await findFreePort();
+    const url = `http://localhost:${port}`;
+    const clocks: { warnAt: string; dueAt: string }[] = [];
+    const createSupportCase = async (token: string, subject: string) => {
+      const response = await fetch(`${url}/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'support', priority: 'low', subject, description: 'Smoke from tray 2.', requester: { id: 'cust-1', name: 'Carla Customer' }, fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } }),
+      });
+      const body = (await response.json()) as { caseId: string; sla?: { clocks?: Record<string, { status: string; warnAt: string; dueAt: string }> } };
+      expect(response.status, JSON.stringify(body)).toBe(201);
+      // The example policy (support-basic) runs a first-response clock on it: a warning, then a deadline, hours away.
+      expect(body.sla?.clocks?.firstResponse).toMatchObject({ status: 'running' });
+      clocks.push(body.sla!.clocks!.firstResponse!);
+      return body.caseId;
+    };
+
+    // Made, then Ctrl+C.
+    const first = await start(dataDir, port);
+    started.push(first);
+    const stopped = await createSupportCase(first.token, 'Armed before a stop');
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+
+    // Made, then SIGKILL.
+    const second = await start(dataDir, port);
+    started.push(second);
+    const killed = await createSupportCase(second.token, 'Armed before a kill');
+    await kill(second);
+
+    const third = await start(dataDir, port);
+    started.push(third);
+    // The clock answers once the timers that fell due have run. A warning that fires when its clock is already due is
+    // skipped for the breach (as in AWS), so first just past both warnings, then just past both deadlines.
+    const latest = (instants: string[]) => new Date(Math.max(...instants.map(Date.parse)) + 60_000).toISOString();
+    const moveTo = async (to: string) => {
+      const moved = await fetch(`${url}/_local/clock`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${third.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ to }),
+      });
+      expect(moved.status, await moved.clone().text()).toBe(200);
+    };
+    const actions = async (caseId: string) => {
+      const response = await fetch(`${url}/cases/${caseId}/history`, { headers: { authorization: `Bearer ${third.token}` } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: { action: string }[] }).items.map((e) => e.action);
+    };
+    const expectInHistory = async (action: string) => {
+      for (const caseId of [stopped, killed]) {
+        let seen: string[] = [];
+        for (let waited = 0; !seen.includes(action) && waited < 20_000; waited += 250) {
+          seen = await actions(caseId);
+          if (!seen.includes(action)) await delay(250);
+        }
+        expect(seen, `${caseId}:\n${third.output().slice(-3000)}`).toContain(action);
+      }
+    };
+    const warnings = latest(clocks.map((c) => c.warnAt));
+    expect(Date.parse(warnings)).toBeLessThan(Math.min(...clocks.map((c) => Date.parse(c.dueAt))));
+    await moveTo(warnings);
+    await expectInHistory('SlaWarning');
+    await moveTo(latest(clocks.map((c) => c.dueAt)));
+    await expectInHistory('SlaBreached');
+
+    third.child.kill('SIGINT');
+    expect(await third.exited).toBe(0);
+  }, 180_000);
 });
