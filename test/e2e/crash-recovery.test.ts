@@ -39,7 +39,7 @@ async function start(dataDir: string, port: number): Promise<Running> {
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  for (let waited = 0; !out.includes('Press Ctrl+C') && child.exitCode === null && waited < 45_000; waited += 100) await delay(100);
+  for (let waited = 0; !out.includes('Press Ctrl+C') && child.exitCode === null && waited < 90_000; waited += 100) await delay(100);
   expect(out, out).toContain('Press Ctrl+C');
   const token = out.match(/^ {2}agent +demo-agent[^\n]*\n\s+(\S+)/m)?.[1] ?? '';
   const dynamoPort = Number(out.match(/DynamoDB Local +http:\/\/127\.0\.0\.1:(\d+)/)?.[1]);
@@ -112,7 +112,7 @@ describe('npm start after kill -9', () => {
 
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  }, 150_000);
+  }, 240_000);
 
   it('re-arms SLA clocks from the table after a stop and after a kill, so they warn and breach by the demo clock', async () => {
     const dataDir = newDataDir();
@@ -183,5 +183,5 @@ describe('npm start after kill -9', () => {
 
     third.child.kill('SIGINT');
     expect(await third.exited).toBe(0);
-  }, 180_000);
+  }, 300_000);
 });
