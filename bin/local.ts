@@ -57,7 +57,7 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
     `  Attachments       ${settings.inMemory ? 'in a temporary directory (gone when stopped)' : `kept in ${relative(process.cwd(), platform.filesDir) || '.'}`}, signed URLs under ${base}/_files/`,
     `  Token issuer      ${platform.issuer.issuer} (audience ${platform.issuer.audience}, roles in '${platform.issuer.rolesClaim}')`,
     `  Case types        ${caseTypes.join(', ') || 'none yet (POST /case-types as admin)'}`,
-    `  Event bus         ${platform.events.busName}: PutEvents at ${base}/_local/eventbridge, dead letters at ${base}/_local/dead-letters`,
+    `  Event bus         ${platform.events.busName}: PutEvents at ${base}/_local/eventbridge, dead letters at ${base}/_local/dead-letters (POST .../replay redelivers)`,
     `  Outbound mail     ${settings.inMemory ? 'recorded in the table only' : `recorded, and written to ${relative(process.cwd(), join(settings.dataDir, 'outbox')) || '.'}`} (GET /notifications?caseId=)`,
     '',
     'Demo users and their bearer tokens (valid 12 hours):',
