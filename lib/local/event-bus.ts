@@ -54,6 +54,11 @@ export interface RetryPolicy {
 export const EVENTBRIDGE_RETRY_POLICY: RetryPolicy = { retryAttempts: 185, maxEventAgeMs: 24 * 60 * 60_000, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, jitter: 'full' };
 /** The local bus's default: EventBridge's. */
 export const LOCAL_RETRY_POLICY: RetryPolicy = EVENTBRIDGE_RETRY_POLICY;
+/**
+ * Few, quick retries: for a platform kept in memory (tests), where nothing would
+ * survive a day of retrying anyway and a broken consumer's dead letter shows within a second.
+ */
+export const QUICK_RETRY_POLICY: RetryPolicy = { retryAttempts: 3, maxEventAgeMs: 60 * 60_000, baseDelayMs: 50, maxDelayMs: 1000, jitter: 'none' };
 
 /** One event on its way to one rule's target: the unit that is retried, kept on disk and dead-lettered. */
 interface Delivery {

@@ -21,7 +21,7 @@ import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
-import { busRoutes, PUT_EVENTS_PATH, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
+import { busRoutes, EVENTBRIDGE_RETRY_POLICY, PUT_EVENTS_PATH, QUICK_RETRY_POLICY, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
 import { createLocalBus, LOCAL_BUS_NAME, outboxConsumer } from './local-events.js';
 import { AdjustableClock, clock as currentClock, systemClock, useClock, type Clock } from '../../functions/adapters/clock.js';
 import { useTimerStarter } from '../../functions/adapters/timers.js';
@@ -77,7 +77,10 @@ export interface PlatformOptions {
   readonly publishEvents?: boolean;
   /** Rules added to the local bus beside Caseway's own (tests: their own targets). */
   readonly eventRules?: readonly LocalRule[];
-  /** The local bus's retry policy (default `LOCAL_RETRY_POLICY`). */
+  /**
+   * The local bus's retry policy. Default: EventBridge's (`EVENTBRIDGE_RETRY_POLICY`) with a data directory,
+   * `QUICK_RETRY_POLICY` in memory (tests: a broken consumer dead-letters within a second). `npm start` always uses EventBridge's.
+   */
   readonly eventRetry?: Partial<RetryPolicy>;
   /**
    * Business time stands still between moves of the clock (tests that assert exact
@@ -160,7 +163,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     rootDir: REPO_ROOT,
     region: LOCAL_REGION,
     ...(options.eventRules ? { extraRules: options.eventRules } : {}),
-    ...(options.eventRetry ? { retry: options.eventRetry } : {}),
+    retry: { ...(dataDir ? EVENTBRIDGE_RETRY_POLICY : QUICK_RETRY_POLICY), ...options.eventRetry },
     retryClock: clock,
     ...(dataDir ? { dataDir: join(dataDir, 'events') } : {}),
     onError: (rule, error) => log.error(`event target of rule ${rule} failed; retrying with backoff, then dead-lettering`, error),
