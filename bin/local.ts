@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_USER_KEYS, DEMO_USERS, type DemoUserKey } from '../lib/local/dev-issuer.js';
 import { assertJavaAvailable } from '../lib/local/dynamodb-local.js';
+import { EVENTBRIDGE_RETRY_POLICY } from '../lib/local/event-bus.js';
 import { SetupError } from '../lib/local/errors.js';
 import { DEFAULT_DATA_DIR, startPlatform, type Platform } from '../lib/local/platform.js';
 import { assertPortFree } from '../lib/local/ports.js';
@@ -57,7 +58,7 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
     `  Attachments       ${settings.inMemory ? 'in a temporary directory (gone when stopped)' : `kept in ${relative(process.cwd(), platform.filesDir) || '.'}`}, signed URLs under ${base}/_files/`,
     `  Token issuer      ${platform.issuer.issuer} (audience ${platform.issuer.audience}, roles in '${platform.issuer.rolesClaim}')`,
     `  Case types        ${caseTypes.join(', ') || 'none yet (POST /case-types as admin)'}`,
-    `  Event bus         ${platform.events.busName}: PutEvents at ${base}/_local/eventbridge, dead letters at ${base}/_local/dead-letters`,
+    `  Event bus         ${platform.events.busName}: PutEvents at ${base}/_local/eventbridge, dead letters at ${base}/_local/dead-letters (POST .../replay redelivers)`,
     `  Outbound mail     ${settings.inMemory ? 'recorded in the table only' : `recorded, and written to ${relative(process.cwd(), join(settings.dataDir, 'outbox')) || '.'}`} (GET /notifications?caseId=)`,
     '',
     'Demo users and their bearer tokens (valid 12 hours):',
@@ -83,6 +84,8 @@ async function main(): Promise<void> {
     dataDir: settings.dataDir,
     // As the schedule does in AWS, in memory too (test platforms sweep themselves instead).
     routingSweepMs: 60_000,
+    // As EventBridge retries a rule's target, in memory too.
+    eventRetry: EVENTBRIDGE_RETRY_POLICY,
   });
   const listed = await fetch(`${platform.url}/case-types`, { headers: { authorization: `Bearer ${platform.tokens.agent}` } });
   const caseTypes = listed.ok ? ((await listed.json()) as { items: { typeId: string; version: number }[] }).items.map((t) => `${t.typeId} (v${t.version})`) : [];
