@@ -178,7 +178,10 @@ export function createAgent(config: AgentConfig, now: string): Promise<WriteOutc
  */
 export async function reconfigureAgent(config: AgentConfig, expectedVersion: number): Promise<WriteOutcome> {
   const channels = Object.keys(config.capacity);
-  const names: Record<string, string> = { '#load': 'load', '#skills': 'skills', '#capacity': 'capacity', '#name': 'name', '#version': 'version' };
+  // DynamoDB refuses a name or value the expressions do not use, so each optional part brings its own.
+  const names: Record<string, string> = { '#skills': 'skills', '#capacity': 'capacity', '#version': 'version' };
+  if (config.name) names['#name'] = 'name';
+  if (channels.length > 0) names['#load'] = 'load';
   channels.forEach((c, i) => (names[`#c${i}`] = c));
   try {
     await dynamo().send(
@@ -192,7 +195,14 @@ export async function reconfigureAgent(config: AgentConfig, expectedVersion: num
         ].join(', '),
         ConditionExpression: '#version = :version',
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':skills': config.skills, ':capacity': config.capacity, ':next': expectedVersion + 1, ':version': expectedVersion, ':zero': 0, ...(config.name ? { ':name': config.name } : {}) },
+        ExpressionAttributeValues: {
+          ':skills': config.skills,
+          ':capacity': config.capacity,
+          ':next': expectedVersion + 1,
+          ':version': expectedVersion,
+          ...(channels.length > 0 ? { ':zero': 0 } : {}),
+          ...(config.name ? { ':name': config.name } : {}),
+        },
       }),
     );
     return 'written';
