@@ -8,6 +8,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseRecord, type Attachment, type HandoffBrief, type StoredCase } from '../../core/case.js';
+import type { Placement } from '../../core/routing/decision.js';
 import type { Agent, Presence, Queue, WaitingCase } from '../../core/routing/dispatch.js';
 import type { RoutingRuleset, SkillRequirement } from '../../core/routing/rules.js';
 import type { SlaState } from '../../core/sla/state.js';
@@ -51,6 +52,10 @@ export interface RoutingState {
   readonly since: string;
   readonly queuedAt: string;
   readonly declinedBy: readonly string[];
+  /** Agents whose offer of the case expired, longest ago first (still eligible, after the others). */
+  readonly timedOutBy?: readonly string[];
+  /** Placed by a person or an escalation: rules no longer move the case. */
+  readonly placement?: Placement;
   readonly reservedFor?: string;
   readonly offerId?: string;
   readonly agentId?: string;
@@ -285,6 +290,7 @@ export const waitingOf = (r: RoutingState): WaitingCase => ({
   since: r.since,
   queuedAt: r.queuedAt,
   declinedBy: r.declinedBy,
+  ...(r.timedOutBy?.length ? { timedOutBy: r.timedOutBy } : {}),
   ...(r.reservedFor ? { reservedFor: r.reservedFor } : {}),
   routingVersion: r.version,
 });
