@@ -5,7 +5,8 @@
  */
 import * as z from 'zod';
 import { Slug } from '../core/case-type.js';
-import { PRESENCES } from '../core/routing/dispatch.js';
+import { PLACERS } from '../core/routing/decision.js';
+import { PRESENCES, WAITING_REASONS } from '../core/routing/dispatch.js';
 import { ROUTING_FACTS, RULE_OPERATORS } from '../core/routing/rules.js';
 import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
 import { CaseId } from './schemas.js';
@@ -130,11 +131,16 @@ export const RoutingStateRecord = z
     since: z.iso.datetime(),
     queuedAt: z.iso.datetime(),
     declinedBy: z.array(z.string()),
+    timedOutBy: z.array(z.string()).optional().meta({ description: 'Agents who let an offer expire, longest ago first: still eligible, after everyone else.' }),
+    placement: z
+      .object({ by: z.enum(PLACERS), actor: z.string(), field: z.enum(['queue', 'owner']), at: z.iso.datetime(), eventId: z.string() })
+      .optional()
+      .meta({ description: 'A person or an SLA escalation placed the case (queue or owner): routing rules no longer move it.' }),
     reservedFor: z.string().optional(),
     offerId: z.string().optional(),
     agentId: z.string().optional(),
     doneReason: z.string().optional(),
     version: z.number().int(),
-    reason: z.enum(['noAgentHasSkills', 'reservedAgentBusy', 'allDeclined', 'noAgentAvailable', 'agentsAtCapacity', 'placeable']).optional().meta({ description: 'Why a waiting case has no agent yet.' }),
+    reason: z.enum(WAITING_REASONS).optional().meta({ description: 'Why a waiting case has no agent yet.' }),
   })
   .meta({ id: 'CaseRouting' });
