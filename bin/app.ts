@@ -9,6 +9,8 @@
  *                                      an existing OIDC provider instead of a user pool
  *   -c rolesClaim=roles                the claim carrying Caseway roles (default: cognito:groups)
  *   -c teamGroups='{"caseway-fraud":"fraud"}'  group name -> team, for case types restricted to teams
+ *   -c roleMapping='{"IT Service Desk":"agent"}'
+ *                                      exact group name -> role (default: each role's own name)
  *   -c mfaRequired=true                every Cognito user must use TOTP (default: optional)
  *   -c corsOrigins=https://a.example,https://b.example
  *   -c throttleBurst=200 -c throttleRate=100
@@ -18,6 +20,7 @@ import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CasewayStack, type CasewayStackProps } from '../lib/caseway-stack.js';
+import type { Role } from '../functions/core/caller.js';
 
 const app = new App();
 
@@ -37,6 +40,22 @@ function flag(key: string): boolean | undefined {
   if (value === undefined) return undefined;
   if (value === 'true' || value === 'false') return value === 'true';
   throw new Error(`-c ${key} must be true or false, got '${value}'`);
+}
+
+/** A JSON object on the command line; cdk.json may give the object itself. Roles are checked by Identity. */
+function roleMapping(key: string): Record<string, Role> | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`-c ${key} must be a JSON object {"group name": "role"}, got '${value}'`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`-c ${key} must be a JSON object {"group name": "role"}`);
+  return parsed as Record<string, Role>;
 }
 
 function positiveInteger(key: string): number | undefined {
@@ -98,6 +117,7 @@ const props: CasewayStackProps = {
   oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
   rolesClaim: text('rolesClaim'),
   teamGroups: teamGroups('teamGroups'),
+  roleMapping: roleMapping('roleMapping'),
   mfaRequired: flag('mfaRequired'),
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,

@@ -9,6 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type DemoUserKey, type Identity } from '../lib/local/dev-issuer.js';
 import { assertJavaAvailable } from '../lib/local/dynamodb-local.js';
+import { EVENTBRIDGE_RETRY_POLICY } from '../lib/local/event-bus.js';
 import { SetupError } from '../lib/local/errors.js';
 import { DEFAULT_DATA_DIR, startPlatform, type Platform } from '../lib/local/platform.js';
 import { assertPortFree } from '../lib/local/ports.js';
@@ -60,7 +61,7 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
     `  Case types        ${caseTypes.join(', ') || 'none yet (POST /case-types as admin)'}`,
     `  Teams             group -> team ${process.env.TEAM_GROUPS ?? JSON.stringify(DEV_TEAM_GROUPS)}: fraud investigations are team fraud's alone`,
     `                    (fraudAgent, fraudSupervisor); their reads are logged: GET /audit/reads?caseId= as admin`,
-    `  Event bus         ${platform.events.busName}: PutEvents at ${base}/_local/eventbridge, dead letters at ${base}/_local/dead-letters`,
+    `  Event bus         ${platform.events.busName}: PutEvents at ${base}/_local/eventbridge, dead letters at ${base}/_local/dead-letters (POST .../replay redelivers)`,
     `  Outbound mail     ${settings.inMemory ? 'recorded in the table only' : `recorded, and written to ${relative(process.cwd(), join(settings.dataDir, 'outbox')) || '.'}`} (GET /notifications?caseId=)`,
     '',
     'Demo users and their bearer tokens (valid 12 hours):',
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
     dataDir: settings.dataDir,
     // As the schedule does in AWS, in memory too (test platforms sweep themselves instead).
     routingSweepMs: 60_000,
+    // As EventBridge retries a rule's target, in memory too.
+    eventRetry: EVENTBRIDGE_RETRY_POLICY,
   });
   const listed = await fetch(`${platform.url}/case-types`, { headers: { authorization: `Bearer ${platform.tokens.agent}` } });
   const caseTypes = listed.ok ? ((await listed.json()) as { items: { typeId: string; version: number }[] }).items.map((t) => `${t.typeId} (v${t.version})`) : [];

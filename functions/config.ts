@@ -4,7 +4,7 @@
  * The only difference between AWS and the local platform is what these hold.
  */
 import * as z from 'zod';
-import { DEFAULT_ROLES_CLAIM } from './core/caller.js';
+import { DEFAULT_ROLES_CLAIM, ROLES, type Role } from './core/caller.js';
 import { TeamName } from './core/case-type.js';
 
 /**
@@ -57,13 +57,50 @@ export function notificationsConfig(): NotificationsConfig {
   return loadedNotifications;
 }
 
+/** Parsed once at cold start into a Map, so a group called `__proto__` is only a name. */
+export const RoleMappingSetting = z
+  .string()
+  .optional()
+  .transform((text, ctx): ReadonlyMap<string, Role> => {
+    if (text === undefined || text.trim() === '') return new Map(ROLES.map((role) => [role, role]));
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"group name": "role"}' });
+      return z.NEVER;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"group name": "role"}' });
+      return z.NEVER;
+    }
+    // Entries read by hand: a record schema would drop an own key named `__proto__`.
+    const entries = Object.entries(value as Record<string, unknown>);
+    const wrong = entries.filter(([group, role]) => group === '' || !(ROLES as readonly unknown[]).includes(role));
+    if (wrong.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must map non-empty group names to one of ${ROLES.join(', ')}; wrong: ${wrong.map(([group]) => JSON.stringify(group)).join(', ')}` });
+      return z.NEVER;
+    }
+    return new Map(entries as [string, Role][]);
+  });
+
 const Config = z.object({
   TABLE_NAME: z.string().min(1),
   /** Set only locally (DynamoDB Local); in AWS the SDK finds the regional endpoint. */
   DYNAMODB_ENDPOINT: z.string().url().optional(),
   AWS_REGION: z.string().min(1).default('us-east-1'),
+  /**
+   * How long one DynamoDB call may wait for an answer before it is retried (4 attempts in all):
+   * short enough that a stalled table answers 503 with Retry-After inside the function's 10 s, not a Lambda timeout.
+   */
+  DYNAMODB_TIMEOUT_MS: z.coerce.number().int().min(50).max(300_000).default(2000),
   /** The JWT claim that carries the caller's roles (Cognito: `cognito:groups`). */
   ROLES_CLAIM: z.string().min(1).default(DEFAULT_ROLES_CLAIM),
+  /**
+   * Which group grants which Caseway role: a JSON object `{"<exact group name>": "<role>"}`.
+   * Unset: each role is granted by the group of the same name (the Cognito pool's groups).
+   */
+  ROLE_MAPPING: RoleMappingSetting,
   /** The JWT claim whose groups map to teams (default: the roles claim, where Cognito puts a user's groups). */
   TEAMS_CLAIM: z.string().min(1).optional(),
   /** Exact group name -> team name, as JSON (`{"caseway-fraud":"fraud"}`). Groups not listed are no team. */

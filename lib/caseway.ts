@@ -21,6 +21,7 @@ import { Routing } from './constructs/routing.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
+import type { Role } from '../functions/core/caller.js';
 
 export interface CasewayProps {
   /**
@@ -57,6 +58,12 @@ export interface CasewayProps {
    * @default {}
    */
   readonly teamGroups?: Readonly<Record<string, string>>;
+  /**
+   * Exact group name -> Caseway role. Set it for an external provider whose group
+   * names differ from the role names (`{"IT Service Desk": "agent"}`).
+   * @default - each role is granted by the group of the same name
+   */
+  readonly roleMapping?: Readonly<Record<string, Role>>;
   /**
    * Require TOTP from every user of the Cognito pool (ignored with `oidc`). Leave off
    * while members of the public sign in as requesters.
@@ -140,6 +147,7 @@ export class Caseway extends Construct {
       oidc: props.oidc,
       rolesClaim: props.rolesClaim,
       teamGroups: props.teamGroups,
+      roleMapping: props.roleMapping,
       mfaRequired: props.mfaRequired,
       deletionProtection,
       removalPolicy,

@@ -50,10 +50,39 @@ export interface EmailTransport {
 /** A header value may not carry line breaks; an id may carry characters an address cannot. */
 const headerSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
 
+/**
+ * Any text bound for a header, on one line: CR and LF (a subject holding "\r\nBcc: x"
+ * would add a header) and every other control character become a space.
+ */
+// eslint-disable-next-line no-control-regex
+export const headerText = (s: string): string => s.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ');
+
 export const messageIdHeaderOf = (caseId: string, id: string, domain: string) => `<${headerSafe(caseId)}.${headerSafe(id)}@${domain}>`;
 
-/** RFC 5322 mailbox: a display name is quoted, with quotes and backslashes escaped. */
-const mailbox = (to: Email['to']) => (to.name ? `"${to.name.replace(/[\\"]/g, '\\$&').replace(/[\r\n]/g, ' ')}" <${to.address}>` : to.address);
+/** RFC 5322 mailbox: a display name is quoted, with quotes and backslashes escaped; nothing in it may break the line. */
+const mailbox = (to: Email['to']) => {
+  const address = headerText(to.address).replace(/[\s<>]/g, '');
+  return to.name ? `"${headerText(to.name).replace(/[\\"]/g, '\\$&')}" <${address}>` : address;
+};
+
+/** RFC 2047 encoded words for a header of a raw message: ASCII stays as is, anything else as UTF-8 base64. */
+export function encodedHeaderText(s: string): string {
+  const text = headerText(s);
+  // Plain ASCII stays readable; text that looks like an encoded word itself is encoded, so it reads back as written.
+  if (/^[\x20-\x7e]*$/.test(text) && !text.includes('=?')) return text;
+  const words: string[] = [];
+  let chunk = '';
+  for (const char of text) {
+    // 45 bytes make 60 base64 characters: with =?UTF-8?B??= a word stays under RFC 2047's 75.
+    if (Buffer.byteLength(chunk + char) > 45) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += char;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w, 'utf8').toString('base64')}?=`).join(' ');
+}
 
 export class SesTransport implements EmailTransport {
   constructor(
@@ -68,12 +97,12 @@ export class SesTransport implements EmailTransport {
         Destination: { ToAddresses: [mailbox(email.to)] },
         Content: {
           Simple: {
-            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Subject: { Data: headerText(email.subject), Charset: 'UTF-8' },
             Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
             Headers: [
-              { Name: 'X-Caseway-Case', Value: email.caseId },
-              { Name: 'X-Caseway-Message-Id', Value: email.messageIdHeader },
-              { Name: 'References', Value: email.messageIdHeader },
+              { Name: 'X-Caseway-Case', Value: headerText(email.caseId) },
+              { Name: 'X-Caseway-Message-Id', Value: headerText(email.messageIdHeader) },
+              { Name: 'References', Value: headerText(email.messageIdHeader) },
             ],
           },
         },
@@ -94,13 +123,16 @@ export class LocalOutboxTransport implements EmailTransport {
     const providerMessageId = `local-${randomUUID()}`;
     if (this.dir) {
       mkdirSync(this.dir, { recursive: true });
+      // Every header value on one line: a line break in a subject or name must not start a header of its own.
       const eml = [
-        `From: ${email.from}`,
+        `From: ${headerText(email.from)}`,
         `To: ${mailbox(email.to)}`,
-        `Subject: ${email.subject}`,
-        `Message-ID: ${email.messageIdHeader}`,
-        `X-Caseway-Case: ${email.caseId}`,
+        `Subject: ${encodedHeaderText(email.subject)}`,
+        `Message-ID: ${headerText(email.messageIdHeader)}`,
+        `X-Caseway-Case: ${headerText(email.caseId)}`,
+        'MIME-Version: 1.0',
         'Content-Type: text/plain; charset=UTF-8',
+        'Content-Transfer-Encoding: 8bit',
         '',
         email.text,
       ].join('\r\n');

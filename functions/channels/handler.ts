@@ -15,8 +15,13 @@ function assertConnector(caller: Caller): void {
   if (!hasRole(caller, 'integration')) throw forbidden('Only an integration (a channel connector) may deliver channel traffic.');
 }
 
+/**
+ * The status is a function of the outcome the delivery record keeps, so a replay
+ * repeats the first answer's status exactly (201 for the delivery that created
+ * the case, however often it is retried), marked `Idempotent-Replayed`.
+ */
 const answer = ({ result, replayed }: IntakeResult) => ({
-  status: result.outcome === 'created' && !replayed ? 201 : 200,
+  status: result.outcome === 'created' ? 201 : 200,
   body: { ...result, replayed },
   headers: {
     ...('caseId' in result ? { location: `/cases/${result.caseId}` } : {}),

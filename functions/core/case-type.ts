@@ -16,6 +16,7 @@ import { CASE_ATTRIBUTES, ConditionSchema, fieldsReadBy, type Condition } from '
 import { CASE_ID_PATTERN } from './case-number.js';
 import { PRIORITIES, type FieldValue, type Priority } from './vocabulary.js';
 import type { FieldIssue } from './errors.js';
+import { SafeNumber, unsafeNumberReason } from './input-limits.js';
 
 export const Slug = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'a lower-case slug such as support or in_review');
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'letters, digits and _, starting with a letter');
@@ -44,7 +45,7 @@ export const FieldDefinitionSchema = z.discriminatedUnion('type', [
   z
     .object({ ...fieldBase, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(4000).default(4000), pattern: z.string().max(200).optional() })
     .strict(),
-  z.object({ ...fieldBase, type: z.literal('number'), min: z.number().finite().optional(), max: z.number().finite().optional(), integer: z.boolean().default(false) }).strict(),
+  z.object({ ...fieldBase, type: z.literal('number'), min: SafeNumber.optional(), max: SafeNumber.optional(), integer: z.boolean().default(false) }).strict(),
   z.object({ ...fieldBase, type: z.literal('boolean') }).strict(),
   z.object({ ...fieldBase, type: z.literal('date'), min: IsoDate.optional(), max: IsoDate.optional() }).strict(),
   z.object({ ...fieldBase, type: z.literal('enum'), options: z.array(Option).min(1).max(100) }).strict(),
@@ -92,7 +93,7 @@ export const CLOCKS = ['firstResponse', 'nextResponse', 'resolution'] as const;
 export const CLOCK_ACTIONS = ['start', 'stop', 'pause', 'resume'] as const;
 export const NOTIFY_TARGETS = ['requester', 'owner', 'queue', 'supervisors'] as const;
 
-const EffectValue = z.union([z.string().max(4000), z.number().finite(), z.boolean(), z.array(z.string().max(200)).max(50), z.null()]);
+const EffectValue = z.union([z.string().max(4000), SafeNumber, z.boolean(), z.array(z.string().max(200)).max(50), z.null()]);
 
 export const EffectSchema = z.discriminatedUnion('kind', [
   /** Set (or, with null, clear) a custom field. */
@@ -143,8 +144,8 @@ const PriorityInput = z
     weight: z.number().positive().max(100),
     /** Points (0-100) per enum option or boolean (`true`/`false`); numbers are scaled between `min` and `max`. */
     points: z.record(z.string().max(64), z.number().min(0).max(100)).optional(),
-    min: z.number().finite().optional(),
-    max: z.number().finite().optional(),
+    min: SafeNumber.optional(),
+    max: SafeNumber.optional(),
     /** Points assumed while the field has no value (shown as assumed). */
     default: z.number().min(0).max(100).default(50),
   })
@@ -217,6 +218,9 @@ export function fieldValueProblem(def: FieldDefinition, value: FieldValue): { ru
     }
     case 'number': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return wrongType('a number');
+      // An import turns digits into numbers without the body's checks: the field holds only what the table stores as given.
+      const unsafe = unsafeNumberReason(value);
+      if (unsafe) return { rule: 'unsafe_number', message: `${def.name} ${unsafe}.` };
       if (def.integer && !Number.isInteger(value)) return { rule: 'not_integer', message: `${def.name} must be a whole number.` };
       if (def.min !== undefined && value < def.min) return { rule: 'too_small', message: `${def.name} must be at least ${def.min}.` };
       if (def.max !== undefined && value > def.max) return { rule: 'too_big', message: `${def.name} must be at most ${def.max}.` };
@@ -249,7 +253,8 @@ export function fieldValueProblem(def: FieldDefinition, value: FieldValue): { ru
     }
     case 'reference': {
       const pattern = def.target === 'case' ? CASE_ID_PATTERN : ASSET_ID_PATTERN;
-      if (typeof value !== 'string' || !pattern.test(value)) return { rule: 'invalid_reference', message: `${def.name} must be ${def.target === 'case' ? 'a case id such as CASE-2026-000123' : 'an asset id'}.` };
+      // Bounded too: the case id pattern takes any number of digits, and the reference is looked up by key.
+      if (typeof value !== 'string' || value.length > 100 || !pattern.test(value)) return { rule: 'invalid_reference', message: `${def.name} must be ${def.target === 'case' ? 'a case id such as CASE-2026-000123' : 'an asset id'}.` };
       return undefined;
     }
   }

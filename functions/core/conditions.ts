@@ -11,6 +11,7 @@
  */
 import * as z from 'zod';
 import type { FieldValue } from './vocabulary.js';
+import { SafeNumber } from './input-limits.js';
 
 export const COMPARISONS = ['equals', 'notEquals', 'in', 'notIn', 'present', 'absent', 'gt', 'gte', 'lt', 'lte', 'contains'] as const;
 export type Comparison = (typeof COMPARISONS)[number];
@@ -18,7 +19,7 @@ export type Comparison = (typeof COMPARISONS)[number];
 /** Case attributes a condition may test besides custom fields. */
 export const CASE_ATTRIBUTES = ['priority', 'channel', 'status', 'owner', 'queue'] as const;
 
-const Scalar = z.union([z.string().max(200), z.number().finite(), z.boolean()]);
+const Scalar = z.union([z.string().max(200), SafeNumber, z.boolean()]);
 
 export type Condition =
   | { readonly field: string; readonly op: Comparison; readonly value?: string | number | boolean | readonly (string | number)[] }
@@ -30,7 +31,7 @@ const Comparison_ = z
   .object({
     field: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
     op: z.enum(COMPARISONS),
-    value: z.union([Scalar, z.array(z.union([z.string().max(200), z.number().finite()])).max(50)]).optional(),
+    value: z.union([Scalar, z.array(z.union([z.string().max(200), SafeNumber])).max(50)]).optional(),
   })
   .strict()
   .superRefine((c, ctx) => {

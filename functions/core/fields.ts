@@ -93,7 +93,7 @@ export function checkFields(check: FieldCheck): FieldCheckResult {
       const visible = !question.showIf || holds(question.showIf, facts);
       if (visible) shown.add(question.field);
       else if (next[question.field] !== undefined && change[question.field] !== undefined) {
-        invalid.push({ field: `${at}.${question.field}`, rule: 'not_applicable', message: `${question.field} is not asked when ${describeShowIf(question.showIf)}; leave it out.` });
+        invalid.push({ field: `${at}.${question.field}`, rule: 'not_applicable', message: `${question.field} is asked only when ${describeShowIf(question.showIf)}, which does not hold here; leave it out.` });
         delete next[question.field];
       }
     }

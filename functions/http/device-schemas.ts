@@ -2,11 +2,13 @@
 import * as z from 'zod';
 import { SIGNAL_KINDS } from '../core/devices/signal.js';
 import { Cursor, Limit, Party, Priority } from './schemas.js';
+import { SafeNumber, storableNumber } from '../core/input-limits.js';
 
 /** Asset ids and metric names become parts of keys: no `#`, no whitespace. */
 export const AssetId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'letters, digits and . _ : -, up to 100').meta({ id: 'AssetId', example: 'pump-0042' });
 export const Metric = z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'a letter, then letters, digits and . _ -, up to 64').meta({ example: 'temperature' });
-const Finite = z.number().finite();
+/** Readings and limits are stored and compared as sent: no number the table would refuse or round. */
+const Finite = SafeNumber;
 
 export const ThresholdSchema = z
   .object({
@@ -28,7 +30,7 @@ const AnomalyObject = z
     enabled: z.boolean(),
     window: z.number().int().min(5).max(100).meta({ description: 'Normal readings per metric the baseline keeps.' }),
     minSamples: z.number().int().min(2).max(100),
-    zOpen: Finite.positive().max(100),
+    zOpen: storableNumber(z.number().positive().max(100)),
     zRecover: Finite.min(0).max(100),
   })
   .strict();

@@ -17,12 +17,12 @@ import { onConsumedCapacity } from '../adapters/dynamodb/capacity-meter.js';
 import { hasRole, type Caller } from '../core/caller.js';
 import type { Channel } from '../core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '../core/errors.js';
+import { MAX_PATH_PARAM_LENGTH, MAX_QUERY_PARAM_LENGTH, jsonIssues } from '../core/input-limits.js';
 import { config } from '../config.js';
 import { logger, metricsFor, tracer } from '../observability.js';
 import { inRequestScope } from '../request-scope.js';
-import { callerFromClaims } from './caller-from-claims.js';
-import { teamsFromClaims } from './teams-from-claims.js';
-import { fromMiddlewareError, internalErrorResponse, problemResponse } from './problem.js';
+import { callerFromRequest, type CallerSettings } from './caller-from-claims.js';
+import { dependencyUnavailable, fromMiddlewareError, internalErrorResponse, problemResponse, serviceUnavailableResponse } from './problem.js';
 import { ChannelHeader } from './schemas.js';
 
 export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -65,6 +65,12 @@ export interface HttpRoute<P, Q, H, B> {
 
 // Read at cold start, so a bad setting fails the first invocation, not a later one.
 const settings = config();
+const callerSettings: CallerSettings = {
+  rolesClaim: settings.ROLES_CLAIM,
+  roleMapping: settings.ROLE_MAPPING,
+  teamsClaim: settings.TEAMS_CLAIM ?? settings.ROLES_CLAIM,
+  teamGroups: new Map(Object.entries(settings.TEAM_GROUPS)),
+};
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -88,14 +94,39 @@ const ELSEWHERE: Readonly<Record<string, string>> = {
   'body.status': 'The state of a case changes only along its workflow: POST /cases/{id}/transitions with the target state.',
 };
 
+type ZodIssue = z.ZodError['issues'][number];
+
+/**
+ * The alternative of a union the input came closest to: the one whose complaints
+ * reach deepest into the input (it recognised the most), then the one with fewest.
+ * Undefined when none got past the union's own level: then "none of these" is the news.
+ */
+function closestAlternative(alternatives: readonly (readonly ZodIssue[])[]): readonly ZodIssue[] | undefined {
+  const reach = (issues: readonly ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
+  const best = [...alternatives].filter((a) => a.length > 0).sort((a, b) => reach(b) - reach(a) || a.length - b.length)[0];
+  return best && reach(best) > 0 ? best : undefined;
+}
+
+/** Union complaints replaced by those of the alternative the input was closest to, so the problem names the field. */
+function flatIssues(issues: readonly ZodIssue[], prefix: readonly PropertyKey[] = []): ZodIssue[] {
+  return issues.flatMap((issue) => {
+    const at = { ...issue, path: [...prefix, ...issue.path] } as ZodIssue;
+    if (issue.code !== 'invalid_union') return [at];
+    const closest = closestAlternative(issue.errors as ZodIssue[][]);
+    return closest ? flatIssues(closest, at.path) : [at];
+  });
+}
+
 export function issuesOf(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
-  return error.issues.flatMap((issue) => {
+  return flatIssues(error.issues).flatMap((issue) => {
     const base = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ field: `${base}.${key}`, rule: 'unrecognized_key', message: ELSEWHERE[`${base}.${key}`] ?? `${key} is not a known field here.` }));
     }
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-    return [{ field: base, rule: missing ? 'required' : issue.code, message: missing ? 'Required.' : issue.message }];
+    // A shared building block (SafeNumber, say) names its own rule; other custom checks stay 'custom'.
+    const named = issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : undefined;
+    return [{ field: base, rule: missing ? 'required' : (named ?? issue.code), message: missing ? 'Required.' : issue.message }];
   });
 }
 
@@ -104,6 +135,26 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, input: unknown, where: s
   const result = schema.safeParse(input);
   if (!result.success) throw validationFailed(issuesOf(result.error, where, input));
   return result.data;
+}
+
+/**
+ * Limits that hold for every route, checked before any schema: ids in the path and
+ * values in the query are bounded (they end up in keys and in queries), and a JSON
+ * body nests at most MAX_JSON_DEPTH deep and carries only numbers the table can
+ * store as sent. One place, so a field no schema thought about still gets the rule.
+ */
+function checkLimits(event: Event, body: unknown, hasJsonBody: boolean): void {
+  const issues: FieldIssue[] = [];
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if (value !== undefined && value.length > MAX_PATH_PARAM_LENGTH) issues.push({ field: `path.${name}`, rule: 'too_big', message: `At most ${MAX_PATH_PARAM_LENGTH} characters.` });
+  }
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined && value.length > MAX_QUERY_PARAM_LENGTH) issues.push({ field: `query.${name}`, rule: 'too_big', message: `At most ${MAX_QUERY_PARAM_LENGTH} characters.` });
+  }
+  if (hasJsonBody) {
+    for (const issue of jsonIssues(body)) issues.push({ field: issue.path ? `body.${issue.path}` : 'body', rule: issue.rule, message: `${issue.message[0]!.toUpperCase()}${issue.message.slice(1)}.` });
+  }
+  if (issues.length > 0) throw validationFailed(issues);
 }
 
 function channelOf(event: Event, caller: Caller): Channel {
@@ -144,7 +195,7 @@ function respond(result: HttpResult, correlationId: string): APIGatewayProxyStru
   };
 }
 
-/** The response for any error: typed errors become problems, anything else a logged 500. */
+/** The response for any error: typed errors become problems, a busy or slow dependency a 503 with Retry-After, anything else a logged 500. */
 export function errorResponse(error: unknown, event: Event): APIGatewayProxyStructuredResultV2 {
   const correlationId = correlationIdOf(event);
   const known = isDomainError(error) ? error : fromMiddlewareError(error);
@@ -153,6 +204,12 @@ export function errorResponse(error: unknown, event: Event): APIGatewayProxyStru
     if (known.kind === 'MethodNotAllowed' && Array.isArray(known.extra.allow)) headers.allow = known.extra.allow.join(', ');
     if (known.kind === 'Unauthenticated') headers['www-authenticate'] = 'Bearer';
     return problemResponse(known, { instance: event.rawPath, correlationId, headers });
+  }
+  const unavailable = dependencyUnavailable(error);
+  if (unavailable) {
+    logger.warn('Dependency unavailable', { correlationId, reason: unavailable.reason, dependencyError: unavailable.error, retryAfterSeconds: unavailable.retryAfterSeconds, error: error as Error });
+    const response = serviceUnavailableResponse(unavailable, { instance: event.rawPath, correlationId });
+    return { ...response, headers: { ...baseHeaders(correlationId), ...response.headers } };
   }
   logger.error('Unhandled error', { correlationId, error: error as Error });
   const response = internalErrorResponse(correlationId);
@@ -167,9 +224,8 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
     const correlationId = correlationIdOf(event);
     logger.appendKeys({ correlationId, operation: route.operation });
     metrics.addMetric('Requests', MetricUnit.Count, 1);
-    const claims = event.requestContext.authorizer?.jwt?.claims;
     const caller: Caller = auth
-      ? { ...callerFromClaims(claims, settings.ROLES_CLAIM), teams: teamsFromClaims(claims, settings.TEAMS_CLAIM ?? settings.ROLES_CLAIM, settings.TEAM_GROUPS) }
+      ? callerFromRequest({ claims: event.requestContext.authorizer?.jwt?.claims, authorization: event.headers?.authorization }, callerSettings)
       : { sub: 'anonymous', roles: [] };
     const request: ParsedRequest<P, Q, H, B> = {
       caller,
@@ -207,6 +263,7 @@ export function httpHandler<P = undefined, Q = undefined, H = undefined, B = und
     });
   if (route.body) handler.use(httpJsonBodyParser());
   return handler
+    .use({ before: (request) => checkLimits(request.event, request.event.body, route.body !== undefined) })
     .use({
       // Registered last, so it runs first on error and the Powertools middlewares still see the response.
       onError: (request) => {

@@ -5,10 +5,12 @@
  */
 import * as z from 'zod';
 import { Slug } from '../core/case-type.js';
-import { PRESENCES } from '../core/routing/dispatch.js';
+import { PLACERS } from '../core/routing/decision.js';
+import { PRESENCES, WAITING_REASONS } from '../core/routing/dispatch.js';
 import { ROUTING_FACTS, RULE_OPERATORS } from '../core/routing/rules.js';
 import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
 import { CaseId } from './schemas.js';
+import { SafeNumber } from '../core/input-limits.js';
 
 /** Queues are named as cases name them (`case.queue`). */
 export const QueueId = Slug.meta({ example: 'legal' });
@@ -16,7 +18,7 @@ export const AgentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 
 const SkillName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a lower-case skill name such as legal or spanish');
 const Level = z.number().int().min(1).max(10);
 
-const ConditionValue = z.union([z.string().max(500), z.number(), z.boolean(), z.null(), z.array(z.union([z.string().max(500), z.number(), z.boolean()])).max(100)]);
+const ConditionValue = z.union([z.string().max(500), SafeNumber, z.boolean(), z.null(), z.array(z.union([z.string().max(500), SafeNumber, z.boolean()])).max(100)]);
 
 export const FactCondition = z
   .object({
@@ -77,7 +79,7 @@ export const RoutingRulesRecord = RoutingRulesBody.extend({ version: z.number().
 
 export const QueueParams = z.object({ id: QueueId }).strict();
 export const AgentParams = z.object({ id: AgentId }).strict();
-export const OfferParams = z.object({ id: z.string().regex(/^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{6,}\.\d{1,10}$/, 'an offer id such as CASE-2026-000123.2') }).strict();
+export const OfferParams = z.object({ id: z.string().max(60).regex(/^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{6,}\.\d{1,10}$/, 'an offer id such as CASE-2026-000123.2') }).strict();
 export const RoutingCaseParams = z.object({ id: CaseId }).strict();
 export const OffersQuery = z.object({ agentId: AgentId.optional().meta({ description: 'Whose offers (supervisors); default: your own.' }) }).strict();
 
@@ -129,11 +131,16 @@ export const RoutingStateRecord = z
     since: z.iso.datetime(),
     queuedAt: z.iso.datetime(),
     declinedBy: z.array(z.string()),
+    timedOutBy: z.array(z.string()).optional().meta({ description: 'Agents who let an offer expire, longest ago first: still eligible, after everyone else.' }),
+    placement: z
+      .object({ by: z.enum(PLACERS), actor: z.string(), field: z.enum(['queue', 'owner']), at: z.iso.datetime(), eventId: z.string() })
+      .optional()
+      .meta({ description: 'A person or an SLA escalation placed the case (queue or owner): routing rules no longer move it.' }),
     reservedFor: z.string().optional(),
     offerId: z.string().optional(),
     agentId: z.string().optional(),
     doneReason: z.string().optional(),
     version: z.number().int(),
-    reason: z.enum(['noAgentHasSkills', 'reservedAgentBusy', 'allDeclined', 'noAgentAvailable', 'agentsAtCapacity', 'placeable']).optional().meta({ description: 'Why a waiting case has no agent yet.' }),
+    reason: z.enum(WAITING_REASONS).optional().meta({ description: 'Why a waiting case has no agent yet.' }),
   })
   .meta({ id: 'CaseRouting' });

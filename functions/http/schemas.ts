@@ -8,13 +8,15 @@ import { CASE_ID_PATTERN } from '../core/case-number.js';
 import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
 import { SENSITIVITIES, STATE_CATEGORIES, Slug } from '../core/case-type.js';
 import { LINK_KINDS } from '../core/links.js';
+import { SafeNumber } from '../core/input-limits.js';
 
 /** Free text that must carry something besides whitespace. */
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** Identifiers of people and systems (a JWT `sub`, an agent id): no separators that keys use. */
 const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 
-export const CaseId = z.string().regex(CASE_ID_PATTERN, 'must look like CASE-2026-000123').meta({ example: 'CASE-2026-000123' });
+/** Bounded as well as shaped: the pattern allows any number of digits, and an id becomes part of a key. */
+export const CaseId = z.string().max(40).regex(CASE_ID_PATTERN, 'must look like CASE-2026-000123').meta({ example: 'CASE-2026-000123' });
 /** A state of the case type's workflow, such as new or in_review. */
 export const CaseStatus = Slug.meta({ id: 'CaseStatus', description: "A state of the case type's workflow.", example: 'in_review' });
 export const Priority = z.enum(PRIORITIES).meta({ id: 'Priority' });
@@ -22,7 +24,7 @@ export const Channel = z.enum(CHANNELS).meta({ id: 'Channel' });
 
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter');
 export const FieldValue = z
-  .union([z.string().max(4000), z.number().finite(), z.boolean(), z.array(z.string().max(200)).max(50)])
+  .union([z.string().max(4000), SafeNumber, z.boolean(), z.array(z.string().max(200)).max(50)])
   .meta({ id: 'FieldValue' });
 const Fields = z
   .record(FieldName, FieldValue)

@@ -311,12 +311,18 @@ export async function createCaseThroughIntake(
   idempotencyKey?: string,
   options: { dedup?: boolean } = {},
 ): Promise<{ case: CaseView; replayed: boolean; duplicateOf?: { caseId: string; score: number } }> {
+  const keyHash = idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`);
+  const fingerprint = requestFingerprint(input);
+  // A key whose first request joined an open case answers as it did then (200, Caseway-Duplicate-Of), with or without Prefer.
+  const joined = keyHash ? await repo.getIdempotencyRecord(keyHash) : undefined;
+  if (joined?.duplicateOf) {
+    const c = replay(joined, fingerprint);
+    return { case: caseView(c, await typeOf(c), ctx.caller), replayed: true, duplicateOf: joined.duplicateOf };
+  }
   // A child case repeats its parent's words on purpose.
   if (!options.dedup || input.parentId !== undefined) return createCase(input, ctx, idempotencyKey);
   const type = await currentType(input.type);
   const prepared = await prepareCase(input, type, ctx);
-  const keyHash = idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`);
-  const fingerprint = requestFingerprint(input);
   const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + config().IDEMPOTENCY_TTL_SECONDS;
   const view = async (c: Case) => caseView(c, c.typeVersion === type.version ? type : await typeOf(c), ctx.caller);
   // Staff name the requester (prepareCase refused a create that does not); a requester is always themselves.
@@ -327,7 +333,7 @@ export async function createCaseThroughIntake(
   return untilWritten('This Idempotency-Key', async () => {
     if (keyHash) {
       const earlier = await repo.getIdempotencyRecord(keyHash);
-      if (earlier) return { case: await view(replay(earlier, fingerprint)), replayed: true };
+      if (earlier) return { case: await view(replay(earlier, fingerprint)), replayed: true, ...(earlier.duplicateOf ? { duplicateOf: earlier.duplicateOf } : {}) };
     }
     const guard = await intakeRepo.getIntakeGuard(requesterId);
     const candidates = guard.recent.filter((e) => withinWindow(e, ctx.now, policy.windowMinutes) && similarity(text, e.text) >= policy.threshold);
@@ -350,9 +356,10 @@ export async function createCaseThroughIntake(
       };
       const hash = deliveryHashOf(item.channel, item.deliveryId);
       const record = (result: IntakeOutcome): intakeRepo.DeliveryRecord => ({ channel: item.channel, deliveryId: item.deliveryId, at: ctx.now, result });
-      const keyItem = keyHash ? [repo.idempotencyItem(keyHash, { fingerprint, caseId: stored.case.caseId, response: stored.case }, expiresAt)] : [];
+      const duplicateOf = { caseId: stored.case.caseId, score: match.score };
+      const keyItem = keyHash ? [repo.idempotencyItem(keyHash, { fingerprint, caseId: stored.case.caseId, response: stored.case, duplicateOf }, expiresAt)] : [];
       const written = await appendDuplicate(item, hash, stored, match, text, guard, record, ctx, undefined, keyItem);
-      return written === 'stale' ? 'stale' : { case: await view(stored.case), replayed: false, duplicateOf: { caseId: stored.case.caseId, score: match.score } };
+      return written === 'stale' ? 'stale' : { case: await view(stored.case), replayed: false, duplicateOf };
     }
     const drafted = prepared(await nextCaseId(ctx.now));
     const sla = await slaForNewCase(drafted, ctx);

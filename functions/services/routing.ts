@@ -9,7 +9,7 @@
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
 import { isOpen, type Case, type CasePatch, type ChangeContext, type FieldChange } from '../core/case.js';
 import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
-import { routingChange, ROUTING_CALLER } from '../core/routing/decision.js';
+import { placementOf, routingChange, ROUTING_CALLER, type Placement } from '../core/routing/decision.js';
 import {
   DEFAULT_OFFER_TIMEOUT_SECONDS,
   freeCapacity,
@@ -25,13 +25,14 @@ import {
   type WaitingReason,
 } from '../core/routing/dispatch.js';
 import { evaluateRules } from '../core/routing/rule-engine.js';
-import { checkRules, decide, routingFacts, type RoutingRuleset, type RoutingRulesInput } from '../core/routing/rules.js';
+import { checkRules, decide, routingFacts, type RoutingDecision, type RoutingRuleset, type RoutingRulesInput } from '../core/routing/rules.js';
 import { nowIso } from '../adapters/clock.js';
 import * as store from '../adapters/dynamodb/routing-repository.js';
 import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
 import { typeOf, untilWritten, visibleCase } from './case-access.js';
 import { reviseAlong } from './cases.js';
+import { SLA_TIMER_CALLER } from './sla-timers.js';
 
 function assertAdmin(caller: Caller, what: string): void {
   if (!hasRole(caller, 'admin')) throw forbidden(`Only admins change ${what}.`);
@@ -145,16 +146,30 @@ export async function declineOffer(offerId: string, ctx: ChangeContext): Promise
   const offer = await store.getOffer(offerId);
   if (!offer) throw notFound(`There is no open offer ${offerId}.`);
   if (ctx.caller.sub !== offer.agentId) throw forbidden('Only the agent a case was offered to may decline it.');
-  if ((await withdrawOffer(offer, ctx.now)) !== 'written') throw conflict(`Offer ${offerId} is no longer open.`);
+  if ((await withdrawOffer(offer, ctx.now, 'declined')) !== 'written') throw conflict(`Offer ${offerId} is no longer open.`);
   await dispatch();
 }
 
-/** Put an offered case back in the queue (declined or timed out), the agent's capacity back, the agent off its list. */
-async function withdrawOffer(offer: store.Offer, now: string): Promise<'written' | 'stale' | 'gone'> {
-  const routing = (await store.getRoutedCase(offer.caseId))?.routing;
-  if (routing?.state !== 'offered' || routing.offerId !== offer.offerId) return 'gone';
+/**
+ * Put an offered case back in the queue, the agent's capacity back. A decline
+ * takes the agent off the case's list (until it changes queue); a timeout does
+ * not: silence is not a no, so the agent goes behind everyone else who could take
+ * it and gets it again if nobody else can. The case re-enters at its priority as
+ * it is now (it may have changed while offered).
+ */
+async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 'timedOut'): Promise<'written' | 'stale' | 'gone'> {
+  const routed = await store.getRoutedCase(offer.caseId);
+  const routing = routed?.routing;
+  if (!routed || routing?.state !== 'offered' || routing.offerId !== offer.offerId) return 'gone';
   const { offerId: _o, agentId: _a, ...rest } = routing;
-  const next: RoutingState = { ...rest, state: 'waiting', declinedBy: [...routing.declinedBy, offer.agentId], version: routing.version + 1 };
+  const timedOutBy = (routing.timedOutBy ?? []).filter((a) => a !== offer.agentId);
+  const next: RoutingState = {
+    ...rest,
+    state: 'waiting',
+    priority: routed.stored.case.priority,
+    ...(why === 'declined' ? { declinedBy: [...routing.declinedBy, offer.agentId], timedOutBy } : { timedOutBy: [...timedOutBy, offer.agentId] }),
+    version: routing.version + 1,
+  };
   return store.transactUnlessStale([...store.routingStateItems(next, routing), store.releaseCapacity(offer.agentId, offer.channel, now), store.deleteOfferItem(offer.offerId)]);
 }
 
@@ -232,7 +247,7 @@ export async function sweep(): Promise<{ expired: number; overflowed: number; of
   const now = nowIso();
   let expired = 0;
   for (const offer of (await store.listOffers()).filter((o) => o.deadline <= now)) {
-    if ((await withdrawOffer(offer, now)) === 'written') expired++;
+    if ((await withdrawOffer(offer, now, 'timedOut')) === 'written') expired++;
   }
   const [waiting, queues] = await Promise.all([store.listWaiting(), store.listQueues()]);
   let overflowed = 0;
@@ -257,7 +272,7 @@ async function overflow(caseId: string, from: string, to: string, now: string): 
     queuedAt: routing.queuedAt,
   });
   // A new queue, a new chance: its agents have not declined it yet.
-  const next: RoutingState = { ...routing, queue: to, queuedAt: now, declinedBy: [], version: routing.version + 1 };
+  const next: RoutingState = { ...routing, queue: to, queuedAt: now, declinedBy: [], timedOutBy: [], version: routing.version + 1 };
   return commitCases({ head: stored.head, audit: change.audit, ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}), items: store.routingStateItems(next, routing) });
 }
 
@@ -270,21 +285,44 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * (and owner, for a rule's assignee with room), record the decision as a
  * `RoutingDecided` event, put the case in the waiting list; one transaction,
  * which also marks `eventId` handled. A case already offered or assigned, owned
- * by hand, or no longer open is left alone.
+ * by hand, or no longer open is left alone (an offered one keeps its priority and
+ * placement up to date for when it comes back). A case a person or an escalation
+ * placed (`cause` or an earlier event moved its queue or owner) is not put
+ * through the rules again: it waits where it was put, at its priority, and the
+ * decision records why.
  */
-export async function decideAndRoute(caseId: string, trigger: string, eventId: string): Promise<'routed' | 'unchanged'> {
+export async function decideAndRoute(caseId: string, trigger: string, eventId: string, cause?: CaseEventDetail): Promise<'routed' | 'unchanged'> {
+  const fresh = cause ? placementOf(cause, SLA_TIMER_CALLER.sub) : undefined;
   return untilWritten(`Routing of ${caseId}`, async () => {
     const routed = await store.getRoutedCase(caseId);
     if (!routed) return 'unchanged';
     const { stored, routing } = routed;
     const c = stored.case;
-    if (c.mergedInto || !isOpen(c) || c.owner !== null || routing?.state === 'offered' || routing?.state === 'assigned') return 'unchanged';
+    if (c.mergedInto || !isOpen(c)) return 'unchanged';
+    const placement = fresh ?? routing?.placement;
+    const now = nowIso();
+    if (routing?.state === 'offered' && (routing.priority !== c.priority || !sameJson(routing.placement, placement))) {
+      const kept: RoutingState = { ...routing, priority: c.priority, ...(placement ? { placement } : {}), version: routing.version + 1 };
+      const outcome = await store.transactUnlessStale([...store.routingStateItems(kept, routing), store.handledItem(eventId, now)]);
+      if (outcome === 'written') return 'routed';
+      return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
+    }
+    if (c.owner !== null || routing?.state === 'offered' || routing?.state === 'assigned') return 'unchanged';
     const ruleset = await store.getCurrentRuleset();
     const facts = routingFacts(c);
-    const outcomes = await evaluateRules(ruleset?.rules ?? [], facts, ruleset ? `v${ruleset.version}` : undefined);
-    const decision = decide(ruleset ?? { version: null, rules: [] }, outcomes, facts, c, trigger);
+    const waitingBefore = routing?.state === 'waiting' ? routing : undefined;
+    const decision: RoutingDecision = placement
+      ? {
+          rulesetVersion: ruleset?.version ?? null,
+          trigger,
+          facts,
+          fired: [],
+          stoppedAt: null,
+          // Where it was put, at the priority it has; a rule's skills stay only while it stays in that queue.
+          actions: { queue: c.queue, priority: c.priority, skills: routing && routing.queue === c.queue ? routing.skills : [] },
+        }
+      : decide(ruleset ?? { version: null, rules: [] }, await evaluateRules(ruleset?.rules ?? [], facts, ruleset ? `v${ruleset.version}` : undefined), facts, c, trigger);
     const { queue, priority, skills } = decision.actions;
-    const now = nowIso();
 
     let assignee: Agent | undefined;
     let reservedFor: string | undefined;
@@ -294,7 +332,6 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       if (agent && freeCapacity(agent, c.channel) > 0) assignee = agent;
       else if (agent) reservedFor = named;
     }
-    const waitingBefore = routing?.state === 'waiting' ? routing : undefined;
     const sameQueue = waitingBefore?.queue === queue;
     if (
       trigger !== 'CaseCreated' &&
@@ -303,6 +340,7 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       waitingBefore.priority === priority &&
       sameJson(waitingBefore.skills, skills) &&
       waitingBefore.reservedFor === reservedFor &&
+      sameJson(waitingBefore.placement, placement) &&
       c.queue === queue &&
       c.priority === priority
     ) {
@@ -317,6 +355,8 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       since: waitingBefore?.since ?? now,
       queuedAt: sameQueue ? waitingBefore.queuedAt : now,
       declinedBy: sameQueue ? waitingBefore.declinedBy : [],
+      ...(sameQueue && waitingBefore.timedOutBy ? { timedOutBy: waitingBefore.timedOutBy } : {}),
+      ...(placement ? { placement } : {}),
       version: (routing?.version ?? 0) + 1,
     };
     const next: RoutingState = assignee ? { ...base, state: 'assigned', agentId: assignee.agentId } : { ...base, state: 'waiting', ...(reservedFor ? { reservedFor } : {}) };
@@ -333,7 +373,19 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
     }
     const outcome = assignee ? 'assigned' : reservedFor ? 'reservedForAssignee' : 'queued';
-    const record = { step: 'decided', ...decision, outcome, ...(named && !assignee && !reservedFor ? { unknownAssignee: named } : {}) };
+    const record = {
+      step: 'decided',
+      ...decision,
+      outcome,
+      ...(named && !assignee && !reservedFor ? { unknownAssignee: named } : {}),
+      ...(placement
+        ? {
+            placement,
+            rulesApplied: false,
+            why: `${placement.by === 'escalation' ? 'An SLA escalation' : `${placement.actor}`} set the case's ${placement.field} (event ${placement.eventId}): routing rules no longer move it; it waits in ${queue}.`,
+          }
+        : {}),
+    };
     const change = routingChange(stored, await typeOf(c), patch, routingContext(eventId, now), record);
     const written = await commitCases({
       head: stored.head,
@@ -347,13 +399,13 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
 }
 
 /** Routing lets go of a case (resolved, closed, taken by hand): its queue place, offer or capacity goes back. */
-async function release(caseId: string, reason: string, eventId: string): Promise<void> {
+async function release(caseId: string, reason: string, eventId: string, placement?: Placement): Promise<void> {
   await untilWritten(`Routing of ${caseId}`, async () => {
     const routing = (await store.getRoutedCase(caseId))?.routing;
     if (!routing || routing.state === 'done') return 'done';
     const now = nowIso();
     const { offerId, agentId, reservedFor: _r, ...rest } = routing;
-    const next: RoutingState = { ...rest, state: 'done', doneReason: reason, version: routing.version + 1 };
+    const next: RoutingState = { ...rest, state: 'done', doneReason: reason, ...(placement ? { placement } : {}), version: routing.version + 1 };
     const outcome = await store.transactUnlessStale([
       ...store.routingStateItems(next, routing),
       ...(agentId && (routing.state === 'offered' || routing.state === 'assigned') ? [store.releaseCapacity(agentId, routing.channel, now)] : []),
@@ -374,6 +426,9 @@ export interface CaseEventDetail {
   /** The audit action the event came from (a new case's status change comes with its CaseCreated). */
   readonly action: string;
   readonly changes: readonly FieldChange[];
+  /** Who made the change (the audit event's actor): a person or an escalation moving queue or owner places the case. */
+  readonly actor?: { readonly sub: string };
+  readonly at?: string;
 }
 
 /**
@@ -388,26 +443,32 @@ export async function onCaseEvent(type: string, detail: CaseEventDetail): Promis
       await decideAndRoute(caseId, type, detail.id);
       break;
     case 'CaseUpdated':
-      if (detail.changes.some(decidingChange)) await decideAndRoute(caseId, type, detail.id);
+      if (detail.changes.some(decidingChange)) await decideAndRoute(caseId, type, detail.id, detail);
       break;
     case 'StatusChanged': {
       if (detail.action === 'CaseCreated') return;
       const routed = await store.getRoutedCase(caseId);
       if (!routed) return;
       if (!isOpen(routed.stored.case)) await release(caseId, routed.stored.case.statusCategory, detail.id);
-      else await decideAndRoute(caseId, type, detail.id);
+      else await decideAndRoute(caseId, type, detail.id, detail);
       break;
     }
     case 'Assigned': {
       const routed = await store.getRoutedCase(caseId);
       const routing = routed?.routing;
-      if (!routed || !routing || routing.state === 'done') return;
+      if (!routed || !routing) return;
       const owner = routed.stored.case.owner;
+      if (routing.state === 'done') {
+        // Taken by hand earlier and now nobody's: back into routing, or it would wait unseen.
+        if (owner === null && isOpen(routed.stored.case)) await decideAndRoute(caseId, type, detail.id, detail);
+        break;
+      }
       if (routing.state === 'assigned' && routing.agentId === owner) return;
       if (routing.state === 'waiting' && owner === null) return;
-      await release(caseId, owner === null ? 'unassigned' : 'reassigned', detail.id);
-      // Unassigned by hand: back into routing.
-      if (owner === null) await decideAndRoute(caseId, type, `${detail.id}/requeue`);
+      // An owner change by hand (or a workflow step a person took) places the case: rules will not move it again.
+      await release(caseId, owner === null ? 'unassigned' : 'reassigned', detail.id, placementOf(detail, SLA_TIMER_CALLER.sub));
+      // Unassigned by hand: back into routing, into the queue it is in.
+      if (owner === null) await decideAndRoute(caseId, type, `${detail.id}/requeue`, detail);
       break;
     }
     default:

@@ -10,12 +10,13 @@
  * so the class cannot be dropped or changed by the uploader. A tag would be one
  * more signed header to get right, and one more permission (`PutObjectTagging`).
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RETENTION_CLASSES, UPLOAD_CORS, retentionPrefix, type RetentionClassName } from '../topology/attachments.js';
+import { acknowledgeWildcardResource } from './nag.js';
 
 export interface AttachmentsProps {
   /**
@@ -128,21 +129,17 @@ export class Attachments extends Construct {
    */
   grantUploadAndDownload(grantee: iam.IGrantable): iam.Grant {
     this.key.grant(grantee, ...ATTACHMENT_KEY_ACTIONS);
-    const objects = iam.Grant.addToPrincipal({
-      grantee,
-      actions: [...OBJECT_ACTIONS],
-      resourceArns: Object.keys(RETENTION_CLASSES).map((name) => this.bucket.arnForObjects(`${retentionPrefix(name as RetentionClassName)}*`)),
-    });
+    const prefixes = Object.keys(RETENTION_CLASSES).map((name) => ({ name, arn: this.bucket.arnForObjects(`${retentionPrefix(name as RetentionClassName)}*`) }));
+    const objects = iam.Grant.addToPrincipal({ grantee, actions: [...OBJECT_ACTIONS], resourceArns: prefixes.map((p) => p.arn) });
     const bucket = iam.Grant.addToPrincipal({ grantee, actions: [...BUCKET_ACTIONS], resourceArns: [this.bucket.bucketArn] });
-    // cdk-nag names each wildcard by the bucket's logical id; the acknowledgement must spell the same.
-    const stack = Stack.of(this);
-    const bucketArn = `<${stack.resolve(stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)) as string}.Arn>`;
+    // Acknowledged from the same ARNs the grant holds, so the finding's name matches in any environment.
     if (Construct.isConstruct(grantee.grantPrincipal)) {
-      for (const name of Object.keys(RETENTION_CLASSES)) {
-        Validations.of(grantee.grantPrincipal).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${bucketArn}/${name}/*]`,
-          reason: `Attachment keys are <class>/<case>/<attachment>/<upload>, made per upload at run time: the signer needs every object under the '${name}/' retention prefix, and nothing outside the retention prefixes.`,
-        });
+      for (const { name, arn } of prefixes) {
+        acknowledgeWildcardResource(
+          [grantee.grantPrincipal],
+          arn,
+          `Attachment keys are <class>/<case>/<attachment>/<upload>, made per upload at run time: the signer needs every object under the '${name}/' retention prefix, and nothing outside the retention prefixes.`,
+        );
       }
     }
     return objects.combine(bucket);

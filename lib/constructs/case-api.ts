@@ -126,6 +126,7 @@ export class CaseApi extends Construct {
         environment: {
           TABLE_NAME: store.table.tableName,
           ROLES_CLAIM: identity.rolesClaim,
+          ROLE_MAPPING: JSON.stringify(identity.roleMapping),
           ...(Object.keys(identity.teamGroups).length > 0 ? { TEAM_GROUPS: JSON.stringify(identity.teamGroups) } : {}),
           ...(spec.fileAccess ? { ATTACHMENTS_BUCKET: attachmentsFor(name).bucket.bucketName } : {}),
         },

@@ -14,7 +14,7 @@
  * regions only, the domain's MX record must point at SES, and CloudFormation
  * cannot make a receipt rule set the active one (`aws ses set-active-receipt-rule-set`).
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -29,6 +29,7 @@ import { firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
+import { acknowledgeWildcardResource } from './nag.js';
 
 /** Where the receipt rule writes: every object key of a message starts here. */
 export const INBOUND_PREFIX = 'inbound/';
@@ -113,13 +114,12 @@ export class EmailIntake extends Construct {
     });
     this.deadLetterAlarm = firstDeadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, `Inbound email could not be taken in: each message names an object under ${INBOUND_PREFIX} in the mail bucket; fix the cause and put the event on the default bus again.`);
 
-    // cdk-nag names the object wildcard by the bucket's logical id.
-    const stack = Stack.of(this);
-    const bucketArn = `<${stack.resolve(stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)) as string}.Arn>`;
-    Validations.of(fn.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${INBOUND_PREFIX}*]`,
-      reason: 'SES names each object by its own message id at delivery: the function reads any object under the inbound prefix, and nothing else, and writes none.',
-    });
+    // From the same ARN grantRead put in the policy, so the finding's name matches in any environment.
+    acknowledgeWildcardResource(
+      [fn.role],
+      this.bucket.arnForObjects(`${INBOUND_PREFIX}*`),
+      'SES names each object by its own message id at delivery: the function reads any object under the inbound prefix, and nothing else, and writes none.',
+    );
     Validations.of(fn.role).acknowledge({
       id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
       reason: 'CDK grantRead spells the read actions as s3:GetObject* (GetObject, its version, its tags); limited to the inbound prefix.',

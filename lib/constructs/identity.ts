@@ -7,7 +7,7 @@ import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib'
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 // The role names are the domain's; the user pool groups must match them exactly.
-import { DEFAULT_ROLES_CLAIM, ROLES } from '../../functions/core/caller.js';
+import { DEFAULT_ROLES_CLAIM, ROLES, type Role } from '../../functions/core/caller.js';
 import { TeamName } from '../../functions/core/case-type.js';
 
 /** An existing OpenID Connect provider whose tokens the API accepts. */
@@ -38,6 +38,14 @@ export interface IdentityProps {
    * @default {} (nobody is in a team: restricted types are visible to their requesters only)
    */
   readonly teamGroups?: Readonly<Record<string, string>>;
+  /**
+   * Which group grants which Caseway role: exact group name (as it appears in the
+   * roles claim) to role. A name grants only the role it is mapped to here, so a
+   * directory's `IT admin` group grants nothing unless you map it. Replaces the
+   * default; with Caseway's own user pool (whose groups are the role names) leave it unset.
+   * @default - each role is granted by the group of the same name
+   */
+  readonly roleMapping?: Readonly<Record<string, Role>>;
   /**
    * Refuse to delete the user pool until this is turned off.
    * @default true
@@ -72,6 +80,8 @@ export class Identity extends Construct {
   readonly rolesClaim: string;
   /** Group name -> team name, as the handlers read it (TEAM_GROUPS). */
   readonly teamGroups: Readonly<Record<string, string>>;
+  /** Group name -> role, as the handlers get it (ROLE_MAPPING). */
+  readonly roleMapping: Readonly<Record<string, Role>>;
   /** The user pool, when Caseway manages its own users. */
   readonly userPool?: cognito.UserPool;
   /** The public app client for browser and mobile channels, when Caseway manages its own users. */
@@ -80,10 +90,11 @@ export class Identity extends Construct {
   constructor(scope: Construct, id: string, props: IdentityProps = {}) {
     super(scope, id);
     this.rolesClaim = props.rolesClaim ?? DEFAULT_ROLES_CLAIM;
+    this.roleMapping = validateRoleMapping(this, props.roleMapping ?? Object.fromEntries(ROLES.map((role) => [role, role])));
     this.teamGroups = { ...props.teamGroups };
     for (const [group, team] of Object.entries(this.teamGroups)) {
       if (!TeamName.safeParse(team).success) throw new Error(`teamGroups: team '${team}' (of group '${group}') must be lower-case letters, digits and dashes`);
-      if ((ROLES as readonly string[]).includes(group)) throw new Error(`teamGroups: '${group}' is a role's group; a team needs a group of its own`);
+      if (Object.hasOwn(this.roleMapping, group)) throw new Error(`teamGroups: '${group}' grants a role; a team needs a group of its own`);
     }
 
     if (props.oidc) {
@@ -162,6 +173,17 @@ export class Identity extends Construct {
     this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${userPool.userPoolId}`;
     this.audience = [client.userPoolClientId];
   }
+}
+
+/** Fail at synth, not at every function's cold start, on a mapping the handlers would refuse. */
+function validateRoleMapping(scope: Construct, mapping: Readonly<Record<string, Role>>): Readonly<Record<string, Role>> {
+  const entries = Object.entries(mapping);
+  if (entries.length === 0) throw new Error(`${scope.node.path}: roleMapping maps no group to a role, so nobody could call the API`);
+  for (const [group, role] of entries) {
+    if (group === '') throw new Error(`${scope.node.path}: roleMapping has an empty group name`);
+    if (!(ROLES as readonly string[]).includes(role)) throw new Error(`${scope.node.path}: roleMapping maps '${group}' to '${String(role)}', not one of ${ROLES.join(', ')}`);
+  }
+  return { ...mapping };
 }
 
 /** Fail at synth, not at the first request, on an issuer API Gateway would reject. */

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { slaClockMachine } from '../topology/state-machines.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction, REPOSITORY_ROOT } from './caseway-function.js';
+import { acknowledgeWildcardResource } from './nag.js';
 
 export interface SlaTimersProps {
   readonly store: CaseStore;
@@ -72,17 +73,13 @@ export class SlaTimers extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     for (const fn of Object.values(this.taskFunctions)) fn.grantInvoke(this.stateMachine);
-    const stack = Stack.of(this);
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Tracing and logging are on: xray:PutTraceSegments/PutTelemetryRecords/GetSampling* and the logs:*LogDelivery actions Step Functions needs do not support resource-level permissions.',
     });
     for (const fn of Object.values(this.taskFunctions)) {
-      const fnId = stack.resolve(stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)) as string;
-      Validations.of(this.stateMachine).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${fnId}.Arn>:*]`,
-        reason: 'lambda:InvokeFunction on the task function and its versions/aliases (CDK grantInvoke); nothing else.',
-      });
+      // grantInvoke names the function and `${functionArn}:*` (its versions and aliases).
+      acknowledgeWildcardResource([this.stateMachine], `${fn.functionArn}:*`, 'lambda:InvokeFunction on the task function and its versions/aliases (CDK grantInvoke); nothing else.');
     }
 
     this.failedAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
@@ -98,28 +95,20 @@ export class SlaTimers extends Construct {
   /** Let `fn` start and stop this machine's executions, and tell it the machine's ARN. */
   grantTimers(fn: lambda.Function): void {
     fn.addEnvironment(SLA_STATE_MACHINE_ARN_ENV, this.stateMachine.stateMachineArn);
-    const stack = Stack.of(this);
-    const machineId = stack.resolve(stack.getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine)) as string;
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    // From the same ARN the policy holds: with a concrete env it reads arn:aws:states:eu-west-1:123456789012:...
     // On the function and on its role: a function built elsewhere (a rule target of EventConsumers) keeps its role beside it.
-    for (const holder of [fn, ...(fn.role ? [fn.role] : [])]) {
-      Validations.of(holder).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<${machineId}.Name>:*]`,
-        reason: 'Executions are named <caseId>-<clock>-<generation> at run time: stopping them needs every execution of this one state machine, and nothing else.',
-      });
-    }
-    this.stateMachine.grantStartExecution(fn);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:StopExecution'],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'states',
-            resource: 'execution',
-            resourceName: `${this.stateMachine.stateMachineName}:*`,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
+    acknowledgeWildcardResource(
+      [fn, ...(fn.role ? [fn.role] : [])],
+      executions,
+      'Executions are named <caseId>-<clock>-<generation> at run time: stopping them needs every execution of this one state machine, and nothing else.',
     );
+    this.stateMachine.grantStartExecution(fn);
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }));
   }
 }

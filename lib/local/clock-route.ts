@@ -2,7 +2,8 @@
  * `/_local/clock`: move the local platform's clock, so a demo shows an eight-hour
  * SLA warn, breach and escalate in seconds. Local only (the gateway serves it
  * outside the route table; AWS has no such thing): `GET` reads the clock,
- * `POST {advanceMinutes}` or `POST {to}` moves it forward (never back).
+ * `POST {advanceMinutes}` or `POST {to}` (application/json only) moves it forward
+ * (never back); the gateway refuses requests from other sites' pages (crossSiteRefusal).
  * Answers once the timers that fell due have run.
  */
 import * as z from 'zod';
@@ -28,6 +29,13 @@ export function clockRoute(clock: AdjustableClock, settled: () => Promise<void>)
     if (request.path !== CLOCK_PATH) return undefined;
     if (request.method === 'GET') return { status: 200, body: { now: clock.now().toISOString() } };
     if (request.method !== 'POST') return problem(405, 'Method Not Allowed', 'Use GET or POST.');
+    // application/json is not a type a page may send cross-origin without a preflight (text/plain and forms are).
+    const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (mediaType !== 'application/json') {
+      return problem(415, 'Unsupported Media Type', 'Send the move as application/json.', [
+        { field: 'header.content-type', rule: 'mediaType', message: 'must be application/json' },
+      ]);
+    }
     if (request.body.length > 4096) return problem(413, 'Payload Too Large', 'The body may be at most 4096 bytes.');
     const text = request.body.toString('utf8');
     let body: unknown;

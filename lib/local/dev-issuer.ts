@@ -40,6 +40,15 @@ export interface SignOptions {
   readonly issuedAt?: number;
   /** Override the audience, e.g. to prove that the gateway rejects other clients' tokens. */
   readonly audience?: string;
+  /**
+   * Put these group names in the roles claim instead of the identity's roles, as a
+   * directory or federated IdP would (`IT admin`, `x,admin`): the mapping decides what they grant.
+   */
+  readonly groups?: readonly string[];
+  /** Epoch seconds for `nbf`, e.g. in the future, to prove the gateway refuses a token not valid yet. */
+  readonly notBefore?: number;
+  /** Sign without a `kid` header, to prove the gateway refuses such a token as API Gateway does. */
+  readonly withoutKid?: boolean;
 }
 
 export interface DevIssuer {
@@ -91,20 +100,21 @@ export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<D
     const claims = {
       token_use: 'id',
       'cognito:username': identity.sub,
-      [rolesClaim]: [...identity.roles, ...(identity.groups ?? [])],
+      [rolesClaim]: [...(signOptions.groups ?? [...identity.roles, ...(identity.groups ?? [])])],
       ...(identity.name ? { name: identity.name } : {}),
       ...(identity.email ? { email: identity.email, email_verified: true } : {}),
       auth_time: issuedAt,
     };
-    return new SignJWT(claims)
-      .setProtectedHeader({ alg: ALGORITHM, kid: kid!, typ: 'JWT' })
+    const jwt = new SignJWT(claims)
+      .setProtectedHeader(signOptions.withoutKid ? { alg: ALGORITHM, typ: 'JWT' } : { alg: ALGORITHM, kid: kid!, typ: 'JWT' })
       .setIssuer(DEV_ISSUER)
       .setAudience(signOptions.audience ?? DEV_AUDIENCE)
       .setSubject(identity.sub)
       .setJti(randomUUID())
       .setIssuedAt(issuedAt)
-      .setExpirationTime(typeof expiresIn === 'number' ? issuedAt + expiresIn : expiresIn)
-      .sign(privateKey);
+      .setExpirationTime(typeof expiresIn === 'number' ? issuedAt + expiresIn : expiresIn);
+    if (signOptions.notBefore !== undefined) jwt.setNotBefore(signOptions.notBefore);
+    return jwt.sign(privateKey);
   }
 
   return { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, rolesClaim, jwks, sign };

@@ -91,7 +91,7 @@ export interface Gateway {
 }
 
 export const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
-const INTEGRATION_TIMEOUT_MS = 30_000;
+export const INTEGRATION_TIMEOUT_MS = 30_000;
 /** Past this much, stop reading an oversized body and drop the connection. */
 const DRAIN_LIMIT_FACTOR = 4;
 
@@ -185,6 +185,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function serveLocalRequest(request: IncomingMessage, response: ServerResponse, serveLocal: NonNullable<GatewayOptions['serveLocal']>): Promise<void> {
     let answer: LocalResponse;
+    const refusal = crossSiteRefusal(request.headers, options.host ?? '127.0.0.1');
+    if (refusal) {
+      // Refused before the body is read: nothing a web page sends reaches a local service.
+      request.resume();
+      const text = Buffer.from(JSON.stringify(refusal.body));
+      response.writeHead(refusal.status, { ...refusal.headers, 'content-length': text.length, connection: 'close' });
+      response.end(text);
+      log.info(`${request.method} ${(request.url ?? '').split('?')[0]} -> ${refusal.status} local (cross-site)`);
+      return;
+    }
     try {
       const body = await readBody(request, maxBodyBytes);
       const url = new URL(request.url ?? '/', 'http://local');
@@ -250,6 +260,54 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return closing;
     },
   };
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function hostnameOf(hostHeader: string): string {
+  try {
+    return new URL(`http://${hostHeader}`).hostname.toLowerCase();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * `/_local/*` has no token: the gateway listening on localhost is its only guard, and a
+ * web page the developer visits can reach localhost too. A browser may send a cross-site
+ * form or a `text/plain` fetch without any preflight, and always says where it comes
+ * from (Origin on every POST, Sec-Fetch-Site on every request of a current browser), so
+ * refuse any request that a page of another origin (other than one on this machine)
+ * sent, and any Host that is not this machine's, which is what DNS rebinding looks like.
+ * Tools (curl, the SDK, tests) send neither Origin nor Sec-Fetch-Site and pass.
+ */
+export function crossSiteRefusal(headers: IncomingMessage['headers'], listenHost: string): LocalResponse | undefined {
+  const refuse = (detail: string): LocalResponse => ({
+    status: 403,
+    headers: { 'content-type': 'application/problem+json' },
+    body: { type: 'about:blank', title: 'Forbidden', status: 403, detail },
+  });
+  const host = headers.host === undefined ? undefined : hostnameOf(headers.host);
+  if (host !== undefined && !LOOPBACK_HOSTS.has(host) && host !== listenHost.toLowerCase()) {
+    return refuse(`Local services answer only requests addressed to this machine, not to '${headers.host}'.`);
+  }
+  const origin = headers.origin;
+  let loopbackOrigin = false;
+  if (origin !== undefined) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    loopbackOrigin = parsed !== undefined && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase());
+    if (!loopbackOrigin) return refuse(`Local services do not answer pages of other origins (Origin: ${origin}).`);
+  }
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none' && !(site === 'same-site' && loopbackOrigin)) {
+    return refuse(`Local services do not answer cross-site requests (Sec-Fetch-Site: ${site}).`);
+  }
+  return undefined;
 }
 
 /**

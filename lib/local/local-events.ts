@@ -11,18 +11,30 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { outboxPublisher } from '../topology/stream-consumers.js';
 import { caseTable } from '../topology/table.js';
 import { eventRules } from '../topology/event-rules.js';
-import { LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
+import { LocalEventBus, type LocalRule, type RetryClock, type RetryPolicy } from './event-bus.js';
 import type { StreamConsumer } from './stream-pump.js';
 
 export const LOCAL_BUS_NAME = 'caseway-local';
 
-export function createLocalBus(input: { rootDir: string; region: string; extraRules?: readonly LocalRule[]; retry?: Partial<RetryPolicy>; onError: (rule: string, error: unknown) => void }): LocalEventBus {
+export function createLocalBus(input: {
+  rootDir: string;
+  region: string;
+  extraRules?: readonly LocalRule[];
+  retry?: Partial<RetryPolicy>;
+  /** The platform's clock: retries are scheduled on it. */
+  retryClock?: RetryClock;
+  /** Pending deliveries and dead letters are kept here (none: in memory only). */
+  dataDir?: string;
+  onError: (rule: string, error: unknown) => void;
+}): LocalEventBus {
   return new LocalEventBus({
     busName: LOCAL_BUS_NAME,
     region: input.region,
     rootDir: input.rootDir,
     rules: [...eventRules, ...(input.extraRules ?? [])],
     ...(input.retry ? { retry: input.retry } : {}),
+    ...(input.retryClock ? { retryClock: input.retryClock } : {}),
+    ...(input.dataDir ? { dataDir: input.dataDir } : {}),
     onError: input.onError,
   });
 }

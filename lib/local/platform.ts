@@ -21,14 +21,14 @@ import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
-import { busRoutes, PUT_EVENTS_PATH, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
+import { busRoutes, EVENTBRIDGE_RETRY_POLICY, PUT_EVENTS_PATH, QUICK_RETRY_POLICY, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
 import { createLocalBus, LOCAL_BUS_NAME, outboxConsumer } from './local-events.js';
 import { AdjustableClock, clock as currentClock, systemClock, useClock, type Clock } from '../../functions/adapters/clock.js';
 import { useTimerStarter } from '../../functions/adapters/timers.js';
 import { clockRoute } from './clock-route.js';
-import { startLocalSlaTimers } from './sla-timers.js';
+import { rearmFromTable, startLocalSlaTimers } from './sla-timers.js';
 import type { LocalStateMachine } from './step-functions.js';
-import { consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
+import { INTEGRATION_TIMEOUT_MS, consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Git-ignored (`.caseway/` in .gitignore). */
@@ -77,7 +77,10 @@ export interface PlatformOptions {
   readonly publishEvents?: boolean;
   /** Rules added to the local bus beside Caseway's own (tests: their own targets). */
   readonly eventRules?: readonly LocalRule[];
-  /** The local bus's retry policy (default `LOCAL_RETRY_POLICY`). */
+  /**
+   * The local bus's retry policy. Default: EventBridge's (`EVENTBRIDGE_RETRY_POLICY`) with a data directory,
+   * `QUICK_RETRY_POLICY` in memory (tests: a broken consumer dead-letters within a second). `npm start` always uses EventBridge's.
+   */
   readonly eventRetry?: Partial<RetryPolicy>;
   /**
    * Business time stands still between moves of the clock (tests that assert exact
@@ -151,22 +154,24 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const filesSigningKey = randomBytes(32).toString('hex');
   const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
   let pump: StreamPump | undefined;
-  const bus = createLocalBus({
-    rootDir: REPO_ROOT,
-    region: LOCAL_REGION,
-    ...(options.eventRules ? { extraRules: options.eventRules } : {}),
-    ...(options.eventRetry ? { retry: options.eventRetry } : {}),
-    onError: (rule, error) => log.error(`event target of rule ${rule} failed; retrying with backoff, then dead-lettering`, error),
-  });
-  const serveBus = busRoutes(bus);
   let timers: LocalStateMachine | undefined;
   const frozenAt = Date.now();
   const ownClock = currentClock() === systemClock ? new AdjustableClock(options.frozenClock ? () => frozenAt : Date.now) : undefined;
   if (ownClock) useClock(ownClock);
   const clock: Clock = ownClock ?? currentClock();
+  const bus = createLocalBus({
+    rootDir: REPO_ROOT,
+    region: LOCAL_REGION,
+    ...(options.eventRules ? { extraRules: options.eventRules } : {}),
+    retry: { ...(dataDir ? EVENTBRIDGE_RETRY_POLICY : QUICK_RETRY_POLICY), ...options.eventRetry },
+    retryClock: clock,
+    ...(dataDir ? { dataDir: join(dataDir, 'events') } : {}),
+    onError: (rule, error) => log.error(`event target of rule ${rule} failed; retrying with backoff, then dead-lettering`, error),
+  });
+  const serveBus = busRoutes(bus);
   const serveClock = ownClock ? clockRoute(ownClock, () => timers?.settled() ?? Promise.resolve()) : undefined;
   try {
-    const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel });
+    const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel, budgetMs: options.integrationTimeoutMs });
     const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
     if (!options.resolveHandler && handlersLoadedWith !== undefined && handlersLoadedWith !== fingerprint) {
       throw new Error(
@@ -200,9 +205,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
     if (options.seedSla ?? options.seedCaseTypes ?? true) await seedSla(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
+    const documentClient = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
+    // Step Functions executions outlive a process in AWS; here they are re-armed from the table on every start.
+    if (dataDir) await rearmFromTable({ rootDir: REPO_ROOT, client: documentClient, tableName, timers });
     const consumers = options.publishEvents ?? !options.resolveHandler ? [await outboxConsumer(REPO_ROOT)] : [];
-    if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log, consumers);
-    else if (consumers.length > 0) pump = await startStreamPump({ endpoint: dynamo.endpoint, client: dynamo.client, tableName, consumers, onError: (c, e) => log.error(`${c} failed; retrying the batch`, e) });
+    // Kept with the data: the stream resumes after the last batch handled, so nothing committed is lost to a kill.
+    const checkpointFile = dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined;
+    if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log, consumers, checkpointFile);
+    else if (consumers.length > 0) {
+      pump = await startStreamPump({ endpoint: dynamo.endpoint, client: dynamo.client, tableName, consumers, ...(checkpointFile ? { checkpointFile } : {}), onError: (c, e) => log.error(`${c} failed; retrying the batch`, e) });
+    }
 
     const lifetime = options.tokenLifetime ?? '12h';
     const tokens = Object.fromEntries(
@@ -211,6 +223,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const sweepMs = options.routingSweepMs ?? (options.inMemory ? 0 : 60_000);
     const sweep: RoutingSweep | undefined = sweepMs > 0 ? startRoutingSweep(REPO_ROOT, sweepMs, log) : undefined;
+    // What the bus had accepted but not yet delivered when the last run ended (or was killed), once start-up is done.
+    bus.resume();
     const openGateway = gateway;
     const openPump = pump;
     const openTimers = timers;
@@ -222,7 +236,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       tokens,
       dynamodb: {
         endpoint: dynamo.endpoint,
-        client: DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } }),
+        client: documentClient,
         baseClient: dynamo.client,
         marker: dynamo.marker,
       },
@@ -264,17 +278,19 @@ interface IndexerModule {
 /**
  * The knowledge indexer, fed as in AWS: the handler module itself, imported like a
  * cold start (so it shares the embedded index with the search handlers in this
- * process), given the stream's records. Reading starts at the stream's end and the
- * index is rebuilt from the table once, since the embedded index starts empty at
- * every start; a record caught by both is simply indexed twice (idempotent).
+ * process), given the stream's records. The index is rebuilt from the table once,
+ * since the embedded index starts empty at every start; a record caught by both the
+ * rebuild and the stream (read from its checkpoint, or its end when in memory) is
+ * simply indexed twice (idempotent).
  */
-async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog, others: readonly StreamConsumer[]): Promise<StreamPump> {
+async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog, others: readonly StreamConsumer[], checkpointFile: string | undefined): Promise<StreamPump> {
   const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as IndexerModule;
   const pump = await startStreamPump({
     endpoint: dynamo.endpoint,
     client: dynamo.client,
     tableName,
     consumers: [{ name: 'knowledge-indexer', filter: indexer.isKnowledgeRecord, handler: indexer.handler }, ...others],
+    ...(checkpointFile ? { checkpointFile } : {}),
     onError: (consumer, error) => log.error(`${consumer} failed; retrying the batch`, error),
   });
   try {
@@ -319,12 +335,15 @@ function rememberingLoads(resolve: HandlerResolver, fingerprint: string): Handle
  * What the CDK stack gives each function as environment, with local values.
  * Variable names as Powertools reads them (node_modules/@aws-lambda-powertools/*).
  */
-function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; logLevel: string | undefined }): Record<string, string> {
+function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; logLevel: string | undefined; budgetMs: number | undefined }): Record<string, string> {
   return {
     ...SHARED_FUNCTION_ENVIRONMENT,
     TABLE_NAME: input.tableName,
     EVENT_BUS_NAME: LOCAL_BUS_NAME,
     DYNAMODB_ENDPOINT: input.dynamo.endpoint,
+    // DynamoDB Local on a busy machine queues calls for seconds (a test's 200 parallel creates): locally
+    // one call may take the handler's whole budget, and the gateway's timeout stays the deadline.
+    DYNAMODB_TIMEOUT_MS: process.env.DYNAMODB_TIMEOUT_MS ?? String(input.budgetMs ?? INTEGRATION_TIMEOUT_MS),
     // DynamoDB Local ignores region and keys (-sharedDb) but the SDK needs both; fake ones keep real ones unused.
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -332,6 +351,8 @@ function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; l
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     ROLES_CLAIM: process.env.ROLES_CLAIM ?? DEFAULT_ROLES_CLAIM,
     TEAM_GROUPS: process.env.TEAM_GROUPS ?? JSON.stringify(DEV_TEAM_GROUPS),
+    // Unset means the default identity mapping, as in AWS without the roleMapping prop.
+    ...(process.env.ROLE_MAPPING ? { ROLE_MAPPING: process.env.ROLE_MAPPING } : {}),
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_DEV: 'true',

@@ -9,6 +9,13 @@
  *
  * It is the local `TimerStarter`: executions by name, starting a name twice is a
  * no-op (as `ExecutionAlreadyExists` is in AWS), stopping aborts a running one.
+ *
+ * The library times every Task (60 s unless the state says otherwise, the ASL
+ * spec's default) from the moment it is entered, so a Task held at its gate for
+ * more than a minute of real time failed with States.Timeout: a clock that waited
+ * hours died. A gated Task's own `TimeoutSeconds` is therefore applied here to the
+ * handler's run alone, and the library's timer is set to the longest a Node timer
+ * can wait (24.8 days), as AWS times a Wait not at all and a Task from its start.
  */
 import { readFileSync } from 'node:fs';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
@@ -26,6 +33,8 @@ export type ObservableClock = Clock & { onChange?(listener: (now: Date) => void)
 
 interface AslState {
   readonly Type: string;
+  readonly TimeoutSeconds?: number;
+  readonly TimeoutSecondsPath?: string;
   readonly Next?: string;
   readonly TimestampPath?: string;
   readonly Resource?: string;
@@ -86,6 +95,29 @@ export const transitionsOf = (execution: Pick<LocalExecution, 'events' | 'stoppe
 const ABORTED = Symbol('aborted');
 /** The longest a Node timer waits; longer waits re-arm. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** What the library's Task timer is given for a gated Task: the longest it can wait (a longer one fires at once). */
+export const GATED_TASK_LIBRARY_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_MS / 1000);
+
+/** The error a Task that outran its `TimeoutSeconds` fails with, as in AWS (Retry and Catch match it by name). */
+class StatesTimeout extends Error {
+  constructor(state: string, seconds: number) {
+    super(`Task ${state} ran longer than its TimeoutSeconds (${seconds} s)`);
+    this.name = 'States.Timeout';
+  }
+}
+
+async function within<T>(state: string, seconds: number | undefined, run: Promise<T>): Promise<T> {
+  if (seconds === undefined) return run;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StatesTimeout(state, seconds)), seconds * 1000);
+  });
+  try {
+    return await Promise.race([run, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface LocalStateMachineOptions {
   /** The ASL file, as CDK reads it. */
@@ -103,6 +135,8 @@ export class LocalStateMachine implements TimerStarter {
   private readonly machine: StateMachine;
   /** Task state -> the TimestampPath of the Wait that leads to it. */
   private readonly gates = new Map<string, string>();
+  /** Gated Task state -> its own TimeoutSeconds, applied to the handler's run alone. */
+  private readonly taskTimeouts = new Map<string, number>();
   private readonly runs = new Map<string, { execution: LocalExecution; abort: () => void; done: Promise<void>; aborted: AbortController }>();
   private readonly waiters = new Set<() => void>();
   private readonly unsubscribe: (() => void) | undefined;
@@ -112,12 +146,21 @@ export class LocalStateMachine implements TimerStarter {
     // The execution timeout is wall-clock time, meaningless under a clock that jumps
     // (and a year overflows Node's timers): local executions run until they end or stop.
     const { TimeoutSeconds: _wallClock, ...definition } = parsed;
-    this.definition = definition;
     for (const [name, state] of Object.entries(definition.States)) {
       if (state.Type === 'Task' && !options.tasks[name]) throw new Error(`No local handler for Task state ${name} of ${options.definitionFile}`);
       if (state.Type === 'Wait' && state.TimestampPath && state.Next) this.gates.set(state.Next, state.TimestampPath);
     }
-    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
+    // A gated Task's timeout is applied to its handler here (see the module comment); the library's timer only has to wait.
+    const States = Object.fromEntries(
+      Object.entries(definition.States).map(([name, state]) => {
+        if (state.Type !== 'Task' || !this.gates.has(name)) return [name, state];
+        if (state.TimeoutSecondsPath) throw new Error(`Task state ${name} of ${options.definitionFile}: TimeoutSecondsPath after a Wait is not run locally; use TimeoutSeconds`);
+        if (state.TimeoutSeconds !== undefined) this.taskTimeouts.set(name, state.TimeoutSeconds);
+        return [name, { ...state, TimeoutSeconds: GATED_TASK_LIBRARY_TIMEOUT_SECONDS }];
+      }),
+    );
+    this.definition = { ...definition, States };
+    this.machine = new StateMachine(this.definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
     this.unsubscribe = options.clock.onChange?.(() => this.wake());
   }
 
@@ -135,7 +178,7 @@ export class LocalStateMachine implements TimerStarter {
           if (gate) await this.until(String(readPath(input, gate)), execution, aborted.signal);
           if (aborted.signal.aborted) throw ABORTED;
           execution.taskRuns += 1;
-          return (await handler(input)) as Json;
+          return (await within(name, this.taskTimeouts.get(name), handler(input))) as Json;
         },
       ]),
     );

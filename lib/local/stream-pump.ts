@@ -5,6 +5,15 @@
  * filter, as the event-source mapping's filter criteria would. A failed batch is
  * retried from the same records (at-least-once delivery, as in AWS), up to the same
  * retry limit the event-source mapping has.
+ *
+ * With a `checkpointFile` it is durable, as the event-source mapping is: after each
+ * batch has been handled (or given up), the shard's last sequence number is written
+ * there; on start, each shard resumes AFTER its checkpoint, and a shard never seen
+ * from its TRIM_HORIZON, so every change committed before a crash or a kill is
+ * delivered at least once. DynamoDB Local keeps the stream (shards, sequence numbers
+ * and records) in its database file, so checkpoints stay valid across restarts.
+ * The checkpoints are a file, not items in the table: an item would itself be a
+ * stream record, and writing one per batch would feed the stream forever.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -12,9 +21,13 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  TrimmedDataAccessException,
+  type Shard,
+  type ShardIteratorType,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { readJson, writeJsonAtomic } from './durable-files.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local.js';
 
 export interface StreamConsumer {
@@ -34,10 +47,28 @@ export interface StreamPumpOptions {
   /** Retries of a failed batch before it is given up (logged), as the mapping's retry limit before its DLQ (default 10). */
   readonly retryAttempts?: number;
   readonly onError?: (consumer: string, error: unknown) => void;
+  /**
+   * Where the per-shard checkpoints are kept (a JSON file, written atomically). Without
+   * it, reading starts at the stream's end and nothing survives a restart.
+   */
+  readonly checkpointFile?: string;
 }
 
 export interface StreamPump {
   stop(): Promise<void>;
+}
+
+/** What the checkpoint file holds: the stream it belongs to, and per shard the last sequence number handled. */
+interface Checkpoints {
+  readonly streamArn: string;
+  readonly shards: Record<string, string>;
+}
+
+function loadCheckpoints(file: string | undefined, streamArn: string): Map<string, string> {
+  const saved = file ? (readJson(file) as Partial<Checkpoints> | undefined) : undefined;
+  // Another stream (the table was deleted and made again): none of its positions mean anything here.
+  if (!saved || saved.streamArn !== streamArn || typeof saved.shards !== 'object' || saved.shards === null) return new Map();
+  return new Map(Object.entries(saved.shards).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 /**
@@ -55,8 +86,9 @@ function firstReportedFailure(result: unknown, records: readonly DynamoDBRecord[
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Start reading at the stream's current end: what was written before is the
- * business of whoever starts the pump (the platform rebuilds the index instead).
+ * Without a checkpoint file, start reading at the stream's current end: what was
+ * written before is the business of whoever starts the pump. With one, resume where
+ * the last run left off (see the module comment).
  */
 export async function startStreamPump(options: StreamPumpOptions): Promise<StreamPump> {
   const table = await options.client.send(new DescribeTableCommand({ TableName: options.tableName }));
@@ -68,18 +100,54 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
 
   /** Shard id -> where to read next (undefined once the shard is closed and drained). */
   const iterators = new Map<string, string | undefined>();
-  const discover = async (type: 'LATEST' | 'TRIM_HORIZON') => {
-    const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of described.StreamDescription?.Shards ?? []) {
-      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: type }));
-      iterators.set(shard.ShardId, ShardIterator);
+  /** Shard id -> the last sequence number every consumer has handled (what the checkpoint file holds). */
+  const checkpoints = loadCheckpoints(options.checkpointFile, streamArn);
+  const durable = options.checkpointFile !== undefined;
+  const iteratorOf = async (shardId: string, type: ShardIteratorType, sequenceNumber?: string) =>
+    (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}) }))).ShardIterator;
+  const listShards = async () => {
+    const shards: Shard[] = [];
+    let from: string | undefined;
+    do {
+      const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ...(from ? { ExclusiveStartShardId: from } : {}) }));
+      shards.push(...(described.StreamDescription?.Shards ?? []));
+      from = described.StreamDescription?.LastEvaluatedShardId;
+    } while (from);
+    return shards;
+  };
+  /** `first`: the shards there at start (LATEST when not durable); later ones are children, read from their start. */
+  const discover = async (first: boolean) => {
+    for (const shard of await listShards()) {
+      const shardId = shard.ShardId;
+      if (!shardId || iterators.has(shardId)) continue;
+      const after = checkpoints.get(shardId);
+      let iterator: string | undefined;
+      if (after) {
+        try {
+          iterator = await iteratorOf(shardId, 'AFTER_SEQUENCE_NUMBER', after);
+        } catch (error) {
+          // Trimmed past the checkpoint (records older than the stream keeps): the oldest left is next.
+          if (!(error instanceof TrimmedDataAccessException)) throw error;
+          iterator = await iteratorOf(shardId, 'TRIM_HORIZON');
+        }
+      } else {
+        iterator = await iteratorOf(shardId, first && !durable ? 'LATEST' : 'TRIM_HORIZON');
+      }
+      iterators.set(shardId, iterator);
     }
   };
-  await discover('LATEST');
+  const checkpoint = (shardId: string, sequenceNumber: string | undefined) => {
+    if (!options.checkpointFile || !sequenceNumber) return;
+    checkpoints.set(shardId, sequenceNumber);
+    // Shards the stream no longer lists are gone for good (trimmed): their positions go too.
+    for (const known of checkpoints.keys()) if (!iterators.has(known)) checkpoints.delete(known);
+    writeJsonAtomic(options.checkpointFile, { streamArn, shards: Object.fromEntries(checkpoints) } satisfies Checkpoints);
+  };
+  await discover(true);
 
   let running = true;
-  const deliver = async (records: StreamRecord[]) => {
+  /** True once every consumer has handled the batch or given it up; false when stopped before that. */
+  const deliver = async (records: StreamRecord[]): Promise<boolean> => {
     // Every consumer gets records as Lambda would: an audit item holding an empty map otherwise failed its whole
     // batch until the pump gave it up (the events after it never published, those before it many times).
     const delivered = (records as unknown as DynamoDBRecord[]).map(asDeliveredByAws);
@@ -104,6 +172,7 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
         }
       }
     }
+    return running;
   };
 
   const loop = (async () => {
@@ -117,14 +186,17 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
           iterators.set(shardId, out.NextShardIterator);
           const records = out.Records ?? [];
           got += records.length;
-          if (records.length > 0) await deliver(records);
+          if (records.length > 0) {
+            // Only once every consumer has had the batch: a kill before this line redelivers it (at least once).
+            if (await deliver(records)) checkpoint(shardId, records.at(-1)?.dynamodb?.SequenceNumber);
+          }
         } catch (error) {
           if (!running) return;
           options.onError?.('stream-pump', error);
         }
       }
       // New shards start where their parents ended: read them from their beginning.
-      if (++rounds % 20 === 0 && running) await discover('TRIM_HORIZON').catch((error: unknown) => options.onError?.('stream-pump', error));
+      if (++rounds % 20 === 0 && running) await discover(false).catch((error: unknown) => options.onError?.('stream-pump', error));
       if (got === 0 && running) await sleep(idleMs);
     }
   })();

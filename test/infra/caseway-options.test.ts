@@ -26,6 +26,7 @@ describe('external OIDC, throw-away environment', () => {
         oidc: { issuer, audience },
         rolesClaim: 'roles',
         teamGroups: { 'caseway-fraud': 'fraud' },
+        roleMapping: { 'IT Service Desk': 'agent', 'ops, admins': 'admin' },
         deletionProtection: false,
         removalPolicy: RemovalPolicy.DESTROY,
         corsOrigins: ['https://support.example.com'],
@@ -50,11 +51,16 @@ describe('external OIDC, throw-away environment', () => {
     expect(outputs).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'EventBusName', 'JwtIssuer']));
   });
 
-  it('tells the handlers where roles are', () => {
+  it('tells the handlers where roles are and which group grants which', () => {
     const descriptions = Object.values(functions).map((spec) => spec.description);
     const apiFunctions = Object.values(resources(s.template, 'AWS::Lambda::Function')).filter((f) => descriptions.includes(String(f.Properties.Description)));
     expect(apiFunctions).toHaveLength(descriptions.length);
     for (const fn of apiFunctions) expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles', TEAM_GROUPS: '{"caseway-fraud":"fraud"}' } });
+    for (const fn of apiFunctions) {
+      expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles' } });
+      const mapping = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables.ROLE_MAPPING!;
+      expect(JSON.parse(mapping)).toEqual({ 'IT Service Desk': 'agent', 'ops, admins': 'admin' });
+    }
   });
 
   it('lets the table and its key go', () => {
@@ -88,6 +94,14 @@ describe('Identity', () => {
     expect(() => new Identity(stack, 'Identity2', { oidc: { issuer: 'https://ok.example.com', audience: [] } })).toThrow(/audience/);
   });
 
+  it('rejects a role mapping the handlers would refuse, and defaults to the identity mapping', () => {
+    const stack = new Stack(newApp(), 'Mapping');
+    expect(() => new Identity(stack, 'A', { roleMapping: { ops: 'root' as never } })).toThrow(/not one of requester/);
+    expect(() => new Identity(stack, 'B', { roleMapping: { '': 'admin' } })).toThrow(/empty group name/);
+    expect(() => new Identity(stack, 'C', { roleMapping: {} })).toThrow(/no group/);
+    expect(new Identity(stack, 'D').roleMapping).toEqual({ requester: 'requester', agent: 'agent', supervisor: 'supervisor', admin: 'admin', integration: 'integration' });
+  });
+
   it('can require MFA, and then has nothing to acknowledge about it', () => {
     const stack = new Stack(newApp(), 'StaffOnly');
     new Identity(stack, 'Identity', { mfaRequired: true });
@@ -102,7 +116,7 @@ describe('Identity', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'caseway-fraud', Description: 'Caseway team: fraud' });
     expect(identity.teamGroups).toEqual({ 'caseway-fraud': 'fraud' });
     expect(() => new Identity(stack, 'Bad1', { teamGroups: { 'caseway-fraud': 'Fraud Team' } })).toThrow(/lower-case/);
-    expect(() => new Identity(stack, 'Bad2', { teamGroups: { agent: 'fraud' } })).toThrow(/role's group/);
+    expect(() => new Identity(stack, 'Bad2', { teamGroups: { agent: 'fraud' } })).toThrow(/grants a role/);
   });
 
   it('without threat protection, is on Essentials and says so to cdk-nag', () => {

@@ -66,10 +66,11 @@ describe('functions', () => {
     for (const id of used) expect(logGroups[id]?.Properties.RetentionInDays).toBe(30);
   });
 
-  it('API handlers know the table and the roles claim', () => {
+  it('API handlers know the table, the roles claim and which group grants which role', () => {
+    const identity = JSON.stringify({ requester: 'requester', agent: 'agent', supervisor: 'supervisor', admin: 'admin', integration: 'integration' });
     for (const name of Object.keys(functions) as FunctionName[]) {
       expect(resources(s.template, 'AWS::Lambda::Function')[fnId(name)]!.Properties.Environment).toMatchObject({
-        Variables: { TABLE_NAME: { Ref: expect.stringMatching(/Table/) }, ROLES_CLAIM: 'cognito:groups' },
+        Variables: { TABLE_NAME: { Ref: expect.stringMatching(/Table/) }, ROLES_CLAIM: 'cognito:groups', ROLE_MAPPING: identity },
       });
     }
   });

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import { App, Validations, type Environment, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -36,7 +36,17 @@ export interface SynthOptions {
   readonly cdkJsonContext?: boolean;
   /** Validation plugins to register on the app before synthesis, as `bin/app.ts` does. */
   readonly plugins?: (app: App) => IPolicyValidationPlugin[];
+  /**
+   * Deploy to this account and region, as every enterprise pipeline does (and as
+   * `bin/app.ts` does when CDK_DEFAULT_ACCOUNT/REGION are set): ARNs then hold
+   * literal account and region instead of pseudo-parameters.
+   * @default - environment-agnostic
+   */
+  readonly env?: Environment;
 }
+
+/** An account and region for the env variant: concrete values, as a pipeline gives them. */
+export const DEPLOY_ENV: Required<Pick<Environment, 'account' | 'region'>> = { account: '123456789012', region: 'eu-west-1' };
 
 const outdirs: string[] = [];
 
@@ -57,7 +67,7 @@ export function synthCaseway(props: CasewayStackProps, options: SynthOptions): S
       ...(options.cdkJsonContext === false ? {} : CDK_JSON_CONTEXT),
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
   });
-  const stack = new CasewayStack(app, 'Caseway', props);
+  const stack = new CasewayStack(app, 'Caseway', options.env ? { ...props, env: options.env } : props);
   const plugins = options.plugins?.(app) ?? [];
   if (plugins.length > 0) Validations.of(app).addPlugins(...plugins);
   return { app, stack, template: Template.fromStack(stack) };

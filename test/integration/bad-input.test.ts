@@ -23,12 +23,23 @@ beforeAll(async () => {
   const second = await platform.fetchAs('agent', '/cases', { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(valid) });
   reviewedId = ((await second.json()) as { caseId: string }).caseId;
   await platform.fetchAs('agent', `/cases/${reviewedId}/transitions`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ to: 'in_review' }) });
+  const asset = await platform.fetchAs('admin', '/assets', {
+    method: 'POST',
+    headers: JSON_HEADERS,
+    body: JSON.stringify({ assetId: PUMP, name: 'Pump', owner: { id: 'cust-9' }, thresholds: [{ metric: 'temperature', direction: 'above', value: 80 }] }),
+  });
+  expect(asset.status).toBe(201);
 });
 afterAll(async () => {
   await platform?.stop();
 });
 
 const snapshot = () => tableSnapshot(platform);
+
+const PUMP = 'pump-bad-input';
+const reading = (signalId: string, value: number) => ({ assetId: PUMP, signalId, metric: 'temperature', value, at: '2026-11-27T12:00:00Z' });
+/** `depth` arrays inside each other: `[[[...]]]`. */
+const nested = (depth: number): unknown => (depth === 0 ? 1 : [nested(depth - 1)]);
 
 interface BadRequest {
   name: string;
@@ -183,6 +194,25 @@ const CASES: BadRequest[] = [
   { name: 'case type version that does not exist', method: 'GET', path: '/case-types/support?version=99', status: 404 },
   { name: 'case type id not a slug', method: 'GET', path: '/case-types/Support%20Desk', status: 400, field: 'path.type', rule: 'invalid_format' },
   { name: 'history of a case that does not exist', method: 'GET', path: '/cases/CASE-1999-999999/history/verify', status: 404 },
+  // Values the table cannot store as sent: refused whole, before the first write (a batch was once half written, then 500).
+  {
+    name: 'device batch with a reading beyond 2^53 after a good one',
+    ...send('POST', '/devices/signals', { signals: [reading('sig-ok', 85), reading('sig-huge', 1e200)] }),
+    as: 'integration',
+    status: 400,
+    field: 'body.signals.1.value',
+    rule: 'unsafe_number',
+  },
+  { name: 'device reading below 1e-130', ...send('POST', '/devices/signals', reading('sig-tiny', 1e-200)), as: 'integration', status: 400, field: 'body.value', rule: 'unsafe_number' },
+  { name: 'device threshold beyond 2^53', ...send('POST', '/assets', { assetId: 'pump-huge', name: 'P', owner: { id: 'c' }, thresholds: [{ metric: 't', direction: 'above', value: 2 ** 60 }] }), as: 'admin', status: 400, field: 'body.thresholds.0.value', rule: 'unsafe_number' },
+  { name: 'custom field number that lost its digits', ...post(`{"subject":"S","description":"D","requester":{"id":"c"},"fields":{"amount":12345678901234567890}}`), status: 400, field: 'body.fields.amount', rule: 'unsafe_number' },
+  { name: 'number too small to store where no schema looks at numbers', ...send('POST', onCase('/comments'), { body: 'x', extra: 1e-300 }), status: 400, field: 'body.extra', rule: 'unsafe_number' },
+  { name: 'JSON nested deeper than 32', ...post(nested(100)), status: 400, field: `body${'.0'.repeat(32)}`, rule: 'too_deep' },
+  { name: 'JSON nested 5,000 deep inside a field', ...post(`{"subject":"S","description":"D","requester":{"id":"c"},"fields":{"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`), status: 400, rule: 'too_deep', field: `body.fields.x${'.0'.repeat(30)}` },
+  { name: 'over-long case id in the path', method: 'GET', path: `/cases/CASE-2026-${'1'.repeat(3000)}`, status: 400, field: 'path.id', rule: 'too_big' },
+  { name: 'over-long case id in a body', ...send('POST', onCase('/links'), { targetId: `CASE-2026-${'1'.repeat(3000)}`, kind: 'related' }), status: 400, field: 'body.targetId', rule: 'too_big' },
+  { name: 'over-long parent id', ...post({ ...valid, parentId: `CASE-2026-${'2'.repeat(2500)}` }), status: 400, field: 'body.parentId', rule: 'too_big' },
+  { name: 'over-long query value', method: 'GET', path: `/cases?owner=${'o'.repeat(5000)}`, status: 400, field: 'query.owner', rule: 'too_big' },
   { name: 'unknown route', method: 'GET', path: '/tickets', status: 404 },
   { name: 'wrong method', method: 'DELETE', path: () => `/cases/${caseId}`, status: 405 },
 ];

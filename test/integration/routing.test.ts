@@ -288,11 +288,18 @@ describe('offers, declines, timeouts and overflow', () => {
     expect(await loadOf('tri-1')).toEqual({ chat: 0 });
     expect(await loadOf('tri-2')).toEqual({ chat: 1 });
 
-    // tri-2 says nothing: after the offer timeout the sweep takes it back.
+    // tri-2 says nothing: after the offer timeout the sweep takes it back and, silence not being a decline,
+    // offers it again to the only agent who has not declined: tri-2.
     clock.advance(31_000);
-    expect((await sweep()).expired).toBe(1);
+    expect(await sweep()).toMatchObject({ expired: 1, offered: 1 });
+    const [third] = await offersOf('tri-2');
+    expect(third).toMatchObject({ caseId });
+    expect(third!.offerId).not.toBe(second!.offerId);
+    expect(await routingOf(caseId)).toMatchObject({ state: 'offered', agentId: 'tri-2', declinedBy: ['tri-1'], timedOutBy: ['tri-2'] });
+    // This time tri-2 declines: now everybody has.
+    expect((await call(as('tri-2'), 'POST', `/routing/offers/${third!.offerId}/decline`)).status).toBe(204);
     expect(await loadOf('tri-2')).toEqual({ chat: 0 });
-    expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', declinedBy: ['tri-1', 'tri-2'], reason: 'allDeclined' });
+    expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', declinedBy: ['tri-1', 'tri-2'], timedOutBy: [], reason: 'allDeclined' });
 
     clock.advance(300_000);
     expect((await sweep()).overflowed).toBe(1);
@@ -306,7 +313,7 @@ describe('offers, declines, timeouts and overflow', () => {
 });
 
 describe('the local sweep', () => {
-  it('runs on every jump of the adjustable clock, as the schedule would in AWS, and takes back an expired offer', async () => {
+  it('runs on every jump of the adjustable clock, as the schedule would in AWS, and takes back an expired offer to offer it again', async () => {
     const rules = (await call('agent', 'GET', '/routing/rules')).body;
     await call('admin', 'POST', '/routing/rules', {
       rules: [{ id: 'phone', when: { all: [{ fact: 'channel', operator: 'equal', value: 'phone' }] }, then: { queue: 'phones', skills: [{ skill: 'calls', level: 1 }] } }, ...rules.rules],
@@ -314,7 +321,8 @@ describe('the local sweep', () => {
     await agent('phone-1', { calls: 2 }, { phone: 1 });
     const caseId = await newCase('general', { channel: 'phone' });
     await bus.settle([caseId]);
-    expect(await offersOf('phone-1')).toHaveLength(1);
+    const [first] = await offersOf('phone-1');
+    expect(first).toMatchObject({ caseId });
 
     const errors: unknown[] = [];
     const sweeper = startRoutingSweep(REPO_ROOT, 3_600_000, { info: () => undefined, error: (_m, e) => errors.push(e) });
@@ -325,8 +333,11 @@ describe('the local sweep', () => {
       await sweeper.stop();
     }
     expect(errors).toEqual([]);
-    expect(await offersOf('phone-1')).toEqual([]);
-    expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', declinedBy: ['phone-1'], reason: 'allDeclined' });
+    // The only agent who can take it let the offer lapse: it is not theirs to refuse by silence, so it comes back.
+    const offers = await offersOf('phone-1');
+    expect(offers).toHaveLength(1);
+    expect(offers[0]!.offerId).not.toBe(first!.offerId);
+    expect(await routingOf(caseId)).toMatchObject({ state: 'offered', agentId: 'phone-1', declinedBy: [], timedOutBy: ['phone-1'] });
   });
 });
 

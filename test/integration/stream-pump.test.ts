@@ -3,8 +3,12 @@
  * a failed record (ReportBatchItemFailures, as the outbox publisher does) gets the
  * batch again from that record on, not from the start and not never; a consumer
  * that throws gets the whole batch again. Records reach consumers shaped as Lambda
- * delivers them, whatever DynamoDB Local's stream wrote.
+ * delivers them, whatever DynamoDB Local's stream wrote. With a checkpoint file, a
+ * pump started again resumes after the last batch it handled.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PutItemCommand, type AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -97,4 +101,45 @@ it('hands over an empty map as Lambda does, at any depth, so unmarshall reads th
   while (images.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   expect(images).toHaveLength(1);
   expect(unmarshall(images[0] as Record<string, SdkAttributeValue>)).toEqual(item);
+});
+
+it('with a checkpoint file, resumes after the last batch handled: what was written while stopped comes, nothing twice; a new file starts at the oldest record', async () => {
+  await pump?.stop();
+  pump = undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'caseway-pump-'));
+  const checkpointFile = join(dir, 'stream-checkpoints.json');
+  const seen: string[] = [];
+  const start = (file: string, into: string[]) =>
+    startStreamPump({
+      endpoint: dynamo.endpoint,
+      client: dynamo.client,
+      tableName: TABLE,
+      idleMs: 10,
+      checkpointFile: file,
+      consumers: [{ name: 'records', filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'C#1', handler: async (event) => void into.push(...skOf(event)) }],
+    });
+  const put = (sk: string) => dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'C#1' }, sk: { S: sk } } }));
+  const until = async (done: () => boolean) => {
+    const deadline = Date.now() + 15_000;
+    while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  };
+  try {
+    // Written before any pump ran: a stream never seen is read from its oldest record (TRIM_HORIZON), not its end.
+    await put('before');
+    let running = await start(checkpointFile, seen);
+    await put('first');
+    await until(() => seen.includes('first'));
+    await running.stop();
+    expect(JSON.parse(readFileSync(checkpointFile, 'utf8'))).toMatchObject({ streamArn: expect.stringContaining(TABLE), shards: expect.any(Object) });
+
+    // Committed while no pump ran (as after a kill): the next pump on the same checkpoints delivers it, and only it.
+    await put('while-stopped');
+    running = await start(checkpointFile, seen);
+    await put('after');
+    await until(() => seen.includes('after'));
+    await running.stop();
+    expect(seen).toEqual(['before', 'first', 'while-stopped', 'after']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

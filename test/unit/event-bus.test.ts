@@ -1,10 +1,15 @@
 /**
  * The local bus on its own: which rules get an event, the EventBridge envelope,
  * retries with exponential backoff up to the attempts and the maximum event age,
- * dead letters, and PutEvents' per-entry answers.
+ * dead letters, and PutEvents' per-entry answers; with a data directory, pending
+ * deliveries and dead letters that outlive the bus, and dead-letter replay.
  */
-import { describe, expect, it } from 'vitest';
-import { answerPutEvents, LocalEventBus, type BusEvent } from '../../lib/local/event-bus.js';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AdjustableClock } from '../../functions/adapters/clock.js';
+import { answerPutEvents, busRoutes, DEAD_LETTERS_PATH, LocalEventBus, REPLAY_PATH, type BusEvent } from '../../lib/local/event-bus.js';
 import { InvalidPatternError } from '../../lib/local/event-pattern.js';
 
 const entry = (detailType: string, detail: object = {}) => ({ EventBusName: 'test-bus', Source: 'caseway.devices', DetailType: detailType, Detail: JSON.stringify(detail) });
@@ -36,7 +41,7 @@ describe('the local bus', () => {
     const bus = new LocalEventBus({
       busName: 'test-bus',
       rootDir: '.',
-      retry: { retryAttempts: 3, baseDelayMs: 20, maxDelayMs: 1000 },
+      retry: { retryAttempts: 3, baseDelayMs: 20, maxDelayMs: 1000, jitter: 'none' },
       rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: () => {
         times.push(performance.now());
         throw new Error(`failure ${times.length}`);
@@ -109,4 +114,85 @@ it('fails a target that runs past its timeout, as Lambda would', async () => {
   bus.putEvents([entry('Reading')]);
   await bus.idle();
   expect(bus.deadLetters()[0]).toMatchObject({ rule: 'stuck', attempts: 2, error: 'Target of rule stuck timed out after 20 ms' });
+});
+
+describe('the local bus with a data directory', () => {
+  const dirs: string[] = [];
+  const dataDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caseway-bus-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  const files = (dir: string, sub: string) => readdirSync(join(dir, sub)).filter((name) => name.endsWith('.json'));
+
+  it('has every accepted delivery on disk before PutEvents answers, and a new bus on the same data delivers what a killed one left', async () => {
+    const dir = dataDir();
+    // The first process "dies" mid-delivery: its target never finishes, and it is never stopped.
+    const killed = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, rules: [{ name: 'slow', pattern: { source: ['caseway.devices'] }, handler: () => new Promise(() => undefined) }] });
+    const accepted = killed.putEvents([entry('Reading', { n: 1 }), entry('Reading', { n: 2 })]);
+    expect(files(dir, 'pending')).toHaveLength(2);
+
+    const seen: BusEvent[] = [];
+    const next = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, rules: [{ name: 'slow', pattern: { source: ['caseway.devices'] }, handler: (e) => void seen.push(e) }] });
+    expect(next.resume()).toBe(2);
+    await next.idle();
+    expect(seen.map((e) => e.id).sort()).toEqual(accepted.Entries.map((e) => e.EventId).sort());
+    expect(files(dir, 'pending')).toEqual([]);
+  });
+
+  it('keeps a delivery waiting to retry across a stop, and the retry clock plays its backoff out', async () => {
+    const dir = dataDir();
+    const clock = new AdjustableClock(() => Date.parse('2030-01-01T00:00:00Z'));
+    const retry = { retryAttempts: 185, baseDelayMs: 60 * 60_000, maxDelayMs: 60 * 60_000, maxEventAgeMs: 24 * 60 * 60_000, jitter: 'none' } as const;
+    let calls = 0;
+    const first = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, retry, retryClock: clock, rules: [{ name: 'down', pattern: { source: ['caseway.devices'] }, handler: () => {
+      calls++;
+      throw new Error('down');
+    } }] });
+    first.putEvents([entry('Reading')]);
+    while (calls < 1) await new Promise((r) => setTimeout(r, 5));
+    // Waiting an hour for its second attempt; stopping leaves it pending, not dead.
+    await first.stop();
+    expect([files(dir, 'pending').length, first.deadLetters()]).toEqual([1, []]);
+
+    const delivered: BusEvent[] = [];
+    const second = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, retry, retryClock: clock, rules: [{ name: 'down', pattern: { source: ['caseway.devices'] }, handler: (e) => void delivered.push(e) }] });
+    second.resume();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(delivered).toEqual([]);
+    clock.advance(60 * 60_000);
+    await second.idle();
+    expect(delivered).toHaveLength(1);
+    expect(files(dir, 'pending')).toEqual([]);
+  });
+
+  it('keeps dead letters on disk, lists them after a restart, and replays them over HTTP', async () => {
+    const dir = dataDir();
+    const failing = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, retry: { retryAttempts: 0 }, rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: () => {
+      throw new Error('broken');
+    } }] });
+    failing.putEvents([entry('Reading', { n: 1 })]);
+    await failing.idle();
+    const [letter] = failing.deadLetters();
+    expect(letter).toMatchObject({ rule: 'broken', attempts: 1, error: 'broken', id: expect.any(String) });
+    expect(files(dir, 'dead-letters')).toHaveLength(1);
+
+    const seen: BusEvent[] = [];
+    const fixed = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: (e) => void seen.push(e) }] });
+    const serve = busRoutes(fixed);
+    const request = (method: string, path: string, body = '') => serve({ method, path, headers: {}, body: Buffer.from(body) });
+    expect(await request('GET', DEAD_LETTERS_PATH)).toEqual({ status: 200, body: { items: [letter] } });
+
+    const refused = await request('POST', REPLAY_PATH, JSON.stringify({ ids: 'all' }));
+    expect(refused).toMatchObject({ status: 400, headers: { 'content-type': 'application/problem+json' }, body: { errors: [{ field: 'body.ids' }] } });
+    expect(await request('POST', REPLAY_PATH, JSON.stringify({ ids: ['nope'] }))).toMatchObject({ status: 404 });
+
+    expect(await request('POST', REPLAY_PATH, JSON.stringify({ ids: [letter!.id] }))).toEqual({ status: 200, body: { replayed: [letter!.id], unknown: [] } });
+    await fixed.idle();
+    expect(seen.map((e) => e.id)).toEqual([letter!.event.id]);
+    expect([fixed.deadLetters(), files(dir, 'dead-letters'), files(dir, 'pending')]).toEqual([[], [], []]);
+  });
 });

@@ -3,7 +3,10 @@
  * middy stack (Powertools metrics print EMF to stdout, as in Lambda).
  */
 import type { Context } from 'aws-lambda';
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDevIssuer } from '../../lib/local/dev-issuer.js';
+import { claimsAsApiGatewayPassesThem } from '../../lib/local/jwt-authorizer.js';
 
 type Module = typeof import('../../functions/http/http-handler.js');
 let http: Module;
@@ -17,12 +20,16 @@ beforeAll(async () => {
 afterAll(() => vi.unstubAllEnvs());
 
 const context = { functionName: 'caseway-unit', awsRequestId: 'r-1', getRemainingTimeInMillis: () => 1000 } as unknown as Context;
+// A real token, and the claims the authorizer hands on for it: roles are read from the verified token in the header.
+const issuer = await createDevIssuer();
+const token = await issuer.sign({ sub: 'u1', roles: ['agent'] });
+const claims = claimsAsApiGatewayPassesThem(decodeJwt(token));
 const event = (routeKey: string) =>
   ({
     routeKey,
     rawPath: '/x',
-    headers: {},
-    requestContext: { requestId: 'req-1', http: { method: routeKey.split(' ')[0] }, authorizer: { jwt: { claims: { sub: 'u1', 'cognito:groups': '[agent]' }, scopes: null } } },
+    headers: { authorization: `Bearer ${token}` },
+    requestContext: { requestId: 'req-1', http: { method: routeKey.split(' ')[0] }, authorizer: { jwt: { claims, scopes: null } } },
     isBase64Encoded: false,
   }) as never;
 

@@ -4,8 +4,10 @@
  * nothing sleeps), starting a name twice is one execution, stopping aborts it,
  * and the history counts transitions as Standard workflows bill them.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdjustableClock } from '../../functions/adapters/clock.js';
 import { REPOSITORY_ROOT } from '../../lib/constructs/caseway-function.js';
 import { LocalStateMachine, transitionsOf } from '../../lib/local/step-functions.js';
@@ -79,5 +81,60 @@ describe('LocalStateMachine', () => {
     const failed = sm.describe('c')!;
     expect(failed.status).toBe('FAILED');
     expect(failed.events.filter((e) => e.type === 'StateRetried')).toHaveLength(5);
+  });
+});
+
+describe('LocalStateMachine in real time', () => {
+  // Only the timer primitive is faked: the library's Task timer, the gate's timer and the clock's listeners run as they
+  // do, and a minute, an hour or days of real time pass in no time. Business time is the frozen AdjustableClock.
+  afterEach(() => vi.useRealTimers());
+
+  it('keeps an execution held at its Wait through minutes and days of real time, then runs the Task when the clock gets there', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const inThreeDays = new Date(START + 3 * 86_400_000).toISOString();
+    const { clock, sm, calls } = machine(() => ({ done: true, reason: 'breached' }));
+    await sm.start({ name: 'long', fireAt: new Date(inThreeDays), input: input(inThreeDays) });
+    // Past the library's 60 s Task timeout: before, the execution failed here with States.Timeout.
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(sm.describe('long')).toMatchObject({ status: 'RUNNING', gatedUntil: inThreeDays });
+    await vi.advanceTimersByTimeAsync(2 * 86_400_000);
+    expect(sm.describe('long')).toMatchObject({ status: 'RUNNING', gatedUntil: inThreeDays, taskRuns: 0 });
+
+    clock.set(new Date(inThreeDays));
+    await vi.advanceTimersByTimeAsync(10);
+    vi.useRealTimers();
+    await sm.settled();
+    expect(sm.describe('long')).toMatchObject({ status: 'SUCCEEDED', taskRuns: 1 });
+    expect(calls).toEqual([{ at: inThreeDays, now: inThreeDays }]);
+  });
+
+  it("still times a gated Task's handler by its own TimeoutSeconds, from when it runs, not from the Wait", async () => {
+    const asl = JSON.parse(readFileSync(join(REPOSITORY_ROOT, slaClockMachine.definition), 'utf8')) as { States: Record<string, Record<string, unknown>> };
+    asl.States.CheckStep = { ...asl.States.CheckStep, TimeoutSeconds: 5, Retry: undefined };
+    const dir = mkdtempSync(join(tmpdir(), 'caseway-asl-'));
+    const file = join(dir, 'timed.asl.json');
+    writeFileSync(file, JSON.stringify(asl));
+    try {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const clock = new AdjustableClock(() => START);
+      const sm = new LocalStateMachine({
+        definitionFile: file,
+        substitutions: localSubstitutions(slaClockMachine),
+        tasks: { CheckStep: () => new Promise(() => undefined) },
+        clock,
+      });
+      const inAnHour = new Date(START + 3_600_000).toISOString();
+      await sm.start({ name: 'timed', fireAt: new Date(inAnHour), input: input(inAnHour) });
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(sm.describe('timed')).toMatchObject({ status: 'RUNNING', taskRuns: 0 });
+      clock.set(new Date(inAnHour));
+      await vi.advanceTimersByTimeAsync(4_000);
+      expect(sm.describe('timed')).toMatchObject({ status: 'RUNNING', taskRuns: 1 });
+      await vi.advanceTimersByTimeAsync(1_100);
+      expect(sm.describe('timed')).toMatchObject({ status: 'FAILED' });
+      expect(sm.describe('timed')!.events.find((e) => e.type === 'StateFailed')).toMatchObject({ Error: 'States.Timeout' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,10 +4,23 @@
  * chosen from the case, and the SES transport's SendEmail requests have the shape
  * SES v2 takes (intercepting `client.send`, the boundary we cannot reach here).
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import fc from 'fast-check';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { messageIdHeaderOf, RecordingNotifier, SesTransport, type Email, type EmailTransport, type NotificationStore } from '../../functions/adapters/notifications.js';
+import {
+  headerText,
+  LocalOutboxTransport,
+  messageIdHeaderOf,
+  RecordingNotifier,
+  SesTransport,
+  type Email,
+  type EmailTransport,
+  type NotificationStore,
+} from '../../functions/adapters/notifications.js';
 import type { NotificationRecord } from '../../functions/adapters/dynamodb/notification-repository.js';
 import { assertMayReadNotifications, recipientOf } from '../../functions/core/notifications.js';
 import { renderMessage, TEMPLATES } from '../../functions/core/templates.js';
@@ -124,5 +137,76 @@ describe('the recording notifier', () => {
     expect(first.messageId).toBe('<CASE-2026-000042.CASE-2026-000042_7_Notify_requester_resolved@cases.example.org>');
     expect(delivered).toHaveLength(1);
     expect(records.get(message.id)).toMatchObject({ caseId: 'CASE-2026-000042', template: 'resolved', providerMessageId: 'p-1', subject: '[CASE-2026-000042] Resolved: Printer' });
+  });
+});
+
+/** Text built to break headers: line breaks of every kind, a would-be header after them, quotes, non-ASCII. */
+const hostile = fc.string({
+  unit: fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom('\r\n', '\r', '\n', '\r\nBcc: evil@x', '\n\n', '\u0085', '\u2028', '\t', '\u0000', '"', '\\', '<', '>', ':', '=?', 'é', '数', '😀') },
+    { weight: 5, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
+  ),
+  maxLength: 40,
+});
+
+const hostileEmail = (subject: string, name: string, caseId = 'CASE-2026-000042'): Email => ({ ...email, subject, to: { address: 'ada@example.com', name }, caseId });
+
+describe('outbound headers (no header injection)', () => {
+  const HEADERS = ['From', 'To', 'Subject', 'Message-ID', 'X-Caseway-Case', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding'];
+
+  async function writtenBy(message: Email): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'caseway-outbox-'));
+    try {
+      await new LocalOutboxTransport(dir).deliver(message);
+      const [file] = readdirSync(dir);
+      return readFileSync(join(dir, file!), 'utf8');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('the local outbox writes a CRLF in the subject or name as a space, never as a header of its own', async () => {
+    const eml = await writtenBy(hostileEmail('Printer\r\nBcc: evil@x', 'Ada\r\nCc: evil@y'));
+    const head = eml.slice(0, eml.indexOf('\r\n\r\n'));
+    expect(head).not.toMatch(/^(Bcc|Cc):/im);
+    const parsed = await simpleParser(eml);
+    expect(parsed.bcc).toBeUndefined();
+    expect(parsed.cc).toBeUndefined();
+    expect(parsed.subject).toBe('Printer Bcc: evil@x');
+    expect(parsed.text?.trim()).toBe('Hello');
+  });
+
+  it('property: whatever subject, name or case id, the .eml has exactly its own headers, each on one line, and the subject reads back', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, hostile, async (subject, name, caseId) => {
+        const eml = await writtenBy(hostileEmail(subject, name, caseId));
+        const head = eml.slice(0, eml.indexOf('\r\n\r\n'));
+        const lines = head.split('\r\n');
+        expect(lines.map((line) => line.slice(0, line.indexOf(':')))).toEqual(HEADERS);
+        // eslint-disable-next-line no-control-regex
+        for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f]/);
+        const parsed = await simpleParser(eml);
+        expect(parsed.bcc).toBeUndefined();
+        // Readers fold runs of white space in a header; the words themselves must come back as written.
+        const words = (text: string) => text.replace(/\s+/g, ' ').trim();
+        expect(words(parsed.subject ?? '')).toBe(words(headerText(subject)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('property: SES gets no line break in the subject, the recipient or any header value', async () => {
+    const client = new SESv2Client({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const sent: SendEmailCommand[] = [];
+    client.send = (async (command: SendEmailCommand) => (sent.push(command), { MessageId: 'id' })) as typeof client.send;
+    await fc.assert(
+      fc.asyncProperty(hostile, hostile, hostile, async (subject, name, caseId) => {
+        sent.length = 0;
+        await new SesTransport(client).deliver(hostileEmail(subject, name, caseId));
+        const simple = sent[0]!.input.Content!.Simple!;
+        const values = [simple.Subject!.Data!, ...sent[0]!.input.Destination!.ToAddresses!, ...simple.Headers!.map((h) => h.Value!)];
+        for (const value of values) expect(value).not.toMatch(/[\r\n\u0085\u2028\u2029]/);
+      }),
+    );
   });
 });

@@ -7,7 +7,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maySeeCase, sameAccess } from '../../functions/core/access.js';
 import type { Caller, Role } from '../../functions/core/caller.js';
-import { teamsFromClaims } from '../../functions/http/teams-from-claims.js';
+import { decodeJwt } from 'jose';
+import { callerFromRequest, IDENTITY_ROLE_MAPPING } from '../../functions/http/caller-from-claims.js';
+import { teamsFromGroups } from '../../functions/http/teams-from-claims.js';
+import { createDevIssuer, DEMO_USERS } from '../../lib/local/dev-issuer.js';
 import { pageKept } from '../../functions/services/case-access.js';
 import type { Page } from '../../functions/adapters/dynamodb/paging.js';
 
@@ -43,17 +46,29 @@ describe('who may see a case', () => {
   });
 });
 
-describe('teams from token claims', () => {
-  const mapping = { 'fraud-team': 'fraud', 'caseway-aml': 'aml' };
+describe('teams from the verified token\'s groups', () => {
+  const mapping = new Map(Object.entries({ 'fraud-team': 'fraud', 'caseway-aml': 'aml' }));
   it.each([
-    ['API Gateway string form', { 'cognito:groups': '[agent fraud-team]' }, ['fraud']],
-    ['JSON array string', { 'cognito:groups': '["agent","caseway-aml","fraud-team"]' }, ['aml', 'fraud']],
-    ['array', { 'cognito:groups': ['fraud-team', 'fraud-team'] }, ['fraud']],
-    ['only exact group names count', { 'cognito:groups': '[fraud fraud-team-x Fraud-Team]' }, []],
-    ['inherited object keys are no groups', { 'cognito:groups': '[constructor toString __proto__]' }, []],
-    ['no claim', {}, []],
-  ] as const)('%s', (_name, claims, teams) => {
-    expect(teamsFromClaims(claims as Record<string, string | string[]>, 'cognito:groups', mapping)).toEqual(teams);
+    ['each mapped group once, sorted', ['agent', 'fraud-team', 'caseway-aml', 'fraud-team'], ['aml', 'fraud']],
+    ['only exact group names count', ['fraud', 'fraud-team-x', 'Fraud-Team', ' fraud-team', '[fraud-team]', 'x,fraud-team'], []],
+    ['inherited object keys are no groups', ['constructor', 'toString', '__proto__'], []],
+    ['what is not a string is no group', [1, null, ['fraud-team'], { 'fraud-team': true }], []],
+    ['no groups', [], []],
+  ] as const)('%s', (_name, groups, teams) => {
+    expect(teamsFromGroups(groups, mapping)).toEqual(teams);
+  });
+
+  it('reads the groups from the token in the Authorization header, not from the flattened claim', async () => {
+    const issuer = await createDevIssuer();
+    const token = await issuer.sign(DEMO_USERS.agent, { groups: ['agent', 'x fraud-team'] });
+    const payload = decodeJwt(token);
+    // API Gateway's flattened form would read as three groups, one of them fraud-team.
+    const claims = { sub: String(payload.sub), iss: String(payload.iss), 'cognito:groups': '[agent x fraud-team]' };
+    const settings = { rolesClaim: 'cognito:groups', roleMapping: IDENTITY_ROLE_MAPPING, teamGroups: mapping };
+    expect(callerFromRequest({ claims, authorization: `Bearer ${token}` }, settings).teams).toEqual([]);
+    const member = await issuer.sign(DEMO_USERS.agent, { groups: ['agent', 'fraud-team'] });
+    const memberClaims = { sub: String(payload.sub), iss: String(payload.iss), 'cognito:groups': '[agent fraud-team]' };
+    expect(callerFromRequest({ claims: memberClaims, authorization: `Bearer ${member}` }, settings).teams).toEqual(['fraud']);
   });
 });
 

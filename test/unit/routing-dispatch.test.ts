@@ -54,8 +54,9 @@ const caseArb = (id: number): fc.Arbitrary<WaitingCase> =>
       skills: fc.uniqueArray(fc.record({ skill: fc.constantFrom(...SKILLS), level: fc.integer({ min: 1, max: 10 }), optional: fc.boolean() }), { selector: (s) => s.skill, maxLength: 2 }),
       since: fc.integer({ min: 0, max: 100 }),
       declined: fc.subarray(['a00', 'a01', 'a02']),
+      timedOut: fc.shuffledSubarray(['a01', 'a02', 'a03', 'a04']),
     })
-    .map(({ priority, channel, skills, since, declined }) => ({
+    .map(({ priority, channel, skills, since, declined, timedOut }) => ({
       caseId: `CASE-2026-${String(id).padStart(6, '0')}`,
       queue: 'q',
       priority,
@@ -64,12 +65,13 @@ const caseArb = (id: number): fc.Arbitrary<WaitingCase> =>
       since: at(since),
       queuedAt: at(since),
       declinedBy: declined,
+      ...(timedOut.length ? { timedOutBy: timedOut } : {}),
       routingVersion: 1,
     }));
 
 const casesArb: fc.Arbitrary<WaitingCase[]> = fc.integer({ min: 0, max: 25 }).chain((n) => (n === 0 ? fc.constant<WaitingCase[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => caseArb(i)))));
 
-/** The oracle: eligibility spelled out, then a full sort. */
+/** The oracle: eligibility spelled out (a timeout is not a decline), then a full sort: agents who let an offer lapse last, oldest lapse first. */
 function oracleBest(agents: readonly Agent[], c: WaitingCase, skills: WaitingCase['skills']): Agent | undefined {
   const free = (a: Agent) => (a.capacity[c.channel] ?? 0) - (a.load[c.channel] ?? 0);
   const ok = agents.filter(
@@ -80,7 +82,8 @@ function oracleBest(agents: readonly Agent[], c: WaitingCase, skills: WaitingCas
       (!c.reservedFor || c.reservedFor === a.agentId) &&
       skills.every((s) => (a.skills[s.skill] ?? 0) >= s.level),
   );
-  return [...ok].sort((a, b) => free(b) - free(a) || a.idleSince.localeCompare(b.idleSince) || a.agentId.localeCompare(b.agentId))[0];
+  const lapsed = (a: Agent) => (c.timedOutBy ?? []).indexOf(a.agentId);
+  return [...ok].sort((a, b) => lapsed(a) - lapsed(b) || free(b) - free(a) || a.idleSince.localeCompare(b.idleSince) || a.agentId.localeCompare(b.agentId))[0];
 }
 
 const noQueues = new Map<string, Queue>();
@@ -90,6 +93,19 @@ describe('choosing an agent', () => {
     fc.assert(
       fc.property(agentsArb, caseArb(1), (agents, c) => {
         expect(bestAgent(agents, c, c.skills)?.agentId).toBe(oracleBest(agents, c, c.skills)?.agentId);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a lapsed offer never leaves a case without an agent it would otherwise have, and the reason agrees with the choice', () => {
+    fc.assert(
+      fc.property(agentsArb, caseArb(1), (agents, c) => {
+        const { timedOutBy: _t, ...fresh } = c;
+        expect(bestAgent(agents, c, c.skills) === undefined).toBe(bestAgent(agents, fresh, c.skills) === undefined);
+        const reason = waitingReason(c, agents, c.skills);
+        expect(reason === 'placeable').toBe(bestAgent(agents, c, c.skills) !== undefined);
+        if (c.declinedBy.length === 0) expect(reason).not.toBe('allDeclined');
       }),
       { numRuns: 500 },
     );
@@ -173,6 +189,8 @@ describe('what the clock does', () => {
     expect(waitingReason({ ...c, declinedBy: ['x'] }, [a({})], c.skills)).toBe('allDeclined');
     expect(waitingReason(c, [a({ presence: 'away' })], c.skills)).toBe('noAgentAvailable');
     expect(waitingReason(c, [a({ load: { email: 1 } })], c.skills)).toBe('agentsAtCapacity');
+    expect(waitingReason(c, [a({ capacity: { chat: 2 } })], c.skills)).toBe('noAgentTakesChannel');
+    expect(waitingReason({ ...c, timedOutBy: ['x'] }, [a({})], c.skills)).toBe('placeable');
     expect(waitingReason({ ...c, reservedFor: 'lead' }, [a({})], c.skills)).toBe('reservedAgentBusy');
     expect(waitingReason(c, [a({})], c.skills)).toBe('placeable');
   });

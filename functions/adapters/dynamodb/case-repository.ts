@@ -47,6 +47,8 @@ export interface IdempotencyRecord {
   readonly fingerprint: string;
   readonly caseId: string;
   readonly response: Case;
+  /** The first request joined this open case (200 and `Caseway-Duplicate-Of`, not 201): a replay answers the same. */
+  readonly duplicateOf?: { readonly caseId: string; readonly score: number };
 }
 
 export async function reserveCaseNumbers(prefix: string, year: number, size: number): Promise<NumberBlock> {
@@ -113,14 +115,23 @@ export async function insertCase(
 
 /** An Idempotency-Key's record, which must not exist yet: the first request with a key decides what every retry answers. */
 export const idempotencyItem = (keyHash: string, record: IdempotencyRecord, expiresAt: number): TransactItem =>
-  putNew({ ...idempotencyKey(keyHash), entity: 'IdempotencyRecord', fingerprint: record.fingerprint, caseId: record.caseId, response: record.response, expiresAt });
+  putNew({
+    ...idempotencyKey(keyHash),
+    entity: 'IdempotencyRecord',
+    fingerprint: record.fingerprint,
+    caseId: record.caseId,
+    response: record.response,
+    ...(record.duplicateOf ? { duplicateOf: record.duplicateOf } : {}),
+    expiresAt,
+  });
 
 export async function getIdempotencyRecord(keyHash: string): Promise<IdempotencyRecord | undefined> {
   const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: idempotencyKey(keyHash), ConsistentRead: true }));
   if (!out.Item) return undefined;
   // An expired record may linger until TTL deletes it; it no longer binds the key.
   if (typeof out.Item.expiresAt === 'number' && out.Item.expiresAt * 1000 < Date.now()) return undefined;
-  return { fingerprint: String(out.Item.fingerprint), caseId: String(out.Item.caseId), response: out.Item.response as Case };
+  const duplicateOf = out.Item.duplicateOf as IdempotencyRecord['duplicateOf'] | undefined;
+  return { fingerprint: String(out.Item.fingerprint), caseId: String(out.Item.caseId), response: out.Item.response as Case, ...(duplicateOf ? { duplicateOf: { caseId: String(duplicateOf.caseId), score: Number(duplicateOf.score) } } : {}) };
 }
 
 const headOf = (item: Record<string, unknown> | undefined): ChainHead | undefined =>

@@ -30,8 +30,15 @@ let documentClient: DynamoDBDocumentClient | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
   if (documentClient) return documentClient;
-  const { AWS_REGION, DYNAMODB_ENDPOINT } = config();
-  const base = new DynamoDBClient({ region: AWS_REGION, ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}), maxAttempts: 4 });
+  const { AWS_REGION, DYNAMODB_ENDPOINT, DYNAMODB_TIMEOUT_MS } = config();
+  const base = new DynamoDBClient({
+    region: AWS_REGION,
+    ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}),
+    maxAttempts: 4,
+    // Without a timeout a stalled connection waits until Lambda kills the function; with one the SDK
+    // retries, then throws TimeoutError, which the HTTP layer answers with 503 and Retry-After.
+    requestHandler: { requestTimeout: DYNAMODB_TIMEOUT_MS, throwOnRequestTimeout: true, connectionTimeout: Math.min(DYNAMODB_TIMEOUT_MS, 1000) },
+  });
   base.middlewareStack.add(
     (next, context) => async (args) => {
       const command = context.commandName ?? '';

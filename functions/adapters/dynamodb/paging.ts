@@ -51,10 +51,15 @@ export async function pageOfPartition<T>(
 }
 
 /**
- * Several partitions merged by sort key: read up to `limit` from each, merge,
- * keep the first `limit`. The global first `limit` always lie inside the union of
- * each partition's first `limit`, so the merge is exact, and the cursor records
- * where each partition stopped.
+ * Several partitions merged by sort key: read up to `limit` keys from each, merge,
+ * keep the first `limit`. A filter can make a partition hand back fewer items
+ * than it read (or none), so an item is only safe to hand out if no partition
+ * that stopped early could still hold something before it: the page ends at the
+ * nearest of those partitions' stopping points. Each partition's position then
+ * moves to its last item handed out or, where all it returned was handed out, to
+ * where its read stopped, so every page moves at least one partition forward:
+ * a client that follows the cursors sees every match once, in order, and ends
+ * (a page may be empty while a filter skips non-matches, like DynamoDB's own).
  */
 export async function pageAcrossPartitions<T>(
   queries: PartitionQuery[],
@@ -73,17 +78,29 @@ export async function pageAcrossPartitions<T>(
   );
   const live = queries.filter((q) => state[q.partition] !== null);
   const results = await Promise.all(live.map(async (q) => ({ q, ...(await queryPartition(q, limit, state[q.partition] ?? undefined)) })));
-  const before = order === 'descending' ? 1 : -1;
+  // `a` comes before `b` in the listing's order.
+  const precedes = (a: string, b: string) => (order === 'ascending' ? a < b : a > b);
+  // The nearest point where a partition stopped reading: nothing past it is known to be complete.
+  let frontier: string | undefined;
+  for (const { lastEvaluated } of results) {
+    if (!lastEvaluated) continue;
+    const stop = sortKeyOf(lastEvaluated);
+    if (frontier === undefined || precedes(stop, frontier)) frontier = stop;
+  }
   const merged = results
-    .flatMap(({ q, items }) => items.map((item) => ({ q, item })))
-    .sort((a, b) => (sortKeyOf(a.item) < sortKeyOf(b.item) ? before : -before))
+    .flatMap(({ q, items }) => items.map((item) => ({ q, item, key: sortKeyOf(item) })))
+    .filter((m) => frontier === undefined || !precedes(frontier, m.key))
+    .sort((a, b) => (precedes(a.key, b.key) ? -1 : precedes(b.key, a.key) ? 1 : 0))
     .slice(0, limit);
   const next: CursorState = { ...state };
   for (const { q, items, lastEvaluated } of results) {
     const taken = merged.filter((m) => m.q === q);
-    const last = taken.at(-1);
-    if (last) next[q.partition] = q.positionOf(last.item);
-    if (taken.length === items.length && !lastEvaluated) next[q.partition] = null;
+    if (taken.length === items.length) {
+      // Everything this read returned is handed out (or it returned nothing): continue where the read stopped.
+      next[q.partition] = lastEvaluated ? q.positionOf(lastEvaluated) : null;
+    } else if (taken.length > 0) {
+      next[q.partition] = q.positionOf(taken.at(-1)!.item);
+    }
   }
   const more = queries.some((q) => next[q.partition] !== null);
   return { items: merged.map((m) => toEntity(m.item)), ...(more ? { nextCursor: encodeCursor(digest, next) } : {}) };

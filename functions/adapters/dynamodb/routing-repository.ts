@@ -8,6 +8,7 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseRecord, type Attachment, type HandoffBrief, type StoredCase } from '../../core/case.js';
+import type { Placement } from '../../core/routing/decision.js';
 import type { Agent, Presence, Queue, WaitingCase } from '../../core/routing/dispatch.js';
 import type { RoutingRuleset, SkillRequirement } from '../../core/routing/rules.js';
 import type { SlaState } from '../../core/sla/state.js';
@@ -51,6 +52,10 @@ export interface RoutingState {
   readonly since: string;
   readonly queuedAt: string;
   readonly declinedBy: readonly string[];
+  /** Agents whose offer of the case expired, longest ago first (still eligible, after the others). */
+  readonly timedOutBy?: readonly string[];
+  /** Placed by a person or an escalation: rules no longer move the case. */
+  readonly placement?: Placement;
   readonly reservedFor?: string;
   readonly offerId?: string;
   readonly agentId?: string;
@@ -172,29 +177,41 @@ export function createAgent(config: AgentConfig, now: string): Promise<WriteOutc
   return transactUnlessStale([putNew({ ...routingAgentKey(config.agentId), entity: 'RoutingAgent', ...agent })]);
 }
 
+/** The update that reconfigures an agent: names and values only for the parts it has (DynamoDB refuses unused ones). */
+export function agentReconfiguration(config: AgentConfig, expectedVersion: number) {
+  const channels = Object.keys(config.capacity);
+  const names: Record<string, string> = { '#skills': 'skills', '#capacity': 'capacity', '#version': 'version' };
+  if (config.name) names['#name'] = 'name';
+  if (channels.length > 0) names['#load'] = 'load';
+  channels.forEach((c, i) => (names[`#c${i}`] = c));
+  return {
+    TableName: tableName(),
+    Key: routingAgentKey(config.agentId),
+    UpdateExpression: [
+      'SET #skills = :skills, #capacity = :capacity, #version = :next',
+      ...(config.name ? ['#name = :name'] : []),
+      ...channels.map((_, i) => `#load.#c${i} = if_not_exists(#load.#c${i}, :zero)`),
+    ].join(', '),
+    ConditionExpression: '#version = :version',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: {
+      ':skills': config.skills,
+      ':capacity': config.capacity,
+      ':next': expectedVersion + 1,
+      ':version': expectedVersion,
+      ...(channels.length > 0 ? { ':zero': 0 } : {}),
+      ...(config.name ? { ':name': config.name } : {}),
+    },
+  };
+}
+
 /**
  * Replace an agent's skills and capacity at the version read, keeping their load
  * and presence (routing owns those); a channel new to them starts at zero.
  */
 export async function reconfigureAgent(config: AgentConfig, expectedVersion: number): Promise<WriteOutcome> {
-  const channels = Object.keys(config.capacity);
-  const names: Record<string, string> = { '#load': 'load', '#skills': 'skills', '#capacity': 'capacity', '#name': 'name', '#version': 'version' };
-  channels.forEach((c, i) => (names[`#c${i}`] = c));
   try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: routingAgentKey(config.agentId),
-        UpdateExpression: [
-          'SET #skills = :skills, #capacity = :capacity, #version = :next',
-          ...(config.name ? ['#name = :name'] : []),
-          ...channels.map((_, i) => `#load.#c${i} = if_not_exists(#load.#c${i}, :zero)`),
-        ].join(', '),
-        ConditionExpression: '#version = :version',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':skills': config.skills, ':capacity': config.capacity, ':next': expectedVersion + 1, ':version': expectedVersion, ':zero': 0, ...(config.name ? { ':name': config.name } : {}) },
-      }),
-    );
+    await dynamo().send(new UpdateCommand(agentReconfiguration(config, expectedVersion)));
     return 'written';
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return 'stale';
@@ -212,19 +229,20 @@ export async function listAgents(): Promise<Agent[]> {
   return items.map((i) => withoutStorageAttributes<Agent>(i));
 }
 
+/** The update that sets presence: `:now` only when becoming available starts the idle time. */
+export const presenceUpdate = (agentId: string, presence: Presence, now: string) => ({
+  TableName: tableName(),
+  Key: routingAgentKey(agentId),
+  UpdateExpression: `SET presence = :p, version = version + :one${presence === 'available' ? ', idleSince = if_not_exists(idleSince, :now)' : ''}`,
+  ConditionExpression: 'attribute_exists(pk)',
+  ExpressionAttributeValues: { ':p': presence, ':one': 1, ...(presence === 'available' ? { ':now': now } : {}) },
+  ReturnValues: 'ALL_NEW' as const,
+});
+
 /** Presence is the agent's to set; becoming available starts their idle time. */
 export async function setPresence(agentId: string, presence: Presence, now: string): Promise<Agent | undefined> {
   try {
-    const out = await dynamo().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: routingAgentKey(agentId),
-        UpdateExpression: `SET presence = :p, version = version + :one${presence === 'available' ? ', idleSince = if_not_exists(idleSince, :now)' : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':p': presence, ':one': 1, ...(presence === 'available' ? { ':now': now } : {}) },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const out = await dynamo().send(new UpdateCommand(presenceUpdate(agentId, presence, now)));
     return withoutStorageAttributes<Agent>(out.Attributes!);
   } catch (error) {
     if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
@@ -275,6 +293,7 @@ export const waitingOf = (r: RoutingState): WaitingCase => ({
   since: r.since,
   queuedAt: r.queuedAt,
   declinedBy: r.declinedBy,
+  ...(r.timedOutBy?.length ? { timedOutBy: r.timedOutBy } : {}),
   ...(r.reservedFor ? { reservedFor: r.reservedFor } : {}),
   routingVersion: r.version,
 });

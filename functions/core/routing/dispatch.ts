@@ -53,6 +53,12 @@ export interface WaitingCase {
   /** Entered this queue: times optional-skill drop and overflow. */
   readonly queuedAt: string;
   readonly declinedBy: readonly string[];
+  /**
+   * Agents who let an offer of this case expire, the longest ago first. Silence is
+   * not a decline: they stay eligible, behind every agent who has not timed out,
+   * so the case goes to someone else if it can and back to them if it cannot.
+   */
+  readonly timedOutBy?: readonly string[];
   /** A rule named an assignee who had no capacity: only they may get it. */
   readonly reservedFor?: string;
   /** The routing item's version the entry was written with: an offer is conditioned on it. */
@@ -113,12 +119,21 @@ export function compareAgents(channel: Channel) {
   return (a: Agent, b: Agent): number => freeCapacity(b, channel) - freeCapacity(a, channel) || (a.idleSince < b.idleSince ? -1 : a.idleSince > b.idleSince ? 1 : 0) || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
 }
 
+/** Where an agent stands among those who let this case's offer expire: -1 for none (first), else oldest timeout first. */
+const timeoutRank = (c: Pick<WaitingCase, 'timedOutBy'>, agentId: string): number => (c.timedOutBy === undefined || c.timedOutBy.length === 0 ? -1 : c.timedOutBy.indexOf(agentId));
+
 /** The best eligible agent for a case, in one pass (no sort: this runs per case over every agent). */
 export function bestAgent(agents: readonly Agent[], c: WaitingCase, skills: readonly SkillRequirement[]): Agent | undefined {
   const better = compareAgents(c.channel);
   let best: Agent | undefined;
+  let bestRank = 0;
   for (const agent of agents) {
-    if (eligible(agent, c, skills) && (best === undefined || better(agent, best) < 0)) best = agent;
+    if (!eligible(agent, c, skills)) continue;
+    const rank = timeoutRank(c, agent.agentId);
+    if (best === undefined || rank < bestRank || (rank === bestRank && better(agent, best) < 0)) {
+      best = agent;
+      bestRank = rank;
+    }
   }
   return best;
 }
@@ -161,18 +176,23 @@ export function overflowsDue(waiting: readonly WaitingCase[], queues: ReadonlyMa
   });
 }
 
-export type WaitingReason = 'noAgentHasSkills' | 'reservedAgentBusy' | 'allDeclined' | 'noAgentAvailable' | 'agentsAtCapacity' | 'placeable';
+export const WAITING_REASONS = ['noAgentHasSkills', 'reservedAgentBusy', 'noAgentTakesChannel', 'allDeclined', 'noAgentAvailable', 'agentsAtCapacity', 'placeable'] as const;
+export type WaitingReason = (typeof WAITING_REASONS)[number];
 
 /**
  * Why a case is still waiting, given the agents as they are: the first filter
  * that leaves nobody. `placeable` means some agent could take it now (a dispatch
- * pass is due).
+ * pass is due). Only agents who declined count for `allDeclined` (one whose offer
+ * timed out stays eligible), and an agent with no capacity on the case's channel
+ * at all does not take that channel: that is not being at capacity.
  */
 export function waitingReason(c: WaitingCase, agents: readonly Agent[], skills: readonly SkillRequirement[]): WaitingReason {
   let pool = agents.filter((a) => c.reservedFor === undefined || a.agentId === c.reservedFor);
   if (c.reservedFor !== undefined && pool.length === 0) return 'reservedAgentBusy';
   pool = pool.filter((a) => hasSkills(a, skills));
   if (pool.length === 0) return c.reservedFor ? 'reservedAgentBusy' : 'noAgentHasSkills';
+  pool = pool.filter((a) => (a.capacity[c.channel] ?? 0) > 0);
+  if (pool.length === 0) return 'noAgentTakesChannel';
   pool = pool.filter((a) => !c.declinedBy.includes(a.agentId));
   if (pool.length === 0) return 'allDeclined';
   pool = pool.filter((a) => a.presence === 'available');

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { json, type Operation } from './shared.js';
 import { ChannelMessageBody, IntakeOutcomeRecord } from '../channel-schemas.js';
 
-const OUTCOME = 'What intake made of it: a new case (201), a comment on an existing case (appended, or duplicate with its score), or an automated message recorded and ignored (200). A redelivery answers the first result with Idempotent-Replayed: true.';
+const OUTCOME = 'What intake made of it: a new case (201), a comment on an existing case (appended, or duplicate with its score), or an automated message recorded and ignored (200). A redelivery answers exactly as the first delivery did (the same status, 201 included, and body) with Idempotent-Replayed: true.';
 
 export const channelOperations: Record<string, Operation> = {
   'POST /channels/email': {
