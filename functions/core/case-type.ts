@@ -171,6 +171,13 @@ export const CaseTypeInputSchema = z
     priority: PriorityFormulaSchema.optional(),
     /** Roles that may read restricted fields. */
     clearance: z.array(z.enum(ROLES)).default(['supervisor', 'admin']),
+    /**
+     * How long files attached to cases of this type are kept: a retention class of
+     * the deployment (`lib/topology/attachments.ts`). The type decides, not the
+     * uploader; staff may choose another class per file (a legal hold). Absent:
+     * the deployment's default class.
+     */
+    attachmentRetention: Slug.optional(),
   })
   .strict();
 export type CaseTypeInput = z.infer<typeof CaseTypeInputSchema>;
@@ -247,8 +254,11 @@ const issue = (field: string, rule: string, message: string): FieldIssue => ({ f
  * The rules of a well-formed type that its schema cannot see. `at` prefixes the
  * field paths in the issues (e.g. `body`), so the admin API can name them.
  */
-export function checkCaseType(input: CaseTypeInput, at = 'body'): FieldIssue[] {
+export function checkCaseType(input: CaseTypeInput, at = 'body', options: { retentionClasses?: readonly string[] } = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  if (input.attachmentRetention !== undefined && options.retentionClasses && !options.retentionClasses.includes(input.attachmentRetention)) {
+    issues.push(issue(`${at}.attachmentRetention`, 'unknown_retention_class', `${input.attachmentRetention} is not a retention class; there are ${options.retentionClasses.join(', ')}.`));
+  }
   const fieldNames = new Set(input.fields.map((f) => f.name));
   const known = (name: string) => fieldNames.has(name) || (CASE_ATTRIBUTES as readonly string[]).includes(name);
 

@@ -265,7 +265,12 @@ export interface CasePatch {
   readonly reason?: string;
 }
 
-/** Who a new case is for: a requester always opens for themselves; staff must name the requester. */
+/**
+ * Who a new case is for. A requester is always the requester, and who they are
+ * comes from their token alone (sub, name, email): a body that names a requester
+ * would let them send acknowledgements to any address. Staff and integrations
+ * open cases on someone's behalf and must name them.
+ */
 function requesterFor(input: NewCase, caller: Caller): Party {
   if (isStaff(caller)) {
     if (!input.requester) {
@@ -273,14 +278,24 @@ function requesterFor(input: NewCase, caller: Caller): Party {
     }
     return input.requester;
   }
-  if (input.requester && input.requester.id !== caller.sub) {
-    throw forbidden('A requester can open cases only for themselves.');
+  return { id: caller.sub, ...(caller.name ? { name: caller.name } : {}), ...(caller.email ? { email: caller.email } : {}) };
+}
+
+/**
+ * What only staff and integrations may say about a new case: who it is for and
+ * which channel it came through (a requester's channel is the door they used).
+ * Refused field by field, so the client learns exactly what to drop.
+ */
+function requesterOnlyProblems(input: NewCase, caller: Caller): FieldIssue[] {
+  if (isStaff(caller)) return [];
+  const issues: FieldIssue[] = [];
+  if (input.requester !== undefined) {
+    issues.push({ field: 'body.requester', rule: 'not_permitted', message: 'A requester is always themselves, as their sign-in says: leave requester out.' });
   }
-  return {
-    id: caller.sub,
-    ...(input.requester?.name ?? caller.name ? { name: input.requester?.name ?? caller.name } : {}),
-    ...(input.requester?.email ?? caller.email ? { email: input.requester?.email ?? caller.email } : {}),
-  };
+  if (input.channel !== undefined) {
+    issues.push({ field: 'body.channel', rule: 'not_permitted', message: 'The channel is the one the request came through: leave channel out.' });
+  }
+  return issues;
 }
 
 /** Throw the field problems of a check: what the caller may not write (403) before what is wrong (400). */
@@ -340,8 +355,10 @@ export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): 
       { field: 'body.priority', rule: 'computed', message: `${type.name} computes priority from ${type.priority.inputs.map((i) => i.name).join(', ')}: answer those instead.` },
     ]);
   }
+  const notPermitted = requesterOnlyProblems(input, caller);
+  if (notPermitted.length > 0) throw new DomainError('Forbidden', 'A requester may not set some of these.', notPermitted);
   const requester = requesterFor(input, caller);
-  const channel = input.channel ?? ctx.channel;
+  const channel = (isStaff(caller) ? input.channel : undefined) ?? ctx.channel;
   const attributes = { channel, status: type.workflow.initial, owner: input.owner ?? null, queue: input.queue ?? type.defaultQueue };
   const checked = checkFields({ type, caller, mode: 'intake', current: {}, change: input.fields ?? {}, attributes });
   raiseFieldProblems(checked);
