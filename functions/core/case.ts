@@ -6,9 +6,10 @@
  */
 import { type ChainHead, type Chained, seal } from './audit-chain.js';
 import { type Caller, isStaff } from './caller.js';
-import { type CaseType, type Effect, type Sensitivity, type StateCategory, canReadRestricted, fieldOf, stateOf } from './case-type.js';
+import { type CaseType, type Effect, type Sensitivity, type StateCategory, stateOf } from './case-type.js';
 import { DomainError, conflict, forbidden, notFound, validationFailed, type FieldIssue } from './errors.js';
-import { checkFields, factsOf, readableFields, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
+import { checkFields, factsOf, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
+import { accessFor, fieldFilter, type FieldFilter } from './visibility.js';
 import { effectivePriority, scorePriority, type PriorityInputValue, type PriorityScore } from './priority.js';
 import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
 import { buildHandoff, handsOver, type HandoffEdit, type HandoffSource } from './handoff.js';
@@ -544,7 +545,7 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
         owner = effect.owner === 'caller' ? caller.sub : null;
       }
     }
-    const failures = failingGuards(t, factsOf(fields, { ...attributesOf(current), owner }), guards);
+    const failures = failingGuards(t, factsOf(fields, { ...attributesOf(current), owner }), guards, fieldFilter(type, caller));
     if (failures.length > 0) {
       blocked ??= { transition: t.id, blockedBy: failures };
       continue;
@@ -722,13 +723,26 @@ export interface RedactedInput {
   readonly redacted: true;
 }
 
+/**
+ * The priority explanation as one caller may read it, through the same field
+ * filter as the fields: an input read from a field they may read shows in full;
+ * one they may know of but not read shows its weight only; one they may not know
+ * of is left out (the score and band stay: the priority itself is the case's).
+ */
+export function priorityScoreView(score: PriorityScore | null, filter: FieldFilter): CaseView['priorityScore'] {
+  if (!score) return null;
+  const inputs = score.inputs.flatMap((i): (PriorityInputValue | RedactedInput)[] => {
+    const access = filter.access(i.field);
+    if (access === 'read') return [i];
+    return access === 'redacted' ? [{ name: i.name, field: i.field, weight: i.weight, redacted: true as const }] : [];
+  });
+  return { ...score, inputs };
+}
+
 export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
-  const { fields, redacted } = readableFields(type, c.fields, caller);
-  const hidden = (field: string) => fieldOf(type, field) !== undefined && !(field in fields) && c.fields[field] !== undefined;
-  const priorityScore = c.priorityScore && {
-    ...c.priorityScore,
-    inputs: c.priorityScore.inputs.map((i) => (hidden(i.field) ? { name: i.name, field: i.field, weight: i.weight, redacted: true as const } : i)),
-  };
+  const filter = fieldFilter(type, caller);
+  const { fields, redacted } = filter.values(c.fields);
+  const priorityScore = priorityScoreView(c.priorityScore, filter);
   // Listings read the case item alone, without the summary and brief stored beside it: they leave both out.
   const attachments = c.attachments === undefined ? undefined : isStaff(caller) ? c.attachments : c.attachments.filter((a) => a.visibility !== 'internal');
   return {
@@ -745,7 +759,7 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
 }
 
 /** Whether the caller's roles clear them for restricted fields of this type. */
-export const hasClearance = (type: CaseType, caller: Caller): boolean => isStaff(caller) && canReadRestricted(type, caller.roles);
+export const hasClearance = (type: CaseType, caller: Caller): boolean => accessFor('restricted', type.clearance, caller) === 'read';
 
 /** Open work, for listings: active or waiting. */
 export const isOpen = (c: Pick<Case, 'statusCategory'>): boolean => c.statusCategory === 'active' || c.statusCategory === 'waiting';
