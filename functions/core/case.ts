@@ -14,7 +14,17 @@ import { effectivePriority, scorePriority, type PriorityInputValue, type Priorit
 import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
 import { buildHandoff, handsOver, type HandoffEdit, type HandoffSource } from './handoff.js';
 import type { SlaAction, SlaState } from './sla/state.js';
-import { categoryOf, callerMayTake, failingGuards, optionsFor, transitionsFrom, type GuardContext, type TransitionOption } from './workflow.js';
+import {
+  AUTOMATION_CALLER,
+  categoryOf,
+  callerMayTake,
+  failingGuards,
+  onRequesterReply,
+  optionsFor,
+  transitionsFrom,
+  type GuardContext,
+  type TransitionOption,
+} from './workflow.js';
 
 export { PRIORITIES, CHANNELS, type Priority, type Channel, type FieldValue };
 
@@ -181,6 +191,17 @@ export interface AuditEvent extends Chained {
   readonly handoff?: HandoffBrief;
   /** For `RoutingDecided`: the rules that fired, the facts and conditions that matched, what was done. */
   readonly routing?: RoutingRecord;
+  /** Set when the workflow took the transition by itself: what triggered it and under which rule. */
+  readonly automation?: AutomationRecord;
+}
+
+/** Why the workflow moved a case by itself. */
+export interface AutomationRecord {
+  readonly on: 'requesterReply';
+  /** Declared on the case type, or the default for types that declare none. */
+  readonly rule: 'declared' | 'default';
+  /** The reply that triggered it. */
+  readonly commentId: string;
 }
 
 /** What a routing step records (shape owned by `core/routing/`; kept structural here to avoid an import cycle). */
@@ -212,7 +233,7 @@ export function actorOf(caller: Caller): AuditEvent['actor'] {
   return { sub: caller.sub, ...(caller.name ? { name: caller.name } : {}), roles: [...caller.roles] };
 }
 
-type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff' | 'routing'>>;
+type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff' | 'routing' | 'automation'>>;
 
 /** The next event of a case's history, sealed onto the chain after `head` (none: the first event). */
 export function auditEvent(
@@ -508,7 +529,16 @@ const allowedNow = (options: TransitionOption[]) => options.filter((o) => o.allo
  * type leads from the current state to `to` (naming the ones that do exist), 403
  * when the caller's role may not take it, and 422 when a guard blocks it.
  */
-export function transitionCase(stored: StoredCase, request: TransitionRequest, type: CaseType, ctx: ChangeContext, guards: GuardContext, handoff?: HandoffSource): CaseChange {
+export function transitionCase(
+  stored: StoredCase,
+  request: TransitionRequest,
+  type: CaseType,
+  ctx: ChangeContext,
+  guards: GuardContext,
+  handoff?: HandoffSource,
+  /** The workflow takes the transition by itself: the type's automation authorises it, not the caller's role. */
+  automation?: AutomationRecord,
+): CaseChange {
   const current = stored.case;
   const { caller } = ctx;
   const attributesOf = (c: Pick<Case, 'channel' | 'status' | 'owner' | 'queue' | 'priority'>) => ({ channel: c.channel, status: c.status, owner: c.owner, queue: c.queue, priority: c.priority });
@@ -521,7 +551,7 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
       allowed: allowedNow(options()),
     });
   }
-  const permitted = candidates.filter((t) => callerMayTake(t, caller));
+  const permitted = automation ? candidates : candidates.filter((t) => callerMayTake(t, caller));
   if (permitted.length === 0) throw forbidden(`Your role may not move this case from ${current.status} to ${request.to}.`);
 
   let requested: Fields = current.fields;
@@ -532,7 +562,7 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
   }
   let blocked: { transition: string; blockedBy: ReturnType<typeof failingGuards> } | undefined;
   for (const t of permitted) {
-    if (t.reasonRequired && !request.reason) {
+    if (t.reasonRequired && !request.reason && !automation) {
       throw validationFailed([{ field: 'body.reason', rule: 'required', message: `Say why: ${t.label} needs a reason.` }]);
     }
     let fields = requested;
@@ -542,7 +572,8 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
         const { [effect.field]: _dropped, ...rest } = fields;
         fields = effect.value === null ? rest : { ...fields, [effect.field]: effect.value };
       } else if (effect.kind === 'setOwner') {
-        owner = effect.owner === 'caller' ? caller.sub : null;
+        // The system takes no cases: an automation leaves the owner as it was.
+        if (!automation) owner = effect.owner === 'caller' ? caller.sub : null;
       }
     }
     const failures = failingGuards(t, factsOf(fields, { ...attributesOf(current), owner }), guards, fieldFilter(type, caller));
@@ -581,6 +612,7 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
         transition: { id: t.id, from: current.status, to: t.to, reopen: t.reopen },
         effects: t.effects,
         handoff: brief,
+        automation,
       }),
     };
   }
@@ -591,6 +623,31 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
     blockedBy: blocked!.blockedBy,
     allowed: allowedNow(options()),
   });
+}
+
+/**
+ * What a requester's public reply does to the workflow (`onRequesterReply`): the
+ * transition, taken by the system with reason "requester replied", chained after
+ * `stored.head` (the reply's own event). Undefined when the type has no such
+ * automation from this state, or a guard blocks it now: the reply stands either way.
+ */
+export function replyAutomation(stored: StoredCase, type: CaseType, ctx: ChangeContext, guards: GuardContext, commentId: string): CaseChange | undefined {
+  const move = onRequesterReply(type, stored.case.status);
+  if (!move) return undefined;
+  try {
+    return transitionCase(
+      stored,
+      { to: move.transition.to, transition: move.transition.id, reason: 'requester replied' },
+      type,
+      { ...ctx, caller: AUTOMATION_CALLER },
+      guards,
+      undefined,
+      { on: 'requesterReply', rule: move.rule, commentId },
+    );
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'TransitionBlocked') return undefined;
+    throw error;
+  }
 }
 
 /**

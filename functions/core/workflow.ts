@@ -96,6 +96,34 @@ export function optionsFor(type: CaseType, status: string, facts: Facts, caller:
 
 export const categoryOf = (type: CaseType, status: string): StateCategory => type.workflow.states.find((s) => s.id === status)?.category ?? 'active';
 
+/** Who acts when the workflow moves a case by itself: recorded as the actor of the transition. */
+export const AUTOMATION_CALLER: Caller = { sub: 'caseway-automation', name: 'Caseway automation', roles: [] };
+
+export interface AutomaticMove {
+  readonly transition: Transition;
+  /** Declared on the type, or the default for types that declare none. */
+  readonly rule: 'declared' | 'default';
+}
+
+/**
+ * The transition a requester's public reply takes from `status`, if any. A type
+ * that declares automations gets exactly those. One that declares none gets the
+ * default: from a waiting state, the first transition to an active state that
+ * the requester may take themselves, so the default only ever does what the
+ * requester could have done (a case blocked on a third party, or referred, stays).
+ */
+export function onRequesterReply(type: CaseType, status: string): AutomaticMove | undefined {
+  const declared = type.workflow.automations;
+  if (declared) {
+    const rule = declared.find((a) => a.on === 'requesterReply' && a.from.includes(status));
+    const t = rule && transitionsFrom(type, status).find((c) => c.to === rule.to && (rule.transition === undefined || c.id === rule.transition));
+    return t && { transition: t, rule: 'declared' };
+  }
+  if (categoryOf(type, status) !== 'waiting') return undefined;
+  const t = transitionsFrom(type, status).find((c) => categoryOf(type, c.to) === 'active' && rolesFor(c).includes('requester'));
+  return t && { transition: t, rule: 'default' };
+}
+
 /** An effect as a sentence, for the transit map. */
 export function describeEffect(effect: Effect): string {
   switch (effect.kind) {

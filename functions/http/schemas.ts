@@ -287,6 +287,10 @@ export const AuditRecord = z
       .loose()
       .optional()
       .meta({ description: 'For RoutingDecided: the routing step (`decided`, `overflow`, ...), the rules that fired, the facts and conditions that matched, and what was done.' }),
+    automation: z
+      .object({ on: z.string(), rule: z.enum(['declared', 'default']), commentId: z.string() })
+      .optional()
+      .meta({ description: "Set when the workflow took the transition by itself (the type's automation): what triggered it and the rule." }),
     prevHash: z.string().meta({ description: 'Hash of the event before (or of the trail itself, for the first).' }),
     hash: z.string().meta({ description: 'SHA-256 of this event without its hash, in canonical JSON.' }),
   })
