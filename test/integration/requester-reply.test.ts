@@ -56,7 +56,8 @@ function expectAutomatedAfterReply(events: Body[], commentId: string, expected: 
 }
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // With the shipped SLA policies: the automatic transition's clock effects ride in the reply's commit too.
+  platform = await startTestPlatform({ seedSla: true });
 });
 
 afterAll(async () => {
@@ -72,6 +73,9 @@ describe('the shipped support type: waiting_on_customer -> in_review on the requ
 
     const after = (await call('agent', 'GET', `/cases/${caseId}`)).body;
     expect(after).toMatchObject({ status: 'in_review', statusCategory: 'active', owner: before.owner, version: before.version + 1 });
+    // customer_replied's effects ran: the resolution clock, paused while waiting, runs again.
+    expect(before.sla.clocks.resolution.status).toBe('paused');
+    expect(after.sla.clocks.resolution.status).toBe('running');
     expectAutomatedAfterReply(await historyOf(caseId), reply.body.commentId, { from: 'waiting_on_customer', to: 'in_review', transition: 'customer_replied', rule: 'declared', channel: 'web' });
     expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
   });
