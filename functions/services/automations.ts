@@ -7,31 +7,45 @@
  * the move it triggers, nor the move without the reply.
  */
 import { isStaff } from '../core/caller.js';
-import { replyAutomation, type AuditEvent, type ChangeContext, type Comment, type StoredCase } from '../core/case.js';
+import { replyAutomation, type AuditEvent, type Case, type ChangeContext, type Comment, type StoredCase } from '../core/case.js';
 import { AUTOMATION_CALLER } from '../core/workflow.js';
 import type { CaseCommit, TransactItem } from '../adapters/dynamodb/transactions.js';
 import { typeOf } from './case-access.js';
 import { slaAfterChange } from './sla.js';
 import { guardContextOf } from './tasks.js';
 
+/**
+ * The workflow's answer to a requester's public reply, chained after `head` (the
+ * last event the reply's commit already holds): the automatic transition and the
+ * clock events it causes, and the case they leave. Undefined when the type has no
+ * automation from the case's state, or a guard blocks it.
+ */
+export async function requesterReplyMove(
+  stored: StoredCase,
+  head: { readonly seq: number; readonly hash: string },
+  comment: Comment,
+  ctx: ChangeContext,
+): Promise<{ followUps: AuditEvent[]; next: Case; items: TransactItem[] } | undefined> {
+  // Only the requester's own public words count as their reply (staff and integrations act for themselves).
+  if (comment.visibility !== 'public' || isStaff(ctx.caller)) return undefined;
+  const type = await typeOf(stored.case);
+  const moved = replyAutomation({ case: stored.case, head }, type, ctx, await guardContextOf(stored.case.caseId, type, stored.case.status), comment.commentId);
+  if (!moved) return undefined;
+  const clocks = await slaAfterChange(stored.case, moved, { kind: 'transitioned', effects: moved.audit.effects ?? [] }, { ...ctx, caller: AUTOMATION_CALLER });
+  return { followUps: [moved.audit, ...clocks.audits], next: clocks.case, items: [...clocks.items] };
+}
+
 export async function commentCommit(stored: StoredCase, written: { comment: Comment; audit: AuditEvent }, ctx: ChangeContext, items: readonly TransactItem[]): Promise<CaseCommit> {
   // A reply can meet a response clock: only the SLA item beside the case changes (no new content version, no ETag churn).
   const sla = await slaAfterChange(stored.case, { case: stored.case, audit: written.audit }, { kind: 'commented', visibility: written.comment.visibility }, ctx);
-  const replied: CaseCommit = { head: stored.head, audit: written.audit, followUps: sla.audits, items: [...items, ...sla.items], ...(sla.audits.length > 0 ? { sla: sla.case.sla } : {}) };
-  // Only the requester's own public words count as their reply (staff and integrations act for themselves).
-  if (written.comment.visibility !== 'public' || isStaff(ctx.caller)) return replied;
-
-  const type = await typeOf(stored.case);
   const last = sla.audits.at(-1) ?? written.audit;
-  const after = { case: sla.case, head: { seq: last.seq, hash: last.hash } };
-  const moved = replyAutomation(after, type, ctx, await guardContextOf(stored.case.caseId, type, stored.case.status), written.comment.commentId);
-  if (!moved) return replied;
-  const clocks = await slaAfterChange(sla.case, moved, { kind: 'transitioned', effects: moved.audit.effects ?? [] }, { ...ctx, caller: AUTOMATION_CALLER });
+  const move = await requesterReplyMove({ case: sla.case, head: stored.head }, { seq: last.seq, hash: last.hash }, written.comment, ctx);
+  if (!move) return { head: stored.head, audit: written.audit, followUps: sla.audits, items: [...items, ...sla.items], ...(sla.audits.length > 0 ? { sla: sla.case.sla } : {}) };
   return {
     head: stored.head,
     audit: written.audit,
-    followUps: [...sla.audits, moved.audit, ...clocks.audits],
-    case: { next: clocks.case, expectedVersion: stored.case.version },
-    items: [...items, ...sla.items, ...clocks.items],
+    followUps: [...sla.audits, ...move.followUps],
+    case: { next: move.next, expectedVersion: stored.case.version },
+    items: [...items, ...sla.items, ...move.items],
   };
 }

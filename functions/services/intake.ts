@@ -40,7 +40,7 @@ import { timeOrderedId, typeOf, untilWritten } from './case-access.js';
 import { createCase, currentType, nextCaseId, prepareCase, replay } from './cases.js';
 import { slaForNewCase } from './sla.js';
 import { linkCase } from './links.js';
-import { commentCommit } from './automations.js';
+import { commentCommit, requesterReplyMove } from './automations.js';
 
 export interface IntakeItem {
   readonly channel: Channel;
@@ -275,7 +275,12 @@ async function appendDuplicate(
     ...(thread && thread.read?.caseId !== caseId ? [intakeRepo.threadItem(thread.hash, item.channel, item.externalThreadId!, caseId, thread.read)] : []),
     ...also,
   ];
-  return (await transactUnlessStale(caseCommitItems({ head: stored.head, audit: decided, items }))) === 'written' ? { result, replayed: false } : 'stale';
+  // The repeat is the requester writing again: a case waiting on them goes back to work, as for a threaded reply.
+  const move = await requesterReplyMove(stored, { seq: decided.seq, hash: decided.hash }, comment, { ...ctx, caller: requesterCaller(item.requester) });
+  const moved = move ? { followUps: move.followUps, case: { next: move.next, expectedVersion: stored.case.version } } : {};
+  return (await transactUnlessStale(caseCommitItems({ head: stored.head, audit: decided, ...moved, items: [...items, ...(move?.items ?? [])] }))) === 'written'
+    ? { result, replayed: false }
+    : 'stale';
 }
 
 /** A closed case's thread opened a new case: relate the two (after the fact, so a replay finishes it if this failed). */

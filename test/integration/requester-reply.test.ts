@@ -114,6 +114,34 @@ describe('the shipped support type: waiting_on_customer -> in_review on the requ
   });
 });
 
+describe('a repeat that joins the waiting case (Prefer: dedup) is the requester writing again', () => {
+  it('moves it back to review after the DuplicateIntake decision, in the same commit', async () => {
+    // The web form asks for dedup on every create: the first one is remembered under the requester's guard.
+    const first = await platform.fetchAs('requester', '/cases', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'dedup' },
+      body: JSON.stringify({ subject: 'Scanner jams on every page', description: 'Since the firmware update last week' }),
+    });
+    expect(first.status).toBe(201);
+    const caseId = ((await first.json()) as Body).caseId as string;
+    await move(caseId, 'in_review');
+    await move(caseId, 'waiting_on_customer');
+    const response = await platform.fetchAs('requester', '/cases', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'dedup' },
+      body: JSON.stringify({ subject: 'Scanner jams on every page', description: 'Since the firmware update last week' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('caseway-duplicate-of')).toBe(caseId);
+    expect(await statusOf(caseId)).toBe('in_review');
+    const events = await historyOf(caseId);
+    const decided = events.find((e) => e.action === 'DuplicateIntake')!;
+    expect(events[events.indexOf(decided) - 1]).toMatchObject({ action: 'CommentAdded' });
+    expectAutomatedAfterReply(events, decided.target.id, { from: 'waiting_on_customer', to: 'in_review', transition: 'customer_replied', rule: 'declared', channel: 'web' });
+    expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
+  });
+});
+
 const workflowOf = (automations?: unknown[]) => ({
   initial: 'open',
   states: [
