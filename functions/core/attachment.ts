@@ -12,7 +12,7 @@
 import { isStaff, type Caller } from './caller.js';
 import { actorOf, auditEvent, type Attachment, type AuditEvent, type Case, type ChangeContext, type StoredCase } from './case.js';
 import { stateOf, type CaseType } from './case-type.js';
-import { conflict, forbidden, validationFailed, type FieldIssue } from './errors.js';
+import { DomainError, conflict, forbidden, validationFailed, type FieldIssue } from './errors.js';
 
 export const ATTACHMENT_VISIBILITIES = ['public', 'internal'] as const;
 export type AttachmentVisibility = (typeof ATTACHMENT_VISIBILITIES)[number];
@@ -72,7 +72,8 @@ export interface UploadRequest {
   readonly contentType: string;
   readonly size: number;
   readonly sha256?: string;
-  readonly retentionClass: string;
+  /** Staff only; otherwise the case type's class. */
+  readonly retentionClass?: string;
   readonly visibility?: AttachmentVisibility;
 }
 
@@ -93,6 +94,8 @@ export interface UploadPlan {
   readonly key: string;
   readonly now: string;
   readonly completeBy: string;
+  /** Decided by `retentionClassFor` (a new attachment) or the attachment's own (a new version); the key starts with it. */
+  readonly retentionClass: string;
 }
 
 /** Which attachments a caller may read: requesters never see internal ones. */
@@ -106,12 +109,27 @@ function assertWritable(stored: StoredCase, type: CaseType): void {
   if (state && !state.editable) throw conflict(`Case ${stored.case.caseId} is ${state.label.toLowerCase()}: reopen it before adding attachments.`, { caseStatus: stored.case.status });
 }
 
+/**
+ * How long a new attachment is kept: the case type decides (`attachmentRetention`,
+ * else `fallback`, the deployment's default). Staff may choose another class for
+ * one file; a requester may not, or they could keep evidence for ten years or
+ * have it expire in ninety days.
+ */
+export function retentionClassFor(input: Pick<UploadRequest, 'retentionClass'>, type: Pick<CaseType, 'attachmentRetention'>, caller: Caller, fallback: string): string {
+  if (input.retentionClass !== undefined && !isStaff(caller)) {
+    throw new DomainError('Forbidden', 'The case type decides how long files are kept.', [
+      { field: 'body.retentionClass', rule: 'not_permitted', message: 'Only staff choose a retention class: leave retentionClass out.' },
+    ]);
+  }
+  return input.retentionClass ?? type.attachmentRetention ?? fallback;
+}
+
 /** Grant a first upload: the attachment is pending until `completeUpload` confirms it. */
 export function planUpload(stored: StoredCase, type: CaseType, input: UploadRequest, plan: UploadPlan, caller: Caller): PendingUpload {
   assertWritable(stored, type);
   const visibility = input.visibility ?? 'public';
   if (visibility === 'internal' && !isStaff(caller)) throw forbidden('Only staff may add internal attachments.');
-  return pending(stored, input, plan, caller, { newVersion: false, retentionClass: input.retentionClass, visibility });
+  return pending(stored, input, plan, caller, { newVersion: false, retentionClass: plan.retentionClass, visibility });
 }
 
 /** Grant an upload of a new version of `existing`. */

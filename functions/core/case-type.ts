@@ -125,11 +125,35 @@ export const TransitionSchema = z
   .strict();
 export type Transition = z.infer<typeof TransitionSchema>;
 
+export const AUTOMATION_TRIGGERS = ['requesterReply'] as const;
+
+/**
+ * Something the workflow does by itself: on a requester's public reply (through
+ * the API or a channel's thread) to a case in one of `from`, take the type's
+ * transition from there to `to` (the one named, else the first declared), as the
+ * system, in the same commit as the reply. Guards other than roles still apply.
+ */
+export const AutomationSchema = z
+  .object({
+    on: z.enum(AUTOMATION_TRIGGERS),
+    from: z.array(Slug).min(1).max(50),
+    to: Slug,
+    transition: Slug.optional(),
+  })
+  .strict();
+export type Automation = z.infer<typeof AutomationSchema>;
+
 export const WorkflowSchema = z
   .object({
     initial: Slug,
     states: z.array(StateSchema).min(2).max(50),
     transitions: z.array(TransitionSchema).min(1).max(200),
+    /**
+     * Absent: the default, where a requester's reply in a waiting state takes the
+     * first transition from there to an active state that the requester may take
+     * themselves (what they would do anyway). `[]`: no automation.
+     */
+    automations: z.array(AutomationSchema).max(20).optional(),
   })
   .strict();
 export type Workflow = z.infer<typeof WorkflowSchema>;
@@ -186,6 +210,13 @@ export const CaseTypeInputSchema = z
     clearance: z.array(z.enum(ROLES)).default(['supervisor', 'admin']),
     /** Record-level access: only members of these teams (and the requester, on their own case) see cases of the type. */
     access: CaseAccessSchema.optional(),
+    /**
+     * How long files attached to cases of this type are kept: a retention class of
+     * the deployment (`lib/topology/attachments.ts`). The type decides, not the
+     * uploader; staff may choose another class per file (a legal hold). Absent:
+     * the deployment's default class.
+     */
+    attachmentRetention: Slug.optional(),
   })
   .strict();
 export type CaseTypeInput = z.infer<typeof CaseTypeInputSchema>;
@@ -266,8 +297,11 @@ const issue = (field: string, rule: string, message: string): FieldIssue => ({ f
  * The rules of a well-formed type that its schema cannot see. `at` prefixes the
  * field paths in the issues (e.g. `body`), so the admin API can name them.
  */
-export function checkCaseType(input: CaseTypeInput, at = 'body'): FieldIssue[] {
+export function checkCaseType(input: CaseTypeInput, at = 'body', options: { retentionClasses?: readonly string[] } = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  if (input.attachmentRetention !== undefined && options.retentionClasses && !options.retentionClasses.includes(input.attachmentRetention)) {
+    issues.push(issue(`${at}.attachmentRetention`, 'unknown_retention_class', `${input.attachmentRetention} is not a retention class; there are ${options.retentionClasses.join(', ')}.`));
+  }
   const fieldNames = new Set(input.fields.map((f) => f.name));
   const known = (name: string) => fieldNames.has(name) || (CASE_ATTRIBUTES as readonly string[]).includes(name);
 
@@ -337,6 +371,22 @@ export function checkCaseType(input: CaseTypeInput, at = 'body'): FieldIssue[] {
       const fromDone = t.from.every((from) => ['resolved', 'closed'].includes(wf.states.find((s) => s.id === from)?.category ?? ''));
       if (!fromDone) issues.push(issue(`${path}.reopen`, 'not_a_reopen', `Transition ${t.id} is marked reopen but does not start only from resolved or closed states.`));
     }
+  });
+  (wf.automations ?? []).forEach((a, i) => {
+    const path = `${at}.workflow.automations.${i}`;
+    if (!stateIds.has(a.to)) issues.push(issue(`${path}.to`, 'unknown_state', `The automation moves cases to ${a.to}, which is not a state.`));
+    const named = a.transition === undefined ? undefined : wf.transitions.find((t) => t.id === a.transition);
+    if (a.transition !== undefined && !named) issues.push(issue(`${path}.transition`, 'unknown_transition', `There is no transition ${a.transition}.`));
+    else if (named && named.to !== a.to) issues.push(issue(`${path}.transition`, 'wrong_target', `Transition ${named.id} goes to ${named.to}, not ${a.to}.`));
+    a.from.forEach((from, j) => {
+      if (!stateIds.has(from)) issues.push(issue(`${path}.from.${j}`, 'unknown_state', `The automation starts from ${from}, which is not a state.`));
+      else if (stateIds.has(a.to) && !named && !wf.transitions.some((t) => t.from.includes(from) && t.to === a.to)) {
+        // The automation takes a transition of the workflow, so the transit map stays the whole truth.
+        issues.push(issue(`${path}.from.${j}`, 'no_transition', `No transition leads from ${from} to ${a.to}: declare one for the automation to take.`));
+      } else if (named && !named.from.includes(from)) {
+        issues.push(issue(`${path}.from.${j}`, 'no_transition', `Transition ${named.id} does not start from ${from}.`));
+      }
+    });
   });
   // Every state is reachable from the initial one: an unreachable state is a typo or dead config.
   const reachable = new Set([wf.initial]);

@@ -6,14 +6,25 @@
  */
 import { type ChainHead, type Chained, seal } from './audit-chain.js';
 import { type Caller, isStaff } from './caller.js';
-import { type CaseType, type Effect, type Sensitivity, type StateCategory, canReadRestricted, fieldOf, stateOf } from './case-type.js';
+import { type CaseType, type Effect, type Sensitivity, type StateCategory, stateOf } from './case-type.js';
 import { DomainError, conflict, forbidden, notFound, validationFailed, type FieldIssue } from './errors.js';
-import { checkFields, factsOf, readableFields, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
+import { checkFields, factsOf, sensitivityOf, type Fields, type FieldsPatch } from './fields.js';
+import { accessFor, fieldFilter, type FieldFilter } from './visibility.js';
 import { effectivePriority, scorePriority, type PriorityInputValue, type PriorityScore } from './priority.js';
 import { type Channel, type FieldValue, type Priority, PRIORITIES, CHANNELS } from './vocabulary.js';
 import { buildHandoff, handsOver, type HandoffEdit, type HandoffSource } from './handoff.js';
 import type { SlaAction, SlaState } from './sla/state.js';
-import { categoryOf, callerMayTake, failingGuards, optionsFor, transitionsFrom, type GuardContext, type TransitionOption } from './workflow.js';
+import {
+  AUTOMATION_CALLER,
+  categoryOf,
+  callerMayTake,
+  failingGuards,
+  onRequesterReply,
+  optionsFor,
+  transitionsFrom,
+  type GuardContext,
+  type TransitionOption,
+} from './workflow.js';
 
 export { PRIORITIES, CHANNELS, type Priority, type Channel, type FieldValue };
 
@@ -180,6 +191,17 @@ export interface AuditEvent extends Chained {
   readonly handoff?: HandoffBrief;
   /** For `RoutingDecided`: the rules that fired, the facts and conditions that matched, what was done. */
   readonly routing?: RoutingRecord;
+  /** Set when the workflow took the transition by itself: what triggered it and under which rule. */
+  readonly automation?: AutomationRecord;
+}
+
+/** Why the workflow moved a case by itself. */
+export interface AutomationRecord {
+  readonly on: 'requesterReply';
+  /** Declared on the case type, or the default for types that declare none. */
+  readonly rule: 'declared' | 'default';
+  /** The reply that triggered it. */
+  readonly commentId: string;
 }
 
 /** What a routing step records (shape owned by `core/routing/`; kept structural here to avoid an import cycle). */
@@ -211,7 +233,7 @@ export function actorOf(caller: Caller): AuditEvent['actor'] {
   return { sub: caller.sub, ...(caller.name ? { name: caller.name } : {}), roles: [...caller.roles] };
 }
 
-type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff' | 'routing'>>;
+type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff' | 'routing' | 'automation'>>;
 
 /** The next event of a case's history, sealed onto the chain after `head` (none: the first event). */
 export function auditEvent(
@@ -265,7 +287,12 @@ export interface CasePatch {
   readonly reason?: string;
 }
 
-/** Who a new case is for: a requester always opens for themselves; staff must name the requester. */
+/**
+ * Who a new case is for. A requester is always the requester, and who they are
+ * comes from their token alone (sub, name, email): a body that names a requester
+ * would let them send acknowledgements to any address. Staff and integrations
+ * open cases on someone's behalf and must name them.
+ */
 function requesterFor(input: NewCase, caller: Caller): Party {
   if (isStaff(caller)) {
     if (!input.requester) {
@@ -273,14 +300,24 @@ function requesterFor(input: NewCase, caller: Caller): Party {
     }
     return input.requester;
   }
-  if (input.requester && input.requester.id !== caller.sub) {
-    throw forbidden('A requester can open cases only for themselves.');
+  return { id: caller.sub, ...(caller.name ? { name: caller.name } : {}), ...(caller.email ? { email: caller.email } : {}) };
+}
+
+/**
+ * What only staff and integrations may say about a new case: who it is for and
+ * which channel it came through (a requester's channel is the door they used).
+ * Refused field by field, so the client learns exactly what to drop.
+ */
+function requesterOnlyProblems(input: NewCase, caller: Caller): FieldIssue[] {
+  if (isStaff(caller)) return [];
+  const issues: FieldIssue[] = [];
+  if (input.requester !== undefined) {
+    issues.push({ field: 'body.requester', rule: 'not_permitted', message: 'A requester is always themselves, as their sign-in says: leave requester out.' });
   }
-  return {
-    id: caller.sub,
-    ...(input.requester?.name ?? caller.name ? { name: input.requester?.name ?? caller.name } : {}),
-    ...(input.requester?.email ?? caller.email ? { email: input.requester?.email ?? caller.email } : {}),
-  };
+  if (input.channel !== undefined) {
+    issues.push({ field: 'body.channel', rule: 'not_permitted', message: 'The channel is the one the request came through: leave channel out.' });
+  }
+  return issues;
 }
 
 /** Throw the field problems of a check: what the caller may not write (403) before what is wrong (400). */
@@ -340,8 +377,10 @@ export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): 
       { field: 'body.priority', rule: 'computed', message: `${type.name} computes priority from ${type.priority.inputs.map((i) => i.name).join(', ')}: answer those instead.` },
     ]);
   }
+  const notPermitted = requesterOnlyProblems(input, caller);
+  if (notPermitted.length > 0) throw new DomainError('Forbidden', 'A requester may not set some of these.', notPermitted);
   const requester = requesterFor(input, caller);
-  const channel = input.channel ?? ctx.channel;
+  const channel = (isStaff(caller) ? input.channel : undefined) ?? ctx.channel;
   const attributes = { channel, status: type.workflow.initial, owner: input.owner ?? null, queue: input.queue ?? type.defaultQueue };
   const checked = checkFields({ type, caller, mode: 'intake', current: {}, change: input.fields ?? {}, attributes });
   raiseFieldProblems(checked);
@@ -490,7 +529,16 @@ const allowedNow = (options: TransitionOption[]) => options.filter((o) => o.allo
  * type leads from the current state to `to` (naming the ones that do exist), 403
  * when the caller's role may not take it, and 422 when a guard blocks it.
  */
-export function transitionCase(stored: StoredCase, request: TransitionRequest, type: CaseType, ctx: ChangeContext, guards: GuardContext, handoff?: HandoffSource): CaseChange {
+export function transitionCase(
+  stored: StoredCase,
+  request: TransitionRequest,
+  type: CaseType,
+  ctx: ChangeContext,
+  guards: GuardContext,
+  handoff?: HandoffSource,
+  /** The workflow takes the transition by itself: the type's automation authorises it, not the caller's role. */
+  automation?: AutomationRecord,
+): CaseChange {
   const current = stored.case;
   const { caller } = ctx;
   const attributesOf = (c: Pick<Case, 'channel' | 'status' | 'owner' | 'queue' | 'priority'>) => ({ channel: c.channel, status: c.status, owner: c.owner, queue: c.queue, priority: c.priority });
@@ -503,7 +551,7 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
       allowed: allowedNow(options()),
     });
   }
-  const permitted = candidates.filter((t) => callerMayTake(t, caller));
+  const permitted = automation ? candidates : candidates.filter((t) => callerMayTake(t, caller));
   if (permitted.length === 0) throw forbidden(`Your role may not move this case from ${current.status} to ${request.to}.`);
 
   let requested: Fields = current.fields;
@@ -514,7 +562,7 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
   }
   let blocked: { transition: string; blockedBy: ReturnType<typeof failingGuards> } | undefined;
   for (const t of permitted) {
-    if (t.reasonRequired && !request.reason) {
+    if (t.reasonRequired && !request.reason && !automation) {
       throw validationFailed([{ field: 'body.reason', rule: 'required', message: `Say why: ${t.label} needs a reason.` }]);
     }
     let fields = requested;
@@ -524,10 +572,11 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
         const { [effect.field]: _dropped, ...rest } = fields;
         fields = effect.value === null ? rest : { ...fields, [effect.field]: effect.value };
       } else if (effect.kind === 'setOwner') {
-        owner = effect.owner === 'caller' ? caller.sub : null;
+        // The system takes no cases: an automation leaves the owner as it was.
+        if (!automation) owner = effect.owner === 'caller' ? caller.sub : null;
       }
     }
-    const failures = failingGuards(t, factsOf(fields, { ...attributesOf(current), owner }), guards);
+    const failures = failingGuards(t, factsOf(fields, { ...attributesOf(current), owner }), guards, fieldFilter(type, caller));
     if (failures.length > 0) {
       blocked ??= { transition: t.id, blockedBy: failures };
       continue;
@@ -563,6 +612,7 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
         transition: { id: t.id, from: current.status, to: t.to, reopen: t.reopen },
         effects: t.effects,
         handoff: brief,
+        automation,
       }),
     };
   }
@@ -573,6 +623,31 @@ export function transitionCase(stored: StoredCase, request: TransitionRequest, t
     blockedBy: blocked!.blockedBy,
     allowed: allowedNow(options()),
   });
+}
+
+/**
+ * What a requester's public reply does to the workflow (`onRequesterReply`): the
+ * transition, taken by the system with reason "requester replied", chained after
+ * `stored.head` (the reply's own event). Undefined when the type has no such
+ * automation from this state, or a guard blocks it now: the reply stands either way.
+ */
+export function replyAutomation(stored: StoredCase, type: CaseType, ctx: ChangeContext, guards: GuardContext, commentId: string): CaseChange | undefined {
+  const move = onRequesterReply(type, stored.case.status);
+  if (!move) return undefined;
+  try {
+    return transitionCase(
+      stored,
+      { to: move.transition.to, transition: move.transition.id, reason: 'requester replied' },
+      type,
+      { ...ctx, caller: AUTOMATION_CALLER },
+      guards,
+      undefined,
+      { on: 'requesterReply', rule: move.rule, commentId },
+    );
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === 'TransitionBlocked') return undefined;
+    throw error;
+  }
 }
 
 /**
@@ -700,13 +775,26 @@ export interface RedactedInput {
   readonly redacted: true;
 }
 
+/**
+ * The priority explanation as one caller may read it, through the same field
+ * filter as the fields: an input read from a field they may read shows in full;
+ * one they may know of but not read shows its weight only; one they may not know
+ * of is left out (the score and band stay: the priority itself is the case's).
+ */
+export function priorityScoreView(score: PriorityScore | null, filter: FieldFilter): CaseView['priorityScore'] {
+  if (!score) return null;
+  const inputs = score.inputs.flatMap((i): (PriorityInputValue | RedactedInput)[] => {
+    const access = filter.access(i.field);
+    if (access === 'read') return [i];
+    return access === 'redacted' ? [{ name: i.name, field: i.field, weight: i.weight, redacted: true as const }] : [];
+  });
+  return { ...score, inputs };
+}
+
 export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
-  const { fields, redacted } = readableFields(type, c.fields, caller);
-  const hidden = (field: string) => fieldOf(type, field) !== undefined && !(field in fields) && c.fields[field] !== undefined;
-  const priorityScore = c.priorityScore && {
-    ...c.priorityScore,
-    inputs: c.priorityScore.inputs.map((i) => (hidden(i.field) ? { name: i.name, field: i.field, weight: i.weight, redacted: true as const } : i)),
-  };
+  const filter = fieldFilter(type, caller);
+  const { fields, redacted } = filter.values(c.fields);
+  const priorityScore = priorityScoreView(c.priorityScore, filter);
   // Listings read the case item alone, without the summary and brief stored beside it: they leave both out.
   const attachments = c.attachments === undefined ? undefined : isStaff(caller) ? c.attachments : c.attachments.filter((a) => a.visibility !== 'internal');
   return {
@@ -723,7 +811,7 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
 }
 
 /** Whether the caller's roles clear them for restricted fields of this type. */
-export const hasClearance = (type: CaseType, caller: Caller): boolean => isStaff(caller) && canReadRestricted(type, caller.roles);
+export const hasClearance = (type: CaseType, caller: Caller): boolean => accessFor('restricted', type.clearance, caller) === 'read';
 
 /** Open work, for listings: active or waiting. */
 export const isOpen = (c: Pick<Case, 'statusCategory'>): boolean => c.statusCategory === 'active' || c.statusCategory === 'waiting';

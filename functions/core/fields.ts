@@ -8,6 +8,7 @@ import { type Caller, isStaff } from './caller.js';
 import { type CaseType, canReadRestricted, fieldOf, fieldValueProblem, type Sensitivity } from './case-type.js';
 import { type Condition, describeCondition, type Facts, holds } from './conditions.js';
 import type { FieldIssue } from './errors.js';
+import { fieldFilter } from './visibility.js';
 import type { FieldValue } from './vocabulary.js';
 
 export type Fields = Readonly<Record<string, FieldValue>>;
@@ -132,20 +133,7 @@ const describeShowIf = (condition: Condition | undefined): string => (condition 
 
 /** What a caller may read of a case's fields: requesters the public ones; staff all but what needs clearance they lack. */
 export function readableFields(type: Pick<CaseType, 'fields' | 'clearance'>, fields: Fields, caller: Caller): { fields: Record<string, FieldValue>; redacted: string[] } {
-  const out: Record<string, FieldValue> = {};
-  const redacted: string[] = [];
-  // In the type's order (stored maps keep none), then any field the version no longer defines.
-  const defined = type.fields.map((f) => f.name).filter((name) => fields[name] !== undefined);
-  const names = [...defined, ...Object.keys(fields).filter((name) => !defined.includes(name)).sort()];
-  for (const name of names) {
-    const value = fields[name]!;
-    // A field the case's type version no longer defines is treated as internal.
-    const sensitivity = fieldOf(type, name)?.sensitivity ?? 'internal';
-    if (sensitivity === 'public' || (isStaff(caller) && sensitivity === 'internal')) out[name] = value;
-    else if (isStaff(caller) && canReadRestricted(type, caller.roles)) out[name] = value;
-    else if (isStaff(caller)) redacted.push(name);
-  }
-  return { fields: out, redacted };
+  return fieldFilter(type, caller).values(fields);
 }
 
 /** The sensitivity a field change is recorded with in the audit trail (so history and events redact without the type). */

@@ -7,6 +7,7 @@
 import { type Caller, type Role, ROLES } from './caller.js';
 import type { CaseType, Effect, Guard, StateCategory, Transition } from './case-type.js';
 import { describeCondition, type Facts, holds } from './conditions.js';
+import { fieldFilter, type FieldFilter } from './visibility.js';
 
 /** Who may take a transition that has no role guard: staff and integrations, not requesters. */
 export const DEFAULT_TRANSITION_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'requester');
@@ -38,8 +39,20 @@ export const callerMayTake = (t: Transition, caller: Caller): boolean => caller.
 
 const present = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
-/** The guards (other than role) that fail for a case whose facts, after the transition's own changes, are `facts`. */
-export function failingGuards(t: Transition, facts: Facts, context: GuardContext): GuardFailure[] {
+/** A missing field named only to those who may know of it: a requester hears that the team still has something to add. */
+function missingMessage(missing: readonly string[], filter: FieldFilter): string {
+  const shown = filter.known(missing);
+  const unseen = missing.length - shown.length;
+  const parts = [...shown, ...(unseen === 0 ? [] : [unseen === 1 ? 'a detail our team fills in' : `${unseen} details our team fills in`])];
+  return `Needs ${parts.join(', ')}.`;
+}
+
+/**
+ * The guards (other than role) that fail for a case whose facts, after the
+ * transition's own changes, are `facts`; their messages pass the caller's field
+ * filter, since the caller reads them.
+ */
+export function failingGuards(t: Transition, facts: Facts, context: GuardContext, filter: FieldFilter): GuardFailure[] {
   const failures: GuardFailure[] = [];
   for (const guard of t.guards) {
     switch (guard.kind) {
@@ -47,7 +60,7 @@ export function failingGuards(t: Transition, facts: Facts, context: GuardContext
         break;
       case 'fieldsPresent': {
         const missing = guard.fields.filter((f) => !present(facts[f]));
-        if (missing.length > 0) failures.push({ guard: 'fieldsPresent', message: `Needs ${missing.join(', ')}.` });
+        if (missing.length > 0) failures.push({ guard: 'fieldsPresent', message: missingMessage(missing, filter) });
         break;
       }
       case 'noOpenMandatoryTasks':
@@ -72,15 +85,44 @@ const labelOf = (type: CaseType, state: string) => type.workflow.states.find((s)
 
 /** What the caller may do from `status` now: each transition their role allows, with the guards that block it. */
 export function optionsFor(type: CaseType, status: string, facts: Facts, caller: Caller, context: GuardContext): TransitionOption[] {
+  const filter = fieldFilter(type, caller);
   return transitionsFrom(type, status)
     .filter((t) => callerMayTake(t, caller))
     .map((t) => {
-      const blockedBy = failingGuards(t, facts, context);
+      const blockedBy = failingGuards(t, facts, context, filter);
       return { transition: t.id, label: t.label, to: t.to, toLabel: labelOf(type, t.to), reopen: t.reopen, reasonRequired: t.reasonRequired, allowed: blockedBy.length === 0, blockedBy };
     });
 }
 
 export const categoryOf = (type: CaseType, status: string): StateCategory => type.workflow.states.find((s) => s.id === status)?.category ?? 'active';
+
+/** Who acts when the workflow moves a case by itself: recorded as the actor of the transition. */
+export const AUTOMATION_CALLER: Caller = { sub: 'caseway-automation', name: 'Caseway automation', roles: [] };
+
+export interface AutomaticMove {
+  readonly transition: Transition;
+  /** Declared on the type, or the default for types that declare none. */
+  readonly rule: 'declared' | 'default';
+}
+
+/**
+ * The transition a requester's public reply takes from `status`, if any. A type
+ * that declares automations gets exactly those. One that declares none gets the
+ * default: from a waiting state, the first transition to an active state that
+ * the requester may take themselves, so the default only ever does what the
+ * requester could have done (a case blocked on a third party, or referred, stays).
+ */
+export function onRequesterReply(type: CaseType, status: string): AutomaticMove | undefined {
+  const declared = type.workflow.automations;
+  if (declared) {
+    const rule = declared.find((a) => a.on === 'requesterReply' && a.from.includes(status));
+    const t = rule && transitionsFrom(type, status).find((c) => c.to === rule.to && (rule.transition === undefined || c.id === rule.transition));
+    return t && { transition: t, rule: 'declared' };
+  }
+  if (categoryOf(type, status) !== 'waiting') return undefined;
+  const t = transitionsFrom(type, status).find((c) => categoryOf(type, c.to) === 'active' && rolesFor(c).includes('requester'));
+  return t && { transition: t, rule: 'default' };
+}
 
 /** An effect as a sentence, for the transit map. */
 export function describeEffect(effect: Effect): string {

@@ -38,7 +38,10 @@ export const NewAttachmentBody = z
     fileName: FileName,
     contentType: ContentType,
     size: Size,
-    retentionClass: z.enum(RETENTION_CLASS_NAMES).default(DEFAULT_RETENTION_CLASS).meta({ description: 'How long the file is kept and where (see the README).' }),
+    retentionClass: z
+      .enum(RETENTION_CLASS_NAMES)
+      .optional()
+      .meta({ description: `Staff only: how long the file is kept and where (see the README). Default: the case type's class, else ${DEFAULT_RETENTION_CLASS}.` }),
     sha256: Sha256.optional(),
     visibility: z.enum(ATTACHMENT_VISIBILITIES).optional().meta({ description: 'Internal attachments are never shown to requesters. Default: public.' }),
   })

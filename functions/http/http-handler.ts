@@ -14,7 +14,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import type * as z from 'zod';
 import { nowIso } from '../adapters/clock.js';
 import { onConsumedCapacity } from '../adapters/dynamodb/capacity-meter.js';
-import { hasRole, type Caller } from '../core/caller.js';
+import { hasRole, isStaff, type Caller } from '../core/caller.js';
 import type { Channel } from '../core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '../core/errors.js';
 import { MAX_PATH_PARAM_LENGTH, MAX_QUERY_PARAM_LENGTH, jsonIssues } from '../core/input-limits.js';
@@ -157,11 +157,23 @@ function checkLimits(event: Event, body: unknown, hasJsonBody: boolean): void {
   if (issues.length > 0) throw validationFailed(issues);
 }
 
+/**
+ * The channel a request came through. The API is the web door for people and the
+ * api door for integrations; staff and integrations relaying another channel (a
+ * phone call, a partner) say so in the header. A requester's channel is the door
+ * itself: they may not claim another one.
+ */
 function channelOf(event: Event, caller: Caller): Channel {
   const given = event.headers?.['x-caseway-channel'];
-  if (given === undefined) return hasRole(caller, 'integration') ? 'api' : 'web';
+  const door: Channel = hasRole(caller, 'integration') ? 'api' : 'web';
+  if (given === undefined) return door;
   const parsed = ChannelHeader.safeParse(given);
   if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'header.x-caseway-channel', given));
+  if (!isStaff(caller) && parsed.data !== door) {
+    throw new DomainError('Forbidden', 'A requester acts through the door they came in by.', [
+      { field: 'header.x-caseway-channel', rule: 'not_permitted', message: `Requests through the API come through the ${door} channel: leave the header out.` },
+    ]);
+  }
   return parsed.data;
 }
 

@@ -42,8 +42,8 @@ export const CreateCaseBody = z
     subject: text(200),
     description: text(20_000),
     priority: Priority.optional().meta({ description: "Staff only on a type with a priority formula (an override of the computed band); otherwise anyone's." }),
-    channel: Channel.optional(),
-    requester: Party.optional().meta({ description: 'Required for staff and integrations; a requester is always the requester.' }),
+    channel: Channel.optional().meta({ description: 'Staff and integrations relaying another channel; a requester may not set it (403): their channel is the door they came through.' }),
+    requester: Party.optional().meta({ description: 'Required for staff and integrations; a requester may not send it (403): they are always the requester, as their token says.' }),
     owner: Identifier.nullable().optional(),
     queue: Slug.optional().meta({ description: "Staff only; default: the type's default queue." }),
     parentId: CaseId.optional().meta({ description: 'The parent case, for a child case.' }),
@@ -289,6 +289,10 @@ export const AuditRecord = z
       .loose()
       .optional()
       .meta({ description: 'For RoutingDecided: the routing step (`decided`, `overflow`, ...), the rules that fired, the facts and conditions that matched, and what was done.' }),
+    automation: z
+      .object({ on: z.string(), rule: z.enum(['declared', 'default']), commentId: z.string() })
+      .optional()
+      .meta({ description: "Set when the workflow took the transition by itself (the type's automation): what triggered it and the rule." }),
     prevHash: z.string().meta({ description: 'Hash of the event before (or of the trail itself, for the first).' }),
     hash: z.string().meta({ description: 'SHA-256 of this event without its hash, in canonical JSON.' }),
   })

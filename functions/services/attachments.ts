@@ -11,6 +11,7 @@ import {
   mayReadAttachment,
   planUpload,
   planVersionUpload,
+  retentionClassFor,
   type AttachmentRecord,
   type AttachmentView,
   type PendingUpload,
@@ -23,7 +24,7 @@ import * as attachments from '../adapters/dynamodb/attachment-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
 import { fileStore, type PresignedRequest } from '../adapters/files.js';
-import { ATTACHMENT_LIMITS, retentionPrefix, type RetentionClassName } from '../../lib/topology/attachments.js';
+import { ATTACHMENT_LIMITS, DEFAULT_RETENTION_CLASS, retentionPrefix, type RetentionClassName } from '../../lib/topology/attachments.js';
 import { mergedFamily } from './links.js';
 import { timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 
@@ -52,7 +53,7 @@ function planOf(caseId: string, attachmentId: string, retentionClass: string, no
   const completeBy = new Date(Date.parse(now) + (ATTACHMENT_LIMITS.uploadUrlSeconds + COMPLETION_GRACE_SECONDS) * 1000).toISOString();
   // The retention class is the first segment: the bucket's lifecycle rules select on it.
   const key = `${retentionPrefix(retentionClass as RetentionClassName)}${caseId}/${attachmentId}/${uploadId}`;
-  return { uploadId, attachmentId, key, now, completeBy };
+  return { uploadId, attachmentId, key, now, completeBy, retentionClass };
 }
 
 async function grant(pending: PendingUpload): Promise<GrantedUpload> {
@@ -75,8 +76,9 @@ async function grant(pending: PendingUpload): Promise<GrantedUpload> {
 
 export async function requestUpload(caseId: string, input: UploadRequest, ctx: ChangeContext): Promise<GrantedUpload> {
   const stored = await writableCase(caseId, ctx.caller);
-  const plan = planOf(caseId, timeOrderedId(ctx.now), input.retentionClass, ctx.now);
-  return grant(planUpload(stored, await typeOf(stored.case), input, plan, ctx.caller));
+  const type = await typeOf(stored.case);
+  const plan = planOf(caseId, timeOrderedId(ctx.now), retentionClassFor(input, type, ctx.caller, DEFAULT_RETENTION_CLASS), ctx.now);
+  return grant(planUpload(stored, type, input, plan, ctx.caller));
 }
 
 export async function requestVersionUpload(caseId: string, attachmentId: string, input: VersionUploadRequest, ctx: ChangeContext): Promise<GrantedUpload> {

@@ -11,13 +11,14 @@ import { DomainError, conflict, forbidden, notFound, preconditionFailed, validat
 import { inTeams, sameAccess } from '../core/access.js';
 import { transitMap, type TransitMap } from '../core/workflow.js';
 import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
+import { RETENTION_CLASS_NAMES } from '../../lib/topology/attachments.js';
 
 function assertAdmin(caller: Caller): void {
   if (!hasRole(caller, 'admin')) throw forbidden('Only admins create and publish case types.');
 }
 
 function assertWellFormed(input: CaseTypeInput): void {
-  const issues = checkCaseType(input);
+  const issues = checkCaseType(input, 'body', { retentionClasses: RETENTION_CLASS_NAMES });
   if (issues.length > 0) throw validationFailed(issues, 'The case type is not well formed.');
 }
 

@@ -29,6 +29,7 @@ import { requestFingerprint, sha256 } from '../core/fingerprint.js';
 import { optionsFor, transitionsFrom, type TransitionOption } from '../core/workflow.js';
 import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
+import * as assetRepo from '../adapters/dynamodb/asset-repository.js';
 import { caseCommitItems, commitCases, type TransactItem } from '../adapters/dynamodb/transactions.js';
 import { newLinkItem } from '../adapters/dynamodb/link-repository.js';
 import { adoptNewChild } from '../core/links.js';
@@ -77,24 +78,35 @@ export async function currentType(typeId: string): Promise<CaseType> {
 }
 
 /**
- * References to other cases must name cases the caller can see: a requester
- * cannot learn that someone else's case exists by pointing at it.
+ * References must name things the caller may use. A case reference names a case
+ * the caller can see: a requester cannot learn that someone else's case exists by
+ * pointing at it. A requester's asset reference names an asset they own: an asset
+ * carries an entitlement (and its SLA), so pointing at another customer's asset
+ * would spend theirs. Staff may name any asset, registered or not (a device not
+ * yet enrolled). Both refusals read the same whether the thing exists or not.
  */
 async function checkReferences(type: CaseType, fields: Readonly<Record<string, unknown>>, caller: Caller, at: string, extra: { parentId?: string | undefined } = {}): Promise<void> {
   const wanted: { field: string; caseId: string }[] = [];
+  const assets: { field: string; assetId: string }[] = [];
   for (const [name, value] of Object.entries(fields)) {
     const def = fieldOf(type, name);
-    if (def?.type === 'reference' && def.target === 'case' && typeof value === 'string') wanted.push({ field: `${at}.${name}`, caseId: value });
+    if (def?.type !== 'reference' || typeof value !== 'string') continue;
+    if (def.target === 'case') wanted.push({ field: `${at}.${name}`, caseId: value });
+    else if (!isStaff(caller)) assets.push({ field: `${at}.${name}`, assetId: value });
   }
   if (extra.parentId) wanted.push({ field: 'body.parentId', caseId: extra.parentId });
   const issues: FieldIssue[] = [];
-  await Promise.all(
-    wanted.map(async ({ field, caseId }) => {
+  await Promise.all([
+    ...wanted.map(async ({ field, caseId }) => {
       const found = await repo.getCase(caseId);
       if (!found || !(await maySee(caller, found.case))) issues.push({ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` });
     }),
-  );
-  if (issues.length > 0) throw validationFailed(issues);
+    ...assets.map(async ({ field, assetId }) => {
+      const found = await assetRepo.getAsset(assetId);
+      if (!found || found.owner.id !== caller.sub) issues.push({ field, rule: 'unknown_reference', message: `There is no asset ${assetId} of yours.` });
+    }),
+  ]);
+  if (issues.length > 0) throw validationFailed(issues.sort((a, b) => (a.field < b.field ? -1 : 1)));
 }
 
 export async function createCase(input: NewCase, ctx: ChangeContext, idempotencyKey?: string): Promise<{ case: CaseView; replayed: boolean }> {

@@ -9,7 +9,7 @@ import * as repo from '../adapters/dynamodb/case-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
 import { commitCases, putNew } from '../adapters/dynamodb/transactions.js';
 import { mergedFamily } from './links.js';
-import { slaAfterChange } from './sla.js';
+import { commentCommit } from './automations.js';
 import { timeOrderedId, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 export async function addComment(caseId: string, input: NewComment, ctx: ChangeContext): Promise<Comment> {
@@ -24,11 +24,9 @@ export async function addComment(caseId: string, input: NewComment, ctx: ChangeC
         throw validationFailed([{ field: 'body.parentId', rule: 'unknown_comment', message: `Case ${caseId} has no comment ${input.parentId} to reply to.` }]);
       }
     }
-    const { comment, audit } = writeComment(stored, commentId, input, parent, ctx);
-    // A reply can meet a response clock: only the SLA item beside the case changes (no new content version, no ETag churn).
-    const sla = await slaAfterChange(stored.case, { case: stored.case, audit }, { kind: 'commented', visibility: comment.visibility }, ctx);
-    const slaWrite = sla.audits.length > 0 ? { sla: sla.case.sla } : {};
-    return (await commitCases({ head: stored.head, audit, followUps: sla.audits, ...slaWrite, items: [putNew(repo.commentItem(comment))] })) === 'written' ? comment : 'stale';
+    const written = writeComment(stored, commentId, input, parent, ctx);
+    const commit = await commentCommit(stored, written, ctx, [putNew(repo.commentItem(written.comment))]);
+    return (await commitCases(commit)) === 'written' ? written.comment : 'stale';
   });
 }
 

@@ -38,8 +38,9 @@ import { auditItem, caseCommitItems, commitCases, putNew, transactUnlessStale, t
 import { config } from '../config.js';
 import { timeOrderedId, typeOf, untilWritten } from './case-access.js';
 import { createCase, currentType, nextCaseId, prepareCase, replay } from './cases.js';
-import { slaAfterChange, slaForNewCase } from './sla.js';
+import { slaForNewCase } from './sla.js';
 import { linkCase } from './links.js';
+import { commentCommit, requesterReplyMove } from './automations.js';
 
 export interface IntakeItem {
   readonly channel: Channel;
@@ -212,7 +213,8 @@ async function append(
   thread?: intakeRepo.ThreadMapping,
 ): Promise<IntakeResult | 'stale'> {
   const caseId = stored.case.caseId;
-  const { comment, audit } = commentOf(item, stored, ctx);
+  const written = commentOf(item, stored, ctx);
+  const { comment } = written;
   const result: IntakeOutcome = { outcome: 'appended', caseId, commentId: comment.commentId, via };
   const items: TransactItem[] = [
     putNew(repo.commentItem(comment)),
@@ -221,10 +223,9 @@ async function append(
   ];
   // A thread that pointed at a merged case now points at its survivor.
   if (thread && thread.caseId !== caseId) items.push(intakeRepo.threadItem(deliveryHashOf(item.channel, item.externalThreadId!), item.channel, item.externalThreadId!, caseId, thread));
-  // The requester's reply moves the response clocks as a reply through the API does.
-  const sla = await slaAfterChange(stored.case, { case: stored.case, audit }, { kind: 'commented', visibility: 'public' }, { ...ctx, caller: requesterCaller(item.requester) });
-  const slaWrite = sla.audits.length > 0 ? { sla: sla.case.sla } : {};
-  return (await commitCases({ head: stored.head, audit, followUps: sla.audits, ...slaWrite, items: [...items, ...sla.items] })) === 'written' ? { result, replayed: false } : 'stale';
+  // The requester's reply moves the response clocks, and the workflow, as a reply through the API does.
+  const commit = await commentCommit(stored, written, { ...ctx, caller: requesterCaller(item.requester) }, items);
+  return (await commitCases(commit)) === 'written' ? { result, replayed: false } : 'stale';
 }
 
 /**
@@ -274,7 +275,12 @@ async function appendDuplicate(
     ...(thread && thread.read?.caseId !== caseId ? [intakeRepo.threadItem(thread.hash, item.channel, item.externalThreadId!, caseId, thread.read)] : []),
     ...also,
   ];
-  return (await transactUnlessStale(caseCommitItems({ head: stored.head, audit: decided, items }))) === 'written' ? { result, replayed: false } : 'stale';
+  // The repeat is the requester writing again: a case waiting on them goes back to work, as for a threaded reply.
+  const move = await requesterReplyMove(stored, { seq: decided.seq, hash: decided.hash }, comment, { ...ctx, caller: requesterCaller(item.requester) });
+  const moved = move ? { followUps: move.followUps, case: { next: move.next, expectedVersion: stored.case.version } } : {};
+  return (await transactUnlessStale(caseCommitItems({ head: stored.head, audit: decided, ...moved, items: [...items, ...(move?.items ?? [])] }))) === 'written'
+    ? { result, replayed: false }
+    : 'stale';
 }
 
 /** A closed case's thread opened a new case: relate the two (after the fact, so a replay finishes it if this failed). */

@@ -45,7 +45,7 @@ async function newCase(who: Who = 'requester'): Promise<string> {
 async function grant(who: Who, caseId: string, file: Buffer, extra: Record<string, unknown> = {}): Promise<Granted> {
   const response = await platform.fetchAs(who, `/cases/${caseId}/attachments`, {
     method: 'POST',
-    ...json({ fileName: 'photo.png', contentType: 'image/png', size: file.length, retentionClass: 'standard', ...extra }),
+    ...json({ fileName: 'photo.png', contentType: 'image/png', size: file.length, ...extra }),
   });
   expect(response.status, await response.clone().text()).toBe(201);
   return (await response.json()) as Granted;
@@ -115,10 +115,10 @@ describe('upload, confirm, list, download', () => {
   it('keeps every version: a new one is AttachmentVersionAdded, and each downloads as it was', async () => {
     const caseId = await newCase();
     const first = Buffer.from('version one');
-    const attachment = await attach('requester', caseId, first, { contentType: 'text/plain', fileName: 'notes.txt', retentionClass: 'transient' });
+    const attachment = await attach('agent', caseId, first, { contentType: 'text/plain', fileName: 'notes.txt', retentionClass: 'transient' });
 
     const second = Buffer.from('version two, a little longer');
-    const response = await platform.fetchAs('requester', `/cases/${caseId}/attachments/${attachment.attachmentId}/versions`, {
+    const response = await platform.fetchAs('agent', `/cases/${caseId}/attachments/${attachment.attachmentId}/versions`, {
       method: 'POST',
       ...json({ fileName: 'notes-v2.txt', contentType: 'text/plain', size: second.length }),
     });
@@ -127,7 +127,7 @@ describe('upload, confirm, list, download', () => {
     expect(granted.attachmentId).toBe(attachment.attachmentId);
     expect(new URL(granted.upload.url).pathname.startsWith('/_files/transient/')).toBe(true);
     expect((await put(granted, second)).status).toBe(200);
-    const done = await complete('requester', caseId, granted);
+    const done = await complete('agent', caseId, granted);
     expect(done.status).toBe(200);
     expect(((await done.json()) as AttachmentBody).versions.map((v) => [v.version, v.fileName])).toEqual([
       [1, 'notes.txt'],
@@ -206,7 +206,7 @@ describe('limits: refused with a problem naming the field and rule, nothing writ
   ])('%s', async (_what, override, field, rule) => {
     const caseId = await newCase();
     const before = await tableSnapshot(platform);
-    const response = await platform.fetchAs('requester', `/cases/${caseId}/attachments`, {
+    const response = await platform.fetchAs('agent', `/cases/${caseId}/attachments`, {
       method: 'POST',
       ...json({ fileName: 'a.png', contentType: 'image/png', size: 10, retentionClass: 'standard', ...override }),
     });

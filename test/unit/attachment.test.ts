@@ -25,7 +25,7 @@ function opened(): StoredCase {
   return { case: change.case, head: { seq: change.audit.seq, hash: change.audit.hash } };
 }
 
-const plan = (n: number): UploadPlan => ({ uploadId: `u${n}`, attachmentId: 'a1', key: `standard/CASE-2026-000001/a1/u${n}`, now: '2026-11-27T10:00:00.000Z', completeBy: '2026-11-27T11:15:00.000Z' });
+const plan = (n: number): UploadPlan => ({ uploadId: `u${n}`, attachmentId: 'a1', key: `standard/CASE-2026-000001/a1/u${n}`, now: '2026-11-27T10:00:00.000Z', completeBy: '2026-11-27T11:15:00.000Z', retentionClass: 'standard' });
 const file = { fileName: 'photo.png', contentType: 'image/png', size: 100, retentionClass: 'standard' };
 const object = (upload: PendingUpload) => ({ size: upload.size, contentType: upload.contentType, versionId: `v-${upload.uploadId}`, ...(upload.sha256 ? { sha256: upload.sha256 } : {}) });
 
