@@ -21,7 +21,7 @@ import { sized } from './smoke.js';
 
 const { values: args } = parseArgs({
   options: {
-    requests: { type: 'string', default: sized('400', '16') },
+    requests: { type: 'string', default: sized('400', '8') },
     concurrency: { type: 'string', default: sized('16', '4') },
     batch: { type: 'string', default: sized('25', '4') },
     smoke: { type: 'boolean', default: false },

@@ -91,7 +91,7 @@ async function main() {
         const hits = (await call('requester', `/knowledge/search?q=${word}`)).items as unknown[];
         if (hits.length > 0) break;
         if (performance.now() - published > 30_000) throw new Error(`article ${String(created.articleId)} not found by search 30 s after publishing`);
-        await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, sized(5, 50)));
       }
       lags.push(performance.now() - published);
     }

@@ -12,7 +12,7 @@
  *   transaction, on DynamoDB Local: how much of an offer's cost is the choosing.
  *
  * `npm run bench:routing` (optionally `-- --offers 300`). Figures vary by machine;
- * the ratios are what to compare. `-- --smoke`: 100 agents, 20 offers, 0.1 s timings (smoke.ts).
+ * the ratios are what to compare. `-- --smoke`: 50 agents, 10 offers, 0.1 s timings (smoke.ts).
  */
 import { parseArgs } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -25,9 +25,9 @@ import { CHANNELS, PRIORITIES, type Channel } from '../../functions/core/vocabul
 import { startPlatform } from '../../lib/local/platform.js';
 import { sized } from './smoke.js';
 
-const { values } = parseArgs({ options: { offers: { type: 'string', default: sized('300', '20') }, smoke: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { offers: { type: 'string', default: sized('300', '10') }, smoke: { type: 'boolean', default: false } } });
 const OFFERS = Number(values.offers);
-const AGENTS = sized(1000, 100);
+const AGENTS = sized(1000, 50);
 const WARM_UP_OFFERS = sized(100, 5);
 /** How long each in-memory rate is timed. */
 const TIMED_MS = sized(1500, 100);
