@@ -4,9 +4,10 @@
  * time of a whole upload (declare, PUT 1 MiB to the signed URL, confirm) and of a
  * download through the local file store.
  *
- *   npx tsx test/bench/attachments.bench.ts
+ *   npx tsx test/bench/attachments.bench.ts [--smoke]   (smoke: tiny sizes, see smoke.ts)
  */
 import { startPlatform } from '../../lib/local/platform.js';
+import { sized } from './smoke.js';
 
 interface Granted {
   attachmentId: string;
@@ -45,7 +46,7 @@ async function main() {
 
     let units = 0;
     const stop = onConsumedCapacity((_command, u) => (units += u));
-    const RUNS = 20;
+    const RUNS = sized(20, 2);
     const measure = async (op: string, prepare: () => Promise<Granted | undefined>, fn: (g: Granted | undefined) => Promise<unknown>) => {
       let total = 0;
       for (let i = 0; i < RUNS; i++) {
@@ -72,8 +73,8 @@ async function main() {
         await confirm(first);
         return prepared(`/cases/${other}/attachments/${first.attachmentId}/versions`);
       }, (g) => confirm(g!)),
-      await measure('confirm an attachment on a case holding 20 to 40', () => prepared(`/cases/${caseId}/attachments`), (g) => confirm(g!)),
-      await measure('confirm version 21 to 40 of one attachment', () => prepared(`/cases/${caseId}/attachments/${attachmentId}/versions`), (g) => confirm(g!)),
+      await measure(`confirm an attachment on a case holding ${RUNS} to ${2 * RUNS}`, () => prepared(`/cases/${caseId}/attachments`), (g) => confirm(g!)),
+      await measure(`confirm version ${RUNS + 1} to ${2 * RUNS} of one attachment`, () => prepared(`/cases/${caseId}/attachments/${attachmentId}/versions`), (g) => confirm(g!)),
       await measure('list (page of 25)', async () => undefined, () => call(`/cases/${caseId}/attachments?limit=25`)),
       await measure('download URL', async () => undefined, () => call(`/cases/${caseId}/attachments/${attachmentId}`)),
     ];
@@ -90,9 +91,9 @@ async function main() {
     }
     timings.sort((a, b) => a - b);
 
-    console.log('Capacity units per attachment operation (mean of 20):');
+    console.log(`Capacity units per attachment operation (mean of ${RUNS}):`);
     console.table(capacity.map((c) => ({ operation: c.op, 'capacity units': Number(c.units.toFixed(2)) })));
-    console.log(`Upload of 1 MiB (declare + PUT + confirm), 20 runs: p50 ${timings[10]!.toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms`);
+    console.log(`Upload of 1 MiB (declare + PUT + confirm), ${RUNS} runs: p50 ${timings[Math.floor(RUNS / 2)]!.toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms`);
   } finally {
     await platform.stop();
   }

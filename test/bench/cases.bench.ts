@@ -8,6 +8,9 @@
  *     next to DynamoDB Local's raw PutItem rate and the raw transaction a create
  *     writes, at the same concurrency, in the same run: the ratios are the figures
  *     (absolute numbers depend on this machine).
+ * The cases carry no SLA policy (the local platform's example policies are not loaded):
+ * what an SLA clock adds to each request is `npm run bench:sla`'s figure.
+ * `-- --smoke`: the same paths at tiny sizes (see smoke.ts).
  */
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
@@ -16,10 +19,13 @@ import { performance } from 'node:perf_hooks';
 import { ESM_REQUIRE_BANNER } from '../../lib/constructs/caseway-function.js';
 import { functions } from '../../lib/topology/routes.js';
 import { startPlatform } from '../../lib/local/platform.js';
+import { SMOKE, sized } from './smoke.js';
 
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const TOTAL = Number(process.env.BENCH_CASES ?? 2000);
-const HISTORY_EVENTS = 1000;
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? sized(16, 4));
+const TOTAL = Number(process.env.BENCH_CASES ?? sized(2000, 16));
+const HISTORY_EVENTS = sized(1000, 20);
+const RUNS = sized(20, 2);
+const LONG_RUNS = sized(3, 1);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -44,7 +50,8 @@ async function runAtConcurrency(total: number, concurrency: number, once: (i: nu
 
 async function bundleSizes() {
   const rows: { fn: string; bytes: number }[] = [];
-  for (const [fn, spec] of Object.entries(functions)) {
+  // Smoke: one function goes through the same build; all of them take about 20 s.
+  for (const [fn, spec] of Object.entries(functions).slice(0, SMOKE ? 1 : undefined)) {
     const out = await build({
       entryPoints: [spec.entry],
       bundle: true,
@@ -56,14 +63,18 @@ async function bundleSizes() {
       logLevel: 'silent',
       banner: { js: ESM_REQUIRE_BANNER },
     });
-    rows.push({ fn, bytes: out.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0) });
+    const bytes = out.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0);
+    if (bytes === 0) throw new Error(`${fn}: empty bundle`);
+    rows.push({ fn, bytes });
   }
   return rows;
 }
 
 async function main() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
-  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
+  // No SLA policies: a support case would otherwise get SlaStarted and SlaMet events and units, which
+  // are bench:sla's subject, and the long history below would not be the events this bench wrote.
+  const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false, seedSla: false });
   const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
   try {
     const call = async (role: string, path: string, init: RequestInit = {}) => {
@@ -77,12 +88,12 @@ async function main() {
     const body = (n: number) => JSON.stringify({ subject: `Bench case ${n}`, description: 'A realistic short description of a problem.', requester: { id: `bench-${n % 50}` } });
 
     // Warm up: first calls load handler modules and reserve case-number blocks.
-    for (let i = 0; i < 20; i++) await call('agent', '/cases', { method: 'POST', body: body(i) });
+    for (let i = 0; i < sized(20, 3); i++) await call('agent', '/cases', { method: 'POST', body: body(i) });
 
     // 1. Capacity units per operation.
     let units = 0;
     const stop = onConsumedCapacity((_command, u) => (units += u));
-    const measure = async (op: string, fn: () => Promise<unknown>, runs = 20) => {
+    const measure = async (op: string, fn: () => Promise<unknown>, runs = RUNS) => {
       units = 0;
       for (let i = 0; i < runs; i++) await fn();
       return { op, units: units / runs };
@@ -123,22 +134,29 @@ async function main() {
       }),
     );
 
-    // A long history: 1,000 events, read in full and verified.
+    // A long history: 1,000 events (the create and 999 comments), read in full and verified.
     const long = await call('agent', '/cases', { method: 'POST', body: body(5) });
     for (let n = 2; n <= HISTORY_EVENTS; n++) await call('agent', `/cases/${long.caseId}/comments`, { method: 'POST', body: JSON.stringify({ body: `Note ${n}` }) });
+    // Exactly the events written above, in order: one CaseCreated then the comments, seq 1..N with no gap.
     const readAll = async () => {
       let cursor: string | undefined;
-      let events = 0;
+      const events: { seq: number; action: string }[] = [];
       do {
-        const page = (await call('agent', `/cases/${long.caseId}/history?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as unknown as { items: unknown[]; nextCursor?: string };
-        events += page.items.length;
+        const page = (await call('agent', `/cases/${long.caseId}/history?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as unknown as { items: { seq: number; action: string }[]; nextCursor?: string };
+        events.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
-      if (events !== HISTORY_EVENTS) throw new Error(`read ${events} events, expected ${HISTORY_EVENTS}`);
+      const unexpected = events.filter((e, i) => e.seq !== i + 1 || e.action !== (i === 0 ? 'CaseCreated' : 'CommentAdded'));
+      if (events.length !== HISTORY_EVENTS || unexpected.length > 0)
+        throw new Error(`read ${events.length} events, expected ${HISTORY_EVENTS} (CaseCreated, then CommentAdded); unexpected: ${JSON.stringify(unexpected.slice(0, 5).map((e) => ({ seq: e.seq, action: e.action })))}`);
+    };
+    const verify = async () => {
+      const report = (await call('agent', `/cases/${long.caseId}/history/verify`)) as unknown as Record<string, unknown>;
+      if (report.valid !== true || report.events !== HISTORY_EVENTS) throw new Error(`verify: ${JSON.stringify(report)}`);
     };
     capacity.push(
-      await measure(`history: all ${HISTORY_EVENTS} events (pages of 100)`, readAll, 3),
-      await measure(`history: verify ${HISTORY_EVENTS} events`, () => call('agent', `/cases/${long.caseId}/history/verify`), 3),
+      await measure(`history: all ${HISTORY_EVENTS} events (pages of 100)`, readAll, LONG_RUNS),
+      await measure(`history: verify ${HISTORY_EVENTS} events`, verify, LONG_RUNS),
     );
     stop();
 
@@ -166,7 +184,7 @@ async function main() {
     const sizes = await bundleSizes();
 
     console.log('\nCaseway bench (local platform, DynamoDB Local)\n');
-    console.log('Capacity units per operation (ReturnConsumedCapacity, mean of 20 requests; 3 for the long history):');
+    console.log(`Capacity units per operation (ReturnConsumedCapacity, mean of ${RUNS} requests; ${LONG_RUNS} for the long history):`);
     console.table(capacity.map((c) => ({ operation: c.op, 'capacity units': Number(c.units.toFixed(2)) })));
     console.log('Bundled size of each Lambda (esbuild, minified ESM, AWS SDK included):');
     console.table(sizes.map((s) => ({ function: s.fn, 'KiB': Number((s.bytes / 1024).toFixed(1)) })));

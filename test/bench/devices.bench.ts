@@ -7,7 +7,8 @@
  * laptop would change. Capacity: mean units per signal (table plus indexes, reads
  * and writes summed) for each thing a signal can do, against one case create.
  *
- * Options: --requests N (default 400), --concurrency C (default 16), --batch B (default 25).
+ * Options: --requests N (default 400), --concurrency C (default 16), --batch B (default 25);
+ * --smoke: small defaults (smoke.ts).
  *
  * DynamoDB Local's ConsumedCapacity for TransactWriteItems does not grow with the
  * number of items (an append with a comment reports what a bare append does), so
@@ -16,8 +17,16 @@
  */
 import { parseArgs } from 'node:util';
 import { startPlatform } from '../../lib/local/platform.js';
+import { sized } from './smoke.js';
 
-const { values: args } = parseArgs({ options: { requests: { type: 'string', default: '400' }, concurrency: { type: 'string', default: '16' }, batch: { type: 'string', default: '25' } } });
+const { values: args } = parseArgs({
+  options: {
+    requests: { type: 'string', default: sized('400', '8') },
+    concurrency: { type: 'string', default: sized('16', '4') },
+    batch: { type: 'string', default: sized('25', '4') },
+    smoke: { type: 'boolean', default: false },
+  },
+});
 const REQUESTS = Number(args.requests);
 const CONCURRENCY = Number(args.concurrency);
 const BATCH = Number(args.batch);
@@ -37,7 +46,7 @@ async function main() {
       if (response.status >= 300) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
       return response.json();
     };
-    const ASSETS = 64;
+    const ASSETS = sized(64, 4);
     const assetIds = Array.from({ length: ASSETS }, (_, i) => `bench-${i}`);
     for (const assetId of assetIds) {
       await call('admin', '/assets', {
@@ -99,7 +108,7 @@ async function main() {
       await fn();
       return units;
     };
-    const runs = 10;
+    const runs = sized(10, 2);
     const rows: { signal: string; units: number; vsCreate: string }[] = [];
     let createUnits = 0;
     for (let i = 0; i < runs; i++) createUnits += await metered(createCase);

@@ -18,17 +18,19 @@
  * Runs are sequential, after a warm-up. Each assigned case is resolved after its
  * run (untimed), which releases the agent's chat capacity (at most 100), so no run
  * waits for room however many runs there are. Figures: median and p95 in ms, and the ratio of medians to
- * the baseline's.
+ * the baseline's. `-- --smoke`: 2 runs after 1 warm-up (smoke.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startPlatform } from '../../lib/local/platform.js';
+import { sized } from './smoke.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: sized('30', '2') }, smoke: { type: 'boolean', default: false } } });
 const RUNS = Number(values.runs);
-const WARM_UP = 3;
-const POLL_MS = 5;
+const WARM_UP = sized(3, 1);
+// Smoke: a slower poll, or the polling requests are most of the run's CPU.
+const POLL_MS = sized(5, 50);
 const GIVE_UP_MS = 10_000;
 const DIRECT_AGENT = 'bench-direct';
 const PUSH_AGENT = 'bench-push';

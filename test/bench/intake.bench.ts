@@ -8,14 +8,17 @@
  * senders/threads so every run does the same work: no run is a replay, and no run
  * is a duplicate unless the row says so. Figures are medians and p95 in ms, the
  * ratio of medians against the baseline, and mean capacity units per request
- * (reads and writes, table and indexes summed).
+ * (reads and writes, table and indexes summed). `-- --smoke`: 2 runs after 1 warm-up
+ * (smoke.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { startPlatform } from '../../lib/local/platform.js';
 import { rawEmail } from '../support/emails.js';
+import { sized } from './smoke.js';
 
 const runsArg = process.argv.indexOf('--runs');
-const RUNS = runsArg === -1 ? 30 : Number(process.argv[runsArg + 1]);
+const RUNS = runsArg === -1 ? sized(30, 2) : Number(process.argv[runsArg + 1]);
+const WARM_UP = sized(3, 1);
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -49,7 +52,7 @@ async function main() {
     const threadTargets: { thread: string; author: string }[] = [];
     const dupTargets: { from: string }[] = [];
     const prepare = async () => {
-      for (let i = 0; i < RUNS + 3; i++) {
+      for (let i = 0; i < RUNS + WARM_UP; i++) {
         const from = `r-${n()}@example.org`;
         const created = await post('/channels/email', rawEmail({ from, subject: `Laptop ${n()}`, text: 'Screen cracked.' }), 'message/rfc822');
         replyTargets.push({ from, caseId: created.caseId });
@@ -88,7 +91,7 @@ async function main() {
       ['message: appended to thread', messageAppend],
     ];
     // Warm-up: module loads and JIT, outside the figures.
-    for (const [, fn] of operations) for (let i = 0; i < 3; i++) await fn();
+    for (const [, fn] of operations) for (let i = 0; i < WARM_UP; i++) await fn();
 
     let units = 0;
     const stop = onConsumedCapacity((_command, u) => (units += u));

@@ -29,7 +29,7 @@ function vocabulary(rand: () => number): string[] {
   });
 }
 
-export function syntheticCorpus(size: number, seed = 42) {
+export function syntheticCorpus(size: number, seed = 42, queryCount = QUERIES) {
   const rand = random(seed);
   const words = vocabulary(rand);
   // Squaring a uniform draw skews towards frequent words, roughly like real text.
@@ -45,7 +45,7 @@ export function syntheticCorpus(size: number, seed = 42) {
     status: i % 10 === 0 ? 'draft' : 'published',
     learned: Array.from({ length: i % 4 }, () => sentence(12)),
   }));
-  const queries = Array.from({ length: QUERIES }, () => {
+  const queries = Array.from({ length: queryCount }, () => {
     const doc = documents[Math.floor(rand() * size)]!;
     const source = [doc.title, ...doc.learned].join(' ').split(' ');
     return Array.from({ length: 8 }, () => (rand() < 0.7 ? source[Math.floor(rand() * source.length)]! : word())).join(' ');
@@ -55,10 +55,10 @@ export function syntheticCorpus(size: number, seed = 42) {
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-export async function latencyBench(sizes: readonly number[]) {
-  console.log(`Embedded engine latency (synthetic, seed 42, ${QUERIES} queries of 8 words, limit 10, filter status=published)`);
+export async function latencyBench(sizes: readonly number[], queryCount = QUERIES) {
+  console.log(`Embedded engine latency (synthetic, seed 42, ${queryCount} queries of 8 words, limit 10, filter status=published)`);
   for (const size of sizes) {
-    const { documents, queries } = syntheticCorpus(size);
+    const { documents, queries } = syntheticCorpus(size, 42, queryCount);
     const index = new EmbeddedSearchIndex();
     const t0 = performance.now();
     for (let i = 0; i < documents.length; i += 1000) await index.upsert(documents.slice(i, i + 1000));

@@ -8,7 +8,11 @@
  *     picked on one half, reported on the other), and leave-linked-cases-out (5 folds of
  *     the linked cases become queries, the rest stays as memory).
  *  3. With --latency: index build time and p50/p99 search latency on synthetic corpora.
+ * The datasets are read from shared/ beside the clone (../shared/datasets), or from
+ * $CASEWAY_DATASETS. `--smoke`: the first 40 queries and 100 linked cases, 2 ranking
+ * candidates, latency sizes divided by 100 (smoke.ts).
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RANKING, type RankingParams } from '../../functions/core/knowledge/ranking.js';
@@ -23,10 +27,12 @@ import {
   type LabelledText,
 } from './knowledge-quality.js';
 import { latencyBench } from './knowledge-latency.js';
+import { SMOKE } from './smoke.js';
 
-const datasets = resolve(import.meta.dirname, '../../../shared/datasets/stackfaq');
+const datasets = resolve(process.env.CASEWAY_DATASETS ?? resolve(import.meta.dirname, '../../../shared/datasets'), 'stackfaq');
 const { values: args } = parseArgs({
   options: {
+    smoke: { type: 'boolean', default: false },
     articles: { type: 'string', default: resolve(datasets, 'articles.json') },
     linked: { type: 'string', default: resolve(datasets, 'linked-cases.jsonl') },
     queries: { type: 'string', default: resolve(datasets, 'dev-queries.jsonl') },
@@ -43,6 +49,7 @@ const fmt = (f: Figures, base?: Figures) =>
 /** The parameters cross-validation searches over; each stays a plausible setting. */
 function grid(): RankingParams[] {
   const out: RankingParams[] = [];
+  if (SMOKE) return [DEFAULT_RANKING, { ...DEFAULT_RANKING, grams: 1 }];
   for (const grams of [0, 0.1, 0.3, 1])
     for (const learnedWeight of [0.3, 0.4, 0.5, 0.6])
       for (const neighbours of [1, 3]) out.push({ ...DEFAULT_RANKING, grams, learnedWeight, neighbours });
@@ -52,9 +59,11 @@ function grid(): RankingParams[] {
 const describe = (p: RankingParams) => `grams ${p.grams}, learnedWeight ${p.learnedWeight}, neighbours ${p.neighbours}`;
 
 async function quality() {
+  for (const file of [args.articles, args.linked, args.queries])
+    if (!existsSync(file)) throw new Error(`${file} not found: put shared/ (with datasets/stackfaq) beside the clone, set CASEWAY_DATASETS, or pass --articles/--linked/--queries`);
   const articles = readArticles(args.articles);
-  const linked = readJsonl(args.linked);
-  const queries = readJsonl(args.queries);
+  const linked = readJsonl(args.linked).slice(0, SMOKE ? 100 : undefined);
+  const queries = readJsonl(args.queries).slice(0, SMOKE ? 40 : undefined);
   console.log(`StackFAQ: ${articles.length} articles, ${linked.length} linked cases, ${queries.length} queries (${args.queries})\n`);
 
   const plain = await evaluate(bm25Ranker(articles, undefined), queries);
@@ -113,4 +122,5 @@ async function quality() {
 }
 
 if (!args['no-quality']) await quality();
-if (args.latency) await latencyBench(args['latency-sizes'].split(',').map(Number));
+const latencySizes = args['latency-sizes'].split(',').map(Number);
+if (args.latency) await latencyBench(SMOKE ? latencySizes.map((n) => Math.max(50, Math.round(n / 100))) : latencySizes, SMOKE ? 20 : undefined);

@@ -1,9 +1,10 @@
 /**
  * Capacity units of related-case operations through the local API (DynamoDB
  * Local reports ReturnConsumedCapacity as DynamoDB does): `npx tsx test/bench/links.bench.ts`.
- * Mean of 10 requests each, table plus indexes, reads and writes summed.
+ * Mean of 10 requests each, table plus indexes, reads and writes summed. `-- --smoke`: tiny sizes (smoke.ts).
  */
 import { startPlatform } from '../../lib/local/platform.js';
+import { sized } from './smoke.js';
 
 async function main() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
@@ -21,11 +22,11 @@ async function main() {
     };
     const open = async (parentId?: string) =>
       (await call('/cases', { method: 'POST', body: JSON.stringify({ subject: 'Bench', description: 'A short description.', requester: { id: 'bench' }, ...(parentId ? { parentId } : {}) }) })).caseId as string;
-    for (let i = 0; i < 10; i++) await open();
+    for (let i = 0; i < sized(10, 2); i++) await open();
 
     let units = 0;
     const stop = onConsumedCapacity((_command, u) => (units += u));
-    const runs = 10;
+    const runs = sized(10, 1);
     const rows: { operation: string; units: number }[] = [];
     const measure = async (operation: string, prepare: () => Promise<string[]>, fn: (ids: string[]) => Promise<unknown>) => {
       let total = 0;
@@ -66,6 +67,7 @@ async function main() {
     await measure('comments includeMerged (3 merged, page of 25)', async () => [], () => call(`/cases/${survivor}/comments?includeMerged=true`));
     await measure('history includeMerged (3 merged, page of 25)', async () => [], () => call(`/cases/${survivor}/history?includeMerged=true`));
     stop();
+    console.log(`Capacity units per related-case operation (mean of ${runs}):`);
     console.table(rows);
   } finally {
     await platform.stop();

@@ -12,7 +12,7 @@
  *   transaction, on DynamoDB Local: how much of an offer's cost is the choosing.
  *
  * `npm run bench:routing` (optionally `-- --offers 300`). Figures vary by machine;
- * the ratios are what to compare.
+ * the ratios are what to compare. `-- --smoke`: 50 agents, 10 offers, 0.1 s timings (smoke.ts).
  */
 import { parseArgs } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,10 +23,14 @@ import { evaluateRules } from '../../functions/core/routing/rule-engine.js';
 import { decide, routingFacts, type RoutingRule } from '../../functions/core/routing/rules.js';
 import { CHANNELS, PRIORITIES, type Channel } from '../../functions/core/vocabulary.js';
 import { startPlatform } from '../../lib/local/platform.js';
+import { sized } from './smoke.js';
 
-const { values } = parseArgs({ options: { offers: { type: 'string', default: '300' } } });
+const { values } = parseArgs({ options: { offers: { type: 'string', default: sized('300', '10') }, smoke: { type: 'boolean', default: false } } });
 const OFFERS = Number(values.offers);
-const AGENTS = 1000;
+const AGENTS = sized(1000, 50);
+const WARM_UP_OFFERS = sized(100, 5);
+/** How long each in-memory rate is timed. */
+const TIMED_MS = sized(1500, 100);
 const SKILLS = Array.from({ length: 50 }, (_, i) => `skill-${String(i).padStart(2, '0')}`);
 const USED: Channel[] = ['web', 'email', 'chat', 'phone'];
 
@@ -49,7 +53,7 @@ const agents: Agent[] = Array.from({ length: AGENTS }, (_, i) => ({
   version: 1,
 }));
 
-const waiting: WaitingCase[] = Array.from({ length: 2000 }, (_, i) => ({
+const waiting: WaitingCase[] = Array.from({ length: Math.max(2000, 2 * OFFERS + WARM_UP_OFFERS) }, (_, i) => ({
   caseId: `CASE-2026-${String(900000 + i).padStart(6, '0')}`,
   queue: 'bench',
   priority: pick(PRIORITIES),
@@ -65,7 +69,7 @@ let turn = 0;
 /** The baseline: the next agent in turn, whoever it is. */
 const roundRobin = (pool: readonly Agent[]): Agent => pool[turn++ % pool.length]!;
 
-function perSecond(run: (i: number) => unknown, minMs = 1500): number {
+function perSecond(run: (i: number) => unknown, minMs = TIMED_MS): number {
   let n = 0;
   const start = performance.now();
   let sink = 0;
@@ -102,7 +106,7 @@ async function main() {
   let r = 0;
   const rulesStart = performance.now();
   let ruleRuns = 0;
-  while (performance.now() - rulesStart < 1500) {
+  while (performance.now() - rulesStart < TIMED_MS) {
     const i = r++ % cases.length;
     decide({ version: 1, rules }, await evaluateRules(rules, facts[i]!, 'bench'), facts[i]!, cases[i]!, 'CaseCreated');
     ruleRuns++;
@@ -112,7 +116,7 @@ async function main() {
   console.log('| step | per second | vs round-robin pick |');
   console.log('|---|---:|---:|');
   console.log(`| round-robin pick (baseline) | ${fmt(baseline)} | 1 |`);
-  console.log(`| best eligible agent of 1,000 | ${fmt(decision)} | ${(decision / baseline).toExponential(2)} |`);
+  console.log(`| best eligible agent of ${AGENTS.toLocaleString('en-US')} | ${fmt(decision)} | ${(decision / baseline).toExponential(2)} |`);
   console.log(`| rules decision (20 rules, json-rules-engine) | ${fmt(rulesPerSecond)} | ${(rulesPerSecond / baseline).toExponential(2)} |`);
 
   // With DynamoDB Local: the offer transaction, chosen both ways.
@@ -144,7 +148,7 @@ async function main() {
     // Half the waiting cases for each run; seeding is not timed.
     const forBaseline = waiting.slice(0, OFFERS);
     const forDecision = waiting.slice(OFFERS, 2 * OFFERS);
-    const forWarmUp = waiting.slice(2 * OFFERS, 2 * OFFERS + 100);
+    const forWarmUp = waiting.slice(2 * OFFERS, 2 * OFFERS + WARM_UP_OFFERS);
     for (const w of [...forBaseline, ...forDecision, ...forWarmUp]) await seedCase(w);
     const available = [...live.values()].filter((a) => a.presence === 'available');
     // DynamoDB Local (a JVM) and this process warm up first, or whichever run goes first pays for it.

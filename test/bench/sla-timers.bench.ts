@@ -6,7 +6,8 @@
  *
  * Baseline, measured in the same run: the same cases with the arming consumer
  * never stopping an execution (stale timers left to find out at their next
- * check), which is what StopExecution on every SLA change saves.
+ * check), which is what StopExecution on every SLA change saves. `-- --smoke`: 1 case
+ * per path (smoke.ts).
  */
 import type { TimerStarter } from '../../functions/adapters/timers.js';
 import { useTimerStarter } from '../../functions/adapters/timers.js';
@@ -14,11 +15,12 @@ import { startPlatform } from '../../lib/local/platform.js';
 import { transitionsOf } from '../../lib/local/step-functions.js';
 import { LONDON_OFFICE, policyBody, SlaHarness } from '../support/sla-timers.js';
 import type { TestPlatform } from '../support/platform.js';
+import { sized } from './smoke.js';
 
 /** AWS Step Functions Standard workflows, us-east-1 list price (aws.amazon.com/step-functions/pricing), as of 2026-11-27. */
 const PRICE_PER_1000_TRANSITIONS = 0.025;
 const PRICE_DATE = '2026-11-27';
-const CASES_PER_PATH = Number(process.env.CASES ?? 10);
+const CASES_PER_PATH = Number(process.env.CASES ?? sized(10, 1));
 
 const LADDER = [
   { afterMinutes: 0, action: 'alertSupervisor', template: 'sla-breach' },

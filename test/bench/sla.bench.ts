@@ -9,6 +9,7 @@
  *  2. DynamoDB capacity units of create, transition and public reply for a
  *     `support` case without any SLA policy, then with the example policies
  *     loaded, in the same run on the same platform.
+ * `-- --smoke`: a few iterations of each (smoke.ts).
  */
 import { DateTime } from 'luxon';
 import { performance } from 'node:perf_hooks';
@@ -16,11 +17,15 @@ import { startPlatform } from '../../lib/local/platform.js';
 import { seedSla } from '../../lib/local/seed-sla.js';
 import { exampleCalendars } from '../../lib/seed/sla/index.js';
 import { CalendarInputSchema, WEEKDAYS, addBusinessMinutes, businessMinutesBetween, type CalendarRules } from '../../functions/core/sla/calendar.js';
+import { sized } from './smoke.js';
 
 const YEAR_MINUTES = 365 * 24 * 60;
 const WEEK_MINUTES = 7 * 24 * 60;
+/** Requests per capacity figure. */
+const RUNS = sized(20, 2);
 
-function rate(label: string, runs: number, once: (i: number) => unknown) {
+function rate(label: string, fullRuns: number, once: (i: number) => unknown) {
+  const runs = sized(fullRuns, 2);
   for (let i = 0; i < Math.min(20, runs); i++) once(i);
   const t0 = performance.now();
   for (let i = 0; i < runs; i++) once(i);
@@ -90,13 +95,13 @@ async function capacity() {
     const body = (n: number) => JSON.stringify({ type: 'support', subject: `Bench ${n}`, description: 'Login spins', requester: { id: `bench-${n % 20}` }, fields: { product: 'web-app', category: 'problem' } });
     let units = 0;
     const stop = onConsumedCapacity((_c, u) => (units += u));
-    const measure = async (fn: () => Promise<unknown>, runs = 20) => {
+    const measure = async (fn: () => Promise<unknown>, runs = RUNS) => {
       units = 0;
       for (let i = 0; i < runs; i++) await fn();
       return units / runs;
     };
     const run = async () => {
-      for (let i = 0; i < 5; i++) await call('agent', '/cases', { method: 'POST', body: body(i) });
+      for (let i = 0; i < sized(5, 1); i++) await call('agent', '/cases', { method: 'POST', body: body(i) });
       const create = await measure(() => call('agent', '/cases', { method: 'POST', body: body(7) }));
       const moving = await call('agent', '/cases', { method: 'POST', body: body(8) });
       await call('agent', `/cases/${moving.caseId}/transitions`, { method: 'POST', body: JSON.stringify({ to: 'in_review' }) });
@@ -107,7 +112,7 @@ async function capacity() {
         blocked = !blocked;
       });
       const replies: string[] = [];
-      for (let i = 0; i < 20; i++) replies.push((await call('agent', '/cases', { method: 'POST', body: body(9) })).caseId);
+      for (let i = 0; i < RUNS; i++) replies.push((await call('agent', '/cases', { method: 'POST', body: body(9) })).caseId);
       let r = 0;
       // The first public reply on each case: with a policy it meets firstResponse.
       const reply = await measure(() => call('agent', `/cases/${replies[r++]}/comments`, { method: 'POST', body: JSON.stringify({ body: 'On it', visibility: 'public' }) }));
@@ -117,8 +122,9 @@ async function capacity() {
     if (without.sample.sla) throw new Error('expected no SLA without policies');
     await seedSla(platform.url, platform.tokens.admin);
     const withSla = await run();
+    if (!withSla.sample.sla) throw new Error('expected an SLA once the example policies are loaded');
     stop();
-    console.log('\nCapacity units per request, support case (mean of 20; DynamoDB Local ReturnConsumedCapacity):');
+    console.log(`\nCapacity units per request, support case (mean of ${RUNS}; DynamoDB Local ReturnConsumedCapacity):`);
     console.table(
       (['create', 'transition', 'reply'] as const).map((op) => ({
         operation: op === 'transition' ? 'transition (in_review <-> blocked)' : op === 'reply' ? 'first public staff reply' : 'create',
