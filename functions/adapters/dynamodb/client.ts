@@ -36,8 +36,10 @@ export function dynamo(): DynamoDBDocumentClient {
     ...(DYNAMODB_ENDPOINT ? { endpoint: DYNAMODB_ENDPOINT } : {}),
     maxAttempts: 4,
     // Without a timeout a stalled connection waits until Lambda kills the function; with one the SDK
-    // retries, then throws TimeoutError, which the HTTP layer answers with 503 and Retry-After.
-    requestHandler: { requestTimeout: DYNAMODB_TIMEOUT_MS, throwOnRequestTimeout: true, connectionTimeout: Math.min(DYNAMODB_TIMEOUT_MS, 1000) },
+    // retries, then throws TimeoutError, which the HTTP layer answers with 503 and Retry-After. Connecting
+    // gets the same deadline: a tighter one turned a burst of parallel requests into 503s before any call
+    // had really stalled (DynamoDB Local accepting 1,000 connections at once takes longer than a second).
+    requestHandler: { requestTimeout: DYNAMODB_TIMEOUT_MS, throwOnRequestTimeout: true, connectionTimeout: DYNAMODB_TIMEOUT_MS },
   });
   base.middlewareStack.add(
     (next, context) => async (args) => {
