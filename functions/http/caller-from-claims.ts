@@ -15,12 +15,14 @@
 import { decodeJwt, type JWTPayload } from 'jose';
 import { ROLES, type Caller, type Role } from '../core/caller.js';
 import { DomainError } from '../core/errors.js';
-import { teamsFromGroups, type TeamMapping } from './teams-from-claims.js';
 
 type Claims = Record<string, string | number | boolean | string[]> | undefined;
 
 /** Group name -> Caseway role. A Map, so `__proto__` or `constructor` are just names. */
 export type RoleMapping = ReadonlyMap<string, Role>;
+
+/** Group name -> team, likewise a Map. */
+export type TeamMapping = ReadonlyMap<string, string>;
 
 /** The default: each Caseway role is granted by the group of exactly that name (the Cognito pool's groups). */
 export const IDENTITY_ROLE_MAPPING: RoleMapping = new Map(ROLES.map((role) => [role, role]));
@@ -42,15 +44,31 @@ export interface CallerInput {
   readonly authorization: string | undefined;
 }
 
-/** The roles the given group names grant: only exact keys of the mapping, each role once, in ROLES order. */
-export function rolesFromGroups(groups: readonly unknown[], mapping: RoleMapping): Role[] {
-  const granted = new Set<Role>();
+/** What the given group names are mapped to: only exact keys of the mapping count, each value once. */
+function mappedFrom<T>(groups: readonly unknown[], mapping: ReadonlyMap<string, T>): Set<T> {
+  const mapped = new Set<T>();
   for (const group of groups) {
     if (typeof group !== 'string') continue;
-    const role = mapping.get(group);
-    if (role !== undefined) granted.add(role);
+    const value = mapping.get(group);
+    if (value !== undefined) mapped.add(value);
   }
+  return mapped;
+}
+
+/** The roles the given group names grant, each once, in ROLES order. */
+export function rolesFromGroups(groups: readonly unknown[], mapping: RoleMapping): Role[] {
+  const granted = mappedFrom(groups, mapping);
   return ROLES.filter((role) => granted.has(role));
+}
+
+/**
+ * The teams the given group names belong to, each once, sorted. Teams are not a claim of their
+ * own in most identity providers; they are groups, mapped exactly (TEAM_GROUPS,
+ * `{"caseway-fraud":"fraud"}`) so no group is a team by accident of its name. Kept apart from
+ * the roles mapping on purpose: a role says what someone may do, a team which records they may see.
+ */
+export function teamsFromGroups(groups: readonly unknown[], mapping: TeamMapping): string[] {
+  return [...mappedFrom(groups, mapping)].sort();
 }
 
 /** A compact JWS: three base64url parts and nothing else (no second token joined on with a comma). */
