@@ -42,8 +42,11 @@ function flag(key: string): boolean | undefined {
   throw new Error(`-c ${key} must be true or false, got '${value}'`);
 }
 
-/** A JSON object on the command line; cdk.json may give the object itself. Roles are checked by Identity. */
-function roleMapping(key: string): Record<string, Role> | undefined {
+/**
+ * A JSON object of group name -> value on the command line (cdk.json may give the object itself).
+ * Only its shape is checked here; Identity checks the names and values.
+ */
+function groupMapping<V extends string>(key: string, what: string): Record<string, V> | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   let parsed: unknown = value;
@@ -51,11 +54,13 @@ function roleMapping(key: string): Record<string, Role> | undefined {
     try {
       parsed = JSON.parse(value);
     } catch {
-      throw new Error(`-c ${key} must be a JSON object {"group name": "role"}, got '${value}'`);
+      throw new Error(`-c ${key} must be a JSON object {"group name": "${what}"}, got '${value}'`);
     }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`-c ${key} must be a JSON object {"group name": "role"}`);
-  return parsed as Record<string, Role>;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error(`-c ${key} must be a JSON object {"group name": "${what}"}`);
+  }
+  return parsed as Record<string, V>;
 }
 
 function positiveInteger(key: string): number | undefined {
@@ -83,21 +88,6 @@ function removalPolicy(key: string): RemovalPolicy | undefined {
   throw new Error(`-c ${key} must be retain or destroy, got '${value}'`);
 }
 
-function teamGroups(key: string): Record<string, string> | undefined {
-  const value = text(key);
-  if (value === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(value);
-  } catch {
-    throw new Error(`-c ${key} must be a JSON object of group name -> team name, got '${value}'`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new Error(`-c ${key} must be a JSON object of group name -> team name, got '${value}'`);
-  }
-  return parsed as Record<string, string>;
-}
-
 const oidcIssuer = text('oidcIssuer');
 const oidcAudience = list('oidcAudience');
 if ((oidcIssuer === undefined) !== (oidcAudience === undefined)) {
@@ -116,8 +106,8 @@ const props: CasewayStackProps = {
   logRetention: retention('logRetentionDays'),
   oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
   rolesClaim: text('rolesClaim'),
-  teamGroups: teamGroups('teamGroups'),
-  roleMapping: roleMapping('roleMapping'),
+  teamGroups: groupMapping('teamGroups', 'team'),
+  roleMapping: groupMapping<Role>('roleMapping', 'role'),
   mfaRequired: flag('mfaRequired'),
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,

@@ -4,7 +4,7 @@
  * The only difference between AWS and the local platform is what these hold.
  */
 import * as z from 'zod';
-import { DEFAULT_ROLES_CLAIM, ROLES, type Role } from './core/caller.js';
+import { DEFAULT_ROLES_CLAIM, ROLES } from './core/caller.js';
 import { TeamName } from './core/case-type.js';
 
 /**
@@ -57,32 +57,42 @@ export function notificationsConfig(): NotificationsConfig {
   return loadedNotifications;
 }
 
-/** Parsed once at cold start into a Map, so a group called `__proto__` is only a name. */
-export const RoleMappingSetting = z
-  .string()
-  .optional()
-  .transform((text, ctx): ReadonlyMap<string, Role> => {
-    if (text === undefined || text.trim() === '') return new Map(ROLES.map((role) => [role, role]));
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"group name": "role"}' });
-      return z.NEVER;
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object {"group name": "role"}' });
-      return z.NEVER;
-    }
-    // Entries read by hand: a record schema would drop an own key named `__proto__`.
-    const entries = Object.entries(value as Record<string, unknown>);
-    const wrong = entries.filter(([group, role]) => group === '' || !(ROLES as readonly unknown[]).includes(role));
-    if (wrong.length > 0) {
-      ctx.addIssue({ code: 'custom', message: `must map non-empty group names to one of ${ROLES.join(', ')}; wrong: ${wrong.map(([group]) => JSON.stringify(group)).join(', ')}` });
-      return z.NEVER;
-    }
-    return new Map(entries as [string, Role][]);
-  });
+/**
+ * A JSON object of exact group name -> value, parsed once at cold start into a Map, so a
+ * group called `__proto__` is only a name (a record schema would drop that own key).
+ */
+function groupMappingSetting<V extends string>(value: z.ZodType<V>, what: string, absent: ReadonlyMap<string, V>, maxGroupLength = Infinity) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx): ReadonlyMap<string, V> => {
+      if (text === undefined || text.trim() === '') return absent;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object {"group name": "${what}"}` });
+        return z.NEVER;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        ctx.addIssue({ code: 'custom', message: `must be a JSON object {"group name": "${what}"}` });
+        return z.NEVER;
+      }
+      const entries = Object.entries(parsed as Record<string, unknown>);
+      const wrong = entries.filter(([group, v]) => group === '' || group.length > maxGroupLength || !value.safeParse(v).success);
+      if (wrong.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `must map non-empty group names to a ${what}; wrong: ${wrong.map(([group]) => JSON.stringify(group)).join(', ')}` });
+        return z.NEVER;
+      }
+      return new Map(entries as [string, V][]);
+    });
+}
+
+/** Group -> role (ROLE_MAPPING); unset: each role is granted by the group of the same name. */
+export const RoleMappingSetting = groupMappingSetting(z.enum(ROLES), `role (${ROLES.join(', ')})`, new Map(ROLES.map((role) => [role, role])));
+
+/** Group -> team (TEAM_GROUPS); unset: nobody is in a team. */
+export const TeamGroupsSetting = groupMappingSetting(TeamName, 'team', new Map(), 256);
 
 const Config = z.object({
   TABLE_NAME: z.string().min(1),
@@ -104,18 +114,7 @@ const Config = z.object({
   /** The JWT claim whose groups map to teams (default: the roles claim, where Cognito puts a user's groups). */
   TEAMS_CLAIM: z.string().min(1).optional(),
   /** Exact group name -> team name, as JSON (`{"caseway-fraud":"fraud"}`). Groups not listed are no team. */
-  TEAM_GROUPS: z
-    .string()
-    .default('{}')
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of group name -> team name' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string().min(1).max(256), TeamName)),
+  TEAM_GROUPS: TeamGroupsSetting,
   CASE_ID_PREFIX: z.string().regex(/^[A-Z][A-Z0-9]{1,9}$/).default('CASE'),
   CASE_NUMBER_BLOCK_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
   /** Largest request body a handler accepts, in bytes. */

@@ -69,7 +69,7 @@ const callerSettings: CallerSettings = {
   rolesClaim: settings.ROLES_CLAIM,
   roleMapping: settings.ROLE_MAPPING,
   teamsClaim: settings.TEAMS_CLAIM ?? settings.ROLES_CLAIM,
-  teamGroups: new Map(Object.entries(settings.TEAM_GROUPS)),
+  teamGroups: settings.TEAM_GROUPS,
 };
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -4,10 +4,11 @@
  * letting page lengths or cursors give them away.
  */
 import fc from 'fast-check';
+import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { TeamGroupsSetting } from '../../functions/config.js';
 import { maySeeCase, sameAccess } from '../../functions/core/access.js';
 import type { Caller, Role } from '../../functions/core/caller.js';
-import { decodeJwt } from 'jose';
 import { callerFromRequest, IDENTITY_ROLE_MAPPING, teamsFromGroups } from '../../functions/http/caller-from-claims.js';
 import { createDevIssuer, DEMO_USERS } from '../../lib/local/dev-issuer.js';
 import { pageKept } from '../../functions/services/case-access.js';
@@ -68,6 +69,20 @@ describe('teams from the verified token\'s groups', () => {
     const member = await issuer.sign(DEMO_USERS.agent, { groups: ['agent', 'fraud-team'] });
     const memberClaims = { sub: String(payload.sub), iss: String(payload.iss), 'cognito:groups': '[agent fraud-team]' };
     expect(callerFromRequest({ claims: memberClaims, authorization: `Bearer ${member}` }, settings).teams).toEqual(['fraud']);
+  });
+});
+
+describe('the TEAM_GROUPS setting', () => {
+  it('maps exact group names to teams, __proto__ included, and nobody to a team when unset', () => {
+    const mapping = TeamGroupsSetting.parse(JSON.stringify({ 'caseway fraud': 'fraud', ['__proto__']: 'aml' }));
+    expect([...mapping]).toEqual([['caseway fraud', 'fraud'], ['__proto__', 'aml']]);
+    expect(TeamGroupsSetting.parse(undefined).size).toBe(0);
+  });
+
+  it('fails loudly at cold start on a malformed mapping', () => {
+    for (const bad of ['not json', '[]', '{"g":"Fraud Team"}', '{"":"fraud"}', `{"${'g'.repeat(257)}":"fraud"}`]) {
+      expect(TeamGroupsSetting.safeParse(bad).success, bad).toBe(false);
+    }
   });
 });
 
