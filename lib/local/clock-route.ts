@@ -9,6 +9,7 @@
 import * as z from 'zod';
 import type { AdjustableClock } from '../../functions/adapters/clock.js';
 import type { LocalRequest, LocalResponse } from './gateway.js';
+import { localProblem as problem } from './local-problem.js';
 
 export const CLOCK_PATH = '/_local/clock';
 
@@ -16,12 +17,6 @@ const MoveSchema = z.union([
   z.object({ advanceMinutes: z.number().positive().max(366 * 24 * 60) }).strict(),
   z.object({ to: z.iso.datetime({ offset: true }) }).strict(),
 ]);
-
-const problem = (status: number, title: string, detail: string, errors: { field: string; rule: string; message: string }[] = []): LocalResponse => ({
-  status,
-  headers: { 'content-type': 'application/problem+json' },
-  body: { type: 'about:blank', title, status, detail, ...(errors.length ? { errors } : {}) },
-});
 
 /** Answers the clock's path; any other path is left to the other local services (undefined). */
 export function clockRoute(clock: AdjustableClock, settled: () => Promise<void>): (request: LocalRequest) => Promise<LocalResponse | undefined> {

@@ -24,6 +24,7 @@ import { eventRules, type EventRuleSpec } from '../topology/event-rules.js';
 import { JsonDirectory } from './durable-files.js';
 import { compilePattern, type EventMatcher } from './event-pattern.js';
 import { LOCAL_ACCOUNT_ID } from './http-api-event.js';
+import { localProblem } from './local-problem.js';
 import { createLambdaContext } from './lambda-context.js';
 
 export type BusEvent = EventBridgeEvent<string, unknown>;
@@ -434,12 +435,6 @@ export const REPLAY_PATH = `${DEAD_LETTERS_PATH}/replay`;
 
 const ReplayRequest = z.object({ ids: z.array(z.string().min(1)).max(1000).optional() }).strict();
 
-const problem = (status: number, detail: string, errors: { field: string; rule: string; message: string }[] = []) => ({
-  status,
-  headers: { 'content-type': 'application/problem+json' },
-  body: { type: 'about:blank', title: status === 404 ? 'Not Found' : 'Bad Request', status, detail, ...(errors.length > 0 ? { errors } : {}) },
-});
-
 /** `POST /_local/dead-letters/replay`, body `{}` (all) or `{"ids": [...]}`: redrive dead letters to their rules. */
 function answerReplay(bus: LocalEventBus, body: Buffer): { status: number; headers?: Record<string, string>; body: unknown } {
   let json: unknown = {};
@@ -447,18 +442,18 @@ function answerReplay(bus: LocalEventBus, body: Buffer): { status: number; heade
     try {
       json = JSON.parse(body.toString('utf8'));
     } catch {
-      return problem(400, 'The body is not JSON.', [{ field: 'body', rule: 'json', message: 'must be a JSON object' }]);
+      return localProblem(400, 'Bad Request', 'The body is not JSON.', [{ field: 'body', rule: 'json', message: 'must be a JSON object' }]);
     }
   }
   const parsed = ReplayRequest.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = ['body', ...issue.path.map(String)].join('.');
-    return problem(400, `${field}: ${issue.message}`, [{ field, rule: issue.code, message: issue.message }]);
+    return localProblem(400, 'Bad Request', `${field}: ${issue.message}`, [{ field, rule: issue.code, message: issue.message }]);
   }
   const outcome = bus.replayDeadLetters(parsed.data.ids);
   if (parsed.data.ids && outcome.unknown.length > 0 && outcome.replayed.length === 0) {
-    return problem(404, `No dead letter (on a rule still on the bus) with the id ${outcome.unknown.join(', ')}.`, [{ field: 'body.ids', rule: 'exists', message: 'must name dead letters' }]);
+    return localProblem(404, 'Not Found', `No dead letter (on a rule still on the bus) with the id ${outcome.unknown.join(', ')}.`, [{ field: 'body.ids', rule: 'exists', message: 'must name dead letters' }]);
   }
   return { status: 200, body: outcome };
 }

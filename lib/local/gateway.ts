@@ -24,6 +24,7 @@ import { createJwtAuthorizer, type JwtAuthorizerConfig } from './jwt-authorizer.
 import { createLambdaContext } from './lambda-context.js';
 import { PortInUseError } from './ports.js';
 import { FILES_PATH_PREFIX, type FileRequest, type FileResponse } from '../../functions/adapters/local-files.js';
+import { localProblem } from './local-problem.js';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => unknown;
 
@@ -282,11 +283,7 @@ function hostnameOf(hostHeader: string): string {
  * Tools (curl, the SDK, tests) send neither Origin nor Sec-Fetch-Site and pass.
  */
 export function crossSiteRefusal(headers: IncomingMessage['headers'], listenHost: string): LocalResponse | undefined {
-  const refuse = (detail: string): LocalResponse => ({
-    status: 403,
-    headers: { 'content-type': 'application/problem+json' },
-    body: { type: 'about:blank', title: 'Forbidden', status: 403, detail },
-  });
+  const refuse = (detail: string): LocalResponse => localProblem(403, 'Forbidden', detail);
   const host = headers.host === undefined ? undefined : hostnameOf(headers.host);
   if (host !== undefined && !LOOPBACK_HOSTS.has(host) && host !== listenHost.toLowerCase()) {
     return refuse(`Local services answer only requests addressed to this machine, not to '${headers.host}'.`);
