@@ -51,9 +51,11 @@ export function problemResponse(
   context: { instance?: string; correlationId: string; headers?: Record<string, string> },
 ): APIGatewayProxyStructuredResultV2 {
   const status = STATUS[error.kind];
+  // A domain 503 (the read-access log could not be written, say) is a dependency outage like any other: same Retry-After.
+  const retryAfter: Record<string, string> = error.kind === 'ServiceUnavailable' ? { 'retry-after': String(RETRY_AFTER.unavailable) } : {};
   return {
     statusCode: status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...context.headers },
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...retryAfter, ...context.headers },
     body: JSON.stringify({
       type: PROBLEM_BASE + kebab(error.kind),
       title: TITLE[error.kind],

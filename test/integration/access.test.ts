@@ -702,6 +702,7 @@ describe('record-level access: team x restricted case type', () => {
     const response = await platform.fetchAs({ ...unloggable, roles: ['agent'] }, `/cases/${fraudCase}`);
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.headers.get('retry-after')).toBe('5');
     const body = await response.text();
     expect(body).not.toContain('Card used abroad');
     expect(JSON.parse(body)).toMatchObject({ status: 503, detail: expect.stringMatching(/read-access log/) });
