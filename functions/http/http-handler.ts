@@ -68,7 +68,7 @@ const settings = config();
 const callerSettings: CallerSettings = {
   rolesClaim: settings.ROLES_CLAIM,
   roleMapping: settings.ROLE_MAPPING,
-  teamsClaim: settings.TEAMS_CLAIM ?? settings.ROLES_CLAIM,
+  ...(settings.TEAMS_CLAIM ? { teamsClaim: settings.TEAMS_CLAIM } : {}),
   teamGroups: settings.TEAM_GROUPS,
 };
 
