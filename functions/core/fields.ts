@@ -5,10 +5,10 @@
  * promises; nothing here throws, so one request reports every problem at once.
  */
 import { type Caller, isStaff } from './caller.js';
-import { type CaseType, canReadRestricted, fieldOf, fieldValueProblem, type Sensitivity } from './case-type.js';
+import { type CaseType, fieldOf, fieldValueProblem, type Sensitivity } from './case-type.js';
 import { type Condition, describeCondition, type Facts, holds } from './conditions.js';
 import type { FieldIssue } from './errors.js';
-import { fieldFilter } from './visibility.js';
+import { accessFor, fieldFilter } from './visibility.js';
 import type { FieldValue } from './vocabulary.js';
 
 export type Fields = Readonly<Record<string, FieldValue>>;
@@ -49,11 +49,8 @@ export interface FieldCheckResult {
   readonly forbidden: FieldIssue[];
 }
 
-function mayWrite(sensitivity: Sensitivity, type: CaseType, caller: Caller): boolean {
-  if (sensitivity === 'public') return true;
-  if (!isStaff(caller)) return false;
-  return sensitivity === 'internal' || canReadRestricted(type, caller.roles);
-}
+/** A caller writes exactly the fields they may read: the one visibility rule decides both. */
+const mayWrite = (sensitivity: Sensitivity, type: CaseType, caller: Caller): boolean => accessFor(sensitivity, type.clearance, caller) === 'read';
 
 /**
  * Check a change to a case's custom fields and return the fields it leads to.
