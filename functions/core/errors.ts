@@ -26,6 +26,8 @@ export type DomainErrorKind =
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
   | 'MethodNotAllowed'
+  /** An all-or-nothing batch had rows that are not valid, so none was written. */
+  | 'RowsRejected'
   /** A dependency the answer may not go out without (the read-access log) is failing: retry later. */
   | 'ServiceUnavailable';
 

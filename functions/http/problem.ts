@@ -21,6 +21,7 @@ const STATUS: Record<DomainErrorKind, number> = {
   UnsupportedMediaType: 415,
   IdempotencyKeyReused: 422,
   PreconditionRequired: 428,
+  RowsRejected: 422,
   ServiceUnavailable: 503,
 };
 
@@ -38,6 +39,7 @@ const TITLE: Record<DomainErrorKind, string> = {
   UnsupportedMediaType: 'Unsupported media type',
   IdempotencyKeyReused: 'Idempotency-Key reused',
   PreconditionRequired: 'Precondition required',
+  RowsRejected: 'Some rows are not valid',
   ServiceUnavailable: 'Service unavailable',
 };
 
