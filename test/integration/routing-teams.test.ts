@@ -1,0 +1,185 @@
+/**
+ * Routing and record-level access, against DynamoDB Local over real HTTP with
+ * real signed tokens: a case of a type restricted to teams (the seeded
+ * `fraud-investigation`, team `fraud`) is never offered or assigned to an agent
+ * outside the team, by dispatch, by a rule or by hand, even when that agent is
+ * the only one free; it waits, saying why, and goes to a member once one is
+ * there. And no routing read shows its id to a caller outside the team.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../lib/topology/routes.js';
+import { sweep } from '../../functions/services/routing.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
+import { RoutingBus } from '../support/routing-bus.js';
+import type { DemoUserKey, Identity } from '../../lib/local/dev-issuer.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Body = Record<string, any>;
+type Who = DemoUserKey | Identity;
+
+let platform: TestPlatform;
+const bus = new RoutingBus();
+
+/** Takes any channel: only the team rule can keep a case from them. */
+const CAPACITY = { web: 5, email: 5, chat: 5, api: 5 };
+const OUTSIDER = 'outsider-agent';
+const outsider: Identity = { sub: OUTSIDER, roles: ['agent'] };
+/** The seeded fraud-team agent (group fraud-team -> team fraud). */
+const MEMBER = 'demo-fraud-agent';
+/** A rule names the outsider as assignee of fraud cases: the team rule must win over it. */
+const RULE_ASSIGNEE = 'rule-outsider';
+
+beforeAll(async () => {
+  platform = await startTestPlatform();
+  const rules = {
+    rules: [{ id: 'fraud-to-rule-outsider', when: { all: [{ fact: 'type', operator: 'equal', value: 'fraud-investigation' }] }, then: { assignee: RULE_ASSIGNEE } }],
+  };
+  expect((await call('admin', 'POST', '/routing/rules', rules)).status).toBe(201);
+  expect((await call('admin', 'PUT', `/routing/agents/${RULE_ASSIGNEE}`, { skills: {}, capacity: CAPACITY, teams: ['legal'] })).status).toBe(201);
+  expect((await call('admin', 'PUT', `/routing/agents/${OUTSIDER}`, { skills: {}, capacity: CAPACITY })).status).toBe(201);
+  for (const id of [RULE_ASSIGNEE, OUTSIDER]) expect((await call({ sub: id, roles: ['agent'] }, 'PUT', `/routing/agents/${id}/presence`, { presence: 'available' })).status).toBe(200);
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const init = body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+  const response = await platform.fetchAs(who, path, init);
+  const text = await response.text();
+  return { status: response.status, type: response.headers.get('content-type'), text, body: (text ? JSON.parse(text) : undefined) as Body };
+}
+
+async function newCase(who: Who, body: Body): Promise<string> {
+  const made = await call(who, 'POST', '/cases', { subject: 'Card used abroad', description: 'Three payments I did not make', requester: { id: 'demo-requester' }, ...body });
+  expect(made.status, made.text).toBe(201);
+  await bus.settle([made.body.caseId]);
+  await sweep();
+  return made.body.caseId as string;
+}
+const newFraudCase = () => newCase('fraudSupervisor', { type: 'fraud-investigation', fields: { allegationType: 'payment-fraud', amountAtRisk: 5000 } });
+const offerIds = async (who: Who, query = '') => ((await call(who, 'GET', `/routing/offers${query}`)).body.items as Body[]).map((o) => o.caseId as string);
+const routingOf = async (caseId: string) => (await call('fraudSupervisor', 'GET', `/routing/cases/${caseId}`)).body;
+const decisions = async (caseId: string) =>
+  ((await call('fraudSupervisor', 'GET', `/cases/${caseId}/history`)).body.items as Body[]).filter((e) => e.action === 'RoutingDecided').map((e) => e.routing as Body);
+
+let fraudCase: string;
+
+describe('offering and assigning a case of a type restricted to teams', () => {
+  it('PUT /routing/agents/{id} takes teams, validated like case types name them', async () => {
+    const bad = await call('admin', 'PUT', '/routing/agents/someone', { skills: {}, capacity: {}, teams: ['Fraud Team'] });
+    expect(bad.status).toBe(400);
+    expect(bad.type).toContain('application/problem+json');
+    expect(bad.text).toContain('body.teams.0');
+    expect((await call('admin', 'PUT', '/routing/agents/someone', { skills: {}, capacity: {}, teams: ['fraud', 'fraud'] })).status).toBe(400);
+    expect((await call('admin', 'GET', '/routing/agents/someone')).status).toBe(404);
+    const made = await call('admin', 'PUT', '/routing/agents/someone', { skills: {}, capacity: {}, teams: ['fraud'] });
+    expect(made.body.teams).toEqual(['fraud']);
+    // A reconfiguration replaces the teams, as it replaces the skills: left out, none are kept.
+    const again = await call('admin', 'PUT', '/routing/agents/someone', { skills: {}, capacity: {} }, { 'if-match': '"1"' });
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).not.toHaveProperty('teams');
+  });
+
+  it('an unrestricted case goes to an outsider: they are free and eligible for it', async () => {
+    const support = await newCase('agent', { type: 'support' });
+    const routing = (await call('supervisor', 'GET', `/routing/cases/${support}`)).body;
+    expect(routing, JSON.stringify(routing)).toMatchObject({ state: 'offered' });
+    expect([OUTSIDER, RULE_ASSIGNEE]).toContain(routing.agentId);
+  });
+
+  it('never offers or assigns it to an agent outside the team, even the only ones free; it waits saying so', async () => {
+    fraudCase = await newFraudCase();
+    expect(await offerIds(outsider)).not.toContain(fraudCase);
+    expect(await offerIds({ sub: RULE_ASSIGNEE, roles: ['agent'] })).not.toContain(fraudCase);
+    const routing = await routingOf(fraudCase);
+    expect(routing).toMatchObject({ state: 'waiting', reason: 'noAgentInTeam', caseType: 'fraud-investigation' });
+    expect(routing).not.toHaveProperty('agentId');
+    expect(routing.why).toContain('not in team fraud');
+    expect((await call('fraudSupervisor', 'GET', `/cases/${fraudCase}`)).body.owner).toBeNull();
+    // The rule that names an outsider did not get its way, and the decision says why.
+    const [decided] = await decisions(fraudCase);
+    expect(decided).toMatchObject({ outcome: 'queued', assigneeNotEligible: { agentId: RULE_ASSIGNEE, why: 'not eligible: not in team fraud' } });
+    expect(decided!.why).toContain(`${RULE_ASSIGNEE} not eligible: not in team fraud`);
+  });
+
+  it('refuses a supervisor assigning it by hand to an agent outside the team (422, nothing written)', async () => {
+    const before = (await call('fraudSupervisor', 'GET', `/cases/${fraudCase}`)).body;
+    for (const owner of [OUTSIDER, RULE_ASSIGNEE]) {
+      const refused = await call('fraudSupervisor', 'PATCH', `/cases/${fraudCase}`, { owner }, { 'if-match': `"${before.version}"` });
+      expect(refused.status, refused.text).toBe(422);
+      expect(refused.type).toContain('application/problem+json');
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'body.owner', rule: 'not_in_team' })]);
+      expect(refused.body.detail).toContain('not in team fraud');
+    }
+    const after = (await call('fraudSupervisor', 'GET', `/cases/${fraudCase}`)).body;
+    expect({ version: after.version, owner: after.owner }).toEqual({ version: before.version, owner: null });
+    // Nor can a new case be opened straight into an outsider's hands.
+    const listed = async () => ((await call('fraudSupervisor', 'GET', '/cases?type=fraud-investigation&limit=100')).body.items as Body[]).length;
+    const count = await listed();
+    const opened = await call('fraudSupervisor', 'POST', '/cases', { type: 'fraud-investigation', subject: 'S', description: 'D', requester: { id: 'demo-requester' }, owner: OUTSIDER, fields: { allegationType: 'internal' } });
+    expect(opened.status, opened.text).toBe(422);
+    expect(await listed()).toBe(count);
+  });
+
+  it('offers it to a team member as soon as one is available', async () => {
+    expect((await call('admin', 'PUT', `/routing/agents/${MEMBER}`, { skills: {}, capacity: CAPACITY, teams: ['fraud'] })).status).toBe(201);
+    expect((await call('fraudAgent', 'PUT', `/routing/agents/${MEMBER}/presence`, { presence: 'available' })).status).toBe(200);
+    expect(await offerIds('fraudAgent')).toContain(fraudCase);
+    expect(await routingOf(fraudCase)).toMatchObject({ state: 'offered', agentId: MEMBER });
+  });
+});
+
+describe('routing reads for callers outside the team', () => {
+  /** Every GET of the routing API, with the paths that name an agent or case filled in for the fraud case's side. */
+  const READS: { route: string; paths: () => string[] }[] = [
+    { route: 'GET /routing/rules', paths: () => ['/routing/rules', '/routing/rules?version=1'] },
+    { route: 'GET /routing/queues', paths: () => ['/routing/queues'] },
+    { route: 'GET /routing/agents', paths: () => ['/routing/agents'] },
+    { route: 'GET /routing/agents/{id}', paths: () => [`/routing/agents/${MEMBER}`, `/routing/agents/${OUTSIDER}`, `/routing/agents/${RULE_ASSIGNEE}`] },
+    { route: 'GET /routing/offers', paths: () => ['/routing/offers', `/routing/offers?agentId=${MEMBER}`, `/routing/offers?agentId=${OUTSIDER}`, `/routing/offers?agentId=${RULE_ASSIGNEE}`] },
+    { route: 'GET /routing/cases/{id}', paths: () => [`/routing/cases/${fraudCase}`] },
+  ];
+  /** Staff outside the fraud team, of every role, and the agents routing refused it to. */
+  const OUTSIDERS: Who[] = ['agent', 'supervisor', 'admin', 'integration', outsider, { sub: RULE_ASSIGNEE, roles: ['agent'] }];
+
+  it('the table covers every routing GET the API serves', () => {
+    const served = routes.filter((r) => r.fn === 'routing' && r.method === 'GET').map((r) => `${r.method} ${r.path}`);
+    expect(READS.map((r) => r.route).sort()).toEqual(served.sort());
+  });
+
+  /** A body with its correlation id left out, and the id the caller itself asked about replaced: what is left is what the server told. */
+  const told = (text: string, asked?: string) => {
+    const { correlationId: _c, ...rest } = JSON.parse(text) as Body;
+    return asked ? JSON.stringify(rest).replaceAll(asked, '<asked>') : JSON.stringify(rest);
+  };
+  const NEVER = 'CASE-2026-999999';
+
+  it.each(READS.flatMap((r) => OUTSIDERS.map((who) => [r.route, who] as const)))('%s never shows the fraud case to %j', async (route, who) => {
+    for (const path of READS.find((r) => r.route === route)!.paths()) {
+      const read = await call(who, 'GET', path);
+      expect(read.status).toBeLessThan(500);
+      if (path.includes(fraudCase)) {
+        // A path that names the case: exactly the answer for a case that never existed, its own id echoed and nothing else.
+        const never = await call(who, 'GET', path.replace(fraudCase, NEVER));
+        expect(read.status).toBe(404);
+        expect(told(read.text, fraudCase)).toBe(told(never.text, NEVER));
+      } else {
+        expect(read.text, `${path} as ${JSON.stringify(who)}`).not.toContain(fraudCase);
+      }
+    }
+  });
+
+  it('while the team sees it where it is (so the table above is not vacuous)', async () => {
+    expect(await offerIds('fraudSupervisor', `?agentId=${MEMBER}`)).toContain(fraudCase);
+    expect((await call('fraudSupervisor', 'GET', `/routing/cases/${fraudCase}`)).text).toContain(fraudCase);
+    expect((await call('agent', 'GET', `/routing/cases/${fraudCase}`)).status).toBe(404);
+  });
+
+  it('the team member accepts it and owns it', async () => {
+    const [offer] = ((await call('fraudAgent', 'GET', '/routing/offers')).body.items as Body[]).filter((o) => o.caseId === fraudCase);
+    const accepted = await call('fraudAgent', 'POST', `/routing/offers/${offer!.offerId}/accept`);
+    expect(accepted.status, accepted.text).toBe(200);
+    expect(accepted.body.owner).toBe(MEMBER);
+  });
+});
