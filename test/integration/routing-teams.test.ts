@@ -24,17 +24,41 @@ const bus = new RoutingBus();
 const CAPACITY = { web: 5, email: 5, chat: 5, api: 5 };
 const OUTSIDER = 'outsider-agent';
 const outsider: Identity = { sub: OUTSIDER, roles: ['agent'] };
-/** The seeded fraud-team agent (group fraud-team -> team fraud). */
+/** The seeded fraud-team agent (group fraud-team -> team fraud; lib/seed/routing gives them team fraud). */
 const MEMBER = 'demo-fraud-agent';
 /** A rule names the outsider as assignee of fraud cases: the team rule must win over it. */
 const RULE_ASSIGNEE = 'rule-outsider';
 
+/** A type restricted to a team nobody in routing is in (yet). */
+const hrType = {
+  typeId: 'hr-grievance',
+  name: 'HR grievance',
+  defaultQueue: 'hr',
+  access: { teams: ['hr'] },
+  fields: [],
+  intake: { questions: [] },
+  workflow: {
+    initial: 'open',
+    states: [
+      { id: 'open', label: 'Open', category: 'active' },
+      { id: 'resolved', label: 'Resolved', category: 'resolved' },
+    ],
+    transitions: [{ id: 'resolve', label: 'Resolve', from: ['open'], to: 'resolved' }],
+  },
+};
+const HR_AGENT = 'hr-agent';
+const hrLead: Identity = { sub: 'hr-lead', roles: ['supervisor'], groups: ['hr-team'] };
+
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // This file's process only: the demo mapping plus an hr team.
+  process.env.TEAM_GROUPS = JSON.stringify({ 'fraud-team': 'fraud', 'hr-team': 'hr' });
+  // The example agents too, as `npm start` loads them: the fraud team's member comes from the seed.
+  platform = await startTestPlatform({ seedRouting: true });
   const rules = {
     rules: [{ id: 'fraud-to-rule-outsider', when: { all: [{ fact: 'type', operator: 'equal', value: 'fraud-investigation' }] }, then: { assignee: RULE_ASSIGNEE } }],
   };
   expect((await call('admin', 'POST', '/routing/rules', rules)).status).toBe(201);
+  expect((await call('admin', 'POST', '/case-types', hrType)).status).toBe(201);
   expect((await call('admin', 'PUT', `/routing/agents/${RULE_ASSIGNEE}`, { skills: {}, capacity: CAPACITY, teams: ['legal'] })).status).toBe(201);
   expect((await call('admin', 'PUT', `/routing/agents/${OUTSIDER}`, { skills: {}, capacity: CAPACITY })).status).toBe(201);
   for (const id of [RULE_ASSIGNEE, OUTSIDER]) expect((await call({ sub: id, roles: ['agent'] }, 'PUT', `/routing/agents/${id}/presence`, { presence: 'available' })).status).toBe(200);
@@ -88,14 +112,26 @@ describe('offering and assigning a case of a type restricted to teams', () => {
     expect([OUTSIDER, RULE_ASSIGNEE]).toContain(routing.agentId);
   });
 
-  it('never offers or assigns it to an agent outside the team, even the only ones free; it waits saying so', async () => {
+  it('a case whose team has no agent at all waits for noAgentInTeam, however free the others, and goes to the first member there is', async () => {
+    const grievance = await newCase(hrLead, { type: 'hr-grievance', requester: { id: 'employee-7' } });
+    for (const who of [outsider, { sub: RULE_ASSIGNEE, roles: ['agent'] } as Identity]) expect(await offerIds(who)).not.toContain(grievance);
+    const waiting = (await call(hrLead, 'GET', `/routing/cases/${grievance}`)).body;
+    expect(waiting).toMatchObject({ state: 'waiting', reason: 'noAgentInTeam' });
+    expect(waiting.why).toContain('No agent is in team hr');
+    expect((await call('admin', 'PUT', `/routing/agents/${HR_AGENT}`, { skills: {}, capacity: CAPACITY, teams: ['hr'] })).status).toBe(201);
+    expect((await call({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] }, 'PUT', `/routing/agents/${HR_AGENT}/presence`, { presence: 'available' })).status).toBe(200);
+    expect((await call(hrLead, 'GET', `/routing/cases/${grievance}`)).body).toMatchObject({ state: 'offered', agentId: HR_AGENT });
+    expect(await offerIds({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] })).toContain(grievance);
+  });
+
+  it('never offers or assigns it to an agent outside the team, even the only ones free; it waits for its team, saying so', async () => {
     fraudCase = await newFraudCase();
     expect(await offerIds(outsider)).not.toContain(fraudCase);
     expect(await offerIds({ sub: RULE_ASSIGNEE, roles: ['agent'] })).not.toContain(fraudCase);
     const routing = await routingOf(fraudCase);
-    expect(routing).toMatchObject({ state: 'waiting', reason: 'noAgentInTeam', caseType: 'fraud-investigation' });
+    // The seeded fraud-team members are offline: that, not the free outsiders, is what it waits for.
+    expect(routing).toMatchObject({ state: 'waiting', reason: 'noAgentAvailable', caseType: 'fraud-investigation' });
     expect(routing).not.toHaveProperty('agentId');
-    expect(routing.why).toContain('not in team fraud');
     expect((await call('fraudSupervisor', 'GET', `/cases/${fraudCase}`)).body.owner).toBeNull();
     // The rule that names an outsider did not get its way, and the decision says why.
     const [decided] = await decisions(fraudCase);
@@ -122,8 +158,8 @@ describe('offering and assigning a case of a type restricted to teams', () => {
     expect(await listed()).toBe(count);
   });
 
-  it('offers it to a team member as soon as one is available', async () => {
-    expect((await call('admin', 'PUT', `/routing/agents/${MEMBER}`, { skills: {}, capacity: CAPACITY, teams: ['fraud'] })).status).toBe(201);
+  it('offers it to the seeded fraud-team agent as soon as they are available', async () => {
+    expect((await call('admin', 'GET', `/routing/agents/${MEMBER}`)).body).toMatchObject({ teams: ['fraud'], presence: 'offline' });
     expect((await call('fraudAgent', 'PUT', `/routing/agents/${MEMBER}/presence`, { presence: 'available' })).status).toBe(200);
     expect(await offerIds('fraudAgent')).toContain(fraudCase);
     expect(await routingOf(fraudCase)).toMatchObject({ state: 'offered', agentId: MEMBER });
