@@ -93,6 +93,13 @@ export async function putAgent(agentId: string, input: Omit<store.AgentConfig, '
   const config = { ...input, agentId };
   const outcome = existing ? await store.reconfigureAgent(config, existing.version) : await store.createAgent(config, ctx.now);
   if (outcome === 'stale') throw preconditionFailed(`Agent ${agentId} changed meanwhile; read them again.`);
+  if (existing) {
+    // Taken out of a team: their open offers of that team's cases go back at once, for a member to have.
+    const theirs = (await store.listOffers()).filter((o) => o.agentId === agentId);
+    let withdrawn = 0;
+    for (const offer of await ineligibleOffers(theirs)) if ((await withdrawOffer(offer, ctx.now, 'ineligible')) === 'written') withdrawn++;
+    if (withdrawn > 0 || !sameJson(existing.teams ?? [], input.teams ?? [])) await dispatch();
+  }
   return { agent: (await store.getAgent(agentId))!, created: !existing };
 }
 
@@ -163,7 +170,7 @@ export async function declineOffer(offerId: string, ctx: ChangeContext): Promise
  * it and gets it again if nobody else can. The case re-enters at its priority as
  * it is now (it may have changed while offered).
  */
-async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 'timedOut'): Promise<'written' | 'stale' | 'gone'> {
+async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 'timedOut' | 'ineligible'): Promise<'written' | 'stale' | 'gone'> {
   const routed = await store.getRoutedCase(offer.caseId);
   const routing = routed?.routing;
   if (!routed || routing?.state !== 'offered' || routing.offerId !== offer.offerId) return 'gone';
@@ -173,7 +180,8 @@ async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 
     ...rest,
     state: 'waiting',
     priority: routed.stored.case.priority,
-    ...(why === 'declined' ? { declinedBy: [...routing.declinedBy, offer.agentId], timedOutBy } : { timedOutBy: [...timedOutBy, offer.agentId] }),
+    // An agent no longer eligible is neither a decline nor a lapse: the team rule keeps them off it while it holds.
+    ...(why === 'declined' ? { declinedBy: [...routing.declinedBy, offer.agentId], timedOutBy } : why === 'timedOut' ? { timedOutBy: [...timedOutBy, offer.agentId] } : {}),
     version: routing.version + 1,
   };
   return store.transactUnlessStale([...store.routingStateItems(next, routing), store.releaseCapacity(offer.agentId, offer.channel, now), store.deleteOfferItem(offer.offerId)]);
@@ -270,12 +278,31 @@ export function dispatch(): Promise<{ offered: number }> {
   return running;
 }
 
-/** What the clock moves: expired offers go back to the queue, overdue cases overflow, then a dispatch pass. */
-export async function sweep(): Promise<{ expired: number; overflowed: number; offered: number }> {
+/**
+ * Open offers whose agent may no longer have the case: its type was restricted to
+ * teams, or the agent was taken out of the type's teams, after the offer was made.
+ */
+async function ineligibleOffers(offers: readonly store.Offer[]): Promise<store.Offer[]> {
+  if (offers.length === 0) return [];
+  const agents = new Map((await store.listAgents()).map((a) => [a.agentId, a]));
+  const judged = await withTeams(offers.map((o) => ({ caseId: o.caseId, queue: o.queue, priority: 'low', channel: o.channel, skills: [], since: o.offeredAt, queuedAt: o.offeredAt, declinedBy: [], routingVersion: 0 })));
+  return offers.filter((o, i) => !inTeamFor(agents.get(o.agentId) ?? {}, judged[i]!.teams));
+}
+
+/**
+ * What the clock moves: expired offers go back to the queue, as do offers their
+ * agent is no longer in the case's teams for; overdue cases overflow; then a dispatch pass.
+ */
+export async function sweep(): Promise<{ expired: number; withdrawn: number; overflowed: number; offered: number }> {
   const now = nowIso();
   let expired = 0;
-  for (const offer of (await store.listOffers()).filter((o) => o.deadline <= now)) {
+  const open = await store.listOffers();
+  for (const offer of open.filter((o) => o.deadline <= now)) {
     if ((await withdrawOffer(offer, now, 'timedOut')) === 'written') expired++;
+  }
+  let withdrawn = 0;
+  for (const offer of await ineligibleOffers(open.filter((o) => o.deadline > now))) {
+    if ((await withdrawOffer(offer, now, 'ineligible')) === 'written') withdrawn++;
   }
   const [waiting, queues] = await Promise.all([store.listWaiting(), store.listQueues()]);
   let overflowed = 0;
@@ -283,7 +310,7 @@ export async function sweep(): Promise<{ expired: number; overflowed: number; of
     if ((await overflow(due.caseId, due.from, due.to, now)) === 'written') overflowed++;
   }
   const { offered } = await dispatch();
-  return { expired, overflowed, offered };
+  return { expired, withdrawn, overflowed, offered };
 }
 
 const routingContext = (correlationId: string, now = nowIso()): ChangeContext => ({ caller: ROUTING_CALLER, now, channel: 'api', correlationId });
@@ -520,5 +547,5 @@ export async function caseRouting(caseId: string, caller: Caller): Promise<Routi
   if (routing.state !== 'waiting') return routing;
   const [agents, queue, [waiting]] = await Promise.all([store.listAgents(), store.getQueue(routing.queue), withTeams([{ ...store.waitingOf(routing), caseType: c.type }])]);
   const reason = waitingReason(waiting!, agents, skillsInForce(waiting!, queue, nowIso()));
-  return { ...routing, reason, ...(reason === 'noAgentInTeam' ? { why: `No agent is in team ${waiting!.teams!.join(' or ')}: every other agent is ${notInTeamWhy(waiting!.teams!)}.` } : {}) };
+  return { ...routing, reason, ...(reason === 'noAgentInTeam' && waiting!.teams ? { why: `No agent is in team ${waiting!.teams!.join(' or ')}: every other agent is ${notInTeamWhy(waiting!.teams!)}.` } : {}) };
 }

@@ -51,7 +51,7 @@ const hrLead: Identity = { sub: 'hr-lead', roles: ['supervisor'], groups: ['hr-t
 
 beforeAll(async () => {
   // This file's process only: the demo mapping plus an hr team.
-  process.env.TEAM_GROUPS = JSON.stringify({ 'fraud-team': 'fraud', 'hr-team': 'hr' });
+  process.env.TEAM_GROUPS = JSON.stringify({ 'fraud-team': 'fraud', 'hr-team': 'hr', 'legal-team': 'legal' });
   // The example agents too, as `npm start` loads them: the fraud team's member comes from the seed.
   platform = await startTestPlatform({ seedRouting: true });
   const rules = {
@@ -88,6 +88,7 @@ const decisions = async (caseId: string) =>
   ((await call('fraudSupervisor', 'GET', `/cases/${caseId}/history`)).body.items as Body[]).filter((e) => e.action === 'RoutingDecided').map((e) => e.routing as Body);
 
 let fraudCase: string;
+let hrCase: string;
 
 describe('offering and assigning a case of a type restricted to teams', () => {
   it('PUT /routing/agents/{id} takes teams, validated like case types name them', async () => {
@@ -122,6 +123,31 @@ describe('offering and assigning a case of a type restricted to teams', () => {
     expect((await call({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] }, 'PUT', `/routing/agents/${HR_AGENT}/presence`, { presence: 'available' })).status).toBe(200);
     expect((await call(hrLead, 'GET', `/routing/cases/${grievance}`)).body).toMatchObject({ state: 'offered', agentId: HR_AGENT });
     expect(await offerIds({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] })).toContain(grievance);
+    hrCase = grievance;
+  });
+
+  it('an agent taken out of the team loses their open offer of its case at once, and it waits for the team again', async () => {
+    const hrAgent: Identity = { sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] };
+    const { version } = (await call('admin', 'GET', `/routing/agents/${HR_AGENT}`)).body;
+    expect((await call('admin', 'PUT', `/routing/agents/${HR_AGENT}`, { skills: {}, capacity: CAPACITY }, { 'if-match': `"${version}"` })).status).toBe(200);
+    expect(await offerIds(hrAgent)).not.toContain(hrCase);
+    expect((await call(hrLead, 'GET', `/routing/cases/${hrCase}`)).body).toMatchObject({ state: 'waiting', reason: 'noAgentInTeam', declinedBy: [] });
+    expect((await call('admin', 'GET', `/routing/agents/${HR_AGENT}`)).body.load.web).toBe(0);
+    // Back in the team: offered to them again straight away.
+    expect((await call('admin', 'PUT', `/routing/agents/${HR_AGENT}`, { skills: {}, capacity: CAPACITY, teams: ['hr'] }, { 'if-match': `"${version + 1}"` })).status).toBe(200);
+    expect((await call(hrLead, 'GET', `/routing/cases/${hrCase}`)).body).toMatchObject({ state: 'offered', agentId: HR_AGENT });
+  });
+
+  it('a type restricted to another team after the offer: the sweep takes the offer back from the agent outside it', async () => {
+    const hrAdmin: Identity = { sub: 'hr-admin', roles: ['admin'], groups: ['hr-team'] };
+    const { typeId: _id, ...definition } = hrType;
+    const moved = await call(hrAdmin, 'POST', '/case-types/hr-grievance/versions', { ...definition, access: { teams: ['legal'] } });
+    expect(moved.status, moved.text).toBe(201);
+    expect((await sweep()).withdrawn).toBe(1);
+    expect(await offerIds({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team', 'legal-team'] })).not.toContain(hrCase);
+    // The rule-named outsider is in legal and available: now it is theirs to be offered.
+    const legal: Identity = { sub: RULE_ASSIGNEE, roles: ['agent'], groups: ['legal-team'] };
+    expect(await offerIds(legal)).toContain(hrCase);
   });
 
   it('never offers or assigns it to an agent outside the team, even the only ones free; it waits for its team, saying so', async () => {

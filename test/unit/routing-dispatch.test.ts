@@ -227,6 +227,8 @@ describe('cases of types restricted to teams', () => {
           expect(reason === 'placeable').toBe(best !== undefined);
           const candidates = agents.filter((a) => c.reservedFor === undefined || a.agentId === c.reservedFor);
           if (candidates.length > 0 && !candidates.some((a) => inAny(a, c.teams))) expect(reason).toBe('noAgentInTeam');
+          // Only a restricted case can wait for its team (with no agents at all, an open case waits for skills).
+          if (c.teams === undefined) expect(reason).not.toBe('noAgentInTeam');
         }
       }),
       { numRuns: 500 },

@@ -219,8 +219,10 @@ export type WaitingReason = (typeof WAITING_REASONS)[number];
 export function waitingReason(c: WaitingCase, agents: readonly Agent[], skills: readonly SkillRequirement[]): WaitingReason {
   let pool = agents.filter((a) => c.reservedFor === undefined || a.agentId === c.reservedFor);
   if (c.reservedFor !== undefined && pool.length === 0) return 'reservedAgentBusy';
-  pool = pool.filter((a) => inTeamFor(a, c.teams));
-  if (pool.length === 0) return 'noAgentInTeam';
+  if (c.teams !== undefined) {
+    pool = pool.filter((a) => inTeamFor(a, c.teams));
+    if (pool.length === 0) return 'noAgentInTeam';
+  }
   pool = pool.filter((a) => hasSkills(a, skills));
   if (pool.length === 0) return c.reservedFor ? 'reservedAgentBusy' : 'noAgentHasSkills';
   pool = pool.filter((a) => (a.capacity[c.channel] ?? 0) > 0);
