@@ -184,6 +184,18 @@ describe('offering and assigning a case of a type restricted to teams', () => {
     expect(await listed()).toBe(count);
   });
 
+  it('an agent whose token is in the team may take a case themselves though routing does not list the team for them; nobody else may give it to them', async () => {
+    const TOKEN_MEMBER = 'token-member';
+    expect((await call('admin', 'PUT', `/routing/agents/${TOKEN_MEMBER}`, { skills: {}, capacity: {} })).status).toBe(201);
+    const member: Identity = { sub: TOKEN_MEMBER, roles: ['supervisor'], groups: ['fraud-team'] };
+    const other = await newFraudCase();
+    const { version } = (await call(member, 'GET', `/cases/${other}`)).body;
+    expect((await call('fraudSupervisor', 'PATCH', `/cases/${other}`, { owner: TOKEN_MEMBER }, { 'if-match': `"${version}"` })).status).toBe(422);
+    const taken = await call(member, 'PATCH', `/cases/${other}`, { owner: TOKEN_MEMBER }, { 'if-match': `"${version}"` });
+    expect(taken.status, taken.text).toBe(200);
+    expect(taken.body.owner).toBe(TOKEN_MEMBER);
+  });
+
   it('offers it to the seeded fraud-team agent as soon as they are available', async () => {
     expect((await call('admin', 'GET', `/routing/agents/${MEMBER}`)).body).toMatchObject({ teams: ['fraud'], presence: 'offline' });
     expect((await call('fraudAgent', 'PUT', `/routing/agents/${MEMBER}/presence`, { presence: 'available' })).status).toBe(200);
