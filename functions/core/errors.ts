@@ -20,6 +20,8 @@ export type DomainErrorKind =
   | 'InvalidTransition'
   /** The transition exists, but a guard blocks it now. */
   | 'TransitionBlocked'
+  /** A well-formed assignment the case's access rule refuses (an assignee outside the type's teams). */
+  | 'AssignmentRefused'
   | 'PreconditionFailed'
   | 'PreconditionRequired'
   | 'IdempotencyKeyReused'

@@ -17,6 +17,7 @@ import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type Demo
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { seedSla } from './seed-sla.js';
+import { seedRouting } from './seed-routing.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
@@ -65,6 +66,11 @@ export interface PlatformOptions {
   readonly seedCaseTypes?: boolean;
   /** Load the example SLA calendar and policies into a table that has none (default: as seedCaseTypes). */
   readonly seedSla?: boolean;
+  /**
+   * Load the example routing agents (the fraud team's in team `fraud`) into a table
+   * that has none (default false: tests define the agents they count; `npm start` asks for them).
+   */
+  readonly seedRouting?: boolean;
   /**
    * Feed the table's stream to the knowledge indexer, as the event-source mapping
    * does in AWS (default: true unless `resolveHandler` replaces the handlers).
@@ -205,6 +211,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
     if (options.seedSla ?? options.seedCaseTypes ?? true) await seedSla(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
+    if (options.seedRouting ?? false) await seedRouting(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
     const documentClient = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     // Step Functions executions outlive a process in AWS; here they are re-armed from the table on every start.
     if (dataDir) await rearmFromTable({ rootDir: REPO_ROOT, client: documentClient, tableName, timers });
