@@ -2,9 +2,13 @@
  * Sealed listing cursors: they round-trip for their own query, reveal nothing of
  * the positions they hold, and every cursor that is not exactly one this API sealed
  * for this query (garbage, tampered with, for another query, expired, or sealed
- * with another key) is a 400 naming `query.cursor`, never anything else.
+ * with another key) is a 400 naming `query.cursor`, never anything else; and the
+ * key, from Secrets Manager (request shape) or the local key file.
  */
 import { createCipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +16,8 @@ import { CURSOR_LIFETIME_SECONDS, decodeCursor, encodeCursor, queryDigest, type 
 import { AdjustableClock, systemClock, useClock } from '../../functions/adapters/clock.js';
 import { cursorKeyFrom, fetchSecretText, useCursorSecret } from '../../functions/adapters/cursor-key.js';
 import { DomainError } from '../../functions/core/errors.js';
+import { cursorKeyFor } from '../../lib/local/cursor-key-file.js';
+import { SetupError } from '../../lib/local/errors.js';
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
 const clock = new AdjustableClock(Date.now);
@@ -176,5 +182,38 @@ describe('the cursor key from Secrets Manager', () => {
   it('refuses a secret with no text or too little of it', async () => {
     await expect(fetchSecretText(ARN, intercepted(() => ({ SecretBinary: new Uint8Array(32) })).client)).rejects.toThrow(/at least 32 characters/);
     await expect(fetchSecretText(ARN, intercepted(() => ({ SecretString: 'short' })).client)).rejects.toThrow(/at least 32 characters/);
+  });
+});
+
+describe('the local key file', () => {
+  it('is made once in the data directory, private, and read back on the next start: a cursor survives the restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caseway-cursor-key-'));
+    try {
+      const first = cursorKeyFor(dir);
+      expect(first).toMatch(/^[0-9a-f]{64}$/);
+      expect(statSync(join(dir, 'cursor-key')).mode & 0o777).toBe(0o600);
+      useCursorSecret(first);
+      const cursor = await encodeCursor(digest, HIDDEN);
+      // The next start: the same file, so the same key.
+      useCursorSecret(cursorKeyFor(dir));
+      expect(await decodeCursor(cursor, digest, partitions)).toEqual(HIDDEN);
+      // In memory, every start has a key of its own, and the old cursor is refused.
+      useCursorSecret(cursorKeyFor(undefined));
+      expect((await rejection(cursor))?.issues[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
+    } finally {
+      useCursorSecret(SECRET);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says what to do when the file is not a key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caseway-cursor-key-'));
+    try {
+      writeFileSync(join(dir, 'cursor-key'), 'not a key\n');
+      expect(() => cursorKeyFor(dir)).toThrow(SetupError);
+      expect(() => cursorKeyFor(dir)).toThrow(/delete it to make a new one/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
