@@ -632,7 +632,7 @@ describe('record-level access: team x restricted case type', () => {
     }
   });
 
-  it('pages merged-shard listings (status, open work) around hidden cases with cursors that name no hidden case, however a client decodes them', async () => {
+  it('pages merged-shard listings (status, open work, export) around hidden cases with cursors that name no hidden case, however a client decodes them', async () => {
     // Interleaved, so shards stop reading on hidden cases: each shard's stopping point is in every cursor.
     const hidden: { caseId: string; createdAt: string }[] = [];
     const visible: string[] = [];
@@ -660,7 +660,10 @@ describe('record-level access: team x restricted case type', () => {
       for (let pages = 0; pages < 1000; pages++) {
         const response = await platform.fetchAs(who, `${path}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
         expect(response.status, path).toBe(200);
-        const page = (await response.json()) as { items: { caseId: string }[]; nextCursor?: string };
+        // Export pages the same way, its cursor in a header.
+        const page = path.startsWith('/cases/export')
+          ? { items: (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { caseId: string }), nextCursor: response.headers.get('x-next-cursor') ?? undefined }
+          : ((await response.json()) as { items: { caseId: string }[]; nextCursor?: string });
         seen.push(...page.items.map((c) => c.caseId));
         if (page.nextCursor) {
           for (const view of readings(page.nextCursor)) {
@@ -676,7 +679,7 @@ describe('record-level access: team x restricted case type', () => {
       throw new Error('the listing never ended');
     };
     // Fraud investigations start `reported`, support cases `new`; open work holds both.
-    for (const path of ['/cases?status=new&status=reported', '/cases?']) {
+    for (const path of ['/cases?status=new&status=reported', '/cases?', '/cases/export?format=jsonl&status=new&status=reported']) {
       for (const limit of [1, 3, 7]) {
         const seen = await walk('agent', path, limit);
         expect(seen, `${path} limit ${limit}`).toEqual(expect.arrayContaining(visible));
