@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CURSOR_LIFETIME_SECONDS, decodeCursor, encodeCursor, queryDigest, type CursorState } from '../../functions/adapters/dynamodb/cursor.js';
 import { AdjustableClock, systemClock, useClock } from '../../functions/adapters/clock.js';
 import { cursorKeyFrom, fetchSecretText, useCursorSecret } from '../../functions/adapters/cursor-key.js';
@@ -215,5 +215,33 @@ describe('the local key file', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the cursor key from configuration', () => {
+  const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CasewayCursorKey-AbCdEf';
+  /** A cold start with this environment: fresh modules, so configuration is read again. */
+  async function coldStart(env: Record<string, string>) {
+    const saved = { ...process.env };
+    for (const name of ['CURSOR_KEY', 'CURSOR_KEY_SECRET_ARN']) delete process.env[name];
+    Object.assign(process.env, { TABLE_NAME: 'caseway-test' }, env);
+    vi.resetModules();
+    try {
+      const fresh = (await import('../../functions/adapters/cursor-key.js')) as typeof import('../../functions/adapters/cursor-key.js');
+      return await fresh.cursorKey();
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+    }
+  }
+
+  it('takes CURSOR_KEY as the secret text', async () => {
+    expect(await coldStart({ CURSOR_KEY: SECRET })).toEqual(cursorKeyFrom(SECRET));
+  });
+
+  it('refuses both sources at once, and neither, naming the settings', async () => {
+    await expect(coldStart({ CURSOR_KEY: SECRET, CURSOR_KEY_SECRET_ARN: ARN })).rejects.toThrow(/CURSOR_KEY: set CURSOR_KEY or CURSOR_KEY_SECRET_ARN, not both/);
+    await expect(coldStart({})).rejects.toThrow(/neither CURSOR_KEY nor CURSOR_KEY_SECRET_ARN/);
+    await expect(coldStart({ CURSOR_KEY: 'too short' })).rejects.toThrow(/CURSOR_KEY/);
   });
 });
