@@ -86,6 +86,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tableAccess: 'readWrite',
     // Files an email carries become the case's attachments.
     fileAccess: 'readWrite',
+    // Pages the case's attachments to spot a redelivered email's files (services/email-attachments.ts).
+    pages: true,
   },
   routing: { entry: 'functions/routing/handler.ts', description: 'Routing rules, queues, agents, presence and offers', tableAccess: 'readWrite' },
 };
