@@ -1,0 +1,139 @@
+/**
+ * The requester's journey in a real browser against the local platform: sign in, a knowledge
+ * suggestion while typing and "this solved it", open a case through the type's intake form
+ * (a conditional, conditionally required question; the API's validation message at the field),
+ * only public replies, a reply, an upload with progress, dates in the viewer's time zone, and
+ * the portal on a phone. axe on each page; screenshots for the README.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible, PHONE, screenshot, startConsole, type ConsoleHarness } from './support.js';
+
+let harness: ConsoleHarness;
+let articleId: string;
+
+beforeAll(async () => {
+  harness = await startConsole();
+  const { platform } = harness;
+  const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const created = await platform.fetchAs('agent', '/knowledge/articles', json({ title: 'Reset your password', body: 'Open Settings, then Security, then Reset password. A link arrives by email within a minute.', category: 'login', tags: ['password', 'sign-in'], visibility: 'public' }));
+  articleId = ((await created.json()) as { articleId: string }).articleId;
+  expect((await platform.fetchAs('supervisor', `/knowledge/articles/${articleId}/status`, json({ to: 'published' }))).status).toBe(200);
+  // The index follows the table's stream: wait until a requester's search finds the article.
+  const found = async () => ((await (await platform.fetchAs('requester', '/knowledge/deflect', json({ subject: 'reset password' }))).json()) as { items: unknown[] }).items.length;
+  for (let waited = 0; (await found()) === 0; waited += 100) {
+    if (waited > 15_000) throw new Error('the published article never reached the search index');
+    await new Promise((done) => setTimeout(done, 100));
+  }
+});
+afterAll(async () => harness?.stop());
+
+describe('the requester portal', () => {
+  it('walks the requester journey: suggestion, intake with a field error, public replies only, reply, upload with progress', async () => {
+    const context = await harness.newContext();
+    const page = await harness.signIn(context, 'requester', '/my');
+    await page.getByText('You have no cases yet.').waitFor();
+    await expectAccessible(page, 'my cases (empty)');
+
+    // A suggestion while typing, and "this solved it" reported to the API as a deflection.
+    await page.getByRole('link', { name: 'Open a case' }).first().click();
+    await page.getByLabel(/^Subject/).fill('I need to reset my password');
+    await page.getByTestId('suggestion').filter({ hasText: 'Reset your password' }).waitFor();
+    await expectAccessible(page, 'the intake form with suggestions');
+    const feedback = page.waitForResponse((response) => response.url().endsWith('/knowledge/feedback') && response.request().postDataJSON()?.event === 'deflected');
+    await page.getByRole('button', { name: /This solved it/ }).click();
+    const answered = await feedback;
+    expect(answered.status()).toBe(200);
+    expect(await answered.json()).toEqual({ counted: true });
+    await page.getByText('Glad that helped').waitFor();
+
+    // The intake form: a question that appears only for billing, required for a billing problem; the API's message lands at it.
+    await page.goto(`${harness.platform.url}/my/new`);
+    await page.getByLabel(/^Subject/).fill('Invoice shows the wrong amount');
+    await page.getByLabel(/^Describe it/).fill('The March invoice charges two seats; we have one.');
+    expect(await page.getByLabel(/^Order or invoice number/).count()).toBe(0);
+    await page.getByLabel('Product').selectOption({ label: 'Billing' });
+    await page.getByLabel('What kind of request is it?').selectOption({ label: 'Something is not working' });
+    const orderNumber = page.getByLabel(/^Order or invoice number/);
+    await orderNumber.waitFor();
+    expect(await page.locator('label[for="field-orderNumber"] .required-mark').count()).toBe(1);
+    await orderNumber.fill('march invoice');
+    await page.getByRole('button', { name: 'Open the case' }).click();
+    await page.locator('#field-orderNumber-error').waitFor();
+    expect(await page.locator('#field-orderNumber-error').textContent()).toContain('orderNumber must match');
+    expect(await orderNumber.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('field-orderNumber');
+    await expectAccessible(page, 'the intake form with a field error');
+    await screenshot(page, 'portal-intake-error');
+    await orderNumber.fill('INV-20261');
+    await page.getByRole('button', { name: 'Open the case' }).click();
+    await page.waitForURL(/\/my\/cases\/CASE-/);
+    const caseId = page.url().split('/').pop()!;
+    await page.getByText('Your case is open').waitFor();
+
+    // Staff answer: one internal note, one public reply. The requester sees the public one only.
+    const post = (visibility: string, body: string) =>
+      harness.platform.fetchAs('agent', `/cases/${caseId}/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body, visibility }) });
+    expect((await post('internal', 'Internal: customer has two seats in the old plan')).status).toBe(201);
+    expect((await post('public', 'Thanks, we are correcting the invoice.')).status).toBe(201);
+    await page.reload();
+    await page.getByText('Thanks, we are correcting the invoice.').waitFor();
+    expect(await page.getByText('Internal: customer').count()).toBe(0);
+
+    // The date is the viewer's: en-GB in Europe/Berlin, as the context was set up.
+    const read = (await (await harness.platform.fetchAs('requester', `/cases/${caseId}`)).json()) as { createdAt: string };
+    const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(read.createdAt));
+    expect(await page.locator(`time[datetime="${read.createdAt}"]`).first().textContent()).toBe(expected);
+
+    // A reply.
+    await page.getByLabel('Your reply').fill('One seat only, thank you.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.getByTestId('reply').filter({ hasText: 'One seat only, thank you.' }).waitFor();
+    expect(await page.getByTestId('reply').filter({ hasText: 'One seat only' }).getByText('You', { exact: true }).count()).toBe(1);
+
+    // An upload straight to the file store, with progress: the network slowed so the bar is seen moving.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+    const bytes = Buffer.alloc(384 * 1024, 'receipt line\n');
+    // Every value the progress bar shows, as it shows it.
+    await page.evaluate(`(() => {
+      const seen = (window.progressSeen = []);
+      new MutationObserver(() => {
+        const bar = document.querySelector('progress');
+        if (bar) seen.push([bar.value, bar.max]);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value'] });
+    })()`);
+    await page.getByLabel('Add a file').setInputFiles({ name: 'receipt.txt', mimeType: 'text/plain', buffer: bytes });
+    await page.getByText('receipt.txt was uploaded.').waitFor();
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    const seen = (await page.evaluate('window.progressSeen')) as number[][];
+    // Out of the full size, and at least one reading part-way: the bar moved with the bytes sent.
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every(([, max]) => max === bytes.length)).toBe(true);
+    expect(seen.some(([value]) => value! > 0 && value! < bytes.length)).toBe(true);
+    await page.locator('li', { hasText: 'receipt.txt' }).waitFor();
+    const files = (await (await harness.platform.fetchAs('agent', `/cases/${caseId}/attachments`)).json()) as { items: { versions: { fileName: string; size: number }[] }[] };
+    expect(files.items.map((a) => a.versions.at(-1))).toEqual([expect.objectContaining({ fileName: 'receipt.txt', size: bytes.length })]);
+    await expectAccessible(page, 'the requester case view');
+    await screenshot(page, 'portal-case');
+
+    await page.getByRole('link', { name: 'Back to my cases' }).click();
+    await page.getByTestId('status-words').first().waitFor();
+    expect(await page.getByTestId('status-words').first().textContent()).toBe('We are working on it');
+    await screenshot(page, 'portal-my-cases');
+    await context.close();
+  });
+
+  it('works on a phone: no sideways scrolling, the same cases and states', async () => {
+    const context = await harness.newContext({ viewport: PHONE });
+    const page = await harness.signIn(context, 'requester', '/my');
+    await page.getByTestId('status-words').first().waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await expectAccessible(page, 'my cases on a phone');
+    await screenshot(page, 'portal-phone');
+    await page.getByRole('link', { name: 'Invoice shows the wrong amount' }).click();
+    await page.getByText('Thanks, we are correcting the invoice.').waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
+    await context.close();
+  });
+});
