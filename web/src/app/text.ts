@@ -25,4 +25,6 @@ export const text = {
   reference: 'Reference',
   errorSupport: 'If this keeps happening, quote this reference to support.',
   shortcutsHelp: 'Keyboard shortcuts',
+  shortcutsIntro: 'Single keys work anywhere on the page except while you type in a field.',
+  close: 'Close',
 };
