@@ -4,7 +4,7 @@
  * that is not a problem (the gateway's plain 401, a network failure) is turned into one here,
  * so every view has one kind of error to show.
  */
-import type { components } from './schema';
+import type { components } from './schema.js';
 
 export type Problem = components['schemas']['Problem'];
 export type FieldError = NonNullable<Problem['errors']>[number];
