@@ -55,7 +55,8 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
   return [
     '',
     `Caseway is running at ${base}`,
-    `  Console           ${base}/  (sign in by picking a demo user)`,
+    // The gateway's own origin: signed upload URLs point there, so the console's direct uploads stay same-origin.
+    `  Console           ${platform.url}/  (sign in by picking a demo user)`,
     `  OpenAPI document  ${base}/openapi.json`,
     `  DynamoDB Local    ${platform.dynamodb.endpoint}, table ${platform.tableName}, data ${storage}`,
     `  Attachments       ${settings.inMemory ? 'in a temporary directory (gone when stopped)' : `kept in ${relative(process.cwd(), platform.filesDir) || '.'}`}, signed URLs under ${base}/_files/`,

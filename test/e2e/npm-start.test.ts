@@ -25,8 +25,8 @@ describe('npm start', () => {
       for (let waited = 0; !out.includes('Press Ctrl+C') && waited < 60_000; waited += 200) await delay(200);
       expect(out).toContain(`Caseway is running at http://localhost:${port}`);
       // The console is built (or already was) and served at the URL the banner prints.
-      expect(out).toContain(`Console           http://localhost:${port}/`);
-      const home = await fetch(`http://localhost:${port}/`);
+      expect(out).toContain(`Console           http://127.0.0.1:${port}/`);
+      const home = await fetch(`http://127.0.0.1:${port}/`);
       expect(home.status).toBe(200);
       expect(home.headers.get('content-type')).toContain('text/html');
 
