@@ -14,7 +14,7 @@ loadConfig().then(
     const manager = createUserManager(config);
     root.render(
       <StrictMode>
-        <Providers config={config} manager={manager} queryClient={createQueryClient()}>
+        <Providers config={config} manager={manager} queryClient={createQueryClient(() => void manager.removeUser())}>
           <RouterProvider router={createRouter()} />
         </Providers>
       </StrictMode>,

@@ -39,6 +39,11 @@ describe('the agent workspace', () => {
     await page.getByText('Nothing here.').waitFor(); // my work: the agent owns nothing yet
     await expectAccessible(page, 'the inbox (empty view)');
 
+    for (const view of ['Due soon', 'Waiting on customer']) {
+      await page.getByRole('link', { name: view }).click();
+      await page.locator('[data-testid="inbox-row"], .state-empty').first().waitFor();
+      await expectAccessible(page, `the inbox: ${view}`);
+    }
     await page.getByRole('link', { name: 'My queues' }).click();
     await expect.poll(() => page.getByTestId('inbox-row').count()).toBe(3);
     await expect.poll(() => page.getByTestId('sla-badge').count()).toBe(3);

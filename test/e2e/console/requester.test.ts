@@ -162,6 +162,11 @@ describe('the console on the local gateway', () => {
     // A client route loads the console in a browser; the same unknown path asked for as data stays the API's 404 problem.
     const asPage = await fetch(`${url}/my/cases/CASE-2026-000001`, { headers: { accept: 'text/html' } });
     expect(asPage.status).toBe(200);
+    // Only the console's own files: no way out of web/dist.
+    for (const path of ['/%2e%2e/%2e%2e/package.json', '/static/..%2f..%2f..%2fpackage.json', '/..%5c..%5cpackage.json']) {
+      const escape = await fetch(`${url}${path}`);
+      expect(await escape.text(), path).not.toContain('"name": "caseway"');
+    }
     const asData = await fetch(`${url}/tickets`);
     expect(asData.status).toBe(404);
     expect(asData.headers.get('content-type')).toContain('application/problem+json');
@@ -207,6 +212,26 @@ describe('the console on the local gateway', () => {
     expect(await page.getByTestId('correlation-id').textContent()).toBe('corr-5xx-42');
     await expectAccessible(page, 'an error state');
     await screenshot(page, 'error-state');
+    await context.close();
+  });
+
+  it('sends the user to sign in again when the API refuses their token', async () => {
+    const context = await harness.newContext();
+    const page = await harness.signIn(context, 'requester', '/my');
+    await page.getByTestId('status-words').first().waitFor();
+    // A token whose signature no longer matches, as after a key rotation: the gateway's JWT check answers 401.
+    await page.evaluate(`(() => {
+      const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'));
+      const user = JSON.parse(sessionStorage.getItem(key));
+      const parts = user.id_token.split('.');
+      parts[2] = parts[2].split('').reverse().join('');
+      user.id_token = parts.join('.');
+      sessionStorage.setItem(key, JSON.stringify(user));
+    })()`);
+    const refused = page.waitForResponse((response) => new URL(response.url()).pathname === '/cases' && response.status() === 401);
+    await page.reload();
+    await refused;
+    await page.waitForURL(/\/_oidc\/authorize/);
     await context.close();
   });
 

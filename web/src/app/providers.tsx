@@ -1,5 +1,5 @@
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { UserManager } from 'oidc-client-ts';
 import { createApi, type ApiClient } from '../api/client';
 import { ApiProblem } from '../api/problem';
@@ -21,8 +21,14 @@ export function useConfig(): ConsoleConfig {
   return config;
 }
 
-export function createQueryClient(): QueryClient {
+/** `onUnauthorized`: the API refused the token (expired, signed out elsewhere): sign in again rather than show an error. */
+export function createQueryClient(onUnauthorized: () => void): QueryClient {
+  const onError = (error: unknown) => {
+    if (error instanceof ApiProblem && error.status === 401) onUnauthorized();
+  };
   return new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         staleTime: 15_000,
