@@ -50,6 +50,14 @@ describe('the agent workspace', () => {
     expect(await page.getByTestId('sla-badge').first().getAttribute('data-tone')).toBe('ok');
     await expectAccessible(page, 'the inbox');
     await screenshot(page, 'agent-inbox');
+    // Filters and sort live in the URL; a filter narrows the list, clearing it brings all back.
+    await page.getByLabel('Filter by subject or case number').fill('vpn');
+    await expect.poll(() => page.getByTestId('inbox-row').allTextContents()).toEqual([expect.stringContaining('VPN drops every hour')]);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('vpn');
+    await page.getByLabel('Filter by subject or case number').fill('');
+    await page.getByLabel('Sort by').selectOption({ label: 'SLA due' });
+    await expect.poll(() => page.getByTestId('inbox-row').count()).toBe(3);
+    await page.locator('h1').click(); // out of the fields, so single keys are shortcuts again
 
     // Keyboard only from here on: j to the first case, Enter to open it.
     await page.keyboard.press('j');
@@ -64,7 +72,7 @@ describe('the agent workspace', () => {
 
     // n: an internal note.
     await page.keyboard.press('n');
-    expect(await page.evaluate('document.activeElement?.id')).toBe('composer-body');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('composer-body');
     await page.keyboard.type('Checked the print server: queue stuck.');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
@@ -79,7 +87,7 @@ describe('the agent workspace', () => {
 
     // t: the next steps; Enter opens the first allowed one in a dialog; confirm with a reason.
     await page.keyboard.press('t');
-    expect(await page.evaluate('document.activeElement?.dataset.transition')).toBe('start_review');
+    await expect.poll(() => page.evaluate('document.activeElement?.dataset.transition')).toBe('start_review');
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();

@@ -47,7 +47,8 @@ export default function CasePage() {
   };
   const write = (v: Visibility) => {
     setVisibility(v);
-    setTimeout(() => composerRef.current?.focus(), 0);
+    // At once, in the key's own event: a focus left to a later task could miss the first letters typed.
+    composerRef.current?.focus();
   };
   const shortcuts = [
     { key: 'j', label: text.keys.next, run: () => go(1) },
