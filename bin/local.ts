@@ -13,6 +13,7 @@ import { EVENTBRIDGE_RETRY_POLICY } from '../lib/local/event-bus.js';
 import { SetupError } from '../lib/local/errors.js';
 import { DEFAULT_DATA_DIR, startPlatform, type Platform } from '../lib/local/platform.js';
 import { assertPortFree } from '../lib/local/ports.js';
+import { ensureWebBuilt } from '../lib/local/web-build.js';
 
 const USAGE = 'Usage: npm start -- [--in-memory] [--port N] [--data-dir DIR]';
 
@@ -54,6 +55,8 @@ function banner(platform: Platform, settings: Settings, caseTypes: string[]): st
   return [
     '',
     `Caseway is running at ${base}`,
+    // The gateway's own origin: signed upload URLs point there, so the console's direct uploads stay same-origin.
+    `  Console           ${platform.url}/  (sign in by picking a demo user)`,
     `  OpenAPI document  ${base}/openapi.json`,
     `  DynamoDB Local    ${platform.dynamodb.endpoint}, table ${platform.tableName}, data ${storage}`,
     `  Attachments       ${settings.inMemory ? 'in a temporary directory (gone when stopped)' : `kept in ${relative(process.cwd(), platform.filesDir) || '.'}`}, signed URLs under ${base}/_files/`,
@@ -80,6 +83,7 @@ async function main(): Promise<void> {
   const settings = readSettings();
   assertJavaAvailable();
   await assertPortFree(settings.port, 'wanted for the Caseway gateway');
+  await ensureWebBuilt((line) => console.log(line));
 
   const platform = await startPlatform({
     port: settings.port,

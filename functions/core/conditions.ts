@@ -10,22 +10,15 @@
  * `CASE_ATTRIBUTES` (`priority`, `channel`, ...).
  */
 import * as z from 'zod';
-import type { FieldValue } from './vocabulary.js';
 import { SafeNumber } from './input-limits.js';
+import { COMPARISONS, type Condition } from './condition-eval.js';
 
-export const COMPARISONS = ['equals', 'notEquals', 'in', 'notIn', 'present', 'absent', 'gt', 'gte', 'lt', 'lte', 'contains'] as const;
-export type Comparison = (typeof COMPARISONS)[number];
+export { COMPARISONS, holds, type Comparison, type Condition, type Facts } from './condition-eval.js';
 
 /** Case attributes a condition may test besides custom fields. */
 export const CASE_ATTRIBUTES = ['priority', 'channel', 'status', 'owner', 'queue'] as const;
 
 const Scalar = z.union([z.string().max(200), SafeNumber, z.boolean()]);
-
-export type Condition =
-  | { readonly field: string; readonly op: Comparison; readonly value?: string | number | boolean | readonly (string | number)[] }
-  | { readonly all: readonly Condition[] }
-  | { readonly any: readonly Condition[] }
-  | { readonly not: Condition };
 
 const Comparison_ = z
   .object({
@@ -54,55 +47,6 @@ export const ConditionSchema: z.ZodType<Condition> = z
     ]),
   )
   .meta({ id: 'Condition', description: 'A comparison of a field with a value, or all/any/not of conditions.' }) as z.ZodType<Condition>;
-
-/** What a condition is evaluated against: custom fields plus the case's own attributes. */
-export type Facts = Readonly<Record<string, FieldValue | null | undefined>>;
-
-const isPresent = (v: unknown) => v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
-
-function compare(actual: FieldValue | null | undefined, op: Comparison, expected: unknown): boolean {
-  switch (op) {
-    case 'present':
-      return isPresent(actual);
-    case 'absent':
-      return !isPresent(actual);
-    case 'equals':
-      return Array.isArray(actual) ? false : actual === expected;
-    case 'notEquals':
-      return Array.isArray(actual) ? true : actual !== expected;
-    case 'in':
-      return !Array.isArray(actual) && (expected as unknown[]).includes(actual);
-    case 'notIn':
-      return Array.isArray(actual) || !(expected as unknown[]).includes(actual);
-    case 'contains':
-      return Array.isArray(actual) ? actual.includes(expected as string) : typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte': {
-      // Numbers compare as numbers; ISO dates (strings) compare as text, which orders them correctly.
-      if (!isPresent(actual) || typeof actual !== typeof expected) return false;
-      const a = actual as number | string;
-      const b = expected as number | string;
-      return op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'lt' ? a < b : a <= b;
-    }
-  }
-}
-
-/** Every field or case attribute a condition reads. */
-export function fieldsOf(condition: Condition): string[] {
-  if ('all' in condition) return condition.all.flatMap(fieldsOf);
-  if ('any' in condition) return condition.any.flatMap(fieldsOf);
-  if ('not' in condition) return fieldsOf(condition.not);
-  return [condition.field];
-}
-
-export function holds(condition: Condition, facts: Facts): boolean {
-  if ('all' in condition) return condition.all.every((c) => holds(c, facts));
-  if ('any' in condition) return condition.any.some((c) => holds(c, facts));
-  if ('not' in condition) return !holds(condition.not, facts);
-  return compare(facts[condition.field], condition.op, condition.value);
-}
 
 /** Every field a condition reads, so a type can be checked for references to fields it does not define. */
 export function fieldsReadBy(condition: Condition): string[] {

@@ -6,7 +6,7 @@
  */
 import { type Caller, type Role, ROLES } from './caller.js';
 import type { CaseType, Effect, Guard, StateCategory, Transition } from './case-type.js';
-import { describeCondition, type Facts, fieldsOf, holds } from './conditions.js';
+import { describeCondition, type Facts, fieldsReadBy, holds } from './conditions.js';
 import { fieldFilter, type FieldFilter } from './visibility.js';
 
 /** Who may take a transition that has no role guard: staff and integrations, not requesters. */
@@ -83,7 +83,7 @@ export function failingGuards(t: Transition, facts: Facts, context: GuardContext
         if (!present(facts.owner)) failures.push({ guard: 'ownerAssigned', message: 'The case has no owner.' });
         break;
       case 'condition':
-        if (!holds(guard.when, facts)) failures.push({ guard: 'condition', message: conditionMessage(guard.message, fieldsOf(guard.when), filter) });
+        if (!holds(guard.when, facts)) failures.push({ guard: 'condition', message: conditionMessage(guard.message, fieldsReadBy(guard.when), filter) });
         break;
     }
   }

@@ -49,6 +49,8 @@ export interface SignOptions {
   readonly notBefore?: number;
   /** Sign without a `kid` header, to prove the gateway refuses such a token as API Gateway does. */
   readonly withoutKid?: boolean;
+  /** The OIDC `nonce` the sign-in request carried (the dev issuer's authorize endpoint). */
+  readonly nonce?: string;
 }
 
 export interface DevIssuer {
@@ -104,6 +106,7 @@ export async function createDevIssuer(options: DevIssuerOptions = {}): Promise<D
       ...(identity.name ? { name: identity.name } : {}),
       ...(identity.email ? { email: identity.email, email_verified: true } : {}),
       auth_time: issuedAt,
+      ...(signOptions.nonce ? { nonce: signOptions.nonce } : {}),
     };
     const jwt = new SignJWT(claims)
       .setProtectedHeader(signOptions.withoutKid ? { alg: ALGORITHM, typ: 'JWT' } : { alg: ALGORITHM, kid: kid!, typ: 'JWT' })

@@ -65,6 +65,11 @@ export interface GatewayOptions {
    * route table and its authorizer; the gateway listens on localhost only.
    */
   readonly serveLocal?: (request: LocalRequest) => Promise<LocalResponse>;
+  /**
+   * The web console and its dev sign-in (lib/local/console-host.ts), asked before the API's
+   * fallback: it answers what is the console's and resolves false for everything else.
+   */
+  readonly serveConsole?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 export const LOCAL_PATH_PREFIX = '/_local/';
@@ -217,6 +222,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (options.serveLocal && (request.url ?? '').startsWith(LOCAL_PATH_PREFIX)) return serveLocalRequest(request, response, options.serveLocal);
     if (options.serveFiles && (request.url ?? '').startsWith(FILES_PATH_PREFIX)) return serveFile(request, response, options.serveFiles);
+    if (options.serveConsole && (await options.serveConsole(request, response).catch((error: unknown) => (log.error(`console failed on ${request.url}`, error), false)))) return;
     const started = Date.now();
     const requestId = newRequestId();
     let outcome: { response: GatewayResponse; fn: FunctionName | '-' };

@@ -30,9 +30,12 @@ import { useTimerStarter } from '../../functions/adapters/timers.js';
 import { clockRoute } from './clock-route.js';
 import { rearmFromTable, startLocalSlaTimers } from './sla-timers.js';
 import type { LocalStateMachine } from './step-functions.js';
+import { createConsoleHost } from './console-host.js';
 import { INTEGRATION_TIMEOUT_MS, consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The built web console (`npm run build:web`; git-ignored). */
+export const WEB_DIST_DIR = join(REPO_ROOT, 'web', 'dist');
 /** Git-ignored (`.caseway/` in .gitignore). */
 export const DEFAULT_DATA_DIR = join(REPO_ROOT, '.caseway', 'data');
 
@@ -211,6 +214,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       serveLocal: async (request) =>
         (await serveBus(request)) ?? (await serveClock?.(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
       ...(options.integrationTimeoutMs ? { timeoutMs: options.integrationTimeoutMs } : {}),
+      serveConsole: createConsoleHost({ issuer, webDir: WEB_DIST_DIR, fallbackOrigin: () => gateway?.url ?? 'http://localhost' }),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;

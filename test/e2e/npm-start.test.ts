@@ -24,6 +24,11 @@ describe('npm start', () => {
     try {
       for (let waited = 0; !out.includes('Press Ctrl+C') && waited < 60_000; waited += 200) await delay(200);
       expect(out).toContain(`Caseway is running at http://localhost:${port}`);
+      // The console is built (or already was) and served at the URL the banner prints.
+      expect(out).toContain(`Console           http://127.0.0.1:${port}/`);
+      const home = await fetch(`http://127.0.0.1:${port}/`);
+      expect(home.status).toBe(200);
+      expect(home.headers.get('content-type')).toContain('text/html');
 
       const token = out.match(/^ {2}agent +demo-agent[^\n]*\n\s+(\S+)/m)?.[1];
       expect(token, out).toMatch(/^eyJ/);

@@ -1,0 +1,36 @@
+/** The inbox's user-facing text, in one place (ready for translation). */
+export const text = {
+  title: 'Inbox',
+  views: {
+    mine: 'My work',
+    queues: 'My queues',
+    dueSoon: 'Due soon',
+    waiting: 'Waiting on customer',
+  },
+  viewsLabel: 'Views',
+  viewHelp: {
+    mine: 'Open cases you own.',
+    queues: 'Open work in the queues (assigned or not).',
+    dueSoon: 'Cases with a running SLA clock due within the next 24 hours, soonest first.',
+    waiting: 'Open cases waiting for the requester.',
+  },
+  filter: 'Filter by subject or case number',
+  queue: 'Queue',
+  priority: 'Priority',
+  any: 'Any',
+  sort: 'Sort by',
+  sorts: { updated: 'Last update', sla: 'SLA due', priority: 'Priority' },
+  columns: { subject: 'Subject', status: 'Status', priority: 'Priority', queue: 'Queue', owner: 'Owner', sla: 'SLA', updated: 'Updated' },
+  unassigned: 'Unassigned',
+  me: 'Me',
+  empty: 'Nothing here.',
+  emptyHint: 'Cases appear here as they arrive and change.',
+  sla: {
+    ok: (left: string) => `Due in ${left}`,
+    warn: (left: string) => `Due in ${left}`,
+    breach: (past: string) => `Breached ${past} ago`,
+    paused: 'Paused',
+    clock: { firstResponse: 'first response', nextResponse: 'next response', resolution: 'resolution' } as Record<string, string>,
+  },
+  keyboardHint: 'Keys: j / k to move, Enter to open, ? for all shortcuts.',
+};
