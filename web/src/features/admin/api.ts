@@ -76,7 +76,8 @@ export function usePublishCaseType(typeId: string) {
   return useMutation({
     mutationFn: ({ body, basedOn }: { body: CaseTypeInput; basedOn: number }) =>
       data(api.POST('/case-types/{type}/versions', { params: { path: { type: typeId }, header: { 'If-Match': `"${basedOn}"` } }, body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.caseTypes }),
+    // Not awaited: the caller's own onSuccess must run before a refetch remounts the form that asked.
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.caseTypes }),
   });
 }
 
@@ -103,7 +104,7 @@ export function usePublishRules() {
   return useMutation({
     mutationFn: ({ body, ifMatch }: { body: RoutingRulesInput; ifMatch: string | null }) =>
       data(api.POST('/routing/rules', { params: { header: ifMatch ? { 'If-Match': ifMatch } : {} }, body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.rules }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.rules }),
   });
 }
 
@@ -117,7 +118,7 @@ export function usePutQueue() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ queueId, body }: { queueId: string; body: QueueInput }) => data(api.PUT('/routing/queues/{id}', { params: { path: { id: queueId } }, body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.queues }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.queues }),
   });
 }
 
@@ -131,7 +132,7 @@ export function usePutAgent() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ agentId, body }: { agentId: string; body: AgentInput }) => data(api.PUT('/routing/agents/{id}', { params: { path: { id: agentId } }, body })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.agents }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.agents }),
   });
 }
 

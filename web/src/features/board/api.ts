@@ -64,7 +64,8 @@ export function useUpdateCase() {
   return useMutation({
     mutationFn: ({ caseId, version, patch }: { caseId: string; version: number; patch: CasePatch }) =>
       data(api.PATCH('/cases/{id}', { params: { path: { id: caseId }, header: { 'If-Match': `"${version}"` } }, body: patch })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: boardKeys.all }),
+    // Not awaited: the caller's own onSuccess must run before a refetch remounts the form that asked.
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: boardKeys.all }),
   });
 }
 
@@ -74,6 +75,6 @@ export function useSetPresence() {
   return useMutation({
     mutationFn: ({ agentId, presence }: { agentId: string; presence: components['schemas']['PresenceInput']['presence'] }) =>
       data(api.PUT('/routing/agents/{id}/presence', { params: { path: { id: agentId } }, body: { presence } })),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: boardKeys.agents }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: boardKeys.agents }),
   });
 }
