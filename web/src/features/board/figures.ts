@@ -3,7 +3,8 @@
  * one by one for their SLA clocks (listings leave `sla` out), routing's queues and agents. Pure, so
  * the rules for "breaching soon" and "breached" sit in one place.
  */
-import type { components } from '../../api/schema';
+// .js: the unit tests' NodeNext resolution reads this module too.
+import type { components } from '../../api/schema.js';
 
 export type Case = components['schemas']['Case'];
 export type Agent = components['schemas']['Agent'];
