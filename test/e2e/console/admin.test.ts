@@ -52,6 +52,14 @@ describe('the admin studio', () => {
     // Rename a state in the draft: the draft's diagram follows before anything is published.
     const editor = page.getByLabel('Next version (JSON)');
     const draft = JSON.parse(await editor.inputValue()) as { workflow: { states: { id: string; label: string }[] } };
+    // A label carrying markup is drawn as text: Mermaid's strict security level lets no element or handler through.
+    const blocked = draft.workflow.states.find((s) => s.id === 'blocked')!;
+    blocked.label = '<img src=x onerror="window.pwned=1">Blocked<script>window.pwned=2</script>';
+    await editor.fill(JSON.stringify(draft, null, 2));
+    const draftHost = page.locator('[data-testid="workflow-diagram"]').nth(1);
+    await expect.poll(() => draftHost.locator('svg').textContent()).toContain('Blocked');
+    expect(await draftHost.locator('img, script, [onerror]').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     draft.workflow.states.find((s) => s.id === 'blocked')!.label = 'Blocked by a third party';
     await editor.fill(JSON.stringify(draft, null, 2));
     const draftDiagram = page.locator('[data-testid="workflow-diagram"]').nth(1);
@@ -78,6 +86,15 @@ describe('the admin studio', () => {
         { id: 'email-support', when: { all: [{ fact: 'type', operator: 'equal', value: 'support' }, { fact: 'channel', operator: 'equal', value: 'email' }] }, then: { queue: 'general', skills: [{ skill: 'webapp', level: 3 }] } },
       ],
     };
+    // A rule testing a fact routing does not have: the API's problem names the field and rule, and nothing is published.
+    const broken = { rules: [{ id: 'bad', when: { all: [{ fact: 'mood', operator: 'equal', value: 'angry' }] }, then: { queue: 'general' } }] };
+    await page.getByLabel('Next ruleset (JSON)').fill(JSON.stringify(broken));
+    await page.getByRole('button', { name: 'Publish the ruleset' }).click();
+    const problem = page.getByRole('alert').filter({ hasText: 'rules.0.when' });
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/fact/);
+    expect((await harness.platform.fetchAs('admin', '/routing/rules')).status).toBe(404);
+
     await page.getByLabel('Next ruleset (JSON)').fill(JSON.stringify(ruleset, null, 2));
     await page.getByRole('button', { name: 'Publish the ruleset' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'published' }).textContent()).toBe('Ruleset version 1 published.');
@@ -101,6 +118,19 @@ describe('the admin studio', () => {
     await page.getByRole('button', { name: 'Test the rules' }).click();
     await expect.poll(() => page.getByTestId('fired-rule').textContent()).toBe('Rule email-support fires');
     expect(await page.getByTestId('why').locator('li').allTextContents()).toEqual(['type equal support (the case has support)', 'channel equal email (the case has email)']);
+
+    // A real case routed under the ruleset: its facts load into the tester, beside the decision the API recorded.
+    const routed = await api<{ caseId: string }>('/cases', { method: 'POST', body: JSON.stringify({ subject: 'Mail bounces', description: 'Every time', fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' } }) }, 'requester');
+    await expect
+      .poll(async () => (await api<{ items: { routing?: unknown }[] }>(`/cases/${routed.caseId}/history`)).items.some((e) => e.routing !== undefined), { timeout: 15_000 })
+      .toBe(true);
+    await page.getByLabel('Load the facts of a case').fill(routed.caseId);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.getByText('Routing decisions the API recorded for this case').waitFor();
+    expect(await page.getByLabel('Channel').inputValue()).toBe('web');
+    await page.getByRole('button', { name: 'Test the rules' }).click();
+    await expect.poll(() => page.getByTestId('fired-rule').textContent()).toBe('No rule fires: the case goes to the default queue (or stays where it is).');
+    await expectAccessible(page, 'the tester with a loaded case');
   });
 
   it('edits a queue and an agent through their dialogs', async () => {

@@ -7,17 +7,19 @@ import type { Case } from './figures';
 
 /** Pages of open work read at most (100 a page): past this the board says it shows a part. */
 export const MAX_OPEN_CASES = 300;
+/** The board reads again on its own this often (live pushes, where wired, refresh it sooner). */
+const REFRESH_MS = 60_000;
 
 export const boardKeys = { all: ['board'] as const, queues: ['board', 'queues'] as const, agents: ['board', 'agents'] as const, open: ['board', 'open'] as const };
 
 export function useQueues() {
   const api = useApi();
-  return useQuery({ queryKey: boardKeys.queues, queryFn: async () => (await data(api.GET('/routing/queues'))).items });
+  return useQuery({ queryKey: boardKeys.queues, refetchInterval: REFRESH_MS, queryFn: async () => (await data(api.GET('/routing/queues'))).items });
 }
 
 export function useAgents() {
   const api = useApi();
-  return useQuery({ queryKey: boardKeys.agents, queryFn: async () => (await data(api.GET('/routing/agents'))).items });
+  return useQuery({ queryKey: boardKeys.agents, refetchInterval: REFRESH_MS, queryFn: async () => (await data(api.GET('/routing/agents'))).items });
 }
 
 /** Runs `work` over `items`, `width` at a time: a board of 300 cases must not open 300 requests at once. */
@@ -41,6 +43,7 @@ export function useOpenCases() {
   const api = useApi();
   return useQuery({
     queryKey: boardKeys.open,
+    refetchInterval: REFRESH_MS,
     queryFn: async (): Promise<OpenCases> => {
       const listed: Case[] = [];
       let cursor: string | undefined;
