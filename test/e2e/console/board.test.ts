@@ -128,4 +128,15 @@ describe('the supervisor board', () => {
     expect((await api<ApiCase>('supervisor', `/cases/${third}`)).priority).toBe('high');
     await context.close();
   });
+
+  it('shows the API\'s problem, not a broken page, to someone routing does not answer', async () => {
+    const context = await harness.newContext();
+    const page = await harness.signIn(context, 'requester', '/board');
+    // The requester has no board in their navigation; typed in, each section shows the API's 403 as its error state.
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['My cases', 'Open a case']);
+    await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByRole('heading', { name: 'Agents' }).locator('..').getByRole('alert').textContent()).toMatch(/forbidden|may not|not allowed|staff/i);
+    await expectAccessible(page, 'the board\'s error states');
+    await context.close();
+  });
 });

@@ -1,5 +1,6 @@
 /** The supervisor's board: queues, agents, escalations and open cases, with reassign and re-prioritise. */
 import { useId, useState, type ReactNode } from 'react';
+import { Link } from 'react-router';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { useAgents, useOpenCases, useQueues, useSetPresence } from './api';
 import { CaseDialog } from './case-dialog';
@@ -144,7 +145,10 @@ function Escalations({ cases, now, onAct }: { cases: Case[]; now: number; onAct:
         {items.map((item) => (
           <li key={item.caseId} className="row">
             <span>
-              <strong>{item.caseId}</strong> {item.subject}{' '}
+              <Link to={`/inbox/cases/${encodeURIComponent(item.caseId)}`}>
+                <strong>{item.caseId}</strong>
+              </Link>{' '}
+              {item.subject}{' '}
               <span className="muted">
                 ({item.queue}, {item.owner ?? text.cases.unassigned}, {text.priorities[item.priority]})
               </span>{' '}
@@ -201,7 +205,9 @@ function CasesTable({ cases, queues, now, onAct }: { cases: Case[]; queues: Queu
           <tbody>
             {shown.map((item) => (
               <tr key={item.caseId} data-case={item.caseId}>
-                <th scope="row">{item.caseId}</th>
+                <th scope="row">
+                  <Link to={`/inbox/cases/${encodeURIComponent(item.caseId)}`}>{item.caseId}</Link>
+                </th>
                 <td>{item.subject}</td>
                 <td>{item.queue}</td>
                 <td>{item.owner ?? <span className="muted">{text.cases.unassigned}</span>}</td>
