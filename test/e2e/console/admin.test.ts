@@ -164,7 +164,7 @@ describe('the admin studio', () => {
     await expect.poll(() => page.locator('[data-testid="agents"] tr[data-agent="demo-agent"] [data-figure="skills"]').textContent()).toBe('webapp 5, billing 7');
   });
 
-  it('shows SLA policies, calendars and the deadlines the API set', async () => {
+  it('shows SLA policies, calendars and the deadlines the API set, and publishes a policy\'s next version', async () => {
     await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'SLA' }).click();
     await page.getByTestId('sla-policies').waitFor();
     const policies = (await api<{ items: { name: string }[] }>('/sla/policies')).items;
@@ -174,5 +174,18 @@ describe('the admin studio', () => {
     await page.getByRole('columnheader', { name: 'Due' }).first().waitFor();
     await expectAccessible(page, 'the SLA page');
     await screenshot(page, 'admin-sla');
+
+    // Publish the next version of a policy: warn at 80 % instead.
+    const first = (await api<{ items: { policyId: string; name: string; version: number }[] }>('/sla/policies')).items[0]!;
+    await page.getByRole('button', { name: `Edit ${first.name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Publish the next version of ${first.name}` });
+    await dialog.waitFor();
+    await expectAccessible(page, 'the SLA policy dialog');
+    const editor = dialog.getByLabel(`Version ${first.version + 1} (JSON)`);
+    await editor.fill(JSON.stringify({ ...(JSON.parse(await editor.inputValue()) as object), warningPercent: 80 }, null, 2));
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'published' }).textContent()).toBe(`${first.name}: version ${first.version + 1} published.`);
+    expect(await api<{ version: number; warningPercent: number }>(`/sla/policies/${first.policyId}`)).toMatchObject({ version: first.version + 1, warningPercent: 80 });
   });
 });

@@ -175,3 +175,19 @@ export function useCasesWithDeadlines() {
     },
   });
 }
+
+export type SlaPolicyInput = components['schemas']['SlaPolicyVersion'];
+export type SlaCalendarInput = components['schemas']['SlaCalendarVersion'];
+
+/** Publish the next version of a policy or calendar, based on the version shown (412 if someone published meanwhile). */
+export function usePublishSla() {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (change: { kind: 'policy'; id: string; basedOn: number; body: SlaPolicyInput } | { kind: 'calendar'; id: string; basedOn: number; body: SlaCalendarInput }) =>
+      change.kind === 'policy'
+        ? await data(api.POST('/sla/policies/{policyId}/versions', { params: { path: { policyId: change.id }, header: { 'If-Match': `"${change.basedOn}"` } }, body: change.body }))
+        : await data(api.POST('/sla/calendars/{calendarId}/versions', { params: { path: { calendarId: change.id }, header: { 'If-Match': `"${change.basedOn}"` } }, body: change.body })) as SlaPolicy | SlaCalendar,
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['admin'] }),
+  });
+}

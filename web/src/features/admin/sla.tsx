@@ -1,16 +1,67 @@
 /**
- * SLA policies and calendars, read-only here (publishing them is the API's POST .../versions). The
+ * SLA policies and calendars, each edited as JSON and published as its next version. The
  * deadline "preview" shows deadlines the API itself set on open cases: there is no preview endpoint,
  * and business-time maths done again in the browser could disagree with the clocks that count.
  */
+import { useId, useState } from 'react';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { formatDateTime } from '../board/format';
-import { useCasesWithDeadlines, useSlaCalendars, useSlaPolicies, type Case, type SlaCalendar, type SlaPolicy } from './api';
+import { useCasesWithDeadlines, usePublishSla, useSlaCalendars, useSlaPolicies, type Case, type SlaCalendar, type SlaCalendarInput, type SlaPolicy, type SlaPolicyInput } from './api';
+import { EditDialog, Field } from './edit-dialog';
 import { text } from './text';
+
+type Editing = { kind: 'policy'; item: SlaPolicy } | { kind: 'calendar'; item: SlaCalendar };
+
+/** The next version of a policy or calendar, edited as JSON and published; the API checks it and names what is wrong. */
+function PublishDialog({ editing, onClose, onSaved }: { editing: Editing; onClose: () => void; onSaved: (m: string) => void }) {
+  const id = useId();
+  const publish = usePublishSla();
+  const { item } = editing;
+  const itemId = editing.kind === 'policy' ? editing.item.policyId : editing.item.calendarId;
+  const [source, setSource] = useState(() => {
+    const { version: _v, publishedAt: _a, publishedBy: _b, ...rest } = item as SlaPolicy & SlaCalendar;
+    const { policyId: _p, calendarId, ...body } = rest;
+    return JSON.stringify(editing.kind === 'policy' ? { ...body, calendarId } : body, null, 2);
+  });
+  const [jsonError, setJsonError] = useState('');
+  const submit = () => {
+    let body: unknown;
+    try {
+      body = JSON.parse(source);
+    } catch (error) {
+      setJsonError(text.common.invalidJson(error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    setJsonError('');
+    const onSuccess = (published: { version: number }) => onSaved(text.sla.published(item.name, published.version));
+    if (editing.kind === 'policy') publish.mutate({ kind: 'policy', id: itemId, basedOn: item.version, body: body as SlaPolicyInput }, { onSuccess });
+    else publish.mutate({ kind: 'calendar', id: itemId, basedOn: item.version, body: body as SlaCalendarInput }, { onSuccess });
+  };
+  return (
+    <EditDialog title={text.sla.editTitle(item.name)} onClose={onClose} onSubmit={submit} pending={publish.isPending} error={publish.error}>
+      <Field id={id} label={text.sla.nextVersion(item.version + 1)}>
+        <textarea id={id} className="code" rows={14} spellCheck={false} value={source} onChange={(e) => setSource(e.target.value)} aria-invalid={jsonError ? true : undefined} aria-describedby={jsonError ? `${id}-error` : undefined} />
+        {jsonError ? (
+          <p className="field-error" id={`${id}-error`}>
+            {jsonError}
+          </p>
+        ) : null}
+      </Field>
+    </EditDialog>
+  );
+}
+
+function EditButton({ name, onClick }: { name: string; onClick: () => void }) {
+  return (
+    <button type="button" className="secondary" aria-label={text.sla.editOf(name)} onClick={onClick}>
+      {text.common.edit}
+    </button>
+  );
+}
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-function Policies({ policies, calendars }: { policies: SlaPolicy[]; calendars: SlaCalendar[] }) {
+function Policies({ policies, calendars, onEdit }: { policies: SlaPolicy[]; calendars: SlaCalendar[]; onEdit: (e: Editing) => void }) {
   if (policies.length === 0) return <Empty title={text.sla.noPolicies} />;
   return (
     <table className="responsive" data-testid="sla-policies">
@@ -23,6 +74,9 @@ function Policies({ policies, calendars }: { policies: SlaPolicy[]; calendars: S
           <th scope="col">{text.sla.warning}</th>
           <th scope="col">{text.sla.calendar}</th>
           <th scope="col">{text.sla.escalation}</th>
+          <th scope="col">
+            <span className="visually-hidden">{text.common.edit}</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -44,6 +98,9 @@ function Policies({ policies, calendars }: { policies: SlaPolicy[]; calendars: S
             <td>{p.warningPercent} %</td>
             <td>{calendars.find((c) => c.calendarId === p.calendarId)?.name ?? p.calendarId}</td>
             <td>{p.escalation.map((r) => `+${r.afterMinutes} min: ${r.action}${r.queue ? ` → ${r.queue}` : ''}${r.priority ? ` → ${r.priority}` : ''}`).join('; ') || text.common.none}</td>
+            <td>
+              <EditButton name={p.name} onClick={() => onEdit({ kind: 'policy', item: p })} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -51,7 +108,7 @@ function Policies({ policies, calendars }: { policies: SlaPolicy[]; calendars: S
   );
 }
 
-function Calendars({ calendars }: { calendars: SlaCalendar[] }) {
+function Calendars({ calendars, onEdit }: { calendars: SlaCalendar[]; onEdit: (e: Editing) => void }) {
   if (calendars.length === 0) return <Empty title={text.sla.noCalendars} />;
   return (
     <table className="responsive" data-testid="sla-calendars">
@@ -63,6 +120,9 @@ function Calendars({ calendars }: { calendars: SlaCalendar[] }) {
           <th scope="col">{text.sla.week}</th>
           <th scope="col">{text.sla.holidays}</th>
           <th scope="col">{text.sla.closures}</th>
+          <th scope="col">
+            <span className="visually-hidden">{text.common.edit}</span>
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -79,6 +139,9 @@ function Calendars({ calendars }: { calendars: SlaCalendar[] }) {
             </td>
             <td>{c.holidays ? `${c.holidays.country}${c.holidays.region ? `-${c.holidays.region}` : ''} (${c.holidays.types.join(', ')})` : text.common.none}</td>
             <td>{c.closures.map((x) => `${x.name ?? ''} ${x.from}${x.to ? `–${x.to}` : ''}`.trim()).join('; ') || text.common.none}</td>
+            <td>
+              <EditButton name={c.name} onClick={() => onEdit({ kind: 'calendar', item: c })} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -141,8 +204,21 @@ export function SlaView() {
   const policies = useSlaPolicies();
   const calendars = useSlaCalendars();
   const deadlines = useCasesWithDeadlines();
+  const [editing, setEditing] = useState<Editing | undefined>();
+  const [saved, setSaved] = useState('');
   return (
     <>
+      <p role="status">{saved}</p>
+      {editing ? (
+        <PublishDialog
+          editing={editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={(m) => {
+            setEditing(undefined);
+            setSaved(m);
+          }}
+        />
+      ) : null}
       <h3>{text.sla.policies}</h3>
       {policies.isPending || calendars.isPending ? (
         <Loading />
@@ -150,9 +226,9 @@ export function SlaView() {
         <ErrorState error={policies.error ?? calendars.error} onRetry={() => void Promise.all([policies.refetch(), calendars.refetch()])} />
       ) : (
         <>
-          <Policies policies={policies.data} calendars={calendars.data} />
+          <Policies policies={policies.data} calendars={calendars.data} onEdit={setEditing} />
           <h3>{text.sla.calendars}</h3>
-          <Calendars calendars={calendars.data} />
+          <Calendars calendars={calendars.data} onEdit={setEditing} />
           <h3>{text.sla.preview}</h3>
           {deadlines.isPending ? <Loading /> : deadlines.error ? <ErrorState error={deadlines.error} onRetry={() => void deadlines.refetch()} /> : <Deadlines policies={policies.data} cases={deadlines.data} />}
         </>

@@ -90,6 +90,10 @@ export const text = {
     clock: 'Clock',
     due: 'Due',
     status: 'Status',
+    editOf: (name: string) => `Edit ${name}`,
+    editTitle: (name: string) => `Publish the next version of ${name}`,
+    nextVersion: (v: number) => `Version ${v} (JSON)`,
+    published: (name: string, v: number) => `${name}: version ${v} published.`,
   },
   routing: {
     heading: 'Routing rules',
