@@ -35,6 +35,8 @@ describe('the admin studio', () => {
   it('opens a case type with its workflow drawn, and publishes a draft as the next version', async () => {
     await page.waitForURL(/\/admin\/case-types$/);
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['Inbox', 'Board', 'Admin']);
+    await page.getByRole('link', { name: 'Customer support' }).waitFor();
+    await expectAccessible(page, 'the case types list');
     await page.getByRole('link', { name: 'Customer support' }).click();
     await page.waitForURL(/\/admin\/case-types\/support$/);
 
