@@ -11,6 +11,8 @@ import { expectAccessible, screenshot, startConsole, type ConsoleHarness } from 
 
 let harness: ConsoleHarness;
 let page: Page;
+/** What React and the page reported as errors (a duplicate key, an uncaught exception): none is expected. */
+const pageErrors: string[] = [];
 
 async function api<T>(path: string, init: RequestInit = {}, who: 'admin' | 'requester' = 'admin'): Promise<T> {
   const response = await harness.platform.fetchAs(who, path, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
@@ -26,6 +28,9 @@ beforeAll(async () => {
   await api('/cases', { method: 'POST', body: JSON.stringify({ subject: 'Printer offline', description: 'Since today', fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' } }) }, 'requester');
   const context = await harness.newContext();
   page = await harness.signIn(context, 'admin', '/admin');
+  // "Failed to load resource" is the browser noting an API answer such as the 404 of "no rules published yet", which the page shows.
+  page.on('console', (m) => (m.type() === 'error' && !m.text().startsWith('Failed to load resource') ? pageErrors.push(m.text()) : undefined));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
 }, 120_000);
 afterAll(async () => harness?.stop());
 
@@ -189,5 +194,8 @@ describe('the admin studio', () => {
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'published' }).textContent()).toBe(`${first.name}: version ${first.version + 1} published.`);
     expect(await api<{ version: number; warningPercent: number }>(`/sla/policies/${first.policyId}`)).toMatchObject({ version: first.version + 1, warningPercent: 80 });
+    // Nothing of the routing page was left behind on this one (two siblings once shared a key, and React kept stale DOM).
+    expect(await page.getByLabel('Next ruleset (JSON)').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
   });
 });

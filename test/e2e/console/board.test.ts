@@ -57,6 +57,9 @@ describe('the supervisor board', () => {
   it('shows queue figures and agent load, and reassigns and re-prioritises cases', async () => {
     const context = await harness.newContext();
     const page = await harness.signIn(context, 'supervisor', '/board');
+    const pageErrors: string[] = [];
+    page.on('console', (m) => (m.type() === 'error' && !m.text().startsWith('Failed to load resource') ? pageErrors.push(m.text()) : undefined));
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['Inbox', 'Board']);
 
     // Queue figures: the three cases wait in the support type's queue, every one breached.
@@ -108,6 +111,7 @@ describe('the supervisor board', () => {
     await expect.poll(async () => (await api<ApiCase>('supervisor', `/cases/${second}`)).priority).toBe('urgent');
     // Most urgent first: the re-prioritised case now heads the open cases.
     await expect.poll(() => page.getByTestId('open-cases').locator('tbody tr').first().getAttribute('data-case')).toBe(second);
+    expect(pageErrors).toEqual([]);
     await context.close();
   });
 

@@ -367,9 +367,9 @@ export function RoutingRulesView() {
       <p role="status">{published}</p>
       {current ? <RulesTable ruleset={current} /> : <Empty title={text.routing.none} />}
       <h3>{text.routing.draft}</h3>
-      <Draft key={current?.version ?? 0} current={current} draft={draftText} setDraft={setDraft} etag={rules.data?.etag ?? null} onPublished={setPublished} />
+      <Draft key={`draft-${current?.version ?? 0}`} current={current} draft={draftText} setDraft={setDraft} etag={rules.data?.etag ?? null} onPublished={setPublished} />
       <h3>{text.routing.tester}</h3>
-      <Tester key={current?.version ?? 0} published={current} draft={draftText} />
+      <Tester key={`tester-${current?.version ?? 0}`} published={current} draft={draftText} />
     </>
   );
 }
