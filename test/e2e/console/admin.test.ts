@@ -53,6 +53,10 @@ describe('the admin studio', () => {
     const drawn = (await diagramText(page)) ?? '';
     for (const state of workflow.states) expect(drawn).toContain(state.label);
     expect(await page.locator('[data-testid="type-versions"] tr[data-version="1"] [data-figure="cases"]').textContent()).toBe('1');
+    // Dates in the viewer's locale and time zone (the browser context is en-GB in Europe/Berlin).
+    const v1 = (await api<{ items: { version: number; publishedAt: string }[] }>('/case-types/support/versions')).items[0]!;
+    const inBerlin = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(v1.publishedAt));
+    expect(await page.locator('[data-testid="type-versions"] tr[data-version="1"] time').textContent()).toBe(inBerlin);
     await expectAccessible(page, 'a case type');
     await screenshot(page, 'admin-case-type');
 
