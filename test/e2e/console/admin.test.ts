@@ -70,7 +70,7 @@ describe('the admin studio', () => {
     const draftHost = page.locator('[data-testid="workflow-diagram"]').nth(1);
     await expect.poll(() => draftHost.locator('svg').textContent()).toContain('Blocked');
     expect(await draftHost.locator('img, script, [onerror]').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     draft.workflow.states.find((s) => s.id === 'blocked')!.label = 'Blocked by a third party';
     await editor.fill(JSON.stringify(draft, null, 2));
     const draftDiagram = page.locator('[data-testid="workflow-diagram"]').nth(1);
