@@ -17,6 +17,8 @@ const PortalCase = lazy(() => import('../features/portal/portal-case'));
 const Intake = lazy(() => import('../features/intake/intake-page'));
 const Inbox = lazy(() => import('../features/inbox/inbox-page'));
 const AgentCase = lazy(() => import('../features/cases/case-page'));
+const Board = lazy(() => import('../features/board/board-page'));
+const Admin = lazy(() => import('../features/admin/admin-page'));
 
 const page = (element: ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
 
@@ -51,6 +53,8 @@ export function createRouter() {
         { path: '/my/cases/:caseId', element: page(<PortalCase />) },
         { path: '/inbox', element: page(<Inbox />) },
         { path: '/inbox/cases/:caseId', element: page(<AgentCase />) },
+        { path: '/board', element: page(<Board />) },
+        { path: '/admin/*', element: page(<Admin />) },
         { path: '*', element: <NotFound /> },
       ],
     },

@@ -10,6 +10,8 @@ export const text = {
     myCases: 'My cases',
     newCase: 'Open a case',
     inbox: 'Inbox',
+    board: 'Board',
+    admin: 'Admin',
   },
   roles: {
     requester: 'Requester',

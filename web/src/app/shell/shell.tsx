@@ -35,6 +35,16 @@ export function Shell() {
                 <NavLink to="/inbox">{text.nav.inbox}</NavLink>
               </li>
             ) : null}
+            {session.roles.includes('supervisor') || session.roles.includes('admin') ? (
+              <li>
+                <NavLink to="/board">{text.nav.board}</NavLink>
+              </li>
+            ) : null}
+            {session.roles.includes('admin') ? (
+              <li>
+                <NavLink to="/admin">{text.nav.admin}</NavLink>
+              </li>
+            ) : null}
           </ul>
         </nav>
         <div className="who">

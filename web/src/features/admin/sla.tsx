@@ -1,0 +1,238 @@
+/**
+ * SLA policies and calendars, each edited as JSON and published as its next version. The
+ * deadline "preview" shows deadlines the API itself set on open cases: there is no preview endpoint,
+ * and business-time maths done again in the browser could disagree with the clocks that count.
+ */
+import { useId, useState } from 'react';
+import { Empty, ErrorState, Loading } from '../../components/states';
+import { formatDateTime } from '../board/format';
+import { useCasesWithDeadlines, usePublishSla, useSlaCalendars, useSlaPolicies, type Case, type SlaCalendar, type SlaCalendarInput, type SlaPolicy, type SlaPolicyInput } from './api';
+import { EditDialog, Field } from './edit-dialog';
+import { text } from './text';
+
+type Editing = { kind: 'policy'; item: SlaPolicy } | { kind: 'calendar'; item: SlaCalendar };
+
+/** The next version of a policy or calendar, edited as JSON and published; the API checks it and names what is wrong. */
+function PublishDialog({ editing, onClose, onSaved }: { editing: Editing; onClose: () => void; onSaved: (m: string) => void }) {
+  const id = useId();
+  const publish = usePublishSla();
+  const { item } = editing;
+  const itemId = editing.kind === 'policy' ? editing.item.policyId : editing.item.calendarId;
+  const [source, setSource] = useState(() => {
+    const { version: _v, publishedAt: _a, publishedBy: _b, ...rest } = item as SlaPolicy & SlaCalendar;
+    const { policyId: _p, calendarId, ...body } = rest;
+    return JSON.stringify(editing.kind === 'policy' ? { ...body, calendarId } : body, null, 2);
+  });
+  const [jsonError, setJsonError] = useState('');
+  const submit = () => {
+    let body: unknown;
+    try {
+      body = JSON.parse(source);
+    } catch (error) {
+      setJsonError(text.common.invalidJson(error instanceof Error ? error.message : String(error)));
+      return;
+    }
+    setJsonError('');
+    const onSuccess = (published: { version: number }) => onSaved(text.sla.published(item.name, published.version));
+    if (editing.kind === 'policy') publish.mutate({ kind: 'policy', id: itemId, basedOn: item.version, body: body as SlaPolicyInput }, { onSuccess });
+    else publish.mutate({ kind: 'calendar', id: itemId, basedOn: item.version, body: body as SlaCalendarInput }, { onSuccess });
+  };
+  return (
+    <EditDialog title={text.sla.editTitle(item.name)} onClose={onClose} onSubmit={submit} pending={publish.isPending} error={publish.error}>
+      <Field id={id} label={text.sla.nextVersion(item.version + 1)}>
+        <textarea id={id} className="code" rows={14} spellCheck={false} value={source} onChange={(e) => setSource(e.target.value)} aria-invalid={jsonError ? true : undefined} aria-describedby={jsonError ? `${id}-error` : undefined} />
+        {jsonError ? (
+          <p className="field-error" id={`${id}-error`}>
+            {jsonError}
+          </p>
+        ) : null}
+      </Field>
+    </EditDialog>
+  );
+}
+
+function EditButton({ name, onClick }: { name: string; onClick: () => void }) {
+  return (
+    <button type="button" className="secondary" aria-label={text.sla.editOf(name)} onClick={onClick}>
+      {text.common.edit}
+    </button>
+  );
+}
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+function Policies({ policies, calendars, onEdit }: { policies: SlaPolicy[]; calendars: SlaCalendar[]; onEdit: (e: Editing) => void }) {
+  if (policies.length === 0) return <Empty title={text.sla.noPolicies} />;
+  return (
+    <table className="responsive" data-testid="sla-policies">
+      <caption className="visually-hidden">{text.sla.policiesCaption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{text.sla.policy}</th>
+          <th scope="col">{text.sla.match}</th>
+          <th scope="col">{text.sla.targets}</th>
+          <th scope="col">{text.sla.warning}</th>
+          <th scope="col">{text.sla.calendar}</th>
+          <th scope="col">{text.sla.escalation}</th>
+          <th scope="col">
+            <span className="visually-hidden">{text.common.edit}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {policies.map((p) => (
+          <tr key={p.policyId}>
+            <th scope="row">
+              {p.name} <code className="muted">{p.policyId}</code> <span className="muted">v{p.version}</span>
+            </th>
+            <td>
+              {Object.entries(p.match)
+                .map(([k, v]) => `${k} ${String(v)}`)
+                .join(', ') || text.sla.any}
+            </td>
+            <td>
+              {Object.entries(p.targets)
+                .map(([k, v]) => `${k} ${String(v)}`)
+                .join(', ')}
+            </td>
+            <td>{p.warningPercent} %</td>
+            <td>{calendars.find((c) => c.calendarId === p.calendarId)?.name ?? p.calendarId}</td>
+            <td>{p.escalation.map((r) => `+${r.afterMinutes} min: ${r.action}${r.queue ? ` → ${r.queue}` : ''}${r.priority ? ` → ${r.priority}` : ''}`).join('; ') || text.common.none}</td>
+            <td>
+              <EditButton name={p.name} onClick={() => onEdit({ kind: 'policy', item: p })} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Calendars({ calendars, onEdit }: { calendars: SlaCalendar[]; onEdit: (e: Editing) => void }) {
+  if (calendars.length === 0) return <Empty title={text.sla.noCalendars} />;
+  return (
+    <table className="responsive" data-testid="sla-calendars">
+      <caption className="visually-hidden">{text.sla.calendarsCaption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{text.sla.calendar}</th>
+          <th scope="col">{text.sla.timeZone}</th>
+          <th scope="col">{text.sla.week}</th>
+          <th scope="col">{text.sla.holidays}</th>
+          <th scope="col">{text.sla.closures}</th>
+          <th scope="col">
+            <span className="visually-hidden">{text.common.edit}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {calendars.map((c) => (
+          <tr key={c.calendarId}>
+            <th scope="row">
+              {c.name} <code className="muted">{c.calendarId}</code> <span className="muted">v{c.version}</span>
+            </th>
+            <td>{c.timeZone}</td>
+            <td>
+              {DAYS.filter((d) => c.week[d].length > 0)
+                .map((d) => `${d} ${c.week[d].map((p) => `${p.start}–${p.end}`).join(', ')}`)
+                .join('; ')}
+            </td>
+            <td>{c.holidays ? `${c.holidays.country}${c.holidays.region ? `-${c.holidays.region}` : ''} (${c.holidays.types.join(', ')})` : text.common.none}</td>
+            <td>{c.closures.map((x) => `${x.name ?? ''} ${x.from}${x.to ? `–${x.to}` : ''}`.trim()).join('; ') || text.common.none}</td>
+            <td>
+              <EditButton name={c.name} onClick={() => onEdit({ kind: 'calendar', item: c })} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function Deadlines({ policies, cases }: { policies: SlaPolicy[]; cases: Case[] }) {
+  return (
+    <>
+      <p className="muted">{text.sla.previewIntro}</p>
+      {policies.map((p) => {
+        const rows = cases
+          .filter((c) => c.sla?.policyId === p.policyId)
+          .flatMap((c) =>
+            Object.entries(c.sla?.clocks ?? {})
+              .filter(([, clock]) => clock?.dueAt)
+              .map(([name, clock]) => ({ caseId: c.caseId, name, clock: clock! })),
+          );
+        return (
+          <section key={p.policyId}>
+            <h4>{p.name}</h4>
+            {rows.length === 0 ? (
+              <Empty title={text.sla.previewEmpty} />
+            ) : (
+              <table className="responsive">
+                <caption className="visually-hidden">{text.sla.previewCaption(p.name)}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{text.sla.case}</th>
+                    <th scope="col">{text.sla.clock}</th>
+                    <th scope="col">{text.sla.warning}</th>
+                    <th scope="col">{text.sla.due}</th>
+                    <th scope="col">{text.sla.status}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((r) => (
+                    <tr key={`${r.caseId}-${r.name}`}>
+                      <th scope="row">{r.caseId}</th>
+                      <td>{r.name}</td>
+                      <td>{formatDateTime(r.clock.warnAt)}</td>
+                      <td>
+                        <time dateTime={r.clock.dueAt ?? undefined}>{formatDateTime(r.clock.dueAt)}</time>
+                      </td>
+                      <td>{r.clock.status}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        );
+      })}
+    </>
+  );
+}
+
+export function SlaView() {
+  const policies = useSlaPolicies();
+  const calendars = useSlaCalendars();
+  const deadlines = useCasesWithDeadlines();
+  const [editing, setEditing] = useState<Editing | undefined>();
+  const [saved, setSaved] = useState('');
+  return (
+    <>
+      <p role="status">{saved}</p>
+      {editing ? (
+        <PublishDialog
+          editing={editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={(m) => {
+            setEditing(undefined);
+            setSaved(m);
+          }}
+        />
+      ) : null}
+      <h3>{text.sla.policies}</h3>
+      {policies.isPending || calendars.isPending ? (
+        <Loading />
+      ) : policies.error || calendars.error ? (
+        <ErrorState error={policies.error ?? calendars.error} onRetry={() => void Promise.all([policies.refetch(), calendars.refetch()])} />
+      ) : (
+        <>
+          <Policies policies={policies.data} calendars={calendars.data} onEdit={setEditing} />
+          <h3>{text.sla.calendars}</h3>
+          <Calendars calendars={calendars.data} onEdit={setEditing} />
+          <h3>{text.sla.preview}</h3>
+          {deadlines.isPending ? <Loading /> : deadlines.error ? <ErrorState error={deadlines.error} onRetry={() => void deadlines.refetch()} /> : <Deadlines policies={policies.data} cases={deadlines.data} />}
+        </>
+      )}
+    </>
+  );
+}
