@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, Validations, type Environment, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -62,7 +63,15 @@ export function removeSynthOutput(): void {
   for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * A built console of two files, published in place of web/dist. The suites synthesize the stack a dozen
+ * times in parallel workers; running Vite for each would cost more than all their assertions, and they
+ * check how files are published (buckets, caching, config.json), not what the bundle holds.
+ */
+export const CONSOLE_FIXTURE = fileURLToPath(new URL('./fixtures/console', import.meta.url));
+
 export function synthCaseway(props: CasewayStackProps, options: SynthOptions): Synthesized {
+  if (props.console !== false) props = { ...props, console: { buildPath: CONSOLE_FIXTURE, ...props.console } };
   const app = newApp({
       ...(options.cdkJsonContext === false ? {} : CDK_JSON_CONTEXT),
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
