@@ -6,7 +6,7 @@
  * registered for this construct's `origin` first.
  */
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -16,8 +16,8 @@ import { Construct } from 'constructs';
 export interface ConsoleDomain {
   /** The host name, e.g. `support.example.com` (you point its DNS record at the distribution). */
   readonly domainName: string;
-  /** An ACM certificate for `domainName`; CloudFront accepts only certificates in us-east-1. */
-  readonly certificate: acm.ICertificate;
+  /** ARN of an ACM certificate for `domainName`; CloudFront accepts only certificates in us-east-1. */
+  readonly certificateArn: string;
 }
 
 export interface ConsoleHostingProps {
@@ -197,7 +197,9 @@ export class ConsoleHosting extends Construct {
       additionalBehaviors: { [`/${HASHED_ASSETS_PREFIX}*`]: { ...common, cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED } },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-      ...(props.domain ? { domainNames: [props.domain.domainName], certificate: props.domain.certificate } : {}),
+      ...(props.domain
+        ? { domainNames: [props.domain.domainName], certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) }
+        : {}),
       ...(props.webAclId ? { webAclId: props.webAclId } : {}),
       enableLogging: true,
       logBucket: this.accessLogs,

@@ -4,7 +4,7 @@
  * needs an issuer, an audience and the claim that carries roles, so both look the same to it.
  */
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
-import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { CONSOLE_SCOPES, CONSOLE_SIGN_IN_CALLBACK_PATH, CONSOLE_SIGN_OUT_PATH } from '../topology/console-config.js';
@@ -88,8 +88,8 @@ export interface SignInDomainProps {
   readonly customDomain?: {
     /** The host name; point its DNS alias at the domain's CloudFront endpoint after deploying. */
     readonly domainName: string;
-    /** An ACM certificate for it, in us-east-1. */
-    readonly certificate: acm.ICertificate;
+    /** ARN of an ACM certificate for it, in us-east-1. */
+    readonly certificateArn: string;
   };
 }
 
@@ -207,7 +207,12 @@ export class Identity extends Construct {
     if (this.signInDomain) throw new Error(`${this.node.path}: the user pool already has a sign-in domain`);
     this.signInDomain = userPool.addDomain('SignInDomain', {
       ...(props.customDomain
-        ? { customDomain: { domainName: props.customDomain.domainName, certificate: props.customDomain.certificate } }
+        ? {
+            customDomain: {
+              domainName: props.customDomain.domainName,
+              certificate: acm.Certificate.fromCertificateArn(this, 'SignInCertificate', props.customDomain.certificateArn),
+            },
+          }
         : { cognitoDomain: { domainPrefix: props.prefix ?? defaultDomainPrefix(this) } }),
     });
     return this.signInDomain;
