@@ -51,8 +51,8 @@ export const CONSOLE_CACHE_CONTROL = {
 } as const;
 
 export class ConsoleDeployment extends Construct {
-  /** Content-hashed assets (`assets/*`), long-cached. */
-  readonly assets?: s3deploy.BucketDeployment;
+  /** Content-hashed assets (`static/*`), long-cached. */
+  readonly assets: s3deploy.BucketDeployment;
   /** index.html, config.json and the other root files, never cached. */
   readonly entry: s3deploy.BucketDeployment;
 
@@ -74,16 +74,19 @@ export class ConsoleDeployment extends Construct {
     });
 
     const hashedDir = join(buildPath, HASHED_ASSETS_PREFIX);
-    if (existsSync(hashedDir) && statSync(hashedDir).isDirectory()) {
-      this.assets = new s3deploy.BucketDeployment(this, 'Assets', {
-        sources: [s3deploy.Source.asset(hashedDir)],
-        destinationBucket,
-        destinationKeyPrefix: HASHED_ASSETS_PREFIX,
-        prune: false,
-        cacheControl: [s3deploy.CacheControl.fromString(CONSOLE_CACHE_CONTROL.hashed)],
-        logGroup,
-      });
+    // Every build has scripts there; none means the build's assetsDir and CONSOLE_ASSETS_DIR disagree,
+    // and the scripts would be served uncached from the wrong behaviour.
+    if (!existsSync(hashedDir) || !statSync(hashedDir).isDirectory()) {
+      throw new Error(`${this.node.path}: the console build has no ${HASHED_ASSETS_PREFIX} directory; Vite's build.assetsDir must be CONSOLE_ASSETS_DIR (lib/topology/console-config.ts)`);
     }
+    this.assets = new s3deploy.BucketDeployment(this, 'Assets', {
+      sources: [s3deploy.Source.asset(hashedDir)],
+      destinationBucket,
+      destinationKeyPrefix: HASHED_ASSETS_PREFIX,
+      prune: false,
+      cacheControl: [s3deploy.CacheControl.fromString(CONSOLE_CACHE_CONTROL.hashed)],
+      logGroup,
+    });
 
     this.entry = new s3deploy.BucketDeployment(this, 'Entry', {
       sources: [
@@ -97,7 +100,7 @@ export class ConsoleDeployment extends Construct {
       cacheControl: [s3deploy.CacheControl.fromString(CONSOLE_CACHE_CONTROL.entry)],
       logGroup,
     });
-    if (this.assets) this.entry.node.addDependency(this.assets);
+    this.entry.node.addDependency(this.assets);
 
     // Both deployments share the one handler, whose role now holds every grant they made.
     acknowledgeLibraryFunction(this.entry.handlerRole, {

@@ -11,6 +11,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { CONSOLE_ASSETS_DIR } from '../topology/console-config.js';
 
 /** A domain name of your own for the console. */
 export interface ConsoleDomain {
@@ -53,8 +54,8 @@ export interface ConsoleHostingProps {
   readonly accessLogRetention?: Duration;
 }
 
-/** Where Vite puts content-hashed files (a new build never overwrites one). */
-export const HASHED_ASSETS_PREFIX = 'assets/';
+/** Where the build puts content-hashed files (a new build never overwrites one), as an S3 key prefix. */
+export const HASHED_ASSETS_PREFIX = `${CONSOLE_ASSETS_DIR}/`;
 
 /**
  * Client-side routes (`/cases/CASE-1`) have no file behind them: answer them with index.html and let
@@ -196,9 +197,13 @@ export class ConsoleHosting extends Construct {
       // Content-hashed files: a changed file gets a new name, so they are cached for as long as allowed.
       additionalBehaviors: { [`/${HASHED_ASSETS_PREFIX}*`]: { ...common, cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED } },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // The TLS policy can only be chosen with a certificate of our own (the default one is fixed at TLSv1).
       ...(props.domain
-        ? { domainNames: [props.domain.domainName], certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) }
+        ? {
+            domainNames: [props.domain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
         : {}),
       ...(props.webAclId ? { webAclId: props.webAclId } : {}),
       enableLogging: true,

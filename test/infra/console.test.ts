@@ -5,7 +5,8 @@
  * (CORS set after the distribution exists), on a domain of our own (CORS declared), and with an
  * external OIDC provider. The built console is test/infra/fixtures/console (see CONSOLE_FIXTURE).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -109,7 +110,7 @@ describe('on the distribution domain, with the user pool', () => {
       FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }],
     });
     expect(config.CacheBehaviors).toEqual([
-      expect.objectContaining({ PathPattern: '/assets/*', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6', ResponseHeadersPolicyId: { Ref: headersId } }),
+      expect.objectContaining({ PathPattern: '/static/*', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6', ResponseHeadersPolicyId: { Ref: headersId } }),
     ]);
   });
 
@@ -117,8 +118,8 @@ describe('on the distribution domain, with the user pool', () => {
     const deployments = Object.entries(resources(s.template, 'Custom::CDKBucketDeployment'));
     const [assetsId, assets] = deployments.find(([id]) => /ConsoleFilesAssets/.test(id))!;
     const [, entry] = deployments.find(([id]) => /ConsoleFilesEntry/.test(id))!;
-    expect(assets.Properties).toMatchObject({ DestinationBucketKeyPrefix: 'assets/', Prune: false, SystemMetadata: { 'cache-control': CONSOLE_CACHE_CONTROL.hashed } });
-    expect(entry.Properties).toMatchObject({ Prune: true, Exclude: ['assets/*'], SystemMetadata: { 'cache-control': 'no-cache' } });
+    expect(assets.Properties).toMatchObject({ DestinationBucketKeyPrefix: 'static/', Prune: false, SystemMetadata: { 'cache-control': CONSOLE_CACHE_CONTROL.hashed } });
+    expect(entry.Properties).toMatchObject({ Prune: true, Exclude: ['static/*'], SystemMetadata: { 'cache-control': 'no-cache' } });
     expect((entry as { DependsOn?: string[] }).DependsOn).toContain(assetsId);
     expect(CONSOLE_CACHE_CONTROL.hashed).toMatch(/max-age=31536000.*immutable/);
   });
@@ -321,11 +322,20 @@ describe('without the console', () => {
   }, 60_000);
 });
 
-describe('an unbuilt console', () => {
+describe('an unbuilt or mis-built console', () => {
   it('fails the synth, saying how to build it, instead of deploying an empty site', () => {
     expect(() => synthCaseway({ console: { buildPath: join(import.meta.dirname, 'fixtures', 'no-such-build') } }, { bundle: false })).toThrow(
       /the console is not built \(.*index\.html is missing\)\. Run `npm run build:web`/,
     );
+  }, 60_000);
+
+  it('fails the synth when the hashed files are not where the cache rules expect them', () => {
+    const build = mkdtempSync(join(tmpdir(), 'caseway-console-'));
+    writeFileSync(join(build, 'index.html'), '<!doctype html>');
+    mkdirSync(join(build, 'assets'));
+    writeFileSync(join(build, 'assets', 'index-abc.js'), '');
+    expect(() => synthCaseway({ console: { buildPath: build } }, { bundle: false })).toThrow(/no static\/ directory; Vite's build\.assetsDir must be CONSOLE_ASSETS_DIR/);
+    rmSync(build, { recursive: true });
   }, 60_000);
 });
 
@@ -346,8 +356,8 @@ describe('SPA fallback (the CloudFront function)', () => {
     ['/auth/callback', '/index.html'],
     ['/index.html', '/index.html'],
     ['/config.json', '/config.json'],
-    ['/assets/index-B_zo65Kv.js', '/assets/index-B_zo65Kv.js'],
-    ['/assets/missing-chunk.js', '/assets/missing-chunk.js'],
+    ['/static/index-B_zo65Kv.js', '/static/index-B_zo65Kv.js'],
+    ['/static/missing-chunk.js', '/static/missing-chunk.js'],
     ['/favicon.ico', '/favicon.ico'],
   ])('%s -> %s', (uri, expected) => {
     expect(handler({ request: { uri } }).uri).toBe(expected);
