@@ -15,7 +15,7 @@ import { DeviceIngest } from './constructs/device-ingest.js';
 import { DomainEvents } from './constructs/domain-events.js';
 import { Identity, type ExternalOidc, type SignInDomainProps } from './constructs/identity.js';
 import { ConsoleHosting, type ConsoleDomain } from './constructs/console-hosting.js';
-import { ConsoleDeployment } from './constructs/console-deployment.js';
+import { ConsoleDeployment, assertConsoleBuilt } from './constructs/console-deployment.js';
 import { ConsoleCors } from './constructs/console-cors.js';
 import { CONSOLE_SCOPES, type ConsoleConfig } from './topology/console-config.js';
 import { Observability } from './constructs/observability.js';
@@ -218,6 +218,7 @@ export class Caseway extends Construct {
       removalPolicy,
     });
     const consoleProps = props.console === false ? undefined : (props.console ?? {});
+    if (consoleProps) assertConsoleBuilt(this, consoleProps.buildPath);
     // A console domain of our own is known now; the distribution's generated one only once it exists,
     // and then CORS is set afterwards (see ConsoleCors for why it cannot be declared on the API).
     const consoleDomainOrigin = consoleProps?.domain ? `https://${consoleProps.domain.domainName}` : undefined;

@@ -44,6 +44,19 @@ export interface ConsoleDeploymentProps {
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
+/**
+ * Fail the synth on a missing build: an empty or missing web/dist would deploy a console that answers
+ * 403 to everyone, silently. `Caseway` calls it first thing, before seconds of Lambda bundling.
+ */
+export function assertConsoleBuilt(scope: Construct, buildPath: string = DEFAULT_CONSOLE_BUILD): void {
+  if (!existsSync(join(buildPath, 'index.html'))) {
+    throw new Error(
+      `${scope.node.path}: the console is not built (${relative(process.cwd(), join(buildPath, 'index.html')) || 'index.html'} is missing). ` +
+        'Run `npm run build:web` first (cdk.json runs it before every `cdk synth`), or deploy without the console (-c console=false).',
+    );
+  }
+}
+
 /** `Cache-Control` of each kind of file. */
 export const CONSOLE_CACHE_CONTROL = {
   hashed: 'public, max-age=31536000, immutable',
@@ -59,13 +72,7 @@ export class ConsoleDeployment extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleDeploymentProps) {
     super(scope, id);
     const buildPath = props.buildPath ?? DEFAULT_CONSOLE_BUILD;
-    // An empty or missing build would deploy a console that answers 403 to everyone, silently.
-    if (!existsSync(join(buildPath, 'index.html'))) {
-      throw new Error(
-        `${this.node.path}: the console is not built (${relative(process.cwd(), join(buildPath, 'index.html')) || 'index.html'} is missing). ` +
-          'Run `npm run build:web` first (cdk.json runs it before every `cdk synth`), or deploy without the console (-c console=false).',
-      );
-    }
+    assertConsoleBuilt(this, buildPath);
     const destinationBucket = props.hosting.bucket;
     // Both deployments share one handler function, so they share its log group too.
     const logGroup = new logs.LogGroup(this, 'Logs', {
