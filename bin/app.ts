@@ -15,11 +15,21 @@
  *   -c corsOrigins=https://a.example,https://b.example
  *   -c throttleBurst=200 -c throttleRate=100
  *   -c stackName=Caseway-dev           (default: Caseway)
+ *   -c console=false                   no web console (default: on, at the distribution's *.cloudfront.net name)
+ *   -c consoleDomain=support.example.com -c consoleCertificateArn=arn:aws:acm:us-east-1:...
+ *                                      the console on a domain of your own (certificate in us-east-1)
+ *   -c signInDomainPrefix=acme-support Cognito sign-in at https://acme-support.auth.<region>.amazoncognito.com
+ *                                      (default: caseway-<stack name>-<account>)
+ *   -c signInDomain=login.example.com -c signInCertificateArn=arn:aws:acm:us-east-1:...
+ *                                      Cognito sign-in on a domain of your own instead
+ *   -c consoleClientId=...             the console's client id at the external OIDC provider (with oidcIssuer)
+ *   -c consoleLiveUrl=wss://...        the live feed, when there is one (default: none, liveUrl null)
  */
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CasewayStack, type CasewayStackProps } from '../lib/caseway-stack.js';
+import type { CasewayConsoleProps } from '../lib/caseway.js';
 import type { Role } from '../functions/core/caller.js';
 
 const app = new App();
@@ -96,6 +106,28 @@ if ((oidcIssuer === undefined) !== (oidcAudience === undefined)) {
 const burstLimit = positiveInteger('throttleBurst');
 const rateLimit = positiveInteger('throttleRate');
 
+/** Two context keys that only make sense together. */
+function pair(a: string, b: string): [string, string] | undefined {
+  const [x, y] = [text(a), text(b)];
+  if ((x === undefined) !== (y === undefined)) throw new Error(`-c ${a} and -c ${b} go together`);
+  return x !== undefined && y !== undefined ? [x, y] : undefined;
+}
+
+function consoleProps(): CasewayConsoleProps | false {
+  if (flag('console') === false) return false;
+  const domain = pair('consoleDomain', 'consoleCertificateArn');
+  const signInDomain = pair('signInDomain', 'signInCertificateArn');
+  const prefix = text('signInDomainPrefix');
+  if (signInDomain && prefix) throw new Error('-c signInDomain and -c signInDomainPrefix are alternatives; give one');
+  return {
+    ...(domain ? { domain: { domainName: domain[0], certificateArn: domain[1] } } : {}),
+    ...(signInDomain ? { signInDomain: { customDomain: { domainName: signInDomain[0], certificateArn: signInDomain[1] } } } : {}),
+    ...(prefix ? { signInDomain: { prefix } } : {}),
+    ...(text('consoleClientId') ? { clientId: text('consoleClientId') } : {}),
+    ...(text('consoleLiveUrl') ? { liveUrl: text('consoleLiveUrl') } : {}),
+  };
+}
+
 const props: CasewayStackProps = {
   description: 'Caseway: serverless case management',
   ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
@@ -111,6 +143,7 @@ const props: CasewayStackProps = {
   mfaRequired: flag('mfaRequired'),
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
+  console: consoleProps(),
 };
 
 new CasewayStack(app, text('stackName') ?? 'Caseway', props);

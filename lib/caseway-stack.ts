@@ -28,5 +28,15 @@ export class CasewayStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId, description: 'Cognito user pool of Caseway users' });
       new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClient.userPoolClientId, description: 'Public app client (SRP)' });
     }
+    const webConsole = this.caseway.console;
+    if (webConsole) {
+      new CfnOutput(this, 'ConsoleUrl', { value: `${webConsole.origin}/`, description: 'The web console' });
+      new CfnOutput(this, 'ConsoleDistributionDomain', {
+        value: webConsole.hosting.distribution.distributionDomainName,
+        description: 'Point the console domain (if any) at this CloudFront domain name',
+      });
+      if (webConsole.client) new CfnOutput(this, 'ConsoleClientId', { value: webConsole.client.userPoolClientId, description: 'Console app client (authorization code + PKCE)' });
+      if (webConsole.signInDomain) new CfnOutput(this, 'SignInUrl', { value: webConsole.signInDomain.baseUrl(), description: "Cognito's managed sign-in pages" });
+    }
   }
 }

@@ -3,7 +3,8 @@
  * own CDK app: `new Caseway(this, 'Cases', { ... })`. `CasewayStack` is just this
  * plus outputs.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -12,7 +13,11 @@ import { CaseApi, type ThrottleProps } from './constructs/case-api.js';
 import { CaseStore } from './constructs/case-store.js';
 import { DeviceIngest } from './constructs/device-ingest.js';
 import { DomainEvents } from './constructs/domain-events.js';
-import { Identity, type ExternalOidc } from './constructs/identity.js';
+import { Identity, type ExternalOidc, type SignInDomainProps } from './constructs/identity.js';
+import { ConsoleHosting, type ConsoleDomain } from './constructs/console-hosting.js';
+import { ConsoleDeployment, assertConsoleBuilt } from './constructs/console-deployment.js';
+import { ConsoleCors } from './constructs/console-cors.js';
+import { CONSOLE_SCOPES, type ConsoleConfig } from './topology/console-config.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { EmailIntake } from './constructs/email-intake.js';
@@ -22,6 +27,58 @@ import { functions as functionSpecs, type FunctionName } from './topology/routes
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
 import type { Role } from '../functions/core/caller.js';
+
+/** The web console: where it is served from and how it signs in. */
+export interface CasewayConsoleProps {
+  /**
+   * Serve the console under a domain of your own (certificate in us-east-1). Its origin is then known
+   * before anything is deployed, so the API's and the attachment bucket's CORS are plain CloudFormation.
+   * @default - the distribution's `*.cloudfront.net` domain
+   */
+  readonly domain?: ConsoleDomain;
+  /**
+   * Cognito's managed sign-in pages (with Caseway's own user pool): a prefix, or a domain of your own.
+   * @default - prefix `caseway-<stack name>-<account id>`
+   */
+  readonly signInDomain?: SignInDomainProps;
+  /**
+   * The console's app client id at an external OIDC provider (`oidc`); it must be one of `oidc.audience`,
+   * and the provider must allow `<console origin>/auth/callback` as a redirect URI.
+   * @default - required with `oidc`; with the user pool, a client is created
+   */
+  readonly clientId?: string;
+  /**
+   * WebSocket URL of the live feed (`wss://...`), written to config.json and allowed by the CSP.
+   * @default - none: config.json says `liveUrl: null` and the console polls
+   */
+  readonly liveUrl?: string;
+  /**
+   * The directory of built console files.
+   * @default web/dist (`npm run build:web`)
+   */
+  readonly buildPath?: string;
+  /**
+   * A WAF web ACL (ARN, us-east-1) in front of the console's distribution.
+   * @default - none
+   */
+  readonly webAclId?: string;
+}
+
+/** What Caseway made for the console. */
+export interface CasewayConsole {
+  /** Bucket, distribution, security headers. */
+  readonly hosting: ConsoleHosting;
+  /** The published files and config.json. */
+  readonly deployment: ConsoleDeployment;
+  /** `https://host`: the origin the console is served from. */
+  readonly origin: string;
+  /** The console's app client, with Caseway's own user pool. */
+  readonly client?: cognito.UserPoolClient;
+  /** Cognito's managed sign-in pages, with Caseway's own user pool. */
+  readonly signInDomain?: cognito.UserPoolDomain;
+  /** CORS set after the distribution exists, when the console has no domain of its own. */
+  readonly cors?: ConsoleCors;
+}
 
 export interface CasewayProps {
   /**
@@ -108,6 +165,12 @@ export interface CasewayProps {
    * @default - no inbound email
    */
   readonly inboundEmail?: { readonly recipients: string[] };
+  /**
+   * The web console, served from S3 through CloudFront and signed in with authorization code + PKCE;
+   * `false` deploys the API alone.
+   * @default {} (on, on the distribution's own domain)
+   */
+  readonly console?: CasewayConsoleProps | false;
 }
 
 export class Caseway extends Construct {
@@ -135,6 +198,8 @@ export class Caseway extends Construct {
   readonly routing: Routing;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
+  /** The web console, unless `console: false`. */
+  readonly console?: CasewayConsole;
 
   constructor(scope: Construct, id: string, props: CasewayProps = {}) {
     super(scope, id);
@@ -152,12 +217,19 @@ export class Caseway extends Construct {
       deletionProtection,
       removalPolicy,
     });
-    this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins: props.corsOrigins });
+    const consoleProps = props.console === false ? undefined : (props.console ?? {});
+    if (consoleProps) assertConsoleBuilt(this, consoleProps.buildPath);
+    // A console domain of our own is known now; the distribution's generated one only once it exists,
+    // and then CORS is set afterwards (see ConsoleCors for why it cannot be declared on the API).
+    const consoleDomainOrigin = consoleProps?.domain ? `https://${consoleProps.domain.domainName}` : undefined;
+    const corsLater = consoleProps !== undefined && consoleDomainOrigin === undefined;
+    const corsOrigins = corsLater ? [] : [...(props.corsOrigins ?? []), ...(consoleDomainOrigin ? [consoleDomainOrigin] : [])];
+    this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins });
     this.api = new CaseApi(this, 'Api', {
       store: this.store,
       identity: this.identity,
       attachments: this.attachments,
-      corsOrigins: props.corsOrigins,
+      corsOrigins,
       throttling: props.throttling,
       ...logSettings,
     });
@@ -208,5 +280,71 @@ export class Caseway extends Construct {
       ...(this.email ? [this.email.deadLetterAlarm] : []),
     ];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
+
+    if (consoleProps) {
+      this.console = this.addConsole(consoleProps, props, { corsLater, logRetention: props.logRetention, removalPolicy });
+    }
+  }
+
+  private addConsole(
+    consoleProps: CasewayConsoleProps,
+    props: CasewayProps,
+    options: { corsLater: boolean; logRetention?: logs.RetentionDays; removalPolicy: RemovalPolicy },
+  ): CasewayConsole {
+    const signIn = this.consoleSignIn(consoleProps, props);
+    const liveOrigin = consoleProps.liveUrl && !Token.isUnresolved(consoleProps.liveUrl) ? new URL(consoleProps.liveUrl).origin : consoleProps.liveUrl;
+    const hosting = new ConsoleHosting(this, 'Console', {
+      connectOrigins: [
+        this.api.api.apiEndpoint,
+        ...signIn.connectOrigins,
+        // Direct uploads and downloads go to the attachment bucket's regional endpoint (presigned URLs).
+        `https://${this.attachments.bucket.bucketRegionalDomainName}`,
+        ...(liveOrigin ? [liveOrigin] : []),
+      ],
+      formActionOrigins: signIn.formActionOrigins,
+      domain: consoleProps.domain,
+      webAclId: consoleProps.webAclId,
+      removalPolicy: options.removalPolicy,
+    });
+    const client = this.identity.userPool ? this.identity.addConsoleClient(hosting.origin) : undefined;
+    const config: ConsoleConfig = {
+      // The $default stage's endpoint: the base URL without a trailing slash.
+      apiUrl: this.api.api.apiEndpoint,
+      liveUrl: consoleProps.liveUrl ?? null,
+      auth: { authority: this.identity.issuer, clientId: client?.userPoolClientId ?? consoleProps.clientId!, scope: CONSOLE_SCOPES.join(' ') },
+    };
+    const deployment = new ConsoleDeployment(this, 'ConsoleFiles', {
+      hosting,
+      config,
+      buildPath: consoleProps.buildPath,
+      logRetention: options.logRetention,
+      logRemovalPolicy: options.removalPolicy,
+    });
+    const cors = options.corsLater
+      ? new ConsoleCors(this, 'ConsoleCors', {
+          api: this.api.api,
+          attachmentsBucket: this.attachments.bucket,
+          origins: [...(props.corsOrigins ?? []), hosting.origin],
+          logRetention: options.logRetention,
+        })
+      : undefined;
+    return { hosting, deployment, origin: hosting.origin, client, signInDomain: this.identity.signInDomain, cors };
+  }
+
+  /** Where the console signs in, and which origins that takes (CSP connect-src and form-action). */
+  private consoleSignIn(consoleProps: CasewayConsoleProps, props: CasewayProps): { connectOrigins: string[]; formActionOrigins: string[] } {
+    if (props.oidc) {
+      const clientId = consoleProps.clientId;
+      if (!clientId) throw new Error(`${this.node.path}: with an external OIDC provider the console needs console.clientId (its app client there), or console: false`);
+      if (!Token.isUnresolved(clientId) && !props.oidc.audience.includes(clientId)) {
+        throw new Error(`${this.node.path}: console.clientId '${clientId}' is not one of oidc.audience, so the API would refuse the console's tokens`);
+      }
+      const issuer = Token.isUnresolved(props.oidc.issuer) ? props.oidc.issuer : new URL(props.oidc.issuer).origin;
+      return { connectOrigins: [issuer], formActionOrigins: [issuer] };
+    }
+    const domain = this.identity.addSignInDomain(consoleProps.signInDomain);
+    const stack = Stack.of(this);
+    // The authority (discovery document, keys) is the pool's issuer; the token endpoint is on the sign-in domain.
+    return { connectOrigins: [`https://cognito-idp.${stack.region}.${stack.urlSuffix}`, domain.baseUrl()], formActionOrigins: [domain.baseUrl()] };
   }
 }

@@ -4,7 +4,7 @@
  * rest. The local gateway reads the same table, so the two cannot disagree on what
  * exists or which routes need a token.
  */
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -66,8 +66,26 @@ export interface CaseApiProps {
 }
 
 /** Headers the handlers read (`If-Match`, `Idempotency-Key`) and the ones clients need back. */
-const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key'];
-const CORS_EXPOSE_HEADERS = ['etag', 'location', 'allow'];
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'idempotency-key'];
+export const CORS_EXPOSE_HEADERS = ['etag', 'location', 'allow', 'retry-after'];
+/** How long a browser may reuse a preflight answer. */
+const CORS_MAX_AGE = Duration.hours(1);
+
+/**
+ * The API's CORS configuration in API Gateway's own shape (UpdateApi, and CloudFormation's
+ * CorsConfiguration): what `CaseApi` declares, and what `ConsoleCors` applies when it cannot be declared.
+ * Bearer tokens, no cookies: credentials are never allowed.
+ */
+export function apiCorsConfiguration(origins: string[]): Record<string, unknown> {
+  return {
+    AllowOrigins: origins,
+    AllowMethods: corsMethods(),
+    AllowHeaders: CORS_ALLOW_HEADERS,
+    ExposeHeaders: CORS_EXPOSE_HEADERS,
+    MaxAge: CORS_MAX_AGE.toSeconds(),
+    AllowCredentials: false,
+  };
+}
 
 /**
  * Why each public route is public: the cdk-nag acknowledgement of AwsSolutions-APIG4
@@ -173,14 +191,17 @@ export class CaseApi extends Construct {
               allowMethods: corsMethods(),
               allowHeaders: CORS_ALLOW_HEADERS,
               exposeHeaders: CORS_EXPOSE_HEADERS,
-              maxAge: Duration.hours(1),
+              maxAge: CORS_MAX_AGE,
+              allowCredentials: false,
             },
           }
         : {}),
     });
 
     const jwt = new HttpJwtAuthorizer('JwtAuthorizer', identity.issuer, {
-      jwtAudience: identity.audience,
+      // Read at synthesis: clients registered after the API (the console's, which needs the console's
+      // origin, which needs the API's) are accepted too.
+      jwtAudience: Lazy.list({ produce: () => identity.audience }),
       identitySource: ['$request.header.Authorization'],
     });
     const authorizerFor = (auth: RouteSpec['auth']): apigw.IHttpRouteAuthorizer =>

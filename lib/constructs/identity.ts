@@ -4,8 +4,10 @@
  * needs an issuer, an audience and the claim that carries roles, so both look the same to it.
  */
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
+import { CONSOLE_SCOPES, CONSOLE_SIGN_IN_CALLBACK_PATH, CONSOLE_SIGN_OUT_PATH } from '../topology/console-config.js';
 // The role names are the domain's; the user pool groups must match them exactly.
 import { DEFAULT_ROLES_CLAIM, ROLES, type Role } from '../../functions/core/caller.js';
 import { TeamName } from '../../functions/core/case-type.js';
@@ -71,6 +73,26 @@ export interface IdentityProps {
   readonly threatProtection?: boolean;
 }
 
+/** Where browsers sign in: Cognito's managed login pages, on a Cognito prefix or a domain of your own. */
+export interface SignInDomainProps {
+  /**
+   * The prefix of `https://<prefix>.auth.<region>.amazoncognito.com`: unique in the region, lower-case
+   * letters, digits and hyphens, without 'aws', 'amazon' or 'cognito'.
+   * @default - `caseway-<stack name>-<account id>`, lower-cased
+   */
+  readonly prefix?: string;
+  /**
+   * Use this domain (for example `login.example.com`) instead of a Cognito prefix.
+   * @default - a Cognito prefix domain
+   */
+  readonly customDomain?: {
+    /** The host name; point its DNS alias at the domain's CloudFront endpoint after deploying. */
+    readonly domainName: string;
+    /** ARN of an ACM certificate for it, in us-east-1. */
+    readonly certificateArn: string;
+  };
+}
+
 export class Identity extends Construct {
   /** The JWT issuer the API trusts. */
   readonly issuer: string;
@@ -86,6 +108,8 @@ export class Identity extends Construct {
   readonly userPool?: cognito.UserPool;
   /** The public app client for browser and mobile channels, when Caseway manages its own users. */
   readonly userPoolClient?: cognito.UserPoolClient;
+  /** Cognito's managed sign-in pages, once `addSignInDomain` made them. */
+  signInDomain?: cognito.UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: IdentityProps = {}) {
     super(scope, id);
@@ -173,6 +197,76 @@ export class Identity extends Construct {
     this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${userPool.userPoolId}`;
     this.audience = [client.userPoolClientId];
   }
+
+  /**
+   * Cognito's managed sign-in pages, where the console sends browsers to sign in (authorization code
+   * with PKCE). Only with Caseway's own user pool.
+   */
+  addSignInDomain(props: SignInDomainProps = {}): cognito.UserPoolDomain {
+    const userPool = this.requirePool('a sign-in domain');
+    if (this.signInDomain) throw new Error(`${this.node.path}: the user pool already has a sign-in domain`);
+    this.signInDomain = userPool.addDomain('SignInDomain', {
+      ...(props.customDomain
+        ? {
+            customDomain: {
+              domainName: props.customDomain.domainName,
+              certificate: acm.Certificate.fromCertificateArn(this, 'SignInCertificate', props.customDomain.certificateArn),
+            },
+          }
+        : { cognitoDomain: { domainPrefix: props.prefix ?? defaultDomainPrefix(this) } }),
+    });
+    return this.signInDomain;
+  }
+
+  /**
+   * A public app client for the web console at `origin` (`https://host`, no trailing slash):
+   * authorization code with PKCE only (no secret, no implicit grant, no password flows), callback and
+   * sign-out URLs on that origin alone. Its id joins the audiences the API accepts, since the console
+   * sends its ID token as the bearer token.
+   */
+  addConsoleClient(origin: string): cognito.UserPoolClient {
+    const userPool = this.requirePool('a console client');
+    if (!this.signInDomain) throw new Error(`${this.node.path}: add a sign-in domain (addSignInDomain) before the console client that signs in through it`);
+    const client = userPool.addClient('ConsoleClient', {
+      userPoolClientName: 'caseway-console',
+      // A browser cannot keep a secret; PKCE proves the code's redeemer is the one who asked for it.
+      generateSecret: false,
+      // No SRP, no password: the console only ever redeems authorization codes. An empty object would
+      // leave Cognito's defaults (SRP, custom auth); naming one flow false leaves refresh alone.
+      authFlows: { userSrp: false },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+        scopes: CONSOLE_SCOPES.map((scope) => cognito.OAuthScope.custom(scope)),
+        callbackUrls: [`${origin}${CONSOLE_SIGN_IN_CALLBACK_PATH}`],
+        logoutUrls: [`${origin}${CONSOLE_SIGN_OUT_PATH}`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      // An hour of API access per token; a working day of silent renewal, then sign in again.
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      authSessionValidity: Duration.minutes(5),
+    });
+    this.audience.push(client.userPoolClientId);
+    return client;
+  }
+
+  private requirePool(what: string): cognito.UserPool {
+    if (!this.userPool) throw new Error(`${this.node.path}: ${what} needs Caseway's own user pool; with an external OIDC provider, register the console there`);
+    return this.userPool;
+  }
+}
+
+/**
+ * Cognito prefix domains are global per region: the stack name alone would collide between accounts.
+ * Lower-case letters, digits and hyphens only, at most 63 characters.
+ */
+function defaultDomainPrefix(scope: Construct): string {
+  const stack = Stack.of(scope);
+  const name = stack.stackName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/aws|amazon|cognito/g, 'x').slice(0, 30);
+  return `caseway-${name}-${stack.account}`.replace(/--+/g, '-');
 }
 
 /** Fail at synth, not at every function's cold start, on a mapping the handlers would refuse. */

@@ -7,6 +7,7 @@
  * when `formatArn` writes `arn:aws:states:eu-west-1:123456789012:...` instead.
  */
 import { Stack, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 
 /** How cdk-nag (utils/flatten-cfn-reference) writes a resolved CloudFormation value. */
@@ -38,4 +39,40 @@ export function wildcardResourceFinding(scope: IConstruct, resource: string): st
 /** Acknowledge the wildcard in `resource`, as the grant wrote it, on each holder (a function, its role, ...). */
 export function acknowledgeWildcardResource(holders: readonly IConstruct[], resource: string, reason: string): void {
   for (const holder of holders) Validations.of(holder).acknowledge({ id: wildcardResourceFinding(holder, resource), reason });
+}
+
+/** An action or a resource with a wildcard in each statement of `document`, as cdk-nag's AwsSolutions-IAM5 names them. */
+export function wildcardFindings(scope: IConstruct, document: iam.PolicyDocument): string[] {
+  const resolved = Stack.of(scope).resolve(document.toJSON()) as { Statement?: { Action?: string | string[]; Resource?: unknown }[] } | undefined;
+  const findings = new Set<string>();
+  for (const statement of resolved?.Statement ?? []) {
+    for (const action of ([] as string[]).concat(statement.Action ?? [])) if (action.includes('*')) findings.add(`AwsSolutions-IAM5[Action::${action}]`);
+    for (const resource of ([] as unknown[]).concat(statement.Resource ?? [])) {
+      const flat = flatten(resource);
+      if (flat.includes('*')) findings.add(`AwsSolutions-IAM5[Resource::${flat}]`);
+    }
+  }
+  return [...findings];
+}
+
+/**
+ * For a function aws-cdk-lib provides (BucketDeployment, AwsCustomResource): acknowledge, on the
+ * function, the managed basic-execution policy, the runtime the library chose, and each wildcard its
+ * role's default policy holds at this point. Call it once every grant to that role has been made.
+ */
+export function acknowledgeLibraryFunction(role: iam.IRole, reasons: { wildcards: string; runtime?: string }): void {
+  const fn = role.node.scope;
+  if (!fn) throw new Error(`${role.node.path}: a role at the root has no function to acknowledge on`);
+  // cdk-nag names a managed policy by its ARN, flattened like any other value.
+  const managed = Stack.of(fn).resolve((role.node.defaultChild as iam.CfnRole | undefined)?.managedPolicyArns) as unknown[] | undefined;
+  const acknowledgements = [
+    ...(managed ?? []).map((arn) => ({
+      id: `AwsSolutions-IAM4[Policy::${flatten(arn)}]`,
+      reason: 'AWSLambdaBasicExecutionRole on a function aws-cdk-lib creates: it only lets the function write its own CloudWatch logs, which is what the inline alternative would say anyway.',
+    })),
+    ...(reasons.runtime ? [{ id: 'AwsSolutions-L1', reason: reasons.runtime }] : []),
+  ];
+  const policy = role.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  for (const id of policy ? wildcardFindings(fn, policy.document) : []) acknowledgements.push({ id, reason: reasons.wildcards });
+  Validations.of(fn).acknowledge(...acknowledgements);
 }

@@ -32,6 +32,8 @@ describe('external OIDC, throw-away environment', () => {
         corsOrigins: ['https://support.example.com'],
         throttling: { burstLimit: 50, rateLimit: 20 },
         logRetention: logs.RetentionDays.THREE_MONTHS,
+        // The API on its own, as a partner integration deploys it; console.test.ts covers a console with an external provider.
+        console: false,
       },
       // Registered the way bin/app.ts does: an unacknowledged finding would fail this synth.
       { bundle: false, cdkJsonContext: false, plugins: (app) => [new AwsSolutionsChecks(app, { verbose: true })] },

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App, Validations, type Environment, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -62,7 +63,15 @@ export function removeSynthOutput(): void {
   for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * A built console of two files, published in place of web/dist. The suites synthesize the stack a dozen
+ * times in parallel workers; running Vite for each would cost more than all their assertions, and they
+ * check how files are published (buckets, caching, config.json), not what the bundle holds.
+ */
+export const CONSOLE_FIXTURE = fileURLToPath(new URL('./fixtures/console', import.meta.url));
+
 export function synthCaseway(props: CasewayStackProps, options: SynthOptions): Synthesized {
+  if (props.console !== false) props = { ...props, console: { buildPath: CONSOLE_FIXTURE, ...props.console } };
   const app = newApp({
       ...(options.cdkJsonContext === false ? {} : CDK_JSON_CONTEXT),
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
@@ -110,4 +119,73 @@ export function statementsOf(template: Template, roleId: string): Statement[] {
 
 export function actionsOf(statements: Statement[]): string[] {
   return statements.filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+}
+
+/**
+ * A CloudFormation value as one readable string: `Ref X` -> `<X>`, `GetAtt X.A` -> `<X.A>`, joins joined,
+ * `${X}` in Fn::Sub -> `<X>`. Lets a suite compare a header or a URL built from tokens to an exact string.
+ */
+export function render(node: unknown): string {
+  if (typeof node === 'string') return node;
+  if (typeof node === 'number' || typeof node === 'boolean') return String(node);
+  if (node !== null && typeof node === 'object') {
+    const value = node as Record<string, unknown>;
+    if (Array.isArray(value['Fn::Join'])) {
+      const [delimiter, items] = value['Fn::Join'] as [string, unknown[]];
+      return items.map(render).join(delimiter);
+    }
+    if (Array.isArray(value['Fn::GetAtt'])) return `<${(value['Fn::GetAtt'] as string[]).join('.')}>`;
+    if (typeof value.Ref === 'string') return `<${value.Ref}>`;
+    if ('Fn::Sub' in value) return String(value['Fn::Sub']).replace(/\$\{([^}]+)\}/g, '<$1>');
+  }
+  throw new Error(`cannot render ${JSON.stringify(node)}`);
+}
+
+/**
+ * A dependency cycle among the template's resources (by Ref, GetAtt, Fn::Sub and DependsOn), as the
+ * list of logical ids around it, or undefined. CloudFormation refuses such a template at deploy time,
+ * long after `cdk synth` succeeded, so the suites look for one themselves.
+ */
+export function dependencyCycle(template: { Resources: Record<string, { Properties?: unknown; DependsOn?: string | string[] }> }): string[] | undefined {
+  const ids = new Set(Object.keys(template.Resources));
+  const refs = (node: unknown, out: Set<string>): void => {
+    if (Array.isArray(node)) return node.forEach((n) => refs(n, out));
+    if (node === null || typeof node !== 'object') return;
+    const value = node as Record<string, unknown>;
+    if (typeof value.Ref === 'string' && ids.has(value.Ref)) out.add(value.Ref);
+    const getAtt = value['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && ids.has(String(getAtt[0]))) out.add(String(getAtt[0]));
+    if (typeof getAtt === 'string' && ids.has(getAtt.split('.')[0]!)) out.add(getAtt.split('.')[0]!);
+    const sub = value['Fn::Sub'];
+    if (sub !== undefined) for (const m of String(Array.isArray(sub) ? sub[0] : sub).matchAll(/\$\{([A-Za-z0-9]+)/g)) if (ids.has(m[1]!)) out.add(m[1]!);
+    for (const child of Object.values(value)) refs(child, out);
+  };
+  const edges = new Map<string, Set<string>>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const out = new Set<string>(([] as string[]).concat(resource.DependsOn ?? []));
+    refs(resource.Properties, out);
+    edges.set(id, out);
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    state.set(id, 'open');
+    path.push(id);
+    for (const next of edges.get(id) ?? []) {
+      if (state.get(next) === 'open') return [...path.slice(path.indexOf(next)), next];
+      if (!state.has(next)) {
+        const cycle = visit(next);
+        if (cycle) return cycle;
+      }
+    }
+    path.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of ids) {
+    if (state.has(id)) continue;
+    const cycle = visit(id);
+    if (cycle) return cycle;
+  }
+  return undefined;
 }
