@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { CONSOLE_ASSETS_DIR } from '../lib/topology/console-paths';
 
 // One build serves both modes: everything that differs (API URL, sign-in authority) comes from /config.json at run time.
 export default defineConfig({
@@ -9,8 +10,7 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: 'dist',
-    // Not `assets/`: locally the console shares its origin with the API, whose GET /assets/{id} would win.
-    assetsDir: 'static',
+    assetsDir: CONSOLE_ASSETS_DIR,
     emptyOutDir: true,
     sourcemap: false,
   },
