@@ -224,10 +224,11 @@ describe('outbox', () => {
     });
   });
 
-  it('is invoked only for inserted audit items', () => {
+  it('is invoked only for inserted audit items and inserted offers', () => {
     const filters = (mapping().FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.sortKey]: { S: [{ prefix: 'AUDIT#' }] } } } },
+      { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.partitionKey]: { S: ['ROUTING#OFFERS'] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } } },
     ]);
   });
 
