@@ -22,6 +22,9 @@ export const LIVE_EVENT_PREFIXES = ['Sla'] as const;
 export const isLiveEvent = (type: string): boolean =>
   (LIVE_EVENT_TYPES as readonly string[]).includes(type) || LIVE_EVENT_PREFIXES.some((prefix) => type.startsWith(prefix));
 
+/** A new case's status and owner are in its CaseCreated: the narrower events of the same change would only repeat it. */
+export const isNews = (event: string, source: LiveSource): boolean => source.kind === 'offer' || source.audit.action !== 'CaseCreated' || event === 'CaseCreated';
+
 /** What a requester hears of: their case's life, never its internal workings (SLA clocks, offers, internal notes). */
 const REQUESTER_EVENTS: readonly string[] = ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded'];
 
@@ -137,6 +140,7 @@ export function liveMessageFor(caller: Caller, entry: LiveEntry): LiveMessage | 
     const { caseId: _c, ...offer } = source.offer;
     return message({ at: offer.offeredAt, offer });
   }
+  if (!isNews(entry.event, source)) return undefined;
   const audit = source.audit;
   const staff = isStaff(caller);
   if (!staff) {

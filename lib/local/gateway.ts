@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
@@ -65,6 +66,8 @@ export interface GatewayOptions {
    * route table and its authorizer; the gateway listens on localhost only.
    */
   readonly serveLocal?: (request: LocalRequest) => Promise<LocalResponse>;
+  /** WebSocket upgrades on the gateway's port (the live feed, `lib/local/live-server.ts`). */
+  readonly onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export const LOCAL_PATH_PREFIX = '/_local/';
@@ -239,6 +242,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const server = createServer((request, response) => void serve(request, response));
+  if (options.onUpgrade) server.on('upgrade', options.onUpgrade);
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       rejectListen(error.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 3000, 'wanted for the Caseway gateway') : error),
