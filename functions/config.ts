@@ -76,8 +76,11 @@ const TokenSettings = z
   .object({
     /** The issuer ID tokens must name: the Cognito user pool's, or the local dev issuer's. */
     TOKEN_ISSUER: z.string().min(1),
-    /** The app client id ID tokens must be for. */
-    TOKEN_AUDIENCE: z.string().min(1),
+    /** The app client id(s) ID tokens must be for, comma-separated. */
+    TOKEN_AUDIENCE: z
+      .string()
+      .min(1)
+      .transform((text) => text.split(',').map((a) => a.trim()).filter(Boolean)),
     /** AWS: the issuer's JWKS URL (Cognito: `<issuer>/.well-known/jwks.json`), fetched and cached by jose. */
     TOKEN_JWKS_URL: z.string().url().optional(),
     /** Local: the dev issuer's public keys, as a JWKS JSON document. */

@@ -18,6 +18,7 @@ import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { EmailIntake } from './constructs/email-intake.js';
 import { SlaTimers } from './constructs/sla-timers.js';
 import { Routing } from './constructs/routing.js';
+import { LiveUpdates } from './constructs/live-updates.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
@@ -133,6 +134,8 @@ export class Caseway extends Construct {
   readonly slaTimers: SlaTimers;
   /** The routing sweep, its schedule and its dead-letter queue (the routing consumer is one of `events`' rule targets). */
   readonly routing: Routing;
+  /** The console's live feed (WebSocket API, connect handler); undefined when the `live-updates` rule is not on the bus. */
+  readonly live: LiveUpdates | undefined;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
 
@@ -183,6 +186,9 @@ export class Caseway extends Construct {
     // The arming consumer is one of the bus's rule targets: it starts and stops executions of this machine.
     this.slaTimers.grantTimers(this.events.consumerFunction('sla-timer-arming'));
     this.routing = new Routing(this, 'Routing', { store: this.store, ...logSettings });
+    // The fan-out is the bus's `live-updates` consumer; the WebSocket API and its connect handler are made here.
+    const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
+    this.live = fanout ? new LiveUpdates(this, 'Live', { store: this.store, identity: this.identity, fanout: fanout.function, ...logSettings }) : undefined;
 
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,

@@ -17,7 +17,7 @@ export type Verdict = { readonly ok: true; readonly caller: Caller } | { readonl
 
 export interface TokenVerifierOptions {
   readonly issuer: string;
-  readonly audience: string;
+  readonly audience: string | readonly string[];
   /** The issuer's keys: a remote JWKS (AWS) or a local one (the dev issuer). */
   readonly keys: JWTVerifyGetKey;
   readonly callerSettings: CallerSettings;
@@ -61,7 +61,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
       if (typeof decodeProtectedHeader(token).kid !== 'string') throw new NoKeyId();
       const verified = await jwtVerify(token, options.keys, {
         issuer: options.issuer,
-        audience: options.audience,
+        audience: typeof options.audience === 'string' ? options.audience : [...options.audience],
         algorithms: ['RS256'],
         requiredClaims: ['exp'],
         clockTolerance: CLOCK_SKEW_SECONDS,

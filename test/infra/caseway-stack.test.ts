@@ -31,8 +31,8 @@ const fnId = (name: FunctionName) => functionIdByDescription(s.template, functio
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks, the routing sweep and one per event rule', () => {
-    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length + eventRules.length);
+  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks, the routing sweep, one per event rule and the live feed connect handler', () => {
+    expect(Object.keys(resources(s.template, 'AWS::Lambda::Function'))).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length + eventRules.length + 1);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
 
