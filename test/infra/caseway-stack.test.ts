@@ -124,7 +124,12 @@ describe('attachments', () => {
 });
 
 describe('routes', () => {
-  const routeResources = () => Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+  // The HTTP API's routes (the live feed's WebSocket API has its own: test/infra/live-updates.test.ts).
+  const httpApiId = () => Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, api]) => api.Properties.ProtocolType === 'HTTP')![0];
+  const routeResources = () =>
+    Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route'))
+      .map((r) => r.Properties)
+      .filter((r) => (r.ApiId as { Ref?: string }).Ref === httpApiId());
   const integrations = () => resources(s.template, 'AWS::ApiGatewayV2::Integration');
 
   it('one per routes entry plus $default', () => {
