@@ -87,6 +87,8 @@ async function main(): Promise<void> {
     dataDir: settings.dataDir,
     // As the schedule does in AWS, in memory too (test platforms sweep themselves instead).
     routingSweepMs: 60_000,
+    // The demo users who take work, as routing agents: the fraud team's in team fraud, so fraud cases route.
+    seedRouting: true,
     // As EventBridge retries a rule's target, in memory too.
     eventRetry: EVENTBRIDGE_RETRY_POLICY,
   });

@@ -192,9 +192,17 @@ const Config = z.object({
   MAX_EMAIL_BYTES: z.coerce.number().int().min(1024).max(5 * 1024 * 1024).default(5 * 1024 * 1024),
   /** AWS: the SLA clock state machine; timers start executions of it. Unset locally, where the platform runs the same ASL in process. */
   SLA_STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/).optional(),
+  /** Local: the secret text listing cursors are sealed with (the platform keeps it in its data directory). */
+  CURSOR_KEY: z.string().min(32).optional(),
+  /** AWS: the Secrets Manager secret holding that text; only the functions that page listings get it. */
+  CURSOR_KEY_SECRET_ARN: z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$/).optional(),
 }).refine((c) => c.SEARCH_MODE !== 'opensearch' || c.OPENSEARCH_ENDPOINT !== undefined, {
   path: ['OPENSEARCH_ENDPOINT'],
   message: 'required when SEARCH_MODE is opensearch',
+}).refine((c) => c.CURSOR_KEY === undefined || c.CURSOR_KEY_SECRET_ARN === undefined, {
+  // One key source, so which key seals cursors never depends on which setting wins.
+  path: ['CURSOR_KEY'],
+  message: 'set CURSOR_KEY or CURSOR_KEY_SECRET_ARN, not both',
 });
 
 export type Config = z.infer<typeof Config>;

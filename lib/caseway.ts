@@ -202,7 +202,7 @@ export class Caseway extends Construct {
       },
     });
     if (props.inboundEmail) {
-      this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, attachments: this.attachments, removalPolicy, ...logSettings });
+      this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, attachments: this.attachments, cursorKey: this.api.cursorKey, removalPolicy, ...logSettings });
     }
     this.alarms = [
       ...observability.alarms,

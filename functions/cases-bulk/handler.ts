@@ -32,9 +32,13 @@ export const handler = httpRoutes({
       if (text.trim() === '') throw validationFailed([{ field: 'body', rule: 'required', message: 'The file is empty.' }]);
       const rows = await readImport(text, format, currentTypeIfAny);
       const report = await importCases(rows, { key, mode: request.query.mode, dryRun: request.query.dryRun }, changeContextOf(request));
-      // All-or-nothing with a bad row wrote nothing: that is the client's to fix.
-      const refused = report.mode === 'all-or-nothing' && report.rejected.length > 0 && !report.dryRun;
-      return { status: refused ? 422 : 200, body: report };
+      // All-or-nothing with a bad row wrote nothing: a problem naming each row's field, with the whole report beside it.
+      if (report.mode === 'all-or-nothing' && report.rejected.length > 0 && !report.dryRun) {
+        const issues = report.rejected.flatMap(({ row, errors }) => errors.map((e) => ({ ...e, field: `rows[${row}].${e.field}` })));
+        const message = `${report.rejected.length} of ${report.rows} rows are not valid, so no case was opened; fix them and send the file again.`;
+        throw new DomainError('RowsRejected', message, issues, { report });
+      }
+      return { status: 200, body: report };
     },
   }),
   'GET /cases/export': httpHandler({

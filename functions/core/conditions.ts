@@ -89,6 +89,14 @@ function compare(actual: FieldValue | null | undefined, op: Comparison, expected
   }
 }
 
+/** Every field or case attribute a condition reads. */
+export function fieldsOf(condition: Condition): string[] {
+  if ('all' in condition) return condition.all.flatMap(fieldsOf);
+  if ('any' in condition) return condition.any.flatMap(fieldsOf);
+  if ('not' in condition) return fieldsOf(condition.not);
+  return [condition.field];
+}
+
 export function holds(condition: Condition, facts: Facts): boolean {
   if ('all' in condition) return condition.all.every((c) => holds(c, facts));
   if ('any' in condition) return condition.any.some((c) => holds(c, facts));

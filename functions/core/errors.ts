@@ -20,12 +20,16 @@ export type DomainErrorKind =
   | 'InvalidTransition'
   /** The transition exists, but a guard blocks it now. */
   | 'TransitionBlocked'
+  /** A well-formed assignment the case's access rule refuses (an assignee outside the type's teams). */
+  | 'AssignmentRefused'
   | 'PreconditionFailed'
   | 'PreconditionRequired'
   | 'IdempotencyKeyReused'
   | 'PayloadTooLarge'
   | 'UnsupportedMediaType'
   | 'MethodNotAllowed'
+  /** An all-or-nothing batch had rows that are not valid, so none was written. */
+  | 'RowsRejected'
   /** A dependency the answer may not go out without (the read-access log) is failing: retry later. */
   | 'ServiceUnavailable';
 

@@ -6,7 +6,7 @@
  */
 import { type Caller, type Role, ROLES } from './caller.js';
 import type { CaseType, Effect, Guard, StateCategory, Transition } from './case-type.js';
-import { describeCondition, type Facts, holds } from './conditions.js';
+import { describeCondition, type Facts, fieldsOf, holds } from './conditions.js';
 import { fieldFilter, type FieldFilter } from './visibility.js';
 
 /** Who may take a transition that has no role guard: staff and integrations, not requesters. */
@@ -48,6 +48,17 @@ function missingMessage(missing: readonly string[], filter: FieldFilter): string
 }
 
 /**
+ * An administrator's message for a failing condition, to a caller who reads every
+ * field it tests. Anyone else hears only which of those fields they may know of:
+ * the message may name a value or threshold ("fraud score under 80") they may not learn.
+ */
+function conditionMessage(message: string, fields: readonly string[], filter: FieldFilter): string {
+  if (fields.every((f) => filter.access(f) === 'read')) return message;
+  const shown = [...new Set(filter.known(fields))];
+  return shown.length > 0 ? `A condition on ${shown.join(', ')} is not met.` : 'A check our team makes is not met yet.';
+}
+
+/**
  * The guards (other than role) that fail for a case whose facts, after the
  * transition's own changes, are `facts`; their messages pass the caller's field
  * filter, since the caller reads them.
@@ -72,7 +83,7 @@ export function failingGuards(t: Transition, facts: Facts, context: GuardContext
         if (!present(facts.owner)) failures.push({ guard: 'ownerAssigned', message: 'The case has no owner.' });
         break;
       case 'condition':
-        if (!holds(guard.when, facts)) failures.push({ guard: 'condition', message: guard.message });
+        if (!holds(guard.when, facts)) failures.push({ guard: 'condition', message: conditionMessage(guard.message, fieldsOf(guard.when), filter) });
         break;
     }
   }

@@ -16,11 +16,13 @@ const STATUS: Record<DomainErrorKind, number> = {
   Conflict: 409,
   InvalidTransition: 409,
   TransitionBlocked: 422,
+  AssignmentRefused: 422,
   PreconditionFailed: 412,
   PayloadTooLarge: 413,
   UnsupportedMediaType: 415,
   IdempotencyKeyReused: 422,
   PreconditionRequired: 428,
+  RowsRejected: 422,
   ServiceUnavailable: 503,
 };
 
@@ -33,11 +35,13 @@ const TITLE: Record<DomainErrorKind, string> = {
   Conflict: 'Conflict',
   InvalidTransition: 'No such transition',
   TransitionBlocked: 'Transition blocked',
+  AssignmentRefused: 'Assignment refused',
   PreconditionFailed: 'The resource has changed',
   PayloadTooLarge: 'Request body too large',
   UnsupportedMediaType: 'Unsupported media type',
   IdempotencyKeyReused: 'Idempotency-Key reused',
   PreconditionRequired: 'Precondition required',
+  RowsRejected: 'Some rows are not valid',
   ServiceUnavailable: 'Service unavailable',
 };
 

@@ -4,7 +4,7 @@
  * facts and operators the core knows (`functions/core/routing/rules.ts`).
  */
 import * as z from 'zod';
-import { Slug } from '../core/case-type.js';
+import { Slug, TeamName } from '../core/case-type.js';
 import { PLACERS } from '../core/routing/decision.js';
 import { PRESENCES, WAITING_REASONS } from '../core/routing/dispatch.js';
 import { ROUTING_FACTS, RULE_OPERATORS } from '../core/routing/rules.js';
@@ -102,6 +102,12 @@ export const AgentBody = z
     name: z.string().trim().min(1).max(200).optional(),
     skills: z.record(SkillName, Level).refine((s) => Object.keys(s).length <= 100, 'at most 100 skills').meta({ description: 'Skill to proficiency, 1-10.' }),
     capacity: Capacity.meta({ description: 'Cases at once per channel; a channel not listed takes none.' }),
+    teams: z
+      .array(TeamName)
+      .max(20)
+      .refine((t) => new Set(t).size === t.length, 'each team once')
+      .optional()
+      .meta({ description: 'Teams the agent is in (team names as case types\' access rules name them): a case of a type restricted to teams is offered or assigned only to an agent in one of them. Absent: none; a reconfiguration replaces the list.' }),
   })
   .strict()
   .meta({ id: 'AgentInput' });
@@ -137,10 +143,12 @@ export const RoutingStateRecord = z
       .optional()
       .meta({ description: 'A person or an SLA escalation placed the case (queue or owner): routing rules no longer move it.' }),
     reservedFor: z.string().optional(),
+    caseType: z.string().optional().meta({ description: 'The case type, whose current access rule decides which agents may have the case.' }),
     offerId: z.string().optional(),
     agentId: z.string().optional(),
     doneReason: z.string().optional(),
     version: z.number().int(),
     reason: z.enum(WAITING_REASONS).optional().meta({ description: 'Why a waiting case has no agent yet.' }),
+    why: z.string().optional().meta({ description: 'The rule behind the reason, in words (noAgentInTeam: the teams the case is restricted to).' }),
   })
   .meta({ id: 'CaseRouting' });

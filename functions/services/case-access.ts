@@ -47,7 +47,7 @@ export const caseNotFound = (caseId: string) => notFound(`Case ${caseId} does no
  * follows, so restricting a type restricts its existing cases at once (and an
  * old version cannot be used to get round a new rule).
  */
-async function accessOf(typeId: string): Promise<CaseAccess | undefined> {
+export async function accessOf(typeId: string): Promise<CaseAccess | undefined> {
   const current = await caseTypes.getCurrentCaseType(typeId);
   if (!current) throw new Error(`Case type ${typeId} has no current version in the store`);
   return current.access;

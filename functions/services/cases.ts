@@ -38,6 +38,7 @@ import { config } from '../config.js';
 import { guardContextOf } from './tasks.js';
 import { maySee, pageVisibleTo, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 import { handoffSourceOf } from './handoff.js';
+import { assertAssigneeInTeams } from './assignee-access.js';
 import { slaAfterChange, slaForNewCase } from './sla.js';
 
 let allocator: CaseNumberAllocator | undefined;
@@ -120,6 +121,7 @@ export type PreparedCase = (caseId: string) => CaseChange;
 /** Every check a new case must pass (type rules, intake form, references), before it costs a case number. */
 export async function prepareCase(input: NewCase, type: CaseType, ctx: ChangeContext): Promise<PreparedCase> {
   const open = intakeCase(input, type, ctx);
+  await assertAssigneeInTeams(type.typeId, input.owner, ctx.caller);
   await checkReferences(type, input.fields ?? {}, ctx.caller, 'body.fields', { parentId: input.parentId });
   return open;
 }
@@ -198,6 +200,7 @@ export async function updateCase(caseId: string, patch: CasePatch, ifMatch: numb
     assertVersion(stored, ifMatch);
     const type = await typeOf(stored.case);
     const handsOver = (patch.owner !== undefined && patch.owner !== stored.case.owner) || (patch.queue !== undefined && patch.queue !== stored.case.queue);
+    if (patch.owner !== undefined && patch.owner !== stored.case.owner) await assertAssigneeInTeams(stored.case.type, patch.owner, ctx.caller);
     const revised = reviseCase(stored, patch, type, ctx, handsOver ? await handoffSourceOf(caseId) : undefined);
     if (!revised) return caseView(stored.case, type, ctx.caller);
     if (patch.fields) await checkReferences(type, patch.fields, ctx.caller, 'body.fields');

@@ -66,8 +66,8 @@ export async function parseEmail(raw: Buffer): Promise<{ email: InboundEmail; fi
 }
 
 /**
- * Take one raw message through intake; then, for a message that reached a case
- * for the first time (not a replay), store the files it carried as attachments.
+ * Take one raw message through intake; then store the files it carried as the
+ * case's attachments (idempotently: a replay answers the files stored the first time).
  */
 export async function intakeEmail(raw: Buffer, ctx: ChangeContext): Promise<IntakeResult & { email: InboundEmail; files: StoredFile[] }> {
   const { email, files } = await parseEmail(raw);
@@ -94,6 +94,6 @@ export async function intakeEmail(raw: Buffer, ctx: ChangeContext): Promise<Inta
     ctx,
   );
   const caseId = 'caseId' in outcome.result ? outcome.result.caseId : undefined;
-  const stored = caseId && !outcome.replayed && files.length > 0 ? await storeMailFiles(caseId, files, ctx) : [];
+  const stored = caseId && files.length > 0 ? await storeMailFiles(caseId, files, ctx) : [];
   return { ...outcome, email, files: stored };
 }

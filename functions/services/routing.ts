@@ -13,6 +13,8 @@ import { placementOf, routingChange, ROUTING_CALLER, type Placement } from '../c
 import {
   DEFAULT_OFFER_TIMEOUT_SECONDS,
   freeCapacity,
+  inTeamFor,
+  notInTeamWhy,
   overflowsDue,
   planOffers,
   skillsInForce,
@@ -30,7 +32,8 @@ import { nowIso } from '../adapters/clock.js';
 import * as store from '../adapters/dynamodb/routing-repository.js';
 import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
-import { typeOf, untilWritten, visibleCase } from './case-access.js';
+import { accessOf, judgeByCaseId, typeOf, untilWritten, visibleCase } from './case-access.js';
+import * as caseRepo from '../adapters/dynamodb/case-repository.js';
 import { reviseAlong } from './cases.js';
 import { SLA_TIMER_CALLER } from './sla-timers.js';
 
@@ -90,6 +93,13 @@ export async function putAgent(agentId: string, input: Omit<store.AgentConfig, '
   const config = { ...input, agentId };
   const outcome = existing ? await store.reconfigureAgent(config, existing.version) : await store.createAgent(config, ctx.now);
   if (outcome === 'stale') throw preconditionFailed(`Agent ${agentId} changed meanwhile; read them again.`);
+  if (existing) {
+    // Taken out of a team: their open offers of that team's cases go back at once, for a member to have.
+    const theirs = (await store.listOffers()).filter((o) => o.agentId === agentId);
+    let withdrawn = 0;
+    for (const offer of await ineligibleOffers(theirs)) if ((await withdrawOffer(offer, ctx.now, 'ineligible')) === 'written') withdrawn++;
+    if (withdrawn > 0 || !sameJson(existing.teams ?? [], input.teams ?? [])) await dispatch();
+  }
   return { agent: (await store.getAgent(agentId))!, created: !existing };
 }
 
@@ -121,7 +131,10 @@ export async function setPresence(agentId: string, presence: Presence, ctx: Chan
 export async function listOffers(agentId: string | undefined, caller: Caller): Promise<store.Offer[]> {
   const whose = agentId ?? caller.sub;
   if (!isStaff(caller) || !mayActFor(caller, whose)) throw forbidden('Agents see their own offers.');
-  return (await store.listOffers()).filter((o) => o.agentId === whose);
+  const offers = (await store.listOffers()).filter((o) => o.agentId === whose);
+  // The case reads' rule: an offer of a case the caller may not see is not there for them (nor its id).
+  const seen = await judgeByCaseId((o: store.Offer) => o.caseId)(caller, offers);
+  return offers.filter((_, i) => seen[i]);
 }
 
 /** Accepting makes the agent the case's owner through the cases service, with the offer closed in the same transaction. */
@@ -157,7 +170,7 @@ export async function declineOffer(offerId: string, ctx: ChangeContext): Promise
  * it and gets it again if nobody else can. The case re-enters at its priority as
  * it is now (it may have changed while offered).
  */
-async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 'timedOut'): Promise<'written' | 'stale' | 'gone'> {
+async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 'timedOut' | 'ineligible'): Promise<'written' | 'stale' | 'gone'> {
   const routed = await store.getRoutedCase(offer.caseId);
   const routing = routed?.routing;
   if (!routed || routing?.state !== 'offered' || routing.offerId !== offer.offerId) return 'gone';
@@ -167,7 +180,8 @@ async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 
     ...rest,
     state: 'waiting',
     priority: routed.stored.case.priority,
-    ...(why === 'declined' ? { declinedBy: [...routing.declinedBy, offer.agentId], timedOutBy } : { timedOutBy: [...timedOutBy, offer.agentId] }),
+    // An agent no longer eligible is neither a decline nor a lapse: the team rule keeps them off it while it holds.
+    ...(why === 'declined' ? { declinedBy: [...routing.declinedBy, offer.agentId], timedOutBy } : why === 'timedOut' ? { timedOutBy: [...timedOutBy, offer.agentId] } : {}),
     version: routing.version + 1,
   };
   return store.transactUnlessStale([...store.routingStateItems(next, routing), store.releaseCapacity(offer.agentId, offer.channel, now), store.deleteOfferItem(offer.offerId)]);
@@ -176,19 +190,41 @@ async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 
 // Dispatch -----------------------------------------------------------------------------
 
 async function makeOffer(plan: PlannedOffer, waiting: WaitingCase, queue: Queue | undefined, now: string): Promise<store.WriteOutcome> {
-  const { routingVersion, ...entry } = waiting;
+  // `teams` is resolved per pass from the type's current rule, never stored.
+  const { routingVersion, teams, ...entry } = waiting;
   const previous: RoutingState = { ...entry, state: 'waiting', version: routingVersion };
   const offerId = `${plan.caseId}.${routingVersion + 1}`;
   const deadline = new Date(Date.parse(now) + (queue?.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS) * 1000).toISOString();
   return store.transactUnlessStale([
     ...store.routingStateItems({ ...previous, state: 'offered', offerId, agentId: plan.agentId, version: routingVersion + 1 }, previous),
-    store.takeCapacity(plan.agentId, plan.channel, now, true),
+    store.takeCapacity(plan.agentId, plan.channel, now, true, teams),
     store.putOfferItem({ offerId, caseId: plan.caseId, agentId: plan.agentId, channel: plan.channel, queue: plan.queue, offeredAt: now, deadline }),
   ]);
 }
 
 async function inBatches<T>(items: readonly T[], width: number, run: (item: T) => Promise<void>): Promise<void> {
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(run));
+}
+
+/**
+ * The waiting cases with the teams each one's type is restricted to now (the
+ * type's current access rule, as the case reads use). An entry written before
+ * routing recorded the type is judged by reading its case.
+ */
+export async function withTeams(waiting: readonly WaitingCase[]): Promise<WaitingCase[]> {
+  const rules = new Map<string, Promise<readonly string[] | undefined>>();
+  const teamsOfType = (typeId: string) => {
+    if (!rules.has(typeId)) rules.set(typeId, accessOf(typeId).then((access) => access?.teams));
+    return rules.get(typeId)!;
+  };
+  return Promise.all(
+    waiting.map(async (w) => {
+      const typeId = w.caseType ?? (await caseRepo.getCase(w.caseId))?.case.type;
+      // A case that is gone cannot be judged: nobody gets it (the sweep or its release clears the entry).
+      const teams = typeId === undefined ? [] : await teamsOfType(typeId);
+      return teams === undefined ? w : { ...w, teams };
+    }),
+  );
 }
 
 /**
@@ -199,7 +235,7 @@ async function inBatches<T>(items: readonly T[], width: number, run: (item: T) =
 export async function dispatchOnce(maxPasses = 4): Promise<{ offered: number }> {
   let offered = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const [agents, waiting, queues] = await Promise.all([store.listAgents(), store.listWaiting(), store.listQueues()]);
+    const [agents, waiting, queues] = await Promise.all([store.listAgents(), store.listWaiting().then(withTeams), store.listQueues()]);
     const queueOf = new Map(queues.map((q) => [q.queueId, q]));
     const now = nowIso();
     const plan = planOffers(waiting, agents, queueOf, now);
@@ -242,12 +278,31 @@ export function dispatch(): Promise<{ offered: number }> {
   return running;
 }
 
-/** What the clock moves: expired offers go back to the queue, overdue cases overflow, then a dispatch pass. */
-export async function sweep(): Promise<{ expired: number; overflowed: number; offered: number }> {
+/**
+ * Open offers whose agent may no longer have the case: its type was restricted to
+ * teams, or the agent was taken out of the type's teams, after the offer was made.
+ */
+async function ineligibleOffers(offers: readonly store.Offer[]): Promise<store.Offer[]> {
+  if (offers.length === 0) return [];
+  const agents = new Map((await store.listAgents()).map((a) => [a.agentId, a]));
+  const judged = await withTeams(offers.map((o) => ({ caseId: o.caseId, queue: o.queue, priority: 'low', channel: o.channel, skills: [], since: o.offeredAt, queuedAt: o.offeredAt, declinedBy: [], routingVersion: 0 })));
+  return offers.filter((o, i) => !inTeamFor(agents.get(o.agentId) ?? {}, judged[i]!.teams));
+}
+
+/**
+ * What the clock moves: expired offers go back to the queue, as do offers their
+ * agent is no longer in the case's teams for; overdue cases overflow; then a dispatch pass.
+ */
+export async function sweep(): Promise<{ expired: number; withdrawn: number; overflowed: number; offered: number }> {
   const now = nowIso();
   let expired = 0;
-  for (const offer of (await store.listOffers()).filter((o) => o.deadline <= now)) {
+  const open = await store.listOffers();
+  for (const offer of open.filter((o) => o.deadline <= now)) {
     if ((await withdrawOffer(offer, now, 'timedOut')) === 'written') expired++;
+  }
+  let withdrawn = 0;
+  for (const offer of await ineligibleOffers(open.filter((o) => o.deadline > now))) {
+    if ((await withdrawOffer(offer, now, 'ineligible')) === 'written') withdrawn++;
   }
   const [waiting, queues] = await Promise.all([store.listWaiting(), store.listQueues()]);
   let overflowed = 0;
@@ -255,7 +310,7 @@ export async function sweep(): Promise<{ expired: number; overflowed: number; of
     if ((await overflow(due.caseId, due.from, due.to, now)) === 'written') overflowed++;
   }
   const { offered } = await dispatch();
-  return { expired, overflowed, offered };
+  return { expired, withdrawn, overflowed, offered };
 }
 
 const routingContext = (correlationId: string, now = nowIso()): ChangeContext => ({ caller: ROUTING_CALLER, now, channel: 'api', correlationId });
@@ -326,10 +381,14 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
 
     let assignee: Agent | undefined;
     let reservedFor: string | undefined;
+    let notEligible: { agentId: string; why: string } | undefined;
     const named = decision.actions.assignee;
+    const teams = (await accessOf(c.type))?.teams;
     if (named) {
       const agent = await store.getAgent(named);
-      if (agent && freeCapacity(agent, c.channel) > 0) assignee = agent;
+      // A rule cannot give a restricted case to someone outside its teams: it waits for a team member instead.
+      if (agent && !inTeamFor(agent, teams)) notEligible = { agentId: named, why: notInTeamWhy(teams!) };
+      else if (agent && freeCapacity(agent, c.channel) > 0) assignee = agent;
       else if (agent) reservedFor = named;
     }
     const sameQueue = waitingBefore?.queue === queue;
@@ -357,6 +416,7 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       declinedBy: sameQueue ? waitingBefore.declinedBy : [],
       ...(sameQueue && waitingBefore.timedOutBy ? { timedOutBy: waitingBefore.timedOutBy } : {}),
       ...(placement ? { placement } : {}),
+      caseType: c.type,
       version: (routing?.version ?? 0) + 1,
     };
     const next: RoutingState = assignee ? { ...base, state: 'assigned', agentId: assignee.agentId } : { ...base, state: 'waiting', ...(reservedFor ? { reservedFor } : {}) };
@@ -377,7 +437,8 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       step: 'decided',
       ...decision,
       outcome,
-      ...(named && !assignee && !reservedFor ? { unknownAssignee: named } : {}),
+      ...(named && !assignee && !reservedFor && !notEligible ? { unknownAssignee: named } : {}),
+      ...(notEligible ? { assigneeNotEligible: notEligible, why: `${notEligible.agentId} ${notEligible.why}: the case waits in ${queue} for a member.` } : {}),
       ...(placement
         ? {
             placement,
@@ -391,7 +452,7 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       head: stored.head,
       audit: change.audit,
       ...(change.case ? { case: { next: change.case, expectedVersion: c.version } } : {}),
-      items: [...store.routingStateItems(next, routing), store.handledItem(eventId, now), ...(assignee ? [store.takeCapacity(assignee.agentId, c.channel, now, false)] : [])],
+      items: [...store.routingStateItems(next, routing), store.handledItem(eventId, now), ...(assignee ? [store.takeCapacity(assignee.agentId, c.channel, now, false, teams)] : [])],
     });
     if (written === 'written') return 'routed';
     return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
@@ -478,13 +539,13 @@ export async function onCaseEvent(type: string, detail: CaseEventDetail): Promis
 }
 
 /** Where a case stands in routing, and (waiting) why nobody has it yet. */
-export async function caseRouting(caseId: string, caller: Caller): Promise<RoutingState & { reason?: WaitingReason }> {
+export async function caseRouting(caseId: string, caller: Caller): Promise<RoutingState & { reason?: WaitingReason; why?: string }> {
   assertStaff(caller);
-  await visibleCase(caseId, caller);
+  const { case: c } = await visibleCase(caseId, caller);
   const routing = (await store.getRoutedCase(caseId))?.routing;
   if (!routing) throw notFound(`Case ${caseId} has not been routed.`);
   if (routing.state !== 'waiting') return routing;
-  const [agents, queue] = await Promise.all([store.listAgents(), store.getQueue(routing.queue)]);
-  const waiting = store.waitingOf(routing);
-  return { ...routing, reason: waitingReason(waiting, agents, skillsInForce(waiting, queue, nowIso())) };
+  const [agents, queue, [waiting]] = await Promise.all([store.listAgents(), store.getQueue(routing.queue), withTeams([{ ...store.waitingOf(routing), caseType: c.type }])]);
+  const reason = waitingReason(waiting!, agents, skillsInForce(waiting!, queue, nowIso()));
+  return { ...routing, reason, ...(reason === 'noAgentInTeam' && waiting!.teams ? { why: `No agent is in team ${waiting!.teams!.join(' or ')}: every other agent is ${notInTeamWhy(waiting!.teams!)}.` } : {}) };
 }

@@ -11,6 +11,7 @@ import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '../topology/routes.js';
 import type { Attachments } from './attachments.js';
@@ -104,6 +105,8 @@ export class CaseApi extends Construct {
   readonly functions: Record<FunctionName, NodejsFunction>;
   /** The access log group. */
   readonly accessLogs: logs.LogGroup;
+  /** The key listing cursors are sealed with: readable only by the functions whose topology entry `pages`. */
+  readonly cursorKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: CaseApiProps) {
     super(scope, id);
@@ -115,6 +118,18 @@ export class CaseApi extends Construct {
       if (!props.attachments) throw new Error(`Function '${name}' has fileAccess in the topology, but CaseApi was given no attachments store`);
       return props.attachments;
     };
+    // A cursor can point at a case the caller may not see, so cursors are sealed (functions/adapters/dynamodb/cursor.ts).
+    this.cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Caseway: the key listing cursors are sealed with (AES-256-GCM, derived with HKDF)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      // It holds nothing worth keeping: a new one only turns cursors already handed out into 400s.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(this.cursorKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Not rotated on a schedule: the key only seals listing cursors, which expire 24 h after they are issued and hold nothing but positions in listings. Rotating it by hand (put a new random value) needs no code: functions read it at cold start, and until every warm instance has restarted a cursor sealed under one key and presented to an instance holding the other answers 400 invalid_cursor, so clients start that listing again; never a leak or a 500. A rotation Lambda would add a privileged function for no gain.',
+    });
     this.functions = {} as Record<FunctionName, NodejsFunction>;
     const integrations = {} as Record<FunctionName, HttpLambdaIntegration>;
     for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, (typeof functionSpecs)[FunctionName]][]) {
@@ -129,8 +144,10 @@ export class CaseApi extends Construct {
           ROLE_MAPPING: JSON.stringify(identity.roleMapping),
           ...(Object.keys(identity.teamGroups).length > 0 ? { TEAM_GROUPS: JSON.stringify(identity.teamGroups) } : {}),
           ...(spec.fileAccess ? { ATTACHMENTS_BUCKET: attachmentsFor(name).bucket.bucketName } : {}),
+          ...(spec.pages ? { CURSOR_KEY_SECRET_ARN: this.cursorKey.secretArn } : {}),
         },
       }).function;
+      if (spec.pages) this.cursorKey.grantRead(fn);
       if (spec.fileAccess) attachmentsFor(name).grantUploadAndDownload(fn);
       if (spec.tableAccess === 'read') {
         store.grantRead(fn);

@@ -20,6 +20,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -40,6 +41,8 @@ export interface EmailIntakeProps {
   readonly recipients: string[];
   /** Where emailed files become case attachments; its access-log bucket takes the mail bucket's logs too. */
   readonly attachments: Attachments;
+  /** The listing cursor key (`CaseApi.cursorKey`): intake pages a case's attachments to spot a redelivered mail's files. */
+  readonly cursorKey: secretsmanager.ISecret;
   /**
    * How long raw messages are kept after intake took them in.
    * @default Duration.days(30)
@@ -92,7 +95,7 @@ export class EmailIntake extends Construct {
     const fn = new CasewayFunction(this, 'Intake', {
       entry: 'functions/email-inbound/handler.ts',
       description: 'Inbound email: a message SES stored in S3 -> the intake service',
-      environment: { TABLE_NAME: props.store.table.tableName, ATTACHMENTS_BUCKET: props.attachments.bucket.bucketName },
+      environment: { TABLE_NAME: props.store.table.tableName, ATTACHMENTS_BUCKET: props.attachments.bucket.bucketName, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
       timeout: Duration.seconds(30),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
@@ -101,6 +104,7 @@ export class EmailIntake extends Construct {
     props.store.grantReadWrite(this.function);
     this.bucket.grantRead(this.function, `${INBOUND_PREFIX}*`);
     props.attachments.grantUploadAndDownload(this.function);
+    props.cursorKey.grantRead(this.function);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(this.deadLetterQueue).acknowledge({

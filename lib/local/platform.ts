@@ -13,10 +13,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_ROLES_CLAIM } from '../../functions/core/caller.js';
 import { SHARED_FUNCTION_ENVIRONMENT } from '../topology/function-environment.js';
+import { cursorKeyFor } from './cursor-key-file.js';
 import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { seedSla } from './seed-sla.js';
+import { seedRouting } from './seed-routing.js';
 import { LocalFileStore } from '../../functions/adapters/local-files.js';
 import { knowledgeIndexer } from '../topology/stream-consumers.js';
 import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
@@ -39,9 +41,9 @@ export interface PlatformOptions {
   /** Gateway port (default 3000); 0 picks a free one. */
   readonly port?: number;
   readonly host?: string;
-  /** Where DynamoDB Local's file and the dev issuer's key live (default `.caseway/data`). */
+  /** Where DynamoDB Local's file, the dev issuer's key and the cursor key live (default `.caseway/data`). */
   readonly dataDir?: string;
-  /** Keep nothing on disk: tables in memory, a fresh signing key per start. */
+  /** Keep nothing on disk: tables in memory, a fresh signing key and cursor key per start. */
   readonly inMemory?: boolean;
   /** DynamoDB Local's port (default 0: a free one). */
   readonly dynamoPort?: number;
@@ -66,6 +68,11 @@ export interface PlatformOptions {
   readonly seedCaseTypes?: boolean;
   /** Load the example SLA calendar and policies into a table that has none (default: as seedCaseTypes). */
   readonly seedSla?: boolean;
+  /**
+   * Load the example routing agents (the fraud team's in team `fraud`) into a table
+   * that has none (default false: tests define the agents they count; `npm start` asks for them).
+   */
+  readonly seedRouting?: boolean;
   /**
    * Feed the table's stream to the knowledge indexer, as the event-source mapping
    * does in AWS (default: true unless `resolveHandler` replaces the handlers).
@@ -185,7 +192,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
     await ensureTable(dynamo.client, tableName);
     // Before the gateway exists, so before any handler module can be imported.
-    Object.assign(process.env, handlerEnv, { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey }, dataDir ? { OUTBOX_DIR: join(dataDir, 'outbox') } : {});
+    // The cursor key is kept with the data, so cursors survive a restart as they survive a cold start in AWS.
+    Object.assign(
+      process.env,
+      handlerEnv,
+      { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey, CURSOR_KEY: cursorKeyFor(dataDir) },
+      dataDir ? { OUTBOX_DIR: join(dataDir, 'outbox') } : {},
+    );
+    delete process.env.CURSOR_KEY_SECRET_ARN;
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
@@ -213,6 +227,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
     if (options.seedSla ?? options.seedCaseTypes ?? true) await seedSla(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
+    if (options.seedRouting ?? false) await seedRouting(gateway.url, await issuer.sign(SEED_IDENTITY, { expiresIn: '5m' }));
     const documentClient = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     // Step Functions executions outlive a process in AWS; here they are re-armed from the table on every start.
     if (dataDir) await rearmFromTable({ rootDir: REPO_ROOT, client: documentClient, tableName, timers });

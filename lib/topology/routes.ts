@@ -45,36 +45,40 @@ export interface FunctionSpec {
   readonly fileAccess?: 'readWrite';
   /** Queries the knowledge search index (OpenSearch in AWS). */
   readonly searchAccess?: 'read';
+  /** Reads pages of a listing, which seals and opens cursors: it gets the cursor key, and only these do. */
+  readonly pages?: true;
 }
 
 export const functions: Record<FunctionName, FunctionSpec> = {
   'cases-create': { entry: 'functions/cases-create/handler.ts', description: 'Create a case (idempotent)', tableAccess: 'readWrite' },
   'cases-get': { entry: 'functions/cases-get/handler.ts', description: 'Read one case', tableAccess: 'read' },
-  'cases-list': { entry: 'functions/cases-list/handler.ts', description: 'List cases by status, owner or requester', tableAccess: 'read' },
+  'cases-list': { entry: 'functions/cases-list/handler.ts', description: 'List cases by status, owner or requester', tableAccess: 'read', pages: true },
   'cases-update': { entry: 'functions/cases-update/handler.ts', description: 'Partial update with If-Match', tableAccess: 'readWrite' },
   'comments-add': { entry: 'functions/comments-add/handler.ts', description: 'Add a public or internal comment', tableAccess: 'readWrite' },
-  'comments-list': { entry: 'functions/comments-list/handler.ts', description: 'List the comments of a case', tableAccess: 'read' },
-  'cases-history': { entry: 'functions/cases-history/handler.ts', description: 'Audit history of a case, its verification, and the read-access log', tableAccess: 'read' },
+  'comments-list': { entry: 'functions/comments-list/handler.ts', description: 'List the comments of a case', tableAccess: 'read', pages: true },
+  'cases-history': { entry: 'functions/cases-history/handler.ts', description: 'Audit history of a case, its verification, and the read-access log', tableAccess: 'read', pages: true },
   'case-workflow': { entry: 'functions/case-workflow/handler.ts', description: 'Workflow transitions of a case, and migration to newer type versions', tableAccess: 'readWrite' },
-  'case-tasks': { entry: 'functions/case-tasks/handler.ts', description: 'Tasks of a case, and open tasks by assignee', tableAccess: 'readWrite' },
-  'cases-bulk': { entry: 'functions/cases-bulk/handler.ts', description: 'Import cases from CSV or JSON Lines, export a filtered set', tableAccess: 'readWrite' },
+  'case-tasks': { entry: 'functions/case-tasks/handler.ts', description: 'Tasks of a case, and open tasks by assignee', tableAccess: 'readWrite', pages: true },
+  'cases-bulk': { entry: 'functions/cases-bulk/handler.ts', description: 'Import cases from CSV or JSON Lines, export a filtered set', tableAccess: 'readWrite', pages: true },
   'case-attachments': {
     entry: 'functions/case-attachments/handler.ts',
     description: 'Attachments of a case: upload and download URLs, confirmation, versions',
     tableAccess: 'readWrite',
     fileAccess: 'readWrite',
+    pages: true,
   },
   'case-types': { entry: 'functions/case-types/handler.ts', description: 'Case types: versions, intake forms and workflows', tableAccess: 'readWrite' },
   openapi: { entry: 'functions/openapi/handler.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
   fallback: { entry: 'functions/fallback/handler.ts', description: 'Problem responses for unknown routes (404) and wrong methods (405)', tableAccess: 'none' },
-  'case-links': { entry: 'functions/case-links/handler.ts', description: 'Links between cases, parent and child, and merging duplicates', tableAccess: 'readWrite' },
-  'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite' },
-  'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite' },
+  'case-links': { entry: 'functions/case-links/handler.ts', description: 'Links between cases, parent and child, and merging duplicates', tableAccess: 'readWrite', pages: true },
+  // The brief reads the first page of the case's tasks, which seals a cursor when there are more.
+  'case-handoff': { entry: 'functions/case-handoff/handler.ts', description: 'The handoff brief of a case: read and edit', tableAccess: 'readWrite', pages: true },
+  'knowledge-articles': { entry: 'functions/knowledge-articles/handler.ts', description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback', tableAccess: 'readWrite', pages: true },
   'knowledge-search': { entry: 'functions/knowledge-search/handler.ts', description: 'Knowledge search, case suggestions and deflection', tableAccess: 'read', searchAccess: 'read' },
   'event-schemas': { entry: 'functions/event-schemas/handler.ts', description: 'JSON Schemas of the domain events on the bus, for partners', tableAccess: 'none' },
-  notifications: { entry: 'functions/notifications/handler.ts', description: 'Messages sent about a case (staff)', tableAccess: 'read' },
+  notifications: { entry: 'functions/notifications/handler.ts', description: 'Messages sent about a case (staff)', tableAccess: 'read', pages: true },
   'sla-admin': { entry: 'functions/sla-admin/handler.ts', description: 'SLA business calendars and policies (versioned), and entitlements', tableAccess: 'readWrite' },
-  assets: { entry: 'functions/assets/handler.ts', description: 'Monitored assets: owner, entitlement, thresholds, anomaly settings', tableAccess: 'readWrite' },
+  assets: { entry: 'functions/assets/handler.ts', description: 'Monitored assets: owner, entitlement, thresholds, anomaly settings', tableAccess: 'readWrite', pages: true },
   'device-signals': { entry: 'functions/device-signals/handler.ts', description: 'Device signals: open, append to and resolve proactive cases', tableAccess: 'readWrite' },
   channels: {
     entry: 'functions/channels/handler.ts',
@@ -82,6 +86,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tableAccess: 'readWrite',
     // Files an email carries become the case's attachments.
     fileAccess: 'readWrite',
+    // Pages the case's attachments to spot a redelivered email's files (services/email-attachments.ts).
+    pages: true,
   },
   routing: { entry: 'functions/routing/handler.ts', description: 'Routing rules, queues, agents, presence and offers', tableAccess: 'readWrite' },
 };

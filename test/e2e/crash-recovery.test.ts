@@ -10,6 +10,8 @@
  * - SLA clocks: the timers of cases made before a stop or a kill are re-armed from
  *   the table on start, so moving the demo clock past their deadlines warns and
  *   breaches them. Before, they lived only in the process that armed them.
+ * - Cursors: one handed out before the kill still opens after it (the cursor key is
+ *   kept in the data directory).
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -90,11 +92,22 @@ describe('npm start after kill -9', () => {
         return ((await response.json()) as { caseId: string }).caseId;
       }),
     );
+    // A cursor handed out before the kill: its key is kept in the data directory, so it still opens afterwards.
+    const page = async (token: string, cursor?: string) => {
+      const response = await fetch(`${url}/cases?status=new&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status, await response.clone().text()).toBe(200);
+      return (await response.json()) as { items: { caseId: string }[]; nextCursor?: string };
+    };
+    const before = await page(first.token);
+    expect(before.nextCursor).toBeTruthy();
     // Acknowledged to the client: now the process dies without any chance to finish its work.
     await kill(first);
 
     const second = await start(dataDir, port);
     started.push(second);
+    const after = await page(second.token, before.nextCursor);
+    expect(after.items).toHaveLength(1);
+    expect(after.items[0]!.caseId).not.toBe(before.items[0]!.caseId);
     const acknowledgements = async (caseId: string) => {
       const response = await fetch(`${url}/notifications?caseId=${caseId}`, { headers: { authorization: `Bearer ${second.token}` } });
       expect(response.status).toBe(200);

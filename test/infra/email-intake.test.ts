@@ -5,6 +5,7 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attachments } from '../../lib/constructs/attachments.js';
 import { CaseStore } from '../../lib/constructs/case-store.js';
@@ -16,12 +17,14 @@ afterAll(removeSynthOutput);
 let stack: Stack;
 let template: Template;
 let intake: EmailIntake;
+const CURSOR_KEY_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:CursorKey-AbCdEf';
 
 beforeAll(() => {
   stack = new Stack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'Mail');
   const store = new CaseStore(stack, 'Store', {});
   const attachments = new Attachments(stack, 'Attachments');
-  intake = new EmailIntake(stack, 'EmailIntake', { store, recipients: ['support.example.com'], attachments });
+  const cursorKey = secretsmanager.Secret.fromSecretCompleteArn(stack, 'CursorKey', CURSOR_KEY_ARN);
+  intake = new EmailIntake(stack, 'EmailIntake', { store, recipients: ['support.example.com'], attachments, cursorKey });
   template = Template.fromStack(stack);
 });
 
@@ -84,6 +87,10 @@ describe('inbound email', () => {
     const objectResources = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:GetObject'))).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
     expect(JSON.stringify(objectResources)).toContain(`/${INBOUND_PREFIX}*`);
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
+    // It pages a case's attachments (a redelivered mail's files), so it reads the cursor key, and no other secret.
+    const onSecrets = statements.filter((st) => actionsOf([st]).some((a) => a.startsWith('secretsmanager:')));
+    expect(onSecrets.map((st) => st.Resource)).toEqual([CURSOR_KEY_ARN]);
+    expect(actionsOf(onSecrets).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
   });
 
   it('passes cdk-nag (AwsSolutions) with every exception acknowledged and explained', () => {

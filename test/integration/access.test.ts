@@ -632,6 +632,62 @@ describe('record-level access: team x restricted case type', () => {
     }
   });
 
+  it('pages merged-shard listings (status, open work, export) around hidden cases with cursors that name no hidden case, however a client decodes them', async () => {
+    // Interleaved, so shards stop reading on hidden cases: each shard's stopping point is in every cursor.
+    const hidden: { caseId: string; createdAt: string }[] = [];
+    const visible: string[] = [];
+    for (let i = 0; i < 18; i++) {
+      if (i % 3 === 2) visible.push(await freshCase());
+      else {
+        const caseId = await newFraudCase();
+        hidden.push({ caseId, createdAt: ((await (await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).json()) as { createdAt: string }).createdAt });
+      }
+    }
+    /** Every reading of a cursor open to a client: as sent, base64url to text, to JSON, and the bytes as latin1 and hex. */
+    const readings = (cursor: string): string[] => {
+      const bytes = Buffer.from(cursor, 'base64url');
+      const views = [cursor, decodeURIComponent(cursor), bytes.toString('utf8'), bytes.toString('latin1'), bytes.toString('hex'), Buffer.from(cursor, 'base64').toString('utf8')];
+      try {
+        views.push(JSON.stringify(JSON.parse(bytes.toString('utf8'))));
+      } catch {
+        // Not JSON: nothing more to read.
+      }
+      return views;
+    };
+    const walk = async (who: Who, path: string, limit: number) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let pages = 0; pages < 1000; pages++) {
+        const response = await platform.fetchAs(who, `${path}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(response.status, path).toBe(200);
+        // Export pages the same way, its cursor in a header.
+        const page = path.startsWith('/cases/export')
+          ? { items: (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { caseId: string }), nextCursor: response.headers.get('x-next-cursor') ?? undefined }
+          : ((await response.json()) as { items: { caseId: string }[]; nextCursor?: string });
+        seen.push(...page.items.map((c) => c.caseId));
+        if (page.nextCursor) {
+          for (const view of readings(page.nextCursor)) {
+            for (const h of hidden) {
+              expect(view, `${path} limit ${limit}`).not.toContain(h.caseId);
+              expect(view, `${path} limit ${limit}`).not.toContain(h.createdAt);
+            }
+          }
+        }
+        cursor = page.nextCursor;
+        if (!cursor) return seen;
+      }
+      throw new Error('the listing never ended');
+    };
+    // Fraud investigations start `reported`, support cases `new`; open work holds both.
+    for (const path of ['/cases?status=new&status=reported', '/cases?', '/cases/export?format=jsonl&status=new&status=reported']) {
+      for (const limit of [1, 3, 7]) {
+        const seen = await walk('agent', path, limit);
+        expect(seen, `${path} limit ${limit}`).toEqual(expect.arrayContaining(visible));
+        expect(seen.filter((id) => hidden.some((h) => h.caseId === id)), `${path} limit ${limit}`).toEqual([]);
+      }
+    }
+  });
+
   it('records every read of a restricted case in the read-access log, with the fields returned, for admins to query', async () => {
     const caseId = await newFraudCase('fraudSupervisor');
     expect((await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).status).toBe(200);

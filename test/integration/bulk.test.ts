@@ -99,7 +99,12 @@ describe('importing cases', () => {
     const before = await snapshot();
     const strict = await importFile(rows(requester), CSV, `aon-${requester}`, '?mode=all-or-nothing');
     expect(strict.status).toBe(422);
-    expect(((await strict.json()) as Body)).toMatchObject({ created: 0, accepted: 2, rejected: [{ row: 3 }, { row: 4 }, { row: 5 }] });
+    expect(strict.headers.get('content-type')).toBe('application/problem+json');
+    const problem = (await strict.json()) as Body;
+    expect(problem).toMatchObject({ status: 422, title: 'Some rows are not valid', report: { created: 0, accepted: 2, rejected: [{ row: 3 }, { row: 4 }, { row: 5 }] } });
+    // Every rejected row's errors are named at the row, so a form or a script can point at the cell.
+    const rowsNamed = new Set((problem.errors as Body[]).map((e) => /^rows\[(\d+)\]\./.exec(e.field as string)?.[1]));
+    expect(rowsNamed).toEqual(new Set(['3', '4', '5']));
     const dry = await importFile(rows(requester), CSV, `dry-${requester}`, '?dryRun=true');
     expect(dry.status).toBe(200);
     expect(((await dry.json()) as Body)).toMatchObject({ dryRun: true, accepted: 2, created: 0, cases: [] });

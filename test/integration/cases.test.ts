@@ -3,6 +3,7 @@
  * DynamoDB Local, exactly as `npm start` runs them.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLabType, LAB_TYPE } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
@@ -167,6 +168,44 @@ describe('the case lifecycle', () => {
       expect(response.status).toBe(400);
       expect(((await response.json()) as Body).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
     }
+  });
+
+  it('answers every tampered cursor, and every cursor of another listing, with a 400 problem naming query.cursor, never a 500 (property)', async () => {
+    const sealed = async (query: string) => {
+      const page = (await (await platform.fetchAs('agent', `/cases?${query}&limit=1`)).json()) as { nextCursor?: string };
+      expect(page.nextCursor, query).toBeTruthy();
+      return page.nextCursor!;
+    };
+    for (let n = 0; n < 3; n++) expect((await create('agent', { ...newCase(n), owner: 'owner-foreign' })).response.status).toBe(201);
+    const cursor = await sealed('status=new');
+    const bytes = Buffer.from(cursor, 'base64url');
+    // Cursors of other listings: other filters, another merged index (open work), single partitions (requester, owner).
+    const foreign = await Promise.all(['status=new&status=resolved', '', 'requester=cust-1', 'owner=owner-foreign'].map(sealed));
+    const tampered = fc.oneof(
+      fc.record({ at: fc.nat(bytes.length - 1), bit: fc.nat(7) }).map(({ at, bit }) => {
+        const copy = Buffer.from(bytes);
+        copy[at]! ^= 1 << bit;
+        return copy.toString('base64url');
+      }),
+      fc.record({ at: fc.nat(bytes.length - 1), by: fc.integer({ min: 1, max: 255 }) }).map(({ at, by }) => {
+        const copy = Buffer.from(bytes);
+        copy[at] = (copy[at]! + by) % 256;
+        return copy.toString('base64url');
+      }),
+      fc.nat(cursor.length - 1).map((at) => cursor.slice(0, at) + (cursor[at] === 'A' ? 'B' : 'A') + cursor.slice(at + 1)),
+      fc.constantFrom(...foreign),
+    );
+    await fc.assert(
+      fc.asyncProperty(tampered, async (bad) => {
+        const response = await platform.fetchAs('agent', `/cases?status=new&limit=1&cursor=${encodeURIComponent(bad)}`);
+        expect(response.status).toBe(400);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+        expect(((await response.json()) as Body).errors).toEqual([expect.objectContaining({ field: 'query.cursor', rule: 'invalid_cursor' })]);
+      }),
+      { numRuns: 150 },
+    );
+    // The untouched cursor still opens: the refusals above are for the tampering.
+    expect((await platform.fetchAs('agent', `/cases?status=new&limit=1&cursor=${encodeURIComponent(cursor)}`)).status).toBe(200);
   });
 });
 

@@ -80,6 +80,21 @@ describe('email', () => {
     expect(bytes.equals(pdf)).toBe(true);
   });
 
+  it('a redelivered email repeats the first answer, attachments included, and stores no file twice', async () => {
+    const mail = rawEmail({ from: `Bob <${freshSender('Bob')}>`, subject: 'Photos of the damage', text: 'Two photos attached.', attachments: [
+      { name: 'front.png', contentType: 'image/png', content: Buffer.alloc(2048, 3) },
+      { name: 'back.png', contentType: 'image/png', content: Buffer.alloc(1024, 4) },
+    ] });
+    const first = await sendEmail(mail);
+    expect(first.status).toBe(201);
+    expect(first.body.attachments).toEqual([{ name: 'front.png', attachmentId: expect.any(String) }, { name: 'back.png', attachmentId: expect.any(String) }]);
+    const again = await sendEmail(mail);
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({ caseId: first.body.caseId, replayed: true });
+    expect(again.body.attachments).toEqual(first.body.attachments);
+    expect((await getAs(`/cases/${first.body.caseId}/attachments`)).body.items).toHaveLength(2);
+  });
+
   it('skips a file the attachment rules refuse, says why, and still takes the message in', async () => {
     const created = await sendEmail({ from: freshSender(), subject: 'Setup file', text: 'Here is the installer.', attachments: [{ name: 'setup.exe', contentType: 'application/x-msdownload', content: Buffer.alloc(10, 1) }] });
     expect(created.status).toBe(201);

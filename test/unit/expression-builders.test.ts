@@ -58,15 +58,16 @@ function partsOf(item: Record<string, unknown>): ExpressionInput[] {
 const NOW = '2026-12-03T06:00:00.000Z';
 
 describe('expression builders name exactly what their expressions use', () => {
-  it('agent reconfiguration: with and without a name, over any capacity and skills', () => {
+  it('agent reconfiguration: with and without a name and teams, over any capacity and skills', () => {
     fc.assert(
       fc.property(
         fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
         fc.dictionary(fc.constantFrom(...CHANNELS), fc.integer({ min: 0, max: 5 })),
         fc.dictionary(fc.constantFrom('legal', 'spanish', 'vip'), fc.integer({ min: 1, max: 10 })),
         fc.integer({ min: 1, max: 100 }),
-        (name, capacity, skills, version) => {
-          expect(mismatches(agentReconfiguration({ agentId: 'a1', ...(name ? { name } : {}), capacity, skills }, version))).toEqual(clean);
+        fc.option(fc.subarray(['fraud', 'legal', 'hr']), { nil: undefined }),
+        (name, capacity, skills, version, teams) => {
+          expect(mismatches(agentReconfiguration({ agentId: 'a1', ...(name ? { name } : {}), capacity, skills, ...(teams ? { teams } : {}) }, version))).toEqual(clean);
         },
       ),
     );
@@ -79,6 +80,7 @@ describe('expression builders name exactly what their expressions use', () => {
   it.each([true, false])('taking capacity (available required: %s), and giving it back', (requireAvailable) => {
     for (const channel of CHANNELS) {
       expect(mismatches(takeCapacity('a1', channel, NOW, requireAvailable).Update as ExpressionInput)).toEqual(clean);
+      for (const teams of [[], ['fraud'], ['fraud', 'legal']]) expect(mismatches(takeCapacity('a1', channel, NOW, requireAvailable, teams).Update as ExpressionInput)).toEqual(clean);
       expect(mismatches(releaseCapacity('a1', channel, NOW).Update as ExpressionInput)).toEqual(clean);
     }
   });

@@ -195,3 +195,55 @@ describe('what the clock does', () => {
     expect(waitingReason(c, [a({})], c.skills)).toBe('placeable');
   });
 });
+
+describe('cases of types restricted to teams', () => {
+  const TEAMS = ['fraud', 'legal', 'hr'];
+  const teamOf = (ids: readonly string[]) => fc.record({ ids: fc.constant(ids), teams: fc.array(fc.option(fc.subarray(TEAMS), { nil: undefined }), { minLength: ids.length, maxLength: ids.length }) });
+  /** Agents and cases as above, each agent given random teams (or none) and each case a type restricted to random teams (or not). */
+  const worldArb = fc
+    .tuple(agentsArb, casesArb)
+    .chain(([agents, cases]) =>
+      fc.tuple(
+        teamOf(agents.map((a) => a.agentId)).map(({ teams }) => agents.map((a, i) => (teams[i] === undefined ? a : { ...a, teams: teams[i] }))),
+        fc.array(fc.option(fc.subarray(TEAMS, { minLength: 1 }), { nil: undefined }), { minLength: cases.length, maxLength: cases.length }).map((teams) => cases.map((c, i) => (teams[i] === undefined ? c : { ...c, teams: teams[i] }))),
+      ),
+    );
+  const inAny = (agent: Agent, teams: readonly string[] | undefined) => teams === undefined || teams.some((t) => (agent.teams ?? []).includes(t));
+
+  it('never offers a case of a restricted type to an agent outside its teams, however free; and the reason says so when nobody is in them', () => {
+    fc.assert(
+      fc.property(worldArb, ([agents, cases]) => {
+        const plan = planOffers(cases, agents, noQueues, at(200));
+        for (const p of plan) {
+          const c = cases.find((x) => x.caseId === p.caseId)!;
+          expect(inAny(agents.find((a) => a.agentId === p.agentId)!, c.teams), `${p.caseId} (teams ${c.teams?.join(',')}) went to ${p.agentId}`).toBe(true);
+        }
+        for (const c of cases) {
+          const best = bestAgent(agents, c, c.skills);
+          if (best) expect(inAny(best, c.teams)).toBe(true);
+          // The team rule only removes agents: the choice is the oracle's among the team's members.
+          expect(best?.agentId).toBe(oracleBest(agents.filter((a) => inAny(a, c.teams)), c, c.skills)?.agentId);
+          const reason = waitingReason(c, agents, c.skills);
+          expect(reason === 'placeable').toBe(best !== undefined);
+          const candidates = agents.filter((a) => c.reservedFor === undefined || a.agentId === c.reservedFor);
+          if (candidates.length > 0 && !candidates.some((a) => inAny(a, c.teams))) expect(reason).toBe('noAgentInTeam');
+          // Only a restricted case can wait for its team (with no agents at all, an open case waits for skills).
+          if (c.teams === undefined) expect(reason).not.toBe('noAgentInTeam');
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a restricted case waits for a team member even when an outsider is the only agent free, and goes to a member once one is', () => {
+    const outsider: Agent = { agentId: 'out', skills: {}, capacity: { email: 5 }, load: {}, presence: 'available', idleSince: at(0), version: 1, teams: ['legal'] };
+    const member: Agent = { ...outsider, agentId: 'in', teams: ['legal', 'fraud'], idleSince: at(50) };
+    const fraud: WaitingCase = { caseId: 'F1', queue: 'q', priority: 'high', channel: 'email', skills: [], since: at(0), queuedAt: at(0), declinedBy: [], routingVersion: 1, teams: ['fraud'] };
+    expect(planOffers([fraud], [outsider], noQueues, at(10))).toEqual([]);
+    expect(waitingReason(fraud, [outsider], [])).toBe('noAgentInTeam');
+    expect(planOffers([fraud], [outsider, member], noQueues, at(10)).map((p) => p.agentId)).toEqual(['in']);
+    // A member who is away does not open the case to outsiders: it waits for them.
+    expect(planOffers([fraud], [outsider, { ...member, presence: 'away' }], noQueues, at(10))).toEqual([]);
+    expect(waitingReason(fraud, [outsider, { ...member, presence: 'away' }], [])).toBe('noAgentAvailable');
+  });
+});

@@ -51,6 +51,20 @@ function build(w: World) {
       ],
       transitions: [
         { id: 'finish', label: 'Finish', from: ['open'], to: 'done', reopen: false, reasonRequired: false, effects: [], guards: [{ kind: 'role' as const, roles: [...ROLES] }, { kind: 'fieldsPresent' as const, fields: w.fields.map((_, i) => name(i)) }] },
+        // An administrator's message that names every field it tests and a value of each, as real ones do ("fraud score under 80").
+        {
+          id: 'close',
+          label: 'Close',
+          from: ['open'],
+          to: 'done',
+          reopen: false,
+          reasonRequired: false,
+          effects: [],
+          guards: [
+            { kind: 'role' as const, roles: [...ROLES] },
+            { kind: 'condition' as const, when: { all: w.fields.map((_, i) => ({ field: name(i), op: 'absent' as const })) }, message: `Only while ${w.fields.map((_, i) => `${name(i)} is not ${value(i)}`).join(' and ')}.` },
+          ],
+        },
       ],
     },
   } as CaseType;

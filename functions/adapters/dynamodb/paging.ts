@@ -1,6 +1,6 @@
 /**
  * Pages of one partition, or of several merged in sort-key order (status shards,
- * a survivor with the cases merged into it), behind opaque cursors.
+ * a survivor with the cases merged into it), behind sealed cursors (see cursor.ts).
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './client.js';
@@ -40,13 +40,13 @@ export async function pageOfPartition<T>(
   toEntity: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
   const digest = queryDigest(digestOf);
-  const state = decodeCursor(cursor, digest, [q.partition]);
+  const state = await decodeCursor(cursor, digest, [q.partition]);
   const from = state[q.partition];
   if (from === null) return { items: [] };
   const { items, lastEvaluated } = await queryPartition(q, limit, from);
   return {
     items: items.map(toEntity),
-    ...(lastEvaluated ? { nextCursor: encodeCursor(digest, { [q.partition]: q.positionOf(lastEvaluated) }) } : {}),
+    ...(lastEvaluated ? { nextCursor: await encodeCursor(digest, { [q.partition]: q.positionOf(lastEvaluated) }) } : {}),
   };
 }
 
@@ -71,7 +71,7 @@ export async function pageAcrossPartitions<T>(
   toEntity: (item: Record<string, unknown>) => T,
 ): Promise<Page<T>> {
   const digest = queryDigest(digestOf);
-  const state = decodeCursor(
+  const state = await decodeCursor(
     cursor,
     digest,
     queries.map((q) => q.partition),
@@ -103,7 +103,7 @@ export async function pageAcrossPartitions<T>(
     }
   }
   const more = queries.some((q) => next[q.partition] !== null);
-  return { items: merged.map((m) => toEntity(m.item)), ...(more ? { nextCursor: encodeCursor(digest, next) } : {}) };
+  return { items: merged.map((m) => toEntity(m.item)), ...(more ? { nextCursor: await encodeCursor(digest, next) } : {}) };
 }
 
 /** Every item of a query, page after page: only for reads that must see everything (verifying a chain). */

@@ -57,6 +57,8 @@ export interface RoutingState {
   /** Placed by a person or an escalation: rules no longer move the case. */
   readonly placement?: Placement;
   readonly reservedFor?: string;
+  /** The case's type, so whoever reads the waiting list can apply its current access rule (absent on entries written before teams counted). */
+  readonly caseType?: string;
   readonly offerId?: string;
   readonly agentId?: string;
   /** Why routing let go of the case (`done`): resolved, closed, reassigned by hand... */
@@ -168,19 +170,23 @@ export interface AgentConfig {
   readonly name?: string;
   readonly skills: Agent['skills'];
   readonly capacity: Agent['capacity'];
+  readonly teams?: Agent['teams'];
 }
 
 /** A new agent starts offline with nothing on any channel. */
 export function createAgent(config: AgentConfig, now: string): Promise<WriteOutcome> {
   const load = Object.fromEntries(Object.keys(config.capacity).map((channel) => [channel, 0]));
-  const agent: Agent = { ...config, load, presence: 'offline', idleSince: now, version: 1 };
+  const { teams, ...rest } = config;
+  const agent: Agent = { ...rest, ...(teams && teams.length > 0 ? { teams: [...new Set(teams)] } : {}), load, presence: 'offline', idleSince: now, version: 1 };
   return transactUnlessStale([putNew({ ...routingAgentKey(config.agentId), entity: 'RoutingAgent', ...agent })]);
 }
 
 /** The update that reconfigures an agent: names and values only for the parts it has (DynamoDB refuses unused ones). */
 export function agentReconfiguration(config: AgentConfig, expectedVersion: number) {
   const channels = Object.keys(config.capacity);
-  const names: Record<string, string> = { '#skills': 'skills', '#capacity': 'capacity', '#version': 'version' };
+  const names: Record<string, string> = { '#skills': 'skills', '#capacity': 'capacity', '#version': 'version', '#teams': 'teams' };
+  // A reconfiguration replaces the teams like the skills: none listed, none kept (a stale membership is a leak).
+  const teams = config.teams && config.teams.length > 0 ? [...new Set(config.teams)] : undefined;
   if (config.name) names['#name'] = 'name';
   if (channels.length > 0) names['#load'] = 'load';
   channels.forEach((c, i) => (names[`#c${i}`] = c));
@@ -190,8 +196,9 @@ export function agentReconfiguration(config: AgentConfig, expectedVersion: numbe
     UpdateExpression: [
       'SET #skills = :skills, #capacity = :capacity, #version = :next',
       ...(config.name ? ['#name = :name'] : []),
+      ...(teams ? ['#teams = :teams'] : []),
       ...channels.map((_, i) => `#load.#c${i} = if_not_exists(#load.#c${i}, :zero)`),
-    ].join(', '),
+    ].join(', ') + (teams ? '' : ' REMOVE #teams'),
     ConditionExpression: '#version = :version',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: {
@@ -201,6 +208,7 @@ export function agentReconfiguration(config: AgentConfig, expectedVersion: numbe
       ':version': expectedVersion,
       ...(channels.length > 0 ? { ':zero': 0 } : {}),
       ...(config.name ? { ':name': config.name } : {}),
+      ...(teams ? { ':teams': teams } : {}),
     },
   };
 }
@@ -295,6 +303,7 @@ export const waitingOf = (r: RoutingState): WaitingCase => ({
   declinedBy: r.declinedBy,
   ...(r.timedOutBy?.length ? { timedOutBy: r.timedOutBy } : {}),
   ...(r.reservedFor ? { reservedFor: r.reservedFor } : {}),
+  ...(r.caseType ? { caseType: r.caseType } : {}),
   routingVersion: r.version,
 });
 
@@ -320,16 +329,26 @@ export function routingStateItems(next: RoutingState, previous: RoutingState | u
   return items;
 }
 
-/** Take one unit of an agent's capacity on a channel, only if they have it (and, for offers, are available). */
-export function takeCapacity(agentId: string, channel: Channel, now: string, requireAvailable: boolean): TransactItem {
+/**
+ * Take one unit of an agent's capacity on a channel, only if they have it (and,
+ * for offers, are available; for a case restricted to `teams`, still in one of
+ * them, so a reconfiguration that lands after the plan cannot slip a case through).
+ */
+export function takeCapacity(agentId: string, channel: Channel, now: string, requireAvailable: boolean, teams?: readonly string[]): TransactItem {
+  const teamCheck = teams && teams.length > 0 ? ` AND (${teams.map((_, i) => `contains(#teams, :team${i})`).join(' OR ')})` : '';
   return {
     Update: {
       TableName: tableName(),
       Key: routingAgentKey(agentId),
       UpdateExpression: 'SET #load.#ch = #load.#ch + :one, idleSince = :now',
-      ConditionExpression: `#load.#ch < #capacity.#ch${requireAvailable ? ' AND presence = :available' : ''}`,
-      ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#ch': channel },
-      ExpressionAttributeValues: { ':one': 1, ':now': now, ...(requireAvailable ? { ':available': 'available' } : {}) },
+      ConditionExpression: `#load.#ch < #capacity.#ch${requireAvailable ? ' AND presence = :available' : ''}${teamCheck}`,
+      ExpressionAttributeNames: { '#load': 'load', '#capacity': 'capacity', '#ch': channel, ...(teamCheck ? { '#teams': 'teams' } : {}) },
+      ExpressionAttributeValues: {
+        ':one': 1,
+        ':now': now,
+        ...(requireAvailable ? { ':available': 'available' } : {}),
+        ...Object.fromEntries((teamCheck ? teams! : []).map((team, i) => [`:team${i}`, team])),
+      },
     },
   };
 }

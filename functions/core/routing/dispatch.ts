@@ -22,6 +22,12 @@ export interface Agent {
   /** Cases offered or assigned by routing, per channel. */
   readonly load: Readonly<Partial<Record<Channel, number>>>;
   readonly presence: Presence;
+  /**
+   * Teams the agent belongs to, as routing knows them (record-level access):
+   * a case of a type restricted to teams goes only to an agent in one of them.
+   * Absent: none.
+   */
+  readonly teams?: readonly string[];
   /** Since when the agent has had nothing new: longest idle is served first among equals. */
   readonly idleSince: string;
   readonly version: number;
@@ -61,6 +67,14 @@ export interface WaitingCase {
   readonly timedOutBy?: readonly string[];
   /** A rule named an assignee who had no capacity: only they may get it. */
   readonly reservedFor?: string;
+  /** The case's type: its access rule (as in force now, not as when the case arrived) decides who may be offered it. */
+  readonly caseType?: string;
+  /**
+   * The teams the case's type is restricted to, resolved from the type's current
+   * access rule by whoever reads the waiting list (never stored: a type can be
+   * restricted later). Absent: unrestricted.
+   */
+  readonly teams?: readonly string[];
   /** The routing item's version the entry was written with: an offer is conditioned on it. */
   readonly routingVersion: number;
 }
@@ -102,11 +116,25 @@ export function hasSkills(agent: Pick<Agent, 'skills'>, skills: readonly SkillRe
   return true;
 }
 
+/**
+ * Whether an agent is in one of `teams` (absent: an unrestricted case, open to all).
+ * The same rule as the case reads (`core/access.ts` inTeams), applied to the agent's configured teams.
+ */
+export function inTeamFor(agent: Pick<Agent, 'teams'>, teams: readonly string[] | undefined): boolean {
+  if (teams === undefined) return true;
+  const mine = agent.teams ?? [];
+  return teams.some((team) => mine.includes(team));
+}
+
+/** Why an agent outside a restricted case's teams may not have it, in words for decisions and refusals. */
+export const notInTeamWhy = (teams: readonly string[]): string => `not eligible: not in team ${teams.join(' or ')}`;
+
 /** Whether `agent` may be offered `c` now. */
 export function eligible(agent: Agent, c: WaitingCase, skills: readonly SkillRequirement[]): boolean {
   // Skills first: with many skills they rule out most agents, and cost a lookup or two.
   return (
     hasSkills(agent, skills) &&
+    inTeamFor(agent, c.teams) &&
     agent.presence === 'available' &&
     freeCapacity(agent, c.channel) > 0 &&
     (c.reservedFor === undefined || c.reservedFor === agent.agentId) &&
@@ -176,7 +204,7 @@ export function overflowsDue(waiting: readonly WaitingCase[], queues: ReadonlyMa
   });
 }
 
-export const WAITING_REASONS = ['noAgentHasSkills', 'reservedAgentBusy', 'noAgentTakesChannel', 'allDeclined', 'noAgentAvailable', 'agentsAtCapacity', 'placeable'] as const;
+export const WAITING_REASONS = ['noAgentInTeam', 'noAgentHasSkills', 'reservedAgentBusy', 'noAgentTakesChannel', 'allDeclined', 'noAgentAvailable', 'agentsAtCapacity', 'placeable'] as const;
 export type WaitingReason = (typeof WAITING_REASONS)[number];
 
 /**
@@ -184,11 +212,17 @@ export type WaitingReason = (typeof WAITING_REASONS)[number];
  * that leaves nobody. `placeable` means some agent could take it now (a dispatch
  * pass is due). Only agents who declined count for `allDeclined` (one whose offer
  * timed out stays eligible), and an agent with no capacity on the case's channel
- * at all does not take that channel: that is not being at capacity.
+ * at all does not take that channel: that is not being at capacity. A case of
+ * a type restricted to teams that no agent (present or not) is in waits for
+ * `noAgentInTeam`: nobody else may have it, however free.
  */
 export function waitingReason(c: WaitingCase, agents: readonly Agent[], skills: readonly SkillRequirement[]): WaitingReason {
   let pool = agents.filter((a) => c.reservedFor === undefined || a.agentId === c.reservedFor);
   if (c.reservedFor !== undefined && pool.length === 0) return 'reservedAgentBusy';
+  if (c.teams !== undefined) {
+    pool = pool.filter((a) => inTeamFor(a, c.teams));
+    if (pool.length === 0) return 'noAgentInTeam';
+  }
   pool = pool.filter((a) => hasSkills(a, skills));
   if (pool.length === 0) return c.reservedFor ? 'reservedAgentBusy' : 'noAgentHasSkills';
   pool = pool.filter((a) => (a.capacity[c.channel] ?? 0) > 0);

@@ -32,7 +32,7 @@ export const bulkOperations: Record<string, Operation> = {
       query: ImportQuery,
       body: { content: { 'text/csv': { schema: FILE }, 'application/x-ndjson': { schema: FILE } }, required: true },
     },
-    ok: { status: 200, description: 'What was created, replayed and rejected, row by row (all-or-nothing with a rejected row answers 422 with the same report).', schema: ImportReportRecord },
+    ok: { status: 200, description: 'What was created, replayed and rejected, row by row (all-or-nothing with a rejected row answers 422 problem+json: `errors` names the field of each rejected row as rows[n].field, `report` holds this report).', schema: ImportReportRecord },
     problems: [400, 401, 403, 413, 415, 422],
   },
   'GET /cases/export': {

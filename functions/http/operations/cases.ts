@@ -54,7 +54,7 @@ export const caseOperations: Record<string, Operation> = {
     summary: 'Change a case, except its state (optimistic concurrency with If-Match)',
     request: { params: CaseIdParams, headers: z.object({ 'If-Match': IfMatch }), body: { ...json(PatchCaseBody), required: true } },
     ok: { status: 200, description: 'The changed case.', schema: CaseRecord, headers: CaseHeaders },
-    problems: [400, 401, 403, 404, 409, 412, 413, 415, 428],
+    problems: [400, 401, 403, 404, 409, 412, 413, 415, 422, 428],
   },
   'POST /cases/{id}/comments': {
     operationId: 'addComment',

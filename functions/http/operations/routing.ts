@@ -54,7 +54,7 @@ export const routingOperations: Record<string, Operation> = {
   },
   'PUT /routing/agents/{id}': {
     operationId: 'putRoutingAgent',
-    summary: 'Create or reconfigure an agent (admin): skills with levels, capacity per channel; load and presence are kept',
+    summary: 'Create or reconfigure an agent (admin): skills with levels, capacity per channel, teams; load and presence are kept',
     request: { params: AgentParams, headers: OptionalIfMatch, body: { ...json(AgentBody), required: true } },
     ok: { status: 200, description: 'The agent (201 when created).', schema: AgentRecord, headers: Versioned },
     problems: [400, 401, 403, 412, 413, 415],
