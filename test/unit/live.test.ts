@@ -115,7 +115,8 @@ describe('properties', () => {
   const entryArb = fc.record({
     event: fc.constantFrom('CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', 'SlaBreached', 'SlaStarted'),
     action: fc.constantFrom<AuditEvent['action']>('CaseCreated', 'CaseUpdated', 'Transitioned', 'CommentAdded', 'SlaBreached'),
-    changes: fc.array(changeArb, { maxLength: 5 }),
+    // One change per field, as an audit event has.
+    changes: fc.uniqueArray(changeArb, { maxLength: 5, selector: (c) => c.field }),
     visibility: fc.constantFrom<'public' | 'internal'>('public', 'internal'),
     teams: fc.option(fc.subarray(['fraud', 'legal'], { minLength: 1 }), { nil: undefined }),
     requesterId: fc.constantFrom('rita', 'remy'),
