@@ -46,7 +46,7 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
     return loaded;
   };
 
-  function event(connectionId: string, connectedAt: number, routeKey: string, body?: string): APIGatewayProxyWebsocketEventV2 {
+  function event(connectionId: string, connectedAt: number, routeKey: string, body?: string, isBase64Encoded = false): APIGatewayProxyWebsocketEventV2 {
     const eventType = routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE';
     const now = Date.now();
     return {
@@ -65,14 +65,14 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
         connectionId,
         apiId: `local-${LOCAL_ACCOUNT_ID}`,
       },
-      isBase64Encoded: false,
+      isBase64Encoded,
       ...(body === undefined ? {} : { body }),
     };
   }
 
-  async function invoke(connectionId: string, connectedAt: number, routeKey: string, body?: string): Promise<number> {
+  async function invoke(connectionId: string, connectedAt: number, routeKey: string, body?: string, isBase64Encoded = false): Promise<number> {
     try {
-      const result = (await (await handler())(event(connectionId, connectedAt, routeKey, body), createLambdaContext({ fn: 'live-connect', timeoutMs: HANDLER_TIMEOUT_MS }))) as { statusCode?: number } | undefined;
+      const result = (await (await handler())(event(connectionId, connectedAt, routeKey, body, isBase64Encoded), createLambdaContext({ fn: 'live-connect', timeoutMs: HANDLER_TIMEOUT_MS }))) as { statusCode?: number } | undefined;
       return result?.statusCode ?? 200;
     } catch (error) {
       options.log.error(`caseway-live-connect failed on ${routeKey} of ${connectionId}`, error);
@@ -87,8 +87,9 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
     let queue: Promise<unknown> = Promise.resolve();
     let open = false;
     ws.on('message', (data, isBinary) => {
-      const body = isBinary ? Buffer.from(data as Buffer).toString('base64') : Buffer.from(data as Buffer).toString('utf8');
-      queue = queue.then(() => (open ? invoke(connectionId, connectedAt, '$default', body) : undefined));
+      // As API Gateway hands them over: text as is, binary frames base64-encoded.
+      const body = Buffer.from(data as Buffer).toString(isBinary ? 'base64' : 'utf8');
+      queue = queue.then(() => (open ? invoke(connectionId, connectedAt, '$default', body, isBinary) : undefined));
     });
     ws.on('close', () => {
       sockets.delete(connectionId);
