@@ -46,8 +46,6 @@ export interface LiveScope {
   /** The type's current access rule (teams), as `maySeeCase` takes it. */
   readonly access?: CaseAccess;
   readonly type: LiveTypeFacts;
-  /** For CaseOffered: the agent offered the case, the only one told. */
-  readonly offeredTo?: string;
 }
 
 /** An offer, as the outbox publishes it. */

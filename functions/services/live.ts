@@ -86,7 +86,7 @@ export const onDisconnect = (connectionId: string): Promise<void> => live.remove
 /** What the fan-out receives from the bus: the detail with the domain event's stable id. */
 export type BusDetail = (AuditEvent | OfferDetail) & { readonly id: string };
 
-async function scopeOf(caseId: string, offeredTo: string | undefined): Promise<LiveScope | undefined> {
+async function scopeOf(caseId: string): Promise<LiveScope | undefined> {
   const stored = await repo.getCase(caseId);
   if (!stored) return undefined;
   const c = stored.case;
@@ -97,7 +97,6 @@ async function scopeOf(caseId: string, offeredTo: string | undefined): Promise<L
     // Access follows the type's current version, as for the API; fields the version the case follows.
     ...(current.access ? { access: current.access } : {}),
     type: { fields: version.fields.map((f) => ({ name: f.name, sensitivity: f.sensitivity })), clearance: version.clearance },
-    ...(offeredTo ? { offeredTo } : {}),
   };
 }
 
@@ -109,7 +108,7 @@ export async function fanOut(eventType: string, detail: BusDetail, deps: Pick<Li
     eventType === CASE_OFFERED ? { kind: 'offer', offer: rest as OfferDetail } : { kind: 'audit', audit: rest as AuditEvent };
   if (!isNews(eventType, source)) return { sent: 0 };
   const caseId = source.kind === 'offer' ? source.offer.caseId : source.audit.caseId;
-  const scope = await scopeOf(caseId, source.kind === 'offer' ? source.offer.agentId : undefined);
+  const scope = await scopeOf(caseId);
   if (!scope) {
     logger.warn('Live fan-out skipped: the case is not in the table', { caseId, eventId: domainEventId });
     return { sent: 0 };

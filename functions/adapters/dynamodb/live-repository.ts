@@ -50,11 +50,6 @@ export async function putConnection(connectionId: string, caller: Caller, nowMs:
   await dynamo().send(new TransactWriteCommand({ TransactItems: [own, ...index].map((Item) => ({ Put: { TableName: tableName(), Item } })) }));
 }
 
-export async function getConnection(connectionId: string): Promise<LiveConnection | undefined> {
-  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: liveConnectionKey(connectionId), ConsistentRead: true }));
-  return out.Item ? { connectionId, caller: out.Item.caller as Caller } : undefined;
-}
-
 /** Forget a connection and its index items (on disconnect, or when API Gateway says it is gone). */
 export async function removeConnection(connectionId: string): Promise<void> {
   const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: liveConnectionKey(connectionId), ConsistentRead: true }));
