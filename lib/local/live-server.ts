@@ -40,6 +40,9 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
   const sockets = localSockets();
   const server = new WebSocketServer({ noServer: true, maxPayload: liveSocket.maxClientMessageBytes });
   let loaded: Promise<LiveHandler> | undefined;
+  // Set on close: the platform is going down, so no $disconnect runs against a table that is stopping
+  // (a connection item left behind is dropped by the fan-out as 'gone', or expires).
+  let closing = false;
   const handler = () => {
     loaded ??= import(pathToFileURL(resolve(options.rootDir, liveSocket.entry)).href).then((module: { handler: LiveHandler }) => module.handler);
     loaded.catch(() => (loaded = undefined));
@@ -93,7 +96,7 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
     });
     ws.on('close', () => {
       sockets.delete(connectionId);
-      queue = queue.then(() => invoke(connectionId, connectedAt, '$disconnect'));
+      if (!closing) queue = queue.then(() => invoke(connectionId, connectedAt, '$disconnect'));
       options.log.info(`WS ${liveSocket.localPath} ${connectionId} closed`);
     });
     ws.on('error', (error) => options.log.error(`live socket ${connectionId} failed`, error));
@@ -119,6 +122,7 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
     },
     close: () =>
       new Promise<void>((done) => {
+        closing = true;
         for (const client of server.clients) client.terminate();
         server.close(() => done());
       }),
