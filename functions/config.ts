@@ -58,6 +58,50 @@ export function notificationsConfig(): NotificationsConfig {
 }
 
 /**
+ * Live updates: how to reach the WebSocket connections (the connect and fan-out
+ * handlers), and whose ID tokens the connect handler accepts. Kept apart like the
+ * event settings: only those handlers read them.
+ */
+const LiveSettings = z
+  .object({
+    /** `managementApi` in AWS (posts through API Gateway); `local` (the default) writes to the local platform's sockets. */
+    LIVE_PUSH: z.enum(['managementApi', 'local']).default('local'),
+    /** AWS: the stage's connection management endpoint, https://<api>.execute-api.<region>.amazonaws.com/<stage>. */
+    LIVE_CONNECTIONS_ENDPOINT: z.string().url().optional(),
+  })
+  .refine((c) => c.LIVE_PUSH !== 'managementApi' || c.LIVE_CONNECTIONS_ENDPOINT !== undefined, { path: ['LIVE_CONNECTIONS_ENDPOINT'], message: 'required when LIVE_PUSH is managementApi' });
+export type LiveConfig = z.infer<typeof LiveSettings>;
+
+const TokenSettings = z
+  .object({
+    /** The issuer ID tokens must name: the Cognito user pool's, or the local dev issuer's. */
+    TOKEN_ISSUER: z.string().min(1),
+    /** The app client id(s) ID tokens must be for, comma-separated. */
+    TOKEN_AUDIENCE: z
+      .string()
+      .min(1)
+      .transform((text) => text.split(',').map((a) => a.trim()).filter(Boolean)),
+    /** AWS: the issuer's JWKS URL (Cognito: `<issuer>/.well-known/jwks.json`), fetched and cached by jose. */
+    TOKEN_JWKS_URL: z.string().url().optional(),
+    /** Local: the dev issuer's public keys, as a JWKS JSON document. */
+    TOKEN_JWKS: z.string().min(1).optional(),
+  })
+  .refine((c) => c.TOKEN_JWKS_URL !== undefined || c.TOKEN_JWKS !== undefined, { path: ['TOKEN_JWKS_URL'], message: 'TOKEN_JWKS_URL or TOKEN_JWKS is required' });
+export type TokenConfig = z.infer<typeof TokenSettings>;
+
+function parsed<T>(schema: z.ZodType<T>, what: string): T {
+  const result = schema.safeParse(process.env);
+  if (!result.success) throw new Error(`Caseway ${what} configuration is invalid: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return result.data;
+}
+
+let loadedLive: LiveConfig | undefined;
+let loadedToken: TokenConfig | undefined;
+
+export const liveConfig = (): LiveConfig => (loadedLive ??= parsed(LiveSettings, 'live'));
+export const tokenConfig = (): TokenConfig => (loadedToken ??= parsed(TokenSettings, 'token'));
+
+/**
  * A JSON object of exact group name -> value, parsed once at cold start into a Map, so a
  * group called `__proto__` is only a name (a record schema would drop that own key).
  */

@@ -22,6 +22,7 @@ export class CasewayStack extends Stack {
     new CfnOutput(this, 'TableName', { value: store.table.tableName, description: 'The case table' });
     new CfnOutput(this, 'AttachmentsBucketName', { value: this.caseway.attachments.bucket.bucketName, description: 'Bucket of case attachments' });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Bus carrying Caseway domain events' });
+    if (this.caseway.live) new CfnOutput(this, 'LiveUrl', { value: this.caseway.live.url, description: "The console's live feed (WebSocket): liveUrl of its /config.json" });
     new CfnOutput(this, 'JwtIssuer', { value: identity.issuer, description: 'Issuer of the tokens the API accepts' });
     // With an external OIDC provider there is no pool to point at.
     if (identity.userPool && identity.userPoolClient) {

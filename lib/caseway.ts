@@ -23,6 +23,7 @@ import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { EmailIntake } from './constructs/email-intake.js';
 import { SlaTimers } from './constructs/sla-timers.js';
 import { Routing } from './constructs/routing.js';
+import { LiveUpdates } from './constructs/live-updates.js';
 import { functions as functionSpecs, type FunctionName } from './topology/routes.js';
 import type { EventRuleSpec } from './topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
@@ -49,7 +50,7 @@ export interface CasewayConsoleProps {
   readonly clientId?: string;
   /**
    * WebSocket URL of the live feed (`wss://...`), written to config.json and allowed by the CSP.
-   * @default - none: config.json says `liveUrl: null` and the console polls
+   * @default - the stack's own live feed (its WebSocket API stage URL)
    */
   readonly liveUrl?: string;
   /**
@@ -196,6 +197,8 @@ export class Caseway extends Construct {
   readonly slaTimers: SlaTimers;
   /** The routing sweep, its schedule and its dead-letter queue (the routing consumer is one of `events`' rule targets). */
   readonly routing: Routing;
+  /** The console's live feed (WebSocket API, connect handler); undefined when the `live-updates` rule is not on the bus. */
+  readonly live: LiveUpdates | undefined;
   /** API, function and dead-letter alarms. */
   readonly alarms: cloudwatch.Alarm[];
   /** The web console, unless `console: false`. */
@@ -255,6 +258,9 @@ export class Caseway extends Construct {
     // The arming consumer is one of the bus's rule targets: it starts and stops executions of this machine.
     this.slaTimers.grantTimers(this.events.consumerFunction('sla-timer-arming'));
     this.routing = new Routing(this, 'Routing', { store: this.store, ...logSettings });
+    // The fan-out is the bus's `live-updates` consumer; the WebSocket API and its connect handler are made here.
+    const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
+    this.live = fanout ? new LiveUpdates(this, 'Live', { store: this.store, identity: this.identity, fanout: fanout.function, ...logSettings }) : undefined;
 
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
@@ -292,7 +298,9 @@ export class Caseway extends Construct {
     options: { corsLater: boolean; logRetention?: logs.RetentionDays; removalPolicy: RemovalPolicy },
   ): CasewayConsole {
     const signIn = this.consoleSignIn(consoleProps, props);
-    const liveOrigin = consoleProps.liveUrl && !Token.isUnresolved(consoleProps.liveUrl) ? new URL(consoleProps.liveUrl).origin : consoleProps.liveUrl;
+    // The stack's own live feed unless the console is pointed elsewhere.
+    const liveUrl = consoleProps.liveUrl ?? this.live?.url;
+    const liveOrigin = liveUrl && !Token.isUnresolved(liveUrl) ? new URL(liveUrl).origin : liveUrl;
     const hosting = new ConsoleHosting(this, 'Console', {
       connectOrigins: [
         this.api.api.apiEndpoint,
@@ -310,7 +318,7 @@ export class Caseway extends Construct {
     const config: ConsoleConfig = {
       // The $default stage's endpoint: the base URL without a trailing slash.
       apiUrl: this.api.api.apiEndpoint,
-      liveUrl: consoleProps.liveUrl ?? null,
+      liveUrl: liveUrl ?? null,
       auth: { authority: this.identity.issuer, clientId: client?.userPoolClientId ?? consoleProps.clientId!, scope: CONSOLE_SCOPES.join(' ') },
     };
     const deployment = new ConsoleDeployment(this, 'ConsoleFiles', {

@@ -20,9 +20,12 @@ export function eventBusName(): string {
   return EVENT_BUS_NAME;
 }
 
+/** What goes on the bus: a domain event of a case's history, or one published from another outbox item (an offer). */
+export type PublishedEvent = Omit<DomainEvent, 'detail'> & { readonly detail: object };
+
 export interface EventPublisher {
   /** Publish; returns the events that could not be delivered, so the caller can retry just those. */
-  publish(events: readonly DomainEvent[]): Promise<DomainEvent[]>;
+  publish(events: readonly PublishedEvent[]): Promise<PublishedEvent[]>;
 }
 
 /**
@@ -33,12 +36,16 @@ export interface EventPublisher {
  */
 export type DomainEventDetail = DomainEvent['detail'] & { readonly id: string; readonly effect?: DomainEvent['effect'] };
 
-export const detailOf = (event: DomainEvent): DomainEventDetail => ({ ...event.detail, id: event.id, ...(event.effect ? { effect: event.effect } : {}) });
+export function detailOf(event: DomainEvent): DomainEventDetail;
+export function detailOf(event: PublishedEvent): object;
+export function detailOf(event: PublishedEvent): object {
+  return { ...event.detail, id: event.id, ...(event.effect ? { effect: event.effect } : {}) };
+}
 
 /** PutEvents takes at most 10 entries a call. */
 const PUT_EVENTS_MAX = 10;
 
-export const toPutEventsEntry = (event: DomainEvent, busName: string): PutEventsRequestEntry => ({
+export const toPutEventsEntry = (event: PublishedEvent, busName: string): PutEventsRequestEntry => ({
   EventBusName: busName,
   Source: event.source,
   DetailType: event.type,
@@ -53,8 +60,8 @@ export class EventBridgePublisher implements EventPublisher {
     private readonly client: EventBridgeClient = eventBridgeClient(),
   ) {}
 
-  async publish(events: readonly DomainEvent[]): Promise<DomainEvent[]> {
-    const failed: DomainEvent[] = [];
+  async publish(events: readonly PublishedEvent[]): Promise<PublishedEvent[]> {
+    const failed: PublishedEvent[] = [];
     for (let i = 0; i < events.length; i += PUT_EVENTS_MAX) {
       const chunk = events.slice(i, i + PUT_EVENTS_MAX);
       const out = await this.client.send(new PutEventsCommand({ Entries: chunk.map((e) => toPutEventsEntry(e, this.busName)) }));

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
@@ -70,6 +71,8 @@ export interface GatewayOptions {
    * fallback: it answers what is the console's and resolves false for everything else.
    */
   readonly serveConsole?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** WebSocket upgrades on the gateway's port (the live feed, `lib/local/live-server.ts`). */
+  readonly onUpgrade?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 export const LOCAL_PATH_PREFIX = '/_local/';
@@ -245,6 +248,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   }
 
   const server = createServer((request, response) => void serve(request, response));
+  if (options.onUpgrade) server.on('upgrade', options.onUpgrade);
   await new Promise<void>((resolveListen, rejectListen) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       rejectListen(error.code === 'EADDRINUSE' ? new PortInUseError(options.port ?? 3000, 'wanted for the Caseway gateway') : error),

@@ -44,7 +44,12 @@ export async function outboxConsumer(rootDir: string): Promise<StreamConsumer> {
   const module = (await import(pathToFileURL(resolve(rootDir, outboxPublisher.entry)).href)) as { handler: StreamConsumer['handler'] };
   return {
     name: 'outbox-publisher',
-    filter: (record: DynamoDBRecord) => record.eventName === 'INSERT' && String(record.dynamodb?.Keys?.[caseTable.sortKey]?.S ?? '').startsWith(caseTable.auditSortKeyPrefix),
+    filter: (record: DynamoDBRecord) => {
+      const sk = String(record.dynamodb?.Keys?.[caseTable.sortKey]?.S ?? '');
+      const pk = record.dynamodb?.Keys?.[caseTable.partitionKey]?.S;
+      const offer = pk === caseTable.offerItems.partitionKey && sk.startsWith(caseTable.offerItems.sortKeyPrefix);
+      return record.eventName === 'INSERT' && (sk.startsWith(caseTable.auditSortKeyPrefix) || offer);
+    },
     handler: module.handler,
   };
 }

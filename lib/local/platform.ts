@@ -31,6 +31,7 @@ import { clockRoute } from './clock-route.js';
 import { rearmFromTable, startLocalSlaTimers } from './sla-timers.js';
 import type { LocalStateMachine } from './step-functions.js';
 import { createConsoleHost } from './console-host.js';
+import { createLiveServer, localLiveUrl, type LiveServer } from './live-server.js';
 import { INTEGRATION_TIMEOUT_MS, consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -103,6 +104,8 @@ export interface PlatformOptions {
 
 export interface Platform {
   readonly url: string;
+  /** The console's live feed (`ws://…/live`): `liveUrl` of its `/config.json`. */
+  readonly liveUrl: string;
   readonly port: number;
   readonly issuer: DevIssuer;
   /** A ready bearer token per demo user (one per role, plus a second requester). */
@@ -164,6 +167,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const filesSigningKey = randomBytes(32).toString('hex');
   const fileServer = new LocalFileStore({ dir: filesDir, baseUrl: '', signingKey: filesSigningKey });
   let pump: StreamPump | undefined;
+  let live: LiveServer | undefined;
   let timers: LocalStateMachine | undefined;
   const frozenAt = Date.now();
   const ownClock = currentClock() === systemClock ? new AdjustableClock(options.frozenClock ? () => frozenAt : Date.now) : undefined;
@@ -203,7 +207,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     delete process.env.AWS_PROFILE;
 
     const issuer = await createDevIssuer({ ...(dataDir ? { keyDir: dataDir } : {}), rolesClaim: handlerEnv.ROLES_CLAIM });
+    // The live feed's handler checks ID tokens itself (no authorizer on a WebSocket): the dev issuer's, as the gateway does.
+    Object.assign(process.env, { TOKEN_ISSUER: issuer.issuer, TOKEN_AUDIENCE: issuer.audience, TOKEN_JWKS: JSON.stringify(issuer.jwks), LIVE_PUSH: 'local' });
+    live = createLiveServer({ rootDir: REPO_ROOT, log, port: () => gateway?.port ?? 0 });
     gateway = await startGateway({
+      onUpgrade: live.onUpgrade,
       port: options.port ?? 3000,
       ...(options.host ? { host: options.host } : {}),
       issuer,
@@ -214,7 +222,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       serveLocal: async (request) =>
         (await serveBus(request)) ?? (await serveClock?.(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
       ...(options.integrationTimeoutMs ? { timeoutMs: options.integrationTimeoutMs } : {}),
-      serveConsole: createConsoleHost({ issuer, webDir: WEB_DIST_DIR, fallbackOrigin: () => gateway?.url ?? 'http://localhost' }),
+      serveConsole: createConsoleHost({ issuer, webDir: WEB_DIST_DIR, fallbackOrigin: () => gateway?.url ?? 'http://localhost', liveUrl: localLiveUrl }),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;
@@ -245,12 +253,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     // What the bus had accepted but not yet delivered when the last run ended (or was killed), once start-up is done.
     bus.resume();
     const openGateway = gateway;
+    const openLive = live;
     const openPump = pump;
     const openTimers = timers;
     let stopping: Promise<void> | undefined;
     return {
       url: gateway.url,
       port: gateway.port,
+      liveUrl: localLiveUrl(gateway.url),
       issuer,
       tokens,
       dynamodb: {
@@ -270,7 +280,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         // a failure of any is reported once all have finished.
         useTimerStarter(undefined);
         if (ownClock && currentClock() === ownClock) useClock(systemClock);
-        stopping ??= Promise.allSettled([openGateway.close(), openPump?.stop(), openTimers.close(), bus.stop(), sweep?.stop()])
+        stopping ??= Promise.allSettled([openLive.close(), openGateway.close(), openPump?.stop(), openTimers.close(), bus.stop(), sweep?.stop()])
           .then(async (first) => [...first, ...(await Promise.allSettled([dynamo.stop()]))])
           .then((results) => {
             removeFiles();
@@ -281,7 +291,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       },
     };
   } catch (error) {
-    await Promise.allSettled([gateway?.close(), pump?.stop(), timers?.close(), bus.stop()]);
+    await Promise.allSettled([live?.close(), gateway?.close(), pump?.stop(), timers?.close(), bus.stop()]);
     await dynamo.stop().catch(() => undefined);
     removeFiles();
     throw error;

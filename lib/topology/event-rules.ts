@@ -10,6 +10,8 @@
  * is at least once.
  */
 
+import { LIVE_EVENT_PREFIXES, LIVE_EVENT_TYPES } from '../../functions/core/live.js';
+
 /** An EventBridge event pattern, as JSON (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
 export type EventPattern = Readonly<Record<string, unknown>>;
 
@@ -61,5 +63,11 @@ export const eventRules: readonly EventRuleSpec[] = [
     description: 'Route cases when they arrive or change, and free agent capacity when they are resolved, closed or reassigned',
     pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned'] },
     target: { entry: 'functions/routing-consumer/handler.ts', tableAccess: 'readWrite' },
+  },
+  {
+    name: 'live-updates',
+    description: 'Push offers, new cases, SLA changes and comments to the console connections that may see them, and log them for resuming clients',
+    pattern: { source: ['caseway.cases'], 'detail-type': [...LIVE_EVENT_TYPES, ...LIVE_EVENT_PREFIXES.map((prefix) => ({ prefix }))] },
+    target: { entry: 'functions/live-fanout/handler.ts', tableAccess: 'readWrite' },
   },
 ];

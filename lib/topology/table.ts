@@ -37,6 +37,11 @@ export const caseTable = {
    * passes only inserted items with this prefix to the publisher.
    */
   auditSortKeyPrefix: 'AUDIT#',
+  /**
+   * Open offers (routing): the outbox publishes an inserted one as `CaseOffered`, so the
+   * offered agent hears of it live. Routing state is not a case's history, so it has no audit item.
+   */
+  offerItems: { partitionKey: 'ROUTING#OFFERS', sortKeyPrefix: 'OFFER#' },
 } as const;
 
 /** Every key attribute is a string: keys are templates such as `CASE#CASE-2026-000123`. */

@@ -38,8 +38,8 @@ const fnId = (name: FunctionName) => functionIdByDescription(s.template, functio
 const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
-  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks, the routing sweep and one per event rule', () => {
-    expect(Object.keys(caseFunctions())).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length + eventRules.length);
+  it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks, the routing sweep, one per event rule and the live feed connect handler', () => {
+    expect(Object.keys(caseFunctions())).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length + eventRules.length + 1);
     expect(Object.keys(resources(s.template, 'AWS::Lambda::Function')).filter(isLibraryFunction)).toHaveLength(2);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
@@ -132,7 +132,12 @@ describe('attachments', () => {
 });
 
 describe('routes', () => {
-  const routeResources = () => Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+  // The HTTP API's routes (the live feed's WebSocket API has its own: test/infra/live-updates.test.ts).
+  const httpApiId = () => Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, api]) => api.Properties.ProtocolType === 'HTTP')![0];
+  const routeResources = () =>
+    Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route'))
+      .map((r) => r.Properties)
+      .filter((r) => (r.ApiId as { Ref?: string }).Ref === httpApiId());
   const integrations = () => resources(s.template, 'AWS::ApiGatewayV2::Integration');
 
   it('one per routes entry plus $default', () => {
@@ -233,10 +238,11 @@ describe('outbox', () => {
     });
   });
 
-  it('is invoked only for inserted audit items', () => {
+  it('is invoked only for inserted audit items and inserted offers', () => {
     const filters = (mapping().FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.sortKey]: { S: [{ prefix: 'AUDIT#' }] } } } },
+      { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.partitionKey]: { S: ['ROUTING#OFFERS'] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } } },
     ]);
   });
 

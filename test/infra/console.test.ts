@@ -38,7 +38,10 @@ const idOf = (s: Synthesized, type: string, match: (id: string, p: Json) => bool
 const customResources = (s: Synthesized, type: string) => Object.values(resources(s.template, type)).map((r) => r.Properties);
 const consoleBucketId = (s: Synthesized) => idOf(s, 'AWS::S3::Bucket', (id) => /ConsoleBucket/.test(id));
 const distributionId = (s: Synthesized) => only(s, 'AWS::CloudFront::Distribution')[0];
-const apiId = (s: Synthesized) => only(s, 'AWS::ApiGatewayV2::Api')[0];
+const apiId = (s: Synthesized) => idOf(s, 'AWS::ApiGatewayV2::Api', (_id, p) => p.ProtocolType === 'HTTP');
+const liveApiId = (s: Synthesized) => idOf(s, 'AWS::ApiGatewayV2::Api', (_id, p) => p.ProtocolType === 'WEBSOCKET');
+/** The stack's own live feed: its WebSocket API's stage URL. */
+const liveUrl = (s: Synthesized) => `wss://<${liveApiId(s)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/live`;
 const attachmentsBucketId = (s: Synthesized) => idOf(s, 'AWS::S3::Bucket', (_id, p) => p.VersioningConfiguration !== undefined);
 const consoleClient = (s: Synthesized) => Object.entries(resources(s.template, 'AWS::Cognito::UserPoolClient')).find(([, c]) => c.Properties.ClientName === 'caseway-console');
 const csp = (s: Synthesized) => render((only(s, 'AWS::CloudFront::ResponseHeadersPolicy')[1] as { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } } }).ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
@@ -124,7 +127,7 @@ describe('on the distribution domain, with the user pool', () => {
     expect(CONSOLE_CACHE_CONTROL.hashed).toMatch(/max-age=31536000.*immutable/);
   });
 
-  it('sends a strict Content-Security-Policy naming exactly the API, sign-in, and attachment origins', () => {
+  it('sends a strict Content-Security-Policy naming exactly the API, sign-in, attachment and live feed origins', () => {
     const [domainId] = only(s, 'AWS::Cognito::UserPoolDomain');
     expect(directives(csp(s))).toEqual({
       'default-src': ["'none'"],
@@ -139,6 +142,7 @@ describe('on the distribution domain, with the user pool', () => {
         'https://cognito-idp.<AWS::Region>.<AWS::URLSuffix>',
         `https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com`,
         `https://<${attachmentsBucketId(s)}.RegionalDomainName>`,
+        liveUrl(s),
       ],
       'frame-ancestors': ["'none'"],
       'base-uri': ["'none'"],
@@ -190,7 +194,7 @@ describe('on the distribution domain, with the user pool', () => {
 
   it('allows exactly the console origin to call the API and to upload to the attachment bucket, set once both exist', () => {
     // Declared on the API it would close a cycle (the CSP names the API); see ConsoleCors.
-    expect(only(s, 'AWS::ApiGatewayV2::Api')[1].CorsConfiguration).toBeUndefined();
+    expect(resources(s.template, 'AWS::ApiGatewayV2::Api')[apiId(s)]!.Properties.CorsConfiguration).toBeUndefined();
     expect(resources(s.template, 'AWS::S3::Bucket')[attachmentsBucketId(s)]!.Properties.CorsConfiguration).toBeUndefined();
     const calls = customResources(s, 'Custom::AWS').map((p) => JSON.parse(render(p.Create)) as { service: string; action: string; parameters: Json });
     const api = calls.find((c) => c.action === 'UpdateApi')!;
@@ -217,13 +221,13 @@ describe('on the distribution domain, with the user pool', () => {
     expect(statements.map((st) => st.Action).sort()).toEqual(['apigateway:PATCH', 's3:PutBucketCORS']);
   });
 
-  it('writes config.json from the deployed API, the pool issuer and the console client, with no live feed yet', () => {
+  it('writes config.json from the deployed API, the pool issuer, the console client and the live feed', () => {
     const [consoleClientId] = consoleClient(s)!;
     const [poolId] = only(s, 'AWS::Cognito::UserPool');
     const config = configJson(s);
     expect(config).toEqual({
       apiUrl: `<${apiId(s)}.ApiEndpoint>`,
-      liveUrl: null,
+      liveUrl: liveUrl(s),
       auth: { authority: `https://cognito-idp.<AWS::Region>.<AWS::URLSuffix>/<${poolId}>`, clientId: `<${consoleClientId}>`, scope: 'openid email profile' },
     });
     // The shape the console parses, once the tokens are values.
@@ -260,7 +264,7 @@ describe('on a domain of our own, with a sign-in prefix and a live feed', () => 
   }, 120_000);
 
   it('declares CORS on the API and the bucket: the given origins and the console domain, nothing else', () => {
-    const cors = only(s, 'AWS::ApiGatewayV2::Api')[1].CorsConfiguration as Json;
+    const cors = resources(s.template, 'AWS::ApiGatewayV2::Api')[apiId(s)]!.Properties.CorsConfiguration as Json;
     expect(cors).toMatchObject({ AllowOrigins: ['https://partner.example.org', 'https://support.example.com'], AllowCredentials: false, AllowHeaders: CORS_ALLOW_HEADERS, ExposeHeaders: CORS_EXPOSE_HEADERS });
     s.template.hasResourceProperties('AWS::S3::Bucket', { CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://partner.example.org', 'https://support.example.com'] })] } });
     expect(resources(s.template, 'Custom::AWS')).toEqual({});
@@ -317,7 +321,7 @@ describe('without the console', () => {
     const s = synthCaseway({ console: false }, { bundle: false });
     for (const type of ['AWS::CloudFront::Distribution', 'AWS::Cognito::UserPoolDomain', 'Custom::AWS', 'Custom::CDKBucketDeployment']) expect(resources(s.template, type), type).toEqual({});
     expect(consoleClient(s)).toBeUndefined();
-    expect(only(s, 'AWS::ApiGatewayV2::Api')[1].CorsConfiguration).toBeUndefined();
+    expect(resources(s.template, 'AWS::ApiGatewayV2::Api')[apiId(s)]!.Properties.CorsConfiguration).toBeUndefined();
     expect(Object.keys(s.template.findOutputs('*')).filter((o) => /Console|SignIn/.test(o))).toEqual([]);
   }, 60_000);
 });

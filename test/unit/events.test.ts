@@ -113,7 +113,7 @@ const streamRecord = (sequence: string, item: Record<string, unknown>, eventName
 /** A publisher that takes every event and keeps them, in order. */
 function recordingPublisher(): EventPublisher & { published: DomainEvent[] } {
   const published: DomainEvent[] = [];
-  return { published, publish: async (events) => (published.push(...events), []) };
+  return { published, publish: async (events) => (published.push(...(events as DomainEvent[])), []) };
 }
 
 describe('outbox publisher', () => {

@@ -23,6 +23,10 @@
  * | notification       | CASE#<caseId>            | NOTIFICATION#<sentAt>#<id>  |
  * | read of a restricted case | READS#<caseId>    | <at>#<readId>               |
  * |   ... by reader (gsi2)| READER#<sub>          | <at>#<readId>               |
+ * | live connection    | LIVE#CONN#<connectionId> | #CONNECTION                 |
+ * |   ... staff's, sharded | LIVE#STAFF#<0..3>     | CONN#<connectionId>         |
+ * |   ... by person    | LIVE#PERSON#<sub>        | CONN#<connectionId>         |
+ * | live event log     | LIVE#LOG#<hour>#<0..3>   | <live id>                   |
  *
  * A case's own items sort first in its partition (`#` < `A`), so one Query for
  * `begins_with(sk, '#')` reads the case with its chain head.
@@ -273,6 +277,24 @@ export const waitingKey = (w: { priority: string; since: string; caseId: string 
   const rank = 9 - ['low', 'medium', 'high', 'urgent'].indexOf(w.priority);
   return { pk: ROUTING_WAITING_PARTITION, sk: `${rank}#${w.since}#${w.caseId}` };
 };
-export const ROUTING_OFFERS_PARTITION = 'ROUTING#OFFERS';
-export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `OFFER#${offerId}` });
+/** Shared with the outbox filters (lib/topology/table.ts), which publish inserted offers. */
+export const ROUTING_OFFERS_PARTITION = caseTable.offerItems.partitionKey;
+export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}` });
 export const routingSeenKey = (eventId: string) => ({ pk: `ROUTING#SEEN#${eventId}`, sk: 'SEEN' });
+
+/**
+ * Live updates: a connection's own item, and one index item per partition a fan-out
+ * reads (staff connections, sharded; everyone's by person). Read with strongly
+ * consistent Queries on the table, not a GSI: a connection that has been told `ready`
+ * must be found by the very next fan-out.
+ */
+export const LIVE_SHARDS = 4;
+export const liveConnectionKey = (connectionId: string) => ({ pk: `LIVE#CONN#${connectionId}`, sk: '#CONNECTION' });
+export const liveStaffPartition = (shard: number) => `LIVE#STAFF#${shard}`;
+export const livePersonPartition = (sub: string) => `LIVE#PERSON#${sub}`;
+export const LIVE_CONNECTION_PREFIX = 'CONN#';
+/** The recent-event log, by hour and spread over shards by case, sorted by live id. */
+export const liveLogPartition = (hour: string, shard: number) => `LIVE#LOG#${hour}#${shard}`;
+/** The hour bucket of an instant: `2026-12-03T08`. */
+export const liveHourOf = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 13);
+export const liveShardOf = (key: string): number => shardOf(key) % LIVE_SHARDS;

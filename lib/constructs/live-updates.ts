@@ -1,0 +1,135 @@
+/**
+ * The console's live feed in AWS: an API Gateway WebSocket API whose `$connect`,
+ * `$disconnect` and `$default` routes invoke the connect handler (`lib/topology/live.ts`),
+ * and the fan-out consumer on the bus (`live-updates` in `lib/topology/event-rules.ts`,
+ * made by `EventConsumers` like every consumer) given the right to post to this
+ * API's connections. Both may manage this API's connections on this stage and
+ * nothing else; both read and write the table (connections, the recent-event log).
+ */
+import { Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, type IConstruct } from 'constructs';
+import { Validations } from 'aws-cdk-lib';
+import { liveSocket } from '../topology/live.js';
+import type { CaseStore } from './case-store.js';
+import { CasewayFunction } from './caseway-function.js';
+import type { Identity } from './identity.js';
+import { acknowledgeWildcardResource } from './nag.js';
+
+export const LIVE_STAGE = 'live';
+
+export interface LiveUpdatesProps {
+  readonly store: CaseStore;
+  readonly identity: Identity;
+  /** The fan-out consumer (`EventConsumers.consumerFunction('live-updates')`). */
+  readonly fanout: NodejsFunction;
+  /**
+   * The issuer's JWKS. Cognito's is `<issuer>/.well-known/jwks.json`; an external OpenID provider
+   * names its own in its discovery document (`jwks_uri`).
+   * @default `${identity.issuer}/.well-known/jwks.json`
+   */
+  readonly jwksUrl?: string;
+  /**
+   * Stage throttling: messages (and connects) per second across all connections.
+   * @default { burstLimit: 500, rateLimit: 200 }
+   */
+  readonly throttling?: { readonly burstLimit?: number; readonly rateLimit?: number };
+  readonly logRetention?: logs.RetentionDays;
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** The fields of each access log line: enough to follow one connection through its life. */
+const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  connectionId: '$context.connectionId',
+  eventType: '$context.eventType',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  ip: '$context.identity.sourceIp',
+  requestTime: '$context.requestTime',
+  integrationError: '$context.integrationErrorMessage',
+  error: '$context.error.message',
+};
+
+export class LiveUpdates extends Construct {
+  readonly api: apigw.WebSocketApi;
+  readonly stage: apigw.WebSocketStage;
+  /** The connect handler (all three routes). */
+  readonly handler: NodejsFunction;
+  /** `wss://<api>.execute-api.<region>.amazonaws.com/live`: the console's `liveUrl`. */
+  readonly url: string;
+  /** `https://…/live`: where the handlers post to connections. */
+  readonly callbackUrl: string;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: LiveUpdatesProps) {
+    super(scope, id);
+    const { store, identity } = props;
+    const connect = new CasewayFunction(this, 'Connect', {
+      entry: liveSocket.entry,
+      description: liveSocket.description,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: {
+        TABLE_NAME: store.table.tableName,
+        ROLES_CLAIM: identity.rolesClaim,
+        ROLE_MAPPING: JSON.stringify(identity.roleMapping),
+        ...(Object.keys(identity.teamGroups).length > 0 ? { TEAM_GROUPS: JSON.stringify(identity.teamGroups) } : {}),
+        TOKEN_ISSUER: identity.issuer,
+        TOKEN_AUDIENCE: identity.audience.join(','),
+        TOKEN_JWKS_URL: props.jwksUrl ?? `${identity.issuer}/.well-known/jwks.json`,
+        LIVE_PUSH: 'managementApi',
+      },
+    });
+    this.handler = connect.function;
+    store.grantReadWrite(this.handler);
+
+    const integration = (name: string) => new WebSocketLambdaIntegration(name, this.handler);
+    this.api = new apigw.WebSocketApi(this, 'Api', {
+      description: 'Caseway console live feed: offers, new cases, SLA changes and comments, as the caller may see them',
+      connectRouteOptions: { integration: integration('OnConnect') },
+      disconnectRouteOptions: { integration: integration('OnDisconnect') },
+      defaultRouteOptions: { integration: integration('OnMessage') },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, ...(props.logRemovalPolicy ? { removalPolicy: props.logRemovalPolicy } : {}) });
+    this.stage = new apigw.WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: LIVE_STAGE,
+      autoDeploy: true,
+      throttle: { burstLimit: props.throttling?.burstLimit ?? 500, rateLimit: props.throttling?.rateLimit ?? 200 },
+      accessLogSettings: { destination: new apigw.LogGroupLogDestination(this.accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
+    });
+    this.url = this.stage.url;
+    this.callbackUrl = this.stage.callbackUrl;
+
+    props.fanout.addEnvironment('LIVE_PUSH', 'managementApi');
+    props.fanout.addEnvironment('LIVE_CONNECTIONS_ENDPOINT', this.callbackUrl);
+    this.handler.addEnvironment('LIVE_CONNECTIONS_ENDPOINT', this.callbackUrl);
+    for (const fn of [this.handler, props.fanout]) this.grantManageConnections(fn);
+
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason:
+        'A browser cannot send an Authorization header on a WebSocket, so $connect takes no authorizer: the first message carries the ID token, which the handler verifies as strictly as the HTTP API authorizer (issuer, audience, kid, RS256 signature with the JWKS, exp/iat/nbf). An unauthenticated connection is registered nowhere and receives nothing; a refused token closes it.',
+    });
+  }
+
+  /** Post to and close this API's connections on this stage, and nothing else. */
+  private grantManageConnections(fn: lambda.IFunction & IConstruct): void {
+    const stack = Stack.of(this);
+    const resources = ['POST', 'DELETE'].map((method) =>
+      stack.formatArn({ service: 'execute-api', resource: this.api.apiId, resourceName: `${LIVE_STAGE}/${method}/@connections/*` }),
+    );
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources }));
+    for (const resource of resources) {
+      acknowledgeWildcardResource([fn, ...(fn.role ? [fn.role] : [])], resource, 'Connection ids are made by API Gateway as clients connect; the grant is scoped to this API, this stage and the @connections resource.');
+    }
+  }
+}
