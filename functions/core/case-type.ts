@@ -43,7 +43,7 @@ const Option = z.object({ value: z.string().min(1).max(64), label: Label }).stri
 
 export const FieldDefinitionSchema = z.discriminatedUnion('type', [
   z
-    .object({ ...fieldBase, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(4000).default(4000), pattern: z.string().max(200).optional() })
+    .object({ ...fieldBase, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(4000).default(4000), pattern: z.string().max(200).optional(), patternExample: z.string().min(1).max(100).optional().meta({ description: 'A value that fits the pattern, shown instead of the pattern when a value does not ("AB-12345").' }) })
     .strict(),
   z.object({ ...fieldBase, type: z.literal('number'), min: SafeNumber.optional(), max: SafeNumber.optional(), integer: z.boolean().default(false) }).strict(),
   z.object({ ...fieldBase, type: z.literal('boolean') }).strict(),
@@ -244,7 +244,10 @@ export function fieldValueProblem(def: FieldDefinition, value: FieldValue): { ru
       if (typeof value !== 'string') return wrongType('text');
       if (def.minLength !== undefined && value.trim().length < def.minLength) return { rule: 'too_small', message: `${def.name} needs at least ${def.minLength} characters.` };
       if (value.length > def.maxLength) return { rule: 'too_big', message: `${def.name} takes at most ${def.maxLength} characters.` };
-      if (def.pattern !== undefined && !new RegExp(def.pattern, 'u').test(value)) return { rule: 'invalid_format', message: `${def.name} must match ${def.pattern}.` };
+      if (def.pattern !== undefined && !new RegExp(def.pattern, 'u').test(value)) {
+        // People read the message at the field: an example says more to them than a regular expression.
+        return { rule: 'invalid_format', message: def.patternExample ? `${def.label} must look like ${def.patternExample}.` : `${def.name} must match ${def.pattern}.` };
+      }
       return undefined;
     }
     case 'number': {
@@ -314,9 +317,16 @@ export function checkCaseType(input: CaseTypeInput, at = 'body', options: { rete
     if ((f.type === 'enum' || f.type === 'multiEnum') && new Set(f.options.map((o) => o.value)).size !== f.options.length) {
       issues.push(issue(`${at}.fields.${i}.options`, 'duplicate', `Field ${f.name} lists an option twice.`));
     }
+    if (f.type === 'text' && f.patternExample !== undefined && f.pattern === undefined) {
+      issues.push(issue(`${at}.fields.${i}.patternExample`, 'without_pattern', `Field ${f.name} gives an example of a pattern it does not have.`));
+    }
     if (f.type === 'text' && f.pattern !== undefined) {
       try {
-        new RegExp(f.pattern, 'u');
+        const pattern = new RegExp(f.pattern, 'u');
+        // An example that does not fit would tell people to type what is then refused.
+        if (f.patternExample !== undefined && !pattern.test(f.patternExample)) {
+          issues.push(issue(`${at}.fields.${i}.patternExample`, 'invalid_format', `The example of ${f.name} does not match its pattern.`));
+        }
       } catch {
         issues.push(issue(`${at}.fields.${i}.pattern`, 'invalid_pattern', `The pattern of ${f.name} is not a valid regular expression.`));
       }

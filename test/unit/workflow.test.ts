@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../functions/core/audit-chain.js';
 import { ROLES, type Caller, type Role } from '../../functions/core/caller.js';
 import { transitionCase, openCase, type AuditEvent, type StoredCase } from '../../functions/core/case.js';
-import { CaseTypeInputSchema, checkCaseType, checkMigration, type CaseType, type CaseTypeInput, type Transition } from '../../functions/core/case-type.js';
+import { CaseTypeInputSchema, checkCaseType, checkMigration, fieldValueProblem, type CaseType, type CaseTypeInput, type Transition } from '../../functions/core/case-type.js';
 import { holds } from '../../functions/core/conditions.js';
 import { DomainError } from '../../functions/core/errors.js';
 import { factsOf } from '../../functions/core/fields.js';
@@ -77,6 +77,15 @@ describe('checking a case type before it is published', () => {
       'body.workflow.transitions.5.effects.0.value invalid_option',
       'body.priority.inputs.0 scale_required',
     ]);
+  });
+
+  it('refuses a pattern example that its pattern would refuse, and one without a pattern; a fitting example names the field in the message', () => {
+    const withOrderNumber = (change: Record<string, unknown>): CaseTypeInput => ({ ...input, fields: input.fields.map((f) => (f.name === 'orderNumber' ? ({ ...f, ...change } as typeof f) : f)) });
+    const at = `body.fields.${input.fields.findIndex((f) => f.name === 'orderNumber')}.patternExample`;
+    expect(rules(withOrderNumber({ patternExample: 'inv 20391' }))).toEqual([`${at} invalid_format`]);
+    expect(rules(withOrderNumber({ pattern: undefined, patternExample: 'INV-20391' }))).toEqual([`${at} without_pattern`]);
+    const orderNumber = input.fields.find((f) => f.name === 'orderNumber')!;
+    expect(fieldValueProblem(orderNumber, 'march invoice')).toEqual({ rule: 'invalid_format', message: 'Order or invoice number must look like INV-20391.' });
   });
 
   it('requires a migration for every state a new version drops', () => {

@@ -69,7 +69,7 @@ describe('the requester portal', () => {
     await orderNumber.fill('march invoice');
     await page.getByRole('button', { name: 'Open the case' }).click();
     await page.locator('#field-orderNumber-error').waitFor();
-    expect(await page.locator('#field-orderNumber-error').textContent()).toContain('orderNumber must match');
+    expect(await page.locator('#field-orderNumber-error').textContent()).toContain('Order or invoice number must look like INV-20391');
     expect(await orderNumber.getAttribute('aria-invalid')).toBe('true');
     expect(await page.evaluate('document.activeElement?.id')).toBe('field-orderNumber');
     await expectAccessible(page, 'the intake form with a field error');

@@ -980,7 +980,7 @@ export interface paths {
         };
         /** One agent (staff) */
         get: operations["getRoutingAgent"];
-        /** Create or reconfigure an agent (admin): skills with levels, capacity per channel; load and presence are kept */
+        /** Create or reconfigure an agent (admin): skills with levels, capacity per channel, teams; load and presence are kept */
         put: operations["putRoutingAgent"];
         post?: never;
         delete?: never;
@@ -1716,6 +1716,8 @@ export interface components {
                 /** @default 4000 */
                 maxLength: number;
                 pattern?: string;
+                /** @description A value that fits the pattern, shown instead of the pattern when a value does not ("AB-12345"). */
+                patternExample?: string;
             } | {
                 name: string;
                 label: string;
@@ -1989,6 +1991,8 @@ export interface components {
                 /** @default 4000 */
                 maxLength: number;
                 pattern?: string;
+                /** @description A value that fits the pattern, shown instead of the pattern when a value does not ("AB-12345"). */
+                patternExample?: string;
             } | {
                 name: string;
                 label: string;
@@ -2250,6 +2254,8 @@ export interface components {
                 /** @default 4000 */
                 maxLength: number;
                 pattern?: string;
+                /** @description A value that fits the pattern, shown instead of the pattern when a value does not ("AB-12345"). */
+                patternExample?: string;
             } | {
                 name: string;
                 label: string;
@@ -3578,6 +3584,8 @@ export interface components {
                 iot?: number;
                 api?: number;
             };
+            /** @description Teams the agent is in (team names as case types' access rules name them): a case of a type restricted to teams is offered or assigned only to an agent in one of them. Absent: none; a reconfiguration replaces the list. */
+            teams?: string[];
             /** @example demo-agent */
             agentId: string;
             /** @description Cases offered or assigned by routing, per channel. */
@@ -3614,6 +3622,8 @@ export interface components {
                 iot?: number;
                 api?: number;
             };
+            /** @description Teams the agent is in (team names as case types' access rules name them): a case of a type restricted to teams is offered or assigned only to an agent in one of them. Absent: none; a reconfiguration replaces the list. */
+            teams?: string[];
         };
         AgentList: {
             items: components["schemas"]["Agent"][];
@@ -3680,6 +3690,8 @@ export interface components {
                 eventId: string;
             };
             reservedFor?: string;
+            /** @description The case type, whose current access rule decides which agents may have the case. */
+            caseType?: string;
             offerId?: string;
             agentId?: string;
             doneReason?: string;
@@ -3688,7 +3700,9 @@ export interface components {
              * @description Why a waiting case has no agent yet.
              * @enum {string}
              */
-            reason?: "noAgentHasSkills" | "reservedAgentBusy" | "noAgentTakesChannel" | "allDeclined" | "noAgentAvailable" | "agentsAtCapacity" | "placeable";
+            reason?: "noAgentInTeam" | "noAgentHasSkills" | "reservedAgentBusy" | "noAgentTakesChannel" | "allDeclined" | "noAgentAvailable" | "agentsAtCapacity" | "placeable";
+            /** @description The rule behind the reason, in words (noAgentInTeam: the teams the case is restricted to). */
+            why?: string;
         };
     };
     responses: never;
@@ -4036,6 +4050,15 @@ export interface operations {
             };
             /** @description Body is not in a media type this operation takes (application/json, or text/csv and JSON Lines for imports). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key reused with a different body, or a transition blocked by a guard (the problem says which and why). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5101,7 +5124,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description What was created, replayed and rejected, row by row (all-or-nothing with a rejected row answers 422 with the same report). */
+            /** @description What was created, replayed and rejected, row by row (all-or-nothing with a rejected row answers 422 problem+json: `errors` names the field of each rejected row as rows[n].field, `report` holds this report). */
             200: {
                 headers: {
                     [name: string]: unknown;
