@@ -8,7 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { matchRoute } from '../topology/routes.js';
-import { CONSOLE_CONFIG_PATH, ConsoleConfig } from '../topology/console-config.js';
+import { CONSOLE_CONFIG_PATH, CONSOLE_SCOPES, ConsoleConfig } from '../topology/console-config.js';
 import type { DevIssuer } from './dev-issuer.js';
 import { createDevOidc, OIDC_PATH_PREFIX } from './dev-oidc.js';
 
@@ -121,7 +121,7 @@ export function createConsoleHost(options: ConsoleHostOptions): ConsoleHost {
       const config = ConsoleConfig.parse({
         apiUrl: origin,
         liveUrl: options.liveUrl?.(origin) ?? null,
-        auth: { authority: `${origin}${OIDC_PATH_PREFIX}`, clientId: options.issuer.audience, scope: 'openid profile email' },
+        auth: { authority: `${origin}${OIDC_PATH_PREFIX}`, clientId: options.issuer.audience, scope: CONSOLE_SCOPES.join(' ') },
       });
       send(response, 200, { 'content-type': 'application/json', 'cache-control': 'no-store' }, JSON.stringify(config), head);
       return true;

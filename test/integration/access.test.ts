@@ -686,7 +686,7 @@ describe('record-level access: team x restricted case type', () => {
         expect(seen.filter((id) => hidden.some((h) => h.caseId === id)), `${path} limit ${limit}`).toEqual([]);
       }
     }
-  });
+  }, 180_000);
 
   it('records every read of a restricted case in the read-access log, with the fields returned, for admins to query', async () => {
     const caseId = await newFraudCase('fraudSupervisor');

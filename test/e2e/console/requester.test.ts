@@ -157,7 +157,7 @@ describe('the console on the local gateway', () => {
     expect(await home.text()).toContain('<div id="root">');
 
     const config = ConsoleConfig.parse(await (await fetch(`${url}/config.json`)).json());
-    expect(config).toEqual({ apiUrl: url, liveUrl: null, auth: { authority: `${url}/_oidc`, clientId: harness.platform.issuer.audience, scope: 'openid profile email' } });
+    expect(config).toEqual({ apiUrl: url, liveUrl: `${url.replace(/^http/, 'ws')}/live`, auth: { authority: `${url}/_oidc`, clientId: harness.platform.issuer.audience, scope: 'openid email profile' } });
 
     // A client route loads the console in a browser; the same unknown path asked for as data stays the API's 404 problem.
     const asPage = await fetch(`${url}/my/cases/CASE-2026-000001`, { headers: { accept: 'text/html' } });
