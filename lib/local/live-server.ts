@@ -26,6 +26,11 @@ export interface LiveServer {
   onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Ends every connection (each with its `$disconnect`). */
   close(): Promise<void>;
+  /**
+   * An outage, for tests of reconnect and resume: drops every connection as a network
+   * fault would (no close frame) and refuses new ones (503) until `restore()`.
+   */
+  interrupt(): { restore(): void };
 }
 
 /** The console's `liveUrl` for a local gateway at `gatewayUrl` (http://127.0.0.1:3000 -> ws://127.0.0.1:3000/live). */
@@ -43,6 +48,7 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
   // Set on close: the platform is going down, so no $disconnect runs against a table that is stopping
   // (a connection item left behind is dropped by the fan-out as 'gone', or expires).
   let closing = false;
+  let interrupted = false;
   const handler = () => {
     loaded ??= import(pathToFileURL(resolve(options.rootDir, liveSocket.entry)).href).then((module: { handler: LiveHandler }) => module.handler);
     loaded.catch(() => (loaded = undefined));
@@ -118,7 +124,16 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
+      if (interrupted) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
       server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+    },
+    interrupt() {
+      interrupted = true;
+      for (const client of server.clients) client.terminate();
+      return { restore: () => void (interrupted = false) };
     },
     close: () =>
       new Promise<void>((done) => {

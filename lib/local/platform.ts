@@ -106,6 +106,8 @@ export interface Platform {
   readonly url: string;
   /** The console's live feed (`ws://…/live`): `liveUrl` of its `/config.json`. */
   readonly liveUrl: string;
+  /** The live feed's server: `interrupt()` stages an outage for tests of reconnect and resume. */
+  readonly live: Pick<LiveServer, 'interrupt'>;
   readonly port: number;
   readonly issuer: DevIssuer;
   /** A ready bearer token per demo user (one per role, plus a second requester). */
@@ -261,6 +263,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       url: gateway.url,
       port: gateway.port,
       liveUrl: localLiveUrl(gateway.url),
+      live: { interrupt: () => openLive.interrupt() },
       issuer,
       tokens,
       dynamodb: {

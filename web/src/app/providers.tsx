@@ -5,6 +5,7 @@ import { createApi, type ApiClient } from '../api/client';
 import { ApiProblem } from '../api/problem';
 import { AuthProvider, useAuth } from './auth/auth';
 import type { ConsoleConfig } from './config';
+import { LiveProvider } from './live';
 
 const ApiContext = createContext<ApiClient | undefined>(undefined);
 const ConfigContext = createContext<ConsoleConfig | undefined>(undefined);
@@ -51,7 +52,9 @@ export function Providers({ config, manager, queryClient, children }: { config: 
     <ConfigContext.Provider value={config}>
       <QueryClientProvider client={queryClient}>
         <AuthProvider manager={manager}>
-          <ApiProvider config={config}>{children}</ApiProvider>
+          <ApiProvider config={config}>
+            <LiveProvider>{children}</LiveProvider>
+          </ApiProvider>
         </AuthProvider>
       </QueryClientProvider>
     </ConfigContext.Provider>

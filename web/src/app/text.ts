@@ -29,4 +29,13 @@ export const text = {
   shortcutsHelp: 'Keyboard shortcuts',
   shortcutsIntro: 'Single keys work anywhere on the page except while you type in a field.',
   close: 'Close',
+  /** The live feed's state in the header (announced politely when it changes). */
+  live: {
+    label: 'Live updates',
+    connecting: 'Connecting…',
+    live: 'Live',
+    reconnecting: 'Reconnecting…',
+    unauthorized: 'Paused: sign in again',
+    closed: 'Paused',
+  },
 };

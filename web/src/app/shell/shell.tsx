@@ -3,6 +3,7 @@ import { NavLink, Outlet } from 'react-router';
 import { useAuth, useSession } from '../auth/auth';
 import { isStaff } from '../auth/roles';
 import { text } from '../text';
+import { LiveIndicator } from './live-indicator';
 
 export function Shell() {
   const session = useSession();
@@ -48,6 +49,7 @@ export function Shell() {
           </ul>
         </nav>
         <div className="who">
+          <LiveIndicator />
           <span>
             <span className="visually-hidden">{text.signedInAs} </span>
             <strong data-testid="signed-in-user">{session.name}</strong>{' '}

@@ -2,19 +2,21 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { data } from '../../api/client';
 import type { components } from '../../api/schema';
+import { usePollingFallback } from '../../app/live';
 import { useApi } from '../../app/providers';
 import type { Case } from './figures';
 
 /** Pages of open work read at most (100 a page): past this the board says it shows a part. */
 export const MAX_OPEN_CASES = 300;
-/** The board reads again on its own this often (live pushes, where wired, refresh it sooner). */
+/** The board reads again on its own this often while the live feed is down; live, case events refresh it (agents' presence is not pushed: always polled). */
 const REFRESH_MS = 60_000;
 
 export const boardKeys = { all: ['board'] as const, queues: ['board', 'queues'] as const, agents: ['board', 'agents'] as const, open: ['board', 'open'] as const };
 
 export function useQueues() {
   const api = useApi();
-  return useQuery({ queryKey: boardKeys.queues, refetchInterval: REFRESH_MS, queryFn: async () => (await data(api.GET('/routing/queues'))).items });
+  const refetchInterval = usePollingFallback(REFRESH_MS);
+  return useQuery({ queryKey: boardKeys.queues, refetchInterval, queryFn: async () => (await data(api.GET('/routing/queues'))).items });
 }
 
 export function useAgents() {
@@ -41,9 +43,10 @@ export interface OpenCases {
  */
 export function useOpenCases() {
   const api = useApi();
+  const refetchInterval = usePollingFallback(REFRESH_MS);
   return useQuery({
     queryKey: boardKeys.open,
-    refetchInterval: REFRESH_MS,
+    refetchInterval,
     queryFn: async (): Promise<OpenCases> => {
       const listed: Case[] = [];
       let cursor: string | undefined;
