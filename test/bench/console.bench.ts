@@ -153,10 +153,10 @@ async function measure(page: Page, url: string, until: (page: Page) => Promise<v
 
 /** Every seeded case listed, a row visible, and `j` moves the focus to the first case. */
 async function inboxInteractive(page: Page): Promise<void> {
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="inbox-row"]').length >= n, CASES, { polling: 'raf' });
+  await page.waitForFunction(`document.querySelectorAll('[data-testid="inbox-row"]').length >= ${CASES}`, undefined, { polling: 'raf' });
   await page.getByTestId('inbox-row').first().waitFor({ state: 'visible' });
   await page.keyboard.press('j');
-  await page.waitForFunction(() => document.activeElement?.hasAttribute('data-case-link') === true, undefined, { polling: 'raf' });
+  await page.waitForFunction(`document.activeElement?.hasAttribute('data-case-link') === true`, undefined, { polling: 'raf' });
 }
 
 /** The timeline's first entries on screen. */
@@ -165,8 +165,7 @@ async function timelineShown(page: Page): Promise<void> {
 }
 
 async function main() {
-  const build = await ensureWebBuilt();
-  void build;
+  await ensureWebBuilt();
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, seedSla: true });
   const baselineDir = join(WEB_DIST_DIR, `_bench-${process.pid}`);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
