@@ -1,7 +1,7 @@
 /** Request and response shapes of the SLA API: calendars, policies, entitlements, and the SLA state on a case. */
 import * as z from 'zod';
-import { Slug } from '../core/case-type.js';
-import { CalendarInputSchema } from '../core/sla/calendar.js';
+import { CLOCKS, Slug } from '../core/case-type.js';
+import { CalendarInputSchema, WEEKDAYS } from '../core/sla/calendar.js';
 import { EntitlementInputSchema } from '../core/sla/policy.js';
 import { CLOCK_STATUSES, SlaPolicyInputSchema } from '../core/sla/state.js';
 
@@ -58,3 +58,70 @@ export const SlaRecord = z
     escalationLevel: z.number().int().min(0),
   })
   .meta({ id: 'SlaState', description: 'SLA clocks under the policy chosen at create (staff; null for requesters and for cases no policy covers).' });
+
+// ---------------------------------------------------------------- deadline preview
+
+const PreviewInstant = z.iso.datetime({ offset: true });
+const PolicyShape = SlaPolicyInputSchema.shape;
+
+export const SlaPreviewPause = z
+  .object({
+    from: PreviewInstant,
+    to: PreviewInstant,
+    clocks: z.array(z.enum(CLOCKS)).min(1).max(CLOCKS.length).optional().meta({ description: 'The clocks that stand still; absent: every clock.' }),
+  })
+  .strict()
+  .refine((p) => Date.parse(p.to) > Date.parse(p.from), { message: 'a pause ends after it starts', path: ['to'] })
+  .meta({ id: 'SlaPreviewPause' });
+
+/** A policy not yet published: what the preview needs of it. */
+const InlinePolicy = z
+  .object({ name: PolicyShape.name.optional(), calendarId: Slug.optional(), targets: PolicyShape.targets, warningPercent: PolicyShape.warningPercent })
+  .strict()
+  .meta({ id: 'SlaPreviewPolicy' });
+
+export const SlaPreviewBody = z
+  .object({
+    policyId: Slug.optional().meta({ description: 'A published policy (its current version); or give `policy` inline.' }),
+    policy: InlinePolicy.optional(),
+    calendarId: Slug.optional().meta({ description: "A published calendar (its current version); absent: the policy's calendar, or `calendar` inline." }),
+    calendar: CalendarInputSchema.optional(),
+    start: PreviewInstant.meta({ description: 'When the clocks start (a case opened then).' }),
+    pauses: z.array(SlaPreviewPause).max(50).default([]).meta({ description: 'Stretches in which clocks stand still, as waiting on the customer does.' }),
+  })
+  .strict()
+  .refine((b) => (b.policyId === undefined) !== (b.policy === undefined), { message: 'name a policy by policyId or give one inline as policy: one of the two', path: ['policyId'] })
+  .refine((b) => b.calendarId === undefined || b.calendar === undefined, { message: 'name a calendar by calendarId or give one inline as calendar, not both', path: ['calendarId'] })
+  .meta({ id: 'SlaPreviewRequest' });
+export type SlaPreviewBody = z.infer<typeof SlaPreviewBody>;
+
+const ClockPreviewRecord = z
+  .object({
+    targetMinutes: z.number().int().meta({ description: 'Business minutes.' }),
+    warnAt: z.iso.datetime(),
+    dueAt: z.iso.datetime(),
+    pausedMinutes: z.number().meta({ description: 'Business minutes the pauses took out of this clock before its deadline.' }),
+  })
+  .meta({ id: 'SlaClockPreview' });
+
+export const SlaPreviewRecord = z
+  .object({
+    policy: z.object({ policyId: z.string().nullable(), version: z.number().int().nullable(), name: z.string().nullable() }),
+    calendar: z.object({ calendarId: z.string().nullable(), version: z.number().int().nullable(), name: z.string(), timeZone: z.string() }),
+    start: z.iso.datetime(),
+    warningPercent: z.number().int(),
+    clocks: z.object({ firstResponse: ClockPreviewRecord.optional(), nextResponse: ClockPreviewRecord.optional(), resolution: ClockPreviewRecord.optional() }),
+    days: z
+      .array(
+        z.object({
+          date: z.iso.date(),
+          weekday: z.enum(WEEKDAYS),
+          periods: z.array(z.object({ start: z.string(), end: z.string() })),
+          closed: z.object({ kind: z.enum(['closure', 'holiday']), name: z.string().nullable() }).nullable(),
+          businessMinutes: z.number(),
+        }),
+      )
+      .meta({ description: "The calendar's reasoning: each day from the start to the last deadline, its working periods, why it is closed, the business minutes it gives." }),
+    daysTruncated: z.boolean(),
+  })
+  .meta({ id: 'SlaPreview' });

@@ -11,6 +11,7 @@ import type { ChangeContext } from '../core/case.js';
 import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
 import type { Calendar, CalendarInput } from '../core/sla/calendar.js';
 import type { Entitlement, EntitlementInput } from '../core/sla/policy.js';
+import { previewDeadlines, type Preview, type PreviewInput, type PreviewPause } from '../core/sla/preview.js';
 import type { SlaPolicy, SlaPolicyInput } from '../core/sla/state.js';
 import * as sla from '../adapters/dynamodb/sla-repository.js';
 
@@ -143,4 +144,52 @@ export async function listEntitlements(holder: { customerId?: string | undefined
     holder.assetId === undefined ? [] : sla.entitlementsOf('asset', holder.assetId),
   ]);
   return [...byAsset, ...byCustomer];
+}
+
+// ---------------------------------------------------------------- deadline preview
+
+/** A published policy by id, or one inline; a calendar by id, inline, or the policy's. */
+export interface SlaPreviewRequest {
+  readonly policyId?: string | undefined;
+  readonly policy?: (PreviewInput['policy'] & { readonly name?: string | undefined; readonly calendarId?: string | undefined }) | undefined;
+  readonly calendarId?: string | undefined;
+  readonly calendar?: CalendarInput | undefined;
+  readonly start: string;
+  readonly pauses?: readonly PreviewPause[] | undefined;
+}
+
+export interface SlaPreviewAnswer extends Preview {
+  readonly policy: { policyId: string | null; version: number | null; name: string | null };
+  readonly calendar: { calendarId: string | null; version: number | null; name: string; timeZone: string };
+  readonly start: string;
+}
+
+/**
+ * When a policy's clocks warn and fall due for a case opened at `start` under a calendar,
+ * published or inline (staff: agents see the same deadlines on their cases). Writes nothing.
+ */
+export async function previewSla(input: SlaPreviewRequest, caller: Caller): Promise<SlaPreviewAnswer> {
+  assertStaff(caller, 'SLA previews');
+  const stored = input.policyId === undefined ? undefined : await getPolicy(input.policyId, undefined, caller);
+  const policy = stored ?? input.policy;
+  if (!policy) throw validationFailed([{ field: 'body.policyId', rule: 'required', message: 'name a policy by policyId or give one inline as policy' }]);
+  const calendarId = input.calendar ? undefined : (input.calendarId ?? policy.calendarId);
+  if (!input.calendar && calendarId === undefined) {
+    throw validationFailed([{ field: 'body.calendarId', rule: 'required', message: 'name a calendar (calendarId or calendar inline), or a policy that names one' }]);
+  }
+  const calendar: CalendarInput & { calendarId?: string; version?: number } = input.calendar ?? (await getCalendar(calendarId!, undefined, caller));
+  let preview: Preview;
+  try {
+    preview = previewDeadlines({ policy, calendar, start: input.start, pauses: input.pauses });
+  } catch (error) {
+    // The only way the maths fails on valid input: a calendar with no working time ahead (all closed for years).
+    if (error instanceof RangeError) throw validationFailed([{ field: input.calendar ? 'body.calendar' : 'body.calendarId', rule: 'no_working_time', message: error.message }]);
+    throw error;
+  }
+  return {
+    policy: { policyId: stored?.policyId ?? null, version: stored?.version ?? null, name: policy.name ?? null },
+    calendar: { calendarId: calendar.calendarId ?? null, version: calendar.version ?? null, name: calendar.name, timeZone: calendar.timeZone },
+    start: new Date(input.start).toISOString(),
+    ...preview,
+  };
 }

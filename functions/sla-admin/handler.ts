@@ -12,6 +12,7 @@ import {
   EntitlementsQuery,
   PolicyParams,
   PolicyVersionBody,
+  SlaPreviewBody,
 } from '../http/sla-schemas.js';
 import { VersionQuery } from '../http/workflow-schemas.js';
 import * as admin from '../services/sla-admin.js';
@@ -98,6 +99,11 @@ export const handler = httpRoutes({
     operation: 'ListSlaPolicyVersions',
     params: PolicyParams,
     handle: async ({ params, caller }) => ({ status: 200, body: { items: await admin.listPolicyVersions(params.policyId, caller) } }),
+  }),
+  'POST /sla/preview': httpHandler({
+    operation: 'PreviewSlaDeadlines',
+    body: SlaPreviewBody,
+    handle: async ({ body, caller }) => ({ status: 200, body: await admin.previewSla(body, caller) }),
   }),
   'POST /entitlements': httpHandler({
     operation: 'GrantEntitlement',

@@ -14,6 +14,13 @@ const WEB_DIR = join(REPO_ROOT, 'web');
 const DIST_DIR = join(WEB_DIR, 'dist');
 const HASH_FILE = join(DIST_DIR, '.source-hash');
 const LOCK_DIR = join(REPO_ROOT, '.caseway', 'web-build.lock');
+/**
+ * The environment of every build. Vitest sets NODE_ENV=test and a vite child inherits it:
+ * React then bundles its development build (half as much JavaScript again, and slower), so a
+ * console built by the browser tests or a bench run under them was not the one users get.
+ * Part of the hash, so a build made before this was pinned is not reused.
+ */
+const BUILD_ENV = { NODE_ENV: 'production' } as const;
 /** What the build reads besides web/src. */
 const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'lib/topology/console-config.ts', 'package-lock.json'];
 
@@ -25,7 +32,7 @@ function filesUnder(dir: string): string[] {
 }
 
 export function webSourceHash(): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(JSON.stringify(BUILD_ENV)).update('\0');
   const files = [...INPUTS.map((file) => join(REPO_ROOT, file)), ...filesUnder(join(WEB_DIR, 'src'))].sort();
   for (const file of files) {
     hash.update(relative(REPO_ROOT, file)).update('\0');
@@ -94,7 +101,7 @@ export async function ensureWebBuilt(log: (line: string) => void = () => undefin
     if (builtHash() === wanted) return { built: false, ms: Date.now() - started };
     log('Building the web console (web/ changed since the last build)...');
     const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const result = spawnSync(process.execPath, [vite, 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [vite, 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...BUILD_ENV } });
     if (result.status !== 0) throw new Error(`vite build failed (${result.status ?? result.signal}):\n${result.stderr || result.stdout}`);
     writeFileSync(HASH_FILE, wanted);
     return { built: true, ms: Date.now() - started };

@@ -164,6 +164,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/sla/policies/{policyId}', fn: 'sla-admin', auth: 'jwt' },
   { method: 'POST', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
   { method: 'GET', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
+  { method: 'POST', path: '/sla/preview', fn: 'sla-admin', auth: 'jwt' },
   { method: 'POST', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
   { method: 'GET', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
   { method: 'GET', path: '/entitlements/{entitlementId}', fn: 'sla-admin', auth: 'jwt' },

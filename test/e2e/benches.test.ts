@@ -31,6 +31,7 @@ const FIGURES: Record<string, RegExp[]> = {
   'bench:sla-timers': [/SLA timers: state transitions per case/, /met before warning/, /breached \+ 4 rungs/],
   'bench:routing': [/best eligible agent of \d+/, /rules decision/, /Decision \+ transaction vs round-robin \+ transaction: [\d.]+x/],
   'bench:intake-e2e': [/Intake to assignment/, /message in -> owner set \(rule assignee\)/, /message in -> owner set after accept \(push\)/],
+  'bench:console': [/JavaScript for the first page .*budget/, /agent: sign-in -> \/inbox +\d+ files .* gzipped/, /interactive inbox of \d+ cases +\d+ ms +\d+ ms +[\d.]+x/, /case with \d+ timeline entries +\d+ ms +\d+ ms +[\d.]+x/],
 };
 
 /** A whole smoke run may take this long on a loaded 2-core machine; an unloaded one needs a tenth of it. */

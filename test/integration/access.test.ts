@@ -290,6 +290,15 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     call: (p, role) => p.fetchAs(role, '/knowledge/deflect', { method: 'POST', ...json({ subject: 'Printer jams' }) }),
     expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
+  {
+    name: 'POST /sla/preview',
+    call: (p, role) =>
+      p.fetchAs(role, '/sla/preview', {
+        method: 'POST',
+        ...json({ policy: { targets: { resolution: 60 } }, calendar: { name: 'Always', timeZone: 'UTC', week: { mon: [{ start: '00:00', end: '24:00' }] } }, start: '2026-11-30T09:00:00Z' }),
+      }),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
 ];
 
 /** A new case of the requester's that an agent handed to another owner, so it has a brief. */

@@ -100,17 +100,26 @@ interface Compiled {
 }
 
 const compiled = new WeakMap<CalendarRules, Compiled>();
-const holidayCache = new Map<string, Set<string>>();
+/** Per country/region/types/year: date -> the holiday's name. */
+const holidayCache = new Map<string, Map<string, string>>();
 
-function holidaysOf(rules: NonNullable<CalendarRules['holidays']>, year: number): Set<string> {
+function holidaysOf(rules: NonNullable<CalendarRules['holidays']>, year: number): Map<string, string> {
   const key = `${rules.country}/${rules.region ?? ''}/${[...rules.types].sort().join(',')}/${year}`;
   let days = holidayCache.get(key);
   if (!days) {
     const source = rules.region ? new Holidays(rules.country, rules.region) : new Holidays(rules.country);
-    days = new Set(source.getHolidays(year).filter((h) => (rules.types as readonly string[]).includes(h.type)).map((h) => h.date.slice(0, 10)));
+    days = new Map(source.getHolidays(year).filter((h) => (rules.types as readonly string[]).includes(h.type)).map((h) => [h.date.slice(0, 10), h.name] as const));
     holidayCache.set(key, days);
   }
   return days;
+}
+
+/** Why a date (YYYY-MM-DD, the calendar's wall calendar) has no working time though its weekday may: a closure or a holiday, by name. */
+export function closedBecause(calendar: CalendarRules, isoDate: string): { kind: 'closure' | 'holiday'; name: string | null } | undefined {
+  const closure = (calendar.closures ?? []).find((c) => isoDate >= c.from && isoDate <= (c.to ?? c.from));
+  if (closure) return { kind: 'closure', name: closure.name ?? null };
+  const holiday = calendar.holidays === undefined ? undefined : holidaysOf(calendar.holidays, Number(isoDate.slice(0, 4))).get(isoDate);
+  return holiday === undefined ? undefined : { kind: 'holiday', name: holiday };
 }
 
 /** Day number (days since 1970-01-01 of the wall calendar) to YYYY-MM-DD. */

@@ -15,6 +15,8 @@ import {
   PolicyParams,
   PolicyRecord,
   PolicyVersionBody,
+  SlaPreviewBody,
+  SlaPreviewRecord,
 } from '../sla-schemas.js';
 import { VersionQuery } from '../workflow-schemas.js';
 
@@ -91,6 +93,14 @@ export const slaOperations: Record<string, Operation> = {
     request: { params: PolicyParams },
     ok: { status: 200, description: 'The versions.', schema: itemsOf(PolicyRecord, 'SlaPolicyVersionList') },
     problems: [400, 401, 403, 404],
+  },
+  'POST /sla/preview': {
+    operationId: 'previewSlaDeadlines',
+    summary:
+      "When each clock of a policy warns and falls due for a case opened at a given instant, under a business calendar (published or inline), with optional pauses; and the calendar's day-by-day reasoning (staff; writes nothing)",
+    request: { body: { ...json(SlaPreviewBody), required: true } },
+    ok: { status: 200, description: 'The deadlines, as instants (UTC), and the days between.', schema: SlaPreviewRecord },
+    problems: [400, 401, 403, 404, 413, 415],
   },
   'POST /entitlements': {
     operationId: 'grantEntitlement',

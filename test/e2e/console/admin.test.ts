@@ -202,4 +202,43 @@ describe('the admin studio', () => {
     expect(await page.getByLabel('Next ruleset (JSON)').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+
+  it('previews where a policy\'s deadlines fall: a Friday-evening start lands on Monday, shown in the viewer\'s time zone, with the calendar\'s reasons', async () => {
+    await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'SLA' }).click();
+    const form = page.getByTestId('sla-preview');
+    await form.waitFor();
+    await form.getByLabel('Policy').selectOption({ label: 'Support: Basic' });
+    await form.getByLabel('Calendar').selectOption({ label: 'London office hours' });
+    // The browser is in Europe/Berlin: 19:00 there on Friday 27 November is 18:00 in London, after hours.
+    await form.getByLabel('Case opened at (your time)').fill('2026-11-27T19:00');
+    await form.getByRole('button', { name: 'Preview the deadlines' }).click();
+    const result = page.getByTestId('sla-preview-result');
+    await result.waitFor();
+
+    const expected = await api<{ clocks: Record<string, { warnAt: string; dueAt: string }> }>('/sla/preview', {
+      method: 'POST',
+      body: JSON.stringify({ policyId: 'support-basic', calendarId: 'london-office', start: '2026-11-27T18:00:00Z' }),
+    });
+    expect(expected.clocks.firstResponse!.dueAt.slice(0, 10)).toBe('2026-11-30'); // Monday
+    const inBerlin = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(iso));
+    for (const [clock, { warnAt, dueAt }] of Object.entries(expected.clocks)) {
+      const row = result.locator(`tr[data-clock="${clock}"]`);
+      expect(await row.locator('[data-figure="due"] time').getAttribute('datetime')).toBe(dueAt);
+      expect(await row.locator('[data-figure="due"]').textContent()).toBe(inBerlin(dueAt));
+      expect(await row.locator('[data-figure="warn"]').textContent()).toBe(inBerlin(warnAt));
+    }
+    expect(await result.locator('tr[data-clock="firstResponse"] [data-figure="due"]').textContent()).toBe('30 Nov 2026, 18:00');
+    // The reasons, day by day: the weekend has no working hours, Monday gives its eight.
+    await result.getByText(/Why: the calendar day by day/).click();
+    expect(await result.locator('li[data-date="2026-11-28"]').textContent()).toContain('not a working day');
+    expect(await result.locator('li[data-date="2026-11-30"]').textContent()).toContain('480 business min counted');
+    await expectAccessible(page, 'the SLA deadline preview');
+    await screenshot(page, 'admin-sla-preview');
+
+    // A bad start is the API's problem, shown at the form: nothing is guessed in the browser.
+    await form.getByLabel('Case opened at (your time)').fill('');
+    await form.getByRole('button', { name: 'Preview the deadlines' }).click();
+    await page.getByRole('alert').filter({ hasText: 'body.start' }).waitFor();
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -791,6 +791,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sla/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** When each clock of a policy warns and falls due for a case opened at a given instant, under a business calendar (published or inline), with optional pauses; and the calendar's day-by-day reasoning (staff; writes nothing) */
+        post: operations["previewSlaDeadlines"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/entitlements": {
         parameters: {
             query?: never;
@@ -3142,6 +3159,151 @@ export interface components {
         };
         SlaPolicyVersionList: {
             items: components["schemas"]["SlaPolicy"][];
+        };
+        SlaPreview: {
+            policy: {
+                policyId: string | null;
+                version: number | null;
+                name: string | null;
+            };
+            calendar: {
+                calendarId: string | null;
+                version: number | null;
+                name: string;
+                timeZone: string;
+            };
+            /** Format: date-time */
+            start: string;
+            warningPercent: number;
+            clocks: {
+                firstResponse?: components["schemas"]["SlaClockPreview"];
+                nextResponse?: components["schemas"]["SlaClockPreview"];
+                resolution?: components["schemas"]["SlaClockPreview"];
+            };
+            /** @description The calendar's reasoning: each day from the start to the last deadline, its working periods, why it is closed, the business minutes it gives. */
+            days: {
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                weekday: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+                periods: {
+                    start: string;
+                    end: string;
+                }[];
+                closed: {
+                    /** @enum {string} */
+                    kind: "closure" | "holiday";
+                    name: string | null;
+                } | null;
+                businessMinutes: number;
+            }[];
+            daysTruncated: boolean;
+        };
+        SlaClockPreview: {
+            /** @description Business minutes. */
+            targetMinutes: number;
+            /** Format: date-time */
+            warnAt: string;
+            /** Format: date-time */
+            dueAt: string;
+            /** @description Business minutes the pauses took out of this clock before its deadline. */
+            pausedMinutes: number;
+        };
+        SlaPreviewRequest: {
+            /** @description A published policy (its current version); or give `policy` inline. */
+            policyId?: string;
+            policy?: components["schemas"]["SlaPreviewPolicy"];
+            /** @description A published calendar (its current version); absent: the policy's calendar, or `calendar` inline. */
+            calendarId?: string;
+            calendar?: {
+                name: string;
+                timeZone: string;
+                week: {
+                    /** @default [] */
+                    mon: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @default [] */
+                    tue: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @default [] */
+                    wed: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @default [] */
+                    thu: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @default [] */
+                    fri: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @default [] */
+                    sat: {
+                        start: string;
+                        end: string;
+                    }[];
+                    /** @default [] */
+                    sun: {
+                        start: string;
+                        end: string;
+                    }[];
+                };
+                holidays?: {
+                    country: string;
+                    region?: string;
+                    /**
+                     * @default [
+                     *       "public",
+                     *       "bank"
+                     *     ]
+                     */
+                    types: ("public" | "bank" | "school" | "optional" | "observance")[];
+                };
+                /** @default [] */
+                closures: {
+                    /** Format: date */
+                    from: string;
+                    /** Format: date */
+                    to?: string;
+                    name?: string;
+                }[];
+            };
+            /**
+             * Format: date-time
+             * @description When the clocks start (a case opened then).
+             */
+            start: string;
+            /**
+             * @description Stretches in which clocks stand still, as waiting on the customer does.
+             * @default []
+             */
+            pauses: components["schemas"]["SlaPreviewPause"][];
+        };
+        SlaPreviewPolicy: {
+            name?: string;
+            calendarId?: string;
+            targets: {
+                firstResponse?: number;
+                nextResponse?: number;
+                resolution?: number;
+            };
+            /** @default 75 */
+            warningPercent: number;
+        };
+        SlaPreviewPause: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description The clocks that stand still; absent: every clock. */
+            clocks?: ("firstResponse" | "nextResponse" | "resolution")[];
         };
         Entitlement: {
             holder: {
@@ -8659,6 +8821,93 @@ export interface operations {
             };
             /** @description If-Match does not match the current version; nothing was changed. */
             412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body larger than the cap. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body is not in a media type this operation takes (application/json, or text/csv and JSON Lines for imports). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Over the stage rate limit (answered by API Gateway); retry with backoff. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    previewSlaDeadlines: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPreviewRequest"];
+            };
+        };
+        responses: {
+            /** @description The deadlines, as instants (UTC), and the days between. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPreview"];
+                };
+            };
+            /** @description Invalid input: the problem names each field and rule. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or invalid bearer token (answered by the JWT authorizer). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The caller may not do this. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such case, or not yours to see. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

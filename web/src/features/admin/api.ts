@@ -176,6 +176,15 @@ export function useCasesWithDeadlines() {
   });
 }
 
+export type SlaPreview = components['schemas']['SlaPreview'];
+export type SlaPreviewRequest = components['schemas']['SlaPreviewRequest'];
+
+/** When each clock of a policy warns and falls due under a calendar: the API's own maths (POST /sla/preview), never the browser's. */
+export function useSlaPreview() {
+  const api = useApi();
+  return useMutation({ mutationFn: async (body: SlaPreviewRequest) => data(api.POST('/sla/preview', { body })) });
+}
+
 export type SlaPolicyInput = components['schemas']['SlaPolicyVersion'];
 export type SlaCalendarInput = components['schemas']['SlaCalendarVersion'];
 

@@ -1,12 +1,25 @@
 /**
- * SLA policies and calendars, each edited as JSON and published as its next version. The
- * deadline "preview" shows deadlines the API itself set on open cases: there is no preview endpoint,
- * and business-time maths done again in the browser could disagree with the clocks that count.
+ * SLA policies and calendars, each edited as JSON and published as its next version; a preview
+ * of where a policy's deadlines fall under a calendar, asked of the API (POST /sla/preview) because
+ * business-time maths done again in the browser could disagree with the clocks that count; and the
+ * deadlines the API set on open cases.
  */
-import { useId, useState } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { formatDateTime } from '../board/format';
-import { useCasesWithDeadlines, usePublishSla, useSlaCalendars, useSlaPolicies, type Case, type SlaCalendar, type SlaCalendarInput, type SlaPolicy, type SlaPolicyInput } from './api';
+import {
+  useCasesWithDeadlines,
+  usePublishSla,
+  useSlaCalendars,
+  useSlaPolicies,
+  useSlaPreview,
+  type Case,
+  type SlaCalendar,
+  type SlaCalendarInput,
+  type SlaPolicy,
+  type SlaPolicyInput,
+  type SlaPreview,
+} from './api';
 import { EditDialog, Field } from './edit-dialog';
 import { text } from './text';
 
@@ -149,10 +162,131 @@ function Calendars({ calendars, onEdit }: { calendars: SlaCalendar[]; onEdit: (e
   );
 }
 
-function Deadlines({ policies, cases }: { policies: SlaPolicy[]; cases: Case[] }) {
+const viewerZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** "2026-11-28" as the viewer reads a date, without moving it to another day by a time zone. */
+const calendarDate = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** Now, to the minute, as a datetime-local value in the viewer's time zone. */
+function localNow(): string {
+  const now = new Date();
+  now.setSeconds(0, 0);
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+function PreviewResult({ preview }: { preview: SlaPreview }) {
+  const zone = viewerZone();
+  const clocks = Object.entries(preview.clocks).filter(([, c]) => c !== undefined);
+  const periodsOf = (day: SlaPreview['days'][number]) => day.periods.map((p) => `${p.start}–${p.end}`).join(', ');
+  return (
+    <div data-testid="sla-preview-result" aria-live="polite">
+      <table className="responsive">
+        <caption>{text.sla.previewResultCaption(preview.policy.name ?? preview.policy.policyId ?? '', preview.calendar.name, zone)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{text.sla.clock}</th>
+            <th scope="col">{text.sla.target}</th>
+            <th scope="col">{text.sla.warning}</th>
+            <th scope="col">{text.sla.due}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {clocks.map(([name, clock]) => (
+            <tr key={name} data-clock={name}>
+              <th scope="row">{text.sla.clockNames[name] ?? name}</th>
+              <td>
+                {text.sla.minutes(clock!.targetMinutes)}
+                {clock!.pausedMinutes > 0 ? <span className="muted"> ({text.sla.pausedNote(clock!.pausedMinutes)})</span> : null}
+              </td>
+              <td data-figure="warn">
+                <time dateTime={clock!.warnAt}>{formatDateTime(clock!.warnAt)}</time>
+              </td>
+              <td data-figure="due">
+                <time dateTime={clock!.dueAt}>{formatDateTime(clock!.dueAt)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <details>
+        <summary>{text.sla.why(preview.calendar.timeZone)}</summary>
+        <ul data-testid="sla-preview-days">
+          {preview.days.map((day) => (
+            <li key={day.date} data-date={day.date}>
+              <strong>{calendarDate.format(new Date(`${day.date}T00:00:00Z`))}</strong>:{' '}
+              {day.closed
+                ? text.sla.dayClosed(day.closed.kind, day.closed.name)
+                : day.periods.length === 0
+                  ? text.sla.dayOff
+                  : day.businessMinutes > 0
+                    ? text.sla.dayWorking(day.businessMinutes, periodsOf(day))
+                    : text.sla.dayNothing(periodsOf(day))}
+            </li>
+          ))}
+        </ul>
+        {preview.daysTruncated ? <p className="muted">{text.sla.daysTruncated}</p> : null}
+      </details>
+    </div>
+  );
+}
+
+/** Pick a policy, a calendar and a start in the viewer's time zone; the API answers when each clock warns and falls due. */
+function DeadlinePreview({ policies, calendars }: { policies: SlaPolicy[]; calendars: SlaCalendar[] }) {
+  const id = useId();
+  const preview = useSlaPreview();
+  const [policyId, setPolicyId] = useState(policies[0]?.policyId ?? '');
+  const [calendarId, setCalendarId] = useState('');
+  const [start, setStart] = useState(localNow);
+  const policy = policies.find((p) => p.policyId === policyId);
+  const policyCalendar = calendars.find((c) => c.calendarId === policy?.calendarId)?.name ?? policy?.calendarId ?? '';
+  const zone = viewerZone();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    // A datetime-local value has no offset: the browser reads it in the viewer's time zone.
+    const instant = new Date(start);
+    preview.mutate({ policyId, ...(calendarId ? { calendarId } : {}), start: Number.isNaN(instant.getTime()) ? start : instant.toISOString(), pauses: [] });
+  };
+  if (policies.length === 0) return <Empty title={text.sla.noPolicies} />;
   return (
     <>
       <p className="muted">{text.sla.previewIntro}</p>
+      <form onSubmit={submit} noValidate data-testid="sla-preview">
+        <div className="row">
+          <Field id={`${id}-policy`} label={text.sla.previewPolicy}>
+            <select id={`${id}-policy`} value={policyId} onChange={(e) => setPolicyId(e.target.value)}>
+              {policies.map((p) => (
+                <option key={p.policyId} value={p.policyId}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id={`${id}-calendar`} label={text.sla.previewCalendar}>
+            <select id={`${id}-calendar`} value={calendarId} onChange={(e) => setCalendarId(e.target.value)}>
+              <option value="">{text.sla.previewPolicyCalendar(policyCalendar)}</option>
+              {calendars.map((c) => (
+                <option key={c.calendarId} value={c.calendarId}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id={`${id}-start`} label={text.sla.previewStart} help={text.sla.previewStartHelp(zone)}>
+            <input id={`${id}-start`} type="datetime-local" aria-describedby={`${id}-start-help`} value={start} onChange={(e) => setStart(e.target.value)} />
+          </Field>
+        </div>
+        <button type="submit" disabled={preview.isPending || !policyId}>
+          {text.sla.previewRun}
+        </button>
+      </form>
+      {preview.error ? <ErrorState error={preview.error} /> : null}
+      {preview.data && !preview.isPending ? <PreviewResult preview={preview.data} /> : null}
+    </>
+  );
+}
+
+function Deadlines({ policies, cases }: { policies: SlaPolicy[]; cases: Case[] }) {
+  return (
+    <>
+      <p className="muted">{text.sla.openCasesIntro}</p>
       {policies.map((p) => {
         const rows = cases
           .filter((c) => c.sla?.policyId === p.policyId)
@@ -230,6 +364,8 @@ export function SlaView() {
           <h3>{text.sla.calendars}</h3>
           <Calendars calendars={calendars.data} onEdit={setEditing} />
           <h3>{text.sla.preview}</h3>
+          <DeadlinePreview policies={policies.data} calendars={calendars.data} />
+          <h3>{text.sla.openCases}</h3>
           {deadlines.isPending ? <Loading /> : deadlines.error ? <ErrorState error={deadlines.error} onRetry={() => void deadlines.refetch()} /> : <Deadlines policies={policies.data} cases={deadlines.data} />}
         </>
       )}
