@@ -12,7 +12,7 @@ let secretId: string;
 let findings: string[];
 beforeAll(() => {
   // With inbound email: its intake function pages too.
-  s = synthCaseway({ inboundEmail: { recipients: ['help.example.com'] } }, { bundle: false });
+  s = synthCaseway({ inboundEmail: { recipients: ['help.example.com'] }, console: false }, { bundle: false });
   findings = nagFindings(s.app);
   const secrets = Object.keys(resources(s.template, 'AWS::SecretsManager::Secret'));
   expect(secrets).toHaveLength(1);

@@ -19,7 +19,7 @@ describe('cdk-nag with an explicit account and region', () => {
   ])('%s: every finding is acknowledged, so the synth passes', (_name, env) => {
     const s = synthCaseway(
       // Every construct that grants on ARNs: attachments, inbound mail, SES sending, SLA timers, search.
-      { inboundEmail: { recipients: ['help.example.com'] }, notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' } },
+      { inboundEmail: { recipients: ['help.example.com'] }, notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' }, console: false },
       { bundle: false, ...(env ? { env } : {}), plugins: (app) => [new AwsSolutionsChecks(app, { verbose: true })] },
     );
     expect(nagFindings(s.app)).toEqual([]);

@@ -104,7 +104,7 @@ describe('Caseway with inboundEmail', () => {
     expect(plain.stack.caseway.email).toBeUndefined();
     plain.template.resourceCountIs('AWS::SES::ReceiptRule', 0);
 
-    const withMail = synthCaseway({ inboundEmail: { recipients: ['help.example.com'] } }, { bundle: false });
+    const withMail = synthCaseway({ inboundEmail: { recipients: ['help.example.com'] }, console: false }, { bundle: false });
     withMail.template.hasResourceProperties('AWS::SES::ReceiptRule', { Rule: Match.objectLike({ Recipients: ['help.example.com'] }) });
     expect(withMail.stack.caseway.alarms).toContain(withMail.stack.caseway.email!.deadLetterAlarm);
   });

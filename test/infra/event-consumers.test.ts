@@ -33,7 +33,7 @@ const rules = [...eventRules, ...extra];
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synthCaseway({ eventRules: rules, notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' } }, { bundle: false });
+  s = synthCaseway({ eventRules: rules, console: false, notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' } }, { bundle: false });
 });
 afterAll(removeSynthOutput);
 
