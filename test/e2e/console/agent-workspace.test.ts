@@ -239,16 +239,17 @@ describe('the agent workspace', () => {
     // Scroll to the end, page after page, until the newest entry is drawn.
     const newest = page.getByTestId('timeline-comment').filter({ hasText: `Entry ${LONG_COMMENTS}` });
     let most = 0;
+    // Each look scrolls to the end; what it saw is in the failure message should it never get there.
     await expect
       .poll(
         async () => {
           await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
           most = Math.max(most, await rows.count());
-          return newest.count();
+          return { newest: await newest.count(), count: await page.getByTestId('timeline-count').textContent(), last: (await rows.last().textContent())?.slice(-60) };
         },
-        { timeout: 60_000, intervals: [50, 100, 200] },
+        { timeout: 60_000, interval: 100 },
       )
-      .toBe(1);
+      .toMatchObject({ newest: 1 });
     expect(most).toBeLessThan(40);
     await expect.poll(() => page.getByTestId('timeline-count').textContent()).toMatch(/^\d+ entries\.$/);
     expect(Number((await page.getByTestId('timeline-count').textContent())!.split(' ')[0])).toBeGreaterThanOrEqual(LONG_COMMENTS + 2);

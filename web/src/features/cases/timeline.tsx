@@ -102,15 +102,29 @@ export function Timeline({ caseId }: { caseId: string }) {
   const rows = virtualizer.getVirtualItems();
   const lastShown = rows[rows.length - 1]?.index ?? -1;
 
-  // The loading row is in view: read the next page.
+  // The loading row is in view: read the next page. Not while any fetch of the history runs (a
+  // refetch would cancel it) and not again after a failure (the row offers a retry instead).
+  const idle = !history.isFetching && !history.isFetchNextPageError;
   useEffect(() => {
-    if (more && !history.isFetchingNextPage && lastShown >= events.length - 1) void history.fetchNextPage();
-  }, [more, history.isFetchingNextPage, lastShown, events.length, history]);
+    if (more && idle && lastShown >= events.length - 1) void history.fetchNextPage();
+  }, [more, idle, lastShown, events.length, history]);
 
-  if (history.isPending) return <Loading />;
-  if (history.isError) return <ErrorState error={history.error} onRetry={() => void history.refetch()} />;
-  if (events.length === 0) return <p className="muted">{text.noTimeline}</p>;
+  // A comment event newer than the comments read: read the comments again, once per new page of events.
   const commentsById = comments.data;
+  const missing = commentsById !== undefined && events.some((e) => e.action === 'CommentAdded' && e.target?.kind === 'comment' && !commentsById.has(e.target.id));
+  const askedAt = useRef(-1);
+  useEffect(() => {
+    if (missing && !comments.isFetching && askedAt.current !== events.length) {
+      askedAt.current = events.length;
+      void comments.refetch();
+    }
+  }, [missing, comments, events.length]);
+
+  const nextPageError = history.isFetchNextPageError ? history.error : undefined;
+  const retryNextPage = () => void history.fetchNextPage();
+  if (history.isPending) return <Loading />;
+  if (history.isError && !nextPageError) return <ErrorState error={history.error} onRetry={() => void history.refetch()} />;
+  if (events.length === 0) return <p className="muted">{text.noTimeline}</p>;
 
   return (
     <>
@@ -123,7 +137,7 @@ export function Timeline({ caseId }: { caseId: string }) {
             if (!event) {
               return (
                 <li key="more" ref={virtualizer.measureElement} data-index={row.index} style={style}>
-                  <Loading label={text.loadingOlder} />
+                  {nextPageError ? <ErrorState error={nextPageError} onRetry={retryNextPage} /> : <Loading label={text.loadingOlder} />}
                 </li>
               );
             }
