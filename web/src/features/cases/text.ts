@@ -59,6 +59,7 @@ export const text = {
   routingStep: (step: string) => `Routing: ${step}`,
   step: 'Step',
   timelineScroll: 'Timeline entries (scroll for more)',
+  toNewest: 'Jump to the newest entry',
   loadingOlder: 'Loading more of the timeline…',
   loadedSoFar: (n: number) => `${n} entries so far; more load as you scroll.`,
   entries: (n: number) => `${n} entries.`,

@@ -120,6 +120,14 @@ export function Timeline({ caseId }: { caseId: string }) {
     }
   }, [missing, comments, events.length]);
 
+  /** The newest entry: read the remaining pages, then bring the last row into view. */
+  async function toNewest() {
+    let result: Awaited<ReturnType<typeof history.fetchNextPage>> = history;
+    while (result.hasNextPage && !result.isError) result = await result.fetchNextPage();
+    const last = (result.data?.pages ?? []).reduce((n, page) => n + page.items.length, 0) - 1;
+    if (last >= 0) requestAnimationFrame(() => virtualizer.scrollToIndex(last, { align: 'end' }));
+  }
+
   const nextPageError = history.isFetchNextPageError ? history.error : undefined;
   const retryNextPage = () => void history.fetchNextPage();
   if (history.isPending) return <Loading />;
@@ -129,6 +137,13 @@ export function Timeline({ caseId }: { caseId: string }) {
   return (
     <>
       {comments.isError ? <ErrorState error={comments.error} onRetry={() => void comments.refetch()} /> : null}
+      {more || events.length > 20 ? (
+        <p style={{ margin: '0 0 0.5rem' }}>
+          <button type="button" className="secondary" disabled={history.isFetching} onClick={() => void toNewest()}>
+            {text.toNewest}
+          </button>
+        </p>
+      ) : null}
       <div ref={scrollRef} className="timeline-scroll" tabIndex={0} role="region" aria-label={text.timelineScroll} data-testid="timeline-scroll">
         <ol className="timeline" aria-label={text.timeline} style={{ height: virtualizer.getTotalSize(), position: 'relative', margin: 0 }}>
           {rows.map((row) => {
