@@ -49,7 +49,6 @@ describe('the agent workspace', () => {
     await expect.poll(() => page.getByTestId('sla-badge').count()).toBe(3);
     expect(await page.getByTestId('sla-badge').first().getAttribute('data-tone')).toBe('ok');
     await expectAccessible(page, 'the inbox');
-    await screenshot(page, 'agent-inbox');
     // Filters and sort live in the URL; a filter narrows the list, clearing it brings all back.
     await page.getByLabel('Filter by subject or case number').fill('vpn');
     await expect.poll(() => page.getByTestId('inbox-row').allTextContents()).toEqual([expect.stringContaining('VPN drops every hour')]);
@@ -101,7 +100,6 @@ describe('the agent workspace', () => {
     expect((await readCase(firstId)).status).toBe('in_review');
     await page.getByTestId('timeline-event').filter({ hasText: 'new → in_review' }).waitFor();
     await expectAccessible(page, 'the case view');
-    await screenshot(page, 'agent-case');
 
     // ?: the shortcuts, in a dialog.
     await page.keyboard.press('?');

@@ -1,7 +1,8 @@
 /**
  * The agent's case view: the case and its SLA, editable fields (If-Match, with a merge on
  * conflict), the next steps and what blocks them, the timeline, the composer for a public
- * reply or an internal note, files, and the main loop by keyboard (j k r n t ?).
+ * reply or an internal note (with @mentions), the handoff brief, tasks, files, related cases,
+ * knowledge with "link as resolving", the case's routing, and the main loop by keyboard (j k r n t ?).
  */
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -11,11 +12,16 @@ import { useSession } from '../../app/auth/auth';
 import { DateTime } from '../../lib/dates';
 import { neighbour } from '../inbox/api';
 import { SlaBadge } from '../inbox/sla-badge';
-import { useCaseType, useComments } from '../portal/api';
+import { useCaseType } from '../portal/api';
 import { Attachments } from '../portal/attachments';
-import { useAgentCase, useHistory, usePatchCase } from './api';
+import { CaseRouting } from '../routing/case-routing';
+import { useAgentCase, usePatchCase } from './api';
 import { Composer, type Visibility } from './composer';
 import { EditFields } from './edit-fields';
+import { Handoff } from './handoff';
+import { Knowledge } from './knowledge';
+import { Related } from './related';
+import { Tasks } from './tasks';
 import { Timeline } from './timeline';
 import { Transitions } from './transitions';
 import { text } from './text';
@@ -26,8 +32,6 @@ export default function CasePage() {
   const session = useSession();
   const kase = useAgentCase(caseId);
   const type = useCaseType(kase.data?.type, kase.data?.typeVersion);
-  const history = useHistory(caseId);
-  const comments = useComments(caseId);
   const assign = usePatchCase(caseId);
   const [editing, setEditing] = useState(false);
   const [visibility, setVisibility] = useState<Visibility>('public');
@@ -113,21 +117,18 @@ export default function CasePage() {
         <div>
           <section aria-labelledby="timeline-h">
             <h2 id="timeline-h">{text.timeline}</h2>
-            {history.isPending || comments.isPending ? (
-              <Loading />
-            ) : history.isError ? (
-              <ErrorState error={history.error} />
-            ) : comments.isError ? (
-              <ErrorState error={comments.error} />
-            ) : (
-              <Timeline events={history.data.items} comments={comments.data.items} />
-            )}
+            <Timeline key={caseId} caseId={caseId} />
           </section>
           <Composer ref={composerRef} caseId={caseId} visibility={visibility} onVisibility={setVisibility} />
         </div>
         <div>
           <Transitions ref={transitionsRef} kase={c} />
+          <Handoff caseId={caseId} />
+          <Tasks caseId={caseId} />
           <Attachments caseId={caseId} />
+          <Related caseId={caseId} />
+          <Knowledge caseId={caseId} />
+          <CaseRouting caseId={caseId} />
           <p className="muted">
             <DateTime iso={c.createdAt} />
           </p>

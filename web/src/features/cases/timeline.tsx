@@ -1,9 +1,16 @@
-/** The case's story, oldest first: comments (public and internal) and every audit event, routing decisions with their why. */
+/**
+ * The case's story, oldest first (the history endpoint's order): comments (public and internal,
+ * with their @mentions), field changes, transitions, SLA events, and routing decisions with
+ * their why. A long case stays fast: history is read a page at a time as the reader scrolls
+ * near the end, and only the rows in view (plus a few) are in the DOM (@tanstack/react-virtual).
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
 import type { AuditEvent, Comment } from '../../api/types';
+import { ErrorState, Loading } from '../../components/states';
 import { DateTime } from '../../lib/dates';
+import { useAllComments, useHistoryPages } from './api';
 import { text } from './text';
-
-type Entry = { at: string; kind: 'comment'; comment: Comment } | { at: string; kind: 'event'; event: AuditEvent };
 
 function short(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
@@ -13,49 +20,165 @@ function short(value: unknown): string {
 
 function describe(event: AuditEvent): string {
   if (event.transition) return `${event.action}: ${event.transition.from} → ${event.transition.to}`;
-  if (event.action === 'CaseCreated') return 'Opened the case';
+  if (event.action === 'CaseCreated') return text.opened;
+  if (event.routing) return text.routingStep(event.routing.step);
   const changes = (event.changes ?? []).map((c) => `${c.field}: ${short(c.before)} → ${short(c.after)}`);
-  return changes.length ? `${event.action}: ${changes.join('; ')}` : event.action;
+  const about = event.target ? ` (${event.target.kind} ${event.target.id})` : '';
+  return changes.length ? `${event.action}${about}: ${changes.join('; ')}` : `${event.action}${about}`;
 }
 
-export function Timeline({ events, comments }: { events: readonly AuditEvent[]; comments: readonly Comment[] }) {
-  // A comment's own audit event says less than the comment: show the comment.
-  const entries: Entry[] = [
-    ...events.filter((e) => e.action !== 'CommentAdded').map((event) => ({ at: event.at, kind: 'event' as const, event })),
-    ...comments.map((comment) => ({ at: comment.createdAt, kind: 'comment' as const, comment })),
-  ].sort((a, b) => a.at.localeCompare(b.at));
-  if (entries.length === 0) return <p className="muted">{text.noTimeline}</p>;
+function Why({ routing }: { routing: NonNullable<AuditEvent['routing']> }) {
+  const { step, ...rest } = routing;
   return (
-    <ol className="timeline" aria-label={text.timeline}>
-      {entries.map((entry) =>
-        entry.kind === 'comment' ? (
-          <li key={`c-${entry.comment.commentId}`} className={entry.comment.visibility === 'internal' ? 'internal' : ''} data-testid="timeline-comment">
-            <div className={`comment ${entry.comment.visibility}`}>
-              <div className="row muted">
-                <strong>{entry.comment.author.name ?? entry.comment.author.sub}</strong>
-                <span className={`badge ${entry.comment.visibility === 'internal' ? 'warn' : ''}`}>{entry.comment.visibility === 'internal' ? text.internal : text.public}</span>
-                <DateTime iso={entry.comment.createdAt} />
-              </div>
-              <p style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{entry.comment.body}</p>
-            </div>
-          </li>
-        ) : (
-          <li key={`e-${entry.event.eventId}`} data-testid="timeline-event">
-            <div className="row muted">
-              <strong>{entry.event.actor?.name ?? entry.event.actor?.sub ?? 'Caseway'}</strong>
-              <DateTime iso={entry.event.at} />
-            </div>
-            <p style={{ margin: 0 }}>{describe(entry.event)}</p>
-            {entry.event.reason ? <p className="muted" style={{ margin: 0 }}>“{entry.event.reason}”</p> : null}
-            {entry.event.routing ? (
-              <details>
-                <summary>{text.why}</summary>
-                <pre style={{ whiteSpace: 'pre-wrap', fontSize: '0.85rem' }}>{JSON.stringify(entry.event.routing, null, 2)}</pre>
-              </details>
-            ) : null}
-          </li>
-        ),
-      )}
-    </ol>
+    <details>
+      <summary>{text.why}</summary>
+      <dl className="fields" style={{ fontSize: '0.85rem' }}>
+        <dt>{text.step}</dt>
+        <dd>{step}</dd>
+        {Object.entries(rest).map(([key, value]) => (
+          <div key={key} style={{ display: 'contents' }}>
+            <dt>{key}</dt>
+            <dd style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{typeof value === 'string' ? value : JSON.stringify(value, null, 1)}</dd>
+          </div>
+        ))}
+      </dl>
+    </details>
+  );
+}
+
+function CommentEntry({ event, comment }: { event: AuditEvent; comment: Comment | undefined }) {
+  const visibility = comment?.visibility ?? event.visibility ?? 'public';
+  const mentions = comment?.mentions ?? event.mentions ?? [];
+  return (
+    <div className={`comment ${visibility}`}>
+      <div className="row muted">
+        <strong>{comment?.author.name ?? event.actor?.name ?? event.actor?.sub}</strong>
+        <span className={`badge ${visibility === 'internal' ? 'warn' : ''}`}>{visibility === 'internal' ? text.internal : text.public}</span>
+        <DateTime iso={event.at} />
+      </div>
+      <p style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{comment ? comment.body : text.commentGone}</p>
+      {mentions.length > 0 ? (
+        <p className="muted" style={{ margin: 0 }} data-testid="mentions">
+          {text.mentions} {mentions.map((m) => `@${m}`).join(', ')}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function EventEntry({ event }: { event: AuditEvent }) {
+  return (
+    <>
+      <div className="row muted">
+        <strong>{event.actor?.name ?? event.actor?.sub ?? 'Caseway'}</strong>
+        <DateTime iso={event.at} />
+      </div>
+      <p style={{ margin: 0 }}>{describe(event)}</p>
+      {event.reason ? (
+        <p className="muted" style={{ margin: 0 }}>
+          “{event.reason}”
+        </p>
+      ) : null}
+      {event.routing ? <Why routing={event.routing} /> : null}
+    </>
+  );
+}
+
+/** A first guess at a row's height; each row is measured once drawn. */
+const ESTIMATED_ROW_PX = 76;
+
+export function Timeline({ caseId }: { caseId: string }) {
+  const history = useHistoryPages(caseId);
+  const comments = useAllComments(caseId);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const events = history.data?.pages.flatMap((page) => page.items) ?? [];
+  const more = history.hasNextPage;
+  const virtualizer = useVirtualizer({
+    count: events.length + (more ? 1 : 0),
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    overscan: 6,
+  });
+  const rows = virtualizer.getVirtualItems();
+  const lastShown = rows[rows.length - 1]?.index ?? -1;
+
+  // The loading row is in view: read the next page. Not while any fetch of the history runs (a
+  // refetch would cancel it) and not again after a failure (the row offers a retry instead).
+  const idle = !history.isFetching && !history.isFetchNextPageError;
+  useEffect(() => {
+    if (more && idle && lastShown >= events.length - 1) void history.fetchNextPage();
+  }, [more, idle, lastShown, events.length, history]);
+
+  // A comment event newer than the comments read: read the comments again, once per new page of events.
+  const commentsById = comments.data;
+  const missing = commentsById !== undefined && events.some((e) => e.action === 'CommentAdded' && e.target?.kind === 'comment' && !commentsById.has(e.target.id));
+  const askedAt = useRef(-1);
+  useEffect(() => {
+    if (missing && !comments.isFetching && askedAt.current !== events.length) {
+      askedAt.current = events.length;
+      void comments.refetch();
+    }
+  }, [missing, comments, events.length]);
+
+  /** The newest entry: read the remaining pages, then bring the last row into view. */
+  async function toNewest() {
+    let result: Awaited<ReturnType<typeof history.fetchNextPage>> = history;
+    while (result.hasNextPage && !result.isError) result = await result.fetchNextPage();
+    const last = (result.data?.pages ?? []).reduce((n, page) => n + page.items.length, 0) - 1;
+    if (last >= 0) requestAnimationFrame(() => virtualizer.scrollToIndex(last, { align: 'end' }));
+  }
+
+  const nextPageError = history.isFetchNextPageError ? history.error : undefined;
+  const retryNextPage = () => void history.fetchNextPage();
+  if (history.isPending) return <Loading />;
+  if (history.isError && !nextPageError) return <ErrorState error={history.error} onRetry={() => void history.refetch()} />;
+  if (events.length === 0) return <p className="muted">{text.noTimeline}</p>;
+
+  return (
+    <>
+      {comments.isError ? <ErrorState error={comments.error} onRetry={() => void comments.refetch()} /> : null}
+      {more || events.length > 20 ? (
+        <p style={{ margin: '0 0 0.5rem' }}>
+          <button type="button" className="secondary" disabled={history.isFetching} onClick={() => void toNewest()}>
+            {text.toNewest}
+          </button>
+        </p>
+      ) : null}
+      <div ref={scrollRef} className="timeline-scroll" tabIndex={0} role="region" aria-label={text.timelineScroll} data-testid="timeline-scroll">
+        <ol className="timeline" aria-label={text.timeline} style={{ height: virtualizer.getTotalSize(), position: 'relative', margin: 0 }}>
+          {rows.map((row) => {
+            const event = events[row.index];
+            const style = { position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${row.start}px)` } as const;
+            if (!event) {
+              return (
+                <li key="more" ref={virtualizer.measureElement} data-index={row.index} style={style}>
+                  {nextPageError ? <ErrorState error={nextPageError} onRetry={retryNextPage} /> : <Loading label={text.loadingOlder} />}
+                </li>
+              );
+            }
+            const isComment = event.action === 'CommentAdded' && event.target?.kind === 'comment';
+            const comment = isComment ? commentsById?.get(event.target!.id) : undefined;
+            const internal = isComment && (comment?.visibility ?? event.visibility) === 'internal';
+            return (
+              <li
+                key={event.eventId}
+                ref={virtualizer.measureElement}
+                data-index={row.index}
+                style={style}
+                className={internal ? 'internal' : ''}
+                data-testid={isComment ? 'timeline-comment' : 'timeline-event'}
+                aria-posinset={row.index + 1}
+                aria-setsize={more ? -1 : events.length}
+              >
+                {isComment ? <CommentEntry event={event} comment={comment} /> : <EventEntry event={event} />}
+              </li>
+            );
+          })}
+        </ol>
+      </div>
+      <p className="muted" aria-live="polite" data-testid="timeline-count">
+        {more ? text.loadedSoFar(events.length) : text.entries(events.length)}
+      </p>
+    </>
   );
 }

@@ -9,6 +9,8 @@ import { Empty, ErrorState, Loading } from '../../components/states';
 import { ShortcutsHelp, useShortcuts } from '../../components/shortcuts';
 import { useSession } from '../../app/auth/auth';
 import { DateTime } from '../../lib/dates';
+import { OffersPanel } from '../routing/offers-panel';
+import { useAnswerOffer, useOffers } from '../routing/api';
 import { rememberOrder, useInbox, useSlaIndex, VIEWS, type View } from './api';
 import { SlaBadge } from './sla-badge';
 import { text } from './text';
@@ -30,6 +32,8 @@ export default function InboxPage() {
   // -1: nothing selected yet, so the first j lands on the first case.
   const [selected, setSelected] = useState(-1);
   const rowsRef = useRef<HTMLTableSectionElement>(null);
+  const offers = useOffers();
+  const answerOffer = useAnswerOffer();
 
   const set = (name: string, value: string) =>
     setParams((current) => {
@@ -63,9 +67,18 @@ export default function InboxPage() {
     rowsRef.current?.querySelectorAll<HTMLAnchorElement>('a[data-case-link]')[index]?.focus();
   };
   const shortcuts = [
-    { key: 'j', label: 'Next case', run: () => focusRow(Math.min(rows.length - 1, selected + 1)) },
-    { key: 'k', label: 'Previous case', run: () => focusRow(Math.max(0, selected - 1)) },
-    { key: 'o', label: 'Open the selected case', run: () => rows[selected] && navigate(`/inbox/cases/${rows[selected].caseId}`) },
+    { key: 'j', label: text.keys.next, run: () => focusRow(Math.min(rows.length - 1, selected + 1)) },
+    { key: 'k', label: text.keys.prev, run: () => focusRow(Math.max(0, selected - 1)) },
+    { key: 'o', label: text.keys.open, run: () => rows[selected] && navigate(`/inbox/cases/${rows[selected].caseId}`) },
+    {
+      key: 'a',
+      label: text.keys.accept,
+      run: () => {
+        // The oldest open offer (the list is in the order they were made).
+        const offer = offers.data?.[0];
+        if (offer && !answerOffer.isPending) answerOffer.mutate({ offer, answer: 'accept' });
+      },
+    },
   ];
   const { helpOpen, setHelpOpen } = useShortcuts(shortcuts);
 
@@ -82,6 +95,7 @@ export default function InboxPage() {
       <p className="muted">
         {text.viewHelp[view]} {text.keyboardHint}
       </p>
+      <OffersPanel me={session.sub} answer={answerOffer} />
       <div className="row panel" role="search">
         <div style={{ flex: '2 1 14rem' }}>
           <label htmlFor="inbox-q">{text.filter}</label>

@@ -32,5 +32,6 @@ export const text = {
     paused: 'Paused',
     clock: { firstResponse: 'first response', nextResponse: 'next response', resolution: 'resolution' } as Record<string, string>,
   },
-  keyboardHint: 'Keys: j / k to move, Enter to open, ? for all shortcuts.',
+  keyboardHint: 'Keys: j / k to move, Enter to open, a to accept the oldest offer, ? for all shortcuts.',
+  keys: { next: 'Next case', prev: 'Previous case', open: 'Open the selected case', accept: 'Accept the oldest offer' },
 };

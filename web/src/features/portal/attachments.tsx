@@ -2,6 +2,7 @@
 import { useId, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { ErrorState, Loading } from '../../components/states';
+import { data } from '../../api/client';
 import { useApi } from '../../app/providers';
 import { DateTime } from '../../lib/dates';
 import { portalKeys, useAttachments } from './api';
@@ -18,6 +19,17 @@ export function Attachments({ caseId }: { caseId: string }) {
   const [progress, setProgress] = useState<{ name: string; value: UploadProgress } | undefined>();
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string | undefined>();
+
+  /** The API grants a short-lived GET to the file store; the browser fetches the bytes from there, not through the API. */
+  async function download(attachmentId: string) {
+    setError(undefined);
+    try {
+      const granted = await data(api.GET('/cases/{id}/attachments/{attachmentId}', { params: { path: { id: caseId, attachmentId } } }));
+      window.open(granted.download.url, '_blank', 'noopener');
+    } catch (e) {
+      setError(e);
+    }
+  }
 
   async function onFile(file: File | undefined) {
     if (!file) return;
@@ -45,8 +57,12 @@ export function Attachments({ caseId }: { caseId: string }) {
           {attachments.data.items.map((attachment) => {
             const current = attachment.versions[attachment.versions.length - 1];
             return current ? (
-              <li key={attachment.attachmentId}>
-                {current.fileName} ({sizeFormat.format(current.size / 1024)}), <DateTime iso={current.uploadedAt} />
+              <li key={attachment.attachmentId} data-testid="attachment">
+                {current.fileName} ({sizeFormat.format(current.size / 1024)}), <DateTime iso={current.uploadedAt} />{' '}
+                <button type="button" className="secondary" onClick={() => void download(attachment.attachmentId)}>
+                  {text.download}
+                  <span className="visually-hidden"> {current.fileName}</span>
+                </button>
               </li>
             ) : null;
           })}

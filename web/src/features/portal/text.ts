@@ -29,6 +29,7 @@ export const text = {
   replySent: 'Your reply was sent.',
   attachments: 'Attachments',
   noAttachments: 'No files yet.',
+  download: 'Download',
   addFile: 'Add a file',
   uploading: (name: string) => `Uploading ${name}`,
   uploaded: (name: string) => `${name} was uploaded.`,
