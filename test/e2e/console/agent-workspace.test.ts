@@ -220,7 +220,10 @@ describe('the agent workspace', () => {
     await handoff.getByText('From').waitFor();
     expect(await handoff.textContent()).toContain('support, demo-supervisor');
     expect(await handoff.textContent()).toContain('support, demo-agent');
-    expect(await page.getByTestId('related').getByRole('link', { name: acceptedId }).count()).toBe(1);
+    // The related panel reads the links after the case: wait for it rather than count what has rendered so far.
+    const back = page.getByTestId('related').getByRole('link', { name: acceptedId });
+    await back.waitFor();
+    expect(await back.count()).toBe(1);
     await expectAccessible(page, 'a case with its handoff brief');
     await context.close();
   });
