@@ -11,6 +11,10 @@ import type { Caller } from '../core/caller.js';
 import { DomainError } from '../core/errors.js';
 import { callerFromRequest, type CallerSettings } from './caller-from-claims.js';
 
+/**
+ * How far in the future a token's `iat` or `nbf` may lie: clocks of issuer and
+ * verifier disagree a little. Past it the token is refused. `exp` gets no such grace.
+ */
 export const CLOCK_SKEW_SECONDS = 60;
 
 export type Verdict = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
@@ -34,6 +38,7 @@ export function keysFrom(source: { url?: string; jwks?: string }): JWTVerifyGetK
 
 class NoKeyId extends Error {}
 
+/** API Gateway's wording for a refused token (its `www-authenticate` error_description), as far as it is documented. */
 function describe(error: unknown): string {
   if (error instanceof NoKeyId) return 'the token has no kid header';
   if (error instanceof errors.JWTExpired) return 'the token has expired';
@@ -48,6 +53,38 @@ function describe(error: unknown): string {
   return 'the token is malformed';
 }
 
+/**
+ * The HTTP API JWT authorizer's checks, in one place for the local authorizer and the live
+ * WebSocket: a `kid` (API Gateway picks the key by it; with one key in the set jose would use
+ * it for a token that names none), RS256, issuer, audience, `exp` with no grace, `iat` and
+ * `nbf` at most CLOCK_SKEW_SECONDS ahead.
+ */
+export async function verifyIdToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  expected: { readonly issuer: string; readonly audience: string | readonly string[]; readonly now?: number },
+): Promise<{ readonly ok: true; readonly payload: JWTPayload } | { readonly ok: false; readonly reason: string }> {
+  const now = expected.now ?? Date.now();
+  try {
+    if (typeof decodeProtectedHeader(token).kid !== 'string') throw new NoKeyId();
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: expected.issuer,
+      audience: typeof expected.audience === 'string' ? expected.audience : [...expected.audience],
+      algorithms: ['RS256'],
+      requiredClaims: ['exp'],
+      // Grace for nbf; exp is checked below without any.
+      clockTolerance: CLOCK_SKEW_SECONDS,
+      currentDate: new Date(now),
+    });
+    const seconds = Math.floor(now / 1000);
+    if (typeof payload.exp === 'number' && payload.exp <= seconds) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
+    if (typeof payload.iat === 'number' && payload.iat > seconds + CLOCK_SKEW_SECONDS) throw new errors.JWTClaimValidationFailed('"iat" claim lies in the future', payload, 'iat', 'check_failed');
+    return { ok: true, payload };
+  } catch (error) {
+    return { ok: false, reason: describe(error) };
+  }
+}
+
 /** String claims as API Gateway would hand them on; `callerFromRequest` checks them against the token itself. */
 const stringClaims = (payload: JWTPayload): Record<string, string> =>
   Object.fromEntries(Object.entries(payload).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
@@ -56,24 +93,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: unkn
   const now = options.now ?? Date.now;
   return async (token) => {
     if (typeof token !== 'string' || token.length === 0) return { ok: false, status: 401, reason: 'no token' };
-    let payload: JWTPayload;
-    try {
-      if (typeof decodeProtectedHeader(token).kid !== 'string') throw new NoKeyId();
-      const verified = await jwtVerify(token, options.keys, {
-        issuer: options.issuer,
-        audience: typeof options.audience === 'string' ? options.audience : [...options.audience],
-        algorithms: ['RS256'],
-        requiredClaims: ['exp'],
-        clockTolerance: CLOCK_SKEW_SECONDS,
-        currentDate: new Date(now()),
-      });
-      payload = verified.payload;
-      const seconds = Math.floor(now() / 1000);
-      if (typeof payload.exp === 'number' && payload.exp <= seconds) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
-      if (typeof payload.iat === 'number' && payload.iat > seconds + CLOCK_SKEW_SECONDS) throw new errors.JWTClaimValidationFailed('"iat" claim lies in the future', payload, 'iat', 'check_failed');
-    } catch (error) {
-      return { ok: false, status: 401, reason: describe(error) };
-    }
+    const verified = await verifyIdToken(token, options.keys, { issuer: options.issuer, audience: options.audience, now: now() });
+    if (!verified.ok) return { ok: false, status: 401, reason: verified.reason };
+    const { payload } = verified;
     try {
       return { ok: true, caller: callerFromRequest({ claims: stringClaims(payload), authorization: token }, options.callerSettings) };
     } catch (error) {

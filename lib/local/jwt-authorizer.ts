@@ -7,13 +7,11 @@
  * (`["IT admin"]` and `["IT", "admin"]` both print `[IT admin]`), so handlers read
  * groups from the verified token in the Authorization header instead (caller-from-claims.ts).
  */
-import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload } from 'jose';
+import { CLOCK_SKEW_SECONDS, verifyIdToken } from '../../functions/http/token-verifier.js';
 
-/**
- * How far in the future a token's `iat` or `nbf` may lie: clocks of issuer and
- * gateway disagree a little. Past it the token is refused. `exp` gets no such grace.
- */
-export const CLOCK_SKEW_SECONDS = 60;
+/** How far in the future a token's `iat` or `nbf` may lie (one value for every verifier of ours). */
+export { CLOCK_SKEW_SECONDS };
 
 /** What the authorizer trusts; a `DevIssuer` satisfies it. */
 export interface JwtAuthorizerConfig {
@@ -36,47 +34,16 @@ export function createJwtAuthorizer(config: JwtAuthorizerConfig): JwtAuthorizer 
     // The identity source is $request.header.Authorization; API Gateway takes the token with or without "Bearer ".
     const token = authorizationHeader?.replace(/^Bearer\s+/i, '').trim();
     if (!token) return { authorized: false, wwwAuthenticate: 'Bearer', reason: 'no token' };
-    try {
-      // API Gateway picks the key by kid; with one key in the set jose would use it for a token that names none.
-      if (typeof decodeProtectedHeader(token).kid !== 'string') throw new NoKeyId();
-      const { payload } = await jwtVerify(token, keys, {
-        issuer: config.issuer,
-        audience: config.audience,
-        algorithms: ['RS256'],
-        requiredClaims: ['exp'],
-        // Grace for nbf; exp is checked below without any.
-        clockTolerance: CLOCK_SKEW_SECONDS,
-      });
-      const now = Math.floor(Date.now() / 1000);
-      if (typeof payload.exp === 'number' && payload.exp <= now) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
-      if (typeof payload.iat === 'number' && payload.iat > now + CLOCK_SKEW_SECONDS) throw new errors.JWTClaimValidationFailed('"iat" claim lies in the future', payload, 'iat', 'check_failed');
-      return { authorized: true, claims: claimsAsApiGatewayPassesThem(payload), scopes: scopesOf(payload) };
-    } catch (error) {
-      const description = describeRejection(error);
+    const verified = await verifyIdToken(token, keys, { issuer: config.issuer, audience: config.audience });
+    if (!verified.ok) {
       return {
         authorized: false,
-        wwwAuthenticate: `Bearer scope="" error="invalid_token" error_description="${description}"`,
-        reason: description,
+        wwwAuthenticate: `Bearer scope="" error="invalid_token" error_description="${verified.reason}"`,
+        reason: verified.reason,
       };
     }
+    return { authorized: true, claims: claimsAsApiGatewayPassesThem(verified.payload), scopes: scopesOf(verified.payload) };
   };
-}
-
-class NoKeyId extends Error {}
-
-/** API Gateway's wording in `www-authenticate`, as far as it is documented. */
-function describeRejection(error: unknown): string {
-  if (error instanceof NoKeyId) return 'the token has no kid header';
-  if (error instanceof errors.JWTExpired) return 'the token has expired';
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return 'the token does not have a valid audience';
-    if (error.claim === 'iss') return 'the token does not have a valid issuer';
-    if (error.claim === 'nbf' || error.claim === 'iat') return 'the token is not valid yet';
-    return `the token has an invalid ${error.claim} claim`;
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey) return 'signature is invalid';
-  if (error instanceof errors.JOSEAlgNotAllowed) return 'signing method is invalid';
-  return 'the token is malformed';
 }
 
 /**
