@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { Caller } from '../core/caller.js';
 import { CASE_OFFERED, audienceOf, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
 import type { AuditEvent } from '../core/case.js';
-import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
+import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as live from '../adapters/dynamodb/live-repository.js';
 import { CLOSE_CODES, type LivePusher } from '../adapters/live-push.js';
@@ -90,7 +90,7 @@ async function scopeOf(caseId: string): Promise<LiveScope | undefined> {
   const stored = await repo.getCase(caseId);
   if (!stored) return undefined;
   const c = stored.case;
-  const [version, current] = await Promise.all([caseTypes.getCaseTypeVersion(c.type, c.typeVersion), caseTypes.getCurrentCaseType(c.type)]);
+  const [version, current] = await Promise.all([caseTypes.version(c.type, c.typeVersion), caseTypes.current(c.type)]);
   if (!version || !current) throw new Error(`Case type ${c.type} (version ${c.typeVersion}) of case ${caseId} is not in the store`);
   return {
     requesterId: c.requester.id,
