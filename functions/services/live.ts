@@ -12,7 +12,7 @@ import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as live from '../adapters/dynamodb/live-repository.js';
 import { CLOSE_CODES, type LivePusher } from '../adapters/live-push.js';
-import type { Verdict } from '../http/token-verifier.js';
+import type { Verdict } from '../core/caller.js';
 import { logger } from '../observability.js';
 
 /** What a client may send: `auth` first (again to swap in a fresh token), `ping` to keep an idle connection open. */
