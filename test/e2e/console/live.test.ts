@@ -5,8 +5,8 @@
  * dropping and coming back, with the event caused meanwhile replayed on the new socket.
  *
  * Two agents at once on routing: an offer to one, open in two of their browsers, is accepted
- * in one and leaves the other; the other agent, watching the case, sees it go from offered
- * to assigned.
+ * (or declined) in one and leaves the other; the other agent, watching the case, sees it go
+ * from offered to assigned.
  *
  * Each page's live frames are recorded (Playwright sees the WebSocket), so a test shows
  * that what appeared came over the feed, not from a refetch of some other cause: the case
@@ -173,7 +173,7 @@ describe('live updates in the console', () => {
     }
   });
 
-  it('takes an offer accepted in one browser off the other, and shows the other agent the case assigned, without a reload', async () => {
+  it('takes an offer accepted or declined in one browser off the other, and shows the other agent the case assigned, without a reload', async () => {
     const admin = (path: string, body: unknown) =>
       harness.platform.fetchAs('admin', path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => expect(r.status).toBeLessThan(300));
     await admin('/routing/queues/support', { name: 'Support', offerTimeoutSeconds: 3600 });
@@ -189,6 +189,7 @@ describe('live updates in the console', () => {
     // Alex in two browsers (say a laptop and a second screen), both on the inbox with its offers.
     const alexOne = await harness.newContext();
     const alexTwo = await harness.newContext();
+    const framesOne = recordLive(alexOne);
     const framesTwo = recordLive(alexTwo);
     const one = await harness.signIn(alexOne, 'agent', '/inbox');
     const two = await harness.signIn(alexTwo, 'agent', '/inbox');
@@ -231,9 +232,19 @@ describe('live updates in the console', () => {
     expect(fridaFrames.some((f) => f.event === 'CaseOffered' && f.caseId === caseId)).toBe(false);
     // The second browser shows the case in Alex's work, also without a reload.
     await two.getByTestId('inbox-row').filter({ hasText: 'VPN drops every ten minutes' }).waitFor();
+
+    // Declined in the second browser: gone from the first too (the ended offer is pushed, not only a taken case).
+    const declinedId = await openCase('Scanner emails arrive empty');
+    const declinedOn = (page: Page) => page.locator(`[data-testid="offer"][data-case="${declinedId}"]`);
+    await declinedOn(one).waitFor();
+    await declinedOn(two).waitFor();
+    await declinedOn(two).getByRole('button', { name: `Decline the offer of ${declinedId}` }).click();
+    await two.getByTestId('offers-panel').getByText(`Declined ${declinedId}.`).waitFor();
+    await declinedOn(one).waitFor({ state: 'detached' });
+    expect(framesOne.some((f) => f.type === 'event' && f.event === 'OfferClosed' && f.caseId === declinedId)).toBe(true);
     expect([loadsOne(), loadsTwo(), loadsFrida()]).toEqual([0, 0, 0]);
     await presence('agent', 'demo-agent', 'offline');
     await presence('fraudAgent', 'demo-fraud-agent', 'offline');
     await Promise.all([alexOne.close(), alexTwo.close(), fridaContext.close()]);
-  });
+  }, 60_000); // three browsers, two offers through routing and the bus
 });
