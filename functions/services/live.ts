@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import type { Caller } from '../core/caller.js';
-import { CASE_OFFERED, audienceOf, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
+import { audienceOf, isOfferEvent, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
 import type { AuditEvent } from '../core/case.js';
 import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
@@ -105,7 +105,7 @@ export async function fanOut(eventType: string, detail: BusDetail, deps: Pick<Li
   const now = deps.now();
   const { id: domainEventId, ...rest } = detail;
   const source: LiveSource =
-    eventType === CASE_OFFERED ? { kind: 'offer', offer: rest as OfferDetail } : { kind: 'audit', audit: rest as AuditEvent };
+    isOfferEvent(eventType) ? { kind: 'offer', offer: rest as OfferDetail } : { kind: 'audit', audit: rest as AuditEvent };
   if (!isNews(eventType, source)) return { sent: 0 };
   const caseId = source.kind === 'offer' ? source.offer.caseId : source.audit.caseId;
   const scope = await scopeOf(caseId);
