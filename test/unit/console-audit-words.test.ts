@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditAction } from '../../functions/core/case.js';
-import { eventWords, fileSize, plain, type AuditEventLike, type Known } from '../../web/src/features/cases/audit-words.js';
+import { eventWords, factsOf, fileSize, plain, type Fact, type AuditEventLike, type Known } from '../../web/src/features/cases/audit-words.js';
 
 const DUE = '2026-12-04T09:00:00.000Z';
 const time = (iso: string) => `<${iso}>`;
@@ -227,6 +227,31 @@ describe("the console's audit events in words", () => {
   it('keeps the reason to quote, except where the lines already say it', () => {
     expect(eventWords(TABLE.CaseLinked[0]).reason).toBe('Same mail problem');
     expect(eventWords(TABLE.DuplicateIntake[0]).reason).toBeUndefined();
+  });
+
+  it("shows routing's why item by item, nested, with no JSON anywhere", () => {
+    const why = {
+      step: 'decided',
+      fired: [{ ruleId: 'support-web', actions: { skills: [{ level: 3, skill: 'webapp' }], queue: 'support' }, matched: [{ fact: 'type', value: 'support' }] }],
+      rulesetVersion: 1,
+      facts: { vip: false, entitlementLevel: null, fields: { product: 'web-app' }, tags: ['a', 'b'] },
+    };
+    const facts = factsOf(why);
+    expect(facts.slice(0, 1)).toEqual([{ label: 'Step', value: 'decided' }]);
+    expect(facts[2]).toEqual({ label: 'Ruleset version', value: '1' });
+    expect(facts[3]).toEqual({
+      label: 'Facts',
+      facts: [
+        { label: 'Vip', value: 'No' },
+        { label: 'Entitlement level', value: '(empty)' },
+        { label: 'Fields', facts: [{ label: 'Product', value: 'web-app' }] },
+        { label: 'Tags', value: 'a, b' },
+      ],
+    });
+    const flat = (list: readonly Fact[]): string[] => list.flatMap((f) => [f.label, ...(f.value !== undefined ? [plain([f.value], time)] : []), ...flat(f.facts ?? [])]);
+    const all = flat(facts);
+    expect(all).toContain('Rule id');
+    for (const said of all) expect(said, said).not.toSatisfy(looksLikeJson);
   });
 
   it('sizes files in words', () => {

@@ -290,6 +290,29 @@ export function eventWords(event: AuditEventLike, known: Known = {}): EventWords
   }
 }
 
+/** One item of a record shown in full (routing's why): a label and a value in words, or the items inside it. */
+export interface Fact {
+  readonly label: string;
+  readonly value?: Part;
+  readonly facts?: readonly Fact[];
+}
+
+const humanKey = (key: string) => {
+  const said = spaced(key).replace(/_/g, ' ');
+  return said.charAt(0).toUpperCase() + said.slice(1);
+};
+
+function factOf(label: string, value: unknown): Fact {
+  if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) return { label, facts: value.map((v, i) => factOf(String(i + 1), v)) };
+  if (isRecord(value)) return { label, facts: factsOf(value) };
+  return { label, value: valuePart(value) };
+}
+
+/** A record (routing's why: the rules that fired, the facts they saw) as labelled items, nested, never as JSON. */
+export function factsOf(record: Readonly<Record<string, unknown>>): Fact[] {
+  return Object.entries(record).map(([key, value]) => factOf(humanKey(key), value));
+}
+
 /** A line as plain text, instants through `time` (the timeline draws them as <time>, cases as links). */
 export function plain(line: Line, time: (iso: string) => string): string {
   return line.map((part) => (typeof part === 'string' ? part : 'case' in part ? part.case : time(part.at))).join('');

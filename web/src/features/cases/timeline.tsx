@@ -15,7 +15,7 @@ import { DateTime } from '../../lib/dates';
 import { useCaseType } from '../portal/api';
 import { useAgents } from '../routing/api';
 import { useAgentCase, useAllComments, useCaseSuggestions, useHistoryPages, useTasks } from './api';
-import { eventWords, type CaseTypeLike, type Known, type Line } from './audit-words';
+import { eventWords, factsOf, type CaseTypeLike, type Fact, type Known, type Line } from './audit-words';
 import { slaStory, type SlaStory } from './sla-events';
 import { text } from './text';
 
@@ -58,21 +58,25 @@ function LineView({ line }: { line: Line }) {
   );
 }
 
+/** Routing's why, item by item (nested where the record nests), in words. */
+function Facts({ facts }: { facts: readonly Fact[] }) {
+  return (
+    <dl className="fields" style={{ fontSize: '0.85rem' }}>
+      {facts.map((fact, i) => (
+        <div key={`${fact.label}-${i}`} style={{ display: 'contents' }}>
+          <dt>{fact.label}</dt>
+          <dd style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{fact.facts ? <Facts facts={fact.facts} /> : fact.value !== undefined ? <LineView line={[fact.value]} /> : null}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
 function Why({ routing }: { routing: NonNullable<AuditEvent['routing']> }) {
-  const { step, ...rest } = routing;
   return (
     <details>
       <summary>{text.why}</summary>
-      <dl className="fields" style={{ fontSize: '0.85rem' }}>
-        <dt>{text.step}</dt>
-        <dd>{step}</dd>
-        {Object.entries(rest).map(([key, value]) => (
-          <div key={key} style={{ display: 'contents' }}>
-            <dt>{key}</dt>
-            <dd style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{typeof value === 'string' ? value : JSON.stringify(value, null, 1)}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={factsOf(routing)} />
     </details>
   );
 }
