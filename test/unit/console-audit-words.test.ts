@@ -231,9 +231,9 @@ describe("the console's audit events in words", () => {
 
   it("shows routing's why item by item, nested, with no JSON anywhere", () => {
     const why = {
-      step: 'decided',
       fired: [{ ruleId: 'support-web', actions: { skills: [{ level: 3, skill: 'webapp' }], queue: 'support' }, matched: [{ fact: 'type', value: 'support' }] }],
       rulesetVersion: 1,
+      step: 'decided',
       facts: { vip: false, entitlementLevel: null, fields: { product: 'web-app' }, tags: ['a', 'b'] },
     };
     const facts = factsOf(why);

@@ -310,7 +310,9 @@ function factOf(label: string, value: unknown): Fact {
 
 /** A record (routing's why: the rules that fired, the facts they saw) as labelled items, nested, never as JSON. */
 export function factsOf(record: Readonly<Record<string, unknown>>): Fact[] {
-  return Object.entries(record).map(([key, value]) => factOf(humanKey(key), value));
+  // The step first, as the summary it is; the rest in the record's order.
+  const entries = Object.entries(record).sort(([a], [b]) => Number(b === 'step') - Number(a === 'step'));
+  return entries.map(([key, value]) => factOf(humanKey(key), value));
 }
 
 /** A line as plain text, instants through `time` (the timeline draws them as <time>, cases as links). */
