@@ -211,7 +211,31 @@ describe('the agent workspace', () => {
     expect(comments.find((c) => c.body.includes('DNS'))).toMatchObject({ mentions: ['demo-agent'], visibility: 'internal' });
 
     // The timeline shows routing's decision with its why.
-    await page.getByTestId('timeline-event').filter({ hasText: 'Routing:' }).first().getByText('Why').waitFor();
+    const events = page.getByTestId('timeline-event');
+    await events.filter({ hasText: 'Routing placed the case' }).first().getByText('Why').waitFor();
+
+    // Every other event in words: the owner by name, the link with the other case as a link, the task by title, the file with its size.
+    await events.filter({ hasText: 'Owner set to Alex Agent' }).first().waitFor();
+    const linked = events.filter({ hasText: 'Linked as related to' });
+    await linked.waitFor();
+    expect(await linked.getByTestId('event-line').allTextContents()).toEqual([`Linked as related to ${relatedId}`]);
+    expect(await linked.getByRole('link', { name: relatedId }).getAttribute('href')).toBe(`/inbox/cases/${relatedId}`);
+    expect(await linked.textContent()).toContain('“Same mail problem”');
+    await events.filter({ hasText: 'Added the task “Check the mail relay logs”' }).waitFor();
+    await events.filter({ hasText: 'Completed the task “Check the mail relay logs”' }).waitFor();
+    const timelineTexts = new Set(await page.getByTestId('timeline-event').allTextContents());
+    await page.getByTestId('timeline-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    const attached = events.filter({ hasText: 'Attached relay.log' });
+    await attached.waitFor();
+    expect(await attached.getByTestId('event-line').allTextContents()).toEqual([expect.stringMatching(/^Attached relay\.log \(5\.1\s?kB\), visible to the requester$/)]);
+    await events.filter({ hasText: 'Linked the article “Reset your password” as resolving' }).waitFor();
+    for (const entry of await page.getByTestId('timeline-event').allTextContents()) timelineTexts.add(entry);
+    // No entry looks like JSON (the raw audit values the timeline used to print).
+    expect([...timelineTexts].filter((entry) => /[{}"]/.test(entry))).toEqual([]);
+    expect(timelineTexts.size).toBeGreaterThanOrEqual(7);
+    // A case no SLA policy covers says so.
+    expect(await page.getByTestId('case-sla').textContent()).toBe('No SLA clocks');
+    await page.getByTestId('timeline-scroll').evaluate((el) => el.scrollTo({ top: 0 }));
     await page.getByTestId('case-routing').getByTestId('routing-state').waitFor();
     expect(await page.getByTestId('routing-state').textContent()).toBe('Assigned');
 

@@ -110,7 +110,12 @@ describe('the agent workspace', () => {
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('In Review');
     expect((await readCase(firstId)).status).toBe('in_review');
-    await page.getByTestId('timeline-event').filter({ hasText: 'new → in_review' }).waitFor();
+    // The transition in words, by the states' labels, with the reason quoted.
+    const moved = page.getByTestId('timeline-event').filter({ hasText: 'Moved from New to In Review' });
+    await moved.waitFor();
+    // Starting the review makes the agent the owner (by name, not id), and writes the handoff brief.
+    expect(await moved.getByTestId('event-line').allTextContents()).toEqual(['Moved from New to In Review', 'Owner set to Alex Agent', 'Handoff brief written for the new owner or queue']);
+    expect(await moved.textContent()).toContain('“Looking into the print server.”');
     await expectAccessible(page, 'the case view');
 
     // ?: the shortcuts, in a dialog.

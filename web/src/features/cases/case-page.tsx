@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import type { Case } from '../../api/types';
 import { ErrorState, Loading } from '../../components/states';
 import { ShortcutsHelp, useShortcuts } from '../../components/shortcuts';
 import { useSession } from '../../app/auth/auth';
@@ -25,6 +26,13 @@ import { Tasks } from './tasks';
 import { Timeline } from './timeline';
 import { Transitions } from './transitions';
 import { text } from './text';
+
+/** Words for an SLA row the badge would leave blank: no clocks at all, or none left running. */
+function slaWords(sla: Case['sla'] | undefined): string | undefined {
+  const clocks = Object.values(sla?.clocks ?? {}).filter((clock) => clock !== undefined);
+  if (clocks.length === 0) return text.noSla;
+  return clocks.some((clock) => clock.status === 'running' || clock.status === 'paused' || clock.status === 'breached') ? undefined : text.noSlaRunning;
+}
 
 export default function CasePage() {
   const { caseId = '' } = useParams();
@@ -100,9 +108,7 @@ export default function CasePage() {
           <dt>{text.requester}</dt>
           <dd>{c.requester?.name ?? c.requester?.id}</dd>
           <dt>SLA</dt>
-          <dd>
-            <SlaBadge sla={c.sla} />
-          </dd>
+          <dd data-testid="case-sla">{slaWords(c.sla) ?? <SlaBadge sla={c.sla} />}</dd>
         </dl>
         {assign.isError ? <ErrorState error={assign.error} /> : null}
         <p style={{ whiteSpace: 'pre-wrap' }}>{c.description}</p>

@@ -1,48 +1,82 @@
 /**
  * The case's story, oldest first (the history endpoint's order): comments (public and internal,
- * with their @mentions), field changes, transitions, SLA events, and routing decisions with
- * their why. A long case stays fast: history is read a page at a time as the reader scrolls
+ * with their @mentions), and every other audit event in words (audit-words.ts: owners by name,
+ * tasks by title, files with their size, linked cases as links), SLA events, and routing
+ * decisions with their why. A long case stays fast: history is read a page at a time as the reader scrolls
  * near the end, and only the rows in view (plus a few) are in the DOM (@tanstack/react-virtual).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { Fragment, useEffect, useMemo, useRef } from 'react';
+import { Link } from 'react-router';
 import type { AuditEvent, Comment } from '../../api/types';
+import { useSession } from '../../app/auth/auth';
 import { ErrorState, Loading } from '../../components/states';
 import { DateTime } from '../../lib/dates';
-import { useAllComments, useHistoryPages } from './api';
+import { useCaseType } from '../portal/api';
+import { useAgents } from '../routing/api';
+import { useAgentCase, useAllComments, useCaseSuggestions, useHistoryPages, useTasks } from './api';
+import { eventWords, factsOf, type CaseTypeLike, type Fact, type Known, type Line } from './audit-words';
 import { slaStory, type SlaStory } from './sla-events';
 import { text } from './text';
 
-function short(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+/** What the console already knows that turns ids in events into names (each read once, shared with the panels). */
+function useKnown(caseId: string): Known {
+  const kase = useAgentCase(caseId);
+  const type = useCaseType(kase.data?.type, kase.data?.typeVersion);
+  const agents = useAgents();
+  const tasks = useTasks(caseId);
+  const suggestions = useCaseSuggestions(caseId);
+  const session = useSession();
+  return useMemo(() => {
+    const names = new Map((agents.data ?? []).filter((a) => a.name).map((a) => [a.agentId, a.name!] as const));
+    if (session.sub && session.name && !names.has(session.sub)) names.set(session.sub, session.name);
+    return {
+      type: type.data as CaseTypeLike | undefined,
+      agents: names,
+      tasks: new Map((tasks.data ?? []).map((t) => [t.taskId, t.title] as const)),
+      articles: new Map((suggestions.data?.items ?? []).map((s) => [s.articleId, s.title] as const)),
+    };
+  }, [type.data, agents.data, tasks.data, suggestions.data, session.sub, session.name]);
 }
 
-function describe(event: AuditEvent): string {
-  if (event.transition) return `${event.action}: ${event.transition.from} → ${event.transition.to}`;
-  if (event.action === 'CaseCreated') return text.opened;
-  if (event.routing) return text.routingStep(event.routing.step);
-  const changes = (event.changes ?? []).map((c) => `${c.field}: ${short(c.before)} → ${short(c.after)}`);
-  const about = event.target ? ` (${event.target.kind} ${event.target.id})` : '';
-  return changes.length ? `${event.action}${about}: ${changes.join('; ')}` : `${event.action}${about}`;
+/** A line of an event: words, links to the other cases it names, instants in the viewer's time zone. */
+function LineView({ line }: { line: Line }) {
+  return (
+    <>
+      {line.map((part, i) =>
+        typeof part === 'string' ? (
+          <Fragment key={i}>{part}</Fragment>
+        ) : 'case' in part ? (
+          <Link key={i} to={`/inbox/cases/${part.case}`} data-case={part.case}>
+            {part.case}
+          </Link>
+        ) : (
+          <DateTime key={i} iso={part.at} />
+        ),
+      )}
+    </>
+  );
+}
+
+/** Routing's why, item by item (nested where the record nests), in words. */
+function Facts({ facts }: { facts: readonly Fact[] }) {
+  return (
+    <dl className="fields" style={{ fontSize: '0.85rem' }}>
+      {facts.map((fact, i) => (
+        <div key={`${fact.label}-${i}`} style={{ display: 'contents' }}>
+          <dt>{fact.label}</dt>
+          <dd style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{fact.facts ? <Facts facts={fact.facts} /> : fact.value !== undefined ? <LineView line={[fact.value]} /> : null}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 function Why({ routing }: { routing: NonNullable<AuditEvent['routing']> }) {
-  const { step, ...rest } = routing;
   return (
     <details>
       <summary>{text.why}</summary>
-      <dl className="fields" style={{ fontSize: '0.85rem' }}>
-        <dt>{text.step}</dt>
-        <dd>{step}</dd>
-        {Object.entries(rest).map(([key, value]) => (
-          <div key={key} style={{ display: 'contents' }}>
-            <dt>{key}</dt>
-            <dd style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{typeof value === 'string' ? value : JSON.stringify(value, null, 1)}</dd>
-          </div>
-        ))}
-      </dl>
+      <Facts facts={factsOf(routing)} />
     </details>
   );
 }
@@ -102,7 +136,7 @@ function SlaEntry({ story, reason }: { story: SlaStory; reason: string | undefin
   );
 }
 
-function EventEntry({ event }: { event: AuditEvent }) {
+function EventEntry({ event, known }: { event: AuditEvent; known: Known }) {
   const sla = slaStory(event);
   if (sla) {
     return (
@@ -115,16 +149,22 @@ function EventEntry({ event }: { event: AuditEvent }) {
       </>
     );
   }
+  const said = eventWords(event, known);
+  const lines = said.lines;
   return (
     <>
       <div className="row muted">
         <strong>{event.actor?.name ?? event.actor?.sub ?? 'Caseway'}</strong>
         <DateTime iso={event.at} />
       </div>
-      <p style={{ margin: 0 }}>{describe(event)}</p>
-      {event.reason ? (
+      {lines.map((line, i) => (
+        <p key={i} style={{ margin: 0 }} data-testid="event-line">
+          <LineView line={line} />
+        </p>
+      ))}
+      {said.reason ? (
         <p className="muted" style={{ margin: 0 }}>
-          “{event.reason}”
+          “{said.reason}”
         </p>
       ) : null}
       {event.routing ? <Why routing={event.routing} /> : null}
@@ -138,6 +178,7 @@ const ESTIMATED_ROW_PX = 76;
 export function Timeline({ caseId }: { caseId: string }) {
   const history = useHistoryPages(caseId);
   const comments = useAllComments(caseId);
+  const known = useKnown(caseId);
   const scrollRef = useRef<HTMLDivElement>(null);
   const events = history.data?.pages.flatMap((page) => page.items) ?? [];
   const more = history.hasNextPage;
@@ -218,7 +259,7 @@ export function Timeline({ caseId }: { caseId: string }) {
                 aria-posinset={row.index + 1}
                 aria-setsize={more ? -1 : events.length}
               >
-                {isComment ? <CommentEntry event={event} comment={comment} /> : <EventEntry event={event} />}
+                {isComment ? <CommentEntry event={event} comment={comment} /> : <EventEntry event={event} known={known} />}
               </li>
             );
           })}
