@@ -12,6 +12,11 @@ export default tseslint.config(
     },
   },
   {
+    // Tool configuration written as CommonJS (dependency-cruiser reads .cjs).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     // The domain core stays pure: no AWS SDK, no Powertools, no adapters.
     files: ['functions/core/**/*.ts'],
     rules: {
