@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { notFound } from '../core/errors.js';
-import { eventJsonSchema, eventTypes } from '../http/event-schemas.js';
+import { eventJsonSchema, eventTypes } from '../contracts/domain-events.js';
 import { httpHandler, httpRoutes } from '../http/http-handler.js';
 import { EventTypeParams } from '../http/operations/events.js';
 
