@@ -56,6 +56,19 @@ interface Declaration<I, O> {
   readonly summary?: (result: O, input: I) => Record<string, unknown> | undefined;
 }
 
+/** What a wrapped handler tells about itself: how tests prove every event handler is one. */
+export interface EventHandlerFacts {
+  readonly name: string;
+  readonly kind: 'eventBridge' | 'stream' | 'invoke' | 'schedule';
+  readonly dedup: 'in-transaction' | 'after-work' | 'idempotent';
+}
+
+const FACTS = Symbol.for('caseway.eventHandler');
+
+/** The facts of a handler the wrapper built; undefined for anything else. */
+export const eventHandlerFacts = (handler: unknown): EventHandlerFacts | undefined =>
+  typeof handler === 'function' ? (handler as { [FACTS]?: EventHandlerFacts })[FACTS] : undefined;
+
 type ZodIssue = z.ZodError['issues'][number];
 
 /**
@@ -89,6 +102,7 @@ export function fieldIssues(error: z.ZodError, where: string, input: unknown): F
  * where its issues point; `input` builds the work's input from the checked value.
  */
 function wrap<E, R, I, O>(
+  kind: EventHandlerFacts['kind'],
   declaration: Declaration<I, O> & { readonly work: (input: I, context: Context) => Promise<O> },
   read: (event: E) => { readonly raw: unknown; readonly field: string; readonly contract: Contract<R>; readonly keys: Record<string, unknown> },
   input: (checked: R, event: E) => I,
@@ -148,7 +162,9 @@ function wrap<E, R, I, O>(
     })
     .handler(core);
   // Lambda always passes a whole context; tests and the local platform's schedules may pass part of one, or none.
-  return (event: E, context?: Partial<Context>): Promise<O> => handler(event, (context ?? {}) as Context);
+  const wrapped = (event: E, context?: Partial<Context>): Promise<O> => handler(event, (context ?? {}) as Context);
+  const facts: EventHandlerFacts = { name, kind, dedup: 'idempotent' in dedup ? 'idempotent' : dedup.mark };
+  return Object.assign(wrapped, { [FACTS]: facts });
 }
 
 const caseIdOf = (detail: unknown) => {
@@ -166,6 +182,7 @@ export function onEventBridge<D, O>(
 ) {
   const { detail } = declaration;
   return wrap<EventBridgeEvent<string, unknown>, D, EventBridgeEvent<string, D>, O>(
+    'eventBridge',
     declaration,
     (event) => ({
       raw: event.detail,
@@ -183,6 +200,7 @@ export const StreamBatch = z.looseObject({ Records: z.array(z.looseObject({ even
 /** A DynamoDB stream consumer. What the work answers (`batchItemFailures`) is what Lambda gets. */
 export function onStream<O>(declaration: Declaration<DynamoDBStreamEvent, O> & { readonly work: (event: DynamoDBStreamEvent, context: Context) => Promise<O> }) {
   return wrap<DynamoDBStreamEvent, unknown, DynamoDBStreamEvent, O>(
+    'stream',
     declaration,
     (event) => ({ raw: event, field: 'event', contract: StreamBatch, keys: { records: event?.Records?.length } }),
     (_checked, event) => event,
@@ -199,6 +217,7 @@ export function onInvoke<I, O>(
   },
 ) {
   return wrap<unknown, I, I, O>(
+    'invoke',
     declaration,
     (event) => ({ raw: event, field: declaration.field, contract: declaration.input, keys: {} }),
     (checked) => checked,
@@ -208,6 +227,7 @@ export function onInvoke<I, O>(
 /** A periodic run (an EventBridge schedule in AWS, an interval locally): its event carries nothing to act on. */
 export function onSchedule<O>(declaration: Omit<Declaration<void, O>, 'onInvalid'> & { readonly work: (input: void, context: Context) => Promise<O> }) {
   return wrap<unknown, unknown, void, O>(
+    'schedule',
     declaration,
     () => ({ raw: undefined, field: 'event', contract: z.unknown(), keys: {} }),
     () => undefined,
