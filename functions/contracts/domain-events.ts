@@ -16,7 +16,7 @@ import { SLA_ACTIONS } from '../core/sla/state.js';
 import * as z from 'zod';
 import type { AuditAction } from '../core/case.js';
 import type { DomainEvent } from '../core/domain-events.js';
-import type { OfferDetail } from '../core/live.js';
+import { CASE_OFFERED, type OfferDetail } from '../core/live.js';
 import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';
 import { EVENT_SOURCE } from '../core/domain-events.js';
 import { AuditRecord } from '../http/schemas.js';
@@ -54,7 +54,27 @@ interface EventTypeSpec {
   readonly action?: string;
   /** Effect events carry an effect of this kind. */
   readonly effect?: EffectKind;
+  /** Events that are not audit events carry a detail of their own. */
+  readonly detail?: z.ZodType;
 }
+
+/**
+ * `CaseOffered`'s detail: published from an inserted offer item (routing state is
+ * not the case's history), with the offer's stable event id.
+ */
+export const OfferEventDetail = z.object({
+  id: z.string().min(1),
+  offerId: z.string().min(1),
+  caseId: z.string().min(1),
+  agentId: z.string().min(1),
+  queue: z.string(),
+  channel: z.string(),
+  offeredAt: z.iso.datetime(),
+  deadline: z.iso.datetime(),
+});
+// Fails to compile when the offer the core publishes and this contract part ways.
+const _offerMatches: [z.infer<typeof OfferEventDetail>, OfferDetail & { id: string }] = [{} as OfferDetail & { id: string }, {} as z.infer<typeof OfferEventDetail>];
+void _offerMatches;
 
 const DERIVED: Record<string, EventTypeSpec> = {
   StatusChanged: { description: "The case's status changed (any audit event whose changes include `status`)." },
@@ -63,6 +83,7 @@ const DERIVED: Record<string, EventTypeSpec> = {
   ClockActionRequested: { description: "A transition's timer effect: an SLA clock is to start, stop, pause or resume (`detail.effect`).", effect: 'timer' },
   NotificationRequested: { description: "A transition's notify effect: a templated message is to be sent (`detail.effect`).", effect: 'notify' },
   CaseTypeEvent: { description: "A transition's emitEvent effect: `detail-type` is the name the case type gives (`detail.effect.event`).", effect: 'emitEvent' },
+  [CASE_OFFERED]: { description: 'Routing offered the case to an agent (published from the offer item, not an audit event).', detail: OfferEventDetail },
 };
 
 export const EVENT_TYPES: Record<string, EventTypeSpec> = {
@@ -101,29 +122,11 @@ export const DomainEventDetailContract = z.unknown().superRefine((value, ctx) =>
   if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
 }) as unknown as z.ZodType<DomainEventDetail>;
 
-/**
- * `CaseOffered`'s detail: published from an inserted offer item (routing state is
- * not the case's history), with the offer's stable event id.
- */
-export const OfferEventDetail = z.object({
-  id: z.string().min(1),
-  offerId: z.string().min(1),
-  caseId: z.string().min(1),
-  agentId: z.string().min(1),
-  queue: z.string(),
-  channel: z.string(),
-  offeredAt: z.iso.datetime(),
-  deadline: z.iso.datetime(),
-});
-// Fails to compile when the offer the core publishes and this contract part ways.
-const _offerMatches: [z.infer<typeof OfferEventDetail>, OfferDetail & { id: string }] = [{} as OfferDetail & { id: string }, {} as z.infer<typeof OfferEventDetail>];
-void _offerMatches;
-
 /** The zod schema of one event type's whole EventBridge event. */
 export function eventSchema(type: string): z.ZodType | undefined {
   const spec = EVENT_TYPES[type];
   if (!spec) return undefined;
-  let detail: z.ZodType = Detail;
+  let detail: z.ZodType = spec.detail ?? Detail;
   if (spec.action) detail = Detail.extend({ action: z.literal(spec.action) });
   if (spec.effect) {
     const effect = EffectSchema.options.find((o) => o.shape.kind.value === spec.effect)!;

@@ -32,6 +32,7 @@ import { nowIso } from '../adapters/clock.js';
 import * as store from '../adapters/dynamodb/routing-repository.js';
 import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
+import type { DomainEventDetail } from '../contracts/domain-events.js';
 import { alreadyProcessed, processedMark } from '../adapters/dynamodb/processed-events.js';
 import { accessOf, judgeByCaseId, typeOf, untilWritten, visibleCase } from './case-access.js';
 import * as caseRepo from '../adapters/dynamodb/case-repository.js';
@@ -482,16 +483,8 @@ async function release(caseId: string, reason: string, eventId: string, placemen
 /** Changes of these fields can change what the rules decide; an owner change alone cannot. */
 const decidingChange = (c: FieldChange) => c.field === 'queue' || c.field === 'priority' || c.field === 'priorityScore' || c.field.startsWith('fields.');
 
-export interface CaseEventDetail {
-  readonly id: string;
-  readonly caseId: string;
-  /** The audit action the event came from (a new case's status change comes with its CaseCreated). */
-  readonly action: string;
-  readonly changes: readonly FieldChange[];
-  /** Who made the change (the audit event's actor): a person or an escalation moving queue or owner places the case. */
-  readonly actor?: { readonly sub: string };
-  readonly at?: string;
-}
+/** A domain event as routing receives it (`functions/contracts/domain-events.ts`). */
+export type CaseEventDetail = DomainEventDetail;
 
 /** Routing's name on its processed-event marks (`processed-events.ts`). */
 export const ROUTING_CONSUMER = 'routing';
