@@ -19,7 +19,7 @@ import type { DomainEvent } from '../core/domain-events.js';
 import { CASE_OFFERED, type OfferDetail } from '../core/live.js';
 import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';
 import { EVENT_SOURCE } from '../core/domain-events.js';
-import { AuditRecord } from '../http/schemas.js';
+import { AuditRecord } from './audit-event.js';
 
 /** Every audit action: each is also the type of the event its audit item becomes. */
 const AUDIT_ACTIONS = [

@@ -24,16 +24,20 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { alreadyProcessed, processOnce } from '../adapters/dynamodb/processed-events.js';
+import type { ProcessedEvents } from '../adapters/dynamodb/processed-events.js';
 import { validationFailed, type FieldIssue } from '../core/errors.js';
 import { logger, metricsFor, tracer } from '../observability.js';
 
-/** How a repeated delivery is kept from doing the work twice. */
+/**
+ * How a repeated delivery is kept from doing the work twice. A handler that marks
+ * names the marks (`processedEvents`) itself, so a function that never marks (the
+ * outbox publisher has no table) carries no DynamoDB client in its bundle.
+ */
 export type Dedup<I, O> =
   /** Skip an event already marked; the work puts `processedMark(name, key)` into the transaction that holds its effect. */
-  | { readonly key: (input: I) => string; readonly mark: 'in-transaction'; readonly duplicate: O }
+  | { readonly key: (input: I) => string; readonly mark: 'in-transaction'; readonly marks: ProcessedEvents; readonly duplicate: O }
   /** Skip an event already marked; otherwise work, then mark (`processOnce`): for effects outside the table. */
-  | { readonly key: (input: I) => string; readonly mark: 'after-work'; readonly duplicate: O }
+  | { readonly key: (input: I) => string; readonly mark: 'after-work'; readonly marks: ProcessedEvents; readonly duplicate: O }
   /** No mark: the work is idempotent by itself, for this reason. `key` only names the event in logs. */
   | { readonly key?: (input: I) => string; readonly idempotent: string };
 
@@ -131,10 +135,10 @@ function wrap<E, R, I, O>(
     else {
       const done =
         dedup.mark === 'in-transaction'
-          ? (await alreadyProcessed(name, key!))
+          ? (await dedup.marks.alreadyProcessed(name, key!))
             ? ({ outcome: 'duplicate' } as const)
             : ({ outcome: 'processed', result: await work(value, context) } as const)
-          : await processOnce(name, key!, () => work(value, context));
+          : await dedup.marks.processOnce(name, key!, () => work(value, context));
       if (done.outcome === 'duplicate') {
         metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1);
         logger.info(`${name}: already handled; skipped`);

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
+import type { ProcessedEvents } from '../../functions/adapters/dynamodb/processed-events.js';
 import { eventHandlerFacts, fieldIssues, onEventBridge, onInvoke, onSchedule, onStream } from '../../functions/events/event-handler.js';
 import { functions } from '../../lib/topology/routes.js';
 import { liveSocket } from '../../lib/topology/live.js';
@@ -107,6 +108,63 @@ describe('contracts', () => {
   });
 });
 
+/**
+ * The wrapper's side of dedup, over marks kept in memory; the real marks (conditional
+ * puts on DynamoDB Local, and their races) are proven by the integration tests named above.
+ */
+function inMemoryMarks(): ProcessedEvents & { readonly marked: Set<string> } {
+  const marked = new Set<string>();
+  return {
+    marked,
+    alreadyProcessed: async (consumer, id) => marked.has(`${consumer}/${id}`),
+    processOnce: async (consumer, id, work) => {
+      if (marked.has(`${consumer}/${id}`)) return { outcome: 'duplicate' };
+      const result = await work();
+      marked.add(`${consumer}/${id}`);
+      return { outcome: 'processed', result };
+    },
+  };
+}
+
+describe('dedup', () => {
+  const Detail = z.object({ id: z.string() });
+
+  it('in-transaction: skips an event whose mark exists before any work, keyed by consumer and declared key', async () => {
+    const marks = inMemoryMarks();
+    const work = vi.fn(async () => 'worked');
+    const handler = onEventBridge({ name: 'test-tx', detail: Detail, dedup: { key: (e) => e.detail.id, mark: 'in-transaction', marks, duplicate: 'skipped' }, work });
+    expect(await handler(busEvent({ id: 'e1' }))).toBe('worked');
+    // The work's own transaction writes the mark; here, by hand.
+    marks.marked.add('test-tx/e1');
+    expect(await handler(busEvent({ id: 'e1' }))).toBe('skipped');
+    expect(await handler(busEvent({ id: 'e2' }))).toBe('worked');
+    expect(work).toHaveBeenCalledTimes(2);
+  });
+
+  it('after-work: marks once the work is done, so a repeat is skipped and a failed work is not marked', async () => {
+    const marks = inMemoryMarks();
+    let fail = true;
+    const work = vi.fn(async () => {
+      if (fail) throw new Error('provider down');
+      return 'sent';
+    });
+    const handler = onEventBridge({ name: 'test-after', detail: Detail, dedup: { key: (e) => e.detail.id, mark: 'after-work', marks, duplicate: 'already' }, work });
+    await expect(handler(busEvent({ id: 'm1' }))).rejects.toThrow('provider down');
+    fail = false;
+    expect(await handler(busEvent({ id: 'm1' }))).toBe('sent');
+    expect(await handler(busEvent({ id: 'm1' }))).toBe('already');
+    expect(work).toHaveBeenCalledTimes(2);
+  });
+
+  it('idempotent: runs the work every time', async () => {
+    const work = vi.fn(async () => 'again');
+    const handler = onEventBridge({ name: 'test-idem', detail: Detail, dedup: { key: (e) => e.detail.id, idempotent: 'test' }, work });
+    await handler(busEvent({ id: 'x' }));
+    await handler(busEvent({ id: 'x' }));
+    expect(work).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('kinds', () => {
   const batch = (...sequence: string[]): DynamoDBStreamEvent => ({
     Records: sequence.map((SequenceNumber) => ({ eventName: 'INSERT', dynamodb: { SequenceNumber, NewImage: { pk: { S: 'x' } } } })),
@@ -136,7 +194,7 @@ describe('kinds', () => {
   });
 
   it('tells its facts', () => {
-    const handler = onEventBridge({ name: 'test-facts', detail: z.object({ id: z.string() }), dedup: { key: (e) => e.detail.id, mark: 'in-transaction', duplicate: undefined }, work: async () => undefined });
+    const handler = onEventBridge({ name: 'test-facts', detail: z.object({ id: z.string() }), dedup: { key: (e) => e.detail.id, mark: 'in-transaction', marks: inMemoryMarks(), duplicate: undefined }, work: async () => undefined });
     expect(eventHandlerFacts(handler)).toEqual({ name: 'test-facts', kind: 'eventBridge', dedup: 'in-transaction' });
     expect(eventHandlerFacts(async () => undefined)).toBeUndefined();
   });

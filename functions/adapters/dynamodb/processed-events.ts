@@ -80,3 +80,11 @@ export async function processOnce<T>(consumer: string, eventId: string, work: ()
   }
   return { outcome: 'processed', result };
 }
+
+/** What the event wrapper needs of the marks: `dedup: { marks: processedEvents, ... }`. */
+export interface ProcessedEvents {
+  alreadyProcessed(consumer: string, eventId: string): Promise<boolean>;
+  processOnce<T>(consumer: string, eventId: string, work: () => Promise<T>): Promise<{ outcome: 'processed'; result: T } | { outcome: 'duplicate' }>;
+}
+
+export const processedEvents: ProcessedEvents = { alreadyProcessed, processOnce };

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { dynamo, tableName } from '../../../functions/adapters/dynamodb/client.js';
+import { processedEvents } from '../../../functions/adapters/dynamodb/processed-events.js';
 import { DomainEventDetailContract, type DomainEventDetail } from '../../../functions/contracts/domain-events.js';
 import { onEventBridge } from '../../../functions/events/event-handler.js';
 
@@ -18,7 +19,7 @@ export const CONSUMER = 'test-idempotent-consumer';
 const consume = onEventBridge({
   name: CONSUMER,
   detail: DomainEventDetailContract,
-  dedup: { key: (event) => event.detail.id, mark: 'after-work', duplicate: 'duplicate' as const },
+  dedup: { key: (event) => event.detail.id, mark: 'after-work', marks: processedEvents, duplicate: 'duplicate' as const },
   work: async (event) => {
     const { caseId } = event.detail;
     await dynamo().send(new UpdateCommand({ TableName: tableName(), Key: { pk: `TEST#${caseId}`, sk: 'EFFECT' }, UpdateExpression: 'ADD applied :one', ExpressionAttributeValues: { ':one': 1 } }));
