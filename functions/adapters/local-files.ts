@@ -9,7 +9,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertWithinLimit, type DownloadRequest, type FileStore, type PresignedRequest, type StoredObject, type UploadConstraints } from './files.js';
+import { assertWithinLimit, type DownloadRequest, type FileStore, type PresignedRequest, type StoredObject, type UploadConstraints } from './file-store.js';
 
 /** The path prefix the gateway hands to `serve`. */
 export const FILES_PATH_PREFIX = '/_files/';

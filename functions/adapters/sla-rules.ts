@@ -6,9 +6,8 @@
  * on how policies are stored.
  */
 import type { SlaSetup } from '../core/sla/case-sla.js';
-import type { SlaPolicy, SlaState } from '../core/sla/state.js';
-import * as slaStore from './dynamodb/sla-repository.js';
-import { currentCalendar } from './sla-calendars.js';
+import type { SlaState } from '../core/sla/state.js';
+import { slaCalendars, slaPolicies } from './dynamodb/config-kinds.js';
 
 export interface SlaRules {
   /** The policy version and calendar this SLA state was computed under. */
@@ -16,26 +15,14 @@ export interface SlaRules {
 }
 
 /**
- * The rules as stored by sla-core: the exact policy version the SLA names
- * (versions never change, so they are kept once read) and the calendar's current
- * version, through the same brief cache the case write paths read
- * (`sla-calendars.ts`), so a publish is seen by both at once.
+ * The rules as stored by sla-core: the exact policy version the SLA names and
+ * the calendar's current version, both through the config cache the case write
+ * paths read too, so a publish is seen by both at once.
  */
 export function storedSlaRules(): SlaRules {
-  const policies = new Map<string, Promise<SlaPolicy | undefined>>();
-  const policyOf = (id: string, version: number) => {
-    const key = `${id}#${version}`;
-    let hit = policies.get(key);
-    if (!hit) {
-      hit = slaStore.getPolicyVersion(id, version);
-      policies.set(key, hit);
-      hit.then((p) => p ?? policies.delete(key), () => policies.delete(key));
-    }
-    return hit;
-  };
   return {
     async setup(sla) {
-      const [policy, calendar] = await Promise.all([policyOf(sla.policyId, sla.policyVersion), currentCalendar(sla.calendarId)]);
+      const [policy, calendar] = await Promise.all([slaPolicies.version(sla.policyId, sla.policyVersion), slaCalendars.current(sla.calendarId)]);
       if (!policy) throw new Error(`SLA policy ${sla.policyId} version ${sla.policyVersion} is missing from the store`);
       if (!calendar) throw new Error(`SLA calendar ${sla.calendarId} is missing from the store`);
       return { policy, calendar };

@@ -23,6 +23,9 @@ export interface Caller {
 /** Staff and integrations work across all cases; a requester only on their own. */
 const CROSS_CASE_ROLES: readonly Role[] = ['agent', 'supervisor', 'admin', 'integration'];
 
+/** What checking a bearer token concluded: who calls, or why not (401 unauthenticated, 403 refused). */
+export type Verdict = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
+
 export const isStaff = (caller: Caller): boolean => caller.roles.some((role) => CROSS_CASE_ROLES.includes(role));
 export const hasRole = (caller: Caller, role: Role): boolean => caller.roles.includes(role);
 

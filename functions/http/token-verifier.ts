@@ -7,7 +7,7 @@
  * for HTTP requests (`caller-from-claims.ts`): roles and teams only from exact group names.
  */
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Caller } from '../core/caller.js';
+import type { Verdict } from '../core/caller.js';
 import { DomainError } from '../core/errors.js';
 import { callerFromRequest, type CallerSettings } from './caller-from-claims.js';
 
@@ -16,8 +16,6 @@ import { callerFromRequest, type CallerSettings } from './caller-from-claims.js'
  * verifier disagree a little. Past it the token is refused. `exp` gets no such grace.
  */
 export const CLOCK_SKEW_SECONDS = 60;
-
-export type Verdict = { readonly ok: true; readonly caller: Caller } | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
 
 export interface TokenVerifierOptions {
   readonly issuer: string;

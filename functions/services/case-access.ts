@@ -15,7 +15,7 @@ import { caseView, type Case, type StoredCase } from '../core/case.js';
 import { assertNotMerged } from '../core/links.js';
 import type { CaseAccess, CaseType } from '../core/case-type.js';
 import { DomainError, conflict, notFound } from '../core/errors.js';
-import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
+import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import { recordReads } from '../adapters/dynamodb/read-log-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';
@@ -48,7 +48,7 @@ export const caseNotFound = (caseId: string) => notFound(`Case ${caseId} does no
  * old version cannot be used to get round a new rule).
  */
 export async function accessOf(typeId: string): Promise<CaseAccess | undefined> {
-  const current = await caseTypes.getCurrentCaseType(typeId);
+  const current = await caseTypes.current(typeId);
   if (!current) throw new Error(`Case type ${typeId} has no current version in the store`);
   return current.access;
 }
@@ -197,7 +197,7 @@ export async function writableCase(caseId: string, caller: Caller): Promise<Stor
 
 /** The type version a case follows. Versions are immutable and never deleted, so a miss is a broken store. */
 export async function typeOf(c: { readonly type: string; readonly typeVersion: number }): Promise<CaseType> {
-  const type = await caseTypes.getCaseTypeVersion(c.type, c.typeVersion);
+  const type = await caseTypes.version(c.type, c.typeVersion);
   if (!type) throw new Error(`Case type ${c.type} version ${c.typeVersion} is missing from the store`);
   return type;
 }

@@ -7,11 +7,12 @@
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
 import type { ChangeContext } from '../core/case.js';
 import { checkCaseType, checkMigration, type CaseType, type CaseTypeInput, type Migration } from '../core/case-type.js';
-import { DomainError, conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
+import { DomainError, forbidden, notFound, validationFailed } from '../core/errors.js';
 import { inTeams, sameAccess } from '../core/access.js';
 import { transitMap, type TransitMap } from '../core/workflow.js';
-import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
+import { caseTypes, type CaseTypeSummary } from '../adapters/dynamodb/config-kinds.js';
 import { RETENTION_CLASS_NAMES } from '../../lib/topology/attachments.js';
+import { publishConfig, publishedBy, type Publishing } from './config-publish.js';
 
 function assertAdmin(caller: Caller): void {
   if (!hasRole(caller, 'admin')) throw forbidden('Only admins create and publish case types.');
@@ -38,38 +39,45 @@ function assertMayChangeAccess(previous: CaseType, input: CaseTypeInput, caller:
 
 const typeNotFound = (typeId: string) => notFound(`There is no case type ${typeId}.`);
 
+/** What an admin publishes: the definition, and where the previous version's dropped states go. */
+interface CaseTypeDraft {
+  readonly input: CaseTypeInput;
+  readonly migration?: Migration | undefined;
+}
+
+/** A new version must say where the previous version's states go if it drops any, so publishing never strands an open case. */
+const publishing: Publishing<CaseType, CaseTypeDraft> = {
+  store: caseTypes,
+  authorise: assertAdmin,
+  checkAgainst({ input, migration }, previous, ctx) {
+    assertWellFormed(input);
+    if (!previous) return;
+    assertMayChangeAccess(previous, input, ctx.caller);
+    const issues = checkMigration(previous, input, migration);
+    if (issues.length > 0) throw validationFailed(issues, 'The new version would strand cases in states it does not have.');
+  },
+  draft: ({ input, migration }, typeId, version, previous, ctx) => ({
+    ...input,
+    typeId,
+    version,
+    ...publishedBy(ctx),
+    ...(migration && previous ? { migration: { ...migration, fromVersion: previous.version } } : {}),
+  }),
+  says: {
+    exists: (typeId) => `Case type ${typeId} exists already: publish a new version of it instead.`,
+    missing: (typeId) => `There is no case type ${typeId}.`,
+    notAt: (typeId, current, ifMatch) => `${typeId} is at version ${current}, not ${ifMatch}; read it again and reapply your change.`,
+    raced: (typeId) => `Another version of ${typeId} was published meanwhile; read it again and reapply your change.`,
+  },
+};
+
 export async function createCaseType(typeId: string, input: CaseTypeInput, ctx: ChangeContext): Promise<CaseType> {
-  assertAdmin(ctx.caller);
-  assertWellFormed(input);
-  const type: CaseType = { ...input, typeId, version: 1, publishedAt: ctx.now, publishedBy: ctx.caller.sub };
-  if ((await caseTypes.publishCaseType(type)) === 'stale') throw conflict(`Case type ${typeId} exists already: publish a new version of it instead.`);
-  return type;
+  return (await publishConfig(publishing, typeId, { input }, 'create', undefined, ctx)).published;
 }
 
 /** Publish the next version of a type; `ifMatch` is the version the admin edited (412 if another was published since). */
 export async function publishVersion(typeId: string, input: CaseTypeInput, migration: Migration | undefined, ifMatch: number | undefined, ctx: ChangeContext): Promise<CaseType> {
-  assertAdmin(ctx.caller);
-  const previous = await caseTypes.getCurrentCaseType(typeId);
-  if (!previous) throw typeNotFound(typeId);
-  if (ifMatch !== undefined && ifMatch !== previous.version) {
-    throw preconditionFailed(`${typeId} is at version ${previous.version}, not ${ifMatch}; read it again and reapply your change.`, { currentVersion: previous.version });
-  }
-  assertWellFormed(input);
-  assertMayChangeAccess(previous, input, ctx.caller);
-  const issues = checkMigration(previous, input, migration);
-  if (issues.length > 0) throw validationFailed(issues, 'The new version would strand cases in states it does not have.');
-  const type: CaseType = {
-    ...input,
-    typeId,
-    version: previous.version + 1,
-    publishedAt: ctx.now,
-    publishedBy: ctx.caller.sub,
-    ...(migration ? { migration: { ...migration, fromVersion: previous.version } } : {}),
-  };
-  if ((await caseTypes.publishCaseType(type)) === 'stale') {
-    throw preconditionFailed(`Another version of ${typeId} was published meanwhile; read it again and reapply your change.`);
-  }
-  return type;
+  return (await publishConfig(publishing, typeId, { input, migration }, 'next', ifMatch, ctx)).published;
 }
 
 /** What a requester may know of a type: enough to fill in its intake form. */
@@ -92,7 +100,7 @@ const publicView = (type: CaseType): PublicCaseType => ({
 });
 
 async function versionOf(typeId: string, version: number | undefined): Promise<CaseType> {
-  const type = version === undefined ? await caseTypes.getCurrentCaseType(typeId) : await caseTypes.getCaseTypeVersion(typeId, version);
+  const type = version === undefined ? await caseTypes.current(typeId) : await caseTypes.version(typeId, version);
   if (!type) throw version === undefined ? typeNotFound(typeId) : notFound(`Case type ${typeId} has no version ${version}.`);
   return type;
 }
@@ -103,15 +111,15 @@ export async function getCaseType(typeId: string, version: number | undefined, c
 }
 
 /** The current version of a type, if there is one (reading import files needs the field types). */
-export const currentTypeIfAny = (typeId: string): Promise<CaseType | undefined> => caseTypes.getCurrentCaseType(typeId);
+export const currentTypeIfAny = (typeId: string): Promise<CaseType | undefined> => caseTypes.current(typeId);
 
-export async function listCaseTypes(): Promise<caseTypes.CaseTypeSummary[]> {
-  return caseTypes.listCaseTypes();
+export async function listCaseTypes(): Promise<CaseTypeSummary[]> {
+  return caseTypes.list();
 }
 
 export async function listVersions(typeId: string, caller: Caller): Promise<CaseType[]> {
   if (!isStaff(caller)) throw forbidden('Version history of case types is for staff.');
-  const versions = await caseTypes.listCaseTypeVersions(typeId);
+  const versions = await caseTypes.versions(typeId);
   if (versions.length === 0) throw typeNotFound(typeId);
   return versions;
 }

@@ -27,7 +27,7 @@ import { DomainError, conflict, forbidden, preconditionFailed, validationFailed,
 import { factsOf } from '../core/fields.js';
 import { requestFingerprint, sha256 } from '../core/fingerprint.js';
 import { optionsFor, transitionsFrom, type TransitionOption } from '../core/workflow.js';
-import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
+import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as assetRepo from '../adapters/dynamodb/asset-repository.js';
 import { caseCommitItems, commitCases, type TransactItem } from '../adapters/dynamodb/transactions.js';
@@ -72,9 +72,9 @@ export function returnCaseId(caseId: string): void {
 
 /** The current version of a type, or a 400 that names the types there are. */
 export async function currentType(typeId: string): Promise<CaseType> {
-  const type = await caseTypes.getCurrentCaseType(typeId);
+  const type = await caseTypes.current(typeId);
   if (type) return type;
-  const known = (await caseTypes.listCaseTypes()).map((t) => t.typeId);
+  const known = (await caseTypes.list()).map((t) => t.typeId);
   throw validationFailed([{ field: 'body.type', rule: 'unknown_type', message: `There is no case type ${typeId}${known.length ? `; there are ${known.join(', ')}` : ''}.` }]);
 }
 
@@ -256,11 +256,11 @@ export async function migrate(caseId: string, toVersion: number | undefined, ctx
   return untilWritten(`Case ${caseId}`, async () => {
     const stored = await writableCase(caseId, ctx.caller);
     const { type: typeId, typeVersion } = stored.case;
-    const target = toVersion ?? (await caseTypes.getCurrentVersion(typeId)) ?? typeVersion;
+    const target = toVersion ?? (await caseTypes.current(typeId))?.version ?? typeVersion;
     if (target <= typeVersion) throw conflict(`Case ${caseId} is already on version ${typeVersion} of ${typeId}; there is nothing later to migrate to.`);
     const path: CaseType[] = [await typeOf(stored.case)];
     for (let v = typeVersion + 1; v <= target; v++) {
-      const step = await caseTypes.getCaseTypeVersion(typeId, v);
+      const step = await caseTypes.version(typeId, v);
       if (!step) throw validationFailed([{ field: 'body.toVersion', rule: 'unknown_version', message: `${typeId} has no version ${v}.` }]);
       path.push(step);
     }

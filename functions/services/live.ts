@@ -9,11 +9,11 @@ import type { Caller } from '../core/caller.js';
 import { CASE_OFFERED, audienceOf, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
 import type { AuditEvent } from '../core/case.js';
 import type { DomainEventDetail, OfferEventDetail } from '../contracts/domain-events.js';
-import * as caseTypes from '../adapters/dynamodb/case-type-repository.js';
+import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as live from '../adapters/dynamodb/live-repository.js';
 import { CLOSE_CODES, type LivePusher } from '../adapters/live-push.js';
-import type { Verdict } from '../http/token-verifier.js';
+import type { Verdict } from '../core/caller.js';
 import { logger } from '../observability.js';
 
 /** What a client may send: `auth` first (again to swap in a fresh token), `ping` to keep an idle connection open. */
@@ -91,7 +91,7 @@ async function scopeOf(caseId: string): Promise<LiveScope | undefined> {
   const stored = await repo.getCase(caseId);
   if (!stored) return undefined;
   const c = stored.case;
-  const [version, current] = await Promise.all([caseTypes.getCaseTypeVersion(c.type, c.typeVersion), caseTypes.getCurrentCaseType(c.type)]);
+  const [version, current] = await Promise.all([caseTypes.version(c.type, c.typeVersion), caseTypes.current(c.type)]);
   if (!version || !current) throw new Error(`Case type ${c.type} (version ${c.typeVersion}) of case ${caseId} is not in the store`);
   return {
     requesterId: c.requester.id,

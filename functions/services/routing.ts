@@ -30,6 +30,7 @@ import { evaluateRules } from '../core/routing/rule-engine.js';
 import { checkRules, decide, routingFacts, type RoutingDecision, type RoutingRuleset, type RoutingRulesInput } from '../core/routing/rules.js';
 import { nowIso } from '../adapters/clock.js';
 import * as store from '../adapters/dynamodb/routing-repository.js';
+import { ROUTING_RULESET, routingQueues, routingRules } from '../adapters/dynamodb/config-kinds.js';
 import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
 import type { DomainEventDetail } from '../contracts/domain-events.js';
@@ -38,6 +39,7 @@ import { accessOf, judgeByCaseId, typeOf, untilWritten, visibleCase } from './ca
 import * as caseRepo from '../adapters/dynamodb/case-repository.js';
 import { reviseAlong } from './cases.js';
 import { SLA_TIMER_CALLER } from './sla-timers.js';
+import { publishConfig, publishedBy, type Publishing } from './config-publish.js';
 
 function assertAdmin(caller: Caller, what: string): void {
   if (!hasRole(caller, 'admin')) throw forbidden(`Only admins change ${what}.`);
@@ -48,23 +50,27 @@ function assertStaff(caller: Caller): void {
 
 // Rules -------------------------------------------------------------------------
 
+const rulesets: Publishing<RoutingRuleset, RoutingRulesInput> = {
+  store: routingRules,
+  authorise: (caller) => assertAdmin(caller, 'routing rules'),
+  checkInput(input) {
+    const issues = checkRules(input);
+    if (issues.length > 0) throw validationFailed(issues, 'The ruleset is not well formed.');
+  },
+  draft: (input, _id, version, _previous, ctx) => ({ ...input, version, ...publishedBy(ctx) }),
+  says: {
+    notAt: (_id, current, ifMatch) => `The routing rules are at version ${current}, not ${ifMatch}; read them again and reapply your change.`,
+    raced: () => 'Another version of the routing rules was published meanwhile; read them again.',
+  },
+};
+
 export async function publishRules(input: RoutingRulesInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<RoutingRuleset> {
-  assertAdmin(ctx.caller, 'routing rules');
-  const issues = checkRules(input);
-  if (issues.length > 0) throw validationFailed(issues, 'The ruleset is not well formed.');
-  const current = await store.getCurrentRuleset();
-  const currentVersion = current?.version ?? 0;
-  if (ifMatch !== undefined && ifMatch !== currentVersion) {
-    throw preconditionFailed(`The routing rules are at version ${currentVersion}, not ${ifMatch}; read them again and reapply your change.`, { currentVersion });
-  }
-  const ruleset: RoutingRuleset = { ...input, version: currentVersion + 1, publishedAt: ctx.now, publishedBy: ctx.caller.sub };
-  if ((await store.publishRuleset(ruleset)) === 'stale') throw preconditionFailed('Another version of the routing rules was published meanwhile; read them again.');
-  return ruleset;
+  return (await publishConfig(rulesets, ROUTING_RULESET, input, 'upsert', ifMatch, ctx)).published;
 }
 
 export async function getRules(version: number | undefined, caller: Caller): Promise<RoutingRuleset> {
   assertStaff(caller);
-  const ruleset = version === undefined ? await store.getCurrentRuleset() : await store.getRulesetVersion(version);
+  const ruleset = version === undefined ? await routingRules.current(ROUTING_RULESET) : await routingRules.version(ROUTING_RULESET, version);
   if (!ruleset) throw notFound(version === undefined ? 'No routing rules have been published yet.' : `There is no version ${version} of the routing rules.`);
   return ruleset;
 }
@@ -73,19 +79,28 @@ export async function getRules(version: number | undefined, caller: Caller): Pro
 
 export type QueueInput = Omit<Queue, 'queueId' | 'version' | 'offerTimeoutSeconds'> & { readonly offerTimeoutSeconds?: number };
 
+/** Queues keep no history: each version replaces the one its writer read. */
+const queues: Publishing<Queue, QueueInput> = {
+  store: routingQueues,
+  authorise: (caller) => assertAdmin(caller, 'queues'),
+  checkInput(input, queueId) {
+    if (input.overflow?.queue === queueId) throw validationFailed([{ field: 'body.overflow.queue', rule: 'not_self', message: 'A queue cannot overflow into itself.' }]);
+  },
+  draft: (input, queueId, version) => ({ ...input, queueId, offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS, version }),
+  says: {
+    notAt: (queueId, current, ifMatch) => `Queue ${queueId} is at version ${current}, not ${ifMatch}.`,
+    raced: (queueId) => `Queue ${queueId} changed meanwhile; read it again.`,
+  },
+};
+
 export async function putQueue(queueId: string, input: QueueInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ queue: Queue; created: boolean }> {
-  assertAdmin(ctx.caller, 'queues');
-  if (input.overflow?.queue === queueId) throw validationFailed([{ field: 'body.overflow.queue', rule: 'not_self', message: 'A queue cannot overflow into itself.' }]);
-  const existing = await store.getQueue(queueId);
-  if (ifMatch !== undefined && ifMatch !== (existing?.version ?? 0)) throw preconditionFailed(`Queue ${queueId} is at version ${existing?.version ?? 0}, not ${ifMatch}.`, { currentVersion: existing?.version ?? 0 });
-  const queue: Queue = { ...input, queueId, offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS, version: (existing?.version ?? 0) + 1 };
-  if ((await store.putQueue(queue)) === 'stale') throw preconditionFailed(`Queue ${queueId} changed meanwhile; read it again.`);
-  return { queue, created: !existing };
+  const { published, previous } = await publishConfig(queues, queueId, input, 'upsert', ifMatch, ctx);
+  return { queue: published, created: !previous };
 }
 
 export async function listQueues(caller: Caller): Promise<Queue[]> {
   assertStaff(caller);
-  return store.listQueues();
+  return routingQueues.list();
 }
 
 export async function putAgent(agentId: string, input: Omit<store.AgentConfig, 'agentId'>, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ agent: Agent; created: boolean }> {
@@ -237,7 +252,7 @@ export async function withTeams(waiting: readonly WaitingCase[]): Promise<Waitin
 export async function dispatchOnce(maxPasses = 4): Promise<{ offered: number }> {
   let offered = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const [agents, waiting, queues] = await Promise.all([store.listAgents(), store.listWaiting().then(withTeams), store.listQueues()]);
+    const [agents, waiting, queues] = await Promise.all([store.listAgents(), store.listWaiting().then(withTeams), routingQueues.list()]);
     const queueOf = new Map(queues.map((q) => [q.queueId, q]));
     const now = nowIso();
     const plan = planOffers(waiting, agents, queueOf, now);
@@ -306,7 +321,7 @@ export async function sweep(): Promise<{ expired: number; withdrawn: number; ove
   for (const offer of await ineligibleOffers(open.filter((o) => o.deadline > now))) {
     if ((await withdrawOffer(offer, now, 'ineligible')) === 'written') withdrawn++;
   }
-  const [waiting, queues] = await Promise.all([store.listWaiting(), store.listQueues()]);
+  const [waiting, queues] = await Promise.all([store.listWaiting(), routingQueues.list()]);
   let overflowed = 0;
   for (const due of overflowsDue(waiting, new Map(queues.map((q) => [q.queueId, q])), now)) {
     if ((await overflow(due.caseId, due.from, due.to, now)) === 'written') overflowed++;
@@ -365,7 +380,7 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       return (await alreadyProcessed(ROUTING_CONSUMER, eventId)) ? 'unchanged' : 'stale';
     }
     if (c.owner !== null || routing?.state === 'offered' || routing?.state === 'assigned') return 'unchanged';
-    const ruleset = await store.getCurrentRuleset();
+    const ruleset = await routingRules.current(ROUTING_RULESET);
     const facts = routingFacts(c);
     const waitingBefore = routing?.state === 'waiting' ? routing : undefined;
     const decision: RoutingDecision = placement
@@ -542,7 +557,7 @@ export async function caseRouting(caseId: string, caller: Caller): Promise<Routi
   const routing = (await store.getRoutedCase(caseId))?.routing;
   if (!routing) throw notFound(`Case ${caseId} has not been routed.`);
   if (routing.state !== 'waiting') return routing;
-  const [agents, queue, [waiting]] = await Promise.all([store.listAgents(), store.getQueue(routing.queue), withTeams([{ ...store.waitingOf(routing), caseType: c.type }])]);
+  const [agents, queue, [waiting]] = await Promise.all([store.listAgents(), routingQueues.current(routing.queue), withTeams([{ ...store.waitingOf(routing), caseType: c.type }])]);
   const reason = waitingReason(waiting!, agents, skillsInForce(waiting!, queue, nowIso()));
   return { ...routing, reason, ...(reason === 'noAgentInTeam' && waiting!.teams ? { why: `No agent is in team ${waiting!.teams!.join(' or ')}: every other agent is ${notInTeamWhy(waiting!.teams!)}.` } : {}) };
 }

@@ -8,12 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
 import type { ChangeContext } from '../core/case.js';
-import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
+import { conflict, forbidden, notFound, validationFailed } from '../core/errors.js';
 import type { Calendar, CalendarInput } from '../core/sla/calendar.js';
 import type { Entitlement, EntitlementInput } from '../core/sla/policy.js';
 import { previewDeadlines, type Preview, type PreviewInput, type PreviewPause } from '../core/sla/preview.js';
 import type { SlaPolicy, SlaPolicyInput } from '../core/sla/state.js';
-import * as sla from '../adapters/dynamodb/sla-repository.js';
+import * as entitlements from '../adapters/dynamodb/entitlement-repository.js';
+import { slaCalendars, slaPolicies } from '../adapters/dynamodb/config-kinds.js';
+import { publishConfig, publishedBy, type Publishing } from './config-publish.js';
 
 function assertAdmin(caller: Caller, what: string): void {
   if (!hasRole(caller, 'admin')) throw forbidden(`Only admins create and publish ${what}.`);
@@ -22,95 +24,91 @@ function assertStaff(caller: Caller, what: string): void {
   if (!isStaff(caller)) throw forbidden(`${what} are for staff.`);
 }
 
-const stamp = (ctx: ChangeContext) => ({ publishedAt: ctx.now, publishedBy: ctx.caller.sub });
-
-function checkIfMatch(kind: string, id: string, current: number, ifMatch: number | undefined): void {
-  if (ifMatch !== undefined && ifMatch !== current) {
-    throw preconditionFailed(`${kind} ${id} is at version ${current}, not ${ifMatch}; read it again and reapply your change.`, { currentVersion: current });
-  }
-}
-
 // ---------------------------------------------------------------- calendars
 
+const calendars: Publishing<Calendar, CalendarInput> = {
+  store: slaCalendars,
+  authorise: (caller) => assertAdmin(caller, 'business calendars'),
+  draft: (input, calendarId, version, _previous, ctx) => ({ ...input, calendarId, version, ...publishedBy(ctx) }),
+  says: {
+    exists: (id) => `Calendar ${id} exists already: publish a new version of it instead.`,
+    missing: (id) => `There is no calendar ${id}.`,
+    notAt: (id, current, ifMatch) => `Calendar ${id} is at version ${current}, not ${ifMatch}; read it again and reapply your change.`,
+    raced: (id) => `Another version of calendar ${id} was published meanwhile; read it again.`,
+  },
+};
+
 export async function createCalendar(calendarId: string, input: CalendarInput, ctx: ChangeContext): Promise<Calendar> {
-  assertAdmin(ctx.caller, 'business calendars');
-  const calendar: Calendar = { ...input, calendarId, version: 1, ...stamp(ctx) };
-  if ((await sla.publishCalendar(calendar)) === 'stale') throw conflict(`Calendar ${calendarId} exists already: publish a new version of it instead.`);
-  return calendar;
+  return (await publishConfig(calendars, calendarId, input, 'create', undefined, ctx)).published;
 }
 
 export async function publishCalendarVersion(calendarId: string, input: CalendarInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<Calendar> {
-  assertAdmin(ctx.caller, 'business calendars');
-  const previous = await sla.getCurrentCalendar(calendarId);
-  if (!previous) throw notFound(`There is no calendar ${calendarId}.`);
-  checkIfMatch('Calendar', calendarId, previous.version, ifMatch);
-  const calendar: Calendar = { ...input, calendarId, version: previous.version + 1, ...stamp(ctx) };
-  if ((await sla.publishCalendar(calendar)) === 'stale') throw preconditionFailed(`Another version of calendar ${calendarId} was published meanwhile; read it again.`);
-  return calendar;
+  return (await publishConfig(calendars, calendarId, input, 'next', ifMatch, ctx)).published;
 }
 
 export async function getCalendar(calendarId: string, version: number | undefined, caller: Caller): Promise<Calendar> {
   assertStaff(caller, 'Business calendars');
-  const found = version === undefined ? await sla.getCurrentCalendar(calendarId) : await sla.getCalendarVersion(calendarId, version);
+  const found = version === undefined ? await slaCalendars.current(calendarId, 'fresh') : await slaCalendars.version(calendarId, version);
   if (!found) throw notFound(version === undefined ? `There is no calendar ${calendarId}.` : `Calendar ${calendarId} has no version ${version}.`);
   return found;
 }
 
 export async function listCalendars(caller: Caller): Promise<Calendar[]> {
   assertStaff(caller, 'Business calendars');
-  return sla.listCurrentCalendars();
+  return slaCalendars.list('fresh');
 }
 
 export async function listCalendarVersions(calendarId: string, caller: Caller): Promise<Calendar[]> {
   assertStaff(caller, 'Business calendars');
-  const versions = await sla.listCalendarVersions(calendarId);
+  const versions = await slaCalendars.versions(calendarId);
   if (versions.length === 0) throw notFound(`There is no calendar ${calendarId}.`);
   return versions;
 }
 
 // ---------------------------------------------------------------- policies
 
-async function assertCalendarExists(calendarId: string): Promise<void> {
-  if (!(await sla.getCurrentCalendar(calendarId))) {
-    throw validationFailed([{ field: 'body.calendarId', rule: 'unknown_calendar', message: `There is no calendar ${calendarId}; create it first (POST /sla/calendars).` }]);
-  }
-}
+/** A policy must name a calendar that exists, so no case can ever be started under a calendar nobody can read. */
+const policies: Publishing<SlaPolicy, SlaPolicyInput> = {
+  store: slaPolicies,
+  authorise: (caller) => assertAdmin(caller, 'SLA policies'),
+  async checkAgainst(input) {
+    if (!(await slaCalendars.current(input.calendarId, 'fresh'))) {
+      throw validationFailed([{ field: 'body.calendarId', rule: 'unknown_calendar', message: `There is no calendar ${input.calendarId}; create it first (POST /sla/calendars).` }]);
+    }
+  },
+  draft: (input, policyId, version, _previous, ctx) => ({ ...input, policyId, version, ...publishedBy(ctx) }),
+  says: {
+    exists: (id) => `Policy ${id} exists already: publish a new version of it instead.`,
+    missing: (id) => `There is no SLA policy ${id}.`,
+    notAt: (id, current, ifMatch) => `Policy ${id} is at version ${current}, not ${ifMatch}; read it again and reapply your change.`,
+    raced: (id) => `Another version of policy ${id} was published meanwhile; read it again.`,
+  },
+};
 
 export async function createPolicy(policyId: string, input: SlaPolicyInput, ctx: ChangeContext): Promise<SlaPolicy> {
-  assertAdmin(ctx.caller, 'SLA policies');
-  await assertCalendarExists(input.calendarId);
-  const policy: SlaPolicy = { ...input, policyId, version: 1, ...stamp(ctx) };
-  if ((await sla.publishPolicy(policy)) === 'stale') throw conflict(`Policy ${policyId} exists already: publish a new version of it instead.`);
-  return policy;
+  return (await publishConfig(policies, policyId, input, 'create', undefined, ctx)).published;
 }
 
 /** A new version applies to a case at its next change (which re-targets its clocks, keeping their elapsed time). */
 export async function publishPolicyVersion(policyId: string, input: SlaPolicyInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<SlaPolicy> {
-  assertAdmin(ctx.caller, 'SLA policies');
-  const previous = await sla.getCurrentPolicy(policyId);
-  if (!previous) throw notFound(`There is no SLA policy ${policyId}.`);
-  checkIfMatch('Policy', policyId, previous.version, ifMatch);
-  await assertCalendarExists(input.calendarId);
-  const policy: SlaPolicy = { ...input, policyId, version: previous.version + 1, ...stamp(ctx) };
-  if ((await sla.publishPolicy(policy)) === 'stale') throw preconditionFailed(`Another version of policy ${policyId} was published meanwhile; read it again.`);
-  return policy;
+  return (await publishConfig(policies, policyId, input, 'next', ifMatch, ctx)).published;
 }
 
 export async function getPolicy(policyId: string, version: number | undefined, caller: Caller): Promise<SlaPolicy> {
   assertStaff(caller, 'SLA policies');
-  const found = version === undefined ? await sla.getCurrentPolicy(policyId) : await sla.getPolicyVersion(policyId, version);
+  const found = version === undefined ? await slaPolicies.current(policyId, 'fresh') : await slaPolicies.version(policyId, version);
   if (!found) throw notFound(version === undefined ? `There is no SLA policy ${policyId}.` : `Policy ${policyId} has no version ${version}.`);
   return found;
 }
 
 export async function listPolicies(caller: Caller): Promise<SlaPolicy[]> {
   assertStaff(caller, 'SLA policies');
-  return sla.listCurrentPolicies();
+  return slaPolicies.list('fresh');
 }
 
 export async function listPolicyVersions(policyId: string, caller: Caller): Promise<SlaPolicy[]> {
   assertStaff(caller, 'SLA policies');
-  const versions = await sla.listPolicyVersions(policyId);
+  const versions = await slaPolicies.versions(policyId);
   if (versions.length === 0) throw notFound(`There is no SLA policy ${policyId}.`);
   return versions;
 }
@@ -126,13 +124,13 @@ export async function grantEntitlement(input: EntitlementInput, ctx: ChangeConte
     createdAt: ctx.now,
     createdBy: ctx.caller.sub,
   };
-  if ((await sla.insertEntitlement(entitlement)) === 'stale') throw conflict('An entitlement with this id exists already; try again.');
+  if ((await entitlements.insertEntitlement(entitlement)) === 'stale') throw conflict('An entitlement with this id exists already; try again.');
   return entitlement;
 }
 
 export async function getEntitlement(entitlementId: string, caller: Caller): Promise<Entitlement> {
   assertStaff(caller, 'Entitlements');
-  const found = await sla.getEntitlement(entitlementId);
+  const found = await entitlements.getEntitlement(entitlementId);
   if (!found) throw notFound(`There is no entitlement ${entitlementId}.`);
   return found;
 }
@@ -140,8 +138,8 @@ export async function getEntitlement(entitlementId: string, caller: Caller): Pro
 export async function listEntitlements(holder: { customerId?: string | undefined; assetId?: string | undefined }, caller: Caller): Promise<Entitlement[]> {
   assertStaff(caller, 'Entitlements');
   const [byCustomer, byAsset] = await Promise.all([
-    holder.customerId === undefined ? [] : sla.entitlementsOf('customer', holder.customerId),
-    holder.assetId === undefined ? [] : sla.entitlementsOf('asset', holder.assetId),
+    holder.customerId === undefined ? [] : entitlements.entitlementsOf('customer', holder.customerId),
+    holder.assetId === undefined ? [] : entitlements.entitlementsOf('asset', holder.assetId),
   ]);
   return [...byAsset, ...byCustomer];
 }

@@ -4,9 +4,8 @@
  * events that explain it (sealed onto the chain after the change's own event) and
  * any other writes (an entitlement's count): all commit in the change's transaction.
  *
- * Policies and calendars are read through a short-lived cache: they change a few
- * times a year, cases change all day. Publishing clears it in the publishing
- * container; other containers see a new version within `CACHE_MS`.
+ * Policies and calendars are read through the config cache (`config-kinds.ts`
+ * says for how long): they change a few times a year, cases change all day.
  */
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
 import { auditEvent, type AuditEvent, type Case, type ChangeContext } from '../core/case.js';
@@ -24,30 +23,14 @@ import {
 } from '../core/sla/case-sla.js';
 import { chooseEntitlement, choosePolicy, type Entitlement } from '../core/sla/policy.js';
 import type { SlaPolicy, SlaState } from '../core/sla/state.js';
-import * as repo from '../adapters/dynamodb/sla-repository.js';
-import { currentCalendar, forgetCalendars } from '../adapters/sla-calendars.js';
+import * as repo from '../adapters/dynamodb/entitlement-repository.js';
+import { slaCalendars, slaPolicies } from '../adapters/dynamodb/config-kinds.js';
 import type { TransactItem } from '../adapters/dynamodb/transactions.js';
 
-const CACHE_MS = 10_000;
-let policyCache: { at: number; policies: Promise<SlaPolicy[]> } | undefined;
-
-/** Forget cached policies and calendars (after a publish in this container). */
-export function forgetSlaConfiguration(): void {
-  policyCache = undefined;
-  forgetCalendars();
-}
-
-function currentPolicies(): Promise<SlaPolicy[]> {
-  if (!policyCache || Date.now() - policyCache.at > CACHE_MS) {
-    const policies = repo.listCurrentPolicies();
-    policyCache = { at: Date.now(), policies };
-    policies.catch(() => (policyCache = undefined));
-  }
-  return policyCache.policies;
-}
+const currentPolicies = (): Promise<SlaPolicy[]> => slaPolicies.list();
 
 async function setupFor(policy: SlaPolicy): Promise<SlaSetup | undefined> {
-  const calendar = await currentCalendar(policy.calendarId);
+  const calendar = await slaCalendars.current(policy.calendarId);
   return calendar ? { policy, calendar } : undefined;
 }
 
@@ -123,7 +106,7 @@ export async function slaAfterChange(before: Case, change: { case: Case; audit: 
   const c = change.case;
   const chosen = choosePolicy(await currentPolicies(), { caseType: c.type, priority: c.priority, entitlementLevel: sla.entitlement?.level ?? null });
   // No policy matches any more (policies were re-scoped): the case keeps the one it has.
-  const policy = chosen ?? (await repo.getPolicyVersion(sla.policyId, sla.policyVersion));
+  const policy = chosen ?? (await slaPolicies.version(sla.policyId, sla.policyVersion));
   const setup = policy && (await setupFor(policy));
   if (!setup) return { case: c, audits: [], items: [] };
 
@@ -136,7 +119,7 @@ export async function slaAfterChange(before: Case, change: { case: Case; audit: 
   };
   if (trigger.kind === 'merged') {
     // The merged case keeps the policy it had: its clocks only stop.
-    step(slaOnMerge(state, { policy: (await repo.getPolicyVersion(sla.policyId, sla.policyVersion)) ?? setup.policy, calendar: setup.calendar }, ctx.now));
+    step(slaOnMerge(state, { policy: (await slaPolicies.version(sla.policyId, sla.policyVersion)) ?? setup.policy, calendar: setup.calendar }, ctx.now));
     return changes.length === 0 ? { case: c, audits: [], items: [] } : { case: { ...c, sla: state }, audits: sealed({ ...c, sla: state }, change.audit, changes, ctx), items: [] };
   }
   // The recompute happens where the case stood before the change; the change then acts on it.

@@ -16,7 +16,6 @@ import {
 } from '../http/sla-schemas.js';
 import { VersionQuery } from '../http/workflow-schemas.js';
 import * as admin from '../services/sla-admin.js';
-import { forgetSlaConfiguration } from '../services/sla.js';
 
 const IfMatchHeader = z.looseObject({ 'if-match': IfMatch.optional() });
 const etag = (version: number) => `"${version}"`;
@@ -28,7 +27,6 @@ export const handler = httpRoutes({
     handle: async (request) => {
       const { calendarId, ...definition } = request.body;
       const created = await admin.createCalendar(calendarId, definition, changeContextOf(request));
-      forgetSlaConfiguration();
       return { status: 201, body: created, headers: { location: `/sla/calendars/${calendarId}`, etag: etag(created.version) } };
     },
   }),
@@ -52,7 +50,6 @@ export const handler = httpRoutes({
     body: CalendarVersionBody,
     handle: async (request) => {
       const published = await admin.publishCalendarVersion(request.params.calendarId, request.body, request.headers['if-match'], changeContextOf(request));
-      forgetSlaConfiguration();
       return { status: 201, body: published, headers: { location: `/sla/calendars/${published.calendarId}?version=${published.version}`, etag: etag(published.version) } };
     },
   }),
@@ -67,7 +64,6 @@ export const handler = httpRoutes({
     handle: async (request) => {
       const { policyId, ...definition } = request.body;
       const created = await admin.createPolicy(policyId, definition, changeContextOf(request));
-      forgetSlaConfiguration();
       return { status: 201, body: created, headers: { location: `/sla/policies/${policyId}`, etag: etag(created.version) } };
     },
   }),
@@ -91,7 +87,6 @@ export const handler = httpRoutes({
     body: PolicyVersionBody,
     handle: async (request) => {
       const published = await admin.publishPolicyVersion(request.params.policyId, request.body, request.headers['if-match'], changeContextOf(request));
-      forgetSlaConfiguration();
       return { status: 201, body: published, headers: { location: `/sla/policies/${published.policyId}?version=${published.version}`, etag: etag(published.version) } };
     },
   }),

@@ -169,8 +169,8 @@ async function main() {
     // (case with its index entries, chain head, first audit event), built by its own item builders, in one transaction.
     const { caseItem, headItem, auditItem } = await import('../../functions/adapters/dynamodb/transactions.js');
     const { openCase } = await import('../../functions/core/case.js');
-    const { getCurrentCaseType } = await import('../../functions/adapters/dynamodb/case-type-repository.js');
-    const support = (await getCurrentCaseType('support'))!;
+    const { caseTypes } = await import('../../functions/adapters/dynamodb/config-kinds.js');
+    const support = (await caseTypes.current('support'))!;
     const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: platform.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
     const transact = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {
       const ctx = { caller: { sub: 'demo-agent', roles: ['agent' as const] }, now: new Date().toISOString(), channel: 'web' as const, correlationId: randomUUID() };

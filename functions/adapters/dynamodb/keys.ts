@@ -265,7 +265,8 @@ export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: ca
  */
 export const routingKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ROUTING' });
 export const ROUTING_RULES_PARTITION = 'ROUTING#RULES';
-export const routingRulesVersionKey = (version: number) => ({ pk: ROUTING_RULES_PARTITION, sk: `VERSION#${String(version).padStart(10, '0')}` });
+export const ROUTING_RULES_VERSION_PREFIX = 'VERSION#';
+export const routingRulesVersionKey = (version: number) => ({ pk: ROUTING_RULES_PARTITION, sk: `${ROUTING_RULES_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
 export const routingRulesCurrentKey = () => ({ pk: ROUTING_RULES_PARTITION, sk: '#CURRENT' });
 export const ROUTING_QUEUES_PARTITION = 'ROUTING#QUEUES';
 export const routingQueueKey = (queueId: string) => ({ pk: ROUTING_QUEUES_PARTITION, sk: `QUEUE#${queueId}` });

@@ -1,7 +1,7 @@
 /**
- * Routing in the single table: rulesets (versioned like case types), queues,
- * agents with their load counters, the waiting list, open offers, and each
- * case's routing state beside the case (`#ROUTING`). Every routing move is one
+ * Routing in the single table: agents with their load counters, the waiting
+ * list, open offers, and each case's routing state beside the case (`#ROUTING`);
+ * rulesets and queues are versioned configuration (`config-kinds.ts`). Every routing move is one
  * transaction whose conditions re-check what the plan assumed (the case still
  * waiting at the version read, the agent still available with room on the
  * channel), so concurrent dispatchers can lose races but never double-book.
@@ -9,16 +9,14 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { caseRecord, type Attachment, type HandoffBrief, type StoredCase } from '../../core/case.js';
 import type { Placement } from '../../core/routing/decision.js';
-import type { Agent, Presence, Queue, WaitingCase } from '../../core/routing/dispatch.js';
-import type { RoutingRuleset, SkillRequirement } from '../../core/routing/rules.js';
+import type { Agent, Presence, WaitingCase } from '../../core/routing/dispatch.js';
+import type { SkillRequirement } from '../../core/routing/rules.js';
 import type { SlaState } from '../../core/sla/state.js';
 import type { Channel, Priority } from '../../core/vocabulary.js';
 import { dynamo, tableName } from './client.js';
 import {
   ROUTING_AGENTS_PARTITION,
   ROUTING_OFFERS_PARTITION,
-  ROUTING_QUEUES_PARTITION,
-  ROUTING_RULES_PARTITION,
   ROUTING_WAITING_PARTITION,
   attachmentSummaryKey,
   caseKey,
@@ -27,9 +25,6 @@ import {
   routingAgentKey,
   routingKey,
   routingOfferKey,
-  routingQueueKey,
-  routingRulesCurrentKey,
-  routingRulesVersionKey,
   waitingKey,
   withoutStorageAttributes,
   CASE_OWN_PREFIX,
@@ -107,62 +102,7 @@ export async function getRoutedCase(caseId: string): Promise<RoutedCase | undefi
   };
 }
 
-// Rulesets ------------------------------------------------------------------
-
-export async function getCurrentRuleset(): Promise<RoutingRuleset | undefined> {
-  const current = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingRulesCurrentKey(), ConsistentRead: true }));
-  return current.Item ? getRulesetVersion(Number(current.Item.version)) : undefined;
-}
-
-const rulesets = new Map<number, RoutingRuleset>();
-
-export async function getRulesetVersion(version: number): Promise<RoutingRuleset | undefined> {
-  const cached = rulesets.get(version);
-  if (cached) return cached;
-  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingRulesVersionKey(version) }));
-  if (!out.Item) return undefined;
-  const ruleset = withoutStorageAttributes<RoutingRuleset>(out.Item);
-  rulesets.set(version, ruleset);
-  return ruleset;
-}
-
-/** Publish `ruleset` as the next version: `stale` if another was published since `version - 1` was read. */
-export function publishRuleset(ruleset: RoutingRuleset): Promise<WriteOutcome> {
-  const current = { ...routingRulesCurrentKey(), entity: 'RoutingRulesCurrent', version: ruleset.version, publishedAt: ruleset.publishedAt };
-  return transactUnlessStale([
-    putNew({ ...routingRulesVersionKey(ruleset.version), entity: 'RoutingRules', ...ruleset }),
-    ruleset.version === 1
-      ? putNew(current)
-      : { Put: { TableName: tableName(), Item: current, ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': ruleset.version - 1 } } },
-  ]);
-}
-
-export async function listRulesetVersions(): Promise<number[]> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)', ExpressionAttributeValues: { ':pk': ROUTING_RULES_PARTITION, ':v': 'VERSION#' } });
-  return items.map((i) => Number(i.version));
-}
-
-// Queues and agents -----------------------------------------------------------
-
-/** Create (expectedVersion 0) or replace a queue at the version read. */
-export function putQueue(queue: Queue): Promise<WriteOutcome> {
-  const item = { ...routingQueueKey(queue.queueId), entity: 'RoutingQueue', ...queue };
-  return transactUnlessStale([
-    queue.version === 1
-      ? putNew(item)
-      : { Put: { TableName: tableName(), Item: item, ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': queue.version - 1 } } },
-  ]);
-}
-
-export async function getQueue(queueId: string): Promise<Queue | undefined> {
-  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingQueueKey(queueId), ConsistentRead: true }));
-  return out.Item ? withoutStorageAttributes<Queue>(out.Item) : undefined;
-}
-
-export async function listQueues(): Promise<Queue[]> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_QUEUES_PARTITION } });
-  return items.map((i) => withoutStorageAttributes<Queue>(i));
-}
+// Agents ------------------------------------------------------------------------
 
 export interface AgentConfig {
   readonly agentId: string;
