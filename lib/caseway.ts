@@ -319,7 +319,13 @@ export class Caseway extends Construct {
       // The $default stage's endpoint: the base URL without a trailing slash.
       apiUrl: this.api.api.apiEndpoint,
       liveUrl: liveUrl ?? null,
-      auth: { authority: this.identity.issuer, clientId: client?.userPoolClientId ?? consoleProps.clientId!, scope: CONSOLE_SCOPES.join(' ') },
+      auth: {
+        authority: this.identity.issuer,
+        clientId: client?.userPoolClientId ?? consoleProps.clientId!,
+        scope: CONSOLE_SCOPES.join(' '),
+        // Cognito's discovery names no end_session_endpoint: without this, sign-out would leave its session (and the next sign-in would skip the password).
+        ...(client && this.identity.signInDomain ? { logoutUrl: `${this.identity.signInDomain.baseUrl()}/logout` } : {}),
+      },
     };
     const deployment = new ConsoleDeployment(this, 'ConsoleFiles', {
       hosting,

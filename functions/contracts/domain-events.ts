@@ -16,7 +16,7 @@ import { SLA_ACTIONS } from '../core/sla/state.js';
 import * as z from 'zod';
 import type { AuditAction } from '../core/case.js';
 import type { DomainEvent } from '../core/domain-events.js';
-import { CASE_OFFERED, type OfferDetail } from '../core/live.js';
+import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
 import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';
 import { EVENT_SOURCE } from '../core/domain-events.js';
 import { AuditRecord } from './audit-event.js';
@@ -72,9 +72,19 @@ export const OfferEventDetail = z.object({
   offeredAt: z.iso.datetime(),
   deadline: z.iso.datetime(),
 });
-// Fails to compile when the offer the core publishes and this contract part ways.
-const _offerMatches: [z.infer<typeof OfferEventDetail>, OfferDetail & { id: string }] = [{} as OfferDetail & { id: string }, {} as z.infer<typeof OfferEventDetail>];
+/** `OfferClosed`'s detail: published from the removed offer item, whichever way the offer ended. */
+export const OfferClosedEventDetail = OfferEventDetail.extend({ closedAt: z.iso.datetime() });
+// Fails to compile when the offer the core publishes and these contracts part ways.
+const _offerMatches: [z.infer<typeof OfferEventDetail>, OfferDetail & { id: string }, OfferDetail] = [
+  {} as OfferDetail & { id: string },
+  {} as z.infer<typeof OfferEventDetail>,
+  {} as z.infer<typeof OfferClosedEventDetail>,
+];
 void _offerMatches;
+
+/** The detail contract of an event published from an offer item, by its type; undefined for the others. */
+export const offerEventContract = (type: string): z.ZodType<OfferDetail & { id: string }> | undefined =>
+  type === CASE_OFFERED ? OfferEventDetail : type === OFFER_CLOSED ? OfferClosedEventDetail : undefined;
 
 const DERIVED: Record<string, EventTypeSpec> = {
   StatusChanged: { description: "The case's status changed (any audit event whose changes include `status`)." },
@@ -84,6 +94,7 @@ const DERIVED: Record<string, EventTypeSpec> = {
   NotificationRequested: { description: "A transition's notify effect: a templated message is to be sent (`detail.effect`).", effect: 'notify' },
   CaseTypeEvent: { description: "A transition's emitEvent effect: `detail-type` is the name the case type gives (`detail.effect.event`).", effect: 'emitEvent' },
   [CASE_OFFERED]: { description: 'Routing offered the case to an agent (published from the offer item, not an audit event).', detail: OfferEventDetail },
+  [OFFER_CLOSED]: { description: 'An open offer ended: accepted, declined, expired or withdrawn (published from the removed offer item).', detail: OfferClosedEventDetail },
 };
 
 export const EVENT_TYPES: Record<string, EventTypeSpec> = {

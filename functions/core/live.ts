@@ -14,9 +14,16 @@ import { accessFor, fieldFilter } from './visibility.js';
 
 /** A case was offered to an agent: not an audit event (routing state is not the case's history), published from the offer item. */
 export const CASE_OFFERED = 'CaseOffered';
+/**
+ * An open offer ended (accepted, declined, expired or withdrawn), published from the removed offer
+ * item: the agent's other browsers drop it at once, whichever way it ended.
+ */
+export const OFFER_CLOSED = 'OfferClosed';
+/** The events that come from an offer item rather than an audit item. */
+export const isOfferEvent = (type: string): boolean => type === CASE_OFFERED || type === OFFER_CLOSED;
 
 /** Event types the console refreshes on; SLA events by prefix (SlaStarted, SlaBreached, ...). */
-export const LIVE_EVENT_TYPES = ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', CASE_OFFERED] as const;
+export const LIVE_EVENT_TYPES = ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', CASE_OFFERED, OFFER_CLOSED] as const;
 export const LIVE_EVENT_PREFIXES = ['Sla'] as const;
 
 export const isLiveEvent = (type: string): boolean =>
@@ -57,6 +64,8 @@ export interface OfferDetail {
   readonly channel: string;
   readonly offeredAt: string;
   readonly deadline: string;
+  /** OfferClosed: when the offer item went. */
+  readonly closedAt?: string;
 }
 
 /** What the bus carried: an audit event (restricted values already withheld) or an offer. */
@@ -136,7 +145,7 @@ export function liveMessageFor(caller: Caller, entry: LiveEntry): LiveMessage | 
   if (source.kind === 'offer') {
     if (!isStaff(caller) || caller.sub !== source.offer.agentId) return undefined;
     const { caseId: _c, ...offer } = source.offer;
-    return message({ at: offer.offeredAt, offer });
+    return message({ at: offer.closedAt ?? offer.offeredAt, offer });
   }
   if (!isNews(entry.event, source)) return undefined;
   const audit = source.audit;

@@ -1,7 +1,7 @@
 /**
  * The outbox publisher: DynamoDB stream -> domain events -> EventBridge. The CDK
- * event-source filter passes only inserted audit items, and inserted offers
- * (published as `CaseOffered`, for the offered agent's live feed). A failed record is
+ * event-source filter passes only inserted audit items, and inserted and removed offers
+ * (published as `CaseOffered` and `OfferClosed`, for the offered agent's live feed). A failed record is
  * reported by sequence number, so Lambda retries from it (then, after its retry
  * budget, parks the batch on the DLQ): a committed change is never silently dropped.
  */
@@ -10,7 +10,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AuditEvent } from '../core/case.js';
 import { EVENT_SOURCE, domainEventsOf } from '../core/domain-events.js';
-import { CASE_OFFERED, type OfferDetail } from '../core/live.js';
+import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
 import { caseTable } from '../../lib/topology/table.js';
 import { AUDIT_PREFIX, withoutStorageAttributes } from '../adapters/dynamodb/keys.js';
 import { EventBridgePublisher, eventBridgeClient, eventBusName, type EventPublisher, type PublishedEvent } from '../adapters/events.js';
@@ -27,20 +27,36 @@ export function offerEventOf(offer: OfferDetail): PublishedEvent {
   return { id: `offer/${offerId}`, source: EVENT_SOURCE, type: CASE_OFFERED, time: offeredAt, caseId, detail: { offerId, caseId, agentId, queue, channel, offeredAt, deadline } };
 }
 
+/** A removed offer, as an event: however it ended, it is no longer open. One per offer (its id names it). */
+export function offerClosedEventOf(offer: OfferDetail, closedAt: string): PublishedEvent {
+  const { offerId, caseId, agentId, queue, channel, offeredAt, deadline } = offer;
+  return { id: `offer/${offerId}/closed`, source: EVENT_SOURCE, type: OFFER_CLOSED, time: closedAt, caseId, detail: { offerId, caseId, agentId, queue, channel, offeredAt, deadline, closedAt } };
+}
+
+const isOfferItem = (image: Record<string, AttributeValue>) => image.pk?.S === caseTable.offerItems.partitionKey && String(image.sk?.S ?? '').startsWith(caseTable.offerItems.sortKeyPrefix);
+
 /** The events an inserted outbox item stands for: an audit item's domain events, an offer's CaseOffered; nothing for other items. */
 function eventsOf(image: Record<string, AttributeValue>): PublishedEvent[] {
   const sk = String(image.sk?.S ?? '');
   if (sk.startsWith(AUDIT_PREFIX)) return domainEventsOf(withoutStorageAttributes<AuditEvent>(unmarshall(image)));
-  const offers = caseTable.offerItems;
-  if (image.pk?.S === offers.partitionKey && sk.startsWith(offers.sortKeyPrefix)) return [offerEventOf(unmarshall(image) as OfferDetail)];
+  if (isOfferItem(image)) return [offerEventOf(unmarshall(image) as OfferDetail)];
+  return [];
+}
+
+/** The events a stream record stands for: an inserted item's, or a removed offer's OfferClosed (at the removal's time). */
+function recordEvents(record: DynamoDBStreamEvent['Records'][number]): PublishedEvent[] {
+  if (record.eventName === 'INSERT' && record.dynamodb?.NewImage) return eventsOf(record.dynamodb.NewImage as Record<string, AttributeValue>);
+  const old = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
+  if (record.eventName === 'REMOVE' && old && isOfferItem(old)) {
+    const at = record.dynamodb?.ApproximateCreationDateTime;
+    return [offerClosedEventOf(unmarshall(old) as OfferDetail, at ? new Date(at * 1000).toISOString() : new Date().toISOString())];
+  }
   return [];
 }
 
 export async function publishStream(event: DynamoDBStreamEvent, target: EventPublisher): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image) continue;
-    const events = eventsOf(image as Record<string, AttributeValue>);
+    const events = recordEvents(record);
     if (events.length === 0) continue;
     const failed = await target.publish(events);
     if (failed.length > 0) {

@@ -6,9 +6,9 @@
  */
 import * as z from 'zod';
 import type { Caller } from '../core/caller.js';
-import { CASE_OFFERED, audienceOf, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
+import { audienceOf, isOfferEvent, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
 import type { AuditEvent } from '../core/case.js';
-import type { DomainEventDetail, OfferEventDetail } from '../contracts/domain-events.js';
+import type { DomainEventDetail, OfferClosedEventDetail, OfferEventDetail } from '../contracts/domain-events.js';
 import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as live from '../adapters/dynamodb/live-repository.js';
@@ -85,7 +85,7 @@ async function replay(connectionId: string, caller: Caller, after: string, deps:
 export const onDisconnect = (connectionId: string): Promise<void> => live.removeConnection(connectionId);
 
 /** What the fan-out receives from the bus (`functions/contracts/domain-events.ts`): a domain event's detail, or an offer's. */
-export type BusDetail = DomainEventDetail | z.infer<typeof OfferEventDetail>;
+export type BusDetail = DomainEventDetail | z.infer<typeof OfferEventDetail> | z.infer<typeof OfferClosedEventDetail>;
 
 async function scopeOf(caseId: string): Promise<LiveScope | undefined> {
   const stored = await repo.getCase(caseId);
@@ -106,7 +106,7 @@ export async function fanOut(eventType: string, detail: BusDetail, deps: Pick<Li
   const now = deps.now();
   const { id: domainEventId, ...rest } = detail;
   const source: LiveSource =
-    eventType === CASE_OFFERED ? { kind: 'offer', offer: rest as OfferDetail } : { kind: 'audit', audit: rest as AuditEvent };
+    isOfferEvent(eventType) ? { kind: 'offer', offer: rest as OfferDetail } : { kind: 'audit', audit: rest as AuditEvent };
   if (!isNews(eventType, source)) return { sent: 0 };
   const caseId = source.kind === 'offer' ? source.offer.caseId : source.audit.caseId;
   const scope = await scopeOf(caseId);

@@ -87,14 +87,14 @@ export class DomainEvents extends Construct {
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
       environment: { EVENT_BUS_NAME: this.bus.eventBusName },
-      // Only new audit items (and new offers) are outbox records; every other write would be a wasted invocation.
+      // Only new audit items, and offers made or ended, are outbox records; every other write would be a wasted invocation.
       filters: [
         lambda.FilterCriteria.filter({
           eventName: lambda.FilterRule.isEqual('INSERT'),
           dynamodb: { Keys: { [caseTable.sortKey]: { S: lambda.FilterRule.beginsWith(caseTable.auditSortKeyPrefix) } } },
         }),
         lambda.FilterCriteria.filter({
-          eventName: lambda.FilterRule.isEqual('INSERT'),
+          eventName: lambda.FilterRule.or('INSERT', 'REMOVE'),
           dynamodb: {
             Keys: {
               [caseTable.partitionKey]: { S: lambda.FilterRule.isEqual(caseTable.offerItems.partitionKey) },

@@ -48,7 +48,8 @@ export async function outboxConsumer(rootDir: string): Promise<StreamConsumer> {
       const sk = String(record.dynamodb?.Keys?.[caseTable.sortKey]?.S ?? '');
       const pk = record.dynamodb?.Keys?.[caseTable.partitionKey]?.S;
       const offer = pk === caseTable.offerItems.partitionKey && sk.startsWith(caseTable.offerItems.sortKeyPrefix);
-      return record.eventName === 'INSERT' && (sk.startsWith(caseTable.auditSortKeyPrefix) || offer);
+      if (offer) return record.eventName === 'INSERT' || record.eventName === 'REMOVE';
+      return record.eventName === 'INSERT' && sk.startsWith(caseTable.auditSortKeyPrefix);
     },
     handler: module.handler,
   };

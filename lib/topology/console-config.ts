@@ -18,6 +18,13 @@ export const ConsoleConfig = z
         /** A public app client: authorization code with PKCE, no secret. */
         clientId: z.string().min(1),
         scope: z.string().min(1),
+        /**
+         * Where signing out ends the provider's own session when its discovery document names no
+         * end_session_endpoint: Cognito's `/logout` on the sign-in domain, which the console calls with
+         * `client_id` and `logout_uri` (its origin + CONSOLE_SIGN_OUT_PATH, registered on the app client).
+         * Absent: the discovery's end_session_endpoint (the local dev issuer has one), else only the tab's tokens go.
+         */
+        logoutUrl: z.string().url().optional(),
       })
       .strict(),
   })

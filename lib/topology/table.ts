@@ -38,7 +38,7 @@ export const caseTable = {
    */
   auditSortKeyPrefix: 'AUDIT#',
   /**
-   * Open offers (routing): the outbox publishes an inserted one as `CaseOffered`, so the
+   * Open offers (routing): the outbox publishes an inserted one as `CaseOffered` and a removed one as `OfferClosed`, so the
    * offered agent hears of it live. Routing state is not a case's history, so it has no audit item.
    */
   offerItems: { partitionKey: 'ROUTING#OFFERS', sortKeyPrefix: 'OFFER#' },

@@ -238,11 +238,11 @@ describe('outbox', () => {
     });
   });
 
-  it('is invoked only for inserted audit items and inserted offers', () => {
+  it('is invoked only for inserted audit items, and offers made or ended', () => {
     const filters = (mapping().FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.sortKey]: { S: [{ prefix: 'AUDIT#' }] } } } },
-      { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.partitionKey]: { S: ['ROUTING#OFFERS'] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } } },
+      { eventName: ['INSERT', 'REMOVE'], dynamodb: { Keys: { [caseTable.partitionKey]: { S: ['ROUTING#OFFERS'] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } } },
     ]);
   });
 

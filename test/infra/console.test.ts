@@ -16,7 +16,7 @@ import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/constructs/ca
 import { CONSOLE_CACHE_CONTROL } from '../../lib/constructs/console-deployment.js';
 import { SPA_FALLBACK_FUNCTION } from '../../lib/constructs/console-hosting.js';
 import { UPLOAD_CORS } from '../../lib/topology/attachments.js';
-import { ConsoleConfig } from '../../lib/topology/console-config.js';
+import { CONSOLE_SIGN_OUT_PATH, ConsoleConfig } from '../../lib/topology/console-config.js';
 import { routes } from '../../lib/topology/routes.js';
 import { DEPLOY_ENV, dependencyCycle, nagFindings, removeSynthOutput, render, resources, synthCaseway, type Synthesized } from './synth.js';
 
@@ -221,15 +221,23 @@ describe('on the distribution domain, with the user pool', () => {
     expect(statements.map((st) => st.Action).sort()).toEqual(['apigateway:PATCH', 's3:PutBucketCORS']);
   });
 
-  it('writes config.json from the deployed API, the pool issuer, the console client and the live feed', () => {
-    const [consoleClientId] = consoleClient(s)!;
+  it('writes config.json from the deployed API, the pool issuer, the console client, its sign-out endpoint and the live feed', () => {
+    const [consoleClientId, client] = consoleClient(s)!;
     const [poolId] = only(s, 'AWS::Cognito::UserPool');
+    const [domainId] = only(s, 'AWS::Cognito::UserPoolDomain');
     const config = configJson(s);
     expect(config).toEqual({
       apiUrl: `<${apiId(s)}.ApiEndpoint>`,
       liveUrl: liveUrl(s),
-      auth: { authority: `https://cognito-idp.<AWS::Region>.<AWS::URLSuffix>/<${poolId}>`, clientId: `<${consoleClientId}>`, scope: 'openid email profile' },
+      auth: {
+        authority: `https://cognito-idp.<AWS::Region>.<AWS::URLSuffix>/<${poolId}>`,
+        clientId: `<${consoleClientId}>`,
+        scope: 'openid email profile',
+        // Cognito's /logout on the sign-in domain ends its session; the console comes back to a logout URL the client registers.
+        logoutUrl: `https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com/logout`,
+      },
     });
+    expect((client.Properties.LogoutURLs as unknown[]).map(render)).toEqual([`${origin}${CONSOLE_SIGN_OUT_PATH}`]);
     // The shape the console parses, once the tokens are values.
     const deployed = JSON.parse(JSON.stringify(config).replace(/<[^>]+ApiEndpoint>/, 'https://abc123.execute-api.eu-west-1.amazonaws.com').replace(/<[^>]+>/g, 'x'));
     expect(ConsoleConfig.safeParse(deployed).success).toBe(true);
@@ -286,6 +294,8 @@ describe('on a domain of our own, with a sign-in prefix and a live feed', () => 
     const [domainId] = only(s, 'AWS::Cognito::UserPoolDomain');
     expect(directives(csp(s))['form-action']).toEqual([`https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com`]);
     expect((configJson(s) as { liveUrl: unknown }).liveUrl).toBe('wss://live.example.com/feed');
+    // Signing out ends the session on the sign-in domain, whichever domain the console is on.
+    expect((configJson(s) as { auth: { logoutUrl: unknown } }).auth.logoutUrl).toBe(`https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com/logout`);
     expect(render(s.template.findOutputs('ConsoleUrl').ConsoleUrl!.Value)).toBe('https://support.example.com/');
   });
 

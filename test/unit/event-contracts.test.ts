@@ -8,11 +8,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { detailOf, type PublishedEvent } from '../../functions/adapters/events.js';
-import { DomainEventDetailContract, OfferEventDetail, eventJsonSchema, eventTypes } from '../../functions/contracts/domain-events.js';
+import { DomainEventDetailContract, eventJsonSchema, eventTypes, offerEventContract } from '../../functions/contracts/domain-events.js';
 import type { AuditEvent } from '../../functions/core/case.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
-import { CASE_OFFERED } from '../../functions/core/live.js';
-import { offerEventOf } from '../../functions/outbox-publisher/handler.js';
+import { CASE_OFFERED, OFFER_CLOSED } from '../../functions/core/live.js';
+import { offerClosedEventOf, offerEventOf } from '../../functions/outbox-publisher/handler.js';
 
 beforeAll(() => {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
@@ -56,28 +56,31 @@ const audit: AuditEvent = {
   hash: 'h3',
 };
 
-const offer = offerEventOf({ offerId: 'CASE-2026-000001#2#agent-1', caseId: 'CASE-2026-000001', agentId: 'agent-1', queue: 'support', channel: 'web', offeredAt: '2026-11-23T10:00:00.000Z', deadline: '2026-11-23T10:02:00.000Z' });
+const offered = { offerId: 'CASE-2026-000001#2#agent-1', caseId: 'CASE-2026-000001', agentId: 'agent-1', queue: 'support', channel: 'web', offeredAt: '2026-11-23T10:00:00.000Z', deadline: '2026-11-23T10:02:00.000Z' };
+const offer = offerEventOf(offered);
+const closed = offerClosedEventOf(offered, '2026-11-23T10:01:00.000Z');
+const consumerOf = (type: string) => offerEventContract(type) ?? DomainEventDetailContract;
 
 describe('producer, consumer and published schema agree', () => {
-  const events = [...domainEventsOf(audit), offer];
+  const events = [...domainEventsOf(audit), offer, closed];
 
   it('covers the narrower events and the offer', () => {
-    expect(events.map((e) => e.type)).toEqual(['Transitioned', 'StatusChanged', 'Assigned', 'NotificationRequested', CASE_OFFERED]);
-    expect(eventTypes().map((t) => t.type)).toContain(CASE_OFFERED);
+    expect(events.map((e) => e.type)).toEqual(['Transitioned', 'StatusChanged', 'Assigned', 'NotificationRequested', CASE_OFFERED, OFFER_CLOSED]);
+    expect(eventTypes().map((t) => t.type)).toEqual(expect.arrayContaining([CASE_OFFERED, OFFER_CLOSED]));
   });
 
   it.each(events.map((e) => [e.type, e] as const))('%s', (type, event) => {
     const delivered = onTheBus(event);
     expect(ajv.validate(published(type, false), delivered), ajv.errorsText()).toBe(true);
     expect(ajv.validate(published(type, true), delivered), `strict: ${ajv.errorsText()}`).toBe(true);
-    const consumer = type === CASE_OFFERED ? OfferEventDetail : DomainEventDetailContract;
-    expect(consumer.safeParse(delivered.detail).success).toBe(true);
+    expect(consumerOf(type).safeParse(delivered.detail).success).toBe(true);
   });
 
   it.each([
     ['an offer without its agent', CASE_OFFERED, (d: Record<string, unknown>) => ({ ...d, agentId: undefined })],
     ['an offer without its stable id', CASE_OFFERED, (d: Record<string, unknown>) => ({ ...d, id: undefined })],
     ['an offer whose deadline is no instant', CASE_OFFERED, (d: Record<string, unknown>) => ({ ...d, deadline: 'soon' })],
+    ['a closed offer without the instant it closed', OFFER_CLOSED, (d: Record<string, unknown>) => ({ ...d, closedAt: undefined })],
     ['a status change without its stable id', 'StatusChanged', (d: Record<string, unknown>) => ({ ...d, id: undefined })],
     ['a status change without its changes', 'StatusChanged', (d: Record<string, unknown>) => ({ ...d, changes: undefined })],
     ['a notification whose detail is no audit event', 'NotificationRequested', (d: Record<string, unknown>) => ({ ...d, actor: 'a' })],
@@ -85,8 +88,7 @@ describe('producer, consumer and published schema agree', () => {
     const delivered = onTheBus(events.find((e) => e.type === type)!);
     const broken = { ...delivered, detail: JSON.parse(JSON.stringify(breakIt(delivered.detail as Record<string, unknown>))) as unknown };
     expect(ajv.validate(published(type, false), broken)).toBe(false);
-    const consumer = type === CASE_OFFERED ? OfferEventDetail : DomainEventDetailContract;
-    expect(consumer.safeParse(broken.detail).success).toBe(false);
+    expect(consumerOf(type).safeParse(broken.detail).success).toBe(false);
   });
 
   it("hands a consumer the detail as it came: nothing the contract does not name is stripped", () => {

@@ -1,8 +1,8 @@
 /**
  * Offers reach the bus as `CaseOffered` through the outbox (the stream of the table),
  * like every other event: an inserted offer item is published once with the offer's
- * fields and nothing of its storage; a removed or modified one, or an item of another
- * partition that happens to share the sort-key prefix, is not. And the WebSocket token
+ * fields and nothing of its storage, a removed one as `OfferClosed` at the removal's time; a
+ * modified one, or an item of another partition that happens to share the sort-key prefix, is not. And the WebSocket token
  * check at its edges (the integration test covers the common refusals over a socket).
  */
 import { marshall } from '@aws-sdk/util-dynamodb';
@@ -16,6 +16,8 @@ import { createDevIssuer, DEV_AUDIENCE, DEV_ISSUER } from '../../lib/local/dev-i
 
 const offerItem = { pk: 'ROUTING#OFFERS', sk: 'OFFER#CASE-1.3', entity: 'RoutingOffer', offerId: 'CASE-1.3', caseId: 'CASE-1', agentId: 'agent-1', channel: 'phone', queue: 'q', offeredAt: '2026-12-03T08:00:00.000Z', deadline: '2026-12-03T08:00:30.000Z', version: 1 };
 const record = (sequence: string, item: Record<string, unknown>, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT') => ({ eventName, dynamodb: { SequenceNumber: sequence, NewImage: marshall(item) as never } });
+/** A removal as the stream reports it: the old image only, and when (epoch seconds). */
+const removal = (sequence: string, item: Record<string, unknown>, at: number) => ({ eventName: 'REMOVE', dynamodb: { SequenceNumber: sequence, OldImage: marshall(item) as never, ApproximateCreationDateTime: at } });
 
 describe('offers on the outbox', () => {
   it('publishes an inserted offer as CaseOffered, once, and nothing for other records', async () => {
@@ -32,6 +34,23 @@ describe('offers on the outbox', () => {
         time: '2026-12-03T08:00:00.000Z',
         caseId: 'CASE-1',
         detail: { offerId: 'CASE-1.3', caseId: 'CASE-1', agentId: 'agent-1', queue: 'q', channel: 'phone', offeredAt: '2026-12-03T08:00:00.000Z', deadline: '2026-12-03T08:00:30.000Z' },
+      },
+    ]);
+  });
+
+  it('publishes a removed offer (accepted, declined, expired) as OfferClosed, at the removal, and nothing for other removals', async () => {
+    const published: PublishedEvent[] = [];
+    const at = Date.parse('2026-12-03T08:00:12.000Z') / 1000;
+    const event = { Records: [removal('1', offerItem, at), removal('2', { ...offerItem, pk: 'ROUTING#AGENTS' }, at), removal('3', { pk: 'CASE#CASE-1', sk: 'AUDIT#0001' }, at)] } as unknown as DynamoDBStreamEvent;
+    expect(await publishStream(event, { publish: async (events) => (published.push(...events), []) })).toEqual({ batchItemFailures: [] });
+    expect(published).toEqual([
+      {
+        id: 'offer/CASE-1.3/closed',
+        source: 'caseway.cases',
+        type: 'OfferClosed',
+        time: '2026-12-03T08:00:12.000Z',
+        caseId: 'CASE-1',
+        detail: { offerId: 'CASE-1.3', caseId: 'CASE-1', agentId: 'agent-1', queue: 'q', channel: 'phone', offeredAt: '2026-12-03T08:00:00.000Z', deadline: '2026-12-03T08:00:30.000Z', closedAt: '2026-12-03T08:00:12.000Z' },
       },
     ]);
   });

@@ -21,6 +21,7 @@ describe('live event -> stale queries', () => {
     ['Assigned', [...lists, ...theCase, queryKeys.routing, queryKeys.boardAgents]],
     ['CommentAdded', [queryKeys.caseComments(id), queryKeys.caseHistory(id)]],
     ['CaseOffered', [queryKeys.offers, queryKeys.routingCase(id)]],
+    ['OfferClosed', [queryKeys.offers, queryKeys.routingCase(id)]],
     ['SlaStarted', [...lists, ...theCase]],
     ['SlaWarning', [...lists, ...theCase]],
     ['SlaBreached', [...lists, ...theCase]],

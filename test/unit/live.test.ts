@@ -11,7 +11,7 @@ import { isStaff, type Caller, type Role } from '../../functions/core/caller.js'
 import type { AuditEvent, FieldChange } from '../../functions/core/case.js';
 import type { Sensitivity } from '../../functions/core/case-type.js';
 import { accessFor } from '../../functions/core/visibility.js';
-import { audienceOf, instantOfLiveId, isLiveEvent, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope } from '../../functions/core/live.js';
+import { audienceOf, instantOfLiveId, isLiveEvent, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type OfferDetail } from '../../functions/core/live.js';
 
 const type = {
   fields: [
@@ -102,6 +102,15 @@ describe('who is told of an event', () => {
     expect(audienceOf(offer('agent-1'))).toEqual({ staff: false, people: ['agent-1'] });
     expect(audienceOf(entry('CaseCreated', audit('CaseCreated')))).toEqual({ staff: true, people: ['rita'] });
   });
+
+  it("tells the offer's agent, and only them, that it ended, at the time it ended", () => {
+    const base = offer('agent-1');
+    const closed: LiveEntry = { ...base, event: 'OfferClosed', source: { kind: 'offer', offer: { ...(base.source as { offer: OfferDetail }).offer, closedAt: '2026-12-03T08:00:12.000Z' } } };
+    expect(liveMessageFor(callers.agent, closed)).toMatchObject({ event: 'OfferClosed', caseId: 'CASE-1', detail: { at: '2026-12-03T08:00:12.000Z', offer: { offerId: 'CASE-1.2', agentId: 'agent-1' } } });
+    expect(audienceOf(closed)).toEqual({ staff: false, people: ['agent-1'] });
+    expect(liveMessageFor(callers.agent, offer('agent-2'))).toBeUndefined();
+    expect(liveMessageFor(callers.agent, { ...closed, source: { kind: 'offer', offer: { ...(closed.source as { offer: OfferDetail }).offer, agentId: 'agent-2' } } })).toBeUndefined();
+  });
 });
 
 describe('properties', () => {
@@ -171,7 +180,7 @@ describe('properties', () => {
   });
 
   it('pushes the events the console refreshes on, and no others', () => {
-    expect(['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', 'CaseOffered', 'SlaBreached', 'SlaWarned'].filter(isLiveEvent)).toHaveLength(8);
+    expect(['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', 'CaseOffered', 'OfferClosed', 'SlaBreached', 'SlaWarned'].filter(isLiveEvent)).toHaveLength(9);
     expect(['TaskAdded', 'NotificationRequested', 'RoutingDecided', 'ClockActionRequested', 'Transitioned'].filter(isLiveEvent)).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@
  * The agent's journey in a real browser against the local platform: the inbox views with SLA
  * badges, a case opened and worked by keyboard alone (next case, internal note, reply,
  * transition with its guard shown, the shortcuts dialog), an edit that meets someone else's
- * save from a second browser context and is merged, not overwritten; SLA badges amber at
+ * save from a second browser context and is merged, not overwritten; SLA events on the timeline
+ * in words with deadlines in the viewer's time zone; SLA badges amber at
  * warn and red at breach by the clocks the API returns. axe on each page and dialog.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,15 @@ describe('the agent workspace', () => {
     await page.getByTestId('blocked-by').first().waitFor();
     expect(await page.getByTestId('blocked-by').allTextContents()).toContain('Blocked: The case has no owner.');
 
+    // SLA events read as words, the deadline in the viewer's locale and time zone (the harness's en-GB, Europe/Berlin).
+    const dueAt = (await readCase(firstId)).sla!.clocks.firstResponse!.dueAt!;
+    const berlin = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' });
+    const started = page.getByTestId('sla-event').locator('[data-clock="firstResponse"][data-what="started"]');
+    await started.waitFor();
+    expect(await started.textContent()).toBe(`First response clock started, due ${berlin.format(new Date(dueAt))}`);
+    expect(await started.locator('time').getAttribute('datetime')).toBe(dueAt);
+    expect((await page.getByTestId('timeline-event').allTextContents()).filter((t) => t.includes('{'))).toEqual([]);
+
     // n: an internal note.
     await page.keyboard.press('n');
     await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('composer-body');
@@ -83,6 +93,8 @@ describe('the agent workspace', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByTestId('timeline-comment').filter({ hasText: 'restarting the print server' }).filter({ hasText: 'Public' }).waitFor();
+    // The first public reply meets the first-response clock: said so on the timeline.
+    await page.getByTestId('sla-event').locator('[data-clock="firstResponse"][data-what="met"]').filter({ hasText: 'First response clock met' }).waitFor();
 
     // t: the next steps; Enter opens the first allowed one in a dialog; confirm with a reason.
     await page.keyboard.press('t');
@@ -113,7 +125,7 @@ describe('the agent workspace', () => {
     await page.waitForURL((url) => !url.pathname.endsWith(firstId));
     expect(caseIds).toContain(page.url().split('/').pop());
     await context.close();
-  });
+  }, 60_000); // a long journey: some thirty round trips and six axe runs
 
   it('never overwrites a change saved in between: shows both values and merges what the agent keeps', async () => {
     const id = caseIds[2]!;

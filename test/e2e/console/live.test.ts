@@ -4,6 +4,10 @@
  * in an agent's inbox, both without a reload; and the header's indicator shows the feed
  * dropping and coming back, with the event caused meanwhile replayed on the new socket.
  *
+ * Two agents at once on routing: an offer to one, open in two of their browsers, is accepted
+ * (or declined) in one and leaves the other; the other agent, watching the case, sees it go
+ * from offered to assigned.
+ *
  * Each page's live frames are recorded (Playwright sees the WebSocket), so a test shows
  * that what appeared came over the feed, not from a refetch of some other cause: the case
  * view does not poll, and the inbox polls once a minute at most.
@@ -17,7 +21,7 @@ interface Frame {
   readonly type: string;
   readonly event?: string;
   readonly caseId?: string;
-  readonly detail?: { comment?: { id: string } };
+  readonly detail?: { comment?: { id: string }; offer?: { agentId: string } };
   /** Which socket of the page carried it: 1 for the first, 2 after one reconnect... */
   readonly socket: number;
 }
@@ -168,4 +172,79 @@ describe('live updates in the console', () => {
       await context.close();
     }
   });
+
+  it('takes an offer accepted or declined in one browser off the other, and shows the other agent the case assigned, without a reload', async () => {
+    const admin = (path: string, body: unknown) =>
+      harness.platform.fetchAs('admin', path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => expect(r.status).toBeLessThan(300));
+    await admin('/routing/queues/support', { name: 'Support', offerTimeoutSeconds: 3600 });
+    // Both eligible (no skills asked, no team rule on the type); Alex has more free capacity, so routing offers to Alex.
+    await admin('/routing/agents/demo-agent', { name: 'Alex Agent', skills: { webapp: 5 }, capacity: { web: 10 } });
+    await admin('/routing/agents/demo-fraud-agent', { name: 'Frida Fraud', skills: { webapp: 5 }, capacity: { web: 2 } });
+
+    const presence = async (who: 'agent' | 'fraudAgent', id: string, to: string) => {
+      const r = await harness.platform.fetchAs(who, `/routing/agents/${id}/presence`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ presence: to }) });
+      expect(r.status).toBe(200);
+    };
+
+    // Alex in two browsers (say a laptop and a second screen), both on the inbox with its offers.
+    const alexOne = await harness.newContext();
+    const alexTwo = await harness.newContext();
+    const framesOne = recordLive(alexOne);
+    const framesTwo = recordLive(alexTwo);
+    const one = await harness.signIn(alexOne, 'agent', '/inbox');
+    const two = await harness.signIn(alexTwo, 'agent', '/inbox');
+    for (const page of [one, two]) {
+      await page.getByTestId('offers-panel').getByLabel('Presence').waitFor();
+      await expect.poll(() => liveState(page)).toBe('live');
+    }
+    await two.getByTestId('offers-panel').getByLabel('Presence').selectOption('available');
+    await expect.poll(async () => (await (await harness.platform.fetchAs('agent', '/routing/agents/demo-agent')).json()) as { presence: string }).toMatchObject({ presence: 'available' });
+    await presence('fraudAgent', 'demo-fraud-agent', 'available');
+    const loadsOne = countLoads(one);
+    const loadsTwo = countLoads(two);
+
+    const caseId = await openCase('VPN drops every ten minutes');
+    const offerOn = (page: Page) => page.locator(`[data-testid="offer"][data-case="${caseId}"]`);
+    // The offer reaches both of Alex's browsers over the feed.
+    await offerOn(one).waitFor();
+    await offerOn(two).waitFor();
+    expect(framesTwo.some((f) => f.type === 'event' && f.event === 'CaseOffered' && f.caseId === caseId && f.detail?.offer?.agentId === 'demo-agent')).toBe(true);
+
+    // Frida, the other eligible agent, has the case open: routing says whom it is offered to.
+    const fridaContext = await harness.newContext();
+    const fridaFrames = recordLive(fridaContext);
+    const frida = await harness.signIn(fridaContext, 'fraudAgent', `/inbox/cases/${caseId}`);
+    const routing = frida.getByTestId('case-routing');
+    await expect.poll(() => routing.getByTestId('routing-state').textContent()).toBe('Offered');
+    expect(await routing.textContent()).toContain('Agent: demo-agent');
+    await expect.poll(() => liveState(frida)).toBe('live');
+    const loadsFrida = countLoads(frida);
+    await expectAccessible(two, 'the inbox with an offer open in two browsers');
+
+    // Accepted in the first browser: gone from the second, assigned in Frida's view.
+    await offerOn(one).getByRole('button', { name: `Accept the offer of ${caseId}` }).click();
+    await one.getByTestId('offers-panel').getByText(`${caseId} is yours.`).waitFor();
+    await offerOn(two).waitFor({ state: 'detached' });
+    await expect.poll(() => routing.getByTestId('routing-state').textContent()).toBe('Assigned');
+    expect(framesTwo.some((f) => f.type === 'event' && f.event === 'Assigned' && f.caseId === caseId)).toBe(true);
+    expect(fridaFrames.some((f) => f.type === 'event' && f.event === 'Assigned' && f.caseId === caseId)).toBe(true);
+    // Frida was never offered it (an offer is pushed to its agent only).
+    expect(fridaFrames.some((f) => f.event === 'CaseOffered' && f.caseId === caseId)).toBe(false);
+    // The second browser shows the case in Alex's work, also without a reload.
+    await two.getByTestId('inbox-row').filter({ hasText: 'VPN drops every ten minutes' }).waitFor();
+
+    // Declined in the second browser: gone from the first too (the ended offer is pushed, not only a taken case).
+    const declinedId = await openCase('Scanner emails arrive empty');
+    const declinedOn = (page: Page) => page.locator(`[data-testid="offer"][data-case="${declinedId}"]`);
+    await declinedOn(one).waitFor();
+    await declinedOn(two).waitFor();
+    await declinedOn(two).getByRole('button', { name: `Decline the offer of ${declinedId}` }).click();
+    await two.getByTestId('offers-panel').getByText(`Declined ${declinedId}.`).waitFor();
+    await declinedOn(one).waitFor({ state: 'detached' });
+    expect(framesOne.some((f) => f.type === 'event' && f.event === 'OfferClosed' && f.caseId === declinedId)).toBe(true);
+    expect([loadsOne(), loadsTwo(), loadsFrida()]).toEqual([0, 0, 0]);
+    await presence('agent', 'demo-agent', 'offline');
+    await presence('fraudAgent', 'demo-fraud-agent', 'offline');
+    await Promise.all([alexOne.close(), alexTwo.close(), fridaContext.close()]);
+  }, 60_000); // three browsers, two offers through routing and the bus
 });

@@ -193,6 +193,30 @@ describe('the console on the local gateway', () => {
     await context.close();
   });
 
+  it("signs out at the provider's logout endpoint when config.json names one (Cognito's /logout), ending its session, not only the tab's", async () => {
+    const { url, issuer } = harness.platform;
+    const context = await harness.newContext();
+    // The config the AWS stack writes: Cognito's /logout on the sign-in domain (unreachable here, so answered in the browser).
+    const cognitoLogout = 'https://caseway-demo.auth.eu-west-1.amazoncognito.com/logout';
+    await context.route(`${url}/config.json`, async (route) => {
+      const config = (await (await route.fetch()).json()) as ConsoleConfig;
+      await route.fulfill({ json: { ...config, auth: { ...config.auth, logoutUrl: cognitoLogout } } });
+    });
+    const reached: URL[] = [];
+    await context.route((u) => u.href.startsWith(`${cognitoLogout}?`), async (route) => {
+      reached.push(new URL(route.request().url()));
+      await route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><title>Signed out</title><h1>Signed out</h1></html>' });
+    });
+    const page = await harness.signIn(context, 'requester', '/my');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.url()).toMatch(new RegExp(`^${cognitoLogout.replaceAll('.', '\\.')}\\?`));
+    expect(reached.map((u) => Object.fromEntries(u.searchParams))).toEqual([{ client_id: issuer.audience, logout_uri: `${url}/` }]);
+    // The tab kept no tokens: back at the console, it asks to sign in again.
+    await page.goto(`${url}/my`);
+    await page.waitForURL(/\/_oidc\/authorize/);
+    await context.close();
+  });
+
   it("shows a server fault as the problem's title and detail with its correlation id", async () => {
     const context = await harness.newContext();
     // A 5xx cannot be provoked from a healthy platform on purpose: the answer is replaced in the browser, in the

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { AxeResults, NodeResult, Result } from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { DEMO_USERS, type DemoUserKey } from '../../../lib/local/dev-issuer.js';
 import { ensureWebBuilt } from '../../../lib/local/web-build.js';
 import type { PlatformOptions } from '../../../lib/local/platform.js';
@@ -30,7 +30,12 @@ export interface ConsoleHarness {
   stop(): Promise<void>;
 }
 
+/** How long a page may take to show what a test waits for: Playwright's waits and expect.poll alike. */
+export const WAIT_MS = 10_000;
+
 export async function startConsole(options: PlatformOptions = {}): Promise<ConsoleHarness> {
+  // expect.poll's own default (1 s) failed polls on a loaded machine that Playwright's waits (WAIT_MS) passed.
+  vi.setConfig({ expect: { poll: { timeout: WAIT_MS, interval: 50 } } });
   await ensureWebBuilt();
   const platform = await startTestPlatform(options);
   let browser: Browser;
@@ -46,7 +51,7 @@ export async function startConsole(options: PlatformOptions = {}): Promise<Conso
     browser,
     async newContext({ viewport = { width: 1280, height: 800 } } = {}) {
       const context = await browser.newContext({ viewport, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(WAIT_MS);
       contexts.push(context);
       return context;
     },

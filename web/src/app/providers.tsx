@@ -51,7 +51,7 @@ export function Providers({ config, manager, queryClient, children }: { config: 
   return (
     <ConfigContext.Provider value={config}>
       <QueryClientProvider client={queryClient}>
-        <AuthProvider manager={manager}>
+        <AuthProvider manager={manager} logoutUrl={config.auth.logoutUrl}>
           <ApiProvider config={config}>
             <LiveProvider>{children}</LiveProvider>
           </ApiProvider>

@@ -3,6 +3,7 @@ export const text = {
   appName: 'Caseway',
   skipToContent: 'Skip to main content',
   signingIn: 'Signing you in…',
+  signingOut: 'Signing you out…',
   signOut: 'Sign out',
   signedInAs: 'Signed in as',
   mainNav: 'Main',

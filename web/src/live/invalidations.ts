@@ -27,6 +27,8 @@ export function invalidationsFor(event: Pick<LiveEvent, 'event' | 'caseId'>): Qu
     case 'CommentAdded':
       return [queryKeys.caseComments(caseId), queryKeys.caseHistory(caseId)];
     case 'CaseOffered':
+    case 'OfferClosed':
+      // Made or ended (accepted, declined, expired): every browser of the agent shows the offers as they are.
       return [queryKeys.offers, queryKeys.routingCase(caseId)];
     default:
       // SlaStarted, SlaWarned, SlaBreached, SlaPaused, ...: the case's clocks and the lists' badges and order.

@@ -16,7 +16,7 @@ export interface LiveEvent {
   readonly type: 'event';
   /** Sortable: `<13-digit epoch ms>-<8 hex>`. */
   readonly id: string;
-  /** The domain event type: CaseCreated, CaseUpdated, StatusChanged, Assigned, CommentAdded, CaseOffered, Sla*. */
+  /** The domain event type: CaseCreated, CaseUpdated, StatusChanged, Assigned, CommentAdded, CaseOffered, OfferClosed, Sla*. */
   readonly event: string;
   readonly caseId: string;
   readonly detail: Readonly<Record<string, unknown>>;

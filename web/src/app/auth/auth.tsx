@@ -5,10 +5,19 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
+import { CONSOLE_SIGN_IN_CALLBACK_PATH, CONSOLE_SIGN_OUT_PATH } from '../../../../lib/topology/console-paths';
 import type { ConsoleConfig } from '../config';
 import { rolesOf, type Role } from './roles';
 
-export const CALLBACK_PATH = '/auth/callback';
+export const CALLBACK_PATH = CONSOLE_SIGN_IN_CALLBACK_PATH;
+
+/** Cognito's /logout, asked to end its session and send the browser back to the (registered) sign-out URL. */
+export function providerLogoutUrl(logoutUrl: string, clientId: string, origin: string): string {
+  const url = new URL(logoutUrl);
+  url.searchParams.set('client_id', clientId);
+  url.searchParams.set('logout_uri', `${origin}${CONSOLE_SIGN_OUT_PATH}`);
+  return url.toString();
+}
 
 export function createUserManager(config: ConsoleConfig): UserManager {
   return new UserManager({
@@ -16,7 +25,7 @@ export function createUserManager(config: ConsoleConfig): UserManager {
     client_id: config.auth.clientId,
     scope: config.auth.scope,
     redirect_uri: `${window.location.origin}${CALLBACK_PATH}`,
-    post_logout_redirect_uri: `${window.location.origin}/`,
+    post_logout_redirect_uri: `${window.location.origin}${CONSOLE_SIGN_OUT_PATH}`,
     response_type: 'code',
     // Per tab: a shared computer keeps no session once the tab is closed.
     userStore: new WebStorageStateStore({ store: window.sessionStorage }),
@@ -37,6 +46,8 @@ interface AuthState {
   readonly manager: UserManager;
   /** undefined while loading, null when signed out. */
   readonly session: SignedIn | null | undefined;
+  /** Set from sign-out until the browser has left: a missing session then is no reason to sign in again. */
+  readonly signingOut: boolean;
   signIn(returnTo?: string): Promise<void>;
   signOut(): Promise<void>;
   /** After the callback: the user is in the store now. */
@@ -57,8 +68,10 @@ function toSession(user: User | null): SignedIn | null {
   };
 }
 
-export function AuthProvider({ manager, children }: { manager: UserManager; children: ReactNode }) {
+/** `logoutUrl`: the provider's sign-out endpoint outside discovery (config.json's auth.logoutUrl: Cognito's /logout). */
+export function AuthProvider({ manager, logoutUrl, children }: { manager: UserManager; logoutUrl?: string; children: ReactNode }) {
   const [session, setSession] = useState<SignedIn | null | undefined>(undefined);
+  const [signingOut, setSigningOut] = useState(false);
   const refresh = useCallback(async () => setSession(toSession(await manager.getUser())), [manager]);
   useEffect(() => {
     void refresh();
@@ -75,19 +88,27 @@ export function AuthProvider({ manager, children }: { manager: UserManager; chil
     () => ({
       manager,
       session,
+      signingOut,
       refresh,
       signIn: (returnTo) => manager.signinRedirect({ state: { returnTo: returnTo ?? window.location.pathname + window.location.search } }),
       signOut: async () => {
+        setSigningOut(true);
+        // Cognito's discovery names no end_session_endpoint: its /logout (from config.json) ends its session.
+        if (logoutUrl) {
+          await manager.removeUser();
+          window.location.assign(providerLogoutUrl(logoutUrl, manager.settings.client_id, window.location.origin));
+          return;
+        }
         const metadata = await manager.metadataService.getMetadata().catch(() => undefined);
-        // Cognito's discovery names no end_session_endpoint: forgetting the tokens here is the sign-out then.
         if (metadata?.end_session_endpoint) await manager.signoutRedirect();
         else {
+          // A provider with no way to end its session: forgetting the tab's tokens is all there is.
           await manager.removeUser();
-          window.location.assign('/');
+          window.location.assign(CONSOLE_SIGN_OUT_PATH);
         }
       },
     }),
-    [manager, session, refresh],
+    [manager, logoutUrl, session, signingOut, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

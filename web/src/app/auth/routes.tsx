@@ -6,13 +6,14 @@ import { useAuth } from './auth';
 
 /** Children only for a signed-in user; anyone else is sent to sign in, and back here afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const { session, signIn } = useAuth();
+  const { session, signingOut, signIn } = useAuth();
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    if (session === null) signIn().catch(setError);
-  }, [session, signIn]);
+    // Signing out forgets the session before the browser leaves for the provider's logout: no sign-in in between.
+    if (session === null && !signingOut) signIn().catch(setError);
+  }, [session, signingOut, signIn]);
   if (error) return <ErrorState error={error} />;
-  if (!session) return <Loading label={text.signingIn} />;
+  if (!session) return <Loading label={signingOut ? text.signingOut : text.signingIn} />;
   return <>{children}</>;
 }
 

@@ -1,8 +1,9 @@
 /** Agents and skills: list, create and edit (PUT /routing/agents/{id}: skills and capacity; load and presence are kept). */
 import { useId, useState } from 'react';
-import { Empty, ErrorState, Loading } from '../../components/states';
+import { ErrorState, Loading } from '../../components/states';
 import { useAgentsAdmin, usePutAgent, type Agent, type AgentInput } from './api';
 import { EditDialog, Field } from './edit-dialog';
+import { EditableTable, SavedStatus, useEditor } from './editable-table';
 import { text } from './text';
 
 const linesOf = (map: Record<string, number | undefined>) =>
@@ -67,71 +68,44 @@ function AgentDialog({ agent, onClose, onSaved }: { agent: Agent | undefined; on
   );
 }
 
+const pairs = (record: Record<string, unknown>) =>
+  Object.entries(record)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ') || text.common.none;
+
 export function AgentsView() {
   const agents = useAgentsAdmin();
-  const [editing, setEditing] = useState<Agent | 'new' | undefined>();
-  const [saved, setSaved] = useState('');
+  const editor = useEditor<Agent | 'new'>();
   if (agents.isPending) return <Loading />;
   if (agents.error) return <ErrorState error={agents.error} onRetry={() => void agents.refetch()} />;
   return (
     <>
-      <p role="status">{saved}</p>
-      <button type="button" onClick={() => setEditing('new')}>
+      <SavedStatus message={editor.status} />
+      <button type="button" onClick={() => editor.edit('new')}>
         {text.agents.add}
       </button>
-      {agents.data.length === 0 ? (
-        <Empty title={text.agents.empty} />
-      ) : (
-        <table className="responsive" data-testid="agents">
-          <caption className="visually-hidden">{text.agents.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{text.agents.agent}</th>
-              <th scope="col">{text.agents.skills}</th>
-              <th scope="col">{text.agents.capacity}</th>
-              <th scope="col">{text.agents.presence}</th>
-              <th scope="col">
-                <span className="visually-hidden">{text.common.edit}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {agents.data.map((a) => (
-              <tr key={a.agentId} data-agent={a.agentId}>
-                <th scope="row">
-                  {a.name ?? a.agentId} {a.name ? <code className="muted">{a.agentId}</code> : null}
-                </th>
-                <td data-figure="skills">
-                  {Object.entries(a.skills)
-                    .map(([k, v]) => `${k} ${v}`)
-                    .join(', ') || text.common.none}
-                </td>
-                <td>
-                  {Object.entries(a.capacity)
-                    .map(([k, v]) => `${k} ${v}`)
-                    .join(', ') || text.common.none}
-                </td>
-                <td>{a.presence}</td>
-                <td>
-                  <button type="button" className="secondary" aria-label={text.agents.editOf(a.name ?? a.agentId)} onClick={() => setEditing(a)}>
-                    {text.common.edit}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {editing ? (
-        <AgentDialog
-          agent={editing === 'new' ? undefined : editing}
-          onClose={() => setEditing(undefined)}
-          onSaved={(m) => {
-            setEditing(undefined);
-            setSaved(m);
-          }}
-        />
-      ) : null}
+      <EditableTable
+        items={agents.data}
+        testId="agents"
+        caption={text.agents.caption}
+        empty={text.agents.empty}
+        header={text.agents.agent}
+        rowHeader={(a) => (
+          <>
+            {a.name ?? a.agentId} {a.name ? <code className="muted">{a.agentId}</code> : null}
+          </>
+        )}
+        columns={[
+          { header: text.agents.skills, figure: 'skills', cell: (a) => pairs(a.skills) },
+          { header: text.agents.capacity, cell: (a) => pairs(a.capacity) },
+          { header: text.agents.presence, cell: (a) => a.presence },
+        ]}
+        keyOf={(a) => a.agentId}
+        rowData={(a) => ({ 'data-agent': a.agentId })}
+        editLabel={(a) => text.agents.editOf(a.name ?? a.agentId)}
+        onEdit={editor.edit}
+      />
+      {editor.editing ? <AgentDialog agent={editor.editing === 'new' ? undefined : editor.editing} onClose={editor.close} onSaved={editor.saved} /> : null}
     </>
   );
 }

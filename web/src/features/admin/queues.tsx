@@ -1,8 +1,9 @@
 /** Queues: list, create and edit (PUT /routing/queues/{id} replaces the queue). */
 import { useId, useState } from 'react';
-import { Empty, ErrorState, Loading } from '../../components/states';
+import { ErrorState, Loading } from '../../components/states';
 import { usePutQueue, useQueuesAdmin, type Queue, type QueueInput } from './api';
 import { EditDialog, Field } from './edit-dialog';
+import { EditableTable, SavedStatus, useEditor } from './editable-table';
 import { text } from './text';
 
 const numberOrUndefined = (v: string) => (v.trim() === '' ? undefined : Number(v));
@@ -53,63 +54,38 @@ function QueueDialog({ queue, onClose, onSaved }: { queue: Queue | undefined; on
 
 export function QueuesView() {
   const queues = useQueuesAdmin();
-  const [editing, setEditing] = useState<Queue | 'new' | undefined>();
-  const [saved, setSaved] = useState('');
+  const editor = useEditor<Queue | 'new'>();
   if (queues.isPending) return <Loading />;
   if (queues.error) return <ErrorState error={queues.error} onRetry={() => void queues.refetch()} />;
   return (
     <>
-      <p role="status">{saved}</p>
-      <button type="button" onClick={() => setEditing('new')}>
+      <SavedStatus message={editor.status} />
+      <button type="button" onClick={() => editor.edit('new')}>
         {text.queues.add}
       </button>
-      {queues.data.length === 0 ? (
-        <Empty title={text.queues.empty} />
-      ) : (
-        <table className="responsive" data-testid="queues">
-          <caption className="visually-hidden">{text.queues.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{text.queues.queue}</th>
-              <th scope="col">{text.queues.offerTimeout}</th>
-              <th scope="col">{text.queues.optionalWait}</th>
-              <th scope="col">{text.queues.overflowTo}</th>
-              <th scope="col">{text.queues.version}</th>
-              <th scope="col">
-                <span className="visually-hidden">{text.common.edit}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {queues.data.map((q) => (
-              <tr key={q.queueId} data-queue={q.queueId}>
-                <th scope="row">
-                  {q.name ?? q.queueId} {q.name ? <code className="muted">{q.queueId}</code> : null}
-                </th>
-                <td data-figure="timeout">{q.offerTimeoutSeconds}</td>
-                <td>{q.optionalSkillWaitSeconds ?? text.common.none}</td>
-                <td>{q.overflow ? `${q.overflow.queue} (${q.overflow.afterSeconds} s)` : text.common.none}</td>
-                <td data-figure="version">{q.version}</td>
-                <td>
-                  <button type="button" className="secondary" aria-label={text.queues.editOf(q.queueId)} onClick={() => setEditing(q)}>
-                    {text.common.edit}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {editing ? (
-        <QueueDialog
-          queue={editing === 'new' ? undefined : editing}
-          onClose={() => setEditing(undefined)}
-          onSaved={(m) => {
-            setEditing(undefined);
-            setSaved(m);
-          }}
-        />
-      ) : null}
+      <EditableTable
+        items={queues.data}
+        testId="queues"
+        caption={text.queues.caption}
+        empty={text.queues.empty}
+        header={text.queues.queue}
+        rowHeader={(q) => (
+          <>
+            {q.name ?? q.queueId} {q.name ? <code className="muted">{q.queueId}</code> : null}
+          </>
+        )}
+        columns={[
+          { header: text.queues.offerTimeout, figure: 'timeout', cell: (q) => q.offerTimeoutSeconds },
+          { header: text.queues.optionalWait, cell: (q) => q.optionalSkillWaitSeconds ?? text.common.none },
+          { header: text.queues.overflowTo, cell: (q) => (q.overflow ? `${q.overflow.queue} (${q.overflow.afterSeconds} s)` : text.common.none) },
+          { header: text.queues.version, figure: 'version', cell: (q) => q.version },
+        ]}
+        keyOf={(q) => q.queueId}
+        rowData={(q) => ({ 'data-queue': q.queueId })}
+        editLabel={(q) => text.queues.editOf(q.queueId)}
+        onEdit={editor.edit}
+      />
+      {editor.editing ? <QueueDialog queue={editor.editing === 'new' ? undefined : editor.editing} onClose={editor.close} onSaved={editor.saved} /> : null}
     </>
   );
 }

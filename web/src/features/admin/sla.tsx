@@ -21,6 +21,7 @@ import {
   type SlaPreview,
 } from './api';
 import { EditDialog, Field } from './edit-dialog';
+import { EditableTable, SavedStatus, useEditor } from './editable-table';
 import { text } from './text';
 
 type Editing = { kind: 'policy'; item: SlaPolicy } | { kind: 'calendar'; item: SlaCalendar };
@@ -64,101 +65,79 @@ function PublishDialog({ editing, onClose, onSaved }: { editing: Editing; onClos
   );
 }
 
-function EditButton({ name, onClick }: { name: string; onClick: () => void }) {
-  return (
-    <button type="button" className="secondary" aria-label={text.sla.editOf(name)} onClick={onClick}>
-      {text.common.edit}
-    </button>
-  );
-}
-
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 function Policies({ policies, calendars, onEdit }: { policies: SlaPolicy[]; calendars: SlaCalendar[]; onEdit: (e: Editing) => void }) {
-  if (policies.length === 0) return <Empty title={text.sla.noPolicies} />;
   return (
-    <table className="responsive" data-testid="sla-policies">
-      <caption className="visually-hidden">{text.sla.policiesCaption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{text.sla.policy}</th>
-          <th scope="col">{text.sla.match}</th>
-          <th scope="col">{text.sla.targets}</th>
-          <th scope="col">{text.sla.warning}</th>
-          <th scope="col">{text.sla.calendar}</th>
-          <th scope="col">{text.sla.escalation}</th>
-          <th scope="col">
-            <span className="visually-hidden">{text.common.edit}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {policies.map((p) => (
-          <tr key={p.policyId}>
-            <th scope="row">
-              {p.name} <code className="muted">{p.policyId}</code> <span className="muted">v{p.version}</span>
-            </th>
-            <td>
-              {Object.entries(p.match)
-                .map(([k, v]) => `${k} ${String(v)}`)
-                .join(', ') || text.sla.any}
-            </td>
-            <td>
-              {Object.entries(p.targets)
-                .map(([k, v]) => `${k} ${String(v)}`)
-                .join(', ')}
-            </td>
-            <td>{p.warningPercent} %</td>
-            <td>{calendars.find((c) => c.calendarId === p.calendarId)?.name ?? p.calendarId}</td>
-            <td>{p.escalation.map((r) => `+${r.afterMinutes} min: ${r.action}${r.queue ? ` → ${r.queue}` : ''}${r.priority ? ` → ${r.priority}` : ''}`).join('; ') || text.common.none}</td>
-            <td>
-              <EditButton name={p.name} onClick={() => onEdit({ kind: 'policy', item: p })} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <EditableTable
+      items={policies}
+      testId="sla-policies"
+      caption={text.sla.policiesCaption}
+      empty={text.sla.noPolicies}
+      header={text.sla.policy}
+      rowHeader={(p) => (
+        <>
+          {p.name} <code className="muted">{p.policyId}</code> <span className="muted">v{p.version}</span>
+        </>
+      )}
+      columns={[
+        {
+          header: text.sla.match,
+          cell: (p) =>
+            Object.entries(p.match)
+              .map(([k, v]) => `${k} ${String(v)}`)
+              .join(', ') || text.sla.any,
+        },
+        {
+          header: text.sla.targets,
+          cell: (p) =>
+            Object.entries(p.targets)
+              .map(([k, v]) => `${k} ${String(v)}`)
+              .join(', '),
+        },
+        { header: text.sla.warning, cell: (p) => `${p.warningPercent} %` },
+        { header: text.sla.calendar, cell: (p) => calendars.find((c) => c.calendarId === p.calendarId)?.name ?? p.calendarId },
+        {
+          header: text.sla.escalation,
+          cell: (p) => p.escalation.map((r) => `+${r.afterMinutes} min: ${r.action}${r.queue ? ` → ${r.queue}` : ''}${r.priority ? ` → ${r.priority}` : ''}`).join('; ') || text.common.none,
+        },
+      ]}
+      keyOf={(p) => p.policyId}
+      editLabel={(p) => text.sla.editOf(p.name)}
+      onEdit={(p) => onEdit({ kind: 'policy', item: p })}
+    />
   );
 }
 
 function Calendars({ calendars, onEdit }: { calendars: SlaCalendar[]; onEdit: (e: Editing) => void }) {
-  if (calendars.length === 0) return <Empty title={text.sla.noCalendars} />;
   return (
-    <table className="responsive" data-testid="sla-calendars">
-      <caption className="visually-hidden">{text.sla.calendarsCaption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{text.sla.calendar}</th>
-          <th scope="col">{text.sla.timeZone}</th>
-          <th scope="col">{text.sla.week}</th>
-          <th scope="col">{text.sla.holidays}</th>
-          <th scope="col">{text.sla.closures}</th>
-          <th scope="col">
-            <span className="visually-hidden">{text.common.edit}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {calendars.map((c) => (
-          <tr key={c.calendarId}>
-            <th scope="row">
-              {c.name} <code className="muted">{c.calendarId}</code> <span className="muted">v{c.version}</span>
-            </th>
-            <td>{c.timeZone}</td>
-            <td>
-              {DAYS.filter((d) => c.week[d].length > 0)
-                .map((d) => `${d} ${c.week[d].map((p) => `${p.start}–${p.end}`).join(', ')}`)
-                .join('; ')}
-            </td>
-            <td>{c.holidays ? `${c.holidays.country}${c.holidays.region ? `-${c.holidays.region}` : ''} (${c.holidays.types.join(', ')})` : text.common.none}</td>
-            <td>{c.closures.map((x) => `${x.name ?? ''} ${x.from}${x.to ? `–${x.to}` : ''}`.trim()).join('; ') || text.common.none}</td>
-            <td>
-              <EditButton name={c.name} onClick={() => onEdit({ kind: 'calendar', item: c })} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <EditableTable
+      items={calendars}
+      testId="sla-calendars"
+      caption={text.sla.calendarsCaption}
+      empty={text.sla.noCalendars}
+      header={text.sla.calendar}
+      rowHeader={(c) => (
+        <>
+          {c.name} <code className="muted">{c.calendarId}</code> <span className="muted">v{c.version}</span>
+        </>
+      )}
+      columns={[
+        { header: text.sla.timeZone, cell: (c) => c.timeZone },
+        {
+          header: text.sla.week,
+          cell: (c) =>
+            DAYS.filter((d) => c.week[d].length > 0)
+              .map((d) => `${d} ${c.week[d].map((p) => `${p.start}–${p.end}`).join(', ')}`)
+              .join('; '),
+        },
+        { header: text.sla.holidays, cell: (c) => (c.holidays ? `${c.holidays.country}${c.holidays.region ? `-${c.holidays.region}` : ''} (${c.holidays.types.join(', ')})` : text.common.none) },
+        { header: text.sla.closures, cell: (c) => c.closures.map((x) => `${x.name ?? ''} ${x.from}${x.to ? `–${x.to}` : ''}`.trim()).join('; ') || text.common.none },
+      ]}
+      keyOf={(c) => c.calendarId}
+      editLabel={(c) => text.sla.editOf(c.name)}
+      onEdit={(c) => onEdit({ kind: 'calendar', item: c })}
+    />
   );
 }
 
@@ -338,21 +317,11 @@ export function SlaView() {
   const policies = useSlaPolicies();
   const calendars = useSlaCalendars();
   const deadlines = useCasesWithDeadlines();
-  const [editing, setEditing] = useState<Editing | undefined>();
-  const [saved, setSaved] = useState('');
+  const editor = useEditor<Editing>();
   return (
     <>
-      <p role="status">{saved}</p>
-      {editing ? (
-        <PublishDialog
-          editing={editing}
-          onClose={() => setEditing(undefined)}
-          onSaved={(m) => {
-            setEditing(undefined);
-            setSaved(m);
-          }}
-        />
-      ) : null}
+      <SavedStatus message={editor.status} />
+      {editor.editing ? <PublishDialog editing={editor.editing} onClose={editor.close} onSaved={editor.saved} /> : null}
       <h3>{text.sla.policies}</h3>
       {policies.isPending || calendars.isPending ? (
         <Loading />
@@ -360,9 +329,9 @@ export function SlaView() {
         <ErrorState error={policies.error ?? calendars.error} onRetry={() => void Promise.all([policies.refetch(), calendars.refetch()])} />
       ) : (
         <>
-          <Policies policies={policies.data} calendars={calendars.data} onEdit={setEditing} />
+          <Policies policies={policies.data} calendars={calendars.data} onEdit={editor.edit} />
           <h3>{text.sla.calendars}</h3>
-          <Calendars calendars={calendars.data} onEdit={setEditing} />
+          <Calendars calendars={calendars.data} onEdit={editor.edit} />
           <h3>{text.sla.preview}</h3>
           <DeadlinePreview policies={policies.data} calendars={calendars.data} />
           <h3>{text.sla.openCases}</h3>

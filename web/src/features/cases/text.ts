@@ -126,5 +126,26 @@ export const text = {
     score: (n: number) => `match ${n.toFixed(1)}`,
   },
   routing: 'Routing',
+  sla: {
+    clocks: { firstResponse: 'First response', nextResponse: 'Next response', resolution: 'Resolution' } as Record<string, string>,
+    happened: {
+      started: (clock: string) => `${clock} clock started`,
+      paused: (clock: string) => `${clock} clock paused`,
+      resumed: (clock: string) => `${clock} clock resumed`,
+      warned: (clock: string) => `${clock} clock warning`,
+      breached: (clock: string) => `${clock} clock breached`,
+      met: (clock: string) => `${clock} clock met`,
+      stopped: (clock: string) => `${clock} clock stopped`,
+      retargeted: (clock: string) => `${clock} clock re-targeted`,
+    },
+    /** Before the deadline of a started, resumed, warned or re-targeted clock. */
+    due: ', due',
+    /** Before the deadline a breached clock missed. */
+    wasDue: ': it was due',
+    escalated: (step: number) => `SLA escalated: step ${step} of the escalation ladder`,
+    policy: (id: string, version: number) => `Policy ${id}, version ${version}`,
+    unchanged: 'SLA clocks checked; nothing changed.',
+    details: 'Details',
+  },
   keyboardHint: 'Keys: j / k next and previous case, r reply, n internal note, t next steps, ? all shortcuts.',
 };

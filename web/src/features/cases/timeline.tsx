@@ -10,6 +10,7 @@ import type { AuditEvent, Comment } from '../../api/types';
 import { ErrorState, Loading } from '../../components/states';
 import { DateTime } from '../../lib/dates';
 import { useAllComments, useHistoryPages } from './api';
+import { slaStory, type SlaStory } from './sla-events';
 import { text } from './text';
 
 function short(value: unknown): string {
@@ -66,7 +67,54 @@ function CommentEntry({ event, comment }: { event: AuditEvent; comment: Comment 
   );
 }
 
+/** An SLA event in words: each clock that moved, with its deadline in the viewer's time zone. */
+function SlaEntry({ story, reason }: { story: SlaStory; reason: string | undefined }) {
+  const said = story.lines.length > 0 || story.escalatedTo !== undefined || story.policy !== undefined;
+  return (
+    <>
+      <ul className="sla-lines" data-testid="sla-event" style={{ margin: 0, paddingLeft: '1.1rem' }}>
+        {story.lines.map((line) => {
+          const clock = text.sla.clocks[line.clock] ?? line.clock;
+          return (
+            <li key={`${line.clock}-${line.what}`} data-clock={line.clock} data-what={line.what}>
+              {text.sla.happened[line.what](clock)}
+              {line.due ? (
+                <>
+                  {line.what === 'breached' ? text.sla.wasDue : text.sla.due} <DateTime iso={line.due} />
+                </>
+              ) : null}
+            </li>
+          );
+        })}
+        {story.escalatedTo !== undefined ? <li data-what="escalated">{text.sla.escalated(story.escalatedTo)}</li> : null}
+        {story.policy ? <li className="muted">{text.sla.policy(story.policy.id, story.policy.version)}</li> : null}
+        {said ? null : <li className="muted">{text.sla.unchanged}</li>}
+      </ul>
+      {reason ? (
+        <details>
+          <summary>{text.sla.details}</summary>
+          <p className="muted" style={{ margin: 0, overflowWrap: 'anywhere' }}>
+            {reason}
+          </p>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
 function EventEntry({ event }: { event: AuditEvent }) {
+  const sla = slaStory(event);
+  if (sla) {
+    return (
+      <>
+        <div className="row muted">
+          <strong>{event.actor?.name ?? event.actor?.sub ?? 'Caseway'}</strong>
+          <DateTime iso={event.at} />
+        </div>
+        <SlaEntry story={sla} reason={event.reason} />
+      </>
+    );
+  }
   return (
     <>
       <div className="row muted">
