@@ -1,23 +1,17 @@
-import * as z from 'zod';
 import { DomainError, validationFailed } from '../core/errors.js';
+import { casesBulk } from '../http/api/cases-bulk.js';
 import { EXPORT_FORMATS, IMPORT_FORMATS, readImport, writeExport, type ImportFormat } from '../http/bulk-rows.js';
 import { changeContextOf } from '../http/change-context.js';
-import { bodyText, httpHandler, httpRoutes } from '../http/http-handler.js';
-import { ExportQuery, IdempotencyKey, ImportQuery } from '../http/schemas.js';
+import { bodyText, serve } from '../http/http-handler.js';
 import { config } from '../config.js';
 import { exportCases, importCases } from '../services/bulk.js';
 import { currentTypeIfAny } from '../services/case-types.js';
 
-const ImportHeaders = z.looseObject({ 'idempotency-key': IdempotencyKey.optional(), 'content-type': z.string().optional() });
-
-export const handler = httpRoutes({
-  'POST /cases/import': httpHandler({
-    operation: 'ImportCases',
-    headers: ImportHeaders,
-    query: ImportQuery,
+export const handler = serve(casesBulk, {
+  importCases: {
     maxBodyBytes: config().MAX_IMPORT_BYTES,
     handle: async (request) => {
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const mediaType = (request.event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       const format: ImportFormat | undefined = IMPORT_FORMATS[mediaType as keyof typeof IMPORT_FORMATS];
       if (!format) {
         throw new DomainError('UnsupportedMediaType', 'Send the cases as text/csv or application/x-ndjson (JSON Lines).', [
@@ -40,16 +34,12 @@ export const handler = httpRoutes({
       }
       return { status: 200, body: report };
     },
-  }),
-  'GET /cases/export': httpHandler({
-    operation: 'ExportCases',
-    query: ExportQuery,
-    handle: async (request) => {
-      const { format, status, ...rest } = request.query;
-      const page = await exportCases({ ...rest, ...(status ? { statuses: status } : {}) }, request);
-      const headers: Record<string, string> = { 'content-type': EXPORT_FORMATS[format] };
-      if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
-      return { status: 200, raw: writeExport(page.items, format), headers };
-    },
-  }),
+  },
+  exportCases: async (request) => {
+    const { format, status, ...rest } = request.query;
+    const page = await exportCases({ ...rest, ...(status ? { statuses: status } : {}) }, request);
+    const headers: Record<string, string> = { 'content-type': EXPORT_FORMATS[format] };
+    if (page.nextCursor) headers['x-next-cursor'] = page.nextCursor;
+    return { status: 200, raw: writeExport(page.items, format), headers };
+  },
 });

@@ -1,19 +1,13 @@
-import * as z from 'zod';
+import { casesCreate } from '../http/api/cases-create.js';
 import { changeContextOf } from '../http/change-context.js';
-import { etagOf, httpHandler } from '../http/http-handler.js';
-import { CreateCaseBody, IdempotencyKey } from '../http/schemas.js';
+import { etagOf, serve } from '../http/http-handler.js';
 import { createCaseThroughIntake } from '../services/intake.js';
-
-export const CreateCaseHeaders = z.looseObject({ 'idempotency-key': IdempotencyKey.optional(), prefer: z.string().max(200).optional() });
 
 /** RFC 7240 preferences are comma-separated tokens: `Prefer: dedup` asks for duplicate detection. */
 const prefersDedup = (prefer: string | undefined) => (prefer ?? '').split(',').some((token) => token.trim().toLowerCase() === 'dedup');
 
-export const handler = httpHandler({
-  operation: 'CreateCase',
-  headers: CreateCaseHeaders,
-  body: CreateCaseBody,
-  handle: async (request) => {
+export const handler = serve(casesCreate, {
+  createCase: async (request) => {
     const dedup = prefersDedup(request.headers.prefer);
     const { case: created, replayed, duplicateOf } = await createCaseThroughIntake(request.body, changeContextOf(request), request.headers['idempotency-key'], { dedup });
     return {

@@ -1,11 +1,9 @@
-import { etagOf, httpHandler } from '../http/http-handler.js';
-import { CaseIdParams } from '../http/schemas.js';
+import { casesGet } from '../http/api/cases-get.js';
+import { etagOf, serve } from '../http/http-handler.js';
 import { getCase } from '../services/cases.js';
 
-export const handler = httpHandler({
-  operation: 'GetCase',
-  params: CaseIdParams,
-  handle: async ({ params, caller }) => {
+export const handler = serve(casesGet, {
+  getCase: async ({ params, caller }) => {
     const found = await getCase(params.id, caller);
     return { status: 200, body: found, headers: { etag: etagOf(found.version) } };
   },

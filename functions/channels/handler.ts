@@ -1,10 +1,8 @@
-import * as z from 'zod';
 import { hasRole, type Caller } from '../core/caller.js';
 import { DomainError, forbidden } from '../core/errors.js';
-
+import { channels } from '../http/api/channels.js';
 import { changeContextOf } from '../http/change-context.js';
-import { ChannelMessageBody } from '../http/channel-schemas.js';
-import { httpHandler, httpRoutes } from '../http/http-handler.js';
+import { serve } from '../http/http-handler.js';
 import { config } from '../config.js';
 import { intakeEmail } from '../services/email-intake.js';
 import { intakeMessage } from '../services/message-intake.js';
@@ -21,7 +19,7 @@ function assertConnector(caller: Caller): void {
  * the case, however often it is retried), marked `Idempotent-Replayed`.
  */
 const answer = ({ result, replayed }: IntakeResult) => ({
-  status: result.outcome === 'created' ? 201 : 200,
+  status: result.outcome === 'created' ? (201 as const) : (200 as const),
   body: { ...result, replayed },
   headers: {
     ...('caseId' in result ? { location: `/cases/${result.caseId}` } : {}),
@@ -29,34 +27,24 @@ const answer = ({ result, replayed }: IntakeResult) => ({
   },
 });
 
-const EmailHeaders = z.looseObject({ 'content-type': z.string().optional() });
-
-export const handler = httpRoutes({
-  'POST /channels/email': httpHandler({
-    operation: 'IntakeEmail',
-    headers: EmailHeaders,
+export const handler = serve(channels, {
+  intakeEmail: {
     maxBodyBytes: config().MAX_EMAIL_BYTES,
     handle: async (request) => {
       assertConnector(request.caller);
-      const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const { event } = request;
+      const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (mediaType !== 'message/rfc822') {
         throw new DomainError('UnsupportedMediaType', 'Send the raw message as message/rfc822.', [{ field: 'header.content-type', rule: 'media_type', message: 'Expected message/rfc822.' }]);
       }
-      const { event } = request;
       const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
       const { email: _email, files, ...outcome } = await intakeEmail(raw, changeContextOf(request));
       const answered = answer(outcome);
       return files.length > 0 ? { ...answered, body: { ...answered.body, attachments: files } } : answered;
     },
-  }),
-  'POST /channels/messages': httpHandler({
-    operation: 'IntakeMessage',
-    body: ChannelMessageBody,
-    handle: async (request) => {
-      assertConnector(request.caller);
-      return answer(await intakeMessage(request.body, changeContextOf(request)));
-    },
-  }),
+  },
+  intakeMessage: async (request) => {
+    assertConnector(request.caller);
+    return answer(await intakeMessage(request.body, changeContextOf(request)));
+  },
 });
-
-

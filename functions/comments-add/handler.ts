@@ -1,13 +1,10 @@
+import { commentsAdd } from '../http/api/comments-add.js';
 import { changeContextOf } from '../http/change-context.js';
-import { httpHandler } from '../http/http-handler.js';
-import { CaseIdParams, CommentBody } from '../http/schemas.js';
+import { serve } from '../http/http-handler.js';
 import { addComment } from '../services/comments.js';
 
-export const handler = httpHandler({
-  operation: 'AddComment',
-  params: CaseIdParams,
-  body: CommentBody,
-  handle: async (request) => {
+export const handler = serve(commentsAdd, {
+  addComment: async (request) => {
     const comment = await addComment(request.params.id, request.body, changeContextOf(request));
     return { status: 201, body: comment };
   },

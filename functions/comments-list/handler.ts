@@ -1,10 +1,7 @@
-import { httpHandler } from '../http/http-handler.js';
-import { CaseIdParams, MergedPageQuery } from '../http/schemas.js';
+import { commentsList } from '../http/api/comments-list.js';
+import { serve } from '../http/http-handler.js';
 import { listComments } from '../services/comments.js';
 
-export const handler = httpHandler({
-  operation: 'ListComments',
-  params: CaseIdParams,
-  query: MergedPageQuery,
-  handle: async ({ params, query, caller }) => ({ status: 200, body: await listComments(params.id, caller, query.limit, query.cursor, query.includeMerged) }),
+export const handler = serve(commentsList, {
+  listComments: async ({ params, query, caller }) => ({ status: 200, body: await listComments(params.id, caller, query.limit, query.cursor, query.includeMerged) }),
 });

@@ -11,7 +11,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { nowIso } from '../adapters/clock.js';
 import { onConsumedCapacity } from '../adapters/dynamodb/capacity-meter.js';
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
@@ -22,6 +22,7 @@ import { config } from '../config.js';
 import { logger, metricsFor, tracer } from '../observability.js';
 import { inRequestScope } from '../request-scope.js';
 import { callerFromRequest, type CallerSettings } from './caller-from-claims.js';
+import { operationName, routeKeyOf, type HeaderSpec, type OperationSpec } from './operation.js';
 import { dependencyUnavailable, fromMiddlewareError, internalErrorResponse, problemResponse, serviceUnavailableResponse } from './problem.js';
 import { ChannelHeader } from './schemas.js';
 
@@ -302,6 +303,53 @@ export function httpRoutes(handlers: Record<string, RouteHandler>) {
     return handler(event, context);
   };
   return Object.assign(dispatch, { routeKeys });
+}
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type HeadersOutput<H> = H extends Readonly<Record<string, HeaderSpec>> ? { [K in keyof H as Lowercase<K & string>]?: z.output<H[K]['schema']> } : undefined;
+
+/** The request an operation's handler gets: path, query, headers and body typed by its declaration. */
+export type RequestOf<O extends OperationSpec> = ParsedRequest<Output<O['params']>, Output<O['query']>, HeadersOutput<O['headers']>, Output<O['body']>>;
+
+/** What it may answer: only a status its declaration (and so the document) lists. */
+export type ResultOf<O extends OperationSpec> = Omit<HttpResult, 'status'> & { readonly status: keyof O['responses'] & number };
+
+export type OperationHandler<O extends OperationSpec> = (request: RequestOf<O>) => Promise<ResultOf<O>>;
+
+/** A handler, or one with a body cap of its own (bodies over it are refused with 413). */
+export type OperationEntry<O extends OperationSpec> = OperationHandler<O> | { readonly handle: OperationHandler<O>; readonly maxBodyBytes?: number };
+
+/** API Gateway passes header names lower-cased; each is optional to the parser (see HeaderSpec.required). */
+const headerParser = (headers: Readonly<Record<string, HeaderSpec>>) =>
+  z.looseObject(Object.fromEntries(Object.entries(headers).map(([name, header]) => [name.toLowerCase(), header.schema.optional()])));
+
+/**
+ * The Lambda handler for a function's declared operations (one module of
+ * functions/http/api/): each handled with its own schemas, operation name and
+ * metrics. The handlers must cover every operation, and answer only the statuses
+ * each declares.
+ */
+export function serve<const Ops extends Readonly<Record<string, OperationSpec>>>(declared: Ops, handlers: NoInfer<{ readonly [K in keyof Ops]: OperationEntry<Ops[K]> }>) {
+  const byRoute: Record<string, RouteHandler> = {};
+  for (const [key, op] of Object.entries(declared)) {
+    const entry = handlers[key as keyof Ops] as OperationEntry<OperationSpec>;
+    const { handle, maxBodyBytes } = typeof entry === 'function' ? { handle: entry, maxBodyBytes: undefined } : entry;
+    byRoute[routeKeyOf(op)] = httpHandler<unknown, unknown, unknown, unknown>(
+      {
+        operation: operationName(op),
+        ...(op.params ? { params: op.params } : {}),
+        ...(op.query ? { query: op.query } : {}),
+        ...(op.headers ? { headers: headerParser(op.headers) } : {}),
+        ...(op.body ? { body: op.body } : {}),
+        ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+        handle: handle as (request: ParsedRequest<unknown, unknown, unknown, unknown>) => Promise<HttpResult>,
+      },
+      { auth: op.auth === 'jwt' },
+    );
+  }
+  const [only, ...others] = Object.values(byRoute);
+  // A function with one operation is that operation's handler, as API Gateway invokes it.
+  return only && others.length === 0 ? Object.assign(only, { routeKeys: Object.keys(byRoute) }) : httpRoutes(byRoute);
 }
 
 /** ETag of a case version; If-Match accepts it back. */

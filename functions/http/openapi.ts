@@ -1,26 +1,14 @@
 /**
- * The OpenAPI 3.1 document, generated from the zod schemas that validate requests
- * and checked against the route table, so the document cannot describe an API
- * that does not exist (test/unit/openapi.test.ts lints it with Redocly).
+ * The OpenAPI 3.1 document, generated from the operation declarations
+ * (functions/http/api/): the same zod schemas validate requests, and the same
+ * declarations make the route table, so the document cannot describe an API that
+ * does not exist (test/unit/openapi.test.ts lints it with Redocly).
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { routes } from '../../lib/topology/routes.js';
-import { attachmentOperations } from './operations/attachments.js';
-import { bulkOperations } from './operations/bulk.js';
-import { caseOperations } from './operations/cases.js';
-import { linkOperations } from './operations/links.js';
-import { workflowOperations } from './operations/workflow.js';
-import { knowledgeOperations } from './operations/knowledge.js';
-import { eventOperations } from './operations/events.js';
-import { slaOperations } from './operations/sla.js';
-import { deviceOperations } from './operations/devices.js';
-import { channelOperations } from './operations/channels.js';
-import { routingOperations } from './operations/routing.js';
-import { auditOperations } from './operations/audit.js';
-import { json, type Operation } from './operations/shared.js';
+import { operations } from './api/index.js';
+import type { OperationSpec, ResponseSpec } from './operation.js';
 import { Problem } from './schemas.js';
-
 
 const PROBLEM_TEXT: Record<number, string> = {
   400: 'Invalid input: the problem names each field and rule.',
@@ -42,21 +30,37 @@ const GatewayMessage = z.object({ message: z.string() }).meta({ id: 'GatewayMess
 const FROM_GATEWAY = new Set([401, 429]);
 
 
-/** Every route's description, by `METHOD /path`: one module per resource family. */
-const operations: Record<string, Operation> = {
-  ...caseOperations,
-  ...workflowOperations,
-  ...bulkOperations,
-  ...linkOperations,
-  ...attachmentOperations,
-  ...knowledgeOperations,
-  ...eventOperations,
-  ...slaOperations,
-  ...deviceOperations,
-  ...channelOperations,
-  ...routingOperations,
-  ...auditOperations,
-};
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const mediaTypes = (content: Readonly<Record<string, z.ZodType>>) => Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }]));
+
+/** Headers as the document shows them: by their usual spelling, required where the declaration says so. */
+const headerObject = (headers: NonNullable<OperationSpec['headers']>) =>
+  z.object(Object.fromEntries(Object.entries(headers).map(([name, header]) => [name, header.required ? header.schema : header.schema.optional()])));
+
+function requestOf(op: OperationSpec): RouteConfig['request'] {
+  const body = op.body ? { ...json(op.body), required: true } : op.rawBody ? { content: mediaTypes(op.rawBody), required: true } : undefined;
+  const request = {
+    ...(op.params ? { params: op.params } : {}),
+    ...(op.query ? { query: op.query } : {}),
+    ...(op.headers ? { headers: headerObject(op.headers) } : {}),
+    ...(body ? { body } : {}),
+  };
+  return Object.keys(request).length > 0 ? (request as RouteConfig['request']) : undefined;
+}
+
+function successOf(status: number, response: ResponseSpec) {
+  return {
+    description: response.description,
+    ...(response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }])) } : {}),
+    ...(status === 204
+      ? {}
+      : response.content
+        ? { content: mediaTypes(response.content) }
+        : response.schema
+          ? json(response.schema)
+          : { content: { 'application/json': { schema: { type: 'object' as const } } } }),
+  };
+}
 
 function tagOf(path: string): string {
   if (path.startsWith('/knowledge') || /^\/cases\/\{id\}\/(articles|suggestions)$/.test(path)) return 'Knowledge';
@@ -79,31 +83,22 @@ export function openApiDocument() {
   if (document) return document;
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  for (const route of routes) {
-    const key = `${route.method} ${route.path}`;
-    const op = operations[key];
-    if (!op) throw new Error(`The route ${key} has no OpenAPI description`);
-    const { ok, problems, ...config } = op;
+  for (const op of operations) {
+    const request = requestOf(op);
     registry.registerPath({
-      ...config,
-      method: route.method.toLowerCase() as RouteConfig['method'],
-      path: route.path,
-      tags: [tagOf(route.path)],
-      ...(route.auth === 'jwt' ? { security: [{ bearerAuth: [] }] } : {}),
+      operationId: op.operationId,
+      summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
+      method: op.method.toLowerCase() as RouteConfig['method'],
+      path: op.path,
+      tags: [tagOf(op.path)],
+      // A public operation says so; the others need the bearer token (the document's default).
+      security: op.auth === 'jwt' ? [{ bearerAuth: [] }] : [],
+      ...(request ? { request } : {}),
       responses: {
-        [ok.status]: {
-          description: ok.description,
-          ...(ok.headers ? { headers: Object.fromEntries(Object.entries(ok.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }])) } : {}),
-          ...(ok.status === 204
-            ? {}
-            : ok.content
-            ? { content: Object.fromEntries(Object.entries(ok.content).map(([type, schema]) => [type, { schema }])) }
-            : ok.schema
-              ? json(ok.schema)
-              : { content: { 'application/json': { schema: { type: 'object' as const } } } }),
-        },
+        ...Object.fromEntries(Object.entries(op.responses).map(([status, response]) => [status, successOf(Number(status), response)])),
         ...Object.fromEntries(
-          [...problems, 429].map((status) => [
+          [...op.problems, 429].map((status) => [
             status,
             {
               description: PROBLEM_TEXT[status] ?? 'Problem',

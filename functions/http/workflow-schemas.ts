@@ -164,13 +164,3 @@ export const OpenTasksQuery = z
     cursor: z.string().min(1).max(4096).optional(),
   })
   .strict();
-
-export const ChainReportRecord = z
-  .object({
-    trail: z.string(),
-    valid: z.boolean(),
-    events: z.number().int(),
-    head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
-    problems: z.array(z.object({ kind: z.enum(['altered', 'broken-link', 'missing', 'reordered', 'head-mismatch']), seq: z.number().int(), detail: z.string() })),
-  })
-  .meta({ id: 'ChainReport', description: 'The result of recomputing every link of an audit chain: a case\'s trail, or an article\'s versions.' });

@@ -1,10 +1,7 @@
-import { httpHandler } from '../http/http-handler.js';
+import { openapi } from '../http/api/openapi.js';
+import { serve } from '../http/http-handler.js';
 import { openApiDocument } from '../http/openapi.js';
 
-export const handler = httpHandler(
-  {
-    operation: 'OpenApiDocument',
-    handle: async () => ({ status: 200, body: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } }),
-  },
-  { auth: false },
-);
+export const handler = serve(openapi, {
+  openApiDocument: async () => ({ status: 200, body: openApiDocument(), headers: { 'cache-control': 'public, max-age=300' } }),
+});

@@ -53,6 +53,19 @@ export interface DynamoDbLocalOptions {
   readonly marker?: string;
   /** How long to wait for DynamoDB Local to answer ListTables (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /** JVM options put before `-jar` (default: `javaOptionsFromEnvironment()`). */
+  readonly javaOptions?: readonly string[];
+}
+
+/**
+ * JVM options for DynamoDB Local from `CASEWAY_DYNAMODB_JAVA_OPTIONS` (split on whitespace),
+ * none when unset. The test suite sets it (vitest.config.ts) for every DynamoDB Local it
+ * starts, in its own process or in the `npm start` and bench processes it spawns: each
+ * lives seconds, and a young JVM spends most of its CPU compiling hot code it never
+ * gets to use (see the note in vitest.config.ts).
+ */
+export function javaOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.CASEWAY_DYNAMODB_JAVA_OPTIONS ?? '').split(/\s+/).filter((option) => option !== '');
 }
 
 export interface DynamoDbLocal {
@@ -130,6 +143,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const marker = options.marker ?? randomUUID();
 
   const javaArgs = [
+    ...(options.javaOptions ?? javaOptionsFromEnvironment()),
     `-D${PROCESS_MARKER_PROPERTY}=${marker}`,
     `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
     '-jar',

@@ -1,11 +1,15 @@
 /**
- * The API route table: read by the CDK `CaseApi` construct (one HTTP API route and
- * one Lambda per entry) and by the local gateway (`lib/local/gateway.ts`), which
- * matches requests against the same entries and invokes the same handlers.
+ * The API's functions and route table: read by the CDK `CaseApi` construct (one HTTP
+ * API route and one Lambda per entry) and by the local gateway (`lib/local/gateway.ts`),
+ * which matches requests against the same entries and invokes the same handlers.
+ * Each route is declared once, with its schemas, in functions/http/api/; the table
+ * is generated from those declarations (`npm run api:routes`, ./route-table.ts).
  *
  * Pure data plus a matcher: no CDK or AWS imports, so handlers may use it too
  * (the fallback handler tells 404 from 405 with it).
  */
+import { routeTable } from './route-table.js';
+
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export type FunctionName =
@@ -101,93 +105,11 @@ export interface RouteSpec {
   readonly auth: 'jwt' | 'none';
 }
 
-export const routes: readonly RouteSpec[] = [
-  { method: 'POST', path: '/cases', fn: 'cases-create', auth: 'jwt' },
-  { method: 'GET', path: '/cases', fn: 'cases-list', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}', fn: 'cases-get', auth: 'jwt' },
-  { method: 'PATCH', path: '/cases/{id}', fn: 'cases-update', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/comments', fn: 'comments-add', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/comments', fn: 'comments-list', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/history', fn: 'cases-history', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/history/verify', fn: 'cases-history', auth: 'jwt' },
-  { method: 'GET', path: '/audit/reads', fn: 'cases-history', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/transitions', fn: 'case-workflow', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/transitions', fn: 'case-workflow', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/migrate', fn: 'case-workflow', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/tasks', fn: 'case-tasks', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/tasks', fn: 'case-tasks', auth: 'jwt' },
-  { method: 'PATCH', path: '/cases/{id}/tasks/{taskId}', fn: 'case-tasks', auth: 'jwt' },
-  { method: 'GET', path: '/tasks', fn: 'case-tasks', auth: 'jwt' },
-  { method: 'POST', path: '/cases/import', fn: 'cases-bulk', auth: 'jwt' },
-  { method: 'GET', path: '/cases/export', fn: 'cases-bulk', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/attachments', fn: 'case-attachments', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/attachments', fn: 'case-attachments', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/attachments/{attachmentId}', fn: 'case-attachments', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/attachments/{attachmentId}/versions', fn: 'case-attachments', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/attachments/{attachmentId}/complete', fn: 'case-attachments', auth: 'jwt' },
-  { method: 'POST', path: '/case-types', fn: 'case-types', auth: 'jwt' },
-  { method: 'GET', path: '/case-types', fn: 'case-types', auth: 'jwt' },
-  { method: 'GET', path: '/case-types/{type}', fn: 'case-types', auth: 'jwt' },
-  { method: 'POST', path: '/case-types/{type}/versions', fn: 'case-types', auth: 'jwt' },
-  { method: 'GET', path: '/case-types/{type}/versions', fn: 'case-types', auth: 'jwt' },
-  { method: 'GET', path: '/case-types/{type}/workflow', fn: 'case-types', auth: 'jwt' },
-  { method: 'GET', path: '/openapi.json', fn: 'openapi', auth: 'none' },
-  { method: 'POST', path: '/cases/{id}/links', fn: 'case-links', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/links', fn: 'case-links', auth: 'jwt' },
-  { method: 'DELETE', path: '/cases/{id}/links/{targetId}', fn: 'case-links', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/merge', fn: 'case-links', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/handoff', fn: 'case-handoff', auth: 'jwt' },
-  { method: 'PUT', path: '/cases/{id}/handoff', fn: 'case-handoff', auth: 'jwt' },
-  { method: 'POST', path: '/knowledge/articles', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'GET', path: '/knowledge/articles', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'GET', path: '/knowledge/articles/{articleId}', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'PATCH', path: '/knowledge/articles/{articleId}', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'POST', path: '/knowledge/articles/{articleId}/status', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'GET', path: '/knowledge/articles/{articleId}/versions', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'GET', path: '/knowledge/articles/{articleId}/versions/verify', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'POST', path: '/cases/{id}/articles', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/articles', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'POST', path: '/knowledge/feedback', fn: 'knowledge-articles', auth: 'jwt' },
-  { method: 'GET', path: '/knowledge/search', fn: 'knowledge-search', auth: 'jwt' },
-  { method: 'GET', path: '/cases/{id}/suggestions', fn: 'knowledge-search', auth: 'jwt' },
-  { method: 'POST', path: '/knowledge/deflect', fn: 'knowledge-search', auth: 'jwt' },
-  { method: 'GET', path: '/events/schemas', fn: 'event-schemas', auth: 'none' },
-  { method: 'GET', path: '/events/schemas/{type}', fn: 'event-schemas', auth: 'none' },
-  { method: 'GET', path: '/notifications', fn: 'notifications', auth: 'jwt' },
-  { method: 'POST', path: '/sla/calendars', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/sla/calendars', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/sla/calendars/{calendarId}', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'POST', path: '/sla/calendars/{calendarId}/versions', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/sla/calendars/{calendarId}/versions', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'POST', path: '/sla/policies', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/sla/policies', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/sla/policies/{policyId}', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'POST', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/sla/policies/{policyId}/versions', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'POST', path: '/sla/preview', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'POST', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/entitlements', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'GET', path: '/entitlements/{entitlementId}', fn: 'sla-admin', auth: 'jwt' },
-  { method: 'POST', path: '/assets', fn: 'assets', auth: 'jwt' },
-  { method: 'GET', path: '/assets', fn: 'assets', auth: 'jwt' },
-  { method: 'GET', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
-  { method: 'PATCH', path: '/assets/{id}', fn: 'assets', auth: 'jwt' },
-  { method: 'POST', path: '/devices/signals', fn: 'device-signals', auth: 'jwt' },
-  { method: 'POST', path: '/channels/email', fn: 'channels', auth: 'jwt' },
-  { method: 'POST', path: '/channels/messages', fn: 'channels', auth: 'jwt' },
-  { method: 'POST', path: '/routing/rules', fn: 'routing', auth: 'jwt' },
-  { method: 'GET', path: '/routing/rules', fn: 'routing', auth: 'jwt' },
-  { method: 'PUT', path: '/routing/queues/{id}', fn: 'routing', auth: 'jwt' },
-  { method: 'GET', path: '/routing/queues', fn: 'routing', auth: 'jwt' },
-  { method: 'PUT', path: '/routing/agents/{id}', fn: 'routing', auth: 'jwt' },
-  { method: 'GET', path: '/routing/agents', fn: 'routing', auth: 'jwt' },
-  { method: 'GET', path: '/routing/agents/{id}', fn: 'routing', auth: 'jwt' },
-  { method: 'PUT', path: '/routing/agents/{id}/presence', fn: 'routing', auth: 'jwt' },
-  { method: 'GET', path: '/routing/offers', fn: 'routing', auth: 'jwt' },
-  { method: 'POST', path: '/routing/offers/{id}/accept', fn: 'routing', auth: 'jwt' },
-  { method: 'POST', path: '/routing/offers/{id}/decline', fn: 'routing', auth: 'jwt' },
-  { method: 'GET', path: '/routing/cases/{id}', fn: 'routing', auth: 'jwt' },
-];
+/**
+ * Derived from the operation declarations (functions/http/api/) into a plain list,
+ * so CDK and the fallback read it without loading any schema.
+ */
+export const routes: readonly RouteSpec[] = routeTable;
 
 /** Requests no route claims go here: API Gateway's `$default` route, and the local gateway's miss. */
 export const defaultRoute = { fn: 'fallback' as FunctionName, auth: 'none' as const };

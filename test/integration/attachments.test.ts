@@ -30,7 +30,8 @@ const json = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'conte
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // Through Prism: every answer (201 for a new attachment, 200 for a new version) must be one the OpenAPI document describes.
+  platform = await startTestPlatform({ validateResponses: true });
 });
 afterAll(async () => {
   await platform?.stop();

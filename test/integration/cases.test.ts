@@ -15,7 +15,8 @@ type Body = Record<string, any>;
 let platform: TestPlatform;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // Through Prism: every answer must be one the OpenAPI document describes.
+  platform = await startTestPlatform({ validateResponses: true });
   await ensureLabType(platform);
 });
 afterAll(async () => {

@@ -17,7 +17,7 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevIssuer, DEMO_USERS, DEV_AUDIENCE, DEV_ISSUER } from '../../lib/local/dev-issuer.js';
-import { startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { javaOptionsFromEnvironment, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 import { moduleHandlerResolver, startGateway, type HandlerResolver, type LambdaHandler } from '../../lib/local/gateway.js';
 import { REPO_ROOT } from '../../lib/local/platform.js';
 import { PortInUseError } from '../../lib/local/ports.js';
@@ -281,6 +281,17 @@ describe('DynamoDB Local', () => {
     const busy = Number(new URL(platform.dynamodb.endpoint).port);
     await expect(startDynamoDbLocal({ port: busy })).rejects.toBeInstanceOf(PortInUseError);
     await expect(startGateway({ port: platform.port, issuer: platform.issuer, rootDir: REPO_ROOT })).rejects.toBeInstanceOf(PortInUseError);
+  });
+
+  it('runs java with the options of CASEWAY_DYNAMODB_JAVA_OPTIONS (the suite sets them) before -jar, none when unset', () => {
+    expect(javaOptionsFromEnvironment({})).toEqual([]);
+    expect(javaOptionsFromEnvironment({ CASEWAY_DYNAMODB_JAVA_OPTIONS: '  -XX:TieredStopAtLevel=1 \t -Xmx256m ' })).toEqual(['-XX:TieredStopAtLevel=1', '-Xmx256m']);
+    // vitest.config.ts sets it for every worker (and so for every process a suite spawns).
+    const options = javaOptionsFromEnvironment();
+    expect(options).toContain('-XX:TieredStopAtLevel=1');
+    const commandLines = spawnSync('pgrep', ['-af', platform.dynamodb.marker], { encoding: 'utf8' }).stdout.split('\n');
+    const java = commandLines.find((line) => /^\d+ java /.test(line));
+    expect(java, commandLines.join('\n')).toContain(`${options.join(' ')} -Dcaseway.dynamodb-local=${platform.dynamodb.marker}`);
   });
 
   it('dies with its Node parent, even when the parent is SIGKILLed', async () => {

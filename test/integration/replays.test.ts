@@ -16,7 +16,8 @@ let platform: TestPlatform;
 let n = 0;
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  // Through Prism: every replayed status must be one the OpenAPI document lists.
+  platform = await startTestPlatform({ validateResponses: true });
   await ensureLabType(platform);
 });
 afterAll(async () => {

@@ -3962,7 +3962,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created, or the first result replayed for a repeated Idempotency-Key (200 with Caseway-Duplicate-Of when a repeat joined an open case). */
+            /** @description With `Prefer: dedup`, a repeat that joined the requester's open case: that case, with Caseway-Duplicate-Of. */
+            200: {
+                headers: {
+                    /** @description Version of the case, for If-Match. */
+                    ETag?: string;
+                    /** @description URL of the case. */
+                    Location?: string;
+                    /** @description The open case the repeat joined. */
+                    "Caseway-Duplicate-Of"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            /** @description Created, or the first result replayed for a repeated Idempotency-Key. */
             201: {
                 headers: {
                     /** @description Version of the case, for If-Match. */
@@ -5773,7 +5788,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The attachment with its versions. */
+            /** @description The attachment with its new version. */
+            200: {
+                headers: {
+                    /** @description URL of the attachment. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            /** @description The new attachment with its first version. */
             201: {
                 headers: {
                     /** @description URL of the attachment. */
@@ -7553,7 +7579,16 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The link (200 with the existing link when it was already there). */
+            /** @description The existing link: it was already there. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleLink"];
+                };
+            };
+            /** @description The link. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -9593,7 +9628,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description What intake made of it: a new case (201), a comment on an existing case (appended, or duplicate with its score), or an automated message recorded and ignored (200). A redelivery answers exactly as the first delivery did (the same status, 201 included, and body) with Idempotent-Replayed: true. */
+            /** @description A comment on an existing case (appended, or duplicate with its score), or an automated message recorded and ignored; a redelivery of such a message answers the same, with Idempotent-Replayed: true. */
+            200: {
+                headers: {
+                    /** @description The case the message went to, if any. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeOutcome"];
+                };
+            };
+            /** @description A new case. A redelivery answers exactly as the first delivery did (201 included) with Idempotent-Replayed: true. */
             201: {
                 headers: {
                     /** @description The case the message went to. */
@@ -9673,7 +9719,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description What intake made of it: a new case (201), a comment on an existing case (appended, or duplicate with its score), or an automated message recorded and ignored (200). A redelivery answers exactly as the first delivery did (the same status, 201 included, and body) with Idempotent-Replayed: true. */
+            /** @description A comment on an existing case (appended, or duplicate with its score), or an automated message recorded and ignored; a redelivery of such a message answers the same, with Idempotent-Replayed: true. */
+            200: {
+                headers: {
+                    /** @description The case the message went to, if any. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeOutcome"];
+                };
+            };
+            /** @description A new case. A redelivery answers exactly as the first delivery did (201 included) with Idempotent-Replayed: true. */
             201: {
                 headers: {
                     /** @description The case the message went to. */
@@ -9922,8 +9979,19 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The queue (201 when created). */
+            /** @description The replaced queue. */
             200: {
+                headers: {
+                    /** @description Version, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Queue"];
+                };
+            };
+            /** @description The queue, created. */
+            201: {
                 headers: {
                     /** @description Version, for If-Match. */
                     ETag?: string;
@@ -10132,8 +10200,19 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The agent (201 when created). */
+            /** @description The reconfigured agent. */
             200: {
+                headers: {
+                    /** @description Version, for If-Match. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agent"];
+                };
+            };
+            /** @description The agent, created. */
+            201: {
                 headers: {
                     /** @description Version, for If-Match. */
                     ETag?: string;

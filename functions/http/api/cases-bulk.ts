@@ -1,7 +1,7 @@
-/** OpenAPI descriptions of bulk import and export. */
+/** Bulk import and export: what the cases-bulk handler serves. */
 import * as z from 'zod';
+import { operation } from '../operation.js';
 import { ExportQuery, IdempotencyKey, ImportQuery } from '../schemas.js';
-import { type Operation } from './shared.js';
 
 const RowError = z.object({ field: z.string(), rule: z.string(), message: z.string() });
 
@@ -20,31 +20,44 @@ export const ImportReportRecord = z
 
 const FILE = z.string().meta({ description: 'The file.' });
 
-export const bulkOperations: Record<string, Operation> = {
-  'POST /cases/import': {
+export const casesBulk = {
+  importCases: operation({
     operationId: 'importCases',
+    method: 'POST',
+    path: '/cases/import',
+    fn: 'cases-bulk',
+    auth: 'jwt',
     summary: 'Import up to 1,000 cases from CSV or JSON Lines, each checked as POST /cases checks it (staff)',
     description:
       'CSV columns: type, subject, description, priority, channel, owner, queue, parentId, requester.id, requester.name, requester.email, externalId, fields.<name> (lists as a|b). ' +
       'JSON Lines: one POST /cases body per line, plus an optional externalId. Each row is created in its own transaction; a retried import, or a re-import of an externalId, never opens a second case.',
-    request: {
-      headers: z.object({ 'Idempotency-Key': IdempotencyKey }),
-      query: ImportQuery,
-      body: { content: { 'text/csv': { schema: FILE }, 'application/x-ndjson': { schema: FILE } }, required: true },
+    headers: { 'Idempotency-Key': { schema: IdempotencyKey, required: true } },
+    query: ImportQuery,
+    rawBody: { 'text/csv': FILE, 'application/x-ndjson': FILE },
+    responses: {
+      200: {
+        description:
+          'What was created, replayed and rejected, row by row (all-or-nothing with a rejected row answers 422 problem+json: `errors` names the field of each rejected row as rows[n].field, `report` holds this report).',
+        schema: ImportReportRecord,
+      },
     },
-    ok: { status: 200, description: 'What was created, replayed and rejected, row by row (all-or-nothing with a rejected row answers 422 problem+json: `errors` names the field of each rejected row as rows[n].field, `report` holds this report).', schema: ImportReportRecord },
     problems: [400, 401, 403, 413, 415, 422],
-  },
-  'GET /cases/export': {
+  }),
+  exportCases: operation({
     operationId: 'exportCases',
+    method: 'GET',
+    path: '/cases/export',
+    fn: 'cases-bulk',
+    auth: 'jwt',
     summary: 'Export a filtered set of cases as CSV or JSON Lines, a page at a time (staff)',
-    request: { query: ExportQuery },
-    ok: {
-      status: 200,
-      description: 'A page of cases; restricted fields stay hidden from callers without clearance.',
-      content: { 'text/csv': FILE, 'application/x-ndjson': FILE },
-      headers: { 'X-Next-Cursor': 'Pass it back as `cursor` for the next page; absent on the last.' },
+    query: ExportQuery,
+    responses: {
+      200: {
+        description: 'A page of cases; restricted fields stay hidden from callers without clearance.',
+        content: { 'text/csv': FILE, 'application/x-ndjson': FILE },
+        headers: { 'X-Next-Cursor': 'Pass it back as `cursor` for the next page; absent on the last.' },
+      },
     },
     problems: [400, 401, 403],
-  },
+  }),
 };

@@ -1,0 +1,53 @@
+/** Links between cases, parent and child, and merging duplicates: what the case-links handler serves. */
+import { CaseHeaders, operation } from '../operation.js';
+import { CaseIdParams, CaseRecord, LinkBody, LinkParams, LinkRecord, MergeBody, pageOf, PageQuery } from '../schemas.js';
+
+export const caseLinks = {
+  linkCase: operation({
+    operationId: 'linkCase',
+    method: 'POST',
+    path: '/cases/{id}/links',
+    fn: 'case-links',
+    auth: 'jwt',
+    summary: 'Link two cases (staff): related, duplicateOf/hasDuplicate, causedBy/causes, parentOf/childOf; the target records the inverse',
+    params: CaseIdParams,
+    body: LinkBody,
+    responses: { 201: { description: "This case's end of the new link.", schema: LinkRecord, headers: { Location: 'URL of the link.' } } },
+    problems: [400, 401, 403, 404, 409, 413, 415],
+  }),
+  listLinks: operation({
+    operationId: 'listLinks',
+    method: 'GET',
+    path: '/cases/{id}/links',
+    fn: 'case-links',
+    auth: 'jwt',
+    summary: "A case's links (staff)",
+    params: CaseIdParams,
+    query: PageQuery,
+    responses: { 200: { description: 'A page of links.', schema: pageOf(LinkRecord, 'LinkPage') } },
+    problems: [400, 401, 403, 404],
+  }),
+  unlinkCase: operation({
+    operationId: 'unlinkCase',
+    method: 'DELETE',
+    path: '/cases/{id}/links/{targetId}',
+    fn: 'case-links',
+    auth: 'jwt',
+    summary: 'Remove the link between two cases, from both ends (staff); a parent link frees the child; a merge cannot be undone',
+    params: LinkParams,
+    responses: { 204: { description: 'Unlinked.' } },
+    problems: [400, 401, 403, 404, 409],
+  }),
+  mergeCase: operation({
+    operationId: 'mergeCase',
+    method: 'POST',
+    path: '/cases/{id}/merge',
+    fn: 'case-links',
+    auth: 'jwt',
+    summary: 'Merge this case into a survivor (staff): closed with a pointer; its comments and history stay and show from the survivor',
+    params: CaseIdParams,
+    body: MergeBody,
+    responses: { 200: { description: 'The merged (closed) case.', schema: CaseRecord, headers: CaseHeaders } },
+    problems: [400, 401, 403, 404, 409, 413, 415],
+  }),
+};

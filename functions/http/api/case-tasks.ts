@@ -1,0 +1,55 @@
+/** Tasks of a case, and open tasks by assignee: what the case-tasks handler serves. */
+import { operation } from '../operation.js';
+import { CaseIdParams, IfMatch, pageOf, PageQuery } from '../schemas.js';
+import { NewTaskBody, OpenTasksQuery, TaskParams, TaskPatchBody, TaskRecord } from '../workflow-schemas.js';
+
+export const caseTasks = {
+  addTask: operation({
+    operationId: 'addTask',
+    method: 'POST',
+    path: '/cases/{id}/tasks',
+    fn: 'case-tasks',
+    auth: 'jwt',
+    summary: 'Add a task to the case (staff)',
+    params: CaseIdParams,
+    body: NewTaskBody,
+    responses: { 201: { description: 'The task.', schema: TaskRecord, headers: { ETag: 'Version of the task.', Location: 'URL of the task.' } } },
+    problems: [400, 401, 403, 404, 409, 413, 415],
+  }),
+  listTasks: operation({
+    operationId: 'listTasks',
+    method: 'GET',
+    path: '/cases/{id}/tasks',
+    fn: 'case-tasks',
+    auth: 'jwt',
+    summary: 'Tasks of the case, oldest first (staff)',
+    params: CaseIdParams,
+    query: PageQuery,
+    responses: { 200: { description: 'A page of tasks.', schema: pageOf(TaskRecord, 'TaskPage') } },
+    problems: [400, 401, 403, 404],
+  }),
+  updateTask: operation({
+    operationId: 'updateTask',
+    method: 'PATCH',
+    path: '/cases/{id}/tasks/{taskId}',
+    fn: 'case-tasks',
+    auth: 'jwt',
+    summary: 'Change a task: status, assignee, due date, checklist (If-Match optional; staff)',
+    params: TaskParams,
+    headers: { 'If-Match': { schema: IfMatch } },
+    body: TaskPatchBody,
+    responses: { 200: { description: 'The changed task.', schema: TaskRecord, headers: { ETag: 'Version of the task.' } } },
+    problems: [400, 401, 403, 404, 409, 412, 413, 415],
+  }),
+  openTasks: operation({
+    operationId: 'openTasks',
+    method: 'GET',
+    path: '/tasks',
+    fn: 'case-tasks',
+    auth: 'jwt',
+    summary: "Someone's open tasks across cases, soonest due first (staff)",
+    query: OpenTasksQuery,
+    responses: { 200: { description: 'A page of tasks.', schema: pageOf(TaskRecord, 'OpenTaskPage') } },
+    problems: [400, 401, 403],
+  }),
+};

@@ -1,0 +1,17 @@
+/** GET /cases/{id}: the declaration the cases-get handler serves. */
+import { CaseHeaders, operation } from '../operation.js';
+import { CaseIdParams, CaseRecord } from '../schemas.js';
+
+export const casesGet = {
+  getCase: operation({
+    operationId: 'getCase',
+    method: 'GET',
+    path: '/cases/{id}',
+    fn: 'cases-get',
+    auth: 'jwt',
+    summary: 'Read a case',
+    params: CaseIdParams,
+    responses: { 200: { description: 'The case.', schema: CaseRecord, headers: CaseHeaders } },
+    problems: [400, 401, 403, 404],
+  }),
+};

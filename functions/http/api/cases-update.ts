@@ -1,0 +1,19 @@
+/** PATCH /cases/{id}: the declaration the cases-update handler serves. */
+import { CaseHeaders, operation } from '../operation.js';
+import { CaseIdParams, CaseRecord, IfMatch, PatchCaseBody } from '../schemas.js';
+
+export const casesUpdate = {
+  updateCase: operation({
+    operationId: 'updateCase',
+    method: 'PATCH',
+    path: '/cases/{id}',
+    fn: 'cases-update',
+    auth: 'jwt',
+    summary: 'Change a case, except its state (optimistic concurrency with If-Match)',
+    params: CaseIdParams,
+    headers: { 'If-Match': { schema: IfMatch, required: true } },
+    body: PatchCaseBody,
+    responses: { 200: { description: 'The changed case.', schema: CaseRecord, headers: CaseHeaders } },
+    problems: [400, 401, 403, 404, 409, 412, 413, 415, 422, 428],
+  }),
+};

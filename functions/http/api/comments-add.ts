@@ -1,0 +1,18 @@
+/** POST /cases/{id}/comments: the declaration the comments-add handler serves. */
+import { operation } from '../operation.js';
+import { CaseIdParams, CommentBody, CommentRecord } from '../schemas.js';
+
+export const commentsAdd = {
+  addComment: operation({
+    operationId: 'addComment',
+    method: 'POST',
+    path: '/cases/{id}/comments',
+    fn: 'comments-add',
+    auth: 'jwt',
+    summary: 'Comment on a case, or reply in a thread (public, or internal for staff; @mentions)',
+    params: CaseIdParams,
+    body: CommentBody,
+    responses: { 201: { description: 'The comment.', schema: CommentRecord } },
+    problems: [400, 401, 403, 404, 409, 413, 415],
+  }),
+};

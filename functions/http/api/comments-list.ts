@@ -1,0 +1,18 @@
+/** GET /cases/{id}/comments: the declaration the comments-list handler serves. */
+import { operation } from '../operation.js';
+import { CaseIdParams, CommentRecord, MergedPageQuery, pageOf } from '../schemas.js';
+
+export const commentsList = {
+  listComments: operation({
+    operationId: 'listComments',
+    method: 'GET',
+    path: '/cases/{id}/comments',
+    fn: 'comments-list',
+    auth: 'jwt',
+    summary: 'Comments of a case, oldest first (requesters see public ones only); includeMerged adds those of the cases merged into it',
+    params: CaseIdParams,
+    query: MergedPageQuery,
+    responses: { 200: { description: 'A page of comments.', schema: pageOf(CommentRecord, 'CommentPage') } },
+    problems: [400, 401, 403, 404],
+  }),
+};
