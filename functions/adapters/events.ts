@@ -6,6 +6,9 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { DomainEvent } from '../core/domain-events.js';
 import { eventsConfig } from '../config.js';
+import type { DomainEventDetail } from '../contracts/domain-events.js';
+
+export type { DomainEventDetail };
 
 /** The EventBridge client: the regional endpoint in AWS, the local stand-in's when `EVENTBRIDGE_ENDPOINT` is set. */
 export function eventBridgeClient(): EventBridgeClient {
@@ -27,14 +30,6 @@ export interface EventPublisher {
   /** Publish; returns the events that could not be delivered, so the caller can retry just those. */
   publish(events: readonly PublishedEvent[]): Promise<PublishedEvent[]>;
 }
-
-/**
- * What a consumer finds in an EventBridge event's `detail`: the audit event, with
- * the domain event's stable id (deduplicate on it; EventBridge's own `id` is kept
- * across retries of one PutEvents entry, but a second publication of the same
- * domain event, as a retried outbox batch makes, gets a new one) and, for effect events, the effect to carry out.
- */
-export type DomainEventDetail = DomainEvent['detail'] & { readonly id: string; readonly effect?: DomainEvent['effect'] };
 
 export function detailOf(event: DomainEvent): DomainEventDetail;
 export function detailOf(event: PublishedEvent): object;

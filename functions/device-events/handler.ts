@@ -5,21 +5,17 @@
  * processed (bad detail, unknown asset) throws: EventBridge retries, then parks it
  * in the rule's dead-letter queue, where an operator can replay it; nothing is dropped.
  */
-import type { EventBridgeEvent } from 'aws-lambda';
-import { validationFailed } from '../core/errors.js';
-import { issuesOf } from '../http/http-handler.js';
-import { SignalBatch, SignalSchema } from '../http/device-schemas.js';
-import { deviceContext, ingestSignals, type SignalResult } from '../services/proactive.js';
-import { logger } from '../observability.js';
+import { DeviceMessageContract, signalFieldOf, signalsOf, type DeviceMessage } from '../contracts/device-signals.js';
+import { onEventBridge } from '../events/event-handler.js';
+import { deviceContext, ingestSignals } from '../services/proactive.js';
 
 export const DEVICE_SOURCE = 'caseway.devices';
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<SignalResult[]> {
-  const detail = event.detail;
-  const parsed = detail !== null && typeof detail === 'object' && 'signals' in detail ? SignalBatch.safeParse(detail) : SignalSchema.safeParse(detail);
-  if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'detail', detail), `Event ${event.id} carries no valid device signal.`);
-  const batch = 'signals' in parsed.data ? parsed.data.signals : [parsed.data];
-  const results = await ingestSignals(batch, deviceContext(event.id), (i) => ('signals' in parsed.data ? `detail.signals.${i}` : 'detail'));
-  logger.info('Device signals processed', { eventId: event.id, results: results.map((r) => ({ signalId: r.signalId, effects: r.effects.length, duplicate: r.duplicate })) });
-  return results;
-}
+export const handler = onEventBridge({
+  name: 'device-events',
+  detail: (event) => DeviceMessageContract(event.detail),
+  onInvalid: { reject: 'The event carries no valid device signal.' },
+  dedup: { idempotent: 'a signal id counts once: a repeat answers what it did the first time' },
+  work: (event) => ingestSignals(signalsOf(event.detail), deviceContext(event.id), signalFieldOf(event.detail as DeviceMessage, 'detail')),
+  summary: (results) => ({ results: results.map((r) => ({ signalId: r.signalId, effects: r.effects.length, duplicate: r.duplicate })) }),
+});

@@ -4,14 +4,18 @@
  * Same service as the HTTP endpoint. A message it cannot process throws: Lambda
  * retries it, then sends it to the function's dead-letter queue.
  */
-import { validationFailed } from '../core/errors.js';
-import { issuesOf } from '../http/http-handler.js';
-import { SignalBatch, SignalSchema } from '../http/device-schemas.js';
-import { deviceContext, ingestSignals, type SignalResult } from '../services/proactive.js';
+import { DeviceMessageContract, signalFieldOf, signalsOf } from '../contracts/device-signals.js';
+import { onInvoke } from '../events/event-handler.js';
+import { deviceContext, ingestSignals } from '../services/proactive.js';
 
-export async function handler(message: unknown, context?: { awsRequestId?: string }): Promise<SignalResult[]> {
-  const parsed = message !== null && typeof message === 'object' && 'signals' in message ? SignalBatch.safeParse(message) : SignalSchema.safeParse(message);
-  if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'message', message), 'The IoT message is not a valid device signal.');
-  const batch = 'signals' in parsed.data ? parsed.data.signals : [parsed.data];
-  return ingestSignals(batch, deviceContext(context?.awsRequestId ?? `iot-${batch[0]!.signalId}`), (i) => ('signals' in parsed.data ? `message.signals.${i}` : 'message'));
-}
+export const handler = onInvoke({
+  name: 'device-ingest',
+  input: DeviceMessageContract,
+  field: 'message',
+  onInvalid: { reject: 'The IoT message is not a valid device signal.' },
+  dedup: { idempotent: 'a signal id counts once: a repeat answers what it did the first time' },
+  work: (message, context) => {
+    const batch = signalsOf(message);
+    return ingestSignals(batch, deviceContext(context?.awsRequestId ?? `iot-${batch[0]!.signalId}`), signalFieldOf(message, 'message'));
+  },
+});

@@ -1,6 +1,6 @@
 import { notFound } from '../core/errors.js';
+import { eventJsonSchema, eventTypes } from '../contracts/domain-events.js';
 import { eventSchemas } from '../http/api/event-schemas.js';
-import { eventJsonSchema, eventTypes } from '../http/event-schemas.js';
 import { serve } from '../http/http-handler.js';
 
 // Public, like the OpenAPI document: a partner reads them before it has credentials.

@@ -4,23 +4,22 @@
  */
 import * as z from 'zod';
 import { SlaRecord } from './sla-schemas.js';
-import { CASE_ID_PATTERN } from '../core/case-number.js';
-import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
-import { SENSITIVITIES, STATE_CATEGORIES, Slug } from '../core/case-type.js';
+import { PRIORITIES } from '../core/vocabulary.js';
+import { STATE_CATEGORIES, Slug } from '../core/case-type.js';
 import { LINK_KINDS } from '../core/links.js';
 import { SafeNumber } from '../core/input-limits.js';
+import { Actor, AuditRecord, CaseId, Channel, HandoffRecord } from '../contracts/audit-event.js';
+
+export { AuditRecord, CaseId, Channel };
 
 /** Free text that must carry something besides whitespace. */
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** Identifiers of people and systems (a JWT `sub`, an agent id): no separators that keys use. */
 const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 
-/** Bounded as well as shaped: the pattern allows any number of digits, and an id becomes part of a key. */
-export const CaseId = z.string().max(40).regex(CASE_ID_PATTERN, 'must look like CASE-2026-000123').meta({ example: 'CASE-2026-000123' });
 /** A state of the case type's workflow, such as new or in_review. */
 export const CaseStatus = Slug.meta({ id: 'CaseStatus', description: "A state of the case type's workflow.", example: 'in_review' });
 export const Priority = z.enum(PRIORITIES).meta({ id: 'Priority' });
-export const Channel = z.enum(CHANNELS).meta({ id: 'Channel' });
 
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter');
 export const FieldValue = z
@@ -202,20 +201,6 @@ const PriorityScoreRecord = z
   })
   .meta({ id: 'PriorityScore', description: 'How the priority was reached: the score, its band, and each input beside it.' });
 
-const HandoffRecord = z
-  .object({
-    generatedAt: z.iso.datetime(),
-    generatedFrom: z.array(z.string()).meta({ description: 'The audit events the brief was built from.' }),
-    from: z.object({ queue: z.string(), owner: z.string().nullable() }),
-    to: z.object({ queue: z.string(), owner: z.string().nullable() }),
-    asked: z.string(),
-    tried: z.array(z.string()),
-    pending: z.array(z.string()),
-    editedBy: z.string().optional(),
-    editedAt: z.iso.datetime().optional(),
-  })
-  .meta({ id: 'HandoffBrief' });
-
 export const CaseRecord = z
   .object({
     caseId: CaseId,
@@ -250,8 +235,6 @@ export const CaseRecord = z
   })
   .meta({ id: 'Case' });
 
-const Actor = z.object({ sub: z.string(), name: z.string().optional(), roles: z.array(z.string()) }).meta({ id: 'Actor' });
-
 export const CommentRecord = z
   .object({
     commentId: z.string(),
@@ -264,39 +247,6 @@ export const CommentRecord = z
     createdAt: z.iso.datetime(),
   })
   .meta({ id: 'Comment' });
-
-export const AuditRecord = z
-  .object({
-    eventId: z.string(),
-    caseId: CaseId,
-    seq: z.number().int(),
-    action: z.string().meta({ description: 'CaseCreated, CaseUpdated, Transitioned, TypeMigrated, CommentAdded, TaskAdded, TaskUpdated, CaseLinked, CaseUnlinked, CaseMerged, MergeReceived, HandoffEdited, ...' }),
-    at: z.iso.datetime(),
-    actor: Actor,
-    channel: Channel,
-    correlationId: z.string(),
-    caseVersion: z.number().int(),
-    changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown(), sensitivity: z.enum(SENSITIVITIES).optional() })),
-    reason: z.string().optional(),
-    target: z.object({ kind: z.string(), id: z.string() }).optional().meta({ description: 'What inside the case the event is about.' }),
-    visibility: z.enum(['public', 'internal']).optional(),
-    mentions: z.array(z.string()).optional(),
-    transition: z.object({ id: z.string(), from: z.string(), to: z.string(), reopen: z.boolean() }).optional(),
-    effects: z.array(z.object({ kind: z.string() }).loose()).optional().meta({ description: "Everything the transition's definition did." }),
-    handoff: HandoffRecord.optional().meta({ description: 'The handoff brief generated or edited with this change.' }),
-    routing: z
-      .object({ step: z.string() })
-      .loose()
-      .optional()
-      .meta({ description: 'For RoutingDecided: the routing step (`decided`, `overflow`, ...), the rules that fired, the facts and conditions that matched, and what was done.' }),
-    automation: z
-      .object({ on: z.string(), rule: z.enum(['declared', 'default']), commentId: z.string() })
-      .optional()
-      .meta({ description: "Set when the workflow took the transition by itself (the type's automation): what triggered it and the rule." }),
-    prevHash: z.string().meta({ description: 'Hash of the event before (or of the trail itself, for the first).' }),
-    hash: z.string().meta({ description: 'SHA-256 of this event without its hash, in canonical JSON.' }),
-  })
-  .meta({ id: 'AuditEvent' });
 
 export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
   z.object({ items: z.array(item), nextCursor: z.string().optional() }).meta({ id: name });

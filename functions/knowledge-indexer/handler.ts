@@ -9,7 +9,8 @@
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ARTICLE_PARTITION_PREFIX, ARTICLE_SORT_KEY, LEARNED_PREFIX, articleIdOfPartition } from '../adapters/dynamodb/keys.js';
 import { writableSearchIndex } from '../adapters/search-choice.js';
-import { logger } from '../observability.js';
+import * as z from 'zod';
+import { StreamBatch, onInvoke } from '../events/event-handler.js';
 import { rebuildIndex, reindexArticles } from '../services/knowledge-index.js';
 
 /** Article items and learned texts: what changes a search document. */
@@ -24,28 +25,28 @@ export const articlesTouchedBy = (event: DynamoDBStreamEvent): string[] => [
 ];
 
 /** An operator's request to index every article again (after a DLQ alarm, or into a new collection). */
-export interface RebuildRequest {
-  readonly rebuild: true;
-}
+const RebuildRequest = z.object({ rebuild: z.literal(true) });
+export type RebuildRequest = z.infer<typeof RebuildRequest>;
 
-const isRebuild = (event: DynamoDBStreamEvent | RebuildRequest): event is RebuildRequest => (event as RebuildRequest).rebuild === true;
+const isRebuild = (event: unknown): boolean => event !== null && typeof event === 'object' && 'rebuild' in event;
 
 /**
  * Stream batches from the event-source mapping; or, invoked by hand with
  * `{"rebuild": true}` (`aws lambda invoke`), a rebuild of the whole index.
  */
-export async function handler(event: DynamoDBStreamEvent | RebuildRequest): Promise<{ rebuilt: number } | undefined> {
-  if (isRebuild(event)) {
-    const rebuilt = await rebuild();
-    logger.info('Knowledge index rebuilt', { rebuilt });
-    return { rebuilt };
-  }
-  const articleIds = articlesTouchedBy(event);
-  if (articleIds.length === 0) return undefined;
-  await reindexArticles(articleIds, await writableSearchIndex());
-  logger.debug('Articles indexed', { articleIds });
-  return undefined;
-}
+export const handler = onInvoke({
+  name: 'knowledge-indexer',
+  input: (raw): z.ZodType<DynamoDBStreamEvent | RebuildRequest> => (isRebuild(raw) ? RebuildRequest : (StreamBatch as unknown as z.ZodType<DynamoDBStreamEvent>)),
+  field: 'event',
+  dedup: { idempotent: 'each touched article is re-read whole and its document replaced, so redelivery and reordering converge' },
+  work: async (event): Promise<{ rebuilt: number } | undefined> => {
+    if ('rebuild' in event) return { rebuilt: await rebuild() };
+    const articleIds = articlesTouchedBy(event);
+    if (articleIds.length > 0) await reindexArticles(articleIds, await writableSearchIndex());
+    return undefined;
+  },
+  summary: (result) => result,
+});
 
 /** Index every article: for an index that starts empty (the embedded one) or a new collection. */
 export async function rebuild(): Promise<number> {

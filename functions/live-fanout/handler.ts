@@ -1,14 +1,20 @@
 /**
  * Live fan-out: a consumer of the live-relevant domain events on the bus (rule
- * `live-updates` in lib/topology/event-rules.ts). Logs each event once (idempotent
- * on `detail.id`) and pushes it to every connection whose caller may see it.
+ * `live-updates` in lib/topology/event-rules.ts), and of the offer events (`CaseOffered`, `OfferClosed`). Logs each
+ * event once and pushes it to every connection whose caller may see it.
  */
-import type { EventBridgeEvent } from 'aws-lambda';
+import type * as z from 'zod';
 import { livePusher } from '../adapters/live-push.js';
-import { logger } from '../observability.js';
+import { DomainEventDetailContract, offerEventContract } from '../contracts/domain-events.js';
+import { onEventBridge } from '../events/event-handler.js';
 import { fanOut, type BusDetail } from '../services/live.js';
 
-export async function handler(event: EventBridgeEvent<string, BusDetail>): Promise<{ sent: number }> {
-  logger.appendKeys({ eventId: event.detail.id });
-  return fanOut(event['detail-type'], event.detail, { pusher: livePusher(), now: Date.now });
-}
+export const handler = onEventBridge({
+  name: 'live-fanout',
+  detail: (event) => (offerEventContract(event['detail-type']) ?? DomainEventDetailContract) as z.ZodType<BusDetail>,
+  dedup: {
+    key: (event) => event.detail.id,
+    idempotent: 'the live log takes an event once (its processed-event mark commits with the entry); a redelivery pushes the logged entry again, which clients drop by id',
+  },
+  work: (event) => fanOut(event['detail-type'], event.detail, { pusher: livePusher(), now: Date.now }),
+});

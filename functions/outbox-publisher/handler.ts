@@ -14,6 +14,7 @@ import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
 import { caseTable } from '../../lib/topology/table.js';
 import { AUDIT_PREFIX, withoutStorageAttributes } from '../adapters/dynamodb/keys.js';
 import { EventBridgePublisher, eventBridgeClient, eventBusName, type EventPublisher, type PublishedEvent } from '../adapters/events.js';
+import { onStream } from '../events/event-handler.js';
 import { logger, tracer } from '../observability.js';
 
 let publisher: EventPublisher | undefined;
@@ -67,4 +68,9 @@ export async function publishStream(event: DynamoDBStreamEvent, target: EventPub
   return { batchItemFailures: [] };
 }
 
-export const handler = (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => publishStream(event, defaultPublisher());
+export const handler = onStream({
+  name: 'outbox-publisher',
+  dedup: { idempotent: 'a producer: each event keeps its stable id across republications, and consumers deduplicate on it' },
+  work: (event) => publishStream(event, defaultPublisher()),
+  summary: (response) => (response.batchItemFailures.length > 0 ? { resumeFrom: response.batchItemFailures } : undefined),
+});

@@ -1,14 +1,16 @@
 /**
  * The routing consumer (contract 3): domain events about cases arrive from the
  * bus; routing decides, re-decides or lets go, then offers what it can. At least
- * once: `detail.id` marks each event handled in the transaction that handles it.
+ * once: `detail.id` is marked handled in the transaction that handles it.
  */
-import type { EventBridgeEvent } from 'aws-lambda';
-import type { DomainEventDetail } from '../adapters/events.js';
-import { logger } from '../observability.js';
-import { onCaseEvent } from '../services/routing.js';
+import { processedEvents } from '../adapters/dynamodb/processed-events.js';
+import { DomainEventDetailContract } from '../contracts/domain-events.js';
+import { onEventBridge } from '../events/event-handler.js';
+import { ROUTING_CONSUMER, onCaseEvent } from '../services/routing.js';
 
-export async function handler(event: EventBridgeEvent<string, DomainEventDetail>): Promise<void> {
-  logger.appendKeys({ caseId: event.detail.caseId, eventId: event.detail.id });
-  await onCaseEvent(event['detail-type'], event.detail);
-}
+export const handler = onEventBridge({
+  name: ROUTING_CONSUMER,
+  detail: DomainEventDetailContract,
+  dedup: { key: (event) => event.detail.id, mark: 'in-transaction', marks: processedEvents, duplicate: undefined },
+  work: (event) => onCaseEvent(event['detail-type'], event.detail),
+});

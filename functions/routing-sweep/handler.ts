@@ -4,11 +4,12 @@
  * queue, as do offers whose agent is no longer in the case type's teams, cases past their queue's overflow timeout move on, optional skills that
  * have waited long enough stop counting, and waiting cases are offered again.
  */
-import { logger } from '../observability.js';
+import { onSchedule } from '../events/event-handler.js';
 import { sweep } from '../services/routing.js';
 
-export async function handler(): Promise<{ expired: number; withdrawn: number; overflowed: number; offered: number }> {
-  const result = await sweep();
-  if (result.expired + result.withdrawn + result.overflowed + result.offered > 0) logger.info('routing sweep', result);
-  return result;
-}
+export const handler = onSchedule({
+  name: 'routing-sweep',
+  dedup: { idempotent: 'each sweep acts on what is due now, with conditional writes; a second run finds nothing left to do' },
+  work: () => sweep(),
+  summary: (result) => (result.expired + result.withdrawn + result.overflowed + result.offered > 0 ? result : undefined),
+});

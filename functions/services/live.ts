@@ -8,6 +8,7 @@ import * as z from 'zod';
 import type { Caller } from '../core/caller.js';
 import { audienceOf, isOfferEvent, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
 import type { AuditEvent } from '../core/case.js';
+import type { DomainEventDetail, OfferClosedEventDetail, OfferEventDetail } from '../contracts/domain-events.js';
 import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import * as live from '../adapters/dynamodb/live-repository.js';
@@ -83,8 +84,8 @@ async function replay(connectionId: string, caller: Caller, after: string, deps:
 
 export const onDisconnect = (connectionId: string): Promise<void> => live.removeConnection(connectionId);
 
-/** What the fan-out receives from the bus: the detail with the domain event's stable id. */
-export type BusDetail = (AuditEvent | OfferDetail) & { readonly id: string };
+/** What the fan-out receives from the bus (`functions/contracts/domain-events.ts`): a domain event's detail, or an offer's. */
+export type BusDetail = DomainEventDetail | z.infer<typeof OfferEventDetail> | z.infer<typeof OfferClosedEventDetail>;
 
 async function scopeOf(caseId: string): Promise<LiveScope | undefined> {
   const stored = await repo.getCase(caseId);

@@ -33,6 +33,8 @@ import * as store from '../adapters/dynamodb/routing-repository.js';
 import { ROUTING_RULESET, routingQueues, routingRules } from '../adapters/dynamodb/config-kinds.js';
 import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
 import { commitCases } from '../adapters/dynamodb/transactions.js';
+import type { DomainEventDetail } from '../contracts/domain-events.js';
+import { alreadyProcessed, processedMark } from '../adapters/dynamodb/processed-events.js';
 import { accessOf, judgeByCaseId, typeOf, untilWritten, visibleCase } from './case-access.js';
 import * as caseRepo from '../adapters/dynamodb/case-repository.js';
 import { reviseAlong } from './cases.js';
@@ -373,9 +375,9 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
     const now = nowIso();
     if (routing?.state === 'offered' && (routing.priority !== c.priority || !sameJson(routing.placement, placement))) {
       const kept: RoutingState = { ...routing, priority: c.priority, ...(placement ? { placement } : {}), version: routing.version + 1 };
-      const outcome = await store.transactUnlessStale([...store.routingStateItems(kept, routing), store.handledItem(eventId, now)]);
+      const outcome = await store.transactUnlessStale([...store.routingStateItems(kept, routing), processedMark(ROUTING_CONSUMER, eventId)]);
       if (outcome === 'written') return 'routed';
-      return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
+      return (await alreadyProcessed(ROUTING_CONSUMER, eventId)) ? 'unchanged' : 'stale';
     }
     if (c.owner !== null || routing?.state === 'offered' || routing?.state === 'assigned') return 'unchanged';
     const ruleset = await routingRules.current(ROUTING_RULESET);
@@ -443,9 +445,9 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
     if (!ruleset && Object.keys(patch).length === 0 && !assignee && !reservedFor) {
       // No rules published, and the case stays where intake put it: it joins its queue's waiting list,
       // and its history is left alone (there is no decision to explain, and the chain is not contended).
-      const queued = await store.transactUnlessStale([...store.routingStateItems(next, routing), store.handledItem(eventId, now)]);
+      const queued = await store.transactUnlessStale([...store.routingStateItems(next, routing), processedMark(ROUTING_CONSUMER, eventId)]);
       if (queued === 'written') return 'routed';
-      return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
+      return (await alreadyProcessed(ROUTING_CONSUMER, eventId)) ? 'unchanged' : 'stale';
     }
     const outcome = assignee ? 'assigned' : reservedFor ? 'reservedForAssignee' : 'queued';
     const record = {
@@ -467,10 +469,10 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       head: stored.head,
       audit: change.audit,
       ...(change.case ? { case: { next: change.case, expectedVersion: c.version } } : {}),
-      items: [...store.routingStateItems(next, routing), store.handledItem(eventId, now), ...(assignee ? [store.takeCapacity(assignee.agentId, c.channel, now, false, teams)] : [])],
+      items: [...store.routingStateItems(next, routing), processedMark(ROUTING_CONSUMER, eventId), ...(assignee ? [store.takeCapacity(assignee.agentId, c.channel, now, false, teams)] : [])],
     });
     if (written === 'written') return 'routed';
-    return (await store.alreadyHandled(eventId)) ? 'unchanged' : 'stale';
+    return (await alreadyProcessed(ROUTING_CONSUMER, eventId)) ? 'unchanged' : 'stale';
   });
 }
 
@@ -486,33 +488,28 @@ async function release(caseId: string, reason: string, eventId: string, placemen
       ...store.routingStateItems(next, routing),
       ...(agentId && (routing.state === 'offered' || routing.state === 'assigned') ? [store.releaseCapacity(agentId, routing.channel, now)] : []),
       ...(offerId ? [store.deleteOfferItem(offerId)] : []),
-      store.handledItem(eventId, now),
+      processedMark(ROUTING_CONSUMER, eventId),
     ]);
     if (outcome === 'written') return 'done';
-    return (await store.alreadyHandled(eventId)) ? 'done' : 'stale';
+    return (await alreadyProcessed(ROUTING_CONSUMER, eventId)) ? 'done' : 'stale';
   });
 }
 
 /** Changes of these fields can change what the rules decide; an owner change alone cannot. */
 const decidingChange = (c: FieldChange) => c.field === 'queue' || c.field === 'priority' || c.field === 'priorityScore' || c.field.startsWith('fields.');
 
-export interface CaseEventDetail {
-  readonly id: string;
-  readonly caseId: string;
-  /** The audit action the event came from (a new case's status change comes with its CaseCreated). */
-  readonly action: string;
-  readonly changes: readonly FieldChange[];
-  /** Who made the change (the audit event's actor): a person or an escalation moving queue or owner places the case. */
-  readonly actor?: { readonly sub: string };
-  readonly at?: string;
-}
+/** A domain event as routing receives it (`functions/contracts/domain-events.ts`). */
+export type CaseEventDetail = DomainEventDetail;
+
+/** Routing's name on its processed-event marks (`processed-events.ts`). */
+export const ROUTING_CONSUMER = 'routing';
 
 /**
  * The routing consumer's work for one domain event (idempotent on `detail.id`:
- * each write carries a marker of the event, and a redelivery finds it).
+ * each write carries the event's mark, `processedMark(ROUTING_CONSUMER, ...)`, and
+ * the event wrapper skips an event whose mark exists).
  */
 export async function onCaseEvent(type: string, detail: CaseEventDetail): Promise<void> {
-  if (await store.alreadyHandled(detail.id)) return;
   const { caseId } = detail;
   switch (type) {
     case 'CaseCreated':

@@ -5,34 +5,32 @@
  * case as stored, so a late, repeated or out-of-order event is harmless: starting
  * an execution by the same name twice is a no-op, and so is stopping one that ended.
  */
-import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
-import type { DomainEventDetail } from '../adapters/events.js';
 import { timerStarter } from '../adapters/timers.js';
+import { DomainEventDetailContract } from '../contracts/domain-events.js';
 import { CLOCK_NAMES } from '../core/sla/state.js';
+import { onEventBridge } from '../events/event-handler.js';
 import { armCase } from '../services/sla-timers.js';
-import { logger } from '../observability.js';
 
 /** Events a clock's own execution writes and goes on from (a breach is not one: it arms the ladder). */
 const OWN_EVENTS = new Set(['SlaWarning', 'SlaEscalated']);
 
 const ClockRef = z.object({ status: z.string(), generation: z.number().int() }).loose();
 const SlaBefore = z.object({ clocks: z.partialRecord(z.enum(CLOCK_NAMES), ClockRef) }).loose();
-const Detail = z.object({
-  id: z.string().min(1),
-  caseId: z.string().min(1),
-  changes: z.array(z.object({ field: z.string(), before: z.unknown() }).loose()).default([]),
-}).loose();
 
-export async function handler(event: EventBridgeEvent<string, DomainEventDetail>): Promise<void> {
-  if (OWN_EVENTS.has(event['detail-type'])) return;
-  const detail = Detail.safeParse(event.detail);
-  if (!detail.success) {
-    // Retrying cannot fix it; the rule's DLQ would only hold it. Say so and move on.
-    logger.error('SLA arming: event detail is not a case event', { detailType: event['detail-type'], issues: detail.error.issues });
-    return;
-  }
-  const before = SlaBefore.safeParse(detail.data.changes.find((c) => c.field === 'sla')?.before);
-  const plan = await armCase(detail.data.caseId, before.success ? before.data.clocks : undefined, timerStarter());
-  logger.info('SLA timers armed', { eventId: detail.data.id, caseId: detail.data.caseId, started: plan.start.map((s) => s.name), stopped: plan.stop });
-}
+export const handler = onEventBridge({
+  name: 'sla-arming',
+  detail: DomainEventDetailContract,
+  // Retrying cannot fix it; the rule's DLQ would only hold it. Say so and move on.
+  onInvalid: { drop: () => undefined },
+  dedup: {
+    key: (event) => event.detail.id,
+    idempotent: 'it reconciles against the case as stored; starting an execution by the same name twice is a no-op, and so is stopping one that ended',
+  },
+  work: async (event) => {
+    if (OWN_EVENTS.has(event['detail-type'])) return undefined;
+    const before = SlaBefore.safeParse(event.detail.changes.find((c) => c.field === 'sla')?.before);
+    return armCase(event.detail.caseId, before.success ? before.data.clocks : undefined, timerStarter());
+  },
+  summary: (plan) => (plan ? { started: plan.start.map((s) => s.name), stopped: plan.stop } : undefined),
+});

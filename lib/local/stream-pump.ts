@@ -224,14 +224,23 @@ function repairAttribute(value: AttributeValue): AttributeValue {
 }
 const repairImage = (image: Record<string, AttributeValue>): Record<string, AttributeValue> => Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairAttribute(value)]));
 
-/** A stream record as Lambda would hand it over in AWS (see `repairAttribute`). */
+/**
+ * When the change happened, as Lambda's stream event gives it: epoch seconds. The
+ * SDK's GetRecords answer has a `Date` there instead, which arithmetic on seconds
+ * turns into an instant some 55,000 years on.
+ */
+const epochSeconds = (at: unknown): number | undefined => (at instanceof Date ? Math.floor(at.getTime() / 1000) : typeof at === 'number' ? at : undefined);
+
+/** A stream record as Lambda would hand it over in AWS (see `repairAttribute` and `epochSeconds`). */
 export function asDeliveredByAws(record: DynamoDBRecord): DynamoDBRecord {
   const stream = record.dynamodb;
   if (!stream) return record;
+  const at = epochSeconds(stream.ApproximateCreationDateTime);
   return {
     ...record,
     dynamodb: {
       ...stream,
+      ...(at === undefined ? {} : { ApproximateCreationDateTime: at }),
       ...(stream.Keys ? { Keys: repairImage(stream.Keys) } : {}),
       ...(stream.NewImage ? { NewImage: repairImage(stream.NewImage) } : {}),
       ...(stream.OldImage ? { OldImage: repairImage(stream.OldImage) } : {}),

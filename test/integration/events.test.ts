@@ -11,7 +11,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventJsonSchema } from '../../functions/http/event-schemas.js';
+import { eventJsonSchema } from '../../functions/contracts/domain-events.js';
 import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import type { BusEvent, DeadLetter } from '../../lib/local/event-bus.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/dynamodb-local.js';

@@ -103,6 +103,29 @@ it('hands over an empty map as Lambda does, at any depth, so unmarshall reads th
   expect(unmarshall(images[0] as Record<string, SdkAttributeValue>)).toEqual(item);
 });
 
+it("gives the change's time as Lambda does, in epoch seconds, so a consumer's arithmetic on it gives the instant it happened", async () => {
+  await pump?.stop();
+  const times: unknown[] = [];
+  pump = await startStreamPump({
+    endpoint: dynamo.endpoint,
+    client: dynamo.client,
+    tableName: TABLE,
+    idleMs: 10,
+    consumers: [{ name: 'reads-times', filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'D#1', handler: async (event) => void times.push(...event.Records.map((r) => r.dynamodb!.ApproximateCreationDateTime)) }],
+  });
+  const before = Math.floor(Date.now() / 1000);
+  await dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: marshall({ pk: 'D#1', sk: 'x' }) }));
+  const deadline = Date.now() + 15_000;
+  while (times.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const after = Math.ceil(Date.now() / 1000);
+  expect(times).toHaveLength(1);
+  expect(typeof times[0]).toBe('number');
+  // The instant a consumer computes from it (the outbox's OfferClosed does) is the write's (DynamoDB Local rounds down to the minute).
+  expect(times[0] as number).toBeGreaterThanOrEqual(before - 60);
+  expect(times[0] as number).toBeLessThanOrEqual(after + 1);
+  expect(new Date((times[0] as number) * 1000).toISOString()).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+});
+
 it('with a checkpoint file, resumes after the last batch handled: what was written while stopped comes, nothing twice; a new file starts at the oldest record', async () => {
   await pump?.stop();
   pump = undefined;

@@ -257,7 +257,6 @@ export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: ca
  * | agent (config + load)    | ROUTING#AGENTS            | AGENT#<agentId>                         |
  * | waiting case             | ROUTING#WAITING           | <9 - priority rank>#<since>#<caseId>    |
  * | open offer               | ROUTING#OFFERS            | OFFER#<offerId>                         |
- * | event already handled    | ROUTING#SEEN#<event id>   | SEEN                                    |
  *
  * Agents, queues, waiting cases and offers each share one partition: one Query
  * reads all of them in the order dispatch needs (best waiting case first). That
@@ -281,7 +280,6 @@ export const waitingKey = (w: { priority: string; since: string; caseId: string 
 /** Shared with the outbox filters (lib/topology/table.ts), which publish inserted offers. */
 export const ROUTING_OFFERS_PARTITION = caseTable.offerItems.partitionKey;
 export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}` });
-export const routingSeenKey = (eventId: string) => ({ pk: `ROUTING#SEEN#${eventId}`, sk: 'SEEN' });
 
 /**
  * Live updates: a connection's own item, and one index item per partition a fan-out

@@ -17,8 +17,8 @@ import {
   livePersonPartition,
   liveShardOf,
   liveStaffPartition,
-  processedEventKey,
 } from './keys.js';
+import { findMark, processedMark } from './processed-events.js';
 import { isStaff } from '../../core/caller.js';
 import { cancellationCodes } from './transactions.js';
 
@@ -100,22 +100,19 @@ export async function connectionsFor(audience: Audience, nowMs: number): Promise
 export async function appendEntry(entry: LiveEntry, domainEventId: string, nowMs: number): Promise<{ entry: LiveEntry; duplicate: boolean }> {
   const instant = instantOfLiveId(entry.id) ?? nowMs;
   const expiresAt = Math.floor((nowMs + LOG_RETENTION_MS) / 1000) + 3600;
-  const mark = { ...processedEventKey(domainEventId, FANOUT), entity: 'ProcessedEvent', consumer: FANOUT, eventId: domainEventId, liveId: entry.id, logPk: liveLogPartition(liveHourOf(instant), liveShardOf(entry.caseId)), expiresAt };
-  const item = { pk: mark.logPk, sk: entry.id, entity: 'LiveEvent', ...entry, expiresAt };
+  const logPk = liveLogPartition(liveHourOf(instant), liveShardOf(entry.caseId));
+  const item = { pk: logPk, sk: entry.id, entity: 'LiveEvent', ...entry, expiresAt };
   try {
     await dynamo().send(
       new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName(), Item: mark, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: tableName(), Item: item } },
-        ],
+        TransactItems: [processedMark(FANOUT, domainEventId, { with: { liveId: entry.id, logPk }, expiresAt }), { Put: { TableName: tableName(), Item: item } }],
       }),
     );
     return { entry, duplicate: false };
   } catch (error) {
     if (!(cancellationCodes(error) ?? []).includes('ConditionalCheckFailed')) throw error;
-    const seen = await dynamo().send(new GetCommand({ TableName: tableName(), Key: processedEventKey(domainEventId, FANOUT), ConsistentRead: true }));
-    const logged = seen.Item && (await dynamo().send(new GetCommand({ TableName: tableName(), Key: { pk: seen.Item.logPk as string, sk: seen.Item.liveId as string }, ConsistentRead: true })));
+    const seen = await findMark(FANOUT, domainEventId);
+    const logged = seen && (await dynamo().send(new GetCommand({ TableName: tableName(), Key: { pk: seen.logPk as string, sk: seen.liveId as string }, ConsistentRead: true })));
     if (!logged?.Item) throw new Error(`Live entry of event ${domainEventId} is marked as logged but not found`, { cause: error });
     return { entry: asEntry(logged.Item), duplicate: true };
   }

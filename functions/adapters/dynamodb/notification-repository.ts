@@ -1,14 +1,16 @@
 /**
  * Sent messages, beside their case (`CASE#<id>` / `NOTIFICATION#<sentAt>#<messageId>`,
- * so a case's messages list oldest first), with a guard item per message id that
- * makes recording idempotent: both are written in one transaction.
+ * so a case's messages list oldest first), with a guard per message id that makes
+ * recording idempotent: both are written in one transaction. The guard is the one
+ * processed-event mark (`processed-events.ts`, consumer `notifier`), kept forever
+ * and carrying the record, so a replay finds what was sent.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from './client.js';
+import { dynamo } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
-import { NOTIFICATION_PREFIX, notificationKey, processedEventKey, withoutStorageAttributes } from './keys.js';
+import { NOTIFICATION_PREFIX, notificationKey, withoutStorageAttributes } from './keys.js';
 import { pageOfPartition, type Page } from './paging.js';
+import { findMark, processedMark } from './processed-events.js';
 import { cancellationCodes, putNew } from './transactions.js';
 
 export interface NotificationRecord {
@@ -29,8 +31,8 @@ export interface NotificationRecord {
 const GUARD = 'notifier';
 
 export async function findNotification(_caseId: string, messageId: string): Promise<NotificationRecord | undefined> {
-  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: processedEventKey(messageId, GUARD), ConsistentRead: true }));
-  return out.Item ? (out.Item.record as NotificationRecord) : undefined;
+  const guard = await findMark(GUARD, messageId);
+  return guard ? (guard.record as NotificationRecord) : undefined;
 }
 
 export async function recordNotification(record: NotificationRecord): Promise<boolean> {
@@ -39,7 +41,7 @@ export async function recordNotification(record: NotificationRecord): Promise<bo
     await dynamo().send(
       new TransactWriteCommand({
         TransactItems: [
-          putNew({ ...processedEventKey(record.messageId, GUARD), entity: 'NotificationGuard', record }),
+          processedMark(GUARD, record.messageId, { entity: 'NotificationGuard', with: { record }, expiresAt: 'never' }),
           putNew({ ...notificationKey(record.caseId, sk), entity: 'Notification', ...record }),
         ],
       }),

@@ -25,7 +25,6 @@ import {
   routingAgentKey,
   routingKey,
   routingOfferKey,
-  routingSeenKey,
   waitingKey,
   withoutStorageAttributes,
   CASE_OWN_PREFIX,
@@ -214,20 +213,6 @@ export async function getOffer(offerId: string): Promise<Offer | undefined> {
 export async function listOffers(): Promise<Offer[]> {
   const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_OFFERS_PARTITION }, ConsistentRead: true });
   return items.map((i) => withoutStorageAttributes<Offer>(i));
-}
-
-export async function alreadyHandled(eventId: string): Promise<boolean> {
-  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingSeenKey(eventId), ConsistentRead: true }));
-  return out.Item !== undefined;
-}
-
-/** Remember a handled event for a week (past any redelivery), in the transaction that handled it. */
-export const handledItem = (eventId: string, now: string): TransactItem =>
-  putNew({ ...routingSeenKey(eventId), entity: 'RoutingEventSeen', eventId, expiresAt: Math.floor(Date.parse(now) / 1000) + 7 * 24 * 3600 });
-
-/** Standalone record of a handled event that wrote nothing else (so a redelivery is cheap). */
-export async function markHandled(eventId: string, now: string): Promise<void> {
-  await transactUnlessStale([handledItem(eventId, now)]);
 }
 
 // Transaction parts --------------------------------------------------------------

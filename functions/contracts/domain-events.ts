@@ -1,9 +1,13 @@
 /**
- * What partners find on Caseway's bus, as JSON Schema generated from zod (so the
- * schema and the code that checks it cannot drift): one schema per domain event
- * type, each the whole EventBridge event with `detail-type` and `source` fixed and
- * `detail` = `DomainEventDetail` (the audit event, restricted values withheld, plus
- * the stable `id` to deduplicate on and, for effect events, the effect).
+ * The contract of Caseway's domain events, declared once and used by all three
+ * parties: the outbox publisher produces them (`detailOf` gives `DomainEventDetail`),
+ * consumers check what they receive against `DomainEventDetailContract` (through
+ * the event wrapper, `functions/events/event-handler.ts`), and partners read the
+ * same declaration as JSON Schema (`GET /events/schemas`, generated from zod, so
+ * the schema and the code that checks it cannot drift): one schema per domain
+ * event type, each the whole EventBridge event with `detail-type` and `source`
+ * fixed and `detail` = the audit event (restricted values withheld) plus the
+ * stable `id` to deduplicate on and, for effect events, the effect.
  *
  * A case type's `emitEvent` effects put events of names the case type chooses;
  * they share `CaseTypeEvent`'s schema.
@@ -11,9 +15,11 @@
 import { SLA_ACTIONS } from '../core/sla/state.js';
 import * as z from 'zod';
 import type { AuditAction } from '../core/case.js';
+import type { DomainEvent } from '../core/domain-events.js';
+import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
 import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';
 import { EVENT_SOURCE } from '../core/domain-events.js';
-import { AuditRecord } from './schemas.js';
+import { AuditRecord } from './audit-event.js';
 
 /** Every audit action: each is also the type of the event its audit item becomes. */
 const AUDIT_ACTIONS = [
@@ -48,7 +54,37 @@ interface EventTypeSpec {
   readonly action?: string;
   /** Effect events carry an effect of this kind. */
   readonly effect?: EffectKind;
+  /** Events that are not audit events carry a detail of their own. */
+  readonly detail?: z.ZodType;
 }
+
+/**
+ * `CaseOffered`'s detail: published from an inserted offer item (routing state is
+ * not the case's history), with the offer's stable event id.
+ */
+export const OfferEventDetail = z.object({
+  id: z.string().min(1),
+  offerId: z.string().min(1),
+  caseId: z.string().min(1),
+  agentId: z.string().min(1),
+  queue: z.string(),
+  channel: z.string(),
+  offeredAt: z.iso.datetime(),
+  deadline: z.iso.datetime(),
+});
+/** `OfferClosed`'s detail: published from the removed offer item, whichever way the offer ended. */
+export const OfferClosedEventDetail = OfferEventDetail.extend({ closedAt: z.iso.datetime() });
+// Fails to compile when the offer the core publishes and these contracts part ways.
+const _offerMatches: [z.infer<typeof OfferEventDetail>, OfferDetail & { id: string }, OfferDetail] = [
+  {} as OfferDetail & { id: string },
+  {} as z.infer<typeof OfferEventDetail>,
+  {} as z.infer<typeof OfferClosedEventDetail>,
+];
+void _offerMatches;
+
+/** The detail contract of an event published from an offer item, by its type; undefined for the others. */
+export const offerEventContract = (type: string): z.ZodType<OfferDetail & { id: string }> | undefined =>
+  type === CASE_OFFERED ? OfferEventDetail : type === OFFER_CLOSED ? OfferClosedEventDetail : undefined;
 
 const DERIVED: Record<string, EventTypeSpec> = {
   StatusChanged: { description: "The case's status changed (any audit event whose changes include `status`)." },
@@ -57,6 +93,8 @@ const DERIVED: Record<string, EventTypeSpec> = {
   ClockActionRequested: { description: "A transition's timer effect: an SLA clock is to start, stop, pause or resume (`detail.effect`).", effect: 'timer' },
   NotificationRequested: { description: "A transition's notify effect: a templated message is to be sent (`detail.effect`).", effect: 'notify' },
   CaseTypeEvent: { description: "A transition's emitEvent effect: `detail-type` is the name the case type gives (`detail.effect.event`).", effect: 'emitEvent' },
+  [CASE_OFFERED]: { description: 'Routing offered the case to an agent (published from the offer item, not an audit event).', detail: OfferEventDetail },
+  [OFFER_CLOSED]: { description: 'An open offer ended: accepted, declined, expired or withdrawn (published from the removed offer item).', detail: OfferClosedEventDetail },
 };
 
 export const EVENT_TYPES: Record<string, EventTypeSpec> = {
@@ -77,11 +115,29 @@ const Detail = AuditRecord.omit({ handoff: true }).extend({
   ),
 });
 
+/**
+ * What a consumer finds in an EventBridge event's `detail`: the audit event, with
+ * the domain event's stable id (deduplicate on it; EventBridge's own `id` is kept
+ * across retries of one PutEvents entry, but a second publication of the same
+ * domain event, as a retried outbox batch makes, gets a new one) and, for effect events, the effect to carry out.
+ */
+export type DomainEventDetail = DomainEvent['detail'] & { readonly id: string; readonly effect?: DomainEvent['effect'] };
+
+/**
+ * A consumer's contract: the published `detail`, checked; the detail is then handed
+ * on as it came (nothing stripped: the strict schema test proves the schema names
+ * every field the platform sends), typed as the producer types it.
+ */
+export const DomainEventDetailContract = z.unknown().superRefine((value, ctx) => {
+  const checked = Detail.safeParse(value);
+  if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
+}) as unknown as z.ZodType<DomainEventDetail>;
+
 /** The zod schema of one event type's whole EventBridge event. */
 export function eventSchema(type: string): z.ZodType | undefined {
   const spec = EVENT_TYPES[type];
   if (!spec) return undefined;
-  let detail: z.ZodType = Detail;
+  let detail: z.ZodType = spec.detail ?? Detail;
   if (spec.action) detail = Detail.extend({ action: z.literal(spec.action) });
   if (spec.effect) {
     const effect = EffectSchema.options.find((o) => o.shape.kind.value === spec.effect)!;

@@ -1,0 +1,99 @@
+/**
+ * One declaration per event (`functions/contracts/`): what the producer puts on the
+ * bus, what the consumer's contract accepts and what partners read as JSON Schema
+ * agree, and all three refuse the same broken event. The whole-platform version of
+ * this (every event a case really makes) is in `test/integration/events.test.ts`.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { detailOf, type PublishedEvent } from '../../functions/adapters/events.js';
+import { DomainEventDetailContract, eventJsonSchema, eventTypes, offerEventContract } from '../../functions/contracts/domain-events.js';
+import type { AuditEvent } from '../../functions/core/case.js';
+import { domainEventsOf } from '../../functions/core/domain-events.js';
+import { CASE_OFFERED, OFFER_CLOSED } from '../../functions/core/live.js';
+import { offerClosedEventOf, offerEventOf } from '../../functions/outbox-publisher/handler.js';
+
+beforeAll(() => {
+  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+});
+
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats.default(ajv);
+
+/** The event as EventBridge hands it to a target, from what the outbox publishes. */
+const onTheBus = (event: PublishedEvent) => ({
+  version: '0',
+  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+  'detail-type': event.type,
+  source: event.source,
+  account: '000000000000',
+  time: event.time,
+  region: 'us-east-1',
+  resources: [],
+  detail: detailOf(event),
+});
+
+const published = (type: string, strict: boolean) => ({ ...eventJsonSchema(type, { strict }), $id: undefined });
+
+const audit: AuditEvent = {
+  eventId: 'CASE-2026-000001/3',
+  caseId: 'CASE-2026-000001',
+  seq: 3,
+  action: 'Transitioned',
+  at: '2026-11-23T10:00:00.000Z',
+  actor: { sub: 'a', roles: ['agent'] },
+  channel: 'web',
+  correlationId: 'c',
+  caseVersion: 3,
+  changes: [
+    { field: 'status', before: 'new', after: 'resolved' },
+    { field: 'owner', before: null, after: 'a' },
+  ],
+  transition: { id: 'resolve', from: 'new', to: 'resolved', reopen: false },
+  effects: [{ kind: 'notify', template: 'resolved', to: 'requester' }],
+  prevHash: 'p',
+  hash: 'h3',
+};
+
+const offered = { offerId: 'CASE-2026-000001#2#agent-1', caseId: 'CASE-2026-000001', agentId: 'agent-1', queue: 'support', channel: 'web', offeredAt: '2026-11-23T10:00:00.000Z', deadline: '2026-11-23T10:02:00.000Z' };
+const offer = offerEventOf(offered);
+const closed = offerClosedEventOf(offered, '2026-11-23T10:01:00.000Z');
+const consumerOf = (type: string) => offerEventContract(type) ?? DomainEventDetailContract;
+
+describe('producer, consumer and published schema agree', () => {
+  const events = [...domainEventsOf(audit), offer, closed];
+
+  it('covers the narrower events and the offer', () => {
+    expect(events.map((e) => e.type)).toEqual(['Transitioned', 'StatusChanged', 'Assigned', 'NotificationRequested', CASE_OFFERED, OFFER_CLOSED]);
+    expect(eventTypes().map((t) => t.type)).toEqual(expect.arrayContaining([CASE_OFFERED, OFFER_CLOSED]));
+  });
+
+  it.each(events.map((e) => [e.type, e] as const))('%s', (type, event) => {
+    const delivered = onTheBus(event);
+    expect(ajv.validate(published(type, false), delivered), ajv.errorsText()).toBe(true);
+    expect(ajv.validate(published(type, true), delivered), `strict: ${ajv.errorsText()}`).toBe(true);
+    expect(consumerOf(type).safeParse(delivered.detail).success).toBe(true);
+  });
+
+  it.each([
+    ['an offer without its agent', CASE_OFFERED, (d: Record<string, unknown>) => ({ ...d, agentId: undefined })],
+    ['an offer without its stable id', CASE_OFFERED, (d: Record<string, unknown>) => ({ ...d, id: undefined })],
+    ['an offer whose deadline is no instant', CASE_OFFERED, (d: Record<string, unknown>) => ({ ...d, deadline: 'soon' })],
+    ['a closed offer without the instant it closed', OFFER_CLOSED, (d: Record<string, unknown>) => ({ ...d, closedAt: undefined })],
+    ['a status change without its stable id', 'StatusChanged', (d: Record<string, unknown>) => ({ ...d, id: undefined })],
+    ['a status change without its changes', 'StatusChanged', (d: Record<string, unknown>) => ({ ...d, changes: undefined })],
+    ['a notification whose detail is no audit event', 'NotificationRequested', (d: Record<string, unknown>) => ({ ...d, actor: 'a' })],
+  ])('all three refuse %s', (_what, type, breakIt) => {
+    const delivered = onTheBus(events.find((e) => e.type === type)!);
+    const broken = { ...delivered, detail: JSON.parse(JSON.stringify(breakIt(delivered.detail as Record<string, unknown>))) as unknown };
+    expect(ajv.validate(published(type, false), broken)).toBe(false);
+    expect(consumerOf(type).safeParse(broken.detail).success).toBe(false);
+  });
+
+  it("hands a consumer the detail as it came: nothing the contract does not name is stripped", () => {
+    const detail = { ...onTheBus(events[0]!).detail, addedLater: { by: 'a newer producer' } };
+    const parsed = DomainEventDetailContract.safeParse(detail);
+    expect(parsed.success && parsed.data).toEqual(detail);
+  });
+});
