@@ -14,7 +14,7 @@
  */
 import { SLA_ACTIONS } from '../core/sla/state.js';
 import * as z from 'zod';
-import type { AuditAction } from '../core/case.js';
+import type { AuditAction } from '../core/audit-event.js';
 import type { DomainEvent } from '../core/domain-events.js';
 import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
 import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';

@@ -9,7 +9,7 @@
  */
 import { seal, type Chained, type ChainHead } from './audit-chain.js';
 import { hasRole, isStaff, type Caller, type Role } from './caller.js';
-import { actorOf, type ChangeContext, type FieldChange } from './case.js';
+import { actorOf, type ChangeContext, type FieldChange } from './audit-event.js';
 import { conflict, forbidden } from './errors.js';
 
 /** The same vocabulary as the search seam's (`functions/adapters/search.ts`); the indexer's types hold them equal. */

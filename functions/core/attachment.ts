@@ -10,7 +10,8 @@
  * to a case whose state freezes it (closed).
  */
 import { isStaff, type Caller } from './caller.js';
-import { actorOf, auditEvent, type Attachment, type AuditEvent, type Case, type ChangeContext, type StoredCase } from './case.js';
+import type { Attachment, Case, StoredCase } from './case.js';
+import { actorOf, auditEvent, type AuditEvent, type ChangeContext } from './audit-event.js';
 import { stateOf, type CaseType } from './case-type.js';
 import { DomainError, conflict, forbidden, validationFailed, type FieldIssue } from './errors.js';
 

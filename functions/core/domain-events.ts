@@ -5,7 +5,7 @@
  * clock action, a notification) is declared in its definition, recorded in its
  * audit event, and leaves here as an event of its own: nothing happens off the books.
  */
-import type { AuditEvent } from './case.js';
+import type { AuditEvent } from './audit-event.js';
 import type { Effect } from './case-type.js';
 
 export const EVENT_SOURCE = 'caseway.cases';

@@ -8,7 +8,9 @@
  * clearance, so a brief is built only from what all staff may read: restricted
  * fields, and restricted values in the history, never enter it.
  */
-import type { AuditEvent, Case, Comment, HandoffBrief } from './case.js';
+import type { Case, HandoffBrief } from './case.js';
+import type { AuditEvent } from './audit-event.js';
+import type { Comment } from './comment.js';
 import { fieldOf, stateOf, type CaseType } from './case-type.js';
 import { isOpenTask, type Task } from './task.js';
 

@@ -5,7 +5,8 @@
  * ancestry) and commits what they decide in one transaction.
  */
 import { isStaff } from './caller.js';
-import { auditEvent, type AuditEvent, type Case, type ChangeContext, type FieldChange, type StoredCase } from './case.js';
+import type { Case, StoredCase } from './case.js';
+import { auditEvent, type AuditEvent, type ChangeContext, type FieldChange } from './audit-event.js';
 import type { CaseType } from './case-type.js';
 import { DomainError, conflict, forbidden, validationFailed } from './errors.js';
 import type { Task } from './task.js';

@@ -8,7 +8,7 @@
  */
 import { maySeeCase } from './access.js';
 import { isStaff, type Caller } from './caller.js';
-import type { AuditEvent, FieldChange } from './case.js';
+import type { AuditEvent, FieldChange } from './audit-event.js';
 import type { CaseAccess, CaseType, Sensitivity } from './case-type.js';
 import { accessFor, fieldFilter } from './visibility.js';
 

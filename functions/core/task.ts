@@ -5,7 +5,8 @@
  * Each change is an event in the case's audit trail.
  */
 import { isStaff } from './caller.js';
-import { auditEvent, type AuditEvent, type ChangeContext, type FieldChange, type StoredCase } from './case.js';
+import type { StoredCase } from './case.js';
+import { auditEvent, type AuditEvent, type ChangeContext, type FieldChange } from './audit-event.js';
 import { type CaseType, stateOf } from './case-type.js';
 import { conflict, forbidden } from './errors.js';
 

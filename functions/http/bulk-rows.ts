@@ -10,7 +10,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { CaseView } from '../core/case.js';
+import type { CaseView } from '../core/case-view.js';
 import { fieldOf, type CaseType } from '../core/case-type.js';
 import { validationFailed, type FieldIssue } from '../core/errors.js';
 import type { ImportRow } from '../services/bulk.js';

@@ -8,7 +8,7 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import type { AuditEvent } from '../core/case.js';
+import type { AuditEvent } from '../core/audit-event.js';
 import { EVENT_SOURCE, domainEventsOf } from '../core/domain-events.js';
 import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
 import { caseTable } from '../../lib/topology/table.js';

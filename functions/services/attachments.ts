@@ -18,7 +18,7 @@ import {
   type UploadRequest,
   type VersionUploadRequest,
 } from '../core/attachment.js';
-import type { ChangeContext } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
 import { notFound } from '../core/errors.js';
 import * as attachments from '../adapters/dynamodb/attachment-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';

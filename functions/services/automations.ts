@@ -7,7 +7,10 @@
  * the move it triggers, nor the move without the reply.
  */
 import { isStaff } from '../core/caller.js';
-import { replyAutomation, type AuditEvent, type Case, type ChangeContext, type Comment, type StoredCase } from '../core/case.js';
+import type { Case, StoredCase } from '../core/case.js';
+import type { AuditEvent, ChangeContext } from '../core/audit-event.js';
+import { replyAutomation } from '../core/case-lifecycle.js';
+import type { Comment } from '../core/comment.js';
 import { AUTOMATION_CALLER } from '../core/workflow.js';
 import type { CaseCommit, TransactItem } from '../adapters/dynamodb/transactions.js';
 import { typeOf } from './case-access.js';

@@ -6,7 +6,8 @@
  * import (or a re-import of a row with the same external id) never duplicates a case.
  */
 import { isStaff } from '../core/caller.js';
-import type { ChangeContext, NewCase } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
+import type { NewCase } from '../core/case-lifecycle.js';
 import type { CaseType } from '../core/case-type.js';
 import { forbidden, isDomainError, type FieldIssue } from '../core/errors.js';
 import { sha256 } from '../core/fingerprint.js';

@@ -11,7 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import { teamsOf, type Caller } from '../core/caller.js';
 import { maySeeCase } from '../core/access.js';
-import { caseView, type Case, type StoredCase } from '../core/case.js';
+import type { Case, StoredCase } from '../core/case.js';
+import { caseView } from '../core/case-view.js';
 import { assertNotMerged } from '../core/links.js';
 import type { CaseAccess, CaseType } from '../core/case-type.js';
 import { DomainError, conflict, notFound } from '../core/errors.js';

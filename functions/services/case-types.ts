@@ -5,7 +5,7 @@
  * publishing never strands an open case; cases keep their version until migrated.
  */
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
 import { checkCaseType, checkMigration, type CaseType, type CaseTypeInput, type Migration } from '../core/case-type.js';
 import { DomainError, forbidden, notFound, validationFailed } from '../core/errors.js';
 import { inTeams, sameAccess } from '../core/access.js';

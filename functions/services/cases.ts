@@ -5,22 +5,10 @@
  * HTTP; nothing here knows about HTTP.
  */
 import { isStaff, type Caller } from '../core/caller.js';
-import {
-  caseView,
-  migrateCase,
-  intakeCase,
-  reviseCase,
-  transitionCase,
-  type Case,
-  type CasePatch,
-  type AuditEvent,
-  type CaseChange,
-  type CaseView,
-  type ChangeContext,
-  type NewCase,
-  type StoredCase,
-  type TransitionRequest,
-} from '../core/case.js';
+import type { Case, StoredCase } from '../core/case.js';
+import type { AuditEvent, CaseChange, ChangeContext } from '../core/audit-event.js';
+import { migrateCase, intakeCase, reviseCase, transitionCase, type CasePatch, type NewCase, type TransitionRequest } from '../core/case-lifecycle.js';
+import { caseView, type CaseView } from '../core/case-view.js';
 import { CaseNumberAllocator, formatCaseId } from '../core/case-number.js';
 import { type CaseType, fieldOf } from '../core/case-type.js';
 import { DomainError, conflict, forbidden, preconditionFailed, validationFailed, type FieldIssue } from '../core/errors.js';

@@ -3,7 +3,8 @@
  * public or internal, with @mentions recorded for notification.
  */
 import type { Caller } from '../core/caller.js';
-import { commentsVisibleTo, writeComment, type ChangeContext, type Comment, type NewComment } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
+import { commentsVisibleTo, writeComment, type Comment, type NewComment } from '../core/comment.js';
 import { validationFailed } from '../core/errors.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';

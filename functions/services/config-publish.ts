@@ -17,7 +17,7 @@
  * The store drops the kind's cached current entries in this container once written.
  */
 import type { Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
 import { conflict, notFound, preconditionFailed } from '../core/errors.js';
 import type { ConfigStore } from '../adapters/dynamodb/config-store.js';
 

@@ -5,7 +5,7 @@
  * locally and the SES -> S3 -> Lambda handler in AWS.
  */
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
-import type { ChangeContext } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
 import { validationFailed } from '../core/errors.js';
 import { sha256 } from '../core/fingerprint.js';
 import { emailRequesterId } from '../core/intake/channel-message.js';

@@ -3,7 +3,10 @@
  * change hands a case over), reading one, and the receiving agent's edit of it.
  */
 import { isStaff, type Caller } from '../core/caller.js';
-import { editHandoff, type AuditEvent, type ChangeContext, type Comment, type HandoffBrief } from '../core/case.js';
+import type { HandoffBrief } from '../core/case.js';
+import type { AuditEvent, ChangeContext } from '../core/audit-event.js';
+import { editHandoff } from '../core/case-lifecycle.js';
+import type { Comment } from '../core/comment.js';
 import { forbidden, notFound, preconditionFailed } from '../core/errors.js';
 import type { HandoffEdit, HandoffSource } from '../core/handoff.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';

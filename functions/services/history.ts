@@ -4,7 +4,8 @@
  */
 import { verifyChain, type ChainReport } from '../core/audit-chain.js';
 import type { Caller } from '../core/caller.js';
-import { canReadHistory, hasClearance, historyView, type AuditEvent } from '../core/case.js';
+import type { AuditEvent } from '../core/audit-event.js';
+import { canReadHistory, hasClearance, historyView } from '../core/case-view.js';
 import { forbidden } from '../core/errors.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';
 import type { Page } from '../adapters/dynamodb/paging.js';

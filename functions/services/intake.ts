@@ -22,7 +22,11 @@
  */
 import { logger } from '../observability.js';
 import { isStaff, type Caller } from '../core/caller.js';
-import { auditEvent, caseView, isOpen, writeComment, type Case, type CaseView, type ChangeContext, type NewCase, type Party, type StoredCase } from '../core/case.js';
+import { isOpen, type Case, type Party, type StoredCase } from '../core/case.js';
+import { auditEvent, type ChangeContext } from '../core/audit-event.js';
+import type { NewCase } from '../core/case-lifecycle.js';
+import { writeComment } from '../core/comment.js';
+import { caseView, type CaseView } from '../core/case-view.js';
 import { conflict, isDomainError } from '../core/errors.js';
 import { requestFingerprint, sha256 } from '../core/fingerprint.js';
 import { assertNotMerged } from '../core/links.js';

@@ -24,7 +24,7 @@ import {
   type NewArticle,
   ARTICLE_STATUSES,
 } from '../core/article.js';
-import { auditEvent, type ChangeContext } from '../core/case.js';
+import { auditEvent, type ChangeContext } from '../core/audit-event.js';
 import { conflict, forbidden, notFound, preconditionFailed } from '../core/errors.js';
 import * as repo from '../adapters/dynamodb/article-repository.js';
 import type { ArticleLink, ArticleStats, FeedbackEvent } from '../adapters/dynamodb/article-repository.js';

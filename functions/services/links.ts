@@ -7,7 +7,9 @@
  * while B into A), cannot both land; the loser re-reads and meets the rules.
  */
 import { isStaff, type Caller } from '../core/caller.js';
-import { caseView, type Case, type CaseView, type ChangeContext, type StoredCase } from '../core/case.js';
+import type { Case, StoredCase } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
+import { caseView, type CaseView } from '../core/case-view.js';
 import { forbidden, notFound, validationFailed } from '../core/errors.js';
 import { MAX_ANCESTRY, linkCases, mergeCases, parentAndChild, unlinkCases, type AncestorRef, type CaseLink, type LinkKind, type SideChange } from '../core/links.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';

@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import type { Caller } from '../core/caller.js';
 import { audienceOf, isOfferEvent, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
-import type { AuditEvent } from '../core/case.js';
+import type { AuditEvent } from '../core/audit-event.js';
 import type { DomainEventDetail, OfferClosedEventDetail, OfferEventDetail } from '../contracts/domain-events.js';
 import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
 import * as repo from '../adapters/dynamodb/case-repository.js';

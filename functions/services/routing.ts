@@ -7,7 +7,9 @@
  * dropped optional skills, overflow).
  */
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import { isOpen, type Case, type CasePatch, type ChangeContext, type FieldChange } from '../core/case.js';
+import { isOpen, type Case } from '../core/case.js';
+import type { ChangeContext, FieldChange } from '../core/audit-event.js';
+import type { CasePatch } from '../core/case-lifecycle.js';
 import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
 import { placementOf, routingChange, ROUTING_CALLER, type Placement } from '../core/routing/decision.js';
 import {

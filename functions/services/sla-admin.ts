@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
 import { conflict, forbidden, notFound, validationFailed } from '../core/errors.js';
 import type { Calendar, CalendarInput } from '../core/sla/calendar.js';
 import type { Entitlement, EntitlementInput } from '../core/sla/policy.js';

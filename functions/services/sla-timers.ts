@@ -7,7 +7,9 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../core/caller.js';
-import { auditEvent, reviseCase, type AuditEvent, type Case, type ChangeContext, type FieldChange, type StoredCase } from '../core/case.js';
+import type { Case, StoredCase } from '../core/case.js';
+import { auditEvent, type AuditEvent, type ChangeContext, type FieldChange } from '../core/audit-event.js';
+import { reviseCase } from '../core/case-lifecycle.js';
 import { OPEN_CATEGORIES } from '../core/case-type.js';
 import { CLOCK_NAMES, type ClockName, type ClockState, type SlaState } from '../core/sla/state.js';
 import { decideCheck, executionName, firstStep, stepKey, type Action, type NextStep, type TimerInput } from '../core/sla/timer-steps.js';

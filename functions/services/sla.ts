@@ -8,7 +8,8 @@
  * says for how long): they change a few times a year, cases change all day.
  */
 import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import { auditEvent, type AuditEvent, type Case, type ChangeContext } from '../core/case.js';
+import type { Case } from '../core/case.js';
+import { auditEvent, type AuditEvent, type ChangeContext } from '../core/audit-event.js';
 import type { Effect } from '../core/case-type.js';
 import {
   openSla,

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isStaff, type Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/case.js';
+import type { ChangeContext } from '../core/audit-event.js';
 import { forbidden, notFound, preconditionFailed } from '../core/errors.js';
 import { addTask, reviseTask, type NewTask, type Task, type TaskPatch } from '../core/task.js';
 import type { CaseType } from '../core/case-type.js';

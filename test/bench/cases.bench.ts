@@ -168,7 +168,7 @@ async function main() {
     // The storage work a create does, without the platform around it: the very items the repository writes
     // (case with its index entries, chain head, first audit event), built by its own item builders, in one transaction.
     const { caseItem, headItem, auditItem } = await import('../../functions/adapters/dynamodb/transactions.js');
-    const { openCase } = await import('../../functions/core/case.js');
+    const { openCase } = await import('../../functions/core/case-lifecycle.js');
     const { caseTypes } = await import('../../functions/adapters/dynamodb/config-kinds.js');
     const support = (await caseTypes.current('support'))!;
     const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: platform.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });

@@ -7,7 +7,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../functions/core/case.js';
+import type { AuditEvent } from '../../functions/core/audit-event.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import { eventRules } from '../../lib/topology/event-rules.js';

@@ -13,7 +13,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.js';
-import type { AuditEvent } from '../../functions/core/case.js';
+import type { AuditEvent } from '../../functions/core/audit-event.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import type { CalendarRules } from '../../functions/core/sla/calendar.js';
 import { eventRules } from '../../lib/topology/event-rules.js';

@@ -17,7 +17,7 @@ import {
 } from '../../functions/core/article.js';
 import { verifyChain } from '../../functions/core/audit-chain.js';
 import { ROLES, type Caller, type Role } from '../../functions/core/caller.js';
-import type { ChangeContext } from '../../functions/core/case.js';
+import type { ChangeContext } from '../../functions/core/audit-event.js';
 import { DomainError } from '../../functions/core/errors.js';
 import { isKnowledgeRecord } from '../../functions/knowledge-indexer/handler.js';
 import { indexDocumentOf } from '../../functions/services/knowledge-index.js';

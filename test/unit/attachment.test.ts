@@ -11,7 +11,10 @@ import {
   type UploadPlan,
 } from '../../functions/core/attachment.js';
 import type { Caller } from '../../functions/core/caller.js';
-import { caseView, openCase, transitionCase, type AuditEvent, type ChangeContext, type StoredCase } from '../../functions/core/case.js';
+import type { StoredCase } from '../../functions/core/case.js';
+import type { AuditEvent, ChangeContext } from '../../functions/core/audit-event.js';
+import { openCase, transitionCase } from '../../functions/core/case-lifecycle.js';
+import { caseView } from '../../functions/core/case-view.js';
 import { DomainError } from '../../functions/core/errors.js';
 import { publishedExample } from '../support/example-types.js';
 

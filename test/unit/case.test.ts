@@ -2,22 +2,11 @@ import { maySeeCase } from '../../functions/core/access.js';
 import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../functions/core/audit-chain.js';
 import type { Caller } from '../../functions/core/caller.js';
-import {
-  canReadHistory,
-  caseView,
-  commentsVisibleTo,
-  historyView,
-  mentionsIn,
-  migrateCase,
-  openCase,
-  REDACTED,
-  reviseCase,
-  transitionCase,
-  writeComment,
-  type CaseChange,
-  type ChangeContext,
-  type StoredCase,
-} from '../../functions/core/case.js';
+import type { StoredCase } from '../../functions/core/case.js';
+import type { CaseChange, ChangeContext } from '../../functions/core/audit-event.js';
+import { migrateCase, openCase, reviseCase, transitionCase } from '../../functions/core/case-lifecycle.js';
+import { commentsVisibleTo, mentionsIn, writeComment } from '../../functions/core/comment.js';
+import { canReadHistory, caseView, historyView, REDACTED } from '../../functions/core/case-view.js';
 import type { CaseType } from '../../functions/core/case-type.js';
 import { DomainError } from '../../functions/core/errors.js';
 import { publishedExample } from '../support/example-types.js';

@@ -9,7 +9,7 @@ import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { detailOf, type PublishedEvent } from '../../functions/adapters/events.js';
 import { DomainEventDetailContract, eventJsonSchema, eventTypes, offerEventContract } from '../../functions/contracts/domain-events.js';
-import type { AuditEvent } from '../../functions/core/case.js';
+import type { AuditEvent } from '../../functions/core/audit-event.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import { CASE_OFFERED, OFFER_CLOSED } from '../../functions/core/live.js';
 import { offerClosedEventOf, offerEventOf } from '../../functions/outbox-publisher/handler.js';

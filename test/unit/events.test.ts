@@ -3,7 +3,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { EventBridgePublisher, type EventPublisher } from '../../functions/adapters/events.js';
-import type { AuditEvent } from '../../functions/core/case.js';
+import type { AuditEvent } from '../../functions/core/audit-event.js';
 import { domainEventsOf, type DomainEvent } from '../../functions/core/domain-events.js';
 import { publishStream } from '../../functions/outbox-publisher/handler.js';
 

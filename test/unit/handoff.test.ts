@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../functions/core/caller.js';
-import {
-  auditEvent,
-  editHandoff,
-  openCase,
-  reviseCase,
-  transitionCase,
-  type AuditEvent,
-  type Case,
-  type ChangeContext,
-  type Comment,
-  type StoredCase,
-} from '../../functions/core/case.js';
+import type { Case, StoredCase } from '../../functions/core/case.js';
+import { auditEvent, type AuditEvent, type ChangeContext } from '../../functions/core/audit-event.js';
+import { editHandoff, openCase, reviseCase, transitionCase } from '../../functions/core/case-lifecycle.js';
+import type { Comment } from '../../functions/core/comment.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import { DomainError } from '../../functions/core/errors.js';
 import { BRIEF_LINES, buildHandoff, handsOver, type HandoffSource } from '../../functions/core/handoff.js';

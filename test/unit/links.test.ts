@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../functions/core/caller.js';
-import { openCase, type AuditEvent, type CaseChange, type ChangeContext, type StoredCase } from '../../functions/core/case.js';
+import type { StoredCase } from '../../functions/core/case.js';
+import type { AuditEvent, CaseChange, ChangeContext } from '../../functions/core/audit-event.js';
+import { openCase } from '../../functions/core/case-lifecycle.js';
 import { DomainError } from '../../functions/core/errors.js';
 import {
   INVERSE,

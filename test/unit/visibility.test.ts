@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ROLES, type Caller, type Role } from '../../functions/core/caller.js';
-import { caseView, type Case } from '../../functions/core/case.js';
+import type { Case } from '../../functions/core/case.js';
+import { caseView } from '../../functions/core/case-view.js';
 import type { CaseType, Sensitivity } from '../../functions/core/case-type.js';
 import { optionsFor } from '../../functions/core/workflow.js';
 import { accessFor } from '../../functions/core/visibility.js';

@@ -7,7 +7,9 @@
 import type { SlaState } from '../../core/sla/state.js';
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChainHead, StoredChained } from '../../core/audit-chain.js';
-import { caseRecord, type Attachment, type AuditEvent, type Case, type CaseChange, type Comment, type HandoffBrief, type StoredCase } from '../../core/case.js';
+import { caseRecord, type Attachment, type Case, type HandoffBrief, type StoredCase } from '../../core/case.js';
+import type { AuditEvent, CaseChange } from '../../core/audit-event.js';
+import type { Comment } from '../../core/comment.js';
 import type { NumberBlock } from '../../core/case-number.js';
 import { dynamo, tableName } from './client.js';
 import { type Filter, type Page, type PartitionQuery, pageAcrossPartitions, pageOfPartition, queryAll } from './paging.js';

@@ -4,7 +4,7 @@
  * baseline. Plain data in, a decision out; the proactive-case service loads the
  * asset, its baseline and its open conditions, and commits what this decides.
  */
-import type { NewCase } from '../case.js';
+import type { NewCase } from '../case-lifecycle.js';
 import { conditionId, type Asset, type ConditionKind, type Threshold } from './asset.js';
 import { statsOf, zScore, type RollingWindow } from './rolling-window.js';
 import type { Signal } from './signal.js';

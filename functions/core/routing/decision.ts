@@ -4,7 +4,9 @@
  * case's chain so it commits with the change in one transaction.
  */
 import type { Caller } from '../caller.js';
-import { auditEvent, reviseCase, type AuditEvent, type Case, type CasePatch, type ChangeContext, type RoutingRecord, type StoredCase } from '../case.js';
+import type { Case, StoredCase } from '../case.js';
+import { auditEvent, type AuditEvent, type ChangeContext, type RoutingRecord } from '../audit-event.js';
+import { reviseCase, type CasePatch } from '../case-lifecycle.js';
 import type { CaseType } from '../case-type.js';
 
 /** Who routing acts as in the audit trail. */
