@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { CONSOLE_ASSETS_DIR } from '../lib/topology/console-paths.js';
+import { CONSOLE_ASSETS_DIR } from '../functions/topology/console-paths.js';
 
 // One build serves both modes: everything that differs (API URL, sign-in authority) comes from /config.json at run time.
 export default defineConfig({

@@ -212,7 +212,7 @@ export const CaseTypeInputSchema = z
     access: CaseAccessSchema.optional(),
     /**
      * How long files attached to cases of this type are kept: a retention class of
-     * the deployment (`lib/topology/attachments.ts`). The type decides, not the
+     * the deployment (`functions/topology/attachments.ts`). The type decides, not the
      * uploader; staff may choose another class per file (a legal hold). Absent:
      * the deployment's default class.
      */

@@ -2,7 +2,7 @@
  * API Gateway's `$default` route (and the local gateway's miss): a path no route
  * serves is 404, a known path with the wrong method is 405 with `Allow`.
  */
-import { matchRoute } from '../../lib/topology/routes.js';
+import { matchRoute } from '../topology/routes.js';
 import { DomainError } from '../core/errors.js';
 import { httpHandler } from '../http/http-handler.js';
 

@@ -3,13 +3,13 @@
  * serves it, whether a token is needed), what it takes (path, query, headers, body)
  * and every answer it gives. Everything else is derived from these declarations
  * (functions/http/api/): the route table that CDK and the local gateway build on
- * (lib/topology/routes.ts), the OpenAPI document (openapi.ts), and each handler's
+ * (functions/topology/routes.ts), the OpenAPI document (openapi.ts), and each handler's
  * parsing and typing (`serve` in http-handler.ts).
  *
  * Pure data plus zod schemas: no handler code, no AWS, so CDK can import it.
  */
 import type * as z from 'zod';
-import type { FunctionName, HttpMethod } from '../../lib/topology/routes.js';
+import type { FunctionName, HttpMethod } from '../topology/routes.js';
 
 export interface HeaderSpec {
   readonly schema: z.ZodType;
@@ -36,7 +36,7 @@ export interface OperationSpec {
   readonly method: HttpMethod;
   /** API Gateway path template: `{name}` marks a path parameter. */
   readonly path: string;
-  /** The Lambda that serves it (lib/topology/routes.ts `functions`). */
+  /** The Lambda that serves it (functions/topology/routes.ts `functions`). */
   readonly fn: FunctionName;
   /** `jwt`: the JWT authorizer (AWS) or the local verifier must accept the bearer token first. */
   readonly auth: 'jwt' | 'none';

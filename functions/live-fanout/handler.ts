@@ -1,6 +1,6 @@
 /**
  * Live fan-out: a consumer of the live-relevant domain events on the bus (rule
- * `live-updates` in lib/topology/event-rules.ts), and of the offer events (`CaseOffered`, `OfferClosed`). Logs each
+ * `live-updates` in functions/topology/event-rules.ts), and of the offer events (`CaseOffered`, `OfferClosed`). Logs each
  * event once and pushes it to every connection whose caller may see it.
  */
 import type * as z from 'zod';

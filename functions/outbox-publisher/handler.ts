@@ -11,7 +11,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AuditEvent } from '../core/audit-event.js';
 import { EVENT_SOURCE, domainEventsOf } from '../core/domain-events.js';
 import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
-import { caseTable } from '../../lib/topology/table.js';
+import { caseTable } from '../topology/table.js';
 import { AUDIT_PREFIX, withoutStorageAttributes } from '../adapters/dynamodb/keys.js';
 import { EventBridgePublisher, eventBridgeClient, eventBusName, type EventPublisher, type PublishedEvent } from '../adapters/events.js';
 import { onStream } from '../events/event-handler.js';

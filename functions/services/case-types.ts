@@ -11,7 +11,7 @@ import { DomainError, forbidden, notFound, validationFailed } from '../core/erro
 import { inTeams, sameAccess } from '../core/access.js';
 import { transitMap, type TransitMap } from '../core/workflow.js';
 import { caseTypes, type CaseTypeSummary } from '../adapters/dynamodb/config-kinds.js';
-import { RETENTION_CLASS_NAMES } from '../../lib/topology/attachments.js';
+import { RETENTION_CLASS_NAMES } from '../topology/attachments.js';
 import { publishConfig, publishedBy, type Publishing } from './config-publish.js';
 
 function assertAdmin(caller: Caller): void {

@@ -14,7 +14,7 @@
 import type { ChangeContext } from '../core/audit-event.js';
 import { isDomainError } from '../core/errors.js';
 import { sha256Hex } from '../core/intake/digest.js';
-import { NewAttachmentBody } from '../http/attachment-schemas.js';
+import { NewAttachmentBody } from '../core/attachment-declaration.js';
 import { logger } from '../observability.js';
 import { confirmUpload, listCaseAttachments, requestUpload } from './attachments.js';
 

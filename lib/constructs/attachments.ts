@@ -2,7 +2,7 @@
  * The attachment store: a versioned S3 bucket encrypted with a key of our own,
  * closed to the public and to plain HTTP, logging its access to a bucket of its
  * own, and expiring objects by the retention classes of the topology
- * (`lib/topology/attachments.ts`). Clients upload and download through URLs the
+ * (`functions/topology/attachments.ts`). Clients upload and download through URLs the
  * attachment function presigns, so that function is the only principal granted here.
  *
  * Lifecycle by key prefix, not by object tag: every key starts with its retention
@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RETENTION_CLASSES, UPLOAD_CORS, retentionPrefix, type RetentionClassName } from '../topology/attachments.js';
+import { RETENTION_CLASSES, UPLOAD_CORS, retentionPrefix, type RetentionClassName } from '../../functions/topology/attachments.js';
 import { acknowledgeWildcardResource } from './nag.js';
 
 export interface AttachmentsProps {

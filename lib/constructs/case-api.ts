@@ -1,5 +1,5 @@
 /**
- * The HTTP API, built from the route table in `lib/topology/routes.ts`: one Lambda
+ * The HTTP API, built from the route table in `functions/topology/routes.ts`: one Lambda
  * per entry in `functions`, one route per entry in `routes`, and `$default` for the
  * rest. The local gateway reads the same table, so the two cannot disagree on what
  * exists or which routes need a token.
@@ -13,7 +13,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '../topology/routes.js';
+import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '../../functions/topology/routes.js';
 import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';

@@ -1,5 +1,5 @@
 /**
- * The case table, built from the one definition in `lib/topology/table.ts` (the
+ * The case table, built from the one definition in `functions/topology/table.ts` (the
  * local DynamoDB bootstrap reads the same object), encrypted with a key of our own.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { caseTable } from '../topology/table.js';
+import { caseTable } from '../../functions/topology/table.js';
 
 export interface CaseStoreProps {
   /**

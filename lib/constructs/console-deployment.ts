@@ -12,7 +12,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { CONSOLE_CONFIG_PATH, type ConsoleConfig } from '../topology/console-config.js';
+import { CONSOLE_CONFIG_PATH, type ConsoleConfig } from '../../functions/topology/console-config.js';
 import { HASHED_ASSETS_PREFIX, type ConsoleHosting } from './console-hosting.js';
 import { acknowledgeLibraryFunction } from './nag.js';
 
@@ -84,7 +84,7 @@ export class ConsoleDeployment extends Construct {
     // Every build has scripts there; none means the build's assetsDir and CONSOLE_ASSETS_DIR disagree,
     // and the scripts would be served uncached from the wrong behaviour.
     if (!existsSync(hashedDir) || !statSync(hashedDir).isDirectory()) {
-      throw new Error(`${this.node.path}: the console build has no ${HASHED_ASSETS_PREFIX} directory; Vite's build.assetsDir must be CONSOLE_ASSETS_DIR (lib/topology/console-config.ts)`);
+      throw new Error(`${this.node.path}: the console build has no ${HASHED_ASSETS_PREFIX} directory; Vite's build.assetsDir must be CONSOLE_ASSETS_DIR (functions/topology/console-config.ts)`);
     }
     this.assets = new s3deploy.BucketDeployment(this, 'Assets', {
       sources: [s3deploy.Source.asset(hashedDir)],

@@ -1,5 +1,5 @@
 /**
- * The consumers of Caseway's bus, one per `eventRules` entry (`lib/topology/event-rules.ts`,
+ * The consumers of Caseway's bus, one per `eventRules` entry (`functions/topology/event-rules.ts`,
  * which the local stand-in bus reads too): an EventBridge rule with exactly that
  * pattern, targeting a Lambda built from `target.entry`, given the table access the
  * entry asks for and nothing more.
@@ -24,7 +24,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
-import type { EventRuleSpec } from '../topology/event-rules.js';
+import type { EventRuleSpec } from '../../functions/topology/event-rules.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 

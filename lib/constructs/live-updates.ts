@@ -1,7 +1,7 @@
 /**
  * The console's live feed in AWS: an API Gateway WebSocket API whose `$connect`,
- * `$disconnect` and `$default` routes invoke the connect handler (`lib/topology/live.ts`),
- * and the fan-out consumer on the bus (`live-updates` in `lib/topology/event-rules.ts`,
+ * `$disconnect` and `$default` routes invoke the connect handler (`functions/topology/live.ts`),
+ * and the fan-out consumer on the bus (`live-updates` in `functions/topology/event-rules.ts`,
  * made by `EventConsumers` like every consumer) given the right to post to this
  * API's connections. Both may manage this API's connections on this stage and
  * nothing else; both read and write the table (connections, the recent-event log).
@@ -16,7 +16,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
-import { liveSocket } from '../topology/live.js';
+import { liveSocket } from '../../functions/topology/live.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 import type { Identity } from './identity.js';

@@ -2,7 +2,7 @@
  * Routing's clockwork outside the API: the sweep that a schedule runs every minute
  * to move what the clock moves (expired offers, optional skills, overflow). The
  * routing consumer itself is one of the bus's rule targets (`routing` in
- * `lib/topology/event-rules.ts`), built with the others by `EventConsumers`. The
+ * `functions/topology/event-rules.ts`), built with the others by `EventConsumers`. The
  * sweep writes to the case table only, retries, then parks what failed on a
  * KMS-encrypted dead-letter queue whose first message raises an alarm.
  */

@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import type { AdjustableClock } from '../../functions/adapters/clock.js';
-import type { LocalRequest, LocalResponse } from './gateway.js';
+import type { LocalRequest, LocalResponse } from './local-request.js';
 import { localProblem as problem } from './local-problem.js';
 
 export const CLOCK_PATH = '/_local/clock';

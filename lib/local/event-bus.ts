@@ -1,7 +1,7 @@
 /**
  * The local stand-in for Caseway's EventBridge bus: PutEvents in (over the AWS JSON
  * protocol, so the real `EventBridgeClient` pointed at it works unchanged), the same
- * rule patterns as the CDK rules (`lib/topology/event-rules.ts`), and delivery to the
+ * rule patterns as the CDK rules (`functions/topology/event-rules.ts`), and delivery to the
  * same handler modules, imported like a cold start, with EventBridge-shaped events.
  * A target that throws is retried with exponential backoff, as the rule target's
  * retry policy does, until its attempts or the event's maximum age run out; then
@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { eventRules, type EventRuleSpec } from '../topology/event-rules.js';
+import { eventRules, type EventRuleSpec } from '../../functions/topology/event-rules.js';
 import { JsonDirectory } from './durable-files.js';
 import { compilePattern, type EventMatcher } from './event-pattern.js';
 import { LOCAL_ACCOUNT_ID } from './http-api-event.js';

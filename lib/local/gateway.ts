@@ -1,6 +1,6 @@
 /**
  * The local stand-in for API Gateway's HTTP API: routes from the one route table
- * (`lib/topology/routes.ts`), the JWT authorizer on `jwt` routes, a payload format
+ * (`functions/topology/routes.ts`), the JWT authorizer on `jwt` routes, a payload format
  * 2.0 event for the handler, and the handler's result mapped back the way API
  * Gateway maps it. The handlers are the deployed modules themselves, imported on
  * first use like a cold start, so they cannot tell that they are not in AWS.
@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { defaultRoute, functions, matchRoute, type FunctionName } from '../topology/routes.js';
+import { defaultRoute, functions, matchRoute, type FunctionName } from '../../functions/topology/routes.js';
 import { buildHttpApiEvent, newRequestId } from './http-api-event.js';
 import {
   fromLambdaResult,
@@ -26,6 +26,7 @@ import { createLambdaContext } from './lambda-context.js';
 import { PortInUseError } from './ports.js';
 import { FILES_PATH_PREFIX, type FileRequest, type FileResponse } from '../../functions/adapters/local-files.js';
 import { localProblem } from './local-problem.js';
+import type { LocalRequest, LocalResponse } from './local-request.js';
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => unknown;
 
@@ -76,21 +77,6 @@ export interface GatewayOptions {
 }
 
 export const LOCAL_PATH_PREFIX = '/_local/';
-
-export interface LocalRequest {
-  readonly method: string;
-  /** Path without the query. */
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly headers: IncomingMessage['headers'];
-  readonly body: Buffer;
-}
-
-export interface LocalResponse {
-  readonly status: number;
-  readonly headers?: Record<string, string>;
-  readonly body: unknown;
-}
 
 export interface Gateway {
   /** Base URL, e.g. http://127.0.0.1:3000 */

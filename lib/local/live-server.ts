@@ -1,7 +1,7 @@
 /**
  * The local stand-in for the WebSocket API behind the console's live feed: on the
  * gateway's port at `/live`, each connection gets an API Gateway-style connection id
- * and the deployed handler module (`lib/topology/live.ts`) is invoked with the same
+ * and the deployed handler module (`functions/topology/live.ts`) is invoked with the same
  * `$connect` / `$default` / `$disconnect` events API Gateway would send. What the
  * handlers push reaches the sockets through the local pusher
  * (`functions/adapters/live-push.ts`), which reads the socket map this registers.
@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { localSockets } from '../../functions/adapters/live-push.js';
-import { liveSocket } from '../topology/live.js';
+import { liveSocket } from '../../functions/topology/live.js';
 import { LOCAL_ACCOUNT_ID } from './http-api-event.js';
 import { createLambdaContext } from './lambda-context.js';
 import type { GatewayLog } from './gateway.js';

@@ -2,7 +2,7 @@
  * The RFC 9457 answer of the local-only routes (`/_local/*`): the same shape the API's
  * problems have, written here because these routes run outside the handlers' middleware.
  */
-import type { LocalResponse } from './gateway.js';
+import type { LocalResponse } from './local-request.js';
 
 export interface LocalFieldIssue {
   readonly field: string;

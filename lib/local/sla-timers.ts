@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { useTimerStarter } from '../../functions/adapters/timers.js';
-import { localSubstitutions, slaClockMachine } from '../topology/state-machines.js';
+import { localSubstitutions, slaClockMachine } from '../../functions/topology/state-machines.js';
 import { LocalStateMachine, type LocalExecution, type ObservableClock, type TaskHandler } from './step-functions.js';
 
 export async function startLocalSlaTimers(rootDir: string, clock: ObservableClock, onFailure?: (execution: LocalExecution) => void): Promise<LocalStateMachine> {

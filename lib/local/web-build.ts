@@ -22,7 +22,7 @@ const LOCK_DIR = join(REPO_ROOT, '.caseway', 'web-build.lock');
  */
 const BUILD_ENV = { NODE_ENV: 'production' } as const;
 /** What the build reads besides web/src. */
-const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'lib/topology/console-config.ts', 'lib/topology/console-paths.ts', 'package-lock.json'];
+const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'functions/topology/console-config.ts', 'functions/topology/console-paths.ts', 'package-lock.json'];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

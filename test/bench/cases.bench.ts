@@ -17,7 +17,7 @@ import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { ESM_REQUIRE_BANNER } from '../../lib/constructs/caseway-function.js';
-import { functions } from '../../lib/topology/routes.js';
+import { functions } from '../../functions/topology/routes.js';
 import { startPlatform } from '../../lib/local/platform.js';
 import { SMOKE, sized } from './smoke.js';
 

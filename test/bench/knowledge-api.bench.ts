@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { REPO_ROOT, startPlatform } from '../../lib/local/platform.js';
 import { startStreamPump } from '../../lib/local/stream-pump.js';
-import { knowledgeIndexer } from '../../lib/topology/stream-consumers.js';
+import { knowledgeIndexer } from '../../functions/topology/stream-consumers.js';
 import { sized } from './smoke.js';
 
 const RUNS = sized(20, 2);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../../functions/http/api/index.js';
 import { openApiDocument } from '../../functions/http/openapi.js';
 import { routeKeyOf, type OperationSpec } from '../../functions/http/operation.js';
-import { defaultRoute, functions, matchRoute, type FunctionName } from '../../lib/topology/routes.js';
+import { defaultRoute, functions, matchRoute, type FunctionName } from '../../functions/topology/routes.js';
 import { removeSynthOutput, resources, synthCaseway, type Synthesized } from './synth.js';
 
 /** What one view says about one operation. */

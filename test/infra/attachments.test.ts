@@ -1,5 +1,5 @@
 /**
- * The attachment store against its topology (`lib/topology/attachments.ts`): encryption,
+ * The attachment store against its topology (`functions/topology/attachments.ts`): encryption,
  * versioning, public access, TLS, access logs, lifecycle per retention class, CORS,
  * least privilege for the signer, and cdk-nag. No bundling here: fast.
  */
@@ -8,7 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_KEY_ACTIONS, Attachments, BUCKET_ACTIONS, OBJECT_ACTIONS, type AttachmentsProps } from '../../lib/constructs/attachments.js';
-import { RETENTION_CLASSES, UPLOAD_CORS } from '../../lib/topology/attachments.js';
+import { RETENTION_CLASSES, UPLOAD_CORS } from '../../functions/topology/attachments.js';
 import { actionsOf, nagFindings, newApp, removeSynthOutput, resources, statementsOf } from './synth.js';
 
 function synth(props?: AttachmentsProps) {

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Identity } from '../../lib/constructs/identity.js';
-import { functions, routes } from '../../lib/topology/routes.js';
+import { functions, routes } from '../../functions/topology/routes.js';
 import { nagFindings, newApp, removeSynthOutput, resources, synthCaseway, type Synthesized } from './synth.js';
 
 afterAll(removeSynthOutput);

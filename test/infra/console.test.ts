@@ -15,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/constructs/case-api.js';
 import { CONSOLE_CACHE_CONTROL } from '../../lib/constructs/console-deployment.js';
 import { SPA_FALLBACK_FUNCTION } from '../../lib/constructs/console-hosting.js';
-import { UPLOAD_CORS } from '../../lib/topology/attachments.js';
-import { CONSOLE_SIGN_OUT_PATH, ConsoleConfig } from '../../lib/topology/console-config.js';
-import { routes } from '../../lib/topology/routes.js';
+import { UPLOAD_CORS } from '../../functions/topology/attachments.js';
+import { CONSOLE_SIGN_OUT_PATH, ConsoleConfig } from '../../functions/topology/console-config.js';
+import { routes } from '../../functions/topology/routes.js';
 import { DEPLOY_ENV, dependencyCycle, nagFindings, removeSynthOutput, render, resources, synthCaseway, type Synthesized } from './synth.js';
 
 afterAll(removeSynthOutput);

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTING_SWEEP } from '../../lib/constructs/routing.js';
-import { eventRules } from '../../lib/topology/event-rules.js';
+import { eventRules } from '../../functions/topology/event-rules.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 let s: Synthesized;

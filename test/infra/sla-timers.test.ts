@@ -13,8 +13,8 @@ import { CaseStore } from '../../lib/constructs/case-store.js';
 import { CasewayFunction, REPOSITORY_ROOT } from '../../lib/constructs/caseway-function.js';
 import { SlaTimers } from '../../lib/constructs/sla-timers.js';
 import { substitute, substitutionNames } from '../../lib/local/step-functions.js';
-import { eventRules } from '../../lib/topology/event-rules.js';
-import { localSubstitutions, slaClockMachine } from '../../lib/topology/state-machines.js';
+import { eventRules } from '../../functions/topology/event-rules.js';
+import { localSubstitutions, slaClockMachine } from '../../functions/topology/state-machines.js';
 import { CDK_JSON_CONTEXT, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -328,7 +328,7 @@ describe('the other two paths', () => {
   const eventOf = (detail: unknown, id: string) => eventBridgeEvent('caseway.devices', 'DeviceSignal', detail, { id, time: '2026-11-27T12:00:00Z' });
 
   it('the caseway.devices consumer runs the same service, idempotent on the signal id, and is the rule the bus delivers to', async () => {
-    const { eventRules } = await import('../../lib/topology/event-rules.js');
+    const { eventRules } = await import('../../functions/topology/event-rules.js');
     const rule = eventRules.find((r) => (r.pattern.source as string[] | undefined)?.includes('caseway.devices'));
     expect(rule?.target.entry).toBe('functions/device-events/handler.ts');
     const { handler } = await import('../../functions/device-events/handler.js');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../functions/core/audit-event.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import type { DomainEventDetail } from '../../functions/adapters/events.js';
-import { eventRules } from '../../lib/topology/event-rules.js';
+import { eventRules } from '../../functions/topology/event-rules.js';
 import { newMessageId, rawEmail } from '../support/emails.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { seedSla } from '../../lib/local/seed-sla.js';

@@ -21,7 +21,7 @@ import { javaOptionsFromEnvironment, startDynamoDbLocal } from '../../lib/local/
 import { moduleHandlerResolver, startGateway, type HandlerResolver, type LambdaHandler } from '../../lib/local/gateway.js';
 import { REPO_ROOT } from '../../lib/local/platform.js';
 import { PortInUseError } from '../../lib/local/ports.js';
-import { caseTable } from '../../lib/topology/table.js';
+import { caseTable } from '../../functions/topology/table.js';
 import { handler as echoHandler, type Echo } from '../support/handlers/echo.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

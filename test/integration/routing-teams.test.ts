@@ -7,7 +7,7 @@
  * there. And no routing read shows its id to a caller outside the team.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../lib/topology/routes.js';
+import { routes } from '../../functions/topology/routes.js';
 import { sweep } from '../../functions/services/routing.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus } from '../support/routing-bus.js';

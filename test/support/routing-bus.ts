@@ -10,7 +10,7 @@ import { listHistory } from '../../functions/adapters/dynamodb/case-repository.j
 import type { DomainEventDetail } from '../../functions/adapters/events.js';
 import { domainEventsOf, type DomainEvent } from '../../functions/core/domain-events.js';
 import { handler } from '../../functions/routing-consumer/handler.js';
-import { eventRules } from '../../lib/topology/event-rules.js';
+import { eventRules } from '../../functions/topology/event-rules.js';
 import { busEventOf } from './bus-events.js';
 
 const rule = eventRules.find((r) => r.name === 'routing')!;

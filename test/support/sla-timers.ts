@@ -16,7 +16,7 @@ import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys
 import type { AuditEvent } from '../../functions/core/audit-event.js';
 import { domainEventsOf } from '../../functions/core/domain-events.js';
 import type { CalendarRules } from '../../functions/core/sla/calendar.js';
-import { eventRules } from '../../lib/topology/event-rules.js';
+import { eventRules } from '../../functions/topology/event-rules.js';
 import type { TestPlatform } from './platform.js';
 import { busEventOf } from './bus-events.js';
 import { matchesPattern } from '../../lib/local/event-pattern.js';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateRouteTable, ROUTE_TABLE_FILE } from '../../bin/route-table.js';
 import { operations } from '../../functions/http/api/index.js';
 import { operation, routeKeyOf } from '../../functions/http/operation.js';
-import { functions, type FunctionName } from '../../lib/topology/routes.js';
+import { functions, type FunctionName } from '../../functions/topology/routes.js';
 
 type Http = typeof import('../../functions/http/http-handler.js');
 let http: Http;
@@ -31,9 +31,9 @@ const pathParameters = (path: string) => [...path.matchAll(/\{([^}]+)\}/g)].map(
 const objectKeys = (schema: z.ZodType | undefined) => (schema instanceof z.ZodObject ? Object.keys(schema.shape).sort() : []);
 
 describe('the operation declarations', () => {
-  it('lib/topology/route-table.ts is what npm run api:routes generates from them', () => {
+  it('functions/topology/route-table.ts is what npm run api:routes generates from them', () => {
     // A mismatch means a declaration changed without `npm run api:routes`: CDK and the local gateway would route by a stale table.
-    expect(readFileSync(ROUTE_TABLE_FILE, 'utf8') === generateRouteTable(), 'lib/topology/route-table.ts is stale: run npm run api:routes').toBe(true);
+    expect(readFileSync(ROUTE_TABLE_FILE, 'utf8') === generateRouteTable(), 'functions/topology/route-table.ts is stale: run npm run api:routes').toBe(true);
   });
 
   it('name each operation and route once, and only functions of the registry (never the fallback)', () => {

@@ -13,8 +13,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import type { ProcessedEvents } from '../../functions/adapters/dynamodb/processed-events.js';
 import { eventHandlerFacts, fieldIssues, onEventBridge, onInvoke, onSchedule, onStream } from '../../functions/events/event-handler.js';
-import { functions } from '../../lib/topology/routes.js';
-import { liveSocket } from '../../lib/topology/live.js';
+import { functions } from '../../functions/topology/routes.js';
+import { liveSocket } from '../../functions/topology/live.js';
 
 beforeAll(() => {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdjustableClock } from '../../functions/adapters/clock.js';
 import { REPOSITORY_ROOT } from '../../lib/constructs/caseway-function.js';
 import { LocalStateMachine, transitionsOf } from '../../lib/local/step-functions.js';
-import { localSubstitutions, slaClockMachine } from '../../lib/topology/state-machines.js';
+import { localSubstitutions, slaClockMachine } from '../../functions/topology/state-machines.js';
 
 const START = Date.parse('2030-03-01T00:00:00Z');
 

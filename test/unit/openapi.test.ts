@@ -1,6 +1,6 @@
 import { createConfig, lintFromString, stringifyYaml } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../lib/topology/routes.js';
+import { routes } from '../../functions/topology/routes.js';
 import { openApiDocument } from '../../functions/http/openapi.js';
 
 describe('the OpenAPI document', () => {

@@ -6,7 +6,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttachmentRecord, PendingUpload } from '../../core/attachment.js';
 import type { Attachment } from '../../core/case.js';
-import { caseTable } from '../../../lib/topology/table.js';
+import { caseTable } from '../../topology/table.js';
 import { dynamo, tableName } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
 import { ATTACHMENT_PREFIX, attachmentKey, uploadKey, withoutStorageAttributes } from './keys.js';

@@ -41,7 +41,7 @@ import {
   withoutStorageAttributes,
 } from './keys.js';
 import { cancellationCodes, newCaseItems, putNew, type TransactItem } from './transactions.js';
-import type { IndexDefinition } from '../../../lib/topology/table.js';
+import type { IndexDefinition } from '../../topology/table.js';
 
 export type { Page } from './paging.js';
 

@@ -32,7 +32,7 @@
  * `begins_with(sk, '#')` reads the case with its chain head.
  */
 import type { Case } from '../../core/case.js';
-import { caseIndexes, caseTable } from '../../../lib/topology/table.js';
+import { caseIndexes, caseTable } from '../../topology/table.js';
 
 /**
  * Status and open-work listings are spread over this many partitions. Creation
@@ -277,7 +277,7 @@ export const waitingKey = (w: { priority: string; since: string; caseId: string 
   const rank = 9 - ['low', 'medium', 'high', 'urgent'].indexOf(w.priority);
   return { pk: ROUTING_WAITING_PARTITION, sk: `${rank}#${w.since}#${w.caseId}` };
 };
-/** Shared with the outbox filters (lib/topology/table.ts), which publish inserted offers. */
+/** Shared with the outbox filters (functions/topology/table.ts), which publish inserted offers. */
 export const ROUTING_OFFERS_PARTITION = caseTable.offerItems.partitionKey;
 export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}` });
 

@@ -1,7 +1,7 @@
 /**
  * Every HTTP operation of the API, in the order the document lists them. One
  * module per function, so a handler imports its own declarations and no other's
- * schemas. The route table (lib/topology/routes.ts) and the OpenAPI document
+ * schemas. The route table (functions/topology/routes.ts) and the OpenAPI document
  * (../openapi.ts) are derived from this list.
  */
 import type { OperationSpec } from '../operation.js';

@@ -1,5 +1,5 @@
 /** The run-time configuration (`/config.json`), read once before anything renders. */
-import type { ConsoleConfig } from '../../../lib/topology/console-config';
+import type { ConsoleConfig } from '../../../functions/topology/console-config';
 
 export type { ConsoleConfig };
 

@@ -1,5 +1,5 @@
 /**
- * The console's pages. Client paths are chosen apart from the API's paths (lib/topology/routes.ts),
+ * The console's pages. Client paths are chosen apart from the API's paths (functions/topology/routes.ts),
  * because locally both are served from one origin and an API route wins a direct load. Each
  * feature is its own chunk (React.lazy), so a requester never downloads the agent workspace.
  */

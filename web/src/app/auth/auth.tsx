@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { UserManager, WebStorageStateStore, type User } from 'oidc-client-ts';
-import { CONSOLE_SIGN_IN_CALLBACK_PATH, CONSOLE_SIGN_OUT_PATH } from '../../../../lib/topology/console-paths';
+import { CONSOLE_SIGN_IN_CALLBACK_PATH, CONSOLE_SIGN_OUT_PATH } from '../../../../functions/topology/console-paths';
 import type { ConsoleConfig } from '../config';
 import { rolesOf, type Role } from './roles';
 

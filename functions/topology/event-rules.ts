@@ -10,7 +10,7 @@
  * is at least once.
  */
 
-import { LIVE_EVENT_PREFIXES, LIVE_EVENT_TYPES } from '../../functions/core/live.js';
+import { LIVE_EVENT_PREFIXES, LIVE_EVENT_TYPES } from '../core/live.js';
 
 /** An EventBridge event pattern, as JSON (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
 export type EventPattern = Readonly<Record<string, unknown>>;
