@@ -28,9 +28,9 @@
 import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CasewayStack, type CasewayStackProps } from '../lib/caseway-stack.js';
-import type { CasewayConsoleProps } from '../lib/caseway.js';
-import type { Role } from '../functions/core/caller.js';
+import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
+import type { CasewayConsoleProps } from '#lib/caseway.js';
+import type { Role } from '#core/caller.js';
 
 const app = new App();
 

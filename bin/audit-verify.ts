@@ -15,8 +15,8 @@
  */
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
-import { CASE_ID_PATTERN } from '../functions/core/case-number.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../lib/local/dynamodb-local.js';
+import { CASE_ID_PATTERN } from '#core/case-number.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#lib/local/dynamodb-local.js';
 
 const USAGE = 'Usage: npm run audit:verify -- [--table NAME] [--endpoint URL] [--region REGION] [--json] CASE-ID... | -';
 
@@ -57,7 +57,7 @@ if (values.endpoint) {
 }
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 
-const { verifyTrail } = await import('../functions/services/history.js');
+const { verifyTrail } = await import('#services/history.js');
 
 let intact = true;
 for (const caseId of ids) {

@@ -7,13 +7,13 @@
  */
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type DemoUserKey, type Identity } from '../lib/local/dev-issuer.js';
-import { assertJavaAvailable } from '../lib/local/dynamodb-local.js';
-import { EVENTBRIDGE_RETRY_POLICY } from '../lib/local/event-bus.js';
-import { SetupError } from '../lib/local/errors.js';
-import { DEFAULT_DATA_DIR, startPlatform, type Platform } from '../lib/local/platform.js';
-import { assertPortFree } from '../lib/local/ports.js';
-import { ensureWebBuilt } from '../lib/local/web-build.js';
+import { DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type DemoUserKey, type Identity } from '#lib/local/dev-issuer.js';
+import { assertJavaAvailable } from '#lib/local/dynamodb-local.js';
+import { EVENTBRIDGE_RETRY_POLICY } from '#lib/local/event-bus.js';
+import { SetupError } from '#lib/local/errors.js';
+import { DEFAULT_DATA_DIR, startPlatform, type Platform } from '#lib/local/platform.js';
+import { assertPortFree } from '#lib/local/ports.js';
+import { ensureWebBuilt } from '#lib/local/web-build.js';
 
 const USAGE = 'Usage: npm start -- [--in-memory] [--port N] [--data-dir DIR]';
 

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { operations } from '../functions/http/api/index.js';
+import { operations } from '#http/api/index.js';
 
 export const ROUTE_TABLE_FILE = fileURLToPath(new URL('../functions/topology/route-table.ts', import.meta.url));
 

@@ -17,17 +17,17 @@ import { Identity, type ExternalOidc, type SignInDomainProps } from './construct
 import { ConsoleHosting, type ConsoleDomain } from './constructs/console-hosting.js';
 import { ConsoleDeployment, assertConsoleBuilt } from './constructs/console-deployment.js';
 import { ConsoleCors } from './constructs/console-cors.js';
-import { CONSOLE_SCOPES, type ConsoleConfig } from '../functions/topology/console-config.js';
+import { CONSOLE_SCOPES, type ConsoleConfig } from '#topology/console-config.js';
 import { Observability } from './constructs/observability.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { EmailIntake } from './constructs/email-intake.js';
 import { SlaTimers } from './constructs/sla-timers.js';
 import { Routing } from './constructs/routing.js';
 import { LiveUpdates } from './constructs/live-updates.js';
-import { functions as functionSpecs, type FunctionName } from '../functions/topology/routes.js';
-import type { EventRuleSpec } from '../functions/topology/event-rules.js';
+import { functions as functionSpecs, type FunctionName } from '#topology/routes.js';
+import type { EventRuleSpec } from '#topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
-import type { Role } from '../functions/core/caller.js';
+import type { Role } from '#core/caller.js';
 
 /** The web console: where it is served from and how it signs in. */
 export interface CasewayConsoleProps {

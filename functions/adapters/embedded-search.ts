@@ -7,10 +7,10 @@
  * articles that matched on words.
  */
 import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
-import { GramScorer } from '../core/knowledge/gram-scorer.js';
-import { highlightFragment } from '../core/knowledge/highlight.js';
-import { DEFAULT_RANKING, fuseScores, neighbourScore, type RankingParams } from '../core/knowledge/ranking.js';
-import { compoundsOf, termsOf, wordsMatching } from '../core/knowledge/text.js';
+import { GramScorer } from '#core/knowledge/gram-scorer.js';
+import { highlightFragment } from '#core/knowledge/highlight.js';
+import { DEFAULT_RANKING, fuseScores, neighbourScore, type RankingParams } from '#core/knowledge/ranking.js';
+import { compoundsOf, termsOf, wordsMatching } from '#core/knowledge/text.js';
 import type { Highlight, KnowledgeDocument, SearchFilter, SearchHit, SearchIndex, SearchQuery } from './search.js';
 
 /**

@@ -4,9 +4,9 @@
  * publisher is the same code in both modes.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { DomainEvent } from '../core/domain-events.js';
+import type { DomainEvent } from '#core/domain-events.js';
 import { eventsConfig } from '../config.js';
-import type { DomainEventDetail } from '../contracts/domain-events.js';
+import type { DomainEventDetail } from '#contracts/domain-events.js';
 
 export type { DomainEventDetail };
 

@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { randomUUID } from 'node:crypto';
-import { renderMessage } from '../core/templates.js';
+import { renderMessage } from '#core/templates.js';
 import { notificationsConfig } from '../config.js';
 import { nowIso } from './clock.js';
 import { findNotification, recordNotification, type NotificationRecord } from './dynamodb/notification-repository.js';

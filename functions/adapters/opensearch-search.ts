@@ -19,8 +19,8 @@
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
-import { DEFAULT_RANKING, type RankingParams } from '../core/knowledge/ranking.js';
-import { compoundsOf, normaliseWord, STOP_WORDS, termsOf, wordsMatching } from '../core/knowledge/text.js';
+import { DEFAULT_RANKING, type RankingParams } from '#core/knowledge/ranking.js';
+import { compoundsOf, normaliseWord, STOP_WORDS, termsOf, wordsMatching } from '#core/knowledge/text.js';
 import type { Highlight, KnowledgeDocument, SearchField, SearchFilter, SearchHit, SearchIndex, SearchQuery } from './search.js';
 
 export interface OpenSearchConfig {

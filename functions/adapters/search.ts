@@ -4,10 +4,10 @@
  * carrying the terms that matched and highlighted fragments, so a suggestion can
  * always show why it was made.
  */
-import type { ArticleStatus, ArticleVisibility } from '../core/article.js';
-import type { IndexedKnowledge } from '../core/knowledge/document.js';
+import type { ArticleStatus, ArticleVisibility } from '#core/article.js';
+import type { IndexedKnowledge } from '#core/knowledge/document.js';
 
-export { ARTICLE_STATUSES, ARTICLE_VISIBILITIES, type ArticleStatus, type ArticleVisibility } from '../core/article.js';
+export { ARTICLE_STATUSES, ARTICLE_VISIBILITIES, type ArticleStatus, type ArticleVisibility } from '#core/article.js';
 
 /** What the index holds for one article: its current version plus what cases taught it. */
 export type KnowledgeDocument = IndexedKnowledge<ArticleVisibility, ArticleStatus>;

@@ -5,8 +5,8 @@
  * them through (sla-core's store by default), so timer logic does not depend
  * on how policies are stored.
  */
-import type { SlaSetup } from '../core/sla/case-sla.js';
-import type { SlaState } from '../core/sla/state.js';
+import type { SlaSetup } from '#core/sla/case-sla.js';
+import type { SlaState } from '#core/sla/state.js';
 import { slaCalendars, slaPolicies } from './dynamodb/config-kinds.js';
 
 export interface SlaRules {

@@ -6,9 +6,9 @@
  * and a few core constants), because every consumer's bundle carries it.
  */
 import * as z from 'zod';
-import { SENSITIVITIES } from '../core/case-type.js';
-import { CASE_ID_PATTERN } from '../core/case-number.js';
-import { CHANNELS } from '../core/vocabulary.js';
+import { SENSITIVITIES } from '#core/case-type.js';
+import { CASE_ID_PATTERN } from '#core/case-number.js';
+import { CHANNELS } from '#core/vocabulary.js';
 
 /** Bounded as well as shaped: the pattern allows any number of digits, and an id becomes part of a key. */
 export const CaseId = z.string().max(40).regex(CASE_ID_PATTERN, 'must look like CASE-2026-000123').meta({ example: 'CASE-2026-000123' });

@@ -5,7 +5,7 @@
  * message means, so its problems name the signal's own fields rather than "none of these".
  */
 import type * as z from 'zod';
-import { SignalBatch, SignalSchema } from '../http/device-schemas.js';
+import { SignalBatch, SignalSchema } from '#http/device-schemas.js';
 
 export type DeviceMessage = z.infer<typeof SignalBatch> | z.infer<typeof SignalSchema>;
 

@@ -12,13 +12,13 @@
  * A case type's `emitEvent` effects put events of names the case type chooses;
  * they share `CaseTypeEvent`'s schema.
  */
-import { SLA_ACTIONS } from '../core/sla/state.js';
+import { SLA_ACTIONS } from '#core/sla/state.js';
 import * as z from 'zod';
-import type { AuditAction } from '../core/audit-event.js';
-import type { DomainEvent } from '../core/domain-events.js';
-import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '../core/live.js';
-import { EffectSchema, SENSITIVITIES } from '../core/case-type.js';
-import { EVENT_SOURCE } from '../core/domain-events.js';
+import type { AuditAction } from '#core/audit-event.js';
+import type { DomainEvent } from '#core/domain-events.js';
+import { CASE_OFFERED, OFFER_CLOSED, type OfferDetail } from '#core/live.js';
+import { EffectSchema, SENSITIVITIES } from '#core/case-type.js';
+import { EVENT_SOURCE } from '#core/domain-events.js';
 import { AuditRecord } from './audit-event.js';
 
 /** Every audit action: each is also the type of the event its audit item becomes. */

@@ -4,8 +4,8 @@
  * checks it received (`functions/sla-timer`).
  */
 import * as z from 'zod';
-import { CLOCK_NAMES } from '../core/sla/state.js';
-import type { TimerInput } from '../core/sla/timer-steps.js';
+import { CLOCK_NAMES } from '#core/sla/state.js';
+import type { TimerInput } from '#core/sla/timer-steps.js';
 
 const Instant = z.iso.datetime({ offset: true });
 

@@ -5,7 +5,7 @@
  * same data the bucket's lifecycle rules are built from.
  */
 import * as z from 'zod';
-import { ATTACHMENT_LIMITS, DEFAULT_RETENTION_CLASS, RETENTION_CLASS_NAMES } from '../topology/attachments.js';
+import { ATTACHMENT_LIMITS, DEFAULT_RETENTION_CLASS, RETENTION_CLASS_NAMES } from '#topology/attachments.js';
 import { ATTACHMENT_VISIBILITIES } from './attachment.js';
 
 /** Names people give files, without path separators or control characters. */

@@ -24,8 +24,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
-import type { ProcessedEvents } from '../adapters/dynamodb/processed-events.js';
-import { validationFailed, type FieldIssue } from '../core/errors.js';
+import type { ProcessedEvents } from '#adapters/dynamodb/processed-events.js';
+import { validationFailed, type FieldIssue } from '#core/errors.js';
 import { logger, metricsFor, tracer } from '../observability.js';
 
 /**

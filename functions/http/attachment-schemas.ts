@@ -3,8 +3,8 @@
  * core's (`core/attachment-declaration.ts`): e-mail intake applies the same rules.
  */
 import * as z from 'zod';
-import { ATTACHMENT_VISIBILITIES } from '../core/attachment.js';
-import { ATTACHMENT_LIMITS } from '../topology/attachments.js';
+import { ATTACHMENT_VISIBILITIES } from '#core/attachment.js';
+import { ATTACHMENT_LIMITS } from '#topology/attachments.js';
 import { CaseId } from './schemas.js';
 
 const ItemId = (what: string) => z.string().regex(/^[0-9TZ]{15,20}-[0-9a-f]{8}$/, `${what} of this case`);

@@ -10,10 +10,10 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { CaseView } from '../core/case-view.js';
-import { fieldOf, type CaseType } from '../core/case-type.js';
-import { validationFailed, type FieldIssue } from '../core/errors.js';
-import type { ImportRow } from '../services/bulk.js';
+import type { CaseView } from '#core/case-view.js';
+import { fieldOf, type CaseType } from '#core/case-type.js';
+import { validationFailed, type FieldIssue } from '#core/errors.js';
+import type { ImportRow } from '#services/bulk.js';
 import { issuesOf } from './http-handler.js';
 import { CreateCaseBody } from './schemas.js';
 

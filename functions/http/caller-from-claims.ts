@@ -13,8 +13,8 @@
  * equal the authorizer's copies; otherwise the caller gets no roles.
  */
 import { decodeJwt, type JWTPayload } from 'jose';
-import { ROLES, type Caller, type Role } from '../core/caller.js';
-import { DomainError } from '../core/errors.js';
+import { ROLES, type Caller, type Role } from '#core/caller.js';
+import { DomainError } from '#core/errors.js';
 
 type Claims = Record<string, string | number | boolean | string[]> | undefined;
 

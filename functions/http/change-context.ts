@@ -1,4 +1,4 @@
-import type { ChangeContext } from '../core/audit-event.js';
+import type { ChangeContext } from '#core/audit-event.js';
 import type { ParsedRequest } from './http-handler.js';
 
 /** What the domain records about who changed something, when, how and under which request. */

@@ -1,6 +1,6 @@
 /** What the channel doors accept and answer: the normalised ChannelMessage, and an intake's outcome. */
 import * as z from 'zod';
-import { MESSAGE_CHANNELS } from '../core/intake/channel-message.js';
+import { MESSAGE_CHANNELS } from '#core/intake/channel-message.js';
 
 const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 

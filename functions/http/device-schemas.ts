@@ -1,8 +1,8 @@
 /** Request and response schemas of assets and device signals; they validate and document (OpenAPI). */
 import * as z from 'zod';
-import { SIGNAL_KINDS } from '../core/devices/signal.js';
+import { SIGNAL_KINDS } from '#core/devices/signal.js';
 import { Cursor, Limit, Party, Priority } from './schemas.js';
-import { SafeNumber, storableNumber } from '../core/input-limits.js';
+import { SafeNumber, storableNumber } from '#core/input-limits.js';
 
 /** Asset ids and metric names become parts of keys: no `#`, no whitespace. */
 export const AssetId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'letters, digits and . _ : -, up to 100').meta({ id: 'AssetId', example: 'pump-0042' });

@@ -3,8 +3,8 @@
  * generate its part of the OpenAPI document.
  */
 import * as z from 'zod';
-import { ARTICLE_STATUSES, ARTICLE_VISIBILITIES } from '../core/article.js';
-import { Slug } from '../core/case-type.js';
+import { ARTICLE_STATUSES, ARTICLE_VISIBILITIES } from '#core/article.js';
+import { Slug } from '#core/case-type.js';
 import { CaseId, Cursor, Limit } from './schemas.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -9,7 +9,7 @@
  * Pure data plus zod schemas: no handler code, no AWS, so CDK can import it.
  */
 import type * as z from 'zod';
-import type { FunctionName, HttpMethod } from '../topology/routes.js';
+import type { FunctionName, HttpMethod } from '#topology/routes.js';
 
 export interface HeaderSpec {
   readonly schema: z.ZodType;

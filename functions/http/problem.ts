@@ -5,7 +5,7 @@
  * unexpected is a 500 that carries only a correlation id; the stack is logged.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { DomainError, type DomainErrorKind } from '../core/errors.js';
+import { DomainError, type DomainErrorKind } from '#core/errors.js';
 
 const STATUS: Record<DomainErrorKind, number> = {
   ValidationFailed: 400,

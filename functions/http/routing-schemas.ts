@@ -4,13 +4,13 @@
  * facts and operators the core knows (`functions/core/routing/rules.ts`).
  */
 import * as z from 'zod';
-import { Slug, TeamName } from '../core/case-type.js';
-import { PLACERS } from '../core/routing/decision.js';
-import { PRESENCES, WAITING_REASONS } from '../core/routing/dispatch.js';
-import { ROUTING_FACTS, RULE_OPERATORS } from '../core/routing/rules.js';
-import { CHANNELS, PRIORITIES } from '../core/vocabulary.js';
+import { Slug, TeamName } from '#core/case-type.js';
+import { PLACERS } from '#core/routing/decision.js';
+import { PRESENCES, WAITING_REASONS } from '#core/routing/dispatch.js';
+import { ROUTING_FACTS, RULE_OPERATORS } from '#core/routing/rules.js';
+import { CHANNELS, PRIORITIES } from '#core/vocabulary.js';
 import { CaseId } from './schemas.js';
-import { SafeNumber } from '../core/input-limits.js';
+import { SafeNumber } from '#core/input-limits.js';
 
 /** Queues are named as cases name them (`case.queue`). */
 export const QueueId = Slug.meta({ example: 'legal' });

@@ -4,11 +4,11 @@
  */
 import * as z from 'zod';
 import { SlaRecord } from './sla-schemas.js';
-import { PRIORITIES } from '../core/vocabulary.js';
-import { STATE_CATEGORIES, Slug } from '../core/case-type.js';
-import { LINK_KINDS } from '../core/links.js';
-import { SafeNumber } from '../core/input-limits.js';
-import { Actor, AuditRecord, CaseId, Channel, HandoffRecord } from '../contracts/audit-event.js';
+import { PRIORITIES } from '#core/vocabulary.js';
+import { STATE_CATEGORIES, Slug } from '#core/case-type.js';
+import { LINK_KINDS } from '#core/links.js';
+import { SafeNumber } from '#core/input-limits.js';
+import { Actor, AuditRecord, CaseId, Channel, HandoffRecord } from '#contracts/audit-event.js';
 
 export { AuditRecord, CaseId, Channel };
 

@@ -1,9 +1,9 @@
 /** Request and response shapes of the SLA API: calendars, policies, entitlements, and the SLA state on a case. */
 import * as z from 'zod';
-import { CLOCKS, Slug } from '../core/case-type.js';
-import { CalendarInputSchema, WEEKDAYS } from '../core/sla/calendar.js';
-import { EntitlementInputSchema } from '../core/sla/policy.js';
-import { CLOCK_STATUSES, SlaPolicyInputSchema } from '../core/sla/state.js';
+import { CLOCKS, Slug } from '#core/case-type.js';
+import { CalendarInputSchema, WEEKDAYS } from '#core/sla/calendar.js';
+import { EntitlementInputSchema } from '#core/sla/policy.js';
+import { CLOCK_STATUSES, SlaPolicyInputSchema } from '#core/sla/state.js';
 
 export const CalendarParams = z.object({ calendarId: Slug }).strict();
 export const PolicyParams = z.object({ policyId: Slug }).strict();

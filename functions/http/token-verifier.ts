@@ -7,8 +7,8 @@
  * for HTTP requests (`caller-from-claims.ts`): roles and teams only from exact group names.
  */
 import { createLocalJWKSet, createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import type { Verdict } from '../core/caller.js';
-import { DomainError } from '../core/errors.js';
+import type { Verdict } from '#core/caller.js';
+import { DomainError } from '#core/errors.js';
 import { callerFromRequest, type CallerSettings } from './caller-from-claims.js';
 
 /**

@@ -4,8 +4,8 @@
  * what the admin API accepts is exactly what the platform can run.
  */
 import * as z from 'zod';
-import { CaseTypeInputSchema, MigrationSchema, Slug } from '../core/case-type.js';
-import { TASK_STATUSES } from '../core/task.js';
+import { CaseTypeInputSchema, MigrationSchema, Slug } from '#core/case-type.js';
+import { TASK_STATUSES } from '#core/task.js';
 import { CaseId, FieldValue } from './schemas.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);

@@ -3,15 +3,15 @@
  * opened), revise with If-Match, list by owner. Admins and integrations manage
  * assets; staff read them; an owner reads their own.
  */
-import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import { conflict, forbidden, notFound, preconditionFailed } from '../core/errors.js';
-import { DEFAULT_ANOMALY, type AnomalySettings, type Asset, type Threshold } from '../core/devices/asset.js';
-import type { OpenCondition } from '../core/devices/conditions.js';
-import type { Party } from '../core/case.js';
-import type { Priority } from '../core/vocabulary.js';
-import * as repo from '../adapters/dynamodb/asset-repository.js';
-import { openConditionsOf } from '../adapters/dynamodb/signal-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
+import { hasRole, isStaff, type Caller } from '#core/caller.js';
+import { conflict, forbidden, notFound, preconditionFailed } from '#core/errors.js';
+import { DEFAULT_ANOMALY, type AnomalySettings, type Asset, type Threshold } from '#core/devices/asset.js';
+import type { OpenCondition } from '#core/devices/conditions.js';
+import type { Party } from '#core/case.js';
+import type { Priority } from '#core/vocabulary.js';
+import * as repo from '#adapters/dynamodb/asset-repository.js';
+import { openConditionsOf } from '#adapters/dynamodb/signal-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
 
 export interface NewAsset {
   readonly assetId: string;

@@ -6,10 +6,10 @@
  * An owner routing does not know is left to the identity provider: that person
  * still cannot read the case without the team.
  */
-import { teamsOf, type Caller } from '../core/caller.js';
-import { DomainError } from '../core/errors.js';
-import { inTeamFor, notInTeamWhy } from '../core/routing/dispatch.js';
-import * as routingStore from '../adapters/dynamodb/routing-repository.js';
+import { teamsOf, type Caller } from '#core/caller.js';
+import { DomainError } from '#core/errors.js';
+import { inTeamFor, notInTeamWhy } from '#core/routing/dispatch.js';
+import * as routingStore from '#adapters/dynamodb/routing-repository.js';
 import { accessOf } from './case-access.js';
 
 /**

@@ -3,7 +3,7 @@
  * arrived in the file store (the attachment or its new version joins the case with
  * its audit event, in one transaction), list them, and grant download URLs.
  */
-import type { Caller } from '../core/caller.js';
+import type { Caller } from '#core/caller.js';
 import {
   attachmentView,
   attachmentsVisibleTo,
@@ -17,15 +17,15 @@ import {
   type PendingUpload,
   type UploadRequest,
   type VersionUploadRequest,
-} from '../core/attachment.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { notFound } from '../core/errors.js';
-import * as attachments from '../adapters/dynamodb/attachment-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
-import { commitCases } from '../adapters/dynamodb/transactions.js';
-import type { PresignedRequest } from '../adapters/file-store.js';
-import { fileStore } from '../adapters/files.js';
-import { ATTACHMENT_LIMITS, DEFAULT_RETENTION_CLASS, retentionPrefix, type RetentionClassName } from '../topology/attachments.js';
+} from '#core/attachment.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { notFound } from '#core/errors.js';
+import * as attachments from '#adapters/dynamodb/attachment-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
+import { commitCases } from '#adapters/dynamodb/transactions.js';
+import type { PresignedRequest } from '#adapters/file-store.js';
+import { fileStore } from '#adapters/files.js';
+import { ATTACHMENT_LIMITS, DEFAULT_RETENTION_CLASS, retentionPrefix, type RetentionClassName } from '#topology/attachments.js';
 import { mergedFamily } from './links.js';
 import { timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 

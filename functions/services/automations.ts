@@ -6,13 +6,13 @@
  * chain in order and written in one transaction, so a reply never lands without
  * the move it triggers, nor the move without the reply.
  */
-import { isStaff } from '../core/caller.js';
-import type { Case, StoredCase } from '../core/case.js';
-import type { AuditEvent, ChangeContext } from '../core/audit-event.js';
-import { replyAutomation } from '../core/case-lifecycle.js';
-import type { Comment } from '../core/comment.js';
-import { AUTOMATION_CALLER } from '../core/workflow.js';
-import type { CaseCommit, TransactItem } from '../adapters/dynamodb/transactions.js';
+import { isStaff } from '#core/caller.js';
+import type { Case, StoredCase } from '#core/case.js';
+import type { AuditEvent, ChangeContext } from '#core/audit-event.js';
+import { replyAutomation } from '#core/case-lifecycle.js';
+import type { Comment } from '#core/comment.js';
+import { AUTOMATION_CALLER } from '#core/workflow.js';
+import type { CaseCommit, TransactItem } from '#adapters/dynamodb/transactions.js';
 import { typeOf } from './case-access.js';
 import { slaAfterChange } from './sla.js';
 import { guardContextOf } from './tasks.js';

@@ -5,12 +5,12 @@
  * event and its idempotency record, so no row is ever half written, and a retried
  * import (or a re-import of a row with the same external id) never duplicates a case.
  */
-import { isStaff } from '../core/caller.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import type { NewCase } from '../core/case-lifecycle.js';
-import type { CaseType } from '../core/case-type.js';
-import { forbidden, isDomainError, type FieldIssue } from '../core/errors.js';
-import { sha256 } from '../core/fingerprint.js';
+import { isStaff } from '#core/caller.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import type { NewCase } from '#core/case-lifecycle.js';
+import type { CaseType } from '#core/case-type.js';
+import { forbidden, isDomainError, type FieldIssue } from '#core/errors.js';
+import { sha256 } from '#core/fingerprint.js';
 import { config } from '../config.js';
 import { admitCase, currentType, listCases, prepareCase, type ListRequest, type PreparedCase } from './cases.js';
 

@@ -9,17 +9,17 @@
  * read of a restricted case is written to the read-access log before it is answered.
  */
 import { randomBytes } from 'node:crypto';
-import { teamsOf, type Caller } from '../core/caller.js';
-import { maySeeCase } from '../core/access.js';
-import type { Case, StoredCase } from '../core/case.js';
-import { caseView } from '../core/case-view.js';
-import { assertNotMerged } from '../core/links.js';
-import type { CaseAccess, CaseType } from '../core/case-type.js';
-import { DomainError, conflict, notFound } from '../core/errors.js';
-import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import { recordReads } from '../adapters/dynamodb/read-log-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
+import { teamsOf, type Caller } from '#core/caller.js';
+import { maySeeCase } from '#core/access.js';
+import type { Case, StoredCase } from '#core/case.js';
+import { caseView } from '#core/case-view.js';
+import { assertNotMerged } from '#core/links.js';
+import type { CaseAccess, CaseType } from '#core/case-type.js';
+import { DomainError, conflict, notFound } from '#core/errors.js';
+import { caseTypes } from '#adapters/dynamodb/config-kinds.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import { recordReads } from '#adapters/dynamodb/read-log-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
 import { logger } from '../observability.js';
 import { requestScope } from '../request-scope.js';
 

@@ -4,14 +4,14 @@
  * version must say where the previous version's states go if it drops any, so
  * publishing never strands an open case; cases keep their version until migrated.
  */
-import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { checkCaseType, checkMigration, type CaseType, type CaseTypeInput, type Migration } from '../core/case-type.js';
-import { DomainError, forbidden, notFound, validationFailed } from '../core/errors.js';
-import { inTeams, sameAccess } from '../core/access.js';
-import { transitMap, type TransitMap } from '../core/workflow.js';
-import { caseTypes, type CaseTypeSummary } from '../adapters/dynamodb/config-kinds.js';
-import { RETENTION_CLASS_NAMES } from '../topology/attachments.js';
+import { hasRole, isStaff, type Caller } from '#core/caller.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { checkCaseType, checkMigration, type CaseType, type CaseTypeInput, type Migration } from '#core/case-type.js';
+import { DomainError, forbidden, notFound, validationFailed } from '#core/errors.js';
+import { inTeams, sameAccess } from '#core/access.js';
+import { transitMap, type TransitMap } from '#core/workflow.js';
+import { caseTypes, type CaseTypeSummary } from '#adapters/dynamodb/config-kinds.js';
+import { RETENTION_CLASS_NAMES } from '#topology/attachments.js';
 import { publishConfig, publishedBy, type Publishing } from './config-publish.js';
 
 function assertAdmin(caller: Caller): void {

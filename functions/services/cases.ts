@@ -4,23 +4,23 @@
  * race they re-read and decide again. Handlers call these and map results to
  * HTTP; nothing here knows about HTTP.
  */
-import { isStaff, type Caller } from '../core/caller.js';
-import type { Case, StoredCase } from '../core/case.js';
-import type { AuditEvent, CaseChange, ChangeContext } from '../core/audit-event.js';
-import { migrateCase, intakeCase, reviseCase, transitionCase, type CasePatch, type NewCase, type TransitionRequest } from '../core/case-lifecycle.js';
-import { caseView, type CaseView } from '../core/case-view.js';
-import { CaseNumberAllocator, formatCaseId } from '../core/case-number.js';
-import { type CaseType, fieldOf } from '../core/case-type.js';
-import { DomainError, conflict, forbidden, preconditionFailed, validationFailed, type FieldIssue } from '../core/errors.js';
-import { factsOf } from '../core/fields.js';
-import { requestFingerprint, sha256 } from '../core/fingerprint.js';
-import { optionsFor, transitionsFrom, type TransitionOption } from '../core/workflow.js';
-import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import * as assetRepo from '../adapters/dynamodb/asset-repository.js';
-import { caseCommitItems, commitCases, type TransactItem } from '../adapters/dynamodb/transactions.js';
-import { newLinkItem } from '../adapters/dynamodb/link-repository.js';
-import { adoptNewChild } from '../core/links.js';
+import { isStaff, type Caller } from '#core/caller.js';
+import type { Case, StoredCase } from '#core/case.js';
+import type { AuditEvent, CaseChange, ChangeContext } from '#core/audit-event.js';
+import { migrateCase, intakeCase, reviseCase, transitionCase, type CasePatch, type NewCase, type TransitionRequest } from '#core/case-lifecycle.js';
+import { caseView, type CaseView } from '#core/case-view.js';
+import { CaseNumberAllocator, formatCaseId } from '#core/case-number.js';
+import { type CaseType, fieldOf } from '#core/case-type.js';
+import { DomainError, conflict, forbidden, preconditionFailed, validationFailed, type FieldIssue } from '#core/errors.js';
+import { factsOf } from '#core/fields.js';
+import { requestFingerprint, sha256 } from '#core/fingerprint.js';
+import { optionsFor, transitionsFrom, type TransitionOption } from '#core/workflow.js';
+import { caseTypes } from '#adapters/dynamodb/config-kinds.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import * as assetRepo from '#adapters/dynamodb/asset-repository.js';
+import { caseCommitItems, commitCases, type TransactItem } from '#adapters/dynamodb/transactions.js';
+import { newLinkItem } from '#adapters/dynamodb/link-repository.js';
+import { adoptNewChild } from '#core/links.js';
 import { ancestryOf } from './links.js';
 import { config } from '../config.js';
 import { guardContextOf } from './tasks.js';

@@ -2,13 +2,13 @@
  * Use cases of comments: threaded (one level: a reply to a reply joins its thread),
  * public or internal, with @mentions recorded for notification.
  */
-import type { Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { commentsVisibleTo, writeComment, type Comment, type NewComment } from '../core/comment.js';
-import { validationFailed } from '../core/errors.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
-import { commitCases, putNew } from '../adapters/dynamodb/transactions.js';
+import type { Caller } from '#core/caller.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { commentsVisibleTo, writeComment, type Comment, type NewComment } from '#core/comment.js';
+import { validationFailed } from '#core/errors.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
+import { commitCases, putNew } from '#adapters/dynamodb/transactions.js';
 import { mergedFamily } from './links.js';
 import { commentCommit } from './automations.js';
 import { timeOrderedId, untilWritten, visibleCase, writableCase } from './case-access.js';

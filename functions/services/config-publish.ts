@@ -16,10 +16,10 @@
  *
  * The store drops the kind's cached current entries in this container once written.
  */
-import type { Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { conflict, notFound, preconditionFailed } from '../core/errors.js';
-import type { ConfigStore } from '../adapters/dynamodb/config-store.js';
+import type { Caller } from '#core/caller.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { conflict, notFound, preconditionFailed } from '#core/errors.js';
+import type { ConfigStore } from '#adapters/dynamodb/config-store.js';
 
 export interface Publishing<T extends { readonly version: number }, Input> {
   readonly store: ConfigStore<T, unknown>;

@@ -11,10 +11,10 @@
  * first answer's list, and one whose first attempt died between the intake's commit
  * and its files gets them stored on the retry instead of never.
  */
-import type { ChangeContext } from '../core/audit-event.js';
-import { isDomainError } from '../core/errors.js';
-import { sha256Hex } from '../core/intake/digest.js';
-import { NewAttachmentBody } from '../core/attachment-declaration.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { isDomainError } from '#core/errors.js';
+import { sha256Hex } from '#core/intake/digest.js';
+import { NewAttachmentBody } from '#core/attachment-declaration.js';
 import { logger } from '../observability.js';
 import { confirmUpload, listCaseAttachments, requestUpload } from './attachments.js';
 

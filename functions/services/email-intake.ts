@@ -5,11 +5,11 @@
  * locally and the SES -> S3 -> Lambda handler in AWS.
  */
 import { simpleParser, type AddressObject, type HeaderValue, type ParsedMail } from 'mailparser';
-import type { ChangeContext } from '../core/audit-event.js';
-import { validationFailed } from '../core/errors.js';
-import { sha256 } from '../core/fingerprint.js';
-import { emailRequesterId } from '../core/intake/channel-message.js';
-import { classifyEmail, replyText, threadHints, type EmailAddress, type InboundEmail } from '../core/intake/email.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { validationFailed } from '#core/errors.js';
+import { sha256 } from '#core/fingerprint.js';
+import { emailRequesterId } from '#core/intake/channel-message.js';
+import { classifyEmail, replyText, threadHints, type EmailAddress, type InboundEmail } from '#core/intake/email.js';
 import { storeMailFiles, type MailFile, type StoredFile } from './email-attachments.js';
 import { intake, type IntakeResult } from './intake.js';
 

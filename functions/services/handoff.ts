@@ -2,17 +2,17 @@
  * Use cases of handoff briefs: what a brief is built from (read only when a
  * change hands a case over), reading one, and the receiving agent's edit of it.
  */
-import { isStaff, type Caller } from '../core/caller.js';
-import type { HandoffBrief } from '../core/case.js';
-import type { AuditEvent, ChangeContext } from '../core/audit-event.js';
-import { editHandoff } from '../core/case-lifecycle.js';
-import type { Comment } from '../core/comment.js';
-import { forbidden, notFound, preconditionFailed } from '../core/errors.js';
-import type { HandoffEdit, HandoffSource } from '../core/handoff.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import * as tasks from '../adapters/dynamodb/task-repository.js';
-import { AUDIT_PREFIX, COMMENT_PREFIX } from '../adapters/dynamodb/keys.js';
-import { commitCases } from '../adapters/dynamodb/transactions.js';
+import { isStaff, type Caller } from '#core/caller.js';
+import type { HandoffBrief } from '#core/case.js';
+import type { AuditEvent, ChangeContext } from '#core/audit-event.js';
+import { editHandoff } from '#core/case-lifecycle.js';
+import type { Comment } from '#core/comment.js';
+import { forbidden, notFound, preconditionFailed } from '#core/errors.js';
+import type { HandoffEdit, HandoffSource } from '#core/handoff.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import * as tasks from '#adapters/dynamodb/task-repository.js';
+import { AUDIT_PREFIX, COMMENT_PREFIX } from '#adapters/dynamodb/keys.js';
+import { commitCases } from '#adapters/dynamodb/transactions.js';
 import { typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 /** How far back a brief looks: the latest events and comments, and the case's tasks (open ones first to matter). */

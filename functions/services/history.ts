@@ -2,13 +2,13 @@
  * Use cases of the audit trail: read it (restricted values hidden from those
  * without clearance) and verify it end to end against its hash chain and head.
  */
-import { verifyChain, type ChainReport } from '../core/audit-chain.js';
-import type { Caller } from '../core/caller.js';
-import type { AuditEvent } from '../core/audit-event.js';
-import { canReadHistory, hasClearance, historyView } from '../core/case-view.js';
-import { forbidden } from '../core/errors.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
+import { verifyChain, type ChainReport } from '#core/audit-chain.js';
+import type { Caller } from '#core/caller.js';
+import type { AuditEvent } from '#core/audit-event.js';
+import { canReadHistory, hasClearance, historyView } from '#core/case-view.js';
+import { forbidden } from '#core/errors.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
 import { typeOf, visibleCase } from './case-access.js';
 import { mergedFamily } from './links.js';
 

@@ -5,10 +5,10 @@
  * document replaced, so a redelivered or reordered record converges on the same
  * document (idempotent).
  */
-import { ARTICLE_STATUSES, type Article } from '../core/article.js';
-import { knowledgeDocumentOf } from '../core/knowledge/document.js';
-import * as repo from '../adapters/dynamodb/article-repository.js';
-import type { KnowledgeDocument, SearchIndex } from '../adapters/search.js';
+import { ARTICLE_STATUSES, type Article } from '#core/article.js';
+import { knowledgeDocumentOf } from '#core/knowledge/document.js';
+import * as repo from '#adapters/dynamodb/article-repository.js';
+import type { KnowledgeDocument, SearchIndex } from '#adapters/search.js';
 
 /** The document the index holds for an article: the search core's own indexing code, as the quality bench uses it. */
 export const indexDocumentOf = (article: Article, learnedTexts: readonly string[]): KnowledgeDocument =>

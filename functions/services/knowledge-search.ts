@@ -3,11 +3,11 @@
  * them for a case, or for a case not yet submitted (deflection).
  */
 import { randomBytes } from 'node:crypto';
-import { canRead, readableFilter, type Article } from '../core/article.js';
-import { isStaff, type Caller } from '../core/caller.js';
-import * as repo from '../adapters/dynamodb/article-repository.js';
-import { searchIndex } from '../adapters/search-choice.js';
-import type { Highlight } from '../adapters/search.js';
+import { canRead, readableFilter, type Article } from '#core/article.js';
+import { isStaff, type Caller } from '#core/caller.js';
+import * as repo from '#adapters/dynamodb/article-repository.js';
+import { searchIndex } from '#adapters/search-choice.js';
+import type { Highlight } from '#adapters/search.js';
 import { visibleCase } from './case-access.js';
 
 export const newSuggestionId = () => `SG-${randomBytes(8).toString('hex')}`;

@@ -5,8 +5,8 @@
  * `knowledge-search.ts`, so this side never loads a search engine.
  */
 import { randomBytes } from 'node:crypto';
-import { verifyChain, type ChainReport } from '../core/audit-chain.js';
-import { isStaff, type Caller } from '../core/caller.js';
+import { verifyChain, type ChainReport } from '#core/audit-chain.js';
+import { isStaff, type Caller } from '#core/caller.js';
 import {
   articleTrail,
   articleView,
@@ -23,13 +23,13 @@ import {
   type ArticleView,
   type NewArticle,
   ARTICLE_STATUSES,
-} from '../core/article.js';
-import { auditEvent, type ChangeContext } from '../core/audit-event.js';
-import { conflict, forbidden, notFound, preconditionFailed } from '../core/errors.js';
-import * as repo from '../adapters/dynamodb/article-repository.js';
-import type { ArticleLink, ArticleStats, FeedbackEvent } from '../adapters/dynamodb/article-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
-import { commitCases } from '../adapters/dynamodb/transactions.js';
+} from '#core/article.js';
+import { auditEvent, type ChangeContext } from '#core/audit-event.js';
+import { conflict, forbidden, notFound, preconditionFailed } from '#core/errors.js';
+import * as repo from '#adapters/dynamodb/article-repository.js';
+import type { ArticleLink, ArticleStats, FeedbackEvent } from '#adapters/dynamodb/article-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
+import { commitCases } from '#adapters/dynamodb/transactions.js';
 import { isRestricted, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 const articleNotFound = (articleId: string) => notFound(`Article ${articleId} does not exist or is not yours to see.`);

@@ -6,17 +6,17 @@
  * to either case serialize: two merges racing on a pair, or crossing (A into B
  * while B into A), cannot both land; the loser re-reads and meets the rules.
  */
-import { isStaff, type Caller } from '../core/caller.js';
-import type { Case, StoredCase } from '../core/case.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { caseView, type CaseView } from '../core/case-view.js';
-import { forbidden, notFound, validationFailed } from '../core/errors.js';
-import { MAX_ANCESTRY, linkCases, mergeCases, parentAndChild, unlinkCases, type AncestorRef, type CaseLink, type LinkKind, type SideChange } from '../core/links.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import * as links from '../adapters/dynamodb/link-repository.js';
-import * as tasks from '../adapters/dynamodb/task-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
-import { commitCases, type CaseCommit, type TransactItem } from '../adapters/dynamodb/transactions.js';
+import { isStaff, type Caller } from '#core/caller.js';
+import type { Case, StoredCase } from '#core/case.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { caseView, type CaseView } from '#core/case-view.js';
+import { forbidden, notFound, validationFailed } from '#core/errors.js';
+import { MAX_ANCESTRY, linkCases, mergeCases, parentAndChild, unlinkCases, type AncestorRef, type CaseLink, type LinkKind, type SideChange } from '#core/links.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import * as links from '#adapters/dynamodb/link-repository.js';
+import * as tasks from '#adapters/dynamodb/task-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
+import { commitCases, type CaseCommit, type TransactItem } from '#adapters/dynamodb/transactions.js';
 import { slaAfterChange } from './sla.js';
 import { judgeByCaseId, maySee, pageKept, typeOf, untilWritten, visibleCase, visibleOnly } from './case-access.js';
 

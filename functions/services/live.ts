@@ -5,15 +5,15 @@
  * sends through the pusher.
  */
 import * as z from 'zod';
-import type { Caller } from '../core/caller.js';
-import { audienceOf, isOfferEvent, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '../core/live.js';
-import type { AuditEvent } from '../core/audit-event.js';
-import type { DomainEventDetail, OfferClosedEventDetail, OfferEventDetail } from '../contracts/domain-events.js';
-import { caseTypes } from '../adapters/dynamodb/config-kinds.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import * as live from '../adapters/dynamodb/live-repository.js';
-import { CLOSE_CODES, type LivePusher } from '../adapters/live-push.js';
-import type { Verdict } from '../core/caller.js';
+import type { Caller } from '#core/caller.js';
+import { audienceOf, isOfferEvent, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '#core/live.js';
+import type { AuditEvent } from '#core/audit-event.js';
+import type { DomainEventDetail, OfferClosedEventDetail, OfferEventDetail } from '#contracts/domain-events.js';
+import { caseTypes } from '#adapters/dynamodb/config-kinds.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import * as live from '#adapters/dynamodb/live-repository.js';
+import { CLOSE_CODES, type LivePusher } from '#adapters/live-push.js';
+import type { Verdict } from '#core/caller.js';
 import { logger } from '../observability.js';
 
 /** What a client may send: `auth` first (again to swap in a fresh token), `ping` to keep an idle connection open. */

@@ -2,8 +2,8 @@
  * A normalised ChannelMessage (chat, social, ...) into the intake path, from
  * `POST /channels/messages` or a `caseway.channels` event on the bus.
  */
-import type { ChangeContext } from '../core/audit-event.js';
-import { requesterIdOf, subjectOf, type ChannelMessage } from '../core/intake/channel-message.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { requesterIdOf, subjectOf, type ChannelMessage } from '#core/intake/channel-message.js';
 import { intake, type IntakeResult } from './intake.js';
 
 export async function intakeMessage(message: ChannelMessage, ctx: ChangeContext): Promise<IntakeResult> {

@@ -2,12 +2,12 @@
  * Notifications: reading what was sent about a case, and carrying out a transition's
  * `notify` effect (a `NotificationRequested` event) through the notifier.
  */
-import type { Caller } from '../core/caller.js';
-import { assertMayReadNotifications, recipientOf, templateDataOf } from '../core/notifications.js';
-import type { DomainEventDetail } from '../adapters/events.js';
-import { getCase } from '../adapters/dynamodb/case-repository.js';
-import { listNotifications as listStored } from '../adapters/dynamodb/notification-repository.js';
-import { notifier, type Notifier } from '../adapters/notifications.js';
+import type { Caller } from '#core/caller.js';
+import { assertMayReadNotifications, recipientOf, templateDataOf } from '#core/notifications.js';
+import type { DomainEventDetail } from '#adapters/events.js';
+import { getCase } from '#adapters/dynamodb/case-repository.js';
+import { listNotifications as listStored } from '#adapters/dynamodb/notification-repository.js';
+import { notifier, type Notifier } from '#adapters/notifications.js';
 import { logger } from '../observability.js';
 import { visibleCase } from './case-access.js';
 

@@ -10,23 +10,23 @@
  * condition exactly one transaction commits; the others re-read, find the
  * condition open, and count themselves into it.
  */
-import { caseCommitItems, newCaseItems, putNew, type TransactItem } from '../adapters/dynamodb/transactions.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import * as assets from '../adapters/dynamodb/asset-repository.js';
-import * as signals from '../adapters/dynamodb/signal-repository.js';
-import type { SignalOutcome } from '../adapters/dynamodb/signal-repository.js';
-import type { StoredCase } from '../core/case.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { transitionCase } from '../core/case-lifecycle.js';
-import { writeComment } from '../core/comment.js';
-import { validationFailed, type FieldIssue } from '../core/errors.js';
-import type { Asset } from '../core/devices/asset.js';
-import { caseForCondition, conditionId, decide, isWorse, type Action, type ConditionState, type OpenCondition } from '../core/devices/conditions.js';
-import { EMPTY_WINDOW, pushReading } from '../core/devices/rolling-window.js';
-import type { Signal } from '../core/devices/signal.js';
-import { transitionsFrom } from '../core/workflow.js';
+import { caseCommitItems, newCaseItems, putNew, type TransactItem } from '#adapters/dynamodb/transactions.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import * as assets from '#adapters/dynamodb/asset-repository.js';
+import * as signals from '#adapters/dynamodb/signal-repository.js';
+import type { SignalOutcome } from '#adapters/dynamodb/signal-repository.js';
+import type { StoredCase } from '#core/case.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { transitionCase } from '#core/case-lifecycle.js';
+import { writeComment } from '#core/comment.js';
+import { validationFailed, type FieldIssue } from '#core/errors.js';
+import type { Asset } from '#core/devices/asset.js';
+import { caseForCondition, conditionId, decide, isWorse, type Action, type ConditionState, type OpenCondition } from '#core/devices/conditions.js';
+import { EMPTY_WINDOW, pushReading } from '#core/devices/rolling-window.js';
+import type { Signal } from '#core/devices/signal.js';
+import { transitionsFrom } from '#core/workflow.js';
 import { guardContextOf } from './tasks.js';
-import { nowIso } from '../adapters/clock.js';
+import { nowIso } from '#adapters/clock.js';
 import { currentType, nextCaseId, prepareCase, returnCaseId } from './cases.js';
 import { timeOrderedId, typeOf, untilWritten } from './case-access.js';
 import { slaAfterChange, slaForNewCase } from './sla.js';

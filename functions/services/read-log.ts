@@ -7,10 +7,10 @@
  * it tells an admin who looked without letting them look: reading the cases
  * themselves stays with the teams.
  */
-import { hasRole, type Caller } from '../core/caller.js';
-import { forbidden } from '../core/errors.js';
-import { readsBy, readsOfCase, type CaseRead } from '../adapters/dynamodb/read-log-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
+import { hasRole, type Caller } from '#core/caller.js';
+import { forbidden } from '#core/errors.js';
+import { readsBy, readsOfCase, type CaseRead } from '#adapters/dynamodb/read-log-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
 
 export type ReadLogQuery = { readonly caseId: string; readonly actor?: undefined } | { readonly actor: string; readonly caseId?: undefined };
 

@@ -6,12 +6,12 @@
  * capacity. The periodic sweep moves what the clock moves (expired offers,
  * dropped optional skills, overflow).
  */
-import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import { isOpen, type Case } from '../core/case.js';
-import type { ChangeContext, FieldChange } from '../core/audit-event.js';
-import type { CasePatch } from '../core/case-lifecycle.js';
-import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '../core/errors.js';
-import { placementOf, routingChange, ROUTING_CALLER, type Placement } from '../core/routing/decision.js';
+import { hasRole, isStaff, type Caller } from '#core/caller.js';
+import { isOpen, type Case } from '#core/case.js';
+import type { ChangeContext, FieldChange } from '#core/audit-event.js';
+import type { CasePatch } from '#core/case-lifecycle.js';
+import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#core/errors.js';
+import { placementOf, routingChange, ROUTING_CALLER, type Placement } from '#core/routing/decision.js';
 import {
   DEFAULT_OFFER_TIMEOUT_SECONDS,
   freeCapacity,
@@ -27,18 +27,18 @@ import {
   type Queue,
   type WaitingCase,
   type WaitingReason,
-} from '../core/routing/dispatch.js';
-import { evaluateRules } from '../core/routing/rule-engine.js';
-import { checkRules, decide, routingFacts, type RoutingDecision, type RoutingRuleset, type RoutingRulesInput } from '../core/routing/rules.js';
-import { nowIso } from '../adapters/clock.js';
-import * as store from '../adapters/dynamodb/routing-repository.js';
-import { ROUTING_RULESET, routingQueues, routingRules } from '../adapters/dynamodb/config-kinds.js';
-import type { RoutingState } from '../adapters/dynamodb/routing-repository.js';
-import { commitCases } from '../adapters/dynamodb/transactions.js';
-import type { DomainEventDetail } from '../contracts/domain-events.js';
-import { alreadyProcessed, processedMark } from '../adapters/dynamodb/processed-events.js';
+} from '#core/routing/dispatch.js';
+import { evaluateRules } from '#core/routing/rule-engine.js';
+import { checkRules, decide, routingFacts, type RoutingDecision, type RoutingRuleset, type RoutingRulesInput } from '#core/routing/rules.js';
+import { nowIso } from '#adapters/clock.js';
+import * as store from '#adapters/dynamodb/routing-repository.js';
+import { ROUTING_RULESET, routingQueues, routingRules } from '#adapters/dynamodb/config-kinds.js';
+import type { RoutingState } from '#adapters/dynamodb/routing-repository.js';
+import { commitCases } from '#adapters/dynamodb/transactions.js';
+import type { DomainEventDetail } from '#contracts/domain-events.js';
+import { alreadyProcessed, processedMark } from '#adapters/dynamodb/processed-events.js';
 import { accessOf, judgeByCaseId, typeOf, untilWritten, visibleCase } from './case-access.js';
-import * as caseRepo from '../adapters/dynamodb/case-repository.js';
+import * as caseRepo from '#adapters/dynamodb/case-repository.js';
 import { reviseAlong } from './cases.js';
 import { SLA_TIMER_CALLER } from './sla-timers.js';
 import { publishConfig, publishedBy, type Publishing } from './config-publish.js';

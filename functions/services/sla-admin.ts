@@ -6,15 +6,15 @@
  * under a calendar nobody can read.
  */
 import { randomBytes } from 'node:crypto';
-import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { conflict, forbidden, notFound, validationFailed } from '../core/errors.js';
-import type { Calendar, CalendarInput } from '../core/sla/calendar.js';
-import type { Entitlement, EntitlementInput } from '../core/sla/policy.js';
-import { previewDeadlines, type Preview, type PreviewInput, type PreviewPause } from '../core/sla/preview.js';
-import type { SlaPolicy, SlaPolicyInput } from '../core/sla/state.js';
-import * as entitlements from '../adapters/dynamodb/entitlement-repository.js';
-import { slaCalendars, slaPolicies } from '../adapters/dynamodb/config-kinds.js';
+import { hasRole, isStaff, type Caller } from '#core/caller.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { conflict, forbidden, notFound, validationFailed } from '#core/errors.js';
+import type { Calendar, CalendarInput } from '#core/sla/calendar.js';
+import type { Entitlement, EntitlementInput } from '#core/sla/policy.js';
+import { previewDeadlines, type Preview, type PreviewInput, type PreviewPause } from '#core/sla/preview.js';
+import type { SlaPolicy, SlaPolicyInput } from '#core/sla/state.js';
+import * as entitlements from '#adapters/dynamodb/entitlement-repository.js';
+import { slaCalendars, slaPolicies } from '#adapters/dynamodb/config-kinds.js';
 import { publishConfig, publishedBy, type Publishing } from './config-publish.js';
 
 function assertAdmin(caller: Caller, what: string): void {

@@ -6,21 +6,21 @@
  * step, so the outbox puts it on the bus once and a retried timer never acts twice.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Caller } from '../core/caller.js';
-import type { Case, StoredCase } from '../core/case.js';
-import { auditEvent, type AuditEvent, type ChangeContext, type FieldChange } from '../core/audit-event.js';
-import { reviseCase } from '../core/case-lifecycle.js';
-import { OPEN_CATEGORIES } from '../core/case-type.js';
-import { CLOCK_NAMES, type ClockName, type ClockState, type SlaState } from '../core/sla/state.js';
-import { decideCheck, executionName, firstStep, stepKey, type Action, type NextStep, type TimerInput } from '../core/sla/timer-steps.js';
-import type { SlaSetup } from '../core/sla/case-sla.js';
-import { clock as timeNow, nowIso } from '../adapters/clock.js';
-import { dynamo, tableName } from '../adapters/dynamodb/client.js';
-import { slaTimerStepKey } from '../adapters/dynamodb/keys.js';
-import * as repo from '../adapters/dynamodb/case-repository.js';
-import { commitCases, putNew } from '../adapters/dynamodb/transactions.js';
-import { slaRules } from '../adapters/sla-rules.js';
-import type { TimerStarter } from '../adapters/timers.js';
+import type { Caller } from '#core/caller.js';
+import type { Case, StoredCase } from '#core/case.js';
+import { auditEvent, type AuditEvent, type ChangeContext, type FieldChange } from '#core/audit-event.js';
+import { reviseCase } from '#core/case-lifecycle.js';
+import { OPEN_CATEGORIES } from '#core/case-type.js';
+import { CLOCK_NAMES, type ClockName, type ClockState, type SlaState } from '#core/sla/state.js';
+import { decideCheck, executionName, firstStep, stepKey, type Action, type NextStep, type TimerInput } from '#core/sla/timer-steps.js';
+import type { SlaSetup } from '#core/sla/case-sla.js';
+import { clock as timeNow, nowIso } from '#adapters/clock.js';
+import { dynamo, tableName } from '#adapters/dynamodb/client.js';
+import { slaTimerStepKey } from '#adapters/dynamodb/keys.js';
+import * as repo from '#adapters/dynamodb/case-repository.js';
+import { commitCases, putNew } from '#adapters/dynamodb/transactions.js';
+import { slaRules } from '#adapters/sla-rules.js';
+import type { TimerStarter } from '#adapters/timers.js';
 import { typeOf, untilWritten } from './case-access.js';
 import { handoffSourceOf } from './handoff.js';
 import { slaAfterChange } from './sla.js';

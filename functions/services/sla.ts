@@ -7,10 +7,10 @@
  * Policies and calendars are read through the config cache (`config-kinds.ts`
  * says for how long): they change a few times a year, cases change all day.
  */
-import { hasRole, isStaff, type Caller } from '../core/caller.js';
-import type { Case } from '../core/case.js';
-import { auditEvent, type AuditEvent, type ChangeContext } from '../core/audit-event.js';
-import type { Effect } from '../core/case-type.js';
+import { hasRole, isStaff, type Caller } from '#core/caller.js';
+import type { Case } from '#core/case.js';
+import { auditEvent, type AuditEvent, type ChangeContext } from '#core/audit-event.js';
+import type { Effect } from '#core/case-type.js';
 import {
   openSla,
   slaOnMerge,
@@ -21,12 +21,12 @@ import {
   type Place,
   type SlaChange,
   type SlaSetup,
-} from '../core/sla/case-sla.js';
-import { chooseEntitlement, choosePolicy, type Entitlement } from '../core/sla/policy.js';
-import type { SlaPolicy, SlaState } from '../core/sla/state.js';
-import * as repo from '../adapters/dynamodb/entitlement-repository.js';
-import { slaCalendars, slaPolicies } from '../adapters/dynamodb/config-kinds.js';
-import type { TransactItem } from '../adapters/dynamodb/transactions.js';
+} from '#core/sla/case-sla.js';
+import { chooseEntitlement, choosePolicy, type Entitlement } from '#core/sla/policy.js';
+import type { SlaPolicy, SlaState } from '#core/sla/state.js';
+import * as repo from '#adapters/dynamodb/entitlement-repository.js';
+import { slaCalendars, slaPolicies } from '#adapters/dynamodb/config-kinds.js';
+import type { TransactItem } from '#adapters/dynamodb/transactions.js';
 
 const currentPolicies = (): Promise<SlaPolicy[]> => slaPolicies.list();
 

@@ -5,15 +5,15 @@
  * task" cannot commit if a task was added meanwhile: the head moved, it re-reads.
  */
 import { randomBytes } from 'node:crypto';
-import { isStaff, type Caller } from '../core/caller.js';
-import type { ChangeContext } from '../core/audit-event.js';
-import { forbidden, notFound, preconditionFailed } from '../core/errors.js';
-import { addTask, reviseTask, type NewTask, type Task, type TaskPatch } from '../core/task.js';
-import type { CaseType } from '../core/case-type.js';
-import { transitionsFrom, type GuardContext } from '../core/workflow.js';
-import * as tasks from '../adapters/dynamodb/task-repository.js';
-import type { Page } from '../adapters/dynamodb/paging.js';
-import { commitCases } from '../adapters/dynamodb/transactions.js';
+import { isStaff, type Caller } from '#core/caller.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { forbidden, notFound, preconditionFailed } from '#core/errors.js';
+import { addTask, reviseTask, type NewTask, type Task, type TaskPatch } from '#core/task.js';
+import type { CaseType } from '#core/case-type.js';
+import { transitionsFrom, type GuardContext } from '#core/workflow.js';
+import * as tasks from '#adapters/dynamodb/task-repository.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
+import { commitCases } from '#adapters/dynamodb/transactions.js';
 import { judgeByCaseId, pageKept, timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 const itemId = () => randomBytes(4).toString('hex');

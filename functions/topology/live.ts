@@ -6,7 +6,7 @@
  */
 export const liveSocket = {
   /** Handler file, relative to the repository root; exports `handler`. */
-  entry: 'functions/live-connect/handler.ts',
+  entry: 'functions/handlers/live-connect.ts',
   description: "The console's live feed: accepts WebSocket connections, authenticates them with an ID token, replays what a resuming client missed",
   routes: ['$connect', '$disconnect', '$default'],
   /** Local only: the WebSocket path on the gateway's port (in AWS the API has its own host; the stage is the path). */

@@ -24,7 +24,7 @@ export interface StateMachineSpec {
 export const slaClockMachine: StateMachineSpec = {
   definition: 'statemachines/sla-clock.asl.json',
   tasks: {
-    CheckStep: { entry: 'functions/sla-timer/handler.ts', substitution: 'SlaCheckFunctionArn', tableAccess: 'readWrite' },
+    CheckStep: { entry: 'functions/handlers/sla-timer.ts', substitution: 'SlaCheckFunctionArn', tableAccess: 'readWrite' },
   },
 };
 

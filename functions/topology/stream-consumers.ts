@@ -17,7 +17,7 @@ export interface StreamConsumerSpec {
 }
 
 export const knowledgeIndexer: StreamConsumerSpec = {
-  entry: 'functions/knowledge-indexer/handler.ts',
+  entry: 'functions/handlers/knowledge-indexer.ts',
   description: 'Keep the knowledge search index in step with articles and what linked cases teach them',
   filter: { partitionKeyPrefix: 'ARTICLE#', sortKeys: ['#ARTICLE'], sortKeyPrefixes: ['LEARNED#'] },
 };
@@ -28,6 +28,6 @@ export const knowledgeIndexer: StreamConsumerSpec = {
  * platform's own; only the entry and description are shared here.
  */
 export const outboxPublisher = {
-  entry: 'functions/outbox-publisher/handler.ts',
+  entry: 'functions/handlers/outbox-publisher.ts',
   description: 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge',
 } as const;

@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RETENTION_CLASSES, UPLOAD_CORS, retentionPrefix, type RetentionClassName } from '../../functions/topology/attachments.js';
+import { RETENTION_CLASSES, UPLOAD_CORS, retentionPrefix, type RetentionClassName } from '#topology/attachments.js';
 import { acknowledgeWildcardResource } from './nag.js';
 
 export interface AttachmentsProps {

@@ -13,7 +13,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '../../functions/topology/routes.js';
+import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '#topology/routes.js';
 import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';

@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { caseTable } from '../../functions/topology/table.js';
+import { caseTable } from '#topology/table.js';
 
 export interface CaseStoreProps {
   /**

@@ -12,7 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SHARED_FUNCTION_ENVIRONMENT } from '../../functions/topology/function-environment.js';
+import { SHARED_FUNCTION_ENVIRONMENT } from '#topology/function-environment.js';
 
 /** The repository root: handler entries in the topology are relative to it. */
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -20,7 +20,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { UPLOAD_CORS } from '../../functions/topology/attachments.js';
+import { UPLOAD_CORS } from '#topology/attachments.js';
 import { apiCorsConfiguration } from './case-api.js';
 import { acknowledgeLibraryFunction } from './nag.js';
 

@@ -12,7 +12,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { CONSOLE_CONFIG_PATH, type ConsoleConfig } from '../../functions/topology/console-config.js';
+import { CONSOLE_CONFIG_PATH, type ConsoleConfig } from '#topology/console-config.js';
 import { HASHED_ASSETS_PREFIX, type ConsoleHosting } from './console-hosting.js';
 import { acknowledgeLibraryFunction } from './nag.js';
 

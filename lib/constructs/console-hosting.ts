@@ -11,7 +11,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CONSOLE_ASSETS_DIR } from '../../functions/topology/console-config.js';
+import { CONSOLE_ASSETS_DIR } from '#topology/console-config.js';
 
 /** A domain name of your own for the console. */
 export interface ConsoleDomain {

@@ -67,7 +67,7 @@ export class DeviceIngest extends Construct {
     this.deadLetterQueue = caseDeadLetterQueue(this, 'DeadLetterQueue', store.key, 'the IoT rule error action and the device Lambda on-failure destination');
 
     const handler = new CasewayFunction(this, 'Handler', {
-      entry: 'functions/device-ingest/handler.ts',
+      entry: 'functions/handlers/device-ingest.ts',
       description: 'Device signals from the IoT Core rule: open, append to and resolve proactive cases',
       environment: { TABLE_NAME: store.table.tableName },
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),

@@ -13,11 +13,11 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { outboxPublisher } from '../../functions/topology/stream-consumers.js';
-import { caseTable } from '../../functions/topology/table.js';
+import { outboxPublisher } from '#topology/stream-consumers.js';
+import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer } from './stream-consumer.js';
-import { eventRules, type EventRuleSpec } from '../../functions/topology/event-rules.js';
+import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
 import { EventConsumers } from './event-consumers.js';
 
 export interface DomainEventsProps {

@@ -93,7 +93,7 @@ export class EmailIntake extends Construct {
     });
 
     const fn = new CasewayFunction(this, 'Intake', {
-      entry: 'functions/email-inbound/handler.ts',
+      entry: 'functions/handlers/email-inbound.ts',
       description: 'Inbound email: a message SES stored in S3 -> the intake service',
       environment: { TABLE_NAME: props.store.table.tableName, ATTACHMENTS_BUCKET: props.attachments.bucket.bucketName, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
       timeout: Duration.seconds(30),

@@ -24,7 +24,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
-import type { EventRuleSpec } from '../../functions/topology/event-rules.js';
+import type { EventRuleSpec } from '#topology/event-rules.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 

@@ -7,10 +7,10 @@ import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib'
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { CONSOLE_SCOPES, CONSOLE_SIGN_IN_CALLBACK_PATH, CONSOLE_SIGN_OUT_PATH } from '../../functions/topology/console-config.js';
+import { CONSOLE_SCOPES, CONSOLE_SIGN_IN_CALLBACK_PATH, CONSOLE_SIGN_OUT_PATH } from '#topology/console-config.js';
 // The role names are the domain's; the user pool groups must match them exactly.
-import { DEFAULT_ROLES_CLAIM, ROLES, type Role } from '../../functions/core/caller.js';
-import { TeamName } from '../../functions/core/case-type.js';
+import { DEFAULT_ROLES_CLAIM, ROLES, type Role } from '#core/caller.js';
+import { TeamName } from '#core/case-type.js';
 
 /** An existing OpenID Connect provider whose tokens the API accepts. */
 export interface ExternalOidc {

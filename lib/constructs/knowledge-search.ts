@@ -15,8 +15,8 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as aoss from 'aws-cdk-lib/aws-opensearchserverless';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { knowledgeIndexer } from '../../functions/topology/stream-consumers.js';
-import { caseTable } from '../../functions/topology/table.js';
+import { knowledgeIndexer } from '#topology/stream-consumers.js';
+import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer } from './stream-consumer.js';
 

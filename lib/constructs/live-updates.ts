@@ -16,7 +16,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
-import { liveSocket } from '../../functions/topology/live.js';
+import { liveSocket } from '#topology/live.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 import type { Identity } from './identity.js';

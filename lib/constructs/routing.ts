@@ -20,7 +20,7 @@ import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 
 export const ROUTING_SWEEP = {
-  entry: 'functions/routing-sweep/handler.ts',
+  entry: 'functions/handlers/routing-sweep.ts',
   description: 'Routing sweep: expired offers back to their queue, overflow, optional skills, then offers',
 };
 

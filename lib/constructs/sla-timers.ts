@@ -15,7 +15,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { slaClockMachine } from '../../functions/topology/state-machines.js';
+import { slaClockMachine } from '#topology/state-machines.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction, REPOSITORY_ROOT } from './caseway-function.js';
 import { acknowledgeWildcardResource } from './nag.js';

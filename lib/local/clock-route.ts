@@ -7,7 +7,7 @@
  * Answers once the timers that fell due have run.
  */
 import * as z from 'zod';
-import type { AdjustableClock } from '../../functions/adapters/clock.js';
+import type { AdjustableClock } from '#adapters/clock.js';
 import type { LocalRequest, LocalResponse } from './local-request.js';
 import { localProblem as problem } from './local-problem.js';
 

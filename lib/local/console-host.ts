@@ -7,8 +7,8 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { matchRoute } from '../../functions/topology/routes.js';
-import { CONSOLE_CONFIG_PATH, CONSOLE_SCOPES, ConsoleConfig } from '../../functions/topology/console-config.js';
+import { matchRoute } from '#topology/routes.js';
+import { CONSOLE_CONFIG_PATH, CONSOLE_SCOPES, ConsoleConfig } from '#topology/console-config.js';
 import type { DevIssuer } from './dev-issuer.js';
 import { createDevOidc, OIDC_PATH_PREFIX } from './dev-oidc.js';
 

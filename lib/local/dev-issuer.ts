@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
-import { DEFAULT_ROLES_CLAIM, type Role } from '../../functions/core/caller.js';
+import { DEFAULT_ROLES_CLAIM, type Role } from '#core/caller.js';
 import { SetupError } from './errors.js';
 
 export const DEV_ISSUER = 'urn:caseway:local:dev-issuer';

@@ -24,7 +24,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { caseTable, createTableInput } from '../../functions/topology/table.js';
+import { caseTable, createTableInput } from '#topology/table.js';
 import { SetupError } from './errors.js';
 import { assertPortFree, findFreePort, PortInUseError } from './ports.js';
 

@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { eventRules, type EventRuleSpec } from '../../functions/topology/event-rules.js';
+import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
 import { JsonDirectory } from './durable-files.js';
 import { compilePattern, type EventMatcher } from './event-pattern.js';
 import { LOCAL_ACCOUNT_ID } from './http-api-event.js';

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { defaultRoute, functions, matchRoute, type FunctionName } from '../../functions/topology/routes.js';
+import { defaultRoute, functions, matchRoute, type FunctionName } from '#topology/routes.js';
 import { buildHttpApiEvent, newRequestId } from './http-api-event.js';
 import {
   fromLambdaResult,
@@ -24,7 +24,7 @@ import {
 import { createJwtAuthorizer, type JwtAuthorizerConfig } from './jwt-authorizer.js';
 import { createLambdaContext } from './lambda-context.js';
 import { PortInUseError } from './ports.js';
-import { FILES_PATH_PREFIX, type FileRequest, type FileResponse } from '../../functions/adapters/local-files.js';
+import { FILES_PATH_PREFIX, type FileRequest, type FileResponse } from '#adapters/local-files.js';
 import { localProblem } from './local-problem.js';
 import type { LocalRequest, LocalResponse } from './local-request.js';
 

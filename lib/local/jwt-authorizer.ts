@@ -8,7 +8,7 @@
  * groups from the verified token in the Authorization header instead (caller-from-claims.ts).
  */
 import { createLocalJWKSet, type JSONWebKeySet, type JWTPayload } from 'jose';
-import { CLOCK_SKEW_SECONDS, verifyIdToken } from '../../functions/http/token-verifier.js';
+import { CLOCK_SKEW_SECONDS, verifyIdToken } from '#http/token-verifier.js';
 
 /** How far in the future a token's `iat` or `nbf` may lie (one value for every verifier of ours). */
 export { CLOCK_SKEW_SECONDS };

@@ -8,9 +8,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { outboxPublisher } from '../../functions/topology/stream-consumers.js';
-import { caseTable } from '../../functions/topology/table.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
+import { outboxPublisher } from '#topology/stream-consumers.js';
+import { caseTable } from '#topology/table.js';
+import { eventRules } from '#topology/event-rules.js';
 import { LocalEventBus, type LocalRule, type RetryClock, type RetryPolicy } from './event-bus.js';
 import type { StreamConsumer } from './stream-pump.js';
 

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AdjustableClock, clock } from '../../functions/adapters/clock.js';
+import { AdjustableClock, clock } from '#adapters/clock.js';
 import { ROUTING_SWEEP } from '../constructs/routing.js';
 import type { GatewayLog } from './gateway.js';
 

@@ -12,8 +12,8 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { useTimerStarter } from '../../functions/adapters/timers.js';
-import { localSubstitutions, slaClockMachine } from '../../functions/topology/state-machines.js';
+import { useTimerStarter } from '#adapters/timers.js';
+import { localSubstitutions, slaClockMachine } from '#topology/state-machines.js';
 import { LocalStateMachine, type LocalExecution, type ObservableClock, type TaskHandler } from './step-functions.js';
 
 export async function startLocalSlaTimers(rootDir: string, clock: ObservableClock, onFailure?: (execution: LocalExecution) => void): Promise<LocalStateMachine> {
@@ -38,7 +38,7 @@ const SLA_SORT_KEY = '#SLA';
 /** Cases re-armed at once: each is a few reads. */
 const CONCURRENCY = 8;
 
-type ArmCase = typeof import('../../functions/services/sla-timers.js').armCase;
+type ArmCase = typeof import('#services/sla-timers.js').armCase;
 
 /**
  * Re-arm the timers of every case whose SLA item holds clocks: running ones (their

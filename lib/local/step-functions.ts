@@ -19,8 +19,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { ExecutionAbortedError, StateMachine } from 'aws-local-stepfunctions';
-import type { Clock } from '../../functions/adapters/clock.js';
-import type { TimerRequest, TimerStarter } from '../../functions/adapters/timers.js';
+import type { Clock } from '#adapters/clock.js';
+import type { TimerRequest, TimerStarter } from '#adapters/timers.js';
 
 /** One entry of an execution's history (the library does not export the type). */
 export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;

@@ -6,7 +6,7 @@
  *
  *   npx tsx test/bench/attachments.bench.ts [--smoke]   (smoke: tiny sizes, see smoke.ts)
  */
-import { startPlatform } from '../../lib/local/platform.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
 interface Granted {
@@ -19,7 +19,7 @@ interface Granted {
 async function main() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
+  const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   try {
     const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
       const response = await fetch(`${platform.url}${path}`, {

@@ -16,9 +16,9 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ESM_REQUIRE_BANNER } from '../../lib/constructs/caseway-function.js';
-import { functions } from '../../functions/topology/routes.js';
-import { startPlatform } from '../../lib/local/platform.js';
+import { ESM_REQUIRE_BANNER } from '#lib/constructs/caseway-function.js';
+import { functions } from '#topology/routes.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { SMOKE, sized } from './smoke.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? sized(16, 4));
@@ -75,7 +75,7 @@ async function main() {
   // No SLA policies: a support case would otherwise get SlaStarted and SlaMet events and units, which
   // are bench:sla's subject, and the long history below would not be the events this bench wrote.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false, seedSla: false });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
+  const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   try {
     const call = async (role: string, path: string, init: RequestInit = {}) => {
       const response = await fetch(`${platform.url}${path}`, {
@@ -167,9 +167,9 @@ async function main() {
     });
     // The storage work a create does, without the platform around it: the very items the repository writes
     // (case with its index entries, chain head, first audit event), built by its own item builders, in one transaction.
-    const { caseItem, headItem, auditItem } = await import('../../functions/adapters/dynamodb/transactions.js');
-    const { openCase } = await import('../../functions/core/case-lifecycle.js');
-    const { caseTypes } = await import('../../functions/adapters/dynamodb/config-kinds.js');
+    const { caseItem, headItem, auditItem } = await import('#adapters/dynamodb/transactions.js');
+    const { openCase } = await import('#core/case-lifecycle.js');
+    const { caseTypes } = await import('#adapters/dynamodb/config-kinds.js');
     const support = (await caseTypes.current('support'))!;
     const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: platform.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
     const transact = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {

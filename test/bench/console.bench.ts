@@ -20,9 +20,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { DEMO_USERS, type DemoUserKey } from '../../lib/local/dev-issuer.js';
-import { startPlatform, WEB_DIST_DIR, type Platform } from '../../lib/local/platform.js';
-import { ensureWebBuilt } from '../../lib/local/web-build.js';
+import { DEMO_USERS, type DemoUserKey } from '#lib/local/dev-issuer.js';
+import { startPlatform, WEB_DIST_DIR, type Platform } from '#lib/local/platform.js';
+import { ensureWebBuilt } from '#lib/local/web-build.js';
 import { sized } from './smoke.js';
 
 const runsArg = process.argv.slice(2).find((a) => !a.startsWith('-'));

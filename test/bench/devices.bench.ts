@@ -16,7 +16,7 @@
  * (2 units per transactional item write per KB, plus index writes) is in the notes.
  */
 import { parseArgs } from 'node:util';
-import { startPlatform } from '../../lib/local/platform.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
 const { values: args } = parseArgs({
@@ -34,7 +34,7 @@ const BATCH = Number(args.batch);
 async function main() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
+  const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const call = async (who: 'admin' | 'integration' | 'agent', path: string, body: unknown): Promise<any> => {

@@ -6,8 +6,8 @@
  * machine; the ratio is what to compare between runs. `npm run bench:events -- 80` runs
  * 80 creates; `-- --smoke`, a few (smoke.ts).
  */
-import type { BusEvent } from '../../lib/local/event-bus.js';
-import { startPlatform } from '../../lib/local/platform.js';
+import type { BusEvent } from '#lib/local/event-bus.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
 const runsArg = process.argv.slice(2).find((a) => !a.startsWith('-'));

@@ -23,7 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { startPlatform } from '../../lib/local/platform.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: sized('30', '2') }, smoke: { type: 'boolean', default: false } } });

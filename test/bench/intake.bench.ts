@@ -12,7 +12,7 @@
  * (smoke.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { startPlatform } from '../../lib/local/platform.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { rawEmail } from '../support/emails.js';
 import { sized } from './smoke.js';
 
@@ -25,7 +25,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
+  const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const post = async (path: string, body: string, contentType: string, extra: Record<string, string> = {}): Promise<any> => {

@@ -9,9 +9,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { REPO_ROOT, startPlatform } from '../../lib/local/platform.js';
-import { startStreamPump } from '../../lib/local/stream-pump.js';
-import { knowledgeIndexer } from '../../functions/topology/stream-consumers.js';
+import { REPO_ROOT, startPlatform } from '#lib/local/platform.js';
+import { startStreamPump } from '#lib/local/stream-pump.js';
+import { knowledgeIndexer } from '#topology/stream-consumers.js';
 import { sized } from './smoke.js';
 
 const RUNS = sized(20, 2);
@@ -22,14 +22,14 @@ type Json = Record<string, unknown>;
 async function main() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, indexKnowledge: false, publishEvents: false });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
+  const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as {
     handler: (event: unknown) => Promise<void>;
     rebuild: () => Promise<number>;
     isKnowledgeRecord: (record: unknown) => boolean;
   };
-  const { reindexArticles } = await import('../../functions/services/knowledge-index.js');
-  const { searchIndex } = await import('../../functions/adapters/search-choice.js');
+  const { reindexArticles } = await import('#services/knowledge-index.js');
+  const { searchIndex } = await import('#adapters/search-choice.js');
   try {
     const call = async (role: keyof typeof platform.tokens, path: string, init: RequestInit = {}): Promise<Json> => {
       const response = await fetch(`${platform.url}${path}`, {

@@ -4,8 +4,8 @@
  * compare. Queries are noisy paraphrases of a random article's title and cases.
  */
 import { performance } from 'node:perf_hooks';
-import { EmbeddedSearchIndex } from '../../functions/adapters/embedded-search.js';
-import type { KnowledgeDocument } from '../../functions/adapters/search.js';
+import { EmbeddedSearchIndex } from '#adapters/embedded-search.js';
+import type { KnowledgeDocument } from '#adapters/search.js';
 
 const VOCABULARY = 20_000;
 const QUERIES = 500;

@@ -4,11 +4,11 @@
  */
 import MiniSearch from 'minisearch';
 import { readFileSync } from 'node:fs';
-import { EmbeddedSearchIndex } from '../../functions/adapters/embedded-search.js';
-import type { KnowledgeDocument } from '../../functions/adapters/search.js';
-import { knowledgeDocumentOf } from '../../functions/core/knowledge/document.js';
-import type { RankingParams } from '../../functions/core/knowledge/ranking.js';
-import { termsOf } from '../../functions/core/knowledge/text.js';
+import { EmbeddedSearchIndex } from '#adapters/embedded-search.js';
+import type { KnowledgeDocument } from '#adapters/search.js';
+import { knowledgeDocumentOf } from '#core/knowledge/document.js';
+import type { RankingParams } from '#core/knowledge/ranking.js';
+import { termsOf } from '#core/knowledge/text.js';
 
 export interface FaqArticle {
   readonly id: string;

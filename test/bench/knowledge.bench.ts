@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_RANKING, type RankingParams } from '../../functions/core/knowledge/ranking.js';
+import { DEFAULT_RANKING, type RankingParams } from '#core/knowledge/ranking.js';
 import {
   bm25Ranker,
   documentsOf,

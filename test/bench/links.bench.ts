@@ -3,13 +3,13 @@
  * Local reports ReturnConsumedCapacity as DynamoDB does): `npx tsx test/bench/links.bench.ts`.
  * Mean of 10 requests each, table plus indexes, reads and writes summed. `-- --smoke`: tiny sizes (smoke.ts).
  */
-import { startPlatform } from '../../lib/local/platform.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
 async function main() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, publishEvents: false });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
+  const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   try {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const call = async (path: string, init: RequestInit = {}): Promise<any> => {

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { startPlatform } from '../../lib/local/platform.js';
+import { startPlatform } from '#lib/local/platform.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '30' } } });
 const RUNS = Number(values.runs);

@@ -17,12 +17,12 @@
 import { parseArgs } from 'node:util';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { performance } from 'node:perf_hooks';
-import type { Case } from '../../functions/core/case.js';
-import { bestAgent, type Agent, type WaitingCase } from '../../functions/core/routing/dispatch.js';
-import { evaluateRules } from '../../functions/core/routing/rule-engine.js';
-import { decide, routingFacts, type RoutingRule } from '../../functions/core/routing/rules.js';
-import { CHANNELS, PRIORITIES, type Channel } from '../../functions/core/vocabulary.js';
-import { startPlatform } from '../../lib/local/platform.js';
+import type { Case } from '#core/case.js';
+import { bestAgent, type Agent, type WaitingCase } from '#core/routing/dispatch.js';
+import { evaluateRules } from '#core/routing/rule-engine.js';
+import { decide, routingFacts, type RoutingRule } from '#core/routing/rules.js';
+import { CHANNELS, PRIORITIES, type Channel } from '#core/vocabulary.js';
+import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
 const { values } = parseArgs({ options: { offers: { type: 'string', default: sized('300', '10') }, smoke: { type: 'boolean', default: false } } });
@@ -122,7 +122,7 @@ async function main() {
   // With DynamoDB Local: the offer transaction, chosen both ways.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, seedCaseTypes: false, routingSweepMs: 0 });
   try {
-    const store = await import('../../functions/adapters/dynamodb/routing-repository.js');
+    const store = await import('#adapters/dynamodb/routing-repository.js');
     for (let i = 0; i < agents.length; i += 25) {
       await Promise.all(agents.slice(i, i + 25).map((a) => platform.dynamodb.client.send(new PutCommand({ TableName: platform.tableName, Item: { pk: 'ROUTING#AGENTS', sk: `AGENT#${a.agentId}`, entity: 'RoutingAgent', ...a } }))));
     }

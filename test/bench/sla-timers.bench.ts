@@ -9,10 +9,10 @@
  * check), which is what StopExecution on every SLA change saves. `-- --smoke`: 1 case
  * per path (smoke.ts).
  */
-import type { TimerStarter } from '../../functions/adapters/timers.js';
-import { useTimerStarter } from '../../functions/adapters/timers.js';
-import { startPlatform } from '../../lib/local/platform.js';
-import { transitionsOf } from '../../lib/local/step-functions.js';
+import type { TimerStarter } from '#adapters/timers.js';
+import { useTimerStarter } from '#adapters/timers.js';
+import { startPlatform } from '#lib/local/platform.js';
+import { transitionsOf } from '#lib/local/step-functions.js';
 import { LONDON_OFFICE, policyBody, SlaHarness } from '../support/sla-timers.js';
 import type { TestPlatform } from '../support/platform.js';
 import { sized } from './smoke.js';

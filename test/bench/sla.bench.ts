@@ -13,10 +13,10 @@
  */
 import { DateTime } from 'luxon';
 import { performance } from 'node:perf_hooks';
-import { startPlatform } from '../../lib/local/platform.js';
-import { seedSla } from '../../lib/local/seed-sla.js';
-import { exampleCalendars } from '../../lib/seed/sla/index.js';
-import { CalendarInputSchema, WEEKDAYS, addBusinessMinutes, businessMinutesBetween, type CalendarRules } from '../../functions/core/sla/calendar.js';
+import { startPlatform } from '#lib/local/platform.js';
+import { seedSla } from '#lib/local/seed-sla.js';
+import { exampleCalendars } from '#lib/seed/sla/index.js';
+import { CalendarInputSchema, WEEKDAYS, addBusinessMinutes, businessMinutesBetween, type CalendarRules } from '#core/sla/calendar.js';
 import { sized } from './smoke.js';
 
 const YEAR_MINUTES = 365 * 24 * 60;
@@ -85,7 +85,7 @@ function deadlineMaths() {
 async function capacity() {
   // Each request's own units: the bus's consumers (routing, acknowledgements, SLA timers) would add theirs to the same meter.
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, seedSla: false, publishEvents: false });
-  const { onConsumedCapacity } = await import('../../functions/adapters/dynamodb/capacity-meter.js');
+  const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   try {
     const call = async (role: 'agent' | 'admin', path: string, init: RequestInit = {}) => {
       const response = await fetch(`${platform.url}${path}`, { ...init, headers: { authorization: `Bearer ${platform.tokens[role]}`, 'content-type': 'application/json' } });

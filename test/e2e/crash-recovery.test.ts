@@ -21,8 +21,8 @@ import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACK_TEMPLATE } from '../../functions/core/intake/acknowledgement.js';
-import { findFreePort } from '../../lib/local/ports.js';
+import { ACK_TEMPLATE } from '#core/intake/acknowledgement.js';
+import { findFreePort } from '#lib/local/ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

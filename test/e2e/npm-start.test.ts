@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { findFreePort, isPortFree } from '../../lib/local/ports.js';
+import { findFreePort, isPortFree } from '#lib/local/ports.js';
 import { startValidationProxy, type ValidationProxy } from '../support/validation-proxy.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -6,10 +6,10 @@
  * when declared, answering exactly the declared statuses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { operations } from '../../functions/http/api/index.js';
-import { openApiDocument } from '../../functions/http/openapi.js';
-import { routeKeyOf, type OperationSpec } from '../../functions/http/operation.js';
-import { defaultRoute, functions, matchRoute, type FunctionName } from '../../functions/topology/routes.js';
+import { operations } from '#http/api/index.js';
+import { openApiDocument } from '#http/openapi.js';
+import { routeKeyOf, type OperationSpec } from '#http/operation.js';
+import { defaultRoute, functions, matchRoute, type FunctionName } from '#topology/routes.js';
 import { removeSynthOutput, resources, synthCaseway, type Synthesized } from './synth.js';
 
 /** What one view says about one operation. */

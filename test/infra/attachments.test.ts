@@ -7,8 +7,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACHMENT_KEY_ACTIONS, Attachments, BUCKET_ACTIONS, OBJECT_ACTIONS, type AttachmentsProps } from '../../lib/constructs/attachments.js';
-import { RETENTION_CLASSES, UPLOAD_CORS } from '../../functions/topology/attachments.js';
+import { ATTACHMENT_KEY_ACTIONS, Attachments, BUCKET_ACTIONS, OBJECT_ACTIONS, type AttachmentsProps } from '#lib/constructs/attachments.js';
+import { RETENTION_CLASSES, UPLOAD_CORS } from '#topology/attachments.js';
 import { actionsOf, nagFindings, newApp, removeSynthOutput, resources, statementsOf } from './synth.js';
 
 function synth(props?: AttachmentsProps) {

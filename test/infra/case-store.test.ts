@@ -3,8 +3,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, TABLE_WRITE_ACTIONS, type CaseStoreProps } from '../../lib/constructs/case-store.js';
-import { caseTable, createTableInput } from '../../functions/topology/table.js';
+import { CaseStore, TABLE_WRITE_ACTIONS, type CaseStoreProps } from '#lib/constructs/case-store.js';
+import { caseTable, createTableInput } from '#topology/table.js';
 import { actionsOf, newApp, removeSynthOutput, resources, statementsOf } from './synth.js';
 
 function synth(props?: CaseStoreProps): Template {

@@ -9,8 +9,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Identity } from '../../lib/constructs/identity.js';
-import { functions, routes } from '../../functions/topology/routes.js';
+import { Identity } from '#lib/constructs/identity.js';
+import { functions, routes } from '#topology/routes.js';
 import { nagFindings, newApp, removeSynthOutput, resources, synthCaseway, type Synthesized } from './synth.js';
 
 afterAll(removeSynthOutput);

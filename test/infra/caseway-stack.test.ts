@@ -7,12 +7,12 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../lib/constructs/case-store.js';
-import { defaultRoute, functions, routes, type FunctionName } from '../../functions/topology/routes.js';
-import { caseTable } from '../../functions/topology/table.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
-import { knowledgeIndexer } from '../../functions/topology/stream-consumers.js';
-import { slaClockMachine } from '../../functions/topology/state-machines.js';
+import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '#lib/constructs/case-store.js';
+import { defaultRoute, functions, routes, type FunctionName } from '#topology/routes.js';
+import { caseTable } from '#topology/table.js';
+import { eventRules } from '#topology/event-rules.js';
+import { knowledgeIndexer } from '#topology/stream-consumers.js';
+import { slaClockMachine } from '#topology/state-machines.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 const OUTBOX_DESCRIPTION = 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge';

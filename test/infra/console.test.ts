@@ -12,12 +12,12 @@ import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '../../lib/constructs/case-api.js';
-import { CONSOLE_CACHE_CONTROL } from '../../lib/constructs/console-deployment.js';
-import { SPA_FALLBACK_FUNCTION } from '../../lib/constructs/console-hosting.js';
-import { UPLOAD_CORS } from '../../functions/topology/attachments.js';
-import { CONSOLE_SIGN_OUT_PATH, ConsoleConfig } from '../../functions/topology/console-config.js';
-import { routes } from '../../functions/topology/routes.js';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from '#lib/constructs/case-api.js';
+import { CONSOLE_CACHE_CONTROL } from '#lib/constructs/console-deployment.js';
+import { SPA_FALLBACK_FUNCTION } from '#lib/constructs/console-hosting.js';
+import { UPLOAD_CORS } from '#topology/attachments.js';
+import { CONSOLE_SIGN_OUT_PATH, ConsoleConfig } from '#topology/console-config.js';
+import { routes } from '#topology/routes.js';
 import { DEPLOY_ENV, dependencyCycle, nagFindings, removeSynthOutput, render, resources, synthCaseway, type Synthesized } from './synth.js';
 
 afterAll(removeSynthOutput);

@@ -4,7 +4,7 @@
  * leaves unacknowledged. Bundling is skipped: this is about the template alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functions, type FunctionName } from '../../functions/topology/routes.js';
+import { functions, type FunctionName } from '#topology/routes.js';
 import { functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 let s: Synthesized;

@@ -5,8 +5,8 @@
  * permission for that rule only, least-privilege roles, and no cdk-nag findings.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceIngest } from '../../lib/constructs/device-ingest.js';
-import { CaseStore } from '../../lib/constructs/case-store.js';
+import { DeviceIngest } from '#lib/constructs/device-ingest.js';
+import { CaseStore } from '#lib/constructs/case-store.js';
 import { Stack } from 'aws-cdk-lib';
 import { actionsOf, functionIdByDescription, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 

@@ -7,9 +7,9 @@ import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Attachments } from '../../lib/constructs/attachments.js';
-import { CaseStore } from '../../lib/constructs/case-store.js';
-import { EmailIntake, INBOUND_PREFIX } from '../../lib/constructs/email-intake.js';
+import { Attachments } from '#lib/constructs/attachments.js';
+import { CaseStore } from '#lib/constructs/case-store.js';
+import { EmailIntake, INBOUND_PREFIX } from '#lib/constructs/email-intake.js';
 import { actionsOf, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway } from './synth.js';
 
 afterAll(removeSynthOutput);

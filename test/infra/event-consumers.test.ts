@@ -6,7 +6,7 @@
  * cdk-nag flags under Events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventRules, type EventRuleSpec } from '../../functions/topology/event-rules.js';
+import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 const extra: EventRuleSpec[] = [

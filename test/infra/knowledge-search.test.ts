@@ -7,11 +7,11 @@
  */
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isKnowledgeRecord } from '../../functions/knowledge-indexer/handler.js';
-import { functions } from '../../functions/topology/routes.js';
-import { knowledgeIndexer } from '../../functions/topology/stream-consumers.js';
-import { caseTable } from '../../functions/topology/table.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
+import { isKnowledgeRecord } from '#handlers/knowledge-indexer.js';
+import { functions } from '#topology/routes.js';
+import { knowledgeIndexer } from '#topology/stream-consumers.js';
+import { caseTable } from '#topology/table.js';
+import { eventRules } from '#topology/event-rules.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 let s: Synthesized;

@@ -7,9 +7,9 @@
  * under Live flagged by cdk-nag.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIVE_STAGE } from '../../lib/constructs/live-updates.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
-import { liveSocket } from '../../functions/topology/live.js';
+import { LIVE_STAGE } from '#lib/constructs/live-updates.js';
+import { eventRules } from '#topology/event-rules.js';
+import { liveSocket } from '#topology/live.js';
 import { actionsOf, DEPLOY_ENV, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -6,8 +6,8 @@
  * case table and nothing else; and nothing under Routing is flagged by cdk-nag.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTING_SWEEP } from '../../lib/constructs/routing.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
+import { ROUTING_SWEEP } from '#lib/constructs/routing.js';
+import { eventRules } from '#topology/event-rules.js';
 import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 let s: Synthesized;

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../lib/constructs/case-store.js';
-import { CasewayFunction, REPOSITORY_ROOT } from '../../lib/constructs/caseway-function.js';
-import { SlaTimers } from '../../lib/constructs/sla-timers.js';
-import { substitute, substitutionNames } from '../../lib/local/step-functions.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
-import { localSubstitutions, slaClockMachine } from '../../functions/topology/state-machines.js';
+import { CaseStore } from '#lib/constructs/case-store.js';
+import { CasewayFunction, REPOSITORY_ROOT } from '#lib/constructs/caseway-function.js';
+import { SlaTimers } from '#lib/constructs/sla-timers.js';
+import { substitute, substitutionNames } from '#lib/local/step-functions.js';
+import { eventRules } from '#topology/event-rules.js';
+import { localSubstitutions, slaClockMachine } from '#topology/state-machines.js';
 import { CDK_JSON_CONTEXT, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -95,7 +95,7 @@ describe('in the Caseway stack', () => {
 describe('the arming consumer', () => {
   it('is registered on SLA and status events, and may start and stop this machine\'s executions only', () => {
     const rule = eventRules.find((r) => r.name === 'sla-timer-arming');
-    expect(rule?.target.entry).toBe('functions/sla-arming/handler.ts');
+    expect(rule?.target.entry).toBe('functions/handlers/sla-arming.ts');
     expect(rule?.pattern).toEqual({ source: ['caseway.cases'], 'detail-type': [{ prefix: 'Sla' }, 'StatusChanged'] });
 
     const app = newApp({ ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] });

@@ -10,7 +10,7 @@ import { App, Validations, type Environment, type IPolicyValidationPlugin } from
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { CasewayStack, type CasewayStackProps } from '../../lib/caseway-stack.js';
+import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
 
 export interface Synthesized {
   readonly app: App;

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACHMENT_LIMITS } from '../../functions/topology/attachments.js';
+import { ATTACHMENT_LIMITS } from '#topology/attachments.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { tableSnapshot } from '../support/table-snapshot.js';
 

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashOf } from '../../functions/core/audit-chain.js';
+import { hashOf } from '#core/audit-chain.js';
 import { ensureLabType, LAB_TYPE } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

@@ -6,8 +6,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUT_EVENTS_PATH } from '../../lib/local/event-bus.js';
-import { CLOCK_SKEW_SECONDS } from '../../lib/local/jwt-authorizer.js';
+import { PUT_EVENTS_PATH } from '#lib/local/event-bus.js';
+import { CLOCK_SKEW_SECONDS } from '#lib/local/jwt-authorizer.js';
 import { labType } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

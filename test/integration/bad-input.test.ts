@@ -3,8 +3,8 @@
  * rule, and nothing is written: the table holds the same items before and after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoUserKey } from '../../lib/local/dev-issuer.js';
-import { exampleCaseTypes } from '../../lib/seed/case-types/index.js';
+import type { DemoUserKey } from '#lib/local/dev-issuer.js';
+import { exampleCaseTypes } from '#lib/seed/case-types/index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { tableSnapshot } from '../support/table-snapshot.js';
 

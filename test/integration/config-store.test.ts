@@ -7,8 +7,8 @@
  * by this container's cached reads, even for kinds whose current items are cached.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROUTING_RULESET, caseTypes, routingQueues, routingRules, slaCalendars, slaPolicies } from '../../functions/adapters/dynamodb/config-kinds.js';
-import type { ConfigStore } from '../../functions/adapters/dynamodb/config-store.js';
+import { ROUTING_RULESET, caseTypes, routingQueues, routingRules, slaCalendars, slaPolicies } from '#adapters/dynamodb/config-kinds.js';
+import type { ConfigStore } from '#adapters/dynamodb/config-store.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { scanTable } from '../support/table-snapshot.js';
 

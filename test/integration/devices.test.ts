@@ -328,10 +328,10 @@ describe('the other two paths', () => {
   const eventOf = (detail: unknown, id: string) => eventBridgeEvent('caseway.devices', 'DeviceSignal', detail, { id, time: '2026-11-27T12:00:00Z' });
 
   it('the caseway.devices consumer runs the same service, idempotent on the signal id, and is the rule the bus delivers to', async () => {
-    const { eventRules } = await import('../../functions/topology/event-rules.js');
+    const { eventRules } = await import('#topology/event-rules.js');
     const rule = eventRules.find((r) => (r.pattern.source as string[] | undefined)?.includes('caseway.devices'));
-    expect(rule?.target.entry).toBe('functions/device-events/handler.ts');
-    const { handler } = await import('../../functions/device-events/handler.js');
+    expect(rule?.target.entry).toBe('functions/handlers/device-events.ts');
+    const { handler } = await import('#handlers/device-events.js');
 
     const assetId = await newAsset();
     const crossing = signal(assetId, 97);
@@ -351,7 +351,7 @@ describe('the other two paths', () => {
   });
 
   it('the IoT rule target takes the message as the device published it', async () => {
-    const { handler } = await import('../../functions/device-ingest/handler.js');
+    const { handler } = await import('#handlers/device-ingest.js');
     const assetId = await newAsset();
     const [opened] = await handler(signal(assetId, 130), { awsRequestId: 'req-1' });
     expect(opened!.effects[0]).toMatchObject({ action: 'opened' });

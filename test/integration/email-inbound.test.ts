@@ -12,7 +12,7 @@ import { eventBridgeEvent } from '../support/bus-events.js';
 
 const stored = new Map<string, Buffer>();
 const reads: string[] = [];
-vi.mock('../../functions/adapters/inbound-mail.js', () => ({
+vi.mock('#adapters/inbound-mail.js', () => ({
   readRawMail: async (bucket: string, key: string) => {
     reads.push(`${bucket}/${key}`);
     const raw = stored.get(key);
@@ -28,7 +28,7 @@ let handler: (event: EventBridgeEvent<'Object Created', unknown>) => Promise<Bod
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  handler = (await import('../../functions/email-inbound/handler.js')).handler as typeof handler;
+  handler = (await import('#handlers/email-inbound.js')).handler as typeof handler;
 });
 afterAll(async () => {
   await platform?.stop();

@@ -11,10 +11,10 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventJsonSchema } from '../../functions/contracts/domain-events.js';
-import type { DomainEventDetail } from '../../functions/adapters/events.js';
-import type { BusEvent, DeadLetter } from '../../lib/local/event-bus.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../lib/local/dynamodb-local.js';
+import { eventJsonSchema } from '#contracts/domain-events.js';
+import type { DomainEventDetail } from '#adapters/events.js';
+import type { BusEvent, DeadLetter } from '#lib/local/event-bus.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#lib/local/dynamodb-local.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let platform: TestPlatform;

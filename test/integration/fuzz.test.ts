@@ -13,7 +13,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DemoUserKey } from '../../lib/local/dev-issuer.js';
+import type { DemoUserKey } from '#lib/local/dev-issuer.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { scanTable, tableSnapshot } from '../support/table-snapshot.js';
 

@@ -7,13 +7,13 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent } from '../../functions/core/audit-event.js';
-import { domainEventsOf } from '../../functions/core/domain-events.js';
-import type { DomainEventDetail } from '../../functions/adapters/events.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
+import type { AuditEvent } from '#core/audit-event.js';
+import { domainEventsOf } from '#core/domain-events.js';
+import type { DomainEventDetail } from '#adapters/events.js';
+import { eventRules } from '#topology/event-rules.js';
 import { newMessageId, rawEmail } from '../support/emails.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { seedSla } from '../../lib/local/seed-sla.js';
+import { seedSla } from '#lib/local/seed-sla.js';
 import { busEventOf, eventBridgeEvent } from '../support/bus-events.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -5,8 +5,8 @@
  * poll until the answer changes; nothing sleeps a fixed time.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { EmbeddedSearchIndex } from '../../functions/adapters/embedded-search.js';
-import { rebuildIndex } from '../../functions/services/knowledge-index.js';
+import { EmbeddedSearchIndex } from '#adapters/embedded-search.js';
+import { rebuildIndex } from '#services/knowledge-index.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { tableSnapshot } from '../support/table-snapshot.js';
 
@@ -376,7 +376,7 @@ describe('rebuilding the index', () => {
   });
 
   it('is what the indexer does when an operator invokes it with {"rebuild": true}', async () => {
-    const { handler } = await import('../../functions/knowledge-indexer/handler.js');
+    const { handler } = await import('#handlers/knowledge-indexer.js');
     const listed = await call('agent', 'GET', '/knowledge/articles?limit=100');
     const answer = await handler({ rebuild: true });
     expect(answer?.rebuilt).toBeGreaterThanOrEqual((listed.body.items as Body[]).length);

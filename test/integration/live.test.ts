@@ -12,9 +12,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createDevIssuer } from '../../lib/local/dev-issuer.js';
-import { localSockets } from '../../functions/adapters/live-push.js';
-import { livePersonPartition } from '../../functions/adapters/dynamodb/keys.js';
+import { createDevIssuer } from '#lib/local/dev-issuer.js';
+import { localSockets } from '#adapters/live-push.js';
+import { livePersonPartition } from '#adapters/dynamodb/keys.js';
 import { connectLive, type LiveEvent, type SocketConstructor } from '../../web/src/live/live-client.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

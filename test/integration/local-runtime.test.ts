@@ -16,12 +16,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDevIssuer, DEMO_USERS, DEV_AUDIENCE, DEV_ISSUER } from '../../lib/local/dev-issuer.js';
-import { javaOptionsFromEnvironment, startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import { moduleHandlerResolver, startGateway, type HandlerResolver, type LambdaHandler } from '../../lib/local/gateway.js';
-import { REPO_ROOT } from '../../lib/local/platform.js';
-import { PortInUseError } from '../../lib/local/ports.js';
-import { caseTable } from '../../functions/topology/table.js';
+import { createDevIssuer, DEMO_USERS, DEV_AUDIENCE, DEV_ISSUER } from '#lib/local/dev-issuer.js';
+import { javaOptionsFromEnvironment, startDynamoDbLocal } from '#lib/local/dynamodb-local.js';
+import { moduleHandlerResolver, startGateway, type HandlerResolver, type LambdaHandler } from '#lib/local/gateway.js';
+import { REPO_ROOT } from '#lib/local/platform.js';
+import { PortInUseError } from '#lib/local/ports.js';
+import { caseTable } from '#topology/table.js';
 import { handler as echoHandler, type Echo } from '../support/handlers/echo.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleCaseTypes } from '../../lib/seed/case-types/index.js';
-import { routes } from '../../functions/topology/routes.js';
+import { exampleCaseTypes } from '#lib/seed/case-types/index.js';
+import { routes } from '#topology/routes.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let platform: TestPlatform;

@@ -6,12 +6,12 @@
  * the table itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Agent } from '../../functions/core/routing/dispatch.js';
-import { waitingReason, skillsInForce, freeCapacity } from '../../functions/core/routing/dispatch.js';
-import type { Case } from '../../functions/core/case.js';
-import type { RoutingState } from '../../functions/adapters/dynamodb/routing-repository.js';
-import { listHistory } from '../../functions/adapters/dynamodb/case-repository.js';
-import * as routing from '../../functions/services/routing.js';
+import type { Agent } from '#core/routing/dispatch.js';
+import { waitingReason, skillsInForce, freeCapacity } from '#core/routing/dispatch.js';
+import type { Case } from '#core/case.js';
+import type { RoutingState } from '#adapters/dynamodb/routing-repository.js';
+import { listHistory } from '#adapters/dynamodb/case-repository.js';
+import * as routing from '#services/routing.js';
 import { ensureLabType, LAB_TYPE } from '../support/case-types.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus } from '../support/routing-bus.js';

@@ -7,11 +7,11 @@
  * there. And no routing read shows its id to a caller outside the team.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../functions/topology/routes.js';
-import { sweep } from '../../functions/services/routing.js';
+import { routes } from '#topology/routes.js';
+import { sweep } from '#services/routing.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus } from '../support/routing-bus.js';
-import type { DemoUserKey, Identity } from '../../lib/local/dev-issuer.js';
+import type { DemoUserKey, Identity } from '#lib/local/dev-issuer.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;

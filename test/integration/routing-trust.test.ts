@@ -5,10 +5,10 @@
  * back, the waiting reason, and a waiting case re-ranked when its priority moves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdjustableClock, useClock } from '../../functions/adapters/clock.js';
-import { sweep } from '../../functions/services/routing.js';
-import { updateCase } from '../../functions/services/cases.js';
-import { SLA_TIMER_CALLER } from '../../functions/services/sla-timers.js';
+import { AdjustableClock, useClock } from '#adapters/clock.js';
+import { sweep } from '#services/routing.js';
+import { updateCase } from '#services/cases.js';
+import { SLA_TIMER_CALLER } from '#services/sla-timers.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus } from '../support/routing-bus.js';
 

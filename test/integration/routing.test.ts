@@ -6,13 +6,13 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdjustableClock, useClock } from '../../functions/adapters/clock.js';
-import { dynamo, tableName } from '../../functions/adapters/dynamodb/client.js';
-import { routingAgentKey } from '../../functions/adapters/dynamodb/keys.js';
-import { sweep } from '../../functions/services/routing.js';
-import { listOffers } from '../../functions/adapters/dynamodb/routing-repository.js';
-import { REPO_ROOT } from '../../lib/local/platform.js';
-import { startRoutingSweep } from '../../lib/local/routing-sweep.js';
+import { AdjustableClock, useClock } from '#adapters/clock.js';
+import { dynamo, tableName } from '#adapters/dynamodb/client.js';
+import { routingAgentKey } from '#adapters/dynamodb/keys.js';
+import { sweep } from '#services/routing.js';
+import { listOffers } from '#adapters/dynamodb/routing-repository.js';
+import { REPO_ROOT } from '#lib/local/platform.js';
+import { startRoutingSweep } from '#lib/local/routing-sweep.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus, routingEventsOf } from '../support/routing-bus.js';
 import { exampleRules, LEGAL_LEAD } from '../support/routing-example.js';

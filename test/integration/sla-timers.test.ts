@@ -11,10 +11,10 @@
  * arming consumer as the bus will (test/support/sla-timers.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addBusinessMinutes } from '../../functions/core/sla/calendar.js';
-import type { SlaState } from '../../functions/core/sla/state.js';
-import { executionName } from '../../functions/core/sla/timer-steps.js';
-import { transitionsOf } from '../../lib/local/step-functions.js';
+import { addBusinessMinutes } from '#core/sla/calendar.js';
+import type { SlaState } from '#core/sla/state.js';
+import { executionName } from '#core/sla/timer-steps.js';
+import { transitionsOf } from '#lib/local/step-functions.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { LONDON_OFFICE, policyBody, SlaHarness } from '../support/sla-timers.js';
 
@@ -24,7 +24,7 @@ type Body = Record<string, any>;
 let platform: TestPlatform;
 let sla: SlaHarness;
 /** The Check task's handler, loaded after the platform set the handlers' environment (as a cold start would). */
-const checkHandler = async (input: unknown) => (await import('../../functions/sla-timer/handler.js')).handler(input);
+const checkHandler = async (input: unknown) => (await import('#handlers/sla-timer.js')).handler(input);
 
 const LADDER = [
   { afterMinutes: 0, action: 'alertSupervisor', template: 'sla-breach' },

@@ -5,7 +5,7 @@
  * passes without sleeping; the handlers run in this process and read the same clock.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useClock, systemClock } from '../../functions/adapters/clock.js';
+import { useClock, systemClock } from '#adapters/clock.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -13,8 +13,8 @@ import { PutItemCommand, type AttributeValue as SdkAttributeValue } from '@aws-s
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local.js';
-import { startStreamPump, type StreamPump } from '../../lib/local/stream-pump.js';
+import { ensureTable, startDynamoDbLocal, type DynamoDbLocal } from '#lib/local/dynamodb-local.js';
+import { startStreamPump, type StreamPump } from '#lib/local/stream-pump.js';
 
 const TABLE = 'pump-test';
 let dynamo: DynamoDbLocal;

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { detailOf, type DomainEventDetail } from '../../functions/adapters/events.js';
-import type { DomainEvent } from '../../functions/core/domain-events.js';
+import { detailOf, type DomainEventDetail } from '#adapters/events.js';
+import type { DomainEvent } from '#core/domain-events.js';
 
 export function eventBridgeEvent<D extends string, T>(
   source: string,

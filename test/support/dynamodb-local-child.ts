@@ -3,7 +3,7 @@
  * marker given as argv[2], reports readiness on stdout, then idles until killed.
  * The test SIGKILLs this process and checks that java went with it.
  */
-import { startDynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { startDynamoDbLocal } from '#lib/local/dynamodb-local.js';
 
 const marker = process.argv[2];
 if (!marker) throw new Error('usage: dynamodb-local-child.ts <marker>');

@@ -1,6 +1,6 @@
 /** The shipped example case types as the admin API would publish them (version 1), for domain tests. */
-import { CaseTypeInputSchema, type CaseType } from '../../functions/core/case-type.js';
-import { exampleCaseTypes } from '../../lib/seed/case-types/index.js';
+import { CaseTypeInputSchema, type CaseType } from '#core/case-type.js';
+import { exampleCaseTypes } from '#lib/seed/case-types/index.js';
 
 export function publishedExample(typeId: string, overrides: Partial<CaseType> = {}): CaseType {
   const raw = exampleCaseTypes().find((t) => t.typeId === typeId);

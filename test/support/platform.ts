@@ -4,8 +4,8 @@
  * `afterAll`. Handlers read their configuration once per process, so start one
  * platform per test file (vitest runs each file in its own process).
  */
-import { DEMO_USERS, type DemoUserKey, type Identity, type SignOptions } from '../../lib/local/dev-issuer.js';
-import { startPlatform, type Platform, type PlatformOptions } from '../../lib/local/platform.js';
+import { DEMO_USERS, type DemoUserKey, type Identity, type SignOptions } from '#lib/local/dev-issuer.js';
+import { startPlatform, type Platform, type PlatformOptions } from '#lib/local/platform.js';
 import { startValidationProxy, type ValidationProxy } from './validation-proxy.js';
 
 export interface TestPlatform extends Platform {

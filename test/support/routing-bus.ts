@@ -6,11 +6,11 @@
  * handler with EventBridge-shaped events (at least once: `redeliver` repeats).
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { listHistory } from '../../functions/adapters/dynamodb/case-repository.js';
-import type { DomainEventDetail } from '../../functions/adapters/events.js';
-import { domainEventsOf, type DomainEvent } from '../../functions/core/domain-events.js';
-import { handler } from '../../functions/routing-consumer/handler.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
+import { listHistory } from '#adapters/dynamodb/case-repository.js';
+import type { DomainEventDetail } from '#adapters/events.js';
+import { domainEventsOf, type DomainEvent } from '#core/domain-events.js';
+import { handler } from '#handlers/routing-consumer.js';
+import { eventRules } from '#topology/event-rules.js';
 import { busEventOf } from './bus-events.js';
 
 const rule = eventRules.find((r) => r.name === 'routing')!;

@@ -11,15 +11,15 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { DomainEventDetail } from '../../functions/adapters/events.js';
-import { withoutStorageAttributes } from '../../functions/adapters/dynamodb/keys.js';
-import type { AuditEvent } from '../../functions/core/audit-event.js';
-import { domainEventsOf } from '../../functions/core/domain-events.js';
-import type { CalendarRules } from '../../functions/core/sla/calendar.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
+import type { DomainEventDetail } from '#adapters/events.js';
+import { withoutStorageAttributes } from '#adapters/dynamodb/keys.js';
+import type { AuditEvent } from '#core/audit-event.js';
+import { domainEventsOf } from '#core/domain-events.js';
+import type { CalendarRules } from '#core/sla/calendar.js';
+import { eventRules } from '#topology/event-rules.js';
 import type { TestPlatform } from './platform.js';
 import { busEventOf } from './bus-events.js';
-import { matchesPattern } from '../../lib/local/event-pattern.js';
+import { matchesPattern } from '#lib/local/event-pattern.js';
 
 /** Weekdays 09:00 to 17:00 in London, English bank holidays off. */
 export const LONDON_OFFICE: CalendarRules & { calendarId: string } = {
@@ -74,7 +74,7 @@ export class SlaHarness {
           if (!matchesPattern(rule.pattern, bridged)) continue;
           this.armingEvents.push(bridged);
           // Imported when first needed, as a cold start would: after the platform set the handlers' environment.
-          const { handler } = await import('../../functions/sla-arming/handler.js');
+          const { handler } = await import('#handlers/sla-arming.js');
           await handler(bridged);
           any = true;
         }

@@ -10,7 +10,7 @@
  * A write the refused request made would still be there, and still differ.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { Platform } from '../../lib/local/platform.js';
+import type { Platform } from '#lib/local/platform.js';
 
 const PAUSE_MS = 150;
 const MAX_WAIT_MS = 15_000;

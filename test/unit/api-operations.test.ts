@@ -10,11 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateRouteTable, ROUTE_TABLE_FILE } from '../../bin/route-table.js';
-import { operations } from '../../functions/http/api/index.js';
-import { operation, routeKeyOf } from '../../functions/http/operation.js';
-import { functions, type FunctionName } from '../../functions/topology/routes.js';
+import { operations } from '#http/api/index.js';
+import { operation, routeKeyOf } from '#http/operation.js';
+import { functions, type FunctionName } from '#topology/routes.js';
 
-type Http = typeof import('../../functions/http/http-handler.js');
+type Http = typeof import('#http/http-handler.js');
 let http: Http;
 
 beforeAll(async () => {
@@ -22,7 +22,7 @@ beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'unit');
   vi.stubEnv('ATTACHMENTS_BUCKET', 'unit-attachments');
   vi.stubEnv('AWS_REGION', 'eu-west-1');
-  http = await import('../../functions/http/http-handler.js');
+  http = await import('#http/http-handler.js');
 });
 afterAll(() => vi.unstubAllEnvs());
 

@@ -14,13 +14,13 @@ import {
   type Article,
   type ArticleStatus,
   type ArticleVersion,
-} from '../../functions/core/article.js';
-import { verifyChain } from '../../functions/core/audit-chain.js';
-import { ROLES, type Caller, type Role } from '../../functions/core/caller.js';
-import type { ChangeContext } from '../../functions/core/audit-event.js';
-import { DomainError } from '../../functions/core/errors.js';
-import { isKnowledgeRecord } from '../../functions/knowledge-indexer/handler.js';
-import { indexDocumentOf } from '../../functions/services/knowledge-index.js';
+} from '#core/article.js';
+import { verifyChain } from '#core/audit-chain.js';
+import { ROLES, type Caller, type Role } from '#core/caller.js';
+import type { ChangeContext } from '#core/audit-event.js';
+import { DomainError } from '#core/errors.js';
+import { isKnowledgeRecord } from '#handlers/knowledge-indexer.js';
+import { indexDocumentOf } from '#services/knowledge-index.js';
 
 const as = (role: Role, now = '2026-11-27T10:00:00.000Z'): ChangeContext => ({ caller: { sub: `demo-${role}`, roles: [role] }, now, channel: 'web', correlationId: 'c-1' });
 const caller = (role: Role): Caller => ({ sub: `demo-${role}`, roles: [role] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { verifyChain } from '../../functions/core/audit-chain.js';
+import { verifyChain } from '#core/audit-chain.js';
 import {
   attachmentView,
   completeUpload,
@@ -9,13 +9,13 @@ import {
   type AttachmentRecord,
   type PendingUpload,
   type UploadPlan,
-} from '../../functions/core/attachment.js';
-import type { Caller } from '../../functions/core/caller.js';
-import type { StoredCase } from '../../functions/core/case.js';
-import type { AuditEvent, ChangeContext } from '../../functions/core/audit-event.js';
-import { openCase, transitionCase } from '../../functions/core/case-lifecycle.js';
-import { caseView } from '../../functions/core/case-view.js';
-import { DomainError } from '../../functions/core/errors.js';
+} from '#core/attachment.js';
+import type { Caller } from '#core/caller.js';
+import type { StoredCase } from '#core/case.js';
+import type { AuditEvent, ChangeContext } from '#core/audit-event.js';
+import { openCase, transitionCase } from '#core/case-lifecycle.js';
+import { caseView } from '#core/case-view.js';
+import { DomainError } from '#core/errors.js';
 import { publishedExample } from '../support/example-types.js';
 
 const agent: Caller = { sub: 'agent-1', roles: ['agent'] };

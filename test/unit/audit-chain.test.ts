@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { genesisHash, hashOf, seal, verifyChain, type ChainHead, type StoredChained } from '../../functions/core/audit-chain.js';
+import { genesisHash, hashOf, seal, verifyChain, type ChainHead, type StoredChained } from '#core/audit-chain.js';
 
 interface Event {
   seq: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CASE_ID_PATTERN, CaseNumberAllocator, formatCaseId, type NumberBlock } from '../../functions/core/case-number.js';
+import { CASE_ID_PATTERN, CaseNumberAllocator, formatCaseId, type NumberBlock } from '#core/case-number.js';
 
 /** A counter like the storage one: atomic "add size, return the new last". */
 function counter() {

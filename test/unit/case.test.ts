@@ -1,14 +1,14 @@
-import { maySeeCase } from '../../functions/core/access.js';
+import { maySeeCase } from '#core/access.js';
 import { describe, expect, it } from 'vitest';
-import { verifyChain } from '../../functions/core/audit-chain.js';
-import type { Caller } from '../../functions/core/caller.js';
-import type { StoredCase } from '../../functions/core/case.js';
-import type { CaseChange, ChangeContext } from '../../functions/core/audit-event.js';
-import { migrateCase, openCase, reviseCase, transitionCase } from '../../functions/core/case-lifecycle.js';
-import { commentsVisibleTo, mentionsIn, writeComment } from '../../functions/core/comment.js';
-import { canReadHistory, caseView, historyView, REDACTED } from '../../functions/core/case-view.js';
-import type { CaseType } from '../../functions/core/case-type.js';
-import { DomainError } from '../../functions/core/errors.js';
+import { verifyChain } from '#core/audit-chain.js';
+import type { Caller } from '#core/caller.js';
+import type { StoredCase } from '#core/case.js';
+import type { CaseChange, ChangeContext } from '#core/audit-event.js';
+import { migrateCase, openCase, reviseCase, transitionCase } from '#core/case-lifecycle.js';
+import { commentsVisibleTo, mentionsIn, writeComment } from '#core/comment.js';
+import { canReadHistory, caseView, historyView, REDACTED } from '#core/case-view.js';
+import type { CaseType } from '#core/case-type.js';
+import { DomainError } from '#core/errors.js';
 import { publishedExample } from '../support/example-types.js';
 
 const agent: Caller = { sub: 'agent-1', name: 'Ada Agent', roles: ['agent'] };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdjustableClock, clock, nowIso, systemClock, useClock } from '../../functions/adapters/clock.js';
+import { AdjustableClock, clock, nowIso, systemClock, useClock } from '#adapters/clock.js';
 
 describe('the clock seam', () => {
   afterEach(() => useClock(systemClock));

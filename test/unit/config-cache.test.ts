@@ -5,7 +5,7 @@
  * publish in this container drops that kind's current entries, and only them.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cachedCurrent, cachedVersion, forgetCurrent } from '../../functions/adapters/config-cache.js';
+import { cachedCurrent, cachedVersion, forgetCurrent } from '#adapters/config-cache.js';
 
 /** A read that counts how often it ran and answers what it is told. */
 function reader<T>(answer: () => T | Promise<T>) {

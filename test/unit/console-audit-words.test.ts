@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditAction } from '../../functions/core/audit-event.js';
+import type { AuditAction } from '#core/audit-event.js';
 import { eventWords, factsOf, fileSize, plain, type Fact, type AuditEventLike, type Known } from '../../web/src/features/cases/audit-words.js';
 
 const DUE = '2026-12-04T09:00:00.000Z';

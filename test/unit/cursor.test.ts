@@ -12,12 +12,12 @@ import { join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CURSOR_LIFETIME_SECONDS, decodeCursor, encodeCursor, queryDigest, type CursorState } from '../../functions/adapters/dynamodb/cursor.js';
-import { AdjustableClock, systemClock, useClock } from '../../functions/adapters/clock.js';
-import { cursorKeyFrom, fetchSecretText, useCursorSecret } from '../../functions/adapters/cursor-key.js';
-import { DomainError } from '../../functions/core/errors.js';
-import { cursorKeyFor } from '../../lib/local/cursor-key-file.js';
-import { SetupError } from '../../lib/local/errors.js';
+import { CURSOR_LIFETIME_SECONDS, decodeCursor, encodeCursor, queryDigest, type CursorState } from '#adapters/dynamodb/cursor.js';
+import { AdjustableClock, systemClock, useClock } from '#adapters/clock.js';
+import { cursorKeyFrom, fetchSecretText, useCursorSecret } from '#adapters/cursor-key.js';
+import { DomainError } from '#core/errors.js';
+import { cursorKeyFor } from '#lib/local/cursor-key-file.js';
+import { SetupError } from '#lib/local/errors.js';
 
 const SECRET = 'a-test-secret-of-at-least-thirty-two-characters';
 const clock = new AdjustableClock(Date.now);
@@ -227,7 +227,7 @@ describe('the cursor key from configuration', () => {
     Object.assign(process.env, { TABLE_NAME: 'caseway-test' }, env);
     vi.resetModules();
     try {
-      const fresh = (await import('../../functions/adapters/cursor-key.js')) as typeof import('../../functions/adapters/cursor-key.js');
+      const fresh = (await import('#adapters/cursor-key.js')) as typeof import('#adapters/cursor-key.js');
       return await fresh.cursorKey();
     } finally {
       for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];

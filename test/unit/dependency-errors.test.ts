@@ -24,8 +24,8 @@ import { KmsThrottlingException } from '@aws-sdk/client-sfn';
 import { errors as openSearchErrors } from '@opensearch-project/opensearch';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../functions/core/errors.js';
-import { dependencyUnavailable } from '../../functions/http/problem.js';
+import { DomainError } from '#core/errors.js';
+import { dependencyUnavailable } from '#http/problem.js';
 
 const meta = { $metadata: {}, message: 'from the service' };
 const cancelled = (...codes: string[]) => new TransactionCanceledException({ ...meta, CancellationReasons: codes.map((Code) => ({ Code })) });
@@ -114,7 +114,7 @@ describe('real client failures', () => {
 describe('the HTTP answer', () => {
   it('is a 503 problem with Retry-After and the correlation id', async () => {
     process.env.TABLE_NAME ??= 'unit-test';
-    const { errorResponse } = await import('../../functions/http/http-handler.js');
+    const { errorResponse } = await import('#http/http-handler.js');
     const event = { rawPath: '/cases', headers: { 'x-correlation-id': 'corr-503' }, requestContext: { requestId: 'req-1' } } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
     const response = errorResponse(new ProvisionedThroughputExceededException(meta), event);
     expect(response.statusCode).toBe(503);

@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANOMALY, type Asset } from '../../functions/core/devices/asset.js';
-import { decide, type ConditionState, type OpenCondition } from '../../functions/core/devices/conditions.js';
-import { EMPTY_WINDOW, pushReading, statsOf, zScore, type RollingWindow } from '../../functions/core/devices/rolling-window.js';
-import type { Signal } from '../../functions/core/devices/signal.js';
+import { DEFAULT_ANOMALY, type Asset } from '#core/devices/asset.js';
+import { decide, type ConditionState, type OpenCondition } from '#core/devices/conditions.js';
+import { EMPTY_WINDOW, pushReading, statsOf, zScore, type RollingWindow } from '#core/devices/rolling-window.js';
+import type { Signal } from '#core/devices/signal.js';
 
 /** The oracle: the last `size` readings, mean and sample variance by the textbook two-pass formula. */
 function direct(readings: readonly number[], size: number) {
@@ -129,7 +129,7 @@ describe('decide', () => {
 
 describe('case numbers a lost race gives back', () => {
   it('are handed out again before new ones, so losing the race to open a case leaves no gap', async () => {
-    const { CaseNumberAllocator } = await import('../../functions/core/case-number.js');
+    const { CaseNumberAllocator } = await import('#core/case-number.js');
     let counter = 0;
     const allocator = new CaseNumberAllocator(async (_year, size) => ({ first: counter + 1, last: (counter += size) }), 10);
     const taken = await Promise.all(Array.from({ length: 5 }, () => allocator.next(2026)));

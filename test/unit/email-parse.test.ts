@@ -1,7 +1,7 @@
 /** mailparser output read into the core's InboundEmail: encoded words, address lists, message-id lists, raw header lines. */
 import { describe, expect, it } from 'vitest';
-import { classifyEmail, threadHints } from '../../functions/core/intake/email.js';
-import { parseEmail } from '../../functions/services/email-intake.js';
+import { classifyEmail, threadHints } from '#core/intake/email.js';
+import { parseEmail } from '#services/email-intake.js';
 
 const raw = (lines: string[]) => Buffer.from(lines.join('\r\n'));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EmbeddedSearchIndex } from '../../functions/adapters/embedded-search.js';
-import type { KnowledgeDocument } from '../../functions/adapters/search.js';
-import { knowledgeDocumentOf } from '../../functions/core/knowledge/document.js';
+import { EmbeddedSearchIndex } from '#adapters/embedded-search.js';
+import type { KnowledgeDocument } from '#adapters/search.js';
+import { knowledgeDocumentOf } from '#core/knowledge/document.js';
 
 const article = (over: Partial<KnowledgeDocument> & Pick<KnowledgeDocument, 'id' | 'title'>): KnowledgeDocument => ({
   body: '',

@@ -8,9 +8,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AdjustableClock } from '../../functions/adapters/clock.js';
-import { answerPutEvents, busRoutes, DEAD_LETTERS_PATH, LocalEventBus, REPLAY_PATH, type BusEvent } from '../../lib/local/event-bus.js';
-import { InvalidPatternError } from '../../lib/local/event-pattern.js';
+import { AdjustableClock } from '#adapters/clock.js';
+import { answerPutEvents, busRoutes, DEAD_LETTERS_PATH, LocalEventBus, REPLAY_PATH, type BusEvent } from '#lib/local/event-bus.js';
+import { InvalidPatternError } from '#lib/local/event-pattern.js';
 
 const entry = (detailType: string, detail: object = {}) => ({ EventBusName: 'test-bus', Source: 'caseway.devices', DetailType: detailType, Detail: JSON.stringify(detail) });
 

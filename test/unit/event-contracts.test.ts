@@ -7,12 +7,12 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { detailOf, type PublishedEvent } from '../../functions/adapters/events.js';
-import { DomainEventDetailContract, eventJsonSchema, eventTypes, offerEventContract } from '../../functions/contracts/domain-events.js';
-import type { AuditEvent } from '../../functions/core/audit-event.js';
-import { domainEventsOf } from '../../functions/core/domain-events.js';
-import { CASE_OFFERED, OFFER_CLOSED } from '../../functions/core/live.js';
-import { offerClosedEventOf, offerEventOf } from '../../functions/outbox-publisher/handler.js';
+import { detailOf, type PublishedEvent } from '#adapters/events.js';
+import { DomainEventDetailContract, eventJsonSchema, eventTypes, offerEventContract } from '#contracts/domain-events.js';
+import type { AuditEvent } from '#core/audit-event.js';
+import { domainEventsOf } from '#core/domain-events.js';
+import { CASE_OFFERED, OFFER_CLOSED } from '#core/live.js';
+import { offerClosedEventOf, offerEventOf } from '#handlers/outbox-publisher.js';
 
 beforeAll(() => {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');

@@ -11,10 +11,10 @@ import { pathToFileURL } from 'node:url';
 import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import type { ProcessedEvents } from '../../functions/adapters/dynamodb/processed-events.js';
-import { eventHandlerFacts, fieldIssues, onEventBridge, onInvoke, onSchedule, onStream } from '../../functions/events/event-handler.js';
-import { functions } from '../../functions/topology/routes.js';
-import { liveSocket } from '../../functions/topology/live.js';
+import type { ProcessedEvents } from '#adapters/dynamodb/processed-events.js';
+import { eventHandlerFacts, fieldIssues, onEventBridge, onInvoke, onSchedule, onStream } from '#events/event-handler.js';
+import { functions } from '#topology/routes.js';
+import { liveSocket } from '#topology/live.js';
 
 beforeAll(() => {
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
@@ -36,9 +36,9 @@ const busEvent = <T>(detail: T, detailType = 'Thing'): EventBridgeEvent<string, 
 describe('every event-driven handler is built by the wrapper', () => {
   const root = join(import.meta.dirname, '../..');
   const http = new Set(Object.values(functions).map((f) => f.entry));
-  const entries = readdirSync(join(root, 'functions'), { withFileTypes: true })
-    .filter((d) => d.isDirectory() && readdirSync(join(root, 'functions', d.name)).includes('handler.ts'))
-    .map((d) => `functions/${d.name}/handler.ts`)
+  const entries = readdirSync(join(root, 'functions/handlers'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => `functions/handlers/${file}`)
     .filter((entry) => !http.has(entry) && entry !== liveSocket.entry);
 
   it('finds the thirteen', () => expect(entries).toHaveLength(13));

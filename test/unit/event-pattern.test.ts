@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePattern, InvalidPatternError, matchesPattern } from '../../lib/local/event-pattern.js';
-import { eventRules } from '../../functions/topology/event-rules.js';
+import { compilePattern, InvalidPatternError, matchesPattern } from '#lib/local/event-pattern.js';
+import { eventRules } from '#topology/event-rules.js';
 
 const ec2 = {
   version: '0',

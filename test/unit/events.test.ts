@@ -2,10 +2,10 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { EventBridgePublisher, type EventPublisher } from '../../functions/adapters/events.js';
-import type { AuditEvent } from '../../functions/core/audit-event.js';
-import { domainEventsOf, type DomainEvent } from '../../functions/core/domain-events.js';
-import { publishStream } from '../../functions/outbox-publisher/handler.js';
+import { EventBridgePublisher, type EventPublisher } from '#adapters/events.js';
+import type { AuditEvent } from '#core/audit-event.js';
+import { domainEventsOf, type DomainEvent } from '#core/domain-events.js';
+import { publishStream } from '#handlers/outbox-publisher.js';
 
 const audit = (seq: number, changes: AuditEvent['changes'] = [], extras: Partial<AuditEvent> = {}): AuditEvent => ({
   eventId: `CASE-2026-000001/${seq}`,

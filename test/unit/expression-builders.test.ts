@@ -16,10 +16,10 @@ import {
   routingStateItems,
   takeCapacity,
   type RoutingState,
-} from '../../functions/adapters/dynamodb/routing-repository.js';
-import { processedMark } from '../../functions/adapters/dynamodb/processed-events.js';
-import { PRESENCES } from '../../functions/core/routing/dispatch.js';
-import { CHANNELS } from '../../functions/core/vocabulary.js';
+} from '#adapters/dynamodb/routing-repository.js';
+import { processedMark } from '#adapters/dynamodb/processed-events.js';
+import { PRESENCES } from '#core/routing/dispatch.js';
+import { CHANNELS } from '#core/vocabulary.js';
 
 beforeAll(() => {
   vi.stubEnv('TABLE_NAME', 'unit');

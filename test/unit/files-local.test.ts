@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalFileStore, type FileRequest } from '../../functions/adapters/local-files.js';
+import { LocalFileStore, type FileRequest } from '#adapters/local-files.js';
 
 const BASE = 'http://127.0.0.1:3000';
 let dir: string;

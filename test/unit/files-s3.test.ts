@@ -5,8 +5,8 @@
  */
 import { S3Client, S3ServiceException, type HeadObjectCommandInput } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { contentDisposition } from '../../functions/adapters/file-store.js';
-import { S3FileStore } from '../../functions/adapters/s3-files.js';
+import { contentDisposition } from '#adapters/file-store.js';
+import { S3FileStore } from '#adapters/s3-files.js';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const client = () => new S3Client({ region: 'eu-west-1', credentials, requestChecksumCalculation: 'WHEN_REQUIRED' });

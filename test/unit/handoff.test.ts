@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../functions/core/caller.js';
-import type { Case, StoredCase } from '../../functions/core/case.js';
-import { auditEvent, type AuditEvent, type ChangeContext } from '../../functions/core/audit-event.js';
-import { editHandoff, openCase, reviseCase, transitionCase } from '../../functions/core/case-lifecycle.js';
-import type { Comment } from '../../functions/core/comment.js';
-import { domainEventsOf } from '../../functions/core/domain-events.js';
-import { DomainError } from '../../functions/core/errors.js';
-import { BRIEF_LINES, buildHandoff, handsOver, type HandoffSource } from '../../functions/core/handoff.js';
-import type { Task } from '../../functions/core/task.js';
+import type { Caller } from '#core/caller.js';
+import type { Case, StoredCase } from '#core/case.js';
+import { auditEvent, type AuditEvent, type ChangeContext } from '#core/audit-event.js';
+import { editHandoff, openCase, reviseCase, transitionCase } from '#core/case-lifecycle.js';
+import type { Comment } from '#core/comment.js';
+import { domainEventsOf } from '#core/domain-events.js';
+import { DomainError } from '#core/errors.js';
+import { BRIEF_LINES, buildHandoff, handsOver, type HandoffSource } from '#core/handoff.js';
+import type { Task } from '#core/task.js';
 import { publishedExample } from '../support/example-types.js';
 
 const agent: Caller = { sub: 'agent-1', name: 'Ada Agent', roles: ['agent'] };

@@ -5,17 +5,17 @@
 import type { Context } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDevIssuer } from '../../lib/local/dev-issuer.js';
-import { claimsAsApiGatewayPassesThem } from '../../lib/local/jwt-authorizer.js';
+import { createDevIssuer } from '#lib/local/dev-issuer.js';
+import { claimsAsApiGatewayPassesThem } from '#lib/local/jwt-authorizer.js';
 
-type Module = typeof import('../../functions/http/http-handler.js');
+type Module = typeof import('#http/http-handler.js');
 let http: Module;
 
 beforeAll(async () => {
   vi.stubEnv('TABLE_NAME', 'unit');
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   vi.stubEnv('POWERTOOLS_DEV', 'false');
-  http = await import('../../functions/http/http-handler.js');
+  http = await import('#http/http-handler.js');
 });
 afterAll(() => vi.unstubAllEnvs());
 

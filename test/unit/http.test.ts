@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { callerFromRequest, IDENTITY_ROLE_MAPPING, rolesFromGroups, type RoleMapping } from '../../functions/http/caller-from-claims.js';
-import { fromMiddlewareError, problemResponse } from '../../functions/http/problem.js';
-import { DomainError } from '../../functions/core/errors.js';
-import { ROLES, type Role } from '../../functions/core/caller.js';
-import { RoleMappingSetting } from '../../functions/config.js';
-import { createDevIssuer, type SignOptions } from '../../lib/local/dev-issuer.js';
-import { createJwtAuthorizer } from '../../lib/local/jwt-authorizer.js';
+import { callerFromRequest, IDENTITY_ROLE_MAPPING, rolesFromGroups, type RoleMapping } from '#http/caller-from-claims.js';
+import { fromMiddlewareError, problemResponse } from '#http/problem.js';
+import { DomainError } from '#core/errors.js';
+import { ROLES, type Role } from '#core/caller.js';
+import { RoleMappingSetting } from '#functions/config.js';
+import { createDevIssuer, type SignOptions } from '#lib/local/dev-issuer.js';
+import { createJwtAuthorizer } from '#lib/local/jwt-authorizer.js';
 
 // Real RS256 tokens, verified by the local twin of API Gateway's authorizer, which hands
 // the handler the claims in API Gateway's flattened string form ("[a b]").

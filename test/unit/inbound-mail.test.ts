@@ -1,7 +1,7 @@
 /** The S3 read of inbound mail: the request the adapter sends, intercepted at `client.send` (no AWS here). */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { readRawMail } from '../../functions/adapters/inbound-mail.js';
+import { readRawMail } from '#adapters/inbound-mail.js';
 
 describe('readRawMail', () => {
   it('gets the object SES stored, and returns its bytes unchanged', async () => {

@@ -6,8 +6,8 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_JSON_DEPTH, SafeNumber, jsonIssues, unsafeNumberReason } from '../../functions/core/input-limits.js';
-import { SignalBatch, SignalSchema } from '../../functions/http/device-schemas.js';
+import { MAX_JSON_DEPTH, SafeNumber, jsonIssues, unsafeNumberReason } from '#core/input-limits.js';
+import { SignalBatch, SignalSchema } from '#http/device-schemas.js';
 
 /** DynamoDB's documented range (1e-130 to 9.9999e125 in magnitude, or 0), and JS's safe range, spelled out. */
 const storable = (n: number) => Number.isFinite(n) && (n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126)) && Math.abs(n) <= Number.MAX_SAFE_INTEGER;

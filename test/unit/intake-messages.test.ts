@@ -5,8 +5,8 @@
  * the wrong way round).
  */
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../functions/core/caller.js';
-import { checkFields } from '../../functions/core/fields.js';
+import type { Caller } from '#core/caller.js';
+import { checkFields } from '#core/fields.js';
 import { publishedExample } from '../support/example-types.js';
 
 const requester: Caller = { sub: 'rita', name: 'Rita', roles: ['requester'] };

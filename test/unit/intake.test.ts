@@ -1,12 +1,12 @@
 /** The pure parts of intake: similarity (property-tested against a plain set oracle), dedup decisions, email classification and threading. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { acknowledgementOf } from '../../functions/core/intake/acknowledgement.js';
-import { renderMessage } from '../../functions/core/templates.js';
-import { subjectOf } from '../../functions/core/intake/channel-message.js';
-import { findDuplicate, MAX_RECENT, remember, type RecentIntake } from '../../functions/core/intake/dedup.js';
-import { classifyEmail, replyText, threadHints, type InboundEmail } from '../../functions/core/intake/email.js';
-import { comparableText, jaccard, normaliseSubject, normaliseText, shingles, similarity } from '../../functions/core/intake/similarity.js';
+import { acknowledgementOf } from '#core/intake/acknowledgement.js';
+import { renderMessage } from '#core/templates.js';
+import { subjectOf } from '#core/intake/channel-message.js';
+import { findDuplicate, MAX_RECENT, remember, type RecentIntake } from '#core/intake/dedup.js';
+import { classifyEmail, replyText, threadHints, type InboundEmail } from '#core/intake/email.js';
+import { comparableText, jaccard, normaliseSubject, normaliseText, shingles, similarity } from '#core/intake/similarity.js';
 
 /** The obviously-correct Jaccard: build both sets as arrays, count. */
 function oracleJaccard(a: string[], b: string[]): number {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { knowledgeDocumentOf } from '../../functions/core/knowledge/document.js';
-import { GramScorer } from '../../functions/core/knowledge/gram-scorer.js';
-import { highlightFragment } from '../../functions/core/knowledge/highlight.js';
-import { markdownToText } from '../../functions/core/knowledge/markdown.js';
-import { fuseScores, neighbourScore } from '../../functions/core/knowledge/ranking.js';
-import { compoundsOf, gramsOf, normaliseWord, termsOf } from '../../functions/core/knowledge/text.js';
+import { knowledgeDocumentOf } from '#core/knowledge/document.js';
+import { GramScorer } from '#core/knowledge/gram-scorer.js';
+import { highlightFragment } from '#core/knowledge/highlight.js';
+import { markdownToText } from '#core/knowledge/markdown.js';
+import { fuseScores, neighbourScore } from '#core/knowledge/ranking.js';
+import { compoundsOf, gramsOf, normaliseWord, termsOf } from '#core/knowledge/text.js';
 
 describe('knowledge text analysis', () => {
   it('lower-cases, drops stop words and possessives, and stems', () => {

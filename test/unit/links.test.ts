@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Caller } from '../../functions/core/caller.js';
-import type { StoredCase } from '../../functions/core/case.js';
-import type { AuditEvent, CaseChange, ChangeContext } from '../../functions/core/audit-event.js';
-import { openCase } from '../../functions/core/case-lifecycle.js';
-import { DomainError } from '../../functions/core/errors.js';
+import type { Caller } from '#core/caller.js';
+import type { StoredCase } from '#core/case.js';
+import type { AuditEvent, CaseChange, ChangeContext } from '#core/audit-event.js';
+import { openCase } from '#core/case-lifecycle.js';
+import { DomainError } from '#core/errors.js';
 import {
   INVERSE,
   LINK_KINDS,
@@ -18,7 +18,7 @@ import {
   unlinkCases,
   type AncestorRef,
   type CaseLink,
-} from '../../functions/core/links.js';
+} from '#core/links.js';
 import { publishedExample } from '../support/example-types.js';
 
 const agent: Caller = { sub: 'agent-1', roles: ['agent'] };

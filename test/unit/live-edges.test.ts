@@ -8,11 +8,11 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { PublishedEvent } from '../../functions/adapters/events.js';
-import { publishStream } from '../../functions/outbox-publisher/handler.js';
-import { createTokenVerifier, keysFrom } from '../../functions/http/token-verifier.js';
-import { IDENTITY_ROLE_MAPPING } from '../../functions/http/caller-from-claims.js';
-import { createDevIssuer, DEV_AUDIENCE, DEV_ISSUER } from '../../lib/local/dev-issuer.js';
+import type { PublishedEvent } from '#adapters/events.js';
+import { publishStream } from '#handlers/outbox-publisher.js';
+import { createTokenVerifier, keysFrom } from '#http/token-verifier.js';
+import { IDENTITY_ROLE_MAPPING } from '#http/caller-from-claims.js';
+import { createDevIssuer, DEV_AUDIENCE, DEV_ISSUER } from '#lib/local/dev-issuer.js';
 
 const offerItem = { pk: 'ROUTING#OFFERS', sk: 'OFFER#CASE-1.3', entity: 'RoutingOffer', offerId: 'CASE-1.3', caseId: 'CASE-1', agentId: 'agent-1', channel: 'phone', queue: 'q', offeredAt: '2026-12-03T08:00:00.000Z', deadline: '2026-12-03T08:00:30.000Z', version: 1 };
 const record = (sequence: string, item: Record<string, unknown>, eventName: 'INSERT' | 'MODIFY' | 'REMOVE' = 'INSERT') => ({ eventName, dynamodb: { SequenceNumber: sequence, NewImage: marshall(item) as never } });

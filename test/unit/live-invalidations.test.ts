@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { queryKeys } from '../../web/src/api/query-keys.js';
 import { invalidationsFor, invalidationsForAll } from '../../web/src/live/invalidations.js';
-import { LIVE_EVENT_TYPES } from '../../functions/core/live.js';
+import { LIVE_EVENT_TYPES } from '#core/live.js';
 
 const id = 'c-1';
 const lists = [queryKeys.inbox, queryKeys.portalCases, queryKeys.boardOpen, queryKeys.boardQueues];

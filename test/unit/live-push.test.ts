@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { describe, expect, it } from 'vitest';
-import { LocalPusher, ManagementApiPusher, deleteConnectionInput, postToConnectionInput, type LocalSocket } from '../../functions/adapters/live-push.js';
+import { LocalPusher, ManagementApiPusher, deleteConnectionInput, postToConnectionInput, type LocalSocket } from '#adapters/live-push.js';
 
 interface Sent {
   readonly method: string;

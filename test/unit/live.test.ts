@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maySeeCase } from '../../functions/core/access.js';
-import { isStaff, type Caller, type Role } from '../../functions/core/caller.js';
-import type { AuditEvent, FieldChange } from '../../functions/core/audit-event.js';
-import type { Sensitivity } from '../../functions/core/case-type.js';
-import { accessFor } from '../../functions/core/visibility.js';
-import { audienceOf, instantOfLiveId, isLiveEvent, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type OfferDetail } from '../../functions/core/live.js';
+import { maySeeCase } from '#core/access.js';
+import { isStaff, type Caller, type Role } from '#core/caller.js';
+import type { AuditEvent, FieldChange } from '#core/audit-event.js';
+import type { Sensitivity } from '#core/case-type.js';
+import { accessFor } from '#core/visibility.js';
+import { audienceOf, instantOfLiveId, isLiveEvent, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type OfferDetail } from '#core/live.js';
 
 const type = {
   fields: [

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AdjustableClock } from '../../functions/adapters/clock.js';
-import { REPOSITORY_ROOT } from '../../lib/constructs/caseway-function.js';
-import { LocalStateMachine, transitionsOf } from '../../lib/local/step-functions.js';
-import { localSubstitutions, slaClockMachine } from '../../functions/topology/state-machines.js';
+import { AdjustableClock } from '#adapters/clock.js';
+import { REPOSITORY_ROOT } from '#lib/constructs/caseway-function.js';
+import { LocalStateMachine, transitionsOf } from '#lib/local/step-functions.js';
+import { localSubstitutions, slaClockMachine } from '#topology/state-machines.js';
 
 const START = Date.parse('2030-03-01T00:00:00Z');
 

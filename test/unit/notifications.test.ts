@@ -20,10 +20,10 @@ import {
   type Email,
   type EmailTransport,
   type NotificationStore,
-} from '../../functions/adapters/notifications.js';
-import type { NotificationRecord } from '../../functions/adapters/dynamodb/notification-repository.js';
-import { assertMayReadNotifications, recipientOf } from '../../functions/core/notifications.js';
-import { renderMessage, TEMPLATES } from '../../functions/core/templates.js';
+} from '#adapters/notifications.js';
+import type { NotificationRecord } from '#adapters/dynamodb/notification-repository.js';
+import { assertMayReadNotifications, recipientOf } from '#core/notifications.js';
+import { renderMessage, TEMPLATES } from '#core/templates.js';
 
 describe('templates', () => {
   it('render every shipped template with the case id in the subject', () => {

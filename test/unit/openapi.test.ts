@@ -1,7 +1,7 @@
 import { createConfig, lintFromString, stringifyYaml } from '@redocly/openapi-core';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../functions/topology/routes.js';
-import { openApiDocument } from '../../functions/http/openapi.js';
+import { routes } from '#topology/routes.js';
+import { openApiDocument } from '#http/openapi.js';
 
 describe('the OpenAPI document', () => {
   const doc = openApiDocument() as unknown as { openapi: string; paths: Record<string, Record<string, unknown>> };

@@ -10,10 +10,10 @@ import {
   openSearchClient,
   OpenSearchIndex,
   searchBody,
-} from '../../functions/adapters/opensearch-search.js';
-import type { KnowledgeDocument } from '../../functions/adapters/search.js';
-import { DEFAULT_RANKING } from '../../functions/core/knowledge/ranking.js';
-import { STOP_WORDS } from '../../functions/core/knowledge/text.js';
+} from '#adapters/opensearch-search.js';
+import type { KnowledgeDocument } from '#adapters/search.js';
+import { DEFAULT_RANKING } from '#core/knowledge/ranking.js';
+import { STOP_WORDS } from '#core/knowledge/text.js';
 
 interface SentRequest {
   method: string;

@@ -6,13 +6,13 @@
 import fc from 'fast-check';
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { TeamGroupsSetting } from '../../functions/config.js';
-import { maySeeCase, sameAccess } from '../../functions/core/access.js';
-import type { Caller, Role } from '../../functions/core/caller.js';
-import { callerFromRequest, IDENTITY_ROLE_MAPPING, teamsFromGroups } from '../../functions/http/caller-from-claims.js';
-import { createDevIssuer, DEMO_USERS } from '../../lib/local/dev-issuer.js';
-import { pageKept } from '../../functions/services/case-access.js';
-import type { Page } from '../../functions/adapters/dynamodb/paging.js';
+import { TeamGroupsSetting } from '#functions/config.js';
+import { maySeeCase, sameAccess } from '#core/access.js';
+import type { Caller, Role } from '#core/caller.js';
+import { callerFromRequest, IDENTITY_ROLE_MAPPING, teamsFromGroups } from '#http/caller-from-claims.js';
+import { createDevIssuer, DEMO_USERS } from '#lib/local/dev-issuer.js';
+import { pageKept } from '#services/case-access.js';
+import type { Page } from '#adapters/dynamodb/paging.js';
 
 const caller = (roles: Role[], teams: string[] = [], sub = 'someone'): Caller => ({ sub, roles, teams });
 const fraudOnly = { teams: ['fraud'] };

@@ -17,8 +17,8 @@ import {
   type Agent,
   type Queue,
   type WaitingCase,
-} from '../../functions/core/routing/dispatch.js';
-import { PRIORITIES, type Channel } from '../../functions/core/vocabulary.js';
+} from '#core/routing/dispatch.js';
+import { PRIORITIES, type Channel } from '#core/vocabulary.js';
 
 const CHANNELS: Channel[] = ['email', 'chat', 'phone'];
 const SKILLS = ['billing', 'legal', 'spanish', 'vip'];

@@ -4,9 +4,9 @@
  * checks that keep a ruleset publishable.
  */
 import { describe, expect, it } from 'vitest';
-import type { Case } from '../../functions/core/case.js';
-import { evaluateRules } from '../../functions/core/routing/rule-engine.js';
-import { checkRules, decide, routingFacts, type RoutingRule } from '../../functions/core/routing/rules.js';
+import type { Case } from '#core/case.js';
+import { evaluateRules } from '#core/routing/rule-engine.js';
+import { checkRules, decide, routingFacts, type RoutingRule } from '#core/routing/rules.js';
 import { exampleRules, LEGAL_LEAD } from '../support/routing-example.js';
 
 const base: Case = {

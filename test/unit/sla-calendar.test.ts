@@ -10,7 +10,7 @@ import {
   isBusinessTime,
   type CalendarRules,
   type Period,
-} from '../../functions/core/sla/calendar.js';
+} from '#core/sla/calendar.js';
 
 const MINUTE = 60_000;
 

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CalendarInputSchema, businessMinutesBetween, type CalendarRules } from '../../functions/core/sla/calendar.js';
-import { elapsedAt } from '../../functions/core/sla/clock.js';
-import { openSla, slaOnPolicyChange, slaOnStaffReply, slaOnTransition, type Place, type SlaSetup } from '../../functions/core/sla/case-sla.js';
-import { SlaPolicyInputSchema, type SlaPolicy, type SlaState } from '../../functions/core/sla/state.js';
+import { CalendarInputSchema, businessMinutesBetween, type CalendarRules } from '#core/sla/calendar.js';
+import { elapsedAt } from '#core/sla/clock.js';
+import { openSla, slaOnPolicyChange, slaOnStaffReply, slaOnTransition, type Place, type SlaSetup } from '#core/sla/case-sla.js';
+import { SlaPolicyInputSchema, type SlaPolicy, type SlaState } from '#core/sla/state.js';
 
 const day = [{ start: '09:00', end: '12:30' }, { start: '13:30', end: '18:00' }];
 const calendar: CalendarRules & { calendarId: string } = {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CalendarInputSchema, businessMinutesBetween, type CalendarRules } from '../../functions/core/sla/calendar.js';
-import { breachClock, completeClock, elapsedAt, pauseClock, resumeClock, retargetClock, startClock, type ClockContext } from '../../functions/core/sla/clock.js';
-import { openSla, slaOnPolicyChange, slaOnRequesterComment, slaOnStaffReply, slaOnTransition, type SlaSetup } from '../../functions/core/sla/case-sla.js';
-import { chooseEntitlement, choosePolicy, type Entitlement } from '../../functions/core/sla/policy.js';
-import { SlaPolicyInputSchema, type ClockState, type SlaPolicy } from '../../functions/core/sla/state.js';
+import { CalendarInputSchema, businessMinutesBetween, type CalendarRules } from '#core/sla/calendar.js';
+import { breachClock, completeClock, elapsedAt, pauseClock, resumeClock, retargetClock, startClock, type ClockContext } from '#core/sla/clock.js';
+import { openSla, slaOnPolicyChange, slaOnRequesterComment, slaOnStaffReply, slaOnTransition, type SlaSetup } from '#core/sla/case-sla.js';
+import { chooseEntitlement, choosePolicy, type Entitlement } from '#core/sla/policy.js';
+import { SlaPolicyInputSchema, type ClockState, type SlaPolicy } from '#core/sla/state.js';
 
 const week = { mon: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }] };
 const calendar: CalendarRules & { calendarId: string } = {

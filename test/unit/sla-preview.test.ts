@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CalendarInputSchema, businessMinutesBetween, type CalendarRules } from '../../functions/core/sla/calendar.js';
-import { pauseClock, resumeClock, startClock } from '../../functions/core/sla/clock.js';
-import { previewDeadlines } from '../../functions/core/sla/preview.js';
+import { CalendarInputSchema, businessMinutesBetween, type CalendarRules } from '#core/sla/calendar.js';
+import { pauseClock, resumeClock, startClock } from '#core/sla/clock.js';
+import { previewDeadlines } from '#core/sla/preview.js';
 
 const day = [
   { start: '08:00', end: '12:00' },

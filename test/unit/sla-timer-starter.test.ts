@@ -5,7 +5,7 @@
  */
 import { ExecutionAlreadyExists, ExecutionDoesNotExist, SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
-import { executionArnOf, StepFunctionsTimerStarter } from '../../functions/adapters/timers.js';
+import { executionArnOf, StepFunctionsTimerStarter } from '#adapters/timers.js';
 
 const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:CasewaySlaClock-abc123';
 

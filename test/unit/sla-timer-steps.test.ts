@@ -5,11 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CalendarRules } from '../../functions/core/sla/calendar.js';
-import type { SlaSetup } from '../../functions/core/sla/case-sla.js';
-import type { ClockState, EscalationRung, SlaPolicy, SlaState } from '../../functions/core/sla/state.js';
-import { decideCheck, executionName, firstStep, raisedPriority, type TimedCase, type TimerInput } from '../../functions/core/sla/timer-steps.js';
-import { armingPlan } from '../../functions/services/sla-timers.js';
+import type { CalendarRules } from '#core/sla/calendar.js';
+import type { SlaSetup } from '#core/sla/case-sla.js';
+import type { ClockState, EscalationRung, SlaPolicy, SlaState } from '#core/sla/state.js';
+import { decideCheck, executionName, firstStep, raisedPriority, type TimedCase, type TimerInput } from '#core/sla/timer-steps.js';
+import { armingPlan } from '#services/sla-timers.js';
 
 const ALWAYS: CalendarRules = {
   timeZone: 'UTC',

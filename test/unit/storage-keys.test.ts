@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { caseIndexKeys, shardOf, STATUS_SHARDS } from '../../functions/adapters/dynamodb/keys.js';
-import { formatCaseId } from '../../functions/core/case-number.js';
-import type { Case } from '../../functions/core/case.js';
+import { caseIndexKeys, shardOf, STATUS_SHARDS } from '#adapters/dynamodb/keys.js';
+import { formatCaseId } from '#core/case-number.js';
+import type { Case } from '#core/case.js';
 
 describe('status shards', () => {
   it('spread sequential case ids evenly (no shard above 1.3x its share)', () => {

@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ROLES, type Caller, type Role } from '../../functions/core/caller.js';
-import type { Case } from '../../functions/core/case.js';
-import { caseView } from '../../functions/core/case-view.js';
-import type { CaseType, Sensitivity } from '../../functions/core/case-type.js';
-import { optionsFor } from '../../functions/core/workflow.js';
-import { accessFor } from '../../functions/core/visibility.js';
+import { ROLES, type Caller, type Role } from '#core/caller.js';
+import type { Case } from '#core/case.js';
+import { caseView } from '#core/case-view.js';
+import type { CaseType, Sensitivity } from '#core/case-type.js';
+import { optionsFor } from '#core/workflow.js';
+import { accessFor } from '#core/visibility.js';
 
 const SENSITIVITIES: Sensitivity[] = ['public', 'internal', 'restricted'];
 

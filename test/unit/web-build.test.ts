@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WEB_DIST_DIR } from '../../lib/local/platform.js';
-import { ensureWebBuilt } from '../../lib/local/web-build.js';
+import { WEB_DIST_DIR } from '#lib/local/platform.js';
+import { ensureWebBuilt } from '#lib/local/web-build.js';
 
 describe('the web console build', () => {
   it("bundles React's production build when built under NODE_ENV=test", async () => {

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { verifyChain } from '../../functions/core/audit-chain.js';
-import { ROLES, type Caller, type Role } from '../../functions/core/caller.js';
-import type { StoredCase } from '../../functions/core/case.js';
-import type { AuditEvent } from '../../functions/core/audit-event.js';
-import { transitionCase, openCase } from '../../functions/core/case-lifecycle.js';
-import { CaseTypeInputSchema, checkCaseType, checkMigration, fieldValueProblem, type CaseType, type CaseTypeInput, type Transition } from '../../functions/core/case-type.js';
-import { holds } from '../../functions/core/conditions.js';
-import { DomainError } from '../../functions/core/errors.js';
-import { factsOf } from '../../functions/core/fields.js';
-import { mermaidOf, rolesFor, transitMap } from '../../functions/core/workflow.js';
-import { exampleCaseTypes } from '../../lib/seed/case-types/index.js';
+import { verifyChain } from '#core/audit-chain.js';
+import { ROLES, type Caller, type Role } from '#core/caller.js';
+import type { StoredCase } from '#core/case.js';
+import type { AuditEvent } from '#core/audit-event.js';
+import { transitionCase, openCase } from '#core/case-lifecycle.js';
+import { CaseTypeInputSchema, checkCaseType, checkMigration, fieldValueProblem, type CaseType, type CaseTypeInput, type Transition } from '#core/case-type.js';
+import { holds } from '#core/conditions.js';
+import { DomainError } from '#core/errors.js';
+import { factsOf } from '#core/fields.js';
+import { mermaidOf, rolesFor, transitMap } from '#core/workflow.js';
+import { exampleCaseTypes } from '#lib/seed/case-types/index.js';
 import { publishedExample } from '../support/example-types.js';
 
 const EXAMPLES = ['support', 'insurance-claim', 'fraud-investigation'];

@@ -6,8 +6,8 @@
  * with its new version record.
  */
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Article, ArticleStatus, ArticleVersion } from '../../core/article.js';
-import type { StoredChained } from '../../core/audit-chain.js';
+import type { Article, ArticleStatus, ArticleVersion } from '#core/article.js';
+import type { StoredChained } from '#core/audit-chain.js';
 import { dynamo, tableName } from './client.js';
 import {
   ARTICLE_VERSION_PREFIX,

@@ -4,7 +4,7 @@
  * index. Every change is conditioned on the version that was read.
  */
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Asset } from '../../core/devices/asset.js';
+import type { Asset } from '#core/devices/asset.js';
 import { dynamo, tableName } from './client.js';
 import { ASSET_CASE_PREFIX, REQUESTER_INDEX, assetKey, assetsOfOwnerPartition, withoutStorageAttributes } from './keys.js';
 import { type Page, pageOfPartition } from './paging.js';

@@ -4,9 +4,9 @@
  * (TTL) that the completing transaction deletes, so an upload is confirmed once.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttachmentRecord, PendingUpload } from '../../core/attachment.js';
-import type { Attachment } from '../../core/case.js';
-import { caseTable } from '../../topology/table.js';
+import type { AttachmentRecord, PendingUpload } from '#core/attachment.js';
+import type { Attachment } from '#core/case.js';
+import { caseTable } from '#topology/table.js';
 import { dynamo, tableName } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
 import { ATTACHMENT_PREFIX, attachmentKey, uploadKey, withoutStorageAttributes } from './keys.js';

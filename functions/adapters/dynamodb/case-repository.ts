@@ -4,13 +4,13 @@
  * writes its audit event and advances its chain head in the same transaction
  * (`transactions.ts`): the change and its explanation commit together or not at all.
  */
-import type { SlaState } from '../../core/sla/state.js';
+import type { SlaState } from '#core/sla/state.js';
 import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChainHead, StoredChained } from '../../core/audit-chain.js';
-import { caseRecord, type Attachment, type Case, type HandoffBrief, type StoredCase } from '../../core/case.js';
-import type { AuditEvent, CaseChange } from '../../core/audit-event.js';
-import type { Comment } from '../../core/comment.js';
-import type { NumberBlock } from '../../core/case-number.js';
+import type { ChainHead, StoredChained } from '#core/audit-chain.js';
+import { caseRecord, type Attachment, type Case, type HandoffBrief, type StoredCase } from '#core/case.js';
+import type { AuditEvent, CaseChange } from '#core/audit-event.js';
+import type { Comment } from '#core/comment.js';
+import type { NumberBlock } from '#core/case-number.js';
 import { dynamo, tableName } from './client.js';
 import { type Filter, type Page, type PartitionQuery, pageAcrossPartitions, pageOfPartition, queryAll } from './paging.js';
 import {
@@ -41,7 +41,7 @@ import {
   withoutStorageAttributes,
 } from './keys.js';
 import { cancellationCodes, newCaseItems, putNew, type TransactItem } from './transactions.js';
-import type { IndexDefinition } from '../../topology/table.js';
+import type { IndexDefinition } from '#topology/table.js';
 
 export type { Page } from './paging.js';
 

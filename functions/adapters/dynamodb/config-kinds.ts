@@ -17,11 +17,11 @@
  * sees a publish within 10 s, as before the store). A new case type must apply to
  * the very next case, and routing reads its rules and queues once per decision.
  */
-import type { CaseType } from '../../core/case-type.js';
-import type { Queue } from '../../core/routing/dispatch.js';
-import type { RoutingRuleset } from '../../core/routing/rules.js';
-import type { Calendar } from '../../core/sla/calendar.js';
-import type { SlaPolicy } from '../../core/sla/state.js';
+import type { CaseType } from '#core/case-type.js';
+import type { Queue } from '#core/routing/dispatch.js';
+import type { RoutingRuleset } from '#core/routing/rules.js';
+import type { Calendar } from '#core/sla/calendar.js';
+import type { SlaPolicy } from '#core/sla/state.js';
 import { configStore } from './config-store.js';
 import {
   CASE_TYPE_VERSION_PREFIX,

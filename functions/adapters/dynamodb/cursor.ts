@@ -13,9 +13,9 @@
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import * as z from 'zod';
-import { validationFailed } from '../../core/errors.js';
-import { sha256 } from '../../core/fingerprint.js';
-import { CASE_ID_PATTERN } from '../../core/case-number.js';
+import { validationFailed } from '#core/errors.js';
+import { sha256 } from '#core/fingerprint.js';
+import { CASE_ID_PATTERN } from '#core/case-number.js';
 import { clock } from '../clock.js';
 import { cursorKey } from '../cursor-key.js';
 

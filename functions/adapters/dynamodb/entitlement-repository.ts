@@ -5,7 +5,7 @@
  * by its allowance.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Entitlement } from '../../core/sla/policy.js';
+import type { Entitlement } from '#core/sla/policy.js';
 import { dynamo, tableName } from './client.js';
 import { STATUS_INDEX, entitlementHolderPartition, entitlementKey, withoutStorageAttributes } from './keys.js';
 import { queryAll } from './paging.js';

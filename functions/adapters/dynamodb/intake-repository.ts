@@ -6,8 +6,8 @@
  * each delivery brought (sender, attachments, classification).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { IntakeOutcome } from '../../core/intake/channel-message.js';
-import type { RecentIntake } from '../../core/intake/dedup.js';
+import type { IntakeOutcome } from '#core/intake/channel-message.js';
+import type { RecentIntake } from '#core/intake/dedup.js';
 import { dynamo, tableName } from './client.js';
 import { caseIntakeKey, deliveryKey, intakeGuardKey, threadKey } from './keys.js';
 import { putIfVersion, putNew, type TransactItem } from './transactions.js';

@@ -31,8 +31,8 @@
  * A case's own items sort first in its partition (`#` < `A`), so one Query for
  * `begins_with(sk, '#')` reads the case with its chain head.
  */
-import type { Case } from '../../core/case.js';
-import { caseIndexes, caseTable } from '../../topology/table.js';
+import type { Case } from '#core/case.js';
+import { caseIndexes, caseTable } from '#topology/table.js';
 
 /**
  * Status and open-work listings are spread over this many partitions. Creation

@@ -5,7 +5,7 @@
  * advances both cases' chain heads (`commitCases`).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { CaseLink } from '../../core/links.js';
+import type { CaseLink } from '#core/links.js';
 import { dynamo, tableName } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
 import { LINK_PREFIX, caseKey, linkKey, withoutStorageAttributes } from './keys.js';

@@ -5,8 +5,8 @@
  * reach back.
  */
 import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Caller } from '../../core/caller.js';
-import { RESUME_OVERLAP_MS, instantOfLiveId, type Audience, type LiveEntry } from '../../core/live.js';
+import type { Caller } from '#core/caller.js';
+import { RESUME_OVERLAP_MS, instantOfLiveId, type Audience, type LiveEntry } from '#core/live.js';
 import { dynamo, tableName } from './client.js';
 import {
   LIVE_CONNECTION_PREFIX,
@@ -19,7 +19,7 @@ import {
   liveStaffPartition,
 } from './keys.js';
 import { findMark, processedMark } from './processed-events.js';
-import { isStaff } from '../../core/caller.js';
+import { isStaff } from '#core/caller.js';
 import { cancellationCodes } from './transactions.js';
 
 /** API Gateway closes a WebSocket connection after two hours at most. */

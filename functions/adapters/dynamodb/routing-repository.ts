@@ -7,12 +7,12 @@
  * channel), so concurrent dispatchers can lose races but never double-book.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { caseRecord, type Attachment, type HandoffBrief, type StoredCase } from '../../core/case.js';
-import type { Placement } from '../../core/routing/decision.js';
-import type { Agent, Presence, WaitingCase } from '../../core/routing/dispatch.js';
-import type { SkillRequirement } from '../../core/routing/rules.js';
-import type { SlaState } from '../../core/sla/state.js';
-import type { Channel, Priority } from '../../core/vocabulary.js';
+import { caseRecord, type Attachment, type HandoffBrief, type StoredCase } from '#core/case.js';
+import type { Placement } from '#core/routing/decision.js';
+import type { Agent, Presence, WaitingCase } from '#core/routing/dispatch.js';
+import type { SkillRequirement } from '#core/routing/rules.js';
+import type { SlaState } from '#core/sla/state.js';
+import type { Channel, Priority } from '#core/vocabulary.js';
 import { dynamo, tableName } from './client.js';
 import {
   ROUTING_AGENTS_PARTITION,

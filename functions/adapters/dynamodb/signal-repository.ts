@@ -6,9 +6,9 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { OpenCondition } from '../../core/devices/conditions.js';
-import type { RollingWindow } from '../../core/devices/rolling-window.js';
-import { caseTable } from '../../topology/table.js';
+import type { OpenCondition } from '#core/devices/conditions.js';
+import type { RollingWindow } from '#core/devices/rolling-window.js';
+import { caseTable } from '#topology/table.js';
 import { dynamo, tableName } from './client.js';
 import { assetCaseKey, baselineKey, caseKey, conditionKey, conditionPrefix, assetKey, signalReceiptKey, withoutStorageAttributes } from './keys.js';
 import { cancellationCodes, putNew, type TransactItem } from './transactions.js';

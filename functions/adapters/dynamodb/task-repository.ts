@@ -4,7 +4,7 @@
  * soonest first" is one Query; finished tasks drop out of it (sparse).
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { isOpenTask, type Task } from '../../core/task.js';
+import { isOpenTask, type Task } from '#core/task.js';
 import { dynamo, tableName } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
 import { OWNER_INDEX, TASK_PREFIX, assigneeTasksPartition, caseIdOfPartition, caseKey, dueSortKey, taskKey, withoutStorageAttributes } from './keys.js';

@@ -7,11 +7,11 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { ChainHead } from '../../core/audit-chain.js';
-import type { Attachment, Case, HandoffBrief } from '../../core/case.js';
-import type { AuditEvent } from '../../core/audit-event.js';
+import type { ChainHead } from '#core/audit-chain.js';
+import type { Attachment, Case, HandoffBrief } from '#core/case.js';
+import type { AuditEvent } from '#core/audit-event.js';
 import { dynamo, tableName } from './client.js';
-import type { SlaState } from '../../core/sla/state.js';
+import type { SlaState } from '#core/sla/state.js';
 import { SLA_DUE_INDEX, attachmentSummaryKey, auditKey, caseIndexKeys, caseKey, handoffKey, headKey, shardOf, slaDuePartition, slaDueSortKey, slaKey } from './keys.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

@@ -1,5 +1,5 @@
 /** Attachments of a case: upload and download URLs, confirmation, versions; what the case-attachments handler serves. */
-import { NewAttachmentBody, NewVersionBody } from '../../core/attachment-declaration.js';
+import { NewAttachmentBody, NewVersionBody } from '#core/attachment-declaration.js';
 import { AttachmentParams, AttachmentRecord, CompleteUploadBody, DownloadQuery, DownloadRecord, GrantedUploadRecord } from '../attachment-schemas.js';
 import { operation } from '../operation.js';
 import { CaseIdParams, MergedPageQuery, pageOf } from '../schemas.js';

@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { entriesAfter } from '../../../functions/adapters/dynamodb/live-repository.js';
+import { entriesAfter } from '#adapters/dynamodb/live-repository.js';
 import { expectAccessible, startConsole, type ConsoleHarness } from './support.js';
 
 interface Frame {

@@ -15,7 +15,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleConfig } from '../../../functions/topology/console-config.js';
+import { ConsoleConfig } from '#topology/console-config.js';
 import { expectAccessible, PHONE, screenshot, startConsole, type ConsoleHarness } from './support.js';
 
 let harness: ConsoleHarness;

@@ -10,9 +10,9 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { AxeResults, NodeResult, Result } from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect, vi } from 'vitest';
-import { DEMO_USERS, type DemoUserKey } from '../../../lib/local/dev-issuer.js';
-import { ensureWebBuilt } from '../../../lib/local/web-build.js';
-import type { PlatformOptions } from '../../../lib/local/platform.js';
+import { DEMO_USERS, type DemoUserKey } from '#lib/local/dev-issuer.js';
+import { ensureWebBuilt } from '#lib/local/web-build.js';
+import type { PlatformOptions } from '#lib/local/platform.js';
 import { startTestPlatform, type TestPlatform } from '../../support/platform.js';
 
 export const SCREENSHOT_DIR = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));

@@ -9,10 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { dynamo, tableName } from '../../../functions/adapters/dynamodb/client.js';
-import { processedEvents } from '../../../functions/adapters/dynamodb/processed-events.js';
-import { DomainEventDetailContract, type DomainEventDetail } from '../../../functions/contracts/domain-events.js';
-import { onEventBridge } from '../../../functions/events/event-handler.js';
+import { dynamo, tableName } from '#adapters/dynamodb/client.js';
+import { processedEvents } from '#adapters/dynamodb/processed-events.js';
+import { DomainEventDetailContract, type DomainEventDetail } from '#contracts/domain-events.js';
+import { onEventBridge } from '#events/event-handler.js';
 
 export const CONSUMER = 'test-idempotent-consumer';
 

@@ -1,0 +1,16 @@
+/**
+ * Consumer of `NotificationRequested`: a transition's notify effect becomes an email
+ * to its recipient, recorded beside the case.
+ */
+import { DomainEventDetailContract } from '#contracts/domain-events.js';
+import { onEventBridge } from '#events/event-handler.js';
+import { carryOutNotification } from '#services/notifications.js';
+
+export const handler = onEventBridge({
+  name: 'notification-sender',
+  detail: DomainEventDetailContract,
+  dedup: { key: (event) => event.detail.id, idempotent: 'the notifier sends a message id once: its guard is the processed-event mark of consumer `notifier`' },
+  work: async (event) => {
+    await carryOutNotification(event.detail);
+  },
+});
