@@ -42,7 +42,12 @@ function text(key: string): string | undefined {
 
 function list(key: string): string[] | undefined {
   const value = text(key);
-  return value === undefined ? undefined : value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
 }
 
 function flag(key: string): boolean | undefined {
@@ -85,7 +90,11 @@ function retention(key: string): logs.RetentionDays | undefined {
   const days = positiveInteger(key);
   if (days === undefined) return undefined;
   if (!Object.values(logs.RetentionDays).includes(days)) {
-    throw new Error(`-c ${key}=${days} is not a CloudWatch Logs retention; use one of ${Object.values(logs.RetentionDays).filter((d) => typeof d === 'number').join(', ')}`);
+    throw new Error(
+      `-c ${key}=${days} is not a CloudWatch Logs retention; use one of ${Object.values(logs.RetentionDays)
+        .filter((d) => typeof d === 'number')
+        .join(', ')}`,
+    );
   }
   return days as logs.RetentionDays;
 }

@@ -28,7 +28,13 @@ function fail(message: string): never {
 const { values, positionals } = (() => {
   try {
     return parseArgs({
-      options: { table: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        table: { type: 'string' },
+        endpoint: { type: 'string' },
+        region: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h' },
+      },
       allowPositionals: true,
     });
   } catch (error) {

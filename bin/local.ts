@@ -97,7 +97,9 @@ async function main(): Promise<void> {
     eventRetry: EVENTBRIDGE_RETRY_POLICY,
   });
   const listed = await fetch(`${platform.url}/case-types`, { headers: { authorization: `Bearer ${platform.tokens.agent}` } });
-  const caseTypes = listed.ok ? ((await listed.json()) as { items: { typeId: string; version: number }[] }).items.map((t) => `${t.typeId} (v${t.version})`) : [];
+  const caseTypes = listed.ok
+    ? ((await listed.json()) as { items: { typeId: string; version: number }[] }).items.map((t) => `${t.typeId} (v${t.version})`)
+    : [];
   console.log(banner(platform, settings, caseTypes));
 
   let stoppingSince: number | undefined;

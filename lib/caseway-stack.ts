@@ -22,7 +22,11 @@ export class CasewayStack extends Stack {
     new CfnOutput(this, 'TableName', { value: store.table.tableName, description: 'The case table' });
     new CfnOutput(this, 'AttachmentsBucketName', { value: this.caseway.attachments.bucket.bucketName, description: 'Bucket of case attachments' });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Bus carrying Caseway domain events' });
-    if (this.caseway.live) new CfnOutput(this, 'LiveUrl', { value: this.caseway.live.url, description: "The console's live feed (WebSocket): liveUrl of its /config.json" });
+    if (this.caseway.live)
+      new CfnOutput(this, 'LiveUrl', {
+        value: this.caseway.live.url,
+        description: "The console's live feed (WebSocket): liveUrl of its /config.json",
+      });
     new CfnOutput(this, 'JwtIssuer', { value: identity.issuer, description: 'Issuer of the tokens the API accepts' });
     // With an external OIDC provider there is no pool to point at.
     if (identity.userPool && identity.userPoolClient) {
@@ -36,8 +40,13 @@ export class CasewayStack extends Stack {
         value: webConsole.hosting.distribution.distributionDomainName,
         description: 'Point the console domain (if any) at this CloudFront domain name',
       });
-      if (webConsole.client) new CfnOutput(this, 'ConsoleClientId', { value: webConsole.client.userPoolClientId, description: 'Console app client (authorization code + PKCE)' });
-      if (webConsole.signInDomain) new CfnOutput(this, 'SignInUrl', { value: webConsole.signInDomain.baseUrl(), description: "Cognito's managed sign-in pages" });
+      if (webConsole.client)
+        new CfnOutput(this, 'ConsoleClientId', {
+          value: webConsole.client.userPoolClientId,
+          description: 'Console app client (authorization code + PKCE)',
+        });
+      if (webConsole.signInDomain)
+        new CfnOutput(this, 'SignInUrl', { value: webConsole.signInDomain.baseUrl(), description: "Cognito's managed sign-in pages" });
     }
   }
 }

@@ -249,7 +249,9 @@ export class Caseway extends Construct {
 
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,
-      searchFunctions: (Object.keys(functionSpecs) as FunctionName[]).filter((name) => functionSpecs[name].searchAccess).map((name) => this.api.functions[name]),
+      searchFunctions: (Object.keys(functionSpecs) as FunctionName[])
+        .filter((name) => functionSpecs[name].searchAccess)
+        .map((name) => this.api.functions[name]),
       ...logSettings,
     });
 
@@ -260,7 +262,9 @@ export class Caseway extends Construct {
     this.routing = new Routing(this, 'Routing', { store: this.store, ...logSettings });
     // The fan-out is the bus's `live-updates` consumer; the WebSocket API and its connect handler are made here.
     const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
-    this.live = fanout ? new LiveUpdates(this, 'Live', { store: this.store, identity: this.identity, fanout: fanout.function, ...logSettings }) : undefined;
+    this.live = fanout
+      ? new LiveUpdates(this, 'Live', { store: this.store, identity: this.identity, fanout: fanout.function, ...logSettings })
+      : undefined;
 
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
@@ -274,7 +278,14 @@ export class Caseway extends Construct {
       },
     });
     if (props.inboundEmail) {
-      this.email = new EmailIntake(this, 'Email', { store: this.store, recipients: props.inboundEmail.recipients, attachments: this.attachments, cursorKey: this.api.cursorKey, removalPolicy, ...logSettings });
+      this.email = new EmailIntake(this, 'Email', {
+        store: this.store,
+        recipients: props.inboundEmail.recipients,
+        attachments: this.attachments,
+        cursorKey: this.api.cursorKey,
+        removalPolicy,
+        ...logSettings,
+      });
     }
     this.alarms = [
       ...observability.alarms,
@@ -349,9 +360,14 @@ export class Caseway extends Construct {
   private consoleSignIn(consoleProps: CasewayConsoleProps, props: CasewayProps): { connectOrigins: string[]; formActionOrigins: string[] } {
     if (props.oidc) {
       const clientId = consoleProps.clientId;
-      if (!clientId) throw new Error(`${this.node.path}: with an external OIDC provider the console needs console.clientId (its app client there), or console: false`);
+      if (!clientId)
+        throw new Error(
+          `${this.node.path}: with an external OIDC provider the console needs console.clientId (its app client there), or console: false`,
+        );
       if (!Token.isUnresolved(clientId) && !props.oidc.audience.includes(clientId)) {
-        throw new Error(`${this.node.path}: console.clientId '${clientId}' is not one of oidc.audience, so the API would refuse the console's tokens`);
+        throw new Error(
+          `${this.node.path}: console.clientId '${clientId}' is not one of oidc.audience, so the API would refuse the console's tokens`,
+        );
       }
       const issuer = Token.isUnresolved(props.oidc.issuer) ? props.oidc.issuer : new URL(props.oidc.issuer).origin;
       return { connectOrigins: [issuer], formActionOrigins: [issuer] };

@@ -108,7 +108,15 @@ export class EmbeddedSearchIndex implements SearchIndex {
       matchedStatements.set(r.articleId as string, list);
     }
     const articleScores = new Map(articleResults.map((r) => [r.id as string, r.score]));
-    const wordScores = new Map([...matchedStatements].map(([id, rs]) => [id, neighbourScore(rs.map((r) => r.score), ranking)]));
+    const wordScores = new Map(
+      [...matchedStatements].map(([id, rs]) => [
+        id,
+        neighbourScore(
+          rs.map((r) => r.score),
+          ranking,
+        ),
+      ]),
+    );
     let fused = fuseScores(articleScores, wordScores, ranking.learnedWeight);
 
     if (ranking.grams > 0) {
@@ -133,7 +141,12 @@ export class EmbeddedSearchIndex implements SearchIndex {
       const statements = matchedStatements.get(id) ?? [];
       const matchedTerms = new Set([...(article?.queryTerms ?? []), ...statements.flatMap((s) => s.queryTerms)]);
       for (const c of compounds) if (matchedTerms.has(c.term)) for (const part of c.parts) matchedTerms.add(part);
-      return { id, score, matchedTerms: wordsMatching(query.text, matchedTerms), highlights: this.highlightsOf(this.docs.get(id)!, article, statements) };
+      return {
+        id,
+        score,
+        matchedTerms: wordsMatching(query.text, matchedTerms),
+        highlights: this.highlightsOf(this.docs.get(id)!, article, statements),
+      };
     });
   }
 
@@ -141,7 +154,11 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const highlights: Highlight[] = [];
     // Document terms per field: a fuzzy match highlights the word as written in the article.
     const termsIn = (field: string) =>
-      new Set(Object.entries(article?.match ?? {}).filter(([, fields]) => fields.includes(field)).map(([term]) => term));
+      new Set(
+        Object.entries(article?.match ?? {})
+          .filter(([, fields]) => fields.includes(field))
+          .map(([term]) => term),
+      );
     const add = (field: Highlight['field'], text: string, terms: ReadonlySet<string>) => {
       const fragment = terms.size > 0 ? highlightFragment(text, terms) : undefined;
       if (fragment) highlights.push({ field, fragment });
@@ -149,7 +166,10 @@ export class EmbeddedSearchIndex implements SearchIndex {
     add('title', doc.title, termsIn('title'));
     add('body', doc.body, termsIn('body'));
     for (const tag of doc.tags) add('tags', tag, termsIn('tags'));
-    const bestCases = statements.filter((s) => s.learned === true).sort((a, b) => b.score - a.score).slice(0, LEARNED_FRAGMENTS);
+    const bestCases = statements
+      .filter((s) => s.learned === true)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, LEARNED_FRAGMENTS);
     for (const s of bestCases) add('learned', s.text as string, new Set(s.terms));
     return highlights;
   }

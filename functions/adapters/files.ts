@@ -14,7 +14,8 @@ export function fileStore(): FileStore {
   if (store) return store;
   const { FILES_DIR, FILES_BASE_URL, FILES_SIGNING_KEY, ATTACHMENTS_BUCKET } = config();
   if (FILES_DIR) {
-    if (!FILES_BASE_URL || !FILES_SIGNING_KEY) throw new Error('Caseway configuration is invalid: FILES_DIR needs FILES_BASE_URL and FILES_SIGNING_KEY');
+    if (!FILES_BASE_URL || !FILES_SIGNING_KEY)
+      throw new Error('Caseway configuration is invalid: FILES_DIR needs FILES_BASE_URL and FILES_SIGNING_KEY');
     store = new LocalFileStore({ dir: FILES_DIR, baseUrl: FILES_BASE_URL, signingKey: FILES_SIGNING_KEY });
   } else if (ATTACHMENTS_BUCKET) {
     store = new S3FileStore(ATTACHMENTS_BUCKET);

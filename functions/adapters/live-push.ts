@@ -96,6 +96,9 @@ let pusher: LivePusher | undefined;
 export function livePusher(): LivePusher {
   if (pusher) return pusher;
   const { LIVE_PUSH, LIVE_CONNECTIONS_ENDPOINT } = liveConfig();
-  pusher = LIVE_PUSH === 'managementApi' ? new ManagementApiPusher(new ApiGatewayManagementApiClient({ endpoint: LIVE_CONNECTIONS_ENDPOINT! })) : new LocalPusher();
+  pusher =
+    LIVE_PUSH === 'managementApi'
+      ? new ManagementApiPusher(new ApiGatewayManagementApiClient({ endpoint: LIVE_CONNECTIONS_ENDPOINT! }))
+      : new LocalPusher();
   return pusher;
 }

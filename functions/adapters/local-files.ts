@@ -9,7 +9,14 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assertWithinLimit, type DownloadRequest, type FileStore, type PresignedRequest, type StoredObject, type UploadConstraints } from './file-store.js';
+import {
+  assertWithinLimit,
+  type DownloadRequest,
+  type FileStore,
+  type PresignedRequest,
+  type StoredObject,
+  type UploadConstraints,
+} from './file-store.js';
 
 /** The path prefix the gateway hands to `serve`. */
 export const FILES_PATH_PREFIX = '/_files/';
@@ -101,7 +108,9 @@ export class LocalFileStore implements FileStore {
   async serve(request: FileRequest): Promise<FileResponse> {
     const url = new URL(request.url, 'http://files.local');
     const key = decodeURIComponent(url.pathname.slice(FILES_PATH_PREFIX.length));
-    const params: Signed = Object.fromEntries(SIGNED_PARAMS.flatMap((name) => (url.searchParams.has(name) ? [[name, url.searchParams.get(name)!]] : [])));
+    const params: Signed = Object.fromEntries(
+      SIGNED_PARAMS.flatMap((name) => (url.searchParams.has(name) ? [[name, url.searchParams.get(name)!]] : [])),
+    );
     const signature = url.searchParams.get('signature') ?? '';
     if (!KEY.test(key) || !this.verify(key, params, signature)) return refusal(403, 'SignatureDoesNotMatch', 'The URL is not one this store signed.');
     if (Number(params.expires) * 1000 < this.now()) return refusal(403, 'AccessDenied', 'The URL has expired.');
@@ -141,7 +150,13 @@ export class LocalFileStore implements FileStore {
     const versionId = `${String(this.now()).padStart(15, '0')}-${randomBytes(4).toString('hex')}`;
     const dir = this.objectDir(key);
     await mkdir(dir, { recursive: true });
-    const meta: ObjectMeta = { size, contentType: params.ct!, versionId, ...(params.sha256 ? { sha256 } : {}), storedAt: new Date(this.now()).toISOString() };
+    const meta: ObjectMeta = {
+      size,
+      contentType: params.ct!,
+      versionId,
+      ...(params.sha256 ? { sha256 } : {}),
+      storedAt: new Date(this.now()).toISOString(),
+    };
     // Bytes first, then the metadata that makes the version visible, each renamed into place whole.
     await writeFile(join(dir, `${versionId}.bin.tmp`), bytes);
     await rename(join(dir, `${versionId}.bin.tmp`), join(dir, `${versionId}.bin`));
@@ -191,7 +206,11 @@ export class LocalFileStore implements FileStore {
   private async versionsOf(key: string): Promise<string[]> {
     try {
       const names = await readdir(this.objectDir(key));
-      return names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)).filter((v) => VERSION_ID.test(v)).sort();
+      return names
+        .filter((n) => n.endsWith('.json'))
+        .map((n) => n.slice(0, -'.json'.length))
+        .filter((v) => VERSION_ID.test(v))
+        .sort();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
       throw error;

@@ -194,7 +194,9 @@ export function notifier(): Notifier {
   if (chosen) return chosen;
   const settings = notificationsConfig();
   const transport =
-    settings.NOTIFY_MODE === 'ses' ? new SesTransport(new SESv2Client({}), settings.SES_CONFIGURATION_SET) : new LocalOutboxTransport(settings.OUTBOX_DIR);
+    settings.NOTIFY_MODE === 'ses'
+      ? new SesTransport(new SESv2Client({}), settings.SES_CONFIGURATION_SET)
+      : new LocalOutboxTransport(settings.OUTBOX_DIR);
   const domain = settings.NOTIFY_MESSAGE_ID_DOMAIN ?? settings.NOTIFY_FROM_ADDRESS.split('@')[1]!;
   chosen = new RecordingNotifier(transport, { from: settings.NOTIFY_FROM_ADDRESS, messageIdDomain: domain });
   return chosen;

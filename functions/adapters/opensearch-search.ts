@@ -142,7 +142,14 @@ export function searchBody(query: SearchQuery, ranking: RankingParams = DEFAULT_
   ];
   if (ranking.fuzzy > 0) {
     should.push({
-      multi_match: { query: query.text, fields, type: 'most_fields', fuzziness: 'AUTO:5,9', prefix_length: 1, boost: articleWeight * ranking.fuzzyWeight * FUZZY_CLAUSE_SHARE },
+      multi_match: {
+        query: query.text,
+        fields,
+        type: 'most_fields',
+        fuzziness: 'AUTO:5,9',
+        prefix_length: 1,
+        boost: articleWeight * ranking.fuzzyWeight * FUZZY_CLAUSE_SHARE,
+      },
     });
   }
   return {
@@ -154,7 +161,10 @@ export function searchBody(query: SearchQuery, ranking: RankingParams = DEFAULT_
       post_tags: ['</mark>'],
       encoder: 'html',
       fields: Object.fromEntries(
-        HIGHLIGHT_FIELDS.map((f) => [f, f === 'title' || f === 'tags' ? { number_of_fragments: 0 } : { fragment_size: FRAGMENT_CHARS, number_of_fragments: 2 }]),
+        HIGHLIGHT_FIELDS.map((f) => [
+          f,
+          f === 'title' || f === 'tags' ? { number_of_fragments: 0 } : { fragment_size: FRAGMENT_CHARS, number_of_fragments: 2 },
+        ]),
       ),
     },
   };
@@ -201,7 +211,9 @@ export function assertBulkSucceeded(response: { errors?: boolean; items?: readon
   );
   if (failed.length > 0) {
     const [action, first] = failed[0]!;
-    throw new Error(`OpenSearch bulk: ${failed.length} item(s) failed, first ${action}: ${first.error?.type ?? first.status} ${first.error?.reason ?? ''}`.trim());
+    throw new Error(
+      `OpenSearch bulk: ${failed.length} item(s) failed, first ${action}: ${first.error?.type ?? first.status} ${first.error?.reason ?? ''}`.trim(),
+    );
   }
 }
 

@@ -1,7 +1,17 @@
 /** Attachments in S3 behind presigned PUT and GET URLs (the seam and why PUT: `file-store.ts`). */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { hexToBase64, base64ToHex, contentDisposition, assertWithinLimit, type UploadConstraints, type DownloadRequest, type PresignedRequest, type StoredObject, type FileStore } from './file-store.js';
+import {
+  hexToBase64,
+  base64ToHex,
+  contentDisposition,
+  assertWithinLimit,
+  type UploadConstraints,
+  type DownloadRequest,
+  type PresignedRequest,
+  type StoredObject,
+  type FileStore,
+} from './file-store.js';
 
 export class S3FileStore implements FileStore {
   constructor(

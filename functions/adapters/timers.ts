@@ -34,7 +34,9 @@ export class StepFunctionsTimerStarter implements TimerStarter {
 
   async start(timer: TimerRequest): Promise<void> {
     try {
-      await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: timer.name, input: JSON.stringify(timer.input) }));
+      await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: timer.name, input: JSON.stringify(timer.input) }),
+      );
     } catch (error) {
       // Same name and same input: the execution this call asked for exists already.
       if (error instanceof ExecutionAlreadyExists) return;
@@ -44,7 +46,9 @@ export class StepFunctionsTimerStarter implements TimerStarter {
 
   async stop(name: string): Promise<void> {
     try {
-      await this.client.send(new StopExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, name), cause: 'SLA clock re-armed, stopped or met' }));
+      await this.client.send(
+        new StopExecutionCommand({ executionArn: executionArnOf(this.stateMachineArn, name), cause: 'SLA clock re-armed, stopped or met' }),
+      );
     } catch (error) {
       if (error instanceof ExecutionDoesNotExist) return;
       throw error;

@@ -36,7 +36,10 @@ export const AuditRecord = z
     eventId: z.string(),
     caseId: CaseId,
     seq: z.number().int(),
-    action: z.string().meta({ description: 'CaseCreated, CaseUpdated, Transitioned, TypeMigrated, CommentAdded, TaskAdded, TaskUpdated, CaseLinked, CaseUnlinked, CaseMerged, MergeReceived, HandoffEdited, ...' }),
+    action: z.string().meta({
+      description:
+        'CaseCreated, CaseUpdated, Transitioned, TypeMigrated, CommentAdded, TaskAdded, TaskUpdated, CaseLinked, CaseUnlinked, CaseMerged, MergeReceived, HandoffEdited, ...',
+    }),
     at: z.iso.datetime(),
     actor: Actor,
     channel: Channel,
@@ -48,13 +51,15 @@ export const AuditRecord = z
     visibility: z.enum(['public', 'internal']).optional(),
     mentions: z.array(z.string()).optional(),
     transition: z.object({ id: z.string(), from: z.string(), to: z.string(), reopen: z.boolean() }).optional(),
-    effects: z.array(z.object({ kind: z.string() }).loose()).optional().meta({ description: "Everything the transition's definition did." }),
-    handoff: HandoffRecord.optional().meta({ description: 'The handoff brief generated or edited with this change.' }),
-    routing: z
-      .object({ step: z.string() })
-      .loose()
+    effects: z
+      .array(z.object({ kind: z.string() }).loose())
       .optional()
-      .meta({ description: 'For RoutingDecided: the routing step (`decided`, `overflow`, ...), the rules that fired, the facts and conditions that matched, and what was done.' }),
+      .meta({ description: "Everything the transition's definition did." }),
+    handoff: HandoffRecord.optional().meta({ description: 'The handoff brief generated or edited with this change.' }),
+    routing: z.object({ step: z.string() }).loose().optional().meta({
+      description:
+        'For RoutingDecided: the routing step (`decided`, `overflow`, ...), the rules that fired, the facts and conditions that matched, and what was done.',
+    }),
     automation: z
       .object({ on: z.string(), rule: z.enum(['declared', 'default']), commentId: z.string() })
       .optional()

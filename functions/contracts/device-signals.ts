@@ -16,4 +16,5 @@ export const DeviceMessageContract = (raw: unknown): z.ZodType<DeviceMessage> =>
 export const signalsOf = (message: DeviceMessage) => ('signals' in message ? message.signals : [message]);
 
 /** Where a signal's problems point: `detail.signals.2`, or `detail` for a single one. */
-export const signalFieldOf = (message: DeviceMessage, where: string) => (index: number) => ('signals' in message ? `${where}.signals.${index}` : where);
+export const signalFieldOf = (message: DeviceMessage, where: string) => (index: number) =>
+  'signals' in message ? `${where}.signals.${index}` : where;

@@ -43,7 +43,10 @@ const AUDIT_ACTIONS = [
   ...SLA_ACTIONS,
 ] as const satisfies readonly AuditAction[];
 // Fails to compile when an action is added to AuditAction and not here.
-const _everyAction: Record<AuditAction, true> = Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, true])) as Record<(typeof AUDIT_ACTIONS)[number], true>;
+const _everyAction: Record<AuditAction, true> = Object.fromEntries(AUDIT_ACTIONS.map((a) => [a, true])) as Record<
+  (typeof AUDIT_ACTIONS)[number],
+  true
+>;
 void _everyAction;
 
 type EffectKind = z.infer<typeof EffectSchema>['kind'];
@@ -90,11 +93,23 @@ const DERIVED: Record<string, EventTypeSpec> = {
   StatusChanged: { description: "The case's status changed (any audit event whose changes include `status`)." },
   Assigned: { description: "The case's owner changed (any audit event whose changes include `owner`)." },
   Mentioned: { description: 'A comment mentioned people (`detail.mentions`).', action: 'CommentAdded' },
-  ClockActionRequested: { description: "A transition's timer effect: an SLA clock is to start, stop, pause or resume (`detail.effect`).", effect: 'timer' },
+  ClockActionRequested: {
+    description: "A transition's timer effect: an SLA clock is to start, stop, pause or resume (`detail.effect`).",
+    effect: 'timer',
+  },
   NotificationRequested: { description: "A transition's notify effect: a templated message is to be sent (`detail.effect`).", effect: 'notify' },
-  CaseTypeEvent: { description: "A transition's emitEvent effect: `detail-type` is the name the case type gives (`detail.effect.event`).", effect: 'emitEvent' },
-  [CASE_OFFERED]: { description: 'Routing offered the case to an agent (published from the offer item, not an audit event).', detail: OfferEventDetail },
-  [OFFER_CLOSED]: { description: 'An open offer ended: accepted, declined, expired or withdrawn (published from the removed offer item).', detail: OfferClosedEventDetail },
+  CaseTypeEvent: {
+    description: "A transition's emitEvent effect: `detail-type` is the name the case type gives (`detail.effect.event`).",
+    effect: 'emitEvent',
+  },
+  [CASE_OFFERED]: {
+    description: 'Routing offered the case to an agent (published from the offer item, not an audit event).',
+    detail: OfferEventDetail,
+  },
+  [OFFER_CLOSED]: {
+    description: 'An open offer ended: accepted, declined, expired or withdrawn (published from the removed offer item).',
+    detail: OfferClosedEventDetail,
+  },
 };
 
 export const EVENT_TYPES: Record<string, EventTypeSpec> = {
@@ -167,7 +182,10 @@ export function eventSchema(type: string): z.ZodType | undefined {
 export function eventJsonSchema(type: string, options: { strict?: boolean } = {}): Record<string, unknown> | undefined {
   const schema = eventSchema(type);
   if (!schema) return undefined;
-  return { $id: `caseway:events:${type}`, ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: options.strict ? 'output' : 'input', unrepresentable: 'any' }) };
+  return {
+    $id: `caseway:events:${type}`,
+    ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: options.strict ? 'output' : 'input', unrepresentable: 'any' }),
+  };
 }
 
 export function eventTypes(): { type: string; source: string; description: string }[] {

@@ -168,7 +168,8 @@ const headOf = (article: Article): ChainHead => ({ seq: article.version, hash: a
 /** Apply a save; `undefined` when it changes nothing. An archived article must be revived before it is edited. */
 export function reviseArticle(article: Article, patch: ArticlePatch, ctx: ChangeContext): ArticleChange | undefined {
   if (!mayAuthor(ctx.caller)) throw forbidden('Only agents, supervisors and admins write knowledge articles.');
-  if (article.status === 'archived') throw conflict(`Article ${article.articleId} is archived: move it back to draft before editing it.`, { status: article.status });
+  if (article.status === 'archived')
+    throw conflict(`Article ${article.articleId} is archived: move it back to draft before editing it.`, { status: article.status });
   // Making a published article public changes what customers read, as publishing does.
   if (article.status === 'published' && patch.visibility !== undefined && patch.visibility !== article.visibility && !mayPublish(ctx.caller)) {
     throw forbidden('Changing the visibility of a published article takes a supervisor or admin.');
@@ -184,7 +185,11 @@ export function reviseArticle(article: Article, patch: ArticlePatch, ctx: Change
   const changes: FieldChange[] = (['title', 'body', 'category', 'tags', 'visibility'] as const)
     .filter((field) => JSON.stringify(article[field]) !== JSON.stringify(next[field]))
     // Bodies are long: the trail says that the body changed, the version's snapshot holds it.
-    .map((field) => (field === 'body' ? { field, before: `${article.body.length} characters`, after: `${next.body.length} characters` } : { field, before: article[field], after: next[field] }));
+    .map((field) =>
+      field === 'body'
+        ? { field, before: `${article.body.length} characters`, after: `${next.body.length} characters` }
+        : { field, before: article[field], after: next[field] },
+    );
   if (changes.length === 0) return undefined;
   const { hash: _previous, ...rest } = next;
   const revised = { ...rest, updatedAt: ctx.now, updatedBy: ctx.caller.sub, version: article.version + 1 };
@@ -196,10 +201,13 @@ export function moveArticle(article: Article, to: ArticleStatus, ctx: ChangeCont
   if (!mayAuthor(ctx.caller)) throw forbidden('Only agents, supervisors and admins change knowledge articles.');
   const allowed = ARTICLE_TRANSITIONS[article.status];
   if (!allowed.includes(to)) {
-    throw conflict(`Article ${article.articleId} cannot go from ${article.status} to ${to}; from ${article.status} it can go to ${allowed.join(', ')}.`, {
-      status: article.status,
-      allowed,
-    });
+    throw conflict(
+      `Article ${article.articleId} cannot go from ${article.status} to ${to}; from ${article.status} it can go to ${allowed.join(', ')}.`,
+      {
+        status: article.status,
+        allowed,
+      },
+    );
   }
   if (needsPublisher(article.status, to) && !mayPublish(ctx.caller)) {
     throw forbidden(`Moving an article ${to === 'published' ? 'to' : 'out of'} published takes a supervisor or admin.`);
@@ -213,7 +221,10 @@ export function moveArticle(article: Article, to: ArticleStatus, ctx: ChangeCont
     updatedBy: ctx.caller.sub,
     version: article.version + 1,
   };
-  return withHead(moved, versionRecord(moved, headOf(article), 'ArticleStatusChanged', [{ field: 'status', before: article.status, after: to }], ctx, reason));
+  return withHead(
+    moved,
+    versionRecord(moved, headOf(article), 'ArticleStatusChanged', [{ field: 'status', before: article.status, after: to }], ctx, reason),
+  );
 }
 
 /** The fields of an article anyone who may read it sees (the chain head stays in storage). */
@@ -225,4 +236,5 @@ export function articleView(article: Article): ArticleView {
 }
 
 /** The text a linked case teaches its article: how the customer put the problem. */
-export const learnedTextOf = (c: { readonly subject: string; readonly description: string }, max = 2000): string => `${c.subject}\n${c.description}`.slice(0, max);
+export const learnedTextOf = (c: { readonly subject: string; readonly description: string }, max = 2000): string =>
+  `${c.subject}\n${c.description}`.slice(0, max);

@@ -39,9 +39,14 @@ export const NewAttachmentBody = z
     retentionClass: z
       .enum(RETENTION_CLASS_NAMES)
       .optional()
-      .meta({ description: `Staff only: how long the file is kept and where (see the README). Default: the case type's class, else ${DEFAULT_RETENTION_CLASS}.` }),
+      .meta({
+        description: `Staff only: how long the file is kept and where (see the README). Default: the case type's class, else ${DEFAULT_RETENTION_CLASS}.`,
+      }),
     sha256: Sha256.optional(),
-    visibility: z.enum(ATTACHMENT_VISIBILITIES).optional().meta({ description: 'Internal attachments are never shown to requesters. Default: public.' }),
+    visibility: z
+      .enum(ATTACHMENT_VISIBILITIES)
+      .optional()
+      .meta({ description: 'Internal attachments are never shown to requesters. Default: public.' }),
   })
   .strict()
   .meta({ id: 'NewAttachment' });

@@ -107,7 +107,10 @@ export const mayReadAttachment = (caller: Caller, attachment: Pick<AttachmentRec
 
 function assertWritable(stored: StoredCase, type: CaseType): void {
   const state = stateOf(type, stored.case.status);
-  if (state && !state.editable) throw conflict(`Case ${stored.case.caseId} is ${state.label.toLowerCase()}: reopen it before adding attachments.`, { caseStatus: stored.case.status });
+  if (state && !state.editable)
+    throw conflict(`Case ${stored.case.caseId} is ${state.label.toLowerCase()}: reopen it before adding attachments.`, {
+      caseStatus: stored.case.status,
+    });
 }
 
 /**
@@ -116,7 +119,12 @@ function assertWritable(stored: StoredCase, type: CaseType): void {
  * one file; a requester may not, or they could keep evidence for ten years or
  * have it expire in ninety days.
  */
-export function retentionClassFor(input: Pick<UploadRequest, 'retentionClass'>, type: Pick<CaseType, 'attachmentRetention'>, caller: Caller, fallback: string): string {
+export function retentionClassFor(
+  input: Pick<UploadRequest, 'retentionClass'>,
+  type: Pick<CaseType, 'attachmentRetention'>,
+  caller: Caller,
+  fallback: string,
+): string {
   if (input.retentionClass !== undefined && !isStaff(caller)) {
     throw new DomainError('Forbidden', 'The case type decides how long files are kept.', [
       { field: 'body.retentionClass', rule: 'not_permitted', message: 'Only staff choose a retention class: leave retentionClass out.' },
@@ -145,7 +153,8 @@ export function planVersionUpload(
 ): PendingUpload {
   assertWritable(stored, type);
   if (!isStaff(caller) && existing.createdBy !== caller.sub) throw forbidden('A requester adds versions only to attachments they added.');
-  if (existing.versions.length >= maxVersions) throw conflict(`Attachment ${existing.attachmentId} has ${maxVersions} versions, the most one attachment keeps; add a new attachment.`);
+  if (existing.versions.length >= maxVersions)
+    throw conflict(`Attachment ${existing.attachmentId} has ${maxVersions} versions, the most one attachment keeps; add a new attachment.`);
   return pending(stored, input, plan, caller, { newVersion: true, retentionClass: existing.retentionClass, visibility: existing.visibility });
 }
 
@@ -175,11 +184,17 @@ function pending(
 /** The object must be exactly what the upload declared; each difference is named. */
 export function uploadMismatches(upload: PendingUpload, object: UploadedObject): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  if (object.size !== upload.size) issues.push({ field: 'upload.size', rule: 'mismatch', message: `The stored file has ${object.size} bytes, not the declared ${upload.size}.` });
+  if (object.size !== upload.size)
+    issues.push({ field: 'upload.size', rule: 'mismatch', message: `The stored file has ${object.size} bytes, not the declared ${upload.size}.` });
   if (object.contentType !== upload.contentType) {
-    issues.push({ field: 'upload.contentType', rule: 'mismatch', message: `The stored file is ${object.contentType}, not the declared ${upload.contentType}.` });
+    issues.push({
+      field: 'upload.contentType',
+      rule: 'mismatch',
+      message: `The stored file is ${object.contentType}, not the declared ${upload.contentType}.`,
+    });
   }
-  if (upload.sha256 && object.sha256 !== upload.sha256) issues.push({ field: 'upload.sha256', rule: 'mismatch', message: 'The stored file does not have the declared SHA-256.' });
+  if (upload.sha256 && object.sha256 !== upload.sha256)
+    issues.push({ field: 'upload.sha256', rule: 'mismatch', message: 'The stored file does not have the declared SHA-256.' });
   return issues;
 }
 
@@ -251,7 +266,9 @@ export function completeUpload(
   const current = stored.case;
   const summary = summaryOf(attachment);
   const before = current.attachments.find((a) => a.attachmentId === attachment.attachmentId);
-  const attachments = before ? current.attachments.map((a) => (a.attachmentId === summary.attachmentId ? summary : a)) : [...current.attachments, summary];
+  const attachments = before
+    ? current.attachments.map((a) => (a.attachmentId === summary.attachmentId ? summary : a))
+    : [...current.attachments, summary];
   // Like a comment, an attachment joins the case without changing its record: the
   // case's version (its ETag) stays, so an agent's pending edit is not invalidated.
   const next: Case = { ...current, attachments };

@@ -96,7 +96,11 @@ export function verifyChain(trail: string, stored: readonly StoredChained[], hea
     }
     const expectedPrev = previous ? previous.hash : genesisHash(trail);
     if (event.prevHash !== expectedPrev) {
-      problems.push({ kind: 'broken-link', seq: at, detail: `event ${at} does not link to ${previous ? `event ${previous.position}` : 'the start of the trail'}` });
+      problems.push({
+        kind: 'broken-link',
+        seq: at,
+        detail: `event ${at} does not link to ${previous ? `event ${previous.position}` : 'the start of the trail'}`,
+      });
     }
     previous = event;
   }

@@ -108,7 +108,9 @@ export function actorOf(caller: Caller): AuditEvent['actor'] {
   return { sub: caller.sub, ...(caller.name ? { name: caller.name } : {}), roles: [...caller.roles] };
 }
 
-type AuditExtras = Partial<Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff' | 'routing' | 'automation'>>;
+type AuditExtras = Partial<
+  Pick<AuditEvent, 'reason' | 'target' | 'visibility' | 'mentions' | 'transition' | 'effects' | 'handoff' | 'routing' | 'automation'>
+>;
 
 /** The next event of a case's history, sealed onto the chain after `head` (none: the first event). */
 export function auditEvent(

@@ -60,7 +60,9 @@ export interface CasePatch {
 function requesterFor(input: NewCase, caller: Caller): Party {
   if (isStaff(caller)) {
     if (!input.requester) {
-      throw validationFailed([{ field: 'body.requester', rule: 'required', message: 'Staff and integrations must name the requester the case is for.' }]);
+      throw validationFailed([
+        { field: 'body.requester', rule: 'required', message: 'Staff and integrations must name the requester the case is for.' },
+      ]);
     }
     return input.requester;
   }
@@ -76,7 +78,11 @@ function requesterOnlyProblems(input: NewCase, caller: Caller): FieldIssue[] {
   if (isStaff(caller)) return [];
   const issues: FieldIssue[] = [];
   if (input.requester !== undefined) {
-    issues.push({ field: 'body.requester', rule: 'not_permitted', message: 'A requester is always themselves, as their sign-in says: leave requester out.' });
+    issues.push({
+      field: 'body.requester',
+      rule: 'not_permitted',
+      message: 'A requester is always themselves, as their sign-in says: leave requester out.',
+    });
   }
   if (input.channel !== undefined) {
     issues.push({ field: 'body.channel', rule: 'not_permitted', message: 'The channel is the one the request came through: leave channel out.' });
@@ -120,7 +126,8 @@ function fieldChanges(type: CaseType, before: Fields, after: Fields): FieldChang
 function priorityChanges(before: Pick<Case, 'priority' | 'priorityScore'>, after: Pick<Case, 'priority' | 'priorityScore'>): FieldChange[] {
   const changes: FieldChange[] = [];
   if (before.priority !== after.priority) changes.push({ field: 'priority', before: before.priority, after: after.priority });
-  const summary = (s: PriorityScore | null) => (s ? { score: s.score, band: s.band, ...(s.override ? { override: s.override.priority } : {}) } : null);
+  const summary = (s: PriorityScore | null) =>
+    s ? { score: s.score, band: s.band, ...(s.override ? { override: s.override.priority } : {}) } : null;
   if (!sameValue(summary(before.priorityScore), summary(after.priorityScore))) {
     changes.push({ field: 'priorityScore', before: summary(before.priorityScore), after: summary(after.priorityScore) });
   }
@@ -138,7 +145,11 @@ export function intakeCase(input: NewCase, type: CaseType, ctx: ChangeContext): 
   if (input.queue !== undefined && !isStaff(caller)) throw forbidden('Only staff may choose the queue.');
   if (input.priority !== undefined && type.priority && !isStaff(caller)) {
     throw validationFailed([
-      { field: 'body.priority', rule: 'computed', message: `${type.name} computes priority from ${type.priority.inputs.map((i) => i.name).join(', ')}: answer those instead.` },
+      {
+        field: 'body.priority',
+        rule: 'computed',
+        message: `${type.name} computes priority from ${type.priority.inputs.map((i) => i.name).join(', ')}: answer those instead.`,
+      },
     ]);
   }
   const notPermitted = requesterOnlyProblems(input, caller);
@@ -208,12 +219,27 @@ export function editHandoff(stored: StoredCase, edit: HandoffEdit, type: CaseTyp
   if (!isStaff(ctx.caller)) throw forbidden('Only staff may edit a handoff brief.');
   assertEditable(type, current);
   if (!current.handoff) throw notFound(`Case ${current.caseId} has no handoff brief yet: one is generated when it changes queue or owner.`);
-  const brief: HandoffBrief = { ...current.handoff, asked: edit.asked, tried: [...edit.tried], pending: [...edit.pending], editedBy: ctx.caller.sub, editedAt: ctx.now };
+  const brief: HandoffBrief = {
+    ...current.handoff,
+    asked: edit.asked,
+    tried: [...edit.tried],
+    pending: [...edit.pending],
+    editedBy: ctx.caller.sub,
+    editedAt: ctx.now,
+  };
   const version = current.version + 1;
   const pick = (b: HandoffBrief) => ({ asked: b.asked, tried: b.tried, pending: b.pending });
   return {
     case: { ...current, handoff: brief, updatedAt: ctx.now, version },
-    audit: auditEvent(current.caseId, stored.head, 'HandoffEdited', ctx, version, [{ field: 'handoff', before: pick(current.handoff), after: pick(brief) }], { handoff: brief }),
+    audit: auditEvent(
+      current.caseId,
+      stored.head,
+      'HandoffEdited',
+      ctx,
+      version,
+      [{ field: 'handoff', before: pick(current.handoff), after: pick(brief) }],
+      { handoff: brief },
+    ),
   };
 }
 
@@ -221,9 +247,12 @@ export function editHandoff(stored: StoredCase, edit: HandoffEdit, type: CaseTyp
 function assertEditable(type: CaseType, current: Case): void {
   const state = stateOf(type, current.status);
   if (state && !state.editable) {
-    throw conflict(`Case ${current.caseId} is ${state.label.toLowerCase()}: reopen it (POST /cases/${current.caseId}/transitions) before changing it.`, {
-      caseStatus: current.status,
-    });
+    throw conflict(
+      `Case ${current.caseId} is ${state.label.toLowerCase()}: reopen it (POST /cases/${current.caseId}/transitions) before changing it.`,
+      {
+        caseStatus: current.status,
+      },
+    );
   }
 }
 
@@ -232,7 +261,13 @@ function assertEditable(type: CaseType, current: Case): void {
  * Returns `undefined` when the patch changes nothing, so no version is burnt and
  * no empty audit event is written.
  */
-export function reviseCase(stored: StoredCase, patch: CasePatch, type: CaseType, ctx: ChangeContext, handoff?: HandoffSource): CaseChange | undefined {
+export function reviseCase(
+  stored: StoredCase,
+  patch: CasePatch,
+  type: CaseType,
+  ctx: ChangeContext,
+  handoff?: HandoffSource,
+): CaseChange | undefined {
   const current = stored.case;
   if (!isStaff(ctx.caller)) throw forbidden('Only staff may change a case.');
   assertEditable(type, current);
@@ -305,15 +340,28 @@ export function transitionCase(
 ): CaseChange {
   const current = stored.case;
   const { caller } = ctx;
-  const attributesOf = (c: Pick<Case, 'channel' | 'status' | 'owner' | 'queue' | 'priority'>) => ({ channel: c.channel, status: c.status, owner: c.owner, queue: c.queue, priority: c.priority });
+  const attributesOf = (c: Pick<Case, 'channel' | 'status' | 'owner' | 'queue' | 'priority'>) => ({
+    channel: c.channel,
+    status: c.status,
+    owner: c.owner,
+    queue: c.queue,
+    priority: c.priority,
+  });
   const options = () => optionsFor(type, current.status, factsOf(current.fields, attributesOf(current)), caller, guards);
 
-  const candidates = transitionsFrom(type, current.status).filter((t) => t.to === request.to && (request.transition === undefined || t.id === request.transition));
+  const candidates = transitionsFrom(type, current.status).filter(
+    (t) => t.to === request.to && (request.transition === undefined || t.id === request.transition),
+  );
   if (candidates.length === 0) {
-    throw new DomainError('InvalidTransition', `${type.name} has no transition from ${current.status} to ${request.to}${request.transition ? ` named ${request.transition}` : ''}.`, [], {
-      caseStatus: current.status,
-      allowed: allowedNow(options()),
-    });
+    throw new DomainError(
+      'InvalidTransition',
+      `${type.name} has no transition from ${current.status} to ${request.to}${request.transition ? ` named ${request.transition}` : ''}.`,
+      [],
+      {
+        caseStatus: current.status,
+        allowed: allowedNow(options()),
+      },
+    );
   }
   const permitted = automation ? candidates : candidates.filter((t) => callerMayTake(t, caller));
   if (permitted.length === 0) throw forbidden(`Your role may not move this case from ${current.status} to ${request.to}.`);
@@ -356,7 +404,14 @@ export function transitionCase(
       owner,
       ...priorityFor(type, facts, current.priorityScore?.override, current.priority),
       reopenCount: current.reopenCount + (t.reopen ? 1 : 0),
-      resolvedAt: toCategory === 'resolved' ? (current.statusCategory === 'resolved' ? current.resolvedAt : ctx.now) : toCategory === 'closed' ? current.resolvedAt : null,
+      resolvedAt:
+        toCategory === 'resolved'
+          ? current.statusCategory === 'resolved'
+            ? current.resolvedAt
+            : ctx.now
+          : toCategory === 'closed'
+            ? current.resolvedAt
+            : null,
       updatedAt: ctx.now,
       version: current.version + 1,
     };
@@ -395,7 +450,13 @@ export function transitionCase(
  * `stored.head` (the reply's own event). Undefined when the type has no such
  * automation from this state, or a guard blocks it now: the reply stands either way.
  */
-export function replyAutomation(stored: StoredCase, type: CaseType, ctx: ChangeContext, guards: GuardContext, commentId: string): CaseChange | undefined {
+export function replyAutomation(
+  stored: StoredCase,
+  type: CaseType,
+  ctx: ChangeContext,
+  guards: GuardContext,
+  commentId: string,
+): CaseChange | undefined {
   const move = onRequesterReply(type, stored.case.status);
   if (!move) return undefined;
   try {
@@ -430,7 +491,8 @@ export function migrateCase(stored: StoredCase, path: readonly CaseType[], ctx: 
   let status = current.status;
   let previous = from;
   for (const to of steps) {
-    if (to.typeId !== from.typeId || to.version !== previous.version + 1) throw new RangeError('migration path must list consecutive versions of one type');
+    if (to.typeId !== from.typeId || to.version !== previous.version + 1)
+      throw new RangeError('migration path must list consecutive versions of one type');
     const mapped = to.migration?.fromVersion === previous.version ? to.migration.states[status] : undefined;
     const next = mapped ?? (stateOf(to, status) ? status : undefined);
     if (!next) throw conflict(`Version ${to.version} of ${to.typeId} has no state ${status} and no migration for it.`);
@@ -443,7 +505,9 @@ export function migrateCase(stored: StoredCase, path: readonly CaseType[], ctx: 
   const changes: FieldChange[] = [
     { field: 'typeVersion', before: current.typeVersion, after: target.version },
     ...(status !== current.status ? [{ field: 'status', before: current.status, after: status }] : []),
-    ...(next.statusCategory !== current.statusCategory ? [{ field: 'statusCategory', before: current.statusCategory, after: next.statusCategory }] : []),
+    ...(next.statusCategory !== current.statusCategory
+      ? [{ field: 'statusCategory', before: current.statusCategory, after: next.statusCategory }]
+      : []),
   ];
   return { case: next, audit: auditEvent(current.caseId, stored.head, 'TypeMigrated', ctx, version, changes) };
 }

@@ -43,14 +43,34 @@ const Option = z.object({ value: z.string().min(1).max(64), label: Label }).stri
 
 export const FieldDefinitionSchema = z.discriminatedUnion('type', [
   z
-    .object({ ...fieldBase, type: z.literal('text'), minLength: z.number().int().min(0).optional(), maxLength: z.number().int().min(1).max(4000).default(4000), pattern: z.string().max(200).optional(), patternExample: z.string().min(1).max(100).optional().meta({ description: 'A value that fits the pattern, shown instead of the pattern when a value does not ("AB-12345").' }) })
+    .object({
+      ...fieldBase,
+      type: z.literal('text'),
+      minLength: z.number().int().min(0).optional(),
+      maxLength: z.number().int().min(1).max(4000).default(4000),
+      pattern: z.string().max(200).optional(),
+      patternExample: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .meta({ description: 'A value that fits the pattern, shown instead of the pattern when a value does not ("AB-12345").' }),
+    })
     .strict(),
-  z.object({ ...fieldBase, type: z.literal('number'), min: SafeNumber.optional(), max: SafeNumber.optional(), integer: z.boolean().default(false) }).strict(),
+  z
+    .object({ ...fieldBase, type: z.literal('number'), min: SafeNumber.optional(), max: SafeNumber.optional(), integer: z.boolean().default(false) })
+    .strict(),
   z.object({ ...fieldBase, type: z.literal('boolean') }).strict(),
   z.object({ ...fieldBase, type: z.literal('date'), min: IsoDate.optional(), max: IsoDate.optional() }).strict(),
   z.object({ ...fieldBase, type: z.literal('enum'), options: z.array(Option).min(1).max(100) }).strict(),
   z
-    .object({ ...fieldBase, type: z.literal('multiEnum'), options: z.array(Option).min(1).max(100), minItems: z.number().int().min(0).optional(), maxItems: z.number().int().min(1).max(50).optional() })
+    .object({
+      ...fieldBase,
+      type: z.literal('multiEnum'),
+      options: z.array(Option).min(1).max(100),
+      minItems: z.number().int().min(0).optional(),
+      maxItems: z.number().int().min(1).max(50).optional(),
+    })
     .strict(),
   /** Another case (by case id) or an asset (by asset id). */
   z.object({ ...fieldBase, type: z.literal('reference'), target: z.enum(['case', 'asset']) }).strict(),
@@ -179,7 +199,10 @@ export const PriorityFormulaSchema = z
   .object({
     inputs: z.array(PriorityInput).min(1).max(10),
     /** Score thresholds, highest first: the first band whose `min` the score reaches. */
-    bands: z.array(z.object({ priority: z.enum(PRIORITIES), min: z.number().min(0).max(100) }).strict()).min(1).max(PRIORITIES.length),
+    bands: z
+      .array(z.object({ priority: z.enum(PRIORITIES), min: z.number().min(0).max(100) }).strict())
+      .min(1)
+      .max(PRIORITIES.length),
   })
   .strict();
 export type PriorityFormula = z.infer<typeof PriorityFormulaSchema>;
@@ -202,7 +225,10 @@ export const CaseTypeInputSchema = z
     name: Label,
     description: z.string().trim().min(1).max(2000).optional(),
     fields: z.array(FieldDefinitionSchema).max(100).default([]),
-    intake: z.object({ questions: z.array(IntakeQuestionSchema).max(100) }).strict().default({ questions: [] }),
+    intake: z
+      .object({ questions: z.array(IntakeQuestionSchema).max(100) })
+      .strict()
+      .default({ questions: [] }),
     workflow: WorkflowSchema,
     defaultQueue: Slug,
     priority: PriorityFormulaSchema.optional(),
@@ -242,11 +268,15 @@ export function fieldValueProblem(def: FieldDefinition, value: FieldValue): { ru
   switch (def.type) {
     case 'text': {
       if (typeof value !== 'string') return wrongType('text');
-      if (def.minLength !== undefined && value.trim().length < def.minLength) return { rule: 'too_small', message: `${def.name} needs at least ${def.minLength} characters.` };
+      if (def.minLength !== undefined && value.trim().length < def.minLength)
+        return { rule: 'too_small', message: `${def.name} needs at least ${def.minLength} characters.` };
       if (value.length > def.maxLength) return { rule: 'too_big', message: `${def.name} takes at most ${def.maxLength} characters.` };
       if (def.pattern !== undefined && !new RegExp(def.pattern, 'u').test(value)) {
         // People read the message at the field: an example says more to them than a regular expression.
-        return { rule: 'invalid_format', message: def.patternExample ? `${def.label} must look like ${def.patternExample}.` : `${def.name} must match ${def.pattern}.` };
+        return {
+          rule: 'invalid_format',
+          message: def.patternExample ? `${def.label} must look like ${def.patternExample}.` : `${def.name} must match ${def.pattern}.`,
+        };
       }
       return undefined;
     }
@@ -263,7 +293,12 @@ export function fieldValueProblem(def: FieldDefinition, value: FieldValue): { ru
     case 'boolean':
       return typeof value === 'boolean' ? undefined : wrongType('true or false');
     case 'date': {
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
+      if (
+        typeof value !== 'string' ||
+        !/^\d{4}-\d{2}-\d{2}$/.test(value) ||
+        Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ||
+        new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value
+      ) {
         return { rule: 'invalid_date', message: `${def.name} must be a calendar date such as 2026-03-31.` };
       }
       if (def.min !== undefined && value < def.min) return { rule: 'too_small', message: `${def.name} must be on or after ${def.min}.` };
@@ -272,23 +307,34 @@ export function fieldValueProblem(def: FieldDefinition, value: FieldValue): { ru
     }
     case 'enum': {
       const allowed = def.options.map((o) => o.value);
-      if (typeof value !== 'string' || !allowed.includes(value)) return { rule: 'invalid_option', message: `${def.name} must be one of ${allowed.join(', ')}.` };
+      if (typeof value !== 'string' || !allowed.includes(value))
+        return { rule: 'invalid_option', message: `${def.name} must be one of ${allowed.join(', ')}.` };
       return undefined;
     }
     case 'multiEnum': {
       const allowed = def.options.map((o) => o.value);
       if (!Array.isArray(value)) return wrongType('a list of options');
       const bad = value.filter((v) => !allowed.includes(v));
-      if (bad.length > 0) return { rule: 'invalid_option', message: `${bad.join(', ')} ${bad.length === 1 ? 'is not an option' : 'are not options'} of ${def.name} (${allowed.join(', ')}).` };
+      if (bad.length > 0)
+        return {
+          rule: 'invalid_option',
+          message: `${bad.join(', ')} ${bad.length === 1 ? 'is not an option' : 'are not options'} of ${def.name} (${allowed.join(', ')}).`,
+        };
       if (new Set(value).size !== value.length) return { rule: 'duplicate', message: `${def.name} lists an option twice.` };
-      if (def.minItems !== undefined && value.length < def.minItems) return { rule: 'too_small', message: `${def.name} needs at least ${def.minItems} options.` };
-      if (def.maxItems !== undefined && value.length > def.maxItems) return { rule: 'too_big', message: `${def.name} takes at most ${def.maxItems} options.` };
+      if (def.minItems !== undefined && value.length < def.minItems)
+        return { rule: 'too_small', message: `${def.name} needs at least ${def.minItems} options.` };
+      if (def.maxItems !== undefined && value.length > def.maxItems)
+        return { rule: 'too_big', message: `${def.name} takes at most ${def.maxItems} options.` };
       return undefined;
     }
     case 'reference': {
       const pattern = def.target === 'case' ? CASE_ID_PATTERN : ASSET_ID_PATTERN;
       // Bounded too: the case id pattern takes any number of digits, and the reference is looked up by key.
-      if (typeof value !== 'string' || value.length > 100 || !pattern.test(value)) return { rule: 'invalid_reference', message: `${def.name} must be ${def.target === 'case' ? 'a case id such as CASE-2026-000123' : 'an asset id'}.` };
+      if (typeof value !== 'string' || value.length > 100 || !pattern.test(value))
+        return {
+          rule: 'invalid_reference',
+          message: `${def.name} must be ${def.target === 'case' ? 'a case id such as CASE-2026-000123' : 'an asset id'}.`,
+        };
       return undefined;
     }
   }
@@ -303,16 +349,26 @@ const issue = (field: string, rule: string, message: string): FieldIssue => ({ f
 export function checkCaseType(input: CaseTypeInput, at = 'body', options: { retentionClasses?: readonly string[] } = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
   if (input.attachmentRetention !== undefined && options.retentionClasses && !options.retentionClasses.includes(input.attachmentRetention)) {
-    issues.push(issue(`${at}.attachmentRetention`, 'unknown_retention_class', `${input.attachmentRetention} is not a retention class; there are ${options.retentionClasses.join(', ')}.`));
+    issues.push(
+      issue(
+        `${at}.attachmentRetention`,
+        'unknown_retention_class',
+        `${input.attachmentRetention} is not a retention class; there are ${options.retentionClasses.join(', ')}.`,
+      ),
+    );
   }
   const fieldNames = new Set(input.fields.map((f) => f.name));
   const known = (name: string) => fieldNames.has(name) || (CASE_ATTRIBUTES as readonly string[]).includes(name);
 
   input.fields.forEach((f, i) => {
-    if (input.fields.findIndex((g) => g.name === f.name) !== i) issues.push(issue(`${at}.fields.${i}.name`, 'duplicate', `Field ${f.name} is defined twice.`));
-    if ((CASE_ATTRIBUTES as readonly string[]).includes(f.name)) issues.push(issue(`${at}.fields.${i}.name`, 'reserved', `${f.name} is a case attribute, not a custom field.`));
+    if (input.fields.findIndex((g) => g.name === f.name) !== i)
+      issues.push(issue(`${at}.fields.${i}.name`, 'duplicate', `Field ${f.name} is defined twice.`));
+    if ((CASE_ATTRIBUTES as readonly string[]).includes(f.name))
+      issues.push(issue(`${at}.fields.${i}.name`, 'reserved', `${f.name} is a case attribute, not a custom field.`));
     if (f.requiredIf) {
-      for (const name of fieldsReadBy(f.requiredIf)) if (!known(name)) issues.push(issue(`${at}.fields.${i}.requiredIf`, 'unknown_field', `requiredIf reads ${name}, which the type does not define.`));
+      for (const name of fieldsReadBy(f.requiredIf))
+        if (!known(name))
+          issues.push(issue(`${at}.fields.${i}.requiredIf`, 'unknown_field', `requiredIf reads ${name}, which the type does not define.`));
     }
     if ((f.type === 'enum' || f.type === 'multiEnum') && new Set(f.options.map((o) => o.value)).size !== f.options.length) {
       issues.push(issue(`${at}.fields.${i}.options`, 'duplicate', `Field ${f.name} lists an option twice.`));
@@ -335,27 +391,44 @@ export function checkCaseType(input: CaseTypeInput, at = 'body', options: { rete
 
   const asked = new Set<string>();
   input.intake.questions.forEach((q, i) => {
-    if (!fieldNames.has(q.field)) issues.push(issue(`${at}.intake.questions.${i}.field`, 'unknown_field', `The intake form asks for ${q.field}, which the type does not define.`));
+    if (!fieldNames.has(q.field))
+      issues.push(
+        issue(`${at}.intake.questions.${i}.field`, 'unknown_field', `The intake form asks for ${q.field}, which the type does not define.`),
+      );
     if (asked.has(q.field)) issues.push(issue(`${at}.intake.questions.${i}.field`, 'duplicate', `The intake form asks for ${q.field} twice.`));
     // A question may only depend on answers given before it: the form is read top to bottom.
     for (const name of q.showIf ? fieldsReadBy(q.showIf) : []) {
-      if (fieldNames.has(name) && !asked.has(name)) issues.push(issue(`${at}.intake.questions.${i}.showIf`, 'forward_reference', `The question for ${q.field} depends on ${name}, which is not asked before it.`));
-      else if (!known(name)) issues.push(issue(`${at}.intake.questions.${i}.showIf`, 'unknown_field', `showIf reads ${name}, which the type does not define.`));
+      if (fieldNames.has(name) && !asked.has(name))
+        issues.push(
+          issue(
+            `${at}.intake.questions.${i}.showIf`,
+            'forward_reference',
+            `The question for ${q.field} depends on ${name}, which is not asked before it.`,
+          ),
+        );
+      else if (!known(name))
+        issues.push(issue(`${at}.intake.questions.${i}.showIf`, 'unknown_field', `showIf reads ${name}, which the type does not define.`));
     }
     asked.add(q.field);
   });
   input.fields.forEach((f, i) => {
     const sensitive = f.sensitivity !== 'public';
-    if (sensitive && asked.has(f.name)) issues.push(issue(`${at}.fields.${i}.sensitivity`, 'not_public', `${f.name} is on the intake form, so requesters answer it: it must be public.`));
-    if (f.required && !asked.has(f.name)) issues.push(issue(`${at}.fields.${i}.required`, 'not_asked', `${f.name} is required at intake but the intake form does not ask for it.`));
+    if (sensitive && asked.has(f.name))
+      issues.push(
+        issue(`${at}.fields.${i}.sensitivity`, 'not_public', `${f.name} is on the intake form, so requesters answer it: it must be public.`),
+      );
+    if (f.required && !asked.has(f.name))
+      issues.push(issue(`${at}.fields.${i}.required`, 'not_asked', `${f.name} is required at intake but the intake form does not ask for it.`));
   });
 
   const wf = input.workflow;
   const stateIds = new Set(wf.states.map((s) => s.id));
   wf.states.forEach((s, i) => {
-    if (wf.states.findIndex((t) => t.id === s.id) !== i) issues.push(issue(`${at}.workflow.states.${i}.id`, 'duplicate', `State ${s.id} is defined twice.`));
+    if (wf.states.findIndex((t) => t.id === s.id) !== i)
+      issues.push(issue(`${at}.workflow.states.${i}.id`, 'duplicate', `State ${s.id} is defined twice.`));
   });
-  if (!stateIds.has(wf.initial)) issues.push(issue(`${at}.workflow.initial`, 'unknown_state', `The initial state ${wf.initial} is not one of the states.`));
+  if (!stateIds.has(wf.initial))
+    issues.push(issue(`${at}.workflow.initial`, 'unknown_state', `The initial state ${wf.initial} is not one of the states.`));
   const transitionIds = new Set<string>();
   wf.transitions.forEach((t, i) => {
     const path = `${at}.workflow.transitions.${i}`;
@@ -363,12 +436,14 @@ export function checkCaseType(input: CaseTypeInput, at = 'body', options: { rete
     transitionIds.add(t.id);
     if (!stateIds.has(t.to)) issues.push(issue(`${path}.to`, 'unknown_state', `Transition ${t.id} goes to ${t.to}, which is not a state.`));
     t.from.forEach((from, j) => {
-      if (!stateIds.has(from)) issues.push(issue(`${path}.from.${j}`, 'unknown_state', `Transition ${t.id} starts from ${from}, which is not a state.`));
+      if (!stateIds.has(from))
+        issues.push(issue(`${path}.from.${j}`, 'unknown_state', `Transition ${t.id} starts from ${from}, which is not a state.`));
       if (from === t.to) issues.push(issue(`${path}.from.${j}`, 'self_transition', `Transition ${t.id} goes from ${from} to itself.`));
     });
     t.guards.forEach((g, j) => {
       const names = g.kind === 'fieldsPresent' ? g.fields : g.kind === 'condition' ? fieldsReadBy(g.when) : [];
-      for (const name of names) if (!known(name)) issues.push(issue(`${path}.guards.${j}`, 'unknown_field', `Guard reads ${name}, which the type does not define.`));
+      for (const name of names)
+        if (!known(name)) issues.push(issue(`${path}.guards.${j}`, 'unknown_field', `Guard reads ${name}, which the type does not define.`));
     });
     t.effects.forEach((e, j) => {
       if (e.kind !== 'setField') return;
@@ -379,20 +454,27 @@ export function checkCaseType(input: CaseTypeInput, at = 'body', options: { rete
     });
     if (t.reopen) {
       const fromDone = t.from.every((from) => ['resolved', 'closed'].includes(wf.states.find((s) => s.id === from)?.category ?? ''));
-      if (!fromDone) issues.push(issue(`${path}.reopen`, 'not_a_reopen', `Transition ${t.id} is marked reopen but does not start only from resolved or closed states.`));
+      if (!fromDone)
+        issues.push(
+          issue(`${path}.reopen`, 'not_a_reopen', `Transition ${t.id} is marked reopen but does not start only from resolved or closed states.`),
+        );
     }
   });
   (wf.automations ?? []).forEach((a, i) => {
     const path = `${at}.workflow.automations.${i}`;
     if (!stateIds.has(a.to)) issues.push(issue(`${path}.to`, 'unknown_state', `The automation moves cases to ${a.to}, which is not a state.`));
     const named = a.transition === undefined ? undefined : wf.transitions.find((t) => t.id === a.transition);
-    if (a.transition !== undefined && !named) issues.push(issue(`${path}.transition`, 'unknown_transition', `There is no transition ${a.transition}.`));
-    else if (named && named.to !== a.to) issues.push(issue(`${path}.transition`, 'wrong_target', `Transition ${named.id} goes to ${named.to}, not ${a.to}.`));
+    if (a.transition !== undefined && !named)
+      issues.push(issue(`${path}.transition`, 'unknown_transition', `There is no transition ${a.transition}.`));
+    else if (named && named.to !== a.to)
+      issues.push(issue(`${path}.transition`, 'wrong_target', `Transition ${named.id} goes to ${named.to}, not ${a.to}.`));
     a.from.forEach((from, j) => {
       if (!stateIds.has(from)) issues.push(issue(`${path}.from.${j}`, 'unknown_state', `The automation starts from ${from}, which is not a state.`));
       else if (stateIds.has(a.to) && !named && !wf.transitions.some((t) => t.from.includes(from) && t.to === a.to)) {
         // The automation takes a transition of the workflow, so the transit map stays the whole truth.
-        issues.push(issue(`${path}.from.${j}`, 'no_transition', `No transition leads from ${from} to ${a.to}: declare one for the automation to take.`));
+        issues.push(
+          issue(`${path}.from.${j}`, 'no_transition', `No transition leads from ${from} to ${a.to}: declare one for the automation to take.`),
+        );
       } else if (named && !named.from.includes(from)) {
         issues.push(issue(`${path}.from.${j}`, 'no_transition', `Transition ${named.id} does not start from ${from}.`));
       }
@@ -400,7 +482,7 @@ export function checkCaseType(input: CaseTypeInput, at = 'body', options: { rete
   });
   // Every state is reachable from the initial one: an unreachable state is a typo or dead config.
   const reachable = new Set([wf.initial]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const t of wf.transitions) {
       if (!reachable.has(t.to) && t.from.some((f) => reachable.has(f))) {
@@ -410,19 +492,24 @@ export function checkCaseType(input: CaseTypeInput, at = 'body', options: { rete
     }
   }
   wf.states.forEach((s, i) => {
-    if (!reachable.has(s.id)) issues.push(issue(`${at}.workflow.states.${i}.id`, 'unreachable', `State ${s.id} cannot be reached from ${wf.initial}.`));
+    if (!reachable.has(s.id))
+      issues.push(issue(`${at}.workflow.states.${i}.id`, 'unreachable', `State ${s.id} cannot be reached from ${wf.initial}.`));
   });
 
   if (input.priority) {
     input.priority.inputs.forEach((p, i) => {
-      if (!known(p.field)) issues.push(issue(`${at}.priority.inputs.${i}.field`, 'unknown_field', `Priority input ${p.name} reads ${p.field}, which the type does not define.`));
+      if (!known(p.field))
+        issues.push(
+          issue(`${at}.priority.inputs.${i}.field`, 'unknown_field', `Priority input ${p.name} reads ${p.field}, which the type does not define.`),
+        );
       const def = input.fields.find((f) => f.name === p.field);
       if (def?.type === 'number' && (p.min === undefined || p.max === undefined || p.max <= p.min)) {
         issues.push(issue(`${at}.priority.inputs.${i}`, 'scale_required', `Priority input ${p.name} reads a number: give min < max to scale it.`));
       }
     });
     const mins = input.priority.bands.map((b) => b.min);
-    if (mins.some((m, i) => i > 0 && m >= mins[i - 1]!)) issues.push(issue(`${at}.priority.bands`, 'not_descending', 'List priority bands from the highest threshold down.'));
+    if (mins.some((m, i) => i > 0 && m >= mins[i - 1]!))
+      issues.push(issue(`${at}.priority.bands`, 'not_descending', 'List priority bands from the highest threshold down.'));
     if (mins.at(-1) !== 0) issues.push(issue(`${at}.priority.bands`, 'no_floor', 'The last band must start at 0, so every score has a band.'));
   }
   return issues;
@@ -436,13 +523,20 @@ export function checkMigration(previous: CaseType, next: CaseTypeInput, migratio
     if (nextStates.has(state.id) && !migration?.states[state.id]) continue;
     const target = migration?.states[state.id];
     if (target === undefined) {
-      issues.push(issue(`${at}.states.${state.id}`, 'required', `Version ${previous.version} has state ${state.id}, which the new version lacks: map it to one of ${[...nextStates].join(', ')}.`));
+      issues.push(
+        issue(
+          `${at}.states.${state.id}`,
+          'required',
+          `Version ${previous.version} has state ${state.id}, which the new version lacks: map it to one of ${[...nextStates].join(', ')}.`,
+        ),
+      );
     } else if (!nextStates.has(target)) {
       issues.push(issue(`${at}.states.${state.id}`, 'unknown_state', `${target} is not a state of the new version.`));
     }
   }
   for (const from of Object.keys(migration?.states ?? {})) {
-    if (!previous.workflow.states.some((s) => s.id === from)) issues.push(issue(`${at}.states.${from}`, 'unknown_state', `${from} is not a state of version ${previous.version}.`));
+    if (!previous.workflow.states.some((s) => s.id === from))
+      issues.push(issue(`${at}.states.${from}`, 'unknown_state', `${from} is not a state of version ${previous.version}.`));
   }
   return issues;
 }

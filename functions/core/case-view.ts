@@ -16,7 +16,9 @@ export function historyView(event: AuditEvent, mayReadRestricted: boolean): Audi
   if (mayReadRestricted || !event.changes.some((c) => c.sensitivity === 'restricted')) return event;
   return {
     ...event,
-    changes: event.changes.map((c) => (c.sensitivity === 'restricted' ? { ...c, before: c.before === null ? null : REDACTED, after: c.after === null ? null : REDACTED } : c)),
+    changes: event.changes.map((c) =>
+      c.sensitivity === 'restricted' ? { ...c, before: c.before === null ? null : REDACTED, after: c.after === null ? null : REDACTED } : c,
+    ),
   };
 }
 
@@ -56,7 +58,8 @@ export function caseView(c: Case, type: CaseType, caller: Caller): CaseView {
   const { fields, redacted } = filter.values(c.fields);
   const priorityScore = priorityScoreView(c.priorityScore, filter);
   // Listings read the case item alone, without the summary and brief stored beside it: they leave both out.
-  const attachments = c.attachments === undefined ? undefined : isStaff(caller) ? c.attachments : c.attachments.filter((a) => a.visibility !== 'internal');
+  const attachments =
+    c.attachments === undefined ? undefined : isStaff(caller) ? c.attachments : c.attachments.filter((a) => a.visibility !== 'internal');
   return {
     ...c,
     fields,

@@ -34,7 +34,9 @@ function compare(actual: FieldValue | null | undefined, op: Comparison, expected
     case 'notIn':
       return Array.isArray(actual) || !(expected as unknown[]).includes(actual);
     case 'contains':
-      return Array.isArray(actual) ? actual.includes(expected as string) : typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
+      return Array.isArray(actual)
+        ? actual.includes(expected as string)
+        : typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
     case 'gt':
     case 'gte':
     case 'lt':

@@ -30,7 +30,8 @@ const Comparison_ = z
   .superRefine((c, ctx) => {
     const needsValue = !['present', 'absent'].includes(c.op);
     if (needsValue && c.value === undefined) ctx.addIssue({ code: 'custom', message: `op ${c.op} needs a value`, path: ['value'] });
-    if ((c.op === 'in' || c.op === 'notIn') && !Array.isArray(c.value)) ctx.addIssue({ code: 'custom', message: `op ${c.op} needs a list`, path: ['value'] });
+    if ((c.op === 'in' || c.op === 'notIn') && !Array.isArray(c.value))
+      ctx.addIssue({ code: 'custom', message: `op ${c.op} needs a list`, path: ['value'] });
     if (['gt', 'gte', 'lt', 'lte'].includes(c.op) && typeof c.value !== 'number' && typeof c.value !== 'string') {
       ctx.addIssue({ code: 'custom', message: `op ${c.op} compares with a number or a date`, path: ['value'] });
     }

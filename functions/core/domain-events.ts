@@ -38,7 +38,12 @@ export interface DomainEvent {
 /** Restricted field values never leave on the bus; that they changed does. */
 function withoutRestrictedValues(audit: AuditEvent): AuditEvent {
   if (!audit.changes.some((c) => c.sensitivity === 'restricted')) return audit;
-  return { ...audit, changes: audit.changes.map((c) => (c.sensitivity === 'restricted' ? { field: c.field, sensitivity: c.sensitivity, before: null, after: null } : c)) };
+  return {
+    ...audit,
+    changes: audit.changes.map((c) =>
+      c.sensitivity === 'restricted' ? { field: c.field, sensitivity: c.sensitivity, before: null, after: null } : c,
+    ),
+  };
 }
 
 /**

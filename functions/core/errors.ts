@@ -45,12 +45,10 @@ export class DomainError extends Error {
   }
 }
 
-export const validationFailed = (issues: FieldIssue[], message = 'The request is not valid.') =>
-  new DomainError('ValidationFailed', message, issues);
+export const validationFailed = (issues: FieldIssue[], message = 'The request is not valid.') => new DomainError('ValidationFailed', message, issues);
 export const forbidden = (message: string) => new DomainError('Forbidden', message);
 export const notFound = (message: string) => new DomainError('NotFound', message);
 export const conflict = (message: string, extra: Record<string, unknown> = {}) => new DomainError('Conflict', message, [], extra);
-export const preconditionFailed = (message: string, extra: Record<string, unknown> = {}) =>
-  new DomainError('PreconditionFailed', message, [], extra);
+export const preconditionFailed = (message: string, extra: Record<string, unknown> = {}) => new DomainError('PreconditionFailed', message, [], extra);
 
 export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;

@@ -91,7 +91,11 @@ export function checkFields(check: FieldCheck): FieldCheckResult {
       const visible = !question.showIf || holds(question.showIf, facts);
       if (visible) shown.add(question.field);
       else if (next[question.field] !== undefined && change[question.field] !== undefined) {
-        invalid.push({ field: `${at}.${question.field}`, rule: 'not_applicable', message: `${question.field} is asked only when ${describeShowIf(question.showIf)}, which does not hold here; leave it out.` });
+        invalid.push({
+          field: `${at}.${question.field}`,
+          rule: 'not_applicable',
+          message: `${question.field} is asked only when ${describeShowIf(question.showIf)}, which does not hold here; leave it out.`,
+        });
         delete next[question.field];
       }
     }
@@ -129,7 +133,11 @@ export function checkFields(check: FieldCheck): FieldCheckResult {
 const describeShowIf = (condition: Condition | undefined): string => (condition ? describeCondition(condition) : 'always');
 
 /** What a caller may read of a case's fields: requesters the public ones; staff all but what needs clearance they lack. */
-export function readableFields(type: Pick<CaseType, 'fields' | 'clearance'>, fields: Fields, caller: Caller): { fields: Record<string, FieldValue>; redacted: string[] } {
+export function readableFields(
+  type: Pick<CaseType, 'fields' | 'clearance'>,
+  fields: Fields,
+  caller: Caller,
+): { fields: Record<string, FieldValue>; redacted: string[] } {
   return fieldFilter(type, caller).values(fields);
 }
 

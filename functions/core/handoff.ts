@@ -50,10 +50,14 @@ function triedLine(event: AuditEvent, type: CaseType): string | undefined {
   const because = event.reason ? `: ${clip(event.reason, 160)}` : '';
   switch (event.action) {
     case 'Transitioned':
-      return event.transition ? `${by} moved it from ${stateLabel(type, event.transition.from)} to ${stateLabel(type, event.transition.to)}${because}` : undefined;
+      return event.transition
+        ? `${by} moved it from ${stateLabel(type, event.transition.from)} to ${stateLabel(type, event.transition.to)}${because}`
+        : undefined;
     case 'CaseUpdated': {
       // The score travels with the band: naming the band is enough for a reader.
-      const visible = event.changes.filter((c) => c.sensitivity !== 'restricted' && c.field !== 'priorityScore').map((c) => (c.field.startsWith('fields.') ? (fieldOf(type, c.field.slice(7))?.label ?? c.field.slice(7)) : c.field));
+      const visible = event.changes
+        .filter((c) => c.sensitivity !== 'restricted' && c.field !== 'priorityScore')
+        .map((c) => (c.field.startsWith('fields.') ? (fieldOf(type, c.field.slice(7))?.label ?? c.field.slice(7)) : c.field));
       return visible.length ? `${by} changed ${visible.join(', ')}${because}` : undefined;
     }
     case 'TaskUpdated': {
@@ -86,7 +90,11 @@ export function buildHandoff({ before, after, type, source, now }: HandoffInput)
   const fromEvents = events.map((e) => ({ at: e.at, line: triedLine(e, type), eventId: e.eventId })).filter((e) => e.line !== undefined);
   const staffNotes = source.comments
     .filter((c) => c.author.sub !== after.requester.id)
-    .map((c) => ({ at: c.createdAt, line: `${day(c.createdAt)} ${who(c.author)} wrote${c.visibility === 'internal' ? ' (internal)' : ''}: ${clip(c.body, 200)}`, eventId: undefined }));
+    .map((c) => ({
+      at: c.createdAt,
+      line: `${day(c.createdAt)} ${who(c.author)} wrote${c.visibility === 'internal' ? ' (internal)' : ''}: ${clip(c.body, 200)}`,
+      eventId: undefined,
+    }));
   const tried = [...fromEvents, ...staffNotes]
     .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
     .slice(-BRIEF_LINES)
@@ -100,7 +108,11 @@ export function buildHandoff({ before, after, type, source, now }: HandoffInput)
     pending.push(`Answer the requester's latest message (${day(lastComment.createdAt)}): ${clip(lastComment.body, 200)}`);
   }
   for (const task of source.tasks.filter(isOpenTask)) {
-    const details = [task.mandatory ? 'mandatory' : undefined, task.assignee ? `assigned to ${task.assignee}` : 'unassigned', task.dueAt ? `due ${day(task.dueAt)}` : undefined].filter(Boolean);
+    const details = [
+      task.mandatory ? 'mandatory' : undefined,
+      task.assignee ? `assigned to ${task.assignee}` : 'unassigned',
+      task.dueAt ? `due ${day(task.dueAt)}` : undefined,
+    ].filter(Boolean);
     pending.push(`Task: ${clip(task.title, 160)} (${details.join(', ')})`);
   }
 
@@ -116,7 +128,8 @@ export function buildHandoff({ before, after, type, source, now }: HandoffInput)
 }
 
 /** Whether a change hands the case to someone else: a new queue or a new owner. */
-export const handsOver = (before: Pick<Case, 'queue' | 'owner'>, after: Pick<Case, 'queue' | 'owner'>): boolean => before.queue !== after.queue || before.owner !== after.owner;
+export const handsOver = (before: Pick<Case, 'queue' | 'owner'>, after: Pick<Case, 'queue' | 'owner'>): boolean =>
+  before.queue !== after.queue || before.owner !== after.owner;
 
 export interface HandoffEdit {
   readonly asked: string;

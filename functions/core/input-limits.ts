@@ -23,7 +23,8 @@ export const MAX_QUERY_PARAM_LENGTH = 4096;
 export function unsafeNumberReason(value: number): string | undefined {
   if (!Number.isFinite(value)) return 'must be a finite number';
   const magnitude = Math.abs(value);
-  if (magnitude > Number.MAX_SAFE_INTEGER) return `must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (larger numbers lose precision)`;
+  if (magnitude > Number.MAX_SAFE_INTEGER)
+    return `must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER} (larger numbers lose precision)`;
   if (magnitude !== 0 && magnitude < MIN_STORABLE_MAGNITUDE) return 'must be 0 or at least 1e-130 in magnitude';
   return undefined;
 }
@@ -40,7 +41,10 @@ export const SafeNumber = z
 
 /** The same rule on a number schema that sets its own bounds (a positive weight, say): nothing too small to store. */
 export const storableNumber = (schema: z.ZodNumber) =>
-  schema.refine((value) => unsafeNumberReason(value) === undefined, { message: 'must be 0 or at least 1e-130 in magnitude', params: { rule: 'unsafe_number' } });
+  schema.refine((value) => unsafeNumberReason(value) === undefined, {
+    message: 'must be 0 or at least 1e-130 in magnitude',
+    params: { rule: 'unsafe_number' },
+  });
 
 export interface JsonIssue {
   /** Dotted path inside the document ('' for the document itself). */

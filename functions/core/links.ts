@@ -58,7 +58,9 @@ export interface SideChange {
 /** A merged case is closed for good: every write goes to the survivor. */
 export function assertNotMerged(c: Pick<Case, 'caseId' | 'mergedInto'>): void {
   if (c.mergedInto) {
-    throw conflict(`Case ${c.caseId} was merged into ${c.mergedInto} and takes no more changes: work on ${c.mergedInto}.`, { mergedInto: c.mergedInto });
+    throw conflict(`Case ${c.caseId} was merged into ${c.mergedInto} and takes no more changes: work on ${c.mergedInto}.`, {
+      mergedInto: c.mergedInto,
+    });
   }
 }
 
@@ -83,7 +85,13 @@ export function parentAndChild<T>(source: T, target: T, kind: LinkKind): { paren
 export function cycleThrough(childId: string, chain: readonly AncestorRef[]): string[] | undefined {
   const at = chain.findIndex((a) => a.caseId === childId);
   if (at === -1) return undefined;
-  return [...chain.slice(0, at + 1).map((a) => a.caseId).reverse(), childId];
+  return [
+    ...chain
+      .slice(0, at + 1)
+      .map((a) => a.caseId)
+      .reverse(),
+    childId,
+  ];
 }
 
 /** The checks of a new parent/child link: one parent per case, no loops, a bounded depth. */
@@ -99,18 +107,33 @@ export function checkParentLink(child: AncestorRef, parentChain: readonly Ancest
   }
 }
 
-function linkChange(stored: StoredCase, other: string, kind: LinkKind, ctx: ChangeContext, action: 'CaseLinked' | 'CaseUnlinked', parentId?: string | null, reason?: string): SideChange {
+function linkChange(
+  stored: StoredCase,
+  other: string,
+  kind: LinkKind,
+  ctx: ChangeContext,
+  action: 'CaseLinked' | 'CaseUnlinked',
+  parentId?: string | null,
+  reason?: string,
+): SideChange {
   const current = stored.case;
   const link: CaseLink = { caseId: current.caseId, targetId: other, kind, createdAt: ctx.now, createdBy: ctx.caller.sub };
   const changes: FieldChange[] = [
-    { field: 'links', before: action === 'CaseLinked' ? null : { targetId: other, kind }, after: action === 'CaseLinked' ? { targetId: other, kind } : null },
+    {
+      field: 'links',
+      before: action === 'CaseLinked' ? null : { targetId: other, kind },
+      after: action === 'CaseLinked' ? { targetId: other, kind } : null,
+    },
   ];
   let next: Case | undefined;
   if (parentId !== undefined && parentId !== current.parentId) {
     next = { ...current, parentId, updatedAt: ctx.now, version: current.version + 1 };
     changes.push({ field: 'parentId', before: current.parentId, after: parentId });
   }
-  const audit = auditEvent(current.caseId, stored.head, action, ctx, next?.version ?? current.version, changes, { target: { kind: 'link', id: other }, reason });
+  const audit = auditEvent(current.caseId, stored.head, action, ctx, next?.version ?? current.version, changes, {
+    target: { kind: 'link', id: other },
+    reason,
+  });
   return { audit, link, ...(next ? { case: next } : {}) };
 }
 
@@ -140,7 +163,10 @@ export function linkCases(
   assertNotMerged(source.case);
   assertNotMerged(target.case);
   if (existing) {
-    throw ruleBroken('one_link_per_pair', `Cases ${source.case.caseId} and ${target.case.caseId} are already linked (${existing.kind}); unlink them first to link them differently.`);
+    throw ruleBroken(
+      'one_link_per_pair',
+      `Cases ${source.case.caseId} and ${target.case.caseId} are already linked (${existing.kind}); unlink them first to link them differently.`,
+    );
   }
   const roles = parentAndChild(source.case, target.case, kind);
   if (roles) checkParentLink(roles.child, parentChain);
@@ -156,7 +182,12 @@ export function linkCases(
  * parent's end of the link with its audit event, and the new case's end. The new
  * case has no children yet, so it cannot close a loop; the depth still counts.
  */
-export function adoptNewChild(parent: StoredCase, childId: string, parentChain: readonly AncestorRef[], ctx: ChangeContext): { parent: SideChange; child: CaseLink } {
+export function adoptNewChild(
+  parent: StoredCase,
+  childId: string,
+  parentChain: readonly AncestorRef[],
+  ctx: ChangeContext,
+): { parent: SideChange; child: CaseLink } {
   assertNotMerged(parent.case);
   checkParentLink({ caseId: childId, parentId: null }, parentChain);
   return {
@@ -166,9 +197,19 @@ export function adoptNewChild(parent: StoredCase, childId: string, parentChain: 
 }
 
 /** Remove the link between two cases, from both ends; a parent link also frees the child. A merge's link stays. */
-export function unlinkCases(source: StoredCase, target: StoredCase, link: CaseLink, ctx: ChangeContext, reason?: string): { source: SideChange; target: SideChange } {
+export function unlinkCases(
+  source: StoredCase,
+  target: StoredCase,
+  link: CaseLink,
+  ctx: ChangeContext,
+  reason?: string,
+): { source: SideChange; target: SideChange } {
   assertStaff(ctx, 'unlink cases');
-  if (link.merged) throw ruleBroken('merge_is_final', `Case ${link.kind === 'duplicateOf' ? source.case.caseId : target.case.caseId} was merged; a merge cannot be undone.`);
+  if (link.merged)
+    throw ruleBroken(
+      'merge_is_final',
+      `Case ${link.kind === 'duplicateOf' ? source.case.caseId : target.case.caseId} was merged; a merge cannot be undone.`,
+    );
   assertNotMerged(source.case);
   assertNotMerged(target.case);
   const roles = parentAndChild(source.case, target.case, link.kind);
@@ -204,15 +245,23 @@ export function mergeCases(
   assertStaff(ctx, 'merge cases');
   const dup = duplicate.case;
   const into = survivor.case;
-  if (dup.caseId === into.caseId) throw validationFailed([{ field: 'body.survivorId', rule: 'no_self_merge', message: 'A case cannot be merged into itself.' }]);
+  if (dup.caseId === into.caseId)
+    throw validationFailed([{ field: 'body.survivorId', rule: 'no_self_merge', message: 'A case cannot be merged into itself.' }]);
   if (dup.mergedInto) throw ruleBroken('already_merged', `Case ${dup.caseId} was already merged into ${dup.mergedInto}.`, 'path.id');
   if (into.mergedInto) {
-    throw new DomainError('Conflict', `Case ${into.caseId} was itself merged into ${into.mergedInto}: merge into ${into.mergedInto} instead.`, [
-      { field: 'body.survivorId', rule: 'survivor_merged', message: `${into.caseId} is merged; its survivor is ${into.mergedInto}.` },
-    ], { mergedInto: into.mergedInto });
+    throw new DomainError(
+      'Conflict',
+      `Case ${into.caseId} was itself merged into ${into.mergedInto}: merge into ${into.mergedInto} instead.`,
+      [{ field: 'body.survivorId', rule: 'survivor_merged', message: `${into.caseId} is merged; its survivor is ${into.mergedInto}.` }],
+      { mergedInto: into.mergedInto },
+    );
   }
   if (existing && (existing.kind === 'parentOf' || existing.kind === 'childOf')) {
-    throw ruleBroken('unlink_parent_first', `Cases ${dup.caseId} and ${into.caseId} are parent and child; unlink them before merging.`, 'body.survivorId');
+    throw ruleBroken(
+      'unlink_parent_first',
+      `Cases ${dup.caseId} and ${into.caseId} are parent and child; unlink them before merging.`,
+      'body.survivorId',
+    );
   }
   const closedState = mergedStateOf(duplicateType);
   if (!closedState) throw conflict(`${duplicateType.name} has no closed state for a merged case to end in.`);
@@ -229,7 +278,14 @@ export function mergeCases(
     { field: 'mergedInto', before: null, after: into.caseId },
     ...(cancelledTasks.length ? [{ field: 'tasks.cancelled', before: null, after: cancelledTasks.map((t) => t.taskId) }] : []),
   ];
-  const mergedLink = (caseId: string, targetId: string, kind: LinkKind): CaseLink => ({ caseId, targetId, kind, createdAt: ctx.now, createdBy: ctx.caller.sub, merged: true });
+  const mergedLink = (caseId: string, targetId: string, kind: LinkKind): CaseLink => ({
+    caseId,
+    targetId,
+    kind,
+    createdAt: ctx.now,
+    createdBy: ctx.caller.sub,
+    merged: true,
+  });
   return {
     cancelledTasks,
     duplicate: {

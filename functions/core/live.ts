@@ -30,13 +30,25 @@ export const isLiveEvent = (type: string): boolean =>
   (LIVE_EVENT_TYPES as readonly string[]).includes(type) || LIVE_EVENT_PREFIXES.some((prefix) => type.startsWith(prefix));
 
 /** A new case's status and owner are in its CaseCreated: the narrower events of the same change would only repeat it. */
-export const isNews = (event: string, source: LiveSource): boolean => source.kind === 'offer' || source.audit.action !== 'CaseCreated' || event === 'CaseCreated';
+export const isNews = (event: string, source: LiveSource): boolean =>
+  source.kind === 'offer' || source.audit.action !== 'CaseCreated' || event === 'CaseCreated';
 
 /** What a requester hears of: their case's life, never its internal workings (SLA clocks, offers, internal notes). */
 const REQUESTER_EVENTS: readonly string[] = ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded'];
 
 /** Case attributes a requester reads on their case view; anything else changed (priority explanation, SLA, brief, tasks) stays internal. */
-const REQUESTER_ATTRIBUTES: readonly string[] = ['subject', 'description', 'status', 'statusCategory', 'priority', 'owner', 'queue', 'channel', 'resolvedAt', 'reopenCount'];
+const REQUESTER_ATTRIBUTES: readonly string[] = [
+  'subject',
+  'description',
+  'status',
+  'statusCategory',
+  'priority',
+  'owner',
+  'queue',
+  'channel',
+  'resolvedAt',
+  'reopenCount',
+];
 
 const FIELD_PREFIX = 'fields.';
 export const REDACTED_VALUE = '[redacted]';
@@ -124,7 +136,10 @@ function visibleChanges(changes: readonly FieldChange[], caller: Caller, type: L
       const defined = type.fields.some((f) => f.name === name);
       const access = defined ? filter.access(name) : accessFor(change.sensitivity ?? 'internal', type.clearance, caller);
       if (access === 'hidden') return [];
-      if (access === 'redacted') return [{ field: change.field, before: change.before === null ? null : REDACTED_VALUE, after: change.after === null ? null : REDACTED_VALUE }];
+      if (access === 'redacted')
+        return [
+          { field: change.field, before: change.before === null ? null : REDACTED_VALUE, after: change.after === null ? null : REDACTED_VALUE },
+        ];
       return [{ field: change.field, before: change.before, after: change.after }];
     }
     if (!staff && !REQUESTER_ATTRIBUTES.includes(change.field)) return [];

@@ -15,7 +15,8 @@ export function assertMayReadNotifications(caller: Caller): void {
   }
 }
 
-export type Recipient = { readonly kind: 'address'; readonly address: string; readonly name?: string } | { readonly kind: 'none'; readonly why: string };
+export type Recipient =
+  { readonly kind: 'address'; readonly address: string; readonly name?: string } | { readonly kind: 'none'; readonly why: string };
 
 /**
  * The address a notify effect goes to. Only the requester has an address on the
@@ -30,7 +31,10 @@ export function recipientOf(effect: Extract<Effect, { kind: 'notify' }>, subject
 }
 
 /** What a template may show about the case: never internal notes or restricted fields. */
-export function templateDataOf(subject: Pick<Case, 'caseId' | 'subject' | 'requester' | 'status'>, reason: string | undefined): Record<string, unknown> {
+export function templateDataOf(
+  subject: Pick<Case, 'caseId' | 'subject' | 'requester' | 'status'>,
+  reason: string | undefined,
+): Record<string, unknown> {
   return {
     caseId: subject.caseId,
     subject: subject.subject,

@@ -52,7 +52,14 @@ export function scorePriority(formula: PriorityFormula, facts: Facts): Omit<Prio
   const inputs = formula.inputs.map((input): PriorityInputValue => {
     const value = facts[input.field];
     const points = pointsFor(input, value);
-    return { name: input.name, field: input.field, value: points === undefined ? null : value, points: points ?? input.default, weight: input.weight, assumed: points === undefined };
+    return {
+      name: input.name,
+      field: input.field,
+      value: points === undefined ? null : value,
+      points: points ?? input.default,
+      weight: input.weight,
+      assumed: points === undefined,
+    };
   });
   const totalWeight = inputs.reduce((sum, i) => sum + i.weight, 0);
   const score = Math.round(inputs.reduce((sum, i) => sum + i.points * i.weight, 0) / totalWeight);

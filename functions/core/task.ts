@@ -70,7 +70,14 @@ function assertWorkable(stored: StoredCase, type: CaseType, ctx: ChangeContext):
 
 const summaryOf = (task: Task) => ({ title: task.title, assignee: task.assignee, dueAt: task.dueAt, mandatory: task.mandatory, status: task.status });
 
-export function addTask(stored: StoredCase, type: CaseType, taskId: string, input: NewTask, ctx: ChangeContext, newItemId: () => string): { task: Task; audit: AuditEvent } {
+export function addTask(
+  stored: StoredCase,
+  type: CaseType,
+  taskId: string,
+  input: NewTask,
+  ctx: ChangeContext,
+  newItemId: () => string,
+): { task: Task; audit: AuditEvent } {
   assertWorkable(stored, type, ctx);
   const task: Task = {
     taskId,
@@ -87,9 +94,17 @@ export function addTask(stored: StoredCase, type: CaseType, taskId: string, inpu
     updatedAt: ctx.now,
     version: 1,
   };
-  const audit = auditEvent(stored.case.caseId, stored.head, 'TaskAdded', ctx, stored.case.version, [{ field: 'task', before: null, after: summaryOf(task) }], {
-    target: { kind: 'task', id: taskId },
-  });
+  const audit = auditEvent(
+    stored.case.caseId,
+    stored.head,
+    'TaskAdded',
+    ctx,
+    stored.case.version,
+    [{ field: 'task', before: null, after: summaryOf(task) }],
+    {
+      target: { kind: 'task', id: taskId },
+    },
+  );
   return { task, audit };
 }
 
@@ -119,7 +134,9 @@ export function reviseTask(
   }
   const openItems = next.checklist.filter((item) => !item.done).length;
   if (next.status === 'done' && openItems > 0) {
-    throw conflict(`Task ${task.taskId} still has ${openItems} open checklist item${openItems === 1 ? '' : 's'}; tick them off or remove them first.`);
+    throw conflict(
+      `Task ${task.taskId} still has ${openItems} open checklist item${openItems === 1 ? '' : 's'}; tick them off or remove them first.`,
+    );
   }
   const changes: FieldChange[] = (['title', 'description', 'assignee', 'dueAt', 'status', 'mandatory', 'checklist'] as const)
     .filter((field) => JSON.stringify(task[field]) !== JSON.stringify(next[field]))

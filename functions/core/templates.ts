@@ -80,12 +80,19 @@ const noEscape = { escape: (value: unknown) => String(value) };
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Render a template for a case; `data` values are shown, never interpreted. */
-export function renderMessage(templateId: string, caseId: string, data: Readonly<Record<string, unknown>>, templates: Readonly<Record<string, MessageTemplate>> = TEMPLATES): RenderedMessage {
+export function renderMessage(
+  templateId: string,
+  caseId: string,
+  data: Readonly<Record<string, unknown>>,
+  templates: Readonly<Record<string, MessageTemplate>> = TEMPLATES,
+): RenderedMessage {
   const known = Object.hasOwn(templates, templateId);
   const template = known ? templates[templateId]! : FALLBACK_TEMPLATE;
   const view = { requesterName: 'there', subject: caseId, ...data, caseId, template: templateId };
   // One line: a header cannot carry a line break (header injection).
-  const subjectLine = Mustache.render(template.subject, view, {}, noEscape).replace(/[\r\n]+/g, ' ').trim();
+  const subjectLine = Mustache.render(template.subject, view, {}, noEscape)
+    .replace(/[\r\n]+/g, ' ')
+    .trim();
   const subject = subjectLine.includes(`[${caseId}]`) ? subjectLine : `[${caseId}] ${subjectLine}`;
   const text = Mustache.render(template.text, view, {}, noEscape);
   const html = `<!doctype html><html><body>${text

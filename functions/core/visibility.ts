@@ -47,7 +47,12 @@ export function fieldFilter(type: Pick<CaseType, 'fields' | 'clearance'>, caller
       const redacted: string[] = [];
       // In the type's order (stored maps keep none), then any field the version no longer defines.
       const defined = type.fields.map((f) => f.name).filter((name) => fields[name] !== undefined);
-      const names = [...defined, ...Object.keys(fields).filter((name) => !defined.includes(name)).sort()];
+      const names = [
+        ...defined,
+        ...Object.keys(fields)
+          .filter((name) => !defined.includes(name))
+          .sort(),
+      ];
       for (const name of names) {
         const seen = access(name);
         if (seen === 'read') out[name] = fields[name]!;

@@ -76,14 +76,18 @@ export function failingGuards(t: Transition, facts: Facts, context: GuardContext
       }
       case 'noOpenMandatoryTasks':
         if (context.openMandatoryTasks > 0) {
-          failures.push({ guard: 'noOpenMandatoryTasks', message: `${context.openMandatoryTasks} mandatory task${context.openMandatoryTasks === 1 ? ' is' : 's are'} still open.` });
+          failures.push({
+            guard: 'noOpenMandatoryTasks',
+            message: `${context.openMandatoryTasks} mandatory task${context.openMandatoryTasks === 1 ? ' is' : 's are'} still open.`,
+          });
         }
         break;
       case 'ownerAssigned':
         if (!present(facts.owner)) failures.push({ guard: 'ownerAssigned', message: 'The case has no owner.' });
         break;
       case 'condition':
-        if (!holds(guard.when, facts)) failures.push({ guard: 'condition', message: conditionMessage(guard.message, fieldsReadBy(guard.when), filter) });
+        if (!holds(guard.when, facts))
+          failures.push({ guard: 'condition', message: conditionMessage(guard.message, fieldsReadBy(guard.when), filter) });
         break;
     }
   }
@@ -101,7 +105,16 @@ export function optionsFor(type: CaseType, status: string, facts: Facts, caller:
     .filter((t) => callerMayTake(t, caller))
     .map((t) => {
       const blockedBy = failingGuards(t, facts, context, filter);
-      return { transition: t.id, label: t.label, to: t.to, toLabel: labelOf(type, t.to), reopen: t.reopen, reasonRequired: t.reasonRequired, allowed: blockedBy.length === 0, blockedBy };
+      return {
+        transition: t.id,
+        label: t.label,
+        to: t.to,
+        toLabel: labelOf(type, t.to),
+        reopen: t.reopen,
+        reasonRequired: t.reasonRequired,
+        allowed: blockedBy.length === 0,
+        blockedBy,
+      };
     });
 }
 
@@ -200,7 +213,8 @@ export function mermaidOf(type: CaseType): string {
     const text = mermaidText(`${t.label}${conditions.length ? ` [${conditions.join(', ')}]` : ''}`);
     for (const from of t.from) lines.push(`  ${mermaidId(from)} --> ${mermaidId(t.to)}: ${text}`);
   }
-  for (const s of wf.states) if (s.category === 'closed' && !wf.transitions.some((t) => t.from.includes(s.id))) lines.push(`  ${mermaidId(s.id)} --> [*]`);
+  for (const s of wf.states)
+    if (s.category === 'closed' && !wf.transitions.some((t) => t.from.includes(s.id))) lines.push(`  ${mermaidId(s.id)} --> [*]`);
   return lines.join('\n');
 }
 

@@ -91,10 +91,14 @@ export function fieldIssues(error: z.ZodError, where: string, input: unknown): F
       return best && reach(best) > 0 ? flat(best, at.path) : [at];
     });
   const valueAt = (path: readonly PropertyKey[]) =>
-    path.reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined), input);
+    path.reduce<unknown>(
+      (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
+      input,
+    );
   return flat(error.issues, []).flatMap((issue) => {
     const field = [where, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ field: `${field}.${key}`, rule: 'unrecognized_key', message: `${key} is not a known field here.` }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ field: `${field}.${key}`, rule: 'unrecognized_key', message: `${key} is not a known field here.` }));
     const missing = issue.code === 'invalid_type' && valueAt(issue.path) === undefined;
     const named = issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : undefined;
     return [{ field, rule: missing ? 'required' : (named ?? issue.code), message: missing ? 'Required.' : issue.message }];
@@ -161,7 +165,8 @@ function wrap<E, R, I, O>(
       // Registered last, so it runs first on error; the error goes on to Lambda (retries, then the dead-letter queue).
       onError: (request) => {
         metrics.addMetric('FailedEvents', MetricUnit.Count, 1);
-        if (!(request.error as { kind?: string } | null)?.kind) logger.error(`${name}: failed; it will be retried`, { error: request.error as Error });
+        if (!(request.error as { kind?: string } | null)?.kind)
+          logger.error(`${name}: failed; it will be retried`, { error: request.error as Error });
       },
     })
     .handler(core);
@@ -199,10 +204,14 @@ export function onEventBridge<D, O>(
 }
 
 /** Lambda's stream records, as far as the wrapper needs them to be: the work reads the images. */
-export const StreamBatch = z.looseObject({ Records: z.array(z.looseObject({ eventName: z.string().optional(), dynamodb: z.looseObject({}).optional() })) });
+export const StreamBatch = z.looseObject({
+  Records: z.array(z.looseObject({ eventName: z.string().optional(), dynamodb: z.looseObject({}).optional() })),
+});
 
 /** A DynamoDB stream consumer. What the work answers (`batchItemFailures`) is what Lambda gets. */
-export function onStream<O>(declaration: Declaration<DynamoDBStreamEvent, O> & { readonly work: (event: DynamoDBStreamEvent, context: Context) => Promise<O> }) {
+export function onStream<O>(
+  declaration: Declaration<DynamoDBStreamEvent, O> & { readonly work: (event: DynamoDBStreamEvent, context: Context) => Promise<O> },
+) {
   return wrap<DynamoDBStreamEvent, unknown, DynamoDBStreamEvent, O>(
     'stream',
     declaration,
@@ -229,7 +238,9 @@ export function onInvoke<I, O>(
 }
 
 /** A periodic run (an EventBridge schedule in AWS, an interval locally): its event carries nothing to act on. */
-export function onSchedule<O>(declaration: Omit<Declaration<void, O>, 'onInvalid'> & { readonly work: (input: void, context: Context) => Promise<O> }) {
+export function onSchedule<O>(
+  declaration: Omit<Declaration<void, O>, 'onInvalid'> & { readonly work: (input: void, context: Context) => Promise<O> },
+) {
   return wrap<unknown, unknown, void, O>(
     'schedule',
     declaration,

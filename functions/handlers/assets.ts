@@ -13,7 +13,11 @@ export const handler = serve(assets, {
     return { status: 200, body: asset, headers: { etag: etagOf(asset.version) } };
   },
   updateAsset: async ({ params, headers, body, caller, now }) => {
-    const ifMatch = requiredIfMatch(headers['if-match'], 'Send If-Match with the ETag of the asset version you are changing.', 'If-Match is required for updates.');
+    const ifMatch = requiredIfMatch(
+      headers['if-match'],
+      'Send If-Match with the ETag of the asset version you are changing.',
+      'If-Match is required for updates.',
+    );
     const asset = await updateAsset(params.id, body, ifMatch, caller, now);
     return { status: 200, body: asset, headers: { etag: etagOf(asset.version) } };
   },

@@ -10,7 +10,11 @@ export const handler = serve(caseHandoff, {
   },
   editHandoff: async (request) => {
     // The brief's version is the case's: an edit without one could overwrite a newer brief.
-    const ifMatch = requiredIfMatch(request.headers['if-match'], 'Send If-Match with the ETag of the case version whose brief you are editing.', 'If-Match is required for edits.');
+    const ifMatch = requiredIfMatch(
+      request.headers['if-match'],
+      'Send If-Match with the ETag of the case version whose brief you are editing.',
+      'If-Match is required for edits.',
+    );
     const { handoff, version } = await putHandoff(request.params.id, request.body, ifMatch, changeContextOf(request));
     return { status: 200, body: { handoff }, headers: { etag: etagOf(version) } };
   },

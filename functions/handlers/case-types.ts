@@ -16,7 +16,13 @@ export const handler = serve(declared, {
   },
   publishCaseTypeVersion: async (request) => {
     const { migration, ...definition } = request.body;
-    const published = await caseTypes.publishVersion(request.params.type, definition, migration, request.headers['if-match'], changeContextOf(request));
+    const published = await caseTypes.publishVersion(
+      request.params.type,
+      definition,
+      migration,
+      request.headers['if-match'],
+      changeContextOf(request),
+    );
     return {
       status: 201,
       body: published,

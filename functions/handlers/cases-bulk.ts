@@ -20,7 +20,13 @@ export const handler = serve(casesBulk, {
       }
       const key = request.headers['idempotency-key'];
       if (key === undefined) {
-        throw validationFailed([{ field: 'header.idempotency-key', rule: 'required', message: 'Imports need an Idempotency-Key, so a retried import never opens a case twice.' }]);
+        throw validationFailed([
+          {
+            field: 'header.idempotency-key',
+            rule: 'required',
+            message: 'Imports need an Idempotency-Key, so a retried import never opens a case twice.',
+          },
+        ]);
       }
       const text = bodyText(request.event);
       if (text.trim() === '') throw validationFailed([{ field: 'body', rule: 'required', message: 'The file is empty.' }]);

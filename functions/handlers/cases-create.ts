@@ -9,7 +9,11 @@ const prefersDedup = (prefer: string | undefined) => (prefer ?? '').split(',').s
 export const handler = serve(casesCreate, {
   createCase: async (request) => {
     const dedup = prefersDedup(request.headers.prefer);
-    const { case: created, replayed, duplicateOf } = await createCaseThroughIntake(request.body, changeContextOf(request), request.headers['idempotency-key'], { dedup });
+    const {
+      case: created,
+      replayed,
+      duplicateOf,
+    } = await createCaseThroughIntake(request.body, changeContextOf(request), request.headers['idempotency-key'], { dedup });
     return {
       // A repeat that joined the requester's open case created nothing: 200 with that case.
       status: duplicateOf ? 200 : 201,

@@ -16,7 +16,7 @@ export const handler = onEventBridge({
   name: 'channel-events',
   detail: ChannelMessageBody,
   onInvalid: { reject: 'The channel message is not valid.' },
-  dedup: { key: (event) => event.detail.deliveryId, idempotent: "intake keeps a record per channel delivery id and replays the first outcome" },
+  dedup: { key: (event) => event.detail.deliveryId, idempotent: 'intake keeps a record per channel delivery id and replays the first outcome' },
   work: (event) =>
     intakeMessage(event.detail, {
       caller: { sub: 'caseway-channels', name: 'Channel connector (bus)', roles: ['integration'] },

@@ -35,7 +35,9 @@ export const handler = serve(channels, {
       const { event } = request;
       const mediaType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
       if (mediaType !== 'message/rfc822') {
-        throw new DomainError('UnsupportedMediaType', 'Send the raw message as message/rfc822.', [{ field: 'header.content-type', rule: 'media_type', message: 'Expected message/rfc822.' }]);
+        throw new DomainError('UnsupportedMediaType', 'Send the raw message as message/rfc822.', [
+          { field: 'header.content-type', rule: 'media_type', message: 'Expected message/rfc822.' },
+        ]);
       }
       const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
       const { email: _email, files, ...outcome } = await intakeEmail(raw, changeContextOf(request));

@@ -3,5 +3,8 @@ import { serve } from '#http/http-handler.js';
 import { listComments } from '#services/comments.js';
 
 export const handler = serve(commentsList, {
-  listComments: async ({ params, query, caller }) => ({ status: 200, body: await listComments(params.id, caller, query.limit, query.cursor, query.includeMerged) }),
+  listComments: async ({ params, query, caller }) => ({
+    status: 200,
+    body: await listComments(params.id, caller, query.limit, query.cursor, query.includeMerged),
+  }),
 });

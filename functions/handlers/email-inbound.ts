@@ -20,14 +20,18 @@ export const handler = onEventBridge({
   name: 'email-inbound',
   detail: ObjectCreatedDetail,
   onInvalid: { reject: 'The event is not an Object Created event of the inbound-mail bucket.' },
-  dedup: { idempotent: "intake keeps a record per Message-ID and replays the first outcome" },
+  dedup: { idempotent: 'intake keeps a record per Message-ID and replays the first outcome' },
   work: async (event): Promise<IntakeResult | { refused: string; issues: readonly FieldIssue[] }> => {
     const { bucket, object } = event.detail;
     // EventBridge gives keys URL-encoded the way S3 notifications do.
     const key = decodeURIComponent(object.key.replace(/\+/g, ' '));
     const raw = await readRawMail(bucket.name, key);
     try {
-      const { email: _email, files, ...outcome } = await intakeEmail(raw, {
+      const {
+        email: _email,
+        files,
+        ...outcome
+      } = await intakeEmail(raw, {
         caller: { sub: 'caseway-email', name: 'Inbound email (SES)', roles: ['integration'] },
         now: nowIso(),
         channel: 'email',

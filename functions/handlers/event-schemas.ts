@@ -7,7 +7,11 @@ import { serve } from '#http/http-handler.js';
 const CACHE = { 'cache-control': 'public, max-age=300' };
 
 export const handler = serve(eventSchemas, {
-  listEventSchemas: async () => ({ status: 200, body: { items: eventTypes().map((t) => ({ ...t, schema: eventJsonSchema(t.type) })) }, headers: CACHE }),
+  listEventSchemas: async () => ({
+    status: 200,
+    body: { items: eventTypes().map((t) => ({ ...t, schema: eventJsonSchema(t.type) })) },
+    headers: CACHE,
+  }),
   getEventSchema: async ({ params }) => {
     const schema = eventJsonSchema(params.type);
     if (!schema) throw notFound(`No event type ${params.type}; GET /events/schemas lists them.`);

@@ -23,14 +23,18 @@ export const ACKNOWLEDGED_CHANNELS = ['email', 'chat', 'social', 'web', 'partner
 export const handler = onEventBridge({
   name: 'intake-ack',
   detail: DomainEventDetailContract,
-  dedup: { key: (event) => event.detail.id, idempotent: 'the notifier sends a message id once: its guard is the processed-event mark of consumer `notifier`' },
+  dedup: {
+    key: (event) => event.detail.id,
+    idempotent: 'the notifier sends a message id once: its guard is the processed-event mark of consumer `notifier`',
+  },
   work: (event) => acknowledge(event.detail),
   summary: (result) => result,
 });
 
 async function acknowledge(detail: DomainEventDetail): Promise<{ sent: boolean; reason?: string }> {
   if (detail.action !== 'CaseCreated' && detail.action !== 'DuplicateIntake') return { sent: false, reason: 'not an intake event' };
-  if (!(ACKNOWLEDGED_CHANNELS as readonly string[]).includes(detail.channel)) return { sent: false, reason: `channel ${detail.channel} is not acknowledged` };
+  if (!(ACKNOWLEDGED_CHANNELS as readonly string[]).includes(detail.channel))
+    return { sent: false, reason: `channel ${detail.channel} is not acknowledged` };
   const stored = await repo.getCase(detail.caseId);
   if (!stored) throw new Error(`Case ${detail.caseId} of event ${detail.id} is not in the table`);
   const c = stored.case;

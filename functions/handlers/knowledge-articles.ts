@@ -25,15 +25,28 @@ export const handler = serve(knowledgeArticles, {
     return { status: 200, body: article, headers: { etag: etagOf(article.version) } };
   },
   updateArticle: async (request) => {
-    const ifMatch = requiredIfMatch(request.headers['if-match'], 'Send If-Match with the ETag of the article version you are changing.', 'If-Match is required for updates.');
+    const ifMatch = requiredIfMatch(
+      request.headers['if-match'],
+      'Send If-Match with the ETag of the article version you are changing.',
+      'If-Match is required for updates.',
+    );
     const article = await updateArticle(request.params.articleId, request.body, ifMatch, changeContextOf(request));
     return { status: 200, body: article, headers: { etag: etagOf(article.version) } };
   },
   changeArticleStatus: async (request) => {
-    const article = await changeArticleStatus(request.params.articleId, request.body.to, request.body.reason, request.headers['if-match'], changeContextOf(request));
+    const article = await changeArticleStatus(
+      request.params.articleId,
+      request.body.to,
+      request.body.reason,
+      request.headers['if-match'],
+      changeContextOf(request),
+    );
     return { status: 200, body: article, headers: { etag: etagOf(article.version) } };
   },
-  listArticleVersions: async ({ params, query, caller }) => ({ status: 200, body: await articleVersions(params.articleId, caller, query.limit, query.cursor) }),
+  listArticleVersions: async ({ params, query, caller }) => ({
+    status: 200,
+    body: await articleVersions(params.articleId, caller, query.limit, query.cursor),
+  }),
   verifyArticleVersions: async ({ params, caller }) => ({ status: 200, body: await verifyArticle(params.articleId, caller) }),
   linkArticle: async (request) => {
     const { link, created } = await linkArticle(request.params.id, request.body.articleId, request.body.suggestionId, changeContextOf(request));

@@ -36,7 +36,8 @@ const isRebuild = (event: unknown): boolean => event !== null && typeof event ==
  */
 export const handler = onInvoke({
   name: 'knowledge-indexer',
-  input: (raw): z.ZodType<DynamoDBStreamEvent | RebuildRequest> => (isRebuild(raw) ? RebuildRequest : (StreamBatch as unknown as z.ZodType<DynamoDBStreamEvent>)),
+  input: (raw): z.ZodType<DynamoDBStreamEvent | RebuildRequest> =>
+    isRebuild(raw) ? RebuildRequest : (StreamBatch as unknown as z.ZodType<DynamoDBStreamEvent>),
   field: 'event',
   dedup: { idempotent: 'each touched article is re-read whole and its document replaced, so redelivery and reordering converge' },
   work: async (event): Promise<{ rebuilt: number } | undefined> => {

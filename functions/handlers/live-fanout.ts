@@ -14,7 +14,8 @@ export const handler = onEventBridge({
   detail: (event) => (offerEventContract(event['detail-type']) ?? DomainEventDetailContract) as z.ZodType<BusDetail>,
   dedup: {
     key: (event) => event.detail.id,
-    idempotent: 'the live log takes an event once (its processed-event mark commits with the entry); a redelivery pushes the logged entry again, which clients drop by id',
+    idempotent:
+      'the live log takes an event once (its processed-event mark commits with the entry); a redelivery pushes the logged entry again, which clients drop by id',
   },
   work: (event) => fanOut(event['detail-type'], event.detail, { pusher: livePusher(), now: Date.now }),
 });

@@ -9,7 +9,10 @@ import { carryOutNotification } from '#services/notifications.js';
 export const handler = onEventBridge({
   name: 'notification-sender',
   detail: DomainEventDetailContract,
-  dedup: { key: (event) => event.detail.id, idempotent: 'the notifier sends a message id once: its guard is the processed-event mark of consumer `notifier`' },
+  dedup: {
+    key: (event) => event.detail.id,
+    idempotent: 'the notifier sends a message id once: its guard is the processed-event mark of consumer `notifier`',
+  },
   work: async (event) => {
     await carryOutNotification(event.detail);
   },

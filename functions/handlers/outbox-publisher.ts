@@ -24,16 +24,31 @@ const defaultPublisher = () => (publisher ??= new EventBridgePublisher(eventBusN
 /** An inserted offer, as an event: its id is the offer's, which names the case and its routing version, so a re-offer is a new event. */
 export function offerEventOf(offer: OfferDetail): PublishedEvent {
   const { offerId, caseId, agentId, queue, channel, offeredAt, deadline } = offer;
-  return { id: `offer/${offerId}`, source: EVENT_SOURCE, type: CASE_OFFERED, time: offeredAt, caseId, detail: { offerId, caseId, agentId, queue, channel, offeredAt, deadline } };
+  return {
+    id: `offer/${offerId}`,
+    source: EVENT_SOURCE,
+    type: CASE_OFFERED,
+    time: offeredAt,
+    caseId,
+    detail: { offerId, caseId, agentId, queue, channel, offeredAt, deadline },
+  };
 }
 
 /** A removed offer, as an event: however it ended, it is no longer open. One per offer (its id names it). */
 export function offerClosedEventOf(offer: OfferDetail, closedAt: string): PublishedEvent {
   const { offerId, caseId, agentId, queue, channel, offeredAt, deadline } = offer;
-  return { id: `offer/${offerId}/closed`, source: EVENT_SOURCE, type: OFFER_CLOSED, time: closedAt, caseId, detail: { offerId, caseId, agentId, queue, channel, offeredAt, deadline, closedAt } };
+  return {
+    id: `offer/${offerId}/closed`,
+    source: EVENT_SOURCE,
+    type: OFFER_CLOSED,
+    time: closedAt,
+    caseId,
+    detail: { offerId, caseId, agentId, queue, channel, offeredAt, deadline, closedAt },
+  };
 }
 
-const isOfferItem = (image: Record<string, AttributeValue>) => image.pk?.S === caseTable.offerItems.partitionKey && String(image.sk?.S ?? '').startsWith(caseTable.offerItems.sortKeyPrefix);
+const isOfferItem = (image: Record<string, AttributeValue>) =>
+  image.pk?.S === caseTable.offerItems.partitionKey && String(image.sk?.S ?? '').startsWith(caseTable.offerItems.sortKeyPrefix);
 
 /** The events an inserted outbox item stands for: an audit item's domain events, an offer's CaseOffered; nothing for other items. */
 function eventsOf(image: Record<string, AttributeValue>): PublishedEvent[] {

@@ -29,7 +29,10 @@ export const handler = serve(declared, {
     const agent = await routing.getAgent(params.id, caller);
     return { status: 200, body: agent, headers: etag(agent.version) };
   },
-  setAgentPresence: async (request) => ({ status: 200, body: await routing.setPresence(request.params.id, request.body.presence, changeContextOf(request)) }),
+  setAgentPresence: async (request) => ({
+    status: 200,
+    body: await routing.setPresence(request.params.id, request.body.presence, changeContextOf(request)),
+  }),
   listRoutingOffers: async ({ query, caller }) => ({ status: 200, body: { items: await routing.listOffers(query.agentId, caller) } }),
   acceptRoutingOffer: async (request) => {
     const accepted = await routing.acceptOffer(request.params.id, changeContextOf(request));

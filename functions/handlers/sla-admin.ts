@@ -17,10 +17,22 @@ export const handler = serve(slaAdmin, {
     return { status: 200, body: calendar, headers: { etag: etag(calendar.version) } };
   },
   publishSlaCalendarVersion: async (request) => {
-    const published = await admin.publishCalendarVersion(request.params.calendarId, request.body, request.headers['if-match'], changeContextOf(request));
-    return { status: 201, body: published, headers: { location: `/sla/calendars/${published.calendarId}?version=${published.version}`, etag: etag(published.version) } };
+    const published = await admin.publishCalendarVersion(
+      request.params.calendarId,
+      request.body,
+      request.headers['if-match'],
+      changeContextOf(request),
+    );
+    return {
+      status: 201,
+      body: published,
+      headers: { location: `/sla/calendars/${published.calendarId}?version=${published.version}`, etag: etag(published.version) },
+    };
   },
-  listSlaCalendarVersions: async ({ params, caller }) => ({ status: 200, body: { items: await admin.listCalendarVersions(params.calendarId, caller) } }),
+  listSlaCalendarVersions: async ({ params, caller }) => ({
+    status: 200,
+    body: { items: await admin.listCalendarVersions(params.calendarId, caller) },
+  }),
   createSlaPolicy: async (request) => {
     const { policyId, ...definition } = request.body;
     const created = await admin.createPolicy(policyId, definition, changeContextOf(request));
@@ -33,7 +45,11 @@ export const handler = serve(slaAdmin, {
   },
   publishSlaPolicyVersion: async (request) => {
     const published = await admin.publishPolicyVersion(request.params.policyId, request.body, request.headers['if-match'], changeContextOf(request));
-    return { status: 201, body: published, headers: { location: `/sla/policies/${published.policyId}?version=${published.version}`, etag: etag(published.version) } };
+    return {
+      status: 201,
+      body: published,
+      headers: { location: `/sla/policies/${published.policyId}?version=${published.version}`, etag: etag(published.version) },
+    };
   },
   listSlaPolicyVersions: async ({ params, caller }) => ({ status: 200, body: { items: await admin.listPolicyVersions(params.policyId, caller) } }),
   previewSlaDeadlines: async ({ body, caller }) => ({ status: 200, body: await admin.previewSla(body, caller) }),

@@ -25,7 +25,8 @@ export const handler = onEventBridge({
   onInvalid: { drop: () => undefined },
   dedup: {
     key: (event) => event.detail.id,
-    idempotent: 'it reconciles against the case as stored; starting an execution by the same name twice is a no-op, and so is stopping one that ended',
+    idempotent:
+      'it reconciles against the case as stored; starting an execution by the same name twice is a no-op, and so is stopping one that ended',
   },
   work: async (event) => {
     if (OWN_EVENTS.has(event['detail-type'])) return undefined;

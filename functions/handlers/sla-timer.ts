@@ -13,7 +13,12 @@ export const handler = onInvoke({
   input: TimerInputSchema,
   field: 'input',
   // A malformed input can never become valid by retrying: end this execution, loudly in the log.
-  onInvalid: { drop: (issues): NextStep => ({ done: true, reason: `invalid input: ${issues.map((i) => `${i.field.replace(/^input\.?/, '')}: ${i.message}`).join('; ')}` }) },
+  onInvalid: {
+    drop: (issues): NextStep => ({
+      done: true,
+      reason: `invalid input: ${issues.map((i) => `${i.field.replace(/^input\.?/, '')}: ${i.message}`).join('; ')}`,
+    }),
+  },
   dedup: { idempotent: 'a check re-reads the case and acts only if the clock is still at the generation that armed it' },
   work: (input) => checkTimer(input),
   summary: (next, input) => ({ caseId: input.caseId, clock: input.clock, generation: input.generation, step: input.next, next }),

@@ -9,12 +9,17 @@ import { CaseId } from './schemas.js';
 
 const ItemId = (what: string) => z.string().regex(/^[0-9TZ]{15,20}-[0-9a-f]{8}$/, `${what} of this case`);
 
-export const CompleteUploadBody = z.object({ uploadId: ItemId('an upload id') }).strict().meta({ id: 'CompleteUpload' });
+export const CompleteUploadBody = z
+  .object({ uploadId: ItemId('an upload id') })
+  .strict()
+  .meta({ id: 'CompleteUpload' });
 
 export const AttachmentParams = z.object({ id: CaseId, attachmentId: ItemId('an attachment id') }).strict();
 
 export const DownloadQuery = z
-  .object({ version: z.coerce.number().int().min(1).max(ATTACHMENT_LIMITS.maxVersions).optional().meta({ description: 'Default: the current version.' }) })
+  .object({
+    version: z.coerce.number().int().min(1).max(ATTACHMENT_LIMITS.maxVersions).optional().meta({ description: 'Default: the current version.' }),
+  })
   .strict();
 
 // Responses
@@ -29,7 +34,12 @@ const PresignedRequestRecord = z
   .meta({ id: 'PresignedRequest' });
 
 export const GrantedUploadRecord = z
-  .object({ attachmentId: z.string(), uploadId: z.string(), complete: z.string().meta({ description: 'POST {uploadId} here once the file is stored.' }), upload: PresignedRequestRecord })
+  .object({
+    attachmentId: z.string(),
+    uploadId: z.string(),
+    complete: z.string().meta({ description: 'POST {uploadId} here once the file is stored.' }),
+    upload: PresignedRequestRecord,
+  })
   .meta({ id: 'GrantedUpload' });
 
 const Actor = z.object({ sub: z.string(), name: z.string().optional(), roles: z.array(z.string()) });

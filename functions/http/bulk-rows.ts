@@ -22,7 +22,20 @@ export const MAX_IMPORT_ROWS = 1000;
 export const IMPORT_FORMATS = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl', 'application/jsonl': 'jsonl' } as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[keyof typeof IMPORT_FORMATS];
 
-const CASE_COLUMNS = ['type', 'subject', 'description', 'priority', 'channel', 'owner', 'queue', 'parentId', 'requester.id', 'requester.name', 'requester.email', 'externalId'] as const;
+const CASE_COLUMNS = [
+  'type',
+  'subject',
+  'description',
+  'priority',
+  'channel',
+  'owner',
+  'queue',
+  'parentId',
+  'requester.id',
+  'requester.name',
+  'requester.email',
+  'externalId',
+] as const;
 const EXTERNAL_ID = /^[\x21-\x7e]{1,200}$/;
 
 const fileProblem = (rule: string, message: string) => validationFailed([{ field: 'body', rule, message }], 'The file cannot be imported.');
@@ -40,7 +53,10 @@ function cellValue(text: string, type: CaseType | undefined, field: string): unk
       return ['true', 'yes', '1'].includes(lower) ? true : ['false', 'no', '0'].includes(lower) ? false : text;
     }
     case 'multiEnum':
-      return text.split('|').map((v) => v.trim()).filter(Boolean);
+      return text
+        .split('|')
+        .map((v) => v.trim())
+        .filter(Boolean);
     default:
       return text;
   }
@@ -80,7 +96,10 @@ function rowOf(row: number, raw: unknown): ImportRow {
 
 export async function readImport(text: string, format: ImportFormat, typeOf: TypeLookup): Promise<ImportRow[]> {
   if (format === 'jsonl') {
-    const lines = text.split(/\r?\n/).map((line, i) => ({ line, n: i + 1 })).filter(({ line }) => line.trim() !== '');
+    const lines = text
+      .split(/\r?\n/)
+      .map((line, i) => ({ line, n: i + 1 }))
+      .filter(({ line }) => line.trim() !== '');
     if (lines.length > MAX_IMPORT_ROWS) throw fileProblem('too_big', `At most ${MAX_IMPORT_ROWS} rows per request; split the file.`);
     return lines.map(({ line, n }) => {
       try {
@@ -98,7 +117,8 @@ export async function readImport(text: string, format: ImportFormat, typeOf: Typ
   }
   const columns = Object.keys(records[0] ?? {});
   const unknown = columns.filter((c) => !(CASE_COLUMNS as readonly string[]).includes(c) && !/^fields\.[A-Za-z][A-Za-z0-9_]{0,63}$/.test(c));
-  if (unknown.length > 0) throw fileProblem('unknown_column', `Unknown columns: ${unknown.join(', ')}. Use ${CASE_COLUMNS.join(', ')} and fields.<name>.`);
+  if (unknown.length > 0)
+    throw fileProblem('unknown_column', `Unknown columns: ${unknown.join(', ')}. Use ${CASE_COLUMNS.join(', ')} and fields.<name>.`);
   if (records.length > MAX_IMPORT_ROWS) throw fileProblem('too_big', `At most ${MAX_IMPORT_ROWS} rows per request; split the file.`);
   return Promise.all(records.map(async (record, i) => rowOf(i + 1, await csvBody(record, typeOf))));
 }
@@ -109,12 +129,56 @@ export const EXPORT_FORMATS = { csv: 'text/csv; charset=utf-8', jsonl: 'applicat
 export function writeExport(cases: readonly CaseView[], format: keyof typeof EXPORT_FORMATS): string {
   if (format === 'jsonl') return cases.map((c) => JSON.stringify(c)).join('\n') + (cases.length ? '\n' : '');
   const fieldColumns = [...new Set(cases.flatMap((c) => Object.keys(c.fields)))];
-  const header = ['caseId', 'type', 'typeVersion', 'status', 'statusCategory', 'priority', 'priorityScore', 'owner', 'queue', 'requester.id', 'requester.name', 'requester.email', 'channel', 'subject', 'description', 'reopenCount', 'parentId', 'mergedInto', 'createdAt', 'updatedAt', 'resolvedAt', ...fieldColumns.map((f) => `fields.${f}`)];
+  const header = [
+    'caseId',
+    'type',
+    'typeVersion',
+    'status',
+    'statusCategory',
+    'priority',
+    'priorityScore',
+    'owner',
+    'queue',
+    'requester.id',
+    'requester.name',
+    'requester.email',
+    'channel',
+    'subject',
+    'description',
+    'reopenCount',
+    'parentId',
+    'mergedInto',
+    'createdAt',
+    'updatedAt',
+    'resolvedAt',
+    ...fieldColumns.map((f) => `fields.${f}`),
+  ];
   const cell = (v: unknown) => (v === null || v === undefined ? '' : Array.isArray(v) ? v.join('|') : String(v));
-  const rows = cases.map((c) => [
-    c.caseId, c.type, c.typeVersion, c.status, c.statusCategory, c.priority, c.priorityScore?.score, c.owner, c.queue,
-    c.requester.id, c.requester.name, c.requester.email, c.channel, c.subject, c.description, c.reopenCount, c.parentId, c.mergedInto,
-    c.createdAt, c.updatedAt, c.resolvedAt, ...fieldColumns.map((f) => c.fields[f]),
-  ].map(cell));
+  const rows = cases.map((c) =>
+    [
+      c.caseId,
+      c.type,
+      c.typeVersion,
+      c.status,
+      c.statusCategory,
+      c.priority,
+      c.priorityScore?.score,
+      c.owner,
+      c.queue,
+      c.requester.id,
+      c.requester.name,
+      c.requester.email,
+      c.channel,
+      c.subject,
+      c.description,
+      c.reopenCount,
+      c.parentId,
+      c.mergedInto,
+      c.createdAt,
+      c.updatedAt,
+      c.resolvedAt,
+      ...fieldColumns.map((f) => c.fields[f]),
+    ].map(cell),
+  );
   return stringify([header, ...rows]);
 }

@@ -112,7 +112,10 @@ export function callerFromRequest(input: CallerInput, settings: CallerSettings):
   const payload = verifiedPayload(input.authorization, claims);
   const roles = rolesFromGroups(groupsOf(payload, settings.rolesClaim), settings.roleMapping);
   if (roles.length === 0) {
-    throw new DomainError('Forbidden', `The token carries no group that is mapped to a Caseway role (${ROLES.join(', ')}) in its ${settings.rolesClaim} claim.`);
+    throw new DomainError(
+      'Forbidden',
+      `The token carries no group that is mapped to a Caseway role (${ROLES.join(', ')}) in its ${settings.rolesClaim} claim.`,
+    );
   }
   const text = (key: string) => (typeof claims?.[key] === 'string' && claims[key] ? { [key]: claims[key] as string } : {});
   const teams = teamsFromGroups(groupsOf(payload, settings.teamsClaim ?? settings.rolesClaim), settings.teamGroups ?? new Map());

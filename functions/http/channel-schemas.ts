@@ -2,13 +2,26 @@
 import * as z from 'zod';
 import { MESSAGE_CHANNELS } from '#core/intake/channel-message.js';
 
-const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
+const Identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 
 export const InboundAttachmentSchema = z
   .object({
     name: z.string().trim().min(1).max(255),
-    contentType: z.string().trim().min(3).max(255).regex(/^[\w.+-]+\/[\w.+-]+/, 'a media type, e.g. image/png'),
-    size: z.number().int().min(0).max(5 * 1024 ** 3),
+    contentType: z
+      .string()
+      .trim()
+      .min(3)
+      .max(255)
+      .regex(/^[\w.+-]+\/[\w.+-]+/, 'a media type, e.g. image/png'),
+    size: z
+      .number()
+      .int()
+      .min(0)
+      .max(5 * 1024 ** 3),
   })
   .strict()
   .meta({ id: 'InboundAttachment' });
@@ -16,12 +29,20 @@ export const InboundAttachmentSchema = z
 export const ChannelMessageBody = z
   .object({
     channel: z.enum(MESSAGE_CHANNELS),
-    deliveryId: z.string().min(1).max(256).meta({ description: "The connector's id of this delivery: a redelivery must carry the same one (the idempotency key)." }),
+    deliveryId: z
+      .string()
+      .min(1)
+      .max(256)
+      .meta({ description: "The connector's id of this delivery: a redelivery must carry the same one (the idempotency key)." }),
     externalThreadId: z.string().min(1).max(256).meta({ description: 'The conversation on the platform: its messages join one open case.' }),
     author: z.object({ id: Identifier, name: z.string().trim().min(1).max(200).optional(), email: z.email().max(254).optional() }).strict(),
     text: z.string().trim().min(1).max(20_000),
     attachments: z.array(InboundAttachmentSchema).max(50).default([]),
-    type: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).optional().meta({ description: 'Case type of a new case (default support).' }),
+    type: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,63}$/)
+      .optional()
+      .meta({ description: 'Case type of a new case (default support).' }),
   })
   .strict()
   .meta({ id: 'ChannelMessage' });

@@ -5,8 +5,14 @@ import { Cursor, Limit, Party, Priority } from './schemas.js';
 import { SafeNumber, storableNumber } from '#core/input-limits.js';
 
 /** Asset ids and metric names become parts of keys: no `#`, no whitespace. */
-export const AssetId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'letters, digits and . _ : -, up to 100').meta({ id: 'AssetId', example: 'pump-0042' });
-export const Metric = z.string().regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'a letter, then letters, digits and . _ -, up to 64').meta({ example: 'temperature' });
+export const AssetId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, 'letters, digits and . _ : -, up to 100')
+  .meta({ id: 'AssetId', example: 'pump-0042' });
+export const Metric = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/, 'a letter, then letters, digits and . _ -, up to 64')
+  .meta({ example: 'temperature' });
 /** Readings and limits are stored and compared as sent: no number the table would refuse or round. */
 const Finite = SafeNumber;
 
@@ -23,7 +29,9 @@ export const ThresholdSchema = z
 const Thresholds = z
   .array(ThresholdSchema)
   .max(50)
-  .refine((list) => new Set(list.map((t) => `${t.metric}#${t.direction}`)).size === list.length, { message: 'one threshold per metric and direction' });
+  .refine((list) => new Set(list.map((t) => `${t.metric}#${t.direction}`)).size === list.length, {
+    message: 'one threshold per metric and direction',
+  });
 
 const AnomalyObject = z
   .object({
@@ -36,18 +44,28 @@ const AnomalyObject = z
   .strict();
 
 const anomalyRules = <T extends { window?: number; minSamples?: number; zOpen?: number; zRecover?: number }>(a: T, ctx: z.RefinementCtx) => {
-  if (a.minSamples !== undefined && a.window !== undefined && a.minSamples > a.window) ctx.addIssue({ code: 'custom', path: ['minSamples'], message: 'at most window' });
-  if (a.zOpen !== undefined && a.zRecover !== undefined && a.zRecover >= a.zOpen) ctx.addIssue({ code: 'custom', path: ['zRecover'], message: 'must be below zOpen' });
+  if (a.minSamples !== undefined && a.window !== undefined && a.minSamples > a.window)
+    ctx.addIssue({ code: 'custom', path: ['minSamples'], message: 'at most window' });
+  if (a.zOpen !== undefined && a.zRecover !== undefined && a.zRecover >= a.zOpen)
+    ctx.addIssue({ code: 'custom', path: ['zRecover'], message: 'must be below zOpen' });
 };
 
-export const AnomalySchema = AnomalyObject.partial().superRefine(anomalyRules).meta({ id: 'AnomalySettings', description: 'Rolling z-score detection; unset values take the defaults.' });
+export const AnomalySchema = AnomalyObject.partial()
+  .superRefine(anomalyRules)
+  .meta({ id: 'AnomalySettings', description: 'Rolling z-score detection; unset values take the defaults.' });
 
 export const CreateAssetBody = z
   .object({
     assetId: AssetId,
     name: z.string().trim().min(1).max(200),
     owner: Party.meta({ description: 'The requester of the cases this asset opens.' }),
-    entitlementId: z.string().min(1).max(128).regex(/^[^#\s]+$/).nullable().default(null),
+    entitlementId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^#\s]+$/)
+      .nullable()
+      .default(null),
     thresholds: Thresholds.default([]),
     anomaly: AnomalySchema.optional(),
     autoResolve: z.boolean().default(false).meta({ description: 'Resolve the case through the workflow when the asset recovers.' }),
@@ -60,7 +78,13 @@ export const PatchAssetBody = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
     owner: Party.optional(),
-    entitlementId: z.string().min(1).max(128).regex(/^[^#\s]+$/).nullable().optional(),
+    entitlementId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^#\s]+$/)
+      .nullable()
+      .optional(),
     thresholds: Thresholds.optional().meta({ description: 'Replaces the whole list.' }),
     anomaly: AnomalySchema.optional().meta({ description: 'Merged into the current settings.' }),
     autoResolve: z.boolean().optional(),
@@ -70,13 +94,33 @@ export const PatchAssetBody = z
   .meta({ id: 'PatchAsset' });
 
 export const AssetParams = z.object({ id: AssetId }).strict();
-export const ListAssetsQuery = z.object({ owner: z.string().min(1).max(128).regex(/^[^#\s]+$/), limit: Limit, cursor: Cursor.optional() }).strict();
+export const ListAssetsQuery = z
+  .object({
+    owner: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^#\s]+$/),
+    limit: Limit,
+    cursor: Cursor.optional(),
+  })
+  .strict();
 
 export const SignalSchema = z
   .object({
     assetId: AssetId,
-    deviceId: z.string().min(1).max(128).regex(/^[\x21-\x7e]+$/).optional(),
-    signalId: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').meta({ description: 'Delivery id: a signal sent twice counts once.' }),
+    deviceId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/)
+      .optional(),
+    signalId: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
+      .meta({ description: 'Delivery id: a signal sent twice counts once.' }),
     metric: Metric,
     value: Finite.optional().meta({ description: 'Required for telemetry.' }),
     at: z.iso.datetime({ offset: true }),
@@ -89,9 +133,14 @@ export const SignalSchema = z
 export const SignalBatch = z
   .object({ signals: z.array(SignalSchema).min(1).max(100) })
   .strict()
-  .refine((b) => new Set(b.signals.map((s) => `${s.assetId}#${s.signalId}`)).size === b.signals.length, { path: ['signals'], message: 'a signalId appears twice in the batch' });
+  .refine((b) => new Set(b.signals.map((s) => `${s.assetId}#${s.signalId}`)).size === b.signals.length, {
+    path: ['signals'],
+    message: 'a signalId appears twice in the batch',
+  });
 
-export const SignalsBody = z.union([SignalBatch, SignalSchema]).meta({ id: 'DeviceSignals', description: 'One signal, or `{ signals: [...] }` (up to 100).' });
+export const SignalsBody = z
+  .union([SignalBatch, SignalSchema])
+  .meta({ id: 'DeviceSignals', description: 'One signal, or `{ signals: [...] }` (up to 100).' });
 
 const Effect = z.object({ condition: z.string(), action: z.enum(['opened', 'appended', 'recovered', 'resolved', 'dropped']), caseId: z.string() });
 export const SignalResultRecord = z

@@ -122,7 +122,11 @@ export function issuesOf(error: z.ZodError, where: string, input: unknown): Fiel
   return flatIssues(error.issues).flatMap((issue) => {
     const base = [where, ...issue.path.map(String)].join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: `${base}.${key}`, rule: 'unrecognized_key', message: ELSEWHERE[`${base}.${key}`] ?? `${key} is not a known field here.` }));
+      return issue.keys.map((key) => ({
+        field: `${base}.${key}`,
+        rule: 'unrecognized_key',
+        message: ELSEWHERE[`${base}.${key}`] ?? `${key} is not a known field here.`,
+      }));
     }
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
     // A shared building block (SafeNumber, say) names its own rule; other custom checks stay 'custom'.
@@ -147,13 +151,20 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, input: unknown, where: s
 function checkLimits(event: Event, body: unknown, hasJsonBody: boolean): void {
   const issues: FieldIssue[] = [];
   for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
-    if (value !== undefined && value.length > MAX_PATH_PARAM_LENGTH) issues.push({ field: `path.${name}`, rule: 'too_big', message: `At most ${MAX_PATH_PARAM_LENGTH} characters.` });
+    if (value !== undefined && value.length > MAX_PATH_PARAM_LENGTH)
+      issues.push({ field: `path.${name}`, rule: 'too_big', message: `At most ${MAX_PATH_PARAM_LENGTH} characters.` });
   }
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
-    if (value !== undefined && value.length > MAX_QUERY_PARAM_LENGTH) issues.push({ field: `query.${name}`, rule: 'too_big', message: `At most ${MAX_QUERY_PARAM_LENGTH} characters.` });
+    if (value !== undefined && value.length > MAX_QUERY_PARAM_LENGTH)
+      issues.push({ field: `query.${name}`, rule: 'too_big', message: `At most ${MAX_QUERY_PARAM_LENGTH} characters.` });
   }
   if (hasJsonBody) {
-    for (const issue of jsonIssues(body)) issues.push({ field: issue.path ? `body.${issue.path}` : 'body', rule: issue.rule, message: `${issue.message[0]!.toUpperCase()}${issue.message.slice(1)}.` });
+    for (const issue of jsonIssues(body))
+      issues.push({
+        field: issue.path ? `body.${issue.path}` : 'body',
+        rule: issue.rule,
+        message: `${issue.message[0]!.toUpperCase()}${issue.message.slice(1)}.`,
+      });
   }
   if (issues.length > 0) throw validationFailed(issues);
 }
@@ -172,7 +183,11 @@ function channelOf(event: Event, caller: Caller): Channel {
   if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'header.x-caseway-channel', given));
   if (!isStaff(caller) && parsed.data !== door) {
     throw new DomainError('Forbidden', 'A requester acts through the door they came in by.', [
-      { field: 'header.x-caseway-channel', rule: 'not_permitted', message: `Requests through the API come through the ${door} channel: leave the header out.` },
+      {
+        field: 'header.x-caseway-channel',
+        rule: 'not_permitted',
+        message: `Requests through the API come through the ${door} channel: leave the header out.`,
+      },
     ]);
   }
   return parsed.data;
@@ -220,7 +235,13 @@ export function errorResponse(error: unknown, event: Event): APIGatewayProxyStru
   }
   const unavailable = dependencyUnavailable(error);
   if (unavailable) {
-    logger.warn('Dependency unavailable', { correlationId, reason: unavailable.reason, dependencyError: unavailable.error, retryAfterSeconds: unavailable.retryAfterSeconds, error: error as Error });
+    logger.warn('Dependency unavailable', {
+      correlationId,
+      reason: unavailable.reason,
+      dependencyError: unavailable.error,
+      retryAfterSeconds: unavailable.retryAfterSeconds,
+      error: error as Error,
+    });
     const response = serviceUnavailableResponse(unavailable, { instance: event.rawPath, correlationId });
     return { ...response, headers: { ...baseHeaders(correlationId), ...response.headers } };
   }
@@ -230,7 +251,10 @@ export function errorResponse(error: unknown, event: Event): APIGatewayProxyStru
 }
 
 /** Build the Lambda handler for one route. `auth: false` only for public documents. */
-export function httpHandler<P = undefined, Q = undefined, H = undefined, B = undefined>(route: HttpRoute<P, Q, H, B>, options: { auth?: boolean } = {}) {
+export function httpHandler<P = undefined, Q = undefined, H = undefined, B = undefined>(
+  route: HttpRoute<P, Q, H, B>,
+  options: { auth?: boolean } = {},
+) {
   const auth = options.auth ?? true;
   const metrics = metricsFor(route.operation);
   const core = async (event: Event): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -306,10 +330,16 @@ export function httpRoutes(handlers: Record<string, RouteHandler>) {
 }
 
 type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
-type HeadersOutput<H> = H extends Readonly<Record<string, HeaderSpec>> ? { [K in keyof H as Lowercase<K & string>]?: z.output<H[K]['schema']> } : undefined;
+type HeadersOutput<H> =
+  H extends Readonly<Record<string, HeaderSpec>> ? { [K in keyof H as Lowercase<K & string>]?: z.output<H[K]['schema']> } : undefined;
 
 /** The request an operation's handler gets: path, query, headers and body typed by its declaration. */
-export type RequestOf<O extends OperationSpec> = ParsedRequest<Output<O['params']>, Output<O['query']>, HeadersOutput<O['headers']>, Output<O['body']>>;
+export type RequestOf<O extends OperationSpec> = ParsedRequest<
+  Output<O['params']>,
+  Output<O['query']>,
+  HeadersOutput<O['headers']>,
+  Output<O['body']>
+>;
 
 /** What it may answer: only a status its declaration (and so the document) lists. */
 export type ResultOf<O extends OperationSpec> = Omit<HttpResult, 'status'> & { readonly status: keyof O['responses'] & number };
@@ -329,7 +359,10 @@ const headerParser = (headers: Readonly<Record<string, HeaderSpec>>) =>
  * metrics. The handlers must cover every operation, and answer only the statuses
  * each declares.
  */
-export function serve<const Ops extends Readonly<Record<string, OperationSpec>>>(declared: Ops, handlers: NoInfer<{ readonly [K in keyof Ops]: OperationEntry<Ops[K]> }>) {
+export function serve<const Ops extends Readonly<Record<string, OperationSpec>>>(
+  declared: Ops,
+  handlers: NoInfer<{ readonly [K in keyof Ops]: OperationEntry<Ops[K]> }>,
+) {
   const byRoute: Record<string, RouteHandler> = {};
   for (const [key, op] of Object.entries(declared)) {
     const entry = handlers[key as keyof Ops] as OperationEntry<OperationSpec>;

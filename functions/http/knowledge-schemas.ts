@@ -9,11 +9,24 @@ import { CaseId, Cursor, Limit } from './schemas.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const ArticleId = z.string().regex(/^KB-[0-9A-F]{12}$/, 'an article id such as KB-1A2B3C4D5E6F').meta({ example: 'KB-1A2B3C4D5E6F' });
-export const SuggestionId = z.string().regex(/^SG-[0-9a-f]{16}$/, 'the suggestionId of a search or suggestion answer').meta({ example: 'SG-0123456789abcdef' });
+export const ArticleId = z
+  .string()
+  .regex(/^KB-[0-9A-F]{12}$/, 'an article id such as KB-1A2B3C4D5E6F')
+  .meta({ example: 'KB-1A2B3C4D5E6F' });
+export const SuggestionId = z
+  .string()
+  .regex(/^SG-[0-9a-f]{16}$/, 'the suggestionId of a search or suggestion answer')
+  .meta({ example: 'SG-0123456789abcdef' });
 export const ArticleStatus = z.enum(ARTICLE_STATUSES).meta({ id: 'ArticleStatus' });
-export const ArticleVisibility = z.enum(ARTICLE_VISIBILITIES).meta({ id: 'ArticleVisibility', description: 'public: requesters may read it once published; internal: staff only.' });
-const Tag = z.string().trim().min(1).max(40).regex(/^[^#,\s][^#,]*$/, 'no "#" or ","');
+export const ArticleVisibility = z
+  .enum(ARTICLE_VISIBILITIES)
+  .meta({ id: 'ArticleVisibility', description: 'public: requesters may read it once published; internal: staff only.' });
+const Tag = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[^#,\s][^#,]*$/, 'no "#" or ","');
 const Tags = z.array(Tag).max(20);
 
 export const ArticleParams = z.object({ articleId: ArticleId }).strict();
@@ -45,7 +58,11 @@ export const ArticlePatchBody = z
 export const ArticleStatusBody = z
   .object({ to: ArticleStatus, reason: text(1000).optional() })
   .strict()
-  .meta({ id: 'ArticleStatusChange', description: 'draft -> inReview | published | archived; inReview -> draft | published | archived; published -> draft | archived; archived -> draft. Into or out of published: supervisor or admin.' });
+  .meta({
+    id: 'ArticleStatusChange',
+    description:
+      'draft -> inReview | published | archived; inReview -> draft | published | archived; published -> draft | archived; archived -> draft. Into or out of published: supervisor or admin.',
+  });
 
 export const ListArticlesQuery = z
   .object({
@@ -65,7 +82,9 @@ export const ListArticlesQuery = z
 
 const SearchLimit = z.coerce.number().int().min(1).max(50).default(10).meta({ description: 'Hits, at most 50.' });
 
-export const SearchQuery = z.object({ q: text(500).meta({ description: 'What to look for, in anyone’s words.' }), category: Slug.optional(), limit: SearchLimit }).strict();
+export const SearchQuery = z
+  .object({ q: text(500).meta({ description: 'What to look for, in anyone’s words.' }), category: Slug.optional(), limit: SearchLimit })
+  .strict();
 export const SuggestionsQuery = z.object({ limit: SearchLimit }).strict();
 
 export const DeflectBody = z
@@ -89,7 +108,9 @@ export const FeedbackBody = z
   .object({
     suggestionId: SuggestionId,
     articleId: ArticleId,
-    event: z.enum(['shown', 'clicked', 'deflected']).meta({ description: 'deflected: the requester did not submit the case after reading the article. Links count through POST /cases/{id}/articles.' }),
+    event: z.enum(['shown', 'clicked', 'deflected']).meta({
+      description: 'deflected: the requester did not submit the case after reading the article. Links count through POST /cases/{id}/articles.',
+    }),
   })
   .strict()
   .meta({ id: 'SuggestionFeedback' });
@@ -130,7 +151,14 @@ export const ArticleVersionRecord = z
     correlationId: z.string(),
     changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
     reason: z.string().optional(),
-    snapshot: z.object({ title: z.string(), body: z.string(), category: z.string(), tags: z.array(z.string()), visibility: ArticleVisibility, status: ArticleStatus }),
+    snapshot: z.object({
+      title: z.string(),
+      body: z.string(),
+      category: z.string(),
+      tags: z.array(z.string()),
+      visibility: ArticleVisibility,
+      status: ArticleStatus,
+    }),
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -150,7 +178,12 @@ export const SuggestionsRecord = z
         status: ArticleStatus,
         score: z.number(),
         matchedTerms: z.array(z.string()),
-        highlights: z.array(z.object({ field: z.enum(['title', 'body', 'tags', 'learned']), fragment: z.string().meta({ description: 'Matched terms wrapped in <mark>.' }) })),
+        highlights: z.array(
+          z.object({
+            field: z.enum(['title', 'body', 'tags', 'learned']),
+            fragment: z.string().meta({ description: 'Matched terms wrapped in <mark>.' }),
+          }),
+        ),
       }),
     ),
   })
@@ -160,4 +193,6 @@ export const ArticleLinkRecord = z
   .object({ caseId: CaseId, articleId: ArticleId, linkedAt: z.iso.datetime(), linkedBy: z.string(), suggestionId: z.string().nullable() })
   .meta({ id: 'ArticleLink' });
 
-export const FeedbackRecord = z.object({ counted: z.boolean().meta({ description: 'false: this event was already counted for this suggestion.' }) }).meta({ id: 'FeedbackResult' });
+export const FeedbackRecord = z
+  .object({ counted: z.boolean().meta({ description: 'false: this event was already counted for this suggestion.' }) })
+  .meta({ id: 'FeedbackResult' });

@@ -29,9 +29,9 @@ const PROBLEM_TEXT: Record<number, string> = {
 const GatewayMessage = z.object({ message: z.string() }).meta({ id: 'GatewayMessage' });
 const FROM_GATEWAY = new Set([401, 429]);
 
-
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-const mediaTypes = (content: Readonly<Record<string, z.ZodType>>) => Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }]));
+const mediaTypes = (content: Readonly<Record<string, z.ZodType>>) =>
+  Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }]));
 
 /** Headers as the document shows them: by their usual spelling, required where the declaration says so. */
 const headerObject = (headers: NonNullable<OperationSpec['headers']>) =>
@@ -51,7 +51,11 @@ function requestOf(op: OperationSpec): RouteConfig['request'] {
 function successOf(status: number, response: ResponseSpec) {
   return {
     description: response.description,
-    ...(response.headers ? { headers: Object.fromEntries(Object.entries(response.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }])) } : {}),
+    ...(response.headers
+      ? {
+          headers: Object.fromEntries(Object.entries(response.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' as const } }])),
+        }
+      : {}),
     ...(status === 204
       ? {}
       : response.content
@@ -102,7 +106,9 @@ export function openApiDocument() {
             status,
             {
               description: PROBLEM_TEXT[status] ?? 'Problem',
-              content: FROM_GATEWAY.has(status) ? { 'application/json': { schema: GatewayMessage } } : { 'application/problem+json': { schema: Problem } },
+              content: FROM_GATEWAY.has(status)
+                ? { 'application/json': { schema: GatewayMessage } }
+                : { 'application/problem+json': { schema: Problem } },
             },
           ]),
         ),

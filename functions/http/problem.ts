@@ -149,7 +149,17 @@ const UNAVAILABLE = new Set([
   'NoLivingConnectionsError',
 ]);
 /** Node's codes for a connection that could not be made or was cut. */
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 /** DynamoDB's cancellation reasons in a TransactionCanceledException that say "busy", not "your condition failed". */
 const CANCELLED_BUSY: Record<string, DependencyUnavailable['reason']> = {
   ThrottlingError: 'throttled',
@@ -179,7 +189,8 @@ function classify(e: SdkLikeError): DependencyUnavailable['reason'] | undefined 
   if (name === 'TransactionCanceledException' && e.CancellationReasons) {
     const codes = e.CancellationReasons.map((r) => r.Code ?? 'None').filter((c) => c !== 'None');
     // Only when every reason is "busy": a failed condition is the domain's to answer (409, 412).
-    if (codes.length > 0 && codes.every((c) => c in CANCELLED_BUSY)) return codes.some((c) => CANCELLED_BUSY[c] === 'throttled') ? 'throttled' : 'conflict';
+    if (codes.length > 0 && codes.every((c) => c in CANCELLED_BUSY))
+      return codes.some((c) => CANCELLED_BUSY[c] === 'throttled') ? 'throttled' : 'conflict';
   }
   const status = e.$metadata?.httpStatusCode ?? e.meta?.statusCode;
   if (status === 429) return 'throttled';
@@ -203,7 +214,10 @@ export function dependencyUnavailable(error: unknown): DependencyUnavailable | u
   return undefined;
 }
 
-export function serviceUnavailableResponse(unavailable: DependencyUnavailable, context: { instance?: string; correlationId: string }): APIGatewayProxyStructuredResultV2 {
+export function serviceUnavailableResponse(
+  unavailable: DependencyUnavailable,
+  context: { instance?: string; correlationId: string },
+): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: 503,
     headers: { 'content-type': PROBLEM_CONTENT_TYPE, 'retry-after': String(unavailable.retryAfterSeconds) },

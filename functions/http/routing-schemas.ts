@@ -14,18 +14,30 @@ import { SafeNumber } from '#core/input-limits.js';
 
 /** Queues are named as cases name them (`case.queue`). */
 export const QueueId = Slug.meta({ example: 'legal' });
-export const AgentId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'an agent id as the JWT sub carries it').meta({ example: 'demo-agent' });
+export const AgentId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'an agent id as the JWT sub carries it')
+  .meta({ example: 'demo-agent' });
 const SkillName = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a lower-case skill name such as legal or spanish');
 const Level = z.number().int().min(1).max(10);
 
-const ConditionValue = z.union([z.string().max(500), SafeNumber, z.boolean(), z.null(), z.array(z.union([z.string().max(500), SafeNumber, z.boolean()])).max(100)]);
+const ConditionValue = z.union([
+  z.string().max(500),
+  SafeNumber,
+  z.boolean(),
+  z.null(),
+  z.array(z.union([z.string().max(500), SafeNumber, z.boolean()])).max(100),
+]);
 
 export const FactCondition = z
   .object({
     fact: z.enum(ROUTING_FACTS),
     operator: z.enum(RULE_OPERATORS),
     value: ConditionValue,
-    path: z.string().regex(/^\$\.[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a custom field path such as $.region').optional(),
+    path: z
+      .string()
+      .regex(/^\$\.[A-Za-z][A-Za-z0-9_]{0,63}$/, 'a custom field path such as $.region')
+      .optional(),
   })
   .strict()
   .meta({ id: 'RoutingFactCondition' });
@@ -75,44 +87,81 @@ export const RoutingRulesBody = z
   .strict()
   .meta({ id: 'RoutingRulesInput' });
 
-export const RoutingRulesRecord = RoutingRulesBody.extend({ version: z.number().int(), publishedAt: z.iso.datetime(), publishedBy: z.string() }).meta({ id: 'RoutingRules' });
+export const RoutingRulesRecord = RoutingRulesBody.extend({ version: z.number().int(), publishedAt: z.iso.datetime(), publishedBy: z.string() }).meta(
+  { id: 'RoutingRules' },
+);
 
 export const QueueParams = z.object({ id: QueueId }).strict();
 export const AgentParams = z.object({ id: AgentId }).strict();
-export const OfferParams = z.object({ id: z.string().max(60).regex(/^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{6,}\.\d{1,10}$/, 'an offer id such as CASE-2026-000123.2') }).strict();
+export const OfferParams = z
+  .object({
+    id: z
+      .string()
+      .max(60)
+      .regex(/^[A-Z][A-Z0-9]{1,9}-\d{4}-\d{6,}\.\d{1,10}$/, 'an offer id such as CASE-2026-000123.2'),
+  })
+  .strict();
 export const RoutingCaseParams = z.object({ id: CaseId }).strict();
 export const OffersQuery = z.object({ agentId: AgentId.optional().meta({ description: 'Whose offers (supervisors); default: your own.' }) }).strict();
 
 export const QueueBody = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
-    optionalSkillWaitSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional().meta({ description: 'After this long waiting here, optional skills stop counting.' }),
-    overflow: z.object({ queue: QueueId, afterSeconds: z.number().int().min(1).max(30 * 24 * 3600) }).strict().optional().meta({ description: 'After afterSeconds waiting here, the case moves to queue.' }),
+    optionalSkillWaitSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .optional()
+      .meta({ description: 'After this long waiting here, optional skills stop counting.' }),
+    overflow: z
+      .object({
+        queue: QueueId,
+        afterSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(30 * 24 * 3600),
+      })
+      .strict()
+      .optional()
+      .meta({ description: 'After afterSeconds waiting here, the case moves to queue.' }),
     offerTimeoutSeconds: z.number().int().min(5).max(3600).optional().meta({ description: 'How long an agent has to accept an offer (default 60).' }),
   })
   .strict()
   .meta({ id: 'QueueInput' });
 
-export const QueueRecord = QueueBody.extend({ queueId: QueueId, offerTimeoutSeconds: z.number().int(), version: z.number().int() }).meta({ id: 'Queue' });
+export const QueueRecord = QueueBody.extend({ queueId: QueueId, offerTimeoutSeconds: z.number().int(), version: z.number().int() }).meta({
+  id: 'Queue',
+});
 
 const Capacity = z.partialRecord(z.enum(CHANNELS), z.number().int().min(0).max(100));
 
 export const AgentBody = z
   .object({
     name: z.string().trim().min(1).max(200).optional(),
-    skills: z.record(SkillName, Level).refine((s) => Object.keys(s).length <= 100, 'at most 100 skills').meta({ description: 'Skill to proficiency, 1-10.' }),
+    skills: z
+      .record(SkillName, Level)
+      .refine((s) => Object.keys(s).length <= 100, 'at most 100 skills')
+      .meta({ description: 'Skill to proficiency, 1-10.' }),
     capacity: Capacity.meta({ description: 'Cases at once per channel; a channel not listed takes none.' }),
     teams: z
       .array(TeamName)
       .max(20)
       .refine((t) => new Set(t).size === t.length, 'each team once')
       .optional()
-      .meta({ description: 'Teams the agent is in (team names as case types\' access rules name them): a case of a type restricted to teams is offered or assigned only to an agent in one of them. Absent: none; a reconfiguration replaces the list.' }),
+      .meta({
+        description:
+          "Teams the agent is in (team names as case types' access rules name them): a case of a type restricted to teams is offered or assigned only to an agent in one of them. Absent: none; a reconfiguration replaces the list.",
+      }),
   })
   .strict()
   .meta({ id: 'AgentInput' });
 
-export const PresenceBody = z.object({ presence: z.enum(PRESENCES) }).strict().meta({ id: 'PresenceInput' });
+export const PresenceBody = z
+  .object({ presence: z.enum(PRESENCES) })
+  .strict()
+  .meta({ id: 'PresenceInput' });
 
 export const AgentRecord = AgentBody.extend({
   agentId: AgentId,
@@ -123,7 +172,15 @@ export const AgentRecord = AgentBody.extend({
 }).meta({ id: 'Agent' });
 
 export const OfferRecord = z
-  .object({ offerId: z.string(), caseId: CaseId, agentId: AgentId, channel: z.enum(CHANNELS), queue: QueueId, offeredAt: z.iso.datetime(), deadline: z.iso.datetime() })
+  .object({
+    offerId: z.string(),
+    caseId: CaseId,
+    agentId: AgentId,
+    channel: z.enum(CHANNELS),
+    queue: QueueId,
+    offeredAt: z.iso.datetime(),
+    deadline: z.iso.datetime(),
+  })
   .meta({ id: 'Offer' });
 
 export const RoutingStateRecord = z
@@ -137,7 +194,10 @@ export const RoutingStateRecord = z
     since: z.iso.datetime(),
     queuedAt: z.iso.datetime(),
     declinedBy: z.array(z.string()),
-    timedOutBy: z.array(z.string()).optional().meta({ description: 'Agents who let an offer expire, longest ago first: still eligible, after everyone else.' }),
+    timedOutBy: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Agents who let an offer expire, longest ago first: still eligible, after everyone else.' }),
     placement: z
       .object({ by: z.enum(PLACERS), actor: z.string(), field: z.enum(['queue', 'owner']), at: z.iso.datetime(), eventId: z.string() })
       .optional()

@@ -15,16 +15,18 @@ export { AuditRecord, CaseId, Channel };
 /** Free text that must carry something besides whitespace. */
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** Identifiers of people and systems (a JWT `sub`, an agent id): no separators that keys use. */
-const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
+const Identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 
 /** A state of the case type's workflow, such as new or in_review. */
 export const CaseStatus = Slug.meta({ id: 'CaseStatus', description: "A state of the case type's workflow.", example: 'in_review' });
 export const Priority = z.enum(PRIORITIES).meta({ id: 'Priority' });
 
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter');
-export const FieldValue = z
-  .union([z.string().max(4000), SafeNumber, z.boolean(), z.array(z.string().max(200)).max(50)])
-  .meta({ id: 'FieldValue' });
+export const FieldValue = z.union([z.string().max(4000), SafeNumber, z.boolean(), z.array(z.string().max(200)).max(50)]).meta({ id: 'FieldValue' });
 const Fields = z
   .record(FieldName, FieldValue)
   .refine((fields) => Object.keys(fields).length <= 50, { message: 'at most 50 custom fields' })
@@ -40,9 +42,15 @@ export const CreateCaseBody = z
     type: Slug.default('support').meta({ description: 'The case type; the case follows its current version.' }),
     subject: text(200),
     description: text(20_000),
-    priority: Priority.optional().meta({ description: "Staff only on a type with a priority formula (an override of the computed band); otherwise anyone's." }),
-    channel: Channel.optional().meta({ description: 'Staff and integrations relaying another channel; a requester may not set it (403): their channel is the door they came through.' }),
-    requester: Party.optional().meta({ description: 'Required for staff and integrations; a requester may not send it (403): they are always the requester, as their token says.' }),
+    priority: Priority.optional().meta({
+      description: "Staff only on a type with a priority formula (an override of the computed band); otherwise anyone's.",
+    }),
+    channel: Channel.optional().meta({
+      description: 'Staff and integrations relaying another channel; a requester may not set it (403): their channel is the door they came through.',
+    }),
+    requester: Party.optional().meta({
+      description: 'Required for staff and integrations; a requester may not send it (403): they are always the requester, as their token says.',
+    }),
     owner: Identifier.nullable().optional(),
     queue: Slug.optional().meta({ description: "Staff only; default: the type's default queue." }),
     parentId: CaseId.optional().meta({ description: 'The parent case, for a child case.' }),
@@ -72,8 +80,15 @@ export const PatchCaseBody = z
 export const CommentBody = z
   .object({
     body: text(10_000).meta({ description: 'Plain text; @handle mentions a person.' }),
-    visibility: z.enum(['public', 'internal']).optional().meta({ description: "Internal comments are never shown to requesters. Default: public, or the thread's." }),
-    parentId: z.string().regex(/^[0-9TZ]{15,20}-[0-9a-f]{8}$/, 'a comment id of this case').optional().meta({ description: 'Reply to this comment (its thread).' }),
+    visibility: z
+      .enum(['public', 'internal'])
+      .optional()
+      .meta({ description: "Internal comments are never shown to requesters. Default: public, or the thread's." }),
+    parentId: z
+      .string()
+      .regex(/^[0-9TZ]{15,20}-[0-9a-f]{8}$/, 'a comment id of this case')
+      .optional()
+      .meta({ description: 'Reply to this comment (its thread).' }),
   })
   .strict()
   .meta({ id: 'NewComment' });
@@ -90,7 +105,10 @@ export const ListCasesQuery = z
       .transform((value) => value.split(','))
       .pipe(z.array(Slug).min(1).max(20))
       .optional()
-      .meta({ description: 'One state or several, comma-separated. Without status, owner or requester, staff get open work (active or waiting).', example: 'new,in_review' }),
+      .meta({
+        description: 'One state or several, comma-separated. Without status, owner or requester, staff get open work (active or waiting).',
+        example: 'new,in_review',
+      }),
     owner: Identifier.optional(),
     requester: Identifier.optional(),
     type: Slug.optional(),
@@ -108,10 +126,16 @@ export const CaseIdParams = z.object({ id: CaseId }).strict();
 
 /** `includeMerged=true`: also the items of the cases merged into this one, each naming its case. */
 export const MergedPageQuery = PageQuery.extend({
-  includeMerged: z.enum(['true', 'false']).transform((v) => v === 'true').default(false).meta({ description: 'Also the items of the cases merged into this one.' }),
+  includeMerged: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false)
+    .meta({ description: 'Also the items of the cases merged into this one.' }),
 }).strict();
 
-export const LinkKindSchema = z.enum(LINK_KINDS).meta({ id: 'LinkKind', description: 'How this case relates to the target; the target records the inverse.' });
+export const LinkKindSchema = z
+  .enum(LINK_KINDS)
+  .meta({ id: 'LinkKind', description: 'How this case relates to the target; the target records the inverse.' });
 
 export const LinkBody = z
   .object({
@@ -154,14 +178,23 @@ const Flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const ImportQuery = z
   .object({
-    mode: z.enum(['valid-rows', 'all-or-nothing']).default('valid-rows').meta({ description: 'valid-rows writes every row that passes; all-or-nothing writes none if any fails (422).' }),
+    mode: z
+      .enum(['valid-rows', 'all-or-nothing'])
+      .default('valid-rows')
+      .meta({ description: 'valid-rows writes every row that passes; all-or-nothing writes none if any fails (422).' }),
     dryRun: Flag.default(false).meta({ description: 'Check every row, write none.' }),
   })
   .strict();
 
 export const ExportQuery = ListCasesQuery.extend({
   format: z.enum(['csv', 'jsonl']).default('csv'),
-  limit: z.coerce.number().int().min(1).max(1000).default(250).meta({ description: 'Cases per page, at most 1,000; the next page is in the X-Next-Cursor header.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(250)
+    .meta({ description: 'Cases per page, at most 1,000; the next page is in the X-Next-Cursor header.' }),
 }).strict();
 
 export const IdempotencyKey = z
@@ -220,13 +253,20 @@ export const CaseRecord = z
     attachments: z
       .array(z.object({ attachmentId: z.string(), name: z.string(), contentType: z.string(), size: z.number().int() }).loose())
       .optional()
-      .meta({ description: 'Summary of the attachments the caller may see (their current versions). Listings leave it out: read the case or its /attachments.' }),
+      .meta({
+        description:
+          'Summary of the attachments the caller may see (their current versions). Listings leave it out: read the case or its /attachments.',
+      }),
     reopenCount: z.number().int().min(0),
     resolvedAt: z.iso.datetime().nullable(),
     parentId: CaseId.nullable(),
     mergedInto: CaseId.nullable(),
-    handoff: HandoffRecord.nullable().optional().meta({ description: 'The handoff brief (staff; null for requesters and before any handover). Listings leave it out: read the case or its /handoff.' }),
-    sla: SlaRecord.nullable().optional().meta({ description: 'SLA clocks (staff; null for requesters and for cases no policy covers). Listings leave it out, except `slaDueBefore`.' }),
+    handoff: HandoffRecord.nullable().optional().meta({
+      description: 'The handoff brief (staff; null for requesters and before any handover). Listings leave it out: read the case or its /handoff.',
+    }),
+    sla: SlaRecord.nullable()
+      .optional()
+      .meta({ description: 'SLA clocks (staff; null for requesters and for cases no policy covers). Listings leave it out, except `slaDueBefore`.' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
     createdBy: z.string(),

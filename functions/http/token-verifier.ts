@@ -75,8 +75,10 @@ export async function verifyIdToken(
       currentDate: new Date(now),
     });
     const seconds = Math.floor(now / 1000);
-    if (typeof payload.exp === 'number' && payload.exp <= seconds) throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
-    if (typeof payload.iat === 'number' && payload.iat > seconds + CLOCK_SKEW_SECONDS) throw new errors.JWTClaimValidationFailed('"iat" claim lies in the future', payload, 'iat', 'check_failed');
+    if (typeof payload.exp === 'number' && payload.exp <= seconds)
+      throw new errors.JWTExpired('"exp" claim timestamp check failed', payload, 'exp', 'check_failed');
+    if (typeof payload.iat === 'number' && payload.iat > seconds + CLOCK_SKEW_SECONDS)
+      throw new errors.JWTClaimValidationFailed('"iat" claim lies in the future', payload, 'iat', 'check_failed');
     return { ok: true, payload };
   } catch (error) {
     return { ok: false, reason: describe(error) };

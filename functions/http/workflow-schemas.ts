@@ -9,15 +9,23 @@ import { TASK_STATUSES } from '#core/task.js';
 import { CaseId, FieldValue } from './schemas.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const Identifier = z.string().min(1).max(128).regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
+const Identifier = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^#\s]+$/, 'must not contain "#" or whitespace');
 const FieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'field names are letters, digits and _, starting with a letter');
 
 export const CaseTypeParams = z.object({ type: Slug }).strict();
 export const VersionQuery = z
-  .object({ version: z.coerce.number().int().min(1).max(1_000_000).optional().meta({ description: 'A published version; default: the current one.' }) })
+  .object({
+    version: z.coerce.number().int().min(1).max(1_000_000).optional().meta({ description: 'A published version; default: the current one.' }),
+  })
   .strict();
 
-export const CreateCaseTypeBody = CaseTypeInputSchema.extend({ typeId: Slug.meta({ description: 'The type\'s id, as cases name it.' }) }).meta({ id: 'NewCaseType' });
+export const CreateCaseTypeBody = CaseTypeInputSchema.extend({ typeId: Slug.meta({ description: "The type's id, as cases name it." }) }).meta({
+  id: 'NewCaseType',
+});
 export const PublishVersionBody = CaseTypeInputSchema.extend({
   migration: MigrationSchema.optional().meta({ description: 'Where cases in states the new version drops go: { "states": { "old": "new" } }.' }),
 }).meta({ id: 'CaseTypeVersion' });
@@ -129,7 +137,18 @@ export const TaskPatchBody = z
     status: z.enum(TASK_STATUSES).optional(),
     mandatory: z.boolean().optional(),
     checklist: z
-      .array(z.object({ itemId: z.string().regex(/^[0-9a-f]{8}$/).optional(), text: text(500), done: z.boolean() }).strict())
+      .array(
+        z
+          .object({
+            itemId: z
+              .string()
+              .regex(/^[0-9a-f]{8}$/)
+              .optional(),
+            text: text(500),
+            done: z.boolean(),
+          })
+          .strict(),
+      )
       .max(50)
       .optional()
       .meta({ description: 'The whole checklist as it should be: items without itemId are new, items left out are removed.' }),
@@ -149,7 +168,9 @@ export const TaskRecord = z
     dueAt: z.string().nullable(),
     status: z.enum(TASK_STATUSES),
     mandatory: z.boolean(),
-    checklist: z.array(z.object({ itemId: z.string(), text: z.string(), done: z.boolean(), doneBy: z.string().optional(), doneAt: z.string().optional() })),
+    checklist: z.array(
+      z.object({ itemId: z.string(), text: z.string(), done: z.boolean(), doneBy: z.string().optional(), doneAt: z.string().optional() }),
+    ),
     createdAt: z.iso.datetime(),
     createdBy: z.string(),
     updatedAt: z.iso.datetime(),

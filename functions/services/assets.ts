@@ -37,7 +37,9 @@ function assertManager(caller: Caller): void {
 function anomalyOf(base: AnomalySettings, change: Partial<AnomalySettings> | undefined): AnomalySettings {
   const merged = { ...base, ...change };
   if (merged.minSamples > merged.window || merged.zRecover >= merged.zOpen) {
-    throw conflict('These anomaly settings contradict the ones the asset has: minSamples must be at most window, and zRecover below zOpen.', { anomaly: merged });
+    throw conflict('These anomaly settings contradict the ones the asset has: minSamples must be at most window, and zRecover below zOpen.', {
+      anomaly: merged,
+    });
   }
   return merged;
 }
@@ -84,12 +86,16 @@ export async function updateAsset(assetId: string, patch: AssetPatch, ifMatch: n
   const current = await repo.getAsset(assetId);
   if (!current) throw notYours(assetId);
   if (current.version !== ifMatch) {
-    throw preconditionFailed(`Asset ${assetId} is at version ${current.version}, not ${ifMatch}; read it again and reapply your change.`, { currentVersion: current.version });
+    throw preconditionFailed(`Asset ${assetId} is at version ${current.version}, not ${ifMatch}; read it again and reapply your change.`, {
+      currentVersion: current.version,
+    });
   }
   const { anomaly, ...rest } = patch;
   const next: Asset = { ...current, ...rest, anomaly: anomalyOf(current.anomaly, anomaly), updatedAt: now, version: current.version + 1 };
   if (!(await repo.replaceAsset(next, current.version))) {
-    throw preconditionFailed(`Asset ${assetId} changed while this change was made; read it again and reapply your change.`, { currentVersion: current.version + 1 });
+    throw preconditionFailed(`Asset ${assetId} changed while this change was made; read it again and reapply your change.`, {
+      currentVersion: current.version + 1,
+    });
   }
   return next;
 }

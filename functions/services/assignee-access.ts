@@ -26,6 +26,10 @@ export async function assertAssigneeInTeams(typeId: string, owner: string | null
   const teams = [...(agent.teams ?? []), ...(owner === caller.sub ? teamsOf(caller) : [])];
   if (inTeamFor({ teams }, access.teams)) return;
   throw new DomainError('AssignmentRefused', `Agent ${owner} may not own a ${typeId} case: ${notInTeamWhy(access.teams)}.`, [
-    { field, rule: 'not_in_team', message: `${owner} is ${notInTeamWhy(access.teams)}; cases of ${typeId} go only to members of ${access.teams.join(', ')}.` },
+    {
+      field,
+      rule: 'not_in_team',
+      message: `${owner} is ${notInTeamWhy(access.teams)}; cases of ${typeId} go only to members of ${access.teams.join(', ')}.`,
+    },
   ]);
 }

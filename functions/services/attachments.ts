@@ -82,7 +82,12 @@ export async function requestUpload(caseId: string, input: UploadRequest, ctx: C
   return grant(planUpload(stored, type, input, plan, ctx.caller));
 }
 
-export async function requestVersionUpload(caseId: string, attachmentId: string, input: VersionUploadRequest, ctx: ChangeContext): Promise<GrantedUpload> {
+export async function requestVersionUpload(
+  caseId: string,
+  attachmentId: string,
+  input: VersionUploadRequest,
+  ctx: ChangeContext,
+): Promise<GrantedUpload> {
   const stored = await writableCase(caseId, ctx.caller);
   const existing = await readableAttachment(caseId, attachmentId, ctx.caller);
   const plan = planOf(caseId, attachmentId, existing.retentionClass, ctx.now);
@@ -90,7 +95,12 @@ export async function requestVersionUpload(caseId: string, attachmentId: string,
 }
 
 /** Confirm an upload: look at what the store holds, then commit attachment, case summary, audit event, and consume the upload. */
-export async function confirmUpload(caseId: string, attachmentId: string, uploadId: string, ctx: ChangeContext): Promise<{ attachment: AttachmentView; created: boolean }> {
+export async function confirmUpload(
+  caseId: string,
+  attachmentId: string,
+  uploadId: string,
+  ctx: ChangeContext,
+): Promise<{ attachment: AttachmentView; created: boolean }> {
   return untilWritten(`Case ${caseId}`, async () => {
     const stored = await writableCase(caseId, ctx.caller);
     const upload = await attachments.getPendingUpload(caseId, uploadId);
@@ -104,14 +114,24 @@ export async function confirmUpload(caseId: string, attachmentId: string, upload
     const outcome = await commitCases({
       head: stored.head,
       audit: done.audit,
-      items: [attachments.attachmentWrite(done.attachment, existing?.version), attachments.summaryWrite(caseId, done.case.attachments), attachments.consumeUpload(upload)],
+      items: [
+        attachments.attachmentWrite(done.attachment, existing?.version),
+        attachments.summaryWrite(caseId, done.case.attachments),
+        attachments.consumeUpload(upload),
+      ],
     });
     return outcome === 'written' ? { attachment: attachmentView(done.attachment), created: !existing } : 'stale';
   });
 }
 
 /** A case's attachments; with `includeMerged`, also those of the cases merged into it (each names its case). */
-export async function listCaseAttachments(caseId: string, caller: Caller, limit: number, cursor?: string, includeMerged = false): Promise<Page<AttachmentView>> {
+export async function listCaseAttachments(
+  caseId: string,
+  caller: Caller,
+  limit: number,
+  cursor?: string,
+  includeMerged = false,
+): Promise<Page<AttachmentView>> {
   await visibleCase(caseId, caller);
   const caseIds = includeMerged ? await mergedFamily(caseId, caller) : [caseId];
   const page = await attachments.listAttachments(caseIds, attachmentsVisibleTo(caller), limit, cursor);

@@ -32,18 +32,46 @@ export async function requesterReplyMove(
   // Only the requester's own public words count as their reply (staff and integrations act for themselves).
   if (comment.visibility !== 'public' || isStaff(ctx.caller)) return undefined;
   const type = await typeOf(stored.case);
-  const moved = replyAutomation({ case: stored.case, head }, type, ctx, await guardContextOf(stored.case.caseId, type, stored.case.status), comment.commentId);
+  const moved = replyAutomation(
+    { case: stored.case, head },
+    type,
+    ctx,
+    await guardContextOf(stored.case.caseId, type, stored.case.status),
+    comment.commentId,
+  );
   if (!moved) return undefined;
-  const clocks = await slaAfterChange(stored.case, moved, { kind: 'transitioned', effects: moved.audit.effects ?? [] }, { ...ctx, caller: AUTOMATION_CALLER });
+  const clocks = await slaAfterChange(
+    stored.case,
+    moved,
+    { kind: 'transitioned', effects: moved.audit.effects ?? [] },
+    { ...ctx, caller: AUTOMATION_CALLER },
+  );
   return { followUps: [moved.audit, ...clocks.audits], next: clocks.case, items: [...clocks.items] };
 }
 
-export async function commentCommit(stored: StoredCase, written: { comment: Comment; audit: AuditEvent }, ctx: ChangeContext, items: readonly TransactItem[]): Promise<CaseCommit> {
+export async function commentCommit(
+  stored: StoredCase,
+  written: { comment: Comment; audit: AuditEvent },
+  ctx: ChangeContext,
+  items: readonly TransactItem[],
+): Promise<CaseCommit> {
   // A reply can meet a response clock: only the SLA item beside the case changes (no new content version, no ETag churn).
-  const sla = await slaAfterChange(stored.case, { case: stored.case, audit: written.audit }, { kind: 'commented', visibility: written.comment.visibility }, ctx);
+  const sla = await slaAfterChange(
+    stored.case,
+    { case: stored.case, audit: written.audit },
+    { kind: 'commented', visibility: written.comment.visibility },
+    ctx,
+  );
   const last = sla.audits.at(-1) ?? written.audit;
   const move = await requesterReplyMove({ case: sla.case, head: stored.head }, { seq: last.seq, hash: last.hash }, written.comment, ctx);
-  if (!move) return { head: stored.head, audit: written.audit, followUps: sla.audits, items: [...items, ...sla.items], ...(sla.audits.length > 0 ? { sla: sla.case.sla } : {}) };
+  if (!move)
+    return {
+      head: stored.head,
+      audit: written.audit,
+      followUps: sla.audits,
+      items: [...items, ...sla.items],
+      ...(sla.audits.length > 0 ? { sla: sla.case.sla } : {}),
+    };
   return {
     head: stored.head,
     audit: written.audit,

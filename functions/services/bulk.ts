@@ -55,8 +55,20 @@ function rowErrors(error: unknown, row: ImportRow): FieldIssue[] {
   if (!isDomainError(error)) throw error;
   if (error.kind === 'IdempotencyKeyReused') {
     return row.externalId
-      ? [{ field: 'externalId', rule: 'imported_differently', message: `${row.externalId} was imported before with other content; give changed records a new externalId, or change the case itself.` }]
-      : [{ field: 'row', rule: 'imported_differently', message: 'This import key was used before with other content in this row; use a new Idempotency-Key for a new import.' }];
+      ? [
+          {
+            field: 'externalId',
+            rule: 'imported_differently',
+            message: `${row.externalId} was imported before with other content; give changed records a new externalId, or change the case itself.`,
+          },
+        ]
+      : [
+          {
+            field: 'row',
+            rule: 'imported_differently',
+            message: 'This import key was used before with other content in this row; use a new Idempotency-Key for a new import.',
+          },
+        ];
   }
   const relative = (field: string) => field.replace(/^body\./, '');
   if (error.issues.length > 0) return error.issues.map((i) => ({ ...i, field: relative(i.field) }));
@@ -65,9 +77,11 @@ function rowErrors(error: unknown, row: ImportRow): FieldIssue[] {
 
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 export async function importCases(rows: readonly ImportRow[], options: ImportOptions, ctx: ChangeContext): Promise<ImportReport> {

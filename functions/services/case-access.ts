@@ -172,7 +172,9 @@ export async function pageVisibleTo<C extends Case>(
 export function judgeByCaseId<T>(caseIdOf: (item: T) => string): (caller: Caller, items: readonly T[]) => Promise<boolean[]> {
   return async (caller, items) => {
     const ids = [...new Set(items.map(caseIdOf))];
-    const cases = new Map((await Promise.all(ids.map((id) => repo.getCase(id)))).flatMap((found) => (found ? [[found.case.caseId, found.case] as const] : [])));
+    const cases = new Map(
+      (await Promise.all(ids.map((id) => repo.getCase(id)))).flatMap((found) => (found ? [[found.case.caseId, found.case] as const] : [])),
+    );
     const seen = await judgeCases(caller, [...cases.values()]);
     const visible = new Set([...cases.values()].filter((_, i) => seen[i]).map((c) => c.caseId));
     return items.map((item) => visible.has(caseIdOf(item)));

@@ -33,7 +33,11 @@ function assertMayChangeAccess(previous: CaseType, input: CaseTypeInput, caller:
   if (!previous.access || sameAccess(previous.access, input.access)) return;
   if (inTeams(caller, previous.access)) return;
   throw new DomainError('Forbidden', `Only members of ${previous.access.teams.join(', ')} may change who sees ${previous.typeId} cases.`, [
-    { field: 'body.access', rule: 'not_permitted', message: `Keep access as it is (teams: ${previous.access.teams.join(', ')}), or ask a member of the team to change it.` },
+    {
+      field: 'body.access',
+      rule: 'not_permitted',
+      message: `Keep access as it is (teams: ${previous.access.teams.join(', ')}), or ask a member of the team to change it.`,
+    },
   ]);
 }
 
@@ -76,7 +80,13 @@ export async function createCaseType(typeId: string, input: CaseTypeInput, ctx: 
 }
 
 /** Publish the next version of a type; `ifMatch` is the version the admin edited (412 if another was published since). */
-export async function publishVersion(typeId: string, input: CaseTypeInput, migration: Migration | undefined, ifMatch: number | undefined, ctx: ChangeContext): Promise<CaseType> {
+export async function publishVersion(
+  typeId: string,
+  input: CaseTypeInput,
+  migration: Migration | undefined,
+  ifMatch: number | undefined,
+  ctx: ChangeContext,
+): Promise<CaseType> {
   return (await publishConfig(publishing, typeId, { input, migration }, 'next', ifMatch, ctx)).published;
 }
 

@@ -39,9 +39,11 @@ function caseNumbers(): CaseNumberAllocator {
 /** The case an Idempotency-Key's first request got, if this request is that one again (409-like problem otherwise). */
 export function replay(record: repo.IdempotencyRecord, fingerprint: string): Case {
   if (record.fingerprint !== fingerprint) {
-    throw new DomainError('IdempotencyKeyReused', 'This Idempotency-Key was already used with a different request body; use a new key for a new case.', [
-      { field: 'header.idempotency-key', rule: 'reused_with_different_body', message: 'The key is bound to another request.' },
-    ]);
+    throw new DomainError(
+      'IdempotencyKeyReused',
+      'This Idempotency-Key was already used with a different request body; use a new key for a new case.',
+      [{ field: 'header.idempotency-key', rule: 'reused_with_different_body', message: 'The key is bound to another request.' }],
+    );
   }
   return record.response;
 }
@@ -63,7 +65,9 @@ export async function currentType(typeId: string): Promise<CaseType> {
   const type = await caseTypes.current(typeId);
   if (type) return type;
   const known = (await caseTypes.list()).map((t) => t.typeId);
-  throw validationFailed([{ field: 'body.type', rule: 'unknown_type', message: `There is no case type ${typeId}${known.length ? `; there are ${known.join(', ')}` : ''}.` }]);
+  throw validationFailed([
+    { field: 'body.type', rule: 'unknown_type', message: `There is no case type ${typeId}${known.length ? `; there are ${known.join(', ')}` : ''}.` },
+  ]);
 }
 
 /**
@@ -74,7 +78,13 @@ export async function currentType(typeId: string): Promise<CaseType> {
  * would spend theirs. Staff may name any asset, registered or not (a device not
  * yet enrolled). Both refusals read the same whether the thing exists or not.
  */
-async function checkReferences(type: CaseType, fields: Readonly<Record<string, unknown>>, caller: Caller, at: string, extra: { parentId?: string | undefined } = {}): Promise<void> {
+async function checkReferences(
+  type: CaseType,
+  fields: Readonly<Record<string, unknown>>,
+  caller: Caller,
+  at: string,
+  extra: { parentId?: string | undefined } = {},
+): Promise<void> {
   const wanted: { field: string; caseId: string }[] = [];
   const assets: { field: string; assetId: string }[] = [];
   for (const [name, value] of Object.entries(fields)) {
@@ -88,11 +98,13 @@ async function checkReferences(type: CaseType, fields: Readonly<Record<string, u
   await Promise.all([
     ...wanted.map(async ({ field, caseId }) => {
       const found = await repo.getCase(caseId);
-      if (!found || !(await maySee(caller, found.case))) issues.push({ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` });
+      if (!found || !(await maySee(caller, found.case)))
+        issues.push({ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` });
     }),
     ...assets.map(async ({ field, assetId }) => {
       const found = await assetRepo.getAsset(assetId);
-      if (!found || found.owner.id !== caller.sub) issues.push({ field, rule: 'unknown_reference', message: `There is no asset ${assetId} of yours.` });
+      if (!found || found.owner.id !== caller.sub)
+        issues.push({ field, rule: 'unknown_reference', message: `There is no asset ${assetId} of yours.` });
     }),
   ]);
   if (issues.length > 0) throw validationFailed(issues.sort((a, b) => (a.field < b.field ? -1 : 1)));
@@ -100,7 +112,12 @@ async function checkReferences(type: CaseType, fields: Readonly<Record<string, u
 
 export async function createCase(input: NewCase, ctx: ChangeContext, idempotencyKey?: string): Promise<{ case: CaseView; replayed: boolean }> {
   // Keys are per caller: two partners choosing the same key never collide.
-  return admitCase(input, await currentType(input.type), ctx, idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`));
+  return admitCase(
+    input,
+    await currentType(input.type),
+    ctx,
+    idempotencyKey === undefined ? undefined : sha256(`${ctx.caller.sub}\n${idempotencyKey}`),
+  );
 }
 
 /** A new case that passed every check and waits only for its number. */
@@ -142,7 +159,12 @@ export async function admitCase(
     const family = opened.case.parentId ? await parentLinkOf(opened.case.parentId, opened.case.caseId, ctx) : [];
     // Decided inside the retry: a lost race for an entitlement's last case decides again on fresh counts.
     const sla = await slaForNewCase(opened, ctx);
-    const result = await repo.insertCase({ ...opened, case: sla.case }, keyHash ? { keyHash, fingerprint, expiresAt } : undefined, [...family, ...sla.items], sla.audits);
+    const result = await repo.insertCase(
+      { ...opened, case: sla.case },
+      keyHash ? { keyHash, fingerprint, expiresAt } : undefined,
+      [...family, ...sla.items],
+      sla.audits,
+    );
     if (result.outcome === 'created') return { case: caseView(sla.case, type, ctx.caller), replayed: false };
     if (result.outcome === 'replay') return { case: await view(replay(result.record, fingerprint)), replayed: true };
     return 'stale';
@@ -172,9 +194,12 @@ export async function getCase(caseId: string, caller: Caller): Promise<CaseView>
 /** A stale version is 412 and writes nothing. */
 function assertVersion(stored: StoredCase, ifMatch: number | undefined): void {
   if (ifMatch !== undefined && stored.case.version !== ifMatch) {
-    throw preconditionFailed(`Case ${stored.case.caseId} is at version ${stored.case.version}, not ${ifMatch}; read it again and reapply your change.`, {
-      currentVersion: stored.case.version,
-    });
+    throw preconditionFailed(
+      `Case ${stored.case.caseId} is at version ${stored.case.version}, not ${ifMatch}; read it again and reapply your change.`,
+      {
+        currentVersion: stored.case.version,
+      },
+    );
   }
 }
 
@@ -187,19 +212,28 @@ export async function updateCase(caseId: string, patch: CasePatch, ifMatch: numb
     const stored = await writableCase(caseId, ctx.caller);
     assertVersion(stored, ifMatch);
     const type = await typeOf(stored.case);
-    const handsOver = (patch.owner !== undefined && patch.owner !== stored.case.owner) || (patch.queue !== undefined && patch.queue !== stored.case.queue);
+    const handsOver =
+      (patch.owner !== undefined && patch.owner !== stored.case.owner) || (patch.queue !== undefined && patch.queue !== stored.case.queue);
     if (patch.owner !== undefined && patch.owner !== stored.case.owner) await assertAssigneeInTeams(stored.case.type, patch.owner, ctx.caller);
     const revised = reviseCase(stored, patch, type, ctx, handsOver ? await handoffSourceOf(caseId) : undefined);
     if (!revised) return caseView(stored.case, type, ctx.caller);
     if (patch.fields) await checkReferences(type, patch.fields, ctx.caller, 'body.fields');
     const sla = await slaAfterChange(stored.case, revised, { kind: 'revised' }, ctx);
-    const outcome = await commitCases({ head: stored.head, audit: revised.audit, followUps: sla.audits, case: { next: sla.case, expectedVersion: stored.case.version } });
+    const outcome = await commitCases({
+      head: stored.head,
+      audit: revised.audit,
+      followUps: sla.audits,
+      case: { next: sla.case, expectedVersion: stored.case.version },
+    });
     return outcome === 'written' ? caseView(sla.case, type, ctx.caller) : 'stale';
   });
 }
 
 /** What the caller may do with the case now: each transition their role allows, and what blocks it. */
-export async function transitionOptions(caseId: string, caller: Caller): Promise<{ status: string; statusLabel: string; version: number; transitions: TransitionOption[] }> {
+export async function transitionOptions(
+  caseId: string,
+  caller: Caller,
+): Promise<{ status: string; statusLabel: string; version: number; transitions: TransitionOption[] }> {
   const stored = await visibleCase(caseId, caller);
   const c = stored.case;
   const type = await typeOf(c);
@@ -219,7 +253,12 @@ export async function transitionOptions(caseId: string, caller: Caller): Promise
  * against exactly the state the write is conditioned on, so two concurrent
  * transitions can never both succeed from one version.
  */
-export async function transition(caseId: string, request: TransitionRequest, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ case: CaseView; audit: AuditEvent }> {
+export async function transition(
+  caseId: string,
+  request: TransitionRequest,
+  ifMatch: number | undefined,
+  ctx: ChangeContext,
+): Promise<{ case: CaseView; audit: AuditEvent }> {
   return untilWritten(`Case ${caseId}`, async () => {
     const stored = await writableCase(caseId, ctx.caller);
     assertVersion(stored, ifMatch);
@@ -230,7 +269,12 @@ export async function transition(caseId: string, request: TransitionRequest, ifM
     const moved = transitionCase(stored, request, type, ctx, await guardContextOf(caseId, type, stored.case.status), source);
     if (request.fields) await checkReferences(type, request.fields, ctx.caller, 'body.fields');
     const sla = await slaAfterChange(stored.case, moved, { kind: 'transitioned', effects: moved.audit.effects ?? [] }, ctx);
-    const outcome = await commitCases({ head: stored.head, audit: moved.audit, followUps: sla.audits, case: { next: sla.case, expectedVersion: stored.case.version } });
+    const outcome = await commitCases({
+      head: stored.head,
+      audit: moved.audit,
+      followUps: sla.audits,
+      case: { next: sla.case, expectedVersion: stored.case.version },
+    });
     return outcome === 'written' ? { case: caseView(sla.case, type, ctx.caller), audit: moved.audit } : 'stale';
   });
 }
@@ -245,7 +289,8 @@ export async function migrate(caseId: string, toVersion: number | undefined, ctx
     const stored = await writableCase(caseId, ctx.caller);
     const { type: typeId, typeVersion } = stored.case;
     const target = toVersion ?? (await caseTypes.current(typeId))?.version ?? typeVersion;
-    if (target <= typeVersion) throw conflict(`Case ${caseId} is already on version ${typeVersion} of ${typeId}; there is nothing later to migrate to.`);
+    if (target <= typeVersion)
+      throw conflict(`Case ${caseId} is already on version ${typeVersion} of ${typeId}; there is nothing later to migrate to.`);
     const path: CaseType[] = [await typeOf(stored.case)];
     for (let v = typeVersion + 1; v <= target; v++) {
       const step = await caseTypes.version(typeId, v);
@@ -255,7 +300,12 @@ export async function migrate(caseId: string, toVersion: number | undefined, ctx
     const moved = migrateCase(stored, path, ctx);
     // A migration may move the case into another state: the clocks follow it as for a transition without effects.
     const sla = await slaAfterChange(stored.case, moved, { kind: 'transitioned', effects: [] }, ctx);
-    const outcome = await commitCases({ head: stored.head, audit: moved.audit, followUps: sla.audits, case: { next: sla.case, expectedVersion: stored.case.version } });
+    const outcome = await commitCases({
+      head: stored.head,
+      audit: moved.audit,
+      followUps: sla.audits,
+      case: { next: sla.case, expectedVersion: stored.case.version },
+    });
     return outcome === 'written' ? caseView(sla.case, path.at(-1)!, ctx.caller) : 'stale';
   });
 }
@@ -277,9 +327,17 @@ export async function listCases(request: ListRequest, caller: Caller): Promise<r
   const { limit, cursor, slaDueBefore, ...selector } = request;
   if (slaDueBefore !== undefined) {
     if (!isStaff(caller)) throw forbidden('Listing cases by SLA deadline is for staff.');
-    const others = Object.entries(selector).filter(([, v]) => v !== undefined).map(([k]) => k);
+    const others = Object.entries(selector)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k);
     if (others.length > 0) {
-      throw validationFailed(others.map((k) => ({ field: `query.${k === 'statuses' ? 'status' : k}`, rule: 'not_with_slaDueBefore', message: 'slaDueBefore lists by deadline alone; drop this filter.' })));
+      throw validationFailed(
+        others.map((k) => ({
+          field: `query.${k === 'statuses' ? 'status' : k}`,
+          rule: 'not_with_slaDueBefore',
+          message: 'slaDueBefore lists by deadline alone; drop this filter.',
+        })),
+      );
     }
     // Normalised to UTC: stored deadlines are UTC ISO strings, compared as text.
     const before = new Date(slaDueBefore).toISOString();
@@ -287,7 +345,8 @@ export async function listCases(request: ListRequest, caller: Caller): Promise<r
     const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
     return { ...page, items };
   }
-  if (!isStaff(caller) && selector.requester !== undefined && selector.requester !== caller.sub) throw forbidden('Requesters can list only their own cases.');
+  if (!isStaff(caller) && selector.requester !== undefined && selector.requester !== caller.sub)
+    throw forbidden('Requesters can list only their own cases.');
   const mine = isStaff(caller) ? selector : { ...selector, requester: caller.sub };
   const page = await pageVisibleTo(caller, limit, cursor, (size, from) => repo.listCases(mine, size, from));
   const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
@@ -313,7 +372,12 @@ export async function reviseAlong(
     const revised = reviseCase(stored, patch, type, ctx);
     if (!revised) throw conflict(`Case ${caseId} already has this ${Object.keys(patch).join(' and ')}.`);
     const items = await alongside(stored);
-    const outcome = await commitCases({ head: stored.head, audit: revised.audit, case: { next: revised.case, expectedVersion: stored.case.version }, items });
+    const outcome = await commitCases({
+      head: stored.head,
+      audit: revised.audit,
+      case: { next: revised.case, expectedVersion: stored.case.version },
+      items,
+    });
     return outcome === 'written' ? { case: revised.case, audit: revised.audit } : 'stale';
   });
 }

@@ -22,7 +22,9 @@ export async function addComment(caseId: string, input: NewComment, ctx: ChangeC
       parent = await repo.getComment(caseId, input.parentId);
       // A requester must not learn that an internal comment exists: it is simply not there.
       if (!parent || (parent.visibility === 'internal' && commentsVisibleTo(ctx.caller) === 'public')) {
-        throw validationFailed([{ field: 'body.parentId', rule: 'unknown_comment', message: `Case ${caseId} has no comment ${input.parentId} to reply to.` }]);
+        throw validationFailed([
+          { field: 'body.parentId', rule: 'unknown_comment', message: `Case ${caseId} has no comment ${input.parentId} to reply to.` },
+        ]);
       }
     }
     const written = writeComment(stored, commentId, input, parent, ctx);

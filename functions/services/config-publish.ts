@@ -65,7 +65,8 @@ export async function publishConfig<T extends { readonly version: number }, Inpu
   if (ifMatch !== undefined && ifMatch !== at) throw preconditionFailed(kind.says.notAt(id, at, ifMatch), { currentVersion: at });
   await kind.checkAgainst?.(input, previous, ctx);
   const published = kind.draft(input, id, at + 1, previous, ctx);
-  if ((await kind.store.publish(published)) === 'stale') throw mode === 'create' ? conflict(kind.says.exists!(id)) : preconditionFailed(kind.says.raced(id));
+  if ((await kind.store.publish(published)) === 'stale')
+    throw mode === 'create' ? conflict(kind.says.exists!(id)) : preconditionFailed(kind.says.raced(id));
   return { published, previous };
 }
 

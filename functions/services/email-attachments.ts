@@ -35,7 +35,8 @@ async function storedByIntake(caseId: string): Promise<Map<string, string>> {
   do {
     const page = await listCaseAttachments(caseId, { ...INTAKE_CALLER, roles: [...INTAKE_CALLER.roles] }, 100, cursor);
     for (const attachment of page.items) {
-      for (const v of attachment.versions) if (v.uploadedBy.sub === INTAKE_CALLER.sub && v.sha256) stored.set(`${v.fileName}\n${v.sha256}`, attachment.attachmentId);
+      for (const v of attachment.versions)
+        if (v.uploadedBy.sub === INTAKE_CALLER.sub && v.sha256) stored.set(`${v.fileName}\n${v.sha256}`, attachment.attachmentId);
     }
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
@@ -47,7 +48,12 @@ export async function storeMailFiles(caseId: string, files: readonly MailFile[],
   const already = await storedByIntake(caseId);
   const results: StoredFile[] = [];
   for (const file of files) {
-    const request = NewAttachmentBody.safeParse({ fileName: file.name, contentType: file.contentType.split(';')[0]!.trim().toLowerCase(), size: file.content.length, sha256: sha256Hex(file.content) });
+    const request = NewAttachmentBody.safeParse({
+      fileName: file.name,
+      contentType: file.contentType.split(';')[0]!.trim().toLowerCase(),
+      size: file.content.length,
+      sha256: sha256Hex(file.content),
+    });
     if (!request.success) {
       results.push({ name: file.name, skipped: request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       continue;
@@ -59,7 +65,11 @@ export async function storeMailFiles(caseId: string, files: readonly MailFile[],
     }
     try {
       const granted = await requestUpload(caseId, request.data, system);
-      const put = await fetch(granted.upload.url, { method: granted.upload.method, headers: granted.upload.headers, body: new Uint8Array(file.content) });
+      const put = await fetch(granted.upload.url, {
+        method: granted.upload.method,
+        headers: granted.upload.headers,
+        body: new Uint8Array(file.content),
+      });
       if (!put.ok) {
         results.push({ name: file.name, skipped: `the file store answered ${put.status}` });
         continue;

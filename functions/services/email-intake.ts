@@ -26,7 +26,9 @@ function headerText(value: HeaderValue): string {
   if (value && typeof value === 'object' && 'value' in value) {
     const v = value as { value: unknown; params?: Record<string, string>; text?: string };
     if (typeof v.text === 'string') return v.text;
-    const params = Object.entries(v.params ?? {}).map(([k, p]) => `; ${k}=${p}`).join('');
+    const params = Object.entries(v.params ?? {})
+      .map(([k, p]) => `; ${k}=${p}`)
+      .join('');
     return `${typeof v.value === 'string' ? v.value : JSON.stringify(v.value)}${params}`;
   }
   return String(value);
@@ -36,13 +38,18 @@ function headerText(value: HeaderValue): string {
 const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
 const validHeaderLines = (mail: ParsedMail) => mail.headerLines.filter((line) => FIELD_NAME.test(line.key));
 
-const idsOf = (value: string | string[] | undefined): string[] => (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((s) => s.trim()).filter((s) => s !== '');
+const idsOf = (value: string | string[] | undefined): string[] =>
+  (Array.isArray(value) ? value : value ? value.split(/\s+/) : []).map((s) => s.trim()).filter((s) => s !== '');
 
 export function toInboundEmail(mail: ParsedMail): InboundEmail {
   const headers: Record<string, string> = {};
   // The raw lines first: classification reads tokens (`<>`, `auto-replied`, `report-type=`) that
   // mailparser's structured values reshape (an empty Return-Path becomes an empty address list).
-  for (const line of validHeaderLines(mail)) headers[line.key.toLowerCase()] ??= line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  for (const line of validHeaderLines(mail))
+    headers[line.key.toLowerCase()] ??= line.line
+      .slice(line.line.indexOf(':') + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
   for (const [name, value] of mail.headers) headers[name.toLowerCase()] ??= headerText(value);
   return {
     messageId: mail.messageId,
@@ -61,8 +68,12 @@ export function toInboundEmail(mail: ParsedMail): InboundEmail {
 export async function parseEmail(raw: Buffer): Promise<{ email: InboundEmail; files: MailFile[] }> {
   if (raw.length === 0) throw validationFailed([{ field: 'body', rule: 'required', message: 'Send the raw message (RFC 822).' }]);
   const mail = await simpleParser(raw, { skipHtmlToText: false, skipTextToHtml: true, skipImageLinks: true });
-  if (validHeaderLines(mail).length === 0) throw validationFailed([{ field: 'body', rule: 'rfc822', message: 'This is not an RFC 822 message: it has no headers.' }]);
-  return { email: toInboundEmail(mail), files: mail.attachments.map((a) => ({ name: a.filename ?? 'attachment', contentType: a.contentType, content: a.content })) };
+  if (validHeaderLines(mail).length === 0)
+    throw validationFailed([{ field: 'body', rule: 'rfc822', message: 'This is not an RFC 822 message: it has no headers.' }]);
+  return {
+    email: toInboundEmail(mail),
+    files: mail.attachments.map((a) => ({ name: a.filename ?? 'attachment', contentType: a.contentType, content: a.content })),
+  };
 }
 
 /**
@@ -74,7 +85,8 @@ export async function intakeEmail(raw: Buffer, ctx: ChangeContext): Promise<Inta
   const classification = classifyEmail(email);
   const from = email.from;
   // A bounce may come without a usable sender; a person's mail may not.
-  if (!from && classification.kind === 'person') throw validationFailed([{ field: 'body.from', rule: 'required', message: 'The message has no From address to answer.' }]);
+  if (!from && classification.kind === 'person')
+    throw validationFailed([{ field: 'body.from', rule: 'required', message: 'The message has no From address to answer.' }]);
   // Without a Message-ID a retry cannot be recognised by it: the content is the next best key.
   const deliveryId = email.messageId ?? `sha256:${sha256(raw.toString('base64'))}`;
   const requesterAddress = from?.address ?? 'mailer-daemon@unknown';
@@ -82,7 +94,11 @@ export async function intakeEmail(raw: Buffer, ctx: ChangeContext): Promise<Inta
     {
       channel: 'email',
       deliveryId,
-      requester: { id: emailRequesterId(requesterAddress).replace(/[#\s]/g, '_').slice(0, 128), email: requesterAddress, ...(from?.name ? { name: from.name.slice(0, 200) } : {}) },
+      requester: {
+        id: emailRequesterId(requesterAddress).replace(/[#\s]/g, '_').slice(0, 128),
+        email: requesterAddress,
+        ...(from?.name ? { name: from.name.slice(0, 200) } : {}),
+      },
       subject: email.subject,
       text: email.text,
       replyText: replyText(email.text),

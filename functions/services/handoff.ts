@@ -41,12 +41,19 @@ export async function getHandoff(caseId: string, caller: Caller): Promise<{ hand
 }
 
 /** Replace the brief's text, from the case version the editor read (412 if the case moved on). */
-export async function putHandoff(caseId: string, edit: HandoffEdit, ifMatch: number, ctx: ChangeContext): Promise<{ handoff: HandoffBrief; version: number }> {
+export async function putHandoff(
+  caseId: string,
+  edit: HandoffEdit,
+  ifMatch: number,
+  ctx: ChangeContext,
+): Promise<{ handoff: HandoffBrief; version: number }> {
   return untilWritten(`Case ${caseId}`, async () => {
     const stored = await writableCase(caseId, ctx.caller);
     assertStaff(ctx.caller);
     if (stored.case.version !== ifMatch) {
-      throw preconditionFailed(`Case ${caseId} is at version ${stored.case.version}, not ${ifMatch}; read the brief again and reapply your edit.`, { currentVersion: stored.case.version });
+      throw preconditionFailed(`Case ${caseId} is at version ${stored.case.version}, not ${ifMatch}; read the brief again and reapply your edit.`, {
+        currentVersion: stored.case.version,
+      });
     }
     const edited = editHandoff(stored, edit, await typeOf(stored.case), ctx);
     const outcome = await commitCases({ head: stored.head, audit: edited.audit, case: { next: edited.case, expectedVersion: stored.case.version } });

@@ -77,7 +77,12 @@ export const dedupPolicy = (): DedupPolicy => ({ windowMinutes: config().INTAKE_
 export const deliveryHashOf = (channel: string, deliveryId: string): string => sha256(`${channel}\n${deliveryId}`);
 
 /** The requester acting through a channel: the author of what they write on their case. */
-export const requesterCaller = (p: Party): Caller => ({ sub: p.id, ...(p.name ? { name: p.name } : {}), ...(p.email ? { email: p.email } : {}), roles: ['requester'] });
+export const requesterCaller = (p: Party): Caller => ({
+  sub: p.id,
+  ...(p.name ? { name: p.name } : {}),
+  ...(p.email ? { email: p.email } : {}),
+  roles: ['requester'],
+});
 
 const sameRequester = (c: Case, p: Party): boolean =>
   c.requester.id === p.id || (c.requester.email !== undefined && p.email !== undefined && c.requester.email.toLowerCase() === p.email.toLowerCase());
@@ -156,8 +161,21 @@ async function attempt(item: IntakeItem, hash: string, ctx: ChangeContext): Prom
       if (stored && sameRequester(stored.case, item.requester)) cases.set(caseId, stored);
     }),
   );
-  const match = predecessor ? undefined : findDuplicate(text, candidates, ctx.now, policy, (caseId) => cases.has(caseId) && isOpen(cases.get(caseId)!.case));
-  if (match) return appendDuplicate(item, hash, cases.get(match.caseId)!, match, text, guard, record, ctx, threadHash ? { hash: threadHash, read: thread } : undefined);
+  const match = predecessor
+    ? undefined
+    : findDuplicate(text, candidates, ctx.now, policy, (caseId) => cases.has(caseId) && isOpen(cases.get(caseId)!.case));
+  if (match)
+    return appendDuplicate(
+      item,
+      hash,
+      cases.get(match.caseId)!,
+      match,
+      text,
+      guard,
+      record,
+      ctx,
+      threadHash ? { hash: threadHash, read: thread } : undefined,
+    );
 
   const type = await currentType(item.type ?? 'support');
   const input: NewCase = {
@@ -185,7 +203,13 @@ async function attempt(item: IntakeItem, hash: string, ctx: ChangeContext): Prom
   return inserted.outcome === 'created' ? { result, replayed: false } : 'stale';
 }
 
-function intakeRecord(item: IntakeItem, caseId: string, outcome: IntakeOutcome['outcome'], ctx: ChangeContext, extra: Partial<intakeRepo.CaseIntakeRecord> = {}): intakeRepo.CaseIntakeRecord {
+function intakeRecord(
+  item: IntakeItem,
+  caseId: string,
+  outcome: IntakeOutcome['outcome'],
+  ctx: ChangeContext,
+  extra: Partial<intakeRepo.CaseIntakeRecord> = {},
+): intakeRepo.CaseIntakeRecord {
   return {
     caseId,
     channel: item.channel,
@@ -226,7 +250,8 @@ async function append(
     intakeRepo.caseIntakeItem(hash, intakeRecord(item, caseId, 'appended', ctx, { commentId: comment.commentId, threadSignal: via })),
   ];
   // A thread that pointed at a merged case now points at its survivor.
-  if (thread && thread.caseId !== caseId) items.push(intakeRepo.threadItem(deliveryHashOf(item.channel, item.externalThreadId!), item.channel, item.externalThreadId!, caseId, thread));
+  if (thread && thread.caseId !== caseId)
+    items.push(intakeRepo.threadItem(deliveryHashOf(item.channel, item.externalThreadId!), item.channel, item.externalThreadId!, caseId, thread));
   // The requester's reply moves the response clocks, and the workflow, as a reply through the API does.
   const commit = await commentCommit(stored, written, { ...ctx, caller: requesterCaller(item.requester) }, items);
   return (await commitCases(commit)) === 'written' ? { result, replayed: false } : 'stale';
@@ -265,10 +290,18 @@ async function appendDuplicate(
     method: 'jaccard/char-4-shingles',
     commentId: comment.commentId,
   };
-  const decided = auditEvent(caseId, { seq: commented.seq, hash: commented.hash }, 'DuplicateIntake', { ...ctx, caller: requesterCaller(item.requester) }, stored.case.version, [{ field: 'intake.duplicate', before: null, after: evidence }], {
-    reason: `A near-identical message (score ${match.score} >= ${match.threshold}) from the same requester within ${match.windowMinutes} minutes joined this open case instead of opening another.`,
-    target: { kind: 'comment', id: comment.commentId },
-  });
+  const decided = auditEvent(
+    caseId,
+    { seq: commented.seq, hash: commented.hash },
+    'DuplicateIntake',
+    { ...ctx, caller: requesterCaller(item.requester) },
+    stored.case.version,
+    [{ field: 'intake.duplicate', before: null, after: evidence }],
+    {
+      reason: `A near-identical message (score ${match.score} >= ${match.threshold}) from the same requester within ${match.windowMinutes} minutes joined this open case instead of opening another.`,
+      target: { kind: 'comment', id: comment.commentId },
+    },
+  );
   const result: IntakeOutcome = { outcome: 'duplicate', caseId, commentId: comment.commentId, score: match.score };
   const items: TransactItem[] = [
     putNew(auditItem(commented)),
@@ -276,13 +309,19 @@ async function appendDuplicate(
     intakeRepo.guardItem(item.requester.id, guard, remember(guard.recent, { caseId, at: ctx.now, text }, ctx.now, match.windowMinutes)),
     intakeRepo.newDeliveryItem(hash, record(result)),
     intakeRepo.caseIntakeItem(hash, intakeRecord(item, caseId, 'duplicate', ctx, { commentId: comment.commentId })),
-    ...(thread && thread.read?.caseId !== caseId ? [intakeRepo.threadItem(thread.hash, item.channel, item.externalThreadId!, caseId, thread.read)] : []),
+    ...(thread && thread.read?.caseId !== caseId
+      ? [intakeRepo.threadItem(thread.hash, item.channel, item.externalThreadId!, caseId, thread.read)]
+      : []),
     ...also,
   ];
   // The repeat is the requester writing again: a case waiting on them goes back to work, as for a threaded reply.
-  const move = await requesterReplyMove(stored, { seq: decided.seq, hash: decided.hash }, comment, { ...ctx, caller: requesterCaller(item.requester) });
+  const move = await requesterReplyMove(stored, { seq: decided.seq, hash: decided.hash }, comment, {
+    ...ctx,
+    caller: requesterCaller(item.requester),
+  });
   const moved = move ? { followUps: move.followUps, case: { next: move.next, expectedVersion: stored.case.version } } : {};
-  return (await transactUnlessStale(caseCommitItems({ head: stored.head, audit: decided, ...moved, items: [...items, ...(move?.items ?? [])] }))) === 'written'
+  return (await transactUnlessStale(caseCommitItems({ head: stored.head, audit: decided, ...moved, items: [...items, ...(move?.items ?? [])] }))) ===
+    'written'
     ? { result, replayed: false }
     : 'stale';
 }
@@ -292,7 +331,11 @@ async function relateFollowUp(caseId: string, previous: string, ctx: ChangeConte
   if (await links.getLink(caseId, previous)) return;
   const system: ChangeContext = { ...ctx, caller: { sub: 'caseway-intake', name: 'Caseway intake', roles: ['integration'] } };
   try {
-    await linkCase(caseId, { targetId: previous, kind: 'related', reason: 'Follow-up: the conversation continued after the earlier case was closed.' }, system);
+    await linkCase(
+      caseId,
+      { targetId: previous, kind: 'related', reason: 'Follow-up: the conversation continued after the earlier case was closed.' },
+      system,
+    );
   } catch (error) {
     // Two replays racing to link: one wins, the other finds the link there.
     if (!(isDomainError(error) && (await links.getLink(caseId, previous)))) throw error;
@@ -343,7 +386,12 @@ export async function createCaseThroughIntake(
   return untilWritten('This Idempotency-Key', async () => {
     if (keyHash) {
       const earlier = await repo.getIdempotencyRecord(keyHash);
-      if (earlier) return { case: await view(replay(earlier, fingerprint)), replayed: true, ...(earlier.duplicateOf ? { duplicateOf: earlier.duplicateOf } : {}) };
+      if (earlier)
+        return {
+          case: await view(replay(earlier, fingerprint)),
+          replayed: true,
+          ...(earlier.duplicateOf ? { duplicateOf: earlier.duplicateOf } : {}),
+        };
     }
     const guard = await intakeRepo.getIntakeGuard(requesterId);
     const candidates = guard.recent.filter((e) => withinWindow(e, ctx.now, policy.windowMinutes) && similarity(text, e.text) >= policy.threshold);
@@ -365,17 +413,33 @@ export async function createCaseThroughIntake(
         attachments: [],
       };
       const hash = deliveryHashOf(item.channel, item.deliveryId);
-      const record = (result: IntakeOutcome): intakeRepo.DeliveryRecord => ({ channel: item.channel, deliveryId: item.deliveryId, at: ctx.now, result });
+      const record = (result: IntakeOutcome): intakeRepo.DeliveryRecord => ({
+        channel: item.channel,
+        deliveryId: item.deliveryId,
+        at: ctx.now,
+        result,
+      });
       const duplicateOf = { caseId: stored.case.caseId, score: match.score };
-      const keyItem = keyHash ? [repo.idempotencyItem(keyHash, { fingerprint, caseId: stored.case.caseId, response: stored.case, duplicateOf }, expiresAt)] : [];
+      const keyItem = keyHash
+        ? [repo.idempotencyItem(keyHash, { fingerprint, caseId: stored.case.caseId, response: stored.case, duplicateOf }, expiresAt)]
+        : [];
       const written = await appendDuplicate(item, hash, stored, match, text, guard, record, ctx, undefined, keyItem);
       return written === 'stale' ? 'stale' : { case: await view(stored.case), replayed: false, duplicateOf };
     }
     const drafted = prepared(await nextCaseId(ctx.now));
     const sla = await slaForNewCase(drafted, ctx);
     const opened = { ...drafted, case: sla.case };
-    const guardUpdate = intakeRepo.guardItem(requesterId, guard, remember(guard.recent, { caseId: opened.case.caseId, at: ctx.now, text }, ctx.now, policy.windowMinutes));
-    const inserted = await repo.insertCase(opened, keyHash ? { keyHash, fingerprint, expiresAt } : undefined, [guardUpdate, ...sla.items], sla.audits);
+    const guardUpdate = intakeRepo.guardItem(
+      requesterId,
+      guard,
+      remember(guard.recent, { caseId: opened.case.caseId, at: ctx.now, text }, ctx.now, policy.windowMinutes),
+    );
+    const inserted = await repo.insertCase(
+      opened,
+      keyHash ? { keyHash, fingerprint, expiresAt } : undefined,
+      [guardUpdate, ...sla.items],
+      sla.audits,
+    );
     if (inserted.outcome === 'created') return { case: caseView(opened.case, type, ctx.caller), replayed: false };
     if (inserted.outcome === 'replay') return { case: await view(replay(inserted.record, fingerprint)), replayed: true };
     return 'stale';

@@ -20,7 +20,15 @@ export async function reindexArticles(articleIds: readonly string[], index: Sear
   const read = await Promise.all(
     ids.map(async (id) => {
       const [article, learned] = await Promise.all([repo.getArticle(id), repo.learnedTexts(id)]);
-      return { id, document: article ? indexDocumentOf(article, learned.map((l) => l.text)) : undefined };
+      return {
+        id,
+        document: article
+          ? indexDocumentOf(
+              article,
+              learned.map((l) => l.text),
+            )
+          : undefined,
+      };
     }),
   );
   const documents = read.flatMap((r) => (r.document ? [r.document] : []));

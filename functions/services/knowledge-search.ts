@@ -82,4 +82,3 @@ export async function suggestForCase(caseId: string, caller: Caller, limit: numb
 export function deflect(draft: { subject: string; description?: string | undefined }, caller: Caller, limit: number): Promise<Suggestions> {
   return search({ text: [draft.subject, draft.description ?? ''].join('\n'), limit }, caller);
 }
-

@@ -46,9 +46,12 @@ async function readableArticle(articleId: string, caller: Caller): Promise<Artic
 
 function assertVersion(article: Article, ifMatch: number | undefined): void {
   if (ifMatch !== undefined && article.version !== ifMatch) {
-    throw preconditionFailed(`Article ${article.articleId} is at version ${article.version}, not ${ifMatch}; read it again and reapply your change.`, {
-      currentVersion: article.version,
-    });
+    throw preconditionFailed(
+      `Article ${article.articleId} is at version ${article.version}, not ${ifMatch}; read it again and reapply your change.`,
+      {
+        currentVersion: article.version,
+      },
+    );
   }
 }
 
@@ -86,7 +89,16 @@ export function listArticles(query: ArticleQuery, caller: Caller): Promise<Page<
   const visibility = staff ? query.visibility : 'public';
   if (!staff && query.visibility === 'internal') return Promise.resolve({ items: [] });
   return repo
-    .listArticles({ status, ...(visibility ? { visibility } : {}), ...(query.category ? { category: query.category } : {}), ...(query.tag ? { tag: query.tag.toLowerCase() } : {}) }, query.limit, query.cursor)
+    .listArticles(
+      {
+        status,
+        ...(visibility ? { visibility } : {}),
+        ...(query.category ? { category: query.category } : {}),
+        ...(query.tag ? { tag: query.tag.toLowerCase() } : {}),
+      },
+      query.limit,
+      query.cursor,
+    )
     .then((page) => ({ ...page, items: page.items.map(articleView) }));
 }
 
@@ -101,7 +113,13 @@ export function updateArticle(articleId: string, patch: ArticlePatch, ifMatch: n
   });
 }
 
-export function changeArticleStatus(articleId: string, to: ArticleStatus, reason: string | undefined, ifMatch: number | undefined, ctx: ChangeContext): Promise<ArticleView> {
+export function changeArticleStatus(
+  articleId: string,
+  to: ArticleStatus,
+  reason: string | undefined,
+  ifMatch: number | undefined,
+  ctx: ChangeContext,
+): Promise<ArticleView> {
   return untilWritten(`Article ${articleId}`, async () => {
     const article = await readableArticle(articleId, ctx.caller);
     assertVersion(article, ifMatch);
@@ -131,23 +149,42 @@ export async function verifyArticle(articleId: string, caller: Caller): Promise<
  * and the `ArticleLinked` event on the case's chain commit together. Linking again
  * changes nothing and answers the existing link.
  */
-export async function linkArticle(caseId: string, articleId: string, suggestionId: string | undefined, ctx: ChangeContext): Promise<{ link: ArticleLink; created: boolean }> {
+export async function linkArticle(
+  caseId: string,
+  articleId: string,
+  suggestionId: string | undefined,
+  ctx: ChangeContext,
+): Promise<{ link: ArticleLink; created: boolean }> {
   if (!mayAuthor(ctx.caller)) throw forbidden('Only agents, supervisors and admins link articles to cases.');
   return untilWritten(`Case ${caseId}`, async () => {
     const stored = await writableCase(caseId, ctx.caller);
     const article = await readableArticle(articleId, ctx.caller);
     const existing = await repo.getLink(caseId, articleId);
     if (existing) return { link: existing, created: false };
-    if (article.status !== 'published') throw conflict(`Article ${articleId} is ${article.status}; only a published article can be linked.`, { status: article.status });
+    if (article.status !== 'published')
+      throw conflict(`Article ${articleId} is ${article.status}; only a published article can be linked.`, { status: article.status });
     const link: ArticleLink = { caseId, articleId, linkedAt: ctx.now, linkedBy: ctx.caller.sub, suggestionId: suggestionId ?? null };
-    const audit = auditEvent(caseId, stored.head, 'ArticleLinked', ctx, stored.case.version, [{ field: 'articles', before: null, after: articleId }], {
-      target: { kind: 'article', id: articleId },
-    });
+    const audit = auditEvent(
+      caseId,
+      stored.head,
+      'ArticleLinked',
+      ctx,
+      stored.case.version,
+      [{ field: 'articles', before: null, after: articleId }],
+      {
+        target: { kind: 'article', id: articleId },
+      },
+    );
     const outcome = await commitCases({
       head: stored.head,
       audit,
       // A restricted case teaches the article nothing: its words would surface in everyone's search.
-      items: repo.linkItems(link, { articleId, caseId, linkedAt: ctx.now, text: (await isRestricted(stored.case)) ? '' : learnedTextOf(stored.case) }),
+      items: repo.linkItems(link, {
+        articleId,
+        caseId,
+        linkedAt: ctx.now,
+        text: (await isRestricted(stored.case)) ? '' : learnedTextOf(stored.case),
+      }),
     });
     return outcome === 'written' ? { link, created: true } : 'stale';
   });

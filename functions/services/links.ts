@@ -11,7 +11,17 @@ import type { Case, StoredCase } from '#core/case.js';
 import type { ChangeContext } from '#core/audit-event.js';
 import { caseView, type CaseView } from '#core/case-view.js';
 import { forbidden, notFound, validationFailed } from '#core/errors.js';
-import { MAX_ANCESTRY, linkCases, mergeCases, parentAndChild, unlinkCases, type AncestorRef, type CaseLink, type LinkKind, type SideChange } from '#core/links.js';
+import {
+  MAX_ANCESTRY,
+  linkCases,
+  mergeCases,
+  parentAndChild,
+  unlinkCases,
+  type AncestorRef,
+  type CaseLink,
+  type LinkKind,
+  type SideChange,
+} from '#core/links.js';
 import * as repo from '#adapters/dynamodb/case-repository.js';
 import * as links from '#adapters/dynamodb/link-repository.js';
 import * as tasks from '#adapters/dynamodb/task-repository.js';
@@ -27,7 +37,8 @@ function assertStaff(caller: Caller): void {
 /** The other case of a link, as the caller may see it: one they may not see is not there (400 on the body's id). */
 async function otherCase(caseId: string, caller: Caller, field: string): Promise<StoredCase> {
   const stored = await repo.getCase(caseId);
-  if (!stored || !(await maySee(caller, stored.case))) throw validationFailed([{ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` }]);
+  if (!stored || !(await maySee(caller, stored.case)))
+    throw validationFailed([{ field, rule: 'unknown_reference', message: `There is no case ${caseId} you can see.` }]);
   return stored;
 }
 
@@ -68,7 +79,10 @@ export async function linkCase(caseId: string, input: LinkInput, ctx: ChangeCont
     const change = linkCases(source, target, { kind: input.kind, ...(input.reason ? { reason: input.reason } : {}) }, existing, chain, ctx);
     // The ancestry the cycle check walked must still be the ancestry when this commits.
     const held = chain.map((a) => links.parentUnchanged(a.caseId, a.parentId));
-    const outcome = await commitCases(commitOf(source, change.source, links.newLinkItem(change.source.link), held), commitOf(target, change.target, links.newLinkItem(change.target.link)));
+    const outcome = await commitCases(
+      commitOf(source, change.source, links.newLinkItem(change.source.link), held),
+      commitOf(target, change.target, links.newLinkItem(change.target.link)),
+    );
     return outcome === 'written' ? change.source.link : 'stale';
   });
 }
@@ -94,7 +108,13 @@ export async function listLinks(caseId: string, caller: Caller, limit: number, c
   await visibleCase(caseId, caller);
   assertStaff(caller);
   // A link to a case the caller may not see is not there for them: it would name the case.
-  return pageKept(caller, limit, cursor, (size, from) => links.listLinks(caseId, size, from), judgeByCaseId((link: CaseLink) => link.targetId));
+  return pageKept(
+    caller,
+    limit,
+    cursor,
+    (size, from) => links.listLinks(caseId, size, from),
+    judgeByCaseId((link: CaseLink) => link.targetId),
+  );
 }
 
 /**
@@ -114,7 +134,10 @@ export async function mergeCase(caseId: string, survivorId: string, reason: stri
     // The duplicate's clocks stop with it, in the same transaction.
     const sla = await slaAfterChange(duplicate.case, { case: closed, audit: change.duplicate.audit }, { kind: 'merged' }, ctx);
     const outcome = await commitCases(
-      { ...commitOf(duplicate, { ...change.duplicate, case: sla.case }, links.mergeLinkItem(change.duplicate.link), cancelled, survivorId), followUps: sla.audits },
+      {
+        ...commitOf(duplicate, { ...change.duplicate, case: sla.case }, links.mergeLinkItem(change.duplicate.link), cancelled, survivorId),
+        followUps: sla.audits,
+      },
       commitOf(survivor, change.survivor, links.mergeLinkItem(change.survivor.link)),
     );
     return outcome === 'written' ? caseView(sla.case, type, ctx.caller) : 'stale';

@@ -6,7 +6,18 @@
  */
 import * as z from 'zod';
 import type { Caller } from '#core/caller.js';
-import { audienceOf, isOfferEvent, isNews, instantOfLiveId, liveIdOf, liveMessageFor, type LiveEntry, type LiveScope, type LiveSource, type OfferDetail } from '#core/live.js';
+import {
+  audienceOf,
+  isOfferEvent,
+  isNews,
+  instantOfLiveId,
+  liveIdOf,
+  liveMessageFor,
+  type LiveEntry,
+  type LiveScope,
+  type LiveSource,
+  type OfferDetail,
+} from '#core/live.js';
 import type { AuditEvent } from '#core/audit-event.js';
 import type { DomainEventDetail, OfferClosedEventDetail, OfferEventDetail } from '#contracts/domain-events.js';
 import { caseTypes } from '#adapters/dynamodb/config-kinds.js';
@@ -32,7 +43,13 @@ export const ClientMessage = z.discriminatedUnion('type', [
 ]);
 
 /** The `error` message sent before the server closes a connection. */
-const problem = (status: number, title: string, detail: string, extra: Record<string, string> = {}) => ({ type: 'error', status, title, detail, ...extra });
+const problem = (status: number, title: string, detail: string, extra: Record<string, string> = {}) => ({
+  type: 'error',
+  status,
+  title,
+  detail,
+  ...extra,
+});
 
 export interface LiveDeps {
   readonly pusher: LivePusher;
@@ -66,7 +83,10 @@ export async function onClientMessage(connectionId: string, body: string | undef
     // Nothing of the connection stays registered: a refused re-auth ends a connection that was live.
     await live.removeConnection(connectionId);
     await deps.pusher.send(connectionId, problem(verdict.status, verdict.status === 401 ? 'Unauthorized' : 'Forbidden', verdict.reason));
-    await deps.pusher.disconnect(connectionId, { code: verdict.status === 401 ? CLOSE_CODES.unauthorized : CLOSE_CODES.forbidden, reason: verdict.reason.slice(0, 120) });
+    await deps.pusher.disconnect(connectionId, {
+      code: verdict.status === 401 ? CLOSE_CODES.unauthorized : CLOSE_CODES.forbidden,
+      reason: verdict.reason.slice(0, 120),
+    });
     return;
   }
   // Registered before the replay is read: an event logged from now on is pushed, one logged before is replayed.
@@ -105,8 +125,7 @@ async function scopeOf(caseId: string): Promise<LiveScope | undefined> {
 export async function fanOut(eventType: string, detail: BusDetail, deps: Pick<LiveDeps, 'pusher' | 'now'>): Promise<{ sent: number }> {
   const now = deps.now();
   const { id: domainEventId, ...rest } = detail;
-  const source: LiveSource =
-    isOfferEvent(eventType) ? { kind: 'offer', offer: rest as OfferDetail } : { kind: 'audit', audit: rest as AuditEvent };
+  const source: LiveSource = isOfferEvent(eventType) ? { kind: 'offer', offer: rest as OfferDetail } : { kind: 'audit', audit: rest as AuditEvent };
   if (!isNews(eventType, source)) return { sent: 0 };
   const caseId = source.kind === 'offer' ? source.offer.caseId : source.audit.caseId;
   const scope = await scopeOf(caseId);
@@ -114,7 +133,11 @@ export async function fanOut(eventType: string, detail: BusDetail, deps: Pick<Li
     logger.warn('Live fan-out skipped: the case is not in the table', { caseId, eventId: domainEventId });
     return { sent: 0 };
   }
-  const { entry } = await live.appendEntry({ id: liveIdOf(now, domainEventId), event: eventType, caseId, source, scope } satisfies LiveEntry, domainEventId, now);
+  const { entry } = await live.appendEntry(
+    { id: liveIdOf(now, domainEventId), event: eventType, caseId, source, scope } satisfies LiveEntry,
+    domainEventId,
+    now,
+  );
   const connections = await live.connectionsFor(audienceOf(entry), now);
   let sent = 0;
   await Promise.all(

@@ -12,7 +12,11 @@ export async function intakeMessage(message: ChannelMessage, ctx: ChangeContext)
     {
       channel: message.channel,
       deliveryId: message.deliveryId,
-      requester: { id: requesterIdOf(message.channel, author.id).slice(0, 128), ...(author.name ? { name: author.name } : {}), ...(author.email ? { email: author.email } : {}) },
+      requester: {
+        id: requesterIdOf(message.channel, author.id).slice(0, 128),
+        ...(author.name ? { name: author.name } : {}),
+        ...(author.email ? { email: author.email } : {}),
+      },
       subject: subjectOf(message.text),
       text: message.text,
       attachments: message.attachments,

@@ -62,7 +62,9 @@ export async function ingestSignals(batch: readonly Signal[], ctx: ChangeContext
       if (asset) found.set(id, asset);
     }),
   );
-  const issues: FieldIssue[] = batch.flatMap((s, i) => (found.has(s.assetId) ? [] : [{ field: `${fieldOf(i)}.assetId`, rule: 'unknown_reference', message: `There is no asset ${s.assetId}.` }]));
+  const issues: FieldIssue[] = batch.flatMap((s, i) =>
+    found.has(s.assetId) ? [] : [{ field: `${fieldOf(i)}.assetId`, rule: 'unknown_reference', message: `There is no asset ${s.assetId}.` }],
+  );
   if (issues.length > 0) throw validationFailed(issues);
 
   const results: SignalResult[] = new Array(batch.length);
@@ -114,7 +116,9 @@ export async function processSignal(asset: Asset, signal: Signal, ctx: ChangeCon
       items.push(...planned.items);
     }
     if (decision.learn && baseline) {
-      items.push(signals.baselineItem(asset.assetId, signal.metric, pushReading(baseline.window, signal.value!, asset.anomaly.window), baseline.version));
+      items.push(
+        signals.baselineItem(asset.assetId, signal.metric, pushReading(baseline.window, signal.value!, asset.anomaly.window), baseline.version),
+      );
     }
     const outcome: SignalOutcome = { signalId: signal.signalId, assetId: asset.assetId, effects, learned: decision.learn };
     const expiresAt = Math.floor(Date.parse(ctx.now) / 1000) + RECEIPT_TTL_SECONDS;
@@ -180,7 +184,11 @@ async function itemsFor(
   }
 
   const { condition } = action;
-  const effectOf = (kind: SignalOutcome['effects'][number]['action']) => ({ condition: conditionId(condition.metric, condition.kind), action: kind, caseId: condition.caseId });
+  const effectOf = (kind: SignalOutcome['effects'][number]['action']) => ({
+    condition: conditionId(condition.metric, condition.kind),
+    action: kind,
+    caseId: condition.caseId,
+  });
   if (action.type === 'drop') return { effect: effectOf('dropped'), items: [signals.closeConditionItem(condition)] };
 
   const comment = (body: string): TransactItem[] => {
@@ -190,12 +198,19 @@ async function itemsFor(
   };
 
   if (action.type === 'append') {
-    const reported = action.comment !== null ? { was: condition.reportedPeak, now: action.newPeak ? action.severity : condition.reportedPeak } : undefined;
-    const peak = action.newPeak && action.severity !== null ? { severity: action.severity, worseIs: isWorse(condition.kind, 1, 0) ? ('higher' as const) : ('lower' as const) } : undefined;
+    const reported =
+      action.comment !== null ? { was: condition.reportedPeak, now: action.newPeak ? action.severity : condition.reportedPeak } : undefined;
+    const peak =
+      action.newPeak && action.severity !== null
+        ? { severity: action.severity, worseIs: isWorse(condition.kind, 1, 0) ? ('higher' as const) : ('lower' as const) }
+        : undefined;
     const aggregate = { value: signal.value ?? null, at: signal.at, ...(peak ? { peak } : {}), ...(reported ? { reported } : {}) };
     // The case as read (or assumed) must still take work when this commits; a person may have resolved it meanwhile.
     const stillOpen = signals.caseTakesWorkItem(condition.caseId);
-    return { effect: effectOf('appended'), items: [signals.appendItem(condition, aggregate), stillOpen, ...(action.comment !== null ? comment(action.comment) : [])] };
+    return {
+      effect: effectOf('appended'),
+      items: [signals.appendItem(condition, aggregate), stillOpen, ...(action.comment !== null ? comment(action.comment) : [])],
+    };
   }
 
   // Recovery: through the workflow when the asset says so and the case's state allows it, else told once on the case.
@@ -210,7 +225,12 @@ async function itemsFor(
     return {
       effect: effectOf('resolved'),
       items: [
-        ...caseCommitItems({ head: stored.head, audit: moved.audit, followUps: sla.audits, case: { next: sla.case, expectedVersion: stored.case.version } }),
+        ...caseCommitItems({
+          head: stored.head,
+          audit: moved.audit,
+          followUps: sla.audits,
+          case: { next: sla.case, expectedVersion: stored.case.version },
+        }),
         ...sla.items,
         signals.closeConditionItem(condition),
       ],

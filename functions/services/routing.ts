@@ -73,7 +73,8 @@ export async function publishRules(input: RoutingRulesInput, ifMatch: number | u
 export async function getRules(version: number | undefined, caller: Caller): Promise<RoutingRuleset> {
   assertStaff(caller);
   const ruleset = version === undefined ? await routingRules.current(ROUTING_RULESET) : await routingRules.version(ROUTING_RULESET, version);
-  if (!ruleset) throw notFound(version === undefined ? 'No routing rules have been published yet.' : `There is no version ${version} of the routing rules.`);
+  if (!ruleset)
+    throw notFound(version === undefined ? 'No routing rules have been published yet.' : `There is no version ${version} of the routing rules.`);
   return ruleset;
 }
 
@@ -86,16 +87,27 @@ const queues: Publishing<Queue, QueueInput> = {
   store: routingQueues,
   authorise: (caller) => assertAdmin(caller, 'queues'),
   checkInput(input, queueId) {
-    if (input.overflow?.queue === queueId) throw validationFailed([{ field: 'body.overflow.queue', rule: 'not_self', message: 'A queue cannot overflow into itself.' }]);
+    if (input.overflow?.queue === queueId)
+      throw validationFailed([{ field: 'body.overflow.queue', rule: 'not_self', message: 'A queue cannot overflow into itself.' }]);
   },
-  draft: (input, queueId, version) => ({ ...input, queueId, offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS, version }),
+  draft: (input, queueId, version) => ({
+    ...input,
+    queueId,
+    offerTimeoutSeconds: input.offerTimeoutSeconds ?? DEFAULT_OFFER_TIMEOUT_SECONDS,
+    version,
+  }),
   says: {
     notAt: (queueId, current, ifMatch) => `Queue ${queueId} is at version ${current}, not ${ifMatch}.`,
     raced: (queueId) => `Queue ${queueId} changed meanwhile; read it again.`,
   },
 };
 
-export async function putQueue(queueId: string, input: QueueInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ queue: Queue; created: boolean }> {
+export async function putQueue(
+  queueId: string,
+  input: QueueInput,
+  ifMatch: number | undefined,
+  ctx: ChangeContext,
+): Promise<{ queue: Queue; created: boolean }> {
   const { published, previous } = await publishConfig(queues, queueId, input, 'upsert', ifMatch, ctx);
   return { queue: published, created: !previous };
 }
@@ -105,10 +117,16 @@ export async function listQueues(caller: Caller): Promise<Queue[]> {
   return routingQueues.list();
 }
 
-export async function putAgent(agentId: string, input: Omit<store.AgentConfig, 'agentId'>, ifMatch: number | undefined, ctx: ChangeContext): Promise<{ agent: Agent; created: boolean }> {
+export async function putAgent(
+  agentId: string,
+  input: Omit<store.AgentConfig, 'agentId'>,
+  ifMatch: number | undefined,
+  ctx: ChangeContext,
+): Promise<{ agent: Agent; created: boolean }> {
   assertAdmin(ctx.caller, 'agents');
   const existing = await store.getAgent(agentId);
-  if (ifMatch !== undefined && ifMatch !== (existing?.version ?? 0)) throw preconditionFailed(`Agent ${agentId} is at version ${existing?.version ?? 0}, not ${ifMatch}.`, { currentVersion: existing?.version ?? 0 });
+  if (ifMatch !== undefined && ifMatch !== (existing?.version ?? 0))
+    throw preconditionFailed(`Agent ${agentId} is at version ${existing?.version ?? 0}, not ${ifMatch}.`, { currentVersion: existing?.version ?? 0 });
   const config = { ...input, agentId };
   const outcome = existing ? await store.reconfigureAgent(config, existing.version) : await store.createAgent(config, ctx.now);
   if (outcome === 'stale') throw preconditionFailed(`Agent ${agentId} changed meanwhile; read them again.`);
@@ -200,10 +218,18 @@ async function withdrawOffer(offer: store.Offer, now: string, why: 'declined' | 
     state: 'waiting',
     priority: routed.stored.case.priority,
     // An agent no longer eligible is neither a decline nor a lapse: the team rule keeps them off it while it holds.
-    ...(why === 'declined' ? { declinedBy: [...routing.declinedBy, offer.agentId], timedOutBy } : why === 'timedOut' ? { timedOutBy: [...timedOutBy, offer.agentId] } : {}),
+    ...(why === 'declined'
+      ? { declinedBy: [...routing.declinedBy, offer.agentId], timedOutBy }
+      : why === 'timedOut'
+        ? { timedOutBy: [...timedOutBy, offer.agentId] }
+        : {}),
     version: routing.version + 1,
   };
-  return store.transactUnlessStale([...store.routingStateItems(next, routing), store.releaseCapacity(offer.agentId, offer.channel, now), store.deleteOfferItem(offer.offerId)]);
+  return store.transactUnlessStale([
+    ...store.routingStateItems(next, routing),
+    store.releaseCapacity(offer.agentId, offer.channel, now),
+    store.deleteOfferItem(offer.offerId),
+  ]);
 }
 
 // Dispatch -----------------------------------------------------------------------------
@@ -233,7 +259,11 @@ async function inBatches<T>(items: readonly T[], width: number, run: (item: T) =
 export async function withTeams(waiting: readonly WaitingCase[]): Promise<WaitingCase[]> {
   const rules = new Map<string, Promise<readonly string[] | undefined>>();
   const teamsOfType = (typeId: string) => {
-    if (!rules.has(typeId)) rules.set(typeId, accessOf(typeId).then((access) => access?.teams));
+    if (!rules.has(typeId))
+      rules.set(
+        typeId,
+        accessOf(typeId).then((access) => access?.teams),
+      );
     return rules.get(typeId)!;
   };
   return Promise.all(
@@ -304,7 +334,19 @@ export function dispatch(): Promise<{ offered: number }> {
 async function ineligibleOffers(offers: readonly store.Offer[]): Promise<store.Offer[]> {
   if (offers.length === 0) return [];
   const agents = new Map((await store.listAgents()).map((a) => [a.agentId, a]));
-  const judged = await withTeams(offers.map((o) => ({ caseId: o.caseId, queue: o.queue, priority: 'low', channel: o.channel, skills: [], since: o.offeredAt, queuedAt: o.offeredAt, declinedBy: [], routingVersion: 0 })));
+  const judged = await withTeams(
+    offers.map((o) => ({
+      caseId: o.caseId,
+      queue: o.queue,
+      priority: 'low',
+      channel: o.channel,
+      skills: [],
+      since: o.offeredAt,
+      queuedAt: o.offeredAt,
+      declinedBy: [],
+      routingVersion: 0,
+    })),
+  );
   return offers.filter((o, i) => !inTeamFor(agents.get(o.agentId) ?? {}, judged[i]!.teams));
 }
 
@@ -339,15 +381,26 @@ async function overflow(caseId: string, from: string, to: string, now: string): 
   const routing = routed?.routing;
   if (!routed || routing?.state !== 'waiting' || routing.queue !== from) return 'gone';
   const { stored } = routed;
-  const change = routingChange(stored, await typeOf(stored.case), stored.case.queue !== to ? { queue: to } : {}, routingContext(`overflow-${caseId}`, now), {
-    step: 'overflow',
-    from,
-    to,
-    queuedAt: routing.queuedAt,
-  });
+  const change = routingChange(
+    stored,
+    await typeOf(stored.case),
+    stored.case.queue !== to ? { queue: to } : {},
+    routingContext(`overflow-${caseId}`, now),
+    {
+      step: 'overflow',
+      from,
+      to,
+      queuedAt: routing.queuedAt,
+    },
+  );
   // A new queue, a new chance: its agents have not declined it yet.
   const next: RoutingState = { ...routing, queue: to, queuedAt: now, declinedBy: [], timedOutBy: [], version: routing.version + 1 };
-  return commitCases({ head: stored.head, audit: change.audit, ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}), items: store.routingStateItems(next, routing) });
+  return commitCases({
+    head: stored.head,
+    audit: change.audit,
+    ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}),
+    items: store.routingStateItems(next, routing),
+  });
 }
 
 // Deciding ------------------------------------------------------------------------------
@@ -395,7 +448,13 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
           // Where it was put, at the priority it has; a rule's skills stay only while it stays in that queue.
           actions: { queue: c.queue, priority: c.priority, skills: routing && routing.queue === c.queue ? routing.skills : [] },
         }
-      : decide(ruleset ?? { version: null, rules: [] }, await evaluateRules(ruleset?.rules ?? [], facts, ruleset ? `v${ruleset.version}` : undefined), facts, c, trigger);
+      : decide(
+          ruleset ?? { version: null, rules: [] },
+          await evaluateRules(ruleset?.rules ?? [], facts, ruleset ? `v${ruleset.version}` : undefined),
+          facts,
+          c,
+          trigger,
+        );
     const { queue, priority, skills } = decision.actions;
 
     let assignee: Agent | undefined;
@@ -438,7 +497,9 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       caseType: c.type,
       version: (routing?.version ?? 0) + 1,
     };
-    const next: RoutingState = assignee ? { ...base, state: 'assigned', agentId: assignee.agentId } : { ...base, state: 'waiting', ...(reservedFor ? { reservedFor } : {}) };
+    const next: RoutingState = assignee
+      ? { ...base, state: 'assigned', agentId: assignee.agentId }
+      : { ...base, state: 'waiting', ...(reservedFor ? { reservedFor } : {}) };
     const patch: CasePatch = {
       ...(queue !== c.queue ? { queue } : {}),
       ...(priority !== c.priority ? { priority } : {}),
@@ -457,7 +518,9 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       ...decision,
       outcome,
       ...(named && !assignee && !reservedFor && !notEligible ? { unknownAssignee: named } : {}),
-      ...(notEligible ? { assigneeNotEligible: notEligible, why: `${notEligible.agentId} ${notEligible.why}: the case waits in ${queue} for a member.` } : {}),
+      ...(notEligible
+        ? { assigneeNotEligible: notEligible, why: `${notEligible.agentId} ${notEligible.why}: the case waits in ${queue} for a member.` }
+        : {}),
       ...(placement
         ? {
             placement,
@@ -471,7 +534,11 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
       head: stored.head,
       audit: change.audit,
       ...(change.case ? { case: { next: change.case, expectedVersion: c.version } } : {}),
-      items: [...store.routingStateItems(next, routing), processedMark(ROUTING_CONSUMER, eventId), ...(assignee ? [store.takeCapacity(assignee.agentId, c.channel, now, false, teams)] : [])],
+      items: [
+        ...store.routingStateItems(next, routing),
+        processedMark(ROUTING_CONSUMER, eventId),
+        ...(assignee ? [store.takeCapacity(assignee.agentId, c.channel, now, false, teams)] : []),
+      ],
     });
     if (written === 'written') return 'routed';
     return (await alreadyProcessed(ROUTING_CONSUMER, eventId)) ? 'unchanged' : 'stale';
@@ -498,7 +565,8 @@ async function release(caseId: string, reason: string, eventId: string, placemen
 }
 
 /** Changes of these fields can change what the rules decide; an owner change alone cannot. */
-const decidingChange = (c: FieldChange) => c.field === 'queue' || c.field === 'priority' || c.field === 'priorityScore' || c.field.startsWith('fields.');
+const decidingChange = (c: FieldChange) =>
+  c.field === 'queue' || c.field === 'priority' || c.field === 'priorityScore' || c.field.startsWith('fields.');
 
 /** A domain event as routing receives it (`functions/contracts/domain-events.ts`). */
 export type CaseEventDetail = DomainEventDetail;
@@ -559,7 +627,17 @@ export async function caseRouting(caseId: string, caller: Caller): Promise<Routi
   const routing = (await store.getRoutedCase(caseId))?.routing;
   if (!routing) throw notFound(`Case ${caseId} has not been routed.`);
   if (routing.state !== 'waiting') return routing;
-  const [agents, queue, [waiting]] = await Promise.all([store.listAgents(), routingQueues.current(routing.queue), withTeams([{ ...store.waitingOf(routing), caseType: c.type }])]);
+  const [agents, queue, [waiting]] = await Promise.all([
+    store.listAgents(),
+    routingQueues.current(routing.queue),
+    withTeams([{ ...store.waitingOf(routing), caseType: c.type }]),
+  ]);
   const reason = waitingReason(waiting!, agents, skillsInForce(waiting!, queue, nowIso()));
-  return { ...routing, reason, ...(reason === 'noAgentInTeam' && waiting!.teams ? { why: `No agent is in team ${waiting!.teams!.join(' or ')}: every other agent is ${notInTeamWhy(waiting!.teams!)}.` } : {}) };
+  return {
+    ...routing,
+    reason,
+    ...(reason === 'noAgentInTeam' && waiting!.teams
+      ? { why: `No agent is in team ${waiting!.teams!.join(' or ')}: every other agent is ${notInTeamWhy(waiting!.teams!)}.` }
+      : {}),
+  };
 }

@@ -42,7 +42,12 @@ export async function createCalendar(calendarId: string, input: CalendarInput, c
   return (await publishConfig(calendars, calendarId, input, 'create', undefined, ctx)).published;
 }
 
-export async function publishCalendarVersion(calendarId: string, input: CalendarInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<Calendar> {
+export async function publishCalendarVersion(
+  calendarId: string,
+  input: CalendarInput,
+  ifMatch: number | undefined,
+  ctx: ChangeContext,
+): Promise<Calendar> {
   return (await publishConfig(calendars, calendarId, input, 'next', ifMatch, ctx)).published;
 }
 
@@ -73,7 +78,13 @@ const policies: Publishing<SlaPolicy, SlaPolicyInput> = {
   authorise: (caller) => assertAdmin(caller, 'SLA policies'),
   async checkAgainst(input) {
     if (!(await slaCalendars.current(input.calendarId, 'fresh'))) {
-      throw validationFailed([{ field: 'body.calendarId', rule: 'unknown_calendar', message: `There is no calendar ${input.calendarId}; create it first (POST /sla/calendars).` }]);
+      throw validationFailed([
+        {
+          field: 'body.calendarId',
+          rule: 'unknown_calendar',
+          message: `There is no calendar ${input.calendarId}; create it first (POST /sla/calendars).`,
+        },
+      ]);
     }
   },
   draft: (input, policyId, version, _previous, ctx) => ({ ...input, policyId, version, ...publishedBy(ctx) }),
@@ -90,7 +101,12 @@ export async function createPolicy(policyId: string, input: SlaPolicyInput, ctx:
 }
 
 /** A new version applies to a case at its next change (which re-targets its clocks, keeping their elapsed time). */
-export async function publishPolicyVersion(policyId: string, input: SlaPolicyInput, ifMatch: number | undefined, ctx: ChangeContext): Promise<SlaPolicy> {
+export async function publishPolicyVersion(
+  policyId: string,
+  input: SlaPolicyInput,
+  ifMatch: number | undefined,
+  ctx: ChangeContext,
+): Promise<SlaPolicy> {
   return (await publishConfig(policies, policyId, input, 'next', ifMatch, ctx)).published;
 }
 
@@ -135,7 +151,10 @@ export async function getEntitlement(entitlementId: string, caller: Caller): Pro
   return found;
 }
 
-export async function listEntitlements(holder: { customerId?: string | undefined; assetId?: string | undefined }, caller: Caller): Promise<Entitlement[]> {
+export async function listEntitlements(
+  holder: { customerId?: string | undefined; assetId?: string | undefined },
+  caller: Caller,
+): Promise<Entitlement[]> {
   assertStaff(caller, 'Entitlements');
   const [byCustomer, byAsset] = await Promise.all([
     holder.customerId === undefined ? [] : entitlements.entitlementsOf('customer', holder.customerId),
@@ -170,10 +189,13 @@ export async function previewSla(input: SlaPreviewRequest, caller: Caller): Prom
   assertStaff(caller, 'SLA previews');
   const stored = input.policyId === undefined ? undefined : await getPolicy(input.policyId, undefined, caller);
   const policy = stored ?? input.policy;
-  if (!policy) throw validationFailed([{ field: 'body.policyId', rule: 'required', message: 'name a policy by policyId or give one inline as policy' }]);
+  if (!policy)
+    throw validationFailed([{ field: 'body.policyId', rule: 'required', message: 'name a policy by policyId or give one inline as policy' }]);
   const calendarId = input.calendar ? undefined : (input.calendarId ?? policy.calendarId);
   if (!input.calendar && calendarId === undefined) {
-    throw validationFailed([{ field: 'body.calendarId', rule: 'required', message: 'name a calendar (calendarId or calendar inline), or a policy that names one' }]);
+    throw validationFailed([
+      { field: 'body.calendarId', rule: 'required', message: 'name a calendar (calendarId or calendar inline), or a policy that names one' },
+    ]);
   }
   const calendar: CalendarInput & { calendarId?: string; version?: number } = input.calendar ?? (await getCalendar(calendarId!, undefined, caller));
   let preview: Preview;
@@ -181,7 +203,8 @@ export async function previewSla(input: SlaPreviewRequest, caller: Caller): Prom
     preview = previewDeadlines({ policy, calendar, start: input.start, pauses: input.pauses });
   } catch (error) {
     // The only way the maths fails on valid input: a calendar with no working time ahead (all closed for years).
-    if (error instanceof RangeError) throw validationFailed([{ field: input.calendar ? 'body.calendar' : 'body.calendarId', rule: 'no_working_time', message: error.message }]);
+    if (error instanceof RangeError)
+      throw validationFailed([{ field: input.calendar ? 'body.calendar' : 'body.calendarId', rule: 'no_working_time', message: error.message }]);
     throw error;
   }
   return {

@@ -35,7 +35,11 @@ async function stepActed(caseId: string, key: string): Promise<boolean> {
 
 const slaChange = (before: Partial<SlaState> | null, after: Partial<SlaState> | null): FieldChange => ({ field: 'sla', before, after });
 
-const clockOnly = (sla: SlaState, name: ClockName, state: ClockState) => ({ clocks: { [name]: state }, nextDueAt: sla.nextDueAt, escalationLevel: sla.escalationLevel });
+const clockOnly = (sla: SlaState, name: ClockName, state: ClockState) => ({
+  clocks: { [name]: state },
+  nextDueAt: sla.nextDueAt,
+  escalationLevel: sla.escalationLevel,
+});
 
 /** What an action commits: the case's change and its audit events, in chain order. */
 interface TimerChange {
@@ -62,18 +66,34 @@ async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, a
   switch (act.kind) {
     case 'warning':
       return {
-        audit: auditEvent(caseId, stored.head, 'SlaWarning', ctx, c.version, [slaChange(clockOnly(sla, timer.clock, act.clock), clockOnly(sla, timer.clock, act.clock))], {
-          reason: `${when} warning: due at ${act.clock.dueAt}`,
-        }),
+        audit: auditEvent(
+          caseId,
+          stored.head,
+          'SlaWarning',
+          ctx,
+          c.version,
+          [slaChange(clockOnly(sla, timer.clock, act.clock), clockOnly(sla, timer.clock, act.clock))],
+          {
+            reason: `${when} warning: due at ${act.clock.dueAt}`,
+          },
+        ),
         followUps: [],
       };
     case 'breach': {
       const after = act.after.clocks[timer.clock]!;
       return {
         sla: act.after,
-        audit: auditEvent(caseId, stored.head, 'SlaBreached', ctx, c.version, [slaChange(clockOnly(sla, timer.clock, act.before), clockOnly(act.after, timer.clock, after))], {
-          reason: `${when} breached at ${timer.next.at}`,
-        }),
+        audit: auditEvent(
+          caseId,
+          stored.head,
+          'SlaBreached',
+          ctx,
+          c.version,
+          [slaChange(clockOnly(sla, timer.clock, act.before), clockOnly(act.after, timer.clock, after))],
+          {
+            reason: `${when} breached at ${timer.next.at}`,
+          },
+        ),
         followUps: [],
       };
     }
@@ -81,12 +101,23 @@ async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, a
       const reason = `SLA escalation, rung ${act.rung}: ${act.step.action}`;
       const level = (s: SlaState) => ({ escalationLevel: s.escalationLevel });
       const moves = act.patch.queue !== undefined || act.patch.priority !== undefined;
-      const revised = moves ? reviseCase(stored, { ...act.patch, reason }, await typeOf(c), ctx, act.patch.queue !== undefined ? await handoffSourceOf(caseId) : undefined) : undefined;
+      const revised = moves
+        ? reviseCase(
+            stored,
+            { ...act.patch, reason },
+            await typeOf(c),
+            ctx,
+            act.patch.queue !== undefined ? await handoffSourceOf(caseId) : undefined,
+          )
+        : undefined;
       if (!revised) {
         const escalated = { ...sla, escalationLevel: act.rung };
         return {
           sla: escalated,
-          audit: auditEvent(caseId, stored.head, 'SlaEscalated', ctx, c.version, [slaChange(level(sla), level(escalated))], { reason, effects: act.effects }),
+          audit: auditEvent(caseId, stored.head, 'SlaEscalated', ctx, c.version, [slaChange(level(sla), level(escalated))], {
+            reason,
+            effects: act.effects,
+          }),
           followUps: [],
         };
       }
@@ -94,10 +125,18 @@ async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, a
       const current = withSla.case.sla ?? sla;
       const escalated = { ...current, escalationLevel: act.rung };
       const last = withSla.audits.at(-1) ?? revised.audit;
-      const escalation = auditEvent(caseId, { seq: last.seq, hash: last.hash }, 'SlaEscalated', ctx, revised.case.version, [slaChange(level(current), level(escalated))], {
-        reason,
-        effects: act.effects,
-      });
+      const escalation = auditEvent(
+        caseId,
+        { seq: last.seq, hash: last.hash },
+        'SlaEscalated',
+        ctx,
+        revised.case.version,
+        [slaChange(level(current), level(escalated))],
+        {
+          reason,
+          effects: act.effects,
+        },
+      );
       return { case: { ...withSla.case, sla: escalated }, audit: revised.audit, followUps: [...withSla.audits, escalation] };
     }
   }
@@ -124,7 +163,9 @@ export async function checkTimer(timer: TimerInput): Promise<NextStep> {
       followUps: change.followUps,
       ...(change.case ? { case: { next: change.case, expectedVersion: stored.case.version } } : {}),
       ...(change.sla ? { sla: change.sla } : {}),
-      items: [putNew({ ...slaTimerStepKey(timer.caseId, key), entity: 'SlaTimerStep', caseId: timer.caseId, eventId: change.audit.eventId, at: ctx.now })],
+      items: [
+        putNew({ ...slaTimerStepKey(timer.caseId, key), entity: 'SlaTimerStep', caseId: timer.caseId, eventId: change.audit.eventId, at: ctx.now }),
+      ],
     });
     return outcome === 'written' ? decision.next : 'stale';
   });
@@ -144,7 +185,11 @@ export interface ArmingPlan {
  * Those of earlier generations (as the event's `before` names them) and of
  * clocks with nothing ahead are stopped; a closed case keeps none.
  */
-export function armingPlan(c: Pick<Case, 'caseId' | 'statusCategory' | 'sla'>, before: ClockMap | undefined, setup: SlaSetup | undefined): ArmingPlan {
+export function armingPlan(
+  c: Pick<Case, 'caseId' | 'statusCategory' | 'sla'>,
+  before: ClockMap | undefined,
+  setup: SlaSetup | undefined,
+): ArmingPlan {
   const plan: ArmingPlan = { start: [], stop: [] };
   const open = OPEN_CATEGORIES.includes(c.statusCategory);
   for (const name of CLOCK_NAMES) {

@@ -49,7 +49,9 @@ function sealed(c: Case, after: AuditEvent, changes: readonly SlaChange[], ctx: 
   const audits: AuditEvent[] = [];
   let head = { seq: after.seq, hash: after.hash };
   for (const change of changes) {
-    const audit = auditEvent(c.caseId, head, change.action, ctx, c.version, [{ field: 'sla', before: change.before, after: change.after }], { reason: change.notes.join('; ') });
+    const audit = auditEvent(c.caseId, head, change.action, ctx, c.version, [{ field: 'sla', before: change.before, after: change.after }], {
+      reason: change.notes.join('; '),
+    });
     audits.push(audit);
     head = { seq: audit.seq, hash: audit.hash };
   }
@@ -101,7 +103,12 @@ const isStaffReply = (caller: Caller) => isStaff(caller) && !hasRole(caller, 'in
  * policy or policy version if the case now falls under one (priority changed,
  * policy republished), then what the change itself does to the clocks.
  */
-export async function slaAfterChange(before: Case, change: { case: Case; audit: AuditEvent }, trigger: SlaTrigger, ctx: ChangeContext): Promise<WithSla> {
+export async function slaAfterChange(
+  before: Case,
+  change: { case: Case; audit: AuditEvent },
+  trigger: SlaTrigger,
+  ctx: ChangeContext,
+): Promise<WithSla> {
   const sla: SlaState | null = before.sla ?? null;
   if (!sla) return { case: change.case, audits: [], items: [] };
   const c = change.case;
@@ -120,8 +127,12 @@ export async function slaAfterChange(before: Case, change: { case: Case; audit: 
   };
   if (trigger.kind === 'merged') {
     // The merged case keeps the policy it had: its clocks only stop.
-    step(slaOnMerge(state, { policy: (await slaPolicies.version(sla.policyId, sla.policyVersion)) ?? setup.policy, calendar: setup.calendar }, ctx.now));
-    return changes.length === 0 ? { case: c, audits: [], items: [] } : { case: { ...c, sla: state }, audits: sealed({ ...c, sla: state }, change.audit, changes, ctx), items: [] };
+    step(
+      slaOnMerge(state, { policy: (await slaPolicies.version(sla.policyId, sla.policyVersion)) ?? setup.policy, calendar: setup.calendar }, ctx.now),
+    );
+    return changes.length === 0
+      ? { case: c, audits: [], items: [] }
+      : { case: { ...c, sla: state }, audits: sealed({ ...c, sla: state }, change.audit, changes, ctx), items: [] };
   }
   // The recompute happens where the case stood before the change; the change then acts on it.
   step(slaOnPolicyChange(state, setup, placeOf(before), ctx.now));

@@ -54,7 +54,9 @@ export async function updateTask(caseId: string, taskId: string, patch: TaskPatc
     const task = await tasks.getTask(caseId, taskId);
     if (!task) throw notFound(`Case ${caseId} has no task ${taskId}.`);
     if (ifMatch !== undefined && ifMatch !== task.version) {
-      throw preconditionFailed(`Task ${taskId} is at version ${task.version}, not ${ifMatch}; read it again and reapply your change.`, { currentVersion: task.version });
+      throw preconditionFailed(`Task ${taskId} is at version ${task.version}, not ${ifMatch}; read it again and reapply your change.`, {
+        currentVersion: task.version,
+      });
     }
     const revised = reviseTask(stored, await typeOf(stored.case), task, patch, ctx, itemId);
     if (!revised) return task;
@@ -73,5 +75,11 @@ export function openTasksOf(assignee: string, caller: Caller, limit: number, cur
   assertStaff(caller);
   const who = assignee === 'me' ? caller.sub : assignee;
   // Tasks of cases the caller may not see are left out: a task names its case and says what is being done on it.
-  return pageKept(caller, limit, cursor, (size, from) => tasks.listOpenTasksOf(who, size, from), judgeByCaseId((task: Task) => task.caseId));
+  return pageKept(
+    caller,
+    limit,
+    cursor,
+    (size, from) => tasks.listOpenTasksOf(who, size, from),
+    judgeByCaseId((task: Task) => task.caseId),
+  );
 }

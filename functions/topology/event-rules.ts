@@ -43,7 +43,11 @@ export const eventRules: readonly EventRuleSpec[] = [
   {
     name: 'intake-acknowledgement',
     description: 'Acknowledge a case a person opened (or a repeat that joined their open case) with its number and response target',
-    pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated', 'DuplicateIntake'], detail: { channel: ['email', 'chat', 'social', 'web', 'partner'] } },
+    pattern: {
+      source: ['caseway.cases'],
+      'detail-type': ['CaseCreated', 'DuplicateIntake'],
+      detail: { channel: ['email', 'chat', 'social', 'web', 'partner'] },
+    },
     target: { entry: 'functions/handlers/intake-ack.ts', tableAccess: 'readWrite' },
   },
   {
@@ -54,7 +58,8 @@ export const eventRules: readonly EventRuleSpec[] = [
   },
   {
     name: 'sla-timer-arming',
-    description: 'Arms and disarms SLA timers: one Step Functions execution per armed clock generation, on every SLA change and status change of a case.',
+    description:
+      'Arms and disarms SLA timers: one Step Functions execution per armed clock generation, on every SLA change and status change of a case.',
     pattern: { source: ['caseway.cases'], 'detail-type': [{ prefix: 'Sla' }, 'StatusChanged'] },
     target: { entry: 'functions/handlers/sla-arming.ts', tableAccess: 'read' },
   },

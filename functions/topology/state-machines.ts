@@ -30,4 +30,6 @@ export const slaClockMachine: StateMachineSpec = {
 
 /** What each `${Substitution}` holds locally: ARNs that only have to be well-formed (the tasks run in process). */
 export const localSubstitutions = (spec: StateMachineSpec): Record<string, string> =>
-  Object.fromEntries(Object.values(spec.tasks).map((task) => [task.substitution, `arn:aws:lambda:us-east-1:000000000000:function:caseway-local-${task.substitution}`]));
+  Object.fromEntries(
+    Object.values(spec.tasks).map((task) => [task.substitution, `arn:aws:lambda:us-east-1:000000000000:function:caseway-local-${task.substitution}`]),
+  );

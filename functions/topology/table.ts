@@ -18,11 +18,31 @@ export interface IndexDefinition {
 
 /** The indexes by what they answer; the key templates in the handlers refer to them by these names. */
 export const caseIndexes = {
-  byStatus: { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'cases by status, newest first (partition key sharded); case types by id' },
-  byOwner: { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'cases by owner, newest first (sparse: unassigned cases are absent)' },
+  byStatus: {
+    indexName: 'gsi1',
+    partitionKey: 'gsi1pk',
+    sortKey: 'gsi1sk',
+    purpose: 'cases by status, newest first (partition key sharded); case types by id',
+  },
+  byOwner: {
+    indexName: 'gsi2',
+    partitionKey: 'gsi2pk',
+    sortKey: 'gsi2sk',
+    purpose: 'cases by owner, newest first (sparse: unassigned cases are absent)',
+  },
   byRequester: { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', purpose: 'cases by requester, newest first' },
-  byOpen: { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', purpose: 'open cases (active or waiting), newest first (sparse, partition key sharded)' },
-  bySlaDue: { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', purpose: 'cases with a running SLA clock, soonest deadline first (sparse, partition key sharded)' },
+  byOpen: {
+    indexName: 'gsi4',
+    partitionKey: 'gsi4pk',
+    sortKey: 'gsi4sk',
+    purpose: 'open cases (active or waiting), newest first (sparse, partition key sharded)',
+  },
+  bySlaDue: {
+    indexName: 'gsi5',
+    partitionKey: 'gsi5pk',
+    sortKey: 'gsi5sk',
+    purpose: 'cases with a running SLA clock, soonest deadline first (sparse, partition key sharded)',
+  },
 } as const satisfies Record<string, IndexDefinition>;
 
 export const caseTable = {

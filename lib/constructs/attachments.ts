@@ -49,7 +49,10 @@ export function lifecycleRules(): s3.LifecycleRule[] {
   return (Object.entries(RETENTION_CLASSES) as [RetentionClassName, (typeof RETENTION_CLASSES)[RetentionClassName]][]).map(([name, retention]) => ({
     id: `retention-${name}`,
     prefix: retentionPrefix(name),
-    transitions: retention.transitions.map((t) => ({ storageClass: new s3.StorageClass(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
+    transitions: retention.transitions.map((t) => ({
+      storageClass: new s3.StorageClass(t.storageClass),
+      transitionAfter: Duration.days(t.afterDays),
+    })),
     expiration: Duration.days(retention.expireAfterDays),
     noncurrentVersionExpiration: Duration.days(retention.noncurrentExpireAfterDays),
     abortIncompleteMultipartUploadAfter: Duration.days(1),
@@ -88,7 +91,8 @@ export class Attachments extends Construct {
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the server access log bucket of the attachment bucket: logging its own access into itself would log every log delivery, without end.',
+      reason:
+        'This is the server access log bucket of the attachment bucket: logging its own access into itself would log every log delivery, without end.',
     });
 
     const corsOrigins = props.corsOrigins ?? [];
@@ -129,7 +133,10 @@ export class Attachments extends Construct {
    */
   grantUploadAndDownload(grantee: iam.IGrantable): iam.Grant {
     this.key.grant(grantee, ...ATTACHMENT_KEY_ACTIONS);
-    const prefixes = Object.keys(RETENTION_CLASSES).map((name) => ({ name, arn: this.bucket.arnForObjects(`${retentionPrefix(name as RetentionClassName)}*`) }));
+    const prefixes = Object.keys(RETENTION_CLASSES).map((name) => ({
+      name,
+      arn: this.bucket.arnForObjects(`${retentionPrefix(name as RetentionClassName)}*`),
+    }));
     const objects = iam.Grant.addToPrincipal({ grantee, actions: [...OBJECT_ACTIONS], resourceArns: prefixes.map((p) => p.arn) });
     const bucket = iam.Grant.addToPrincipal({ grantee, actions: [...BUCKET_ACTIONS], resourceArns: [this.bucket.bucketArn] });
     // Acknowledged from the same ARNs the grant holds, so the finding's name matches in any environment.

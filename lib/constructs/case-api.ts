@@ -95,7 +95,8 @@ export function apiCorsConfiguration(origins: string[]): Record<string, unknown>
 const PUBLIC_ROUTE_REASONS: Readonly<Record<string, string>> = {
   'GET /openapi.json': 'clients and code generators fetch the API description before they hold a token, and it describes the API, not any case',
   'GET /events/schemas': 'partners read the shapes of the events on the bus before they hold a token; the schemas describe events, not any case',
-  'GET /events/schemas/{type}': 'partners read the shapes of the events on the bus before they hold a token; the schemas describe events, not any case',
+  'GET /events/schemas/{type}':
+    'partners read the shapes of the events on the bus before they hold a token; the schemas describe events, not any case',
 };
 
 /** One JSON object per request: enough to trace a call through API Gateway without a body. */
@@ -204,8 +205,7 @@ export class CaseApi extends Construct {
       jwtAudience: Lazy.list({ produce: () => identity.audience }),
       identitySource: ['$request.header.Authorization'],
     });
-    const authorizerFor = (auth: RouteSpec['auth']): apigw.IHttpRouteAuthorizer =>
-      auth === 'jwt' ? jwt : new apigw.HttpNoneAuthorizer();
+    const authorizerFor = (auth: RouteSpec['auth']): apigw.IHttpRouteAuthorizer => (auth === 'jwt' ? jwt : new apigw.HttpNoneAuthorizer());
 
     assertPublicRoutesHoldNoData();
     for (const route of routes) {
@@ -256,7 +256,13 @@ export class CaseApi extends Construct {
 
 /** A readable, stable construct id: `GET /cases/{id}/comments` -> `GET-cases-id-comments`. */
 function routeId(route: RouteSpec): string {
-  return [route.method, ...route.path.split('/').filter(Boolean).map((part) => part.replace(/[{}]/g, ''))].join('-');
+  return [
+    route.method,
+    ...route.path
+      .split('/')
+      .filter(Boolean)
+      .map((part) => part.replace(/[{}]/g, '')),
+  ].join('-');
 }
 
 /**
@@ -271,7 +277,9 @@ function assertPublicRoutesHoldNoData(): void {
       throw new Error(`Route ${route.method} ${route.path} has no authorizer but its function '${route.fn}' has table access; give it auth: 'jwt'.`);
     }
     if (route.path !== '$default' && !PUBLIC_ROUTE_REASONS[`${route.method} ${route.path}`]) {
-      throw new Error(`Route ${route.method} ${route.path} has no authorizer; say why in PUBLIC_ROUTE_REASONS (lib/constructs/case-api.ts) or give it auth: 'jwt'.`);
+      throw new Error(
+        `Route ${route.method} ${route.path} has no authorizer; say why in PUBLIC_ROUTE_REASONS (lib/constructs/case-api.ts) or give it auth: 'jwt'.`,
+      );
     }
   }
 }

@@ -48,7 +48,10 @@ export class ConsoleCors extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-    const apiArn = Arn.format({ service: 'apigateway', account: '', resource: '/apis', resourceName: props.api.apiId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }, stack);
+    const apiArn = Arn.format(
+      { service: 'apigateway', account: '', resource: '/apis', resourceName: props.api.apiId, arnFormat: ArnFormat.SLASH_RESOURCE_NAME },
+      stack,
+    );
 
     const updateApi: cr.AwsSdkCall = {
       service: 'ApiGatewayV2',
@@ -77,12 +80,16 @@ export class ConsoleCors extends Construct {
     this.bucket = new cr.AwsCustomResource(this, 'Bucket', {
       onCreate: putCors,
       onUpdate: putCors,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({ actions: ['s3:PutBucketCORS'], resources: [props.attachmentsBucket.bucketArn] })]),
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['s3:PutBucketCORS'], resources: [props.attachmentsBucket.bucketArn] }),
+      ]),
       installLatestAwsSdk: false,
       logGroup,
     });
     // The two share aws-cdk-lib's one AwsCustomResource function; its role holds exactly the two statements above.
-    acknowledgeLibraryFunction(this.bucket.grantPrincipal as iam.IRole, { wildcards: 'AwsCustomResource: no wildcard expected; a finding here means a statement above changed.' });
+    acknowledgeLibraryFunction(this.bucket.grantPrincipal as iam.IRole, {
+      wildcards: 'AwsCustomResource: no wildcard expected; a finding here means a statement above changed.',
+    });
   }
 }
 

@@ -84,7 +84,9 @@ export class ConsoleDeployment extends Construct {
     // Every build has scripts there; none means the build's assetsDir and CONSOLE_ASSETS_DIR disagree,
     // and the scripts would be served uncached from the wrong behaviour.
     if (!existsSync(hashedDir) || !statSync(hashedDir).isDirectory()) {
-      throw new Error(`${this.node.path}: the console build has no ${HASHED_ASSETS_PREFIX} directory; Vite's build.assetsDir must be CONSOLE_ASSETS_DIR (functions/topology/console-config.ts)`);
+      throw new Error(
+        `${this.node.path}: the console build has no ${HASHED_ASSETS_PREFIX} directory; Vite's build.assetsDir must be CONSOLE_ASSETS_DIR (functions/topology/console-config.ts)`,
+      );
     }
     this.assets = new s3deploy.BucketDeployment(this, 'Assets', {
       sources: [s3deploy.Source.asset(hashedDir)],

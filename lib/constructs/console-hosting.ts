@@ -99,7 +99,8 @@ export function contentSecurityPolicy(connectOrigins: readonly string[], formAct
 }
 
 /** Features the console never uses, so a script that got in cannot ask for them either. */
-export const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()';
+export const PERMISSIONS_POLICY =
+  'camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=()';
 
 export class ConsoleHosting extends Construct {
   /** The console's files. Private: only the distribution reads it. */
@@ -136,7 +137,8 @@ export class ConsoleHosting extends Construct {
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the access log bucket of the console (CloudFront and S3 logs): logging its own access into itself would log every log delivery, without end.',
+      reason:
+        'This is the access log bucket of the console (CloudFront and S3 logs): logging its own access into itself would log every log delivery, without end.',
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -214,18 +216,21 @@ export class ConsoleHosting extends Construct {
 
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'No geo restriction: requesters report problems from wherever they are, and the console is static files; who may see what is decided by the API for each signed-in caller.',
+      reason:
+        'No geo restriction: requesters report problems from wherever they are, and the console is static files; who may see what is decided by the API for each signed-in caller.',
     });
     if (!props.webAclId) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR2',
-        reason: 'No WAF by default: the distribution serves only static, public files (the console bundle), and the API it calls throttles per stage and requires a JWT. Pass webAclId to put a web ACL in front anyway.',
+        reason:
+          'No WAF by default: the distribution serves only static, public files (the console bundle), and the API it calls throttles per stage and requires a JWT. Pass webAclId to put a web ACL in front anyway.',
       });
     }
     if (!props.domain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: "With CloudFront's default *.cloudfront.net certificate the viewer TLS policy cannot be chosen (TLSv1 minimum); browsers negotiate TLS 1.2+ anyway. With a console domain of your own the distribution enforces TLSv1.2_2021 and this finding does not arise.",
+        reason:
+          "With CloudFront's default *.cloudfront.net certificate the viewer TLS policy cannot be chosen (TLSv1 minimum); browsers negotiate TLS 1.2+ anyway. With a console domain of your own the distribution enforces TLSv1.2_2021 and this finding does not arise.",
       });
     }
   }

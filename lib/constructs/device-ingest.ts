@@ -62,9 +62,15 @@ export class DeviceIngest extends Construct {
     super(scope, id);
     const { store } = props;
     const topicFilter = props.topicFilter ?? 'caseway/devices/+/signals';
-    if (!/^[A-Za-z0-9_/+#-]{1,256}$/.test(topicFilter) || topicFilter.includes("'")) throw new Error(`topicFilter '${topicFilter}' is not an MQTT topic filter`);
+    if (!/^[A-Za-z0-9_/+#-]{1,256}$/.test(topicFilter) || topicFilter.includes("'"))
+      throw new Error(`topicFilter '${topicFilter}' is not an MQTT topic filter`);
 
-    this.deadLetterQueue = caseDeadLetterQueue(this, 'DeadLetterQueue', store.key, 'the IoT rule error action and the device Lambda on-failure destination');
+    this.deadLetterQueue = caseDeadLetterQueue(
+      this,
+      'DeadLetterQueue',
+      store.key,
+      'the IoT rule error action and the device Lambda on-failure destination',
+    );
 
     const handler = new CasewayFunction(this, 'Handler', {
       entry: 'functions/handlers/device-ingest.ts',
@@ -106,6 +112,11 @@ export class DeviceIngest extends Construct {
       sourceAccount: Stack.of(this).account,
     });
 
-    this.deadLetterAlarm = firstDeadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, 'A device signal could not be processed (IoT rule error or Lambda failure after retries): replay it from the queue once the cause is fixed.');
+    this.deadLetterAlarm = firstDeadLetterAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      'A device signal could not be processed (IoT rule error or Lambda failure after retries): replay it from the queue once the cause is fixed.',
+    );
   }
 }

@@ -133,4 +133,3 @@ export class DomainEvents extends Construct {
     return [this.deadLetterAlarm, ...this.consumers.alarms];
   }
 }
-

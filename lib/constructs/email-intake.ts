@@ -95,7 +95,11 @@ export class EmailIntake extends Construct {
     const fn = new CasewayFunction(this, 'Intake', {
       entry: 'functions/handlers/email-inbound.ts',
       description: 'Inbound email: a message SES stored in S3 -> the intake service',
-      environment: { TABLE_NAME: props.store.table.tableName, ATTACHMENTS_BUCKET: props.attachments.bucket.bucketName, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
+      environment: {
+        TABLE_NAME: props.store.table.tableName,
+        ATTACHMENTS_BUCKET: props.attachments.bucket.bucketName,
+        CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn,
+      },
       timeout: Duration.seconds(30),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
@@ -106,17 +110,32 @@ export class EmailIntake extends Construct {
     props.attachments.grantUploadAndDownload(this.function);
     props.cursorKey.grantRead(this.function);
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter queue: of the rule that hands stored inbound mail to the intake function.',
     });
     new events.Rule(this, 'ObjectCreated', {
       description: 'A new inbound message in the mail bucket -> email intake',
-      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [{ prefix: INBOUND_PREFIX }] } } },
-      targets: [new targets.LambdaFunction(this.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [this.bucket.bucketName] }, object: { key: [{ prefix: INBOUND_PREFIX }] } },
+      },
+      targets: [
+        new targets.LambdaFunction(this.function, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(6) }),
+      ],
     });
-    this.deadLetterAlarm = firstDeadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, `Inbound email could not be taken in: each message names an object under ${INBOUND_PREFIX} in the mail bucket; fix the cause and put the event on the default bus again.`);
+    this.deadLetterAlarm = firstDeadLetterAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      `Inbound email could not be taken in: each message names an object under ${INBOUND_PREFIX} in the mail bucket; fix the cause and put the event on the default bus again.`,
+    );
 
     // From the same ARN grantRead put in the policy, so the finding's name matches in any environment.
     acknowledgeWildcardResource(

@@ -106,7 +106,12 @@ export class EventConsumers extends Construct {
     const { store, bus } = props;
     const scope = new Construct(this, spec.name);
 
-    const deadLetterQueue = caseDeadLetterQueue(scope, 'DeadLetterQueue', store.key, `of the ${spec.name} rule's target and of its function's asynchronous invocations`);
+    const deadLetterQueue = caseDeadLetterQueue(
+      scope,
+      'DeadLetterQueue',
+      store.key,
+      `of the ${spec.name} rule's target and of its function's asynchronous invocations`,
+    );
 
     const consumer = new CasewayFunction(scope, 'Consumer', {
       entry: spec.target.entry,
@@ -140,7 +145,12 @@ export class EventConsumers extends Construct {
         maxEventAge: props.maxEventAge ?? Duration.hours(24),
       }),
     );
-    const deadLetterAlarm = firstDeadLetterAlarm(scope, 'DeadLetterAlarm', deadLetterQueue, `Events for ${spec.name} could not be handled after every retry; they wait in its dead-letter queue (14 days) to be redriven or replayed from the archive.`);
+    const deadLetterAlarm = firstDeadLetterAlarm(
+      scope,
+      'DeadLetterAlarm',
+      deadLetterQueue,
+      `Events for ${spec.name} could not be handled after every retry; they wait in its dead-letter queue (14 days) to be redriven or replayed from the archive.`,
+    );
     return { spec, rule, function: fn, deadLetterQueue, deadLetterAlarm };
   }
 }

@@ -117,7 +117,8 @@ export class Identity extends Construct {
     this.roleMapping = validateRoleMapping(this, props.roleMapping ?? Object.fromEntries(ROLES.map((role) => [role, role])));
     this.teamGroups = { ...props.teamGroups };
     for (const [group, team] of Object.entries(this.teamGroups)) {
-      if (!TeamName.safeParse(team).success) throw new Error(`teamGroups: team '${team}' (of group '${group}') must be lower-case letters, digits and dashes`);
+      if (!TeamName.safeParse(team).success)
+        throw new Error(`teamGroups: team '${team}' (of group '${group}') must be lower-case letters, digits and dashes`);
       if (Object.hasOwn(this.roleMapping, group)) throw new Error(`teamGroups: '${group}' grants a role; a team needs a group of its own`);
     }
 
@@ -162,7 +163,8 @@ export class Identity extends Construct {
     if (!threatProtection) {
       Validations.of(userPool).acknowledge({
         id: 'AwsSolutions-COG8',
-        reason: 'The deployer turned threat protection off explicitly (threatProtection: false), accepting Essentials-tier protection against account takeover.',
+        reason:
+          'The deployer turned threat protection off explicitly (threatProtection: false), accepting Essentials-tier protection against account takeover.',
       });
     }
 
@@ -174,7 +176,11 @@ export class Identity extends Construct {
       });
     }
     for (const [group, team] of Object.entries(this.teamGroups)) {
-      new cognito.CfnUserPoolGroup(this, `TeamGroup-${group}`, { userPoolId: userPool.userPoolId, groupName: group, description: `Caseway team: ${team}` });
+      new cognito.CfnUserPoolGroup(this, `TeamGroup-${group}`, {
+        userPoolId: userPool.userPoolId,
+        groupName: group,
+        description: `Caseway team: ${team}`,
+      });
     }
 
     const client = userPool.addClient('AppClient', {
@@ -226,7 +232,8 @@ export class Identity extends Construct {
    */
   addConsoleClient(origin: string): cognito.UserPoolClient {
     const userPool = this.requirePool('a console client');
-    if (!this.signInDomain) throw new Error(`${this.node.path}: add a sign-in domain (addSignInDomain) before the console client that signs in through it`);
+    if (!this.signInDomain)
+      throw new Error(`${this.node.path}: add a sign-in domain (addSignInDomain) before the console client that signs in through it`);
     const client = userPool.addClient('ConsoleClient', {
       userPoolClientName: 'caseway-console',
       // A browser cannot keep a secret; PKCE proves the code's redeemer is the one who asked for it.
@@ -254,7 +261,8 @@ export class Identity extends Construct {
   }
 
   private requirePool(what: string): cognito.UserPool {
-    if (!this.userPool) throw new Error(`${this.node.path}: ${what} needs Caseway's own user pool; with an external OIDC provider, register the console there`);
+    if (!this.userPool)
+      throw new Error(`${this.node.path}: ${what} needs Caseway's own user pool; with an external OIDC provider, register the console there`);
     return this.userPool;
   }
 }
@@ -265,7 +273,11 @@ export class Identity extends Construct {
  */
 function defaultDomainPrefix(scope: Construct): string {
   const stack = Stack.of(scope);
-  const name = stack.stackName.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/aws|amazon|cognito/g, 'x').slice(0, 30);
+  const name = stack.stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/aws|amazon|cognito/g, 'x')
+    .slice(0, 30);
   return `caseway-${name}-${stack.account}`.replace(/--+/g, '-');
 }
 
@@ -275,7 +287,8 @@ function validateRoleMapping(scope: Construct, mapping: Readonly<Record<string, 
   if (entries.length === 0) throw new Error(`${scope.node.path}: roleMapping maps no group to a role, so nobody could call the API`);
   for (const [group, role] of entries) {
     if (group === '') throw new Error(`${scope.node.path}: roleMapping has an empty group name`);
-    if (!(ROLES as readonly string[]).includes(role)) throw new Error(`${scope.node.path}: roleMapping maps '${group}' to '${String(role)}', not one of ${ROLES.join(', ')}`);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new Error(`${scope.node.path}: roleMapping maps '${group}' to '${String(role)}', not one of ${ROLES.join(', ')}`);
   }
   return { ...mapping };
 }

@@ -70,7 +70,8 @@ export class KnowledgeSearch extends Construct {
     super(scope, id);
     const { store } = props;
     const name = props.collectionName ?? `kb-${Names.uniqueId(this).slice(-8).toLowerCase()}`;
-    if (!/^[a-z][a-z0-9-]{2,27}$/.test(name)) throw new Error(`collectionName '${name}' must be 3 to 28 lower-case letters, digits and hyphens, starting with a letter`);
+    if (!/^[a-z][a-z0-9-]{2,27}$/.test(name))
+      throw new Error(`collectionName '${name}' must be 3 to 28 lower-case letters, digits and hyphens, starting with a letter`);
     const collectionResource = [`collection/${name}`];
 
     // Articles carry what customers wrote in their cases: the same customer-managed key as the table.
@@ -78,7 +79,11 @@ export class KnowledgeSearch extends Construct {
       name: `${name}-enc`,
       type: 'encryption',
       description: 'Knowledge collection encrypted with the Caseway key',
-      policy: Stack.of(this).toJsonString({ Rules: [{ ResourceType: 'collection', Resource: collectionResource }], AWSOwnedKey: false, KmsARN: store.key.keyArn }),
+      policy: Stack.of(this).toJsonString({
+        Rules: [{ ResourceType: 'collection', Resource: collectionResource }],
+        AWSOwnedKey: false,
+        KmsARN: store.key.keyArn,
+      }),
     });
     // OpenSearch Serverless creates its grants on the key through the account's principals, only via the service.
     store.key.addToResourcePolicy(
@@ -86,7 +91,9 @@ export class KnowledgeSearch extends Construct {
         principals: [new iam.AccountRootPrincipal()],
         actions: ['kms:DescribeKey', 'kms:CreateGrant'],
         resources: ['*'],
-        conditions: { StringEquals: { 'kms:ViaService': `aoss.${Stack.of(this).region}.amazonaws.com`, 'kms:CallerAccount': Stack.of(this).account } },
+        conditions: {
+          StringEquals: { 'kms:ViaService': `aoss.${Stack.of(this).region}.amazonaws.com`, 'kms:CallerAccount': Stack.of(this).account },
+        },
       }),
     );
 
@@ -117,7 +124,9 @@ export class KnowledgeSearch extends Construct {
 
     const { partitionKeyPrefix, sortKeys, sortKeyPrefixes } = knowledgeIndexer.filter;
     const byKey = (sk: unknown) =>
-      lambda.FilterCriteria.filter({ dynamodb: { Keys: { [caseTable.partitionKey]: { S: lambda.FilterRule.beginsWith(partitionKeyPrefix) }, [caseTable.sortKey]: { S: sk } } } });
+      lambda.FilterCriteria.filter({
+        dynamodb: { Keys: { [caseTable.partitionKey]: { S: lambda.FilterRule.beginsWith(partitionKeyPrefix) }, [caseTable.sortKey]: { S: sk } } },
+      });
     const indexer = streamConsumer(this, 'Indexer', {
       store,
       entry: knowledgeIndexer.entry,
@@ -128,7 +137,10 @@ export class KnowledgeSearch extends Construct {
       timeout: Duration.minutes(5),
       environment: { TABLE_NAME: store.table.tableName, ...searchEnvironment },
       // Article items and learned texts only: versions, counters and case items never change a document.
-      filters: [...sortKeys.map((sk) => byKey(lambda.FilterRule.isEqual(sk))), ...sortKeyPrefixes.map((prefix) => byKey(lambda.FilterRule.beginsWith(prefix)))],
+      filters: [
+        ...sortKeys.map((sk) => byKey(lambda.FilterRule.isEqual(sk))),
+        ...sortKeyPrefixes.map((prefix) => byKey(lambda.FilterRule.beginsWith(prefix))),
+      ],
       consumerName: 'knowledge indexer',
       alarmDescription:
         'Knowledge index updates failed: some articles are stale in search until the batch named in the message is replayed (or the index is rebuilt). The stream keeps records for 24 hours.',
@@ -163,10 +175,15 @@ export class KnowledgeSearch extends Construct {
           Principal: [this.indexer.role!.roleArn],
         },
         ...(props.searchFunctions.length > 0
-          ? [{ Description: 'Knowledge search functions', Rules: [{ ResourceType: 'index', Resource: indexResource, Permission: SEARCH_PERMISSIONS }], Principal: props.searchFunctions.map((fn) => fn.role!.roleArn) }]
+          ? [
+              {
+                Description: 'Knowledge search functions',
+                Rules: [{ ResourceType: 'index', Resource: indexResource, Permission: SEARCH_PERMISSIONS }],
+                Principal: props.searchFunctions.map((fn) => fn.role!.roleArn),
+              },
+            ]
           : []),
       ]),
     });
-
   }
 }

@@ -98,13 +98,19 @@ export class LiveUpdates extends Construct {
       defaultRouteOptions: { integration: integration('OnMessage') },
     });
 
-    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH, ...(props.logRemovalPolicy ? { removalPolicy: props.logRemovalPolicy } : {}) });
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      ...(props.logRemovalPolicy ? { removalPolicy: props.logRemovalPolicy } : {}),
+    });
     this.stage = new apigw.WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: LIVE_STAGE,
       autoDeploy: true,
       throttle: { burstLimit: props.throttling?.burstLimit ?? 500, rateLimit: props.throttling?.rateLimit ?? 200 },
-      accessLogSettings: { destination: new apigw.LogGroupLogDestination(this.accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
     });
     this.url = this.stage.url;
     this.callbackUrl = this.stage.callbackUrl;
@@ -129,7 +135,11 @@ export class LiveUpdates extends Construct {
     );
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['execute-api:ManageConnections'], resources }));
     for (const resource of resources) {
-      acknowledgeWildcardResource([fn, ...(fn.role ? [fn.role] : [])], resource, 'Connection ids are made by API Gateway as clients connect; the grant is scoped to this API, this stage and the @connections resource.');
+      acknowledgeWildcardResource(
+        [fn, ...(fn.role ? [fn.role] : [])],
+        resource,
+        'Connection ids are made by API Gateway as clients connect; the grant is scoped to this API, this stage and the @connections resource.',
+      );
     }
   }
 }

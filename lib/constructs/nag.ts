@@ -46,7 +46,8 @@ export function wildcardFindings(scope: IConstruct, document: iam.PolicyDocument
   const resolved = Stack.of(scope).resolve(document.toJSON()) as { Statement?: { Action?: string | string[]; Resource?: unknown }[] } | undefined;
   const findings = new Set<string>();
   for (const statement of resolved?.Statement ?? []) {
-    for (const action of ([] as string[]).concat(statement.Action ?? [])) if (action.includes('*')) findings.add(`AwsSolutions-IAM5[Action::${action}]`);
+    for (const action of ([] as string[]).concat(statement.Action ?? []))
+      if (action.includes('*')) findings.add(`AwsSolutions-IAM5[Action::${action}]`);
     for (const resource of ([] as unknown[]).concat(statement.Resource ?? [])) {
       const flat = flatten(resource);
       if (flat.includes('*')) findings.add(`AwsSolutions-IAM5[Resource::${flat}]`);
@@ -68,7 +69,8 @@ export function acknowledgeLibraryFunction(role: iam.IRole, reasons: { wildcards
   const acknowledgements = [
     ...(managed ?? []).map((arn) => ({
       id: `AwsSolutions-IAM4[Policy::${flatten(arn)}]`,
-      reason: 'AWSLambdaBasicExecutionRole on a function aws-cdk-lib creates: it only lets the function write its own CloudWatch logs, which is what the inline alternative would say anyway.',
+      reason:
+        'AWSLambdaBasicExecutionRole on a function aws-cdk-lib creates: it only lets the function write its own CloudWatch logs, which is what the inline alternative would say anyway.',
     })),
     ...(reasons.runtime ? [{ id: 'AwsSolutions-L1', reason: reasons.runtime }] : []),
   ];

@@ -47,7 +47,9 @@ export class Notifications extends Construct {
     const identityName = props.identityDomain ?? this.fromAddress;
     this.identity = new ses.EmailIdentity(this, 'Identity', {
       identity: props.identityDomain ? ses.Identity.domain(props.identityDomain) : ses.Identity.email(this.fromAddress),
-      ...(props.configurationSetName ? { configurationSet: ses.ConfigurationSet.fromConfigurationSetName(this, 'ConfigurationSet', props.configurationSetName) } : {}),
+      ...(props.configurationSetName
+        ? { configurationSet: ses.ConfigurationSet.fromConfigurationSetName(this, 'ConfigurationSet', props.configurationSetName) }
+        : {}),
     });
 
     const stack = Stack.of(this);
@@ -59,7 +61,9 @@ export class Notifications extends Construct {
         actions: ['ses:SendEmail'],
         resources: [
           stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identityName }),
-          ...(props.configurationSetName ? [stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: props.configurationSetName })] : []),
+          ...(props.configurationSetName
+            ? [stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: props.configurationSetName })]
+            : []),
         ],
         conditions: { StringEquals: { 'ses:FromAddress': this.fromAddress } },
       }),

@@ -24,7 +24,12 @@ export class Observability extends Construct {
     super(scope, id);
     const period = Duration.minutes(5);
     // Any server error is a bug or an outage: handlers map every expected failure to 4xx.
-    const anyIn = { threshold: 0, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluationPeriods: 1, treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING };
+    const anyIn = {
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    };
 
     this.alarms.push(
       props.api.metricServerError({ period, statistic: cloudwatch.Stats.SUM }).createAlarm(this, 'Api5xx', {

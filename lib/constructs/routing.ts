@@ -50,7 +50,9 @@ export class Routing extends Construct {
     this.deadLetterQueue = caseDeadLetterQueue(this, 'DeadLetterQueue', store.key, 'the dead-letter target of the sweep schedule');
     // EventBridge delivers failed events to the queue itself, so it must be able to use the key, for this account's rules only.
     store.key.grant(
-      new iam.PrincipalWithConditions(new iam.ServicePrincipal('events.amazonaws.com'), { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } }),
+      new iam.PrincipalWithConditions(new iam.ServicePrincipal('events.amazonaws.com'), {
+        StringEquals: { 'aws:SourceAccount': Stack.of(this).account },
+      }),
       'kms:GenerateDataKey',
       'kms:Decrypt',
     );
@@ -68,9 +70,16 @@ export class Routing extends Construct {
       description: 'Runs the routing sweep',
       schedule: events.Schedule.rate(props.sweepInterval ?? Duration.minutes(1)),
       // A late sweep is replaced by the next one: no point retrying for long.
-      targets: [new targets.LambdaFunction(this.sweep, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.minutes(5) })],
+      targets: [
+        new targets.LambdaFunction(this.sweep, { deadLetterQueue: this.deadLetterQueue, retryAttempts: 2, maxEventAge: Duration.minutes(5) }),
+      ],
     });
 
-    this.deadLetterAlarm = firstDeadLetterAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, 'A routing sweep failed every retry: expired offers, optional-skill drops and overflows wait for the next sweep that succeeds.');
+    this.deadLetterAlarm = firstDeadLetterAlarm(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      'A routing sweep failed every retry: expired offers, optional-skill drops and overflows wait for the next sweep that succeeds.',
+    );
   }
 }

@@ -75,15 +75,21 @@ export class SlaTimers extends Construct {
     for (const fn of Object.values(this.taskFunctions)) fn.grantInvoke(this.stateMachine);
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Tracing and logging are on: xray:PutTraceSegments/PutTelemetryRecords/GetSampling* and the logs:*LogDelivery actions Step Functions needs do not support resource-level permissions.',
+      reason:
+        'Tracing and logging are on: xray:PutTraceSegments/PutTelemetryRecords/GetSampling* and the logs:*LogDelivery actions Step Functions needs do not support resource-level permissions.',
     });
     for (const fn of Object.values(this.taskFunctions)) {
       // grantInvoke names the function and `${functionArn}:*` (its versions and aliases).
-      acknowledgeWildcardResource([this.stateMachine], `${fn.functionArn}:*`, 'lambda:InvokeFunction on the task function and its versions/aliases (CDK grantInvoke); nothing else.');
+      acknowledgeWildcardResource(
+        [this.stateMachine],
+        `${fn.functionArn}:*`,
+        'lambda:InvokeFunction on the task function and its versions/aliases (CDK grantInvoke); nothing else.',
+      );
     }
 
     this.failedAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
-      alarmDescription: 'An SLA clock execution failed after its retries: a warning, breach or escalation of some case may be missing. Its history names the case.',
+      alarmDescription:
+        'An SLA clock execution failed after its retries: a warning, breach or escalation of some case may be missing. Its history names the case.',
       metric: this.stateMachine.metricFailed({ statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,

@@ -44,7 +44,12 @@ export function streamConsumer(scope: Construct, functionId: string, props: Stre
   const { store, filters, reportBatchItemFailures, consumerName, alarmDescription, ...functionProps } = props;
   // Failure records name shard ranges of the case stream rather than carry items, but
   // they are still about case data: one key, one key policy, for everything about cases.
-  const deadLetterQueue = caseDeadLetterQueue(scope, 'DeadLetterQueue', store.key, `the on-failure destination of the ${consumerName} stream mapping`);
+  const deadLetterQueue = caseDeadLetterQueue(
+    scope,
+    'DeadLetterQueue',
+    store.key,
+    `the on-failure destination of the ${consumerName} stream mapping`,
+  );
 
   const consumer = new CasewayFunction(scope, functionId, functionProps);
   consumer.function.addEventSource(
@@ -62,7 +67,7 @@ export function streamConsumer(scope: Construct, functionId: string, props: Stre
   Validations.of(consumer.role).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:
-      "Reading the stream needs dynamodb:ListStreams, which does not support resource-level permissions (IAM only accepts Resource \"*\"); the reads themselves (DescribeStream, GetRecords, GetShardIterator) are limited to this table's stream ARN.",
+      'Reading the stream needs dynamodb:ListStreams, which does not support resource-level permissions (IAM only accepts Resource "*"); the reads themselves (DescribeStream, GetRecords, GetShardIterator) are limited to this table\'s stream ARN.',
   });
 
   const deadLetterAlarm = firstDeadLetterAlarm(scope, 'DeadLetterAlarm', deadLetterQueue, alarmDescription);

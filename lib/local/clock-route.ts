@@ -14,7 +14,14 @@ import { localProblem as problem } from './local-problem.js';
 export const CLOCK_PATH = '/_local/clock';
 
 const MoveSchema = z.union([
-  z.object({ advanceMinutes: z.number().positive().max(366 * 24 * 60) }).strict(),
+  z
+    .object({
+      advanceMinutes: z
+        .number()
+        .positive()
+        .max(366 * 24 * 60),
+    })
+    .strict(),
   z.object({ to: z.iso.datetime({ offset: true }) }).strict(),
 ]);
 
@@ -25,7 +32,10 @@ export function clockRoute(clock: AdjustableClock, settled: () => Promise<void>)
     if (request.method === 'GET') return { status: 200, body: { now: clock.now().toISOString() } };
     if (request.method !== 'POST') return problem(405, 'Method Not Allowed', 'Use GET or POST.');
     // application/json is not a type a page may send cross-origin without a preflight (text/plain and forms are).
-    const mediaType = String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const mediaType = String(request.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (mediaType !== 'application/json') {
       return problem(415, 'Unsupported Media Type', 'Send the move as application/json.', [
         { field: 'header.content-type', rule: 'mediaType', message: 'must be application/json' },
@@ -48,7 +58,9 @@ export function clockRoute(clock: AdjustableClock, settled: () => Promise<void>)
     const move = parsed.data;
     const target = 'to' in move ? new Date(move.to) : new Date(clock.now().getTime() + move.advanceMinutes * 60_000);
     if (target.getTime() < clock.now().getTime()) {
-      return problem(409, 'Conflict', `The clock only moves forward: it reads ${clock.now().toISOString()}.`, [{ field: 'body.to', rule: 'notBefore', message: 'must not be before the clock' }]);
+      return problem(409, 'Conflict', `The clock only moves forward: it reads ${clock.now().toISOString()}.`, [
+        { field: 'body.to', rule: 'notBefore', message: 'must not be before the clock' },
+      ]);
     }
     clock.set(target);
     await settled();

@@ -25,6 +25,7 @@ export function cursorKeyFor(dataDir: string | undefined): string {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const stored = readFileSync(file, 'utf8').trim();
-  if (!/^[0-9a-f]{64}$/.test(stored)) throw new SetupError(`The cursor key ${file} is not 64 hex digits: delete it to make a new one (open cursors stop working).`);
+  if (!/^[0-9a-f]{64}$/.test(stored))
+    throw new SetupError(`The cursor key ${file} is not 64 hex digits: delete it to make a new one (open cursors stop working).`);
   return stored;
 }

@@ -76,7 +76,13 @@ export const DEMO_USERS = {
   admin: { sub: 'demo-admin', name: 'Ada Admin', email: 'ada.admin@example.com', roles: ['admin'] },
   integration: { sub: 'demo-integration', name: 'Iris Integration', email: 'integration@example.com', roles: ['integration'] },
   fraudAgent: { sub: 'demo-fraud-agent', name: 'Frida Fraud', email: 'frida.fraud@example.com', roles: ['agent'], groups: ['fraud-team'] },
-  fraudSupervisor: { sub: 'demo-fraud-supervisor', name: 'Felix Fraud', email: 'felix.fraud@example.com', roles: ['supervisor'], groups: ['fraud-team'] },
+  fraudSupervisor: {
+    sub: 'demo-fraud-supervisor',
+    name: 'Felix Fraud',
+    email: 'felix.fraud@example.com',
+    roles: ['supervisor'],
+    groups: ['fraud-team'],
+  },
 } as const satisfies Record<string, Identity>;
 
 export type DemoUserKey = keyof typeof DEMO_USERS;

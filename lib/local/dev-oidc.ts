@@ -116,7 +116,14 @@ export function createDevOidc(issuer: DevIssuer, now: () => number = Date.now) {
     if (!(DEMO_USER_KEYS as string[]).includes(user)) return errorPage(`No demo user '${user}'.`);
     const code = randomBytes(24).toString('base64url');
     sweep();
-    codes.set(code, { user: user as DemoUserKey, clientId: params.clientId, redirectUri: params.redirectUri, challenge: params.challenge, nonce: params.nonce, expires: now() + CODE_LIFETIME_MS });
+    codes.set(code, {
+      user: user as DemoUserKey,
+      clientId: params.clientId,
+      redirectUri: params.redirectUri,
+      challenge: params.challenge,
+      nonce: params.nonce,
+      expires: now() + CODE_LIFETIME_MS,
+    });
     const target = new URL(params.redirectUri);
     target.searchParams.set('code', code);
     if (params.state) target.searchParams.set('state', params.state);
@@ -132,10 +139,13 @@ export function createDevOidc(issuer: DevIssuer, now: () => number = Date.now) {
     codes.delete(code);
     if (!pending || pending.expires < now()) return tokenError('invalid_grant', 'The code is unknown, used or expired.');
     if (form.get('client_id') !== pending.clientId) return tokenError('invalid_client', 'client_id does not match the authorization request.');
-    if (form.get('redirect_uri') !== pending.redirectUri) return tokenError('invalid_grant', 'redirect_uri does not match the authorization request.');
+    if (form.get('redirect_uri') !== pending.redirectUri)
+      return tokenError('invalid_grant', 'redirect_uri does not match the authorization request.');
     const verifier = form.get('code_verifier') ?? '';
-    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return tokenError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters (RFC 7636).');
-    if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge) return tokenError('invalid_grant', 'code_verifier does not match the code_challenge (PKCE S256).');
+    if (!/^[A-Za-z0-9._~-]{43,128}$/.test(verifier))
+      return tokenError('invalid_request', 'code_verifier must be 43 to 128 unreserved characters (RFC 7636).');
+    if (createHash('sha256').update(verifier).digest('base64url') !== pending.challenge)
+      return tokenError('invalid_grant', 'code_verifier does not match the code_challenge (PKCE S256).');
     const idToken = await issuer.sign(DEMO_USERS[pending.user], { expiresIn: TOKEN_LIFETIME_S, ...(pending.nonce ? { nonce: pending.nonce } : {}) });
     // As Cognito: the ID token is what the API's JWT authorizer checks; the access token here is the same token.
     return json(200, { id_token: idToken, access_token: idToken, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, scope: 'openid profile email' });
@@ -143,7 +153,8 @@ export function createDevOidc(issuer: DevIssuer, now: () => number = Date.now) {
 
   function logout(request: OidcRequest): OidcResponse {
     const target = request.query.get('post_logout_redirect_uri');
-    if (target && isAllowedRedirect(target, request.origin)) return { status: 303, headers: { location: target, 'cache-control': 'no-store' }, body: '' };
+    if (target && isAllowedRedirect(target, request.origin))
+      return { status: 303, headers: { location: target, 'cache-control': 'no-store' }, body: '' };
     return html(200, 'Signed out', '<main><h1>Signed out</h1><p><a href="/">Sign in again</a></p></main>');
   }
 
@@ -194,7 +205,11 @@ function tokenError(error: string, description: string): OidcResponse {
 }
 
 function errorPage(message: string): OidcResponse {
-  return html(400, 'Sign-in request refused', `<main><h1>This sign-in request cannot be answered</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/">Back to the console</a></p></main>`);
+  return html(
+    400,
+    'Sign-in request refused',
+    `<main><h1>This sign-in request cannot be answered</h1><p role="alert">${escapeHtml(message)}</p><p><a href="/">Back to the console</a></p></main>`,
+  );
 }
 
 const PAGE_STYLE =

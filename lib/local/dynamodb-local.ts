@@ -28,8 +28,7 @@ import { caseTable, createTableInput } from '#topology/table.js';
 import { SetupError } from './errors.js';
 import { assertPortFree, findFreePort, PortInUseError } from './ports.js';
 
-export const JAVA_REQUIRED_MESSAGE =
-  'Java 17+ is required for DynamoDB Local: install a JDK (apt-get install openjdk-17-jre-headless)';
+export const JAVA_REQUIRED_MESSAGE = 'Java 17+ is required for DynamoDB Local: install a JDK (apt-get install openjdk-17-jre-headless)';
 
 /**
  * Static credentials and region: DynamoDB Local with `-sharedDb` ignores their values,

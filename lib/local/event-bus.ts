@@ -52,7 +52,13 @@ export interface RetryPolicy {
  * seen at once; its events dead-letter only when the policy runs out, as in AWS.
  * Moving the platform's clock forward plays the backoff and the age out at once.
  */
-export const EVENTBRIDGE_RETRY_POLICY: RetryPolicy = { retryAttempts: 185, maxEventAgeMs: 24 * 60 * 60_000, baseDelayMs: 1000, maxDelayMs: 10 * 60_000, jitter: 'full' };
+export const EVENTBRIDGE_RETRY_POLICY: RetryPolicy = {
+  retryAttempts: 185,
+  maxEventAgeMs: 24 * 60 * 60_000,
+  baseDelayMs: 1000,
+  maxDelayMs: 10 * 60_000,
+  jitter: 'full',
+};
 /** The local bus's default: EventBridge's. */
 export const LOCAL_RETRY_POLICY: RetryPolicy = EVENTBRIDGE_RETRY_POLICY;
 /**
@@ -115,7 +121,6 @@ export interface PutEventsEntryResult {
   readonly ErrorCode?: string;
   readonly ErrorMessage?: string;
 }
-
 
 /** What PutEvents takes, as the AWS JSON protocol sends it (Time as epoch seconds). */
 const PutEventsEntry = z.object({
@@ -262,16 +267,21 @@ export class LocalEventBus {
     }
     const bus = entry.EventBusName ?? 'default';
     if (bus !== this.options.busName && bus !== this.arn) {
-      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist locally; the local bus is ${this.options.busName}.` };
+      return {
+        ErrorCode: 'ResourceNotFoundException',
+        ErrorMessage: `Event bus ${bus} does not exist locally; the local bus is ${this.options.busName}.`,
+      };
     }
-    if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES) return { ErrorCode: 'EntryTooLarge', ErrorMessage: 'Entry is larger than 256 KB.' };
+    if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES)
+      return { ErrorCode: 'EntryTooLarge', ErrorMessage: 'Entry is larger than 256 KB.' };
     let detail: unknown;
     try {
       detail = JSON.parse(entry.Detail);
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is not valid JSON.' };
     }
-    if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail must be a JSON object.' };
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail must be a JSON object.' };
     const time = entry.Time === undefined ? new Date(this.now()) : new Date(typeof entry.Time === 'number' ? entry.Time * 1000 : entry.Time);
     if (Number.isNaN(time.getTime())) return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Time is not a timestamp.' };
     const event: BusEvent = {
@@ -412,7 +422,10 @@ export class LocalEventBus {
 /** The AWS JSON 1.1 protocol's answer to one PutEvents call (`X-Amz-Target: AWSEvents.PutEvents`). */
 export function answerPutEvents(bus: LocalEventBus, target: string | undefined, body: Buffer): { status: number; body: unknown } {
   if (target !== 'AWSEvents.PutEvents') {
-    return { status: 400, body: { __type: 'UnknownOperationException', message: `The local bus speaks only AWSEvents.PutEvents, not ${target ?? '(no X-Amz-Target)'}` } };
+    return {
+      status: 400,
+      body: { __type: 'UnknownOperationException', message: `The local bus speaks only AWSEvents.PutEvents, not ${target ?? '(no X-Amz-Target)'}` },
+    };
   }
   let json: unknown;
   try {
@@ -453,13 +466,22 @@ function answerReplay(bus: LocalEventBus, body: Buffer): { status: number; heade
   }
   const outcome = bus.replayDeadLetters(parsed.data.ids);
   if (parsed.data.ids && outcome.unknown.length > 0 && outcome.replayed.length === 0) {
-    return localProblem(404, 'Not Found', `No dead letter (on a rule still on the bus) with the id ${outcome.unknown.join(', ')}.`, [{ field: 'body.ids', rule: 'exists', message: 'must name dead letters' }]);
+    return localProblem(404, 'Not Found', `No dead letter (on a rule still on the bus) with the id ${outcome.unknown.join(', ')}.`, [
+      { field: 'body.ids', rule: 'exists', message: 'must name dead letters' },
+    ]);
   }
   return { status: 200, body: outcome };
 }
 
 /** The bus's local-only HTTP face: PutEvents (AWS JSON protocol), the dead letters and their replay. */
-export function busRoutes(bus: LocalEventBus): (request: { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }) => Promise<{ status: number; headers?: Record<string, string>; body: unknown } | undefined> {
+export function busRoutes(
+  bus: LocalEventBus,
+): (request: {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}) => Promise<{ status: number; headers?: Record<string, string>; body: unknown } | undefined> {
   return async (request) => {
     const path = request.path.replace(/\/+$/, '');
     if (path === PUT_EVENTS_PATH && request.method === 'POST') {

@@ -54,7 +54,8 @@ function compileObject(pattern: Record<string, Json>, path: string): (event: Rec
   for (const [key, rule] of Object.entries(pattern)) {
     const here = path ? `${path}.${key}` : key;
     if (key === '$or') {
-      if (!Array.isArray(rule) || rule.length < 2 || !rule.every(isObject)) throw new InvalidPatternError(here, '$or takes a list of at least two patterns');
+      if (!Array.isArray(rule) || rule.length < 2 || !rule.every(isObject))
+        throw new InvalidPatternError(here, '$or takes a list of at least two patterns');
       const alternatives = rule.map((alt, i) => compileObject(alt as Record<string, Json>, `${here}[${i}]`));
       tests.push((event) => alternatives.some((alt) => alt(event)));
       continue;
@@ -84,7 +85,8 @@ function compileField(rule: Json, path: string): FieldTest {
   let existsFalse = false;
   rule.forEach((matcher, i) => {
     if (isObject(matcher) && 'exists' in matcher) {
-      if (Object.keys(matcher).length !== 1 || typeof matcher.exists !== 'boolean') throw new InvalidPatternError(`${path}[${i}]`, 'exists takes true or false');
+      if (Object.keys(matcher).length !== 1 || typeof matcher.exists !== 'boolean')
+        throw new InvalidPatternError(`${path}[${i}]`, 'exists takes true or false');
       if (matcher.exists) existsTrue = true;
       else existsFalse = true;
       return;
@@ -176,7 +178,8 @@ function numeric(arg: Json, path: string): Leaf {
   for (let i = 0; i < arg.length; i += 2) {
     const op = arg[i] as NumericOp;
     const bound = arg[i + 1];
-    if (!NUMERIC_OPS.includes(op) || typeof bound !== 'number') throw new InvalidPatternError(path, `numeric: '${String(op)}' with ${JSON.stringify(bound)} is not an (operator, number) pair`);
+    if (!NUMERIC_OPS.includes(op) || typeof bound !== 'number')
+      throw new InvalidPatternError(path, `numeric: '${String(op)}' with ${JSON.stringify(bound)} is not an (operator, number) pair`);
     if (op === '=' && arg.length !== 2) throw new InvalidPatternError(path, "numeric '=' stands alone");
     if (op.startsWith('>')) {
       if (lower) throw new InvalidPatternError(path, 'numeric takes at most one lower bound');
@@ -187,7 +190,13 @@ function numeric(arg: Json, path: string): Leaf {
       upper = true;
     }
     checks.push(
-      { '<': (n: number) => n < bound, '<=': (n: number) => n <= bound, '=': (n: number) => n === bound, '>': (n: number) => n > bound, '>=': (n: number) => n >= bound }[op],
+      {
+        '<': (n: number) => n < bound,
+        '<=': (n: number) => n <= bound,
+        '=': (n: number) => n === bound,
+        '>': (n: number) => n > bound,
+        '>=': (n: number) => n >= bound,
+      }[op],
     );
   }
   return (v) => typeof v === 'number' && checks.every((check) => check(v));

@@ -178,7 +178,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     log.info(`${request.method} ${(request.url ?? '').split('?')[0]} -> ${answer.status} files`);
   }
 
-  async function serveLocalRequest(request: IncomingMessage, response: ServerResponse, serveLocal: NonNullable<GatewayOptions['serveLocal']>): Promise<void> {
+  async function serveLocalRequest(
+    request: IncomingMessage,
+    response: ServerResponse,
+    serveLocal: NonNullable<GatewayOptions['serveLocal']>,
+  ): Promise<void> {
     let answer: LocalResponse;
     const refusal = crossSiteRefusal(request.headers, options.host ?? '127.0.0.1');
     if (refusal) {
@@ -196,7 +200,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       answer =
         body === 'too large'
           ? { status: 413, body: { message: 'Request body too large' } }
-          : await serveLocal({ method: (request.method ?? 'GET').toUpperCase(), path: url.pathname, query: url.searchParams, headers: request.headers, body });
+          : await serveLocal({
+              method: (request.method ?? 'GET').toUpperCase(),
+              path: url.pathname,
+              query: url.searchParams,
+              headers: request.headers,
+              body,
+            });
     } catch (error) {
       if (request.destroyed) return;
       log.error(`local service failed on ${request.method} ${request.url}`, error);
@@ -211,7 +221,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (options.serveLocal && (request.url ?? '').startsWith(LOCAL_PATH_PREFIX)) return serveLocalRequest(request, response, options.serveLocal);
     if (options.serveFiles && (request.url ?? '').startsWith(FILES_PATH_PREFIX)) return serveFile(request, response, options.serveFiles);
-    if (options.serveConsole && (await options.serveConsole(request, response).catch((error: unknown) => (log.error(`console failed on ${request.url}`, error), false)))) return;
+    if (
+      options.serveConsole &&
+      (await options.serveConsole(request, response).catch((error: unknown) => (log.error(`console failed on ${request.url}`, error), false)))
+    )
+      return;
     const started = Date.now();
     const requestId = newRequestId();
     let outcome: { response: GatewayResponse; fn: FunctionName | '-' };
@@ -293,7 +307,8 @@ export function crossSiteRefusal(headers: IncomingMessage['headers'], listenHost
     } catch {
       parsed = undefined;
     }
-    loopbackOrigin = parsed !== undefined && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase());
+    loopbackOrigin =
+      parsed !== undefined && (parsed.protocol === 'http:' || parsed.protocol === 'https:') && LOOPBACK_HOSTS.has(parsed.hostname.toLowerCase());
     if (!loopbackOrigin) return refuse(`Local services do not answer pages of other origins (Origin: ${origin}).`);
   }
   const site = headers['sec-fetch-site'];

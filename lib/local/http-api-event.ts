@@ -87,7 +87,12 @@ function headersOf(request: IncomingMessage): { headers: Record<string, string>;
     const name = raw[i]!.toLowerCase();
     const value = raw[i + 1]!;
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
       continue;
     }
     headers[name] = name in headers ? `${headers[name]},${value}` : value;

@@ -55,7 +55,13 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
     return loaded;
   };
 
-  function event(connectionId: string, connectedAt: number, routeKey: string, body?: string, isBase64Encoded = false): APIGatewayProxyWebsocketEventV2 {
+  function event(
+    connectionId: string,
+    connectedAt: number,
+    routeKey: string,
+    body?: string,
+    isBase64Encoded = false,
+  ): APIGatewayProxyWebsocketEventV2 {
     const eventType = routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE';
     const now = Date.now();
     return {
@@ -81,7 +87,12 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
 
   async function invoke(connectionId: string, connectedAt: number, routeKey: string, body?: string, isBase64Encoded = false): Promise<number> {
     try {
-      const result = (await (await handler())(event(connectionId, connectedAt, routeKey, body, isBase64Encoded), createLambdaContext({ fn: 'live-connect', timeoutMs: HANDLER_TIMEOUT_MS }))) as { statusCode?: number } | undefined;
+      const result = (await (
+        await handler()
+      )(
+        event(connectionId, connectedAt, routeKey, body, isBase64Encoded),
+        createLambdaContext({ fn: 'live-connect', timeoutMs: HANDLER_TIMEOUT_MS }),
+      )) as { statusCode?: number } | undefined;
       return result?.statusCode ?? 200;
     } catch (error) {
       options.log.error(`caseway-live-connect failed on ${routeKey} of ${connectionId}`, error);

@@ -23,7 +23,15 @@ import { LocalFileStore } from '#adapters/local-files.js';
 import { knowledgeIndexer } from '#topology/stream-consumers.js';
 import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
-import { busRoutes, EVENTBRIDGE_RETRY_POLICY, PUT_EVENTS_PATH, QUICK_RETRY_POLICY, type LocalEventBus, type LocalRule, type RetryPolicy } from './event-bus.js';
+import {
+  busRoutes,
+  EVENTBRIDGE_RETRY_POLICY,
+  PUT_EVENTS_PATH,
+  QUICK_RETRY_POLICY,
+  type LocalEventBus,
+  type LocalRule,
+  type RetryPolicy,
+} from './event-bus.js';
 import { createLocalBus, LOCAL_BUS_NAME, outboxConsumer } from './local-events.js';
 import { AdjustableClock, clock as currentClock, systemClock, useClock, type Clock } from '#adapters/clock.js';
 import { useTimerStarter } from '#adapters/timers.js';
@@ -32,7 +40,15 @@ import { rearmFromTable, startLocalSlaTimers } from './sla-timers.js';
 import type { LocalStateMachine } from './step-functions.js';
 import { createConsoleHost } from './console-host.js';
 import { createLiveServer, localLiveUrl, type LiveServer } from './live-server.js';
-import { INTEGRATION_TIMEOUT_MS, consoleLog, moduleHandlerResolver, startGateway, type Gateway, type GatewayLog, type HandlerResolver } from './gateway.js';
+import {
+  INTEGRATION_TIMEOUT_MS,
+  consoleLog,
+  moduleHandlerResolver,
+  startGateway,
+  type Gateway,
+  type GatewayLog,
+  type HandlerResolver,
+} from './gateway.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The built web console (`npm run build:web`; git-ignored). */
@@ -210,7 +226,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
     const issuer = await createDevIssuer({ ...(dataDir ? { keyDir: dataDir } : {}), rolesClaim: handlerEnv.ROLES_CLAIM });
     // The live feed's handler checks ID tokens itself (no authorizer on a WebSocket): the dev issuer's, as the gateway does.
-    Object.assign(process.env, { TOKEN_ISSUER: issuer.issuer, TOKEN_AUDIENCE: issuer.audience, TOKEN_JWKS: JSON.stringify(issuer.jwks), LIVE_PUSH: 'local' });
+    Object.assign(process.env, {
+      TOKEN_ISSUER: issuer.issuer,
+      TOKEN_AUDIENCE: issuer.audience,
+      TOKEN_JWKS: JSON.stringify(issuer.jwks),
+      LIVE_PUSH: 'local',
+    });
     live = createLiveServer({ rootDir: REPO_ROOT, log, port: () => gateway?.port ?? 0 });
     gateway = await startGateway({
       onUpgrade: live.onUpgrade,
@@ -222,9 +243,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       resolveHandler: options.resolveHandler ?? rememberingLoads(moduleHandlerResolver(REPO_ROOT), fingerprint),
       serveFiles: (request) => fileServer.serve(request),
       serveLocal: async (request) =>
-        (await serveBus(request)) ?? (await serveClock?.(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
+        (await serveBus(request)) ??
+        (await serveClock?.(request)) ?? { status: 404, body: { message: `No local service at ${request.method} ${request.path}` } },
       ...(options.integrationTimeoutMs ? { timeoutMs: options.integrationTimeoutMs } : {}),
-      serveConsole: createConsoleHost({ issuer, webDir: WEB_DIST_DIR, fallbackOrigin: () => gateway?.url ?? 'http://localhost', liveUrl: localLiveUrl }),
+      serveConsole: createConsoleHost({
+        issuer,
+        webDir: WEB_DIST_DIR,
+        fallbackOrigin: () => gateway?.url ?? 'http://localhost',
+        liveUrl: localLiveUrl,
+      }),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
     process.env.FILES_BASE_URL = gateway.url;
@@ -237,12 +264,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const documentClient = DynamoDBDocumentClient.from(dynamo.client, { marshallOptions: { removeUndefinedValues: true } });
     // Step Functions executions outlive a process in AWS; here they are re-armed from the table on every start.
     if (dataDir) await rearmFromTable({ rootDir: REPO_ROOT, client: documentClient, tableName, timers });
-    const consumers = options.publishEvents ?? !options.resolveHandler ? [await outboxConsumer(REPO_ROOT)] : [];
+    const consumers = (options.publishEvents ?? !options.resolveHandler) ? [await outboxConsumer(REPO_ROOT)] : [];
     // Kept with the data: the stream resumes after the last batch handled, so nothing committed is lost to a kill.
     const checkpointFile = dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined;
     if (options.indexKnowledge ?? !options.resolveHandler) pump = await startKnowledgeIndexing(dynamo, tableName, log, consumers, checkpointFile);
     else if (consumers.length > 0) {
-      pump = await startStreamPump({ endpoint: dynamo.endpoint, client: dynamo.client, tableName, consumers, ...(checkpointFile ? { checkpointFile } : {}), onError: (c, e) => log.error(`${c} failed; retrying the batch`, e) });
+      pump = await startStreamPump({
+        endpoint: dynamo.endpoint,
+        client: dynamo.client,
+        tableName,
+        consumers,
+        ...(checkpointFile ? { checkpointFile } : {}),
+        onError: (c, e) => log.error(`${c} failed; retrying the batch`, e),
+      });
     }
 
     const lifetime = options.tokenLifetime ?? '12h';
@@ -315,7 +349,13 @@ interface IndexerModule {
  * rebuild and the stream (read from its checkpoint, or its end when in memory) is
  * simply indexed twice (idempotent).
  */
-async function startKnowledgeIndexing(dynamo: DynamoDbLocal, tableName: string, log: GatewayLog, others: readonly StreamConsumer[], checkpointFile: string | undefined): Promise<StreamPump> {
+async function startKnowledgeIndexing(
+  dynamo: DynamoDbLocal,
+  tableName: string,
+  log: GatewayLog,
+  others: readonly StreamConsumer[],
+  checkpointFile: string | undefined,
+): Promise<StreamPump> {
   const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as IndexerModule;
   const pump = await startStreamPump({
     endpoint: dynamo.endpoint,
@@ -351,7 +391,8 @@ async function seedCaseTypes(url: string, issuer: DevIssuer): Promise<void> {
   for (const type of exampleCaseTypes()) {
     const response = await fetch(`${url}/case-types`, { method: 'POST', headers, body: JSON.stringify(type) });
     // 409: another platform on the same table seeded it first.
-    if (!response.ok && response.status !== 409) throw new Error(`Could not load example case type ${String(type.typeId)}: ${response.status} ${await response.text()}`);
+    if (!response.ok && response.status !== 409)
+      throw new Error(`Could not load example case type ${String(type.typeId)}: ${response.status} ${await response.text()}`);
   }
 }
 
@@ -367,7 +408,12 @@ function rememberingLoads(resolve: HandlerResolver, fingerprint: string): Handle
  * What the CDK stack gives each function as environment, with local values.
  * Variable names as Powertools reads them (node_modules/@aws-lambda-powertools/*).
  */
-function handlerEnvironment(input: { tableName: string; dynamo: DynamoDbLocal; logLevel: string | undefined; budgetMs: number | undefined }): Record<string, string> {
+function handlerEnvironment(input: {
+  tableName: string;
+  dynamo: DynamoDbLocal;
+  logLevel: string | undefined;
+  budgetMs: number | undefined;
+}): Record<string, string> {
   return {
     ...SHARED_FUNCTION_ENVIRONMENT,
     TABLE_NAME: input.tableName,

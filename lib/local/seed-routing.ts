@@ -11,7 +11,12 @@ export async function seedRouting(url: string, adminToken: string): Promise<void
   if (((await listed.json()) as { items: unknown[] }).items.length > 0) return;
   for (const { agentId, body } of exampleAgents()) {
     // If-Match 0: create only; 412 means another platform on the same table seeded it first.
-    const response = await fetch(`${url}/routing/agents/${encodeURIComponent(agentId)}`, { method: 'PUT', headers: { ...headers, 'if-match': '"0"' }, body: JSON.stringify(body) });
-    if (!response.ok && response.status !== 412) throw new Error(`Could not load example agent ${agentId}: ${response.status} ${await response.text()}`);
+    const response = await fetch(`${url}/routing/agents/${encodeURIComponent(agentId)}`, {
+      method: 'PUT',
+      headers: { ...headers, 'if-match': '"0"' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok && response.status !== 412)
+      throw new Error(`Could not load example agent ${agentId}: ${response.status} ${await response.text()}`);
   }
 }

@@ -16,7 +16,11 @@ import { useTimerStarter } from '#adapters/timers.js';
 import { localSubstitutions, slaClockMachine } from '#topology/state-machines.js';
 import { LocalStateMachine, type LocalExecution, type ObservableClock, type TaskHandler } from './step-functions.js';
 
-export async function startLocalSlaTimers(rootDir: string, clock: ObservableClock, onFailure?: (execution: LocalExecution) => void): Promise<LocalStateMachine> {
+export async function startLocalSlaTimers(
+  rootDir: string,
+  clock: ObservableClock,
+  onFailure?: (execution: LocalExecution) => void,
+): Promise<LocalStateMachine> {
   const tasks: Record<string, TaskHandler> = {};
   for (const [state, task] of Object.entries(slaClockMachine.tasks)) {
     const module = (await import(pathToFileURL(resolve(rootDir, task.entry)).href)) as { handler: TaskHandler };
@@ -47,7 +51,12 @@ type ArmCase = typeof import('#services/sla-timers.js').armCase;
  * a breached clock still climbing its ladder must come back too. Returns the number
  * of executions started. Call once the handlers' environment is set.
  */
-export async function rearmFromTable(input: { rootDir: string; client: DynamoDBDocumentClient; tableName: string; timers: LocalStateMachine }): Promise<number> {
+export async function rearmFromTable(input: {
+  rootDir: string;
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  timers: LocalStateMachine;
+}): Promise<number> {
   const { armCase } = (await import(pathToFileURL(resolve(input.rootDir, 'functions/services/sla-timers.ts')).href)) as { armCase: ArmCase };
   const caseIds: string[] = [];
   let from: Record<string, unknown> | undefined;

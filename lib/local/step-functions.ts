@@ -154,7 +154,8 @@ export class LocalStateMachine implements TimerStarter {
     const States = Object.fromEntries(
       Object.entries(definition.States).map(([name, state]) => {
         if (state.Type !== 'Task' || !this.gates.has(name)) return [name, state];
-        if (state.TimeoutSecondsPath) throw new Error(`Task state ${name} of ${options.definitionFile}: TimeoutSecondsPath after a Wait is not run locally; use TimeoutSeconds`);
+        if (state.TimeoutSecondsPath)
+          throw new Error(`Task state ${name} of ${options.definitionFile}: TimeoutSecondsPath after a Wait is not run locally; use TimeoutSeconds`);
         if (state.TimeoutSeconds !== undefined) this.taskTimeouts.set(name, state.TimeoutSeconds);
         return [name, { ...state, TimeoutSeconds: GATED_TASK_LIBRARY_TIMEOUT_SECONDS }];
       }),
@@ -167,9 +168,25 @@ export class LocalStateMachine implements TimerStarter {
   async start(timer: TimerRequest): Promise<void> {
     if (this.runs.has(timer.name)) return;
     const aborted = new AbortController();
-    const execution: LocalExecution = { name: timer.name, input: timer.input, status: 'RUNNING', events: [], gatedUntil: undefined, taskRuns: 0, stoppedInWait: false };
-    const waits = Object.fromEntries(Object.entries(this.definition.States).filter(([, s]) => s.Type === 'Wait').map(([name]) => [name, 0]));
-    const retries = Object.fromEntries(Object.entries(this.definition.States).filter(([, s]) => s.Retry).map(([name]) => [name, 10]));
+    const execution: LocalExecution = {
+      name: timer.name,
+      input: timer.input,
+      status: 'RUNNING',
+      events: [],
+      gatedUntil: undefined,
+      taskRuns: 0,
+      stoppedInWait: false,
+    };
+    const waits = Object.fromEntries(
+      Object.entries(this.definition.States)
+        .filter(([, s]) => s.Type === 'Wait')
+        .map(([name]) => [name, 0]),
+    );
+    const retries = Object.fromEntries(
+      Object.entries(this.definition.States)
+        .filter(([, s]) => s.Retry)
+        .map(([name]) => [name, 10]),
+    );
     const tasks = Object.fromEntries(
       Object.entries(this.options.tasks).map(([name, handler]) => [
         name,
@@ -243,9 +260,12 @@ export class LocalStateMachine implements TimerStarter {
     const started = Date.now();
     for (;;) {
       const now = this.options.clock.now().getTime();
-      const busy = [...this.runs.values()].filter(({ execution: e }) => e.status === 'RUNNING' && (e.gatedUntil === undefined || Date.parse(e.gatedUntil) <= now));
+      const busy = [...this.runs.values()].filter(
+        ({ execution: e }) => e.status === 'RUNNING' && (e.gatedUntil === undefined || Date.parse(e.gatedUntil) <= now),
+      );
       if (busy.length === 0) return;
-      if (Date.now() - started > timeoutMs) throw new Error(`Executions still busy after ${timeoutMs} ms: ${busy.map((r) => r.execution.name).join(', ')}`);
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`Executions still busy after ${timeoutMs} ms: ${busy.map((r) => r.execution.name).join(', ')}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }

@@ -104,7 +104,16 @@ export async function startStreamPump(options: StreamPumpOptions): Promise<Strea
   const checkpoints = loadCheckpoints(options.checkpointFile, streamArn);
   const durable = options.checkpointFile !== undefined;
   const iteratorOf = async (shardId: string, type: ShardIteratorType, sequenceNumber?: string) =>
-    (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: type, ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}) }))).ShardIterator;
+    (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: type,
+          ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}),
+        }),
+      )
+    ).ShardIterator;
   const listShards = async () => {
     const shards: Shard[] = [];
     let from: string | undefined;
@@ -222,14 +231,16 @@ function repairAttribute(value: AttributeValue): AttributeValue {
   if (value.L) return { L: value.L.map(repairAttribute) };
   return value;
 }
-const repairImage = (image: Record<string, AttributeValue>): Record<string, AttributeValue> => Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairAttribute(value)]));
+const repairImage = (image: Record<string, AttributeValue>): Record<string, AttributeValue> =>
+  Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairAttribute(value)]));
 
 /**
  * When the change happened, as Lambda's stream event gives it: epoch seconds. The
  * SDK's GetRecords answer has a `Date` there instead, which arithmetic on seconds
  * turns into an instant some 55,000 years on.
  */
-const epochSeconds = (at: unknown): number | undefined => (at instanceof Date ? Math.floor(at.getTime() / 1000) : typeof at === 'number' ? at : undefined);
+const epochSeconds = (at: unknown): number | undefined =>
+  at instanceof Date ? Math.floor(at.getTime() / 1000) : typeof at === 'number' ? at : undefined;
 
 /** A stream record as Lambda would hand it over in AWS (see `repairAttribute` and `epochSeconds`). */
 export function asDeliveredByAws(record: DynamoDBRecord): DynamoDBRecord {

@@ -22,7 +22,14 @@ const LOCK_DIR = join(REPO_ROOT, '.caseway', 'web-build.lock');
  */
 const BUILD_ENV = { NODE_ENV: 'production' } as const;
 /** What the build reads besides web/src. */
-const INPUTS = ['web/index.html', 'web/vite.config.ts', 'web/tsconfig.json', 'functions/topology/console-config.ts', 'functions/topology/console-paths.ts', 'package-lock.json'];
+const INPUTS = [
+  'web/index.html',
+  'web/vite.config.ts',
+  'web/tsconfig.json',
+  'functions/topology/console-config.ts',
+  'functions/topology/console-paths.ts',
+  'package-lock.json',
+];
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -101,7 +108,11 @@ export async function ensureWebBuilt(log: (line: string) => void = () => undefin
     if (builtHash() === wanted) return { built: false, ms: Date.now() - started };
     log('Building the web console (web/ changed since the last build)...');
     const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    const result = spawnSync(process.execPath, [vite, 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...BUILD_ENV } });
+    const result = spawnSync(process.execPath, [vite, 'build', '--config', join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, ...BUILD_ENV },
+    });
     if (result.status !== 0) throw new Error(`vite build failed (${result.status ?? result.signal}):\n${result.stderr || result.stdout}`);
     writeFileSync(HASH_FILE, wanted);
     return { built: true, ms: Date.now() - started };

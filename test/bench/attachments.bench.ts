@@ -24,12 +24,19 @@ async function main() {
     const call = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
       const response = await fetch(`${platform.url}${path}`, {
         ...init,
-        headers: { authorization: `Bearer ${platform.tokens.agent}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+        headers: {
+          authorization: `Bearer ${platform.tokens.agent}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
       });
       if (response.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as T;
     };
-    const { caseId } = await call<{ caseId: string }>('/cases', { method: 'POST', body: JSON.stringify({ subject: 'Bench', description: 'Attachments', requester: { id: 'bench' } }) });
+    const { caseId } = await call<{ caseId: string }>('/cases', {
+      method: 'POST',
+      body: JSON.stringify({ subject: 'Bench', description: 'Attachments', requester: { id: 'bench' } }),
+    });
     const small = Buffer.from('a small text attachment');
     const declare = (path: string, file: Buffer) =>
       call<Granted>(path, { method: 'POST', body: JSON.stringify({ fileName: 'f.txt', contentType: 'text/plain', size: file.length }) });
@@ -37,7 +44,8 @@ async function main() {
       const response = await fetch(granted.upload.url, { method: 'PUT', headers: granted.upload.headers, body: file });
       if (response.status !== 200) throw new Error(`PUT ${response.status}`);
     };
-    const confirm = (granted: Granted) => call<{ attachmentId: string }>(granted.complete, { method: 'POST', body: JSON.stringify({ uploadId: granted.uploadId }) });
+    const confirm = (granted: Granted) =>
+      call<{ attachmentId: string }>(granted.complete, { method: 'POST', body: JSON.stringify({ uploadId: granted.uploadId }) });
 
     // Warm up: load the handler modules.
     const warm = await declare(`/cases/${caseId}/attachments`, small);
@@ -63,20 +71,53 @@ async function main() {
       return g;
     };
     const freshCase = async () =>
-      (await call<{ caseId: string }>('/cases', { method: 'POST', body: JSON.stringify({ subject: 'Bench', description: 'Attachments', requester: { id: 'bench' } }) })).caseId;
+      (
+        await call<{ caseId: string }>('/cases', {
+          method: 'POST',
+          body: JSON.stringify({ subject: 'Bench', description: 'Attachments', requester: { id: 'bench' } }),
+        })
+      ).caseId;
     const capacity = [
-      await measure('declare (upload URL + pending item)', async () => undefined, () => declare(`/cases/${caseId}/attachments`, small)),
-      await measure('confirm the first attachment of a case', async () => prepared(`/cases/${await freshCase()}/attachments`), (g) => confirm(g!)),
-      await measure('confirm its second version', async () => {
-        const other = await freshCase();
-        const first = await prepared(`/cases/${other}/attachments`);
-        await confirm(first);
-        return prepared(`/cases/${other}/attachments/${first.attachmentId}/versions`);
-      }, (g) => confirm(g!)),
-      await measure(`confirm an attachment on a case holding ${RUNS} to ${2 * RUNS}`, () => prepared(`/cases/${caseId}/attachments`), (g) => confirm(g!)),
-      await measure(`confirm version ${RUNS + 1} to ${2 * RUNS} of one attachment`, () => prepared(`/cases/${caseId}/attachments/${attachmentId}/versions`), (g) => confirm(g!)),
-      await measure('list (page of 25)', async () => undefined, () => call(`/cases/${caseId}/attachments?limit=25`)),
-      await measure('download URL', async () => undefined, () => call(`/cases/${caseId}/attachments/${attachmentId}`)),
+      await measure(
+        'declare (upload URL + pending item)',
+        async () => undefined,
+        () => declare(`/cases/${caseId}/attachments`, small),
+      ),
+      await measure(
+        'confirm the first attachment of a case',
+        async () => prepared(`/cases/${await freshCase()}/attachments`),
+        (g) => confirm(g!),
+      ),
+      await measure(
+        'confirm its second version',
+        async () => {
+          const other = await freshCase();
+          const first = await prepared(`/cases/${other}/attachments`);
+          await confirm(first);
+          return prepared(`/cases/${other}/attachments/${first.attachmentId}/versions`);
+        },
+        (g) => confirm(g!),
+      ),
+      await measure(
+        `confirm an attachment on a case holding ${RUNS} to ${2 * RUNS}`,
+        () => prepared(`/cases/${caseId}/attachments`),
+        (g) => confirm(g!),
+      ),
+      await measure(
+        `confirm version ${RUNS + 1} to ${2 * RUNS} of one attachment`,
+        () => prepared(`/cases/${caseId}/attachments/${attachmentId}/versions`),
+        (g) => confirm(g!),
+      ),
+      await measure(
+        'list (page of 25)',
+        async () => undefined,
+        () => call(`/cases/${caseId}/attachments?limit=25`),
+      ),
+      await measure(
+        'download URL',
+        async () => undefined,
+        () => call(`/cases/${caseId}/attachments/${attachmentId}`),
+      ),
     ];
     stop();
 
@@ -93,7 +134,9 @@ async function main() {
 
     console.log(`Capacity units per attachment operation (mean of ${RUNS}):`);
     console.table(capacity.map((c) => ({ operation: c.op, 'capacity units': Number(c.units.toFixed(2)) })));
-    console.log(`Upload of 1 MiB (declare + PUT + confirm), ${RUNS} runs: p50 ${timings[Math.floor(RUNS / 2)]!.toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `Upload of 1 MiB (declare + PUT + confirm), ${RUNS} runs: p50 ${timings[Math.floor(RUNS / 2)]!.toFixed(1)} ms, max ${timings.at(-1)!.toFixed(1)} ms`,
+    );
   } finally {
     await platform.stop();
   }

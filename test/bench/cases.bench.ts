@@ -80,12 +80,21 @@ async function main() {
     const call = async (role: string, path: string, init: RequestInit = {}) => {
       const response = await fetch(`${platform.url}${path}`, {
         ...init,
-        headers: { authorization: `Bearer ${platform.tokens[role as keyof typeof platform.tokens]}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+        headers: {
+          authorization: `Bearer ${platform.tokens[role as keyof typeof platform.tokens]}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
       });
       if (response.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { caseId: string; version: number };
     };
-    const body = (n: number) => JSON.stringify({ subject: `Bench case ${n}`, description: 'A realistic short description of a problem.', requester: { id: `bench-${n % 50}` } });
+    const body = (n: number) =>
+      JSON.stringify({
+        subject: `Bench case ${n}`,
+        description: 'A realistic short description of a problem.',
+        requester: { id: `bench-${n % 50}` },
+      });
 
     // Warm up: first calls load handler modules and reserve case-number blocks.
     for (let i = 0; i < sized(20, 3); i++) await call('agent', '/cases', { method: 'POST', body: body(i) });
@@ -102,12 +111,18 @@ async function main() {
     let version = sample.version as number;
     const capacity = [
       await measure('create', () => call('agent', '/cases', { method: 'POST', body: body(2) })),
-      await measure('create (Idempotency-Key)', () => call('agent', '/cases', { method: 'POST', body: body(3), headers: { 'idempotency-key': randomUUID() } })),
+      await measure('create (Idempotency-Key)', () =>
+        call('agent', '/cases', { method: 'POST', body: body(3), headers: { 'idempotency-key': randomUUID() } }),
+      ),
       await measure('get', () => call('agent', `/cases/${sample.caseId}`)),
       await measure('list by requester (25)', () => call('agent', '/cases?requester=bench-1&limit=25')),
       await measure('list by status (25, 8 shards)', () => call('agent', '/cases?status=new&limit=25')),
       await measure('update', async () => {
-        const updated = await call('agent', `/cases/${sample.caseId}`, { method: 'PATCH', body: JSON.stringify({ subject: `Edit ${version}` }), headers: { 'if-match': `"${version}"` } });
+        const updated = await call('agent', `/cases/${sample.caseId}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ subject: `Edit ${version}` }),
+          headers: { 'if-match': `"${version}"` },
+        });
         version = updated.version;
       }),
       await measure('list open work (25, 8 shards)', () => call('agent', '/cases?limit=25')),
@@ -119,36 +134,53 @@ async function main() {
     const moving = await call('agent', '/cases', { method: 'POST', body: body(4) });
     await call('agent', `/cases/${moving.caseId}/transitions`, { method: 'POST', body: JSON.stringify({ to: 'in_review' }) });
     let blocked = false;
-    const task = (await call('agent', `/cases/${moving.caseId}/tasks`, { method: 'POST', body: JSON.stringify({ title: 'Call the vendor' }) })) as unknown as { taskId: string };
+    const task = (await call('agent', `/cases/${moving.caseId}/tasks`, {
+      method: 'POST',
+      body: JSON.stringify({ title: 'Call the vendor' }),
+    })) as unknown as { taskId: string };
     let taskOpen = true;
     capacity.push(
       await measure('transition (in review <-> blocked)', async () => {
-        await call('agent', `/cases/${moving.caseId}/transitions`, { method: 'POST', body: JSON.stringify(blocked ? { to: 'in_review' } : { to: 'blocked', reason: 'Vendor' }) });
+        await call('agent', `/cases/${moving.caseId}/transitions`, {
+          method: 'POST',
+          body: JSON.stringify(blocked ? { to: 'in_review' } : { to: 'blocked', reason: 'Vendor' }),
+        });
         blocked = !blocked;
       }),
       await measure('transition options (GET)', () => call('agent', `/cases/${moving.caseId}/transitions`)),
-      await measure('task add', () => call('agent', `/cases/${moving.caseId}/tasks`, { method: 'POST', body: JSON.stringify({ title: 'Check logs', assignee: 'demo-agent' }) })),
+      await measure('task add', () =>
+        call('agent', `/cases/${moving.caseId}/tasks`, { method: 'POST', body: JSON.stringify({ title: 'Check logs', assignee: 'demo-agent' }) }),
+      ),
       await measure('task update', async () => {
-        await call('agent', `/cases/${moving.caseId}/tasks/${task.taskId}`, { method: 'PATCH', body: JSON.stringify({ status: taskOpen ? 'in_progress' : 'open' }) });
+        await call('agent', `/cases/${moving.caseId}/tasks/${task.taskId}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ status: taskOpen ? 'in_progress' : 'open' }),
+        });
         taskOpen = !taskOpen;
       }),
     );
 
     // A long history: 1,000 events (the create and 999 comments), read in full and verified.
     const long = await call('agent', '/cases', { method: 'POST', body: body(5) });
-    for (let n = 2; n <= HISTORY_EVENTS; n++) await call('agent', `/cases/${long.caseId}/comments`, { method: 'POST', body: JSON.stringify({ body: `Note ${n}` }) });
+    for (let n = 2; n <= HISTORY_EVENTS; n++)
+      await call('agent', `/cases/${long.caseId}/comments`, { method: 'POST', body: JSON.stringify({ body: `Note ${n}` }) });
     // Exactly the events written above, in order: one CaseCreated then the comments, seq 1..N with no gap.
     const readAll = async () => {
       let cursor: string | undefined;
       const events: { seq: number; action: string }[] = [];
       do {
-        const page = (await call('agent', `/cases/${long.caseId}/history?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as unknown as { items: { seq: number; action: string }[]; nextCursor?: string };
+        const page = (await call('agent', `/cases/${long.caseId}/history?limit=100${cursor ? `&cursor=${cursor}` : ''}`)) as unknown as {
+          items: { seq: number; action: string }[];
+          nextCursor?: string;
+        };
         events.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
       const unexpected = events.filter((e, i) => e.seq !== i + 1 || e.action !== (i === 0 ? 'CaseCreated' : 'CommentAdded'));
       if (events.length !== HISTORY_EVENTS || unexpected.length > 0)
-        throw new Error(`read ${events.length} events, expected ${HISTORY_EVENTS} (CaseCreated, then CommentAdded); unexpected: ${JSON.stringify(unexpected.slice(0, 5).map((e) => ({ seq: e.seq, action: e.action })))}`);
+        throw new Error(
+          `read ${events.length} events, expected ${HISTORY_EVENTS} (CaseCreated, then CommentAdded); unexpected: ${JSON.stringify(unexpected.slice(0, 5).map((e) => ({ seq: e.seq, action: e.action })))}`,
+        );
     };
     const verify = async () => {
       const report = (await call('agent', `/cases/${long.caseId}/history/verify`)) as unknown as Record<string, unknown>;
@@ -163,7 +195,12 @@ async function main() {
     // 3. Throughput: the HTTP API vs raw PutItem, same concurrency, same run.
     const client = platform.dynamodb.client;
     const raw = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {
-      await client.send(new PutCommand({ TableName: platform.tableName, Item: { pk: `BENCH#${i}`, sk: 'RAW', subject: `Bench case ${i}`, description: 'A realistic short description of a problem.' } }));
+      await client.send(
+        new PutCommand({
+          TableName: platform.tableName,
+          Item: { pk: `BENCH#${i}`, sk: 'RAW', subject: `Bench case ${i}`, description: 'A realistic short description of a problem.' },
+        }),
+      );
     });
     // The storage work a create does, without the platform around it: the very items the repository writes
     // (case with its index entries, chain head, first audit event), built by its own item builders, in one transaction.
@@ -171,11 +208,22 @@ async function main() {
     const { openCase } = await import('#core/case-lifecycle.js');
     const { caseTypes } = await import('#adapters/dynamodb/config-kinds.js');
     const support = (await caseTypes.current('support'))!;
-    const putNew = (Item: Record<string, unknown>) => ({ Put: { TableName: platform.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+    const putNew = (Item: Record<string, unknown>) => ({
+      Put: { TableName: platform.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+    });
     const transact = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {
-      const ctx = { caller: { sub: 'demo-agent', roles: ['agent' as const] }, now: new Date().toISOString(), channel: 'web' as const, correlationId: randomUUID() };
+      const ctx = {
+        caller: { sub: 'demo-agent', roles: ['agent' as const] },
+        now: new Date().toISOString(),
+        channel: 'web' as const,
+        correlationId: randomUUID(),
+      };
       const { case: c, audit } = openCase(`BENCH-2026-${String(i).padStart(6, '0')}`, { ...JSON.parse(body(i)), type: 'support' }, support, ctx);
-      await client.send(new TransactWriteCommand({ TransactItems: [putNew(caseItem(c)), putNew(headItem(c.caseId, { seq: 1, hash: audit.hash })), putNew(auditItem(audit))] }));
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [putNew(caseItem(c)), putNew(headItem(c.caseId, { seq: 1, hash: audit.hash })), putNew(auditItem(audit))],
+        }),
+      );
     });
     const api = await runAtConcurrency(TOTAL, CONCURRENCY, async (i) => {
       await call('agent', '/cases', { method: 'POST', body: body(i) });
@@ -187,15 +235,24 @@ async function main() {
     console.log(`Capacity units per operation (ReturnConsumedCapacity, mean of ${RUNS} requests; ${LONG_RUNS} for the long history):`);
     console.table(capacity.map((c) => ({ operation: c.op, 'capacity units': Number(c.units.toFixed(2)) })));
     console.log('Bundled size of each Lambda (esbuild, minified ESM, AWS SDK included):');
-    console.table(sizes.map((s) => ({ function: s.fn, 'KiB': Number((s.bytes / 1024).toFixed(1)) })));
+    console.table(sizes.map((s) => ({ function: s.fn, KiB: Number((s.bytes / 1024).toFixed(1)) })));
     console.log(`Throughput at concurrency ${CONCURRENCY}, ${TOTAL} requests each:`);
     console.table([
       { path: 'raw PutItem (DynamoDB Local)', 'ops/s': Math.round(raw.perSecond), 'p50 ms': raw.p50.toFixed(1), 'p99 ms': raw.p99.toFixed(1) },
-      { path: 'raw TransactWriteItems of a create (3 items, 3-4 index entries)', 'ops/s': Math.round(transact.perSecond), 'p50 ms': transact.p50.toFixed(1), 'p99 ms': transact.p99.toFixed(1) },
+      {
+        path: 'raw TransactWriteItems of a create (3 items, 3-4 index entries)',
+        'ops/s': Math.round(transact.perSecond),
+        'p50 ms': transact.p50.toFixed(1),
+        'p99 ms': transact.p99.toFixed(1),
+      },
       { path: 'POST /cases (local HTTP API)', 'ops/s': Math.round(api.perSecond), 'p50 ms': api.p50.toFixed(1), 'p99 ms': api.p99.toFixed(1) },
     ]);
-    console.log(`Ratio: POST /cases runs at ${((api.perSecond / raw.perSecond) * 100).toFixed(1)}% of the raw PutItem rate (${(raw.perSecond / api.perSecond).toFixed(2)}x slower),`);
-    console.log(`       and at ${((api.perSecond / transact.perSecond) * 100).toFixed(1)}% of the raw transaction a create performs (the rest is HTTP, JWT verification, validation, the type lookup and the handler).`);
+    console.log(
+      `Ratio: POST /cases runs at ${((api.perSecond / raw.perSecond) * 100).toFixed(1)}% of the raw PutItem rate (${(raw.perSecond / api.perSecond).toFixed(2)}x slower),`,
+    );
+    console.log(
+      `       and at ${((api.perSecond / transact.perSecond) * 100).toFixed(1)}% of the raw transaction a create performs (the rest is HTTP, JWT verification, validation, the type lookup and the handler).`,
+    );
   } finally {
     await platform.stop();
   }

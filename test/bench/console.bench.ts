@@ -32,7 +32,16 @@ const ENTRIES = sized(500, 10);
 /** Runs before the measured ones: compiled code and cached files, as a returning agent has them. */
 const WARM_UPS = sized(1, 0);
 const BUDGET_GZIP_BYTES = 200 * 1024;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 const median = (xs: readonly number[]) => {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -88,7 +97,8 @@ function writeBaseline(dir: string, entries: number): void {
   );
   const items = Array.from(
     { length: entries },
-    (_, i) => `<li data-testid="timeline-event"><div><strong>Alex Agent</strong> <time>03/12/2026, 10:${String(i % 60).padStart(2, '0')}</time></div><p>CaseUpdated: subject: Long history, change ${i} → Long history, change ${i + 1}</p></li>`,
+    (_, i) =>
+      `<li data-testid="timeline-event"><div><strong>Alex Agent</strong> <time>03/12/2026, 10:${String(i % 60).padStart(2, '0')}</time></div><p>CaseUpdated: subject: Long history, change ${i} → Long history, change ${i + 1}</p></li>`,
   ).join('\n');
   writeFileSync(
     join(dir, 'case.html'),
@@ -184,7 +194,9 @@ async function main() {
   try {
     const seeding = performance.now();
     const { longCaseId } = await seed(platform);
-    console.log(`seeded ${CASES} cases and one with ${ENTRIES} history entries in ${((performance.now() - seeding) / 1000).toFixed(1)} s; runs: ${RUNS} (median, after ${WARM_UPS} warm-up)\n`);
+    console.log(
+      `seeded ${CASES} cases and one with ${ENTRIES} history entries in ${((performance.now() - seeding) / 1000).toFixed(1)} s; runs: ${RUNS} (median, after ${WARM_UPS} warm-up)\n`,
+    );
     mkdirSync(baselineDir, { recursive: true });
     writeBaseline(baselineDir, ENTRIES);
     const baselineUrl = `${platform.url}/_bench-${process.pid}`;
@@ -193,7 +205,9 @@ async function main() {
 
     // (a) Weight of the first page, each journey in a fresh context (cold cache).
     const requesterContext = await newContext();
-    const requester = await firstPageJs(requesterContext, platform.url, '/my', 'requester', (page) => page.getByRole('heading', { level: 1 }).first().waitFor());
+    const requester = await firstPageJs(requesterContext, platform.url, '/my', 'requester', (page) =>
+      page.getByRole('heading', { level: 1 }).first().waitFor(),
+    );
     await requesterContext.close();
     const agentContext = await newContext();
     const agent = await firstPageJs(agentContext, platform.url, '/inbox?view=queues', 'agent', inboxInteractive);
@@ -210,24 +224,40 @@ async function main() {
     const baselineCaseMs = await measure(baselinePage, `${baselineUrl}/case.html`, timelineShown);
     await baselineContext.close();
 
-    const compression = requester.serverCompressed || agent.serverCompressed ? 'as sent by the server' : 'gzip -9 here: the local gateway does not compress';
+    const compression =
+      requester.serverCompressed || agent.serverCompressed ? 'as sent by the server' : 'gzip -9 here: the local gateway does not compress';
     console.log(`JavaScript for the first page (${compression}), budget ${kb(BUDGET_GZIP_BYTES)} gzipped:`);
     for (const [who, weight] of [
       ['requester: sign-in -> /my', requester],
       ['agent: sign-in -> /inbox', agent],
     ] as const) {
       const verdict = weight.gzip <= BUDGET_GZIP_BYTES ? 'within budget' : 'OVER BUDGET';
-      console.log(`  ${who.padEnd(28)} ${String(weight.files.length).padStart(2)} files  ${kb(weight.raw).padStart(10)} raw  ${kb(weight.gzip).padStart(9)} gzipped  ${((weight.gzip / BUDGET_GZIP_BYTES) * 100).toFixed(0)}% of budget, ${verdict}`);
-      for (const file of weight.files.sort((a, b) => b.gzip - a.gzip)) console.log(`      ${file.file.padEnd(40)} ${kb(file.raw).padStart(9)} raw  ${kb(file.gzip).padStart(8)} gzipped`);
+      console.log(
+        `  ${who.padEnd(28)} ${String(weight.files.length).padStart(2)} files  ${kb(weight.raw).padStart(10)} raw  ${kb(weight.gzip).padStart(9)} gzipped  ${((weight.gzip / BUDGET_GZIP_BYTES) * 100).toFixed(0)}% of budget, ${verdict}`,
+      );
+      for (const file of weight.files.sort((a, b) => b.gzip - a.gzip))
+        console.log(`      ${file.file.padEnd(40)} ${kb(file.raw).padStart(9)} raw  ${kb(file.gzip).padStart(8)} gzipped`);
     }
     console.log('');
     const table = [
       ['', 'console', 'static HTML', 'ratio'],
-      [`interactive inbox of ${CASES} cases`, `${inboxMs.toFixed(0)} ms`, `${baselineInboxMs.toFixed(0)} ms`, `${(inboxMs / baselineInboxMs).toFixed(2)}x`],
-      [`case with ${ENTRIES} timeline entries`, `${caseMs.toFixed(0)} ms`, `${baselineCaseMs.toFixed(0)} ms`, `${(caseMs / baselineCaseMs).toFixed(2)}x`],
+      [
+        `interactive inbox of ${CASES} cases`,
+        `${inboxMs.toFixed(0)} ms`,
+        `${baselineInboxMs.toFixed(0)} ms`,
+        `${(inboxMs / baselineInboxMs).toFixed(2)}x`,
+      ],
+      [
+        `case with ${ENTRIES} timeline entries`,
+        `${caseMs.toFixed(0)} ms`,
+        `${baselineCaseMs.toFixed(0)} ms`,
+        `${(caseMs / baselineCaseMs).toFixed(2)}x`,
+      ],
     ];
     for (const row of table) console.log(`  ${row[0]!.padEnd(36)} ${row[1]!.padStart(10)} ${row[2]!.padStart(12)} ${row[3]!.padStart(8)}`);
-    console.log(`  (timeline entries in the console's DOM after opening the case: ${renderedEntries} of ${ENTRIES}; the static page has all ${ENTRIES})`);
+    console.log(
+      `  (timeline entries in the console's DOM after opening the case: ${renderedEntries} of ${ENTRIES}; the static page has all ${ENTRIES})`,
+    );
     if (requester.gzip > BUDGET_GZIP_BYTES || agent.gzip > BUDGET_GZIP_BYTES) process.exitCode = 1;
   } finally {
     rmSync(baselineDir, { recursive: true, force: true });

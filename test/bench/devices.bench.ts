@@ -60,7 +60,13 @@ async function main() {
     }
     let seq = 0;
     // Normal readings spread over the assets: the path nearly every real signal takes (judge, learn, receipt).
-    const normal = (i: number) => ({ assetId: assetIds[i % ASSETS]!, signalId: `b-${++seq}`, metric: 'temperature', value: 50 + (seq % 7), at: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, seq)).toISOString() });
+    const normal = (i: number) => ({
+      assetId: assetIds[i % ASSETS]!,
+      signalId: `b-${++seq}`,
+      metric: 'temperature',
+      value: 50 + (seq % 7),
+      at: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, seq)).toISOString(),
+    });
 
     /** `total` calls of `fn`, `inFlight` at a time; items per second. */
     const rate = async (total: number, perCall: number, fn: (i: number) => Promise<unknown>, inFlight = CONCURRENCY) => {
@@ -96,8 +102,16 @@ async function main() {
     console.table([
       { path: 'POST /cases (baseline)', perSecond: Math.round(casesPerSecond), vsBaseline: '1.00x' },
       { path: 'signals, one per request', perSecond: Math.round(singlePerSecond), vsBaseline: ratio(singlePerSecond) },
-      { path: `signals, ${BATCH} per request, ${CONCURRENCY} requests in flight`, perSecond: Math.round(batchedPerSecond), vsBaseline: ratio(batchedPerSecond) },
-      { path: `signals, ${BATCH} per request, ${sameSignalsInFlight} in flight`, perSecond: Math.round(batchedEvenPerSecond), vsBaseline: ratio(batchedEvenPerSecond) },
+      {
+        path: `signals, ${BATCH} per request, ${CONCURRENCY} requests in flight`,
+        perSecond: Math.round(batchedPerSecond),
+        vsBaseline: ratio(batchedPerSecond),
+      },
+      {
+        path: `signals, ${BATCH} per request, ${sameSignalsInFlight} in flight`,
+        perSecond: Math.round(batchedEvenPerSecond),
+        vsBaseline: ratio(batchedEvenPerSecond),
+      },
     ]);
 
     // Capacity per signal, one at a time so nothing else is metered.
@@ -113,14 +127,16 @@ async function main() {
     let createUnits = 0;
     for (let i = 0; i < runs; i++) createUnits += await metered(createCase);
     createUnits /= runs;
-    const record = (name: string, total: number) => rows.push({ signal: name, units: Number((total / runs).toFixed(2)), vsCreate: `${(total / runs / createUnits).toFixed(2)}x` });
+    const record = (name: string, total: number) =>
+      rows.push({ signal: name, units: Number((total / runs).toFixed(2)), vsCreate: `${(total / runs / createUnits).toFixed(2)}x` });
     rows.push({ signal: 'POST /cases (baseline)', units: Number(createUnits.toFixed(2)), vsCreate: '1.00x' });
 
     const totals = { learn: 0, open: 0, append: 0, appendComment: 0, resolve: 0, duplicate: 0 };
     for (let i = 0; i < runs; i++) {
       const assetId = assetIds[i]!;
       const at = (k: number) => new Date(Date.UTC(2026, 0, 2, 0, i, k)).toISOString();
-      const send = (value: number, k: number, signalId = `c-${i}-${k}`) => call('integration', '/devices/signals', { assetId, signalId, metric: 'temperature', value, at: at(k) });
+      const send = (value: number, k: number, signalId = `c-${i}-${k}`) =>
+        call('integration', '/devices/signals', { assetId, signalId, metric: 'temperature', value, at: at(k) });
       totals.learn += await metered(() => send(55, 1));
       totals.open += await metered(() => send(85, 2));
       totals.append += await metered(() => send(86, 3));

@@ -57,7 +57,9 @@ async function main() {
     console.log(`runs: ${RUNS}`);
     console.log(`baseline  POST /cases answered       median ${median(creates).toFixed(1)} ms, p90 ${p90(creates).toFixed(1)} ms`);
     console.log(`measured  CaseCreated at the target   median ${median(deliveries).toFixed(1)} ms, p90 ${p90(deliveries).toFixed(1)} ms`);
-    console.log(`ratio     delivery / create           median ${(median(deliveries) / median(creates)).toFixed(2)}x, p90 ${(p90(deliveries) / p90(creates)).toFixed(2)}x`);
+    console.log(
+      `ratio     delivery / create           median ${(median(deliveries) / median(creates)).toFixed(2)}x, p90 ${(p90(deliveries) / p90(creates)).toFixed(2)}x`,
+    );
     console.log(`dead letters: ${platform.events.deadLetters().length}`);
     // Let the other rule targets finish with the last event before stopping: platform.stop() closes the SLA
     // timers while the bus may still be delivering, and an SLA clock armed after that holds the process for a minute.

@@ -45,7 +45,10 @@ async function main() {
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true });
   try {
     const agentToken = async (sub: string) => platform.issuer.sign({ sub, name: sub, email: `${sub}@example.com`, roles: ['agent'] });
-    const tokens = { ...platform.tokens, [DIRECT_AGENT]: await agentToken(DIRECT_AGENT), [PUSH_AGENT]: await agentToken(PUSH_AGENT) } as Record<string, string>;
+    const tokens = { ...platform.tokens, [DIRECT_AGENT]: await agentToken(DIRECT_AGENT), [PUSH_AGENT]: await agentToken(PUSH_AGENT) } as Record<
+      string,
+      string
+    >;
     const call = async (who: string, method: string, path: string, body?: unknown): Promise<Body> => {
       const response = await fetch(`${platform.url}${path}`, {
         method,
@@ -71,13 +74,24 @@ async function main() {
     await call('admin', 'PUT', `/routing/agents/${DIRECT_AGENT}`, { name: DIRECT_AGENT, skills: { general: 5 }, capacity: chatCapacity });
     await call('admin', 'PUT', `/routing/agents/${PUSH_AGENT}`, { name: PUSH_AGENT, skills: { 'bench-chat': 5 }, capacity: chatCapacity });
     for (const agent of [DIRECT_AGENT, PUSH_AGENT]) await call(agent, 'PUT', `/routing/agents/${agent}/presence`, { presence: 'available' });
-    const chatRule = (then: Body) => ({ rules: [{ id: 'bench-chat', description: 'Chat intake in the bench', when: { all: [{ fact: 'channel', operator: 'equal', value: 'chat' }] }, then }] });
+    const chatRule = (then: Body) => ({
+      rules: [
+        { id: 'bench-chat', description: 'Chat intake in the bench', when: { all: [{ fact: 'channel', operator: 'equal', value: 'chat' }] }, then },
+      ],
+    });
 
     const message = async () => {
-      const made = await call('integration', 'POST', '/channels/messages', { channel: 'chat', deliveryId: n(), externalThreadId: n(), author: { id: `bench-${n()}` }, text: 'My order never arrived' });
+      const made = await call('integration', 'POST', '/channels/messages', {
+        channel: 'chat',
+        deliveryId: n(),
+        externalThreadId: n(),
+        author: { id: `bench-${n()}` },
+        text: 'My order never arrived',
+      });
       return made.caseId as string;
     };
-    const ownerOf = (caseId: string) => until(`an owner on ${caseId}`, async () => ((await call('supervisor', 'GET', `/cases/${caseId}`)).owner as string | null) ?? undefined);
+    const ownerOf = (caseId: string) =>
+      until(`an owner on ${caseId}`, async () => ((await call('supervisor', 'GET', `/cases/${caseId}`)).owner as string | null) ?? undefined);
 
     // Untimed: resolving the case frees the agent's capacity (the routing consumer releases it on StatusChanged).
     const resolve = async (caseId: string) => {
@@ -89,7 +103,12 @@ async function main() {
 
     const baseline = async () => {
       const start = performance.now();
-      await call('integration', 'POST', '/cases', { subject: `Printer ${n()}`, description: 'Smoke from tray 2.', channel: 'partner', requester: { id: `bench-${n()}` } });
+      await call('integration', 'POST', '/cases', {
+        subject: `Printer ${n()}`,
+        description: 'Smoke from tray 2.',
+        channel: 'partner',
+        requester: { id: `bench-${n()}` },
+      });
       return [performance.now() - start];
     };
     const direct = async () => {
@@ -105,7 +124,9 @@ async function main() {
     const push = async () => {
       const start = performance.now();
       const caseId = await message();
-      const offer = await until(`an offer of ${caseId}`, async () => ((await call(PUSH_AGENT, 'GET', '/routing/offers')).items as Body[]).find((o) => o.caseId === caseId));
+      const offer = await until(`an offer of ${caseId}`, async () =>
+        ((await call(PUSH_AGENT, 'GET', '/routing/offers')).items as Body[]).find((o) => o.caseId === caseId),
+      );
       const offered = performance.now() - start;
       await call(PUSH_AGENT, 'POST', `/routing/offers/${offer.offerId}/accept`);
       const owner = await ownerOf(caseId);
@@ -135,7 +156,9 @@ async function main() {
       'p95 ms': Number(percentile(times, 95).toFixed(1)),
       'x baseline (median)': Number((percentile(times, 50) / baseMedian).toFixed(2)),
     });
-    console.log(`Intake to assignment, ${RUNS} sequential runs each after ${WARM_UP} warm-up, local platform (DynamoDB Local in memory), polled every ${POLL_MS} ms:`);
+    console.log(
+      `Intake to assignment, ${RUNS} sequential runs each after ${WARM_UP} warm-up, local platform (DynamoDB Local in memory), polled every ${POLL_MS} ms:`,
+    );
     console.table([
       row('POST /cases answered (baseline)', base!),
       row('POST /channels/messages answered (in the direct runs)', messageTimes!),

@@ -40,12 +40,33 @@ async function main() {
     const json = (path: string, body: unknown, extra: Record<string, string> = {}) => post(path, JSON.stringify(body), 'application/json', extra);
     const n = () => randomUUID().slice(0, 8);
 
-    const baseline = () => json('/cases', { subject: `Printer ${n()}`, description: 'Smoke from tray 2.', channel: 'partner', requester: { id: `bench-${n()}` } });
-    const baselineDedup = () => json('/cases', { subject: `Printer ${n()}`, description: 'Smoke from tray 2.', channel: 'partner', requester: { id: `bench-${n()}` } }, { prefer: 'dedup' });
-    const email = () => post('/channels/email', rawEmail({ from: `b-${n()}@example.org`, subject: `VPN drops ${n()}`, text: 'Since Monday the VPN disconnects hourly.' }), 'message/rfc822');
+    const baseline = () =>
+      json('/cases', { subject: `Printer ${n()}`, description: 'Smoke from tray 2.', channel: 'partner', requester: { id: `bench-${n()}` } });
+    const baselineDedup = () =>
+      json(
+        '/cases',
+        { subject: `Printer ${n()}`, description: 'Smoke from tray 2.', channel: 'partner', requester: { id: `bench-${n()}` } },
+        { prefer: 'dedup' },
+      );
+    const email = () =>
+      post(
+        '/channels/email',
+        rawEmail({ from: `b-${n()}@example.org`, subject: `VPN drops ${n()}`, text: 'Since Monday the VPN disconnects hourly.' }),
+        'message/rfc822',
+      );
     const emailWithAttachment = () =>
-      post('/channels/email', rawEmail({ from: `b-${n()}@example.org`, subject: `Invoice ${n()}`, text: 'See attached.', attachments: [{ name: 'invoice.pdf', contentType: 'application/pdf', content: Buffer.alloc(200_000, 1) }] }), 'message/rfc822');
-    const message = () => json('/channels/messages', { channel: 'chat', deliveryId: n(), externalThreadId: n(), author: { id: n() }, text: 'My order never arrived' });
+      post(
+        '/channels/email',
+        rawEmail({
+          from: `b-${n()}@example.org`,
+          subject: `Invoice ${n()}`,
+          text: 'See attached.',
+          attachments: [{ name: 'invoice.pdf', contentType: 'application/pdf', content: Buffer.alloc(200_000, 1) }],
+        }),
+        'message/rfc822',
+      );
+    const message = () =>
+      json('/channels/messages', { channel: 'chat', deliveryId: n(), externalThreadId: n(), author: { id: n() }, text: 'My order never arrived' });
 
     // Prepared targets for the appending operations: one case per run, so no run appends to a case another grew.
     const replyTargets: { from: string; caseId: string }[] = [];
@@ -61,20 +82,39 @@ async function main() {
         await json('/channels/messages', { channel: 'chat', deliveryId: n(), externalThreadId: thread, author: { id: author }, text: 'Hello' });
         threadTargets.push({ thread, author });
         const dupFrom = `d-${n()}@example.org`;
-        await post('/channels/email', rawEmail({ from: dupFrom, subject: 'Cannot log in to the portal', text: 'Invalid password after two resets.' }), 'message/rfc822');
+        await post(
+          '/channels/email',
+          rawEmail({ from: dupFrom, subject: 'Cannot log in to the portal', text: 'Invalid password after two resets.' }),
+          'message/rfc822',
+        );
         dupTargets.push({ from: dupFrom });
       }
     };
     await prepare();
     const emailReply = () => {
       const t = replyTargets.pop()!;
-      return post('/channels/email', rawEmail({ from: t.from, inReplyTo: `<${t.caseId}.n1@caseway.example>`, subject: 'Re: x', text: 'More detail.' }), 'message/rfc822');
+      return post(
+        '/channels/email',
+        rawEmail({ from: t.from, inReplyTo: `<${t.caseId}.n1@caseway.example>`, subject: 'Re: x', text: 'More detail.' }),
+        'message/rfc822',
+      );
     };
     const messageAppend = () => {
       const t = threadTargets.pop()!;
-      return json('/channels/messages', { channel: 'chat', deliveryId: n(), externalThreadId: t.thread, author: { id: t.author }, text: 'Order 7781' });
+      return json('/channels/messages', {
+        channel: 'chat',
+        deliveryId: n(),
+        externalThreadId: t.thread,
+        author: { id: t.author },
+        text: 'Order 7781',
+      });
     };
-    const emailDuplicate = () => post('/channels/email', rawEmail({ from: dupTargets.pop()!.from, subject: 'Cannot log in to the portal', text: 'Invalid password after two resets.' }), 'message/rfc822');
+    const emailDuplicate = () =>
+      post(
+        '/channels/email',
+        rawEmail({ from: dupTargets.pop()!.from, subject: 'Cannot log in to the portal', text: 'Invalid password after two resets.' }),
+        'message/rfc822',
+      );
     const retryRaw = rawEmail({ from: `x-${n()}@example.org`, subject: 'Retry', text: 'Same message again.' });
     await post('/channels/email', retryRaw, 'message/rfc822');
     const emailReplay = () => post('/channels/email', retryRaw, 'message/rfc822');

@@ -34,13 +34,24 @@ async function main() {
     const call = async (role: keyof typeof platform.tokens, path: string, init: RequestInit = {}): Promise<Json> => {
       const response = await fetch(`${platform.url}${path}`, {
         ...init,
-        headers: { authorization: `Bearer ${platform.tokens[role]}`, 'content-type': 'application/json', ...(init.headers as Record<string, string>) },
+        headers: {
+          authorization: `Bearer ${platform.tokens[role]}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
       });
       if (response.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as Json;
     };
-    const post = (role: keyof typeof platform.tokens, path: string, body: unknown, headers: Record<string, string> = {}) => call(role, path, { method: 'POST', body: JSON.stringify(body), headers });
-    const newArticle = (n: number) => ({ title: `Bench article ${n}`, body: `## Steps\nA realistic article body about problem ${n}, with a few sentences of advice.`, category: 'bench', tags: ['bench'], visibility: 'public' });
+    const post = (role: keyof typeof platform.tokens, path: string, body: unknown, headers: Record<string, string> = {}) =>
+      call(role, path, { method: 'POST', body: JSON.stringify(body), headers });
+    const newArticle = (n: number) => ({
+      title: `Bench article ${n}`,
+      body: `## Steps\nA realistic article body about problem ${n}, with a few sentences of advice.`,
+      category: 'bench',
+      tags: ['bench'],
+      visibility: 'public',
+    });
 
     for (let i = 0; i < sized(10, 2); i++) await post('agent', '/knowledge/articles', newArticle(i));
     const sample = await post('agent', '/knowledge/articles', newArticle(100));
@@ -57,11 +68,20 @@ async function main() {
     };
     let version = 2;
     const cases: string[] = [];
-    for (let i = 0; i < RUNS; i++) cases.push(String((await post('requester', '/cases', { subject: `Case ${i}`, description: 'Bench article problem' })).caseId));
+    for (let i = 0; i < RUNS; i++)
+      cases.push(String((await post('requester', '/cases', { subject: `Case ${i}`, description: 'Bench article problem' })).caseId));
     const capacity = [
       await measure('create article', (i) => post('agent', '/knowledge/articles', newArticle(200 + i))),
       await measure('save article (PATCH)', async (i) => {
-        version = Number((await call('agent', `/knowledge/articles/${id}`, { method: 'PATCH', body: JSON.stringify({ body: `Edit ${i}` }), headers: { 'if-match': `"${version}"` } })).version);
+        version = Number(
+          (
+            await call('agent', `/knowledge/articles/${id}`, {
+              method: 'PATCH',
+              body: JSON.stringify({ body: `Edit ${i}` }),
+              headers: { 'if-match': `"${version}"` },
+            })
+          ).version,
+        );
       }),
       await measure('get article (staff, with stats)', () => call('agent', `/knowledge/articles/${id}`)),
       await measure('list articles (one state, 25)', () => call('agent', '/knowledge/articles?status=published&limit=25')),
@@ -69,7 +89,9 @@ async function main() {
       await measure('search (requester, 1 readable hit)', () => call('requester', '/knowledge/search?q=bench+article+problem')),
       await measure('case suggestions', (i) => call('requester', `/cases/${cases[i]}/suggestions`)),
       await measure('link article to case', (i) => post('agent', `/cases/${cases[i]}/articles`, { articleId: id })),
-      await measure('feedback (counted)', (i) => post('requester', '/knowledge/feedback', { suggestionId: `SG-${String(i).padStart(16, '0')}`, articleId: id, event: 'clicked' })),
+      await measure('feedback (counted)', (i) =>
+        post('requester', '/knowledge/feedback', { suggestionId: `SG-${String(i).padStart(16, '0')}`, articleId: id, event: 'clicked' }),
+      ),
       await measure('indexer: re-read one article', () => searchIndex().then((index) => reindexArticles([id], index))),
     ];
     console.log(`Capacity units per knowledge operation (ReturnConsumedCapacity, mean of ${RUNS}):`);
@@ -98,7 +120,9 @@ async function main() {
     await pump.stop();
     lags.sort((a, b) => a - b);
     const at = (q: number) => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]!.toFixed(0);
-    console.log(`Publish -> first search hit through stream and indexer (${LAG_ARTICLES} articles): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`);
+    console.log(
+      `Publish -> first search hit through stream and indexer (${LAG_ARTICLES} articles): p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, max ${at(1)} ms`,
+    );
   } finally {
     await platform.stop();
   }

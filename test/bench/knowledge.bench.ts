@@ -16,16 +16,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_RANKING, type RankingParams } from '#core/knowledge/ranking.js';
-import {
-  bm25Ranker,
-  documentsOf,
-  engineRanker,
-  evaluate,
-  readArticles,
-  readJsonl,
-  type Figures,
-  type LabelledText,
-} from './knowledge-quality.js';
+import { bm25Ranker, documentsOf, engineRanker, evaluate, readArticles, readJsonl, type Figures, type LabelledText } from './knowledge-quality.js';
 import { latencyBench } from './knowledge-latency.js';
 import { SMOKE } from './smoke.js';
 
@@ -60,7 +51,10 @@ const describe = (p: RankingParams) => `grams ${p.grams}, learnedWeight ${p.lear
 
 async function quality() {
   for (const file of [args.articles, args.linked, args.queries])
-    if (!existsSync(file)) throw new Error(`${file} not found: put shared/ (with datasets/stackfaq) beside the clone, set CASEWAY_DATASETS, or pass --articles/--linked/--queries`);
+    if (!existsSync(file))
+      throw new Error(
+        `${file} not found: put shared/ (with datasets/stackfaq) beside the clone, set CASEWAY_DATASETS, or pass --articles/--linked/--queries`,
+      );
   const articles = readArticles(args.articles);
   const linked = readJsonl(args.linked).slice(0, SMOKE ? 100 : undefined);
   const queries = readJsonl(args.queries).slice(0, SMOKE ? 40 : undefined);

@@ -20,7 +20,11 @@ async function main() {
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, seedSla: false });
   try {
     const call = async (who: keyof typeof platform.tokens, method: string, path: string, body?: unknown) => {
-      const response = await fetch(`${platform.url}${path}`, { method, headers: { authorization: `Bearer ${platform.tokens[who]}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const response = await fetch(`${platform.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${platform.tokens[who]}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
       return (await response.json()) as Body;
     };
     const listen = (token: string, after?: string) =>
@@ -61,7 +65,8 @@ async function main() {
     const last = b.seen.filter((m) => m.type === 'event').at(-1)!.id as string;
     b.ws.close();
     const missed = new Set<string>();
-    for (let i = 0; i < 100; i++) missed.add((await call('agent', 'POST', `/cases/${caseId}/comments`, { body: `Missed ${i}`, visibility: 'public' })).commentId as string);
+    for (let i = 0; i < 100; i++)
+      missed.add((await call('agent', 'POST', `/cases/${caseId}/comments`, { body: `Missed ${i}`, visibility: 'public' })).commentId as string);
     const allMissed = (seen: Body[]) => () => [...missed].every((id) => seen.some((x) => x.detail?.comment?.id === id));
     await a.wait(allMissed(a.seen));
     const resumeStart = performance.now();
@@ -71,8 +76,12 @@ async function main() {
     a.ws.close();
     resumed.ws.close();
 
-    console.log(`| comment posted -> event on 2 sockets (${RUNS} runs) | median ${percentile(times, 50).toFixed(0)} ms | p95 ${percentile(times, 95).toFixed(0)} ms |`);
-    console.log(`| resume with after: 100 missed events replayed | ${resumeMs.toFixed(0)} ms (connect, auth, replay until all 100 arrived; the replay also repeats the 10 s before after) |`);
+    console.log(
+      `| comment posted -> event on 2 sockets (${RUNS} runs) | median ${percentile(times, 50).toFixed(0)} ms | p95 ${percentile(times, 95).toFixed(0)} ms |`,
+    );
+    console.log(
+      `| resume with after: 100 missed events replayed | ${resumeMs.toFixed(0)} ms (connect, auth, replay until all 100 arrived; the replay also repeats the 10 s before after) |`,
+    );
   } finally {
     await platform.stop();
   }

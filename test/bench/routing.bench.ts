@@ -58,7 +58,9 @@ const waiting: WaitingCase[] = Array.from({ length: Math.max(2000, 2 * OFFERS + 
   queue: 'bench',
   priority: pick(PRIORITIES),
   channel: pick(USED),
-  skills: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({ skill: pick(SKILLS), level: 1 + Math.floor(rand() * 4) })).filter((s, j, all) => all.findIndex((x) => x.skill === s.skill) === j),
+  skills: Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({ skill: pick(SKILLS), level: 1 + Math.floor(rand() * 4) })).filter(
+    (s, j, all) => all.findIndex((x) => x.skill === s.skill) === j,
+  ),
   since: new Date(T0 + i * 1000).toISOString(),
   queuedAt: new Date(T0 + i * 1000).toISOString(),
   declinedBy: [],
@@ -88,12 +90,28 @@ async function perSecondAsync(count: number, run: (i: number) => Promise<unknown
 
 const rules: RoutingRule[] = Array.from({ length: 20 }, (_, i) => ({
   id: `r${i}`,
-  when: { all: [{ fact: 'channel', operator: 'equal', value: pick(CHANNELS) }, { fact: 'priority', operator: 'in', value: [pick(PRIORITIES), pick(PRIORITIES)] }, { fact: 'fields', path: '$.region', operator: 'equal', value: `region-${i % 5}` }] },
+  when: {
+    all: [
+      { fact: 'channel', operator: 'equal', value: pick(CHANNELS) },
+      { fact: 'priority', operator: 'in', value: [pick(PRIORITIES), pick(PRIORITIES)] },
+      { fact: 'fields', path: '$.region', operator: 'equal', value: `region-${i % 5}` },
+    ],
+  },
   then: { queue: `q${i}`, skills: [{ skill: pick(SKILLS), level: 3 }] },
   stop: i % 4 === 0,
 }));
 const caseFor = (i: number): Case =>
-  ({ caseId: `C${i}`, type: 'support', priority: pick(PRIORITIES), channel: pick(USED), queue: 'general', status: 'open', statusCategory: 'active', requester: { id: 'r' }, fields: { region: `region-${i % 7}` } }) as unknown as Case;
+  ({
+    caseId: `C${i}`,
+    type: 'support',
+    priority: pick(PRIORITIES),
+    channel: pick(USED),
+    queue: 'general',
+    status: 'open',
+    statusCategory: 'active',
+    requester: { id: 'r' },
+    fields: { region: `region-${i % 7}` },
+  }) as unknown as Case;
 
 async function main() {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -124,7 +142,16 @@ async function main() {
   try {
     const store = await import('#adapters/dynamodb/routing-repository.js');
     for (let i = 0; i < agents.length; i += 25) {
-      await Promise.all(agents.slice(i, i + 25).map((a) => platform.dynamodb.client.send(new PutCommand({ TableName: platform.tableName, Item: { pk: 'ROUTING#AGENTS', sk: `AGENT#${a.agentId}`, entity: 'RoutingAgent', ...a } }))));
+      await Promise.all(
+        agents.slice(i, i + 25).map((a) =>
+          platform.dynamodb.client.send(
+            new PutCommand({
+              TableName: platform.tableName,
+              Item: { pk: 'ROUTING#AGENTS', sk: `AGENT#${a.agentId}`, entity: 'RoutingAgent', ...a },
+            }),
+          ),
+        ),
+      );
     }
     const live = new Map(agents.map((a) => [a.agentId, structuredClone(a) as Omit<Agent, 'load'> & { load: Record<string, number> }]));
     const seedCase = async (w: WaitingCase) => {
@@ -164,7 +191,9 @@ async function main() {
     });
     console.log(`| round-robin pick + offer transaction (DynamoDB Local) | ${fmt(txBaseline)} | ${(txBaseline / baseline).toExponential(2)} |`);
     console.log(`| best agent + offer transaction (DynamoDB Local) | ${fmt(txDecision)} | ${(txDecision / baseline).toExponential(2)} |`);
-    console.log(`\nDecision + transaction vs round-robin + transaction: ${(txDecision / txBaseline).toFixed(2)}x (the choosing's share of an offer's cost).`);
+    console.log(
+      `\nDecision + transaction vs round-robin + transaction: ${(txDecision / txBaseline).toFixed(2)}x (the choosing's share of an offer's cost).`,
+    );
     console.log(`${unplaced} of ${forDecision.length} cases had no eligible agent (not offered, not timed as offers).`);
   } finally {
     await platform.stop();

@@ -33,28 +33,47 @@ async function main() {
   const base = await startPlatform({ port: 0, inMemory: true, quiet: true, frozenClock: true, seedSla: false });
   const platform = base as unknown as TestPlatform;
   const call = async (who: 'agent' | 'admin', path: string, init: RequestInit = {}) => {
-    const response = await fetch(`${base.url}${path}`, { ...init, headers: { authorization: `Bearer ${base.tokens[who]}`, 'content-type': 'application/json' } });
+    const response = await fetch(`${base.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${base.tokens[who]}`, 'content-type': 'application/json' },
+    });
     if (response.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, unknown>;
   };
   try {
     const { calendarId, ...calendar } = LONDON_OFFICE;
     await call('admin', '/sla/calendars', { method: 'POST', body: JSON.stringify({ calendarId, name: 'London', ...calendar }) });
-    await call('admin', '/sla/policies', { method: 'POST', body: JSON.stringify(policyBody('day', { match: { caseType: 'support', priority: 'low' }, targets: { resolution: 480 } })) });
-    await call('admin', '/sla/policies', { method: 'POST', body: JSON.stringify(policyBody('hour', { match: { caseType: 'support', priority: 'high' }, targets: { resolution: 60 }, escalation: LADDER })) });
+    await call('admin', '/sla/policies', {
+      method: 'POST',
+      body: JSON.stringify(policyBody('day', { match: { caseType: 'support', priority: 'low' }, targets: { resolution: 480 } })),
+    });
+    await call('admin', '/sla/policies', {
+      method: 'POST',
+      body: JSON.stringify(policyBody('hour', { match: { caseType: 'support', priority: 'high' }, targets: { resolution: 60 }, escalation: LADDER })),
+    });
     const sla = new SlaHarness(platform);
 
     const open = async (priority: 'low' | 'high') => {
       const c = await call('agent', '/cases', {
         method: 'POST',
-        body: JSON.stringify({ type: 'support', priority, subject: 'Bench', description: 'Bench case.', requester: { id: 'bench' }, fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } }),
+        body: JSON.stringify({
+          type: 'support',
+          priority,
+          subject: 'Bench',
+          description: 'Bench case.',
+          requester: { id: 'bench' },
+          fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' },
+        }),
       });
       sla.track(String(c.caseId));
       return String(c.caseId);
     };
     const resolve = async (caseId: string) => {
       await call('agent', `/cases/${caseId}/transitions`, { method: 'POST', body: JSON.stringify({ to: 'in_review' }) });
-      await call('agent', `/cases/${caseId}/transitions`, { method: 'POST', body: JSON.stringify({ to: 'resolved', fields: { resolutionCode: 'fixed' } }) });
+      await call('agent', `/cases/${caseId}/transitions`, {
+        method: 'POST',
+        body: JSON.stringify({ to: 'resolved', fields: { resolutionCode: 'fixed' } }),
+      });
     };
     // Mondays 09:00 in London (BST), one batch a week from June 2032: no bank holiday in those weeks.
     let day = Date.parse('2032-05-31T08:00:00Z');
@@ -94,16 +113,42 @@ async function main() {
       for (let i = 0; i < CASES_PER_PATH; i++) ids.push(await open(path.startsWith('breached') ? 'high' : 'low'));
       await sla.settle();
       await paths[path]!(ids, start);
-      const perCase = ids.map((id) => machine.executions().filter((e) => e.name.startsWith(`${id}-resolution-`)).reduce((sum, e) => sum + transitionsOf(e), 0));
+      const perCase = ids.map((id) =>
+        machine
+          .executions()
+          .filter((e) => e.name.startsWith(`${id}-resolution-`))
+          .reduce((sum, e) => sum + transitionsOf(e), 0),
+      );
       const executions = ids.map((id) => machine.executions().filter((e) => e.name.startsWith(`${id}-resolution-`)).length);
-      const checks = ids.map((id) => machine.executions().filter((e) => e.name.startsWith(`${id}-resolution-`)).reduce((sum, e) => sum + e.taskRuns, 0));
-      if (process.env.DEBUG_BENCH) for (const e of machine.executions().filter((x) => x.name.startsWith(`${ids[0]}-`))) console.log(path, stopping, e.name, e.status, e.events.filter((x) => x.type === 'StateEntered').map((x) => (x as { state: { name: string } }).state.name).join(' > '), e.output);
+      const checks = ids.map((id) =>
+        machine
+          .executions()
+          .filter((e) => e.name.startsWith(`${id}-resolution-`))
+          .reduce((sum, e) => sum + e.taskRuns, 0),
+      );
+      if (process.env.DEBUG_BENCH)
+        for (const e of machine.executions().filter((x) => x.name.startsWith(`${ids[0]}-`)))
+          console.log(
+            path,
+            stopping,
+            e.name,
+            e.status,
+            e.events
+              .filter((x) => x.type === 'StateEntered')
+              .map((x) => (x as { state: { name: string } }).state.name)
+              .join(' > '),
+            e.output,
+          );
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       return { transitions: mean(perCase), executions: mean(executions), checks: mean(checks) };
     };
 
-    console.log(`SLA timers: state transitions per case per SLA clock (resolution), ${CASES_PER_PATH} cases per path, counted from local execution histories of statemachines/sla-clock.asl.json`);
-    console.log(`Price: Step Functions Standard $${PRICE_PER_1000_TRANSITIONS} per 1,000 state transitions (us-east-1 list price, ${PRICE_DATE}; free tier ignored). Lambda: one check invocation per CheckStep.\n`);
+    console.log(
+      `SLA timers: state transitions per case per SLA clock (resolution), ${CASES_PER_PATH} cases per path, counted from local execution histories of statemachines/sla-clock.asl.json`,
+    );
+    console.log(
+      `Price: Step Functions Standard $${PRICE_PER_1000_TRANSITIONS} per 1,000 state transitions (us-east-1 list price, ${PRICE_DATE}; free tier ignored). Lambda: one check invocation per CheckStep.\n`,
+    );
     const rows = [];
     for (const path of Object.keys(paths)) {
       const stopped = await measure(path, true);
@@ -115,7 +160,7 @@ async function main() {
         'ratio vs baseline': Number((stopped.transitions / baseline.transitions).toFixed(2)),
         executions: stopped.executions,
         'check invocations': stopped.checks,
-        'USD per 1,000 cases': Number(((stopped.transitions * PRICE_PER_1000_TRANSITIONS) / 1000 * 1000).toFixed(3)),
+        'USD per 1,000 cases': Number((((stopped.transitions * PRICE_PER_1000_TRANSITIONS) / 1000) * 1000).toFixed(3)),
       });
     }
     console.table(rows);

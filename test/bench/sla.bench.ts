@@ -41,7 +41,12 @@ function naiveBetween(cal: CalendarRules, holidays: Set<string>, a: number, b: n
     if (holidays.has(local.toISODate()!)) continue;
     const tod = local.hour * 60 + local.minute;
     const periods = cal.week[WEEKDAYS[local.weekday - 1]!] ?? [];
-    if (periods.some((p) => tod >= Number(p.start.slice(0, 2)) * 60 + Number(p.start.slice(3)) && tod < Number(p.end.slice(0, 2)) * 60 + Number(p.end.slice(3)))) n++;
+    if (
+      periods.some(
+        (p) => tod >= Number(p.start.slice(0, 2)) * 60 + Number(p.start.slice(3)) && tod < Number(p.end.slice(0, 2)) * 60 + Number(p.end.slice(3)),
+      )
+    )
+      n++;
   }
   return n;
 }
@@ -62,9 +67,13 @@ function deadlineMaths() {
 
   const rows = [
     rate('addBusinessMinutes, a year of work, warm calendar', 2000, (i) => addBusinessMinutes(warm, startAt(i), yearOfWork)),
-    rate('businessMinutesBetween, one year, warm calendar', 2000, (i) => businessMinutesBetween(warm, startAt(i), new Date(startAt(i).getTime() + YEAR_MINUTES * 60_000))),
+    rate('businessMinutesBetween, one year, warm calendar', 2000, (i) =>
+      businessMinutesBetween(warm, startAt(i), new Date(startAt(i).getTime() + YEAR_MINUTES * 60_000)),
+    ),
     rate('addBusinessMinutes, a year of work, cold calendar', 300, (i) => addBusinessMinutes({ ...input }, startAt(i), yearOfWork)),
-    rate('businessMinutesBetween, one year, cold calendar', 300, (i) => businessMinutesBetween({ ...input }, startAt(i), new Date(startAt(i).getTime() + YEAR_MINUTES * 60_000))),
+    rate('businessMinutesBetween, one year, cold calendar', 300, (i) =>
+      businessMinutesBetween({ ...input }, startAt(i), new Date(startAt(i).getTime() + YEAR_MINUTES * 60_000)),
+    ),
     rate('addBusinessMinutes, 8 hours, warm calendar (a typical deadline)', 20000, (i) => addBusinessMinutes(warm, startAt(i), 480)),
   ];
   const baseline = rate('naive minute walk, one week (baseline)', 10, () => naiveBetween(warm, holidays, weekA, weekA + WEEK_MINUTES * 60_000));
@@ -88,11 +97,21 @@ async function capacity() {
   const { onConsumedCapacity } = await import('#adapters/dynamodb/capacity-meter.js');
   try {
     const call = async (role: 'agent' | 'admin', path: string, init: RequestInit = {}) => {
-      const response = await fetch(`${platform.url}${path}`, { ...init, headers: { authorization: `Bearer ${platform.tokens[role]}`, 'content-type': 'application/json' } });
+      const response = await fetch(`${platform.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${platform.tokens[role]}`, 'content-type': 'application/json' },
+      });
       if (response.status >= 300) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
       return (await response.json()) as { caseId: string; version: number; sla?: unknown };
     };
-    const body = (n: number) => JSON.stringify({ type: 'support', subject: `Bench ${n}`, description: 'Login spins', requester: { id: `bench-${n % 20}` }, fields: { product: 'web-app', category: 'problem' } });
+    const body = (n: number) =>
+      JSON.stringify({
+        type: 'support',
+        subject: `Bench ${n}`,
+        description: 'Login spins',
+        requester: { id: `bench-${n % 20}` },
+        fields: { product: 'web-app', category: 'problem' },
+      });
     let units = 0;
     const stop = onConsumedCapacity((_c, u) => (units += u));
     const measure = async (fn: () => Promise<unknown>, runs = RUNS) => {
@@ -108,14 +127,19 @@ async function capacity() {
       let blocked = false;
       // in_review <-> blocked: blocked is a waiting state, so with a policy each move pauses or resumes resolution.
       const transition = await measure(async () => {
-        await call('agent', `/cases/${moving.caseId}/transitions`, { method: 'POST', body: JSON.stringify({ to: blocked ? 'in_review' : 'blocked', reason: 'Waiting for the vendor' }) });
+        await call('agent', `/cases/${moving.caseId}/transitions`, {
+          method: 'POST',
+          body: JSON.stringify({ to: blocked ? 'in_review' : 'blocked', reason: 'Waiting for the vendor' }),
+        });
         blocked = !blocked;
       });
       const replies: string[] = [];
       for (let i = 0; i < RUNS; i++) replies.push((await call('agent', '/cases', { method: 'POST', body: body(9) })).caseId);
       let r = 0;
       // The first public reply on each case: with a policy it meets firstResponse.
-      const reply = await measure(() => call('agent', `/cases/${replies[r++]}/comments`, { method: 'POST', body: JSON.stringify({ body: 'On it', visibility: 'public' }) }));
+      const reply = await measure(() =>
+        call('agent', `/cases/${replies[r++]}/comments`, { method: 'POST', body: JSON.stringify({ body: 'On it', visibility: 'public' }) }),
+      );
       return { create, transition, reply, sample: moving };
     };
     const without = await run();

@@ -12,17 +12,28 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const scripts = Object.keys((JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts).filter((name) =>
-  /^bench(:|$)/.test(name),
+const scripts = Object.keys((JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts).filter(
+  (name) => /^bench(:|$)/.test(name),
 );
 
 /** What each bench prints when it has measured: its headline figures, as a smoke run prints them too. */
 const FIGURES: Record<string, RegExp[]> = {
-  bench: [/Capacity units per operation/, /history: verify \d+ events/, /Bundled size of each Lambda/, /Throughput at concurrency \d+/, /Ratio: POST \/cases runs at [\d.]+% of the raw PutItem rate/],
+  bench: [
+    /Capacity units per operation/,
+    /history: verify \d+ events/,
+    /Bundled size of each Lambda/,
+    /Throughput at concurrency \d+/,
+    /Ratio: POST \/cases runs at [\d.]+% of the raw PutItem rate/,
+  ],
   'bench:links': [/Capacity units per related-case operation/, /'merge'/],
   'bench:attachments': [/Capacity units per attachment operation/, /Upload of 1 MiB .* p50 [\d.]+ ms/],
   'bench:knowledge-api': [/Capacity units per knowledge operation/, /Publish -> first search hit .* p50 \d+ ms/],
-  'bench:knowledge': [/BM25 title\+answers +MRR [\d.]+/, /Cross-validated/, /Leave-linked-cases-out/, /Caseway embedded engine +MRR [\d.]+ +P@1 [\d.]+/],
+  'bench:knowledge': [
+    /BM25 title\+answers +MRR [\d.]+/,
+    /Cross-validated/,
+    /Leave-linked-cases-out/,
+    /Caseway embedded engine +MRR [\d.]+ +P@1 [\d.]+/,
+  ],
   'bench:search-latency': [/\d+ articles: build [\d.]+ s, search p50 [\d.]+ ms, p99 [\d.]+ ms/],
   'bench:events': [/baseline +POST \/cases answered +median [\d.]+ ms/, /ratio +delivery \/ create +median [\d.]+x/, /dead letters: 0/],
   'bench:sla': [/Deadline maths/, /naive minute walk/, /Capacity units per request, support case/, /first public staff reply/],
@@ -31,7 +42,12 @@ const FIGURES: Record<string, RegExp[]> = {
   'bench:sla-timers': [/SLA timers: state transitions per case/, /met before warning/, /breached \+ 4 rungs/],
   'bench:routing': [/best eligible agent of \d+/, /rules decision/, /Decision \+ transaction vs round-robin \+ transaction: [\d.]+x/],
   'bench:intake-e2e': [/Intake to assignment/, /message in -> owner set \(rule assignee\)/, /message in -> owner set after accept \(push\)/],
-  'bench:console': [/JavaScript for the first page .*budget/, /agent: sign-in -> \/inbox +\d+ files .* gzipped/, /interactive inbox of \d+ cases +\d+ ms +\d+ ms +[\d.]+x/, /case with \d+ timeline entries +\d+ ms +\d+ ms +[\d.]+x/],
+  'bench:console': [
+    /JavaScript for the first page .*budget/,
+    /agent: sign-in -> \/inbox +\d+ files .* gzipped/,
+    /interactive inbox of \d+ cases +\d+ ms +\d+ ms +[\d.]+x/,
+    /case with \d+ timeline entries +\d+ ms +\d+ ms +[\d.]+x/,
+  ],
 };
 
 /** A whole smoke run may take this long on a loaded 2-core machine; an unloaded one needs a tenth of it. */

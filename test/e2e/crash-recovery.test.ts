@@ -36,7 +36,10 @@ interface Running {
 
 /** `npm start` on a data directory, as a person runs it; resolves once its banner is out. */
 async function start(dataDir: string, port: number): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--data-dir', dataDir, '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--data-dir', dataDir, '--port', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -86,7 +89,11 @@ describe('npm start after kill -9', () => {
         const response = await fetch(`${url}/cases`, {
           method: 'POST',
           headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ subject: `Burst ${i}`, description: 'written just before the kill', requester: { id: `crash-${i}`, email: `crash-${i}@example.com` } }),
+          body: JSON.stringify({
+            subject: `Burst ${i}`,
+            description: 'written just before the kill',
+            requester: { id: `crash-${i}`, email: `crash-${i}@example.com` },
+          }),
         });
         expect(response.status, `${await response.clone().text()}\n${first.output().slice(-4000)}`).toBe(201);
         return ((await response.json()) as { caseId: string }).caseId;
@@ -94,7 +101,9 @@ describe('npm start after kill -9', () => {
     );
     // A cursor handed out before the kill: its key is kept in the data directory, so it still opens afterwards.
     const page = async (token: string, cursor?: string) => {
-      const response = await fetch(`${url}/cases?status=new&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${url}/cases?status=new&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(response.status, await response.clone().text()).toBe(200);
       return (await response.json()) as { items: { caseId: string }[]; nextCursor?: string };
     };
@@ -136,9 +145,19 @@ describe('npm start after kill -9', () => {
       const response = await fetch(`${url}/cases`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'support', priority: 'low', subject, description: 'Smoke from tray 2.', requester: { id: 'cust-1', name: 'Carla Customer' }, fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } }),
+        body: JSON.stringify({
+          type: 'support',
+          priority: 'low',
+          subject,
+          description: 'Smoke from tray 2.',
+          requester: { id: 'cust-1', name: 'Carla Customer' },
+          fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' },
+        }),
       });
-      const body = (await response.json()) as { caseId: string; sla?: { clocks?: Record<string, { status: string; warnAt: string; dueAt: string }> } };
+      const body = (await response.json()) as {
+        caseId: string;
+        sla?: { clocks?: Record<string, { status: string; warnAt: string; dueAt: string }> };
+      };
       expect(response.status, JSON.stringify(body)).toBe(201);
       // The example policy (support-basic) runs a first-response clock on it: a warning, then a deadline, hours away.
       expect(body.sla?.clocks?.firstResponse).toMatchObject({ status: 'running' });

@@ -19,7 +19,10 @@ describe('npm start', () => {
     const port = await findFreePort();
     // As `npm start` runs it: one node process with tsx's loader. (The tsx CLI runs the script in a child and, if that
     // child does not answer a relayed signal within 30 ms, kills it with SIGKILL: under load Ctrl+C then orphaned DynamoDB Local.)
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--in-memory', '--port', String(port)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/local.ts', '--in-memory', '--port', String(port)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

@@ -35,7 +35,9 @@ describe('the attachment bucket', () => {
     const [keyId] = Object.keys(resources(template, 'AWS::KMS::Key'));
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     expect(bucket().BucketEncryption).toEqual({
-      ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } }],
+      ServerSideEncryptionConfiguration: [
+        { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } } },
+      ],
     });
   });
 
@@ -50,7 +52,9 @@ describe('the attachment bucket', () => {
   it('refuses plain HTTP', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: bucketId() },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
   });
 
@@ -60,7 +64,11 @@ describe('the attachment bucket', () => {
     const logBucket = resources(template, 'AWS::S3::Bucket')[logging.DestinationBucketName.Ref]!.Properties;
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: logging.DestinationBucketName.Ref },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' }),
+        ]),
+      },
     });
     expect(logBucket).toMatchObject({
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
@@ -92,7 +100,8 @@ describe('the attachment bucket', () => {
   it('allows no browser origin unless given, then exactly the signed upload and download requests', () => {
     expect(bucket().CorsConfiguration).toBeUndefined();
     const withCors = synth({ corsOrigins: ['https://support.example.com'] }).template;
-    const cors = Object.values(resources(withCors, 'AWS::S3::Bucket')).find((b) => b.Properties.VersioningConfiguration)!.Properties.CorsConfiguration;
+    const cors = Object.values(resources(withCors, 'AWS::S3::Bucket')).find((b) => b.Properties.VersioningConfiguration)!.Properties
+      .CorsConfiguration;
     expect(cors).toEqual({
       CorsRules: [
         {
@@ -115,7 +124,11 @@ describe('the signer', () => {
     const objectStatement = statements.find((s) => actionsOf([s]).includes('s3:PutObject'))!;
     const objectArns = (objectStatement.Resource as { 'Fn::Join': [string, unknown[]] }[]).map((r) => JSON.stringify(r));
     expect(objectArns).toHaveLength(Object.keys(RETENTION_CLASSES).length);
-    for (const name of Object.keys(RETENTION_CLASSES)) expect(objectArns.some((arn) => arn.includes(`/${name}/*`)), name).toBe(true);
+    for (const name of Object.keys(RETENTION_CLASSES))
+      expect(
+        objectArns.some((arn) => arn.includes(`/${name}/*`)),
+        name,
+      ).toBe(true);
     expect(actionsOf(statements).filter((a) => a.includes('Delete') || a === 's3:*' || a.startsWith('s3:PutBucket'))).toEqual([]);
   });
 });

@@ -55,9 +55,12 @@ describe('external OIDC, throw-away environment', () => {
 
   it('tells the handlers where roles are and which group grants which', () => {
     const descriptions = Object.values(functions).map((spec) => spec.description);
-    const apiFunctions = Object.values(resources(s.template, 'AWS::Lambda::Function')).filter((f) => descriptions.includes(String(f.Properties.Description)));
+    const apiFunctions = Object.values(resources(s.template, 'AWS::Lambda::Function')).filter((f) =>
+      descriptions.includes(String(f.Properties.Description)),
+    );
     expect(apiFunctions).toHaveLength(descriptions.length);
-    for (const fn of apiFunctions) expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles', TEAM_GROUPS: '{"caseway-fraud":"fraud"}' } });
+    for (const fn of apiFunctions)
+      expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles', TEAM_GROUPS: '{"caseway-fraud":"fraud"}' } });
     for (const fn of apiFunctions) {
       expect(fn.Properties.Environment).toMatchObject({ Variables: { ROLES_CLAIM: 'roles' } });
       const mapping = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables.ROLE_MAPPING!;
@@ -101,7 +104,13 @@ describe('Identity', () => {
     expect(() => new Identity(stack, 'A', { roleMapping: { ops: 'root' as never } })).toThrow(/not one of requester/);
     expect(() => new Identity(stack, 'B', { roleMapping: { '': 'admin' } })).toThrow(/empty group name/);
     expect(() => new Identity(stack, 'C', { roleMapping: {} })).toThrow(/no group/);
-    expect(new Identity(stack, 'D').roleMapping).toEqual({ requester: 'requester', agent: 'agent', supervisor: 'supervisor', admin: 'admin', integration: 'integration' });
+    expect(new Identity(stack, 'D').roleMapping).toEqual({
+      requester: 'requester',
+      agent: 'agent',
+      supervisor: 'supervisor',
+      admin: 'admin',
+      integration: 'integration',
+    });
   });
 
   it('can require MFA, and then has nothing to acknowledge about it', () => {
@@ -115,7 +124,10 @@ describe('Identity', () => {
   it('creates a group per team group of its own pool, and refuses a team name handlers would not accept or a role group as a team', () => {
     const stack = new Stack(newApp(), 'Teams');
     const identity = new Identity(stack, 'Identity', { teamGroups: { 'caseway-fraud': 'fraud' } });
-    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'caseway-fraud', Description: 'Caseway team: fraud' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      GroupName: 'caseway-fraud',
+      Description: 'Caseway team: fraud',
+    });
     expect(identity.teamGroups).toEqual({ 'caseway-fraud': 'fraud' });
     expect(() => new Identity(stack, 'Bad1', { teamGroups: { 'caseway-fraud': 'Fraud Team' } })).toThrow(/lower-case/);
     expect(() => new Identity(stack, 'Bad2', { teamGroups: { agent: 'fraud' } })).toThrow(/grants a role/);

@@ -13,7 +13,17 @@ import { caseTable } from '#topology/table.js';
 import { eventRules } from '#topology/event-rules.js';
 import { knowledgeIndexer } from '#topology/stream-consumers.js';
 import { slaClockMachine } from '#topology/state-machines.js';
-import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  actionsOf,
+  functionIdByDescription,
+  nagFindings,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 const OUTBOX_DESCRIPTION = 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge';
 const WRITE_ACTIONS = [...TABLE_WRITE_ACTIONS, 'dynamodb:Scan', 'dynamodb:*'];
@@ -32,14 +42,18 @@ afterAll(removeSynthOutput);
  * caller): they run during deployments only, with runtimes the library picks; console.test.ts covers them.
  */
 const isLibraryFunction = (id: string) => /^CustomCDKBucketDeployment|^AWS679f53fac002430cb0da5b7982bd2287/.test(id);
-const caseFunctions = () => Object.fromEntries(Object.entries(resources(s.template, 'AWS::Lambda::Function')).filter(([id]) => !isLibraryFunction(id)));
+const caseFunctions = () =>
+  Object.fromEntries(Object.entries(resources(s.template, 'AWS::Lambda::Function')).filter(([id]) => !isLibraryFunction(id)));
 
 const fnId = (name: FunctionName) => functionIdByDescription(s.template, functions[name].description);
-const dynamoActionsOf = (functionId: string) => actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
+const dynamoActionsOf = (functionId: string) =>
+  actionsOf(statementsOf(s.template, roleIdOf(s.template, functionId))).filter((a) => a.startsWith('dynamodb:'));
 
 describe('functions', () => {
   it('one per topology entry, plus the outbox publisher, the knowledge indexer, the device ingest, the SLA clock tasks, the routing sweep, one per event rule and the live feed connect handler', () => {
-    expect(Object.keys(caseFunctions())).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length + eventRules.length + 1);
+    expect(Object.keys(caseFunctions())).toHaveLength(
+      Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length + eventRules.length + 1,
+    );
     expect(Object.keys(resources(s.template, 'AWS::Lambda::Function')).filter(isLibraryFunction)).toHaveLength(2);
     for (const name of Object.keys(functions) as FunctionName[]) expect(fnId(name)).toBeTruthy();
   });
@@ -69,7 +83,9 @@ describe('functions', () => {
 
   it('each log to a log group of their own that expires', () => {
     const logGroups = resources(s.template, 'AWS::Logs::LogGroup');
-    const used = Object.values(resources(s.template, 'AWS::Lambda::Function')).map((fn) => (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref);
+    const used = Object.values(resources(s.template, 'AWS::Lambda::Function')).map(
+      (fn) => (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
+    );
     expect(new Set(used).size).toBe(used.length);
     for (const id of used) expect(logGroups[id]?.Properties.RetentionInDays).toBe(30);
   });
@@ -118,7 +134,8 @@ describe('attachments', () => {
     for (const [name, spec] of Object.entries(functions)) {
       const id = fnId(name as FunctionName);
       const s3Actions = actionsOf(statementsOf(s.template, roleIdOf(s.template, id))).filter((a) => a.startsWith('s3:'));
-      const variables = (resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const variables = (resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment as { Variables: Record<string, unknown> })
+        .Variables;
       if (spec.fileAccess) {
         expect(variables.ATTACHMENTS_BUCKET).toEqual({ Ref: bucketId });
         expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
@@ -133,7 +150,8 @@ describe('attachments', () => {
 
 describe('routes', () => {
   // The HTTP API's routes (the live feed's WebSocket API has its own: test/infra/live-updates.test.ts).
-  const httpApiId = () => Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, api]) => api.Properties.ProtocolType === 'HTTP')![0];
+  const httpApiId = () =>
+    Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, api]) => api.Properties.ProtocolType === 'HTTP')![0];
   const routeResources = () =>
     Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route'))
       .map((r) => r.Properties)
@@ -185,10 +203,25 @@ describe('routes', () => {
 describe('stage', () => {
   it('writes JSON access logs to a log group with retention, and throttles', () => {
     const stage = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Stage'))[0]!.Properties;
-    expect(stage).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 } });
+    expect(stage).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 },
+    });
     const settings = stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string };
     expect(Object.keys(JSON.parse(settings.Format))).toEqual(
-      expect.arrayContaining(['requestId', 'ip', 'requestTime', 'httpMethod', 'routeKey', 'status', 'protocol', 'responseLength', 'integrationError', 'authorizerError']),
+      expect.arrayContaining([
+        'requestId',
+        'ip',
+        'requestTime',
+        'httpMethod',
+        'routeKey',
+        'status',
+        'protocol',
+        'responseLength',
+        'integrationError',
+        'authorizerError',
+      ]),
     );
     expect(resources(s.template, 'AWS::Logs::LogGroup')[settings.DestinationArn['Fn::GetAtt'][0]]!.Properties.RetentionInDays).toBe(30);
   });
@@ -242,13 +275,19 @@ describe('outbox', () => {
     const filters = (mapping().FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.sortKey]: { S: [{ prefix: 'AUDIT#' }] } } } },
-      { eventName: ['INSERT', 'REMOVE'], dynamodb: { Keys: { [caseTable.partitionKey]: { S: ['ROUTING#OFFERS'] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } } },
+      {
+        eventName: ['INSERT', 'REMOVE'],
+        dynamodb: { Keys: { [caseTable.partitionKey]: { S: ['ROUTING#OFFERS'] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } },
+      },
     ]);
   });
 
   it('the DLQ is KMS-encrypted, TLS-only, keeps messages 14 days, and alarms on the first one', () => {
     const [queueId] = Object.keys(resources(s.template, 'AWS::SQS::Queue'));
-    s.template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] }, MessageRetentionPeriod: 1_209_600 });
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('Key'), 'Arn'] },
+      MessageRetentionPeriod: 1_209_600,
+    });
     s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
@@ -267,8 +306,15 @@ describe('outbox', () => {
     expect(statements.filter((st) => actionsOf([st]).includes('events:PutEvents'))).toEqual([
       expect.objectContaining({ Resource: { 'Fn::GetAtt': [busId, 'Arn'] } }),
     ]);
-    expect(dynamoActionsOf(publisher).sort()).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
-    expect(resources(s.template, 'AWS::Lambda::Function')[publisher]!.Properties.Environment).toMatchObject({ Variables: { EVENT_BUS_NAME: { Ref: busId } } });
+    expect(dynamoActionsOf(publisher).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    expect(resources(s.template, 'AWS::Lambda::Function')[publisher]!.Properties.Environment).toMatchObject({
+      Variables: { EVENT_BUS_NAME: { Ref: busId } },
+    });
   });
 
   it('the bus is archived for 30 days', () => {

@@ -31,7 +31,9 @@ const only = (s: Synthesized, type: string): [string, Json] => {
   return [entries[0]![0], entries[0]![1].Properties];
 };
 const idOf = (s: Synthesized, type: string, match: (id: string, p: Json) => boolean): string => {
-  const ids = Object.entries(resources(s.template, type)).filter(([id, r]) => match(id, r.Properties)).map(([id]) => id);
+  const ids = Object.entries(resources(s.template, type))
+    .filter(([id, r]) => match(id, r.Properties))
+    .map(([id]) => id);
   if (ids.length !== 1) throw new Error(`expected one ${type} matching, found ${ids.length}`);
   return ids[0]!;
 };
@@ -43,8 +45,16 @@ const liveApiId = (s: Synthesized) => idOf(s, 'AWS::ApiGatewayV2::Api', (_id, p)
 /** The stack's own live feed: its WebSocket API's stage URL. */
 const liveUrl = (s: Synthesized) => `wss://<${liveApiId(s)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/live`;
 const attachmentsBucketId = (s: Synthesized) => idOf(s, 'AWS::S3::Bucket', (_id, p) => p.VersioningConfiguration !== undefined);
-const consoleClient = (s: Synthesized) => Object.entries(resources(s.template, 'AWS::Cognito::UserPoolClient')).find(([, c]) => c.Properties.ClientName === 'caseway-console');
-const csp = (s: Synthesized) => render((only(s, 'AWS::CloudFront::ResponseHeadersPolicy')[1] as { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } } }).ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+const consoleClient = (s: Synthesized) =>
+  Object.entries(resources(s.template, 'AWS::Cognito::UserPoolClient')).find(([, c]) => c.Properties.ClientName === 'caseway-console');
+const csp = (s: Synthesized) =>
+  render(
+    (
+      only(s, 'AWS::CloudFront::ResponseHeadersPolicy')[1] as {
+        ResponseHeadersPolicyConfig: { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } };
+      }
+    ).ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy,
+  );
 const directives = (policy: string) => Object.fromEntries(policy.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
 
 /** config.json as the deployment writes it: the staged file, its deploy-time markers replaced by what they resolve to. */
@@ -81,7 +91,9 @@ describe('on the distribution domain, with the user pool', () => {
   it('lets only this distribution read the bucket, through origin access control', () => {
     const [, distribution] = only(s, 'AWS::CloudFront::Distribution');
     const [oacId, oac] = only(s, 'AWS::CloudFront::OriginAccessControl');
-    expect(oac).toMatchObject({ OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' } });
+    expect(oac).toMatchObject({
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+    });
     const origins = (distribution.DistributionConfig as { Origins: Json[] }).Origins;
     expect(origins).toEqual([
       expect.objectContaining({
@@ -90,11 +102,15 @@ describe('on the distribution domain, with the user pool', () => {
         S3OriginConfig: { OriginAccessIdentity: '' },
       }),
     ]);
-    const policy = Object.values(resources(s.template, 'AWS::S3::BucketPolicy')).find((p) => (p.Properties.Bucket as { Ref: string }).Ref === consoleBucketId(s))!;
+    const policy = Object.values(resources(s.template, 'AWS::S3::BucketPolicy')).find(
+      (p) => (p.Properties.Bucket as { Ref: string }).Ref === consoleBucketId(s),
+    )!;
     const allows = (policy.Properties.PolicyDocument as { Statement: Json[] }).Statement.filter((st) => st.Effect === 'Allow');
     expect(allows).toHaveLength(1);
     expect(allows[0]).toMatchObject({ Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' } });
-    expect(render((allows[0]!.Condition as { StringEquals: Json }).StringEquals['AWS:SourceArn'])).toBe(`arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${distributionId(s)}>`);
+    expect(render((allows[0]!.Condition as { StringEquals: Json }).StringEquals['AWS:SourceArn'])).toBe(
+      `arn:<AWS::Partition>:cloudfront::<AWS::AccountId>:distribution/<${distributionId(s)}>`,
+    );
     expect(render(allows[0]!.Resource)).toBe(`<${consoleBucketId(s)}.Arn>/*`);
   });
 
@@ -113,7 +129,12 @@ describe('on the distribution domain, with the user pool', () => {
       FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }],
     });
     expect(config.CacheBehaviors).toEqual([
-      expect.objectContaining({ PathPattern: '/static/*', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6', ResponseHeadersPolicyId: { Ref: headersId } }),
+      expect.objectContaining({
+        PathPattern: '/static/*',
+        ViewerProtocolPolicy: 'redirect-to-https',
+        CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+        ResponseHeadersPolicyId: { Ref: headersId },
+      }),
     ]);
   });
 
@@ -121,7 +142,11 @@ describe('on the distribution domain, with the user pool', () => {
     const deployments = Object.entries(resources(s.template, 'Custom::CDKBucketDeployment'));
     const [assetsId, assets] = deployments.find(([id]) => /ConsoleFilesAssets/.test(id))!;
     const [, entry] = deployments.find(([id]) => /ConsoleFilesEntry/.test(id))!;
-    expect(assets.Properties).toMatchObject({ DestinationBucketKeyPrefix: 'static/', Prune: false, SystemMetadata: { 'cache-control': CONSOLE_CACHE_CONTROL.hashed } });
+    expect(assets.Properties).toMatchObject({
+      DestinationBucketKeyPrefix: 'static/',
+      Prune: false,
+      SystemMetadata: { 'cache-control': CONSOLE_CACHE_CONTROL.hashed },
+    });
     expect(entry.Properties).toMatchObject({ Prune: true, Exclude: ['static/*'], SystemMetadata: { 'cache-control': 'no-cache' } });
     expect((entry as { DependsOn?: string[] }).DependsOn).toContain(assetsId);
     expect(CONSOLE_CACHE_CONTROL.hashed).toMatch(/max-age=31536000.*immutable/);
@@ -151,7 +176,11 @@ describe('on the distribution domain, with the user pool', () => {
   });
 
   it('sends HSTS for preload, nosniff, no framing, no cross-origin referrer, and a closed permissions policy', () => {
-    const config = (only(s, 'AWS::CloudFront::ResponseHeadersPolicy')[1] as { ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Json; CustomHeadersConfig: { Items: Json[] } } }).ResponseHeadersPolicyConfig;
+    const config = (
+      only(s, 'AWS::CloudFront::ResponseHeadersPolicy')[1] as {
+        ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Json; CustomHeadersConfig: { Items: Json[] } };
+      }
+    ).ResponseHeadersPolicyConfig;
     expect(config.SecurityHeadersConfig).toMatchObject({
       StrictTransportSecurity: { AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Preload: true, Override: true },
       ContentTypeOptions: { Override: true },
@@ -239,7 +268,11 @@ describe('on the distribution domain, with the user pool', () => {
     });
     expect((client.Properties.LogoutURLs as unknown[]).map(render)).toEqual([`${origin}${CONSOLE_SIGN_OUT_PATH}`]);
     // The shape the console parses, once the tokens are values.
-    const deployed = JSON.parse(JSON.stringify(config).replace(/<[^>]+ApiEndpoint>/, 'https://abc123.execute-api.eu-west-1.amazonaws.com').replace(/<[^>]+>/g, 'x'));
+    const deployed = JSON.parse(
+      JSON.stringify(config)
+        .replace(/<[^>]+ApiEndpoint>/, 'https://abc123.execute-api.eu-west-1.amazonaws.com')
+        .replace(/<[^>]+>/g, 'x'),
+    );
     expect(ConsoleConfig.safeParse(deployed).success).toBe(true);
   });
 
@@ -265,7 +298,11 @@ describe('on a domain of our own, with a sign-in prefix and a live feed', () => 
     s = synthCaseway(
       {
         corsOrigins: ['https://partner.example.org'],
-        console: { domain: { domainName: 'support.example.com', certificateArn }, signInDomain: { prefix: 'acme-support' }, liveUrl: 'wss://live.example.com/feed' },
+        console: {
+          domain: { domainName: 'support.example.com', certificateArn },
+          signInDomain: { prefix: 'acme-support' },
+          liveUrl: 'wss://live.example.com/feed',
+        },
       },
       { bundle: false, ...nag },
     );
@@ -273,8 +310,15 @@ describe('on a domain of our own, with a sign-in prefix and a live feed', () => 
 
   it('declares CORS on the API and the bucket: the given origins and the console domain, nothing else', () => {
     const cors = resources(s.template, 'AWS::ApiGatewayV2::Api')[apiId(s)]!.Properties.CorsConfiguration as Json;
-    expect(cors).toMatchObject({ AllowOrigins: ['https://partner.example.org', 'https://support.example.com'], AllowCredentials: false, AllowHeaders: CORS_ALLOW_HEADERS, ExposeHeaders: CORS_EXPOSE_HEADERS });
-    s.template.hasResourceProperties('AWS::S3::Bucket', { CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://partner.example.org', 'https://support.example.com'] })] } });
+    expect(cors).toMatchObject({
+      AllowOrigins: ['https://partner.example.org', 'https://support.example.com'],
+      AllowCredentials: false,
+      AllowHeaders: CORS_ALLOW_HEADERS,
+      ExposeHeaders: CORS_EXPOSE_HEADERS,
+    });
+    s.template.hasResourceProperties('AWS::S3::Bucket', {
+      CorsConfiguration: { CorsRules: [Match.objectLike({ AllowedOrigins: ['https://partner.example.org', 'https://support.example.com'] })] },
+    });
     expect(resources(s.template, 'Custom::AWS')).toEqual({});
   });
 
@@ -295,7 +339,9 @@ describe('on a domain of our own, with a sign-in prefix and a live feed', () => 
     expect(directives(csp(s))['form-action']).toEqual([`https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com`]);
     expect((configJson(s) as { liveUrl: unknown }).liveUrl).toBe('wss://live.example.com/feed');
     // Signing out ends the session on the sign-in domain, whichever domain the console is on.
-    expect((configJson(s) as { auth: { logoutUrl: unknown } }).auth.logoutUrl).toBe(`https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com/logout`);
+    expect((configJson(s) as { auth: { logoutUrl: unknown } }).auth.logoutUrl).toBe(
+      `https://<${domainId}>.auth.<AWS::Region>.amazoncognito.com/logout`,
+    );
     expect(render(s.template.findOutputs('ConsoleUrl').ConsoleUrl!.Value)).toBe('https://support.example.com/');
   });
 
@@ -329,7 +375,8 @@ describe('with an external OIDC provider', () => {
 describe('without the console', () => {
   it('creates no distribution, no console client, no CORS, and says nothing about a console', () => {
     const s = synthCaseway({ console: false }, { bundle: false });
-    for (const type of ['AWS::CloudFront::Distribution', 'AWS::Cognito::UserPoolDomain', 'Custom::AWS', 'Custom::CDKBucketDeployment']) expect(resources(s.template, type), type).toEqual({});
+    for (const type of ['AWS::CloudFront::Distribution', 'AWS::Cognito::UserPoolDomain', 'Custom::AWS', 'Custom::CDKBucketDeployment'])
+      expect(resources(s.template, type), type).toEqual({});
     expect(consoleClient(s)).toBeUndefined();
     expect(resources(s.template, 'AWS::ApiGatewayV2::Api')[apiId(s)]!.Properties.CorsConfiguration).toBeUndefined();
     expect(Object.keys(s.template.findOutputs('*')).filter((o) => /Console|SignIn/.test(o))).toEqual([]);
@@ -348,7 +395,9 @@ describe('an unbuilt or mis-built console', () => {
     writeFileSync(join(build, 'index.html'), '<!doctype html>');
     mkdirSync(join(build, 'assets'));
     writeFileSync(join(build, 'assets', 'index-abc.js'), '');
-    expect(() => synthCaseway({ console: { buildPath: build } }, { bundle: false })).toThrow(/no static\/ directory; Vite's build\.assetsDir must be CONSOLE_ASSETS_DIR/);
+    expect(() => synthCaseway({ console: { buildPath: build } }, { bundle: false })).toThrow(
+      /no static\/ directory; Vite's build\.assetsDir must be CONSOLE_ASSETS_DIR/,
+    );
     rmSync(build, { recursive: true });
   }, 60_000);
 });
@@ -381,8 +430,12 @@ describe('SPA fallback (the CloudFront function)', () => {
 describe('dependencyCycle', () => {
   it('finds a cycle through Ref, GetAtt and DependsOn, and none in a chain', () => {
     expect(
-      dependencyCycle({ Resources: { A: { Properties: { X: { Ref: 'B' } } }, B: { Properties: { Y: { 'Fn::GetAtt': ['C', 'Arn'] } } }, C: { DependsOn: ['A'] } } }),
+      dependencyCycle({
+        Resources: { A: { Properties: { X: { Ref: 'B' } } }, B: { Properties: { Y: { 'Fn::GetAtt': ['C', 'Arn'] } } }, C: { DependsOn: ['A'] } },
+      }),
     ).toEqual(['A', 'B', 'C', 'A']);
-    expect(dependencyCycle({ Resources: { A: { Properties: { X: { Ref: 'B' } } }, B: { Properties: { 'Fn::Sub': '${C}' } }, C: {} } })).toBeUndefined();
+    expect(
+      dependencyCycle({ Resources: { A: { Properties: { X: { Ref: 'B' } } }, B: { Properties: { 'Fn::Sub': '${C}' } }, C: {} } }),
+    ).toBeUndefined();
   });
 });

@@ -5,7 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions, type FunctionName } from '#topology/routes.js';
-import { functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  functionIdByDescription,
+  nagFindings,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 let s: Synthesized;
 let secretId: string;
@@ -23,7 +32,10 @@ afterAll(removeSynthOutput);
 const PAGING = (Object.keys(functions) as FunctionName[]).filter((name) => functions[name].pages);
 /** Functions outside the route table that page: email intake reads a case's attachments page by page. */
 const OTHER_PAGING = ['Inbound email: a message SES stored in S3 -> the intake service'];
-const pagingIds = () => [...PAGING.map((name) => functions[name].description), ...OTHER_PAGING].map((description) => functionIdByDescription(s.template, description)).sort();
+const pagingIds = () =>
+  [...PAGING.map((name) => functions[name].description), ...OTHER_PAGING]
+    .map((description) => functionIdByDescription(s.template, description))
+    .sort();
 const refersToSecret = (value: unknown): boolean => JSON.stringify(value ?? null).includes(`"Ref":"${secretId}"`);
 
 describe('cursor key', () => {
@@ -36,7 +48,20 @@ describe('cursor key', () => {
 
   it('the functions marked as paging are the ones whose code pages a listing', () => {
     expect(PAGING.sort()).toEqual(
-      ['assets', 'case-attachments', 'case-handoff', 'case-links', 'case-tasks', 'cases-bulk', 'cases-history', 'cases-list', 'channels', 'comments-list', 'knowledge-articles', 'notifications'].sort(),
+      [
+        'assets',
+        'case-attachments',
+        'case-handoff',
+        'case-links',
+        'case-tasks',
+        'cases-bulk',
+        'cases-history',
+        'cases-list',
+        'channels',
+        'comments-list',
+        'knowledge-articles',
+        'notifications',
+      ].sort(),
     );
   });
 
@@ -56,7 +81,10 @@ describe('cursor key', () => {
     for (const [id, fn] of Object.entries(resources(s.template, 'AWS::Lambda::Function'))) {
       const statements = statementsOf(s.template, roleIdOf(s.template, id));
       const onSecret = statements.filter((st) => refersToSecret(st.Resource));
-      const getters = statements.filter((st) => st.Effect === 'Allow' && [st.Action].flat().some((a) => a === 'secretsmanager:GetSecretValue' || a === 'secretsmanager:*' || a === '*'));
+      const getters = statements.filter(
+        (st) =>
+          st.Effect === 'Allow' && [st.Action].flat().some((a) => a === 'secretsmanager:GetSecretValue' || a === 'secretsmanager:*' || a === '*'),
+      );
       // No wildcard grant elsewhere could reach it either.
       for (const st of getters) expect(st.Resource, String(fn.Properties.Description)).toEqual({ Ref: secretId });
       if (onSecret.length > 0) readers.add(id);
@@ -64,7 +92,10 @@ describe('cursor key', () => {
     expect([...readers].sort()).toEqual(pagingIds());
     for (const id of pagingIds()) {
       const statements = statementsOf(s.template, roleIdOf(s.template, id)).filter((st) => refersToSecret(st.Resource));
-      expect([...new Set(statements.flatMap((st) => [st.Action].flat()))].sort(), id).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+      expect([...new Set(statements.flatMap((st) => [st.Action].flat()))].sort(), id).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ]);
     }
   });
 

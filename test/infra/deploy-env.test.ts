@@ -16,13 +16,21 @@ describe('cdk-nag with an explicit account and region', () => {
   it.each([
     ['environment-agnostic', undefined],
     [`account ${DEPLOY_ENV.account}, region ${DEPLOY_ENV.region}`, DEPLOY_ENV],
-  ])('%s: every finding is acknowledged, so the synth passes', (_name, env) => {
-    const s = synthCaseway(
-      // Every construct that grants on ARNs: attachments, inbound mail, SES sending, SLA timers, search.
-      { inboundEmail: { recipients: ['help.example.com'] }, notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' }, console: false },
-      { bundle: false, ...(env ? { env } : {}), plugins: (app) => [new AwsSolutionsChecks(app, { verbose: true })] },
-    );
-    expect(nagFindings(s.app)).toEqual([]);
-    if (env) expect(JSON.stringify(s.template.toJSON())).toContain(`:${env.region}:${env.account}:`);
-  }, 120_000);
+  ])(
+    '%s: every finding is acknowledged, so the synth passes',
+    (_name, env) => {
+      const s = synthCaseway(
+        // Every construct that grants on ARNs: attachments, inbound mail, SES sending, SLA timers, search.
+        {
+          inboundEmail: { recipients: ['help.example.com'] },
+          notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' },
+          console: false,
+        },
+        { bundle: false, ...(env ? { env } : {}), plugins: (app) => [new AwsSolutionsChecks(app, { verbose: true })] },
+      );
+      expect(nagFindings(s.app)).toEqual([]);
+      if (env) expect(JSON.stringify(s.template.toJSON())).toContain(`:${env.region}:${env.account}:`);
+    },
+    120_000,
+  );
 });

@@ -8,7 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceIngest } from '#lib/constructs/device-ingest.js';
 import { CaseStore } from '#lib/constructs/case-store.js';
 import { Stack } from 'aws-cdk-lib';
-import { actionsOf, functionIdByDescription, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  actionsOf,
+  functionIdByDescription,
+  nagFindings,
+  newApp,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -41,7 +52,9 @@ describe('the topic rule', () => {
     const queue = resources(s.template, 'AWS::SQS::Queue')[dlqId()]!.Properties as Json;
     expect(queue.KmsMasterKeyId).toBeDefined();
     expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
-    const queuePolicy = Object.values(resources(s.template, 'AWS::SQS::QueuePolicy')).find((p) => (p.Properties.Queues as Json[]).some((q) => q.Ref === dlqId()));
+    const queuePolicy = Object.values(resources(s.template, 'AWS::SQS::QueuePolicy')).find((p) =>
+      (p.Properties.Queues as Json[]).some((q) => q.Ref === dlqId()),
+    );
     expect(JSON.stringify(queuePolicy?.Properties.PolicyDocument)).toContain('aws:SecureTransport');
 
     const roleId = (rule().ErrorAction.Sqs.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -56,21 +69,34 @@ describe('the function', () => {
   const fnId = () => functionIdByDescription(s.template, DESCRIPTION);
 
   it('may be invoked by this rule in this account only', () => {
-    const permissions = Object.values(resources(s.template, 'AWS::Lambda::Permission')).filter((p) => (p.Properties.FunctionName as Json)['Fn::GetAtt']?.[0] === fnId());
+    const permissions = Object.values(resources(s.template, 'AWS::Lambda::Permission')).filter(
+      (p) => (p.Properties.FunctionName as Json)['Fn::GetAtt']?.[0] === fnId(),
+    );
     expect(permissions).toHaveLength(1);
-    expect(permissions[0]!.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'iot.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' } });
+    expect(permissions[0]!.Properties).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'iot.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
     expect((permissions[0]!.Properties.SourceArn as Json)['Fn::GetAtt'][1]).toBe('Arn');
   });
 
   it('retries twice, then parks the signal in the same dead-letter queue', () => {
-    const configs = Object.values(resources(s.template, 'AWS::Lambda::EventInvokeConfig')).filter((c) => c.Properties.FunctionName && JSON.stringify(c.Properties.FunctionName).includes(fnId()));
+    const configs = Object.values(resources(s.template, 'AWS::Lambda::EventInvokeConfig')).filter(
+      (c) => c.Properties.FunctionName && JSON.stringify(c.Properties.FunctionName).includes(fnId()),
+    );
     expect(configs).toHaveLength(1);
-    expect(configs[0]!.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId(), 'Arn'] } } } });
+    expect(configs[0]!.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId(), 'Arn'] } } },
+    });
   });
 
   it('reads and writes the case table and sends to its dead-letter queue, nothing else', () => {
     const actions = actionsOf(statementsOf(s.template, roleIdOf(s.template, fnId())));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'sqs:SendMessage']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'sqs:SendMessage']),
+    );
     expect(actions.filter((a) => !/^(dynamodb|kms|sqs|xray|logs):/.test(a))).toEqual([]);
     expect(actions.filter((a) => a.startsWith('sqs:'))).toEqual(['sqs:SendMessage']);
     expect(actions.some((a) => a.includes('*'))).toBe(false);

@@ -70,8 +70,18 @@ describe('inbound email', () => {
   it('hands each new object to the intake function through a rule with retries and an encrypted dead-letter queue', () => {
     const functionId = stack.resolve(stack.getLogicalId(intake.function.node.defaultChild as never)) as string;
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ Ref: mailBucketId() }] }, object: { key: [{ prefix: INBOUND_PREFIX }] } } },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 }, DeadLetterConfig: Match.anyValue() })],
+      EventPattern: {
+        source: ['aws.s3'],
+        'detail-type': ['Object Created'],
+        detail: { bucket: { name: [{ Ref: mailBucketId() }] }, object: { key: [{ prefix: INBOUND_PREFIX }] } },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 },
+          DeadLetterConfig: Match.anyValue(),
+        }),
+      ],
     });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
@@ -84,7 +94,9 @@ describe('inbound email', () => {
     expect(actionsOf(mailStatements).some((a) => /Put|Delete/.test(a))).toBe(false);
     expect(actionsOf(statements).filter((a) => a.startsWith('s3:') && a.includes('Delete'))).toEqual([]);
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['s3:PutObject']));
-    const objectResources = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:GetObject'))).flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
+    const objectResources = statements
+      .filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:GetObject')))
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]));
     expect(JSON.stringify(objectResources)).toContain(`/${INBOUND_PREFIX}*`);
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']));
     // It pages a case's attachments (a redelivered mail's files), so it reads the cursor key, and no other secret.
@@ -99,7 +111,7 @@ describe('inbound email', () => {
 });
 
 describe('Caseway with inboundEmail', () => {
-  it('is off by default, and on when asked: one receipt rule for the given recipients, its dead-letter alarm among Caseway\'s alarms', () => {
+  it("is off by default, and on when asked: one receipt rule for the given recipients, its dead-letter alarm among Caseway's alarms", () => {
     const plain = synthCaseway({}, { bundle: false });
     expect(plain.stack.caseway.email).toBeUndefined();
     plain.template.resourceCountIs('AWS::SES::ReceiptRule', 0);

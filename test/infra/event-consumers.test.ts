@@ -7,13 +7,26 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
-import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  actionsOf,
+  functionIdByDescription,
+  nagFindings,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 const extra: EventRuleSpec[] = [
   {
     name: 'test-reader',
     description: 'reads the table on every CaseCreated or high-priority change',
-    pattern: { source: ['caseway.cases'], $or: [{ 'detail-type': ['CaseCreated'] }, { detail: { changes: { field: ['priority'], after: [{ 'anything-but': 'low' }] } } }] },
+    pattern: {
+      source: ['caseway.cases'],
+      $or: [{ 'detail-type': ['CaseCreated'] }, { detail: { changes: { field: ['priority'], after: [{ 'anything-but': 'low' }] } } }],
+    },
     target: { entry: 'test/support/handlers/idempotent-consumer.ts', tableAccess: 'read' },
   },
   {
@@ -33,7 +46,14 @@ const rules = [...eventRules, ...extra];
 
 let s: Synthesized;
 beforeAll(() => {
-  s = synthCaseway({ eventRules: rules, console: false, notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' } }, { bundle: false });
+  s = synthCaseway(
+    {
+      eventRules: rules,
+      console: false,
+      notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' },
+    },
+    { bundle: false },
+  );
 });
 afterAll(removeSynthOutput);
 
@@ -41,7 +61,9 @@ afterAll(removeSynthOutput);
 type Json = Record<string, any>;
 const fnId = (spec: EventRuleSpec) => functionIdByDescription(s.template, `Event consumer ${spec.name}: ${spec.description}`);
 const ruleOf = (spec: EventRuleSpec): Json => {
-  const found = Object.values(resources(s.template, 'AWS::Events::Rule')).filter((r) => (r.Properties.Targets as Json[]).some((t) => t.Arn?.['Fn::GetAtt']?.[0] === fnId(spec)));
+  const found = Object.values(resources(s.template, 'AWS::Events::Rule')).filter((r) =>
+    (r.Properties.Targets as Json[]).some((t) => t.Arn?.['Fn::GetAtt']?.[0] === fnId(spec)),
+  );
   expect(found, spec.name).toHaveLength(1);
   return found[0]!.Properties as Json;
 };
@@ -71,7 +93,10 @@ describe('one consumer per rule', () => {
     const configs = Object.values(resources(s.template, 'AWS::Lambda::EventInvokeConfig')).map((c) => c.Properties as Json);
     for (const spec of rules) {
       const config = configs.find((c) => c.FunctionName.Ref === fnId(spec));
-      expect(config, spec.name).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueIdOf(spec), 'Arn'] } } } });
+      expect(config, spec.name).toMatchObject({
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueIdOf(spec), 'Arn'] } } },
+      });
     }
   });
 
@@ -81,13 +106,19 @@ describe('one consumer per rule', () => {
     const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties as Json);
     for (const spec of rules) {
       const id = queueIdOf(spec);
-      expect(queues[id]!.Properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/StoreKey/), 'Arn'] }, MessageRetentionPeriod: 1_209_600 });
+      expect(queues[id]!.Properties).toMatchObject({
+        KmsMasterKeyId: { 'Fn::GetAtt': [expect.stringMatching(/StoreKey/), 'Arn'] },
+        MessageRetentionPeriod: 1_209_600,
+      });
       const statements = policies.filter((p) => (p.Queues as Json[]).some((q) => q.Ref === id)).flatMap((p) => p.PolicyDocument.Statement as Json[]);
       expect(statements.some((st) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
       // Only this rule may send here.
       const send = statements.find((st) => st.Effect === 'Allow' && st.Principal?.Service === 'events.amazonaws.com')!;
       expect(send.Condition.ArnEquals['aws:SourceArn']['Fn::GetAtt'][1]).toBe('Arn');
-      expect(alarms.filter((a) => a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === id && a.MetricName === 'ApproximateNumberOfMessagesVisible'), spec.name).toHaveLength(1);
+      expect(
+        alarms.filter((a) => a.Dimensions?.[0]?.Value?.['Fn::GetAtt']?.[0] === id && a.MetricName === 'ApproximateNumberOfMessagesVisible'),
+        spec.name,
+      ).toHaveLength(1);
     }
   });
 
@@ -108,7 +139,11 @@ describe('one consumer per rule', () => {
       const writes = actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a));
       const reads = actions.filter((a) => /dynamodb:(Get|Query|BatchGet)/.test(a));
       expect(actions).not.toContain('dynamodb:Scan');
-      if (spec.target.tableAccess === 'none') expect(actions.filter((a) => a.startsWith('dynamodb:')), spec.name).toEqual([]);
+      if (spec.target.tableAccess === 'none')
+        expect(
+          actions.filter((a) => a.startsWith('dynamodb:')),
+          spec.name,
+        ).toEqual([]);
       if (spec.target.tableAccess === 'read') expect([reads.length > 0, writes], spec.name).toEqual([true, []]);
       if (spec.target.tableAccess === 'readWrite') expect([reads.length > 0, writes.length > 0], spec.name).toEqual([true, true]);
       const env = (resources(s.template, 'AWS::Lambda::Function')[fnId(spec)]!.Properties.Environment as Json).Variables as Json;
@@ -124,7 +159,11 @@ describe('one consumer per rule', () => {
 
   it('adds every consumer alarm to the Caseway alarms', () => {
     const names = new Set(s.stack.caseway.alarms.map((a) => a.node.path));
-    for (const spec of rules) expect([...names].some((p) => p.includes(`/Consumers/${spec.name}/DeadLetterAlarm`)), spec.name).toBe(true);
+    for (const spec of rules)
+      expect(
+        [...names].some((p) => p.includes(`/Consumers/${spec.name}/DeadLetterAlarm`)),
+        spec.name,
+      ).toBe(true);
   });
 });
 
@@ -137,7 +176,9 @@ describe('notifications', () => {
 
   it('verifies the sender domain with SES, through the configuration set', () => {
     const identities = Object.values(resources(s.template, 'AWS::SES::EmailIdentity')).map((r) => r.Properties as Json);
-    expect(identities).toEqual([expect.objectContaining({ EmailIdentity: 'cases.example.org', ConfigurationSetAttributes: { ConfigurationSetName: 'caseway' } })]);
+    expect(identities).toEqual([
+      expect.objectContaining({ EmailIdentity: 'cases.example.org', ConfigurationSetAttributes: { ConfigurationSetName: 'caseway' } }),
+    ]);
   });
 
   it('lets the sender send from its address through its identity only, in SES mode', () => {
@@ -153,12 +194,16 @@ describe('notifications', () => {
     const env = (resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment as Json).Variables as Json;
     expect(env).toMatchObject({ NOTIFY_MODE: 'ses', NOTIFY_FROM_ADDRESS: 'support@cases.example.org', SES_CONFIGURATION_SET: 'caseway' });
     // No other function may send mail.
-    const others = Object.keys(resources(s.template, 'AWS::Lambda::Function')).filter((f) => f !== id && resources(s.template, 'AWS::Lambda::Function')[f]!.Properties.Role);
+    const others = Object.keys(resources(s.template, 'AWS::Lambda::Function')).filter(
+      (f) => f !== id && resources(s.template, 'AWS::Lambda::Function')[f]!.Properties.Role,
+    );
     for (const other of others) expect(actionsOf(statementsOf(s.template, roleIdOf(s.template, other)))).not.toContain('ses:SendEmail');
   });
 
   it('refuses a sender outside the identity domain', () => {
-    expect(() => synthCaseway({ notifications: { fromAddress: 'x@elsewhere.org', identityDomain: 'cases.example.org' } }, { bundle: false })).toThrow(/not in identityDomain/);
+    expect(() => synthCaseway({ notifications: { fromAddress: 'x@elsewhere.org', identityDomain: 'cases.example.org' } }, { bundle: false })).toThrow(
+      /not in identityDomain/,
+    );
   });
 });
 

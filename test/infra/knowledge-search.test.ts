@@ -12,7 +12,17 @@ import { functions } from '#topology/routes.js';
 import { knowledgeIndexer } from '#topology/stream-consumers.js';
 import { caseTable } from '#topology/table.js';
 import { eventRules } from '#topology/event-rules.js';
-import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  actionsOf,
+  functionIdByDescription,
+  nagFindings,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -34,7 +44,10 @@ const policy = (type: string): Json => {
 };
 /** `Fn::Join` of a policy document rendered with its tokens as placeholders. */
 const documentOf = (value: unknown): Json => {
-  const rendered = typeof value === 'string' ? value : (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+  const rendered =
+    typeof value === 'string'
+      ? value
+      : (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
   return JSON.parse(rendered) as Json;
 };
 const indexerId = () => functionIdByDescription(s.template, knowledgeIndexer.description);
@@ -53,12 +66,21 @@ describe('the collection', () => {
   it('is encrypted with the Caseway customer-managed key', () => {
     const encryption = policy('encryption');
     const doc = documentOf(encryption.Policy);
-    expect(doc).toMatchObject({ AWSOwnedKey: false, KmsARN: 'TOKEN', Rules: [{ ResourceType: 'collection', Resource: [`collection/${only('AWS::OpenSearchServerless::Collection').Name}`] }] });
+    expect(doc).toMatchObject({
+      AWSOwnedKey: false,
+      KmsARN: 'TOKEN',
+      Rules: [{ ResourceType: 'collection', Resource: [`collection/${only('AWS::OpenSearchServerless::Collection').Name}`] }],
+    });
   });
 
   it('has a network policy that covers exactly the collection', () => {
     const doc = documentOf(policy('network').Policy) as unknown as Json[];
-    expect(doc).toEqual([{ Rules: [{ ResourceType: 'collection', Resource: [`collection/${only('AWS::OpenSearchServerless::Collection').Name}`] }], AllowFromPublic: true }]);
+    expect(doc).toEqual([
+      {
+        Rules: [{ ResourceType: 'collection', Resource: [`collection/${only('AWS::OpenSearchServerless::Collection').Name}`] }],
+        AllowFromPublic: true,
+      },
+    ]);
   });
 
   it('lets the indexer write its index and the search functions only read it', () => {
@@ -68,7 +90,9 @@ describe('the collection', () => {
     expect(rules).toHaveLength(2);
     expect(rules[0]!.Rules[0]!.Permission).toEqual(expect.arrayContaining(['aoss:WriteDocument', 'aoss:CreateIndex']));
     expect(rules[1]!.Rules.flatMap((r) => r.Permission)).toEqual(['aoss:DescribeIndex', 'aoss:ReadDocument']);
-    const principals = (access.Policy as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].filter((p) => typeof p !== 'string').map((p) => JSON.stringify(p));
+    const principals = (access.Policy as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+      .filter((p) => typeof p !== 'string')
+      .map((p) => JSON.stringify(p));
     expect(principals.some((p) => p.includes(roleIdOf(s.template, indexerId())))).toBe(true);
     expect(principals.some((p) => p.includes(roleIdOf(s.template, searchId())))).toBe(true);
   });
@@ -76,7 +100,9 @@ describe('the collection', () => {
 
 describe('the indexer', () => {
   const mapping = (): Json => {
-    const found = Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping')).filter((m) => (m.Properties.FunctionName as Json).Ref === indexerId());
+    const found = Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping')).filter(
+      (m) => (m.Properties.FunctionName as Json).Ref === indexerId(),
+    );
     expect(found).toHaveLength(1);
     return found[0]!.Properties as Json;
   };
@@ -102,7 +128,8 @@ describe('the indexer', () => {
     ]);
     // The same records pass the handler's own filter, which the local platform applies.
     const matches = (pattern: Json, pk: string, sk: string) => {
-      const test = (rule: unknown[], value: string) => rule.some((r) => (typeof r === 'string' ? r === value : value.startsWith((r as { prefix: string }).prefix)));
+      const test = (rule: unknown[], value: string) =>
+        rule.some((r) => (typeof r === 'string' ? r === value : value.startsWith((r as { prefix: string }).prefix)));
       return test(pattern.dynamodb.Keys.pk.S, pk) && test(pattern.dynamodb.Keys.sk.S, sk);
     };
     for (const [pk, sk] of [
@@ -114,7 +141,10 @@ describe('the indexer', () => {
       ['CASE#CASE-1', '#CASE'],
     ] as const) {
       const record = { dynamodb: { Keys: { pk: { S: pk }, sk: { S: sk } } } } as DynamoDBRecord;
-      expect(patterns.some((p) => matches(p, pk, sk)), `${pk} ${sk}`).toBe(isKnowledgeRecord(record));
+      expect(
+        patterns.some((p) => matches(p, pk, sk)),
+        `${pk} ${sk}`,
+      ).toBe(isKnowledgeRecord(record));
     }
   });
 
@@ -130,7 +160,11 @@ describe('the indexer', () => {
   it('and the search functions know the collection and use it', () => {
     for (const id of [indexerId(), searchId()]) {
       const env = (resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment as Json).Variables as Json;
-      expect(env).toMatchObject({ SEARCH_MODE: 'opensearch', OPENSEARCH_INDEX: 'knowledge', OPENSEARCH_ENDPOINT: { 'Fn::GetAtt': [expect.stringMatching(/Collection/), 'CollectionEndpoint'] } });
+      expect(env).toMatchObject({
+        SEARCH_MODE: 'opensearch',
+        OPENSEARCH_INDEX: 'knowledge',
+        OPENSEARCH_ENDPOINT: { 'Fn::GetAtt': [expect.stringMatching(/Collection/), 'CollectionEndpoint'] },
+      });
     }
     const articles = functionIdByDescription(s.template, functions['knowledge-articles'].description);
     expect((resources(s.template, 'AWS::Lambda::Function')[articles]!.Properties.Environment as Json).Variables).not.toHaveProperty('SEARCH_MODE');
@@ -138,7 +172,9 @@ describe('the indexer', () => {
   });
 
   it('alarms on the first message in its DLQ', () => {
-    const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+    );
     // Its own, the outbox publisher's, device ingest's, the routing sweep's, and one per event consumer.
     expect(alarms).toHaveLength(4 + eventRules.length);
   });

@@ -10,7 +10,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVE_STAGE } from '#lib/constructs/live-updates.js';
 import { eventRules } from '#topology/event-rules.js';
 import { liveSocket } from '#topology/live.js';
-import { actionsOf, DEPLOY_ENV, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  actionsOf,
+  DEPLOY_ENV,
+  functionIdByDescription,
+  nagFindings,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
@@ -26,14 +37,19 @@ afterAll(removeSynthOutput);
 const spec = eventRules.find((r) => r.name === 'live-updates')!;
 const connectId = () => functionIdByDescription(s.template, liveSocket.description);
 const fanoutId = () => functionIdByDescription(s.template, `Event consumer live-updates: ${spec.description}`);
-const apiId = () => Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, api]) => api.Properties.ProtocolType === 'WEBSOCKET')![0];
+const apiId = () =>
+  Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, api]) => api.Properties.ProtocolType === 'WEBSOCKET')![0];
 const env = (functionId: string) => (resources(s.template, 'AWS::Lambda::Function')[functionId]!.Properties.Environment as Json).Variables as Json;
 
 describe('the live WebSocket API', () => {
   it('routes $connect, $disconnect and $default to the connect handler through Lambda proxy integrations', () => {
-    const routes = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route')).filter((r) => JSON.stringify(r.Properties.ApiId).includes(apiId()));
+    const routes = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Route')).filter((r) =>
+      JSON.stringify(r.Properties.ApiId).includes(apiId()),
+    );
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual([...liveSocket.routes].sort());
-    const integrations = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Integration')).filter((i) => JSON.stringify(i.Properties.ApiId).includes(apiId()));
+    const integrations = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Integration')).filter((i) =>
+      JSON.stringify(i.Properties.ApiId).includes(apiId()),
+    );
     expect(integrations).toHaveLength(3);
     for (const integration of integrations) {
       expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY' });
@@ -42,10 +58,20 @@ describe('the live WebSocket API', () => {
   });
 
   it(`has a '${LIVE_STAGE}' stage, deployed automatically, throttled, with JSON access logs kept in a log group with retention`, () => {
-    const [stage] = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Stage')).filter((st) => JSON.stringify(st.Properties.ApiId).includes(apiId()));
-    expect(stage!.Properties).toMatchObject({ StageName: LIVE_STAGE, AutoDeploy: true, DefaultRouteSettings: { ThrottlingBurstLimit: 500, ThrottlingRateLimit: 200 } });
+    const [stage] = Object.values(resources(s.template, 'AWS::ApiGatewayV2::Stage')).filter((st) =>
+      JSON.stringify(st.Properties.ApiId).includes(apiId()),
+    );
+    expect(stage!.Properties).toMatchObject({
+      StageName: LIVE_STAGE,
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 500, ThrottlingRateLimit: 200 },
+    });
     const logs = stage!.Properties.AccessLogSettings as Json;
-    expect(JSON.parse(logs.Format as string)).toMatchObject({ connectionId: '$context.connectionId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(JSON.parse(logs.Format as string)).toMatchObject({
+      connectionId: '$context.connectionId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
     const logGroupId = (logs.DestinationArn as Json)['Fn::GetAtt'][0] as string;
     expect(resources(s.template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBe(30);
   });
@@ -72,7 +98,12 @@ describe('the live functions', () => {
       expect(JSON.stringify(env(id).LIVE_CONNECTIONS_ENDPOINT)).toContain(apiId());
       expect(JSON.stringify(env(id).LIVE_CONNECTIONS_ENDPOINT)).toMatch(/https:\/\/.*execute-api/);
     }
-    expect(env(connectId())).toMatchObject({ ROLES_CLAIM: 'cognito:groups', TOKEN_ISSUER: expect.anything(), TOKEN_AUDIENCE: expect.anything(), TOKEN_JWKS_URL: expect.anything() });
+    expect(env(connectId())).toMatchObject({
+      ROLES_CLAIM: 'cognito:groups',
+      TOKEN_ISSUER: expect.anything(),
+      TOKEN_AUDIENCE: expect.anything(),
+      TOKEN_JWKS_URL: expect.anything(),
+    });
     expect(JSON.stringify(env(connectId()).TOKEN_JWKS_URL)).toContain('/.well-known/jwks.json');
     expect(JSON.stringify(env(connectId()).TOKEN_ISSUER)).toContain('cognito-idp');
   });
@@ -84,7 +115,10 @@ describe('the live functions', () => {
       expect(manage).toHaveLength(1);
       expect(actionsOf(manage)).toEqual(['execute-api:ManageConnections']);
       const arns = (manage[0]!.Resource as Json[]).map((r) => JSON.stringify(r));
-      expect(arns.map((arn) => /\/(\w+)\/(\w+)\/@connections\/\*"/.exec(arn)?.slice(1).join(' ')).sort()).toEqual([`${LIVE_STAGE} DELETE`, `${LIVE_STAGE} POST`]);
+      expect(arns.map((arn) => /\/(\w+)\/(\w+)\/@connections\/\*"/.exec(arn)?.slice(1).join(' ')).sort()).toEqual([
+        `${LIVE_STAGE} DELETE`,
+        `${LIVE_STAGE} POST`,
+      ]);
       for (const arn of arns) {
         expect(arn).toContain(apiId());
         expect(arn).toContain(`execute-api:${DEPLOY_ENV.region}:${DEPLOY_ENV.account}`);

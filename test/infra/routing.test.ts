@@ -8,7 +8,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTING_SWEEP } from '#lib/constructs/routing.js';
 import { eventRules } from '#topology/event-rules.js';
-import { actionsOf, functionIdByDescription, nagFindings, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  actionsOf,
+  functionIdByDescription,
+  nagFindings,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
@@ -51,21 +61,31 @@ describe('the routing consumer', () => {
       const actions = actionsOf(statements);
       const allowed = id === consumerId() ? ['dynamodb:', 'kms:', 'xray:', 'logs:', 'sqs:SendMessage'] : ['dynamodb:', 'kms:', 'xray:', 'logs:'];
       expect(actions.filter((a) => !allowed.some((prefix) => a.startsWith(prefix)))).toEqual([]);
-      expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:GetItem']));
+      expect(actions).toEqual(
+        expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:GetItem']),
+      );
       expect(actions).not.toContain('dynamodb:Scan');
       expect(actions).not.toContain('dynamodb:DeleteTable');
-      expect(resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment).toMatchObject({ Variables: { TABLE_NAME: expect.anything() } });
+      expect(resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment).toMatchObject({
+        Variables: { TABLE_NAME: expect.anything() },
+      });
     }
   });
 
   it('the dead-letter queue is KMS-encrypted, keeps messages 14 days, and alarms on the first one; EventBridge may use the key only for this account', () => {
     const queue = resources(s.template, 'AWS::SQS::Queue')[routingQueueId()]!.Properties as Json;
     expect(queue).toMatchObject({ KmsMasterKeyId: expect.anything(), MessageRetentionPeriod: 1_209_600 });
-    const alarm = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).find((a) => JSON.stringify(a.Properties.Dimensions ?? []).includes(routingQueueId()));
+    const alarm = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).find((a) =>
+      JSON.stringify(a.Properties.Dimensions ?? []).includes(routingQueueId()),
+    );
     expect(alarm?.Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
     const keyPolicy = Object.values(resources(s.template, 'AWS::KMS::Key'))[0]!.Properties.KeyPolicy as Json;
     expect(keyPolicy.Statement).toContainEqual(
-      expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() } } }),
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() } },
+      }),
     );
   });
 

@@ -15,7 +15,17 @@ import { SlaTimers } from '#lib/constructs/sla-timers.js';
 import { substitute, substitutionNames } from '#lib/local/step-functions.js';
 import { eventRules } from '#topology/event-rules.js';
 import { localSubstitutions, slaClockMachine } from '#topology/state-machines.js';
-import { CDK_JSON_CONTEXT, nagFindings, newApp, removeSynthOutput, resources, roleIdOf, statementsOf, synthCaseway, type Synthesized } from './synth.js';
+import {
+  CDK_JSON_CONTEXT,
+  nagFindings,
+  newApp,
+  removeSynthOutput,
+  resources,
+  roleIdOf,
+  statementsOf,
+  synthCaseway,
+  type Synthesized,
+} from './synth.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
@@ -26,7 +36,9 @@ describe('the ASL file', () => {
   it('parses, and every ${...} in it has a substitution in both modes', () => {
     const names = substitutionNames(aslText);
     expect(names).toEqual(['SlaCheckFunctionArn']);
-    const aws = Object.fromEntries(Object.values(slaClockMachine.tasks).map((t) => [t.substitution, 'arn:aws:lambda:eu-west-1:123456789012:function:x']));
+    const aws = Object.fromEntries(
+      Object.values(slaClockMachine.tasks).map((t) => [t.substitution, 'arn:aws:lambda:eu-west-1:123456789012:function:x']),
+    );
     for (const values of [aws, localSubstitutions(slaClockMachine)]) {
       const definition = JSON.parse(substitute(aslText, values)) as Json;
       expect(JSON.stringify(definition)).not.toContain('${');
@@ -40,7 +52,9 @@ describe('the ASL file', () => {
     const tasks = Object.entries(definition.States as Json).filter(([, s]) => s.Type === 'Task');
     expect(tasks.map(([name]) => name).sort()).toEqual(Object.keys(slaClockMachine.tasks).sort());
     for (const [, task] of tasks) {
-      expect(task.Retry.flatMap((r: Json) => r.ErrorEquals)).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'States.TaskFailed']));
+      expect(task.Retry.flatMap((r: Json) => r.ErrorEquals)).toEqual(
+        expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'States.TaskFailed']),
+      );
     }
   });
 });
@@ -93,7 +107,7 @@ describe('in the Caseway stack', () => {
 });
 
 describe('the arming consumer', () => {
-  it('is registered on SLA and status events, and may start and stop this machine\'s executions only', () => {
+  it("is registered on SLA and status events, and may start and stop this machine's executions only", () => {
     const rule = eventRules.find((r) => r.name === 'sla-timer-arming');
     expect(rule?.target.entry).toBe('functions/handlers/sla-arming.ts');
     expect(rule?.pattern).toEqual({ source: ['caseway.cases'], 'detail-type': [{ prefix: 'Sla' }, 'StatusChanged'] });
@@ -108,7 +122,9 @@ describe('the arming consumer', () => {
     const fnId = Object.entries(resources(template, 'AWS::Lambda::Function')).find(([, f]) => f.Properties.Description === rule!.description)![0];
     const fn = resources(template, 'AWS::Lambda::Function')[fnId]!.Properties as Json;
     expect(fn.Environment.Variables.SLA_STATE_MACHINE_ARN).toEqual({ Ref: expect.stringMatching(/TimersSlaClock/) });
-    const statements = statementsOf(template, roleIdOf(template, fnId)).filter((st) => ([] as string[]).concat(st.Action).some((a) => a.startsWith('states:')));
+    const statements = statementsOf(template, roleIdOf(template, fnId)).filter((st) =>
+      ([] as string[]).concat(st.Action).some((a) => a.startsWith('states:')),
+    );
     expect(statements).toHaveLength(2);
     const start = statements.find((st) => ([] as string[]).concat(st.Action).includes('states:StartExecution'))!;
     expect(start.Resource).toEqual({ Ref: expect.stringMatching(/TimersSlaClock/) });

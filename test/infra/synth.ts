@@ -73,8 +73,8 @@ export const CONSOLE_FIXTURE = fileURLToPath(new URL('./fixtures/console', impor
 export function synthCaseway(props: CasewayStackProps, options: SynthOptions): Synthesized {
   if (props.console !== false) props = { ...props, console: { buildPath: CONSOLE_FIXTURE, ...props.console } };
   const app = newApp({
-      ...(options.cdkJsonContext === false ? {} : CDK_JSON_CONTEXT),
-      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    ...(options.cdkJsonContext === false ? {} : CDK_JSON_CONTEXT),
+    ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
   });
   const stack = new CasewayStack(app, 'Caseway', options.env ? { ...props, env: options.env } : props);
   const plugins = options.plugins?.(app) ?? [];
@@ -85,7 +85,9 @@ export function synthCaseway(props: CasewayStackProps, options: SynthOptions): S
 /** cdk-nag AwsSolutions findings under `scope`, one line each: `severity rule path`. */
 export function nagFindings(scope: IConstruct): string[] {
   const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(scope);
-  return report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity ?? 'error'} ${v.ruleName} ${r.constructPath ?? r.resourceLogicalId ?? '?'}`));
+  return report.violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.severity ?? 'error'} ${v.ruleName} ${r.constructPath ?? r.resourceLogicalId ?? '?'}`),
+  );
 }
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
@@ -146,7 +148,9 @@ export function render(node: unknown): string {
  * list of logical ids around it, or undefined. CloudFormation refuses such a template at deploy time,
  * long after `cdk synth` succeeded, so the suites look for one themselves.
  */
-export function dependencyCycle(template: { Resources: Record<string, { Properties?: unknown; DependsOn?: string | string[] }> }): string[] | undefined {
+export function dependencyCycle(template: {
+  Resources: Record<string, { Properties?: unknown; DependsOn?: string | string[] }>;
+}): string[] | undefined {
   const ids = new Set(Object.keys(template.Resources));
   const refs = (node: unknown, out: Set<string>): void => {
     if (Array.isArray(node)) return node.forEach((n) => refs(n, out));
@@ -157,7 +161,8 @@ export function dependencyCycle(template: { Resources: Record<string, { Properti
     if (Array.isArray(getAtt) && ids.has(String(getAtt[0]))) out.add(String(getAtt[0]));
     if (typeof getAtt === 'string' && ids.has(getAtt.split('.')[0]!)) out.add(getAtt.split('.')[0]!);
     const sub = value['Fn::Sub'];
-    if (sub !== undefined) for (const m of String(Array.isArray(sub) ? sub[0] : sub).matchAll(/\$\{([A-Za-z0-9]+)/g)) if (ids.has(m[1]!)) out.add(m[1]!);
+    if (sub !== undefined)
+      for (const m of String(Array.isArray(sub) ? sub[0] : sub).matchAll(/\$\{([A-Za-z0-9]+)/g)) if (ids.has(m[1]!)) out.add(m[1]!);
     for (const child of Object.values(value)) refs(child, out);
   };
   const edges = new Map<string, Set<string>>();

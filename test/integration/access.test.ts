@@ -14,7 +14,10 @@ let internalAttachment: string;
 let publicArticle: string;
 let draftArticle: string;
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 
 beforeAll(async () => {
   platform = await startTestPlatform();
@@ -22,7 +25,10 @@ beforeAll(async () => {
   ritaCase = ((await rita.json()) as { caseId: string }).caseId;
   const other = await platform.fetchAs('requester2', '/cases', { method: 'POST', ...json({ subject: 'Their case', description: 'Private' }) });
   otherCase = ((await other.json()) as { caseId: string }).caseId;
-  await platform.fetchAs('agent', `/cases/${ritaCase}/comments`, { method: 'POST', ...json({ body: 'Customer sounds angry', visibility: 'internal' }) });
+  await platform.fetchAs('agent', `/cases/${ritaCase}/comments`, {
+    method: 'POST',
+    ...json({ body: 'Customer sounds angry', visibility: 'internal' }),
+  });
   await platform.fetchAs('agent', `/cases/${ritaCase}/comments`, { method: 'POST', ...json({ body: 'We are on it', visibility: 'public' }) });
   publicAttachment = await attach('agent', 'public');
   internalAttachment = await attach('agent', 'internal');
@@ -41,7 +47,10 @@ const FILE = Buffer.from('a receipt');
 
 /** Ask for an upload URL on rita's case as `who`, and store the file there. */
 async function uploaded(who: Role, visibility: 'public' | 'internal' = 'public'): Promise<GrantedUpload> {
-  const response = await platform.fetchAs(who, `/cases/${ritaCase}/attachments`, { method: 'POST', ...json({ fileName: 'r.txt', contentType: 'text/plain', size: FILE.length, visibility }) });
+  const response = await platform.fetchAs(who, `/cases/${ritaCase}/attachments`, {
+    method: 'POST',
+    ...json({ fileName: 'r.txt', contentType: 'text/plain', size: FILE.length, visibility }),
+  });
   const granted = (await response.json()) as GrantedUpload;
   await fetch(granted.upload.url, { method: 'PUT', headers: granted.upload.headers, body: FILE });
   return granted;
@@ -55,11 +64,17 @@ async function attach(who: Role, visibility: 'public' | 'internal' = 'public'): 
 }
 
 const newVersionOf = (p: TestPlatform, role: Role, attachmentId: string) =>
-  p.fetchAs(role, `/cases/${ritaCase}/attachments/${attachmentId}/versions`, { method: 'POST', ...json({ fileName: 'r2.txt', contentType: 'text/plain', size: 3 }) });
+  p.fetchAs(role, `/cases/${ritaCase}/attachments/${attachmentId}/versions`, {
+    method: 'POST',
+    ...json({ fileName: 'r2.txt', contentType: 'text/plain', size: 3 }),
+  });
 
 /** A new draft article, for calls that use one up. */
 async function freshArticle(visibility: 'public' | 'internal' = 'internal'): Promise<string> {
-  const created = await platform.fetchAs('agent', '/knowledge/articles', { method: 'POST', ...json({ title: 'Access matrix', body: 'Printer jams', category: 'hardware', visibility }) });
+  const created = await platform.fetchAs('agent', '/knowledge/articles', {
+    method: 'POST',
+    ...json({ title: 'Access matrix', body: 'Printer jams', category: 'hardware', visibility }),
+  });
   return ((await created.json()) as { articleId: string }).articleId;
 }
 afterAll(async () => {
@@ -73,16 +88,31 @@ const ROLES: Role[] = ['requester', 'agent', 'supervisor', 'admin', 'integration
 const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Response>; expect: Record<Role, number> }[] = [
   {
     name: 'POST /cases',
-    call: (p, role) => p.fetchAs(role, '/cases', { method: 'POST', ...json({ subject: 'S', description: 'D', ...(role === 'requester' ? {} : { requester: { id: 'demo-requester' } }) }) }),
+    call: (p, role) =>
+      p.fetchAs(role, '/cases', {
+        method: 'POST',
+        ...json({ subject: 'S', description: 'D', ...(role === 'requester' ? {} : { requester: { id: 'demo-requester' } }) }),
+      }),
     expect: { requester: 201, agent: 201, supervisor: 201, admin: 201, integration: 201 },
   },
-  { name: 'GET /cases', call: (p, role) => p.fetchAs(role, '/cases'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
-  { name: 'GET /cases/{id}', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases',
+    call: (p, role) => p.fetchAs(role, '/cases'),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /cases/{id}',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}`),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'PATCH /cases/{id}',
     call: async (p, role) => {
       const current = (await (await p.fetchAs('agent', `/cases/${ritaCase}`)).json()) as { version: number; priority: string };
-      return p.fetchAs(role, `/cases/${ritaCase}`, { method: 'PATCH', ...json({ priority: current.priority === 'high' ? 'low' : 'high' }, { 'if-match': `"${current.version}"` }) });
+      return p.fetchAs(role, `/cases/${ritaCase}`, {
+        method: 'PATCH',
+        ...json({ priority: current.priority === 'high' ? 'low' : 'high' }, { 'if-match': `"${current.version}"` }),
+      });
     },
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
@@ -96,18 +126,31 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/comments`, { method: 'POST', ...json({ body: 'psst', visibility: 'internal' }) }),
     expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
   },
-  { name: 'GET /cases/{id}/comments', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/comments`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
-  { name: 'GET /cases/{id}/history', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/history`), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases/{id}/comments',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/comments`),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /cases/{id}/history',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/history`),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'GET /cases/{id}/history/verify',
     call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/history/verify`),
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
-  { name: 'GET /cases/{id}/transitions', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/transitions`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases/{id}/transitions',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/transitions`),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     // Withdrawing is for the requester (and supervisors and admins), not for agents or integrations.
     name: 'POST /cases/{id}/transitions (withdraw)',
-    call: async (p, role) => p.fetchAs(role, `/cases/${await freshCase()}/transitions`, { method: 'POST', ...json({ to: 'closed', reason: 'Sorted it myself' }) }),
+    call: async (p, role) =>
+      p.fetchAs(role, `/cases/${await freshCase()}/transitions`, { method: 'POST', ...json({ to: 'closed', reason: 'Sorted it myself' }) }),
     expect: { requester: 200, agent: 403, supervisor: 200, admin: 200, integration: 403 },
   },
   {
@@ -123,27 +166,46 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
   },
   {
     name: 'POST /cases/{id}/tasks',
-    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/tasks`, { method: 'POST', ...json({ title: `Call back (${role})`, assignee: 'demo-agent' }) }),
+    call: (p, role) =>
+      p.fetchAs(role, `/cases/${ritaCase}/tasks`, { method: 'POST', ...json({ title: `Call back (${role})`, assignee: 'demo-agent' }) }),
     expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
   },
-  { name: 'GET /cases/{id}/tasks', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/tasks`), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases/{id}/tasks',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/tasks`),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'PATCH /cases/{id}/tasks/{taskId}',
     call: async (p, role) => {
-      const task = (await (await p.fetchAs('agent', `/cases/${ritaCase}/tasks`, { method: 'POST', ...json({ title: 'Check logs' }) })).json()) as { taskId: string };
+      const task = (await (await p.fetchAs('agent', `/cases/${ritaCase}/tasks`, { method: 'POST', ...json({ title: 'Check logs' }) })).json()) as {
+        taskId: string;
+      };
       return p.fetchAs(role, `/cases/${ritaCase}/tasks/${task.taskId}`, { method: 'PATCH', ...json({ status: 'in_progress' }) });
     },
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
-  { name: 'GET /tasks', call: (p, role) => p.fetchAs(role, '/tasks?assignee=demo-agent'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /tasks',
+    call: (p, role) => p.fetchAs(role, '/tasks?assignee=demo-agent'),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'POST /cases/{id}/attachments (public)',
-    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments`, { method: 'POST', ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100 }) }),
+    call: (p, role) =>
+      p.fetchAs(role, `/cases/${ritaCase}/attachments`, {
+        method: 'POST',
+        ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100 }),
+      }),
     expect: { requester: 201, agent: 201, supervisor: 201, admin: 201, integration: 201 },
   },
   {
     name: 'POST /cases/{id}/attachments (internal)',
-    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments`, { method: 'POST', ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100, visibility: 'internal' }) }),
+    call: (p, role) =>
+      p.fetchAs(role, `/cases/${ritaCase}/attachments`, {
+        method: 'POST',
+        ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100, visibility: 'internal' }),
+      }),
     expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
   },
   {
@@ -154,7 +216,11 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     },
     expect: { requester: 201, agent: 201, supervisor: 201, admin: 201, integration: 201 },
   },
-  { name: 'GET /cases/{id}/attachments', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases/{id}/attachments',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments`),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'GET /cases/{id}/attachments/{attachmentId} (public)',
     call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/attachments/${publicAttachment}`),
@@ -180,8 +246,16 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     call: (p, role) => p.fetchAs(role, '/case-types', { method: 'POST', ...json({ ...labType, typeId: `lab-${role}` }) }),
     expect: { requester: 403, agent: 403, supervisor: 403, admin: 201, integration: 403 },
   },
-  { name: 'GET /case-types', call: (p, role) => p.fetchAs(role, '/case-types'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
-  { name: 'GET /case-types/{type}', call: (p, role) => p.fetchAs(role, '/case-types/support'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /case-types',
+    call: (p, role) => p.fetchAs(role, '/case-types'),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /case-types/{type}',
+    call: (p, role) => p.fetchAs(role, '/case-types/support'),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'POST /case-types/{type}/versions',
     call: async (p, role) => {
@@ -191,15 +265,28 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     },
     expect: { requester: 403, agent: 403, supervisor: 403, admin: 201, integration: 403 },
   },
-  { name: 'GET /case-types/{type}/versions', call: (p, role) => p.fetchAs(role, '/case-types/support/versions'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
-  { name: 'GET /case-types/{type}/workflow', call: (p, role) => p.fetchAs(role, '/case-types/support/workflow'), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /case-types/{type}/versions',
+    call: (p, role) => p.fetchAs(role, '/case-types/support/versions'),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /case-types/{type}/workflow',
+    call: (p, role) => p.fetchAs(role, '/case-types/support/workflow'),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     // Links are staff work, even between two of the requester's own cases: the other end may be anyone's.
     name: 'POST /cases/{id}/links',
-    call: async (p, role) => p.fetchAs(role, `/cases/${ritaCase}/links`, { method: 'POST', ...json({ targetId: await freshCase(), kind: 'related' }) }),
+    call: async (p, role) =>
+      p.fetchAs(role, `/cases/${ritaCase}/links`, { method: 'POST', ...json({ targetId: await freshCase(), kind: 'related' }) }),
     expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 201 },
   },
-  { name: 'GET /cases/{id}/links', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/links`), expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /cases/{id}/links',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/links`),
+    expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'DELETE /cases/{id}/links/{targetId}',
     call: async (p, role) => {
@@ -211,7 +298,8 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
   },
   {
     name: 'POST /cases/{id}/merge',
-    call: async (p, role) => p.fetchAs(role, `/cases/${await freshCase()}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same laptop' }) }),
+    call: async (p, role) =>
+      p.fetchAs(role, `/cases/${await freshCase()}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same laptop' }) }),
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
   {
@@ -232,7 +320,11 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     call: (p, role) => p.fetchAs(role, '/knowledge/articles', { method: 'POST', ...json({ title: `By ${role}`, body: 'b', category: 'hardware' }) }),
     expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 403 },
   },
-  { name: 'GET /knowledge/articles', call: (p, role) => p.fetchAs(role, '/knowledge/articles'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'GET /knowledge/articles',
+    call: (p, role) => p.fetchAs(role, '/knowledge/articles'),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'GET /knowledge/articles/{articleId} (published, public)',
     call: (p, role) => p.fetchAs(role, `/knowledge/articles/${publicArticle}`),
@@ -248,7 +340,10 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     name: 'PATCH /knowledge/articles/{articleId}',
     call: async (p, role) => {
       const current = (await (await p.fetchAs('agent', `/knowledge/articles/${publicArticle}`)).json()) as { version: number };
-      return p.fetchAs(role, `/knowledge/articles/${publicArticle}`, { method: 'PATCH', ...json({ body: `Edited by ${role}` }, { 'if-match': `"${current.version}"` }) });
+      return p.fetchAs(role, `/knowledge/articles/${publicArticle}`, {
+        method: 'PATCH',
+        ...json({ body: `Edited by ${role}` }, { 'if-match': `"${current.version}"` }),
+      });
     },
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 403 },
   },
@@ -277,14 +372,30 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     call: async (p, role) => p.fetchAs(role, `/cases/${await freshCase()}/articles`, { method: 'POST', ...json({ articleId: publicArticle }) }),
     expect: { requester: 403, agent: 201, supervisor: 201, admin: 201, integration: 403 },
   },
-  { name: 'GET /cases/{id}/articles', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/articles`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
   {
-    name: 'POST /knowledge/feedback',
-    call: (p, role) => p.fetchAs(role, '/knowledge/feedback', { method: 'POST', ...json({ suggestionId: 'SG-00000000000000ab', articleId: publicArticle, event: 'clicked' }) }),
+    name: 'GET /cases/{id}/articles',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/articles`),
     expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
-  { name: 'GET /knowledge/search', call: (p, role) => p.fetchAs(role, '/knowledge/search?q=printer'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
-  { name: 'GET /cases/{id}/suggestions', call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/suggestions`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+  {
+    name: 'POST /knowledge/feedback',
+    call: (p, role) =>
+      p.fetchAs(role, '/knowledge/feedback', {
+        method: 'POST',
+        ...json({ suggestionId: 'SG-00000000000000ab', articleId: publicArticle, event: 'clicked' }),
+      }),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /knowledge/search',
+    call: (p, role) => p.fetchAs(role, '/knowledge/search?q=printer'),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
+  {
+    name: 'GET /cases/{id}/suggestions',
+    call: (p, role) => p.fetchAs(role, `/cases/${ritaCase}/suggestions`),
+    expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+  },
   {
     name: 'POST /knowledge/deflect',
     call: (p, role) => p.fetchAs(role, '/knowledge/deflect', { method: 'POST', ...json({ subject: 'Printer jams' }) }),
@@ -295,7 +406,11 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
     call: (p, role) =>
       p.fetchAs(role, '/sla/preview', {
         method: 'POST',
-        ...json({ policy: { targets: { resolution: 60 } }, calendar: { name: 'Always', timeZone: 'UTC', week: { mon: [{ start: '00:00', end: '24:00' }] } }, start: '2026-11-30T09:00:00Z' }),
+        ...json({
+          policy: { targets: { resolution: 60 } },
+          calendar: { name: 'Always', timeZone: 'UTC', week: { mon: [{ start: '00:00', end: '24:00' }] } },
+          start: '2026-11-30T09:00:00Z',
+        }),
       }),
     expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 200 },
   },
@@ -304,7 +419,10 @@ const MATRIX: { name: string; call: (p: TestPlatform, role: Role) => Promise<Res
 /** A new case of the requester's that an agent handed to another owner, so it has a brief. */
 async function handedOver(): Promise<{ caseId: string; etag: string }> {
   const caseId = await freshCase();
-  const moved = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', ...json({ owner: 'demo-supervisor' }, { 'if-match': '"1"' }) });
+  const moved = await platform.fetchAs('agent', `/cases/${caseId}`, {
+    method: 'PATCH',
+    ...json({ owner: 'demo-supervisor' }, { 'if-match': '"1"' }),
+  });
   return { caseId, etag: moved.headers.get('etag')! };
 }
 
@@ -407,7 +525,9 @@ describe('requester isolation', () => {
   });
 
   it('never shows a requester an internal comment', async () => {
-    const seen = (await (await platform.fetchAs('requester', `/cases/${ritaCase}/comments`)).json()) as { items: { body: string; visibility: string }[] };
+    const seen = (await (await platform.fetchAs('requester', `/cases/${ritaCase}/comments`)).json()) as {
+      items: { body: string; visibility: string }[];
+    };
     expect(seen.items.length).toBeGreaterThan(0);
     expect(seen.items.every((c) => c.visibility === 'public')).toBe(true);
     expect(seen.items.map((c) => c.body)).not.toContain('Customer sounds angry');
@@ -420,7 +540,12 @@ describe('field sensitivity', () => {
   it('shows requesters public fields only, and agents without clearance no restricted value, in the case or its history', async () => {
     const claim = await platform.fetchAs('requester', '/cases', {
       method: 'POST',
-      ...json({ type: 'insurance-claim', subject: 'Burst pipe', description: 'Kitchen flooded', fields: { policyNumber: 'HO-654321', claimType: 'home', incidentDate: '2026-11-02', estimatedLoss: 4200 } }),
+      ...json({
+        type: 'insurance-claim',
+        subject: 'Burst pipe',
+        description: 'Kitchen flooded',
+        fields: { policyNumber: 'HO-654321', claimType: 'home', incidentDate: '2026-11-02', estimatedLoss: 4200 },
+      }),
     });
     expect(claim.status).toBe(201);
     const { caseId, version } = (await claim.json()) as { caseId: string; version: number };
@@ -432,30 +557,61 @@ describe('field sensitivity', () => {
     expect(((await flagged.json()) as { fields: Record<string, unknown> }).fields).toMatchObject({ fraudScore: 87 });
 
     // An agent without clearance may not write a restricted field either.
-    const denied = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', ...json({ fields: { fraudScore: 1 } }, { 'if-match': `"${version + 1}"` }) });
+    const denied = await platform.fetchAs('agent', `/cases/${caseId}`, {
+      method: 'PATCH',
+      ...json({ fields: { fraudScore: 1 } }, { 'if-match': `"${version + 1}"` }),
+    });
     expect(denied.status).toBe(403);
-    expect(((await denied.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.fields.fraudScore', rule: 'not_permitted' })]);
+    expect(((await denied.json()) as { errors: unknown[] }).errors).toEqual([
+      expect.objectContaining({ field: 'body.fields.fraudScore', rule: 'not_permitted' }),
+    ]);
 
-    const asAgent = (await (await platform.fetchAs('agent', `/cases/${caseId}`)).json()) as { fields: Record<string, unknown>; redactedFields: string[]; priorityScore: { inputs: Record<string, unknown>[] } };
+    const asAgent = (await (await platform.fetchAs('agent', `/cases/${caseId}`)).json()) as {
+      fields: Record<string, unknown>;
+      redactedFields: string[];
+      priorityScore: { inputs: Record<string, unknown>[] };
+    };
     expect(asAgent.fields).not.toHaveProperty('fraudScore');
     expect(asAgent.fields.adjusterNotes).toBe('Photos look recycled');
     expect(asAgent.redactedFields).toEqual(['fraudScore']);
-    expect(asAgent.priorityScore.inputs.find((i) => i.field === 'fraudScore')).toEqual({ name: 'risk', field: 'fraudScore', weight: 1, redacted: true });
+    expect(asAgent.priorityScore.inputs.find((i) => i.field === 'fraudScore')).toEqual({
+      name: 'risk',
+      field: 'fraudScore',
+      weight: 1,
+      redacted: true,
+    });
 
-    const asRita = (await (await platform.fetchAs('requester', `/cases/${caseId}`)).json()) as { fields: Record<string, unknown>; redactedFields?: string[] };
+    const asRita = (await (await platform.fetchAs('requester', `/cases/${caseId}`)).json()) as {
+      fields: Record<string, unknown>;
+      redactedFields?: string[];
+    };
     expect(Object.keys(asRita.fields).sort()).toEqual(['claimType', 'estimatedLoss', 'incidentDate', 'policyNumber']);
     expect(asRita.redactedFields).toBeUndefined();
 
     const historyAs = async (role: 'agent' | 'supervisor') =>
-      ((await (await platform.fetchAs(role, `/cases/${caseId}/history`)).json()) as { items: { changes: { field: string; after: unknown }[] }[] }).items[1]!.changes.find((c) => c.field === 'fields.fraudScore');
+      (
+        (await (await platform.fetchAs(role, `/cases/${caseId}/history`)).json()) as { items: { changes: { field: string; after: unknown }[] }[] }
+      ).items[1]!.changes.find((c) => c.field === 'fields.fraudScore');
     expect((await historyAs('agent'))?.after).toBe('[redacted]');
     expect((await historyAs('supervisor'))?.after).toBe(87);
   });
 
   it('gives requesters only the intake form of a case type', async () => {
-    const type = (await (await platform.fetchAs('requester', '/case-types/insurance-claim')).json()) as { fields: { name: string }[]; workflow?: unknown };
+    const type = (await (await platform.fetchAs('requester', '/case-types/insurance-claim')).json()) as {
+      fields: { name: string }[];
+      workflow?: unknown;
+    };
     expect(type.workflow).toBeUndefined();
-    expect(type.fields.map((f) => f.name)).toEqual(['policyNumber', 'claimType', 'incidentDate', 'vehicleRegistration', 'otherPartyInvolved', 'propertyDamage', 'estimatedLoss', 'injuries']);
+    expect(type.fields.map((f) => f.name)).toEqual([
+      'policyNumber',
+      'claimType',
+      'incidentDate',
+      'vehicleRegistration',
+      'otherPartyInvolved',
+      'propertyDamage',
+      'estimatedLoss',
+      'injuries',
+    ]);
   });
 });
 
@@ -471,27 +627,57 @@ describe('record-level access: team x restricted case type', () => {
   const newFraudCase = async (who: Who = 'fraudAgent'): Promise<string> => {
     const created = await platform.fetchAs(who, '/cases', {
       method: 'POST',
-      ...json({ type: 'fraud-investigation', subject: 'Card used abroad', description: 'Three payments I did not make', requester: { id: 'demo-requester' }, fields: { allegationType: 'payment-fraud', amountAtRisk: 5000 } }),
+      ...json({
+        type: 'fraud-investigation',
+        subject: 'Card used abroad',
+        description: 'Three payments I did not make',
+        requester: { id: 'demo-requester' },
+        fields: { allegationType: 'payment-fraud', amountAtRisk: 5000 },
+      }),
     });
     expect(created.status).toBe(201);
     return ((await created.json()) as { caseId: string }).caseId;
   };
-  const versionOf = async (caseId: string) => ((await (await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).json()) as { version: number }).version;
+  const versionOf = async (caseId: string) =>
+    ((await (await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).json()) as { version: number }).version;
 
   beforeAll(async () => {
     fraudCase = await newFraudCase();
-    await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/comments`, { method: 'POST', ...json({ body: 'Merchant is in our watch list', visibility: 'internal' }) });
+    await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/comments`, {
+      method: 'POST',
+      ...json({ body: 'Merchant is in our watch list', visibility: 'internal' }),
+    });
     // A task of the fraud case assigned to an outsider: their own task list must not name the case.
-    expect((await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/tasks`, { method: 'POST', ...json({ title: 'Pull card statements', assignee: 'demo-agent' }) })).status).toBe(201);
+    expect(
+      (
+        await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/tasks`, {
+          method: 'POST',
+          ...json({ title: 'Pull card statements', assignee: 'demo-agent' }),
+        })
+      ).status,
+    ).toBe(201);
     const granted = (await (
-      await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/attachments`, { method: 'POST', ...json({ fileName: 'statement.txt', contentType: 'text/plain', size: FILE.length, visibility: 'internal' }) })
+      await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/attachments`, {
+        method: 'POST',
+        ...json({ fileName: 'statement.txt', contentType: 'text/plain', size: FILE.length, visibility: 'internal' }),
+      })
     ).json()) as GrantedUpload;
     await fetch(granted.upload.url, { method: 'PUT', headers: granted.upload.headers, body: FILE });
     expect((await platform.fetchAs('fraudAgent', granted.complete, { method: 'POST', ...json({ uploadId: granted.uploadId }) })).status).toBe(201);
     fraudAttachment = granted.attachmentId;
     // Handed over, so it has a handoff brief; linked to rita's support case, whose links outsiders may read.
-    expect((await platform.fetchAs('fraudAgent', `/cases/${fraudCase}`, { method: 'PATCH', ...json({ owner: 'demo-fraud-supervisor' }, { 'if-match': `"${await versionOf(fraudCase)}"` }) })).status).toBe(200);
-    expect((await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/links`, { method: 'POST', ...json({ targetId: ritaCase, kind: 'related' }) })).status).toBe(201);
+    expect(
+      (
+        await platform.fetchAs('fraudAgent', `/cases/${fraudCase}`, {
+          method: 'PATCH',
+          ...json({ owner: 'demo-fraud-supervisor' }, { 'if-match': `"${await versionOf(fraudCase)}"` }),
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await platform.fetchAs('fraudAgent', `/cases/${fraudCase}/links`, { method: 'POST', ...json({ targetId: ritaCase, kind: 'related' }) }))
+        .status,
+    ).toBe(201);
   });
 
   /** Reads of the fraud case: 200 for the team (any role), 404 for everyone else, as if the case did not exist. */
@@ -535,20 +721,54 @@ describe('record-level access: team x restricted case type', () => {
 
   /** Writes to the fraud case by outsiders: 404 and nothing written. */
   const WRITES: { name: string; call: (who: Who, caseId: string) => Promise<Response>; team: number }[] = [
-    { name: 'PATCH /cases/{id}', call: async (who, id) => platform.fetchAs(who, `/cases/${id}`, { method: 'PATCH', ...json({ priority: 'urgent' }, { 'if-match': `"${await versionOf(id)}"` }) }), team: 200 },
-    { name: 'POST /cases/{id}/comments', call: (who, id) => platform.fetchAs(who, `/cases/${id}/comments`, { method: 'POST', ...json({ body: 'let me in' }) }), team: 201 },
-    { name: 'POST /cases/{id}/transitions', call: (who, id) => platform.fetchAs(who, `/cases/${id}/transitions`, { method: 'POST', ...json({ to: 'triage' }) }), team: 200 },
-    { name: 'POST /cases/{id}/tasks', call: (who, id) => platform.fetchAs(who, `/cases/${id}/tasks`, { method: 'POST', ...json({ title: 'Peek' }) }), team: 201 },
     {
-      name: 'POST /cases/{id}/attachments',
-      call: (who, id) => platform.fetchAs(who, `/cases/${id}/attachments`, { method: 'POST', ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100 }) }),
+      name: 'PATCH /cases/{id}',
+      call: async (who, id) =>
+        platform.fetchAs(who, `/cases/${id}`, { method: 'PATCH', ...json({ priority: 'urgent' }, { 'if-match': `"${await versionOf(id)}"` }) }),
+      team: 200,
+    },
+    {
+      name: 'POST /cases/{id}/comments',
+      call: (who, id) => platform.fetchAs(who, `/cases/${id}/comments`, { method: 'POST', ...json({ body: 'let me in' }) }),
       team: 201,
     },
-    { name: 'POST /cases/{id}/links', call: async (who, id) => platform.fetchAs(who, `/cases/${id}/links`, { method: 'POST', ...json({ targetId: await freshCase(), kind: 'related' }) }), team: 201 },
-    { name: 'POST /cases/{id}/merge', call: (who, id) => platform.fetchAs(who, `/cases/${id}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same' }) }), team: 200 },
+    {
+      name: 'POST /cases/{id}/transitions',
+      call: (who, id) => platform.fetchAs(who, `/cases/${id}/transitions`, { method: 'POST', ...json({ to: 'triage' }) }),
+      team: 200,
+    },
+    {
+      name: 'POST /cases/{id}/tasks',
+      call: (who, id) => platform.fetchAs(who, `/cases/${id}/tasks`, { method: 'POST', ...json({ title: 'Peek' }) }),
+      team: 201,
+    },
+    {
+      name: 'POST /cases/{id}/attachments',
+      call: (who, id) =>
+        platform.fetchAs(who, `/cases/${id}/attachments`, {
+          method: 'POST',
+          ...json({ fileName: 'a.pdf', contentType: 'application/pdf', size: 100 }),
+        }),
+      team: 201,
+    },
+    {
+      name: 'POST /cases/{id}/links',
+      call: async (who, id) =>
+        platform.fetchAs(who, `/cases/${id}/links`, { method: 'POST', ...json({ targetId: await freshCase(), kind: 'related' }) }),
+      team: 201,
+    },
+    {
+      name: 'POST /cases/{id}/merge',
+      call: (who, id) => platform.fetchAs(who, `/cases/${id}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same' }) }),
+      team: 200,
+    },
     {
       name: 'PUT /cases/{id}/handoff',
-      call: async (who, id) => platform.fetchAs(who, `/cases/${id}/handoff`, { method: 'PUT', ...json({ asked: 'A', tried: [], pending: [] }, { 'if-match': `"${await versionOf(id)}"` }) }),
+      call: async (who, id) =>
+        platform.fetchAs(who, `/cases/${id}/handoff`, {
+          method: 'PUT',
+          ...json({ asked: 'A', tried: [], pending: [] }, { 'if-match': `"${await versionOf(id)}"` }),
+        }),
       team: 404, // a fresh case has no brief yet: the team learns that, outsiders only that there is no such case
     },
   ];
@@ -574,26 +794,43 @@ describe('record-level access: team x restricted case type', () => {
     for (const target of [fraudCase, missing]) {
       const link = await platform.fetchAs('agent', `/cases/${ritaCase}/links`, { method: 'POST', ...json({ targetId: target, kind: 'related' }) });
       expect(link.status).toBe(400);
-      expect(((await link.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.targetId', rule: 'unknown_reference' })]);
-      const child = await platform.fetchAs('agent', '/cases', { method: 'POST', ...json({ subject: 'S', description: 'D', requester: { id: 'demo-requester' }, parentId: target }) });
+      expect(((await link.json()) as { errors: unknown[] }).errors).toEqual([
+        expect.objectContaining({ field: 'body.targetId', rule: 'unknown_reference' }),
+      ]);
+      const child = await platform.fetchAs('agent', '/cases', {
+        method: 'POST',
+        ...json({ subject: 'S', description: 'D', requester: { id: 'demo-requester' }, parentId: target }),
+      });
       expect(child.status).toBe(400);
-      expect(((await child.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.parentId', rule: 'unknown_reference' })]);
+      expect(((await child.json()) as { errors: unknown[] }).errors).toEqual([
+        expect.objectContaining({ field: 'body.parentId', rule: 'unknown_reference' }),
+      ]);
     }
     const unlink = await platform.fetchAs('agent', `/cases/${ritaCase}/links/${fraudCase}`, { method: 'DELETE' });
     expect(unlink.status).toBe(404);
   });
 
   it('leaves restricted cases out of every listing for outsiders, and keeps them in for the team', async () => {
-    const idsOf = async (who: Who | 'requester', path: string) => ((await (await platform.fetchAs(who, path)).json()) as { items: { caseId: string; targetId?: string }[] }).items;
+    const idsOf = async (who: Who | 'requester', path: string) =>
+      ((await (await platform.fetchAs(who, path)).json()) as { items: { caseId: string; targetId?: string }[] }).items;
     for (const who of ['agent', 'supervisor', 'admin', 'integration'] as const) {
       const byType = await platform.fetchAs(who, '/cases?type=fraud-investigation');
       expect(await byType.json(), who).toEqual({ items: [] });
-      expect((await idsOf(who, '/cases')).map((c) => c.caseId), who).not.toContain(fraudCase);
-      expect((await idsOf(who, '/cases?requester=demo-requester&limit=100')).map((c) => c.caseId), who).not.toContain(fraudCase);
+      expect(
+        (await idsOf(who, '/cases')).map((c) => c.caseId),
+        who,
+      ).not.toContain(fraudCase);
+      expect(
+        (await idsOf(who, '/cases?requester=demo-requester&limit=100')).map((c) => c.caseId),
+        who,
+      ).not.toContain(fraudCase);
       const exported = await platform.fetchAs(who, '/cases/export?type=fraud-investigation&format=jsonl');
       expect(exported.status, who).toBe(200);
       expect((await exported.text()).trim(), who).toBe('');
-      expect((await idsOf(who, `/cases/${ritaCase}/links`)).map((l) => l.targetId), who).not.toContain(fraudCase);
+      expect(
+        (await idsOf(who, `/cases/${ritaCase}/links`)).map((l) => l.targetId),
+        who,
+      ).not.toContain(fraudCase);
     }
     expect((await idsOf('agent', '/tasks?assignee=demo-agent')).map((t) => t.caseId)).not.toContain(fraudCase);
     expect((await idsOf('fraudAgent', '/tasks?assignee=demo-agent')).map((t) => t.caseId)).toContain(fraudCase);
@@ -608,7 +845,10 @@ describe('record-level access: team x restricted case type', () => {
   it('pages an owner listing around hidden cases: every visible case once, no cursor naming a hidden one, no empty page with a cursor', async () => {
     const owner = `owner-${Date.now()}`;
     const own = async (caseId: string, who: Who) => {
-      const response = await platform.fetchAs(who, `/cases/${caseId}`, { method: 'PATCH', ...json({ owner }, { 'if-match': `"${((await (await platform.fetchAs(who, `/cases/${caseId}`)).json()) as { version: number }).version}"` }) });
+      const response = await platform.fetchAs(who, `/cases/${caseId}`, {
+        method: 'PATCH',
+        ...json({ owner }, { 'if-match': `"${((await (await platform.fetchAs(who, `/cases/${caseId}`)).json()) as { version: number }).version}"` }),
+      });
       expect(response.status).toBe(200);
     };
     // Newest first: two hidden cases lead, one sits between the visible ones, one trails.
@@ -623,7 +863,10 @@ describe('record-level access: team x restricted case type', () => {
       const seen: string[] = [];
       let cursor: string | undefined;
       for (let pages = 0; pages < 20; pages++) {
-        const page = (await (await platform.fetchAs(who, `/cases?owner=${owner}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: { caseId: string }[]; nextCursor?: string };
+        const page = (await (await platform.fetchAs(who, `/cases?owner=${owner}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+          items: { caseId: string }[];
+          nextCursor?: string;
+        };
         seen.push(...page.items.map((c) => c.caseId));
         if (page.nextCursor) {
           expect(page.items.length, 'a page with a cursor has items').toBeGreaterThan(0);
@@ -649,13 +892,23 @@ describe('record-level access: team x restricted case type', () => {
       if (i % 3 === 2) visible.push(await freshCase());
       else {
         const caseId = await newFraudCase();
-        hidden.push({ caseId, createdAt: ((await (await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).json()) as { createdAt: string }).createdAt });
+        hidden.push({
+          caseId,
+          createdAt: ((await (await platform.fetchAs('fraudAgent', `/cases/${caseId}`)).json()) as { createdAt: string }).createdAt,
+        });
       }
     }
     /** Every reading of a cursor open to a client: as sent, base64url to text, to JSON, and the bytes as latin1 and hex. */
     const readings = (cursor: string): string[] => {
       const bytes = Buffer.from(cursor, 'base64url');
-      const views = [cursor, decodeURIComponent(cursor), bytes.toString('utf8'), bytes.toString('latin1'), bytes.toString('hex'), Buffer.from(cursor, 'base64').toString('utf8')];
+      const views = [
+        cursor,
+        decodeURIComponent(cursor),
+        bytes.toString('utf8'),
+        bytes.toString('latin1'),
+        bytes.toString('hex'),
+        Buffer.from(cursor, 'base64').toString('utf8'),
+      ];
       try {
         views.push(JSON.stringify(JSON.parse(bytes.toString('utf8'))));
       } catch {
@@ -671,7 +924,13 @@ describe('record-level access: team x restricted case type', () => {
         expect(response.status, path).toBe(200);
         // Export pages the same way, its cursor in a header.
         const page = path.startsWith('/cases/export')
-          ? { items: (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { caseId: string }), nextCursor: response.headers.get('x-next-cursor') ?? undefined }
+          ? {
+              items: (await response.text())
+                .split('\n')
+                .filter(Boolean)
+                .map((line) => JSON.parse(line) as { caseId: string }),
+              nextCursor: response.headers.get('x-next-cursor') ?? undefined,
+            }
           : ((await response.json()) as { items: { caseId: string }[]; nextCursor?: string });
         seen.push(...page.items.map((c) => c.caseId));
         if (page.nextCursor) {
@@ -692,7 +951,10 @@ describe('record-level access: team x restricted case type', () => {
       for (const limit of [1, 3, 7]) {
         const seen = await walk('agent', path, limit);
         expect(seen, `${path} limit ${limit}`).toEqual(expect.arrayContaining(visible));
-        expect(seen.filter((id) => hidden.some((h) => h.caseId === id)), `${path} limit ${limit}`).toEqual([]);
+        expect(
+          seen.filter((id) => hidden.some((h) => h.caseId === id)),
+          `${path} limit ${limit}`,
+        ).toEqual([]);
       }
     }
   }, 180_000);
@@ -707,7 +969,14 @@ describe('record-level access: team x restricted case type', () => {
 
     const log = await platform.fetchAs('admin', `/audit/reads?caseId=${caseId}&limit=100`);
     expect(log.status).toBe(200);
-    type Read = { caseId: string; caseType: string; actor: { sub: string; roles: string[]; teams: string[] }; at: string; operation: string; fields: string[] };
+    type Read = {
+      caseId: string;
+      caseType: string;
+      actor: { sub: string; roles: string[]; teams: string[] };
+      at: string;
+      operation: string;
+      fields: string[];
+    };
     const reads = ((await log.json()) as { items: Read[] }).items;
     const by = (sub: string, operation: string) => reads.find((r) => r.actor.sub === sub && r.operation === operation);
     // The create's answer carries what its writer sent: not a read of the stored case.
@@ -725,10 +994,15 @@ describe('record-level access: team x restricted case type', () => {
     expect(reads.filter((r) => r.actor.sub === 'demo-agent')).toEqual([]);
     expect(reads.map((r) => r.at)).toEqual([...reads.map((r) => r.at)].sort().reverse());
 
-    const mine = (await (await platform.fetchAs('admin', '/audit/reads?actor=demo-fraud-agent&limit=5')).json()) as { items: Read[]; nextCursor?: string };
+    const mine = (await (await platform.fetchAs('admin', '/audit/reads?actor=demo-fraud-agent&limit=5')).json()) as {
+      items: Read[];
+      nextCursor?: string;
+    };
     expect(mine.items.length).toBe(5);
     expect(mine.items.every((r) => r.actor.sub === 'demo-fraud-agent')).toBe(true);
-    const next = (await (await platform.fetchAs('admin', `/audit/reads?actor=demo-fraud-agent&limit=5&cursor=${mine.nextCursor}`)).json()) as { items: Read[] };
+    const next = (await (await platform.fetchAs('admin', `/audit/reads?actor=demo-fraud-agent&limit=5&cursor=${mine.nextCursor}`)).json()) as {
+      items: Read[];
+    };
     expect(next.items.length).toBeGreaterThan(0);
     expect(next.items[0]!.at <= mine.items.at(-1)!.at).toBe(true);
 
@@ -740,12 +1014,22 @@ describe('record-level access: team x restricted case type', () => {
   it("keeps a restricted case merged into a visible one out of outsiders' merged views, and records the team's reads of it", async () => {
     const dup = await newFraudCase();
     await platform.fetchAs('fraudAgent', `/cases/${dup}/comments`, { method: 'POST', ...json({ body: 'Same card as before' }) });
-    expect((await platform.fetchAs('fraudSupervisor', `/cases/${dup}/merge`, { method: 'POST', ...json({ survivorId: ritaCase, reason: 'Same incident' }) })).status).toBe(200);
+    expect(
+      (
+        await platform.fetchAs('fraudSupervisor', `/cases/${dup}/merge`, {
+          method: 'POST',
+          ...json({ survivorId: ritaCase, reason: 'Same incident' }),
+        })
+      ).status,
+    ).toBe(200);
     const all = async (who: Who, path: string) => {
       const items: { caseId: string }[] = [];
       let cursor: string | undefined;
       do {
-        const page = (await (await platform.fetchAs(who, `${path}&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as { items: { caseId: string }[]; nextCursor?: string };
+        const page = (await (await platform.fetchAs(who, `${path}&limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json()) as {
+          items: { caseId: string }[];
+          nextCursor?: string;
+        };
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
@@ -755,9 +1039,17 @@ describe('record-level access: team x restricted case type', () => {
       expect(await all('agent', path), path).not.toContain(dup);
       expect(await all('fraudAgent', path), path).toContain(dup);
     }
-    const reads = ((await (await platform.fetchAs('admin', `/audit/reads?caseId=${dup}&limit=100`)).json()) as { items: { actor: { sub: string }; operation: string }[] }).items;
-    expect(reads).toEqual(expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ sub: 'demo-fraud-agent' }), operation: 'CaseHistory' })]));
-    expect(reads).toEqual(expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ sub: 'demo-fraud-agent' }), operation: 'ListComments' })]));
+    const reads = (
+      (await (await platform.fetchAs('admin', `/audit/reads?caseId=${dup}&limit=100`)).json()) as {
+        items: { actor: { sub: string }; operation: string }[];
+      }
+    ).items;
+    expect(reads).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ sub: 'demo-fraud-agent' }), operation: 'CaseHistory' })]),
+    );
+    expect(reads).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actor: expect.objectContaining({ sub: 'demo-fraud-agent' }), operation: 'ListComments' })]),
+    );
     expect(reads.filter((r) => r.actor.sub === 'demo-agent')).toEqual([]);
   });
 
@@ -796,11 +1088,18 @@ describe('record-level access: team x restricted case type', () => {
     for (const body of [open, { ...open, access: { teams: ['fraud', 'billing'] } }]) {
       const refused = await platform.fetchAs('admin', '/case-types/lab-restricted/versions', { method: 'POST', ...json(body) });
       expect(refused.status).toBe(403);
-      expect(((await refused.json()) as { errors: unknown[] }).errors).toEqual([expect.objectContaining({ field: 'body.access', rule: 'not_permitted' })]);
+      expect(((await refused.json()) as { errors: unknown[] }).errors).toEqual([
+        expect.objectContaining({ field: 'body.access', rule: 'not_permitted' }),
+      ]);
     }
     // Keeping the rule is fine for any admin; changing it takes an admin in the team.
-    expect((await platform.fetchAs('admin', '/case-types/lab-restricted/versions', { method: 'POST', ...json({ ...open, access: { teams: ['fraud'] } }) })).status).toBe(201);
+    expect(
+      (await platform.fetchAs('admin', '/case-types/lab-restricted/versions', { method: 'POST', ...json({ ...open, access: { teams: ['fraud'] } }) }))
+        .status,
+    ).toBe(201);
     const teamAdmin = { sub: 'demo-fraud-admin', roles: ['admin'] as const, groups: ['fraud-team'] };
-    expect((await platform.fetchAs({ ...teamAdmin, roles: ['admin'] }, '/case-types/lab-restricted/versions', { method: 'POST', ...json(open) })).status).toBe(201);
+    expect(
+      (await platform.fetchAs({ ...teamAdmin, roles: ['admin'] }, '/case-types/lab-restricted/versions', { method: 'POST', ...json(open) })).status,
+    ).toBe(201);
   });
 });

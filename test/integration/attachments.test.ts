@@ -38,7 +38,14 @@ afterAll(async () => {
 });
 
 async function newCase(who: Who = 'requester'): Promise<string> {
-  const response = await platform.fetchAs(who, '/cases', { method: 'POST', ...json({ subject: 'Broken screen', description: 'Photo attached', ...(who === 'requester' || who === 'requester2' ? {} : { requester: { id: 'demo-requester' } }) }) });
+  const response = await platform.fetchAs(who, '/cases', {
+    method: 'POST',
+    ...json({
+      subject: 'Broken screen',
+      description: 'Photo attached',
+      ...(who === 'requester' || who === 'requester2' ? {} : { requester: { id: 'demo-requester' } }),
+    }),
+  });
   expect(response.status).toBe(201);
   return ((await response.json()) as { caseId: string }).caseId;
 }
@@ -55,7 +62,8 @@ async function grant(who: Who, caseId: string, file: Buffer, extra: Record<strin
 const put = (granted: Granted, body: Buffer, headers: Record<string, string> = granted.upload.headers) =>
   fetch(granted.upload.url, { method: 'PUT', headers, body });
 
-const complete = (who: Who, caseId: string, granted: Granted) => platform.fetchAs(who, `${granted.complete}`, { method: 'POST', ...json({ uploadId: granted.uploadId }) });
+const complete = (who: Who, caseId: string, granted: Granted) =>
+  platform.fetchAs(who, `${granted.complete}`, { method: 'POST', ...json({ uploadId: granted.uploadId }) });
 
 async function attach(who: Who, caseId: string, file: Buffer, extra: Record<string, unknown> = {}): Promise<AttachmentBody> {
   const granted = await grant(who, caseId, file, extra);
@@ -65,7 +73,12 @@ async function attach(who: Who, caseId: string, file: Buffer, extra: Record<stri
   return (await done.json()) as AttachmentBody;
 }
 
-async function download(who: Who, caseId: string, attachmentId: string, query = ''): Promise<{ status: number; bytes?: Buffer; body?: { version: number } }> {
+async function download(
+  who: Who,
+  caseId: string,
+  attachmentId: string,
+  query = '',
+): Promise<{ status: number; bytes?: Buffer; body?: { version: number } }> {
   const response = await platform.fetchAs(who, `/cases/${caseId}/attachments/${attachmentId}${query}`);
   if (response.status !== 200) return { status: response.status };
   const body = (await response.json()) as { version: number; download: { url: string } };
@@ -79,7 +92,10 @@ describe('upload, confirm, list, download', () => {
     const caseId = await newCase();
     const file = Buffer.from('\x89PNG fake image bytes for the roundtrip');
     const granted = await grant('requester', caseId, file, { sha256: sha256(file) });
-    expect(granted.upload).toMatchObject({ method: 'PUT', headers: { 'content-type': 'image/png', 'x-amz-checksum-sha256': Buffer.from(sha256(file), 'hex').toString('base64') } });
+    expect(granted.upload).toMatchObject({
+      method: 'PUT',
+      headers: { 'content-type': 'image/png', 'x-amz-checksum-sha256': Buffer.from(sha256(file), 'hex').toString('base64') },
+    });
     expect(new URL(granted.upload.url).pathname.startsWith('/_files/standard/')).toBe(true);
 
     expect((await put(granted, file)).status).toBe(200);
@@ -87,7 +103,9 @@ describe('upload, confirm, list, download', () => {
     expect(done.status).toBe(201);
     const attachment = (await done.json()) as AttachmentBody;
     expect(attachment).toMatchObject({ attachmentId: granted.attachmentId, visibility: 'public', retentionClass: 'standard' });
-    expect(attachment.versions).toEqual([expect.objectContaining({ version: 1, fileName: 'photo.png', size: file.length, sha256: sha256(file), contentType: 'image/png' })]);
+    expect(attachment.versions).toEqual([
+      expect.objectContaining({ version: 1, fileName: 'photo.png', size: file.length, sha256: sha256(file), contentType: 'image/png' }),
+    ]);
     expect(attachment.versions[0]).not.toHaveProperty('key');
 
     const listed = (await (await platform.fetchAs('requester', `/cases/${caseId}/attachments`)).json()) as { items: AttachmentBody[] };
@@ -97,17 +115,22 @@ describe('upload, confirm, list, download', () => {
     expect(got.bytes?.equals(file)).toBe(true);
 
     const theCase = (await (await platform.fetchAs('agent', `/cases/${caseId}`)).json()) as { attachments: unknown[]; version: number };
-    expect(theCase.attachments).toEqual([expect.objectContaining({ attachmentId: granted.attachmentId, name: 'photo.png', size: file.length, latestVersion: 1 })]);
+    expect(theCase.attachments).toEqual([
+      expect.objectContaining({ attachmentId: granted.attachmentId, name: 'photo.png', size: file.length, latestVersion: 1 }),
+    ]);
     // Like a comment, an attachment leaves the case record (and its ETag) as it was.
     expect(theCase.version).toBe(1);
     // The summary sits beside the case item, so status changes do not copy it into every index entry.
-    const raw = async (sk: string) => (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${caseId}`, sk } }))).Item;
+    const raw = async (sk: string) =>
+      (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${caseId}`, sk } }))).Item;
     expect((await raw('#CASE'))!.attachments).toBeUndefined();
     expect((await raw('#ATTACHMENTS'))!.attachments).toEqual(theCase.attachments);
     const mine = (await (await platform.fetchAs('requester', '/cases?limit=100')).json()) as { items: { caseId: string; attachments?: unknown }[] };
     expect(mine.items.find((c) => c.caseId === caseId)).not.toHaveProperty('attachments');
 
-    const history = (await (await platform.fetchAs('agent', `/cases/${caseId}/history`)).json()) as { items: { action: string; target?: { id: string } }[] };
+    const history = (await (await platform.fetchAs('agent', `/cases/${caseId}/history`)).json()) as {
+      items: { action: string; target?: { id: string } }[];
+    };
     expect(history.items.map((e) => e.action)).toEqual(['CaseCreated', 'AttachmentAdded']);
     expect(history.items[1]!.target).toEqual({ kind: 'attachment', id: granted.attachmentId });
     expect(((await (await platform.fetchAs('agent', `/cases/${caseId}/history/verify`)).json()) as { valid: boolean }).valid).toBe(true);
@@ -163,7 +186,11 @@ describe('upload, confirm, list, download', () => {
     expect(confirmed.map((r) => r.status)).toEqual(files.map(() => 200));
     const listed = (await (await platform.fetchAs('agent', `/cases/${caseId}/attachments`)).json()) as { items: AttachmentBody[] };
     expect(listed.items[0]!.versions.map((v) => v.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(listed.items[0]!.versions.slice(1).map((v) => v.size).sort()).toEqual(files.map((f) => f.length).sort());
+    expect(
+      listed.items[0]!.versions.slice(1)
+        .map((v) => v.size)
+        .sort(),
+    ).toEqual(files.map((f) => f.length).sort());
     const history = (await (await platform.fetchAs('agent', `/cases/${caseId}/history`)).json()) as { items: { action: string }[] };
     expect(history.items.filter((e) => e.action === 'AttachmentVersionAdded')).toHaveLength(6);
     expect(((await (await platform.fetchAs('agent', `/cases/${caseId}/history/verify`)).json()) as { valid: boolean }).valid).toBe(true);
@@ -174,9 +201,18 @@ describe('upload, confirm, list, download', () => {
     const file = Buffer.from('pending');
     const granted = await grant('requester', caseId, file, { contentType: 'text/plain' });
     const pendingItem = async () =>
-      (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${caseId}`, sk: `UPLOAD#${granted.uploadId}` }, ConsistentRead: true }))).Item;
+      (
+        await platform.dynamodb.client.send(
+          new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${caseId}`, sk: `UPLOAD#${granted.uploadId}` }, ConsistentRead: true }),
+        )
+      ).Item;
     const item = await pendingItem();
-    expect(item).toMatchObject({ entity: 'PendingUpload', requestedBy: 'demo-requester', size: file.length, key: expect.stringMatching(/^standard\//) });
+    expect(item).toMatchObject({
+      entity: 'PendingUpload',
+      requestedBy: 'demo-requester',
+      size: file.length,
+      key: expect.stringMatching(/^standard\//),
+    });
     expect(item!.expiresAt).toBeGreaterThan(Date.parse(granted.upload.expiresAt) / 1000);
     expect(item!.expiresAt).toBeLessThan(Date.parse(granted.upload.expiresAt) / 1000 + 3 * 3600);
     expect((await put(granted, file)).status).toBe(200);
@@ -226,7 +262,9 @@ describe('limits: refused with a problem naming the field and rule, nothing writ
     const sameLengthOtherBytes = Buffer.from(file.toString().toUpperCase());
     expect((await put(granted, sameLengthOtherBytes)).status).toBe(400);
     const tampered = granted.upload.url.replace(/len=\d+/, `len=${file.length + 1}`);
-    expect((await fetch(tampered, { method: 'PUT', headers: granted.upload.headers, body: Buffer.concat([file, Buffer.from('!')]) })).status).toBe(403);
+    expect((await fetch(tampered, { method: 'PUT', headers: granted.upload.headers, body: Buffer.concat([file, Buffer.from('!')]) })).status).toBe(
+      403,
+    );
   });
 
   it('confirmation refuses a file that is not there yet, and leaves the table as it was', async () => {
@@ -252,7 +290,10 @@ describe('who may do what', () => {
     expect(internal.headers.get('content-type')).toBe('application/problem+json');
     expect(await tableSnapshot(platform)).toBe(before);
 
-    const elsewhere = await platform.fetchAs('requester2', `/cases/${caseId}/attachments`, { method: 'POST', ...json({ fileName: 'x.png', contentType: 'image/png', size: 3 }) });
+    const elsewhere = await platform.fetchAs('requester2', `/cases/${caseId}/attachments`, {
+      method: 'POST',
+      ...json({ fileName: 'x.png', contentType: 'image/png', size: 3 }),
+    });
     expect(elsewhere.status).toBe(404);
     expect((await platform.fetchAs('requester2', `/cases/${caseId}/attachments`)).status).toBe(404);
 
@@ -267,12 +308,16 @@ describe('who may do what', () => {
     expect(asAgent.items.map((a) => a.attachmentId).sort()).toEqual([note.attachmentId, shared.attachmentId].sort());
 
     // Versions: only of their own attachments; an internal one does not exist for them.
-    const versionOf = (id: string) => platform.fetchAs('requester', `/cases/${caseId}/attachments/${id}/versions`, { method: 'POST', ...json({ fileName: 'v.txt', contentType: 'text/plain', size: 2 }) });
+    const versionOf = (id: string) =>
+      platform.fetchAs('requester', `/cases/${caseId}/attachments/${id}/versions`, {
+        method: 'POST',
+        ...json({ fileName: 'v.txt', contentType: 'text/plain', size: 2 }),
+      });
     expect((await versionOf(shared.attachmentId)).status).toBe(403);
     expect((await versionOf(note.attachmentId)).status).toBe(404);
   });
 
-  it("only the uploader confirms an upload; to anyone else it is not there", async () => {
+  it('only the uploader confirms an upload; to anyone else it is not there', async () => {
     const caseId = await newCase();
     const file = Buffer.from('mine');
     const granted = await grant('requester', caseId, file, { contentType: 'text/plain' });
@@ -283,10 +328,16 @@ describe('who may do what', () => {
 
   it('nothing is added to a closed case', async () => {
     const caseId = await newCase();
-    const withdrawn = await platform.fetchAs('requester', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to: 'closed', reason: 'Sorted' }) });
+    const withdrawn = await platform.fetchAs('requester', `/cases/${caseId}/transitions`, {
+      method: 'POST',
+      ...json({ to: 'closed', reason: 'Sorted' }),
+    });
     expect(withdrawn.status).toBe(200);
     const before = await tableSnapshot(platform);
-    const response = await platform.fetchAs('requester', `/cases/${caseId}/attachments`, { method: 'POST', ...json({ fileName: 'late.png', contentType: 'image/png', size: 3 }) });
+    const response = await platform.fetchAs('requester', `/cases/${caseId}/attachments`, {
+      method: 'POST',
+      ...json({ fileName: 'late.png', contentType: 'image/png', size: 3 }),
+    });
     expect(response.status).toBe(409);
     expect(await tableSnapshot(platform)).toBe(before);
   });
@@ -297,12 +348,21 @@ describe('merged cases', () => {
     const [survivor, duplicate] = [await newCase(), await newCase()];
     const onSurvivor = await attach('agent', survivor, Buffer.from('survivor log'), { fileName: 'a.pdf', contentType: 'application/pdf' });
     const onDuplicate = await attach('requester', duplicate, Buffer.from('duplicate photo'));
-    const internal = await attach('agent', duplicate, Buffer.from('internal note'), { fileName: 'n.pdf', contentType: 'application/pdf', visibility: 'internal' });
-    const merged = await platform.fetchAs('agent', `/cases/${duplicate}/merge`, { method: 'POST', ...json({ survivorId: survivor, reason: 'Same broken screen' }) });
+    const internal = await attach('agent', duplicate, Buffer.from('internal note'), {
+      fileName: 'n.pdf',
+      contentType: 'application/pdf',
+      visibility: 'internal',
+    });
+    const merged = await platform.fetchAs('agent', `/cases/${duplicate}/merge`, {
+      method: 'POST',
+      ...json({ survivorId: survivor, reason: 'Same broken screen' }),
+    });
     expect(merged.status).toBe(200);
 
     const list = async (who: Who, query: string) =>
-      ((await (await platform.fetchAs(who, `/cases/${survivor}/attachments${query}`)).json()) as { items: (AttachmentBody & { caseId: string })[] }).items.map((a) => [a.caseId, a.attachmentId]);
+      (
+        (await (await platform.fetchAs(who, `/cases/${survivor}/attachments${query}`)).json()) as { items: (AttachmentBody & { caseId: string })[] }
+      ).items.map((a) => [a.caseId, a.attachmentId]);
     expect(await list('agent', '')).toEqual([[survivor, onSurvivor.attachmentId]]);
     expect(await list('agent', '?includeMerged=true')).toEqual([
       [survivor, onSurvivor.attachmentId],
@@ -317,7 +377,10 @@ describe('merged cases', () => {
     expect((await download('agent', duplicate, onDuplicate.attachmentId)).bytes?.toString()).toBe('duplicate photo');
 
     const before = await tableSnapshot(platform);
-    const refused = await platform.fetchAs('agent', `/cases/${duplicate}/attachments`, { method: 'POST', ...json({ fileName: 'x.png', contentType: 'image/png', size: 3, retentionClass: 'standard' }) });
+    const refused = await platform.fetchAs('agent', `/cases/${duplicate}/attachments`, {
+      method: 'POST',
+      ...json({ fileName: 'x.png', contentType: 'image/png', size: 3, retentionClass: 'standard' }),
+    });
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { detail: string }).detail).toContain(survivor);
     expect(await tableSnapshot(platform)).toEqual(before);

@@ -17,7 +17,10 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 type Body = Record<string, any>;
 
 let platform: TestPlatform;
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 
 beforeAll(async () => {
   platform = await startTestPlatform();
@@ -29,7 +32,10 @@ afterAll(async () => {
 
 /** A lab case with `events` audit events: created, then a comment per further event. */
 async function caseWithHistory(events: number): Promise<string> {
-  const created = await platform.fetchAs('agent', '/cases', { method: 'POST', ...json({ type: LAB_TYPE, subject: 'Audit me', description: 'D', requester: { id: 'cust-a' } }) });
+  const created = await platform.fetchAs('agent', '/cases', {
+    method: 'POST',
+    ...json({ type: LAB_TYPE, subject: 'Audit me', description: 'D', requester: { id: 'cust-a' } }),
+  });
   const { caseId } = (await created.json()) as { caseId: string };
   for (let n = 2; n <= events; n++) await platform.fetchAs('agent', `/cases/${caseId}/comments`, { method: 'POST', ...json({ body: `note ${n}` }) });
   return caseId;
@@ -48,7 +54,9 @@ async function verify(caseId: string): Promise<{ valid: boolean; problems: { kin
 const run = promisify(execFile);
 async function cli(...caseIds: string[]): Promise<{ code: number; stdout: string }> {
   try {
-    const { stdout } = await run('npx', ['tsx', 'bin/audit-verify.ts', '--endpoint', platform.dynamodb.endpoint, '--table', table(), ...caseIds], { cwd: process.cwd() });
+    const { stdout } = await run('npx', ['tsx', 'bin/audit-verify.ts', '--endpoint', platform.dynamodb.endpoint, '--table', table(), ...caseIds], {
+      cwd: process.cwd(),
+    });
     return { code: 0, stdout };
   } catch (error) {
     const e = error as { code: number; stdout: string };
@@ -64,7 +72,14 @@ describe('tampering with the audit trail in DynamoDB', () => {
 
   it('detects an altered event, even one whose own hash was recomputed to match', async () => {
     const altered = await caseWithHistory(4);
-    await db().send(new UpdateCommand({ TableName: table(), Key: auditKey(altered, 2), UpdateExpression: 'SET visibility = :v', ExpressionAttributeValues: { ':v': 'public-ish' } }));
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: auditKey(altered, 2),
+        UpdateExpression: 'SET visibility = :v',
+        ExpressionAttributeValues: { ':v': 'public-ish' },
+      }),
+    );
     expect((await verify(altered)).problems).toEqual([expect.objectContaining({ kind: 'altered', seq: 2 })]);
 
     // A careful forger rehashes the event they changed: the next event no longer links to it.
@@ -101,7 +116,15 @@ describe('tampering with the audit trail in DynamoDB', () => {
   it('says the same from the command line, with an exit status a script can test', async () => {
     const intact = await caseWithHistory(3);
     const tampered = await caseWithHistory(3);
-    await db().send(new UpdateCommand({ TableName: table(), Key: auditKey(tampered, 1), UpdateExpression: 'SET #at = :at', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':at': '2020-01-01T00:00:00.000Z' } }));
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: auditKey(tampered, 1),
+        UpdateExpression: 'SET #at = :at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': '2020-01-01T00:00:00.000Z' },
+      }),
+    );
 
     const good = await cli(intact);
     expect(good.code).toBe(0);
@@ -117,11 +140,16 @@ describe('tampering with the audit trail in DynamoDB', () => {
 
 describe('concurrent transitions', () => {
   it('never give one version two successors: without If-Match they apply one after another, each from the state before it', async () => {
-    const created = await platform.fetchAs('agent', '/cases', { method: 'POST', ...json({ type: LAB_TYPE, subject: 'Race', description: 'D', requester: { id: 'cust-r' } }) });
+    const created = await platform.fetchAs('agent', '/cases', {
+      method: 'POST',
+      ...json({ type: LAB_TYPE, subject: 'Race', description: 'D', requester: { id: 'cust-r' } }),
+    });
     const { caseId } = (await created.json()) as { caseId: string };
     // From open, both start (to working) and park (to parked) are allowed; from each, so is the other.
     const results = await Promise.all(
-      Array.from({ length: 24 }, (_, n) => platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to: n % 2 ? 'working' : 'parked' }) })),
+      Array.from({ length: 24 }, (_, n) =>
+        platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to: n % 2 ? 'working' : 'parked' }) }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     // Each succeeds or is refused because, by its turn, the case was already there (409); never a 500.
@@ -136,10 +164,18 @@ describe('concurrent transitions', () => {
   });
 
   it('with If-Match, exactly one of many transitions from one version lands', async () => {
-    const created = await platform.fetchAs('agent', '/cases', { method: 'POST', ...json({ type: LAB_TYPE, subject: 'Race', description: 'D', requester: { id: 'cust-r' } }) });
+    const created = await platform.fetchAs('agent', '/cases', {
+      method: 'POST',
+      ...json({ type: LAB_TYPE, subject: 'Race', description: 'D', requester: { id: 'cust-r' } }),
+    });
     const { caseId } = (await created.json()) as { caseId: string };
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, n) => platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to: n % 2 ? 'working' : 'parked' }, { 'if-match': '"1"' }) })),
+      Array.from({ length: 20 }, (_, n) =>
+        platform.fetchAs('agent', `/cases/${caseId}/transitions`, {
+          method: 'POST',
+          ...json({ to: n % 2 ? 'working' : 'parked' }, { 'if-match': '"1"' }),
+        }),
+      ),
     );
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
@@ -150,7 +186,10 @@ describe('concurrent transitions', () => {
 
   it('never finish a case past a mandatory task added at the same moment', async () => {
     for (let round = 0; round < 6; round++) {
-      const created = await platform.fetchAs('agent', '/cases', { method: 'POST', ...json({ type: LAB_TYPE, subject: 'Race', description: 'D', requester: { id: 'cust-t' } }) });
+      const created = await platform.fetchAs('agent', '/cases', {
+        method: 'POST',
+        ...json({ type: LAB_TYPE, subject: 'Race', description: 'D', requester: { id: 'cust-t' } }),
+      });
       const { caseId } = (await created.json()) as { caseId: string };
       await platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', ...json({ to: 'working' }) });
       const [task, finish] = await Promise.all([

@@ -43,7 +43,11 @@ describe('roles from a directory or federated IdP group', () => {
     });
     expect(agent.status).toBe(403);
     expect(((await agent.json()) as { detail: string }).detail).toMatch(/Only admins/);
-    const admin = await withGroups(['admin'], '/case-types', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...labType, typeId: 'mapped' }) });
+    const admin = await withGroups(['admin'], '/case-types', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...labType, typeId: 'mapped' }),
+    });
     expect(admin.status).toBe(201);
     expect((await withGroups(['agent'], '/cases')).status).toBe(200);
   });
@@ -63,7 +67,10 @@ describe('the local gateway refuses tokens API Gateway refuses', () => {
 
   it('a token without kid, even when signed by the right key', async () => {
     const token = await platform.tokenFor({ sub: 'no-kid', roles: ['admin'] }, { withoutKid: true });
-    await expectUnauthorized(await fetch(`${platform.url}/cases`, bearer(token)), /error="invalid_token" error_description="the token has no kid header"/);
+    await expectUnauthorized(
+      await fetch(`${platform.url}/cases`, bearer(token)),
+      /error="invalid_token" error_description="the token has no kid header"/,
+    );
   });
 
   it(`a token issued or valid only in the future, past ${CLOCK_SKEW_SECONDS} s of clock skew`, async () => {
@@ -85,15 +92,23 @@ describe('the local gateway refuses tokens API Gateway refuses', () => {
 
 describe('/_local/* refuses what a web page of another site can send', () => {
   const clockNow = async () => ((await (await fetch(`${platform.url}/_local/clock`)).json()) as { now: string }).now;
-  const move = (headers: Record<string, string>, body = '{"advanceMinutes":60}') => fetch(`${platform.url}/_local/clock`, { method: 'POST', headers, body });
+  const move = (headers: Record<string, string>, body = '{"advanceMinutes":60}') =>
+    fetch(`${platform.url}/_local/clock`, { method: 'POST', headers, body });
 
   /** Raw HTTP, to send a Host header fetch would not let us set. */
   const rawPost = (path: string, headers: Record<string, string>, body: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const request = httpRequest(`${platform.url}${path}`, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (response) => {
-        let text = '';
-        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-      });
+      const request = httpRequest(
+        `${platform.url}${path}`,
+        { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (response) => {
+          let text = '';
+          response
+            .setEncoding('utf8')
+            .on('data', (chunk: string) => (text += chunk))
+            .on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        },
+      );
       request.on('error', reject);
       request.end(body);
     });
@@ -136,7 +151,9 @@ describe('/_local/* refuses what a web page of another site can send', () => {
   it('tools (no Origin) and pages on this machine move it', async () => {
     const before = Date.parse(await clockNow());
     expect((await move({ 'content-type': 'application/json' })).status).toBe(200);
-    expect((await move({ 'content-type': 'application/json; charset=utf-8', origin: 'http://localhost:5173', 'sec-fetch-site': 'same-site' })).status).toBe(200);
+    expect(
+      (await move({ 'content-type': 'application/json; charset=utf-8', origin: 'http://localhost:5173', 'sec-fetch-site': 'same-site' })).status,
+    ).toBe(200);
     expect((await move({ 'content-type': 'application/json', origin: platform.url, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
     expect(Date.parse(await clockNow()) - before).toBeGreaterThanOrEqual(3 * 60 * 60_000);
   });

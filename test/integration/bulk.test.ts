@@ -24,7 +24,11 @@ const CSV = 'text/csv';
 const JSONL = 'application/x-ndjson';
 
 function importFile(body: string, contentType: string, key: string | null, query = '', as: 'agent' | 'integration' | 'requester' = 'integration') {
-  return platform.fetchAs(as, `/cases/import${query}`, { method: 'POST', body, headers: { 'content-type': contentType, ...(key ? { 'idempotency-key': key } : {}) } });
+  return platform.fetchAs(as, `/cases/import${query}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': contentType, ...(key ? { 'idempotency-key': key } : {}) },
+  });
 }
 
 const snapshot = () => tableSnapshot(platform);
@@ -32,7 +36,12 @@ const snapshot = () => tableSnapshot(platform);
 /** Every item a requester's cases hold, straight from the table. */
 async function casesOf(requester: string): Promise<Body[]> {
   const out = await platform.dynamodb.client.send(
-    new QueryCommand({ TableName: platform.tableName, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p', ExpressionAttributeValues: { ':p': `REQUESTER#${requester}` } }),
+    new QueryCommand({
+      TableName: platform.tableName,
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :p',
+      ExpressionAttributeValues: { ':p': `REQUESTER#${requester}` },
+    }),
   );
   return out.Items ?? [];
 }
@@ -62,11 +71,19 @@ describe('importing cases', () => {
     ]);
     // Cells were read as their fields are typed.
     const claim = (await (await platform.fetchAs('agent', `/cases/${report.cases[1].caseId}`)).json()) as Body;
-    expect(claim.fields).toEqual({ policyNumber: 'HO-123456', claimType: 'home', incidentDate: '2026-11-01', propertyDamage: ['structure', 'garden'], estimatedLoss: 4200, injuries: false });
+    expect(claim.fields).toEqual({
+      policyNumber: 'HO-123456',
+      claimType: 'home',
+      incidentDate: '2026-11-01',
+      propertyDamage: ['structure', 'garden'],
+      estimatedLoss: 4200,
+      injuries: false,
+    });
     expect(claim.channel).toBe('api');
     // Exactly two cases in storage, each with its chain intact.
     expect((await casesOf(requester)).map((c) => c.subject).sort()).toEqual(['Printer jam', 'Storm damage']);
-    for (const { caseId } of report.cases) expect(((await (await platform.fetchAs('agent', `/cases/${caseId}/history/verify`)).json()) as Body).valid).toBe(true);
+    for (const { caseId } of report.cases)
+      expect(((await (await platform.fetchAs('agent', `/cases/${caseId}/history/verify`)).json()) as Body).valid).toBe(true);
   });
 
   it('never duplicates: a retried import replays, and an externalId imported again (under any key) is the same case', async () => {
@@ -76,19 +93,25 @@ describe('importing cases', () => {
     expect(again).toMatchObject({ created: 0, replayed: 2 });
     expect(again.cases).toEqual(first.cases.map((c: Body) => ({ ...c, replayed: true })));
 
-    const claimOnly = rows(requester).split('\n').filter((line, i) => i === 0 || line.includes('CLM-'));
+    const claimOnly = rows(requester)
+      .split('\n')
+      .filter((line, i) => i === 0 || line.includes('CLM-'));
     const reimported = (await (await importFile(claimOnly.join('\n'), CSV, `another-batch-${requester}`)).json()) as Body;
     expect(reimported).toMatchObject({ created: 0, replayed: 1, cases: [{ row: 1, caseId: first.cases[1].caseId, replayed: true }] });
 
     const changed = claimOnly.map((line) => line.replace('Roof tiles gone', 'Roof tiles and chimney gone')).join('\n');
     const refused = (await (await importFile(changed, CSV, `third-batch-${requester}`)).json()) as Body;
-    expect(refused.rejected).toEqual([{ row: 1, externalId: `CLM-${requester}-1`, errors: [expect.objectContaining({ field: 'externalId', rule: 'imported_differently' })] }]);
+    expect(refused.rejected).toEqual([
+      { row: 1, externalId: `CLM-${requester}-1`, errors: [expect.objectContaining({ field: 'externalId', rule: 'imported_differently' })] },
+    ]);
     expect(await casesOf(requester)).toHaveLength(2);
   });
 
   it('parallel retries of one import open each case once', async () => {
     const requester = `para-${Date.now()}`;
-    const reports = (await Promise.all(Array.from({ length: 6 }, () => importFile(rows(requester), CSV, `para-${requester}`).then((r) => r.json())))) as Body[];
+    const reports = (await Promise.all(
+      Array.from({ length: 6 }, () => importFile(rows(requester), CSV, `para-${requester}`).then((r) => r.json())),
+    )) as Body[];
     expect(new Set(reports.map((r) => JSON.stringify(r.cases.map((c: Body) => c.caseId)))).size).toBe(1);
     expect(reports.reduce((sum, r) => sum + r.created, 0)).toBe(2);
     expect(await casesOf(requester)).toHaveLength(2);
@@ -101,13 +124,17 @@ describe('importing cases', () => {
     expect(strict.status).toBe(422);
     expect(strict.headers.get('content-type')).toBe('application/problem+json');
     const problem = (await strict.json()) as Body;
-    expect(problem).toMatchObject({ status: 422, title: 'Some rows are not valid', report: { created: 0, accepted: 2, rejected: [{ row: 3 }, { row: 4 }, { row: 5 }] } });
+    expect(problem).toMatchObject({
+      status: 422,
+      title: 'Some rows are not valid',
+      report: { created: 0, accepted: 2, rejected: [{ row: 3 }, { row: 4 }, { row: 5 }] },
+    });
     // Every rejected row's errors are named at the row, so a form or a script can point at the cell.
     const rowsNamed = new Set((problem.errors as Body[]).map((e) => /^rows\[(\d+)\]\./.exec(e.field as string)?.[1]));
     expect(rowsNamed).toEqual(new Set(['3', '4', '5']));
     const dry = await importFile(rows(requester), CSV, `dry-${requester}`, '?dryRun=true');
     expect(dry.status).toBe(200);
-    expect(((await dry.json()) as Body)).toMatchObject({ dryRun: true, accepted: 2, created: 0, cases: [] });
+    expect((await dry.json()) as Body).toMatchObject({ dryRun: true, accepted: 2, created: 0, cases: [] });
     expect(await snapshot()).toBe(before);
 
     const good = rows(requester).split('\n').slice(0, 3).join('\n');
@@ -134,9 +161,25 @@ describe('importing cases', () => {
   it.each([
     { name: 'no Idempotency-Key', body: rows('x'), type: CSV, key: null, status: 400, field: 'header.idempotency-key', rule: 'required' },
     { name: 'not CSV or JSON Lines', body: '{}', type: 'application/json', key: 'k1', status: 415, field: 'header.content-type', rule: 'media_type' },
-    { name: 'an unknown column', body: 'subject,description,colour\nA,B,red', type: CSV, key: 'k2', status: 400, field: 'body', rule: 'unknown_column' },
+    {
+      name: 'an unknown column',
+      body: 'subject,description,colour\nA,B,red',
+      type: CSV,
+      key: 'k2',
+      status: 400,
+      field: 'body',
+      rule: 'unknown_column',
+    },
     { name: 'a broken CSV', body: 'subject,description\n"A,B', type: CSV, key: 'k3', status: 400, field: 'body', rule: 'csv' },
-    { name: 'over 1,000 rows', body: ['subject,description', ...Array.from({ length: 1001 }, (_, n) => `S${n},D`)].join('\n'), type: CSV, key: 'k4', status: 400, field: 'body', rule: 'too_big' },
+    {
+      name: 'over 1,000 rows',
+      body: ['subject,description', ...Array.from({ length: 1001 }, (_, n) => `S${n},D`)].join('\n'),
+      type: CSV,
+      key: 'k4',
+      status: 400,
+      field: 'body',
+      rule: 'too_big',
+    },
     { name: 'an empty file', body: '  ', type: CSV, key: 'k5', status: 400, field: 'body', rule: 'required' },
   ])('refuses a file with $name ($status), and writes nothing', async (bad) => {
     const before = await snapshot();
@@ -158,7 +201,11 @@ describe('exporting cases', () => {
     const imported = (await (await importFile(rows(requester), CSV, `exp-${requester}`)).json()) as Body;
     const claimId = imported.cases[1].caseId;
     const claim = (await (await platform.fetchAs('supervisor', `/cases/${claimId}`)).json()) as Body;
-    await platform.fetchAs('supervisor', `/cases/${claimId}`, { method: 'PATCH', body: JSON.stringify({ fields: { fraudScore: 12 } }), headers: { 'content-type': 'application/json', 'if-match': `"${claim.version}"` } });
+    await platform.fetchAs('supervisor', `/cases/${claimId}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ fields: { fraudScore: 12 } }),
+      headers: { 'content-type': 'application/json', 'if-match': `"${claim.version}"` },
+    });
 
     const exportAs = async (role: 'agent' | 'supervisor') => {
       const response = await platform.fetchAs(role, `/cases/export?requester=${requester}&type=insurance-claim`);
@@ -168,23 +215,39 @@ describe('exporting cases', () => {
     };
     const agentRows = await exportAs('agent');
     expect(agentRows).toHaveLength(1);
-    expect(agentRows[0]).toMatchObject({ caseId: claimId, type: 'insurance-claim', status: 'submitted', 'fields.propertyDamage': 'structure|garden', 'requester.id': requester });
+    expect(agentRows[0]).toMatchObject({
+      caseId: claimId,
+      type: 'insurance-claim',
+      status: 'submitted',
+      'fields.propertyDamage': 'structure|garden',
+      'requester.id': requester,
+    });
     expect(agentRows[0]).not.toHaveProperty('fields.fraudScore');
     expect((await exportAs('supervisor'))[0]!['fields.fraudScore']).toBe('12');
   });
 
   it('pages with X-Next-Cursor, in JSON Lines too', async () => {
     const requester = `page-${Date.now()}`;
-    const lines = Array.from({ length: 7 }, (_, n) => JSON.stringify({ subject: `Case ${n}`, description: 'D', requester: { id: requester } })).join('\n');
+    const lines = Array.from({ length: 7 }, (_, n) => JSON.stringify({ subject: `Case ${n}`, description: 'D', requester: { id: requester } })).join(
+      '\n',
+    );
     await importFile(lines, JSONL, `page-${requester}`);
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response: Response = await platform.fetchAs('agent', `/cases/export?format=jsonl&requester=${requester}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const response: Response = await platform.fetchAs(
+        'agent',
+        `/cases/export?format=jsonl&requester=${requester}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(response.headers.get('content-type')).toBe('application/x-ndjson');
       const text = await response.text();
-      seen.push(...text.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as Body).subject as string));
+      seen.push(
+        ...text
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as Body).subject as string),
+      );
       cursor = response.headers.get('x-next-cursor');
       pages++;
     } while (cursor && pages < 10);

@@ -28,12 +28,20 @@ const json = (body: unknown, headers: Record<string, string> = {}) => ({
   headers: { 'content-type': 'application/json', ...headers },
 });
 
-async function create(role: 'agent' | 'requester' | 'requester2' | 'integration', body: Record<string, unknown>, headers: Record<string, string> = {}) {
+async function create(
+  role: 'agent' | 'requester' | 'requester2' | 'integration',
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   const response = await platform.fetchAs(role, '/cases', { method: 'POST', ...json(body, headers) });
   return { response, body: (await response.json()) as Body };
 }
 
-const newCase = (n = 1) => ({ subject: `Broken widget ${n}`, description: 'It stopped working after the update.', requester: { id: 'cust-1', name: 'Carla Customer' } });
+const newCase = (n = 1) => ({
+  subject: `Broken widget ${n}`,
+  description: 'It stopped working after the update.',
+  requester: { id: 'cust-1', name: 'Carla Customer' },
+});
 
 describe('the case lifecycle', () => {
   it('creates, reads, updates, moves, comments on and explains a case', async () => {
@@ -80,7 +88,10 @@ describe('the case lifecycle', () => {
     expect(moved.status).toBe(200);
     expect(await moved.json()).toMatchObject({ status: 'in_review', version: 3 });
 
-    const comment = await platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: 'Looking into it, @demo-supervisor', visibility: 'internal' }) });
+    const comment = await platform.fetchAs('agent', `/cases/${c.caseId}/comments`, {
+      method: 'POST',
+      ...json({ body: 'Looking into it, @demo-supervisor', visibility: 'internal' }),
+    });
     expect(comment.status).toBe(201);
     expect(await comment.json()).toMatchObject({ mentions: ['demo-supervisor'], parentId: null });
 
@@ -104,7 +115,10 @@ describe('the case lifecycle', () => {
     });
     expect(history.items[2]).toMatchObject({
       transition: { id: 'start_review', from: 'new', to: 'in_review', reopen: false },
-      effects: [{ kind: 'setOwner', owner: 'caller' }, { kind: 'emitEvent', event: 'ReviewStarted' }],
+      effects: [
+        { kind: 'setOwner', owner: 'caller' },
+        { kind: 'emitEvent', event: 'ReviewStarted' },
+      ],
     });
     expect(history.items[3]).toMatchObject({ target: { kind: 'comment' }, visibility: 'internal', mentions: ['demo-supervisor'] });
     expect(history.items[0]?.correlationId).toBeTruthy();
@@ -112,15 +126,25 @@ describe('the case lifecycle', () => {
     expect(history.items.slice(1).map((e, i) => e.prevHash === history.items[i]!.hash)).toEqual([true, true, true]);
 
     // The comment did not change the case content, so the ETag still holds.
-    const again = await platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ subject: 'Broken widget, again' }, { 'if-match': '"3"' }) });
+    const again = await platform.fetchAs('agent', `/cases/${c.caseId}`, {
+      method: 'PATCH',
+      ...json({ subject: 'Broken widget, again' }, { 'if-match': '"3"' }),
+    });
     expect(again.status).toBe(200);
   });
 
   it('takes state changes only through the workflow', async () => {
     const { body: c } = await create('agent', newCase());
-    const patched = await platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ status: 'resolved' }, { 'if-match': '"1"' }) });
+    const patched = await platform.fetchAs('agent', `/cases/${c.caseId}`, {
+      method: 'PATCH',
+      ...json({ status: 'resolved' }, { 'if-match': '"1"' }),
+    });
     expect(patched.status).toBe(400);
-    expect(((await patched.json()) as Body).errors[0]).toMatchObject({ field: 'body.status', rule: 'unrecognized_key', message: expect.stringContaining('/transitions') });
+    expect(((await patched.json()) as Body).errors[0]).toMatchObject({
+      field: 'body.status',
+      rule: 'unrecognized_key',
+      message: expect.stringContaining('/transitions'),
+    });
   });
 
   it('lists by status, owner and requester, newest first, page by page', async () => {
@@ -164,7 +188,11 @@ describe('the case lifecycle', () => {
   it('rejects a cursor from another query or a forged one with 400', async () => {
     const first = (await (await platform.fetchAs('agent', '/cases?status=new&limit=1')).json()) as { nextCursor: string };
     expect(first.nextCursor).toBeTruthy();
-    for (const query of [`status=resolved&cursor=${first.nextCursor}`, 'status=new&cursor=eyJ2IjoxfQ', `status=new&cursor=${first.nextCursor.slice(0, -3)}`]) {
+    for (const query of [
+      `status=resolved&cursor=${first.nextCursor}`,
+      'status=new&cursor=eyJ2IjoxfQ',
+      `status=new&cursor=${first.nextCursor.slice(0, -3)}`,
+    ]) {
       const response = await platform.fetchAs('agent', `/cases?${query}`);
       expect(response.status).toBe(400);
       expect(((await response.json()) as Body).errors[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
@@ -222,7 +250,12 @@ describe('idempotent creation', () => {
 
     // Storage agrees: one case item for this requester.
     const stored = await platform.dynamodb.client.send(
-      new QueryCommand({ TableName: platform.tableName, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :p', ExpressionAttributeValues: { ':p': `REQUESTER#${requester.id}` } }),
+      new QueryCommand({
+        TableName: platform.tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :p',
+        ExpressionAttributeValues: { ':p': `REQUESTER#${requester.id}` },
+      }),
     );
     expect(stored.Items?.length).toBe(1);
 
@@ -282,7 +315,9 @@ describe('optimistic concurrency', () => {
   it('comments racing an update never break the history sequence', async () => {
     const { body: c } = await create('agent', newCase());
     const responses = await Promise.all([
-      ...Array.from({ length: 10 }, (_, n) => platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: `note ${n}` }) })),
+      ...Array.from({ length: 10 }, (_, n) =>
+        platform.fetchAs('agent', `/cases/${c.caseId}/comments`, { method: 'POST', ...json({ body: `note ${n}` }) }),
+      ),
       platform.fetchAs('agent', `/cases/${c.caseId}`, { method: 'PATCH', ...json({ priority: 'low' }, { 'if-match': '"1"' }) }),
       platform.fetchAs('agent', `/cases/${c.caseId}/transitions`, { method: 'POST', ...json({ to: 'in_review' }) }),
     ]);

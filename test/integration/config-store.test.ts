@@ -112,7 +112,9 @@ describe.each(kinds)('the config store: $name', (kind) => {
     expect(await kind.store.publish(kind.make(4, 'skipping'))).toBe('stale');
 
     const stored = (await scanTable(platform)).filter((item) => kind.items.some((expected) => expected.pk === item.pk));
-    expect(stored.map((item) => ({ pk: item.pk, sk: item.sk, entity: item.entity })).sort((a, b) => String(a.sk).localeCompare(String(b.sk)))).toEqual(kind.items);
+    expect(
+      stored.map((item) => ({ pk: item.pk, sk: item.sk, entity: item.entity })).sort((a, b) => String(a.sk).localeCompare(String(b.sk))),
+    ).toEqual(kind.items);
   });
 
   it(kind.history ? 'keeps every published version readable' : 'keeps only the version in force', async () => {

@@ -73,7 +73,9 @@ describe('a DynamoDB that stops answering', () => {
         expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
         expect(response.headers.get('content-type')).toBe('application/problem+json');
         expect(response.headers.get('x-correlation-id')).toBe(`outage-${r.method}`);
-        expect(problem).toEqual(expect.objectContaining({ type: 'https://caseway.dev/problems/service-unavailable', status: 503, correlationId: `outage-${r.method}` }));
+        expect(problem).toEqual(
+          expect.objectContaining({ type: 'https://caseway.dev/problems/service-unavailable', status: 503, correlationId: `outage-${r.method}` }),
+        );
         // Answered by the handler after its retries, well before the gateway's own 30 s timeout.
         expect(Date.now() - started).toBeLessThan(20_000);
       }

@@ -26,7 +26,10 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 
 async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await platform.fetchAs(who, path, { method, ...(body === undefined ? { headers } : json(body, headers)) });
@@ -64,7 +67,12 @@ const send = (body: unknown, who: Who = 'integration') => call(who, 'POST', '/de
 /** Every device-alert case of an asset, read behind the API by its link items. */
 async function casesOf(assetId: string): Promise<string[]> {
   const out = await platform.dynamodb.client.send(
-    new QueryCommand({ TableName: platform.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `ASSET#${assetId}`, ':p': 'CASE#' }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: platform.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `ASSET#${assetId}`, ':p': 'CASE#' },
+      ConsistentRead: true,
+    }),
   );
   return (out.Items ?? []).map((i) => String(i.caseId));
 }
@@ -74,7 +82,11 @@ async function listedCasesOf(assetId: string): Promise<Body[]> {
   const all: Body[] = [];
   let cursor: string | undefined;
   do {
-    const page = await call('agent', 'GET', `/cases?requester=demo-requester&type=device-alert&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page = await call(
+      'agent',
+      'GET',
+      `/cases?requester=demo-requester&type=device-alert&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     all.push(...(page.body.items as Body[]));
     cursor = page.body.nextCursor;
   } while (cursor);
@@ -86,7 +98,15 @@ describe('assets', () => {
     const assetId = await newAsset();
     const read = await call('agent', 'GET', `/assets/${assetId}`);
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ assetId, owner: { id: 'demo-requester' }, entitlementId: 'ent-gold-1', autoResolve: false, version: 1, openConditions: [], cases: [] });
+    expect(read.body).toMatchObject({
+      assetId,
+      owner: { id: 'demo-requester' },
+      entitlementId: 'ent-gold-1',
+      autoResolve: false,
+      version: 1,
+      openConditions: [],
+      cases: [],
+    });
     expect(read.body.anomaly).toMatchObject({ enabled: false, window: 30 });
     expect(read.etag).toBe('"1"');
 
@@ -99,14 +119,25 @@ describe('assets', () => {
     expect((await call('admin', 'PATCH', `/assets/${assetId}`, { autoResolve: true })).status).toBe(428);
     expect((await call('admin', 'PATCH', `/assets/${assetId}`, { autoResolve: true }, { 'if-match': '"7"' })).status).toBe(412);
     expect((await call('agent', 'PATCH', `/assets/${assetId}`, { autoResolve: true }, { 'if-match': '"1"' })).status).toBe(403);
-    const changed = await call('integration', 'PATCH', `/assets/${assetId}`, { autoResolve: true, anomaly: { enabled: true } }, { 'if-match': '"1"' });
+    const changed = await call(
+      'integration',
+      'PATCH',
+      `/assets/${assetId}`,
+      { autoResolve: true, anomaly: { enabled: true } },
+      { 'if-match': '"1"' },
+    );
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ autoResolve: true, version: 2, anomaly: { enabled: true, window: 30 } });
     expect(changed.etag).toBe('"2"');
   });
 
   it('refuses bad assets naming the field and rule, and a second asset with the same id', async () => {
-    const bad = await call('admin', 'POST', '/assets', { assetId: 'bad#id', name: 'x', owner: { id: 'o' }, thresholds: [{ metric: 'm', direction: 'sideways', value: 1 }] });
+    const bad = await call('admin', 'POST', '/assets', {
+      assetId: 'bad#id',
+      name: 'x',
+      owner: { id: 'o' },
+      thresholds: [{ metric: 'm', direction: 'sideways', value: 1 }],
+    });
     expect(bad.status).toBe(400);
     const fields = (bad.body.errors as Body[]).map((e) => e.field);
     expect(fields).toEqual(expect.arrayContaining(['body.assetId', 'body.thresholds.0.direction']));
@@ -128,14 +159,27 @@ describe('who may do what', () => {
       call: (role) => call(role, 'POST', '/assets', { assetId: `m-${role}-${Date.now()}`, name: 'M', owner: { id: 'demo-requester' } }),
       expect: { requester: 403, agent: 403, supervisor: 403, admin: 201, integration: 201 },
     },
-    { name: 'GET /assets?owner=', call: (role) => call(role, 'GET', '/assets?owner=demo-requester'), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
-    { name: 'GET /assets/{id}', call: (role, id) => call(role, 'GET', `/assets/${id}`), expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 } },
+    {
+      name: 'GET /assets?owner=',
+      call: (role) => call(role, 'GET', '/assets?owner=demo-requester'),
+      expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+    },
+    {
+      name: 'GET /assets/{id}',
+      call: (role, id) => call(role, 'GET', `/assets/${id}`),
+      expect: { requester: 200, agent: 200, supervisor: 200, admin: 200, integration: 200 },
+    },
     {
       name: 'PATCH /assets/{id}',
-      call: async (role, id) => call(role, 'PATCH', `/assets/${id}`, { name: `by ${role}` }, { 'if-match': (await call('admin', 'GET', `/assets/${id}`)).etag! }),
+      call: async (role, id) =>
+        call(role, 'PATCH', `/assets/${id}`, { name: `by ${role}` }, { 'if-match': (await call('admin', 'GET', `/assets/${id}`)).etag! }),
       expect: { requester: 403, agent: 403, supervisor: 403, admin: 200, integration: 200 },
     },
-    { name: 'POST /devices/signals', call: (role, id) => send(signal(id, 20), role), expect: { requester: 403, agent: 403, supervisor: 403, admin: 200, integration: 200 } },
+    {
+      name: 'POST /devices/signals',
+      call: (role, id) => send(signal(id, 20), role),
+      expect: { requester: 403, agent: 403, supervisor: 403, admin: 200, integration: 200 },
+    },
   ];
 
   it.each(MATRIX)('$name', async ({ call: attempt, expect: wanted }) => {
@@ -177,7 +221,9 @@ describe('signals', () => {
     expect((batch.body.results as Body[]).every((r) => r.effects[0].caseId === caseId && r.learned === false)).toBe(true);
 
     const asset = (await call('agent', 'GET', `/assets/${assetId}`)).body;
-    expect(asset.openConditions).toEqual([expect.objectContaining({ metric: 'temperature', kind: 'above', caseId, count: 5, lastValue: 90, peak: 99, limit: 80, recovered: false })]);
+    expect(asset.openConditions).toEqual([
+      expect.objectContaining({ metric: 'temperature', kind: 'above', caseId, count: 5, lastValue: 90, peak: 99, limit: 80, recovered: false }),
+    ]);
     expect(asset.cases).toEqual([expect.objectContaining({ caseId, metric: 'temperature', kind: 'above' })]);
 
     const comments = (await call('agent', 'GET', `/cases/${caseId}/comments`)).body.items as Body[];
@@ -205,7 +251,9 @@ describe('signals', () => {
     expect(responses.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
     const results = responses.map((r) => r.body.results[0] as Body);
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-    expect(new Set(results.map((r) => (r.effects as Body[]).map((e) => `${e.condition} ${e.action} ${e.caseId}`).join()))).toEqual(new Set([`temperature#above opened ${results[0]!.effects[0].caseId}`]));
+    expect(new Set(results.map((r) => (r.effects as Body[]).map((e) => `${e.condition} ${e.action} ${e.caseId}`).join()))).toEqual(
+      new Set([`temperature#above opened ${results[0]!.effects[0].caseId}`]),
+    );
     expect(results[0]!.effects[0]).toMatchObject({ action: 'opened' });
     expect((await call('agent', 'GET', `/assets/${assetId}`)).body.openConditions[0].count).toBe(1);
     expect(await casesOf(assetId)).toHaveLength(1);
@@ -268,7 +316,11 @@ describe('signals', () => {
   });
 
   it('opens an anomaly case for a reading far from the baseline, and the baseline does not learn from it', async () => {
-    const assetId = await newAsset({ thresholds: [], anomaly: { enabled: true, window: 20, minSamples: 10, zOpen: 4, zRecover: 2 }, autoResolve: true });
+    const assetId = await newAsset({
+      thresholds: [],
+      anomaly: { enabled: true, window: 20, minSamples: 10, zOpen: 4, zRecover: 2 },
+      autoResolve: true,
+    });
     const readings = [50, 51, 49, 50, 52, 48, 50, 51, 49, 50, 50, 51];
     const learned = await send({ signals: readings.map((v) => signal(assetId, v)) });
     expect((learned.body.results as Body[]).every((r) => r.learned && r.effects.length === 0)).toBe(true);
@@ -307,7 +359,9 @@ describe('a storm', () => {
   it('of 1,000 signals from one device, single and batched, all in parallel, opens exactly one case', async () => {
     const assetId = await newAsset();
     const singles = Array.from({ length: 500 }, (_, i) => signal(assetId, 81 + (i % 40), { deviceId: 'storm-1' }));
-    const batched = Array.from({ length: 50 }, () => ({ signals: Array.from({ length: 10 }, (_, i) => signal(assetId, 81 + i, { deviceId: 'storm-1' })) }));
+    const batched = Array.from({ length: 50 }, () => ({
+      signals: Array.from({ length: 10 }, (_, i) => signal(assetId, 81 + i, { deviceId: 'storm-1' })),
+    }));
     const responses = await Promise.all([...singles.map((s) => send(s)), ...batched.map((b) => send(b))]);
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);

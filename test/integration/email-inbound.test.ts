@@ -36,11 +36,18 @@ afterAll(async () => {
 
 const objectCreated = (key: string): EventBridgeEvent<'Object Created', unknown> =>
   // S3 sends keys URL-encoded, spaces as '+'.
-  eventBridgeEvent('aws.s3', 'Object Created', { version: '0', bucket: { name: 'mail-bucket' }, object: { key: encodeURIComponent(key).replace(/%20/g, '+'), size: 100 } });
+  eventBridgeEvent('aws.s3', 'Object Created', {
+    version: '0',
+    bucket: { name: 'mail-bucket' },
+    object: { key: encodeURIComponent(key).replace(/%20/g, '+'), size: 100 },
+  });
 
 describe('inbound email from S3', () => {
   it('takes a stored message through intake, once however often the event comes', async () => {
-    stored.set('inbound/abc 1', Buffer.from(rawEmail({ from: 'Olga <olga@example.org>', subject: 'Heating off in room 12', text: 'It is 14 degrees.' })));
+    stored.set(
+      'inbound/abc 1',
+      Buffer.from(rawEmail({ from: 'Olga <olga@example.org>', subject: 'Heating off in room 12', text: 'It is 14 degrees.' })),
+    );
     const first = await handler(objectCreated('inbound/abc 1'));
     expect(first).toMatchObject({ result: { outcome: 'created' }, replayed: false });
     expect(reads.at(-1)).toBe('mail-bucket/inbound/abc 1');
@@ -53,7 +60,10 @@ describe('inbound email from S3', () => {
 
   it('leaves a message intake refuses in the bucket (no retry could help), and throws on what a retry might fix', async () => {
     stored.set('inbound/nosender', Buffer.from('Subject: hi\r\nMessage-ID: <q@x>\r\n\r\nhello\r\n'));
-    expect(await handler(objectCreated('inbound/nosender'))).toMatchObject({ refused: 'The request is not valid.', issues: [{ field: 'body.from', rule: 'required' }] });
+    expect(await handler(objectCreated('inbound/nosender'))).toMatchObject({
+      refused: 'The request is not valid.',
+      issues: [{ field: 'body.from', rule: 'required' }],
+    });
     await expect(handler(objectCreated('inbound/missing'))).rejects.toThrow('NoSuchKey');
   });
 });

@@ -27,10 +27,18 @@ beforeAll(async () => {
     eventRetry: { retryAttempts: 2, baseDelayMs: 10, maxDelayMs: 50 },
     eventRules: [
       { name: 'test-everything', pattern: { source: ['caseway.cases'] }, handler: (event) => void everything.push(event) },
-      { name: 'test-case-created', pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated'] }, handler: (event) => void received.push(event) },
+      {
+        name: 'test-case-created',
+        pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated'] },
+        handler: (event) => void received.push(event),
+      },
       {
         name: 'test-always-fails',
-        pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated'], detail: { changes: { field: ['subject'], after: [{ prefix: 'FAIL:' }] } } },
+        pattern: {
+          source: ['caseway.cases'],
+          'detail-type': ['CaseCreated'],
+          detail: { changes: { field: ['subject'], after: [{ prefix: 'FAIL:' }] } },
+        },
         handler: (event) => {
           failing.push(event.id);
           throw new Error('deliberately broken target');
@@ -39,7 +47,11 @@ beforeAll(async () => {
       {
         name: 'test-idempotent',
         description: 'counts deliveries, applies its effect once',
-        pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated'], detail: { changes: { field: ['subject'], after: [{ prefix: 'ONCE:' }] } } },
+        pattern: {
+          source: ['caseway.cases'],
+          'detail-type': ['CaseCreated'],
+          detail: { changes: { field: ['subject'], after: [{ prefix: 'ONCE:' }] } },
+        },
         target: { entry: 'test/support/handlers/idempotent-consumer.ts', tableAccess: 'readWrite' },
       },
     ],
@@ -73,7 +85,14 @@ describe('the outbox on the local bus', () => {
   it('delivers a case created over HTTP to a rule target as an EventBridge CaseCreated event', async () => {
     const caseId = await createCase('Printer on fire');
     const event = await eventually(() => received.find((e) => (e.detail as DomainEventDetail).caseId === caseId), 'CaseCreated');
-    expect(event).toMatchObject({ version: '0', source: 'caseway.cases', 'detail-type': 'CaseCreated', account: expect.any(String), region: LOCAL_REGION, resources: [] });
+    expect(event).toMatchObject({
+      version: '0',
+      source: 'caseway.cases',
+      'detail-type': 'CaseCreated',
+      account: expect.any(String),
+      region: LOCAL_REGION,
+      resources: [],
+    });
     expect(event.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const detail = event.detail as DomainEventDetail;
@@ -86,7 +105,10 @@ describe('the outbox on the local bus', () => {
 
   it('retries a failing target with backoff, then dead-letters the event, visible on the platform and over HTTP', async () => {
     const caseId = await createCase('FAIL: nobody can handle this');
-    const dead = await eventually(() => platform.events.deadLetters().find((d) => (d.event.detail as DomainEventDetail).caseId === caseId), 'a dead letter');
+    const dead = await eventually(
+      () => platform.events.deadLetters().find((d) => (d.event.detail as DomainEventDetail).caseId === caseId),
+      'a dead letter',
+    );
     expect(dead).toMatchObject({ rule: 'test-always-fails', attempts: 3, error: 'deliberately broken target' });
     // The same event each attempt: three deliveries of one EventBridge event id.
     expect(failing.filter((id) => id === dead.event.id)).toHaveLength(3);
@@ -102,16 +124,33 @@ describe('the outbox on the local bus', () => {
   it('a redelivered event is applied once by an idempotent consumer', async () => {
     const caseId = await createCase('ONCE: count me once');
     const { client } = platform.dynamodb;
-    const deliveries = async () => (await client.send(new QueryCommand({ TableName: platform.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)', ExpressionAttributeValues: { ':pk': `TEST#${caseId}`, ':d': 'DELIVERY#' } }))).Items ?? [];
+    const deliveries = async () =>
+      (
+        await client.send(
+          new QueryCommand({
+            TableName: platform.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+            ExpressionAttributeValues: { ':pk': `TEST#${caseId}`, ':d': 'DELIVERY#' },
+          }),
+        )
+      ).Items ?? [];
     // First delivery applies the effect and fails; the bus retries; the retry sees the mark.
     await eventually(async () => ((await deliveries()).length >= 2 ? true : undefined), 'the retry');
     await platform.events.idle();
     const original = received.find((e) => (e.detail as DomainEventDetail).caseId === caseId)!;
 
     // And a second publication of the same domain event (as a retried outbox batch would make), through the real client.
-    const eventBridge = new EventBridgeClient({ endpoint: `${platform.url}/_local/eventbridge`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const eventBridge = new EventBridgeClient({
+      endpoint: `${platform.url}/_local/eventbridge`,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const put = await eventBridge.send(
-      new PutEventsCommand({ Entries: [{ EventBusName: 'caseway-local', Source: original.source, DetailType: original['detail-type'], Detail: JSON.stringify(original.detail) }] }),
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'caseway-local', Source: original.source, DetailType: original['detail-type'], Detail: JSON.stringify(original.detail) },
+        ],
+      }),
     );
     expect(put.FailedEntryCount).toBe(0);
     await eventually(async () => ((await deliveries()).length >= 3 ? true : undefined), 'the redelivery');
@@ -126,7 +165,8 @@ describe('the outbox on the local bus', () => {
 });
 
 describe('PutEvents on the stand-in bus', () => {
-  const client = () => new EventBridgeClient({ endpoint: `${platform.url}/_local/eventbridge`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = () =>
+    new EventBridgeClient({ endpoint: `${platform.url}/_local/eventbridge`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
 
   it('answers each entry on its own, as EventBridge does', async () => {
     const out = await client().send(
@@ -146,14 +186,22 @@ describe('PutEvents on the stand-in bus', () => {
 
   it('refuses a malformed call as a whole, as the AWS JSON protocol does', async () => {
     await expect(client().send(new PutEventsCommand({ Entries: [] }))).rejects.toMatchObject({ name: 'ValidationException' });
-    const raw = await fetch(`${platform.url}/_local/eventbridge`, { method: 'POST', headers: { 'x-amz-target': 'AWSEvents.PutRule', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+    const raw = await fetch(`${platform.url}/_local/eventbridge`, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AWSEvents.PutRule', 'content-type': 'application/x-amz-json-1.1' },
+      body: '{}',
+    });
     expect(raw.status).toBe(400);
   });
 });
 
 describe('event schemas for partners', () => {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await platform.fetchAs('agent', path, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const response = await platform.fetchAs('agent', path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
     expect(response.status, `${method} ${path}: ${response.status}`).toBeLessThan(300);
     return { body: (await response.json()) as Record<string, unknown>, etag: response.headers.get('etag') ?? '' };
   };
@@ -163,7 +211,18 @@ describe('event schemas for partners', () => {
     expect(response.status).toBe(200);
     const { items } = (await response.json()) as { items: { type: string; source: string; schema: { $schema: string } }[] };
     const types = items.map((i) => i.type);
-    for (const type of ['CaseCreated', 'CaseUpdated', 'Transitioned', 'CommentAdded', 'StatusChanged', 'Assigned', 'Mentioned', 'ClockActionRequested', 'NotificationRequested', 'CaseTypeEvent']) {
+    for (const type of [
+      'CaseCreated',
+      'CaseUpdated',
+      'Transitioned',
+      'CommentAdded',
+      'StatusChanged',
+      'Assigned',
+      'Mentioned',
+      'ClockActionRequested',
+      'NotificationRequested',
+      'CaseTypeEvent',
+    ]) {
       expect(types).toContain(type);
     }
     expect(items.every((i) => i.source === 'caseway.cases' && i.schema.$schema === 'https://json-schema.org/draft/2020-12/schema')).toBe(true);
@@ -175,7 +234,11 @@ describe('event schemas for partners', () => {
   });
 
   it('every event the platform really puts on the bus validates against its served schema, and names no field the schema does not', async () => {
-    const created = await call('POST', '/cases', { subject: 'Schema check', description: 'all the events', requester: { id: 'demo-requester', email: 'requester@example.com' } });
+    const created = await call('POST', '/cases', {
+      subject: 'Schema check',
+      description: 'all the events',
+      requester: { id: 'demo-requester', email: 'requester@example.com' },
+    });
     const caseId = created.body.caseId as string;
     let etag = (await call('GET', `/cases/${caseId}`)).etag;
     await call('PATCH', `/cases/${caseId}`, { priority: 'high', owner: 'demo-agent' }, { 'if-match': etag });
@@ -183,7 +246,16 @@ describe('event schemas for partners', () => {
     etag = (await call('GET', `/cases/${caseId}`)).etag;
     await call('POST', `/cases/${caseId}/transitions`, { to: 'waiting_on_customer' }, { 'if-match': etag });
 
-    const wanted = ['CaseCreated', 'CaseUpdated', 'Assigned', 'CommentAdded', 'Transitioned', 'StatusChanged', 'ClockActionRequested', 'NotificationRequested'];
+    const wanted = [
+      'CaseCreated',
+      'CaseUpdated',
+      'Assigned',
+      'CommentAdded',
+      'Transitioned',
+      'StatusChanged',
+      'ClockActionRequested',
+      'NotificationRequested',
+    ];
     const mine = () => everything.filter((e) => (e.detail as DomainEventDetail).caseId === caseId);
     await eventually(() => (wanted.every((t) => mine().some((e) => e['detail-type'] === t)) ? true : undefined), `events ${wanted.join(', ')}`);
 
@@ -208,28 +280,64 @@ describe('notifications', () => {
   const notificationsOf = async (caseId: string, who: 'agent' | 'requester' = 'agent') => platform.fetchAs(who, `/notifications?caseId=${caseId}`);
 
   it("a transition's notify effect mails the requester once, recorded beside the case, even when the event comes again", async () => {
-    const created = await platform.fetchAs('agent', '/cases', { method: 'POST', headers: json, body: JSON.stringify({ subject: 'Need your receipt', description: 'x', requester: { id: 'demo-requester', name: 'Rita Requester', email: 'rita@example.com' }, owner: 'demo-agent' }) });
+    const created = await platform.fetchAs('agent', '/cases', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({
+        subject: 'Need your receipt',
+        description: 'x',
+        requester: { id: 'demo-requester', name: 'Rita Requester', email: 'rita@example.com' },
+        owner: 'demo-agent',
+      }),
+    });
     const caseId = ((await created.json()) as { caseId: string }).caseId;
-    const moved = await platform.fetchAs('agent', `/cases/${caseId}/transitions`, { method: 'POST', headers: { ...json, 'if-match': created.headers.get('etag')! }, body: JSON.stringify({ to: 'waiting_on_customer' }) });
+    const moved = await platform.fetchAs('agent', `/cases/${caseId}/transitions`, {
+      method: 'POST',
+      headers: { ...json, 'if-match': created.headers.get('etag')! },
+      body: JSON.stringify({ to: 'waiting_on_customer' }),
+    });
     expect(moved.status, await moved.clone().text()).toBe(200);
 
     // The case's own acknowledgement (intake's consumer) is there too: look at the workflow's message.
-    const waitingOnYou = async () => ((await (await notificationsOf(caseId)).json()) as { items: Record<string, unknown>[] }).items.filter((n) => n.template === 'waiting-on-you');
+    const waitingOnYou = async () =>
+      ((await (await notificationsOf(caseId)).json()) as { items: Record<string, unknown>[] }).items.filter((n) => n.template === 'waiting-on-you');
     const found = await eventually(async () => {
       const items = await waitingOnYou();
       return items.length > 0 ? items : undefined;
     }, 'the notification record');
     expect(found).toHaveLength(1);
     const [sent] = found;
-    expect(sent).toMatchObject({ caseId, channel: 'email', template: 'waiting-on-you', to: { address: 'rita@example.com', name: 'Rita Requester' }, subject: `[${caseId}] We need something from you: Need your receipt` });
+    expect(sent).toMatchObject({
+      caseId,
+      channel: 'email',
+      template: 'waiting-on-you',
+      to: { address: 'rita@example.com', name: 'Rita Requester' },
+      subject: `[${caseId}] We need something from you: Need your receipt`,
+    });
     expect(sent!.emailMessageId).toMatch(new RegExp(`^<${caseId}\\..+@example\\.com>$`));
     expect(String(sent!.messageId)).toMatch(new RegExp(`^${caseId}/\\d+/Notify/requester/waiting-on-you$`));
 
     // The same NotificationRequested again, as a retried outbox batch would publish it.
     const request = everything.find((e) => e['detail-type'] === 'NotificationRequested' && (e.detail as DomainEventDetail).caseId === caseId)!;
-    const eventBridge = new EventBridgeClient({ endpoint: `${platform.url}/_local/eventbridge`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    await eventBridge.send(new PutEventsCommand({ Entries: [{ EventBusName: 'caseway-local', Source: request.source, DetailType: request['detail-type'], Detail: JSON.stringify(request.detail) }] }));
-    await eventually(() => (everything.filter((e) => e['detail-type'] === 'NotificationRequested' && (e.detail as DomainEventDetail).caseId === caseId).length >= 2 ? true : undefined), 'the redelivery');
+    const eventBridge = new EventBridgeClient({
+      endpoint: `${platform.url}/_local/eventbridge`,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    await eventBridge.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: 'caseway-local', Source: request.source, DetailType: request['detail-type'], Detail: JSON.stringify(request.detail) },
+        ],
+      }),
+    );
+    await eventually(
+      () =>
+        everything.filter((e) => e['detail-type'] === 'NotificationRequested' && (e.detail as DomainEventDetail).caseId === caseId).length >= 2
+          ? true
+          : undefined,
+      'the redelivery',
+    );
     await platform.events.idle();
     expect(await waitingOnYou()).toHaveLength(1);
     expect(platform.events.deadLetters().filter((d) => d.rule === 'notification-sender')).toEqual([]);

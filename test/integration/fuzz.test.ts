@@ -58,7 +58,10 @@ async function created(who: DemoUserKey, path: string, body: unknown): Promise<R
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  const document = (await (await fetch(`${platform.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, OperationDoc>>; components: { schemas: Record<string, Schema> } };
+  const document = (await (await fetch(`${platform.url}/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, OperationDoc>>;
+    components: { schemas: Record<string, Schema> };
+  };
   components = document.components.schemas;
   operations = Object.entries(document.paths).flatMap(([path, methods]) =>
     Object.entries(methods)
@@ -69,7 +72,12 @@ beforeAll(async () => {
   const second = await created('agent', '/cases', { subject: 'Fuzz other', description: 'x', requester: { id: 'demo-requester' } });
   const task = await created('agent', `/cases/${first.caseId}/tasks`, { title: 'Fuzz task' });
   const article = await created('agent', '/knowledge/articles', { title: 'Fuzz article', body: 'Fuzz body', category: 'fuzz', visibility: 'public' });
-  const asset = await created('admin', '/assets', { assetId: 'pump-fuzz', name: 'Pump', owner: { id: 'demo-requester' }, thresholds: [{ metric: 'temperature', direction: 'above', value: 80 }] });
+  const asset = await created('admin', '/assets', {
+    assetId: 'pump-fuzz',
+    name: 'Pump',
+    owner: { id: 'demo-requester' },
+    thresholds: [{ metric: 'temperature', direction: 'above', value: 80 }],
+  });
   known.push(first.caseId!, second.caseId!, task.taskId!, article.articleId!, asset.assetId!, 'temperature');
   const cases = [first.caseId!, second.caseId!];
   Object.assign(knownByName, {
@@ -95,7 +103,28 @@ afterAll(async () => {
 const nested = (depth: number): unknown => (depth === 0 ? 0 : [nested(depth - 1)]);
 const hostileNumber = fc.constantFrom(1e200, -1e300, 2 ** 53 + 2, Number('12345678901234567890'), 1e-200, -5e-324, 9.9999e125, 1e126);
 const hostileString = fc.oneof(
-  fc.constantFrom('NaN', 'Infinity', '-Infinity', '1e400', '1e-400', '-0', '0x10', '', ' ', '\u0000', '\uD800', '#', 'a#b', '../..', '%00', '%2F', 'null', 'true', '[]', '{}'),
+  fc.constantFrom(
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '1e400',
+    '1e-400',
+    '-0',
+    '0x10',
+    '',
+    ' ',
+    '\u0000',
+    '\uD800',
+    '#',
+    'a#b',
+    '../..',
+    '%00',
+    '%2F',
+    'null',
+    'true',
+    '[]',
+    '{}',
+  ),
   fc.constantFrom(2_000, 5_000).chain((n) => fc.constantFrom('x'.repeat(n), 'é'.repeat(n), '🙂'.repeat(n / 2), `CASE-2026-${'1'.repeat(n)}`)),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
@@ -137,7 +166,8 @@ function valid(schema: Schema, depth = 0, name?: string): fc.Arbitrary<unknown> 
     case 'string': {
       const max = Math.min(s.maxLength ?? 30, 60);
       const min = Math.min(s.minLength ?? 0, max);
-      if (s.format === 'date-time') return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
+      if (s.format === 'date-time')
+        return fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
       if (s.format === 'email') return fc.emailAddress();
       const re = typeof s.pattern === 'string' ? pattern(s.pattern) : undefined;
       if (re) {
@@ -154,7 +184,9 @@ function valid(schema: Schema, depth = 0, name?: string): fc.Arbitrary<unknown> 
       return fc.integer({ min: Math.max(s.minimum ?? -1000, -1e6), max: Math.min(s.maximum ?? 1000, 1e6) });
     case 'number':
       // Ordinary numbers here (fc.double alone favours values next to zero): the hostile ones come by `implant`.
-      return fc.double({ min: Math.max(s.minimum ?? -1000, -1e6), max: Math.min(s.maximum ?? 1000, 1e6), noNaN: true, noDefaultInfinity: true }).filter((n) => n === 0 || Math.abs(n) > 1e-3);
+      return fc
+        .double({ min: Math.max(s.minimum ?? -1000, -1e6), max: Math.min(s.maximum ?? 1000, 1e6), noNaN: true, noDefaultInfinity: true })
+        .filter((n) => n === 0 || Math.abs(n) > 1e-3);
     case 'boolean':
       return fc.boolean();
     case 'null':
@@ -165,9 +197,14 @@ function valid(schema: Schema, depth = 0, name?: string): fc.Arbitrary<unknown> 
     }
     case 'object': {
       const properties = (s.properties ?? {}) as Record<string, Schema>;
-      const record = fc.record(Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, valid(v, depth + 1, k)])), { requiredKeys: (s.required ?? []) as string[] });
+      const record = fc.record(Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, valid(v, depth + 1, k)])), {
+        requiredKeys: (s.required ?? []) as string[],
+      });
       if (Object.keys(properties).length > 0 || !s.additionalProperties || s.additionalProperties === true) return record;
-      const key = typeof s.propertyNames?.pattern === 'string' ? fc.stringMatching(pattern(s.propertyNames.pattern)!) : fc.string({ minLength: 1, maxLength: 10 });
+      const key =
+        typeof s.propertyNames?.pattern === 'string'
+          ? fc.stringMatching(pattern(s.propertyNames.pattern)!)
+          : fc.string({ minLength: 1, maxLength: 10 });
       return fc.dictionary(key, valid(s.additionalProperties as Schema, depth + 1), { maxKeys: 3 });
     }
     default:
@@ -201,18 +238,31 @@ const fuzzed = (schema: Schema): fc.Arbitrary<unknown> =>
     { weight: 1, arbitrary: hostile },
   );
 
-const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
-const fuzzedText = (schema: Schema, name: string) => fc.oneof({ weight: 3, arbitrary: valid(schema, 0, name).map(asText) }, { weight: 2, arbitrary: hostileString }, { weight: 1, arbitrary: hostile.map(asText) });
+const asText = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''));
+const fuzzedText = (schema: Schema, name: string) =>
+  fc.oneof(
+    { weight: 3, arbitrary: valid(schema, 0, name).map(asText) },
+    { weight: 2, arbitrary: hostileString },
+    { weight: 1, arbitrary: hostile.map(asText) },
+  );
 
 /** A file for the import route: rows with hostile values, as CSV or JSON Lines. */
 function importFile(): fc.Arbitrary<{ type: string; text: string }> {
   const row = fuzzed(components.CreateCase ?? {});
-  const csvCell = fc.oneof(fc.constantFrom('99999999999999999999999', `0.${'0'.repeat(200)}1`, '1e400', 'NaN', '"', '=1+1'), fc.string({ maxLength: 20 }));
+  const csvCell = fc.oneof(
+    fc.constantFrom('99999999999999999999999', `0.${'0'.repeat(200)}1`, '1e400', 'NaN', '"', '=1+1'),
+    fc.string({ maxLength: 20 }),
+  );
   return fc.oneof(
-    fc.array(row, { minLength: 1, maxLength: 3 }).map((rows) => ({ type: 'application/x-ndjson', text: rows.map((r) => JSON.stringify(r)).join('\n') })),
+    fc
+      .array(row, { minLength: 1, maxLength: 3 })
+      .map((rows) => ({ type: 'application/x-ndjson', text: rows.map((r) => JSON.stringify(r)).join('\n') })),
     fc.array(fc.array(csvCell, { minLength: 4, maxLength: 4 }), { minLength: 1, maxLength: 3 }).map((rows) => ({
       type: 'text/csv',
-      text: ['subject,description,requester.id,fields.impact', ...rows.map((cells) => cells.map((c) => `"${c.replaceAll('"', '""')}"`).join(','))].join('\n'),
+      text: [
+        'subject,description,requester.id,fields.impact',
+        ...rows.map((cells) => cells.map((c) => `"${c.replaceAll('"', '""')}"`).join(',')),
+      ].join('\n'),
     })),
   );
 }
@@ -236,9 +286,23 @@ interface Request {
 function requestsFor(op: Op): fc.Arbitrary<Request> {
   const params = op.doc.parameters ?? [];
   const inside = (where: Parameter['in']) => params.filter((p) => p.in === where);
-  const path = fc.record(Object.fromEntries(inside('path').map((p) => [p.name, fc.oneof({ weight: 3, arbitrary: valid(p.schema, 0, p.name).map(String) }, { weight: 1, arbitrary: hostileString })])));
-  const query = fc.record(Object.fromEntries(inside('query').map((p) => [p.name, fuzzedText(p.schema, p.name)])), { requiredKeys: inside('query').filter((p) => p.required).map((p) => p.name) });
-  const headers = fc.record(Object.fromEntries(inside('header').map((p) => [p.name.toLowerCase(), fc.oneof(valid(p.schema).map(String), hostileString).filter(printable)])), { requiredKeys: [] });
+  const path = fc.record(
+    Object.fromEntries(
+      inside('path').map((p) => [
+        p.name,
+        fc.oneof({ weight: 3, arbitrary: valid(p.schema, 0, p.name).map(String) }, { weight: 1, arbitrary: hostileString }),
+      ]),
+    ),
+  );
+  const query = fc.record(Object.fromEntries(inside('query').map((p) => [p.name, fuzzedText(p.schema, p.name)])), {
+    requiredKeys: inside('query')
+      .filter((p) => p.required)
+      .map((p) => p.name),
+  });
+  const headers = fc.record(
+    Object.fromEntries(inside('header').map((p) => [p.name.toLowerCase(), fc.oneof(valid(p.schema).map(String), hostileString).filter(printable)])),
+    { requiredKeys: [] },
+  );
   const content = op.doc.requestBody?.content ?? {};
   const body: fc.Arbitrary<Request['body']> = content['application/json']
     ? fuzzed(content['application/json'].schema).map((v) => ({ type: 'application/json', text: JSON.stringify(v) ?? 'null' }))
@@ -277,7 +341,11 @@ describe('fuzzing every operation of the OpenAPI document', () => {
           const url =
             op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(r.path[name] ?? '')) +
             (Object.keys(r.query).length ? `?${new URLSearchParams(r.query).toString()}` : '');
-          const headers = Object.fromEntries(Object.entries({ ...r.headers, ...(r.body ? { 'content-type': r.body.type } : {}) }).filter((e): e is [string, string] => e[1] !== undefined));
+          const headers = Object.fromEntries(
+            Object.entries({ ...r.headers, ...(r.body ? { 'content-type': r.body.type } : {}) }).filter(
+              (e): e is [string, string] => e[1] !== undefined,
+            ),
+          );
           // A refusal is compared with the table as it stood after the last accepted request had settled.
           settled ??= await tableSnapshot(platform);
           const response = await platform.fetchAs(r.role, url, { method: op.method, headers, ...(r.body ? { body: r.body.text } : {}) });

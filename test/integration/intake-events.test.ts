@@ -38,7 +38,12 @@ afterAll(async () => {
 const query = async (pk: string, prefix: string) =>
   (
     await platform.dynamodb.client.send(
-      new QueryCommand({ TableName: platform.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': pk, ':sk': prefix }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: platform.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+        ExpressionAttributeValues: { ':pk': pk, ':sk': prefix },
+        ConsistentRead: true,
+      }),
     )
   ).Items ?? [];
 
@@ -49,14 +54,20 @@ async function busEventsOf(caseId: string): Promise<EventBridgeEvent<string, Dom
 }
 
 const sendEmail = async (raw: string) => {
-  const response = await platform.fetchAs('integration', '/channels/email', { method: 'POST', headers: { 'content-type': 'message/rfc822' }, body: raw });
+  const response = await platform.fetchAs('integration', '/channels/email', {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: raw,
+  });
   return (await response.json()) as Body;
 };
 const notificationsOf = (caseId: string) => query(`CASE#${caseId}`, 'NOTIFICATION#');
 
 describe('acknowledgement consumer', () => {
   it('acknowledges an emailed case once, however often the event is delivered, with the case number and no invented target', async () => {
-    const created = await sendEmail(rawEmail({ from: 'Kim <kim@example.org>', subject: 'Projector broken', text: 'Room 4 projector shows nothing.' }));
+    const created = await sendEmail(
+      rawEmail({ from: 'Kim <kim@example.org>', subject: 'Projector broken', text: 'Room 4 projector shows nothing.' }),
+    );
     const events = await busEventsOf(created.caseId);
     const caseCreated = events.find((e) => e['detail-type'] === 'CaseCreated')!;
     expect(await acknowledge(caseCreated)).toEqual({ sent: true });
@@ -76,13 +87,17 @@ describe('acknowledgement consumer', () => {
     expect(sent[0]!.text).toContain('no response-time target');
 
     // The requester answers the acknowledgement: it threads by our Message-ID.
-    const reply = await sendEmail(rawEmail({ from: 'kim@example.org', subject: `Re: ${sent[0]!.subject}`, inReplyTo: sent[0]!.emailMessageId, text: 'It is room 4B.' }));
+    const reply = await sendEmail(
+      rawEmail({ from: 'kim@example.org', subject: `Re: ${sent[0]!.subject}`, inReplyTo: sent[0]!.emailMessageId, text: 'It is room 4B.' }),
+    );
     expect(reply).toMatchObject({ outcome: 'appended', caseId: created.caseId, via: 'inReplyTo' });
   });
 
   it('tells the requester that a repeat joined their open case', async () => {
     const first = await sendEmail(rawEmail({ from: 'lee@example.org', subject: 'Wifi slow on floor 3', text: 'Speed test gives 1 Mbit/s.' }));
-    const again = await sendEmail(rawEmail({ from: 'lee@example.org', messageId: newMessageId(), subject: 'Wifi slow on floor 3', text: 'Speed test gives 1 Mbit/s.' }));
+    const again = await sendEmail(
+      rawEmail({ from: 'lee@example.org', messageId: newMessageId(), subject: 'Wifi slow on floor 3', text: 'Speed test gives 1 Mbit/s.' }),
+    );
     expect(again.outcome).toBe('duplicate');
     const duplicate = (await busEventsOf(first.caseId)).find((e) => e['detail-type'] === 'DuplicateIntake')!;
     expect(await acknowledge(duplicate)).toEqual({ sent: true });
@@ -103,7 +118,9 @@ describe('acknowledgement consumer', () => {
     const [sent] = await notificationsOf(created.caseId);
     expect(sent!.text).toContain(`We aim to respond by ${dueAt.slice(0, 10)} ${dueAt.slice(11, 16)} UTC.`);
 
-    expect(await acknowledge({ ...caseCreated, 'detail-type': 'CommentAdded', detail: { ...caseCreated.detail, action: 'CommentAdded' } })).toMatchObject({ sent: false });
+    expect(
+      await acknowledge({ ...caseCreated, 'detail-type': 'CommentAdded', detail: { ...caseCreated.detail, action: 'CommentAdded' } }),
+    ).toMatchObject({ sent: false });
     const chat = (await channelEvents(channelEvent({ author: { id: 'anon-1' } }))) as Body;
     const chatCreated = (await busEventsOf(chat.result.caseId)).find((e) => e['detail-type'] === 'CaseCreated')!;
     expect(await acknowledge(chatCreated)).toEqual({ sent: false, reason: 'requester has no email address' });
@@ -111,7 +128,14 @@ describe('acknowledgement consumer', () => {
 });
 
 function channelEvent(over: Body = {}): EventBridgeEvent<string, unknown> {
-  return eventBridgeEvent('caseway.channels', 'ChannelMessage', { channel: 'social', deliveryId: `sd-${Math.random()}`, externalThreadId: `st-${Math.random()}`, author: { id: 'nora', name: 'Nora' }, text: 'Your store closed early today', ...over });
+  return eventBridgeEvent('caseway.channels', 'ChannelMessage', {
+    channel: 'social',
+    deliveryId: `sd-${Math.random()}`,
+    externalThreadId: `st-${Math.random()}`,
+    author: { id: 'nora', name: 'Nora' },
+    text: 'Your store closed early today',
+    ...over,
+  });
 }
 
 describe('caseway.channels events', () => {
@@ -119,9 +143,14 @@ describe('caseway.channels events', () => {
     const first = channelEvent();
     const opened = await channelEvents(first);
     expect(opened).toMatchObject({ result: { outcome: 'created' }, replayed: false });
-    expect(await channelEvents({ ...first, id: 'eb-redelivery' })).toMatchObject({ result: { outcome: 'created', caseId: opened.result.caseId }, replayed: true });
+    expect(await channelEvents({ ...first, id: 'eb-redelivery' })).toMatchObject({
+      result: { outcome: 'created', caseId: opened.result.caseId },
+      replayed: true,
+    });
     const detail = first.detail as Body;
-    const next = await channelEvents(channelEvent({ externalThreadId: detail.externalThreadId, author: detail.author, text: 'I wanted to return shoes' }));
+    const next = await channelEvents(
+      channelEvent({ externalThreadId: detail.externalThreadId, author: detail.author, text: 'I wanted to return shoes' }),
+    );
     expect(next.result).toMatchObject({ outcome: 'appended', caseId: opened.result.caseId });
   });
 

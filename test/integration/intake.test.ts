@@ -29,13 +29,26 @@ async function read(response: Response) {
 }
 
 const sendEmail = async (spec: MailSpec | string, who: 'integration' | 'requester' | 'agent' = 'integration', contentType = 'message/rfc822') =>
-  read(await platform.fetchAs(who, '/channels/email', { method: 'POST', headers: { 'content-type': contentType }, body: typeof spec === 'string' ? spec : rawEmail(spec) }));
+  read(
+    await platform.fetchAs(who, '/channels/email', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: typeof spec === 'string' ? spec : rawEmail(spec),
+    }),
+  );
 
 const sendMessage = async (message: Body, who: 'integration' | 'requester' = 'integration') =>
-  read(await platform.fetchAs(who, '/channels/messages', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message) }));
+  read(
+    await platform.fetchAs(who, '/channels/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+    }),
+  );
 
 const getAs = async (path: string) => read(await platform.fetchAs('agent', path));
-const post = async (path: string, body: unknown) => read(await platform.fetchAs('agent', path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+const post = async (path: string, body: unknown) =>
+  read(await platform.fetchAs('agent', path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
 
 const commentsOf = async (caseId: string) => (await getAs(`/cases/${caseId}/comments`)).body.items as Body[];
 const historyOf = async (caseId: string) => (await getAs(`/cases/${caseId}/history`)).body.items as Body[];
@@ -43,7 +56,11 @@ const casesOf = async (requester: string) => (await getAs(`/cases?requester=${en
 
 async function intakeRecords(caseId: string): Promise<Body[]> {
   const out = await platform.dynamodb.client.send(
-    new QueryCommand({ TableName: platform.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)', ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':sk': 'INTAKE#' } }),
+    new QueryCommand({
+      TableName: platform.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':sk': 'INTAKE#' },
+    }),
   );
   return out.Items ?? [];
 }
@@ -56,24 +73,44 @@ describe('email', () => {
   it('opens a case from a new email, with the sender as requester and the attachments recorded', async () => {
     const from = freshSender();
     const pdf = Buffer.alloc(3000, 7);
-    const created = await sendEmail({ from: `Alice <${from}>`, subject: 'Invoice 4411 is wrong', text: 'The total counts the licence twice.', attachments: [{ name: 'invoice-4411.pdf', contentType: 'application/pdf', content: pdf }] });
+    const created = await sendEmail({
+      from: `Alice <${from}>`,
+      subject: 'Invoice 4411 is wrong',
+      text: 'The total counts the licence twice.',
+      attachments: [{ name: 'invoice-4411.pdf', contentType: 'application/pdf', content: pdf }],
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ outcome: 'created', replayed: false });
     const caseId = created.body.caseId as string;
     expect(created.headers.get('location')).toBe(`/cases/${caseId}`);
 
     const opened = (await getAs(`/cases/${caseId}`)).body;
-    expect(opened).toMatchObject({ channel: 'email', subject: 'Invoice 4411 is wrong', requester: { id: `email:${from}`, email: from, name: 'Alice' } });
+    expect(opened).toMatchObject({
+      channel: 'email',
+      subject: 'Invoice 4411 is wrong',
+      requester: { id: `email:${from}`, email: from, name: 'Alice' },
+    });
     expect(opened.description).toContain('counts the licence twice');
     const [record] = await intakeRecords(caseId);
-    expect(record).toMatchObject({ outcome: 'created', channel: 'email', attachments: [{ name: 'invoice-4411.pdf', contentType: 'application/pdf', size: 3000 }] });
-    expect((await historyOf(caseId)).map((e) => [e.action, e.channel])).toEqual([['CaseCreated', 'email'], ['AttachmentAdded', 'email']]);
+    expect(record).toMatchObject({
+      outcome: 'created',
+      channel: 'email',
+      attachments: [{ name: 'invoice-4411.pdf', contentType: 'application/pdf', size: 3000 }],
+    });
+    expect((await historyOf(caseId)).map((e) => [e.action, e.channel])).toEqual([
+      ['CaseCreated', 'email'],
+      ['AttachmentAdded', 'email'],
+    ]);
 
     // The file itself is the case's attachment, stored through the attachment store, byte for byte.
     expect(created.body.attachments).toEqual([{ name: 'invoice-4411.pdf', attachmentId: expect.any(String) }]);
     const listed = (await getAs(`/cases/${caseId}/attachments`)).body.items as Body[];
     expect(listed).toMatchObject([
-      { attachmentId: created.body.attachments[0].attachmentId, visibility: 'public', versions: [{ fileName: 'invoice-4411.pdf', contentType: 'application/pdf', size: 3000, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }] },
+      {
+        attachmentId: created.body.attachments[0].attachmentId,
+        visibility: 'public',
+        versions: [{ fileName: 'invoice-4411.pdf', contentType: 'application/pdf', size: 3000, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+      },
     ]);
     const download = (await getAs(`/cases/${caseId}/attachments/${listed[0]!.attachmentId}`)).body;
     const bytes = Buffer.from(await (await fetch(download.download.url)).arrayBuffer());
@@ -81,13 +118,21 @@ describe('email', () => {
   });
 
   it('a redelivered email repeats the first answer, attachments included, and stores no file twice', async () => {
-    const mail = rawEmail({ from: `Bob <${freshSender('Bob')}>`, subject: 'Photos of the damage', text: 'Two photos attached.', attachments: [
-      { name: 'front.png', contentType: 'image/png', content: Buffer.alloc(2048, 3) },
-      { name: 'back.png', contentType: 'image/png', content: Buffer.alloc(1024, 4) },
-    ] });
+    const mail = rawEmail({
+      from: `Bob <${freshSender('Bob')}>`,
+      subject: 'Photos of the damage',
+      text: 'Two photos attached.',
+      attachments: [
+        { name: 'front.png', contentType: 'image/png', content: Buffer.alloc(2048, 3) },
+        { name: 'back.png', contentType: 'image/png', content: Buffer.alloc(1024, 4) },
+      ],
+    });
     const first = await sendEmail(mail);
     expect(first.status).toBe(201);
-    expect(first.body.attachments).toEqual([{ name: 'front.png', attachmentId: expect.any(String) }, { name: 'back.png', attachmentId: expect.any(String) }]);
+    expect(first.body.attachments).toEqual([
+      { name: 'front.png', attachmentId: expect.any(String) },
+      { name: 'back.png', attachmentId: expect.any(String) },
+    ]);
     const again = await sendEmail(mail);
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ caseId: first.body.caseId, replayed: true });
@@ -96,11 +141,18 @@ describe('email', () => {
   });
 
   it('skips a file the attachment rules refuse, says why, and still takes the message in', async () => {
-    const created = await sendEmail({ from: freshSender(), subject: 'Setup file', text: 'Here is the installer.', attachments: [{ name: 'setup.exe', contentType: 'application/x-msdownload', content: Buffer.alloc(10, 1) }] });
+    const created = await sendEmail({
+      from: freshSender(),
+      subject: 'Setup file',
+      text: 'Here is the installer.',
+      attachments: [{ name: 'setup.exe', contentType: 'application/x-msdownload', content: Buffer.alloc(10, 1) }],
+    });
     expect(created.status).toBe(201);
     expect(created.body.attachments).toEqual([{ name: 'setup.exe', skipped: expect.stringContaining('contentType') }]);
     expect((await getAs(`/cases/${created.body.caseId}/attachments`)).body.items).toEqual([]);
-    expect((await intakeRecords(created.body.caseId))[0]!.attachments).toEqual([{ name: 'setup.exe', contentType: 'application/x-msdownload', size: 10 }]);
+    expect((await intakeRecords(created.body.caseId))[0]!.attachments).toEqual([
+      { name: 'setup.exe', contentType: 'application/x-msdownload', size: 10 },
+    ]);
   });
 
   it('threads a reply onto its case by In-Reply-To, References, plus-address or subject token, as a public comment by the requester', async () => {
@@ -110,7 +162,12 @@ describe('email', () => {
     const ours = `<${caseId}.n1@caseway.example>`;
 
     const replies: MailSpec[] = [
-      { from, subject: 'Re: We received your request', inReplyTo: ours, text: 'It happened again at 10:00.\n\nOn Fri, 27 Nov 2026 Caseway wrote:\n> Thank you for contacting us.' },
+      {
+        from,
+        subject: 'Re: We received your request',
+        inReplyTo: ours,
+        text: 'It happened again at 10:00.\n\nOn Fri, 27 Nov 2026 Caseway wrote:\n> Thank you for contacting us.',
+      },
       { from, subject: 'Re: something', references: `<x@elsewhere> ${ours}`, text: 'And at 11:00.' },
       { from, to: `cases+${caseId}@caseway.example`, subject: 'more', text: 'Logs attached soon.' },
       { from, subject: `Re: [${caseId}] We received your request`, text: 'Still broken.' },
@@ -131,7 +188,7 @@ describe('email', () => {
     expect((await getAs(`/cases/${caseId}/history/verify`)).body.valid).toBe(true);
   });
 
-  it('does not thread a stranger onto someone else\'s case: a case token from another sender opens a new case', async () => {
+  it("does not thread a stranger onto someone else's case: a case token from another sender opens a new case", async () => {
     const owner = freshSender('Carol');
     const caseId = (await sendEmail({ from: owner, subject: 'Laptop screen cracked', text: 'Dropped it.' })).body.caseId as string;
     const stranger = freshSender('Mallory');
@@ -146,8 +203,19 @@ describe('email', () => {
     const caseId = (await sendEmail({ from, subject: 'Password reset does not arrive', text: 'Tried three times.' })).body.caseId as string;
     const machines: [string, string | MailSpec][] = [
       ['bounce', bounceReport(`<${caseId}.n1@caseway.example>`)],
-      ['autoReply', { from, subject: `Automatic reply: [${caseId}] We received your request`, headers: { 'Auto-Submitted': 'auto-replied' }, text: 'I am out of office.' }],
-      ['autoReply', { from, subject: 'Out of Office', headers: { 'X-Autoreply': 'yes' }, inReplyTo: `<${caseId}.n1@caseway.example>`, text: 'Back on Monday.' }],
+      [
+        'autoReply',
+        {
+          from,
+          subject: `Automatic reply: [${caseId}] We received your request`,
+          headers: { 'Auto-Submitted': 'auto-replied' },
+          text: 'I am out of office.',
+        },
+      ],
+      [
+        'autoReply',
+        { from, subject: 'Out of Office', headers: { 'X-Autoreply': 'yes' }, inReplyTo: `<${caseId}.n1@caseway.example>`, text: 'Back on Monday.' },
+      ],
       ['bulk', { from, subject: 'Newsletter', headers: { Precedence: 'bulk' }, text: 'News.' }],
       ['autoReply', { from, subject: 'Away', headers: { Precedence: 'auto_reply' }, text: 'Away.' }],
       ['bounce', { from: 'MAILER-DAEMON@mail.example.org', subject: 'Undelivered Mail Returned to Sender', text: 'Could not deliver.' }],
@@ -198,23 +266,37 @@ describe('email', () => {
 });
 
 describe('chat and social', () => {
-  const message = (over: Body = {}) => ({ channel: 'chat', deliveryId: `d-${Math.random()}`, externalThreadId: `t-${Math.random()}`, author: { id: `u${++sender}`, name: 'Fay' }, text: 'My order never arrived', ...over });
+  const message = (over: Body = {}) => ({
+    channel: 'chat',
+    deliveryId: `d-${Math.random()}`,
+    externalThreadId: `t-${Math.random()}`,
+    author: { id: `u${++sender}`, name: 'Fay' },
+    text: 'My order never arrived',
+    ...over,
+  });
 
-  it('opens a case for a new thread and appends the thread\'s next messages to it', async () => {
+  it("opens a case for a new thread and appends the thread's next messages to it", async () => {
     const first = message({ type: LAB_TYPE, attachments: [{ name: 'receipt.png', contentType: 'image/png', size: 5120 }] });
     const opened = await sendMessage(first);
     expect(opened.status).toBe(201);
     const caseId = opened.body.caseId as string;
-    expect((await getAs(`/cases/${caseId}`)).body).toMatchObject({ channel: 'chat', type: LAB_TYPE, subject: 'My order never arrived', requester: { id: `chat:${first.author.id}`, name: 'Fay' } });
+    expect((await getAs(`/cases/${caseId}`)).body).toMatchObject({
+      channel: 'chat',
+      type: LAB_TYPE,
+      subject: 'My order never arrived',
+      requester: { id: `chat:${first.author.id}`, name: 'Fay' },
+    });
 
     const next = await sendMessage({ ...first, deliveryId: `d-${Math.random()}`, text: 'Order number is 7781.', attachments: [] });
     expect(next.body).toMatchObject({ outcome: 'appended', caseId, via: 'thread' });
     expect((await commentsOf(caseId)).map((c) => [c.body, c.author.sub])).toEqual([['Order number is 7781.', `chat:${first.author.id}`]]);
     expect((await intakeRecords(caseId)).map((r) => r.outcome).sort()).toEqual(['appended', 'created']);
-    expect((await intakeRecords(caseId)).find((r) => r.outcome === 'created')!.attachments).toEqual([{ name: 'receipt.png', contentType: 'image/png', size: 5120 }]);
+    expect((await intakeRecords(caseId)).find((r) => r.outcome === 'created')!.attachments).toEqual([
+      { name: 'receipt.png', contentType: 'image/png', size: 5120 },
+    ]);
   });
 
-  it('opens a new case, related to the old one, when the thread\'s case is closed', async () => {
+  it("opens a new case, related to the old one, when the thread's case is closed", async () => {
     const first = message({ type: LAB_TYPE, channel: 'social', text: 'Your app logs me out' });
     const oldId = (await sendMessage(first)).body.caseId as string;
     for (const to of ['working', 'done', 'archived']) expect((await post(`/cases/${oldId}/transitions`, { to })).status).toBe(200);
@@ -264,9 +346,17 @@ describe('chat and social', () => {
 describe('duplicate detection', () => {
   it('joins a near-identical repeat to the open case, tells why in the trail (score, case, window), and keeps different requests apart', async () => {
     const from = freshSender('Gina');
-    const first = await sendEmail({ from, subject: 'Cannot log in to the portal', text: 'I get "invalid password" although I reset it twice today.' });
+    const first = await sendEmail({
+      from,
+      subject: 'Cannot log in to the portal',
+      text: 'I get "invalid password" although I reset it twice today.',
+    });
     const caseId = first.body.caseId as string;
-    const again = await sendEmail({ from, subject: 'Cannot log in to the portal!', text: 'I get "invalid password" although I reset it twice today' });
+    const again = await sendEmail({
+      from,
+      subject: 'Cannot log in to the portal!',
+      text: 'I get "invalid password" although I reset it twice today',
+    });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ outcome: 'duplicate', caseId });
     expect(again.body.score).toBeGreaterThanOrEqual(0.8);
@@ -276,7 +366,14 @@ describe('duplicate detection', () => {
     const decision = history[2]!;
     expect(decision.changes[0]).toMatchObject({
       field: 'intake.duplicate',
-      after: { matchedCaseId: caseId, score: again.body.score, threshold: 0.8, windowMinutes: 60, method: 'jaccard/char-4-shingles', channel: 'email' },
+      after: {
+        matchedCaseId: caseId,
+        score: again.body.score,
+        threshold: 0.8,
+        windowMinutes: 60,
+        method: 'jaccard/char-4-shingles',
+        channel: 'email',
+      },
     });
     expect(decision.reason).toMatch(/within 60 minutes/);
     expect((await getAs(`/cases/${caseId}/history/verify`)).body.valid).toBe(true);
@@ -284,14 +381,27 @@ describe('duplicate detection', () => {
     const different = await sendEmail({ from, subject: 'New laptop request', text: 'My laptop is five years old, can I get a new one?' });
     expect(different.body.outcome).toBe('created');
     // Someone else with the same words is someone else's case.
-    const other = await sendEmail({ from: freshSender('Hank'), subject: 'Cannot log in to the portal', text: 'I get "invalid password" although I reset it twice today.' });
+    const other = await sendEmail({
+      from: freshSender('Hank'),
+      subject: 'Cannot log in to the portal',
+      text: 'I get "invalid password" although I reset it twice today.',
+    });
     expect(other.body.outcome).toBe('created');
   });
 
   it('two near-identical messages at once open one case (the per-requester guard serialises them)', async () => {
     const author = { id: `u${++sender}`, name: 'Ivy' };
-    const texts = ['The mobile app crashes when I open settings', 'The mobile app crashes when I open settings!', 'the mobile app crashes when i open settings', 'The mobile app crashes when I open the settings'];
-    const answers = await Promise.all(texts.map((text, i) => sendMessage({ channel: 'chat', deliveryId: `dup-${author.id}-${i}`, externalThreadId: `thread-${author.id}-${i}`, author, text })));
+    const texts = [
+      'The mobile app crashes when I open settings',
+      'The mobile app crashes when I open settings!',
+      'the mobile app crashes when i open settings',
+      'The mobile app crashes when I open the settings',
+    ];
+    const answers = await Promise.all(
+      texts.map((text, i) =>
+        sendMessage({ channel: 'chat', deliveryId: `dup-${author.id}-${i}`, externalThreadId: `thread-${author.id}-${i}`, author, text }),
+      ),
+    );
     expect(answers.filter((a) => a.body.outcome === 'created')).toHaveLength(1);
     expect(answers.filter((a) => a.body.outcome === 'duplicate')).toHaveLength(3);
     expect(await casesOf(`chat:${author.id}`)).toHaveLength(1);
@@ -300,7 +410,9 @@ describe('duplicate detection', () => {
   it('does not join a repeat to a closed case', async () => {
     const author = { id: `u${++sender}` };
     const text = 'Please cancel my subscription at the end of the month';
-    const firstId = (await sendMessage({ channel: 'chat', deliveryId: `c-${author.id}-1`, externalThreadId: `ct-${author.id}-1`, author, text, type: LAB_TYPE })).body.caseId as string;
+    const firstId = (
+      await sendMessage({ channel: 'chat', deliveryId: `c-${author.id}-1`, externalThreadId: `ct-${author.id}-1`, author, text, type: LAB_TYPE })
+    ).body.caseId as string;
     for (const to of ['working', 'done', 'archived']) expect((await post(`/cases/${firstId}/transitions`, { to })).status).toBe(200);
     const again = await sendMessage({ channel: 'chat', deliveryId: `c-${author.id}-2`, externalThreadId: `ct-${author.id}-2`, author, text });
     expect(again.body.outcome).toBe('created');
@@ -314,7 +426,9 @@ describe('duplicate detection', () => {
     expect(dup.body.outcome).toBe('duplicate');
     const replay = await sendEmail({ from, messageId, subject: 'Printer jam', text: 'Tray 1 jams on every page.' });
     expect(replay.body).toMatchObject({ outcome: 'duplicate', caseId: dup.body.caseId, replayed: true });
-    const items = await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `INTAKE#email:${from}`, sk: 'INTAKE' } }));
+    const items = await platform.dynamodb.client.send(
+      new GetCommand({ TableName: platform.tableName, Key: { pk: `INTAKE#email:${from}`, sk: 'INTAKE' } }),
+    );
     // The same text to the same case is remembered once, at its latest time.
     expect(items.Item?.recent).toEqual([expect.objectContaining({ caseId: dup.body.caseId, at: expect.any(String) })]);
   });
@@ -322,7 +436,13 @@ describe('duplicate detection', () => {
 
 describe('POST /cases through intake (Prefer: dedup)', () => {
   const create = async (who: { sub: string; roles: ['requester'] }, body: Body, headers: Record<string, string> = {}) =>
-    read(await platform.fetchAs(who, '/cases', { method: 'POST', headers: { 'content-type': 'application/json', prefer: 'dedup', ...headers }, body: JSON.stringify(body) }));
+    read(
+      await platform.fetchAs(who, '/cases', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', prefer: 'dedup', ...headers },
+        body: JSON.stringify(body),
+      }),
+    );
   const person = () => ({ sub: `web-${++sender}`, roles: ['requester'] as ['requester'] });
 
   it('joins a web-form repeat to the open case with 200 and Caseway-Duplicate-Of, and leaves creates without the preference alone', async () => {
@@ -337,7 +457,13 @@ describe('POST /cases through intake (Prefer: dedup)', () => {
     expect(Number(again.headers.get('caseway-duplicate-score'))).toBeGreaterThanOrEqual(0.8);
     expect((await historyOf(first.body.caseId)).map((e) => e.action)).toEqual(['CaseCreated', 'CommentAdded', 'DuplicateIntake']);
 
-    const plain = read(await platform.fetchAs(me, '/cases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ subject: 'Scanner shows error E42', description: 'Since this morning, every scan stops with E42.' }) }));
+    const plain = read(
+      await platform.fetchAs(me, '/cases', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: 'Scanner shows error E42', description: 'Since this morning, every scan stops with E42.' }),
+      }),
+    );
     expect((await plain).status).toBe(201);
     expect((await plain).body.caseId).not.toBe(first.body.caseId);
   });
@@ -345,7 +471,9 @@ describe('POST /cases through intake (Prefer: dedup)', () => {
   it('opens one case for near-identical web requests at once, and keeps the Idempotency-Key contract under parallel retries', async () => {
     const me = person();
     const answers = await Promise.all(
-      ['Monitor flickers', 'Monitor flickers!', 'monitor flickers', 'Monitor  flickers'].map((subject) => create(me, { subject, description: 'The left monitor flickers every few seconds.' })),
+      ['Monitor flickers', 'Monitor flickers!', 'monitor flickers', 'Monitor  flickers'].map((subject) =>
+        create(me, { subject, description: 'The left monitor flickers every few seconds.' }),
+      ),
     );
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(3);

@@ -23,7 +23,10 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 
 async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await platform.fetchAs(who, path, body === undefined ? { method, headers } : { method, ...json(body, headers) });
@@ -57,7 +60,11 @@ async function searchUntil(who: Who, q: string, until: (ids: string[]) => boolea
 }
 
 async function openCase(who: Who, subject: string, description: string): Promise<string> {
-  const created = await call(who, 'POST', '/cases', { subject, description, ...(who === 'requester' || who === 'requester2' ? {} : { requester: { id: 'cust-9' } }) });
+  const created = await call(who, 'POST', '/cases', {
+    subject,
+    description,
+    ...(who === 'requester' || who === 'requester2' ? {} : { requester: { id: 'cust-9' } }),
+  });
   expect(created.status).toBe(201);
   return created.body.caseId as string;
 }
@@ -75,7 +82,14 @@ describe('articles', () => {
     expect(a.articleId).toMatch(/^KB-[0-9A-F]{12}$/);
     expect(created.headers.get('location')).toBe(`/knowledge/articles/${a.articleId}`);
     expect(created.headers.get('etag')).toBe('"1"');
-    expect(a).toMatchObject({ status: 'draft', visibility: 'internal', version: 1, tags: ['password', 'login'], publishedAt: null, createdBy: 'demo-agent' });
+    expect(a).toMatchObject({
+      status: 'draft',
+      visibility: 'internal',
+      version: 1,
+      tags: ['password', 'login'],
+      publishedAt: null,
+      createdBy: 'demo-agent',
+    });
     expect(a).not.toHaveProperty('hash');
 
     const read = await call('agent', 'GET', `/knowledge/articles/${a.articleId}`);
@@ -86,7 +100,13 @@ describe('articles', () => {
     expect(idsOf(listed)).toContain(a.articleId);
     expect(idsOf(await call('agent', 'GET', '/knowledge/articles?category=billing'))).not.toContain(a.articleId);
 
-    const saved = await call('agent', 'PATCH', `/knowledge/articles/${a.articleId}`, { title: 'Reset a forgotten password', reason: 'clearer' }, { 'if-match': '"1"' });
+    const saved = await call(
+      'agent',
+      'PATCH',
+      `/knowledge/articles/${a.articleId}`,
+      { title: 'Reset a forgotten password', reason: 'clearer' },
+      { 'if-match': '"1"' },
+    );
     expect(saved.status).toBe(200);
     expect(saved.headers.get('etag')).toBe('"2"');
     expect(saved.body).toMatchObject({ title: 'Reset a forgotten password', version: 2 });
@@ -97,7 +117,10 @@ describe('articles', () => {
       [1, 'ArticleCreated', 'Reset your password'],
       [2, 'ArticleRevised', 'Reset a forgotten password'],
     ]);
-    expect(versions.body.items[1]).toMatchObject({ reason: 'clearer', changes: [{ field: 'title', before: 'Reset your password', after: 'Reset a forgotten password' }] });
+    expect(versions.body.items[1]).toMatchObject({
+      reason: 'clearer',
+      changes: [{ field: 'title', before: 'Reset your password', after: 'Reset a forgotten password' }],
+    });
     expect(versions.body.items[1].prevHash).toBe(versions.body.items[0].hash);
 
     const verified = await call('agent', 'GET', `/knowledge/articles/${a.articleId}/versions/verify`);
@@ -106,11 +129,16 @@ describe('articles', () => {
 
   it('pages through articles in several states, most recently changed first, each once', async () => {
     const made: string[] = [];
-    for (let i = 0; i < 5; i++) made.push(String((await article({ title: `Paging ${i}`, body: 'b', category: 'paging' }, i % 2 === 0 ? 'internal' : undefined)).articleId));
+    for (let i = 0; i < 5; i++)
+      made.push(String((await article({ title: `Paging ${i}`, body: 'b', category: 'paging' }, i % 2 === 0 ? 'internal' : undefined)).articleId));
     const seen: Body[] = [];
     let cursor: string | undefined;
     do {
-      const page = await call('agent', 'GET', `/knowledge/articles?category=paging&status=draft,published&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page = await call(
+        'agent',
+        'GET',
+        `/knowledge/articles?category=paging&status=draft,published&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(page.status).toBe(200);
       seen.push(...(page.body.items as Body[]));
       cursor = page.body.nextCursor as string | undefined;
@@ -137,7 +165,9 @@ describe('articles', () => {
   it('lets exactly one of parallel saves of one version land', async () => {
     const a = await article({ title: 'Parallel', body: 'v1', category: 'data' });
     const results = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => call('agent', 'PATCH', `/knowledge/articles/${a.articleId}`, { body: `writer ${i}` }, { 'if-match': '"1"' })),
+      Array.from({ length: 8 }, (_, i) =>
+        call('agent', 'PATCH', `/knowledge/articles/${a.articleId}`, { body: `writer ${i}` }, { 'if-match': '"1"' }),
+      ),
     );
     expect(results.map((r) => r.status).sort()).toEqual([200, 412, 412, 412, 412, 412, 412, 412]);
     const versions = await call('agent', 'GET', `/knowledge/articles/${a.articleId}/versions`);
@@ -199,7 +229,11 @@ describe('the lifecycle', () => {
 describe('lifecycle races', () => {
   it('publishes an article once when several publish it at the same moment; the rest learn it is already published', async () => {
     const a = await article({ title: 'Raced', body: 'b', category: 'general' });
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => call(i % 2 ? 'supervisor' : 'admin', 'POST', `/knowledge/articles/${a.articleId}/status`, { to: 'published' })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        call(i % 2 ? 'supervisor' : 'admin', 'POST', `/knowledge/articles/${a.articleId}/status`, { to: 'published' }),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
     const versions = await call('agent', 'GET', `/knowledge/articles/${a.articleId}/versions`);
     expect((versions.body.items as Body[]).map((v) => v.snapshot.status)).toEqual(['draft', 'published']);
@@ -239,7 +273,15 @@ describe('what requesters see', () => {
 describe('search, suggestions and deflection', () => {
   let vpn: Body;
   beforeAll(async () => {
-    vpn = await article({ title: 'VPN disconnects every few minutes', body: 'If the **VPN** drops, update the client and disable power saving on the network adapter.', category: 'network', tags: ['vpn'] }, 'public');
+    vpn = await article(
+      {
+        title: 'VPN disconnects every few minutes',
+        body: 'If the **VPN** drops, update the client and disable power saving on the network adapter.',
+        category: 'network',
+        tags: ['vpn'],
+      },
+      'public',
+    );
     await searchUntil('requester', 'vpn', (ids) => ids.includes(vpn.articleId));
   });
 
@@ -250,7 +292,9 @@ describe('search, suggestions and deflection', () => {
     expect(hit).toMatchObject({ title: 'VPN disconnects every few minutes', category: 'network', visibility: 'public', status: 'published' });
     expect(hit.score).toBeGreaterThan(0);
     expect(hit.matchedTerms).toContain('vpn');
-    expect(hit.highlights).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'title', fragment: expect.stringContaining('<mark>VPN</mark>') })]));
+    expect(hit.highlights).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'title', fragment: expect.stringContaining('<mark>VPN</mark>') })]),
+    );
     // Markdown is not what readers see: no ** reaches the index.
     expect(JSON.stringify(hit.highlights)).not.toContain('**');
   });
@@ -275,13 +319,23 @@ describe('linking and learning', () => {
   it('links the resolving article on the audit chain and teaches it the customer’s words, which lifts it in search', async () => {
     const customerWords = 'charged twice';
     const other = await article({ title: 'Invoices', body: 'You are charged on the first day of each month.', category: 'billing' }, 'public');
-    const target = await article({ title: 'Pending authorisation holds', body: 'A card authorisation hold looks like a duplicate payment until it drops off.', category: 'billing' }, 'public');
+    const target = await article(
+      {
+        title: 'Pending authorisation holds',
+        body: 'A card authorisation hold looks like a duplicate payment until it drops off.',
+        category: 'billing',
+      },
+      'public',
+    );
     const before = await searchUntil('agent', customerWords, (ids) => ids.includes(other.articleId));
     expect(idsOf(before)).not.toContain(target.articleId);
 
     const caseId = await openCase('requester', 'Charged twice this month', 'My card was charged twice for the same order, please refund one');
     const suggestions = await call('agent', 'GET', `/cases/${caseId}/suggestions`);
-    const linked = await call('agent', 'POST', `/cases/${caseId}/articles`, { articleId: target.articleId, suggestionId: suggestions.body.suggestionId });
+    const linked = await call('agent', 'POST', `/cases/${caseId}/articles`, {
+      articleId: target.articleId,
+      suggestionId: suggestions.body.suggestionId,
+    });
     expect(linked.status).toBe(201);
     expect(linked.body).toMatchObject({ caseId, articleId: target.articleId, linkedBy: 'demo-agent', suggestionId: suggestions.body.suggestionId });
     const again = await call('agent', 'POST', `/cases/${caseId}/articles`, { articleId: target.articleId });
@@ -289,7 +343,9 @@ describe('linking and learning', () => {
 
     const history = await call('agent', 'GET', `/cases/${caseId}/history`);
     const events = (history.body.items as Body[]).filter((e) => e.action === 'ArticleLinked');
-    expect(events).toEqual([expect.objectContaining({ target: { kind: 'article', id: target.articleId }, actor: expect.objectContaining({ sub: 'demo-agent' }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({ target: { kind: 'article', id: target.articleId }, actor: expect.objectContaining({ sub: 'demo-agent' }) }),
+    ]);
     expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
     expect(((await call('requester', 'GET', `/cases/${caseId}/articles`)).body.items as Body[]).map((l) => l.articleId)).toEqual([target.articleId]);
 
@@ -305,7 +361,9 @@ describe('linking and learning', () => {
   it('links an article to a case once, however many agents link it at the same moment', async () => {
     const a = await article({ title: 'Parallel links', body: 'b', category: 'general' }, 'internal');
     const caseId = await openCase('requester', 'Parallel', 'links');
-    const results = await Promise.all(Array.from({ length: 10 }, () => call('agent', 'POST', `/cases/${caseId}/articles`, { articleId: a.articleId })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => call('agent', 'POST', `/cases/${caseId}/articles`, { articleId: a.articleId })),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([201, 200, 200, 200, 200, 200, 200, 200, 200, 200].sort());
     const history = await call('agent', 'GET', `/cases/${caseId}/history`);
     expect((history.body.items as Body[]).filter((e) => e.action === 'ArticleLinked')).toHaveLength(1);
@@ -342,7 +400,8 @@ describe('feedback', () => {
     const a = await article({ title: 'Printer offline', body: 'Turn it off and on.', category: 'hardware' }, 'public');
     const caseId = await openCase('requester', 'printer', 'offline');
     const suggestionId = 'SG-00000000000000aa';
-    const send = (who: Who, event: string, sid = suggestionId) => call(who, 'POST', '/knowledge/feedback', { suggestionId: sid, articleId: a.articleId, event });
+    const send = (who: Who, event: string, sid = suggestionId) =>
+      call(who, 'POST', '/knowledge/feedback', { suggestionId: sid, articleId: a.articleId, event });
     expect((await send('requester', 'shown')).body).toEqual({ counted: true });
     expect((await send('requester', 'clicked')).body).toEqual({ counted: true });
     expect((await send('requester', 'clicked')).body).toEqual({ counted: false });

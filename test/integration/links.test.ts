@@ -24,7 +24,10 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 
 async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await platform.fetchAs(who, path, { method, ...(body === undefined ? { headers } : json(body, headers)) });
@@ -39,7 +42,8 @@ async function newCase(subject = 'Printer on fire', extra: Body = {}): Promise<s
 }
 
 const link = (from: string, targetId: string, kind: string, who: Who = 'agent') => call(who, 'POST', `/cases/${from}/links`, { targetId, kind });
-const linksOf = async (caseId: string) => ((await call('agent', 'GET', `/cases/${caseId}/links`)).body.items as Body[]).map((l) => [l.targetId, l.kind]);
+const linksOf = async (caseId: string) =>
+  ((await call('agent', 'GET', `/cases/${caseId}/links`)).body.items as Body[]).map((l) => [l.targetId, l.kind]);
 const verified = async (caseId: string) => (await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid as boolean;
 const caseOf = async (caseId: string) => (await call('agent', 'GET', `/cases/${caseId}`)).body;
 
@@ -55,11 +59,24 @@ describe('links', () => {
       expect(made.body).toMatchObject({ caseId: a, targetId: target, kind, createdBy: 'demo-agent' });
       expect(await linksOf(target)).toEqual([[a, inverse]]);
     }
-    expect((await linksOf(a)).sort()).toEqual([[b, 'duplicateOf'], [c, 'causedBy']].sort());
+    expect((await linksOf(a)).sort()).toEqual(
+      [
+        [b, 'duplicateOf'],
+        [c, 'causedBy'],
+      ].sort(),
+    );
 
-    const historyOf = async (id: string) => ((await call('agent', 'GET', `/cases/${id}/history`)).body.items as Body[]).map((e) => [e.action, e.target?.id]);
-    expect(await historyOf(a)).toEqual([['CaseCreated', undefined], ['CaseLinked', b], ['CaseLinked', c]]);
-    expect(await historyOf(b)).toEqual([['CaseCreated', undefined], ['CaseLinked', a]]);
+    const historyOf = async (id: string) =>
+      ((await call('agent', 'GET', `/cases/${id}/history`)).body.items as Body[]).map((e) => [e.action, e.target?.id]);
+    expect(await historyOf(a)).toEqual([
+      ['CaseCreated', undefined],
+      ['CaseLinked', b],
+      ['CaseLinked', c],
+    ]);
+    expect(await historyOf(b)).toEqual([
+      ['CaseCreated', undefined],
+      ['CaseLinked', a],
+    ]);
     for (const id of [a, b, c]) expect(await verified(id)).toBe(true);
   });
 
@@ -71,7 +88,10 @@ describe('links', () => {
     const self = await link(a, a, 'related');
     expect(self.status).toBe(400);
     expect(self.body.errors).toEqual([expect.objectContaining({ field: 'body.targetId', rule: 'no_self_link' })]);
-    for (const [from, to] of [[a, b], [b, a]]) {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ]) {
       const again = await link(from!, to!, 'causedBy');
       expect(again.status).toBe(409);
       expect(again.body.errors).toEqual([expect.objectContaining({ rule: 'one_link_per_pair' })]);
@@ -150,7 +170,12 @@ describe('links', () => {
 
     const merged = await newCase('Merged parent');
     await call('agent', 'POST', `/cases/${merged}/merge`, { survivorId: parent, reason: 'dup' });
-    const refused = await call('agent', 'POST', '/cases', { subject: 'Late child', description: 'd', requester: { id: 'demo-requester' }, parentId: merged });
+    const refused = await call('agent', 'POST', '/cases', {
+      subject: 'Late child',
+      description: 'd',
+      requester: { id: 'demo-requester' },
+      parentId: merged,
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toContain(parent);
   });
@@ -235,7 +260,7 @@ describe('merge', () => {
     expect((await call('agent', 'DELETE', `/cases/${survivor}/links/${duplicate}`)).status).toBe(409);
   });
 
-  it('cancels the duplicate\'s open tasks in the merge, so none is left open on a case that takes no writes', async () => {
+  it("cancels the duplicate's open tasks in the merge, so none is left open on a case that takes no writes", async () => {
     const [survivor, duplicate] = [await newCase(), await newCase()];
     const open = await call('agent', 'POST', `/cases/${duplicate}/tasks`, { title: 'Call the customer', assignee: 'merge-tester' });
     const done = await call('agent', 'POST', `/cases/${duplicate}/tasks`, { title: 'Read the logs' });
@@ -244,14 +269,17 @@ describe('merge', () => {
 
     expect((await call('agent', 'POST', `/cases/${duplicate}/merge`, { survivorId: survivor, reason: 'dup' })).status).toBe(200);
     const statuses = ((await call('agent', 'GET', `/cases/${duplicate}/tasks`)).body.items as Body[]).map((t) => [t.title, t.status, t.version]);
-    expect(statuses.sort()).toEqual([['Call the customer', 'cancelled', 2], ['Read the logs', 'done', 2]]);
+    expect(statuses.sort()).toEqual([
+      ['Call the customer', 'cancelled', 2],
+      ['Read the logs', 'done', 2],
+    ]);
     expect((await call('agent', 'GET', '/tasks?assignee=merge-tester')).body.items).toEqual([]);
     const merged = ((await call('agent', 'GET', `/cases/${duplicate}/history`)).body.items as Body[]).at(-1)!;
     expect(merged.changes).toContainEqual({ field: 'tasks.cancelled', before: null, after: [open.body.taskId] });
     expect(await verified(duplicate)).toBe(true);
   });
 
-  it('shows a merged survivor\'s own duplicates from the final survivor', async () => {
+  it("shows a merged survivor's own duplicates from the final survivor", async () => {
     const [first, second, last] = [await newCase('1'), await newCase('2'), await newCase('3')];
     await call('agent', 'POST', `/cases/${first}/comments`, { body: 'on the first' });
     expect((await call('agent', 'POST', `/cases/${first}/merge`, { survivorId: second, reason: 'dup' })).status).toBe(200);
@@ -277,7 +305,9 @@ describe('merge', () => {
 
   it('lets exactly one of ten identical merges of a pair land', async () => {
     const [a, b] = [await newCase('A'), await newCase('B')];
-    const results = await Promise.all(Array.from({ length: 10 }, () => call('agent', 'POST', `/cases/${a}/merge`, { survivorId: b, reason: 'race' })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => call('agent', 'POST', `/cases/${a}/merge`, { survivorId: b, reason: 'race' })),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
     const received = ((await call('agent', 'GET', `/cases/${b}/history`)).body.items as Body[]).filter((e) => e.action === 'MergeReceived');
@@ -298,9 +328,18 @@ describe('merge', () => {
       // A merge into a case happens before that case is merged away, never after: its trail says so.
       const actionsOfB = ((await call('agent', 'GET', `/cases/${b}/history`)).body.items as Body[]).map((e) => e.action);
       if (cases[1]!.mergedInto) expect(actionsOfB.at(-1)).toBe('CaseMerged');
-      if (cases[0]!.mergedInto === b && cases[1]!.mergedInto) expect(actionsOfB.indexOf('MergeReceived')).toBeLessThan(actionsOfB.indexOf('CaseMerged'));
+      if (cases[0]!.mergedInto === b && cases[1]!.mergedInto)
+        expect(actionsOfB.indexOf('MergeReceived')).toBeLessThan(actionsOfB.indexOf('CaseMerged'));
       // No case was merged twice.
-      const receivedOfA = (await Promise.all([b, c].map(async (id) => ((await call('agent', 'GET', `/cases/${id}/history`)).body.items as Body[]).filter((e) => e.action === 'MergeReceived' && e.target.id === a)))).flat();
+      const receivedOfA = (
+        await Promise.all(
+          [b, c].map(async (id) =>
+            ((await call('agent', 'GET', `/cases/${id}/history`)).body.items as Body[]).filter(
+              (e) => e.action === 'MergeReceived' && e.target.id === a,
+            ),
+          ),
+        )
+      ).flat();
       expect(receivedOfA.length).toBe(cases[0]!.mergedInto ? 1 : 0);
       for (const id of [a, b, c]) expect(await verified(id)).toBe(true);
     }
@@ -317,7 +356,13 @@ describe('handoff brief', () => {
     expect(moved.status).toBe(200);
     expect(moved.body.handoff).toMatchObject({ from: { queue: 'support', owner: null }, to: { queue: 'support', owner: 'demo-agent' } });
 
-    const patched = await call('agent', 'PATCH', `/cases/${id}`, { queue: 'billing', owner: 'demo-supervisor', reason: 'Billing owns refunds' }, { 'if-match': moved.etag! });
+    const patched = await call(
+      'agent',
+      'PATCH',
+      `/cases/${id}`,
+      { queue: 'billing', owner: 'demo-supervisor', reason: 'Billing owns refunds' },
+      { 'if-match': moved.etag! },
+    );
     expect(patched.status).toBe(200);
     const brief = patched.body.handoff as Body;
     expect(brief).toMatchObject({ from: { queue: 'support', owner: 'demo-agent' }, to: { queue: 'billing', owner: 'demo-supervisor' } });
@@ -335,7 +380,8 @@ describe('handoff brief', () => {
     expect(await verified(id)).toBe(true);
 
     // The brief sits beside the case item, so status changes do not rewrite it with the case and its index entries.
-    const raw = async (sk: string) => (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${id}`, sk } }))).Item;
+    const raw = async (sk: string) =>
+      (await platform.dynamodb.client.send(new GetCommand({ TableName: platform.tableName, Key: { pk: `CASE#${id}`, sk } }))).Item;
     expect((await raw('#CASE'))!.handoff).toBeUndefined();
     expect((await raw('#HANDOFF'))!.brief).toEqual(brief);
     expect((await call('supervisor', 'GET', `/cases/${id}`)).body.handoff).toEqual(brief);
@@ -366,7 +412,13 @@ describe('handoff brief', () => {
   it('never carries a restricted field into the brief', async () => {
     const created = await call('agent', 'POST', '/cases', { type: LAB_TYPE, subject: 'Lab', description: 'd', requester: { id: 'demo-requester' } });
     const id = created.body.caseId as string;
-    const secret = await call('supervisor', 'PATCH', `/cases/${id}`, { fields: { secret: 'launch codes', note: 'internal note' } }, { 'if-match': '"1"' });
+    const secret = await call(
+      'supervisor',
+      'PATCH',
+      `/cases/${id}`,
+      { fields: { secret: 'launch codes', note: 'internal note' } },
+      { 'if-match': '"1"' },
+    );
     expect(secret.status).toBe(200);
     const moved = await call('supervisor', 'PATCH', `/cases/${id}`, { queue: 'elsewhere' }, { 'if-match': secret.etag! });
     const brief = JSON.stringify(moved.body.handoff);

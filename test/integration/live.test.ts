@@ -49,7 +49,15 @@ const vaultType = {
   workflow,
 };
 
-const secretType = { typeId: 'livesecret', name: 'Live secret', defaultQueue: 'livesecret', access: { teams: ['fraud'] }, fields: [], intake: { questions: [] }, workflow };
+const secretType = {
+  typeId: 'livesecret',
+  name: 'Live secret',
+  defaultQueue: 'livesecret',
+  access: { teams: ['fraud'] },
+  fields: [],
+  intake: { questions: [] },
+  workflow,
+};
 
 const AGENT_2 = { sub: 'live-agent-2', roles: ['agent'] as const };
 
@@ -64,14 +72,22 @@ afterAll(async () => {
 type Who = Parameters<TestPlatform['fetchAs']>[0];
 
 async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init = body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+  const init =
+    body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
   const response = await platform.fetchAs(who, path, init);
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body };
 }
 
 async function newCase(type: string, requester: string, extra: Body = {}, who: Who = 'supervisor'): Promise<string> {
-  const made = await call(who, 'POST', '/cases', { type, subject: 'Live case', description: 'Watch it change', channel: 'web', requester: { id: requester }, ...extra });
+  const made = await call(who, 'POST', '/cases', {
+    type,
+    subject: 'Live case',
+    description: 'Watch it change',
+    channel: 'web',
+    requester: { id: requester },
+    ...extra,
+  });
   expect(made.status).toBe(201);
   return made.body.caseId as string;
 }
@@ -94,7 +110,9 @@ async function openLive(auth?: Body | string): Promise<Live> {
   const ws = new WebSocket(platform.liveUrl);
   const messages: Body[] = [];
   const waiters = new Set<() => void>();
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
   ws.on('message', (data) => {
     messages.push(JSON.parse(String(data)) as Body);
     for (const wake of [...waiters]) wake();
@@ -148,7 +166,9 @@ describe('live updates', () => {
   it('tells an agent live that a case was offered to them, and no other agent', async () => {
     const agent = await connectAs(platform.tokens.agent);
     const other = await connectAs(await platform.tokenFor(AGENT_2));
-    expect((await call('admin', 'PUT', '/routing/agents/demo-agent', { name: 'Alex Agent', skills: {}, capacity: { phone: 1 } })).status).toBeLessThan(300);
+    expect(
+      (await call('admin', 'PUT', '/routing/agents/demo-agent', { name: 'Alex Agent', skills: {}, capacity: { phone: 1 } })).status,
+    ).toBeLessThan(300);
     expect((await call('agent', 'PUT', '/routing/agents/demo-agent/presence', { presence: 'available' })).status).toBe(200);
 
     const caseId = await newCase('livevault', 'cust-offer', { channel: 'phone' });
@@ -208,17 +228,35 @@ describe('live updates', () => {
     expect(ritaEvents.map((m) => m.event)).toEqual(['CaseCreated', 'CaseUpdated', 'CommentAdded']);
     expect(ritaEvents[1]!.detail.changes).toEqual([{ field: 'fields.topic', before: null, after: 'Lost card' }]);
     expect(ritaEvents[1]!.detail.actor).toBeUndefined();
-    expect(remy.events().map((m) => [m.caseId, m.event]).sort()).toEqual([
+    expect(
+      remy
+        .events()
+        .map((m) => [m.caseId, m.event])
+        .sort(),
+    ).toEqual([
       [remys, 'CaseCreated'],
       [remys, 'CommentAdded'],
     ]);
 
     // Staff see the internal comment and fields; that a restricted field changed, never its value (it is not on the bus).
-    const agentUpdates = agent.events(ritas).filter((m) => m.event === 'CaseUpdated').sort((a, b) => a.detail.caseVersion - b.detail.caseVersion);
-    expect(agentUpdates.map((m) => m.detail.changes.map((c: Body) => c.field))).toEqual([['fields.zqNote'], ['fields.zqScore'], ['fields.topic', 'fields.zqNote']]);
+    const agentUpdates = agent
+      .events(ritas)
+      .filter((m) => m.event === 'CaseUpdated')
+      .sort((a, b) => a.detail.caseVersion - b.detail.caseVersion);
+    expect(agentUpdates.map((m) => m.detail.changes.map((c: Body) => c.field))).toEqual([
+      ['fields.zqNote'],
+      ['fields.zqScore'],
+      ['fields.topic', 'fields.zqNote'],
+    ]);
     expect(agentUpdates[1]!.detail.changes[0]).toEqual({ field: 'fields.zqScore', before: null, after: null });
     expect(JSON.stringify(agent.events(ritas))).not.toContain('zq restricted score');
-    expect(agent.events(ritas).filter((m) => m.event === 'CommentAdded').map((m) => m.detail.comment.visibility).sort()).toEqual(['internal', 'public']);
+    expect(
+      agent
+        .events(ritas)
+        .filter((m) => m.event === 'CommentAdded')
+        .map((m) => m.detail.comment.visibility)
+        .sort(),
+    ).toEqual(['internal', 'public']);
     for (const l of [rita, remy, supervisor, agent]) l.close();
   });
 
@@ -230,7 +268,12 @@ describe('live updates', () => {
     await comment('fraudAgent', caseId, 'Looking into it', 'internal');
     await fraud.until(isEvent('CommentAdded', caseId));
     await settle(outsider, supervisor, fraud);
-    expect(fraud.events(caseId).map((m) => m.event).sort()).toEqual(['CaseCreated', 'CommentAdded']);
+    expect(
+      fraud
+        .events(caseId)
+        .map((m) => m.event)
+        .sort(),
+    ).toEqual(['CaseCreated', 'CommentAdded']);
     expect(outsider.events(caseId)).toEqual([]);
     expect(supervisor.events(caseId)).toEqual([]);
     expect(JSON.stringify([...outsider.messages, ...supervisor.messages])).not.toContain(caseId);
@@ -241,7 +284,12 @@ describe('live updates', () => {
     const observer = await connectAs(platform.tokens.supervisor);
     const before = new Set(localSockets().keys());
     // A long backoff: the client stays away until told to reconnect, so the events happen while it is gone.
-    const client = connectLive({ url: platform.liveUrl, token: () => platform.tokenFor(AGENT_2), WebSocket: WebSocket as unknown as SocketConstructor, backoff: { initialMs: 600_000 } });
+    const client = connectLive({
+      url: platform.liveUrl,
+      token: () => platform.tokenFor(AGENT_2),
+      WebSocket: WebSocket as unknown as SocketConstructor,
+      backoff: { initialMs: 600_000 },
+    });
     const received: LiveEvent[] = [];
     client.subscribe((event) => received.push(event));
     const statuses: string[] = [];
@@ -257,12 +305,19 @@ describe('live updates', () => {
 
     for (const text of ['one', 'two', 'three']) await comment('supervisor', caseId, `Missed ${text}`, 'public');
     await until(() => observer.events(caseId).filter((m) => m.event === 'CommentAdded').length === 3);
-    const missed = observer.events(caseId).filter((m) => m.event === 'CommentAdded').map((m) => m.id as string).sort();
+    const missed = observer
+      .events(caseId)
+      .filter((m) => m.event === 'CommentAdded')
+      .map((m) => m.id as string)
+      .sort();
 
     client.reconnect();
     await until(() => received.filter((e) => e.caseId === caseId).length === 4);
     await settle(observer);
-    expect(received.filter((e) => e.caseId === caseId).map((e) => [e.event, e.id])).toEqual([['CaseCreated', expect.any(String)], ...missed.map((id) => ['CommentAdded', id])]);
+    expect(received.filter((e) => e.caseId === caseId).map((e) => [e.event, e.id])).toEqual([
+      ['CaseCreated', expect.any(String)],
+      ...missed.map((id) => ['CommentAdded', id]),
+    ]);
     // Once each, across everything the client heard (the replay overlaps what it had; the client drops the repeats).
     expect(new Set(received.map((e) => e.id)).size).toBe(received.length);
     expect(statuses).toEqual(['live', 'reconnecting', 'connecting', 'live']);
@@ -304,7 +359,13 @@ describe('live updates', () => {
     await comment('supervisor', caseId, 'After the refusals', 'public');
     await watcher.until(isEvent('CommentAdded', caseId));
     await settle(watcher);
-    const registered = await platform.dynamodb.client.send(new QueryCommand({ TableName: platform.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': livePersonPartition(agent.sub) } }));
+    const registered = await platform.dynamodb.client.send(
+      new QueryCommand({
+        TableName: platform.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': livePersonPartition(agent.sub) },
+      }),
+    );
     expect(registered.Items).toEqual([]);
     watcher.close();
   });

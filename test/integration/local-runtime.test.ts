@@ -131,11 +131,17 @@ describe('the event a handler receives', () => {
   it('carries route, path, query, headers and cookies the way payload format 2.0 does', async () => {
     const url = new URL(`${platform.url}/cases/CASE%201%2Fa/comments?status=new&status=open&q=a+b%26c&flag`);
     const body = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest(url, { method: 'GET', headers: { authorization: `Bearer ${platform.tokens.requester}`, 'X-Custom': 'One', cookie: 'a=1; b=2' } });
+      const req = httpRequest(url, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${platform.tokens.requester}`, 'X-Custom': 'One', cookie: 'a=1; b=2' },
+      });
       req.setHeader('x-dup', ['first', 'second']); // two header lines
       req.on('response', (res) => {
         let text = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve(text));
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (text += chunk))
+          .on('end', () => resolve(text));
       });
       req.on('error', reject);
       req.end();
@@ -177,11 +183,15 @@ describe('the event a handler receives', () => {
   });
 
   it('passes text bodies as strings and binary bodies base64-encoded', async () => {
-    const text = await echoOf(await platform.fetchAs('agent', '/cases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"subject":"é"}' }));
+    const text = await echoOf(
+      await platform.fetchAs('agent', '/cases', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"subject":"é"}' }),
+    );
     expect(text.event).toMatchObject({ body: '{"subject":"é"}', isBase64Encoded: false, routeKey: 'POST /cases' });
 
     const bytes = Buffer.from([0, 1, 2, 254, 255]);
-    const binary = await echoOf(await platform.fetchAs('agent', '/cases', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes }));
+    const binary = await echoOf(
+      await platform.fetchAs('agent', '/cases', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes }),
+    );
     expect(binary.event).toMatchObject({ body: bytes.toString('base64'), isBase64Encoded: true });
   });
 
@@ -201,7 +211,8 @@ describe('the event a handler receives', () => {
 });
 
 describe('what the client gets back', () => {
-  const as = (behaviour: string, init: RequestInit = {}) => platform.fetchAs('agent', '/cases', { ...init, headers: { 'x-test-behaviour': behaviour } });
+  const as = (behaviour: string, init: RequestInit = {}) =>
+    platform.fetchAs('agent', '/cases', { ...init, headers: { 'x-test-behaviour': behaviour } });
 
   it('tags every response with the request id', async () => {
     const response = await platform.fetchAs('agent', '/cases');
@@ -249,7 +260,14 @@ describe('what the client gets back', () => {
   });
 
   it('answers 503 when a handler outlives the integration timeout', async () => {
-    const gateway = await startGateway({ port: 0, issuer: platform.issuer, rootDir: REPO_ROOT, resolveHandler: echoExceptOpenApi, timeoutMs: 200, log: quietLog });
+    const gateway = await startGateway({
+      port: 0,
+      issuer: platform.issuer,
+      rootDir: REPO_ROOT,
+      resolveHandler: echoExceptOpenApi,
+      timeoutMs: 200,
+      log: quietLog,
+    });
     try {
       const response = await fetch(`${gateway.url}/nowhere`, { headers: { 'x-test-behaviour': 'slow' } });
       expect(response.status).toBe(503);
@@ -268,7 +286,10 @@ describe('DynamoDB Local', () => {
       { AttributeName: caseTable.partitionKey, KeyType: 'HASH' },
       { AttributeName: caseTable.sortKey, KeyType: 'RANGE' },
     ]);
-    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({ name: index.IndexName, keys: index.KeySchema?.map((k) => k.AttributeName) }));
+    const indexes = (Table?.GlobalSecondaryIndexes ?? []).map((index) => ({
+      name: index.IndexName,
+      keys: index.KeySchema?.map((k) => k.AttributeName),
+    }));
     expect(indexes.sort((a, b) => String(a.name).localeCompare(String(b.name)))).toEqual(
       caseTable.indexes.map((index) => ({ name: index.indexName, keys: [index.partitionKey, index.sortKey] })),
     );
@@ -285,7 +306,10 @@ describe('DynamoDB Local', () => {
 
   it('runs java with the options of CASEWAY_DYNAMODB_JAVA_OPTIONS (the suite sets them) before -jar, none when unset', () => {
     expect(javaOptionsFromEnvironment({})).toEqual([]);
-    expect(javaOptionsFromEnvironment({ CASEWAY_DYNAMODB_JAVA_OPTIONS: '  -XX:TieredStopAtLevel=1 \t -Xmx256m ' })).toEqual(['-XX:TieredStopAtLevel=1', '-Xmx256m']);
+    expect(javaOptionsFromEnvironment({ CASEWAY_DYNAMODB_JAVA_OPTIONS: '  -XX:TieredStopAtLevel=1 \t -Xmx256m ' })).toEqual([
+      '-XX:TieredStopAtLevel=1',
+      '-Xmx256m',
+    ]);
     // vitest.config.ts sets it for every worker (and so for every process a suite spawns).
     const options = javaOptionsFromEnvironment();
     expect(options).toContain('-XX:TieredStopAtLevel=1');

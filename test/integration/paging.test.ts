@@ -18,10 +18,16 @@ const STATUSES = ['open', 'working', 'parked', 'done'] as const;
 const CASES = 36;
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, who: 'supervisor' | 'admin' = 'supervisor') {
-  const init = body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+  const init =
+    body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
   const response = await platform.fetchAs(who, path, init);
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, body: (text && /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined) as Body };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: (text && /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : undefined) as Body,
+  };
 }
 
 beforeAll(async () => {
@@ -40,7 +46,12 @@ beforeAll(async () => {
     expect(made.status, made.text).toBe(201);
     ids.push(made.body.caseId as string);
     if (n % 2 === 0) {
-      const owned = await call('PATCH', `/cases/${made.body.caseId}`, { owner: n % 4 === 0 ? 'demo-agent' : 'demo-supervisor' }, { 'if-match': `"${made.body.version}"` });
+      const owned = await call(
+        'PATCH',
+        `/cases/${made.body.caseId}`,
+        { owner: n % 4 === 0 ? 'demo-agent' : 'demo-supervisor' },
+        { 'if-match': `"${made.body.version}"` },
+      );
       expect(owned.status, owned.text).toBe(200);
     }
     const path = [[], ['working'], ['parked'], ['working', 'done']][n % 4]!;
@@ -63,7 +74,11 @@ interface Selector {
 /** The oracle: what the API documents, as a plain filter. Without status, owner or requester: open work. */
 function expected(s: Selector): string[] {
   return cases
-    .filter((c) => (s.status ? s.status.includes(c.status) : s.owner !== undefined || s.requester !== undefined || c.statusCategory === 'active' || c.statusCategory === 'waiting'))
+    .filter((c) =>
+      s.status
+        ? s.status.includes(c.status)
+        : s.owner !== undefined || s.requester !== undefined || c.statusCategory === 'active' || c.statusCategory === 'waiting',
+    )
     .filter((c) => (s.owner === undefined || c.owner === s.owner) && (s.requester === undefined || c.requester.id === s.requester))
     .filter((c) => (s.type === undefined || c.type === s.type) && (s.queue === undefined || c.queue === s.queue))
     .sort((a, b) => (`${a.createdAt}#${a.caseId}` < `${b.createdAt}#${b.caseId}` ? 1 : -1))
@@ -71,7 +86,7 @@ function expected(s: Selector): string[] {
 }
 
 /** Optional, absent more often than not: the default listing (open work over 8 shards) is where short pages bite. */
-const maybe = <T,>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
 const selector = fc
   .record({
     status: fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.subarray([...STATUSES], { minLength: 1 }) }),
@@ -135,7 +150,10 @@ describe('following cursors', () => {
         const exported = await follow('/cases/export', { ...s }, limit, async (url) => {
           const r = await call('GET', `${url}&format=jsonl`);
           expect(r.status, r.text).toBe(200);
-          const ids = r.text.split('\n').filter(Boolean).map((line) => JSON.parse(line).caseId as string);
+          const ids = r.text
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line).caseId as string);
           return { ids, next: r.headers.get('x-next-cursor') ?? undefined };
         });
         expect(exported).toEqual(expected(s));

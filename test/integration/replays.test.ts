@@ -42,17 +42,47 @@ const createCase = (body: Body, key: string, prefer?: string) => () =>
   send('agent', '/cases', JSON.stringify(body), { 'content-type': 'application/json', 'idempotency-key': key, ...(prefer ? { prefer } : {}) });
 
 const sender = () => `Replay Person ${++n} <replay${n}@example.org>`;
-const newCase = (requester: string) => ({ type: LAB_TYPE, subject: 'Printer jams on tray 2', description: 'Every second page jams on tray 2 since Monday.', requester: { id: requester } });
+const newCase = (requester: string) => ({
+  type: LAB_TYPE,
+  subject: 'Printer jams on tray 2',
+  description: 'Every second page jams on tray 2 since Monday.',
+  requester: { id: requester },
+});
 
 /** Each door: what to do before (the first request), the request to repeat, and the first answer's status. */
 const DOORS: { name: string; setup?: () => Promise<unknown>; request: () => () => Promise<Answer>; status: number; duplicate?: boolean }[] = [
-  { name: 'email that opens a case', request: () => email(rawEmail({ from: sender(), messageId: newMessageId(), subject: 'Badge reader broken', text: 'Door 3 does not open.' })), status: 201 },
+  {
+    name: 'email that opens a case',
+    request: () => email(rawEmail({ from: sender(), messageId: newMessageId(), subject: 'Badge reader broken', text: 'Door 3 does not open.' })),
+    status: 201,
+  },
   {
     name: 'automated email (ignored)',
-    request: () => email(rawEmail({ from: sender(), messageId: newMessageId(), subject: 'Out of office', text: 'Away.', headers: { 'auto-submitted': 'auto-replied' } })),
+    request: () =>
+      email(
+        rawEmail({
+          from: sender(),
+          messageId: newMessageId(),
+          subject: 'Out of office',
+          text: 'Away.',
+          headers: { 'auto-submitted': 'auto-replied' },
+        }),
+      ),
     status: 200,
   },
-  { name: 'chat message that opens a case', request: () => chat({ channel: 'chat', deliveryId: `d-${++n}`, externalThreadId: `t-${n}`, author: { id: `u${n}` }, type: LAB_TYPE, text: 'My order never arrived' }), status: 201 },
+  {
+    name: 'chat message that opens a case',
+    request: () =>
+      chat({
+        channel: 'chat',
+        deliveryId: `d-${++n}`,
+        externalThreadId: `t-${n}`,
+        author: { id: `u${n}` },
+        type: LAB_TYPE,
+        text: 'My order never arrived',
+      }),
+    status: 201,
+  },
   { name: 'POST /cases with an Idempotency-Key', request: () => createCase(newCase(`cust-${++n}`), `key-${n}`), status: 201 },
   {
     name: 'POST /cases (Prefer: dedup) that joined an open case',

@@ -19,7 +19,13 @@ const RITA = { sub: 'demo-requester', name: 'Rita Requester', email: 'rita.reque
 const RITAS_ASSET = 'BOILER-rita';
 const REMYS_ASSET = 'BOILER-remy';
 
-async function call(who: Who | 'admin', method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Body; contentType: string | null }> {
+async function call(
+  who: Who | 'admin',
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Body; contentType: string | null }> {
   const response = await platform.fetchAs(who, path, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -92,7 +98,8 @@ interface Row {
   readonly staff: (answer: Body) => void;
 }
 
-const create = (who: Who, extra: Body, headers: Record<string, string> = {}) => call(who, 'POST', '/cases', { ...base, ...(who === 'requester' ? {} : onBehalf), ...extra }, headers);
+const create = (who: Who, extra: Body, headers: Record<string, string> = {}) =>
+  call(who, 'POST', '/cases', { ...base, ...(who === 'requester' ? {} : onBehalf), ...extra }, headers);
 
 const ROWS: Row[] = [
   {
@@ -174,7 +181,8 @@ describe('POST /cases: what only staff and integrations may say', () => {
 });
 
 describe('attachments: the case type decides how long files are kept', () => {
-  const declare = (who: Who, caseId: string, extra: Body = {}) => call(who, 'POST', `/cases/${caseId}/attachments`, { fileName: 'boiler.png', contentType: 'image/png', size: 10, ...extra });
+  const declare = (who: Who, caseId: string, extra: Body = {}) =>
+    call(who, 'POST', `/cases/${caseId}/attachments`, { fileName: 'boiler.png', contentType: 'image/png', size: 10, ...extra });
 
   it("a requester's upload is kept as the type says", async () => {
     const opened = await create('requester', {});
@@ -187,7 +195,9 @@ describe('attachments: the case type decides how long files are kept', () => {
     const opened = await create('requester', {});
     await expectRefused(await declare('requester', opened.body.caseId, { retentionClass }), 403, 'body.retentionClass', 'not_permitted');
     // The case's own items (its acknowledgement and routing are still being written in the background).
-    const uploads = (await scanTable(platform)).filter((i) => i.pk === `CASE#${opened.body.caseId}` && ['PendingUpload', 'Attachment'].includes(String(i.entity)));
+    const uploads = (await scanTable(platform)).filter(
+      (i) => i.pk === `CASE#${opened.body.caseId}` && ['PendingUpload', 'Attachment'].includes(String(i.entity)),
+    );
     expect(uploads).toEqual([]);
   });
 
@@ -204,9 +214,18 @@ describe('attachments: the case type decides how long files are kept', () => {
       name: 'Forever',
       defaultQueue: 'support',
       attachmentRetention: 'forever',
-      workflow: { initial: 'a1', states: [{ id: 'a1', label: 'A', category: 'active' }, { id: 'b1', label: 'B', category: 'resolved' }], transitions: [{ id: 'go', label: 'Go', from: ['a1'], to: 'b1' }] },
+      workflow: {
+        initial: 'a1',
+        states: [
+          { id: 'a1', label: 'A', category: 'active' },
+          { id: 'b1', label: 'B', category: 'resolved' },
+        ],
+        transitions: [{ id: 'go', label: 'Go', from: ['a1'], to: 'b1' }],
+      },
     });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.attachmentRetention', rule: 'unknown_retention_class' })]));
+    expect(bad.body.errors).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'body.attachmentRetention', rule: 'unknown_retention_class' })]),
+    );
   });
 });

@@ -25,10 +25,30 @@ const vaultType = {
   name: 'Vault claim',
   defaultQueue: 'vault',
   fields: [
-    { name: 'topic', label: 'Topic', type: 'enum', options: [{ value: 'lost', label: 'Lost' }, { value: 'stolen', label: 'Stolen' }] },
+    {
+      name: 'topic',
+      label: 'Topic',
+      type: 'enum',
+      options: [
+        { value: 'lost', label: 'Lost' },
+        { value: 'stolen', label: 'Stolen' },
+      ],
+    },
     { name: 'zqInternalNote', label: 'Zq adjuster note', type: 'text', sensitivity: 'internal' },
-    { name: 'zqInternalLevel', label: 'Zq internal level', type: 'enum', sensitivity: 'internal', options: [{ value: 'zqinternaloption', label: 'Zq internal option' }] },
-    { name: 'zqRestrictedScore', label: 'Zq fraud score', type: 'enum', sensitivity: 'restricted', options: [{ value: 'zqrestrictedoption', label: 'Zq restricted option' }] },
+    {
+      name: 'zqInternalLevel',
+      label: 'Zq internal level',
+      type: 'enum',
+      sensitivity: 'internal',
+      options: [{ value: 'zqinternaloption', label: 'Zq internal option' }],
+    },
+    {
+      name: 'zqRestrictedScore',
+      label: 'Zq fraud score',
+      type: 'enum',
+      sensitivity: 'restricted',
+      options: [{ value: 'zqrestrictedoption', label: 'Zq restricted option' }],
+    },
     { name: 'zqRestrictedMissing', label: 'Zq payout account', type: 'text', sensitivity: 'restricted' },
     { name: 'zqInternalMissing', label: 'Zq internal check', type: 'text', sensitivity: 'internal' },
   ],
@@ -78,7 +98,13 @@ interface Answer {
   body: Body;
 }
 
-async function call(who: Parameters<TestPlatform['fetchAs']>[0], method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+async function call(
+  who: Parameters<TestPlatform['fetchAs']>[0],
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
   const response = await platform.fetchAs(who, path, {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
@@ -142,14 +168,27 @@ const REQUESTER_CALLS: { name: string; call: () => Promise<Answer> }[] = [
   },
   {
     name: 'POST /cases with Prefer: dedup (joins the open case: the dedup answer)',
-    call: () => call('requester', 'POST', '/cases', { type: TYPE, subject: SUBJECT, description: DESCRIPTION, fields: { topic: 'stolen' } }, { prefer: 'dedup' }),
+    call: () =>
+      call(
+        'requester',
+        'POST',
+        '/cases',
+        { type: TYPE, subject: SUBJECT, description: DESCRIPTION, fields: { topic: 'stolen' } },
+        { prefer: 'dedup' },
+      ),
   },
   { name: 'GET /cases/{id}', call: () => call('requester', 'GET', `/cases/${caseId}`) },
   { name: 'GET /cases', call: () => call('requester', 'GET', '/cases') },
   { name: 'GET /cases?status=open&type=vault', call: () => call('requester', 'GET', `/cases?status=open&type=${TYPE}`) },
   { name: 'GET /cases/{id}/transitions (options and what blocks them)', call: () => call('requester', 'GET', `/cases/${caseId}/transitions`) },
-  { name: 'POST /cases/{id}/transitions blocked by a guard on hidden fields (422)', call: () => call('requester', 'POST', `/cases/${caseId}/transitions`, { to: 'paid' }) },
-  { name: 'POST /cases/{id}/transitions to a state with no transition (409)', call: () => call('requester', 'POST', `/cases/${caseId}/transitions`, { to: 'open' }) },
+  {
+    name: 'POST /cases/{id}/transitions blocked by a guard on hidden fields (422)',
+    call: () => call('requester', 'POST', `/cases/${caseId}/transitions`, { to: 'paid' }),
+  },
+  {
+    name: 'POST /cases/{id}/transitions to a state with no transition (409)',
+    call: () => call('requester', 'POST', `/cases/${caseId}/transitions`, { to: 'open' }),
+  },
   {
     name: 'POST /cases/{id}/transitions taken (the moved case), and back',
     call: async () => {

@@ -38,7 +38,11 @@ async function waitingSupportCase(): Promise<string> {
 }
 
 /** The automatic transition's event, checked to be the reply's companion in one commit. */
-function expectAutomatedAfterReply(events: Body[], commentId: string, expected: { from: string; to: string; transition: string; rule: 'declared' | 'default'; channel: string }) {
+function expectAutomatedAfterReply(
+  events: Body[],
+  commentId: string,
+  expected: { from: string; to: string; transition: string; rule: 'declared' | 'default'; channel: string },
+) {
   const replyAt = events.findIndex((e) => e.action === 'CommentAdded' && e.target?.id === commentId);
   expect(replyAt).toBeGreaterThanOrEqual(0);
   const reply = events[replyAt]!;
@@ -76,7 +80,13 @@ describe('the shipped support type: waiting_on_customer -> in_review on the requ
     // customer_replied's effects ran: the resolution clock, paused while waiting, runs again.
     expect(before.sla.clocks.resolution.status).toBe('paused');
     expect(after.sla.clocks.resolution.status).toBe('running');
-    expectAutomatedAfterReply(await historyOf(caseId), reply.body.commentId, { from: 'waiting_on_customer', to: 'in_review', transition: 'customer_replied', rule: 'declared', channel: 'web' });
+    expectAutomatedAfterReply(await historyOf(caseId), reply.body.commentId, {
+      from: 'waiting_on_customer',
+      to: 'in_review',
+      transition: 'customer_replied',
+      rule: 'declared',
+      channel: 'web',
+    });
     expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
   });
 
@@ -96,19 +106,43 @@ describe('the shipped support type: waiting_on_customer -> in_review on the requ
   it('a reply through a chat thread moves it too', async () => {
     const thread = `thread-${Math.random()}`;
     const author = { id: `fay-${Math.random().toString(36).slice(2)}`, name: 'Fay' };
-    const first = await call('integration', 'POST', '/channels/messages', { channel: 'chat', deliveryId: `d1-${thread}`, externalThreadId: thread, author, text: 'My order never arrived' });
+    const first = await call('integration', 'POST', '/channels/messages', {
+      channel: 'chat',
+      deliveryId: `d1-${thread}`,
+      externalThreadId: thread,
+      author,
+      text: 'My order never arrived',
+    });
     expect(first.status, JSON.stringify(first.body)).toBeLessThan(300);
     const caseId = first.body.caseId as string;
     await move(caseId, 'in_review');
     await move(caseId, 'waiting_on_customer');
 
-    const again = await call('integration', 'POST', '/channels/messages', { channel: 'chat', deliveryId: `d2-${thread}`, externalThreadId: thread, author, text: 'Order number is AB-1234' });
+    const again = await call('integration', 'POST', '/channels/messages', {
+      channel: 'chat',
+      deliveryId: `d2-${thread}`,
+      externalThreadId: thread,
+      author,
+      text: 'Order number is AB-1234',
+    });
     expect(again.body).toMatchObject({ outcome: 'appended', caseId });
     expect(await statusOf(caseId)).toBe('in_review');
-    expectAutomatedAfterReply(await historyOf(caseId), again.body.commentId, { from: 'waiting_on_customer', to: 'in_review', transition: 'customer_replied', rule: 'declared', channel: 'chat' });
+    expectAutomatedAfterReply(await historyOf(caseId), again.body.commentId, {
+      from: 'waiting_on_customer',
+      to: 'in_review',
+      transition: 'customer_replied',
+      rule: 'declared',
+      channel: 'chat',
+    });
 
     // A redelivery replays the first result: no second comment, no second move.
-    const replayed = await call('integration', 'POST', '/channels/messages', { channel: 'chat', deliveryId: `d2-${thread}`, externalThreadId: thread, author, text: 'Order number is AB-1234' });
+    const replayed = await call('integration', 'POST', '/channels/messages', {
+      channel: 'chat',
+      deliveryId: `d2-${thread}`,
+      externalThreadId: thread,
+      author,
+      text: 'Order number is AB-1234',
+    });
     expect(replayed.body).toMatchObject({ outcome: 'appended', commentId: again.body.commentId });
     expect((await historyOf(caseId)).filter((e) => e.automation)).toHaveLength(1);
   });
@@ -137,7 +171,13 @@ describe('a repeat that joins the waiting case (Prefer: dedup) is the requester 
     const events = await historyOf(caseId);
     const decided = events.find((e) => e.action === 'DuplicateIntake')!;
     expect(events[events.indexOf(decided) - 1]).toMatchObject({ action: 'CommentAdded' });
-    expectAutomatedAfterReply(events, decided.target.id, { from: 'waiting_on_customer', to: 'in_review', transition: 'customer_replied', rule: 'declared', channel: 'web' });
+    expectAutomatedAfterReply(events, decided.target.id, {
+      from: 'waiting_on_customer',
+      to: 'in_review',
+      transition: 'customer_replied',
+      rule: 'declared',
+      channel: 'web',
+    });
     expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
   });
 });
@@ -186,7 +226,13 @@ describe('types that declare no automation get the default; [] turns it off', ()
     const caseId = await caseIn('plain', 'paused');
     const reply = await call('requester', 'POST', `/cases/${caseId}/comments`, { body: 'Here is the photo' });
     expect(await statusOf(caseId)).toBe('open');
-    expectAutomatedAfterReply(await historyOf(caseId), reply.body.commentId, { from: 'paused', to: 'open', transition: 'answered', rule: 'default', channel: 'web' });
+    expectAutomatedAfterReply(await historyOf(caseId), reply.body.commentId, {
+      from: 'paused',
+      to: 'open',
+      transition: 'answered',
+      rule: 'default',
+      channel: 'web',
+    });
   });
 
   it('default: a waiting state the requester has no way out of stays (blocked on a supplier)', async () => {
@@ -205,17 +251,46 @@ describe('types that declare no automation get the default; [] turns it off', ()
     const caseId = await caseIn('declared', 'blocked');
     const reply = await call('requester', 'POST', `/cases/${caseId}/comments`, { body: 'The supplier called me' });
     expect(await statusOf(caseId)).toBe('working');
-    expectAutomatedAfterReply(await historyOf(caseId), reply.body.commentId, { from: 'blocked', to: 'working', transition: 'staff_resume', rule: 'declared', channel: 'web' });
+    expectAutomatedAfterReply(await historyOf(caseId), reply.body.commentId, {
+      from: 'blocked',
+      to: 'working',
+      transition: 'staff_resume',
+      rule: 'declared',
+      channel: 'web',
+    });
   });
 });
 
 describe('automations are checked at publish: a problem names the path', () => {
   it.each([
     ['an unknown target state', [{ on: 'requesterReply', from: ['paused'], to: 'review' }], 'body.workflow.automations.0.to', 'unknown_state'],
-    ['an unknown source state', [{ on: 'requesterReply', from: ['paused', 'waiting_on_customer'], to: 'working' }], 'body.workflow.automations.0.from.1', 'unknown_state'],
-    ['no transition to take', [{ on: 'requesterReply', from: ['paused'], to: 'done' }, { on: 'requesterReply', from: ['blocked'], to: 'open' }], 'body.workflow.automations.1.from.0', 'no_transition'],
-    ['a named transition that does not exist', [{ on: 'requesterReply', from: ['paused'], to: 'working', transition: 'nope' }], 'body.workflow.automations.0.transition', 'unknown_transition'],
-    ['a named transition going elsewhere', [{ on: 'requesterReply', from: ['paused'], to: 'working', transition: 'answered' }], 'body.workflow.automations.0.transition', 'wrong_target'],
+    [
+      'an unknown source state',
+      [{ on: 'requesterReply', from: ['paused', 'waiting_on_customer'], to: 'working' }],
+      'body.workflow.automations.0.from.1',
+      'unknown_state',
+    ],
+    [
+      'no transition to take',
+      [
+        { on: 'requesterReply', from: ['paused'], to: 'done' },
+        { on: 'requesterReply', from: ['blocked'], to: 'open' },
+      ],
+      'body.workflow.automations.1.from.0',
+      'no_transition',
+    ],
+    [
+      'a named transition that does not exist',
+      [{ on: 'requesterReply', from: ['paused'], to: 'working', transition: 'nope' }],
+      'body.workflow.automations.0.transition',
+      'unknown_transition',
+    ],
+    [
+      'a named transition going elsewhere',
+      [{ on: 'requesterReply', from: ['paused'], to: 'working', transition: 'answered' }],
+      'body.workflow.automations.0.transition',
+      'wrong_target',
+    ],
     ['an unknown trigger', [{ on: 'staffReply', from: ['paused'], to: 'working' }], 'body.workflow.automations.0.on', 'invalid_value'],
   ])('%s', async (_what, automations, field, rule) => {
     const refused = await publish(`bad-${Math.random().toString(36).slice(2, 8)}`, workflowOf(automations));

@@ -34,16 +34,23 @@ const rand = lcg(20261127);
 const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 
 const staff = { sub: 'conc-admin', roles: ['admin', 'supervisor'] as ('admin' | 'supervisor')[] };
-const ctxOf = (sub: string) => ({ caller: { sub, roles: ['agent' as const] }, now: new Date().toISOString(), channel: 'web' as const, correlationId: `t-${sub}` });
+const ctxOf = (sub: string) => ({
+  caller: { sub, roles: ['agent' as const] },
+  now: new Date().toISOString(),
+  channel: 'web' as const,
+  correlationId: `t-${sub}`,
+});
 const adminCtx = () => ({ caller: staff, now: new Date().toISOString(), channel: 'web' as const, correlationId: 't-admin' });
 
 const scan = () => scanTable(platform);
 
 async function inParallel<T>(items: readonly T[], width: number, run: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < items.length) await run(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -52,8 +59,21 @@ beforeAll(async () => {
   await routing.publishRules(
     {
       rules: [
-        { id: 'big-deals', when: { all: [{ fact: 'fields', path: '$.seats', operator: 'greaterThanInclusive', value: 50 }] }, then: { priority: 'high', skills: [{ skill: 'sales', level: 5 }] } },
-        { id: 'email', when: { all: [{ fact: 'channel', operator: 'equal', value: 'email' }] }, then: { skills: [{ skill: 'writing', level: 3 }, { skill: 'spanish', level: 4, optional: true }] } },
+        {
+          id: 'big-deals',
+          when: { all: [{ fact: 'fields', path: '$.seats', operator: 'greaterThanInclusive', value: 50 }] },
+          then: { priority: 'high', skills: [{ skill: 'sales', level: 5 }] },
+        },
+        {
+          id: 'email',
+          when: { all: [{ fact: 'channel', operator: 'equal', value: 'email' }] },
+          then: {
+            skills: [
+              { skill: 'writing', level: 3 },
+              { skill: 'spanish', level: 4, optional: true },
+            ],
+          },
+        },
       ],
     },
     undefined,
@@ -66,15 +86,26 @@ beforeAll(async () => {
     await routing.putAgent(`ag-${String(i).padStart(2, '0')}`, { skills, capacity }, undefined, adminCtx());
     await routing.setPresence(`ag-${String(i).padStart(2, '0')}`, 'available', ctxOf(`ag-${String(i).padStart(2, '0')}`));
   }
-  await inParallel(Array.from({ length: CASES }, (_, n) => n), 16, async (n) => {
-    const response = await platform.fetchAs('agent', '/cases', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: LAB_TYPE, subject: `Case ${n}`, description: 'concurrency', channel: pick(CHANNELS), requester: { id: `cust-${n % 17}` }, fields: { seats: Math.floor(rand() * 100) } }),
-    });
-    expect(response.status).toBe(201);
-    ids.push(((await response.json()) as { caseId: string }).caseId);
-  });
+  await inParallel(
+    Array.from({ length: CASES }, (_, n) => n),
+    16,
+    async (n) => {
+      const response = await platform.fetchAs('agent', '/cases', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: LAB_TYPE,
+          subject: `Case ${n}`,
+          description: 'concurrency',
+          channel: pick(CHANNELS),
+          requester: { id: `cust-${n % 17}` },
+          fields: { seats: Math.floor(rand() * 100) },
+        }),
+      });
+      expect(response.status).toBe(201);
+      ids.push(((await response.json()) as { caseId: string }).caseId);
+    },
+  );
 }, 300_000);
 afterAll(async () => {
   await platform?.stop();
@@ -136,7 +167,12 @@ describe('routing 200 cases to 20 agents at once', () => {
     const items = await scan();
     const agents = items.filter((i) => i.entity === 'RoutingAgent') as unknown as Agent[];
     const states = items.filter((i) => i.entity === 'RoutingState') as unknown as RoutingState[];
-    const offers = items.filter((i) => i.entity === 'RoutingOffer') as unknown as { offerId: string; caseId: string; agentId: string; channel: string }[];
+    const offers = items.filter((i) => i.entity === 'RoutingOffer') as unknown as {
+      offerId: string;
+      caseId: string;
+      agentId: string;
+      channel: string;
+    }[];
     const waitingEntries = items.filter((i) => i.entity === 'RoutingWaiting') as unknown as { caseId: string }[];
     const cases = new Map((items.filter((i) => i.entity === 'Case') as unknown as Case[]).map((c) => [c.caseId, c]));
 
@@ -148,7 +184,9 @@ describe('routing 200 cases to 20 agents at once', () => {
       for (const channel of CHANNELS) {
         const load = agent.load[channel] ?? 0;
         expect(load, `${agent.agentId} ${channel}`).toBeLessThanOrEqual(agent.capacity[channel] ?? 0);
-        const held = states.filter((s) => s.agentId === agent.agentId && s.channel === channel && (s.state === 'assigned' || s.state === 'offered')).length;
+        const held = states.filter(
+          (s) => s.agentId === agent.agentId && s.channel === channel && (s.state === 'assigned' || s.state === 'offered'),
+        ).length;
         expect(load, `${agent.agentId} ${channel} counter`).toBe(held);
       }
     }
@@ -176,7 +214,12 @@ describe('routing 200 cases to 20 agents at once', () => {
       }
     }
     // The waiting list holds exactly the waiting cases, once each.
-    expect(waitingEntries.map((w) => w.caseId).sort()).toEqual(states.filter((s) => s.state === 'waiting').map((s) => s.caseId).sort());
+    expect(waitingEntries.map((w) => w.caseId).sort()).toEqual(
+      states
+        .filter((s) => s.state === 'waiting')
+        .map((s) => s.caseId)
+        .sort(),
+    );
 
     // Never double-assigned: each case's history shows its owner set at most once.
     await inParallel(ids, 16, async (caseId) => {
@@ -188,7 +231,9 @@ describe('routing 200 cases to 20 agents at once', () => {
 
     const assigned = states.filter((s) => s.state === 'assigned').length;
     const freeSeats = agents.reduce((sum, a) => sum + CHANNELS.reduce((n, ch) => n + Math.max(0, freeCapacity(a, ch)), 0), 0);
-    console.info(`routing concurrency: ${assigned} assigned, ${offered.length} offered, ${states.length - assigned - offered.length} waiting ${JSON.stringify(reasons)}; ${freeSeats} free seats; in ${elapsed} ms; accepted ${outcomes.accepted}, declined ${outcomes.declined}, lost races ${outcomes.lostRaces}`);
+    console.info(
+      `routing concurrency: ${assigned} assigned, ${offered.length} offered, ${states.length - assigned - offered.length} waiting ${JSON.stringify(reasons)}; ${freeSeats} free seats; in ${elapsed} ms; accepted ${outcomes.accepted}, declined ${outcomes.declined}, lost races ${outcomes.lostRaces}`,
+    );
     expect(assigned).toBeGreaterThan(0);
     expect(outcomes.accepted).toBe(assigned);
   }, 600_000);

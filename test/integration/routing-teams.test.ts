@@ -55,37 +55,54 @@ beforeAll(async () => {
   // The example agents too, as `npm start` loads them: the fraud team's member comes from the seed.
   platform = await startTestPlatform({ seedRouting: true });
   const rules = {
-    rules: [{ id: 'fraud-to-rule-outsider', when: { all: [{ fact: 'type', operator: 'equal', value: 'fraud-investigation' }] }, then: { assignee: RULE_ASSIGNEE } }],
+    rules: [
+      {
+        id: 'fraud-to-rule-outsider',
+        when: { all: [{ fact: 'type', operator: 'equal', value: 'fraud-investigation' }] },
+        then: { assignee: RULE_ASSIGNEE },
+      },
+    ],
   };
   expect((await call('admin', 'POST', '/routing/rules', rules)).status).toBe(201);
   expect((await call('admin', 'POST', '/case-types', hrType)).status).toBe(201);
   expect((await call('admin', 'PUT', `/routing/agents/${RULE_ASSIGNEE}`, { skills: {}, capacity: CAPACITY, teams: ['legal'] })).status).toBe(201);
   expect((await call('admin', 'PUT', `/routing/agents/${OUTSIDER}`, { skills: {}, capacity: CAPACITY })).status).toBe(201);
-  for (const id of [RULE_ASSIGNEE, OUTSIDER]) expect((await call({ sub: id, roles: ['agent'] }, 'PUT', `/routing/agents/${id}/presence`, { presence: 'available' })).status).toBe(200);
+  for (const id of [RULE_ASSIGNEE, OUTSIDER])
+    expect((await call({ sub: id, roles: ['agent'] }, 'PUT', `/routing/agents/${id}/presence`, { presence: 'available' })).status).toBe(200);
 });
 afterAll(async () => {
   await platform?.stop();
 });
 
 async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init = body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+  const init =
+    body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
   const response = await platform.fetchAs(who, path, init);
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type'), text, body: (text ? JSON.parse(text) : undefined) as Body };
 }
 
 async function newCase(who: Who, body: Body): Promise<string> {
-  const made = await call(who, 'POST', '/cases', { subject: 'Card used abroad', description: 'Three payments I did not make', requester: { id: 'demo-requester' }, ...body });
+  const made = await call(who, 'POST', '/cases', {
+    subject: 'Card used abroad',
+    description: 'Three payments I did not make',
+    requester: { id: 'demo-requester' },
+    ...body,
+  });
   expect(made.status, made.text).toBe(201);
   await bus.settle([made.body.caseId]);
   await sweep();
   return made.body.caseId as string;
 }
-const newFraudCase = () => newCase('fraudSupervisor', { type: 'fraud-investigation', fields: { allegationType: 'payment-fraud', amountAtRisk: 5000 } });
-const offerIds = async (who: Who, query = '') => ((await call(who, 'GET', `/routing/offers${query}`)).body.items as Body[]).map((o) => o.caseId as string);
+const newFraudCase = () =>
+  newCase('fraudSupervisor', { type: 'fraud-investigation', fields: { allegationType: 'payment-fraud', amountAtRisk: 5000 } });
+const offerIds = async (who: Who, query = '') =>
+  ((await call(who, 'GET', `/routing/offers${query}`)).body.items as Body[]).map((o) => o.caseId as string);
 const routingOf = async (caseId: string) => (await call('fraudSupervisor', 'GET', `/routing/cases/${caseId}`)).body;
 const decisions = async (caseId: string) =>
-  ((await call('fraudSupervisor', 'GET', `/cases/${caseId}/history`)).body.items as Body[]).filter((e) => e.action === 'RoutingDecided').map((e) => e.routing as Body);
+  ((await call('fraudSupervisor', 'GET', `/cases/${caseId}/history`)).body.items as Body[])
+    .filter((e) => e.action === 'RoutingDecided')
+    .map((e) => e.routing as Body);
 
 let fraudCase: string;
 let hrCase: string;
@@ -120,7 +137,10 @@ describe('offering and assigning a case of a type restricted to teams', () => {
     expect(waiting).toMatchObject({ state: 'waiting', reason: 'noAgentInTeam' });
     expect(waiting.why).toContain('No agent is in team hr');
     expect((await call('admin', 'PUT', `/routing/agents/${HR_AGENT}`, { skills: {}, capacity: CAPACITY, teams: ['hr'] })).status).toBe(201);
-    expect((await call({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] }, 'PUT', `/routing/agents/${HR_AGENT}/presence`, { presence: 'available' })).status).toBe(200);
+    expect(
+      (await call({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] }, 'PUT', `/routing/agents/${HR_AGENT}/presence`, { presence: 'available' }))
+        .status,
+    ).toBe(200);
     expect((await call(hrLead, 'GET', `/routing/cases/${grievance}`)).body).toMatchObject({ state: 'offered', agentId: HR_AGENT });
     expect(await offerIds({ sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] })).toContain(grievance);
     hrCase = grievance;
@@ -129,12 +149,24 @@ describe('offering and assigning a case of a type restricted to teams', () => {
   it('an agent taken out of the team loses their open offer of its case at once, and it waits for the team again', async () => {
     const hrAgent: Identity = { sub: HR_AGENT, roles: ['agent'], groups: ['hr-team'] };
     const { version } = (await call('admin', 'GET', `/routing/agents/${HR_AGENT}`)).body;
-    expect((await call('admin', 'PUT', `/routing/agents/${HR_AGENT}`, { skills: {}, capacity: CAPACITY }, { 'if-match': `"${version}"` })).status).toBe(200);
+    expect(
+      (await call('admin', 'PUT', `/routing/agents/${HR_AGENT}`, { skills: {}, capacity: CAPACITY }, { 'if-match': `"${version}"` })).status,
+    ).toBe(200);
     expect(await offerIds(hrAgent)).not.toContain(hrCase);
     expect((await call(hrLead, 'GET', `/routing/cases/${hrCase}`)).body).toMatchObject({ state: 'waiting', reason: 'noAgentInTeam', declinedBy: [] });
     expect((await call('admin', 'GET', `/routing/agents/${HR_AGENT}`)).body.load.web).toBe(0);
     // Back in the team: offered to them again straight away.
-    expect((await call('admin', 'PUT', `/routing/agents/${HR_AGENT}`, { skills: {}, capacity: CAPACITY, teams: ['hr'] }, { 'if-match': `"${version + 1}"` })).status).toBe(200);
+    expect(
+      (
+        await call(
+          'admin',
+          'PUT',
+          `/routing/agents/${HR_AGENT}`,
+          { skills: {}, capacity: CAPACITY, teams: ['hr'] },
+          { 'if-match': `"${version + 1}"` },
+        )
+      ).status,
+    ).toBe(200);
     expect((await call(hrLead, 'GET', `/routing/cases/${hrCase}`)).body).toMatchObject({ state: 'offered', agentId: HR_AGENT });
   });
 
@@ -179,7 +211,14 @@ describe('offering and assigning a case of a type restricted to teams', () => {
     // Nor can a new case be opened straight into an outsider's hands.
     const listed = async () => ((await call('fraudSupervisor', 'GET', '/cases?type=fraud-investigation&limit=100')).body.items as Body[]).length;
     const count = await listed();
-    const opened = await call('fraudSupervisor', 'POST', '/cases', { type: 'fraud-investigation', subject: 'S', description: 'D', requester: { id: 'demo-requester' }, owner: OUTSIDER, fields: { allegationType: 'internal' } });
+    const opened = await call('fraudSupervisor', 'POST', '/cases', {
+      type: 'fraud-investigation',
+      subject: 'S',
+      description: 'D',
+      requester: { id: 'demo-requester' },
+      owner: OUTSIDER,
+      fields: { allegationType: 'internal' },
+    });
     expect(opened.status, opened.text).toBe(422);
     expect(await listed()).toBe(count);
   });
@@ -210,8 +249,19 @@ describe('routing reads for callers outside the team', () => {
     { route: 'GET /routing/rules', paths: () => ['/routing/rules', '/routing/rules?version=1'] },
     { route: 'GET /routing/queues', paths: () => ['/routing/queues'] },
     { route: 'GET /routing/agents', paths: () => ['/routing/agents'] },
-    { route: 'GET /routing/agents/{id}', paths: () => [`/routing/agents/${MEMBER}`, `/routing/agents/${OUTSIDER}`, `/routing/agents/${RULE_ASSIGNEE}`] },
-    { route: 'GET /routing/offers', paths: () => ['/routing/offers', `/routing/offers?agentId=${MEMBER}`, `/routing/offers?agentId=${OUTSIDER}`, `/routing/offers?agentId=${RULE_ASSIGNEE}`] },
+    {
+      route: 'GET /routing/agents/{id}',
+      paths: () => [`/routing/agents/${MEMBER}`, `/routing/agents/${OUTSIDER}`, `/routing/agents/${RULE_ASSIGNEE}`],
+    },
+    {
+      route: 'GET /routing/offers',
+      paths: () => [
+        '/routing/offers',
+        `/routing/offers?agentId=${MEMBER}`,
+        `/routing/offers?agentId=${OUTSIDER}`,
+        `/routing/offers?agentId=${RULE_ASSIGNEE}`,
+      ],
+    },
     { route: 'GET /routing/cases/{id}', paths: () => [`/routing/cases/${fraudCase}`] },
   ];
   /** Staff outside the fraud team, of every role, and the agents routing refused it to. */

@@ -54,7 +54,8 @@ afterAll(async () => {
 });
 
 async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const init = body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
+  const init =
+    body === undefined ? { method, headers } : { method, body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } };
   const response = await platform.fetchAs(who, path, init);
   const text = await response.text();
   return { status: response.status, type: response.headers.get('content-type'), body: (text ? JSON.parse(text) : undefined) as Body };
@@ -96,7 +97,13 @@ const caseOf = async (caseId: string) => (await call('supervisor', 'GET', `/case
 const offersOf = async (agentId: string) => (await call(as(agentId), 'GET', '/routing/offers')).body.items as Body[];
 
 async function newCase(channel: string): Promise<string> {
-  const made = await call('agent', 'POST', '/cases', { type: 'trust', channel, subject: 'Where is my parcel', description: 'It did not come.', requester: { id: 'cust-1' } });
+  const made = await call('agent', 'POST', '/cases', {
+    type: 'trust',
+    channel,
+    subject: 'Where is my parcel',
+    description: 'It did not come.',
+    requester: { id: 'cust-1' },
+  });
   expect(made.status, JSON.stringify(made.body)).toBe(201);
   await bus.settle([made.body.caseId]);
   return made.body.caseId as string;
@@ -124,7 +131,14 @@ describe('a case placed by a person or an escalation stays placed', () => {
     await patch(caseId, { queue: 'back-office' });
     expect((await caseOf(caseId)).queue).toBe('back-office');
     const [, placed] = await decisions(caseId);
-    expect(placed).toMatchObject({ trigger: 'CaseUpdated', outcome: 'queued', fired: [], rulesApplied: false, placement: { by: 'person', actor: 'demo-supervisor', field: 'queue' }, actions: { queue: 'back-office' } });
+    expect(placed).toMatchObject({
+      trigger: 'CaseUpdated',
+      outcome: 'queued',
+      fired: [],
+      rulesApplied: false,
+      placement: { by: 'person', actor: 'demo-supervisor', field: 'queue' },
+      actions: { queue: 'back-office' },
+    });
     expect(placed!.why).toContain('demo-supervisor');
     expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', queue: 'back-office', placement: { by: 'person', field: 'queue' } });
 
@@ -132,7 +146,11 @@ describe('a case placed by a person or an escalation stays placed', () => {
     await patch(caseId, { priority: 'urgent' });
     expect((await caseOf(caseId)).queue).toBe('back-office');
     expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', queue: 'back-office', priority: 'urgent' });
-    expect((await decisions(caseId)).at(-1)).toMatchObject({ trigger: 'CaseUpdated', rulesApplied: false, actions: { queue: 'back-office', priority: 'urgent' } });
+    expect((await decisions(caseId)).at(-1)).toMatchObject({
+      trigger: 'CaseUpdated',
+      rulesApplied: false,
+      actions: { queue: 'back-office', priority: 'urgent' },
+    });
   });
 
   it("an SLA escalation's reassignment is not moved back by the rules when the escalation then raises the priority", async () => {
@@ -140,12 +158,20 @@ describe('a case placed by a person or an escalation stays placed', () => {
     // What the escalation ladder's `reassign` and `raisePriority` rungs commit: CaseUpdated by the SLA timer.
     const escalate = async (change: Body) => {
       const current = await caseOf(caseId);
-      await updateCase(caseId, { ...change, reason: 'SLA escalation' }, current.version, { caller: SLA_TIMER_CALLER, now: clock.now().toISOString(), channel: 'api', correlationId: `esc-${caseId}-${current.version}` });
+      await updateCase(caseId, { ...change, reason: 'SLA escalation' }, current.version, {
+        caller: SLA_TIMER_CALLER,
+        now: clock.now().toISOString(),
+        channel: 'api',
+        correlationId: `esc-${caseId}-${current.version}`,
+      });
       await bus.settle([caseId]);
     };
     await escalate({ queue: 'escalations' });
     expect((await caseOf(caseId)).queue).toBe('escalations');
-    expect((await decisions(caseId)).at(-1)).toMatchObject({ rulesApplied: false, placement: { by: 'escalation', actor: 'caseway-sla-timer', field: 'queue' } });
+    expect((await decisions(caseId)).at(-1)).toMatchObject({
+      rulesApplied: false,
+      placement: { by: 'escalation', actor: 'caseway-sla-timer', field: 'queue' },
+    });
     await escalate({ priority: 'urgent' });
     expect((await caseOf(caseId)).queue).toBe('escalations');
     expect(await routingOf(caseId)).toMatchObject({ state: 'waiting', queue: 'escalations', priority: 'urgent', placement: { by: 'escalation' } });

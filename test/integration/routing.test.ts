@@ -67,7 +67,13 @@ async function call(who: Who, method: string, path: string, body?: unknown) {
 const as = (sub: string): Who => ({ sub, roles: ['agent'] });
 
 async function newCase(type: string, extra: Body = {}): Promise<string> {
-  const made = await call('agent', 'POST', '/cases', { type, subject: 'Contract question', description: 'Please review clause 4', requester: { id: 'cust-1' }, ...extra });
+  const made = await call('agent', 'POST', '/cases', {
+    type,
+    subject: 'Contract question',
+    description: 'Please review clause 4',
+    requester: { id: 'cust-1' },
+    ...extra,
+  });
   expect(made.status).toBe(201);
   return made.body.caseId as string;
 }
@@ -80,16 +86,21 @@ async function agent(id: string, skills: Record<string, number>, capacity: Recor
 
 const history = async (caseId: string) => (await call('supervisor', 'GET', `/cases/${caseId}/history`)).body.items as Body[];
 const routingOf = async (caseId: string) => (await call('supervisor', 'GET', `/routing/cases/${caseId}`)).body;
-const loadOf = async (agentId: string) => (await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingAgentKey(agentId) }))).Item!.load as Record<string, number>;
+const loadOf = async (agentId: string) =>
+  (await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingAgentKey(agentId) }))).Item!.load as Record<string, number>;
 const offersOf = async (agentId: string) => (await call(as(agentId), 'GET', '/routing/offers')).body.items as Body[];
 
 describe('the routing admin API', () => {
   it('publishes rules as versions, refuses bad ones naming the field, and only to admins', async () => {
     expect((await call('agent', 'POST', '/routing/rules', exampleRules)).status).toBe(403);
-    const bad = await call('admin', 'POST', '/routing/rules', { rules: [{ id: 'x', when: { all: [{ fact: 'mood', operator: 'equal', value: 1 }] }, then: { queue: 'q' } }] });
+    const bad = await call('admin', 'POST', '/routing/rules', {
+      rules: [{ id: 'x', when: { all: [{ fact: 'mood', operator: 'equal', value: 1 }] }, then: { queue: 'q' } }],
+    });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('body.rules.0.when');
-    const deep = await call('admin', 'POST', '/routing/rules', { rules: [{ id: 'x', when: { all: [{ fact: 'type', operator: 'equal', value: 'legal' }] }, then: { queue: 'Not A Slug' } }] });
+    const deep = await call('admin', 'POST', '/routing/rules', {
+      rules: [{ id: 'x', when: { all: [{ fact: 'type', operator: 'equal', value: 'legal' }] }, then: { queue: 'Not A Slug' } }],
+    });
     expect(deep.status).toBe(400);
 
     const v1 = await call('admin', 'POST', '/routing/rules', exampleRules);
@@ -104,7 +115,12 @@ describe('the routing admin API', () => {
   });
 
   it('defines queues and agents; agents set their own presence only', async () => {
-    const q = await call('admin', 'PUT', '/routing/queues/vip', { name: 'VIP', optionalSkillWaitSeconds: 60, overflow: { queue: 'general', afterSeconds: 600 }, offerTimeoutSeconds: 30 });
+    const q = await call('admin', 'PUT', '/routing/queues/vip', {
+      name: 'VIP',
+      optionalSkillWaitSeconds: 60,
+      overflow: { queue: 'general', afterSeconds: 600 },
+      offerTimeoutSeconds: 30,
+    });
     expect(q.status).toBe(201);
     expect(q.body).toMatchObject({ queueId: 'vip', offerTimeoutSeconds: 30, version: 1 });
     expect((await call('admin', 'PUT', '/routing/queues/vip', { overflow: { queue: 'vip', afterSeconds: 5 } })).status).toBe(400);
@@ -112,7 +128,11 @@ describe('the routing admin API', () => {
 
     await agent(LEGAL_LEAD, { legal: 9 }, { web: 2, email: 2 });
     const listed = (await call('agent', 'GET', '/routing/agents')).body.items as Body[];
-    expect(listed.find((a) => a.agentId === LEGAL_LEAD)).toMatchObject({ presence: 'available', load: { web: 0, email: 0 }, capacity: { web: 2, email: 2 } });
+    expect(listed.find((a) => a.agentId === LEGAL_LEAD)).toMatchObject({
+      presence: 'available',
+      load: { web: 0, email: 0 },
+      capacity: { web: 2, email: 2 },
+    });
     expect((await call(as('someone-else'), 'PUT', `/routing/agents/${LEGAL_LEAD}/presence`, { presence: 'away' })).status).toBe(403);
     expect((await call(as(LEGAL_LEAD), 'PUT', `/routing/agents/${LEGAL_LEAD}/presence`, { presence: 'sleeping' })).status).toBe(400);
     expect((await call('admin', 'PUT', '/routing/agents/a1', { skills: { legal: 11 }, capacity: {} })).status).toBe(400);
@@ -138,7 +158,15 @@ describe('deciding at intake', () => {
         rulesetVersion: 2,
         outcome: 'assigned',
         stoppedAt: 'legal-high-to-lead',
-        fired: [{ ruleId: 'legal-high-to-lead', matched: [{ fact: 'type', factValue: 'legal' }, { fact: 'priority', factValue: 'high' }] }],
+        fired: [
+          {
+            ruleId: 'legal-high-to-lead',
+            matched: [
+              { fact: 'type', factValue: 'legal' },
+              { fact: 'priority', factValue: 'high' },
+            ],
+          },
+        ],
         facts: { type: 'legal', priority: 'high', vip: false, entitlementLevel: null },
       },
     });
@@ -190,7 +218,11 @@ describe('deciding at intake', () => {
     const c = (await call('agent', 'GET', `/cases/${caseId}`)).body;
     expect(c.queue).toBe('vip');
     const decided = (await history(caseId)).find((e) => e.action === 'RoutingDecided')!;
-    expect(decided.routing).toMatchObject({ outcome: 'queued', fired: [{ ruleId: 'vip-email' }], facts: { vip: true, entitlementLevel: 'vip', channel: 'email' } });
+    expect(decided.routing).toMatchObject({
+      outcome: 'queued',
+      fired: [{ ruleId: 'vip-email' }],
+      facts: { vip: true, entitlementLevel: 'vip', channel: 'email' },
+    });
     expect(decided.changes).toEqual([{ field: 'queue', before: 'general', after: 'vip' }]);
     const r0 = await routingOf(caseId);
     expect(r0).toMatchObject({ state: 'waiting', queue: 'vip', reason: 'noAgentHasSkills' });
@@ -212,13 +244,21 @@ describe('deciding at intake', () => {
     expect((await call(as('vip-1'), 'POST', `/routing/offers/${offer!.offerId}/accept`)).status).toBe(404);
     await bus.settle([caseId]);
     const trail = await history(caseId);
-    expect(trail.at(-1)).toMatchObject({ action: 'CaseUpdated', actor: { sub: 'vip-1' }, changes: [{ field: 'owner', before: null, after: 'vip-1' }] });
+    expect(trail.at(-1)).toMatchObject({
+      action: 'CaseUpdated',
+      actor: { sub: 'vip-1' },
+      changes: [{ field: 'owner', before: null, after: 'vip-1' }],
+    });
     expect(await routingOf(caseId)).toMatchObject({ state: 'assigned', agentId: 'vip-1' });
     expect(await loadOf('vip-1')).toEqual({ email: 1 });
 
     // Reassigned by hand: routing lets go and the agent's capacity comes back.
     const current = (await call('agent', 'GET', `/cases/${caseId}`)).body;
-    const moved = await platform.fetchAs('supervisor', `/cases/${caseId}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'if-match': `"${current.version}"` }, body: JSON.stringify({ owner: 'demo-supervisor' }) });
+    const moved = await platform.fetchAs('supervisor', `/cases/${caseId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'if-match': `"${current.version}"` },
+      body: JSON.stringify({ owner: 'demo-supervisor' }),
+    });
     expect(moved.status).toBe(200);
     await bus.settle([caseId]);
     expect(await routingOf(caseId)).toMatchObject({ state: 'done', doneReason: 'reassigned' });
@@ -252,7 +292,11 @@ describe('deciding again on change', () => {
     expect(['noAgentAvailable', 'agentsAtCapacity']).toContain(waiting.reason);
 
     const current = (await call('agent', 'GET', `/cases/${caseId}`)).body;
-    const raised = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'if-match': `"${current.version}"` }, body: JSON.stringify({ priority: 'high' }) });
+    const raised = await platform.fetchAs('agent', `/cases/${caseId}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', 'if-match': `"${current.version}"` },
+      body: JSON.stringify({ priority: 'high' }),
+    });
     expect(raised.status).toBe(200);
     await bus.settle([caseId]);
 
@@ -261,7 +305,10 @@ describe('deciding again on change', () => {
       ['CaseCreated', 'queued'],
       ['CaseUpdated', 'assigned'],
     ]);
-    expect(decisions[1]).toMatchObject({ changes: [{ field: 'owner', before: null, after: LEGAL_LEAD }], routing: { fired: [{ ruleId: 'legal-high-to-lead' }] } });
+    expect(decisions[1]).toMatchObject({
+      changes: [{ field: 'owner', before: null, after: LEGAL_LEAD }],
+      routing: { fired: [{ ruleId: 'legal-high-to-lead' }] },
+    });
     expect(await routingOf(caseId)).toMatchObject({ state: 'assigned', agentId: LEGAL_LEAD });
     // Routing's events are on the case's hash chain like any other.
     expect((await call('agent', 'GET', `/cases/${caseId}/history/verify`)).body.valid).toBe(true);
@@ -273,7 +320,14 @@ describe('offers, declines, timeouts and overflow', () => {
   it('re-offers on decline, returns the case on timeout, and overflows to the next queue with a recorded decision', async () => {
     await call('admin', 'PUT', '/routing/queues/triage', { offerTimeoutSeconds: 30, overflow: { queue: 'general', afterSeconds: 300 } });
     await call('admin', 'POST', '/routing/rules', {
-      rules: [...exampleRules.rules, { id: 'web-triage', when: { all: [{ fact: 'channel', operator: 'equal', value: 'chat' }] }, then: { queue: 'triage', skills: [{ skill: 'triage', level: 2 }] } }],
+      rules: [
+        ...exampleRules.rules,
+        {
+          id: 'web-triage',
+          when: { all: [{ fact: 'channel', operator: 'equal', value: 'chat' }] },
+          then: { queue: 'triage', skills: [{ skill: 'triage', level: 2 }] },
+        },
+      ],
     });
     await agent('tri-1', { triage: 3 }, { chat: 2 });
     await agent('tri-2', { triage: 3 }, { chat: 1 });
@@ -306,7 +360,11 @@ describe('offers, declines, timeouts and overflow', () => {
     expect((await sweep()).overflowed).toBe(1);
     const c = (await call('agent', 'GET', `/cases/${caseId}`)).body;
     expect(c.queue).toBe('general');
-    expect((await history(caseId)).at(-1)).toMatchObject({ action: 'RoutingDecided', changes: [{ field: 'queue', before: 'triage', after: 'general' }], routing: { step: 'overflow', from: 'triage', to: 'general' } });
+    expect((await history(caseId)).at(-1)).toMatchObject({
+      action: 'RoutingDecided',
+      changes: [{ field: 'queue', before: 'triage', after: 'general' }],
+      routing: { step: 'overflow', from: 'triage', to: 'general' },
+    });
     // A new queue, a new round: both may be offered it again (skills still apply).
     expect(await routingOf(caseId)).toMatchObject({ queue: 'general', declinedBy: [] });
     expect((await call(as('tri-1'), 'POST', '/routing/offers/CASE-2026-999999.1/accept')).status).toBe(404);
@@ -317,7 +375,14 @@ describe('the local sweep', () => {
   it('runs on every jump of the adjustable clock, as the schedule would in AWS, and takes back an expired offer to offer it again', async () => {
     const rules = (await call('agent', 'GET', '/routing/rules')).body;
     await call('admin', 'POST', '/routing/rules', {
-      rules: [{ id: 'phone', when: { all: [{ fact: 'channel', operator: 'equal', value: 'phone' }] }, then: { queue: 'phones', skills: [{ skill: 'calls', level: 1 }] } }, ...rules.rules],
+      rules: [
+        {
+          id: 'phone',
+          when: { all: [{ fact: 'channel', operator: 'equal', value: 'phone' }] },
+          then: { queue: 'phones', skills: [{ skill: 'calls', level: 1 }] },
+        },
+        ...rules.rules,
+      ],
     });
     await agent('phone-1', { calls: 2 }, { phone: 1 });
     const caseId = await newCase('general', { channel: 'phone' });
@@ -360,11 +425,23 @@ describe('who may do what in routing', () => {
     { name: 'read rules', method: 'GET', path: () => '/routing/rules', expect: staffOk(200) },
     { name: 'put a queue', method: 'PUT', path: () => '/routing/queues/matrix', body: {}, expect: { ...adminOnly(0), admin: [200, 201] } },
     { name: 'list queues', method: 'GET', path: () => '/routing/queues', expect: staffOk(200) },
-    { name: 'put an agent', method: 'PUT', path: () => '/routing/agents/matrix-agent', body: { skills: {}, capacity: {} }, expect: { ...adminOnly(0), admin: [200, 201] } },
+    {
+      name: 'put an agent',
+      method: 'PUT',
+      path: () => '/routing/agents/matrix-agent',
+      body: { skills: {}, capacity: {} },
+      expect: { ...adminOnly(0), admin: [200, 201] },
+    },
     { name: 'list agents', method: 'GET', path: () => '/routing/agents', expect: staffOk(200) },
     { name: 'read an agent', method: 'GET', path: () => '/routing/agents/demo-agent', expect: staffOk(200) },
     // The agent themselves, supervisors and admins; not another staff member.
-    { name: 'set presence', method: 'PUT', path: () => '/routing/agents/demo-agent/presence', body: { presence: 'away' }, expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 403 } },
+    {
+      name: 'set presence',
+      method: 'PUT',
+      path: () => '/routing/agents/demo-agent/presence',
+      body: { presence: 'away' },
+      expect: { requester: 403, agent: 200, supervisor: 200, admin: 200, integration: 403 },
+    },
     { name: 'list own offers', method: 'GET', path: () => '/routing/offers', expect: staffOk(200) },
     { name: 'accept an offer that is not there', method: 'POST', path: () => '/routing/offers/CASE-2026-999999.1/accept', expect: staffOk(404) },
     { name: 'decline an offer that is not there', method: 'POST', path: () => '/routing/offers/CASE-2026-999999.1/decline', expect: staffOk(404) },
@@ -373,7 +450,10 @@ describe('who may do what in routing', () => {
 
   for (const row of MATRIX) {
     it.each(ROLES)(`${row.name} as %s`, async (role) => {
-      const response = await platform.fetchAs(role, row.path(), { method: row.method, ...(row.body === undefined ? {} : { body: JSON.stringify(row.body), headers: { 'content-type': 'application/json' } }) });
+      const response = await platform.fetchAs(role, row.path(), {
+        method: row.method,
+        ...(row.body === undefined ? {} : { body: JSON.stringify(row.body), headers: { 'content-type': 'application/json' } }),
+      });
       const want = row.expect[role];
       expect(Array.isArray(want) ? want : [want]).toContain(response.status);
       if (response.status >= 400) expect(response.headers.get('content-type')).toBe('application/problem+json');

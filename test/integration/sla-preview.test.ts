@@ -17,7 +17,11 @@ beforeAll(async () => {
 afterAll(async () => platform?.stop());
 
 async function preview(body: unknown, who: Who = 'agent') {
-  const response = await platform.fetchAs(who, '/sla/preview', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await platform.fetchAs(who, '/sla/preview', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, type: response.headers.get('content-type') ?? '', body: (await response.json()) as Body };
 }
 
@@ -35,7 +39,12 @@ describe('POST /sla/preview', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.policy).toEqual({ policyId: 'support-basic', version: 1, name: 'Support: Basic' });
     expect(answer.body.calendar).toMatchObject({ calendarId: 'london-office', version: 1, timeZone: 'Europe/London' });
-    expect(answer.body.clocks.firstResponse).toEqual({ targetMinutes: 480, warnAt: '2026-11-30T15:00:00.000Z', dueAt: '2026-11-30T17:00:00.000Z', pausedMinutes: 0 });
+    expect(answer.body.clocks.firstResponse).toEqual({
+      targetMinutes: 480,
+      warnAt: '2026-11-30T15:00:00.000Z',
+      dueAt: '2026-11-30T17:00:00.000Z',
+      pausedMinutes: 0,
+    });
     // next response 960: Monday and Tuesday; resolution 4800: ten working days, to Friday 11 December.
     expect(answer.body.clocks.nextResponse.dueAt).toBe('2026-12-01T17:00:00.000Z');
     expect(answer.body.clocks.resolution.dueAt).toBe('2026-12-11T17:00:00.000Z');
@@ -81,9 +90,19 @@ describe('POST /sla/preview', () => {
     expect(answer.status, JSON.stringify(answer.body)).toBe(200);
     expect(answer.body.policy).toEqual({ policyId: null, version: null, name: null });
     expect(answer.body.calendar).toEqual({ calendarId: null, version: null, name: 'Plain week', timeZone: 'UTC' });
-    expect(answer.body.clocks.firstResponse).toEqual({ targetMinutes: 60, warnAt: '2026-11-30T09:30:00.000Z', dueAt: '2026-11-30T10:00:00.000Z', pausedMinutes: 0 });
+    expect(answer.body.clocks.firstResponse).toEqual({
+      targetMinutes: 60,
+      warnAt: '2026-11-30T09:30:00.000Z',
+      dueAt: '2026-11-30T10:00:00.000Z',
+      pausedMinutes: 0,
+    });
     // 240 on Monday before the pause, Tuesday's 480, 240 on Wednesday; the pause took Monday afternoon's 240.
-    expect(answer.body.clocks.resolution).toEqual({ targetMinutes: 960, warnAt: '2026-12-01T13:00:00.000Z', dueAt: '2026-12-02T13:00:00.000Z', pausedMinutes: 240 });
+    expect(answer.body.clocks.resolution).toEqual({
+      targetMinutes: 960,
+      warnAt: '2026-12-01T13:00:00.000Z',
+      dueAt: '2026-12-02T13:00:00.000Z',
+      pausedMinutes: 240,
+    });
     expect(answer.body.clocks.nextResponse).toBeUndefined();
   });
 
@@ -91,7 +110,13 @@ describe('POST /sla/preview', () => {
     const created = await platform.fetchAs('agent', '/cases', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'support', subject: 'Preview check', description: 'Compare', requester: { id: 'preview-check' }, fields: { product: 'web-app', category: 'problem' } }),
+      body: JSON.stringify({
+        type: 'support',
+        subject: 'Preview check',
+        description: 'Compare',
+        requester: { id: 'preview-check' },
+        fields: { product: 'web-app', category: 'problem' },
+      }),
     });
     expect(created.status).toBe(201);
     const sla = ((await created.json()) as Body).sla;
@@ -100,24 +125,64 @@ describe('POST /sla/preview', () => {
     // The clocks a case starts at once (the next-response clock waits for a reply).
     const running = Object.entries(sla.clocks as Record<string, Body>).filter(([, clock]) => clock.status === 'running');
     expect(running.length).toBeGreaterThan(0);
-    for (const [name, live] of running) expect([name, answer.body.clocks[name].dueAt, answer.body.clocks[name].warnAt]).toEqual([name, live.dueAt, live.warnAt]);
+    for (const [name, live] of running)
+      expect([name, answer.body.clocks[name].dueAt, answer.body.clocks[name].warnAt]).toEqual([name, live.dueAt, live.warnAt]);
   });
 
   it('is for staff; refuses bad input with problems naming the field and rule', async () => {
-    for (const who of ['agent', 'supervisor', 'admin', 'integration'] as const) expect((await preview({ policyId: 'support-basic', start: '2026-11-27T18:00:00Z' }, who)).status).toBe(200);
+    for (const who of ['agent', 'supervisor', 'admin', 'integration'] as const)
+      expect((await preview({ policyId: 'support-basic', start: '2026-11-27T18:00:00Z' }, who)).status).toBe(200);
     const requester = await preview({ policyId: 'support-basic', start: '2026-11-27T18:00:00Z' }, 'requester');
     expect(requester.status).toBe(403);
 
     const cases: [string, Body, number, string][] = [
-      ['both policy forms', { policyId: 'support-basic', policy: { targets: { resolution: 60 } }, start: '2026-11-27T18:00:00Z' }, 400, 'body.policyId'],
+      [
+        'both policy forms',
+        { policyId: 'support-basic', policy: { targets: { resolution: 60 } }, start: '2026-11-27T18:00:00Z' },
+        400,
+        'body.policyId',
+      ],
       ['no policy', { calendarId: 'london-office', start: '2026-11-27T18:00:00Z' }, 400, 'body.policyId'],
-      ['both calendar forms', { policyId: 'support-basic', calendarId: 'london-office', calendar: plainWeek, start: '2026-11-27T18:00:00Z' }, 400, 'body.calendarId'],
+      [
+        'both calendar forms',
+        { policyId: 'support-basic', calendarId: 'london-office', calendar: plainWeek, start: '2026-11-27T18:00:00Z' },
+        400,
+        'body.calendarId',
+      ],
       ['no calendar at all', { policy: { targets: { resolution: 60 } }, start: '2026-11-27T18:00:00Z' }, 400, 'body.calendarId'],
       ['start not an instant', { policyId: 'support-basic', start: 'Friday evening' }, 400, 'body.start'],
-      ['pause ends before it starts', { policyId: 'support-basic', start: '2026-11-27T18:00:00Z', pauses: [{ from: '2026-11-30T10:00:00Z', to: '2026-11-30T09:00:00Z' }] }, 400, 'body.pauses.0.to'],
-      ['unknown clock', { policyId: 'support-basic', start: '2026-11-27T18:00:00Z', pauses: [{ from: '2026-11-30T09:00:00Z', to: '2026-11-30T10:00:00Z', clocks: ['lunch'] }] }, 400, 'body.pauses.0.clocks.0'],
-      ['bad inline calendar', { policy: { targets: { resolution: 60 } }, calendar: { ...plainWeek, timeZone: 'Mars/Olympus' }, start: '2026-11-27T18:00:00Z' }, 400, 'body.calendar.timeZone'],
-      ['no working time ahead', { policy: { targets: { resolution: 60 } }, calendar: { ...plainWeek, closures: [{ from: '2026-01-01', to: '2099-12-31' }] }, start: '2026-11-27T18:00:00Z' }, 400, 'body.calendar'],
+      [
+        'pause ends before it starts',
+        { policyId: 'support-basic', start: '2026-11-27T18:00:00Z', pauses: [{ from: '2026-11-30T10:00:00Z', to: '2026-11-30T09:00:00Z' }] },
+        400,
+        'body.pauses.0.to',
+      ],
+      [
+        'unknown clock',
+        {
+          policyId: 'support-basic',
+          start: '2026-11-27T18:00:00Z',
+          pauses: [{ from: '2026-11-30T09:00:00Z', to: '2026-11-30T10:00:00Z', clocks: ['lunch'] }],
+        },
+        400,
+        'body.pauses.0.clocks.0',
+      ],
+      [
+        'bad inline calendar',
+        { policy: { targets: { resolution: 60 } }, calendar: { ...plainWeek, timeZone: 'Mars/Olympus' }, start: '2026-11-27T18:00:00Z' },
+        400,
+        'body.calendar.timeZone',
+      ],
+      [
+        'no working time ahead',
+        {
+          policy: { targets: { resolution: 60 } },
+          calendar: { ...plainWeek, closures: [{ from: '2026-01-01', to: '2099-12-31' }] },
+          start: '2026-11-27T18:00:00Z',
+        },
+        400,
+        'body.calendar',
+      ],
       ['unknown policy', { policyId: 'nope', start: '2026-11-27T18:00:00Z' }, 404, ''],
       ['unknown calendar', { policy: { targets: { resolution: 60 } }, calendarId: 'nowhere', start: '2026-11-27T18:00:00Z' }, 404, ''],
     ];
@@ -125,7 +190,11 @@ describe('POST /sla/preview', () => {
       const answer = await preview(body);
       expect([name, answer.status], JSON.stringify(answer.body)).toEqual([name, status]);
       expect(answer.type).toContain('application/problem+json');
-      if (field) expect(answer.body.errors.map((e: Body) => e.field), name).toContain(field);
+      if (field)
+        expect(
+          answer.body.errors.map((e: Body) => e.field),
+          name,
+        ).toContain(field);
     }
   });
 });

@@ -40,10 +40,22 @@ beforeAll(async () => {
   const published = [
     await platform.fetchAs('admin', '/sla/calendars', { method: 'POST', ...json({ calendarId, name: 'London office', ...calendar }) }),
     // Support cases by priority: low and medium get a working day, high an hour with the ladder, urgent two hours with it too.
-    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('standard', { match: { caseType: 'support', priority: 'low' }, targets: { resolution: 480 } })) }),
-    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('medium', { match: { caseType: 'support', priority: 'medium' }, targets: { resolution: 480 } })) }),
-    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('ladder', { match: { caseType: 'support', priority: 'high' }, targets: { resolution: 60 }, escalation: LADDER })) }),
-    await platform.fetchAs('admin', '/sla/policies', { method: 'POST', ...json(policyBody('urgent', { match: { caseType: 'support', priority: 'urgent' }, targets: { resolution: 120 }, escalation: LADDER })) }),
+    await platform.fetchAs('admin', '/sla/policies', {
+      method: 'POST',
+      ...json(policyBody('standard', { match: { caseType: 'support', priority: 'low' }, targets: { resolution: 480 } })),
+    }),
+    await platform.fetchAs('admin', '/sla/policies', {
+      method: 'POST',
+      ...json(policyBody('medium', { match: { caseType: 'support', priority: 'medium' }, targets: { resolution: 480 } })),
+    }),
+    await platform.fetchAs('admin', '/sla/policies', {
+      method: 'POST',
+      ...json(policyBody('ladder', { match: { caseType: 'support', priority: 'high' }, targets: { resolution: 60 }, escalation: LADDER })),
+    }),
+    await platform.fetchAs('admin', '/sla/policies', {
+      method: 'POST',
+      ...json(policyBody('urgent', { match: { caseType: 'support', priority: 'urgent' }, targets: { resolution: 120 }, escalation: LADDER })),
+    }),
   ];
   for (const response of published) expect(response.status, await response.clone().text()).toBe(201);
 });
@@ -51,13 +63,23 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 
 /** A support case at `priority` (the policy follows from it); its timers armed before this returns. */
 async function createCase(priority: 'low' | 'medium' | 'high'): Promise<string> {
   const response = await platform.fetchAs('agent', '/cases', {
     method: 'POST',
-    ...json({ type: 'support', priority, subject: 'Printer on fire', description: 'Smoke from tray 2.', requester: { id: 'cust-1', name: 'Carla Customer' }, fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' } }),
+    ...json({
+      type: 'support',
+      priority,
+      subject: 'Printer on fire',
+      description: 'Smoke from tray 2.',
+      requester: { id: 'cust-1', name: 'Carla Customer' },
+      fields: { product: 'web-app', category: 'problem', impact: 'team', urgency: 'high' },
+    }),
   });
   expect(response.status, await response.clone().text()).toBe(201);
   const caseId = ((await response.json()) as Body).caseId as string;
@@ -112,7 +134,11 @@ describe('a case waiting on the customer over Easter', () => {
     // 420 business minutes were left: Tuesday 11:00-17:00 is 360, then Wednesday 09:00-10:00.
     const expectedDue = addBusinessMinutes(LONDON_OFFICE, '2031-04-15T10:00:00Z', 420).toISOString();
     expect(expectedDue).toBe('2031-04-16T09:00:00.000Z');
-    expect(resumed).toMatchObject({ status: 'running', dueAt: expectedDue, warnAt: addBusinessMinutes(LONDON_OFFICE, '2031-04-15T10:00:00Z', 300).toISOString() });
+    expect(resumed).toMatchObject({
+      status: 'running',
+      dueAt: expectedDue,
+      warnAt: addBusinessMinutes(LONDON_OFFICE, '2031-04-15T10:00:00Z', 300).toISOString(),
+    });
 
     await sla.advanceTo('2031-04-15T14:59:00Z');
     expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaPaused', 'SlaResumed']);
@@ -144,7 +170,10 @@ describe('a priority change mid-flight', () => {
 
     await sla.advanceTo('2031-05-06T08:30:00Z');
     const current = await getCase(caseId);
-    const patched = await platform.fetchAs('agent', `/cases/${caseId}`, { method: 'PATCH', ...json({ priority: 'urgent', reason: 'Whole team down' }, { 'if-match': `"${current.version}"` }) });
+    const patched = await platform.fetchAs('agent', `/cases/${caseId}`, {
+      method: 'PATCH',
+      ...json({ priority: 'urgent', reason: 'Whole team down' }, { 'if-match': `"${current.version}"` }),
+    });
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as Body).priority).toBe('urgent');
     await sla.settle();
@@ -187,7 +216,11 @@ describe('the escalation ladder', () => {
     // Raising the priority to urgent moves the case under the urgent policy (sla-core re-targets it) before the rung is recorded.
     expect(await slaActions(caseId)).toEqual(['SlaStarted', 'SlaBreached', 'SlaEscalated', 'SlaEscalated', 'SlaRecomputed', 'SlaEscalated']);
     const midway = await getCase(caseId);
-    expect(midway).toMatchObject({ queue: 'escalations', priority: 'urgent', sla: { policyId: 'urgent', escalationLevel: 3, clocks: { resolution: { status: 'breached', breachedAt: '2031-06-02T09:00:00.000Z' } } } });
+    expect(midway).toMatchObject({
+      queue: 'escalations',
+      priority: 'urgent',
+      sla: { policyId: 'urgent', escalationLevel: 3, clocks: { resolution: { status: 'breached', breachedAt: '2031-06-02T09:00:00.000Z' } } },
+    });
     expect(midway.handoff).toMatchObject({ to: { queue: 'escalations' } });
 
     await sla.advanceTo('2031-06-02T12:59:00Z');
@@ -197,9 +230,16 @@ describe('the escalation ladder', () => {
 
     const trail = await sla.trail(caseId);
     const escalations = trail.filter((e) => e.action === 'SlaEscalated');
-    expect(escalations.map((e) => e.at)).toEqual(['2031-06-02T11:30:00.000Z', '2031-06-02T11:30:00.000Z', '2031-06-02T11:30:00.000Z', '2031-06-02T13:00:00.000Z']);
+    expect(escalations.map((e) => e.at)).toEqual([
+      '2031-06-02T11:30:00.000Z',
+      '2031-06-02T11:30:00.000Z',
+      '2031-06-02T11:30:00.000Z',
+      '2031-06-02T13:00:00.000Z',
+    ]);
     expect(escalations[0]!.effects).toEqual([{ kind: 'notify', to: 'supervisors', template: 'sla-breach' }]);
-    expect(escalations.map((e) => e.changes)).toEqual([1, 2, 3, 4].map((n) => [{ field: 'sla', before: { escalationLevel: n - 1 }, after: { escalationLevel: n } }]));
+    expect(escalations.map((e) => e.changes)).toEqual(
+      [1, 2, 3, 4].map((n) => [{ field: 'sla', before: { escalationLevel: n - 1 }, after: { escalationLevel: n } }]),
+    );
     // Queue and priority moved through the case lifecycle: a CaseUpdated by the timer, committed with its SlaEscalated.
     const updates = trail.filter((e) => e.action === 'CaseUpdated' && e.actor.sub === 'caseway-sla-timer');
     expect(updates.map((e) => e.changes.filter((c) => c.field === 'queue' || c.field === 'priority'))).toEqual([
@@ -251,7 +291,10 @@ describe('a check run many times at once', () => {
   });
 
   it('ends an execution with malformed input instead of retrying it forever', async () => {
-    await expect(checkHandler({ caseId: 'x', clock: 'lunch', generation: -1 })).resolves.toMatchObject({ done: true, reason: expect.stringContaining('invalid input') });
+    await expect(checkHandler({ caseId: 'x', clock: 'lunch', generation: -1 })).resolves.toMatchObject({
+      done: true,
+      reason: expect.stringContaining('invalid input'),
+    });
   });
 });
 
@@ -274,7 +317,13 @@ describe('the local demo clock', () => {
   });
 
   it('refuses bad input with a problem naming the field, and never moves back', async () => {
-    for (const body of [{ advanceMinutes: 'soon' }, { advanceMinutes: -5 }, { to: 'tomorrow' }, {}, { advanceMinutes: 5, to: '2031-09-03T00:00:00Z' }]) {
+    for (const body of [
+      { advanceMinutes: 'soon' },
+      { advanceMinutes: -5 },
+      { to: 'tomorrow' },
+      {},
+      { advanceMinutes: 5, to: '2031-09-03T00:00:00Z' },
+    ]) {
       const response = await post(body);
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toBe('application/problem+json');

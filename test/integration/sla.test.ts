@@ -29,12 +29,20 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  body: JSON.stringify(body),
+  headers: { 'content-type': 'application/json', ...headers },
+});
 
 async function call(who: Who, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await platform.fetchAs(who, path, { method, ...(body === undefined ? { headers } : json(body, headers)) });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as Body, etag: response.headers.get('etag'), type: response.headers.get('content-type') };
+  return {
+    status: response.status,
+    body: (text ? JSON.parse(text) : undefined) as Body,
+    etag: response.headers.get('etag'),
+    type: response.headers.get('content-type'),
+  };
 }
 
 let customerSeq = 0;
@@ -75,35 +83,93 @@ describe('SLA configuration API', () => {
     expect(calendars.status).toBe(200);
     expect(calendars.body.items.map((c: Body) => c.calendarId)).toContain('london-office');
     const policies = await call('supervisor', 'GET', '/sla/policies');
-    expect(policies.body.items.map((p: Body) => p.policyId).sort()).toEqual(['support-basic', 'support-gold', 'support-gold-urgent', 'support-silver']);
-    expect(policies.body.items.find((p: Body) => p.policyId === 'support-gold').escalation[0]).toEqual({ afterMinutes: 0, action: 'alertSupervisor', template: 'sla-breached' });
+    expect(policies.body.items.map((p: Body) => p.policyId).sort()).toEqual([
+      'support-basic',
+      'support-gold',
+      'support-gold-urgent',
+      'support-silver',
+    ]);
+    expect(policies.body.items.find((p: Body) => p.policyId === 'support-gold').escalation[0]).toEqual({
+      afterMinutes: 0,
+      action: 'alertSupervisor',
+      template: 'sla-breached',
+    });
     expect((await call('requester', 'GET', '/sla/policies')).status).toBe(403);
     expect((await call('requester', 'GET', '/entitlements?customerId=demo-requester')).status).toBe(403);
   });
 
   it('refuses bad definitions with problems naming the field, and writes nothing', async () => {
-    const badCalendar = await call('admin', 'POST', '/sla/calendars', { calendarId: 'mars', name: 'Mars', timeZone: 'Mars/Olympus', week: { mon: [{ start: '17:00', end: '09:00' }] } });
+    const badCalendar = await call('admin', 'POST', '/sla/calendars', {
+      calendarId: 'mars',
+      name: 'Mars',
+      timeZone: 'Mars/Olympus',
+      week: { mon: [{ start: '17:00', end: '09:00' }] },
+    });
     expect(badCalendar.status).toBe(400);
     expect(badCalendar.type).toContain('application/problem+json');
     expect(JSON.stringify(badCalendar.body)).toContain('timeZone');
-    const ladder = await call('admin', 'POST', '/sla/policies', { policyId: 'bad-ladder', name: 'Bad', calendarId: 'london-office', targets: { resolution: 60 }, escalation: [{ afterMinutes: 0, action: 'reassign' }] });
+    const ladder = await call('admin', 'POST', '/sla/policies', {
+      policyId: 'bad-ladder',
+      name: 'Bad',
+      calendarId: 'london-office',
+      targets: { resolution: 60 },
+      escalation: [{ afterMinutes: 0, action: 'reassign' }],
+    });
     expect(ladder.status).toBe(400);
     expect(JSON.stringify(ladder.body)).toContain('queue');
-    const unknown = await call('admin', 'POST', '/sla/policies', { policyId: 'no-calendar', name: 'X', calendarId: 'nowhere', targets: { resolution: 60 } });
+    const unknown = await call('admin', 'POST', '/sla/policies', {
+      policyId: 'no-calendar',
+      name: 'X',
+      calendarId: 'nowhere',
+      targets: { resolution: 60 },
+    });
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body)).toContain('unknown_calendar');
-    expect((await call('agent', 'POST', '/sla/policies', { policyId: 'by-agent', name: 'X', calendarId: 'london-office', targets: { resolution: 60 } })).status).toBe(403);
+    expect(
+      (await call('agent', 'POST', '/sla/policies', { policyId: 'by-agent', name: 'X', calendarId: 'london-office', targets: { resolution: 60 } }))
+        .status,
+    ).toBe(403);
     expect((await call('agent', 'GET', '/sla/policies/no-calendar')).status).toBe(404);
-    expect((await call('admin', 'POST', '/entitlements', { holder: { kind: 'customer', id: 'x' }, level: 'gold', validFrom: '2026-02-01T00:00:00Z', validTo: '2026-01-01T00:00:00Z' })).status).toBe(400);
+    expect(
+      (
+        await call('admin', 'POST', '/entitlements', {
+          holder: { kind: 'customer', id: 'x' },
+          level: 'gold',
+          validFrom: '2026-02-01T00:00:00Z',
+          validTo: '2026-01-01T00:00:00Z',
+        })
+      ).status,
+    ).toBe(400);
   });
 
   it('publishes versions: If-Match guards against a lost update', async () => {
-    const created = await call('admin', 'POST', '/sla/calendars', { calendarId: 'night-shift', name: 'Night', timeZone: 'America/New_York', week: { mon: [{ start: '22:00', end: '24:00' }] } });
+    const created = await call('admin', 'POST', '/sla/calendars', {
+      calendarId: 'night-shift',
+      name: 'Night',
+      timeZone: 'America/New_York',
+      week: { mon: [{ start: '22:00', end: '24:00' }] },
+    });
     expect(created.status).toBe(201);
-    const next = await call('admin', 'POST', '/sla/calendars/night-shift/versions', { name: 'Night', timeZone: 'America/New_York', week: { tue: [{ start: '00:00', end: '06:00' }] } }, { 'if-match': '"1"' });
+    const next = await call(
+      'admin',
+      'POST',
+      '/sla/calendars/night-shift/versions',
+      { name: 'Night', timeZone: 'America/New_York', week: { tue: [{ start: '00:00', end: '06:00' }] } },
+      { 'if-match': '"1"' },
+    );
     expect(next.status).toBe(201);
     expect(next.body.version).toBe(2);
-    expect((await call('admin', 'POST', '/sla/calendars/night-shift/versions', { name: 'Night', timeZone: 'UTC', week: { mon: [{ start: '00:00', end: '01:00' }] } }, { 'if-match': '"1"' })).status).toBe(412);
+    expect(
+      (
+        await call(
+          'admin',
+          'POST',
+          '/sla/calendars/night-shift/versions',
+          { name: 'Night', timeZone: 'UTC', week: { mon: [{ start: '00:00', end: '01:00' }] } },
+          { 'if-match': '"1"' },
+        )
+      ).status,
+    ).toBe(412);
     expect((await call('agent', 'GET', '/sla/calendars/night-shift?version=1')).body.week.mon).toEqual([{ start: '22:00', end: '24:00' }]);
     expect((await call('agent', 'GET', '/sla/calendars/night-shift/versions')).body.items.map((c: Body) => c.version)).toEqual([1, 2]);
   });
@@ -114,7 +180,13 @@ describe('SLA on cases', () => {
     const c = await newCase(newCustomer());
     expect(c.sla).toMatchObject({ policyId: 'support-basic', policyVersion: 1, calendarId: 'london-office', entitlement: null, escalationLevel: 0 });
     // Friday 10:00 + 480 business minutes (lunch 12-13) = Monday 10:00.
-    expect(c.sla.clocks.firstResponse).toMatchObject({ status: 'running', targetMinutes: 480, elapsedMinutes: 0, dueAt: '2026-11-30T10:00:00.000Z', generation: 1 });
+    expect(c.sla.clocks.firstResponse).toMatchObject({
+      status: 'running',
+      targetMinutes: 480,
+      elapsedMinutes: 0,
+      dueAt: '2026-11-30T10:00:00.000Z',
+      generation: 1,
+    });
     expect(c.sla.nextDueAt).toBe('2026-11-30T10:00:00.000Z');
     const events = await history(c.caseId);
     expect(events.map((e) => e.action)).toEqual(['CaseCreated', 'SlaStarted']);
@@ -137,7 +209,9 @@ describe('SLA on cases', () => {
     const started = (await slaEvents(second.caseId))[0]!;
     expect(started.action).toBe('SlaStarted');
     expect(started.reason).toMatch(new RegExp(`${ent.entitlementId} .*exhausted \\(1 of 1 cases used\\).*fell back to the default policy`));
-    expect((await call('agent', 'GET', `/entitlements?customerId=${customer}`)).body.items.map((e: Body) => [e.entitlementId, e.consumed])).toEqual([[ent.entitlementId, 1]]);
+    expect((await call('agent', 'GET', `/entitlements?customerId=${customer}`)).body.items.map((e: Body) => [e.entitlementId, e.consumed])).toEqual([
+      [ent.entitlementId, 1],
+    ]);
   });
 
   it('an expired entitlement falls back too', async () => {
@@ -187,21 +261,33 @@ describe('SLA on cases', () => {
     expect(back.status, JSON.stringify(back.body)).toBe(200);
     const resolution = (await call('agent', 'GET', `/cases/${id}`)).body.sla.clocks.resolution;
     // 960 - 60 = 900 left from Monday 10:00: Mon 360, Tue 480, Wed 08:00-09:00.
-    expect(resolution).toMatchObject({ status: 'running', elapsedMinutes: 60, runningSince: '2026-11-30T10:00:00.000Z', dueAt: '2026-12-02T09:00:00.000Z' });
+    expect(resolution).toMatchObject({
+      status: 'running',
+      elapsedMinutes: 60,
+      runningSince: '2026-11-30T10:00:00.000Z',
+      dueAt: '2026-12-02T09:00:00.000Z',
+    });
     const actions = (await slaEvents(id)).map((e) => e.action);
     expect(actions).toEqual(['SlaStarted', 'SlaMet', 'SlaPaused', 'SlaStarted']);
 
     // The customer_replied transition started nextResponse; a requester comment while it runs starts nothing new.
     setNow('2026-11-30T10:05:00Z');
     expect((await call('requester', 'POST', `/cases/${id}/comments`, { body: 'Firefox 140' })).status).toBe(201);
-    expect((await call('agent', 'GET', `/cases/${id}`)).body.sla.clocks.nextResponse).toMatchObject({ status: 'running', runningSince: '2026-11-30T10:00:00.000Z' });
+    expect((await call('agent', 'GET', `/cases/${id}`)).body.sla.clocks.nextResponse).toMatchObject({
+      status: 'running',
+      runningSince: '2026-11-30T10:00:00.000Z',
+    });
     setNow('2026-11-30T10:20:00Z');
     await call('agent', 'POST', `/cases/${id}/comments`, { body: 'Thanks, a fix is coming', visibility: 'public' });
     expect((await call('agent', 'GET', `/cases/${id}`)).body.sla.clocks.nextResponse).toMatchObject({ status: 'met', elapsedMinutes: 20 });
     // The next requester message starts nextResponse again.
     setNow('2026-11-30T10:30:00Z');
     await call('requester', 'POST', `/cases/${id}/comments`, { body: 'Any news?' });
-    expect((await call('agent', 'GET', `/cases/${id}`)).body.sla.clocks.nextResponse).toMatchObject({ status: 'running', elapsedMinutes: 0, dueAt: '2026-11-30T13:30:00.000Z' });
+    expect((await call('agent', 'GET', `/cases/${id}`)).body.sla.clocks.nextResponse).toMatchObject({
+      status: 'running',
+      elapsedMinutes: 0,
+      dueAt: '2026-11-30T13:30:00.000Z',
+    });
 
     setNow('2026-11-30T11:00:00Z');
     const resolved = await call('agent', 'POST', `/cases/${id}/transitions`, { to: 'resolved', fields: { resolutionCode: 'fixed' } });
@@ -220,12 +306,23 @@ describe('SLA on cases', () => {
     expect(c.sla.policyId).toBe('support-gold');
     expect(c.sla.clocks.resolution.dueAt).toBe('2026-12-02T12:00:00.000Z');
     setNow('2026-11-30T14:00:00Z');
-    const raised = await call('agent', 'PATCH', `/cases/${c.caseId}`, { priority: 'urgent', reason: 'Whole team blocked' }, { 'if-match': `"${c.version}"` });
+    const raised = await call(
+      'agent',
+      'PATCH',
+      `/cases/${c.caseId}`,
+      { priority: 'urgent', reason: 'Whole team blocked' },
+      { 'if-match': `"${c.version}"` },
+    );
     expect(raised.status, JSON.stringify(raised.body)).toBe(200);
     expect(raised.body.priority).toBe('urgent');
     expect(raised.body.sla).toMatchObject({ policyId: 'support-gold-urgent' });
     // 240 minutes, 60 already counted: 180 left from 14:00 = 17:00.
-    expect(raised.body.sla.clocks.resolution).toMatchObject({ status: 'running', elapsedMinutes: 60, targetMinutes: 240, dueAt: '2026-11-30T17:00:00.000Z' });
+    expect(raised.body.sla.clocks.resolution).toMatchObject({
+      status: 'running',
+      elapsedMinutes: 60,
+      targetMinutes: 240,
+      dueAt: '2026-11-30T17:00:00.000Z',
+    });
     expect(raised.body.sla.clocks.resolution.generation).toBeGreaterThan(c.sla.clocks.resolution.generation);
     // The platform's SLA timers follow this clock too: the hour just skipped may also have breached the
     // first-response clock, so look for the recompute itself rather than the last event.
@@ -237,13 +334,25 @@ describe('SLA on cases', () => {
   it('a new policy version re-targets a case at its next change', async () => {
     const customer = newCustomer();
     await grant(customer, 'platinum');
-    const made = await call('admin', 'POST', '/sla/policies', { policyId: 'support-platinum', name: 'Platinum', calendarId: 'london-office', match: { caseType: 'support', entitlementLevel: 'platinum' }, targets: { resolution: 480 } });
+    const made = await call('admin', 'POST', '/sla/policies', {
+      policyId: 'support-platinum',
+      name: 'Platinum',
+      calendarId: 'london-office',
+      match: { caseType: 'support', entitlementLevel: 'platinum' },
+      targets: { resolution: 480 },
+    });
     expect(made.status).toBe(201);
     setNow('2026-12-01T09:00:00Z');
     const c = await newCase(customer);
     expect(c.sla).toMatchObject({ policyId: 'support-platinum', policyVersion: 1 });
     expect(c.sla.clocks.firstResponse).toBeUndefined();
-    const v2 = await call('admin', 'POST', '/sla/policies/support-platinum/versions', { name: 'Platinum', calendarId: 'london-office', match: { caseType: 'support', entitlementLevel: 'platinum' }, targets: { resolution: 240 } }, { 'if-match': '"1"' });
+    const v2 = await call(
+      'admin',
+      'POST',
+      '/sla/policies/support-platinum/versions',
+      { name: 'Platinum', calendarId: 'london-office', match: { caseType: 'support', entitlementLevel: 'platinum' }, targets: { resolution: 240 } },
+      { 'if-match': '"1"' },
+    );
     expect(v2.status).toBe(201);
     setNow('2026-12-01T10:00:00Z');
     const moved = await call('agent', 'PATCH', `/cases/${c.caseId}`, { subject: 'Cannot log in (SSO)' }, { 'if-match': `"${c.version}"` });
@@ -270,22 +379,47 @@ describe('asset entitlements', () => {
       },
     };
     expect((await call('admin', 'POST', '/case-types', type)).status).toBe(201);
-    for (const [policyId, level, resolution] of [['asset-basic', undefined, 2400], ['asset-gold', 'gold', 480], ['asset-silver', 'silver', 960]] as const) {
-      const made = await call('admin', 'POST', '/sla/policies', { policyId, name: policyId, calendarId: 'london-office', match: { caseType: 'asset-care', ...(level ? { entitlementLevel: level } : {}) }, targets: { resolution } });
+    for (const [policyId, level, resolution] of [
+      ['asset-basic', undefined, 2400],
+      ['asset-gold', 'gold', 480],
+      ['asset-silver', 'silver', 960],
+    ] as const) {
+      const made = await call('admin', 'POST', '/sla/policies', {
+        policyId,
+        name: policyId,
+        calendarId: 'london-office',
+        match: { caseType: 'asset-care', ...(level ? { entitlementLevel: level } : {}) },
+        targets: { resolution },
+      });
       expect(made.status, JSON.stringify(made.body)).toBe(201);
     }
     const customer = newCustomer();
     await grant(customer, 'silver');
     const asset = `PUMP-${customer}`;
-    const onAsset = await call('supervisor', 'POST', '/entitlements', { holder: { kind: 'asset', id: asset }, level: 'gold', validFrom: '2026-01-01T00:00:00Z', validTo: '2027-01-01T00:00:00Z' });
+    const onAsset = await call('supervisor', 'POST', '/entitlements', {
+      holder: { kind: 'asset', id: asset },
+      level: 'gold',
+      validFrom: '2026-01-01T00:00:00Z',
+      validTo: '2027-01-01T00:00:00Z',
+    });
     expect(onAsset.status).toBe(201);
-    const open = (fields: Body) => call('agent', 'POST', '/cases', { type: 'asset-care', subject: 'Pump leaks', description: 'Drips under the seal', requester: { id: customer }, fields });
+    const open = (fields: Body) =>
+      call('agent', 'POST', '/cases', {
+        type: 'asset-care',
+        subject: 'Pump leaks',
+        description: 'Drips under the seal',
+        requester: { id: customer },
+        fields,
+      });
     const covered = await open({ assetId: asset });
     expect(covered.status, JSON.stringify(covered.body)).toBe(201);
     expect(covered.body.sla).toMatchObject({ policyId: 'asset-gold', entitlement: { id: onAsset.body.entitlementId, level: 'gold' } });
     const other = await open({ assetId: 'PUMP-unknown' });
     expect(other.body.sla).toMatchObject({ policyId: 'asset-silver', entitlement: { level: 'silver' } });
-    expect((await call('agent', 'GET', `/entitlements?assetId=${asset}&customerId=${customer}`)).body.items.map((e: Body) => e.holder.kind)).toEqual(['asset', 'customer']);
+    expect((await call('agent', 'GET', `/entitlements?assetId=${asset}&customerId=${customer}`)).body.items.map((e: Body) => e.holder.kind)).toEqual([
+      'asset',
+      'customer',
+    ]);
   });
 });
 
@@ -310,7 +444,11 @@ describe('cases due soon', () => {
   it('lists cases by their next deadline, soonest first, a page at a time, for staff', async () => {
     setNow('2026-12-03T09:00:00Z');
     const due = async (before: string, limit = 100, cursor?: string) =>
-      call('supervisor', 'GET', `/cases?slaDueBefore=${encodeURIComponent(before)}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      call(
+        'supervisor',
+        'GET',
+        `/cases?slaDueBefore=${encodeURIComponent(before)}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
     const all = await due('2027-01-01T00:00:00Z');
     expect(all.status).toBe(200);
     const deadlines = (all.body.items as Body[]).map((c) => c.sla.nextDueAt as string);

@@ -73,7 +73,8 @@ it('resumes from the first reported failure, and retries a batch whose handler t
 
   const deadline = Date.now() + 15_000;
   const seen = () => new Set(reported.flat());
-  while ((!['1', '2', '3'].every((sk) => seen().has(sk)) || !failedOnce || thrown.length < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while ((!['1', '2', '3'].every((sk) => seen().has(sk)) || !failedOnce || thrown.length < 2) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
 
   // Whatever batches the stream gave, '2' came twice, '1' once: resumed from the failure, not from the start.
   const all = reported.flat();
@@ -93,7 +94,13 @@ it('hands over an empty map as Lambda does, at any depth, so unmarshall reads th
     client: dynamo.client,
     tableName: TABLE,
     idleMs: 10,
-    consumers: [{ name: 'reads-images', filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'E#1', handler: async (event) => void images.push(...event.Records.map((r) => r.dynamodb!.NewImage!)) }],
+    consumers: [
+      {
+        name: 'reads-images',
+        filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'E#1',
+        handler: async (event) => void images.push(...event.Records.map((r) => r.dynamodb!.NewImage!)),
+      },
+    ],
   });
   const item = { pk: 'E#1', sk: 'x', facts: { fields: {}, list: [{}, { inner: {} }] }, empty: {} };
   await dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: marshall(item) }));
@@ -111,7 +118,13 @@ it("gives the change's time as Lambda does, in epoch seconds, so a consumer's ar
     client: dynamo.client,
     tableName: TABLE,
     idleMs: 10,
-    consumers: [{ name: 'reads-times', filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'D#1', handler: async (event) => void times.push(...event.Records.map((r) => r.dynamodb!.ApproximateCreationDateTime)) }],
+    consumers: [
+      {
+        name: 'reads-times',
+        filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'D#1',
+        handler: async (event) => void times.push(...event.Records.map((r) => r.dynamodb!.ApproximateCreationDateTime)),
+      },
+    ],
   });
   const before = Math.floor(Date.now() / 1000);
   await dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: marshall({ pk: 'D#1', sk: 'x' }) }));
@@ -139,7 +152,9 @@ it('with a checkpoint file, resumes after the last batch handled: what was writt
       tableName: TABLE,
       idleMs: 10,
       checkpointFile: file,
-      consumers: [{ name: 'records', filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'C#1', handler: async (event) => void into.push(...skOf(event)) }],
+      consumers: [
+        { name: 'records', filter: (r) => (r.dynamodb?.Keys?.pk?.S ?? '') === 'C#1', handler: async (event) => void into.push(...skOf(event)) },
+      ],
     });
   const put = (sk: string) => dynamo.client.send(new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'C#1' }, sk: { S: sk } } }));
   const until = async (done: () => boolean) => {

@@ -45,5 +45,6 @@ export async function ensureLabType(platform: TestPlatform): Promise<void> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(labType),
   });
-  if (response.status !== 201 && response.status !== 409) throw new Error(`could not publish the lab type: ${response.status} ${await response.text()}`);
+  if (response.status !== 201 && response.status !== 409)
+    throw new Error(`could not publish the lab type: ${response.status} ${await response.text()}`);
 }

@@ -28,7 +28,8 @@ export function rawEmail(spec: MailSpec): string {
     ...Object.entries(spec.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
   ];
   const text = spec.text ?? 'Smoke is coming out of tray 2.';
-  if (!spec.attachments?.length) return [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', text, ''].join('\r\n');
+  if (!spec.attachments?.length)
+    return [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', text, ''].join('\r\n');
   const boundary = `b-${randomUUID()}`;
   const parts = [
     `--${boundary}`,

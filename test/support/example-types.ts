@@ -6,5 +6,12 @@ export function publishedExample(typeId: string, overrides: Partial<CaseType> = 
   const raw = exampleCaseTypes().find((t) => t.typeId === typeId);
   if (!raw) throw new Error(`no example type ${typeId}`);
   const { typeId: _id, ...definition } = raw;
-  return { ...CaseTypeInputSchema.parse(definition), typeId, version: 1, publishedAt: '2026-11-01T00:00:00.000Z', publishedBy: 'admin', ...overrides };
+  return {
+    ...CaseTypeInputSchema.parse(definition),
+    typeId,
+    version: 1,
+    publishedAt: '2026-11-01T00:00:00.000Z',
+    publishedBy: 'admin',
+    ...overrides,
+  };
 }

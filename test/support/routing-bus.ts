@@ -17,7 +17,8 @@ const rule = eventRules.find((r) => r.name === 'routing')!;
 const wanted = new Set((rule.pattern['detail-type'] as string[]) ?? []);
 const sources = new Set((rule.pattern.source as string[]) ?? []);
 
-export const toEventBridge = (event: DomainEvent, attempt = 0): EventBridgeEvent<string, DomainEventDetail> => busEventOf(event, `${event.id}#${attempt}`);
+export const toEventBridge = (event: DomainEvent, attempt = 0): EventBridgeEvent<string, DomainEventDetail> =>
+  busEventOf(event, `${event.id}#${attempt}`);
 
 /** Every routing-bound domain event of a case, oldest first. */
 export async function routingEventsOf(caseId: string): Promise<DomainEvent[]> {

@@ -11,14 +11,30 @@ export const exampleRules = {
     {
       id: 'legal-high-to-lead',
       description: 'Legal and high priority: straight to the Legal team lead',
-      when: { all: [{ fact: 'type', operator: 'equal', value: 'legal' }, { fact: 'priority', operator: 'equal', value: 'high' }] },
+      when: {
+        all: [
+          { fact: 'type', operator: 'equal', value: 'legal' },
+          { fact: 'priority', operator: 'equal', value: 'high' },
+        ],
+      },
       then: { assignee: LEGAL_LEAD, queue: 'legal' },
     },
     {
       id: 'vip-email',
       description: 'VIP customers writing by email go to the VIP queue',
-      when: { all: [{ fact: 'channel', operator: 'equal', value: 'email' }, { fact: 'vip', operator: 'equal', value: true }] },
-      then: { queue: 'vip', skills: [{ skill: 'vip-care', level: 3 }, { skill: 'spanish', level: 5, optional: true }] },
+      when: {
+        all: [
+          { fact: 'channel', operator: 'equal', value: 'email' },
+          { fact: 'vip', operator: 'equal', value: true },
+        ],
+      },
+      then: {
+        queue: 'vip',
+        skills: [
+          { skill: 'vip-care', level: 3 },
+          { skill: 'spanish', level: 5, optional: true },
+        ],
+      },
     },
   ],
 };

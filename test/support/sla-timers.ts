@@ -39,7 +39,13 @@ export const LONDON_OFFICE: CalendarRules & { calendarId: string } = {
 };
 
 /** A policy as the admin API takes it, on the London calendar. */
-export const policyBody = (policyId: string, input: Record<string, unknown>) => ({ policyId, name: policyId, calendarId: LONDON_OFFICE.calendarId, warningPercent: 75, ...input });
+export const policyBody = (policyId: string, input: Record<string, unknown>) => ({
+  policyId,
+  name: policyId,
+  calendarId: LONDON_OFFICE.calendarId,
+  warningPercent: 75,
+  ...input,
+});
 
 export class SlaHarness {
   private readonly delivered = new Set<string>();
@@ -56,7 +62,12 @@ export class SlaHarness {
 
   async trail(caseId: string): Promise<AuditEvent[]> {
     const out = await this.platform.dynamodb.client.send(
-      new QueryCommand({ TableName: this.platform.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)', ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':audit': 'AUDIT#' }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: this.platform.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': `CASE#${caseId}`, ':audit': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
     );
     return (out.Items ?? []).map((item) => withoutStorageAttributes<AuditEvent>(item));
   }

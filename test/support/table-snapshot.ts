@@ -20,14 +20,17 @@ export async function scanTable(platform: Pick<Platform, 'dynamodb' | 'tableName
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await platform.dynamodb.client.send(new ScanCommand({ TableName: platform.tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    const page = await platform.dynamodb.client.send(
+      new ScanCommand({ TableName: platform.tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
     items.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
 }
 
-const readAll = async (platform: Pick<Platform, 'dynamodb' | 'tableName'>): Promise<string> => JSON.stringify((await scanTable(platform)).map((i) => JSON.stringify(i)).sort());
+const readAll = async (platform: Pick<Platform, 'dynamodb' | 'tableName'>): Promise<string> =>
+  JSON.stringify((await scanTable(platform)).map((i) => JSON.stringify(i)).sort());
 
 export async function tableSnapshot(platform: Pick<Platform, 'dynamodb' | 'tableName'> & Partial<Pick<Platform, 'events'>>): Promise<string> {
   const deadline = Date.now() + MAX_WAIT_MS;

@@ -35,9 +35,13 @@ export async function startValidationProxy(upstream: string): Promise<Validation
   const file = join(dir, 'openapi.json');
   writeFileSync(file, document);
   const port = await findFreePort();
-  const child = spawn(PRISM, ['proxy', file, upstream, '--port', String(port), '--host', '127.0.0.1', '--errors', '--validate-request=false', '--cors=false'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    PRISM,
+    ['proxy', file, upstream, '--port', String(port), '--host', '127.0.0.1', '--errors', '--validate-request=false', '--cors=false'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let log = '';
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));

@@ -33,7 +33,10 @@ const objectKeys = (schema: z.ZodType | undefined) => (schema instanceof z.ZodOb
 describe('the operation declarations', () => {
   it('functions/topology/route-table.ts is what npm run api:routes generates from them', () => {
     // A mismatch means a declaration changed without `npm run api:routes`: CDK and the local gateway would route by a stale table.
-    expect(readFileSync(ROUTE_TABLE_FILE, 'utf8') === generateRouteTable(), 'functions/topology/route-table.ts is stale: run npm run api:routes').toBe(true);
+    expect(
+      readFileSync(ROUTE_TABLE_FILE, 'utf8') === generateRouteTable(),
+      'functions/topology/route-table.ts is stale: run npm run api:routes',
+    ).toBe(true);
   });
 
   it('name each operation and route once, and only functions of the registry (never the fallback)', () => {
@@ -89,11 +92,21 @@ describe('serve', () => {
     }),
   };
   const event = (id: string, headers: Record<string, string>) =>
-    ({ routeKey: 'PUT /things/{id}', rawPath: `/things/${id}`, pathParameters: { id }, headers, requestContext: { requestId: 'req-1', http: { method: 'PUT' } }, isBase64Encoded: false }) as never;
+    ({
+      routeKey: 'PUT /things/{id}',
+      rawPath: `/things/${id}`,
+      pathParameters: { id },
+      headers,
+      requestContext: { requestId: 'req-1', http: { method: 'PUT' } },
+      isBase64Encoded: false,
+    }) as never;
 
   it('parses the path and the headers by their declarations (headers as API Gateway passes them, lower-cased), and refuses what they refuse', async () => {
     const handler = http.serve(declared, {
-      putThing: async ({ params, headers }) => ({ status: headers['if-match'] === 3 ? 200 : 201, body: { id: params.id, ifMatch: headers['if-match'] } }),
+      putThing: async ({ params, headers }) => ({
+        status: headers['if-match'] === 3 ? 200 : 201,
+        body: { id: params.id, ifMatch: headers['if-match'] },
+      }),
     });
     expect(handler.routeKeys).toEqual(['PUT /things/{id}']);
     const ok = (await handler(event('t1', { 'if-match': '3' }), context)) as { statusCode: number; body: string };

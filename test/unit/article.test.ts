@@ -22,7 +22,12 @@ import { DomainError } from '#core/errors.js';
 import { isKnowledgeRecord } from '#handlers/knowledge-indexer.js';
 import { indexDocumentOf } from '#services/knowledge-index.js';
 
-const as = (role: Role, now = '2026-11-27T10:00:00.000Z'): ChangeContext => ({ caller: { sub: `demo-${role}`, roles: [role] }, now, channel: 'web', correlationId: 'c-1' });
+const as = (role: Role, now = '2026-11-27T10:00:00.000Z'): ChangeContext => ({
+  caller: { sub: `demo-${role}`, roles: [role] },
+  now,
+  channel: 'web',
+  correlationId: 'c-1',
+});
 const caller = (role: Role): Caller => ({ sub: `demo-${role}`, roles: [role] });
 const kindOf = (fn: () => unknown): string | undefined => {
   try {
@@ -33,12 +38,28 @@ const kindOf = (fn: () => unknown): string | undefined => {
   }
 };
 
-const draft = () => createArticle('KB-0123456789AB', { title: 'Reset a password', body: '# Steps\n**Open** settings', category: 'login', tags: [' Password ', 'LOGIN', 'password'] }, as('agent')).article;
+const draft = () =>
+  createArticle(
+    'KB-0123456789AB',
+    { title: 'Reset a password', body: '# Steps\n**Open** settings', category: 'login', tags: [' Password ', 'LOGIN', 'password'] },
+    as('agent'),
+  ).article;
 
 describe('creating an article', () => {
   it('starts as an internal draft at version 1 with normalised tags and a sealed first version', () => {
-    const { article, record } = createArticle('KB-0123456789AB', { title: 'T', body: 'B', category: 'login', tags: [' Password ', 'LOGIN', 'password'] }, as('agent'));
-    expect(article).toMatchObject({ status: 'draft', visibility: 'internal', version: 1, tags: ['password', 'login'], publishedAt: null, createdBy: 'demo-agent' });
+    const { article, record } = createArticle(
+      'KB-0123456789AB',
+      { title: 'T', body: 'B', category: 'login', tags: [' Password ', 'LOGIN', 'password'] },
+      as('agent'),
+    );
+    expect(article).toMatchObject({
+      status: 'draft',
+      visibility: 'internal',
+      version: 1,
+      tags: ['password', 'login'],
+      publishedAt: null,
+      createdBy: 'demo-agent',
+    });
     expect(record).toMatchObject({ seq: 1, action: 'ArticleCreated', snapshot: { title: 'T', status: 'draft' } });
     expect(article.hash).toBe(record.hash);
   });
@@ -86,7 +107,10 @@ describe('the lifecycle', () => {
     for (const role of ROLES) {
       for (const from of ARTICLE_STATUSES) {
         for (const to of ARTICLE_STATUSES) {
-          expect(kindOf(() => moveArticle(at(from), to, as(role))), `${role}: ${from} -> ${to}`).toBe(oracle(role, from, to));
+          expect(
+            kindOf(() => moveArticle(at(from), to, as(role))),
+            `${role}: ${from} -> ${to}`,
+          ).toBe(oracle(role, from, to));
         }
       }
     }
@@ -103,8 +127,16 @@ describe('the lifecycle', () => {
 
   it('keeps a chain that verifies against the article after any walk, and catches any altered version', () => {
     const step = fc.oneof(
-      fc.record({ kind: fc.constant('move' as const), to: fc.constantFrom(...ARTICLE_STATUSES), role: fc.constantFrom<Role>('agent', 'supervisor', 'admin') }),
-      fc.record({ kind: fc.constant('save' as const), title: fc.string({ minLength: 1, maxLength: 20 }), role: fc.constantFrom<Role>('agent', 'supervisor', 'admin') }),
+      fc.record({
+        kind: fc.constant('move' as const),
+        to: fc.constantFrom(...ARTICLE_STATUSES),
+        role: fc.constantFrom<Role>('agent', 'supervisor', 'admin'),
+      }),
+      fc.record({
+        kind: fc.constant('save' as const),
+        title: fc.string({ minLength: 1, maxLength: 20 }),
+        role: fc.constantFrom<Role>('agent', 'supervisor', 'admin'),
+      }),
     );
     fc.assert(
       fc.property(fc.array(step, { maxLength: 25 }), fc.nat(), (steps, victim) => {
@@ -152,8 +184,19 @@ describe('who reads what', () => {
 
 describe('what the index gets', () => {
   it('is the article as plain text, with what linked cases taught it', () => {
-    const doc = indexDocumentOf({ ...draft(), body: '## Steps\n1. Open **Settings** and `reset`\n- see [the guide](https://x.test/g) ![img](a.png)\n```\ncode\n```' }, ['Cannot log in']);
-    expect(doc).toMatchObject({ id: 'KB-0123456789AB', title: 'Reset a password', category: 'login', tags: ['password', 'login'], status: 'draft', visibility: 'internal', learned: ['Cannot log in'] });
+    const doc = indexDocumentOf(
+      { ...draft(), body: '## Steps\n1. Open **Settings** and `reset`\n- see [the guide](https://x.test/g) ![img](a.png)\n```\ncode\n```' },
+      ['Cannot log in'],
+    );
+    expect(doc).toMatchObject({
+      id: 'KB-0123456789AB',
+      title: 'Reset a password',
+      category: 'login',
+      tags: ['password', 'login'],
+      status: 'draft',
+      visibility: 'internal',
+      learned: ['Cannot log in'],
+    });
     expect(doc.body).toBe('Steps\nOpen Settings and reset\nsee the guide img\n\ncode');
   });
 

@@ -28,9 +28,21 @@ function opened(): StoredCase {
   return { case: change.case, head: { seq: change.audit.seq, hash: change.audit.hash } };
 }
 
-const plan = (n: number): UploadPlan => ({ uploadId: `u${n}`, attachmentId: 'a1', key: `standard/CASE-2026-000001/a1/u${n}`, now: '2026-11-27T10:00:00.000Z', completeBy: '2026-11-27T11:15:00.000Z', retentionClass: 'standard' });
+const plan = (n: number): UploadPlan => ({
+  uploadId: `u${n}`,
+  attachmentId: 'a1',
+  key: `standard/CASE-2026-000001/a1/u${n}`,
+  now: '2026-11-27T10:00:00.000Z',
+  completeBy: '2026-11-27T11:15:00.000Z',
+  retentionClass: 'standard',
+});
 const file = { fileName: 'photo.png', contentType: 'image/png', size: 100, retentionClass: 'standard' };
-const object = (upload: PendingUpload) => ({ size: upload.size, contentType: upload.contentType, versionId: `v-${upload.uploadId}`, ...(upload.sha256 ? { sha256: upload.sha256 } : {}) });
+const object = (upload: PendingUpload) => ({
+  size: upload.size,
+  contentType: upload.contentType,
+  versionId: `v-${upload.uploadId}`,
+  ...(upload.sha256 ? { sha256: upload.sha256 } : {}),
+});
 
 function kindOf(fn: () => unknown): string {
   try {
@@ -45,16 +57,32 @@ function kindOf(fn: () => unknown): string {
 describe('granting uploads', () => {
   it('lets a requester add public attachments only; staff add internal ones too', () => {
     const stored = opened();
-    expect(planUpload(stored, support, file, plan(1), rita)).toMatchObject({ visibility: 'public', requestedBy: 'rita', newVersion: false, key: plan(1).key });
+    expect(planUpload(stored, support, file, plan(1), rita)).toMatchObject({
+      visibility: 'public',
+      requestedBy: 'rita',
+      newVersion: false,
+      key: plan(1).key,
+    });
     expect(kindOf(() => planUpload(stored, support, { ...file, visibility: 'internal' }, plan(1), rita))).toBe('Forbidden');
     expect(planUpload(stored, support, { ...file, visibility: 'internal' }, plan(1), agent).visibility).toBe('internal');
   });
 
   it('lets a requester add versions only to their own attachment, and nobody past the cap', () => {
     const stored = opened();
-    const first = completeUpload(stored, support, planUpload(stored, support, file, plan(1), agent), undefined, object(planUpload(stored, support, file, plan(1), agent)), ctx(agent));
+    const first = completeUpload(
+      stored,
+      support,
+      planUpload(stored, support, file, plan(1), agent),
+      undefined,
+      object(planUpload(stored, support, file, plan(1), agent)),
+      ctx(agent),
+    );
     expect(kindOf(() => planVersionUpload(stored, support, first.attachment, file, plan(2), rita, 100))).toBe('Forbidden');
-    expect(planVersionUpload(stored, support, first.attachment, file, plan(2), agent, 100)).toMatchObject({ newVersion: true, retentionClass: 'standard', visibility: 'public' });
+    expect(planVersionUpload(stored, support, first.attachment, file, plan(2), agent, 100)).toMatchObject({
+      newVersion: true,
+      retentionClass: 'standard',
+      visibility: 'public',
+    });
     expect(kindOf(() => planVersionUpload(stored, support, first.attachment, file, plan(2), agent, 1))).toBe('Conflict');
   });
 
@@ -70,7 +98,9 @@ describe('confirming uploads', () => {
   it('names every way the stored object differs from the declaration', () => {
     const upload = { ...planUpload(opened(), support, { ...file, sha256: 'ab'.repeat(32) }, plan(1), rita) };
     expect(uploadMismatches(upload, object(upload))).toEqual([]);
-    expect(uploadMismatches(upload, { size: 99, contentType: 'image/jpeg', versionId: 'v', sha256: 'cd'.repeat(32) }).map((i) => [i.field, i.rule])).toEqual([
+    expect(
+      uploadMismatches(upload, { size: 99, contentType: 'image/jpeg', versionId: 'v', sha256: 'cd'.repeat(32) }).map((i) => [i.field, i.rule]),
+    ).toEqual([
       ['upload.size', 'mismatch'],
       ['upload.contentType', 'mismatch'],
       ['upload.sha256', 'mismatch'],
@@ -89,7 +119,12 @@ describe('confirming uploads', () => {
   it('numbers versions, keeps them all, summarises the current one for the case without changing its version, and chains one audit event per confirmation', () => {
     let stored = opened();
     const events: AuditEvent[] = [];
-    const genesis = openCase('CASE-2026-000001', { type: 'support', subject: 'S', description: 'D', requester: { id: 'rita' } }, support, ctx(agent)).audit;
+    const genesis = openCase(
+      'CASE-2026-000001',
+      { type: 'support', subject: 'S', description: 'D', requester: { id: 'rita' } },
+      support,
+      ctx(agent),
+    ).audit;
     events.push(genesis);
     let attachment: AttachmentRecord | undefined;
     for (let n = 1; n <= 3; n++) {
@@ -109,8 +144,24 @@ describe('confirming uploads', () => {
       [2, 'photo-2.png', 'v-u2'],
       [3, 'photo-3.png', 'v-u3'],
     ]);
-    expect(stored.case.attachments).toEqual([{ attachmentId: 'a1', name: 'photo-3.png', contentType: 'image/png', size: 103, visibility: 'public', retentionClass: 'standard', latestVersion: 3 }]);
-    expect(verifyChain('CASE-2026-000001', events.map((e, i) => ({ ...e, position: i + 1 })), stored.head).valid).toBe(true);
+    expect(stored.case.attachments).toEqual([
+      {
+        attachmentId: 'a1',
+        name: 'photo-3.png',
+        contentType: 'image/png',
+        size: 103,
+        visibility: 'public',
+        retentionClass: 'standard',
+        latestVersion: 3,
+      },
+    ]);
+    expect(
+      verifyChain(
+        'CASE-2026-000001',
+        events.map((e, i) => ({ ...e, position: i + 1 })),
+        stored.head,
+      ).valid,
+    ).toBe(true);
     expect(attachmentView(attachment!).versions[0]).not.toHaveProperty('key');
   });
 

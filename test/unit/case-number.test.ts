@@ -36,7 +36,11 @@ describe('case numbers', () => {
     const { reserve } = counter();
     const a = new CaseNumberAllocator(reserve, 5);
     const b = new CaseNumberAllocator(reserve, 5);
-    const got = await Promise.all([...Array.from({ length: 12 }, () => a.next(2026)), ...Array.from({ length: 12 }, () => b.next(2026)), a.next(2027)]);
+    const got = await Promise.all([
+      ...Array.from({ length: 12 }, () => a.next(2026)),
+      ...Array.from({ length: 12 }, () => b.next(2026)),
+      a.next(2027),
+    ]);
     expect(new Set(got.slice(0, 24)).size).toBe(24);
     expect(got[24]).toBe(1);
   });

@@ -33,12 +33,24 @@ const kindOf = (fn: () => unknown) => problemOf(fn)?.kind ?? 'no error';
 const stored = (change: CaseChange): StoredCase => ({ case: change.case, head: { seq: change.audit.seq, hash: change.audit.hash } });
 
 function opened(type: CaseType = support, fields: Record<string, string | number | boolean | string[]> = {}): StoredCase {
-  return stored(openCase('CASE-2026-000001', { type: type.typeId, subject: 'Printer on fire', description: 'Smoke.', requester: { id: 'rita' }, fields }, type, ctx(agent)));
+  return stored(
+    openCase(
+      'CASE-2026-000001',
+      { type: type.typeId, subject: 'Printer on fire', description: 'Smoke.', requester: { id: 'rita' }, fields },
+      type,
+      ctx(agent),
+    ),
+  );
 }
 
 describe('opening a case', () => {
   it('starts in the initial state of its type, in its default queue, with the priority its formula gives', () => {
-    const { case: c, audit } = openCase('CASE-2026-000007', { type: 'support', subject: 'S', description: 'D', fields: { impact: 'organisation', urgency: 'critical' } }, support, ctx(rita));
+    const { case: c, audit } = openCase(
+      'CASE-2026-000007',
+      { type: 'support', subject: 'S', description: 'D', fields: { impact: 'organisation', urgency: 'critical' } },
+      support,
+      ctx(rita),
+    );
     expect(c).toMatchObject({
       caseId: 'CASE-2026-000007',
       type: 'support',
@@ -84,14 +96,21 @@ describe('opening a case', () => {
   });
 
   it('lets staff override the computed priority, keeping the score beside it', () => {
-    const { case: c } = openCase('CASE-2026-000001', { type: 'support', subject: 'S', description: 'D', requester: { id: 'r' }, priority: 'urgent' }, support, ctx(agent));
+    const { case: c } = openCase(
+      'CASE-2026-000001',
+      { type: 'support', subject: 'S', description: 'D', requester: { id: 'r' }, priority: 'urgent' },
+      support,
+      ctx(agent),
+    );
     expect(c.priority).toBe('urgent');
     expect(c.priorityScore).toMatchObject({ score: 28, band: 'low', override: { priority: 'urgent', by: 'agent-1' } });
   });
 
   it('checks the intake form: required answers, hidden questions, fields the form does not ask', () => {
     const base = { type: 'insurance-claim', subject: 'Hail', description: 'Dents.' };
-    const issues = problemOf(() => openCase('CASE-2026-000001', { ...base, fields: { claimType: 'home', vehicleRegistration: 'AB-12' } }, claim, ctx(rita)))?.issues;
+    const issues = problemOf(() =>
+      openCase('CASE-2026-000001', { ...base, fields: { claimType: 'home', vehicleRegistration: 'AB-12' } }, claim, ctx(rita)),
+    )?.issues;
     expect(issues?.map((i) => [i.field, i.rule])).toEqual([
       ['body.fields.vehicleRegistration', 'not_applicable'],
       ['body.fields.policyNumber', 'required'],
@@ -102,7 +121,11 @@ describe('opening a case', () => {
     expect(problemOf(() => openCase('CASE-2026-000001', { ...base, fields: motor }, claim, ctx(rita)))?.issues).toEqual([
       expect.objectContaining({ field: 'body.fields.vehicleRegistration', rule: 'required' }),
     ]);
-    expect(problemOf(() => openCase('CASE-2026-000001', { ...base, fields: { ...motor, vehicleRegistration: 'AB-12', adjusterNotes: 'x' } }, claim, ctx(rita)))).toMatchObject({
+    expect(
+      problemOf(() =>
+        openCase('CASE-2026-000001', { ...base, fields: { ...motor, vehicleRegistration: 'AB-12', adjusterNotes: 'x' } }, claim, ctx(rita)),
+      ),
+    ).toMatchObject({
       kind: 'Forbidden',
       issues: [expect.objectContaining({ field: 'body.fields.adjusterNotes', rule: 'not_permitted' })],
     });
@@ -119,7 +142,15 @@ describe('opening a case', () => {
           subject: 'S',
           description: 'D',
           requester: { id: 'r' },
-          fields: { policyNumber: 'nope', claimType: 'boat', incidentDate: '2026-02-30', estimatedLoss: -1, propertyDamage: ['roof'], relatedClaim: 'not-a-case', surprise: 1 },
+          fields: {
+            policyNumber: 'nope',
+            claimType: 'boat',
+            incidentDate: '2026-02-30',
+            estimatedLoss: -1,
+            propertyDamage: ['roof'],
+            relatedClaim: 'not-a-case',
+            surprise: 1,
+          },
         },
         claim,
         ctx(agent),
@@ -137,8 +168,15 @@ describe('opening a case', () => {
   });
 
   it('requires staff to name the requester, and records the case channel', () => {
-    expect(kindOf(() => openCase('CASE-2026-000001', { type: 'support', subject: 'S', description: 'D' }, support, ctx(agent)))).toBe('ValidationFailed');
-    const { audit } = openCase('CASE-2026-000002', { type: 'support', subject: 'S', description: 'D', requester: { id: 'x' }, channel: 'email' }, support, ctx(agent));
+    expect(kindOf(() => openCase('CASE-2026-000001', { type: 'support', subject: 'S', description: 'D' }, support, ctx(agent)))).toBe(
+      'ValidationFailed',
+    );
+    const { audit } = openCase(
+      'CASE-2026-000002',
+      { type: 'support', subject: 'S', description: 'D', requester: { id: 'x' }, channel: 'email' },
+      support,
+      ctx(agent),
+    );
     expect(audit.channel).toBe('email');
   });
 });
@@ -146,7 +184,12 @@ describe('opening a case', () => {
 describe('revising a case', () => {
   it('records field-level before and after, recomputes priority, bumps the version and chains the event', () => {
     const current = opened(support, { impact: 'single-user' });
-    const revised = reviseCase(current, { owner: 'agent-1', fields: { urgency: 'critical' }, reason: 'VIP' }, support, ctx(agent, '2026-11-23T11:00:00.000Z'))!;
+    const revised = reviseCase(
+      current,
+      { owner: 'agent-1', fields: { urgency: 'critical' }, reason: 'VIP' },
+      support,
+      ctx(agent, '2026-11-23T11:00:00.000Z'),
+    )!;
     expect(revised.case).toMatchObject({ owner: 'agent-1', version: 2 });
     expect(revised.case.priorityScore).toMatchObject({ score: 60, band: 'high' });
     expect(revised.case.priority).toBe('high');
@@ -203,13 +246,19 @@ describe('moving a case along its workflow', () => {
         { field: 'status', before: 'new', after: 'in_review' },
         { field: 'owner', before: null, after: 'agent-1' },
       ],
-      effects: [{ kind: 'setOwner', owner: 'caller' }, { kind: 'emitEvent', event: 'ReviewStarted' }],
+      effects: [
+        { kind: 'setOwner', owner: 'caller' },
+        { kind: 'emitEvent', event: 'ReviewStarted' },
+      ],
     });
   });
 
   it('refuses a transition the workflow lacks with the allowed ones, and one the role may not take', () => {
     const problem = problemOf(() => transitionCase(opened(), { to: 'resolved' }, support, ctx(agent), guards));
-    expect(problem).toMatchObject({ kind: 'InvalidTransition', extra: { caseStatus: 'new', allowed: [{ transition: 'start_review', to: 'in_review', label: 'Start review' }] } });
+    expect(problem).toMatchObject({
+      kind: 'InvalidTransition',
+      extra: { caseStatus: 'new', allowed: [{ transition: 'start_review', to: 'in_review', label: 'Start review' }] },
+    });
     // ask_customer needs an owner, so from a fresh case it is not allowed now.
     const investigating = stored(transitionCase(opened(fraud, { allegationType: 'payment-fraud' }), { to: 'triage' }, fraud, ctx(agent), guards));
     expect(kindOf(() => transitionCase(investigating, { to: 'investigating' }, fraud, ctx(agent), guards))).toBe('Forbidden');
@@ -230,22 +279,34 @@ describe('moving a case along its workflow', () => {
       },
     });
     const resolved = transitionCase(inReview, { to: 'resolved', fields: { resolutionCode: 'fixed' } }, support, ctx(agent), guards);
-    expect(resolved.case).toMatchObject({ status: 'resolved', statusCategory: 'resolved', resolvedAt: '2026-11-23T10:00:00.000Z', fields: { resolutionCode: 'fixed' } });
+    expect(resolved.case).toMatchObject({
+      status: 'resolved',
+      statusCategory: 'resolved',
+      resolvedAt: '2026-11-23T10:00:00.000Z',
+      fields: { resolutionCode: 'fixed' },
+    });
   });
 
   it('picks among transitions to the same state by guard: an agent approves up to 10,000, a supervisor any amount', () => {
     let c = opened(claim, { policyNumber: 'HO-123456', claimType: 'home', incidentDate: '2026-11-01', estimatedLoss: 20000 });
     c = stored(transitionCase(c, { to: 'assessment' }, claim, ctx(agent), guards));
     const tooMuch = problemOf(() => transitionCase(c, { to: 'approved', fields: { approvedAmount: 15000 } }, claim, ctx(agent), guards));
-    expect(tooMuch).toMatchObject({ kind: 'TransitionBlocked', extra: { blockedBy: [{ guard: 'condition', message: 'Amounts over 10,000 EUR need a supervisor\'s approval.' }] } });
+    expect(tooMuch).toMatchObject({
+      kind: 'TransitionBlocked',
+      extra: { blockedBy: [{ guard: 'condition', message: "Amounts over 10,000 EUR need a supervisor's approval." }] },
+    });
     expect(transitionCase(c, { to: 'approved', fields: { approvedAmount: 9000 } }, claim, ctx(agent), guards).audit.transition?.id).toBe('approve');
-    expect(transitionCase(c, { to: 'approved', fields: { approvedAmount: 15000 } }, claim, ctx(supervisor), guards).audit.transition?.id).toBe('approve_large');
+    expect(transitionCase(c, { to: 'approved', fields: { approvedAmount: 15000 } }, claim, ctx(supervisor), guards).audit.transition?.id).toBe(
+      'approve_large',
+    );
   });
 
   it('needs a reason where the transition says so, and counts reopening', () => {
     let c = stored(transitionCase(opened(), { to: 'in_review' }, support, ctx(agent), guards));
     c = stored(transitionCase(c, { to: 'resolved', fields: { resolutionCode: 'fixed' } }, support, ctx(agent), guards));
-    expect(problemOf(() => transitionCase(c, { to: 'in_review' }, support, ctx(rita), guards))?.issues).toEqual([expect.objectContaining({ field: 'body.reason', rule: 'required' })]);
+    expect(problemOf(() => transitionCase(c, { to: 'in_review' }, support, ctx(rita), guards))?.issues).toEqual([
+      expect.objectContaining({ field: 'body.reason', rule: 'required' }),
+    ]);
     const reopened = transitionCase(c, { to: 'in_review', reason: 'Still broken' }, support, ctx(rita), guards);
     expect(reopened.case).toMatchObject({ status: 'in_review', reopenCount: 1, resolvedAt: null });
     expect(reopened.case.fields.resolutionCode).toBeUndefined();
@@ -254,14 +315,16 @@ describe('moving a case along its workflow', () => {
 });
 
 describe('migrating to a new type version', () => {
-  it('carries the state through each version\'s map, in one event', () => {
+  it("carries the state through each version's map, in one event", () => {
     const v2: CaseType = {
       ...support,
       version: 2,
       workflow: {
         ...support.workflow,
         states: support.workflow.states.filter((s) => s.id !== 'blocked'),
-        transitions: support.workflow.transitions.filter((t) => t.to !== 'blocked').map((t) => ({ ...t, from: t.from.filter((f) => f !== 'blocked') })),
+        transitions: support.workflow.transitions
+          .filter((t) => t.to !== 'blocked')
+          .map((t) => ({ ...t, from: t.from.filter((f) => f !== 'blocked') })),
       },
       migration: { fromVersion: 1, states: { blocked: 'waiting_on_customer' } },
     };
@@ -270,7 +333,13 @@ describe('migrating to a new type version', () => {
     c = stored(transitionCase(c, { to: 'blocked', reason: 'Vendor' }, support, ctx(agent), { openMandatoryTasks: 0 }));
     const migrated = migrateCase(c, [support, v2, v3], ctx(agent));
     expect(migrated.case).toMatchObject({ typeVersion: 3, status: 'waiting_on_customer', statusCategory: 'waiting' });
-    expect(migrated.audit).toMatchObject({ action: 'TypeMigrated', changes: [{ field: 'typeVersion', before: 1, after: 3 }, { field: 'status', before: 'blocked', after: 'waiting_on_customer' }] });
+    expect(migrated.audit).toMatchObject({
+      action: 'TypeMigrated',
+      changes: [
+        { field: 'typeVersion', before: 1, after: 3 },
+        { field: 'status', before: 'blocked', after: 'waiting_on_customer' },
+      ],
+    });
     expect(kindOf(() => migrateCase(c, [support, { ...v2, migration: undefined }], ctx(agent)))).toBe('Conflict');
   });
 });
@@ -295,12 +364,22 @@ describe('who sees what', () => {
     expect(asAgent.fields).not.toHaveProperty('fraudScore');
     expect(asAgent.fields).toHaveProperty('adjusterNotes');
     expect(asAgent.redactedFields).toEqual(['fraudScore']);
-    expect(asAgent.priorityScore?.inputs.find((i) => i.field === 'fraudScore')).toEqual({ name: 'risk', field: 'fraudScore', weight: 1, redacted: true });
+    expect(asAgent.priorityScore?.inputs.find((i) => i.field === 'fraudScore')).toEqual({
+      name: 'risk',
+      field: 'fraudScore',
+      weight: 1,
+      redacted: true,
+    });
     const asRita = caseView(flagged.case, claim, rita);
     expect(Object.keys(asRita.fields)).toEqual(['policyNumber', 'claimType', 'incidentDate', 'estimatedLoss']);
     expect(asRita.redactedFields).toBeUndefined();
     // And in history: the agent sees that the score changed, not its value.
-    expect(historyView(flagged.audit, false).changes.find((ch) => ch.field === 'fields.fraudScore')).toEqual({ field: 'fields.fraudScore', before: null, after: REDACTED, sensitivity: 'restricted' });
+    expect(historyView(flagged.audit, false).changes.find((ch) => ch.field === 'fields.fraudScore')).toEqual({
+      field: 'fields.fraudScore',
+      before: null,
+      after: REDACTED,
+      sensitivity: 'restricted',
+    });
     expect(historyView(flagged.audit, true)).toBe(flagged.audit);
   });
 
@@ -309,12 +388,21 @@ describe('who sees what', () => {
     expect(kindOf(() => writeComment(c, 'cm-1', { body: 'secret', visibility: 'internal' }, undefined, ctx(rita)))).toBe('Forbidden');
     const { comment, audit } = writeComment(c, 'cm-1', { body: 'secret, ask @sup-1.', visibility: 'internal' }, undefined, ctx(agent));
     expect(comment).toMatchObject({ commentId: 'cm-1', parentId: null, visibility: 'internal', mentions: ['sup-1'], author: { sub: 'agent-1' } });
-    expect(audit).toMatchObject({ seq: 2, action: 'CommentAdded', target: { kind: 'comment', id: 'cm-1' }, visibility: 'internal', mentions: ['sup-1'], caseVersion: 1 });
+    expect(audit).toMatchObject({
+      seq: 2,
+      action: 'CommentAdded',
+      target: { kind: 'comment', id: 'cm-1' },
+      visibility: 'internal',
+      mentions: ['sup-1'],
+      caseVersion: 1,
+    });
     expect(JSON.stringify(audit)).not.toContain('secret');
     const reply = writeComment(c, 'cm-2', { body: 'ok' }, comment, ctx(agent)).comment;
     expect(reply).toMatchObject({ parentId: 'cm-1', visibility: 'internal' });
     expect(writeComment(c, 'cm-3', { body: 'ok' }, reply, ctx(agent)).comment.parentId).toBe('cm-1');
-    expect(problemOf(() => writeComment(c, 'cm-4', { body: 'x', visibility: 'public' }, comment, ctx(agent)))?.issues[0]).toMatchObject({ rule: 'thread_is_internal' });
+    expect(problemOf(() => writeComment(c, 'cm-4', { body: 'x', visibility: 'public' }, comment, ctx(agent)))?.issues[0]).toMatchObject({
+      rule: 'thread_is_internal',
+    });
   });
 
   it('finds mentions, not e-mail addresses', () => {

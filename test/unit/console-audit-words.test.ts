@@ -9,8 +9,24 @@ const said = (event: AuditEventLike, known: Known = KNOWN) => eventWords(event, 
 const KNOWN: Known = {
   type: {
     fields: [
-      { name: 'category', label: 'Category', type: 'enum', options: [{ value: 'problem', label: 'Problem' }, { value: 'question', label: 'Question' }] },
-      { name: 'affected', label: 'Affected systems', type: 'multiEnum', options: [{ value: 'vpn', label: 'VPN' }, { value: 'mail', label: 'Mail' }] },
+      {
+        name: 'category',
+        label: 'Category',
+        type: 'enum',
+        options: [
+          { value: 'problem', label: 'Problem' },
+          { value: 'question', label: 'Question' },
+        ],
+      },
+      {
+        name: 'affected',
+        label: 'Affected systems',
+        type: 'multiEnum',
+        options: [
+          { value: 'vpn', label: 'VPN' },
+          { value: 'mail', label: 'Mail' },
+        ],
+      },
       { name: 'onsite', label: 'On site', type: 'boolean' },
     ],
     workflow: {
@@ -27,9 +43,21 @@ const KNOWN: Known = {
   articles: new Map([['KB-1', 'Reset your password']]),
 };
 
-const ev = (action: AuditAction, changes: AuditEventLike['changes'], extra: Partial<AuditEventLike> = {}): AuditEventLike => ({ action, changes, ...extra });
+const ev = (action: AuditAction, changes: AuditEventLike['changes'], extra: Partial<AuditEventLike> = {}): AuditEventLike => ({
+  action,
+  changes,
+  ...extra,
+});
 const SLA_STATE = { policyId: 'default', policyVersion: 1, clocks: { firstResponse: { status: 'running', dueAt: DUE } } };
-const ATTACHMENT = { attachmentId: 'A1', name: 'relay.log', contentType: 'text/plain', size: 5200, visibility: 'public', latestVersion: 1, sha256: 'abc' };
+const ATTACHMENT = {
+  attachmentId: 'A1',
+  name: 'relay.log',
+  contentType: 'text/plain',
+  size: 5200,
+  visibility: 'public',
+  latestVersion: 1,
+  sha256: 'abc',
+};
 
 /** One row per audit action (the type checks the list is complete), each with what a case worker reads. */
 const TABLE: Record<AuditAction, [AuditEventLike, string[]]> = {
@@ -94,9 +122,13 @@ const TABLE: Record<AuditAction, [AuditEventLike, string[]]> = {
   ],
   CommentAdded: [ev('CommentAdded', [], { target: { kind: 'comment', id: 'C1' }, visibility: 'internal' }), ['Added a comment']],
   TaskAdded: [
-    ev('TaskAdded', [{ field: 'task', before: null, after: { title: 'Call the vendor', assignee: 'demo-agent', dueAt: DUE, mandatory: true, status: 'open' } }], {
-      target: { kind: 'task', id: 'T2' },
-    }),
+    ev(
+      'TaskAdded',
+      [{ field: 'task', before: null, after: { title: 'Call the vendor', assignee: 'demo-agent', dueAt: DUE, mandatory: true, status: 'open' } }],
+      {
+        target: { kind: 'task', id: 'T2' },
+      },
+    ),
     [`Added the task “Call the vendor” (mandatory; assigned to Alex Agent; due <${DUE}>)`],
   ],
   TaskUpdated: [
@@ -107,7 +139,14 @@ const TABLE: Record<AuditAction, [AuditEventLike, string[]]> = {
         { field: 'task.assignee', before: null, after: 'demo-agent' },
         { field: 'task.dueAt', before: null, after: DUE },
         { field: 'task.mandatory', before: false, after: true },
-        { field: 'task.checklist', before: [], after: [{ itemId: 'i1', text: 'a', done: true }, { itemId: 'i2', text: 'b', done: false }] },
+        {
+          field: 'task.checklist',
+          before: [],
+          after: [
+            { itemId: 'i1', text: 'a', done: true },
+            { itemId: 'i2', text: 'b', done: false },
+          ],
+        },
       ],
       { target: { kind: 'task', id: 'T1' } },
     ),
@@ -120,17 +159,27 @@ const TABLE: Record<AuditAction, [AuditEventLike, string[]]> = {
     ],
   ],
   AttachmentAdded: [
-    ev('AttachmentAdded', [{ field: 'attachment', before: null, after: ATTACHMENT }], { target: { kind: 'attachment', id: 'A1' }, visibility: 'public' }),
+    ev('AttachmentAdded', [{ field: 'attachment', before: null, after: ATTACHMENT }], {
+      target: { kind: 'attachment', id: 'A1' },
+      visibility: 'public',
+    }),
     [`Attached relay.log (${fileSize(5200)}), visible to the requester`],
   ],
   AttachmentVersionAdded: [
-    ev('AttachmentVersionAdded', [{ field: 'attachment', before: ATTACHMENT, after: { ...ATTACHMENT, size: 3 * 1024 * 1024, visibility: 'internal', latestVersion: 2 } }], {
-      target: { kind: 'attachment', id: 'A1' },
-    }),
+    ev(
+      'AttachmentVersionAdded',
+      [{ field: 'attachment', before: ATTACHMENT, after: { ...ATTACHMENT, size: 3 * 1024 * 1024, visibility: 'internal', latestVersion: 2 } }],
+      {
+        target: { kind: 'attachment', id: 'A1' },
+      },
+    ),
     [`Uploaded version 2 of relay.log (${fileSize(3 * 1024 * 1024)}), internal (staff only)`],
   ],
   CaseLinked: [
-    ev('CaseLinked', [{ field: 'links', before: null, after: { targetId: 'CASE-2026-000001', kind: 'related' } }], { target: { kind: 'link', id: 'CASE-2026-000001' }, reason: 'Same mail problem' }),
+    ev('CaseLinked', [{ field: 'links', before: null, after: { targetId: 'CASE-2026-000001', kind: 'related' } }], {
+      target: { kind: 'link', id: 'CASE-2026-000001' },
+      reason: 'Same mail problem',
+    }),
     ['Linked as related to CASE-2026-000001'],
   ],
   CaseUnlinked: [
@@ -161,16 +210,28 @@ const TABLE: Record<AuditAction, [AuditEventLike, string[]]> = {
     ['CASE-2026-000004 was merged into this case'],
   ],
   HandoffEdited: [
-    ev('HandoffEdited', [{ field: 'handoff', before: { asked: 'a', tried: [], pending: ['x'] }, after: { asked: 'a', tried: ['rebooted'], pending: [] } }]),
+    ev('HandoffEdited', [
+      { field: 'handoff', before: { asked: 'a', tried: [], pending: ['x'] }, after: { asked: 'a', tried: ['rebooted'], pending: [] } },
+    ]),
     ['Edited the handoff brief (Tried, Pending)'],
   ],
-  ArticleLinked: [ev('ArticleLinked', [{ field: 'articles', before: null, after: 'KB-1' }], { target: { kind: 'article', id: 'KB-1' } }), ['Linked the article “Reset your password” as resolving']],
+  ArticleLinked: [
+    ev('ArticleLinked', [{ field: 'articles', before: null, after: 'KB-1' }], { target: { kind: 'article', id: 'KB-1' } }),
+    ['Linked the article “Reset your password” as resolving'],
+  ],
   DuplicateIntake: [
-    ev('DuplicateIntake', [{ field: 'intake.duplicate', before: null, after: { channel: 'email', score: 0.91, threshold: 0.8, matchedCaseId: 'CASE-2026-000003' } }], {
-      reason: 'A near-identical message (score 0.91 >= 0.8) …',
-      target: { kind: 'comment', id: 'C2' },
-    }),
-    ['The requester wrote again (email): the near-identical message joined this case instead of opening a new one', 'Similarity 0.91 (threshold 0.80)'],
+    ev(
+      'DuplicateIntake',
+      [{ field: 'intake.duplicate', before: null, after: { channel: 'email', score: 0.91, threshold: 0.8, matchedCaseId: 'CASE-2026-000003' } }],
+      {
+        reason: 'A near-identical message (score 0.91 >= 0.8) …',
+        target: { kind: 'comment', id: 'C2' },
+      },
+    ),
+    [
+      'The requester wrote again (email): the near-identical message joined this case instead of opening a new one',
+      'Similarity 0.91 (threshold 0.80)',
+    ],
   ],
   RoutingDecided: [
     ev('RoutingDecided', [{ field: 'owner', before: null, after: 'demo-agent' }], { routing: { step: 'decided' } }),
@@ -220,7 +281,13 @@ describe("the console's audit events in words", () => {
       { field: 'at', before: null, after: DUE },
     ]);
     const lines = said(unknown);
-    expect(lines).toEqual(['Something new', 'widget set to details', 'thing: Old thing → New thing', 'list: details → x, 2, Yes', `at set to <${DUE}>`]);
+    expect(lines).toEqual([
+      'Something new',
+      'widget set to details',
+      'thing: Old thing → New thing',
+      'list: details → x, 2, Yes',
+      `at set to <${DUE}>`,
+    ]);
     for (const line of lines) expect(line).not.toSatisfy(looksLikeJson);
   });
 
@@ -231,7 +298,13 @@ describe("the console's audit events in words", () => {
 
   it("shows routing's why item by item, nested, with no JSON anywhere", () => {
     const why = {
-      fired: [{ ruleId: 'support-web', actions: { skills: [{ level: 3, skill: 'webapp' }], queue: 'support' }, matched: [{ fact: 'type', value: 'support' }] }],
+      fired: [
+        {
+          ruleId: 'support-web',
+          actions: { skills: [{ level: 3, skill: 'webapp' }], queue: 'support' },
+          matched: [{ fact: 'type', value: 'support' }],
+        },
+      ],
       rulesetVersion: 1,
       step: 'decided',
       facts: { vip: false, entitlementLevel: null, fields: { product: 'web-app' }, tags: ['a', 'b'] },
@@ -248,7 +321,8 @@ describe("the console's audit events in words", () => {
         { label: 'Tags', value: 'a, b' },
       ],
     });
-    const flat = (list: readonly Fact[]): string[] => list.flatMap((f) => [f.label, ...(f.value !== undefined ? [plain([f.value], time)] : []), ...flat(f.facts ?? [])]);
+    const flat = (list: readonly Fact[]): string[] =>
+      list.flatMap((f) => [f.label, ...(f.value !== undefined ? [plain([f.value], time)] : []), ...flat(f.facts ?? [])]);
     const all = flat(facts);
     expect(all).toContain('Rule id');
     for (const said of all) expect(said, said).not.toSatisfy(looksLikeJson);

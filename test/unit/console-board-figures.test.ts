@@ -10,7 +10,18 @@ const NOW = Date.parse('2026-12-03T12:00:00Z');
 const at = (minutes: number) => new Date(NOW + minutes * 60_000).toISOString();
 
 type Clock = NonNullable<NonNullable<Case['sla']>['clocks']['resolution']>;
-const clock = (over: Partial<Clock>): Clock => ({ status: 'running', targetMinutes: 480, elapsedMinutes: 0, runningSince: at(-60), warnAt: at(300), dueAt: at(420), metAt: null, breachedAt: null, generation: 1, ...over });
+const clock = (over: Partial<Clock>): Clock => ({
+  status: 'running',
+  targetMinutes: 480,
+  elapsedMinutes: 0,
+  runningSince: at(-60),
+  warnAt: at(300),
+  dueAt: at(420),
+  metAt: null,
+  breachedAt: null,
+  generation: 1,
+  ...over,
+});
 
 function aCase(id: string, over: Partial<Case> = {}, clocks?: Record<string, Clock>): Case {
   return {
@@ -59,7 +70,10 @@ describe('SLA standing of a case', () => {
 
 describe('queue figures', () => {
   it('counts backlog, unassigned, oldest, soon and breached per queue, with routing queues that hold nothing', () => {
-    const queues = [{ queueId: 'support', name: 'Support', offerTimeoutSeconds: 60, version: 1 }, { queueId: 'empty', offerTimeoutSeconds: 60, version: 1 }] as Queue[];
+    const queues = [
+      { queueId: 'support', name: 'Support', offerTimeoutSeconds: 60, version: 1 },
+      { queueId: 'empty', offerTimeoutSeconds: 60, version: 1 },
+    ] as Queue[];
     const cases = [
       aCase('A', { createdAt: at(-600) }, { resolution: clock({ status: 'breached', breachedAt: at(-5) }) }),
       aCase('B', { owner: 'demo-agent' }, { resolution: clock({ warnAt: at(-1) }) }),
@@ -78,11 +92,26 @@ describe('queue figures', () => {
       due: fc.integer({ min: -600, max: 600 }),
       warn: fc.integer({ min: -600, max: 600 }),
     });
-    const caseArb = fc.record({ queue: fc.constantFrom('a', 'b', 'c'), owned: fc.boolean(), clocks: fc.option(fc.array(clockArb, { maxLength: 3 }), { nil: undefined }) });
+    const caseArb = fc.record({
+      queue: fc.constantFrom('a', 'b', 'c'),
+      owned: fc.boolean(),
+      clocks: fc.option(fc.array(clockArb, { maxLength: 3 }), { nil: undefined }),
+    });
     fc.assert(
       fc.property(fc.array(caseArb, { maxLength: 30 }), (specs) => {
         const cases = specs.map((s, i) =>
-          aCase(`C${i}`, { queue: s.queue, owner: s.owned ? 'x' : null }, s.clocks ? Object.fromEntries(s.clocks.map((c, j) => [`k${j}`, clock({ status: c.status, dueAt: at(c.due), warnAt: at(c.warn), breachedAt: c.status === 'breached' ? at(c.due) : null })])) : undefined),
+          aCase(
+            `C${i}`,
+            { queue: s.queue, owner: s.owned ? 'x' : null },
+            s.clocks
+              ? Object.fromEntries(
+                  s.clocks.map((c, j) => [
+                    `k${j}`,
+                    clock({ status: c.status, dueAt: at(c.due), warnAt: at(c.warn), breachedAt: c.status === 'breached' ? at(c.due) : null }),
+                  ]),
+                )
+              : undefined,
+          ),
         );
         const rows = queueFigures([], cases, NOW);
         expect(rows.reduce((n, r) => n + r.backlog, 0)).toBe(cases.length);
@@ -91,12 +120,19 @@ describe('queue figures', () => {
       }),
     );
   });
-
 });
 
 describe('agent load', () => {
   it('sums load and capacity over channels, free never below zero', () => {
-    const agent = { agentId: 'a', skills: {}, capacity: { web: 2, email: 3 }, load: { web: 2, chat: 1 }, presence: 'available', idleSince: at(0), version: 1 } as Agent;
+    const agent = {
+      agentId: 'a',
+      skills: {},
+      capacity: { web: 2, email: 3 },
+      load: { web: 2, chat: 1 },
+      presence: 'available',
+      idleSince: at(0),
+      version: 1,
+    } as Agent;
     expect(agentLoad(agent)).toEqual({
       used: 3,
       capacity: 5,

@@ -4,11 +4,23 @@ import { ApiProblem, networkProblem, toProblem } from '../../web/src/api/problem
 describe("the console's API problems", () => {
   it('keeps a problem+json body as it is, with its correlation id and the field errors by form field', () => {
     const problem = toProblem(
-      { type: 'https://caseway.dev/problems/validation-failed', title: 'Your request is not valid', status: 400, detail: 'The request is not valid.', correlationId: 'c-1', errors: [{ field: 'body.fields.orderNumber', rule: 'invalid_format', message: 'orderNumber must match' }] },
+      {
+        type: 'https://caseway.dev/problems/validation-failed',
+        title: 'Your request is not valid',
+        status: 400,
+        detail: 'The request is not valid.',
+        correlationId: 'c-1',
+        errors: [{ field: 'body.fields.orderNumber', rule: 'invalid_format', message: 'orderNumber must match' }],
+      },
       new Response(null, { status: 400, headers: { 'x-request-id': 'r-1' } }),
     );
     expect(problem).toBeInstanceOf(ApiProblem);
-    expect([problem.status, problem.problem.title, problem.problem.detail, problem.correlationId]).toEqual([400, 'Your request is not valid', 'The request is not valid.', 'c-1']);
+    expect([problem.status, problem.problem.title, problem.problem.detail, problem.correlationId]).toEqual([
+      400,
+      'Your request is not valid',
+      'The request is not valid.',
+      'c-1',
+    ]);
     expect(problem.errorsFor('orderNumber').map((e) => e.rule)).toEqual(['invalid_format']);
     expect(problem.errorsFor('order')).toEqual([]);
   });

@@ -5,7 +5,13 @@ const DUE = '2026-12-03T15:00:00.000Z';
 const LATER = '2026-12-04T09:00:00.000Z';
 const running = (dueAt = DUE) => ({ status: 'running', dueAt, warnAt: null, breachedAt: null, metAt: null });
 const paused = { status: 'paused', dueAt: null, warnAt: null, breachedAt: null, metAt: null };
-const state = (clocks: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ policyId: 'default', policyVersion: 1, escalationLevel: 0, clocks, ...extra });
+const state = (clocks: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  policyId: 'default',
+  policyVersion: 1,
+  escalationLevel: 0,
+  clocks,
+  ...extra,
+});
 const event = (action: string, before: unknown, after: unknown) => ({ action, changes: [{ field: 'sla', before, after }] });
 
 describe("the console's reading of SLA events", () => {
@@ -22,26 +28,54 @@ describe("the console's reading of SLA events", () => {
         policy: { id: 'default', version: 1 },
       },
     ],
-    ['SlaPaused', event('SlaPaused', state({ resolution: running() }), state({ resolution: paused })), { lines: [{ clock: 'resolution', what: 'paused' }] }],
-    ['SlaResumed: with the new deadline', event('SlaResumed', state({ resolution: paused }), state({ resolution: running(LATER) })), { lines: [{ clock: 'resolution', what: 'resumed', due: LATER }] }],
-    ['SlaWarning: the same clock before and after, warned with its deadline', event('SlaWarning', state({ firstResponse: running() }), state({ firstResponse: running() })), { lines: [{ clock: 'firstResponse', what: 'warned', due: DUE }] }],
+    [
+      'SlaPaused',
+      event('SlaPaused', state({ resolution: running() }), state({ resolution: paused })),
+      { lines: [{ clock: 'resolution', what: 'paused' }] },
+    ],
+    [
+      'SlaResumed: with the new deadline',
+      event('SlaResumed', state({ resolution: paused }), state({ resolution: running(LATER) })),
+      { lines: [{ clock: 'resolution', what: 'resumed', due: LATER }] },
+    ],
+    [
+      'SlaWarning: the same clock before and after, warned with its deadline',
+      event('SlaWarning', state({ firstResponse: running() }), state({ firstResponse: running() })),
+      { lines: [{ clock: 'firstResponse', what: 'warned', due: DUE }] },
+    ],
     [
       'SlaBreached: when it was due',
-      event('SlaBreached', state({ firstResponse: running() }), state({ firstResponse: { ...running(), status: 'breached', dueAt: null, breachedAt: DUE } })),
+      event(
+        'SlaBreached',
+        state({ firstResponse: running() }),
+        state({ firstResponse: { ...running(), status: 'breached', dueAt: null, breachedAt: DUE } }),
+      ),
       { lines: [{ clock: 'firstResponse', what: 'breached', due: DUE }] },
     ],
     [
       'SlaMet: only the clock that moved',
-      event('SlaMet', state({ firstResponse: running(), resolution: running(LATER) }), state({ firstResponse: { ...running(), status: 'met', dueAt: null }, resolution: running(LATER) })),
+      event(
+        'SlaMet',
+        state({ firstResponse: running(), resolution: running(LATER) }),
+        state({ firstResponse: { ...running(), status: 'met', dueAt: null }, resolution: running(LATER) }),
+      ),
       { lines: [{ clock: 'firstResponse', what: 'met' }] },
     ],
-    ['SlaStopped', event('SlaStopped', state({ nextResponse: running() }), state({ nextResponse: { ...paused, status: 'stopped' } })), { lines: [{ clock: 'nextResponse', what: 'stopped' }] }],
+    [
+      'SlaStopped',
+      event('SlaStopped', state({ nextResponse: running() }), state({ nextResponse: { ...paused, status: 'stopped' } })),
+      { lines: [{ clock: 'nextResponse', what: 'stopped' }] },
+    ],
     [
       'SlaRecomputed: a new policy version re-targets the running clocks',
       event('SlaRecomputed', state({ resolution: running() }), state({ resolution: running(LATER) }, { policyVersion: 2 })),
       { lines: [{ clock: 'resolution', what: 'retargeted', due: LATER }], policy: { id: 'default', version: 2 } },
     ],
-    ['SlaEscalated: the step reached, no clock line', event('SlaEscalated', { escalationLevel: 1 }, { escalationLevel: 2 }), { lines: [], escalatedTo: 2 }],
+    [
+      'SlaEscalated: the step reached, no clock line',
+      event('SlaEscalated', { escalationLevel: 1 }, { escalationLevel: 2 }),
+      { lines: [], escalatedTo: 2 },
+    ],
     [
       'a reopened met clock waits paused: resumed, not paused',
       event('SlaStarted', state({ resolution: { ...paused, status: 'met' } }), state({ resolution: paused })),

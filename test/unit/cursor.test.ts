@@ -32,7 +32,10 @@ afterAll(() => {
 
 const digest = queryDigest({ list: 'cases', statuses: ['new'] });
 const partitions = ['STATUS#new#0', 'STATUS#new#1'];
-const HIDDEN = { 'STATUS#new#0': { s: '2026-11-30T10:00:00.000Z#CASE-2026-000042', id: 'CASE-2026-000042' }, 'STATUS#new#1': null } satisfies CursorState;
+const HIDDEN = {
+  'STATUS#new#0': { s: '2026-11-30T10:00:00.000Z#CASE-2026-000042', id: 'CASE-2026-000042' },
+  'STATUS#new#1': null,
+} satisfies CursorState;
 
 /** Seal any payload in the cursor layout (version | IV | ciphertext | tag), as only a holder of the key could. */
 function sealRaw(payload: unknown, secret = SECRET, version = 1): string {
@@ -60,7 +63,12 @@ describe('cursors', () => {
 
   it('hide the positions they hold: decoding one as a client could shows neither the case id nor its time', async () => {
     const cursor = await encodeCursor(digest, HIDDEN);
-    for (const view of [cursor, Buffer.from(cursor, 'base64url').toString('utf8'), Buffer.from(cursor, 'base64url').toString('latin1'), Buffer.from(cursor, 'base64url').toString('hex')]) {
+    for (const view of [
+      cursor,
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+      Buffer.from(cursor, 'base64url').toString('latin1'),
+      Buffer.from(cursor, 'base64url').toString('hex'),
+    ]) {
       expect(view).not.toContain('CASE-2026-000042');
       expect(view).not.toContain('2026-11-30');
       expect(view).not.toContain('STATUS#');
@@ -78,8 +86,14 @@ describe('cursors', () => {
     ['a sealed foreign partition', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: { 'STATUS#closed#0': null } })],
     ['a sealed empty key value', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: { 'STATUS#new#0': { s: '' } } })],
     ['a sealed oversized key value', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: { 'STATUS#new#0': { s: 'é'.repeat(600) } } })],
-    ['a sealed position naming no case', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: { 'STATUS#new#0': { s: '2026#x', id: 'nobody' } } })],
-    ['a cursor sealed with another key', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }, 'another-secret-of-at-least-thirty-two-chars')],
+    [
+      'a sealed position naming no case',
+      () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: { 'STATUS#new#0': { s: '2026#x', id: 'nobody' } } }),
+    ],
+    [
+      'a cursor sealed with another key',
+      () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }, 'another-secret-of-at-least-thirty-two-chars'),
+    ],
     ['a cursor of an unknown version', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }, SECRET, 2)],
     ['a cursor with characters base64url skips', () => `${sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN })}!`],
   ])('reject %s as a 400 naming the cursor', async (_name, make) => {
@@ -101,7 +115,11 @@ describe('cursors', () => {
     clock.advance((CURSOR_LIFETIME_SECONDS - 60) * 1000);
     expect(await decodeCursor(cursor, digest, partitions)).toEqual(HIDDEN);
     clock.advance(120 * 1000);
-    expect((await rejection(cursor))?.issues[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor', message: expect.stringMatching(/expired/) });
+    expect((await rejection(cursor))?.issues[0]).toMatchObject({
+      field: 'query.cursor',
+      rule: 'invalid_cursor',
+      message: expect.stringMatching(/expired/),
+    });
   });
 
   it('reject every cursor with any bit of its bytes flipped, any character changed, or cut short (property)', async () => {
@@ -148,10 +166,17 @@ describe('cursors', () => {
 
   it('reject any string that is not a cursor (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ minLength: 1, maxLength: 300 }), fc.base64String({ minLength: 1, maxLength: 300 }), fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Buffer.from(b).toString('base64url'))), async (text) => {
-        const error = await rejection(text);
-        expect(error?.issues[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ minLength: 1, maxLength: 300 }),
+          fc.base64String({ minLength: 1, maxLength: 300 }),
+          fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Buffer.from(b).toString('base64url')),
+        ),
+        async (text) => {
+          const error = await rejection(text);
+          expect(error?.issues[0]).toMatchObject({ field: 'query.cursor', rule: 'invalid_cursor' });
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -240,7 +265,9 @@ describe('the cursor key from configuration', () => {
   });
 
   it('refuses both sources at once, and neither, naming the settings', async () => {
-    await expect(coldStart({ CURSOR_KEY: SECRET, CURSOR_KEY_SECRET_ARN: ARN })).rejects.toThrow(/CURSOR_KEY: set CURSOR_KEY or CURSOR_KEY_SECRET_ARN, not both/);
+    await expect(coldStart({ CURSOR_KEY: SECRET, CURSOR_KEY_SECRET_ARN: ARN })).rejects.toThrow(
+      /CURSOR_KEY: set CURSOR_KEY or CURSOR_KEY_SECRET_ARN, not both/,
+    );
     await expect(coldStart({})).rejects.toThrow(/neither CURSOR_KEY nor CURSOR_KEY_SECRET_ARN/);
     await expect(coldStart({ CURSOR_KEY: 'too short' })).rejects.toThrow(/CURSOR_KEY/);
   });

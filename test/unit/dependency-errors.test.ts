@@ -44,11 +44,19 @@ const TABLE: [string, unknown, 'throttled' | 'conflict' | 'timeout' | 'unavailab
   ['DynamoDB transaction cancelled by a condition and a conflict', cancelled('ConditionalCheckFailed', 'TransactionConflict'), undefined],
   ['DynamoDB ConditionalCheckFailedException', new ConditionalCheckFailedException(meta), undefined],
   ['S3 SlowDown', new S3ServiceException({ ...meta, name: 'SlowDown', $fault: 'client', $metadata: { httpStatusCode: 503 } }), 'throttled'],
-  ['S3 ServiceUnavailable', new S3ServiceException({ ...meta, name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } }), 'unavailable'],
+  [
+    'S3 ServiceUnavailable',
+    new S3ServiceException({ ...meta, name: 'ServiceUnavailable', $fault: 'server', $metadata: { httpStatusCode: 503 } }),
+    'unavailable',
+  ],
   ['S3 AccessDenied', new S3ServiceException({ ...meta, name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 } }), undefined],
   ['EventBridge ThrottlingException', new EventBridgeThrottling(meta), 'throttled'],
   ['EventBridge InternalException', new InternalException(meta), 'unavailable'],
-  ['EventBridge unmodelled 429', new EventBridgeServiceException({ ...meta, name: 'Whatever', $fault: 'client', $metadata: { httpStatusCode: 429 } }), 'throttled'],
+  [
+    'EventBridge unmodelled 429',
+    new EventBridgeServiceException({ ...meta, name: 'Whatever', $fault: 'client', $metadata: { httpStatusCode: 429 } }),
+    'throttled',
+  ],
   ['Step Functions KmsThrottlingException', new KmsThrottlingException(meta), 'throttled'],
   ['OpenSearch 429', new openSearchErrors.ResponseError(openSearchMeta(429)), 'throttled'],
   ['OpenSearch 503', new openSearchErrors.ResponseError(openSearchMeta(503)), 'unavailable'],
@@ -85,9 +93,19 @@ describe('real client failures', () => {
   });
 
   const client = (endpoint: string, requestTimeout = 100) =>
-    new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 2, requestHandler: { requestTimeout, throwOnRequestTimeout: true, connectionTimeout: 100 } });
+    new DynamoDBClient({
+      endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+      maxAttempts: 2,
+      requestHandler: { requestTimeout, throwOnRequestTimeout: true, connectionTimeout: 100 },
+    });
   const get = new GetItemCommand({ TableName: 't', Key: { pk: { S: 'a' } } });
-  const failure = (promise: Promise<unknown>) => promise.then(() => expect.fail('the call should fail'), (error: unknown) => error);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => expect.fail('the call should fail'),
+      (error: unknown) => error,
+    );
 
   it('a DynamoDB call that gets no answer times out: 503, timeout', async () => {
     const error = await failure(client(`http://127.0.0.1:${port}`).send(get));
@@ -115,11 +133,24 @@ describe('the HTTP answer', () => {
   it('is a 503 problem with Retry-After and the correlation id', async () => {
     process.env.TABLE_NAME ??= 'unit-test';
     const { errorResponse } = await import('#http/http-handler.js');
-    const event = { rawPath: '/cases', headers: { 'x-correlation-id': 'corr-503' }, requestContext: { requestId: 'req-1' } } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
+    const event = {
+      rawPath: '/cases',
+      headers: { 'x-correlation-id': 'corr-503' },
+      requestContext: { requestId: 'req-1' },
+    } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
     const response = errorResponse(new ProvisionedThroughputExceededException(meta), event);
     expect(response.statusCode).toBe(503);
-    expect(response.headers).toEqual(expect.objectContaining({ 'content-type': 'application/problem+json', 'retry-after': '2', 'x-correlation-id': 'corr-503' }));
-    expect(JSON.parse(response.body!)).toEqual(expect.objectContaining({ type: 'https://caseway.dev/problems/service-unavailable', status: 503, correlationId: 'corr-503', instance: '/cases' }));
+    expect(response.headers).toEqual(
+      expect.objectContaining({ 'content-type': 'application/problem+json', 'retry-after': '2', 'x-correlation-id': 'corr-503' }),
+    );
+    expect(JSON.parse(response.body!)).toEqual(
+      expect.objectContaining({
+        type: 'https://caseway.dev/problems/service-unavailable',
+        status: 503,
+        correlationId: 'corr-503',
+        instance: '/cases',
+      }),
+    );
     // Anything else is still the logged 500 that says nothing.
     expect(errorResponse(new TypeError('bug'), event).statusCode).toBe(500);
   });

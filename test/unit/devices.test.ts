@@ -76,13 +76,30 @@ const asset = (extra: Partial<Asset> = {}): Asset => ({
 const telemetry = (value: number): Signal => ({ assetId: 'a1', signalId: 's', metric: 'temp', value, at: '2026-01-01T00:00:00Z', kind: 'telemetry' });
 const open = (kind: OpenCondition['kind'], extra: Partial<OpenCondition> = {}, caseOpen = true): ConditionState => ({
   caseOpen,
-  condition: { assetId: 'a1', metric: 'temp', kind, caseId: 'C-1', limit: 100, openedAt: '', openedBy: 's0', count: 1, lastValue: 105, lastAt: '', peak: 105, reportedPeak: 105, recovered: false, ...extra },
+  condition: {
+    assetId: 'a1',
+    metric: 'temp',
+    kind,
+    caseId: 'C-1',
+    limit: 100,
+    openedAt: '',
+    openedBy: 's0',
+    count: 1,
+    lastValue: 105,
+    lastAt: '',
+    peak: 105,
+    reportedPeak: 105,
+    recovered: false,
+    ...extra,
+  },
 });
 
 describe('decide', () => {
   it('opens on a crossing, appends while over, waits inside the hysteresis band, recovers past it', () => {
     expect(decide(asset(), telemetry(101), EMPTY_WINDOW, []).actions).toEqual([{ type: 'open', kind: 'above', limit: 100, severity: 101 }]);
-    expect(decide(asset(), telemetry(106), EMPTY_WINDOW, [open('above')]).actions).toEqual([expect.objectContaining({ type: 'append', newPeak: true, comment: null })]);
+    expect(decide(asset(), telemetry(106), EMPTY_WINDOW, [open('above')]).actions).toEqual([
+      expect.objectContaining({ type: 'append', newPeak: true, comment: null }),
+    ]);
     expect(decide(asset(), telemetry(95), EMPTY_WINDOW, [open('above')])).toEqual({ actions: [], learn: false, z: null });
     expect(decide(asset(), telemetry(90), EMPTY_WINDOW, [open('above')]).actions).toEqual([expect.objectContaining({ type: 'recover' })]);
     expect(decide(asset(), telemetry(-1), EMPTY_WINDOW, []).actions).toEqual([{ type: 'open', kind: 'below', limit: 0, severity: -1 }]);
@@ -91,11 +108,16 @@ describe('decide', () => {
   it('comments only when the peak gets worse by a tenth of the limit, or when a recovered condition breaches again', () => {
     expect(decide(asset(), telemetry(114), EMPTY_WINDOW, [open('above')]).actions[0]).toMatchObject({ comment: null });
     expect(decide(asset(), telemetry(116), EMPTY_WINDOW, [open('above')]).actions[0]).toMatchObject({ comment: expect.stringContaining('worse') });
-    expect(decide(asset(), telemetry(101), EMPTY_WINDOW, [open('above', { recovered: true })]).actions[0]).toMatchObject({ comment: expect.stringContaining('again') });
+    expect(decide(asset(), telemetry(101), EMPTY_WINDOW, [open('above', { recovered: true })]).actions[0]).toMatchObject({
+      comment: expect.stringContaining('again'),
+    });
   });
 
   it('replaces a condition whose case a person resolved, and forgets it on recovery', () => {
-    expect(decide(asset(), telemetry(120), EMPTY_WINDOW, [open('above', {}, false)]).actions[0]).toMatchObject({ type: 'open', replaces: { caseId: 'C-1' } });
+    expect(decide(asset(), telemetry(120), EMPTY_WINDOW, [open('above', {}, false)]).actions[0]).toMatchObject({
+      type: 'open',
+      replaces: { caseId: 'C-1' },
+    });
     expect(decide(asset(), telemetry(50), EMPTY_WINDOW, [open('above', {}, false)]).actions).toEqual([expect.objectContaining({ type: 'drop' })]);
   });
 
@@ -114,11 +136,17 @@ describe('decide', () => {
     expect(decided.actions).toEqual([expect.objectContaining({ type: 'open', kind: 'anomaly' })]);
     expect(decided.z).toBeGreaterThan(3);
     expect(decide(asset({ anomaly }), telemetry(130), noisy, []).actions.map((a) => a.type === 'open' && a.kind)).toEqual(['above']);
-    expect(decide(asset({ anomaly }), telemetry(10.2), noisy, [open('anomaly', { limit: null })]).actions).toEqual([expect.objectContaining({ type: 'recover' })]);
+    expect(decide(asset({ anomaly }), telemetry(10.2), noisy, [open('anomaly', { limit: null })]).actions).toEqual([
+      expect.objectContaining({ type: 'recover' }),
+    ]);
   });
 
   it('recovers every open condition of the metric on a recovery signal, and learns nothing from it', () => {
-    const decided = decide(asset(), { ...telemetry(0), kind: 'recovery' }, EMPTY_WINDOW, [open('above'), open('alert', { caseId: 'C-2' }), open('anomaly', { recovered: true })]);
+    const decided = decide(asset(), { ...telemetry(0), kind: 'recovery' }, EMPTY_WINDOW, [
+      open('above'),
+      open('alert', { caseId: 'C-2' }),
+      open('anomaly', { recovered: true }),
+    ]);
     expect(decided.actions.map((a) => [a.type, a.type === 'open' ? null : a.condition.kind])).toEqual([
       ['recover', 'above'],
       ['recover', 'alert'],

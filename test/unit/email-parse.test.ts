@@ -35,7 +35,10 @@ describe('parseEmail', () => {
 
   it('sees the headers that mark machines, whatever shape mailparser gives them', async () => {
     const headers = async (extra: string[]) =>
-      classifyEmail((await parseEmail(raw(['From: a@example.org', 'Subject: Hello', 'Message-ID: <m@x>', ...extra, 'Content-Type: text/plain', '', 'x', '']))).email);
+      classifyEmail(
+        (await parseEmail(raw(['From: a@example.org', 'Subject: Hello', 'Message-ID: <m@x>', ...extra, 'Content-Type: text/plain', '', 'x', ''])))
+          .email,
+      );
     expect(await headers(['Return-Path: <>'])).toMatchObject({ kind: 'bounce' });
     expect(await headers(['Auto-Submitted: auto-replied (vacation)'])).toMatchObject({ kind: 'autoReply' });
     expect(await headers(['Precedence: bulk'])).toMatchObject({ kind: 'bulk' });

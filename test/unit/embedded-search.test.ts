@@ -76,14 +76,13 @@ describe('EmbeddedSearchIndex', () => {
     expect(ids(await index.search({ text, limit: 10, filter: { visibility: ['public'] } }))).not.toContain('vpn');
     expect(ids(await index.search({ text, limit: 10, filter: { status: ['published'] } }))).not.toContain('invoice');
     expect(ids(await index.search({ text, limit: 10, filter: { category: 'hardware' } })).sort()).toEqual(['printer-driver', 'printer-jam']);
-    expect(ids(await index.search({ text, limit: 10, filter: { visibility: ['internal'], status: ['published'], category: 'network' } }))).toEqual(['vpn']);
+    expect(ids(await index.search({ text, limit: 10, filter: { visibility: ['internal'], status: ['published'], category: 'network' } }))).toEqual([
+      'vpn',
+    ]);
   });
 
   it('highlights matched words in title, body, tags and learned cases, as written', async () => {
-    const index = await indexOf([
-      { ...base[0]!, learned: ['Printer says paper jam in tray 2', 'Screen is flickering'] },
-      ...base.slice(1),
-    ]);
+    const index = await indexOf([{ ...base[0]!, learned: ['Printer says paper jam in tray 2', 'Screen is flickering'] }, ...base.slice(1)]);
     const [hit] = await index.search({ text: 'paper jammed', limit: 1 });
     expect(hit!.highlights).toEqual([
       { field: 'title', fragment: 'Clearing a <mark>paper</mark> <mark>jam</mark> in the office printer' },
@@ -118,7 +117,9 @@ describe('EmbeddedSearchIndex', () => {
     expect(before).not.toContain('vpn');
 
     const withMemory = base.map((doc) =>
-      doc.id === 'vpn' ? knowledgeDocumentOf(doc, ['Tunnel to the office intranet drops every few minutes', 'Cannot reach intranet from the train']) : doc,
+      doc.id === 'vpn'
+        ? knowledgeDocumentOf(doc, ['Tunnel to the office intranet drops every few minutes', 'Cannot reach intranet from the train'])
+        : doc,
     );
     const after = await (await indexOf(withMemory)).search({ text: question, limit: 5 });
     expect(after[0]!.id).toBe('vpn');

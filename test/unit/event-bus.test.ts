@@ -12,7 +12,12 @@ import { AdjustableClock } from '#adapters/clock.js';
 import { answerPutEvents, busRoutes, DEAD_LETTERS_PATH, LocalEventBus, REPLAY_PATH, type BusEvent } from '#lib/local/event-bus.js';
 import { InvalidPatternError } from '#lib/local/event-pattern.js';
 
-const entry = (detailType: string, detail: object = {}) => ({ EventBusName: 'test-bus', Source: 'caseway.devices', DetailType: detailType, Detail: JSON.stringify(detail) });
+const entry = (detailType: string, detail: object = {}) => ({
+  EventBusName: 'test-bus',
+  Source: 'caseway.devices',
+  DetailType: detailType,
+  Detail: JSON.stringify(detail),
+});
 
 describe('the local bus', () => {
   it('delivers to every matching rule, and only those, an EventBridge-shaped copy', async () => {
@@ -32,7 +37,14 @@ describe('the local bus', () => {
     await bus.idle();
     expect(seen.a!.map((e) => e['detail-type'])).toEqual(['Reading']);
     expect(seen.b!.map((e) => e['detail-type'])).toEqual(['Alarm']);
-    expect(seen.a![0]).toMatchObject({ version: '0', source: 'caseway.devices', account: '123456789012', region: 'eu-west-1', resources: [], detail: { level: 3 } });
+    expect(seen.a![0]).toMatchObject({
+      version: '0',
+      source: 'caseway.devices',
+      account: '123456789012',
+      region: 'eu-west-1',
+      resources: [],
+      detail: { level: 3 },
+    });
     expect(seen.a![0]!.id).toBe(out.Entries[0]!.EventId);
   });
 
@@ -42,10 +54,16 @@ describe('the local bus', () => {
       busName: 'test-bus',
       rootDir: '.',
       retry: { retryAttempts: 3, baseDelayMs: 20, maxDelayMs: 1000, jitter: 'none' },
-      rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: () => {
-        times.push(performance.now());
-        throw new Error(`failure ${times.length}`);
-      } }],
+      rules: [
+        {
+          name: 'broken',
+          pattern: { source: ['caseway.devices'] },
+          handler: () => {
+            times.push(performance.now());
+            throw new Error(`failure ${times.length}`);
+          },
+        },
+      ],
     });
     bus.putEvents([entry('Reading')]);
     await bus.idle();
@@ -66,11 +84,17 @@ describe('the local bus', () => {
       rootDir: '.',
       now: () => now,
       retry: { retryAttempts: 100, baseDelayMs: 1, maxDelayMs: 1, maxEventAgeMs: 60_000 },
-      rules: [{ name: 'slow', pattern: { source: ['caseway.devices'] }, handler: () => {
-        calls++;
-        now += 30_000;
-        throw new Error('still down');
-      } }],
+      rules: [
+        {
+          name: 'slow',
+          pattern: { source: ['caseway.devices'] },
+          handler: () => {
+            calls++;
+            now += 30_000;
+            throw new Error('still down');
+          },
+        },
+      ],
     });
     bus.putEvents([entry('Reading')]);
     await bus.idle();
@@ -80,9 +104,20 @@ describe('the local bus', () => {
 
   it('recovers when a target succeeds on a retry', async () => {
     let calls = 0;
-    const bus = new LocalEventBus({ busName: 'test-bus', rootDir: '.', retry: { baseDelayMs: 1 }, rules: [{ name: 'flaky', pattern: { source: ['caseway.devices'] }, handler: () => {
-      if (++calls < 2) throw new Error('once');
-    } }] });
+    const bus = new LocalEventBus({
+      busName: 'test-bus',
+      rootDir: '.',
+      retry: { baseDelayMs: 1 },
+      rules: [
+        {
+          name: 'flaky',
+          pattern: { source: ['caseway.devices'] },
+          handler: () => {
+            if (++calls < 2) throw new Error('once');
+          },
+        },
+      ],
+    });
     bus.putEvents([entry('Reading')]);
     await bus.idle();
     expect([calls, bus.deadLetters()]).toEqual([2, []]);
@@ -110,7 +145,13 @@ describe('the local bus', () => {
 });
 
 it('fails a target that runs past its timeout, as Lambda would', async () => {
-  const bus = new LocalEventBus({ busName: 'test-bus', rootDir: '.', targetTimeoutMs: 20, retry: { retryAttempts: 1, baseDelayMs: 1 }, rules: [{ name: 'stuck', pattern: { source: ['caseway.devices'] }, handler: () => new Promise((r) => setTimeout(r, 200)) }] });
+  const bus = new LocalEventBus({
+    busName: 'test-bus',
+    rootDir: '.',
+    targetTimeoutMs: 20,
+    retry: { retryAttempts: 1, baseDelayMs: 1 },
+    rules: [{ name: 'stuck', pattern: { source: ['caseway.devices'] }, handler: () => new Promise((r) => setTimeout(r, 200)) }],
+  });
   bus.putEvents([entry('Reading')]);
   await bus.idle();
   expect(bus.deadLetters()[0]).toMatchObject({ rule: 'stuck', attempts: 2, error: 'Target of rule stuck timed out after 20 ms' });
@@ -131,12 +172,22 @@ describe('the local bus with a data directory', () => {
   it('has every accepted delivery on disk before PutEvents answers, and a new bus on the same data delivers what a killed one left', async () => {
     const dir = dataDir();
     // The first process "dies" mid-delivery: its target never finishes, and it is never stopped.
-    const killed = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, rules: [{ name: 'slow', pattern: { source: ['caseway.devices'] }, handler: () => new Promise(() => undefined) }] });
+    const killed = new LocalEventBus({
+      busName: 'test-bus',
+      rootDir: '.',
+      dataDir: dir,
+      rules: [{ name: 'slow', pattern: { source: ['caseway.devices'] }, handler: () => new Promise(() => undefined) }],
+    });
     const accepted = killed.putEvents([entry('Reading', { n: 1 }), entry('Reading', { n: 2 })]);
     expect(files(dir, 'pending')).toHaveLength(2);
 
     const seen: BusEvent[] = [];
-    const next = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, rules: [{ name: 'slow', pattern: { source: ['caseway.devices'] }, handler: (e) => void seen.push(e) }] });
+    const next = new LocalEventBus({
+      busName: 'test-bus',
+      rootDir: '.',
+      dataDir: dir,
+      rules: [{ name: 'slow', pattern: { source: ['caseway.devices'] }, handler: (e) => void seen.push(e) }],
+    });
     expect(next.resume()).toBe(2);
     await next.idle();
     expect(seen.map((e) => e.id).sort()).toEqual(accepted.Entries.map((e) => e.EventId).sort());
@@ -148,10 +199,23 @@ describe('the local bus with a data directory', () => {
     const clock = new AdjustableClock(() => Date.parse('2030-01-01T00:00:00Z'));
     const retry = { retryAttempts: 185, baseDelayMs: 60 * 60_000, maxDelayMs: 60 * 60_000, maxEventAgeMs: 24 * 60 * 60_000, jitter: 'none' } as const;
     let calls = 0;
-    const first = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, retry, retryClock: clock, rules: [{ name: 'down', pattern: { source: ['caseway.devices'] }, handler: () => {
-      calls++;
-      throw new Error('down');
-    } }] });
+    const first = new LocalEventBus({
+      busName: 'test-bus',
+      rootDir: '.',
+      dataDir: dir,
+      retry,
+      retryClock: clock,
+      rules: [
+        {
+          name: 'down',
+          pattern: { source: ['caseway.devices'] },
+          handler: () => {
+            calls++;
+            throw new Error('down');
+          },
+        },
+      ],
+    });
     first.putEvents([entry('Reading')]);
     while (calls < 1) await new Promise((r) => setTimeout(r, 5));
     // Waiting an hour for its second attempt; stopping leaves it pending, not dead.
@@ -159,7 +223,14 @@ describe('the local bus with a data directory', () => {
     expect([files(dir, 'pending').length, first.deadLetters()]).toEqual([1, []]);
 
     const delivered: BusEvent[] = [];
-    const second = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, retry, retryClock: clock, rules: [{ name: 'down', pattern: { source: ['caseway.devices'] }, handler: (e) => void delivered.push(e) }] });
+    const second = new LocalEventBus({
+      busName: 'test-bus',
+      rootDir: '.',
+      dataDir: dir,
+      retry,
+      retryClock: clock,
+      rules: [{ name: 'down', pattern: { source: ['caseway.devices'] }, handler: (e) => void delivered.push(e) }],
+    });
     second.resume();
     await new Promise((r) => setTimeout(r, 50));
     expect(delivered).toEqual([]);
@@ -171,9 +242,21 @@ describe('the local bus with a data directory', () => {
 
   it('keeps dead letters on disk, lists them after a restart, and replays them over HTTP', async () => {
     const dir = dataDir();
-    const failing = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, retry: { retryAttempts: 0 }, rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: () => {
-      throw new Error('broken');
-    } }] });
+    const failing = new LocalEventBus({
+      busName: 'test-bus',
+      rootDir: '.',
+      dataDir: dir,
+      retry: { retryAttempts: 0 },
+      rules: [
+        {
+          name: 'broken',
+          pattern: { source: ['caseway.devices'] },
+          handler: () => {
+            throw new Error('broken');
+          },
+        },
+      ],
+    });
     failing.putEvents([entry('Reading', { n: 1 })]);
     await failing.idle();
     const [letter] = failing.deadLetters();
@@ -181,16 +264,28 @@ describe('the local bus with a data directory', () => {
     expect(files(dir, 'dead-letters')).toHaveLength(1);
 
     const seen: BusEvent[] = [];
-    const fixed = new LocalEventBus({ busName: 'test-bus', rootDir: '.', dataDir: dir, rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: (e) => void seen.push(e) }] });
+    const fixed = new LocalEventBus({
+      busName: 'test-bus',
+      rootDir: '.',
+      dataDir: dir,
+      rules: [{ name: 'broken', pattern: { source: ['caseway.devices'] }, handler: (e) => void seen.push(e) }],
+    });
     const serve = busRoutes(fixed);
     const request = (method: string, path: string, body = '') => serve({ method, path, headers: {}, body: Buffer.from(body) });
     expect(await request('GET', DEAD_LETTERS_PATH)).toEqual({ status: 200, body: { items: [letter] } });
 
     const refused = await request('POST', REPLAY_PATH, JSON.stringify({ ids: 'all' }));
-    expect(refused).toMatchObject({ status: 400, headers: { 'content-type': 'application/problem+json' }, body: { errors: [{ field: 'body.ids' }] } });
+    expect(refused).toMatchObject({
+      status: 400,
+      headers: { 'content-type': 'application/problem+json' },
+      body: { errors: [{ field: 'body.ids' }] },
+    });
     expect(await request('POST', REPLAY_PATH, JSON.stringify({ ids: ['nope'] }))).toMatchObject({ status: 404 });
 
-    expect(await request('POST', REPLAY_PATH, JSON.stringify({ ids: [letter!.id] }))).toEqual({ status: 200, body: { replayed: [letter!.id], unknown: [] } });
+    expect(await request('POST', REPLAY_PATH, JSON.stringify({ ids: [letter!.id] }))).toEqual({
+      status: 200,
+      body: { replayed: [letter!.id], unknown: [] },
+    });
     await fixed.idle();
     expect(seen.map((e) => e.id)).toEqual([letter!.event.id]);
     expect([fixed.deadLetters(), files(dir, 'dead-letters'), files(dir, 'pending')]).toEqual([[], [], []]);

@@ -56,7 +56,15 @@ const audit: AuditEvent = {
   hash: 'h3',
 };
 
-const offered = { offerId: 'CASE-2026-000001#2#agent-1', caseId: 'CASE-2026-000001', agentId: 'agent-1', queue: 'support', channel: 'web', offeredAt: '2026-11-23T10:00:00.000Z', deadline: '2026-11-23T10:02:00.000Z' };
+const offered = {
+  offerId: 'CASE-2026-000001#2#agent-1',
+  caseId: 'CASE-2026-000001',
+  agentId: 'agent-1',
+  queue: 'support',
+  channel: 'web',
+  offeredAt: '2026-11-23T10:00:00.000Z',
+  deadline: '2026-11-23T10:02:00.000Z',
+};
 const offer = offerEventOf(offered);
 const closed = offerClosedEventOf(offered, '2026-11-23T10:01:00.000Z');
 const consumerOf = (type: string) => offerEventContract(type) ?? DomainEventDetailContract;
@@ -91,7 +99,7 @@ describe('producer, consumer and published schema agree', () => {
     expect(consumerOf(type).safeParse(broken.detail).success).toBe(false);
   });
 
-  it("hands a consumer the detail as it came: nothing the contract does not name is stripped", () => {
+  it('hands a consumer the detail as it came: nothing the contract does not name is stripped', () => {
     const detail = { ...onTheBus(events[0]!).detail, addedLater: { by: 'a newer producer' } };
     const parsed = DomainEventDetailContract.safeParse(detail);
     expect(parsed.success && parsed.data).toEqual(detail);

@@ -56,7 +56,13 @@ describe('contracts', () => {
 
   it('refuses a broken detail with ValidationFailed naming each field and rule, and runs no work', async () => {
     const work = vi.fn(async () => 'done');
-    const handler = onEventBridge({ name: 'test-reject', detail: Detail, onInvalid: { reject: 'Not a thing.' }, dedup: { idempotent: 'test' }, work });
+    const handler = onEventBridge({
+      name: 'test-reject',
+      detail: Detail,
+      onInvalid: { reject: 'Not a thing.' },
+      dedup: { idempotent: 'test' },
+      work,
+    });
     await expect(handler(busEvent({ text: '', extra: 1 }))).rejects.toMatchObject({
       kind: 'ValidationFailed',
       message: 'Not a thing.',
@@ -70,7 +76,12 @@ describe('contracts', () => {
   });
 
   it('hands the work the checked detail, with the rest of the event', async () => {
-    const handler = onEventBridge({ name: 'test-pass', detail: Detail, dedup: { idempotent: 'test' }, work: async (event) => `${event['detail-type']}:${event.detail.text}:${event.detail.n}` });
+    const handler = onEventBridge({
+      name: 'test-pass',
+      detail: Detail,
+      dedup: { idempotent: 'test' },
+      work: async (event) => `${event['detail-type']}:${event.detail.text}:${event.detail.n}`,
+    });
     await expect(handler(busEvent({ text: 'hi', n: 2 }))).resolves.toBe('Thing:hi:2');
   });
 
@@ -99,7 +110,8 @@ describe('contracts', () => {
   it('picks the contract from the event when the declaration says so', async () => {
     const handler = onEventBridge({
       name: 'test-choose',
-      detail: (event): z.ZodType<{ value: number | string }> => (event['detail-type'] === 'Number' ? z.object({ value: z.number() }) : z.object({ value: z.string() })),
+      detail: (event): z.ZodType<{ value: number | string }> =>
+        event['detail-type'] === 'Number' ? z.object({ value: z.number() }) : z.object({ value: z.string() }),
       dedup: { idempotent: 'test' },
       work: async (event) => typeof event.detail.value,
     });
@@ -132,7 +144,12 @@ describe('dedup', () => {
   it('in-transaction: skips an event whose mark exists before any work, keyed by consumer and declared key', async () => {
     const marks = inMemoryMarks();
     const work = vi.fn(async () => 'worked');
-    const handler = onEventBridge({ name: 'test-tx', detail: Detail, dedup: { key: (e) => e.detail.id, mark: 'in-transaction', marks, duplicate: 'skipped' }, work });
+    const handler = onEventBridge({
+      name: 'test-tx',
+      detail: Detail,
+      dedup: { key: (e) => e.detail.id, mark: 'in-transaction', marks, duplicate: 'skipped' },
+      work,
+    });
     expect(await handler(busEvent({ id: 'e1' }))).toBe('worked');
     // The work's own transaction writes the mark; here, by hand.
     marks.marked.add('test-tx/e1');
@@ -148,7 +165,12 @@ describe('dedup', () => {
       if (fail) throw new Error('provider down');
       return 'sent';
     });
-    const handler = onEventBridge({ name: 'test-after', detail: Detail, dedup: { key: (e) => e.detail.id, mark: 'after-work', marks, duplicate: 'already' }, work });
+    const handler = onEventBridge({
+      name: 'test-after',
+      detail: Detail,
+      dedup: { key: (e) => e.detail.id, mark: 'after-work', marks, duplicate: 'already' },
+      work,
+    });
     await expect(handler(busEvent({ id: 'm1' }))).rejects.toThrow('provider down');
     fail = false;
     expect(await handler(busEvent({ id: 'm1' }))).toBe('sent');
@@ -181,7 +203,10 @@ describe('kinds', () => {
 
   it('refuses a stream event without records', async () => {
     const handler = onStream({ name: 'test-stream', dedup: { idempotent: 'test' }, work: async () => ({ batchItemFailures: [] }) });
-    await expect(handler({} as DynamoDBStreamEvent)).rejects.toMatchObject({ kind: 'ValidationFailed', issues: [expect.objectContaining({ field: 'event.Records', rule: 'required' })] });
+    await expect(handler({} as DynamoDBStreamEvent)).rejects.toMatchObject({
+      kind: 'ValidationFailed',
+      issues: [expect.objectContaining({ field: 'event.Records', rule: 'required' })],
+    });
   });
 
   it('a schedule runs its work with or without an event, and an error goes on to Lambda', async () => {
@@ -194,7 +219,12 @@ describe('kinds', () => {
   });
 
   it('tells its facts', () => {
-    const handler = onEventBridge({ name: 'test-facts', detail: z.object({ id: z.string() }), dedup: { key: (e) => e.detail.id, mark: 'in-transaction', marks: inMemoryMarks(), duplicate: undefined }, work: async () => undefined });
+    const handler = onEventBridge({
+      name: 'test-facts',
+      detail: z.object({ id: z.string() }),
+      dedup: { key: (e) => e.detail.id, mark: 'in-transaction', marks: inMemoryMarks(), duplicate: undefined },
+      work: async () => undefined,
+    });
     expect(eventHandlerFacts(handler)).toEqual({ name: 'test-facts', kind: 'eventBridge', dedup: 'in-transaction' });
     expect(eventHandlerFacts(async () => undefined)).toBeUndefined();
   });

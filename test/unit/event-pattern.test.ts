@@ -52,7 +52,14 @@ describe('exact values and structure', () => {
   });
 
   it('matches a nested pattern against any object of an array', () => {
-    const event = { detail: { changes: [{ field: 'status', after: 'open' }, { field: 'owner', after: 'u1' }] } };
+    const event = {
+      detail: {
+        changes: [
+          { field: 'status', after: 'open' },
+          { field: 'owner', after: 'u1' },
+        ],
+      },
+    };
     expect(m({ detail: { changes: { field: ['owner'] } } }, event)).toBe(true);
     expect(m({ detail: { changes: { field: ['queue'] } } }, event)).toBe(false);
   });
@@ -84,7 +91,9 @@ describe('operators', () => {
   });
 
   it('numeric ranges (the docs example) and only on numbers', () => {
-    const pattern = { detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] } };
+    const pattern = {
+      detail: { 'c-count': [{ numeric: ['>', 0, '<=', 5] }], 'd-count': [{ numeric: ['<', 10] }], 'x-limit': [{ numeric: ['=', 3.018e2] }] },
+    };
     expect(m(pattern)).toBe(true);
     expect(m({ detail: { 'c-count': [{ numeric: ['>', 5] }] } })).toBe(false);
     expect(m({ detail: { n: [{ numeric: ['>', 0] }] } }, { detail: { n: '7' } })).toBe(false);
@@ -116,7 +125,10 @@ describe('operators', () => {
   });
 
   it('$or: one of the alternatives (the docs example)', () => {
-    const pattern = { source: ['aws.ec2'], $or: [{ detail: { 'c-count': [{ numeric: ['>', 10] }] } }, { detail: { 'd-count': [{ numeric: ['<', 5] }] } }] };
+    const pattern = {
+      source: ['aws.ec2'],
+      $or: [{ detail: { 'c-count': [{ numeric: ['>', 10] }] } }, { detail: { 'd-count': [{ numeric: ['<', 5] }] } }],
+    };
     expect(m(pattern)).toBe(true);
     expect(m({ ...pattern, source: ['aws.s3'] })).toBe(false);
     expect(m({ $or: [{ detail: { 'c-count': [{ numeric: ['>', 10] }] } }, { detail: { 'd-count': [{ numeric: ['>', 5] }] } }] })).toBe(false);

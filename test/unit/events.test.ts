@@ -25,7 +25,12 @@ const audit = (seq: number, changes: AuditEvent['changes'] = [], extras: Partial
 
 describe('domain events from audit events', () => {
   it('add StatusChanged and Assigned with stable ids', () => {
-    const events = domainEventsOf(audit(3, [{ field: 'status', before: 'new', after: 'in_review' }, { field: 'owner', before: null, after: 'a' }]));
+    const events = domainEventsOf(
+      audit(3, [
+        { field: 'status', before: 'new', after: 'in_review' },
+        { field: 'owner', before: null, after: 'a' },
+      ]),
+    );
     expect(events.map((e) => [e.type, e.id])).toEqual([
       ['CaseUpdated', 'CASE-2026-000001/3'],
       ['StatusChanged', 'CASE-2026-000001/3/StatusChanged'],
@@ -117,12 +122,21 @@ function recordingPublisher(): EventPublisher & { published: DomainEvent[] } {
 }
 
 describe('outbox publisher', () => {
-  const auditItem = (seq: number) => ({ pk: 'CASE#CASE-2026-000001', sk: `AUDIT#${String(seq).padStart(10, '0')}`, entity: 'AuditEvent', ...audit(seq) });
+  const auditItem = (seq: number) => ({
+    pk: 'CASE#CASE-2026-000001',
+    sk: `AUDIT#${String(seq).padStart(10, '0')}`,
+    entity: 'AuditEvent',
+    ...audit(seq),
+  });
 
   it('publishes inserted audit items only, as domain events without storage keys', async () => {
     const target = recordingPublisher();
     const event = {
-      Records: [streamRecord('1', auditItem(1)), streamRecord('2', { pk: 'CASE#x', sk: '#CASE', status: 'new' }), streamRecord('3', auditItem(2), 'MODIFY')],
+      Records: [
+        streamRecord('1', auditItem(1)),
+        streamRecord('2', { pk: 'CASE#x', sk: '#CASE', status: 'new' }),
+        streamRecord('3', auditItem(2), 'MODIFY'),
+      ],
     } as unknown as DynamoDBStreamEvent;
     expect(await publishStream(event, target)).toEqual({ batchItemFailures: [] });
     expect(target.published.map((e) => e.id)).toEqual(['CASE-2026-000001/1']);
@@ -132,7 +146,9 @@ describe('outbox publisher', () => {
   it('reports the first record it could not publish, so the stream resumes there', async () => {
     let calls = 0;
     const flaky: EventPublisher = { publish: async (events: readonly DomainEvent[]) => (++calls === 2 ? [...events] : []) };
-    const event = { Records: [streamRecord('10', auditItem(1)), streamRecord('11', auditItem(2)), streamRecord('12', auditItem(3))] } as unknown as DynamoDBStreamEvent;
+    const event = {
+      Records: [streamRecord('10', auditItem(1)), streamRecord('11', auditItem(2)), streamRecord('12', auditItem(3))],
+    } as unknown as DynamoDBStreamEvent;
     expect(await publishStream(event, flaky)).toEqual({ batchItemFailures: [{ itemIdentifier: '11' }] });
   });
 });

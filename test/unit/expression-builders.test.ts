@@ -37,7 +37,9 @@ interface ExpressionInput {
 
 /** Placeholders defined but not used, and used but not defined. */
 function mismatches(input: ExpressionInput): { unusedNames: string[]; unusedValues: string[]; undefinedTokens: string[] } {
-  const text = [input.UpdateExpression, input.ConditionExpression, input.KeyConditionExpression, input.FilterExpression, input.ProjectionExpression].filter(Boolean).join(' ');
+  const text = [input.UpdateExpression, input.ConditionExpression, input.KeyConditionExpression, input.FilterExpression, input.ProjectionExpression]
+    .filter(Boolean)
+    .join(' ');
   const used = new Set(text.match(/[#:][A-Za-z0-9_]+/g) ?? []);
   const names = Object.keys(input.ExpressionAttributeNames ?? {});
   const values = Object.keys(input.ExpressionAttributeValues ?? {});
@@ -67,7 +69,9 @@ describe('expression builders name exactly what their expressions use', () => {
         fc.integer({ min: 1, max: 100 }),
         fc.option(fc.subarray(['fraud', 'legal', 'hr']), { nil: undefined }),
         (name, capacity, skills, version, teams) => {
-          expect(mismatches(agentReconfiguration({ agentId: 'a1', ...(name ? { name } : {}), capacity, skills, ...(teams ? { teams } : {}) }, version))).toEqual(clean);
+          expect(
+            mismatches(agentReconfiguration({ agentId: 'a1', ...(name ? { name } : {}), capacity, skills, ...(teams ? { teams } : {}) }, version)),
+          ).toEqual(clean);
         },
       ),
     );
@@ -80,7 +84,8 @@ describe('expression builders name exactly what their expressions use', () => {
   it.each([true, false])('taking capacity (available required: %s), and giving it back', (requireAvailable) => {
     for (const channel of CHANNELS) {
       expect(mismatches(takeCapacity('a1', channel, NOW, requireAvailable).Update as ExpressionInput)).toEqual(clean);
-      for (const teams of [[], ['fraud'], ['fraud', 'legal']]) expect(mismatches(takeCapacity('a1', channel, NOW, requireAvailable, teams).Update as ExpressionInput)).toEqual(clean);
+      for (const teams of [[], ['fraud'], ['fraud', 'legal']])
+        expect(mismatches(takeCapacity('a1', channel, NOW, requireAvailable, teams).Update as ExpressionInput)).toEqual(clean);
       expect(mismatches(releaseCapacity('a1', channel, NOW).Update as ExpressionInput)).toEqual(clean);
     }
   });
@@ -107,20 +112,31 @@ describe('expression builders name exactly what their expressions use', () => {
     state({ priority: 'urgent', timedOutBy: ['a1'], placement: { by: 'person', actor: 'p', field: 'queue', at: NOW, eventId: 'e' }, version: 5 }),
   ];
 
-  it.each(STATES.flatMap((previous) => STATES.filter((s): s is RoutingState => s !== undefined).map((next) => [previous?.state ?? 'none', next.state, previous, next] as const)))(
-    'routing state %s -> %s, with its waiting entry',
-    (_from, _to, previous, next) => {
-      for (const item of routingStateItems(next, previous)) for (const part of partsOf(item)) expect(mismatches(part)).toEqual(clean);
-    },
-  );
+  it.each(
+    STATES.flatMap((previous) =>
+      STATES.filter((s): s is RoutingState => s !== undefined).map((next) => [previous?.state ?? 'none', next.state, previous, next] as const),
+    ),
+  )('routing state %s -> %s, with its waiting entry', (_from, _to, previous, next) => {
+    for (const item of routingStateItems(next, previous)) for (const part of partsOf(item)) expect(mismatches(part)).toEqual(clean);
+  });
 
   it('offer and handled-event items', () => {
     const offer = { offerId: 'o1', caseId: 'CASE-2026-000001', agentId: 'a1', channel: 'web' as const, queue: 'q', offeredAt: NOW, deadline: NOW };
-    for (const item of [putOfferItem(offer), deleteOfferItem('o1'), processedMark('routing', 'e1')]) for (const part of partsOf(item)) expect(mismatches(part)).toEqual(clean);
+    for (const item of [putOfferItem(offer), deleteOfferItem('o1'), processedMark('routing', 'e1')])
+      for (const part of partsOf(item)) expect(mismatches(part)).toEqual(clean);
   });
 
   it('the checker itself catches what DynamoDB refuses', () => {
-    expect(mismatches({ UpdateExpression: 'SET #a = :a', ExpressionAttributeNames: { '#a': 'a', '#name': 'name' }, ExpressionAttributeValues: { ':a': 1 } }).unusedNames).toEqual(['#name']);
-    expect(mismatches({ UpdateExpression: 'SET #a = :a, b = :zero', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':a': 1 } }).undefinedTokens).toEqual([':zero']);
+    expect(
+      mismatches({
+        UpdateExpression: 'SET #a = :a',
+        ExpressionAttributeNames: { '#a': 'a', '#name': 'name' },
+        ExpressionAttributeValues: { ':a': 1 },
+      }).unusedNames,
+    ).toEqual(['#name']);
+    expect(
+      mismatches({ UpdateExpression: 'SET #a = :a, b = :zero', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':a': 1 } })
+        .undefinedTokens,
+    ).toEqual([':zero']);
   });
 });

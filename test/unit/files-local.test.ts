@@ -54,7 +54,12 @@ describe('signed uploads', () => {
     const answer = await store.serve(request('PUT', granted.url, granted.headers, bytes));
     expect(answer.status).toBe(200);
     const versionId = answer.headers['x-amz-version-id'];
-    expect(await store.head('standard/CASE-2026-000001/a1/u1')).toEqual({ size: bytes.length, contentType: 'text/plain', versionId, sha256: sha256(bytes) });
+    expect(await store.head('standard/CASE-2026-000001/a1/u1')).toEqual({
+      size: bytes.length,
+      contentType: 'text/plain',
+      versionId,
+      sha256: sha256(bytes),
+    });
   });
 
   it('refuse a tampered URL: any signed parameter, the key, or the signature itself', async () => {
@@ -92,15 +97,35 @@ describe('signed uploads', () => {
     expect((await put({ ...granted.headers, 'content-type': 'text/csv' }, bytes)).status).toBe(403);
     expect((await put(granted.headers, Buffer.from('exact!'))).status).toBe(403);
     // A client that lies in content-length: the body itself is counted.
-    expect((await store.serve({ ...request('PUT', granted.url, granted.headers), headers: { ...granted.headers, 'content-length': '5' }, body: chunks(Buffer.from('exactly too long')) })).status).toBe(400);
-    expect((await store.serve({ ...request('PUT', granted.url, granted.headers), headers: { ...granted.headers, 'content-length': '5' }, body: chunks(Buffer.from('exa')) })).status).toBe(400);
+    expect(
+      (
+        await store.serve({
+          ...request('PUT', granted.url, granted.headers),
+          headers: { ...granted.headers, 'content-length': '5' },
+          body: chunks(Buffer.from('exactly too long')),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await store.serve({
+          ...request('PUT', granted.url, granted.headers),
+          headers: { ...granted.headers, 'content-length': '5' },
+          body: chunks(Buffer.from('exa')),
+        })
+      ).status,
+    ).toBe(400);
     expect((await put(granted.headers, Buffer.from('EXACT'))).status).toBe(400);
     expect(await store.head('standard/CASE-2026-000001/a1/u1')).toBeUndefined();
   });
 
   it('refuse to sign anything over the maximum or empty', async () => {
-    await expect(store.presignUpload({ key: 'k', contentType: 'text/plain', size: 1001, maxBytes: 1000, expiresInSeconds: 60 })).rejects.toThrow(RangeError);
-    await expect(store.presignUpload({ key: 'k', contentType: 'text/plain', size: 0, maxBytes: 1000, expiresInSeconds: 60 })).rejects.toThrow(RangeError);
+    await expect(store.presignUpload({ key: 'k', contentType: 'text/plain', size: 1001, maxBytes: 1000, expiresInSeconds: 60 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(store.presignUpload({ key: 'k', contentType: 'text/plain', size: 0, maxBytes: 1000, expiresInSeconds: 60 })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it('are for PUT only', async () => {
@@ -121,7 +146,13 @@ describe('versions and downloads', () => {
     expect((await store.head('standard/CASE-2026-000001/a1/u1'))?.versionId).toBe(v2);
     expect((await store.head('standard/CASE-2026-000001/a1/u1', v1))?.size).toBe(first.length);
 
-    const download = await store.presignDownload({ key: 'standard/CASE-2026-000001/a1/u1', versionId: v1, fileName: 'Ärger.txt', contentType: 'text/plain', expiresInSeconds: 60 });
+    const download = await store.presignDownload({
+      key: 'standard/CASE-2026-000001/a1/u1',
+      versionId: v1,
+      fileName: 'Ärger.txt',
+      contentType: 'text/plain',
+      expiresInSeconds: 60,
+    });
     const answer = await store.serve(request('GET', download.url, {}));
     expect(answer.status).toBe(200);
     expect(answer.body.toString()).toBe('first');

@@ -20,7 +20,14 @@ describe('presigned upload', () => {
   it('is a PUT to the key in the bucket whose signature covers type, exact length and checksum, and expires as asked', async () => {
     const store = new S3FileStore('caseway-attachments', client());
     const before = Date.now();
-    const upload = await store.presignUpload({ key: 'standard/CASE-2026-000001/a1/u1', contentType: 'application/pdf', size: 1234, maxBytes: 10_000, sha256: SHA, expiresInSeconds: 900 });
+    const upload = await store.presignUpload({
+      key: 'standard/CASE-2026-000001/a1/u1',
+      contentType: 'application/pdf',
+      size: 1234,
+      maxBytes: 10_000,
+      sha256: SHA,
+      expiresInSeconds: 900,
+    });
     const url = new URL(upload.url);
     expect(upload.method).toBe('PUT');
     expect(url.hostname).toBe('caseway-attachments.s3.eu-west-1.amazonaws.com');
@@ -38,15 +45,25 @@ describe('presigned upload', () => {
   });
 
   it('without a declared hash signs type and length only', async () => {
-    const upload = await new S3FileStore('b', client()).presignUpload({ key: 'transient/k', contentType: 'image/png', size: 5, maxBytes: 10, expiresInSeconds: 60 });
+    const upload = await new S3FileStore('b', client()).presignUpload({
+      key: 'transient/k',
+      contentType: 'image/png',
+      size: 5,
+      maxBytes: 10,
+      expiresInSeconds: 60,
+    });
     expect(signedHeadersOf(upload.url).sort()).toEqual(['content-length', 'content-type', 'host']);
     expect(upload.headers).toEqual({ 'content-type': 'image/png' });
   });
 
   it('refuses to sign a size over the limit, or an empty file', async () => {
     const store = new S3FileStore('b', client());
-    await expect(store.presignUpload({ key: 'k', contentType: 'image/png', size: 11, maxBytes: 10, expiresInSeconds: 60 })).rejects.toThrow(RangeError);
-    await expect(store.presignUpload({ key: 'k', contentType: 'image/png', size: 0, maxBytes: 10, expiresInSeconds: 60 })).rejects.toThrow(RangeError);
+    await expect(store.presignUpload({ key: 'k', contentType: 'image/png', size: 11, maxBytes: 10, expiresInSeconds: 60 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(store.presignUpload({ key: 'k', contentType: 'image/png', size: 0, maxBytes: 10, expiresInSeconds: 60 })).rejects.toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -69,7 +86,9 @@ describe('presigned download', () => {
   });
 
   it('offers an ASCII name beside the UTF-8 one', () => {
-    expect(contentDisposition('Schaden "Küche".pdf')).toBe(`attachment; filename="Schaden _K_che_.pdf"; filename*=UTF-8''Schaden%20%22K%C3%BCche%22.pdf`);
+    expect(contentDisposition('Schaden "Küche".pdf')).toBe(
+      `attachment; filename="Schaden _K_che_.pdf"; filename*=UTF-8''Schaden%20%22K%C3%BCche%22.pdf`,
+    );
   });
 });
 

@@ -17,7 +17,12 @@ const support = publishedExample('support');
 const claim = publishedExample('insurance-claim');
 
 function opened(type = support, fields: Record<string, string | number> = {}): StoredCase {
-  const change = openCase('CASE-2026-000001', { type: type.typeId, subject: 'Invoice wrong', description: 'Total is off by 10 EUR.', requester: { id: 'rita' }, fields }, type, ctx());
+  const change = openCase(
+    'CASE-2026-000001',
+    { type: type.typeId, subject: 'Invoice wrong', description: 'Total is off by 10 EUR.', requester: { id: 'rita' }, fields },
+    type,
+    ctx(),
+  );
   return { case: change.case, head: { seq: 1, hash: change.audit.hash } };
 }
 
@@ -57,8 +62,15 @@ describe('building a handoff brief', () => {
     const moved = transitionCase(start, { to: 'in_review' }, support, ctx(agent, '2026-11-25T10:00:00.000Z'), { openMandatoryTasks: 0 });
     const source: HandoffSource = {
       events: [moved.audit],
-      comments: [comment(4, rita, 'It says 110 instead of 100'), comment(6, agent, 'VAT was applied twice', 'internal'), comment(7, rita, 'Any news?')],
-      tasks: [task('Ask finance for a credit note', 'open', { mandatory: true, assignee: 'fin-1', dueAt: '2026-12-01T00:00:00.000Z' }), task('Check the ledger', 'done')],
+      comments: [
+        comment(4, rita, 'It says 110 instead of 100'),
+        comment(6, agent, 'VAT was applied twice', 'internal'),
+        comment(7, rita, 'Any news?'),
+      ],
+      tasks: [
+        task('Ask finance for a credit note', 'open', { mandatory: true, assignee: 'fin-1', dueAt: '2026-12-01T00:00:00.000Z' }),
+        task('Check the ledger', 'done'),
+      ],
     };
     const after: Case = { ...moved.case, queue: 'billing', owner: 'sup-1' };
     const brief = buildHandoff({ before: moved.case, after, type: support, source, now: '2026-11-27T10:00:00.000Z' });
@@ -69,7 +81,10 @@ describe('building a handoff brief', () => {
       to: { queue: 'billing', owner: 'sup-1' },
     });
     expect(brief.asked).toBe('Invoice wrong. Total is off by 10 EUR. (Product: billing; What kind of request is it?: question)');
-    expect(brief.tried).toEqual(['2026-11-25 Ada Agent moved it from New to In Review', '2026-11-26 Ada Agent wrote (internal): VAT was applied twice']);
+    expect(brief.tried).toEqual([
+      '2026-11-25 Ada Agent moved it from New to In Review',
+      '2026-11-26 Ada Agent wrote (internal): VAT was applied twice',
+    ]);
     expect(brief.pending).toEqual([
       "Answer the requester's latest message (2026-11-27): Any news?",
       'Task: Ask finance for a credit note (mandatory, assigned to fin-1, due 2026-12-01)',
@@ -79,9 +94,20 @@ describe('building a handoff brief', () => {
   it('leaves restricted fields and restricted changes out, whoever will read it', () => {
     const start = opened(claim, { policyNumber: 'HO-654321', claimType: 'home', incidentDate: '2026-11-02', estimatedLoss: 4200 });
     const supervisor: Caller = { sub: 'sup-1', roles: ['supervisor'] };
-    const flagged = reviseCase(start, { fields: { fraudScore: 87, adjusterNotes: 'Photos look recycled' }, reason: 'model hit' }, claim, ctx(supervisor))!;
+    const flagged = reviseCase(
+      start,
+      { fields: { fraudScore: 87, adjusterNotes: 'Photos look recycled' }, reason: 'model hit' },
+      claim,
+      ctx(supervisor),
+    )!;
     const withSecret: Case = flagged.case;
-    const brief = buildHandoff({ before: withSecret, after: { ...withSecret, owner: 'agent-2' }, type: claim, source: { ...empty, events: [flagged.audit] }, now: '2026-11-27T10:00:00.000Z' });
+    const brief = buildHandoff({
+      before: withSecret,
+      after: { ...withSecret, owner: 'agent-2' },
+      type: claim,
+      source: { ...empty, events: [flagged.audit] },
+      now: '2026-11-27T10:00:00.000Z',
+    });
     const text = JSON.stringify(brief);
     expect(text).toContain('Photos look recycled');
     expect(text).not.toContain('87');
@@ -91,8 +117,18 @@ describe('building a handoff brief', () => {
 
   it('keeps each part short: the latest lines only, long texts clipped', () => {
     const start = opened();
-    const many = Array.from({ length: 25 }, (_, i) => ({ ...comment(1, agent, `note ${i} ${'x'.repeat(500)}`), commentId: `c${i}`, createdAt: `2026-11-20T10:${String(i).padStart(2, '0')}:00.000Z` }));
-    const brief = buildHandoff({ before: start.case, after: { ...start.case, owner: 'x' }, type: support, source: { events: [], comments: many, tasks: [] }, now: 'now' });
+    const many = Array.from({ length: 25 }, (_, i) => ({
+      ...comment(1, agent, `note ${i} ${'x'.repeat(500)}`),
+      commentId: `c${i}`,
+      createdAt: `2026-11-20T10:${String(i).padStart(2, '0')}:00.000Z`,
+    }));
+    const brief = buildHandoff({
+      before: start.case,
+      after: { ...start.case, owner: 'x' },
+      type: support,
+      source: { events: [], comments: many, tasks: [] },
+      now: 'now',
+    });
     expect(brief.tried).toHaveLength(BRIEF_LINES);
     expect(brief.tried.at(-1)).toContain('note 24');
     expect(Math.max(...brief.tried.map((t) => t.length))).toBeLessThan(260);

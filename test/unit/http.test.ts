@@ -40,7 +40,7 @@ const groupName = fc.string({
   maxLength: 12,
 });
 
-describe('roles from the verified token\'s groups', () => {
+describe("roles from the verified token's groups", () => {
   it('grant exactly the role of each group name in the mapping (default: identity)', async () => {
     expect(rolesOf(await requestWithGroups(['agent', 'other', 'supervisor']))).toEqual(['agent', 'supervisor']);
     expect(callerFromRequest(await requestWithGroups(['agent']), settings())).toEqual({ sub: 'u1', roles: ['agent'], teams: [], name: 'Ada' });
@@ -54,15 +54,20 @@ describe('roles from the verified token\'s groups', () => {
 
   it('property: no group name, whatever it holds, yields a role other than the one mapped to that exact name', async () => {
     await fc.assert(
-      fc.asyncProperty(groupName, fc.array(fc.tuple(groupName, fc.constantFrom(...ROLES)), { maxLength: 4 }), fc.boolean(), async (group, entries, mapIt) => {
-        const mapping = new Map<string, Role>(entries);
-        if (mapIt) mapping.set(group, entries[0]?.[1] ?? 'admin');
-        const expected = mapping.has(group) ? [mapping.get(group)!] : 'Forbidden';
-        expect(rolesOf(await requestWithGroups([group]), mapping)).toEqual(expected);
-        // With the default mapping only the exact role names count.
-        const identity = (ROLES as readonly string[]).includes(group) ? [group] : 'Forbidden';
-        expect(rolesOf(await requestWithGroups([group]))).toEqual(identity);
-      }),
+      fc.asyncProperty(
+        groupName,
+        fc.array(fc.tuple(groupName, fc.constantFrom(...ROLES)), { maxLength: 4 }),
+        fc.boolean(),
+        async (group, entries, mapIt) => {
+          const mapping = new Map<string, Role>(entries);
+          if (mapIt) mapping.set(group, entries[0]?.[1] ?? 'admin');
+          const expected = mapping.has(group) ? [mapping.get(group)!] : 'Forbidden';
+          expect(rolesOf(await requestWithGroups([group]), mapping)).toEqual(expected);
+          // With the default mapping only the exact role names count.
+          const identity = (ROLES as readonly string[]).includes(group) ? [group] : 'Forbidden';
+          expect(rolesOf(await requestWithGroups([group]))).toEqual(identity);
+        },
+      ),
       { numRuns: 150 },
     );
   });

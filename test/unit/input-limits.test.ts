@@ -10,9 +10,27 @@ import { MAX_JSON_DEPTH, SafeNumber, jsonIssues, unsafeNumberReason } from '#cor
 import { SignalBatch, SignalSchema } from '#http/device-schemas.js';
 
 /** DynamoDB's documented range (1e-130 to 9.9999e125 in magnitude, or 0), and JS's safe range, spelled out. */
-const storable = (n: number) => Number.isFinite(n) && (n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126)) && Math.abs(n) <= Number.MAX_SAFE_INTEGER;
+const storable = (n: number) =>
+  Number.isFinite(n) && (n === 0 || (Math.abs(n) >= 1e-130 && Math.abs(n) < 1e126)) && Math.abs(n) <= Number.MAX_SAFE_INTEGER;
 
-const edges = fc.constantFrom(0, -0, 1e-130, -1e-130, 9.99e-131, 5e-324, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53, 2 ** 53 + 2, 1e125, 1e126, 1e200, Infinity, -Infinity, NaN);
+const edges = fc.constantFrom(
+  0,
+  -0,
+  1e-130,
+  -1e-130,
+  9.99e-131,
+  5e-324,
+  Number.MAX_SAFE_INTEGER,
+  -Number.MAX_SAFE_INTEGER,
+  2 ** 53,
+  2 ** 53 + 2,
+  1e125,
+  1e126,
+  1e200,
+  Infinity,
+  -Infinity,
+  NaN,
+);
 const anyNumber = fc.oneof(fc.double(), edges, fc.integer(), fc.double({ min: -1e-120, max: 1e-120 }));
 
 describe('safe numbers', () => {
@@ -67,8 +85,12 @@ describe('the JSON document guard', () => {
   });
 
   it('flags exactly the numbers the table cannot store, in any shallow document', () => {
-    const numbers = (v: unknown): number[] => (typeof v === 'number' ? [v] : v !== null && typeof v === 'object' ? Object.values(v).flatMap(numbers) : []);
-    const doc = fc.jsonValue({ maxDepth: 6 }).chain((v) => fc.tuple(fc.constant(v), anyNumber)).map(([v, n]) => ({ v, n }));
+    const numbers = (v: unknown): number[] =>
+      typeof v === 'number' ? [v] : v !== null && typeof v === 'object' ? Object.values(v).flatMap(numbers) : [];
+    const doc = fc
+      .jsonValue({ maxDepth: 6 })
+      .chain((v) => fc.tuple(fc.constant(v), anyNumber))
+      .map(([v, n]) => ({ v, n }));
     fc.assert(
       fc.property(doc, (d) => {
         const flagged = jsonIssues(d, MAX_JSON_DEPTH, Infinity).filter((i) => i.rule === 'unsafe_number');
@@ -84,13 +106,18 @@ describe('device signals from IoT (no HTTP middleware in front)', () => {
 
   it('refuse the whole batch when any reading cannot be stored, naming it', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 20 }), fc.nat(), fc.constantFrom(1e200, -1e300, 2 ** 53 + 2, 1e-200, 5e-324), (values, at, bad) => {
-        const index = at % values.length;
-        const signals = values.map((v, i) => reading(i, i === index ? bad : v));
-        const parsed = SignalBatch.safeParse({ signals });
-        expect(parsed.success).toBe(false);
-        expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual([`signals.${index}.value`]);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: 1, maxLength: 20 }),
+        fc.nat(),
+        fc.constantFrom(1e200, -1e300, 2 ** 53 + 2, 1e-200, 5e-324),
+        (values, at, bad) => {
+          const index = at % values.length;
+          const signals = values.map((v, i) => reading(i, i === index ? bad : v));
+          const parsed = SignalBatch.safeParse({ signals });
+          expect(parsed.success).toBe(false);
+          expect(parsed.error!.issues.map((i) => i.path.join('.'))).toEqual([`signals.${index}.value`]);
+        },
+      ),
     );
     expect(SignalSchema.safeParse(reading(0, 1e-200)).success).toBe(false);
     expect(SignalSchema.safeParse(reading(0, 85.5)).success).toBe(true);

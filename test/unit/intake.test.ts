@@ -19,7 +19,9 @@ function oracleJaccard(a: string[], b: string[]): number {
 }
 
 describe('similarity', () => {
-  const words = fc.array(fc.constantFrom('printer', 'tray', 'smoke', 'fire', 'login', 'portal', 'the', 'is', 'on', '!', 'Ü', '42'), { maxLength: 20 }).map((w) => w.join(' '));
+  const words = fc
+    .array(fc.constantFrom('printer', 'tray', 'smoke', 'fire', 'login', 'portal', 'the', 'is', 'on', '!', 'Ü', '42'), { maxLength: 20 })
+    .map((w) => w.join(' '));
 
   it('jaccard equals the set oracle on any two sets', () => {
     fc.assert(
@@ -64,10 +66,20 @@ describe('dedup decisions', () => {
   const now = '2026-11-27T12:00:00.000Z';
   const policy = { windowMinutes: 60, threshold: 0.8 };
   const text = comparableText('Cannot log in', 'Invalid password after reset');
-  const entry = (caseId: string, minutesAgo: number, t = text): RecentIntake => ({ caseId, at: new Date(Date.parse(now) - minutesAgo * 60_000).toISOString(), text: t });
+  const entry = (caseId: string, minutesAgo: number, t = text): RecentIntake => ({
+    caseId,
+    at: new Date(Date.parse(now) - minutesAgo * 60_000).toISOString(),
+    text: t,
+  });
 
   it('matches the best open case inside the window and reports the evidence', () => {
-    const match = findDuplicate(text, [entry('A', 10), entry('B', 5, comparableText('Cannot log in', 'Invalid password after a reset'))], now, policy, () => true);
+    const match = findDuplicate(
+      text,
+      [entry('A', 10), entry('B', 5, comparableText('Cannot log in', 'Invalid password after a reset'))],
+      now,
+      policy,
+      () => true,
+    );
     expect(match).toMatchObject({ caseId: 'A', score: 1, windowMinutes: 60, threshold: 0.8 });
   });
 
@@ -82,7 +94,12 @@ describe('dedup decisions', () => {
   it('remembers at most MAX_RECENT, newest first, dropping expired ones', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 120 }), { maxLength: 25 }), (ages) => {
-        const recent = remember(ages.map((m, i) => entry(`C${i}`, m, `t${i}`)), entry('NEW', 0, 'new'), now, 60);
+        const recent = remember(
+          ages.map((m, i) => entry(`C${i}`, m, `t${i}`)),
+          entry('NEW', 0, 'new'),
+          now,
+          60,
+        );
         expect(recent[0]!.caseId).toBe('NEW');
         expect(recent.length).toBeLessThanOrEqual(MAX_RECENT);
         expect(recent.every((e) => Date.parse(now) - Date.parse(e.at) <= 60 * 60_000)).toBe(true);
@@ -160,7 +177,12 @@ describe('acknowledgement text and subjects', () => {
       const { template, view } = acknowledgementOf(data);
       return renderMessage(template, data.caseId, view);
     };
-    const withTarget = render({ caseId: 'CASE-2026-000001', subject: 'Help', requesterName: 'Alice', firstResponseDueAt: '2026-11-27T14:00:00.000Z' });
+    const withTarget = render({
+      caseId: 'CASE-2026-000001',
+      subject: 'Help',
+      requesterName: 'Alice',
+      firstResponseDueAt: '2026-11-27T14:00:00.000Z',
+    });
     expect(withTarget.known).toBe(true);
     expect(withTarget.subject).toBe('[CASE-2026-000001] We received your request: Help');
     expect(withTarget.text).toContain('Hello Alice,');

@@ -58,7 +58,15 @@ describe('markdown to text', () => {
 describe('knowledgeDocumentOf', () => {
   it('turns an article and its linked case texts into the indexed document', () => {
     const doc = knowledgeDocumentOf(
-      { id: 'kb-1', title: ' Reset  a router ', body: 'Hold **reset**.', category: 'network', tags: ['wifi', ' wifi', ''], visibility: 'public', status: 'published' },
+      {
+        id: 'kb-1',
+        title: ' Reset  a router ',
+        body: 'Hold **reset**.',
+        category: 'network',
+        tags: ['wifi', ' wifi', ''],
+        visibility: 'public',
+        status: 'published',
+      },
       ['My  wifi is dead', 'my wifi is dead', '  ', 'Router blinks red'],
     );
     expect(doc).toEqual({
@@ -90,7 +98,14 @@ describe('highlight fragments', () => {
 describe('score fusion', () => {
   it('counts the best few cases with decay and mixes normalised signals', () => {
     expect(neighbourScore([1, 4, 2], { neighbours: 2, neighbourDecay: 0.5 })).toBe(5);
-    const fused = fuseScores(new Map([['a', 10], ['b', 5]]), new Map([['b', 2]]), 0.5);
+    const fused = fuseScores(
+      new Map([
+        ['a', 10],
+        ['b', 5],
+      ]),
+      new Map([['b', 2]]),
+      0.5,
+    );
     expect(fused).toEqual([
       { id: 'b', score: 0.75 },
       { id: 'a', score: 0.5 },

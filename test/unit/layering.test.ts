@@ -33,7 +33,12 @@ function tree(files: Record<string, string[]>): string {
   for (const [file, imports] of Object.entries(files)) {
     mkdirSync(join(dir, dirname(file)), { recursive: true });
     const lines = imports.map((target, i) => {
-      let relative = join(...dirname(file).split('/').map(() => '..'), target).replace(/\.ts$/, '.js');
+      let relative = join(
+        ...dirname(file)
+          .split('/')
+          .map(() => '..'),
+        target,
+      ).replace(/\.ts$/, '.js');
       if (!relative.startsWith('.')) relative = `./${relative}`;
       return `import { value as v${i} } from '${relative}';\nexport const used${i} = v${i};`;
     });

@@ -27,8 +27,12 @@ const ctx = (caller: Caller = agent): ChangeContext => ({ caller, now: '2026-11-
 const support = publishedExample('support');
 
 const stored = (change: CaseChange): StoredCase => ({ case: change.case, head: { seq: change.audit.seq, hash: change.audit.hash } });
-const opened = (n: number): StoredCase => stored(openCase(`CASE-2026-00000${n}`, { type: 'support', subject: 'S', description: 'D', requester: { id: 'rita' } }, support, ctx()));
-const after = (s: StoredCase, side: { audit: AuditEvent; case?: StoredCase['case'] }): StoredCase => ({ case: side.case ?? s.case, head: { seq: side.audit.seq, hash: side.audit.hash } });
+const opened = (n: number): StoredCase =>
+  stored(openCase(`CASE-2026-00000${n}`, { type: 'support', subject: 'S', description: 'D', requester: { id: 'rita' } }, support, ctx()));
+const after = (s: StoredCase, side: { audit: AuditEvent; case?: StoredCase['case'] }): StoredCase => ({
+  case: side.case ?? s.case,
+  head: { seq: side.audit.seq, hash: side.audit.hash },
+});
 
 function problemOf(fn: () => unknown): DomainError {
   try {
@@ -63,7 +67,7 @@ describe('linking two cases', () => {
     expect(change.target.case).toBeUndefined();
   });
 
-  it('sets the child\'s parent, and the unlink frees it', () => {
+  it("sets the child's parent, and the unlink frees it", () => {
     const [a, b] = [opened(1), opened(2)];
     const linked = linkCases(a, b, { kind: 'childOf' }, undefined, [{ caseId: b.case.caseId, parentId: null }], ctx());
     expect(linked.source.case).toMatchObject({ parentId: b.case.caseId, version: 2 });
@@ -115,7 +119,8 @@ describe('parent and child rules', () => {
         const parent = new Map<string, string | null>(ids.map((id) => [id, null]));
         const chainOf = (id: string): AncestorRef[] => {
           const chain: AncestorRef[] = [];
-          for (let at: string | null = id; at !== null && chain.length <= MAX_ANCESTRY; at = parent.get(at) ?? null) chain.push({ caseId: at, parentId: parent.get(at) ?? null });
+          for (let at: string | null = id; at !== null && chain.length <= MAX_ANCESTRY; at = parent.get(at) ?? null)
+            chain.push({ caseId: at, parentId: parent.get(at) ?? null });
           return chain;
         };
         for (const { kind, from, to } of ops) {
@@ -158,16 +163,37 @@ describe('merging', () => {
     const change = mergeCases(dup, support, into, undefined, 'Same outage', ctx());
     expect(mergedStateOf(support)).toBe('closed');
     expect(change.duplicate.case).toMatchObject({ status: 'closed', statusCategory: 'closed', mergedInto: into.case.caseId, version: 2 });
-    expect(change.duplicate.audit).toMatchObject({ action: 'CaseMerged', reason: 'Same outage', changes: [{ field: 'status', before: 'new', after: 'closed' }, { field: 'mergedInto', before: null, after: into.case.caseId }] });
+    expect(change.duplicate.audit).toMatchObject({
+      action: 'CaseMerged',
+      reason: 'Same outage',
+      changes: [
+        { field: 'status', before: 'new', after: 'closed' },
+        { field: 'mergedInto', before: null, after: into.case.caseId },
+      ],
+    });
     expect(change.survivor.audit).toMatchObject({ action: 'MergeReceived', caseVersion: 1, target: { kind: 'case', id: dup.case.caseId } });
     expect(change.duplicate.link).toMatchObject({ kind: 'duplicateOf', merged: true });
     expect(change.survivor.link).toMatchObject({ kind: 'hasDuplicate', merged: true });
     expect(change.survivor.case).toBeUndefined();
   });
 
-  it('cancels the duplicate\'s open tasks in the same change, and refuses when there are too many for one transaction', () => {
+  it("cancels the duplicate's open tasks in the same change, and refuses when there are too many for one transaction", () => {
     const [dup, into] = [opened(1), opened(2)];
-    const task = { taskId: 't1', caseId: dup.case.caseId, title: 'Call', description: null, assignee: 'a', dueAt: null, status: 'open' as const, mandatory: true, checklist: [], createdAt: 'x', createdBy: 'y', updatedAt: 'x', version: 4 };
+    const task = {
+      taskId: 't1',
+      caseId: dup.case.caseId,
+      title: 'Call',
+      description: null,
+      assignee: 'a',
+      dueAt: null,
+      status: 'open' as const,
+      mandatory: true,
+      checklist: [],
+      createdAt: 'x',
+      createdBy: 'y',
+      updatedAt: 'x',
+      version: 4,
+    };
     const change = mergeCases(dup, support, into, undefined, 'r', ctx(), [task]);
     expect(change.cancelledTasks).toEqual([{ ...task, status: 'cancelled', version: 5, updatedAt: ctx().now }]);
     expect(change.duplicate.audit.changes).toContainEqual({ field: 'tasks.cancelled', before: null, after: ['t1'] });
@@ -182,7 +208,9 @@ describe('merging', () => {
     const survivorMerged = problemOf(() => mergeCases(dup, support, mergedInto, undefined, 'r', ctx()));
     expect(survivorMerged.issues[0]?.rule).toBe('survivor_merged');
     expect(survivorMerged.extra).toEqual({ mergedInto: 'CASE-2026-000003' });
-    expect(ruleOf(() => mergeCases({ ...dup, case: { ...dup.case, mergedInto: 'CASE-2026-000003' } }, support, into, undefined, 'r', ctx()))).toBe('already_merged');
+    expect(ruleOf(() => mergeCases({ ...dup, case: { ...dup.case, mergedInto: 'CASE-2026-000003' } }, support, into, undefined, 'r', ctx()))).toBe(
+      'already_merged',
+    );
     const family: CaseLink = { caseId: dup.case.caseId, targetId: into.case.caseId, kind: 'childOf', createdAt: 'x', createdBy: 'y' };
     expect(ruleOf(() => mergeCases(dup, support, into, family, 'r', ctx()))).toBe('unlink_parent_first');
     expect(problemOf(() => mergeCases(dup, support, into, undefined, 'r', ctx(rita))).kind).toBe('Forbidden');

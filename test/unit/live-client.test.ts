@@ -49,7 +49,13 @@ afterEach(() => vi.useRealTimers());
 
 function client(after?: string) {
   let n = 0;
-  const c = connectLive({ url: 'ws://x/live', token: () => `token-${++n}`, WebSocket: ScriptedSocket, ...(after ? { after } : {}), backoff: { initialMs: 100, maxMs: 1000 } });
+  const c = connectLive({
+    url: 'ws://x/live',
+    token: () => `token-${++n}`,
+    WebSocket: ScriptedSocket,
+    ...(after ? { after } : {}),
+    backoff: { initialMs: 100, maxMs: 1000 },
+  });
   const received: string[] = [];
   const statuses: string[] = [];
   c.subscribe((e) => received.push(e.id));
@@ -84,7 +90,10 @@ describe('live client', () => {
   });
 
   it.each([
-    ['an error message with status 401 (API Gateway)', (s: ScriptedSocket) => s.receive({ type: 'error', status: 401, title: 'Unauthorized', detail: 'the token has expired' })],
+    [
+      'an error message with status 401 (API Gateway)',
+      (s: ScriptedSocket) => s.receive({ type: 'error', status: 401, title: 'Unauthorized', detail: 'the token has expired' }),
+    ],
     ['close code 4401 (local)', (s: ScriptedSocket) => s.drop(4401, 'the token has expired')],
     ['close code 4403', (s: ScriptedSocket) => s.drop(4403, 'no role')],
   ])('stops on a refused token (%s) until told to reconnect', async (_what, refuse) => {

@@ -22,9 +22,20 @@ function clientAnswering(status: number, errorType?: string): { client: ApiGatew
   // The client's own transport, replaced: everything before it (serialising, signing) and after it (deserialising, error types) is the SDK's.
   const requestHandler = {
     handle: async (request: { method: string; hostname: string; path: string; body?: Uint8Array | string }) => {
-      sent.push({ method: request.method, hostname: request.hostname, path: request.path, body: request.body === undefined ? '' : Buffer.from(request.body).toString('utf8') });
+      sent.push({
+        method: request.method,
+        hostname: request.hostname,
+        path: request.path,
+        body: request.body === undefined ? '' : Buffer.from(request.body).toString('utf8'),
+      });
       const body = errorType ? JSON.stringify({ message: errorType }) : '';
-      return { response: { statusCode: status, headers: { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) }, body: Readable.from([Buffer.from(body)]) } };
+      return {
+        response: {
+          statusCode: status,
+          headers: { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) },
+          body: Readable.from([Buffer.from(body)]),
+        },
+      };
     },
   };
   const client = new ApiGatewayManagementApiClient({
@@ -42,12 +53,21 @@ describe('Management API pusher', () => {
     const { client, sent } = clientAnswering(200);
     const outcome = await new ManagementApiPusher(client).send('Abc123DEF45=', { type: 'event', id: '1764748800000-0a1b2c3d' });
     expect(outcome).toBe('sent');
-    expect(sent).toEqual([{ method: 'POST', hostname: 'abc123.execute-api.eu-west-1.amazonaws.com', path: '/live/@connections/Abc123DEF45%3D', body: '{"type":"event","id":"1764748800000-0a1b2c3d"}' }]);
+    expect(sent).toEqual([
+      {
+        method: 'POST',
+        hostname: 'abc123.execute-api.eu-west-1.amazonaws.com',
+        path: '/live/@connections/Abc123DEF45%3D',
+        body: '{"type":"event","id":"1764748800000-0a1b2c3d"}',
+      },
+    ]);
   });
 
   it("says 'gone' when API Gateway answers 410, and throws on other failures", async () => {
     expect(await new ManagementApiPusher(clientAnswering(410, 'GoneException').client).send('x=', { type: 'ready' })).toBe('gone');
-    await expect(new ManagementApiPusher(clientAnswering(500, 'InternalServerErrorException').client).send('x=', { type: 'ready' })).rejects.toThrow();
+    await expect(
+      new ManagementApiPusher(clientAnswering(500, 'InternalServerErrorException').client).send('x=', { type: 'ready' }),
+    ).rejects.toThrow();
   });
 
   it('disconnects with DELETE @connections/<id>, and a connection already gone is fine', async () => {

@@ -50,27 +50,73 @@ function audit(action: AuditEvent['action'], changes: FieldChange[] = [], extra:
 }
 
 const scope = (extra: Partial<LiveScope> = {}): LiveScope => ({ requesterId: 'rita', type, ...extra });
-const entry = (event: string, a: AuditEvent, s: LiveScope = scope()): LiveEntry => ({ id: liveIdOf(1_764_748_800_000, a.eventId + event), event, caseId: a.caseId, source: { kind: 'audit', audit: a }, scope: s });
+const entry = (event: string, a: AuditEvent, s: LiveScope = scope()): LiveEntry => ({
+  id: liveIdOf(1_764_748_800_000, a.eventId + event),
+  event,
+  caseId: a.caseId,
+  source: { kind: 'audit', audit: a },
+  scope: s,
+});
 const offer = (agentId: string, s: LiveScope = scope()): LiveEntry => ({
   id: liveIdOf(1_764_748_800_000, 'offer'),
   event: 'CaseOffered',
   caseId: 'CASE-1',
-  source: { kind: 'offer', offer: { offerId: 'CASE-1.2', caseId: 'CASE-1', agentId, queue: 'q', channel: 'phone', offeredAt: '2026-12-03T08:00:00.000Z', deadline: '2026-12-03T08:00:30.000Z' } },
+  source: {
+    kind: 'offer',
+    offer: {
+      offerId: 'CASE-1.2',
+      caseId: 'CASE-1',
+      agentId,
+      queue: 'q',
+      channel: 'phone',
+      offeredAt: '2026-12-03T08:00:00.000Z',
+      deadline: '2026-12-03T08:00:30.000Z',
+    },
+  },
   scope: s,
 });
 
 const fraud = scope({ access: { teams: ['fraud'] } });
-const fieldChange = (name: string, sensitivity: Sensitivity, after: unknown): FieldChange => ({ field: `fields.${name}`, before: null, after: sensitivity === 'restricted' ? null : after, sensitivity });
+const fieldChange = (name: string, sensitivity: Sensitivity, after: unknown): FieldChange => ({
+  field: `fields.${name}`,
+  before: null,
+  after: sensitivity === 'restricted' ? null : after,
+  sensitivity,
+});
 
 type Who = keyof typeof callers;
 const cases: [string, LiveEntry, Who[]][] = [
   ['a new case', entry('CaseCreated', audit('CaseCreated')), ['rita', 'agent', 'agent2', 'supervisor', 'fraudAgent']],
-  ['a status change', entry('StatusChanged', audit('Transitioned', [{ field: 'status', before: 'open', after: 'waiting' }])), ['rita', 'agent', 'agent2', 'supervisor', 'fraudAgent']],
-  ['the status of a new case (in its CaseCreated already)', entry('StatusChanged', audit('CaseCreated', [{ field: 'status', before: null, after: 'open' }])), []],
-  ['a public comment', entry('CommentAdded', audit('CommentAdded', [], { target: { kind: 'comment', id: 'c1' }, visibility: 'public' })), ['rita', 'agent', 'agent2', 'supervisor', 'fraudAgent']],
-  ['an internal comment', entry('CommentAdded', audit('CommentAdded', [], { target: { kind: 'comment', id: 'c2' }, visibility: 'internal' })), ['agent', 'agent2', 'supervisor', 'fraudAgent']],
-  ['an update of an internal field only', entry('CaseUpdated', audit('CaseUpdated', [fieldChange('note', 'internal', 'x')])), ['agent', 'agent2', 'supervisor', 'fraudAgent']],
-  ['an update of a public field', entry('CaseUpdated', audit('CaseUpdated', [fieldChange('topic', 'public', 'x')])), ['rita', 'agent', 'agent2', 'supervisor', 'fraudAgent']],
+  [
+    'a status change',
+    entry('StatusChanged', audit('Transitioned', [{ field: 'status', before: 'open', after: 'waiting' }])),
+    ['rita', 'agent', 'agent2', 'supervisor', 'fraudAgent'],
+  ],
+  [
+    'the status of a new case (in its CaseCreated already)',
+    entry('StatusChanged', audit('CaseCreated', [{ field: 'status', before: null, after: 'open' }])),
+    [],
+  ],
+  [
+    'a public comment',
+    entry('CommentAdded', audit('CommentAdded', [], { target: { kind: 'comment', id: 'c1' }, visibility: 'public' })),
+    ['rita', 'agent', 'agent2', 'supervisor', 'fraudAgent'],
+  ],
+  [
+    'an internal comment',
+    entry('CommentAdded', audit('CommentAdded', [], { target: { kind: 'comment', id: 'c2' }, visibility: 'internal' })),
+    ['agent', 'agent2', 'supervisor', 'fraudAgent'],
+  ],
+  [
+    'an update of an internal field only',
+    entry('CaseUpdated', audit('CaseUpdated', [fieldChange('note', 'internal', 'x')])),
+    ['agent', 'agent2', 'supervisor', 'fraudAgent'],
+  ],
+  [
+    'an update of a public field',
+    entry('CaseUpdated', audit('CaseUpdated', [fieldChange('topic', 'public', 'x')])),
+    ['rita', 'agent', 'agent2', 'supervisor', 'fraudAgent'],
+  ],
   ['an SLA breach', entry('SlaBreached', audit('SlaBreached')), ['agent', 'agent2', 'supervisor', 'fraudAgent']],
   ['an offer to agent-1', offer('agent-1'), ['agent']],
   ['an offer made to a requester id (never a staff member)', offer('rita'), []],
@@ -85,7 +131,15 @@ describe('who is told of an event', () => {
   });
 
   it('tells requesters of public fields only, staff without clearance that a restricted field changed, never its value', () => {
-    const e = entry('CaseUpdated', audit('CaseUpdated', [fieldChange('topic', 'public', 'Lost'), fieldChange('note', 'internal', 'n'), fieldChange('score', 'restricted', 's'), { field: 'priorityScore', before: null, after: { inputs: [{ field: 'score', value: 9 }] } }]));
+    const e = entry(
+      'CaseUpdated',
+      audit('CaseUpdated', [
+        fieldChange('topic', 'public', 'Lost'),
+        fieldChange('note', 'internal', 'n'),
+        fieldChange('score', 'restricted', 's'),
+        { field: 'priorityScore', before: null, after: { inputs: [{ field: 'score', value: 9 }] } },
+      ]),
+    );
     expect(liveMessageFor(callers.rita, e)!.detail.changes).toEqual([{ field: 'fields.topic', before: null, after: 'Lost' }]);
     expect(liveMessageFor(callers.agent, e)!.detail.changes).toEqual([
       { field: 'fields.topic', before: null, after: 'Lost' },
@@ -98,18 +152,36 @@ describe('who is told of an event', () => {
   });
 
   it('sends the offer to its agent with the deadline, and nobody learns of it from the audience of the case', () => {
-    expect(liveMessageFor(callers.agent, offer('agent-1'))).toMatchObject({ type: 'event', event: 'CaseOffered', caseId: 'CASE-1', detail: { offer: { offerId: 'CASE-1.2', agentId: 'agent-1', deadline: '2026-12-03T08:00:30.000Z' } } });
+    expect(liveMessageFor(callers.agent, offer('agent-1'))).toMatchObject({
+      type: 'event',
+      event: 'CaseOffered',
+      caseId: 'CASE-1',
+      detail: { offer: { offerId: 'CASE-1.2', agentId: 'agent-1', deadline: '2026-12-03T08:00:30.000Z' } },
+    });
     expect(audienceOf(offer('agent-1'))).toEqual({ staff: false, people: ['agent-1'] });
     expect(audienceOf(entry('CaseCreated', audit('CaseCreated')))).toEqual({ staff: true, people: ['rita'] });
   });
 
   it("tells the offer's agent, and only them, that it ended, at the time it ended", () => {
     const base = offer('agent-1');
-    const closed: LiveEntry = { ...base, event: 'OfferClosed', source: { kind: 'offer', offer: { ...(base.source as { offer: OfferDetail }).offer, closedAt: '2026-12-03T08:00:12.000Z' } } };
-    expect(liveMessageFor(callers.agent, closed)).toMatchObject({ event: 'OfferClosed', caseId: 'CASE-1', detail: { at: '2026-12-03T08:00:12.000Z', offer: { offerId: 'CASE-1.2', agentId: 'agent-1' } } });
+    const closed: LiveEntry = {
+      ...base,
+      event: 'OfferClosed',
+      source: { kind: 'offer', offer: { ...(base.source as { offer: OfferDetail }).offer, closedAt: '2026-12-03T08:00:12.000Z' } },
+    };
+    expect(liveMessageFor(callers.agent, closed)).toMatchObject({
+      event: 'OfferClosed',
+      caseId: 'CASE-1',
+      detail: { at: '2026-12-03T08:00:12.000Z', offer: { offerId: 'CASE-1.2', agentId: 'agent-1' } },
+    });
     expect(audienceOf(closed)).toEqual({ staff: false, people: ['agent-1'] });
     expect(liveMessageFor(callers.agent, offer('agent-2'))).toBeUndefined();
-    expect(liveMessageFor(callers.agent, { ...closed, source: { kind: 'offer', offer: { ...(closed.source as { offer: OfferDetail }).offer, agentId: 'agent-2' } } })).toBeUndefined();
+    expect(
+      liveMessageFor(callers.agent, {
+        ...closed,
+        source: { kind: 'offer', offer: { ...(closed.source as { offer: OfferDetail }).offer, agentId: 'agent-2' } },
+      }),
+    ).toBeUndefined();
   });
 });
 
@@ -118,8 +190,12 @@ describe('properties', () => {
   const callerArb = fc.record({ sub: fc.constantFrom('rita', 'remy', 'agent-1', 'sup'), roles: roleSets, teams: fc.subarray(['fraud', 'legal']) });
   const sensitivity = fc.constantFrom<Sensitivity>('public', 'internal', 'restricted');
   const changeArb = fc.oneof(
-    fc.record({ name: fc.constantFrom('topic', 'note', 'score', 'gone'), sensitivity, value: fc.string() }).map(({ name, sensitivity: s, value }) => fieldChange(name, s, `v-${value}`)),
-    fc.record({ field: fc.constantFrom('status', 'owner', 'priorityScore', 'sla', 'handoff', 'tasks'), value: fc.string() }).map(({ field, value }) => ({ field, before: null, after: `v-${value}` })),
+    fc
+      .record({ name: fc.constantFrom('topic', 'note', 'score', 'gone'), sensitivity, value: fc.string() })
+      .map(({ name, sensitivity: s, value }) => fieldChange(name, s, `v-${value}`)),
+    fc
+      .record({ field: fc.constantFrom('status', 'owner', 'priorityScore', 'sla', 'handoff', 'tasks'), value: fc.string() })
+      .map(({ field, value }) => ({ field, before: null, after: `v-${value}` })),
   );
   const entryArb = fc.record({
     event: fc.constantFrom('CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', 'SlaBreached', 'SlaStarted'),
@@ -135,7 +211,11 @@ describe('properties', () => {
     fc.assert(
       fc.property(callerArb, entryArb, (caller, g) => {
         const s = scope({ requesterId: g.requesterId, ...(g.teams ? { access: { teams: g.teams } } : {}) });
-        const e = entry(g.event, audit(g.action, g.changes, g.action === 'CommentAdded' ? { target: { kind: 'comment', id: 'c' }, visibility: g.visibility } : {}), s);
+        const e = entry(
+          g.event,
+          audit(g.action, g.changes, g.action === 'CommentAdded' ? { target: { kind: 'comment', id: 'c' }, visibility: g.visibility } : {}),
+          s,
+        );
         const message = liveMessageFor(caller, e);
         if (!message) return;
         expect(maySeeCase(caller, { requester: { id: g.requesterId } }, s.access)).toBe(true);
@@ -146,7 +226,11 @@ describe('properties', () => {
           }
           const name = change.field.slice('fields.'.length);
           const original = g.changes.find((c) => c.field === change.field) as FieldChange;
-          const access = accessFor(type.fields.find((f) => f.name === name)?.sensitivity ?? original.sensitivity ?? 'internal', type.clearance, caller);
+          const access = accessFor(
+            type.fields.find((f) => f.name === name)?.sensitivity ?? original.sensitivity ?? 'internal',
+            type.clearance,
+            caller,
+          );
           expect(access).not.toBe('hidden');
           if (access === 'redacted') expect([null, '[redacted]']).toContain(change.after);
         }
@@ -170,17 +254,27 @@ describe('properties', () => {
 
   it('live ids sort as their instants do, and name them', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 9_999_999_999_999 }), fc.integer({ min: 0, max: 9_999_999_999_999 }), fc.string(), fc.string(), (a, b, x, y) => {
-        const [ia, ib] = [liveIdOf(a, x), liveIdOf(b, y)];
-        expect(instantOfLiveId(ia)).toBe(a);
-        if (a < b) expect(ia < ib).toBe(true);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 9_999_999_999_999 }),
+        fc.integer({ min: 0, max: 9_999_999_999_999 }),
+        fc.string(),
+        fc.string(),
+        (a, b, x, y) => {
+          const [ia, ib] = [liveIdOf(a, x), liveIdOf(b, y)];
+          expect(instantOfLiveId(ia)).toBe(a);
+          if (a < b) expect(ia < ib).toBe(true);
+        },
+      ),
     );
     expect(instantOfLiveId('yesterday')).toBeUndefined();
   });
 
   it('pushes the events the console refreshes on, and no others', () => {
-    expect(['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', 'CaseOffered', 'OfferClosed', 'SlaBreached', 'SlaWarned'].filter(isLiveEvent)).toHaveLength(9);
+    expect(
+      ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned', 'CommentAdded', 'CaseOffered', 'OfferClosed', 'SlaBreached', 'SlaWarned'].filter(
+        isLiveEvent,
+      ),
+    ).toHaveLength(9);
     expect(['TaskAdded', 'NotificationRequested', 'RoutingDecided', 'ClockActionRequested', 'Transitioned'].filter(isLiveEvent)).toEqual([]);
   });
 });

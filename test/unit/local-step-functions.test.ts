@@ -38,7 +38,11 @@ const input = (at: string) => ({ caseId: 'CASE-1', clock: 'resolution', generati
 describe('LocalStateMachine', () => {
   it('holds each Wait until the clock reaches its timestamp, then runs the Task on the real ASL', async () => {
     const inAYear = new Date(START + 365 * 86_400_000).toISOString();
-    const { clock, sm, calls } = machine(({ next }) => (next.rung < 2 ? { done: false, kind: 'escalation', rung: next.rung + 1, at: new Date(Date.parse(next.at) + 3_600_000).toISOString() } : { done: true, reason: 'climbed' }));
+    const { clock, sm, calls } = machine(({ next }) =>
+      next.rung < 2
+        ? { done: false, kind: 'escalation', rung: next.rung + 1, at: new Date(Date.parse(next.at) + 3_600_000).toISOString() }
+        : { done: true, reason: 'climbed' },
+    );
     await sm.start({ name: 'a', fireAt: new Date(inAYear), input: input(inAYear) });
     await sm.start({ name: 'a', fireAt: new Date(inAYear), input: input(inAYear) });
     await sm.settled();
@@ -109,7 +113,9 @@ describe('LocalStateMachine in real time', () => {
   });
 
   it("still times a gated Task's handler by its own TimeoutSeconds, from when it runs, not from the Wait", async () => {
-    const asl = JSON.parse(readFileSync(join(REPOSITORY_ROOT, slaClockMachine.definition), 'utf8')) as { States: Record<string, Record<string, unknown>> };
+    const asl = JSON.parse(readFileSync(join(REPOSITORY_ROOT, slaClockMachine.definition), 'utf8')) as {
+      States: Record<string, Record<string, unknown>>;
+    };
     asl.States.CheckStep = { ...asl.States.CheckStep, TimeoutSeconds: 5, Retry: undefined };
     const dir = mkdtempSync(join(tmpdir(), 'caseway-asl-'));
     const file = join(dir, 'timed.asl.json');

@@ -51,7 +51,10 @@ describe('templates', () => {
         expect(out.html).not.toMatch(/<script/i);
       }),
     );
-    const out = renderMessage('resolved', 'CASE-2026-000001', { subject: '{{caseId}} <script>alert(1)</script>', requesterName: 'x\r\nBcc: evil@example.com' });
+    const out = renderMessage('resolved', 'CASE-2026-000001', {
+      subject: '{{caseId}} <script>alert(1)</script>',
+      requesterName: 'x\r\nBcc: evil@example.com',
+    });
     expect(out.text).toContain('{{caseId}} <script>');
     expect(out.html).toContain('&lt;script&gt;');
     expect(out.subject).toBe('[CASE-2026-000001] Resolved: {{caseId}} <script>alert(1)</script>');
@@ -61,14 +64,19 @@ describe('templates', () => {
 describe('recipients and readers', () => {
   it('mail the requester at the address on the case, and skip who has no address', () => {
     const effect = { kind: 'notify', template: 'waiting-on-you', to: 'requester' } as const;
-    expect(recipientOf(effect, { requester: { id: 'r', email: 'r@example.com', name: 'R' } })).toEqual({ kind: 'address', address: 'r@example.com', name: 'R' });
+    expect(recipientOf(effect, { requester: { id: 'r', email: 'r@example.com', name: 'R' } })).toEqual({
+      kind: 'address',
+      address: 'r@example.com',
+      name: 'R',
+    });
     expect(recipientOf(effect, { requester: { id: 'r' } }).kind).toBe('none');
     expect(recipientOf({ ...effect, to: 'owner' }, { requester: { id: 'r', email: 'r@example.com' } }).kind).toBe('none');
   });
 
   it('let agents, supervisors and admins read what was sent', () => {
     for (const role of ['agent', 'supervisor', 'admin'] as const) expect(() => assertMayReadNotifications({ sub: 'x', roles: [role] })).not.toThrow();
-    for (const role of ['requester', 'integration'] as const) expect(() => assertMayReadNotifications({ sub: 'x', roles: [role] })).toThrow(/Only agents/);
+    for (const role of ['requester', 'integration'] as const)
+      expect(() => assertMayReadNotifications({ sub: 'x', roles: [role] })).toThrow(/Only agents/);
   });
 });
 
@@ -130,26 +138,65 @@ describe('the recording notifier', () => {
     const delivered: Email[] = [];
     const transport: EmailTransport = { deliver: async (e) => (delivered.push(e), { providerMessageId: `p-${delivered.length}` }) };
     const notifier = new RecordingNotifier(transport, { from: 'support@cases.example.org', messageIdDomain: 'cases.example.org' }, store);
-    const message = { id: 'CASE-2026-000042/7/Notify/requester/resolved', caseId: 'CASE-2026-000042', to: { address: 'ada@example.com' }, template: 'resolved', data: { subject: 'Printer' }, channel: 'email' as const };
+    const message = {
+      id: 'CASE-2026-000042/7/Notify/requester/resolved',
+      caseId: 'CASE-2026-000042',
+      to: { address: 'ada@example.com' },
+      template: 'resolved',
+      data: { subject: 'Printer' },
+      channel: 'email' as const,
+    };
     const first = await notifier.send(message);
     const again = await notifier.send(message);
     expect(first).toEqual(again);
     expect(first.messageId).toBe('<CASE-2026-000042.CASE-2026-000042_7_Notify_requester_resolved@cases.example.org>');
     expect(delivered).toHaveLength(1);
-    expect(records.get(message.id)).toMatchObject({ caseId: 'CASE-2026-000042', template: 'resolved', providerMessageId: 'p-1', subject: '[CASE-2026-000042] Resolved: Printer' });
+    expect(records.get(message.id)).toMatchObject({
+      caseId: 'CASE-2026-000042',
+      template: 'resolved',
+      providerMessageId: 'p-1',
+      subject: '[CASE-2026-000042] Resolved: Printer',
+    });
   });
 });
 
 /** Text built to break headers: line breaks of every kind, a would-be header after them, quotes, non-ASCII. */
 const hostile = fc.string({
   unit: fc.oneof(
-    { weight: 3, arbitrary: fc.constantFrom('\r\n', '\r', '\n', '\r\nBcc: evil@x', '\n\n', '\u0085', '\u2028', '\t', '\u0000', '"', '\\', '<', '>', ':', '=?', 'é', '数', '😀') },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        '\r\n',
+        '\r',
+        '\n',
+        '\r\nBcc: evil@x',
+        '\n\n',
+        '\u0085',
+        '\u2028',
+        '\t',
+        '\u0000',
+        '"',
+        '\\',
+        '<',
+        '>',
+        ':',
+        '=?',
+        'é',
+        '数',
+        '😀',
+      ),
+    },
     { weight: 5, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }) },
   ),
   maxLength: 40,
 });
 
-const hostileEmail = (subject: string, name: string, caseId = 'CASE-2026-000042'): Email => ({ ...email, subject, to: { address: 'ada@example.com', name }, caseId });
+const hostileEmail = (subject: string, name: string, caseId = 'CASE-2026-000042'): Email => ({
+  ...email,
+  subject,
+  to: { address: 'ada@example.com', name },
+  caseId,
+});
 
 describe('outbound headers (no header injection)', () => {
   const HEADERS = ['From', 'To', 'Subject', 'Message-ID', 'X-Caseway-Case', 'MIME-Version', 'Content-Type', 'Content-Transfer-Encoding'];

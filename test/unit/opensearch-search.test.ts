@@ -5,12 +5,7 @@
  */
 import { Client } from '@opensearch-project/opensearch';
 import { describe, expect, it } from 'vitest';
-import {
-  knowledgeIndexBody,
-  openSearchClient,
-  OpenSearchIndex,
-  searchBody,
-} from '#adapters/opensearch-search.js';
+import { knowledgeIndexBody, openSearchClient, OpenSearchIndex, searchBody } from '#adapters/opensearch-search.js';
 import type { KnowledgeDocument } from '#adapters/search.js';
 import { DEFAULT_RANKING } from '#core/knowledge/ranking.js';
 import { STOP_WORDS } from '#core/knowledge/text.js';
@@ -49,7 +44,9 @@ const doc: KnowledgeDocument = {
 describe('OpenSearch knowledge index', () => {
   it('creates the index with the embedded analysis chain when it is missing, and only then', async () => {
     let exists = false;
-    const { client, sent } = recordingClient((req) => (req.method === 'HEAD' ? { statusCode: exists ? 200 : 404, body: exists } : { body: { acknowledged: true } }));
+    const { client, sent } = recordingClient((req) =>
+      req.method === 'HEAD' ? { statusCode: exists ? 200 : 404, body: exists } : { body: { acknowledged: true } },
+    );
     const index = new OpenSearchIndex(client, 'knowledge');
     await index.ensureIndex();
     exists = true;
@@ -66,7 +63,12 @@ describe('OpenSearch knowledge index', () => {
     expect(body.settings.analysis.filter.caseway_stop.stopwords).toEqual(STOP_WORDS);
     expect(body.settings.analysis.filter.caseway_stem).toEqual({ type: 'porter_stem' });
     // The same contraction rules as the embedded analysis, as Java regular expressions.
-    for (const [word, expected] of [["don't", 'not'], ["I'd", 'i'], ["router's", 'router'], ["o'brien", 'obrien']] as const) {
+    for (const [word, expected] of [
+      ["don't", 'not'],
+      ["I'd", 'i'],
+      ["router's", 'router'],
+      ["o'brien", 'obrien'],
+    ] as const) {
       let token = word.toLowerCase();
       for (const name of ['caseway_negation', 'caseway_contraction', 'caseway_apostrophe'] as const) {
         const { pattern, replacement } = body.settings.analysis.filter[name];
@@ -101,11 +103,10 @@ describe('OpenSearch knowledge index', () => {
   });
 
   it('removes with bulk deletes, ignores ids that were not there, and fails on other item errors', async () => {
-    const items = [
-      { delete: { _id: 'kb-7', status: 200 } },
-      { delete: { _id: 'gone', status: 404, error: undefined } },
-    ];
-    const ok = recordingClient(() => ({ body: { errors: true, items: [...items, { delete: { _id: 'x', status: 404, error: { type: 'not_found' } } }] } }));
+    const items = [{ delete: { _id: 'kb-7', status: 200 } }, { delete: { _id: 'gone', status: 404, error: undefined } }];
+    const ok = recordingClient(() => ({
+      body: { errors: true, items: [...items, { delete: { _id: 'x', status: 404, error: { type: 'not_found' } } }] },
+    }));
     await new OpenSearchIndex(ok.client, 'knowledge').remove(['kb-7', 'gone', 'x']);
     expect(ok.sent[0]!.bulkBody).toEqual([
       { delete: { _index: 'knowledge', _id: 'kb-7' } },

@@ -46,7 +46,7 @@ describe('who may see a case', () => {
   });
 });
 
-describe('teams from the verified token\'s groups', () => {
+describe("teams from the verified token's groups", () => {
   const mapping = new Map(Object.entries({ 'fraud-team': 'fraud', 'caseway-aml': 'aml' }));
   it.each([
     ['each mapped group once, sorted', ['agent', 'fraud-team', 'caseway-aml', 'fraud-team'], ['aml', 'fraud']],
@@ -75,7 +75,10 @@ describe('teams from the verified token\'s groups', () => {
 describe('the TEAM_GROUPS setting', () => {
   it('maps exact group names to teams, __proto__ included, and nobody to a team when unset', () => {
     const mapping = TeamGroupsSetting.parse(JSON.stringify({ 'caseway fraud': 'fraud', ['__proto__']: 'aml' }));
-    expect([...mapping]).toEqual([['caseway fraud', 'fraud'], ['__proto__', 'aml']]);
+    expect([...mapping]).toEqual([
+      ['caseway fraud', 'fraud'],
+      ['__proto__', 'aml'],
+    ]);
     expect(TeamGroupsSetting.parse(undefined).size).toBe(0);
   });
 

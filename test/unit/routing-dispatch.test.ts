@@ -44,14 +44,19 @@ const agentArb = (id: number): fc.Arbitrary<Agent> =>
       version: 1,
     }));
 
-const agentsArb: fc.Arbitrary<Agent[]> = fc.integer({ min: 0, max: 12 }).chain((n) => (n === 0 ? fc.constant<Agent[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => agentArb(i)))));
+const agentsArb: fc.Arbitrary<Agent[]> = fc
+  .integer({ min: 0, max: 12 })
+  .chain((n) => (n === 0 ? fc.constant<Agent[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => agentArb(i)))));
 
 const caseArb = (id: number): fc.Arbitrary<WaitingCase> =>
   fc
     .record({
       priority: fc.constantFrom(...PRIORITIES),
       channel: fc.constantFrom(...CHANNELS),
-      skills: fc.uniqueArray(fc.record({ skill: fc.constantFrom(...SKILLS), level: fc.integer({ min: 1, max: 10 }), optional: fc.boolean() }), { selector: (s) => s.skill, maxLength: 2 }),
+      skills: fc.uniqueArray(fc.record({ skill: fc.constantFrom(...SKILLS), level: fc.integer({ min: 1, max: 10 }), optional: fc.boolean() }), {
+        selector: (s) => s.skill,
+        maxLength: 2,
+      }),
       since: fc.integer({ min: 0, max: 100 }),
       declined: fc.subarray(['a00', 'a01', 'a02']),
       timedOut: fc.shuffledSubarray(['a01', 'a02', 'a03', 'a04']),
@@ -69,7 +74,9 @@ const caseArb = (id: number): fc.Arbitrary<WaitingCase> =>
       routingVersion: 1,
     }));
 
-const casesArb: fc.Arbitrary<WaitingCase[]> = fc.integer({ min: 0, max: 25 }).chain((n) => (n === 0 ? fc.constant<WaitingCase[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => caseArb(i)))));
+const casesArb: fc.Arbitrary<WaitingCase[]> = fc
+  .integer({ min: 0, max: 25 })
+  .chain((n) => (n === 0 ? fc.constant<WaitingCase[]>([]) : fc.tuple(...Array.from({ length: n }, (_, i) => caseArb(i)))));
 
 /** The oracle: eligibility spelled out (a timeout is not a decline), then a full sort: agents who let an offer lapse last, oldest lapse first. */
 function oracleBest(agents: readonly Agent[], c: WaitingCase, skills: WaitingCase['skills']): Agent | undefined {
@@ -83,7 +90,9 @@ function oracleBest(agents: readonly Agent[], c: WaitingCase, skills: WaitingCas
       skills.every((s) => (a.skills[s.skill] ?? 0) >= s.level),
   );
   const lapsed = (a: Agent) => (c.timedOutBy ?? []).indexOf(a.agentId);
-  return [...ok].sort((a, b) => lapsed(a) - lapsed(b) || free(b) - free(a) || a.idleSince.localeCompare(b.idleSince) || a.agentId.localeCompare(b.agentId))[0];
+  return [...ok].sort(
+    (a, b) => lapsed(a) - lapsed(b) || free(b) - free(a) || a.idleSince.localeCompare(b.idleSince) || a.agentId.localeCompare(b.agentId),
+  )[0];
 }
 
 const noQueues = new Map<string, Queue>();
@@ -115,7 +124,10 @@ describe('choosing an agent', () => {
     fc.assert(
       fc.property(casesArb, (cases) => {
         const sorted = [...cases].sort(compareWaiting);
-        const oracle = [...cases].sort((a, b) => PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) || a.since.localeCompare(b.since) || a.caseId.localeCompare(b.caseId));
+        const oracle = [...cases].sort(
+          (a, b) =>
+            PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) || a.since.localeCompare(b.since) || a.caseId.localeCompare(b.caseId),
+        );
         expect(sorted.map((c) => c.caseId)).toEqual(oracle.map((c) => c.caseId));
       }),
     );
@@ -149,8 +161,20 @@ describe('planning offers', () => {
 
   it('gives the better case the only free seat', () => {
     const agent: Agent = { agentId: 'a', skills: {}, capacity: { email: 1 }, load: {}, presence: 'available', idleSince: at(0), version: 1 };
-    const c = (id: number, priority: WaitingCase['priority'], since: number): WaitingCase => ({ caseId: `C${id}`, queue: 'q', priority, channel: 'email', skills: [], since: at(since), queuedAt: at(since), declinedBy: [], routingVersion: 1 });
-    expect(planOffers([c(1, 'low', 0), c(2, 'high', 50), c(3, 'high', 10)], [agent], noQueues, at(100))).toEqual([{ caseId: 'C3', agentId: 'a', channel: 'email', queue: 'q', routingVersion: 1 }]);
+    const c = (id: number, priority: WaitingCase['priority'], since: number): WaitingCase => ({
+      caseId: `C${id}`,
+      queue: 'q',
+      priority,
+      channel: 'email',
+      skills: [],
+      since: at(since),
+      queuedAt: at(since),
+      declinedBy: [],
+      routingVersion: 1,
+    });
+    expect(planOffers([c(1, 'low', 0), c(2, 'high', 50), c(3, 'high', 10)], [agent], noQueues, at(100))).toEqual([
+      { caseId: 'C3', agentId: 'a', channel: 'email', queue: 'q', routingVersion: 1 },
+    ]);
     expect(freeCapacity(agent, 'chat')).toBe(0);
   });
 });
@@ -161,19 +185,35 @@ describe('what the clock does', () => {
     queue: 'vip',
     priority: 'medium',
     channel: 'email',
-    skills: [{ skill: 'vip', level: 3 }, { skill: 'spanish', level: 5, optional: true }],
+    skills: [
+      { skill: 'vip', level: 3 },
+      { skill: 'spanish', level: 5, optional: true },
+    ],
     since: at(0),
     queuedAt: at(0),
     declinedBy: [],
     routingVersion: 1,
   };
-  const queues = new Map<string, Queue>([['vip', { queueId: 'vip', optionalSkillWaitSeconds: 120, overflow: { queue: 'general', afterSeconds: 600 }, offerTimeoutSeconds: 30, version: 1 }]]);
+  const queues = new Map<string, Queue>([
+    [
+      'vip',
+      { queueId: 'vip', optionalSkillWaitSeconds: 120, overflow: { queue: 'general', afterSeconds: 600 }, offerTimeoutSeconds: 30, version: 1 },
+    ],
+  ]);
 
   it('drops optional skills once the queue has waited long enough for them', () => {
     expect(skillsInForce(c, queues.get('vip'), at(119)).map((s) => s.skill)).toEqual(['vip', 'spanish']);
     expect(skillsInForce(c, queues.get('vip'), at(120)).map((s) => s.skill)).toEqual(['vip']);
     expect(skillsInForce(c, undefined, at(99_999)).map((s) => s.skill)).toEqual(['vip', 'spanish']);
-    const english: Agent = { agentId: 'e', skills: { vip: 5 }, capacity: { email: 2 }, load: {}, presence: 'available', idleSince: at(0), version: 1 };
+    const english: Agent = {
+      agentId: 'e',
+      skills: { vip: 5 },
+      capacity: { email: 2 },
+      load: {},
+      presence: 'available',
+      idleSince: at(0),
+      version: 1,
+    };
     expect(planOffers([c], [english], queues, at(60))).toEqual([]);
     expect(planOffers([c], [english], queues, at(121)).map((p) => p.agentId)).toEqual(['e']);
   });
@@ -184,7 +224,16 @@ describe('what the clock does', () => {
   });
 
   it('says why a case waits', () => {
-    const a = (over: Partial<Agent>): Agent => ({ agentId: 'x', skills: { vip: 5, spanish: 6 }, capacity: { email: 1 }, load: {}, presence: 'available', idleSince: at(0), version: 1, ...over });
+    const a = (over: Partial<Agent>): Agent => ({
+      agentId: 'x',
+      skills: { vip: 5, spanish: 6 },
+      capacity: { email: 1 },
+      load: {},
+      presence: 'available',
+      idleSince: at(0),
+      version: 1,
+      ...over,
+    });
     expect(waitingReason(c, [a({ skills: {} })], c.skills)).toBe('noAgentHasSkills');
     expect(waitingReason({ ...c, declinedBy: ['x'] }, [a({})], c.skills)).toBe('allDeclined');
     expect(waitingReason(c, [a({ presence: 'away' })], c.skills)).toBe('noAgentAvailable');
@@ -198,16 +247,20 @@ describe('what the clock does', () => {
 
 describe('cases of types restricted to teams', () => {
   const TEAMS = ['fraud', 'legal', 'hr'];
-  const teamOf = (ids: readonly string[]) => fc.record({ ids: fc.constant(ids), teams: fc.array(fc.option(fc.subarray(TEAMS), { nil: undefined }), { minLength: ids.length, maxLength: ids.length }) });
+  const teamOf = (ids: readonly string[]) =>
+    fc.record({
+      ids: fc.constant(ids),
+      teams: fc.array(fc.option(fc.subarray(TEAMS), { nil: undefined }), { minLength: ids.length, maxLength: ids.length }),
+    });
   /** Agents and cases as above, each agent given random teams (or none) and each case a type restricted to random teams (or not). */
-  const worldArb = fc
-    .tuple(agentsArb, casesArb)
-    .chain(([agents, cases]) =>
-      fc.tuple(
-        teamOf(agents.map((a) => a.agentId)).map(({ teams }) => agents.map((a, i) => (teams[i] === undefined ? a : { ...a, teams: teams[i] }))),
-        fc.array(fc.option(fc.subarray(TEAMS, { minLength: 1 }), { nil: undefined }), { minLength: cases.length, maxLength: cases.length }).map((teams) => cases.map((c, i) => (teams[i] === undefined ? c : { ...c, teams: teams[i] }))),
-      ),
-    );
+  const worldArb = fc.tuple(agentsArb, casesArb).chain(([agents, cases]) =>
+    fc.tuple(
+      teamOf(agents.map((a) => a.agentId)).map(({ teams }) => agents.map((a, i) => (teams[i] === undefined ? a : { ...a, teams: teams[i] }))),
+      fc
+        .array(fc.option(fc.subarray(TEAMS, { minLength: 1 }), { nil: undefined }), { minLength: cases.length, maxLength: cases.length })
+        .map((teams) => cases.map((c, i) => (teams[i] === undefined ? c : { ...c, teams: teams[i] }))),
+    ),
+  );
   const inAny = (agent: Agent, teams: readonly string[] | undefined) => teams === undefined || teams.some((t) => (agent.teams ?? []).includes(t));
 
   it('never offers a case of a restricted type to an agent outside its teams, however free; and the reason says so when nobody is in them', () => {
@@ -216,13 +269,25 @@ describe('cases of types restricted to teams', () => {
         const plan = planOffers(cases, agents, noQueues, at(200));
         for (const p of plan) {
           const c = cases.find((x) => x.caseId === p.caseId)!;
-          expect(inAny(agents.find((a) => a.agentId === p.agentId)!, c.teams), `${p.caseId} (teams ${c.teams?.join(',')}) went to ${p.agentId}`).toBe(true);
+          expect(
+            inAny(
+              agents.find((a) => a.agentId === p.agentId)!,
+              c.teams,
+            ),
+            `${p.caseId} (teams ${c.teams?.join(',')}) went to ${p.agentId}`,
+          ).toBe(true);
         }
         for (const c of cases) {
           const best = bestAgent(agents, c, c.skills);
           if (best) expect(inAny(best, c.teams)).toBe(true);
           // The team rule only removes agents: the choice is the oracle's among the team's members.
-          expect(best?.agentId).toBe(oracleBest(agents.filter((a) => inAny(a, c.teams)), c, c.skills)?.agentId);
+          expect(best?.agentId).toBe(
+            oracleBest(
+              agents.filter((a) => inAny(a, c.teams)),
+              c,
+              c.skills,
+            )?.agentId,
+          );
           const reason = waitingReason(c, agents, c.skills);
           expect(reason === 'placeable').toBe(best !== undefined);
           const candidates = agents.filter((a) => c.reservedFor === undefined || a.agentId === c.reservedFor);
@@ -236,9 +301,29 @@ describe('cases of types restricted to teams', () => {
   });
 
   it('a restricted case waits for a team member even when an outsider is the only agent free, and goes to a member once one is', () => {
-    const outsider: Agent = { agentId: 'out', skills: {}, capacity: { email: 5 }, load: {}, presence: 'available', idleSince: at(0), version: 1, teams: ['legal'] };
+    const outsider: Agent = {
+      agentId: 'out',
+      skills: {},
+      capacity: { email: 5 },
+      load: {},
+      presence: 'available',
+      idleSince: at(0),
+      version: 1,
+      teams: ['legal'],
+    };
     const member: Agent = { ...outsider, agentId: 'in', teams: ['legal', 'fraud'], idleSince: at(50) };
-    const fraud: WaitingCase = { caseId: 'F1', queue: 'q', priority: 'high', channel: 'email', skills: [], since: at(0), queuedAt: at(0), declinedBy: [], routingVersion: 1, teams: ['fraud'] };
+    const fraud: WaitingCase = {
+      caseId: 'F1',
+      queue: 'q',
+      priority: 'high',
+      channel: 'email',
+      skills: [],
+      since: at(0),
+      queuedAt: at(0),
+      declinedBy: [],
+      routingVersion: 1,
+      teams: ['fraud'],
+    };
     expect(planOffers([fraud], [outsider], noQueues, at(10))).toEqual([]);
     expect(waitingReason(fraud, [outsider], [])).toBe('noAgentInTeam');
     expect(planOffers([fraud], [outsider, member], noQueues, at(10)).map((p) => p.agentId)).toEqual(['in']);

@@ -63,7 +63,13 @@ describe('the issue example: IF Legal AND High THEN lead; ELSE IF Email AND VIP 
 
   it('sends a VIP email case to the VIP queue, the VIP status read from the SLA entitlement', async () => {
     const d = await decideFor({ ...base, channel: 'email', sla: { entitlement: { id: 'e1', level: 'vip' } } });
-    expect(d.actions).toMatchObject({ queue: 'vip', skills: [{ skill: 'vip-care', level: 3 }, { skill: 'spanish', level: 5, optional: true }] });
+    expect(d.actions).toMatchObject({
+      queue: 'vip',
+      skills: [
+        { skill: 'vip-care', level: 3 },
+        { skill: 'spanish', level: 5, optional: true },
+      ],
+    });
     expect(d.facts).toMatchObject({ vip: true, entitlementLevel: 'vip', channel: 'email' });
     expect(d.fired.map((f) => f.ruleId)).toEqual(['vip-email']);
     expect(d.fired[0]!.matched).toContainEqual({ fact: 'vip', operator: 'equal', value: true, factValue: true });
@@ -90,8 +96,17 @@ describe('the issue example: IF Legal AND High THEN lead; ELSE IF Email AND VIP 
 
 describe('combining rules', () => {
   const rules: RoutingRule[] = [
-    { id: 'any-email', when: { any: [{ fact: 'channel', operator: 'equal', value: 'email' }] }, then: { queue: 'mail', priority: 'low' }, stop: false },
-    { id: 'region', when: { all: [{ fact: 'fields', path: '$.region', operator: 'in', value: ['emea', 'apac'] }] }, then: { queue: 'intl', escalate: true } },
+    {
+      id: 'any-email',
+      when: { any: [{ fact: 'channel', operator: 'equal', value: 'email' }] },
+      then: { queue: 'mail', priority: 'low' },
+      stop: false,
+    },
+    {
+      id: 'region',
+      when: { all: [{ fact: 'fields', path: '$.region', operator: 'in', value: ['emea', 'apac'] }] },
+      then: { queue: 'intl', escalate: true },
+    },
     { id: 'never-reached', when: { all: [{ fact: 'channel', operator: 'equal', value: 'email' }] }, then: { queue: 'x' } },
   ];
 
@@ -121,7 +136,16 @@ describe('checking a ruleset', () => {
       rules: [
         { id: 'a', when: { all: [{ fact: 'mood', operator: 'equal', value: 1 }] }, then: { queue: 'q' } },
         { id: 'a', when: { all: [{ fact: 'fields', operator: 'equal', value: 1 }] }, then: {} },
-        { id: 'b', when: { any: [] }, then: { skills: [{ skill: 's', level: 1 }, { skill: 's', level: 2 }] } },
+        {
+          id: 'b',
+          when: { any: [] },
+          then: {
+            skills: [
+              { skill: 's', level: 1 },
+              { skill: 's', level: 2 },
+            ],
+          },
+        },
       ],
     });
     expect(issues.map((i) => `${i.field}:${i.rule}`)).toEqual([

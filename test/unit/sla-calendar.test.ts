@@ -22,7 +22,12 @@ function oracleWorks(cal: CalendarRules): (ms: number) => boolean {
     let set = holidays.get(year);
     if (!set) {
       const h = cal.holidays.region ? new Holidays(cal.holidays.country, cal.holidays.region) : new Holidays(cal.holidays.country);
-      set = new Set(h.getHolidays(year).filter((x) => (cal.holidays!.types as string[]).includes(x.type)).map((x) => x.date.slice(0, 10)));
+      set = new Set(
+        h
+          .getHolidays(year)
+          .filter((x) => (cal.holidays!.types as string[]).includes(x.type))
+          .map((x) => x.date.slice(0, 10)),
+      );
       holidays.set(year, set);
     }
     return set;
@@ -72,7 +77,9 @@ const HOLIDAYS: Record<string, CalendarRules['holidays']> = {
 
 /** Periods of a day: sorted cut points paired up, biased towards the small hours where clocks change. */
 const dayPeriods: fc.Arbitrary<Period[]> = fc
-  .uniqueArray(fc.oneof(fc.integer({ min: 0, max: 1440 }), fc.integer({ min: 50, max: 200 }), fc.constantFrom(0, 480, 720, 780, 1020, 1440)), { maxLength: 6 })
+  .uniqueArray(fc.oneof(fc.integer({ min: 0, max: 1440 }), fc.integer({ min: 50, max: 200 }), fc.constantFrom(0, 480, 720, 780, 1020, 1440)), {
+    maxLength: 6,
+  })
   .map((points) => {
     const sorted = [...points].sort((a, b) => a - b);
     const periods: Period[] = [];
@@ -103,11 +110,13 @@ const calendarArb: fc.Arbitrary<CalendarRules> = fc
 
 /** Working minutes in a plain week (no holidays or closures). */
 const weeklyMinutes = (cal: CalendarRules) =>
-  Object.values(cal.week).flat().reduce((sum, p) => {
-    const [sh, sm] = p.start.split(':').map(Number) as [number, number];
-    const [eh, em] = p.end.split(':').map(Number) as [number, number];
-    return sum + (eh * 60 + em) - (sh * 60 + sm);
-  }, 0);
+  Object.values(cal.week)
+    .flat()
+    .reduce((sum, p) => {
+      const [sh, sm] = p.start.split(':').map(Number) as [number, number];
+      const [eh, em] = p.end.split(':').map(Number) as [number, number];
+      return sum + (eh * 60 + em) - (sh * 60 + sm);
+    }, 0);
 
 /** A minute-aligned instant within three days of the calendar's anchor. */
 const near = (cal: CalendarRules) => (offset: number) => (cal as CalendarRules & { anchorMs: number }).anchorMs + offset * MINUTE;
@@ -117,11 +126,26 @@ const london: CalendarRules = CalendarInputSchema.parse({
   name: 'London office',
   timeZone: 'Europe/London',
   week: {
-    mon: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }],
-    tue: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }],
-    wed: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }],
-    thu: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }],
-    fri: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }],
+    mon: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
+    tue: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
+    wed: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
+    thu: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
+    fri: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
   },
   holidays: { country: 'GB', region: 'ENG' },
   closures: [{ from: '2026-12-24', name: 'Christmas Eve' }],
@@ -156,12 +180,28 @@ describe('business calendar: examples', () => {
   });
 
   it('rejects calendars that cannot be worked', () => {
-    const bad = CalendarInputSchema.safeParse({ name: 'x', timeZone: 'Mars/Olympus', week: { mon: [{ start: '12:00', end: '09:00' }] }, holidays: { country: 'XX' } });
+    const bad = CalendarInputSchema.safeParse({
+      name: 'x',
+      timeZone: 'Mars/Olympus',
+      week: { mon: [{ start: '12:00', end: '09:00' }] },
+      holidays: { country: 'XX' },
+    });
     expect(bad.success).toBe(false);
     const paths = bad.error!.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['timeZone', 'week.mon.0.end', 'holidays.country']));
     expect(CalendarInputSchema.safeParse({ name: 'x', timeZone: 'UTC', week: {} }).success).toBe(false);
-    expect(CalendarInputSchema.safeParse({ name: 'x', timeZone: 'UTC', week: { mon: [{ start: '08:00', end: '12:00' }, { start: '11:00', end: '13:00' }] } }).success).toBe(false);
+    expect(
+      CalendarInputSchema.safeParse({
+        name: 'x',
+        timeZone: 'UTC',
+        week: {
+          mon: [
+            { start: '08:00', end: '12:00' },
+            { start: '11:00', end: '13:00' },
+          ],
+        },
+      }).success,
+    ).toBe(false);
   });
 });
 

@@ -5,9 +5,17 @@ import { elapsedAt } from '#core/sla/clock.js';
 import { openSla, slaOnPolicyChange, slaOnStaffReply, slaOnTransition, type Place, type SlaSetup } from '#core/sla/case-sla.js';
 import { SlaPolicyInputSchema, type SlaPolicy, type SlaState } from '#core/sla/state.js';
 
-const day = [{ start: '09:00', end: '12:30' }, { start: '13:30', end: '18:00' }];
+const day = [
+  { start: '09:00', end: '12:30' },
+  { start: '13:30', end: '18:00' },
+];
 const calendar: CalendarRules & { calendarId: string } = {
-  ...CalendarInputSchema.parse({ name: 'NY', timeZone: 'America/New_York', week: { mon: day, tue: day, wed: day, thu: day, fri: day }, holidays: { country: 'US' } }),
+  ...CalendarInputSchema.parse({
+    name: 'NY',
+    timeZone: 'America/New_York',
+    week: { mon: day, tue: day, wed: day, thu: day, fri: day },
+    holidays: { country: 'US' },
+  }),
   calendarId: 'ny',
 };
 const policyOf = (id: string, resolution: number, version = 1): SlaPolicy => ({

@@ -6,7 +6,12 @@ import { openSla, slaOnPolicyChange, slaOnRequesterComment, slaOnStaffReply, sla
 import { chooseEntitlement, choosePolicy, type Entitlement } from '#core/sla/policy.js';
 import { SlaPolicyInputSchema, type ClockState, type SlaPolicy } from '#core/sla/state.js';
 
-const week = { mon: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }] };
+const week = {
+  mon: [
+    { start: '08:00', end: '12:00' },
+    { start: '13:00', end: '17:00' },
+  ],
+};
 const calendar: CalendarRules & { calendarId: string } = {
   ...CalendarInputSchema.parse({
     name: 'London',
@@ -23,12 +28,20 @@ const policy = (id: string, input: Record<string, unknown>, version = 1): SlaPol
   publishedAt: '2026-01-01T00:00:00Z',
   publishedBy: 'admin',
 });
-const gold = policy('support-gold', { match: { caseType: 'support', entitlementLevel: 'gold' }, targets: { firstResponse: 60, nextResponse: 120, resolution: 960 } });
+const gold = policy('support-gold', {
+  match: { caseType: 'support', entitlementLevel: 'gold' },
+  targets: { firstResponse: 60, nextResponse: 120, resolution: 960 },
+});
 const ctxAt = (now: string, warningPercent = 75): ClockContext => ({ calendar, warningPercent, now });
 
-const instant = fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2027-06-30T00:00:00Z') }).map((t) => new Date(t).toISOString());
+const instant = fc
+  .integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2027-06-30T00:00:00Z') })
+  .map((t) => new Date(t).toISOString());
 /** A clock's life as operations at increasing instants. */
-const ops = fc.array(fc.tuple(fc.constantFrom('pause', 'resume', 'retarget'), fc.integer({ min: 1, max: 7 * 24 * 60 }), fc.integer({ min: 1, max: 5000 })), { minLength: 1, maxLength: 12 });
+const ops = fc.array(
+  fc.tuple(fc.constantFrom('pause', 'resume', 'retarget'), fc.integer({ min: 1, max: 7 * 24 * 60 }), fc.integer({ min: 1, max: 5000 })),
+  { minLength: 1, maxLength: 12 },
+);
 
 const apply = (clock: ClockState, op: string, now: string, target: number) =>
   op === 'pause' ? pauseClock(clock, ctxAt(now)) : op === 'resume' ? resumeClock(clock, ctxAt(now)) : retargetClock(clock, target, ctxAt(now));
@@ -68,7 +81,12 @@ describe('SLA clock properties', () => {
         let now = start;
         for (const [op, gap, newTarget] of steps) {
           now = new Date(Date.parse(now) + gap * 60_000).toISOString();
-          clock = op === 'pause' ? pauseClock(clock, ctxAt(now, percent)) : op === 'resume' ? resumeClock(clock, ctxAt(now, percent)) : retargetClock(clock, newTarget, ctxAt(now, percent));
+          clock =
+            op === 'pause'
+              ? pauseClock(clock, ctxAt(now, percent))
+              : op === 'resume'
+                ? resumeClock(clock, ctxAt(now, percent))
+                : retargetClock(clock, newTarget, ctxAt(now, percent));
         }
         if (clock.status !== 'running') {
           expect(clock.dueAt).toBeNull();
@@ -137,9 +155,23 @@ describe('SLA on a case', () => {
 
   it('workflow timer effects are honoured', () => {
     const started = openSla(setup, null, open, '2026-11-23T09:00:00Z');
-    const stopped = slaOnTransition(started.after, setup, open, { status: 'triage', category: 'active' }, [{ kind: 'timer', action: 'pause', clock: 'resolution' }], '2026-11-23T09:30:00Z')!;
+    const stopped = slaOnTransition(
+      started.after,
+      setup,
+      open,
+      { status: 'triage', category: 'active' },
+      [{ kind: 'timer', action: 'pause', clock: 'resolution' }],
+      '2026-11-23T09:30:00Z',
+    )!;
     expect(stopped.after.clocks.resolution!.status).toBe('paused');
-    const resumed = slaOnTransition(stopped.after, setup, open, open, [{ kind: 'timer', action: 'resume', clock: 'resolution' }], '2026-11-23T10:30:00Z')!;
+    const resumed = slaOnTransition(
+      stopped.after,
+      setup,
+      open,
+      open,
+      [{ kind: 'timer', action: 'resume', clock: 'resolution' }],
+      '2026-11-23T10:30:00Z',
+    )!;
     expect(resumed.after.clocks.resolution).toMatchObject({ status: 'running', elapsedMinutes: 30 });
   });
 
@@ -183,7 +215,11 @@ describe('policy and entitlement choice', () => {
     });
     const now = '2026-11-27T10:00:00Z';
     expect(chooseEntitlement([ent('E-A', 'asset')], [ent('E-C', 'customer')], now).chosen!.entitlementId).toBe('E-A');
-    const choice = chooseEntitlement([ent('E-A', 'asset', { allowance: 2, consumed: 2 })], [ent('E-C', 'customer', { validTo: '2026-06-01T00:00:00Z' })], now);
+    const choice = chooseEntitlement(
+      [ent('E-A', 'asset', { allowance: 2, consumed: 2 })],
+      [ent('E-C', 'customer', { validTo: '2026-06-01T00:00:00Z' })],
+      now,
+    );
     expect(choice.chosen).toBeNull();
     expect(choice.notes.join('\n')).toMatch(/E-A .*exhausted \(2 of 2/);
     expect(choice.notes.join('\n')).toMatch(/E-C .*expired/);

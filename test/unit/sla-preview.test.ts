@@ -34,21 +34,27 @@ describe('SLA deadline preview', () => {
 
   it('with a pause, gives the deadline of a clock paused and resumed then; the pause took what the calendar counts in it', () => {
     fc.assert(
-      fc.property(instant, fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 7 * 24 * 60 }), fc.integer({ min: 1, max: 7 * 24 * 60 }), (t, target, after, length) => {
-        const start = new Date(t).toISOString();
-        const from = new Date(t + after * MINUTE).toISOString();
-        const to = new Date(t + (after + length) * MINUTE).toISOString();
-        let clock = startClock(target, { calendar, warningPercent: 75, now: start });
-        const preview = previewDeadlines({ policy: { targets: { resolution: target } }, calendar, start, pauses: [{ from, to }] });
-        // A pause that begins after the deadline changes nothing.
-        if (clock.dueAt! <= from) {
+      fc.property(
+        instant,
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 0, max: 7 * 24 * 60 }),
+        fc.integer({ min: 1, max: 7 * 24 * 60 }),
+        (t, target, after, length) => {
+          const start = new Date(t).toISOString();
+          const from = new Date(t + after * MINUTE).toISOString();
+          const to = new Date(t + (after + length) * MINUTE).toISOString();
+          let clock = startClock(target, { calendar, warningPercent: 75, now: start });
+          const preview = previewDeadlines({ policy: { targets: { resolution: target } }, calendar, start, pauses: [{ from, to }] });
+          // A pause that begins after the deadline changes nothing.
+          if (clock.dueAt! <= from) {
+            expect(preview.clocks.resolution?.dueAt).toBe(clock.dueAt);
+            return;
+          }
+          clock = resumeClock(pauseClock(clock, { calendar, warningPercent: 75, now: from }), { calendar, warningPercent: 75, now: to });
           expect(preview.clocks.resolution?.dueAt).toBe(clock.dueAt);
-          return;
-        }
-        clock = resumeClock(pauseClock(clock, { calendar, warningPercent: 75, now: from }), { calendar, warningPercent: 75, now: to });
-        expect(preview.clocks.resolution?.dueAt).toBe(clock.dueAt);
-        expect(preview.clocks.resolution?.pausedMinutes).toBeCloseTo(businessMinutesBetween(calendar, from, to), 6);
-      }),
+          expect(preview.clocks.resolution?.pausedMinutes).toBeCloseTo(businessMinutesBetween(calendar, from, to), 6);
+        },
+      ),
       { numRuns: 150 },
     );
   });

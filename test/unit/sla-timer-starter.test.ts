@@ -22,11 +22,24 @@ function intercepted(answer: (command: unknown) => unknown = () => ({})) {
 describe('StepFunctionsTimerStarter', () => {
   it('starts an execution named for the timer, with its input as JSON', async () => {
     const { client, sent } = intercepted(() => ({ executionArn: 'x', startDate: new Date() }));
-    const input = { caseId: 'CASE-2026-000001', clock: 'resolution', generation: 3, next: { kind: 'warning', rung: 0, at: '2026-12-01T10:00:00.000Z' } };
-    await new StepFunctionsTimerStarter(MACHINE, client).start({ name: 'CASE-2026-000001-resolution-3', fireAt: new Date('2026-12-01T10:00:00Z'), input });
+    const input = {
+      caseId: 'CASE-2026-000001',
+      clock: 'resolution',
+      generation: 3,
+      next: { kind: 'warning', rung: 0, at: '2026-12-01T10:00:00.000Z' },
+    };
+    await new StepFunctionsTimerStarter(MACHINE, client).start({
+      name: 'CASE-2026-000001-resolution-3',
+      fireAt: new Date('2026-12-01T10:00:00Z'),
+      input,
+    });
     expect(sent).toHaveLength(1);
     expect(sent[0]).toBeInstanceOf(StartExecutionCommand);
-    expect((sent[0] as StartExecutionCommand).input).toEqual({ stateMachineArn: MACHINE, name: 'CASE-2026-000001-resolution-3', input: JSON.stringify(input) });
+    expect((sent[0] as StartExecutionCommand).input).toEqual({
+      stateMachineArn: MACHINE,
+      name: 'CASE-2026-000001-resolution-3',
+      input: JSON.stringify(input),
+    });
   });
 
   it('takes ExecutionAlreadyExists as done: the name is the idempotency key', async () => {
@@ -48,7 +61,9 @@ describe('StepFunctionsTimerStarter', () => {
     const { client, sent } = intercepted(() => ({ stopDate: new Date() }));
     await new StepFunctionsTimerStarter(MACHINE, client).stop('CASE-2026-000001-resolution-2');
     expect(sent[0]).toBeInstanceOf(StopExecutionCommand);
-    expect((sent[0] as StopExecutionCommand).input).toMatchObject({ executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:CasewaySlaClock-abc123:CASE-2026-000001-resolution-2' });
+    expect((sent[0] as StopExecutionCommand).input).toMatchObject({
+      executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:CasewaySlaClock-abc123:CASE-2026-000001-resolution-2',
+    });
 
     const gone = intercepted(() => {
       throw new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
@@ -58,6 +73,8 @@ describe('StepFunctionsTimerStarter', () => {
 
   it('refuses an ARN that is not a state machine', () => {
     expect(() => executionArnOf('arn:aws:lambda:eu-west-1:123456789012:function:f', 'n')).toThrow(/Not a state machine/);
-    expect(executionArnOf('arn:aws-cn:states:cn-north-1:123456789012:stateMachine:m', 'n')).toBe('arn:aws-cn:states:cn-north-1:123456789012:execution:m:n');
+    expect(executionArnOf('arn:aws-cn:states:cn-north-1:123456789012:stateMachine:m', 'n')).toBe(
+      'arn:aws-cn:states:cn-north-1:123456789012:execution:m:n',
+    );
   });
 });

@@ -13,7 +13,13 @@ describe('status shards', () => {
   });
 
   it('leave unassigned cases out of the owner index (sparse)', () => {
-    const c = { caseId: 'CASE-2026-000001', status: 'new', owner: null, requester: { id: 'r' }, createdAt: '2026-01-01T00:00:00.000Z' } as unknown as Case;
+    const c = {
+      caseId: 'CASE-2026-000001',
+      status: 'new',
+      owner: null,
+      requester: { id: 'r' },
+      createdAt: '2026-01-01T00:00:00.000Z',
+    } as unknown as Case;
     const keys = caseIndexKeys(c);
     expect(keys).not.toHaveProperty('gsi2pk');
     expect(keys.gsi1pk).toMatch(/^STATUS#new#[0-7]$/);

@@ -16,7 +16,10 @@ import { accessFor } from '#core/visibility.js';
 const SENSITIVITIES: Sensitivity[] = ['public', 'internal', 'restricted'];
 
 const world: fc.Arbitrary<World> = fc.record({
-  fields: fc.array(fc.record({ sensitivity: fc.constantFrom(...SENSITIVITIES), set: fc.boolean(), input: fc.boolean() }), { minLength: 1, maxLength: 8 }),
+  fields: fc.array(fc.record({ sensitivity: fc.constantFrom(...SENSITIVITIES), set: fc.boolean(), input: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 8,
+  }),
   clearance: fc.subarray([...ROLES] as Role[]),
   roles: fc.subarray([...ROLES] as Role[], { minLength: 1 }),
 });
@@ -39,10 +42,22 @@ function build(w: World) {
     name: 'Prop',
     defaultQueue: 'prop',
     clearance: w.clearance,
-    fields: w.fields.map((f, i) => ({ name: name(i), label: `Label ${i}`, type: 'text' as const, sensitivity: f.sensitivity, required: false, maxLength: 4000 })),
+    fields: w.fields.map((f, i) => ({
+      name: name(i),
+      label: `Label ${i}`,
+      type: 'text' as const,
+      sensitivity: f.sensitivity,
+      required: false,
+      maxLength: 4000,
+    })),
     intake: { questions: [] },
     ...(inputs.length > 0
-      ? { priority: { inputs: inputs.map(({ i }) => ({ name: `inp${i}`, field: name(i), weight: 1, points: { [value(i)]: 80 }, default: 10 })), bands: [{ priority: 'low' as const, min: 0 }] } }
+      ? {
+          priority: {
+            inputs: inputs.map(({ i }) => ({ name: `inp${i}`, field: name(i), weight: 1, points: { [value(i)]: 80 }, default: 10 })),
+            bands: [{ priority: 'low' as const, min: 0 }],
+          },
+        }
       : {}),
     workflow: {
       initial: 'open',
@@ -51,7 +66,19 @@ function build(w: World) {
         { id: 'done', label: 'Done', category: 'resolved' as const, editable: true },
       ],
       transitions: [
-        { id: 'finish', label: 'Finish', from: ['open'], to: 'done', reopen: false, reasonRequired: false, effects: [], guards: [{ kind: 'role' as const, roles: [...ROLES] }, { kind: 'fieldsPresent' as const, fields: w.fields.map((_, i) => name(i)) }] },
+        {
+          id: 'finish',
+          label: 'Finish',
+          from: ['open'],
+          to: 'done',
+          reopen: false,
+          reasonRequired: false,
+          effects: [],
+          guards: [
+            { kind: 'role' as const, roles: [...ROLES] },
+            { kind: 'fieldsPresent' as const, fields: w.fields.map((_, i) => name(i)) },
+          ],
+        },
         // An administrator's message that names every field it tests and a value of each, as real ones do ("fraud score under 80").
         {
           id: 'close',
@@ -63,7 +90,11 @@ function build(w: World) {
           effects: [],
           guards: [
             { kind: 'role' as const, roles: [...ROLES] },
-            { kind: 'condition' as const, when: { all: w.fields.map((_, i) => ({ field: name(i), op: 'absent' as const })) }, message: `Only while ${w.fields.map((_, i) => `${name(i)} is not ${value(i)}`).join(' and ')}.` },
+            {
+              kind: 'condition' as const,
+              when: { all: w.fields.map((_, i) => ({ field: name(i), op: 'absent' as const })) },
+              message: `Only while ${w.fields.map((_, i) => `${name(i)} is not ${value(i)}`).join(' and ')}.`,
+            },
           ],
         },
       ],
@@ -82,7 +113,14 @@ function build(w: World) {
         ? {
             score: 10,
             band: 'low',
-            inputs: inputs.map(({ f, i }) => ({ name: `inp${i}`, field: name(i), value: f.set ? value(i) : null, points: f.set ? 80 : 10, weight: 1, assumed: !f.set })),
+            inputs: inputs.map(({ f, i }) => ({
+              name: `inp${i}`,
+              field: name(i),
+              value: f.set ? value(i) : null,
+              points: f.set ? 80 : 10,
+              weight: 1,
+              assumed: !f.set,
+            })),
           }
         : null,
     owner: null,

@@ -136,7 +136,15 @@ export function listArticles(filter: ArticleListFilter, limit: number, cursor?: 
   const queries = filter.status.map((status) => statusQuery(status, filter));
   const digest = { list: 'articles', ...filter };
   if (queries.length === 1) return pageOfPartition(queries[0]!, limit, cursor, digest, withoutStorageAttributes<Article>);
-  return pageAcrossPartitions(queries, (item) => String(item[STATUS_INDEX.sortKey]), 'descending', limit, cursor, digest, withoutStorageAttributes<Article>);
+  return pageAcrossPartitions(
+    queries,
+    (item) => String(item[STATUS_INDEX.sortKey]),
+    'descending',
+    limit,
+    cursor,
+    digest,
+    withoutStorageAttributes<Article>,
+  );
 }
 
 /** Every article in a state, for rebuilding a search index. */
@@ -150,7 +158,10 @@ export function listVersions(articleId: string, limit: number, cursor?: string):
   return pageOfPartition(
     {
       partition: pk,
-      input: { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': ARTICLE_VERSION_PREFIX } },
+      input: {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': ARTICLE_VERSION_PREFIX },
+      },
       startKey: (p) => ({ pk, sk: p.s }),
       positionOf: (item) => ({ s: String(item.sk) }),
     },
@@ -169,7 +180,10 @@ export async function readArticleTrail(articleId: string): Promise<StoredChained
     ExpressionAttributeValues: { ':pk': pk, ':prefix': ARTICLE_VERSION_PREFIX },
     ConsistentRead: true,
   });
-  return items.map((item) => ({ ...withoutStorageAttributes<ArticleVersion>(item), position: Number(String(item.sk).slice(ARTICLE_VERSION_PREFIX.length)) }));
+  return items.map((item) => ({
+    ...withoutStorageAttributes<ArticleVersion>(item),
+    position: Number(String(item.sk).slice(ARTICLE_VERSION_PREFIX.length)),
+  }));
 }
 
 /** The most recent texts linked cases taught an article (the index takes this many). */
@@ -203,7 +217,10 @@ export function listLinks(caseId: string, limit: number, cursor?: string): Promi
   return pageOfPartition(
     {
       partition: pk,
-      input: { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': CASE_ARTICLE_PREFIX } },
+      input: {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': CASE_ARTICLE_PREFIX },
+      },
       startKey: (p) => ({ pk, sk: p.s }),
       positionOf: (item) => ({ s: String(item.sk) }),
     },
@@ -239,7 +256,12 @@ export function linkItems(link: ArticleLink, learned: LearnedText): TransactItem
  * Count one feedback event, once per suggestion, event and article: a retried or
  * double-sent event finds its record and counts nothing. Records expire after 30 days.
  */
-export async function recordFeedback(suggestionId: string, event: FeedbackEvent, articleId: string, now: string): Promise<WriteOutcome | 'duplicate'> {
+export async function recordFeedback(
+  suggestionId: string,
+  event: FeedbackEvent,
+  articleId: string,
+  now: string,
+): Promise<WriteOutcome | 'duplicate'> {
   const expiresAt = Math.floor(Date.parse(now) / 1000) + 30 * 24 * 3600;
   try {
     await dynamo().send(

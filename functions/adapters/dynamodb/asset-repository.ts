@@ -38,7 +38,12 @@ export async function insertAsset(asset: Asset): Promise<boolean> {
 export async function replaceAsset(asset: Asset, expectedVersion: number): Promise<boolean> {
   try {
     await dynamo().send(
-      new PutCommand({ TableName: tableName(), Item: assetItem(asset), ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': expectedVersion } }),
+      new PutCommand({
+        TableName: tableName(),
+        Item: assetItem(asset),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': expectedVersion },
+      }),
     );
     return true;
   } catch (error) {

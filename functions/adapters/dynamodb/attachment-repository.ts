@@ -20,7 +20,9 @@ export const attachmentWrite = (a: AttachmentRecord, expectedVersion: number | u
   expectedVersion === undefined ? putNew(attachmentItem(a)) : putIfVersion(attachmentItem(a), expectedVersion);
 
 /** The case's attachment summary, replaced whole; the chain head's condition in the same commit serializes its writers. */
-export const summaryWrite = (caseId: string, summary: readonly Attachment[]): TransactItem => ({ Put: { TableName: tableName(), Item: attachmentSummaryItem(caseId, summary) } });
+export const summaryWrite = (caseId: string, summary: readonly Attachment[]): TransactItem => ({
+  Put: { TableName: tableName(), Item: attachmentSummaryItem(caseId, summary) },
+});
 
 /** Completing an upload consumes it: the transaction fails if it was consumed already. */
 export const consumeUpload = (upload: PendingUpload): TransactItem => ({
@@ -36,7 +38,12 @@ export async function getAttachment(caseId: string, attachmentId: string): Promi
  * Attachments oldest first, of one case or (for a survivor of merges) of it and the
  * cases merged into it, interleaved in time: attachment ids are time-ordered.
  */
-export function listAttachments(caseIds: readonly string[], visible: 'all' | 'public', limit: number, cursor?: string): Promise<Page<AttachmentRecord>> {
+export function listAttachments(
+  caseIds: readonly string[],
+  visible: 'all' | 'public',
+  limit: number,
+  cursor?: string,
+): Promise<Page<AttachmentRecord>> {
   const filter = visible === 'public' ? { FilterExpression: 'visibility = :public', ExpressionAttributeValues: { ':public': 'public' } } : undefined;
   const digestOf = { list: 'attachments', caseIds, visible };
   const toRecord = withoutStorageAttributes<AttachmentRecord>;

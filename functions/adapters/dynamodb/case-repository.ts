@@ -93,7 +93,13 @@ export async function insertCase(
           head!,
           first!,
           ...(idempotency
-            ? [idempotencyItem(idempotency.keyHash, { fingerprint: idempotency.fingerprint, caseId: created.case.caseId, response: created.case }, idempotency.expiresAt)]
+            ? [
+                idempotencyItem(
+                  idempotency.keyHash,
+                  { fingerprint: idempotency.fingerprint, caseId: created.case.caseId, response: created.case },
+                  idempotency.expiresAt,
+                ),
+              ]
             : []),
           ...rest,
           ...extra,
@@ -110,7 +116,8 @@ export async function insertCase(
     }
     if (codes.includes('TransactionConflict')) return { outcome: 'conflict' };
     // The other items moved on (the parent's history advanced): decide again on fresh data.
-    if (extra.length > 0 && codes.slice(codes.length - extra.length).some((code) => code === 'ConditionalCheckFailed')) return { outcome: 'conflict' };
+    if (extra.length > 0 && codes.slice(codes.length - extra.length).some((code) => code === 'ConditionalCheckFailed'))
+      return { outcome: 'conflict' };
     throw error;
   }
 }
@@ -133,7 +140,12 @@ export async function getIdempotencyRecord(keyHash: string): Promise<Idempotency
   // An expired record may linger until TTL deletes it; it no longer binds the key.
   if (typeof out.Item.expiresAt === 'number' && out.Item.expiresAt * 1000 < Date.now()) return undefined;
   const duplicateOf = out.Item.duplicateOf as IdempotencyRecord['duplicateOf'] | undefined;
-  return { fingerprint: String(out.Item.fingerprint), caseId: String(out.Item.caseId), response: out.Item.response as Case, ...(duplicateOf ? { duplicateOf: { caseId: String(duplicateOf.caseId), score: Number(duplicateOf.score) } } : {}) };
+  return {
+    fingerprint: String(out.Item.fingerprint),
+    caseId: String(out.Item.caseId),
+    response: out.Item.response as Case,
+    ...(duplicateOf ? { duplicateOf: { caseId: String(duplicateOf.caseId), score: Number(duplicateOf.score) } } : {}),
+  };
 }
 
 const headOf = (item: Record<string, unknown> | undefined): ChainHead | undefined =>
@@ -227,13 +239,27 @@ const shards = () => Array.from({ length: STATUS_SHARDS }, (_, shard) => shard);
 export async function listCases(selector: CaseSelector, limit: number, cursor?: string): Promise<Page<Case>> {
   const digestOf = { list: 'cases', ...selector };
   if (selector.requester !== undefined) {
-    return pageOfPartition(indexQuery(REQUESTER_INDEX, requesterPartition(selector.requester), narrowing(selector, 'requester')), limit, cursor, digestOf, caseRecord);
+    return pageOfPartition(
+      indexQuery(REQUESTER_INDEX, requesterPartition(selector.requester), narrowing(selector, 'requester')),
+      limit,
+      cursor,
+      digestOf,
+      caseRecord,
+    );
   }
   if (selector.owner !== undefined) {
-    return pageOfPartition(indexQuery(OWNER_INDEX, ownerPartition(selector.owner), narrowing(selector, 'owner')), limit, cursor, digestOf, caseRecord);
+    return pageOfPartition(
+      indexQuery(OWNER_INDEX, ownerPartition(selector.owner), narrowing(selector, 'owner')),
+      limit,
+      cursor,
+      digestOf,
+      caseRecord,
+    );
   }
   const queries = selector.statuses?.length
-    ? selector.statuses.flatMap((status) => shards().map((shard) => indexQuery(STATUS_INDEX, statusPartition(status, shard), narrowing(selector, 'status'))))
+    ? selector.statuses.flatMap((status) =>
+        shards().map((shard) => indexQuery(STATUS_INDEX, statusPartition(status, shard), narrowing(selector, 'status'))),
+      )
     : shards().map((shard) => indexQuery(OPEN_INDEX, openPartition(shard), narrowing(selector, 'open')));
   const index = selector.statuses?.length ? STATUS_INDEX : OPEN_INDEX;
   return pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'descending', limit, cursor, digestOf, caseRecord);
@@ -311,7 +337,8 @@ export interface StoredTrail {
  * moves while the events are read (a concurrent change), read again.
  */
 export async function readTrail(caseId: string): Promise<StoredTrail> {
-  const readHead = async () => headOf((await dynamo().send(new GetCommand({ TableName: tableName(), Key: headKey(caseId), ConsistentRead: true }))).Item);
+  const readHead = async () =>
+    headOf((await dynamo().send(new GetCommand({ TableName: tableName(), Key: headKey(caseId), ConsistentRead: true }))).Item);
   for (let attempt = 0; ; attempt++) {
     const before = await readHead();
     const items = await queryAll({
@@ -350,7 +377,15 @@ export async function listCasesDueBefore(before: string, limit: number, cursor?:
       positionOf: (item) => ({ s: String(item[index.sortKey]), id: caseIdOfPartition(String(item.pk)) }),
     };
   });
-  const page = await pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'ascending', limit, cursor, { list: 'sla-due', before }, (item) => item);
+  const page = await pageAcrossPartitions(
+    queries,
+    (item) => String(item[index.sortKey]),
+    'ascending',
+    limit,
+    cursor,
+    { list: 'sla-due', before },
+    (item) => item,
+  );
   const cases = await batchGetCases(page.items.map((item) => String(item.caseId)));
   const items = page.items.flatMap((item) => {
     const found = cases.get(String(item.caseId));

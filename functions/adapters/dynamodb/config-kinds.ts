@@ -90,7 +90,11 @@ export const ROUTING_RULESET = 'ruleset';
 export const routingRules = configStore<RoutingRuleset>({
   name: 'routing-rules',
   idOf: () => ROUTING_RULESET,
-  current: { key: () => routingRulesCurrentKey(), entity: 'RoutingRulesCurrent', pointer: (r) => ({ version: r.version, publishedAt: r.publishedAt }) },
+  current: {
+    key: () => routingRulesCurrentKey(),
+    entity: 'RoutingRulesCurrent',
+    pointer: (r) => ({ version: r.version, publishedAt: r.publishedAt }),
+  },
   versions: { key: (_id, version) => routingRulesVersionKey(version), prefix: ROUTING_RULES_VERSION_PREFIX, entity: 'RoutingRules' },
   currentForMs: 0,
 });

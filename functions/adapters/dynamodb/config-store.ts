@@ -107,12 +107,15 @@ export function configStore<T extends { readonly version: number }, Listed = T>(
     ...kind.current.key(id),
     entity: kind.current.entity,
     ...(kind.current.pointer ? kind.current.pointer(item) : item),
-    ...(kind.listing && 'statusIndexPartition' in kind.listing ? { [STATUS_INDEX.partitionKey]: kind.listing.statusIndexPartition, [STATUS_INDEX.sortKey]: id } : {}),
+    ...(kind.listing && 'statusIndexPartition' in kind.listing
+      ? { [STATUS_INDEX.partitionKey]: kind.listing.statusIndexPartition, [STATUS_INDEX.sortKey]: id }
+      : {}),
   });
 
   return {
     kind,
-    current: (id, freshness = 'cached') => (freshness === 'fresh' ? readCurrent(id) : cachedCurrent(kind.name, id, kind.currentForMs, () => readCurrent(id))),
+    current: (id, freshness = 'cached') =>
+      freshness === 'fresh' ? readCurrent(id) : cachedCurrent(kind.name, id, kind.currentForMs, () => readCurrent(id)),
     version,
     list: (freshness = 'cached') => (freshness === 'fresh' ? readList() : cachedCurrent(kind.name, '*', kind.currentForMs, readList)),
     async versions(id) {
@@ -130,7 +133,14 @@ export function configStore<T extends { readonly version: number }, Listed = T>(
         ...(kind.versions ? [putNew({ ...kind.versions.key(id, item.version), entity: kind.versions.entity, ...item })] : []),
         item.version === 1
           ? putNew(current)
-          : { Put: { TableName: tableName(), Item: current, ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': item.version - 1 } } },
+          : {
+              Put: {
+                TableName: tableName(),
+                Item: current,
+                ConditionExpression: 'version = :previous',
+                ExpressionAttributeValues: { ':previous': item.version - 1 },
+              },
+            },
       ]);
       if (outcome === 'written') forgetCurrent(kind.name);
       return outcome;

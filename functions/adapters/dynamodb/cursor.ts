@@ -31,7 +31,9 @@ const CLOCK_SKEW_SECONDS = 300;
 const Position = z.object({ s: z.string().regex(/^[\x21-\x7e]{1,300}$/), id: z.string().regex(CASE_ID_PATTERN).optional() }).strict();
 export type Position = z.infer<typeof Position>;
 
-const CursorShape = z.object({ q: z.string().length(16), t: z.number().int().nonnegative(), p: z.record(z.string().max(300), Position.nullable()) }).strict();
+const CursorShape = z
+  .object({ q: z.string().length(16), t: z.number().int().nonnegative(), p: z.record(z.string().max(300), Position.nullable()) })
+  .strict();
 export type CursorState = Record<string, Position | null>;
 
 export const queryDigest = (query: unknown): string => sha256(JSON.stringify(query)).slice(0, 16);

@@ -41,7 +41,13 @@ import { caseIndexes, caseTable } from '#topology/table.js';
  */
 export const STATUS_SHARDS = 8;
 
-export const { byStatus: STATUS_INDEX, byOwner: OWNER_INDEX, byRequester: REQUESTER_INDEX, byOpen: OPEN_INDEX, bySlaDue: SLA_DUE_INDEX } = caseIndexes;
+export const {
+  byStatus: STATUS_INDEX,
+  byOwner: OWNER_INDEX,
+  byRequester: REQUESTER_INDEX,
+  byOpen: OPEN_INDEX,
+  bySlaDue: SLA_DUE_INDEX,
+} = caseIndexes;
 
 export const AUDIT_PREFIX = caseTable.auditSortKeyPrefix;
 export const COMMENT_PREFIX = 'COMMENT#';
@@ -74,7 +80,10 @@ export const seqOfAuditKey = (sk: string): number => Number(sk.slice(AUDIT_PREFI
 /** The case an item's partition belongs to. */
 export const caseIdOfPartition = (pk: string): string => pk.slice('CASE#'.length);
 
-export const caseTypeVersionKey = (typeId: string, version: number) => ({ pk: `CASETYPE#${typeId}`, sk: `VERSION#${String(version).padStart(10, '0')}` });
+export const caseTypeVersionKey = (typeId: string, version: number) => ({
+  pk: `CASETYPE#${typeId}`,
+  sk: `VERSION#${String(version).padStart(10, '0')}`,
+});
 export const caseTypeCurrentKey = (typeId: string) => ({ pk: `CASETYPE#${typeId}`, sk: '#CURRENT' });
 export const CASE_TYPE_VERSION_PREFIX = 'VERSION#';
 /** All current case types share one small partition of the status index: there are tens of them, not millions. */
@@ -135,7 +144,13 @@ export function caseIndexKeys(c: Case): Record<string, string> {
 }
 
 /** Attributes that exist only for the table's sake and never leave the repository. */
-export const STORAGE_ATTRIBUTES = new Set(['pk', 'sk', 'entity', caseTable.timeToLiveAttribute, ...caseTable.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+export const STORAGE_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'entity',
+  caseTable.timeToLiveAttribute,
+  ...caseTable.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+]);
 
 export function withoutStorageAttributes<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([key]) => !STORAGE_ATTRIBUTES.has(key))) as T;
@@ -163,11 +178,20 @@ export const ARTICLE_SORT_KEY = '#ARTICLE';
 const articlePartition = (articleId: string) => `${ARTICLE_PARTITION_PREFIX}${articleId}`;
 export const articleKey = (articleId: string) => ({ pk: articlePartition(articleId), sk: ARTICLE_SORT_KEY });
 export const articleStatsKey = (articleId: string) => ({ pk: articlePartition(articleId), sk: '#STATS' });
-export const articleVersionKey = (articleId: string, version: number) => ({ pk: articlePartition(articleId), sk: `${ARTICLE_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
-export const learnedKey = (articleId: string, linkedAt: string, caseId: string) => ({ pk: articlePartition(articleId), sk: `${LEARNED_PREFIX}${linkedAt}#${caseId}` });
+export const articleVersionKey = (articleId: string, version: number) => ({
+  pk: articlePartition(articleId),
+  sk: `${ARTICLE_VERSION_PREFIX}${String(version).padStart(10, '0')}`,
+});
+export const learnedKey = (articleId: string, linkedAt: string, caseId: string) => ({
+  pk: articlePartition(articleId),
+  sk: `${LEARNED_PREFIX}${linkedAt}#${caseId}`,
+});
 export const caseArticleKey = (caseId: string, articleId: string) => ({ pk: casePartition(caseId), sk: `${CASE_ARTICLE_PREFIX}${articleId}` });
 export const articleIdOfPartition = (pk: string): string => pk.slice(ARTICLE_PARTITION_PREFIX.length);
-export const feedbackKey = (suggestionId: string, event: string, articleId: string) => ({ pk: `FEEDBACK#${suggestionId}`, sk: `${event}#${articleId}` });
+export const feedbackKey = (suggestionId: string, event: string, articleId: string) => ({
+  pk: `FEEDBACK#${suggestionId}`,
+  sk: `${event}#${articleId}`,
+});
 /**
  * Articles by lifecycle state, most recently changed first, share a partition of the
  * status index per state: people write articles, a few a minute, far below a
@@ -193,9 +217,15 @@ export const articleStatusPartition = (status: string) => `ARTICLES#${status}`;
 export const SLA_VERSION_PREFIX = 'VERSION#';
 export const SLA_CALENDARS_PARTITION = 'SLACALENDARS';
 export const SLA_POLICIES_PARTITION = 'SLAPOLICIES';
-export const slaCalendarVersionKey = (id: string, version: number) => ({ pk: `SLACALENDAR#${id}`, sk: `${SLA_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
+export const slaCalendarVersionKey = (id: string, version: number) => ({
+  pk: `SLACALENDAR#${id}`,
+  sk: `${SLA_VERSION_PREFIX}${String(version).padStart(10, '0')}`,
+});
 export const slaCalendarCurrentKey = (id: string) => ({ pk: `SLACALENDAR#${id}`, sk: '#CURRENT' });
-export const slaPolicyVersionKey = (id: string, version: number) => ({ pk: `SLAPOLICY#${id}`, sk: `${SLA_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
+export const slaPolicyVersionKey = (id: string, version: number) => ({
+  pk: `SLAPOLICY#${id}`,
+  sk: `${SLA_VERSION_PREFIX}${String(version).padStart(10, '0')}`,
+});
 export const slaPolicyCurrentKey = (id: string) => ({ pk: `SLAPOLICY#${id}`, sk: '#CURRENT' });
 export const entitlementKey = (id: string) => ({ pk: `ENTITLEMENT#${id}`, sk: '#ENTITLEMENT' });
 export const entitlementHolderPartition = (kind: string, holderId: string) => `ENTITLEMENTS#${kind}#${holderId}`;
@@ -225,7 +255,10 @@ const assetPartition = (assetId: string) => `${ASSET_PARTITION_PREFIX}${assetId}
 export const assetKey = (assetId: string) => ({ pk: assetPartition(assetId), sk: ASSET_SORT_KEY });
 export const baselineKey = (assetId: string, metric: string) => ({ pk: assetPartition(assetId), sk: `BASELINE#${metric}` });
 export const conditionPrefix = (metric: string) => `${CONDITION_PREFIX}${metric}#`;
-export const conditionKey = (assetId: string, metric: string, kind: string) => ({ pk: assetPartition(assetId), sk: `${conditionPrefix(metric)}${kind}` });
+export const conditionKey = (assetId: string, metric: string, kind: string) => ({
+  pk: assetPartition(assetId),
+  sk: `${conditionPrefix(metric)}${kind}`,
+});
 export const assetCaseKey = (assetId: string, caseId: string) => ({ pk: assetPartition(assetId), sk: `${ASSET_CASE_PREFIX}${caseId}` });
 export const signalReceiptKey = (assetId: string, signalId: string) => ({ pk: `SIGNAL#${assetId}#${signalId}`, sk: 'SIGNAL' });
 export const assetsOfOwnerPartition = (ownerId: string) => `ASSETS#${ownerId}`;
@@ -266,7 +299,10 @@ export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: ca
 export const routingKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ROUTING' });
 export const ROUTING_RULES_PARTITION = 'ROUTING#RULES';
 export const ROUTING_RULES_VERSION_PREFIX = 'VERSION#';
-export const routingRulesVersionKey = (version: number) => ({ pk: ROUTING_RULES_PARTITION, sk: `${ROUTING_RULES_VERSION_PREFIX}${String(version).padStart(10, '0')}` });
+export const routingRulesVersionKey = (version: number) => ({
+  pk: ROUTING_RULES_PARTITION,
+  sk: `${ROUTING_RULES_VERSION_PREFIX}${String(version).padStart(10, '0')}`,
+});
 export const routingRulesCurrentKey = () => ({ pk: ROUTING_RULES_PARTITION, sk: '#CURRENT' });
 export const ROUTING_QUEUES_PARTITION = 'ROUTING#QUEUES';
 export const routingQueueKey = (queueId: string) => ({ pk: ROUTING_QUEUES_PARTITION, sk: `QUEUE#${queueId}` });

@@ -46,7 +46,14 @@ export async function putConnection(connectionId: string, caller: Caller, nowMs:
   const expiresAt = Math.floor(nowMs / 1000) + CONNECTION_TTL_SECONDS;
   const partitions = indexPartitions(connectionId, caller);
   const own = { ...liveConnectionKey(connectionId), entity: 'LiveConnection', connectionId, caller, partitions, expiresAt };
-  const index = partitions.map((pk) => ({ pk, sk: `${LIVE_CONNECTION_PREFIX}${connectionId}`, entity: 'LiveConnectionIndex', connectionId, caller, expiresAt }));
+  const index = partitions.map((pk) => ({
+    pk,
+    sk: `${LIVE_CONNECTION_PREFIX}${connectionId}`,
+    entity: 'LiveConnectionIndex',
+    connectionId,
+    caller,
+    expiresAt,
+  }));
   await dynamo().send(new TransactWriteCommand({ TransactItems: [own, ...index].map((Item) => ({ Put: { TableName: tableName(), Item } })) }));
 }
 
@@ -56,7 +63,9 @@ export async function removeConnection(connectionId: string): Promise<void> {
   const partitions = (out.Item?.partitions as string[] | undefined) ?? [];
   await Promise.all([
     dynamo().send(new DeleteCommand({ TableName: tableName(), Key: liveConnectionKey(connectionId) })),
-    ...partitions.map((pk) => dynamo().send(new DeleteCommand({ TableName: tableName(), Key: { pk, sk: `${LIVE_CONNECTION_PREFIX}${connectionId}` } }))),
+    ...partitions.map((pk) =>
+      dynamo().send(new DeleteCommand({ TableName: tableName(), Key: { pk, sk: `${LIVE_CONNECTION_PREFIX}${connectionId}` } })),
+    ),
   ]);
 }
 
@@ -88,7 +97,9 @@ export async function connectionsFor(audience: Audience, nowMs: number): Promise
   const found = (await Promise.all(partitions.map((pk) => queryAll({ pk, after: LIVE_CONNECTION_PREFIX })))).flat();
   const byId = new Map<string, LiveConnection>();
   // TTL deletes within days, not at the instant: an expired item is treated as gone.
-  for (const item of found) if (Number(item.expiresAt) * 1000 > nowMs) byId.set(String(item.connectionId), { connectionId: String(item.connectionId), caller: item.caller as Caller });
+  for (const item of found)
+    if (Number(item.expiresAt) * 1000 > nowMs)
+      byId.set(String(item.connectionId), { connectionId: String(item.connectionId), caller: item.caller as Caller });
   return [...byId.values()];
 }
 
@@ -105,14 +116,21 @@ export async function appendEntry(entry: LiveEntry, domainEventId: string, nowMs
   try {
     await dynamo().send(
       new TransactWriteCommand({
-        TransactItems: [processedMark(FANOUT, domainEventId, { with: { liveId: entry.id, logPk }, expiresAt }), { Put: { TableName: tableName(), Item: item } }],
+        TransactItems: [
+          processedMark(FANOUT, domainEventId, { with: { liveId: entry.id, logPk }, expiresAt }),
+          { Put: { TableName: tableName(), Item: item } },
+        ],
       }),
     );
     return { entry, duplicate: false };
   } catch (error) {
     if (!(cancellationCodes(error) ?? []).includes('ConditionalCheckFailed')) throw error;
     const seen = await findMark(FANOUT, domainEventId);
-    const logged = seen && (await dynamo().send(new GetCommand({ TableName: tableName(), Key: { pk: seen.logPk as string, sk: seen.liveId as string }, ConsistentRead: true })));
+    const logged =
+      seen &&
+      (await dynamo().send(
+        new GetCommand({ TableName: tableName(), Key: { pk: seen.logPk as string, sk: seen.liveId as string }, ConsistentRead: true }),
+      ));
     if (!logged?.Item) throw new Error(`Live entry of event ${domainEventId} is marked as logged but not found`, { cause: error });
     return { entry: asEntry(logged.Item), duplicate: true };
   }
@@ -133,7 +151,9 @@ export async function entriesAfter(after: string, nowMs: number): Promise<LiveEn
   const fromId = `${String(fromMs).padStart(13, '0')}-`;
   const hours: string[] = [];
   for (let t = fromMs - (fromMs % 3_600_000); t <= nowMs; t += 3_600_000) hours.push(liveHourOf(t));
-  const queries = hours.flatMap((hour) => Array.from({ length: LIVE_SHARDS }, (_, s) => queryAll({ pk: liveLogPartition(hour, s), after: fromId }, MAX_REPLAY)));
+  const queries = hours.flatMap((hour) =>
+    Array.from({ length: LIVE_SHARDS }, (_, s) => queryAll({ pk: liveLogPartition(hour, s), after: fromId }, MAX_REPLAY)),
+  );
   const items = (await Promise.all(queries)).flat();
   return items
     .map(asEntry)

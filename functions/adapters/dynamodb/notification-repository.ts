@@ -54,5 +54,11 @@ export async function recordNotification(record: NotificationRecord): Promise<bo
 }
 
 export function listNotifications(caseId: string, limit: number, cursor?: string): Promise<Page<NotificationRecord>> {
-  return pageOfPartition(itemsUnderCase(caseId, NOTIFICATION_PREFIX), limit, cursor, { list: 'notifications', caseId }, withoutStorageAttributes<NotificationRecord>);
+  return pageOfPartition(
+    itemsUnderCase(caseId, NOTIFICATION_PREFIX),
+    limit,
+    cursor,
+    { list: 'notifications', caseId },
+    withoutStorageAttributes<NotificationRecord>,
+  );
 }

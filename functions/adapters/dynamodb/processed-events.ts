@@ -69,11 +69,17 @@ export async function findMark(consumer: string, eventId: string): Promise<Recor
 export const alreadyProcessed = async (consumer: string, eventId: string): Promise<boolean> => (await findMark(consumer, eventId)) !== undefined;
 
 /** Run `work` unless `consumer` has handled `eventId` already, then mark it; 'duplicate' when it had. */
-export async function processOnce<T>(consumer: string, eventId: string, work: () => Promise<T>): Promise<{ outcome: 'processed'; result: T } | { outcome: 'duplicate' }> {
+export async function processOnce<T>(
+  consumer: string,
+  eventId: string,
+  work: () => Promise<T>,
+): Promise<{ outcome: 'processed'; result: T } | { outcome: 'duplicate' }> {
   if (await alreadyProcessed(consumer, eventId)) return { outcome: 'duplicate' };
   const result = await work();
   try {
-    await dynamo().send(new PutCommand({ TableName: tableName(), Item: markItem(consumer, eventId), ConditionExpression: 'attribute_not_exists(pk)' }));
+    await dynamo().send(
+      new PutCommand({ TableName: tableName(), Item: markItem(consumer, eventId), ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   } catch (error) {
     // A concurrent delivery finished first; the work is idempotent by contract.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -50,7 +50,9 @@ const itemOf = (read: CaseRead) => {
 export async function recordReads(reads: readonly NewCaseRead[]): Promise<void> {
   const items = reads.map((read) => itemOf({ ...read, readId: randomBytes(8).toString('hex') }));
   for (let i = 0; i < items.length; i += BATCH) {
-    let pending: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] | undefined = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
+    let pending: NonNullable<BatchWriteCommandOutput['UnprocessedItems']>[string] | undefined = items
+      .slice(i, i + BATCH)
+      .map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending && pending.length > 0; attempt++) {
       if (attempt === ATTEMPTS) throw new Error(`${pending.length} read-access log entries could not be written`);
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));

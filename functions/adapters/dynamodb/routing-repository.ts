@@ -93,7 +93,10 @@ export async function getRoutedCase(caseId: string): Promise<RoutedCase | undefi
   const routing = at(routingKey(caseId).sk);
   return {
     stored: {
-      case: { ...caseRecord(raw), attachments: (at(attachmentSummaryKey(caseId).sk)?.attachments as Attachment[] | undefined) ?? [], handoff: (at(handoffKey(caseId).sk)?.brief as HandoffBrief | undefined) ?? null,
+      case: {
+        ...caseRecord(raw),
+        attachments: (at(attachmentSummaryKey(caseId).sk)?.attachments as Attachment[] | undefined) ?? [],
+        handoff: (at(handoffKey(caseId).sk)?.brief as HandoffBrief | undefined) ?? null,
         sla: (at(slaKey(caseId).sk)?.sla as SlaState | null | undefined) ?? null,
       },
       head: { seq: Number(head.seq), hash: String(head.hash) },
@@ -116,7 +119,14 @@ export interface AgentConfig {
 export function createAgent(config: AgentConfig, now: string): Promise<WriteOutcome> {
   const load = Object.fromEntries(Object.keys(config.capacity).map((channel) => [channel, 0]));
   const { teams, ...rest } = config;
-  const agent: Agent = { ...rest, ...(teams && teams.length > 0 ? { teams: [...new Set(teams)] } : {}), load, presence: 'offline', idleSince: now, version: 1 };
+  const agent: Agent = {
+    ...rest,
+    ...(teams && teams.length > 0 ? { teams: [...new Set(teams)] } : {}),
+    load,
+    presence: 'offline',
+    idleSince: now,
+    version: 1,
+  };
   return transactUnlessStale([putNew({ ...routingAgentKey(config.agentId), entity: 'RoutingAgent', ...agent })]);
 }
 
@@ -132,12 +142,13 @@ export function agentReconfiguration(config: AgentConfig, expectedVersion: numbe
   return {
     TableName: tableName(),
     Key: routingAgentKey(config.agentId),
-    UpdateExpression: [
-      'SET #skills = :skills, #capacity = :capacity, #version = :next',
-      ...(config.name ? ['#name = :name'] : []),
-      ...(teams ? ['#teams = :teams'] : []),
-      ...channels.map((_, i) => `#load.#c${i} = if_not_exists(#load.#c${i}, :zero)`),
-    ].join(', ') + (teams ? '' : ' REMOVE #teams'),
+    UpdateExpression:
+      [
+        'SET #skills = :skills, #capacity = :capacity, #version = :next',
+        ...(config.name ? ['#name = :name'] : []),
+        ...(teams ? ['#teams = :teams'] : []),
+        ...channels.map((_, i) => `#load.#c${i} = if_not_exists(#load.#c${i}, :zero)`),
+      ].join(', ') + (teams ? '' : ' REMOVE #teams'),
     ConditionExpression: '#version = :version',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: {
@@ -172,7 +183,11 @@ export async function getAgent(agentId: string): Promise<Agent | undefined> {
 }
 
 export async function listAgents(): Promise<Agent[]> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_AGENTS_PARTITION }, ConsistentRead: true });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': ROUTING_AGENTS_PARTITION },
+    ConsistentRead: true,
+  });
   return items.map((i) => withoutStorageAttributes<Agent>(i));
 }
 
@@ -201,7 +216,11 @@ export async function setPresence(agentId: string, presence: Presence, now: stri
 
 /** Waiting cases, best first (highest priority, then longest waiting): the key order is the queue order. */
 export async function listWaiting(): Promise<WaitingCase[]> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_WAITING_PARTITION }, ConsistentRead: true });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': ROUTING_WAITING_PARTITION },
+    ConsistentRead: true,
+  });
   return items.map((i) => withoutStorageAttributes<WaitingCase>(i));
 }
 
@@ -211,7 +230,11 @@ export async function getOffer(offerId: string): Promise<Offer | undefined> {
 }
 
 export async function listOffers(): Promise<Offer[]> {
-  const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROUTING_OFFERS_PARTITION }, ConsistentRead: true });
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': ROUTING_OFFERS_PARTITION },
+    ConsistentRead: true,
+  });
   return items.map((i) => withoutStorageAttributes<Offer>(i));
 }
 
@@ -249,7 +272,8 @@ export function routingStateItems(next: RoutingState, previous: RoutingState | u
   ];
   const oldKey = previous?.state === 'waiting' ? waitingKey(previous) : undefined;
   const newKey = next.state === 'waiting' ? waitingKey(next) : undefined;
-  if (oldKey && (!newKey || oldKey.sk !== newKey.sk)) items.push({ Delete: { TableName: tableName(), Key: oldKey, ConditionExpression: 'attribute_exists(pk)' } });
+  if (oldKey && (!newKey || oldKey.sk !== newKey.sk))
+    items.push({ Delete: { TableName: tableName(), Key: oldKey, ConditionExpression: 'attribute_exists(pk)' } });
   if (newKey) items.push({ Put: { TableName: tableName(), Item: waitingItem(next) } });
   return items;
 }
@@ -292,6 +316,8 @@ export function releaseCapacity(agentId: string, channel: Channel, now: string):
 }
 
 export const putOfferItem = (offer: Offer): TransactItem => putNew({ ...routingOfferKey(offer.offerId), entity: 'RoutingOffer', ...offer });
-export const deleteOfferItem = (offerId: string): TransactItem => ({ Delete: { TableName: tableName(), Key: routingOfferKey(offerId), ConditionExpression: 'attribute_exists(pk)' } });
+export const deleteOfferItem = (offerId: string): TransactItem => ({
+  Delete: { TableName: tableName(), Key: routingOfferKey(offerId), ConditionExpression: 'attribute_exists(pk)' },
+});
 
 export { transactUnlessStale, type WriteOutcome };

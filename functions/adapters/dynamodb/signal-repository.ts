@@ -19,7 +19,11 @@ export const isConditionFailure = (error: unknown): boolean => error instanceof 
 export interface SignalOutcome {
   readonly signalId: string;
   readonly assetId: string;
-  readonly effects: readonly { readonly condition: string; readonly action: 'opened' | 'appended' | 'recovered' | 'resolved' | 'dropped'; readonly caseId: string }[];
+  readonly effects: readonly {
+    readonly condition: string;
+    readonly action: 'opened' | 'appended' | 'recovered' | 'resolved' | 'dropped';
+    readonly caseId: string;
+  }[];
   readonly learned: boolean;
 }
 
@@ -94,7 +98,13 @@ export async function openConditionsOf(assetId: string): Promise<OpenCondition[]
 
 /** The receipt, refused if the signal was processed already; it expires after `expiresAt` (epoch seconds). */
 export const receiptItem = (outcome: SignalOutcome, at: string, expiresAt: number): TransactItem =>
-  putNew({ ...signalReceiptKey(outcome.assetId, outcome.signalId), entity: 'SignalReceipt', outcome, at, [caseTable.timeToLiveAttribute]: expiresAt });
+  putNew({
+    ...signalReceiptKey(outcome.assetId, outcome.signalId),
+    entity: 'SignalReceipt',
+    outcome,
+    at,
+    [caseTable.timeToLiveAttribute]: expiresAt,
+  });
 
 /** The baseline with the new reading, if nobody else changed it since it was read. */
 export function baselineItem(assetId: string, metric: string, window: RollingWindow, readVersion: number): TransactItem {
@@ -113,11 +123,26 @@ const conditionItem = (c: OpenCondition) => ({ ...conditionKey(c.assetId, c.metr
  */
 export function openConditionItem(c: OpenCondition, replacesCaseId?: string): TransactItem {
   if (replacesCaseId === undefined) return putNew(conditionItem(c));
-  return { Put: { TableName: tableName(), Item: conditionItem(c), ConditionExpression: 'caseId = :old', ExpressionAttributeValues: { ':old': replacesCaseId } } };
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: conditionItem(c),
+      ConditionExpression: 'caseId = :old',
+      ExpressionAttributeValues: { ':old': replacesCaseId },
+    },
+  };
 }
 
 export const assetCaseItem = (c: OpenCondition): TransactItem =>
-  putNew({ ...assetCaseKey(c.assetId, c.caseId), entity: 'AssetCase', assetId: c.assetId, caseId: c.caseId, metric: c.metric, kind: c.kind, openedAt: c.openedAt });
+  putNew({
+    ...assetCaseKey(c.assetId, c.caseId),
+    entity: 'AssetCase',
+    assetId: c.assetId,
+    caseId: c.caseId,
+    metric: c.metric,
+    kind: c.kind,
+    openedAt: c.openedAt,
+  });
 
 export interface Aggregate {
   readonly value: number | null;
@@ -183,7 +208,12 @@ export const markRecoveredItem = (c: OpenCondition, at: string): TransactItem =>
 
 /** The condition is over: its case resolved, or a person resolved it already. */
 export const closeConditionItem = (c: OpenCondition): TransactItem => ({
-  Delete: { TableName: tableName(), Key: conditionKey(c.assetId, c.metric, c.kind), ConditionExpression: 'caseId = :case', ExpressionAttributeValues: { ':case': c.caseId } },
+  Delete: {
+    TableName: tableName(),
+    Key: conditionKey(c.assetId, c.metric, c.kind),
+    ConditionExpression: 'caseId = :case',
+    ExpressionAttributeValues: { ':case': c.caseId },
+  },
 });
 
 /** Holds only while the case still takes work (active or waiting, not merged away). */

@@ -7,7 +7,16 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isOpenTask, type Task } from '#core/task.js';
 import { dynamo, tableName } from './client.js';
 import { itemsUnderCase } from './case-repository.js';
-import { OWNER_INDEX, TASK_PREFIX, assigneeTasksPartition, caseIdOfPartition, caseKey, dueSortKey, taskKey, withoutStorageAttributes } from './keys.js';
+import {
+  OWNER_INDEX,
+  TASK_PREFIX,
+  assigneeTasksPartition,
+  caseIdOfPartition,
+  caseKey,
+  dueSortKey,
+  taskKey,
+  withoutStorageAttributes,
+} from './keys.js';
 import { type Page, pageOfPartition, queryAll } from './paging.js';
 import { putIfVersion, putNew, type TransactItem } from './transactions.js';
 
@@ -15,7 +24,9 @@ const taskItem = (task: Task) => ({
   ...taskKey(task.caseId, task.taskId),
   entity: 'Task',
   ...task,
-  ...(task.assignee && isOpenTask(task) ? { [OWNER_INDEX.partitionKey]: assigneeTasksPartition(task.assignee), [OWNER_INDEX.sortKey]: dueSortKey(task) } : {}),
+  ...(task.assignee && isOpenTask(task)
+    ? { [OWNER_INDEX.partitionKey]: assigneeTasksPartition(task.assignee), [OWNER_INDEX.sortKey]: dueSortKey(task) }
+    : {}),
 });
 
 export const newTaskItem = (task: Task): TransactItem => putNew(taskItem(task));

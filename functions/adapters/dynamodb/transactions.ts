@@ -12,7 +12,19 @@ import type { Attachment, Case, HandoffBrief } from '#core/case.js';
 import type { AuditEvent } from '#core/audit-event.js';
 import { dynamo, tableName } from './client.js';
 import type { SlaState } from '#core/sla/state.js';
-import { SLA_DUE_INDEX, attachmentSummaryKey, auditKey, caseIndexKeys, caseKey, handoffKey, headKey, shardOf, slaDuePartition, slaDueSortKey, slaKey } from './keys.js';
+import {
+  SLA_DUE_INDEX,
+  attachmentSummaryKey,
+  auditKey,
+  caseIndexKeys,
+  caseKey,
+  handoffKey,
+  headKey,
+  shardOf,
+  slaDuePartition,
+  slaDueSortKey,
+  slaKey,
+} from './keys.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -25,7 +37,9 @@ export function cancellationCodes(error: unknown): string[] | undefined {
 }
 
 /** Put an item that must not exist yet: audit events, comments, links are never overwritten. */
-export const putNew = (Item: Record<string, unknown>): TransactItem => ({ Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(pk)' } });
+export const putNew = (Item: Record<string, unknown>): TransactItem => ({
+  Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(pk)' },
+});
 
 /** Replace an item only if it is still at the version that was read. */
 export const putIfVersion = (Item: Record<string, unknown>, version: number): TransactItem => ({
@@ -57,7 +71,12 @@ export const caseItem = (c: Case) => {
   return { ...caseKey(c.caseId), entity: 'Case', ...rest, ...caseIndexKeys(c) };
 };
 export const handoffItem = (caseId: string, brief: HandoffBrief) => ({ ...handoffKey(caseId), entity: 'HandoffBrief', caseId, brief });
-export const attachmentSummaryItem = (caseId: string, attachments: readonly Attachment[]) => ({ ...attachmentSummaryKey(caseId), entity: 'AttachmentSummary', caseId, attachments });
+export const attachmentSummaryItem = (caseId: string, attachments: readonly Attachment[]) => ({
+  ...attachmentSummaryKey(caseId),
+  entity: 'AttachmentSummary',
+  caseId,
+  attachments,
+});
 /**
  * The SLA state lives beside the case too: a reply that meets a clock rewrites
  * this small item instead of the case item and its four index copies, and the
@@ -68,7 +87,9 @@ export const slaItem = (caseId: string, sla: SlaState | null) => ({
   entity: 'CaseSla',
   caseId,
   sla,
-  ...(sla?.nextDueAt ? { [SLA_DUE_INDEX.partitionKey]: slaDuePartition(shardOf(caseId)), [SLA_DUE_INDEX.sortKey]: slaDueSortKey(sla.nextDueAt, caseId) } : {}),
+  ...(sla?.nextDueAt
+    ? { [SLA_DUE_INDEX.partitionKey]: slaDuePartition(shardOf(caseId)), [SLA_DUE_INDEX.sortKey]: slaDueSortKey(sla.nextDueAt, caseId) }
+    : {}),
 });
 export const auditItem = (e: AuditEvent) => ({ ...auditKey(e.caseId, e.seq), entity: 'AuditEvent', ...e });
 export const headItem = (caseId: string, head: ChainHead) => ({ ...headKey(caseId), entity: 'AuditHead', caseId, seq: head.seq, hash: head.hash });

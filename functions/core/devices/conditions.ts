@@ -38,8 +38,20 @@ export interface ConditionState {
 }
 
 export type Action =
-  | { readonly type: 'open'; readonly kind: ConditionKind; readonly limit: number | null; readonly severity: number | null; readonly replaces?: OpenCondition }
-  | { readonly type: 'append'; readonly condition: OpenCondition; readonly severity: number | null; readonly newPeak: boolean; readonly comment: string | null }
+  | {
+      readonly type: 'open';
+      readonly kind: ConditionKind;
+      readonly limit: number | null;
+      readonly severity: number | null;
+      readonly replaces?: OpenCondition;
+    }
+  | {
+      readonly type: 'append';
+      readonly condition: OpenCondition;
+      readonly severity: number | null;
+      readonly newPeak: boolean;
+      readonly comment: string | null;
+    }
   | { readonly type: 'recover'; readonly condition: OpenCondition; readonly comment: string }
   /** The condition's case was resolved by a person: forget the condition, the case is theirs. */
   | { readonly type: 'drop'; readonly condition: OpenCondition };
@@ -56,7 +68,8 @@ const crossed = (t: Threshold, v: number) => (t.direction === 'above' ? v > t.va
 const backInside = (t: Threshold, v: number) => (t.direction === 'above' ? v <= t.value - t.hysteresis : v >= t.value + t.hysteresis);
 
 /** Higher is worse, except for a lower limit. */
-export const isWorse = (kind: ConditionKind, candidate: number, than: number | null): boolean => than === null || (kind === 'below' ? candidate < than : candidate > than);
+export const isWorse = (kind: ConditionKind, candidate: number, than: number | null): boolean =>
+  than === null || (kind === 'below' ? candidate < than : candidate > than);
 
 /**
  * How much worse a peak must get before the case hears about it: a tenth of the
@@ -83,7 +96,8 @@ function append(asset: Asset, state: ConditionState, severity: number | null, re
   } else if (
     newPeak &&
     condition.kind !== 'alert' &&
-    (condition.reportedPeak === null || Math.abs(severity - condition.reportedPeak) >= significantStep(condition.kind, condition.limit, asset, condition.metric))
+    (condition.reportedPeak === null ||
+      Math.abs(severity - condition.reportedPeak) >= significantStep(condition.kind, condition.limit, asset, condition.metric))
   ) {
     comment = `${condition.metric} got worse: ${reading} (${condition.count + 1} signals so far).`;
   }
@@ -110,11 +124,17 @@ export function decide(asset: Asset, signal: Signal, window: RollingWindow, cond
   };
 
   if (signal.kind === 'recovery') {
-    for (const state of conditions) settle(state, `The device reported that ${signal.metric} recovered${signal.value === undefined ? '' : ` (reading ${fmt(signal.value)})`}.`);
+    for (const state of conditions)
+      settle(state, `The device reported that ${signal.metric} recovered${signal.value === undefined ? '' : ` (reading ${fmt(signal.value)})`}.`);
     return { actions, learn: false, z: null };
   }
   if (signal.kind === 'alert') {
-    openOrAppend('alert', null, signal.value ?? null, signal.value === undefined ? 'the device raised an alert' : `alert with reading ${fmt(signal.value)}`);
+    openOrAppend(
+      'alert',
+      null,
+      signal.value ?? null,
+      signal.value === undefined ? 'the device raised an alert' : `alert with reading ${fmt(signal.value)}`,
+    );
     return { actions, learn: false, z: null };
   }
 
@@ -136,8 +156,16 @@ export function decide(asset: Asset, signal: Signal, window: RollingWindow, cond
   const anomaly = find('anomaly');
   if (anomalous && (anomaly?.caseOpen || !breached)) {
     // A breached limit already has a case: the same reading does not open a second one as an anomaly.
-    const thresholdCaseOpen = conditions.some((c) => c.caseOpen && !c.condition.recovered && (c.condition.kind === 'above' || c.condition.kind === 'below'));
-    if (anomaly?.caseOpen || !thresholdCaseOpen) openOrAppend('anomaly', null, Math.min(Math.abs(z), MAX_SEVERITY), `reading ${fmt(v)} is ${fmt(z)}σ from the mean of the last ${stats.count} readings (${fmt(stats.mean)})`);
+    const thresholdCaseOpen = conditions.some(
+      (c) => c.caseOpen && !c.condition.recovered && (c.condition.kind === 'above' || c.condition.kind === 'below'),
+    );
+    if (anomaly?.caseOpen || !thresholdCaseOpen)
+      openOrAppend(
+        'anomaly',
+        null,
+        Math.min(Math.abs(z), MAX_SEVERITY),
+        `reading ${fmt(v)} is ${fmt(z)}σ from the mean of the last ${stats.count} readings (${fmt(stats.mean)})`,
+      );
   } else if (anomaly && z !== null && Math.abs(z) < asset.anomaly.zRecover) {
     settle(anomaly, `${signal.metric} is back to normal: reading ${fmt(v)} is ${fmt(z)}σ from the mean of the last ${stats.count} readings.`);
   }

@@ -28,6 +28,11 @@ export function acknowledgementOf(data: AckData): { template: string; view: Reco
     : 'This case has no response-time target, but it is in our queue and we will answer as soon as we can.';
   return {
     template: data.duplicate ? DUPLICATE_TEMPLATE : ACK_TEMPLATE,
-    view: { subject: data.subject, ...(data.requesterName ? { requesterName: data.requesterName } : {}), target, ...(data.duplicate ? { score: data.duplicate.score } : {}) },
+    view: {
+      subject: data.subject,
+      ...(data.requesterName ? { requesterName: data.requesterName } : {}),
+      target,
+      ...(data.duplicate ? { score: data.duplicate.score } : {}),
+    },
   };
 }

@@ -48,7 +48,13 @@ export const withinWindow = (entry: RecentIntake, now: string, windowMinutes: nu
  * threshold inside the window (ties: the most recent). `isOpen` says whether the
  * case an entry went to still takes work: a closed case is never a duplicate target.
  */
-export function findDuplicate(text: string, recent: readonly RecentIntake[], now: string, policy: DedupPolicy, isOpen: (caseId: string) => boolean): DuplicateMatch | undefined {
+export function findDuplicate(
+  text: string,
+  recent: readonly RecentIntake[],
+  now: string,
+  policy: DedupPolicy,
+  isOpen: (caseId: string) => boolean,
+): DuplicateMatch | undefined {
   let best: DuplicateMatch | undefined;
   for (const entry of recent) {
     if (!withinWindow(entry, now, policy.windowMinutes) || !isOpen(entry.caseId)) continue;

@@ -41,7 +41,8 @@ export interface EmailClass {
 
 const DAEMON_SENDERS = /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@/i;
 const AUTO_REPLY_SUBJECT = /^\s*(auto(matic)?[ -]?(reply|response)|out of (the )?office|abwesenheitsnotiz|r[ée]ponse automatique)\b/i;
-const BOUNCE_SUBJECT = /^\s*(undeliverable|undelivered mail|delivery status notification|mail delivery (failed|failure|subsystem)|returned mail|failure notice)\b/i;
+const BOUNCE_SUBJECT =
+  /^\s*(undeliverable|undelivered mail|delivery status notification|mail delivery (failed|failure|subsystem)|returned mail|failure notice)\b/i;
 
 /**
  * Never answer a machine: RFC 3834 Auto-Submitted, the de-facto X-Autoreply
@@ -53,7 +54,9 @@ export function classifyEmail(email: InboundEmail): EmailClass {
   const contentType = email.contentType.toLowerCase();
   if (contentType.startsWith('multipart/report')) {
     const report = /report-type\s*=\s*"?([\w-]+)/.exec(contentType)?.[1] ?? 'unknown';
-    return report === 'disposition-notification' ? { kind: 'autoReply', reason: 'multipart/report; report-type=disposition-notification' } : { kind: 'bounce', reason: `multipart/report; report-type=${report}` };
+    return report === 'disposition-notification'
+      ? { kind: 'autoReply', reason: 'multipart/report; report-type=disposition-notification' }
+      : { kind: 'bounce', reason: `multipart/report; report-type=${report}` };
   }
   if (email.from && DAEMON_SENDERS.test(email.from.address)) return { kind: 'bounce', reason: `From: ${email.from.address}` };
   if (h['return-path'] !== undefined && h['return-path'].replace(/\s/g, '') === '<>') return { kind: 'bounce', reason: 'Return-Path: <>' };
@@ -65,7 +68,8 @@ export function classifyEmail(email: InboundEmail): EmailClass {
   const precedence = h.precedence?.trim().toLowerCase();
   if (precedence === 'auto_reply') return { kind: 'autoReply', reason: 'Precedence: auto_reply' };
   if (precedence === 'bulk' || precedence === 'junk' || precedence === 'list') return { kind: 'bulk', reason: `Precedence: ${precedence}` };
-  if (h['list-id'] !== undefined || h['list-unsubscribe'] !== undefined) return { kind: 'bulk', reason: h['list-id'] !== undefined ? 'List-Id' : 'List-Unsubscribe' };
+  if (h['list-id'] !== undefined || h['list-unsubscribe'] !== undefined)
+    return { kind: 'bulk', reason: h['list-id'] !== undefined ? 'List-Id' : 'List-Unsubscribe' };
   if (BOUNCE_SUBJECT.test(email.subject)) return { kind: 'bounce', reason: `Subject: ${email.subject.slice(0, 80)}` };
   if (AUTO_REPLY_SUBJECT.test(email.subject)) return { kind: 'autoReply', reason: `Subject: ${email.subject.slice(0, 80)}` };
   return { kind: 'person', reason: 'no automation signal' };
@@ -104,7 +108,14 @@ export function threadHints(email: InboundEmail): ThreadHint[] {
 }
 
 /** Lines that start the quoted history clients append below a reply. */
-const QUOTE_HEADER = [/^On .{1,200} wrote:\s*$/, /^-{2,}\s*Original Message\s*-{2,}\s*$/i, /^_{10,}\s*$/, /^From: .+$/, /^Am .{1,200} schrieb .{1,200}:\s*$/, /^Le .{1,200} a écrit\s*:\s*$/];
+const QUOTE_HEADER = [
+  /^On .{1,200} wrote:\s*$/,
+  /^-{2,}\s*Original Message\s*-{2,}\s*$/i,
+  /^_{10,}\s*$/,
+  /^From: .+$/,
+  /^Am .{1,200} schrieb .{1,200}:\s*$/,
+  /^Le .{1,200} a écrit\s*:\s*$/,
+];
 
 /** The new text of a reply: everything above the quoted history, without `>` lines. */
 export function replyText(text: string): string {

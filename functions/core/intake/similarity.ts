@@ -53,7 +53,8 @@ export function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
 }
 
 /** The text of a message that dedup compares: its subject (without reply prefixes) and its body. */
-export const comparableText = (subject: string, body: string, maxChars = 2000): string => `${normaliseSubject(subject)} ${normaliseText(body)}`.trim().slice(0, maxChars);
+export const comparableText = (subject: string, body: string, maxChars = 2000): string =>
+  `${normaliseSubject(subject)} ${normaliseText(body)}`.trim().slice(0, maxChars);
 
 /** Similarity of two comparable texts, rounded to 4 places so the recorded evidence reads cleanly. */
 export const similarity = (a: string, b: string): number => Math.round(jaccard(shingles(a), shingles(b)) * 10_000) / 10_000;

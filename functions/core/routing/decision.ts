@@ -29,7 +29,12 @@ export interface Placement {
 
 /** What an audit event says about placement: a queue or owner change by anyone but routing itself. */
 export function placementOf(
-  event: { readonly id: string; readonly actor?: { readonly sub: string }; readonly at?: string; readonly changes: readonly { readonly field: string }[] },
+  event: {
+    readonly id: string;
+    readonly actor?: { readonly sub: string };
+    readonly at?: string;
+    readonly changes: readonly { readonly field: string }[];
+  },
   escalationActor: string,
 ): Placement | undefined {
   const actor = event.actor?.sub;
@@ -39,7 +44,13 @@ export function placementOf(
   return { by: actor === escalationActor ? 'escalation' : 'person', actor, field, at: event.at ?? '', eventId: event.id };
 }
 
-export function routingChange(stored: StoredCase, type: CaseType, patch: CasePatch, ctx: ChangeContext, record: RoutingRecord): { case?: Case; audit: AuditEvent } {
+export function routingChange(
+  stored: StoredCase,
+  type: CaseType,
+  patch: CasePatch,
+  ctx: ChangeContext,
+  record: RoutingRecord,
+): { case?: Case; audit: AuditEvent } {
   const changing = Object.values(patch).some((v) => v !== undefined);
   const revised = changing ? reviseCase(stored, patch, type, ctx) : undefined;
   const version = revised?.case.version ?? stored.case.version;

@@ -79,12 +79,17 @@ export interface WaitingCase {
   readonly routingVersion: number;
 }
 
-export const freeCapacity = (agent: Pick<Agent, 'capacity' | 'load'>, channel: Channel): number => (agent.capacity[channel] ?? 0) - (agent.load[channel] ?? 0);
+export const freeCapacity = (agent: Pick<Agent, 'capacity' | 'load'>, channel: Channel): number =>
+  (agent.capacity[channel] ?? 0) - (agent.load[channel] ?? 0);
 
 const waitedSeconds = (from: string, now: string) => (Date.parse(now) - Date.parse(from)) / 1000;
 
 /** The skills that count now: optional ones only until the queue's wait for them runs out. */
-export function skillsInForce(c: Pick<WaitingCase, 'skills' | 'queuedAt'>, queue: Pick<Queue, 'optionalSkillWaitSeconds'> | undefined, now: string): SkillRequirement[] {
+export function skillsInForce(
+  c: Pick<WaitingCase, 'skills' | 'queuedAt'>,
+  queue: Pick<Queue, 'optionalSkillWaitSeconds'> | undefined,
+  now: string,
+): SkillRequirement[] {
   const wait = queue?.optionalSkillWaitSeconds;
   const dropOptional = wait !== undefined && waitedSeconds(c.queuedAt, now) >= wait;
   return c.skills.filter((s) => !s.optional || !dropOptional);
@@ -144,11 +149,15 @@ export function eligible(agent: Agent, c: WaitingCase, skills: readonly SkillReq
 
 /** Better first: most free capacity on the case's channel, then longest idle, then id (so ties are stable). */
 export function compareAgents(channel: Channel) {
-  return (a: Agent, b: Agent): number => freeCapacity(b, channel) - freeCapacity(a, channel) || (a.idleSince < b.idleSince ? -1 : a.idleSince > b.idleSince ? 1 : 0) || (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
+  return (a: Agent, b: Agent): number =>
+    freeCapacity(b, channel) - freeCapacity(a, channel) ||
+    (a.idleSince < b.idleSince ? -1 : a.idleSince > b.idleSince ? 1 : 0) ||
+    (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0);
 }
 
 /** Where an agent stands among those who let this case's offer expire: -1 for none (first), else oldest timeout first. */
-const timeoutRank = (c: Pick<WaitingCase, 'timedOutBy'>, agentId: string): number => (c.timedOutBy === undefined || c.timedOutBy.length === 0 ? -1 : c.timedOutBy.indexOf(agentId));
+const timeoutRank = (c: Pick<WaitingCase, 'timedOutBy'>, agentId: string): number =>
+  c.timedOutBy === undefined || c.timedOutBy.length === 0 ? -1 : c.timedOutBy.indexOf(agentId);
 
 /** The best eligible agent for a case, in one pass (no sort: this runs per case over every agent). */
 export function bestAgent(agents: readonly Agent[], c: WaitingCase, skills: readonly SkillRequirement[]): Agent | undefined {
@@ -168,7 +177,11 @@ export function bestAgent(agents: readonly Agent[], c: WaitingCase, skills: read
 
 /** Highest priority first, then longest waiting, then id. */
 export function compareWaiting(a: WaitingCase, b: WaitingCase): number {
-  return PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) || (a.since < b.since ? -1 : a.since > b.since ? 1 : 0) || (a.caseId < b.caseId ? -1 : 1);
+  return (
+    PRIORITIES.indexOf(b.priority) - PRIORITIES.indexOf(a.priority) ||
+    (a.since < b.since ? -1 : a.since > b.since ? 1 : 0) ||
+    (a.caseId < b.caseId ? -1 : 1)
+  );
 }
 
 export interface PlannedOffer {
@@ -184,7 +197,12 @@ export interface PlannedOffer {
  * Offers for as many waiting cases as the agents can take, best case first, each
  * to its best agent, counting each planned offer against that agent's capacity.
  */
-export function planOffers(waiting: readonly WaitingCase[], agents: readonly Agent[], queues: ReadonlyMap<string, Queue>, now: string): PlannedOffer[] {
+export function planOffers(
+  waiting: readonly WaitingCase[],
+  agents: readonly Agent[],
+  queues: ReadonlyMap<string, Queue>,
+  now: string,
+): PlannedOffer[] {
   const pool = new Map(agents.map((a) => [a.agentId, a]));
   const offers: PlannedOffer[] = [];
   for (const c of [...waiting].sort(compareWaiting)) {
@@ -197,14 +215,29 @@ export function planOffers(waiting: readonly WaitingCase[], agents: readonly Age
 }
 
 /** Cases that have waited in their queue past its overflow timeout, and where they go. */
-export function overflowsDue(waiting: readonly WaitingCase[], queues: ReadonlyMap<string, Queue>, now: string): { caseId: string; from: string; to: string }[] {
+export function overflowsDue(
+  waiting: readonly WaitingCase[],
+  queues: ReadonlyMap<string, Queue>,
+  now: string,
+): { caseId: string; from: string; to: string }[] {
   return waiting.flatMap((c) => {
     const overflow = queues.get(c.queue)?.overflow;
-    return overflow && overflow.queue !== c.queue && waitedSeconds(c.queuedAt, now) >= overflow.afterSeconds ? [{ caseId: c.caseId, from: c.queue, to: overflow.queue }] : [];
+    return overflow && overflow.queue !== c.queue && waitedSeconds(c.queuedAt, now) >= overflow.afterSeconds
+      ? [{ caseId: c.caseId, from: c.queue, to: overflow.queue }]
+      : [];
   });
 }
 
-export const WAITING_REASONS = ['noAgentInTeam', 'noAgentHasSkills', 'reservedAgentBusy', 'noAgentTakesChannel', 'allDeclined', 'noAgentAvailable', 'agentsAtCapacity', 'placeable'] as const;
+export const WAITING_REASONS = [
+  'noAgentInTeam',
+  'noAgentHasSkills',
+  'reservedAgentBusy',
+  'noAgentTakesChannel',
+  'allDeclined',
+  'noAgentAvailable',
+  'agentsAtCapacity',
+  'placeable',
+] as const;
 export type WaitingReason = (typeof WAITING_REASONS)[number];
 
 /**

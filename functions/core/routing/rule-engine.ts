@@ -51,10 +51,12 @@ function engineFor(cacheKey: string | undefined, rules: readonly RoutingRule[]):
 export async function evaluateRules(rules: readonly RoutingRule[], facts: RoutingFacts, cacheKey?: string): Promise<RuleOutcome[]> {
   if (rules.length === 0) return [];
   const { results, failureResults } = await engineFor(cacheKey, rules).run(structuredClone(facts) as Record<string, unknown>);
-  const outcome = (fired: boolean) => (r: { name: string; conditions: TopLevelConditionResult }): RuleOutcome => {
-    const matched: MatchedCondition[] = [];
-    matchedLeaves(r.conditions, matched);
-    return { ruleId: r.name, fired, matched };
-  };
+  const outcome =
+    (fired: boolean) =>
+    (r: { name: string; conditions: TopLevelConditionResult }): RuleOutcome => {
+      const matched: MatchedCondition[] = [];
+      matchedLeaves(r.conditions, matched);
+      return { ruleId: r.name, fired, matched };
+    };
   return [...results.map(outcome(true)), ...failureResults.map(outcome(false))];
 }

@@ -34,7 +34,8 @@ export interface FactCondition {
   readonly value: unknown;
   readonly path?: string;
 }
-export type RuleCondition = FactCondition | { readonly all: readonly RuleCondition[] } | { readonly any: readonly RuleCondition[] } | { readonly not: RuleCondition };
+export type RuleCondition =
+  FactCondition | { readonly all: readonly RuleCondition[] } | { readonly any: readonly RuleCondition[] } | { readonly not: RuleCondition };
 export type TopCondition = { readonly all: readonly RuleCondition[] } | { readonly any: readonly RuleCondition[] } | { readonly not: RuleCondition };
 
 export interface RoutingRule {
@@ -59,11 +60,33 @@ export interface RoutingRuleset extends RoutingRulesInput {
 }
 
 /** The facts every rule may test. `fields` holds the case's custom fields (use `path`, e.g. `$.region`). */
-export const ROUTING_FACTS = ['type', 'priority', 'channel', 'queue', 'status', 'statusCategory', 'requesterId', 'entitlementLevel', 'vip', 'fields'] as const;
+export const ROUTING_FACTS = [
+  'type',
+  'priority',
+  'channel',
+  'queue',
+  'status',
+  'statusCategory',
+  'requesterId',
+  'entitlementLevel',
+  'vip',
+  'fields',
+] as const;
 export type RoutingFactName = (typeof ROUTING_FACTS)[number];
 export type RoutingFacts = Readonly<Record<RoutingFactName, FieldValue | null | Readonly<Record<string, FieldValue>>>>;
 
-export const RULE_OPERATORS = ['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive', 'in', 'notIn', 'contains', 'doesNotContain'] as const;
+export const RULE_OPERATORS = [
+  'equal',
+  'notEqual',
+  'lessThan',
+  'lessThanInclusive',
+  'greaterThan',
+  'greaterThanInclusive',
+  'in',
+  'notIn',
+  'contains',
+  'doesNotContain',
+] as const;
 
 /** Entitlement levels that make a customer a VIP (contract 6: `case.sla.entitlement.level`). */
 export const VIP_LEVELS: readonly string[] = ['vip', 'platinum'];
@@ -110,9 +133,14 @@ function checkCondition(cond: RuleCondition, at: string, issues: FieldIssue[], d
     checkCondition(cond.not, `${at}.not`, issues, depth + 1);
   } else {
     if (!(ROUTING_FACTS as readonly string[]).includes(cond.fact)) {
-      issues.push({ field: `${at}.fact`, rule: 'unknown_fact', message: `There is no fact ${cond.fact}; rules may test ${ROUTING_FACTS.join(', ')}.` });
+      issues.push({
+        field: `${at}.fact`,
+        rule: 'unknown_fact',
+        message: `There is no fact ${cond.fact}; rules may test ${ROUTING_FACTS.join(', ')}.`,
+      });
     }
-    if (cond.fact === 'fields' && cond.path === undefined) issues.push({ field: `${at}.path`, rule: 'required', message: 'The fields fact needs a path such as $.region.' });
+    if (cond.fact === 'fields' && cond.path === undefined)
+      issues.push({ field: `${at}.path`, rule: 'required', message: 'The fields fact needs a path such as $.region.' });
   }
 }
 
@@ -127,10 +155,12 @@ export function checkRules(input: RoutingRulesInput): FieldIssue[] {
     seen.add(rule.id);
     checkCondition(rule.when, `${at}.when`, issues, 0);
     const actions = rule.then;
-    if (Object.values(actions).every((v) => v === undefined)) issues.push({ field: `${at}.then`, rule: 'empty', message: 'A rule must do something.' });
+    if (Object.values(actions).every((v) => v === undefined))
+      issues.push({ field: `${at}.then`, rule: 'empty', message: 'A rule must do something.' });
     const skills = new Set<string>();
     (actions.skills ?? []).forEach((s, j) => {
-      if (skills.has(s.skill)) issues.push({ field: `${at}.then.skills.${j}.skill`, rule: 'duplicate', message: `Skill ${s.skill} is listed twice.` });
+      if (skills.has(s.skill))
+        issues.push({ field: `${at}.then.skills.${j}.skill`, rule: 'duplicate', message: `Skill ${s.skill} is listed twice.` });
       skills.add(s.skill);
     });
   });
@@ -179,7 +209,13 @@ export const raisePriority = (p: Priority): Priority => PRIORITIES[Math.min(PRIO
  * Combine the engine's outcomes into one decision: fired rules in ruleset order,
  * later ones overriding earlier ones action by action, until one that stops.
  */
-export function decide(ruleset: Pick<RoutingRuleset, 'rules' | 'defaultQueue'> & { version: number | null }, outcomes: readonly RuleOutcome[], facts: RoutingFacts, current: Pick<Case, 'queue' | 'priority'>, trigger: string): RoutingDecision {
+export function decide(
+  ruleset: Pick<RoutingRuleset, 'rules' | 'defaultQueue'> & { version: number | null },
+  outcomes: readonly RuleOutcome[],
+  facts: RoutingFacts,
+  current: Pick<Case, 'queue' | 'priority'>,
+  trigger: string,
+): RoutingDecision {
   const byId = new Map(outcomes.map((o) => [o.ruleId, o]));
   const fired: FiredRule[] = [];
   let stoppedAt: string | null = null;

@@ -58,12 +58,18 @@ export const CalendarInputSchema = z
       .object({
         country: z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as GB'),
         /** A state or region code of date-holidays, such as ENG for England. */
-        region: z.string().regex(/^[A-Z0-9]{1,5}$/).optional(),
+        region: z
+          .string()
+          .regex(/^[A-Z0-9]{1,5}$/)
+          .optional(),
         types: z.array(z.enum(HOLIDAY_TYPES)).min(1).default(['public', 'bank']),
       })
       .strict()
       .refine((h) => new Holidays().getCountries()[h.country] !== undefined, { message: 'a country date-holidays knows', path: ['country'] })
-      .refine((h) => h.region === undefined || new Holidays().getStates(h.country)?.[h.region] !== undefined, { message: 'a region date-holidays knows for this country', path: ['region'] })
+      .refine((h) => h.region === undefined || new Holidays().getStates(h.country)?.[h.region] !== undefined, {
+        message: 'a region date-holidays knows for this country',
+        path: ['region'],
+      })
       .optional(),
     closures: z.array(ClosureSchema).max(500).default([]),
   })
@@ -108,7 +114,12 @@ function holidaysOf(rules: NonNullable<CalendarRules['holidays']>, year: number)
   let days = holidayCache.get(key);
   if (!days) {
     const source = rules.region ? new Holidays(rules.country, rules.region) : new Holidays(rules.country);
-    days = new Map(source.getHolidays(year).filter((h) => (rules.types as readonly string[]).includes(h.type)).map((h) => [h.date.slice(0, 10), h.name] as const));
+    days = new Map(
+      source
+        .getHolidays(year)
+        .filter((h) => (rules.types as readonly string[]).includes(h.type))
+        .map((h) => [h.date.slice(0, 10), h.name] as const),
+    );
     holidayCache.set(key, days);
   }
   return days;

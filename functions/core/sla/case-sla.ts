@@ -17,7 +17,16 @@
 import type { Effect, StateCategory } from '../case-type.js';
 import type { CalendarRules } from './calendar.js';
 import { completeClock, isLive, pauseClock, reopenClock, resumeClock, retargetClock, startClock, stopClock, type ClockContext } from './clock.js';
-import { CLOCK_NAMES, pausesIn, type ClockName, type ClockState, type SlaAction, type SlaEntitlementRef, type SlaPolicy, type SlaState } from './state.js';
+import {
+  CLOCK_NAMES,
+  pausesIn,
+  type ClockName,
+  type ClockState,
+  type SlaAction,
+  type SlaEntitlementRef,
+  type SlaPolicy,
+  type SlaState,
+} from './state.js';
 
 export interface SlaSetup {
   readonly policy: SlaPolicy;
@@ -74,7 +83,12 @@ class Changes {
   }
 }
 
-function finish(before: SlaState | null, base: Omit<SlaState, 'clocks' | 'nextDueAt'>, changes: Changes, extraNotes: readonly string[] = []): SlaChange | undefined {
+function finish(
+  before: SlaState | null,
+  base: Omit<SlaState, 'clocks' | 'nextDueAt'>,
+  changes: Changes,
+  extraNotes: readonly string[] = [],
+): SlaChange | undefined {
   if (changes.happened.length === 0 && before !== null) return undefined;
   const after: SlaState = { ...base, clocks: changes.clocks, nextDueAt: nextDueOf(changes.clocks) };
   const first = PRECEDENCE.find((h) => changes.happened.some((x) => x.what === h)) ?? 'started';
@@ -84,15 +98,30 @@ function finish(before: SlaState | null, base: Omit<SlaState, 'clocks' | 'nextDu
 const completed = (c: ClockState): Happening => (c.status === 'met' ? 'met' : 'breached');
 
 /** The clocks of a new case: firstResponse and resolution, where the policy sets targets. */
-export function openSla(setup: SlaSetup, entitlement: SlaEntitlementRef | null, at: Place, now: string, decisions: readonly string[] = []): SlaChange {
+export function openSla(
+  setup: SlaSetup,
+  entitlement: SlaEntitlementRef | null,
+  at: Place,
+  now: string,
+  decisions: readonly string[] = [],
+): SlaChange {
   const ctx = contextOf(setup, now);
   const changes = new Changes({});
   for (const clock of ['firstResponse', 'resolution'] as const) {
     const target = setup.policy.targets[clock];
     if (target !== undefined) changes.set(clock, startClock(target, ctx, pausesIn(setup.policy.pauses, clock, at.status, at.category)), 'started');
   }
-  const base = { policyId: setup.policy.policyId, policyVersion: setup.policy.version, calendarId: setup.calendar.calendarId, entitlement, escalationLevel: 0 };
-  const notes = [`policy ${setup.policy.policyId} v${setup.policy.version}${entitlement ? ` for entitlement ${entitlement.id} (${entitlement.level})` : ' (no entitlement)'}`, ...decisions];
+  const base = {
+    policyId: setup.policy.policyId,
+    policyVersion: setup.policy.version,
+    calendarId: setup.calendar.calendarId,
+    entitlement,
+    escalationLevel: 0,
+  };
+  const notes = [
+    `policy ${setup.policy.policyId} v${setup.policy.version}${entitlement ? ` for entitlement ${entitlement.id} (${entitlement.level})` : ' (no entitlement)'}`,
+    ...decisions,
+  ];
   return { ...finish(null, base, changes)!, action: 'SlaStarted', notes: [...notes, ...changes.happened.map((h) => `${h.clock} ${h.what}`)] };
 }
 
@@ -108,7 +137,14 @@ const baseOf = (sla: SlaState, setup: SlaSetup) => ({
  * A move from one state to another (a transition, or a migration that moved the
  * state), with the transition's own timer effects applied after the state's rules.
  */
-export function slaOnTransition(sla: SlaState, setup: SlaSetup, from: Place, to: Place, effects: readonly Effect[], now: string): SlaChange | undefined {
+export function slaOnTransition(
+  sla: SlaState,
+  setup: SlaSetup,
+  from: Place,
+  to: Place,
+  effects: readonly Effect[],
+  now: string,
+): SlaChange | undefined {
   const ctx = contextOf(setup, now);
   const changes = new Changes(sla.clocks);
   const { pauses } = setup.policy;
@@ -128,7 +164,8 @@ export function slaOnTransition(sla: SlaState, setup: SlaSetup, from: Place, to:
       continue;
     }
     if (pausedThere && clock.status === 'running') changes.set(name, pauseClock(clock, ctx), 'paused');
-    else if (!pausedThere && clock.status === 'paused' && pausesIn(pauses, name, from.status, from.category)) changes.set(name, resumeClock(clock, ctx), 'resumed');
+    else if (!pausedThere && clock.status === 'paused' && pausesIn(pauses, name, from.status, from.category))
+      changes.set(name, resumeClock(clock, ctx), 'resumed');
   }
   for (const effect of effects) {
     if (effect.kind !== 'timer') continue;
@@ -177,7 +214,11 @@ export function slaOnRequesterComment(sla: SlaState, setup: SlaSetup, at: Place,
   if (target === undefined || (first && isLive(first)) || (next && isLive(next))) return undefined;
   if (at.category === 'resolved' || at.category === 'closed') return undefined;
   const changes = new Changes(sla.clocks);
-  changes.set('nextResponse', startClock(target, contextOf(setup, now), pausesIn(setup.policy.pauses, 'nextResponse', at.status, at.category), next), 'started');
+  changes.set(
+    'nextResponse',
+    startClock(target, contextOf(setup, now), pausesIn(setup.policy.pauses, 'nextResponse', at.status, at.category), next),
+    'started',
+  );
   return finish(sla, baseOf(sla, setup), changes);
 }
 
@@ -187,7 +228,8 @@ export function slaOnRequesterComment(sla: SlaState, setup: SlaSetup, at: Place,
  * keep their elapsed time; a clock the new policy has no target for stops.
  */
 export function slaOnPolicyChange(sla: SlaState, setup: SlaSetup, at: Place, now: string): SlaChange | undefined {
-  if (sla.policyId === setup.policy.policyId && sla.policyVersion === setup.policy.version && sla.calendarId === setup.calendar.calendarId) return undefined;
+  if (sla.policyId === setup.policy.policyId && sla.policyVersion === setup.policy.version && sla.calendarId === setup.calendar.calendarId)
+    return undefined;
   const ctx = contextOf(setup, now);
   const changes = new Changes(sla.clocks);
   for (const name of CLOCK_NAMES) {

@@ -106,13 +106,30 @@ export function breachClock(clock: ClockState, ctx: ClockContext): ClockState {
   if (clock.status !== 'running') return clock;
   const elapsed = elapsedAt(clock, ctx.calendar, ctx.now);
   if (elapsed < clock.targetMinutes) return clock;
-  return { ...clock, status: 'breached', elapsedMinutes: elapsed, runningSince: null, warnAt: null, dueAt: null, breachedAt: clock.dueAt ?? ctx.now, generation: clock.generation + 1 };
+  return {
+    ...clock,
+    status: 'breached',
+    elapsedMinutes: elapsed,
+    runningSince: null,
+    warnAt: null,
+    dueAt: null,
+    breachedAt: clock.dueAt ?? ctx.now,
+    generation: clock.generation + 1,
+  };
 }
 
 /** Stop without judging (a workflow `timer: stop` effect). */
 export function stopClock(clock: ClockState, ctx: ClockContext): ClockState {
   if (!isLive(clock)) return clock;
-  return { ...clock, status: 'stopped', elapsedMinutes: elapsedAt(clock, ctx.calendar, ctx.now), runningSince: null, warnAt: null, dueAt: null, generation: clock.generation + 1 };
+  return {
+    ...clock,
+    status: 'stopped',
+    elapsedMinutes: elapsedAt(clock, ctx.calendar, ctx.now),
+    runningSince: null,
+    warnAt: null,
+    dueAt: null,
+    generation: clock.generation + 1,
+  };
 }
 
 /** A met clock counts on again when the case reopens (the goal turned out not to be reached); breached stays breached. */

@@ -93,7 +93,8 @@ export function unusableBecause(e: Entitlement, now: string): string | undefined
 }
 
 export function chooseEntitlement(forAsset: readonly Entitlement[], forCustomer: readonly Entitlement[], now: string): EntitlementChoice {
-  const latestFirst = (list: readonly Entitlement[]) => [...list].sort((a, b) => (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : a.entitlementId < b.entitlementId ? -1 : 1));
+  const latestFirst = (list: readonly Entitlement[]) =>
+    [...list].sort((a, b) => (a.validFrom < b.validFrom ? 1 : a.validFrom > b.validFrom ? -1 : a.entitlementId < b.entitlementId ? -1 : 1));
   const notes: string[] = [];
   for (const e of [...latestFirst(forAsset), ...latestFirst(forCustomer)]) {
     const why = unusableBecause(e, now);

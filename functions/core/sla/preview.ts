@@ -118,7 +118,12 @@ export function previewDeadlines(input: PreviewInput): Preview {
     const paused = pausesFor(pauses, clock, start);
     const due = runOut(input.calendar, start, target, paused);
     const warn = runOut(input.calendar, start, (target * warningPercent) / 100, paused);
-    clocks[clock] = { targetMinutes: target, warnAt: warn.at.toISOString(), dueAt: due.at.toISOString(), pausedMinutes: wholeMilliseconds(due.pausedMinutes) };
+    clocks[clock] = {
+      targetMinutes: target,
+      warnAt: warn.at.toISOString(),
+      dueAt: due.at.toISOString(),
+      pausedMinutes: wholeMilliseconds(due.pausedMinutes),
+    };
     last = Math.max(last, due.at.getTime());
   }
 

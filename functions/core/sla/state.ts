@@ -59,7 +59,17 @@ export interface SlaState {
 }
 
 /** The SLA audit actions; every one carries the state before/after in `changes` (field `sla`). */
-export const SLA_ACTIONS = ['SlaStarted', 'SlaPaused', 'SlaResumed', 'SlaRecomputed', 'SlaMet', 'SlaStopped', 'SlaWarning', 'SlaBreached', 'SlaEscalated'] as const;
+export const SLA_ACTIONS = [
+  'SlaStarted',
+  'SlaPaused',
+  'SlaResumed',
+  'SlaRecomputed',
+  'SlaMet',
+  'SlaStopped',
+  'SlaWarning',
+  'SlaBreached',
+  'SlaEscalated',
+] as const;
 export type SlaAction = (typeof SLA_ACTIONS)[number];
 
 // ---------------------------------------------------------------- policies
@@ -90,8 +100,10 @@ export const EscalationRungSchema = z
   })
   .strict()
   .superRefine((rung, ctx) => {
-    if (rung.action === 'reassign' && !rung.queue) ctx.addIssue({ code: 'custom', path: ['queue'], message: 'reassign needs the queue to move the case to' });
-    if (rung.action === 'raisePriority' && !rung.priority) ctx.addIssue({ code: 'custom', path: ['priority'], message: 'raisePriority needs the priority to raise the case to' });
+    if (rung.action === 'reassign' && !rung.queue)
+      ctx.addIssue({ code: 'custom', path: ['queue'], message: 'reassign needs the queue to move the case to' });
+    if (rung.action === 'raisePriority' && !rung.priority)
+      ctx.addIssue({ code: 'custom', path: ['priority'], message: 'raisePriority needs the priority to raise the case to' });
   });
 export type EscalationRung = z.infer<typeof EscalationRungSchema>;
 
@@ -132,7 +144,10 @@ export const SlaPolicyInputSchema = z
       .strict()
       .refine((t) => Object.values(t).some((v) => v !== undefined), { message: 'at least one clock needs a target' }),
     warningPercent: z.number().int().min(1).max(99).default(DEFAULT_WARNING_PERCENT),
-    pauses: z.array(PauseRuleSchema).max(20).default(() => DEFAULT_PAUSES.map((p) => ({ ...p, categories: [...p.categories], states: [...p.states] }))),
+    pauses: z
+      .array(PauseRuleSchema)
+      .max(20)
+      .default(() => DEFAULT_PAUSES.map((p) => ({ ...p, categories: [...p.categories], states: [...p.states] }))),
     escalation: z.array(EscalationRungSchema).max(10).default([]),
   })
   .strict()

@@ -160,7 +160,8 @@ export function decideCheck(input: CheckInput): CheckDecision {
   const sla = c.sla;
   const clock = sla?.clocks[timer.clock];
   if (!sla || !clock || !setup) return finished(`case has no ${timer.clock} clock`);
-  if (clock.generation !== timer.generation) return finished(`stale: the clock is at generation ${clock.generation}, this timer was armed for ${timer.generation}`);
+  if (clock.generation !== timer.generation)
+    return finished(`stale: the clock is at generation ${clock.generation}, this timer was armed for ${timer.generation}`);
   if (!OPEN_CATEGORIES.includes(c.statusCategory)) return finished(`case is ${c.statusCategory}`);
 
   const step = timer.next;

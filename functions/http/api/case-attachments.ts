@@ -11,7 +11,8 @@ export const caseAttachments = {
     path: '/cases/{id}/attachments',
     fn: 'case-attachments',
     auth: 'jwt',
-    summary: 'Declare a file (name, media type, exact size, retention class, optional SHA-256) and get a signed upload URL; requesters: public attachments on their own cases',
+    summary:
+      'Declare a file (name, media type, exact size, retention class, optional SHA-256) and get a signed upload URL; requesters: public attachments on their own cases',
     params: CaseIdParams,
     body: NewAttachmentBody,
     responses: { 201: { description: 'Where to PUT the file, with the headers to send, and how to confirm it.', schema: GrantedUploadRecord } },
@@ -23,7 +24,8 @@ export const caseAttachments = {
     path: '/cases/{id}/attachments',
     fn: 'case-attachments',
     auth: 'jwt',
-    summary: 'Attachments of the case with their versions, oldest first; requesters see public ones only; includeMerged adds those of the cases merged into it',
+    summary:
+      'Attachments of the case with their versions, oldest first; requesters see public ones only; includeMerged adds those of the cases merged into it',
     params: CaseIdParams,
     query: MergedPageQuery,
     responses: { 200: { description: 'A page of attachments.', schema: pageOf(AttachmentRecord, 'AttachmentPage') } },
@@ -59,7 +61,8 @@ export const caseAttachments = {
     path: '/cases/{id}/attachments/{attachmentId}/complete',
     fn: 'case-attachments',
     auth: 'jwt',
-    summary: 'Confirm an upload: the stored file must match the declaration; the attachment (201) or its new version (200) joins the case with an audit event',
+    summary:
+      'Confirm an upload: the stored file must match the declaration; the attachment (201) or its new version (200) joins the case with an audit event',
     params: AttachmentParams,
     body: CompleteUploadBody,
     responses: {

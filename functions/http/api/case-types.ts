@@ -2,7 +2,15 @@
 import * as z from 'zod';
 import { operation } from '../operation.js';
 import { IfMatch } from '../schemas.js';
-import { CaseTypeParams, CaseTypeRecord, CaseTypeSummaryRecord, CreateCaseTypeBody, PublishVersionBody, TransitMapRecord, VersionQuery } from '../workflow-schemas.js';
+import {
+  CaseTypeParams,
+  CaseTypeRecord,
+  CaseTypeSummaryRecord,
+  CreateCaseTypeBody,
+  PublishVersionBody,
+  TransitMapRecord,
+  VersionQuery,
+} from '../workflow-schemas.js';
 
 const listOf = (item: z.ZodType, name: string) => z.object({ items: z.array(item) }).meta({ id: name });
 const TypeHeaders = { ETag: 'The version of the case type.' };
@@ -16,7 +24,9 @@ export const caseTypes = {
     auth: 'jwt',
     summary: 'Create a case type (its version 1): fields, intake form, workflow, default queue, priority formula (admin)',
     body: CreateCaseTypeBody,
-    responses: { 201: { description: 'The published version 1.', schema: CaseTypeRecord, headers: { ...TypeHeaders, Location: 'URL of the type.' } } },
+    responses: {
+      201: { description: 'The published version 1.', schema: CaseTypeRecord, headers: { ...TypeHeaders, Location: 'URL of the type.' } },
+    },
     problems: [400, 401, 403, 409, 413, 415],
   }),
   listCaseTypes: operation({
@@ -51,7 +61,9 @@ export const caseTypes = {
     params: CaseTypeParams,
     headers: { 'If-Match': { schema: IfMatch } },
     body: PublishVersionBody,
-    responses: { 201: { description: 'The published version.', schema: CaseTypeRecord, headers: { ...TypeHeaders, Location: 'URL of the version.' } } },
+    responses: {
+      201: { description: 'The published version.', schema: CaseTypeRecord, headers: { ...TypeHeaders, Location: 'URL of the version.' } },
+    },
     problems: [400, 401, 403, 404, 412, 413, 415],
   }),
   listCaseTypeVersions: operation({

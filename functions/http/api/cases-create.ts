@@ -14,7 +14,7 @@ export const casesCreate = {
     auth: 'jwt',
     summary: 'Open a case',
     description:
-      'With `Prefer: dedup`, a near-identical repeat (subject and description) of the same requester\'s open case within the intake window opens nothing: it joins that case as the requester\'s comment, with a DuplicateIntake event (score, window) in its history, and answers 200 with that case and Caseway-Duplicate-Of.',
+      "With `Prefer: dedup`, a near-identical repeat (subject and description) of the same requester's open case within the intake window opens nothing: it joins that case as the requester's comment, with a DuplicateIntake event (score, window) in its history, and answers 200 with that case and Caseway-Duplicate-Of.",
     headers: {
       'Idempotency-Key': { schema: IdempotencyKey },
       Prefer: { schema: z.string().max(200).meta({ description: '`dedup`: join a near-identical open case instead of opening another.' }) },
@@ -23,7 +23,7 @@ export const casesCreate = {
     responses: {
       201: { description: 'Created, or the first result replayed for a repeated Idempotency-Key.', schema: CaseRecord, headers: Created },
       200: {
-        description: 'With `Prefer: dedup`, a repeat that joined the requester\'s open case: that case, with Caseway-Duplicate-Of.',
+        description: "With `Prefer: dedup`, a repeat that joined the requester's open case: that case, with Caseway-Duplicate-Of.",
         schema: CaseRecord,
         headers: { ...Created, 'Caseway-Duplicate-Of': 'The open case the repeat joined.' },
       },

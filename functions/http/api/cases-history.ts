@@ -26,7 +26,9 @@ export const CaseReadRecord = z
     actor: z.object({ sub: z.string(), roles: z.array(z.string()), teams: z.array(z.string()) }),
     at: z.iso.datetime(),
     operation: z.string().meta({ description: 'The API operation that read the case (GetCase, ListCases, CaseHistory, ...).', example: 'GetCase' }),
-    fields: z.array(z.string()).meta({ description: 'Fields of the case the answer could carry to this reader, their clearance applied (`fields.<name>` for custom fields).' }),
+    fields: z.array(z.string()).meta({
+      description: 'Fields of the case the answer could carry to this reader, their clearance applied (`fields.<name>` for custom fields).',
+    }),
     correlationId: z.string().optional(),
   })
   .meta({ id: 'CaseRead' });

@@ -25,7 +25,8 @@ export const channels = {
     path: '/channels/email',
     fn: 'channels',
     auth: 'jwt',
-    summary: 'Deliver one inbound email, raw (integration role): opens a case, threads a reply onto its case, or records an auto-reply or bounce without answering it',
+    summary:
+      'Deliver one inbound email, raw (integration role): opens a case, threads a reply onto its case, or records an auto-reply or bounce without answering it',
     description:
       'Idempotent on the Message-ID. A reply threads onto its case by In-Reply-To/References (our Message-IDs `<{caseId}.{id}@{domain}>`), a `cases+{caseId}@` address or a `[{caseId}]` subject token, when the sender is the requester. In AWS, SES stores inbound mail in S3 and the same service runs from the S3 event.',
     rawBody: { 'message/rfc822': z.string().meta({ format: 'binary' }) },
@@ -39,7 +40,8 @@ export const channels = {
     fn: 'channels',
     auth: 'jwt',
     summary: 'Deliver one chat or social message (integration role): opens a case, or joins the open case of its thread',
-    description: 'Idempotent on deliveryId. A thread whose case is closed opens a new case related to the old one. The same message can arrive as a `caseway.channels` event on the bus.',
+    description:
+      'Idempotent on deliveryId. A thread whose case is closed opens a new case related to the old one. The same message can arrive as a `caseway.channels` event on the bus.',
     body: ChannelMessageBody,
     responses: outcomes,
     problems: [400, 401, 403, 413, 415],

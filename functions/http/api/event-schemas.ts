@@ -31,7 +31,10 @@ export const eventSchemas = {
     summary: "One event type's JSON Schema (public)",
     params: EventTypeParams,
     responses: {
-      200: { description: 'The JSON Schema (draft 2020-12) of the whole EventBridge event.', content: { 'application/schema+json': z.record(z.string(), z.unknown()) } },
+      200: {
+        description: 'The JSON Schema (draft 2020-12) of the whole EventBridge event.',
+        content: { 'application/schema+json': z.record(z.string(), z.unknown()) },
+      },
     },
     problems: [400, 404],
   }),

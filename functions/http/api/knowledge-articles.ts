@@ -27,7 +27,9 @@ export const knowledgeArticles = {
     auth: 'jwt',
     summary: 'Write a knowledge article, as a draft (agents, supervisors, admins)',
     body: NewArticleBody,
-    responses: { 201: { description: 'The article, version 1.', schema: ArticleRecord, headers: { ...ArticleHeaders, Location: 'URL of the article.' } } },
+    responses: {
+      201: { description: 'The article, version 1.', schema: ArticleRecord, headers: { ...ArticleHeaders, Location: 'URL of the article.' } },
+    },
     problems: [400, 401, 403, 413, 415],
   }),
   listArticles: operation({

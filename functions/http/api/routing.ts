@@ -34,7 +34,9 @@ export const routing = {
     summary: 'Publish the next version of the routing rules (admin); If-Match with the version edited',
     headers: OptionalIfMatch,
     body: RoutingRulesBody,
-    responses: { 201: { description: 'The published ruleset.', schema: RoutingRulesRecord, headers: { ...Versioned, Location: 'URL of this version.' } } },
+    responses: {
+      201: { description: 'The published ruleset.', schema: RoutingRulesRecord, headers: { ...Versioned, Location: 'URL of this version.' } },
+    },
     problems: [400, 401, 403, 412, 413, 415],
   }),
   getRoutingRules: operation({
@@ -143,7 +145,10 @@ export const routing = {
     summary: 'Accept an offer (the agent offered): you become the case owner',
     params: OfferParams,
     responses: {
-      200: { description: 'The case, now yours.', schema: z.object({ caseId: z.string(), owner: z.string(), version: z.number().int() }).meta({ id: 'AcceptedOffer' }) },
+      200: {
+        description: 'The case, now yours.',
+        schema: z.object({ caseId: z.string(), owner: z.string(), version: z.number().int() }).meta({ id: 'AcceptedOffer' }),
+      },
     },
     problems: [400, 401, 403, 404, 409],
   }),

@@ -33,7 +33,9 @@ export const slaAdmin = {
     auth: 'jwt',
     summary: 'Create a business calendar (admin): time zone, working periods per weekday, public holidays by country/region, closures',
     body: CreateCalendarBody,
-    responses: { 201: { description: 'Version 1 of the calendar.', schema: CalendarRecord, headers: { ...Versioned, Location: 'URL of the calendar.' } } },
+    responses: {
+      201: { description: 'Version 1 of the calendar.', schema: CalendarRecord, headers: { ...Versioned, Location: 'URL of the calendar.' } },
+    },
     problems: [400, 401, 403, 409, 413, 415],
   }),
   listSlaCalendars: operation({
@@ -64,7 +66,8 @@ export const slaAdmin = {
     path: '/sla/calendars/{calendarId}/versions',
     fn: 'sla-admin',
     auth: 'jwt',
-    summary: 'Publish the next version of a calendar (admin; optional If-Match with the version edited); running clocks use it from their next change',
+    summary:
+      'Publish the next version of a calendar (admin; optional If-Match with the version edited); running clocks use it from their next change',
     params: CalendarParams,
     headers: PublishHeaders,
     body: CalendarVersionBody,

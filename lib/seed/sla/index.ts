@@ -8,7 +8,12 @@
 import { readFileSync } from 'node:fs';
 
 export const EXAMPLE_CALENDAR_FILES = ['london-office.calendar.json'] as const;
-export const EXAMPLE_POLICY_FILES = ['support-basic.policy.json', 'support-silver.policy.json', 'support-gold.policy.json', 'support-gold-urgent.policy.json'] as const;
+export const EXAMPLE_POLICY_FILES = [
+  'support-basic.policy.json',
+  'support-silver.policy.json',
+  'support-gold.policy.json',
+  'support-gold-urgent.policy.json',
+] as const;
 
 const read = (file: string) => JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')) as Record<string, unknown>;
 

@@ -23,9 +23,23 @@ async function api<T>(path: string, init: RequestInit = {}, who: 'admin' | 'requ
 beforeAll(async () => {
   harness = await startConsole({ seedSla: true });
   await api('/routing/queues/general', { method: 'PUT', body: JSON.stringify({ name: 'General', offerTimeoutSeconds: 60 }) });
-  await api('/routing/agents/demo-agent', { method: 'PUT', body: JSON.stringify({ name: 'Alex Agent', skills: { webapp: 5 }, capacity: { web: 2 } }) });
+  await api('/routing/agents/demo-agent', {
+    method: 'PUT',
+    body: JSON.stringify({ name: 'Alex Agent', skills: { webapp: 5 }, capacity: { web: 2 } }),
+  });
   // One case on version 1 of the support type, so the versions table has a count to show.
-  await api('/cases', { method: 'POST', body: JSON.stringify({ subject: 'Printer offline', description: 'Since today', fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' } }) }, 'requester');
+  await api(
+    '/cases',
+    {
+      method: 'POST',
+      body: JSON.stringify({
+        subject: 'Printer offline',
+        description: 'Since today',
+        fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' },
+      }),
+    },
+    'requester',
+  );
   const context = await harness.newContext();
   page = await harness.signIn(context, 'admin', '/admin');
   // "Failed to load resource" is the browser noting an API answer such as the 404 of "no rules published yet", which the page shows.
@@ -55,7 +69,9 @@ describe('the admin studio', () => {
     expect(await page.locator('[data-testid="type-versions"] tr[data-version="1"] [data-figure="cases"]').textContent()).toBe('1');
     // Dates in the viewer's locale and time zone (the browser context is en-GB in Europe/Berlin).
     const v1 = (await api<{ items: { version: number; publishedAt: string }[] }>('/case-types/support/versions')).items[0]!;
-    const inBerlin = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(v1.publishedAt));
+    const inBerlin = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(
+      new Date(v1.publishedAt),
+    );
     expect(await page.locator('[data-testid="type-versions"] tr[data-version="1"] time').textContent()).toBe(inBerlin);
     await expectAccessible(page, 'a case type');
     await screenshot(page, 'admin-case-type');
@@ -93,8 +109,22 @@ describe('the admin studio', () => {
     const ruleset = {
       defaultQueue: 'general',
       rules: [
-        { id: 'vip-first', description: 'VIPs jump the line', when: { all: [{ fact: 'vip', operator: 'equal', value: true }] }, then: { queue: 'vip-desk', priority: 'high' } },
-        { id: 'email-support', when: { all: [{ fact: 'type', operator: 'equal', value: 'support' }, { fact: 'channel', operator: 'equal', value: 'email' }] }, then: { queue: 'general', skills: [{ skill: 'webapp', level: 3 }] } },
+        {
+          id: 'vip-first',
+          description: 'VIPs jump the line',
+          when: { all: [{ fact: 'vip', operator: 'equal', value: true }] },
+          then: { queue: 'vip-desk', priority: 'high' },
+        },
+        {
+          id: 'email-support',
+          when: {
+            all: [
+              { fact: 'type', operator: 'equal', value: 'support' },
+              { fact: 'channel', operator: 'equal', value: 'email' },
+            ],
+          },
+          then: { queue: 'general', skills: [{ skill: 'webapp', level: 3 }] },
+        },
       ],
     };
     // A rule testing a fact routing does not have: the API's problem names the field and rule, and nothing is published.
@@ -128,19 +158,38 @@ describe('the admin studio', () => {
     await page.getByLabel('VIP').uncheck();
     await page.getByRole('button', { name: 'Test the rules' }).click();
     await expect.poll(() => page.getByTestId('fired-rule').textContent()).toBe('Rule email-support fires');
-    expect(await page.getByTestId('why').locator('li').allTextContents()).toEqual(['type equal support (the case has support)', 'channel equal email (the case has email)']);
+    expect(await page.getByTestId('why').locator('li').allTextContents()).toEqual([
+      'type equal support (the case has support)',
+      'channel equal email (the case has email)',
+    ]);
 
     // A real case routed under the ruleset: its facts load into the tester, beside the decision the API recorded.
-    const routed = await api<{ caseId: string }>('/cases', { method: 'POST', body: JSON.stringify({ subject: 'Mail bounces', description: 'Every time', fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' } }) }, 'requester');
+    const routed = await api<{ caseId: string }>(
+      '/cases',
+      {
+        method: 'POST',
+        body: JSON.stringify({
+          subject: 'Mail bounces',
+          description: 'Every time',
+          fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' },
+        }),
+      },
+      'requester',
+    );
     await expect
-      .poll(async () => (await api<{ items: { routing?: unknown }[] }>(`/cases/${routed.caseId}/history`)).items.some((e) => e.routing !== undefined), { timeout: 15_000 })
+      .poll(
+        async () => (await api<{ items: { routing?: unknown }[] }>(`/cases/${routed.caseId}/history`)).items.some((e) => e.routing !== undefined),
+        { timeout: 15_000 },
+      )
       .toBe(true);
     await page.getByLabel('Load the facts of a case').fill(routed.caseId);
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     await page.getByText('Routing decisions the API recorded for this case').waitFor();
     expect(await page.getByLabel('Channel').inputValue()).toBe('web');
     await page.getByRole('button', { name: 'Test the rules' }).click();
-    await expect.poll(() => page.getByTestId('fired-rule').textContent()).toBe('No rule fires: the case goes to the default queue (or stays where it is).');
+    await expect
+      .poll(() => page.getByTestId('fired-rule').textContent())
+      .toBe('No rule fires: the case goes to the default queue (or stays where it is).');
     await expectAccessible(page, 'the tester with a loaded case');
   });
 
@@ -156,7 +205,9 @@ describe('the admin studio', () => {
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => page.locator('[data-testid="queues"] tr[data-queue="general"] [data-figure="timeout"]').textContent()).toBe('120');
-    const queue = (await api<{ items: { queueId: string; offerTimeoutSeconds: number; overflow?: unknown; version: number }[] }>('/routing/queues')).items.find((q) => q.queueId === 'general');
+    const queue = (
+      await api<{ items: { queueId: string; offerTimeoutSeconds: number; overflow?: unknown; version: number }[] }>('/routing/queues')
+    ).items.find((q) => q.queueId === 'general');
     expect(queue).toMatchObject({ offerTimeoutSeconds: 120, overflow: { queue: 'vip-desk', afterSeconds: 900 }, version: 2 });
     await expectAccessible(page, 'the queues page');
     await screenshot(page, 'admin-queues');
@@ -172,10 +223,12 @@ describe('the admin studio', () => {
     await agentDialog.waitFor({ state: 'detached' });
     const agent = await api<{ skills: Record<string, number> }>('/routing/agents/demo-agent');
     expect(agent.skills).toEqual({ webapp: 5, billing: 7 });
-    await expect.poll(() => page.locator('[data-testid="agents"] tr[data-agent="demo-agent"] [data-figure="skills"]').textContent()).toBe('webapp 5, billing 7');
+    await expect
+      .poll(() => page.locator('[data-testid="agents"] tr[data-agent="demo-agent"] [data-figure="skills"]').textContent())
+      .toBe('webapp 5, billing 7');
   });
 
-  it('shows SLA policies, calendars and the deadlines the API set, and publishes a policy\'s next version', async () => {
+  it("shows SLA policies, calendars and the deadlines the API set, and publishes a policy's next version", async () => {
     await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'SLA' }).click();
     await page.getByTestId('sla-policies').waitFor();
     const policies = (await api<{ items: { name: string }[] }>('/sla/policies')).items;
@@ -196,14 +249,19 @@ describe('the admin studio', () => {
     await editor.fill(JSON.stringify({ ...(JSON.parse(await editor.inputValue()) as object), warningPercent: 80 }, null, 2));
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'published' }).textContent()).toBe(`${first.name}: version ${first.version + 1} published.`);
-    expect(await api<{ version: number; warningPercent: number }>(`/sla/policies/${first.policyId}`)).toMatchObject({ version: first.version + 1, warningPercent: 80 });
+    await expect
+      .poll(() => page.getByRole('status').filter({ hasText: 'published' }).textContent())
+      .toBe(`${first.name}: version ${first.version + 1} published.`);
+    expect(await api<{ version: number; warningPercent: number }>(`/sla/policies/${first.policyId}`)).toMatchObject({
+      version: first.version + 1,
+      warningPercent: 80,
+    });
     // Nothing of the routing page was left behind on this one (two siblings once shared a key, and React kept stale DOM).
     expect(await page.getByLabel('Next ruleset (JSON)').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 
-  it('previews where a policy\'s deadlines fall: a Friday-evening start lands on Monday, shown in the viewer\'s time zone, with the calendar\'s reasons', async () => {
+  it("previews where a policy's deadlines fall: a Friday-evening start lands on Monday, shown in the viewer's time zone, with the calendar's reasons", async () => {
     await page.getByRole('navigation', { name: 'Admin sections' }).getByRole('link', { name: 'SLA' }).click();
     const form = page.getByTestId('sla-preview');
     await form.waitFor();
@@ -220,7 +278,8 @@ describe('the admin studio', () => {
       body: JSON.stringify({ policyId: 'support-basic', calendarId: 'london-office', start: '2026-11-27T18:00:00Z' }),
     });
     expect(expected.clocks.firstResponse!.dueAt.slice(0, 10)).toBe('2026-11-30'); // Monday
-    const inBerlin = (iso: string) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(iso));
+    const inBerlin = (iso: string) =>
+      new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(iso));
     for (const [clock, { warnAt, dueAt }] of Object.entries(expected.clocks)) {
       const row = result.locator(`tr[data-clock="${clock}"]`);
       expect(await row.locator('[data-figure="due"] time').getAttribute('datetime')).toBe(dueAt);

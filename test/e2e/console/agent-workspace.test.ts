@@ -29,7 +29,11 @@ async function api<T>(who: Parameters<ConsoleHarness['platform']['fetchAs']>[0],
 const newCase = (subject: string) =>
   api<{ caseId: string }>('requester', '/cases', {
     method: 'POST',
-    body: JSON.stringify({ subject, description: `${subject}: since Monday`, fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' } }),
+    body: JSON.stringify({
+      subject,
+      description: `${subject}: since Monday`,
+      fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' },
+    }),
   }).then((c) => c.caseId);
 
 /** Waits for a condition in a hook (expect.poll is for tests only), looking every 100 ms. */
@@ -50,16 +54,25 @@ async function placedCase(subject: string): Promise<string> {
   const id = await newCase(subject);
   await until(async () => (await harness.platform.fetchAs('supervisor', `/routing/cases/${id}`)).status === 200, `routing's decision on ${id}`);
   const current = await api<{ version: number }>('supervisor', `/cases/${id}`);
-  await api('supervisor', `/cases/${id}`, { method: 'PATCH', headers: { 'if-match': `"${current.version}"` }, body: JSON.stringify({ owner: 'demo-supervisor' }) });
+  await api('supervisor', `/cases/${id}`, {
+    method: 'PATCH',
+    headers: { 'if-match': `"${current.version}"` },
+    body: JSON.stringify({ owner: 'demo-supervisor' }),
+  });
   return id;
 }
 
 /** A comment, retried should the case's chain be busy with a concurrent one (409) or the gateway shed load (429). */
 async function comment(id: string, body: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const response = await harness.platform.fetchAs('agent', `/cases/${id}/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body, visibility: 'internal' }) });
+    const response = await harness.platform.fetchAs('agent', `/cases/${id}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ body, visibility: 'internal' }),
+    });
     if (response.ok) return;
-    if ((response.status !== 409 && response.status !== 429) || attempt > 50) throw new Error(`comment ${body}: ${response.status} ${await response.text()}`);
+    if ((response.status !== 409 && response.status !== 429) || attempt > 50)
+      throw new Error(`comment ${body}: ${response.status} ${await response.text()}`);
     await new Promise((done) => setTimeout(done, 5 + Math.random() * 20));
   }
 }
@@ -72,12 +85,27 @@ beforeAll(async () => {
   // A ruleset, so routing's decisions (and their why) are on each case's timeline.
   await api('admin', '/routing/rules', {
     method: 'POST',
-    body: JSON.stringify({ defaultQueue: 'support', rules: [{ id: 'support-web', when: { all: [{ fact: 'type', operator: 'equal', value: 'support' }] }, then: { queue: 'support', skills: [{ skill: 'webapp', level: 3 }] } }] }),
+    body: JSON.stringify({
+      defaultQueue: 'support',
+      rules: [
+        {
+          id: 'support-web',
+          when: { all: [{ fact: 'type', operator: 'equal', value: 'support' }] },
+          then: { queue: 'support', skills: [{ skill: 'webapp', level: 3 }] },
+        },
+      ],
+    }),
   });
 
   const created = await api<{ articleId: string }>('agent', '/knowledge/articles', {
     method: 'POST',
-    body: JSON.stringify({ title: 'Reset your password', body: 'Open Settings, then Security, then Reset password. A link arrives by email within a minute.', category: 'login', tags: ['password', 'sign-in'], visibility: 'public' }),
+    body: JSON.stringify({
+      title: 'Reset your password',
+      body: 'Open Settings, then Security, then Reset password. A link arrives by email within a minute.',
+      category: 'login',
+      tags: ['password', 'sign-in'],
+      visibility: 'public',
+    }),
   });
   articleId = created.articleId;
   await api('supervisor', `/knowledge/articles/${articleId}/status`, { method: 'POST', body: JSON.stringify({ to: 'published' }) });
@@ -92,7 +120,9 @@ beforeAll(async () => {
   seeding.catch(() => undefined); // awaited (and reported) by the test that needs it
 
   // The published article reaches the search index through the table's stream.
-  const found = async () => (await api<{ items: unknown[] }>('requester', '/knowledge/deflect', { method: 'POST', body: JSON.stringify({ subject: 'reset password' }) })).items.length > 0;
+  const found = async () =>
+    (await api<{ items: unknown[] }>('requester', '/knowledge/deflect', { method: 'POST', body: JSON.stringify({ subject: 'reset password' }) }))
+      .items.length > 0;
   await until(found, 'the published article in the search index');
 }, 120_000);
 afterAll(async () => harness?.stop());
@@ -130,7 +160,9 @@ describe('the agent workspace', () => {
     // Another case, declined: it goes back to its queue with the agent among those who declined.
     const declinedId = await newCase('Printer shows a paper jam that is not there');
     await offer(page, declinedId).waitFor();
-    await offer(page, declinedId).getByRole('button', { name: `Decline the offer of ${declinedId}` }).click();
+    await offer(page, declinedId)
+      .getByRole('button', { name: `Decline the offer of ${declinedId}` })
+      .click();
     await offer(page, declinedId).waitFor({ state: 'detached' });
     await panel.getByText(`Declined ${declinedId}.`).waitFor();
     expect((await api<{ declinedBy: string[]; state: string }>('supervisor', `/routing/cases/${declinedId}`)).declinedBy).toContain('demo-agent');
@@ -151,7 +183,10 @@ describe('the agent workspace', () => {
 
   it('works a case: handoff brief, tasks, a file, related cases, knowledge linked as resolving, an @mention', async () => {
     expect(acceptedId).toBeDefined();
-    await api('agent', `/cases/${acceptedId}/links`, { method: 'POST', body: JSON.stringify({ targetId: relatedId, kind: 'related', reason: 'Same mail problem' }) });
+    await api('agent', `/cases/${acceptedId}/links`, {
+      method: 'POST',
+      body: JSON.stringify({ targetId: relatedId, kind: 'related', reason: 'Same mail problem' }),
+    });
     const context = await harness.newContext();
     const page = await harness.signIn(context, 'agent', `/inbox/cases/${acceptedId}`);
     await page.getByTestId('case-status').waitFor();
@@ -174,10 +209,14 @@ describe('the agent workspace', () => {
     expect(await task.getAttribute('data-status')).toBe('open');
     await task.getByRole('button', { name: 'Complete “Check the mail relay logs”' }).click();
     await expect.poll(() => task.getAttribute('data-status')).toBe('done');
-    expect((await api<{ items: { title: string; status: string }[] }>('agent', `/cases/${acceptedId}/tasks`)).items).toEqual([expect.objectContaining({ title: 'Check the mail relay logs', status: 'done' })]);
+    expect((await api<{ items: { title: string; status: string }[] }>('agent', `/cases/${acceptedId}/tasks`)).items).toEqual([
+      expect.objectContaining({ title: 'Check the mail relay logs', status: 'done' }),
+    ]);
 
     // A file, through the portal's direct upload with progress.
-    await page.getByLabel('Add a file').setInputFiles({ name: 'relay.log', mimeType: 'text/plain', buffer: Buffer.from('450 4.7.1 try again later\n'.repeat(200)) });
+    await page
+      .getByLabel('Add a file')
+      .setInputFiles({ name: 'relay.log', mimeType: 'text/plain', buffer: Buffer.from('450 4.7.1 try again later\n'.repeat(200)) });
     await page.getByText('relay.log was uploaded.').waitFor();
     await page.getByTestId('attachment').filter({ hasText: 'relay.log' }).getByRole('button', { name: 'Download relay.log' }).waitFor();
 
@@ -207,7 +246,8 @@ describe('the agent workspace', () => {
     const note = page.getByTestId('timeline-comment').filter({ hasText: 'check the DNS' });
     await note.waitFor();
     expect(await note.getByTestId('mentions').textContent()).toBe('Mentions: @demo-agent');
-    const comments = (await api<{ items: { body: string; mentions: string[]; visibility: string }[] }>('agent', `/cases/${acceptedId}/comments`)).items;
+    const comments = (await api<{ items: { body: string; mentions: string[]; visibility: string }[] }>('agent', `/cases/${acceptedId}/comments`))
+      .items;
     expect(comments.find((c) => c.body.includes('DNS'))).toMatchObject({ mentions: ['demo-agent'], visibility: 'internal' });
 
     // The timeline shows routing's decision with its why.
@@ -227,7 +267,9 @@ describe('the agent workspace', () => {
     await page.getByTestId('timeline-scroll').evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
     const attached = events.filter({ hasText: 'Attached relay.log' });
     await attached.waitFor();
-    expect(await attached.getByTestId('event-line').allTextContents()).toEqual([expect.stringMatching(/^Attached relay\.log \(5\.1\s?kB\), visible to the requester$/)]);
+    expect(await attached.getByTestId('event-line').allTextContents()).toEqual([
+      expect.stringMatching(/^Attached relay\.log \(5\.1\s?kB\), visible to the requester$/),
+    ]);
     await events.filter({ hasText: 'Linked the article “Reset your password” as resolving' }).waitFor();
     for (const entry of await page.getByTestId('timeline-event').allTextContents()) timelineTexts.add(entry);
     // No entry looks like JSON (the raw audit values the timeline used to print).
@@ -248,7 +290,11 @@ describe('the agent workspace', () => {
 
     // The related case, handed from the supervisor to the agent: its handoff brief, and the link back.
     const related0 = await api<{ version: number }>('supervisor', `/cases/${relatedId}`);
-    await api('supervisor', `/cases/${relatedId}`, { method: 'PATCH', headers: { 'if-match': `"${related0.version}"` }, body: JSON.stringify({ owner: 'demo-agent' }) });
+    await api('supervisor', `/cases/${relatedId}`, {
+      method: 'PATCH',
+      headers: { 'if-match': `"${related0.version}"` },
+      body: JSON.stringify({ owner: 'demo-agent' }),
+    });
     await related.click();
     await page.waitForURL(`**/inbox/cases/${relatedId}`);
     const handoff = page.getByTestId('handoff');
@@ -271,7 +317,10 @@ describe('the agent workspace', () => {
       // Every entry the API has for the case (its comments, its opening, routing's decision, the placement), page by page.
       let total = 0;
       for (let cursor: string | undefined, first = true; first || cursor; first = false) {
-        const page = await api<{ items: unknown[]; nextCursor?: string }>('agent', `/cases/${longId}/history?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        const page = await api<{ items: unknown[]; nextCursor?: string }>(
+          'agent',
+          `/cases/${longId}/history?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
         total += page.items.length;
         cursor = page.nextCursor;
       }
@@ -304,7 +353,9 @@ describe('the agent workspace', () => {
       // The newest entry in view (scrolling gets there; the button does in one step).
       await page.getByRole('button', { name: 'Jump to the newest entry' }).click();
       await expect
-        .poll(async () => ({ newest: await newest.count(), last: (await rows.allTextContents()).slice(-3).map((t) => t.slice(-40)) }), { timeout: 15_000 })
+        .poll(async () => ({ newest: await newest.count(), last: (await rows.allTextContents()).slice(-3).map((t) => t.slice(-40)) }), {
+          timeout: 15_000,
+        })
         .toEqual(expect.objectContaining({ newest: 1 }));
       most = Math.max(most, await rows.count());
       expect(most).toBeLessThan(40);

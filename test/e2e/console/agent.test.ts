@@ -31,7 +31,14 @@ beforeAll(async () => {
 });
 afterAll(async () => harness?.stop());
 
-const readCase = async (id: string) => (await (await harness.platform.fetchAs('agent', `/cases/${id}`)).json()) as { subject: string; status: string; version: number; owner: string | null; sla: { clocks: Record<string, Clock> } | null };
+const readCase = async (id: string) =>
+  (await (await harness.platform.fetchAs('agent', `/cases/${id}`)).json()) as {
+    subject: string;
+    status: string;
+    version: number;
+    owner: string | null;
+    sla: { clocks: Record<string, Clock> } | null;
+  };
 
 describe('the agent workspace', () => {
   it('walks the main loop by keyboard: inbox, open, internal note, reply, transition, next case, shortcuts help', async () => {
@@ -94,7 +101,11 @@ describe('the agent workspace', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('timeline-comment').filter({ hasText: 'restarting the print server' }).filter({ hasText: 'Public' }).waitFor();
     // The first public reply meets the first-response clock: said so on the timeline.
-    await page.getByTestId('sla-event').locator('[data-clock="firstResponse"][data-what="met"]').filter({ hasText: 'First response clock met' }).waitFor();
+    await page
+      .getByTestId('sla-event')
+      .locator('[data-clock="firstResponse"][data-what="met"]')
+      .filter({ hasText: 'First response clock met' })
+      .waitFor();
 
     // t: the next steps; Enter opens the first allowed one in a dialog; confirm with a reason.
     await page.keyboard.press('t');
@@ -114,7 +125,11 @@ describe('the agent workspace', () => {
     const moved = page.getByTestId('timeline-event').filter({ hasText: 'Moved from New to In Review' });
     await moved.waitFor();
     // Starting the review makes the agent the owner (by name, not id), and writes the handoff brief.
-    expect(await moved.getByTestId('event-line').allTextContents()).toEqual(['Moved from New to In Review', 'Owner set to Alex Agent', 'Handoff brief written for the new owner or queue']);
+    expect(await moved.getByTestId('event-line').allTextContents()).toEqual([
+      'Moved from New to In Review',
+      'Owner set to Alex Agent',
+      'Handoff brief written for the new owner or queue',
+    ]);
     expect(await moved.textContent()).toContain('“Looking into the print server.”');
     await expectAccessible(page, 'the case view');
 

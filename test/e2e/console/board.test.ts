@@ -40,14 +40,22 @@ beforeAll(async () => {
   for (const subject of ['VPN drops every hour', 'Invoice shows the wrong VAT', 'Cannot reset my password']) {
     const created = await api<ApiCase>('requester', '/cases', {
       method: 'POST',
-      body: JSON.stringify({ subject, description: 'Since Monday', fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' } }),
+      body: JSON.stringify({
+        subject,
+        description: 'Since Monday',
+        fields: { product: 'web-app', category: 'problem', impact: 'single-user', urgency: 'low' },
+      }),
     });
     caseIds.push(created.caseId);
   }
   // The agent comes online: routing offers them work, which is load on their web capacity.
   await api('agent', '/routing/agents/demo-agent/presence', { method: 'PUT', body: JSON.stringify({ presence: 'available' }) });
   // A week later by the demo clock every first-response clock has breached.
-  await fetch(`${harness.platform.url}/_local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMinutes: 7 * 24 * 60 }) });
+  await fetch(`${harness.platform.url}/_local/clock`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceMinutes: 7 * 24 * 60 }),
+  });
 }, 120_000);
 afterAll(async () => harness?.stop());
 
@@ -70,7 +78,7 @@ describe('the supervisor board', () => {
     expect(await cell(page, '[data-testid="queue-figures"] tr[data-queue="escalations"]', 'backlog').textContent()).toBe('0');
 
     // The agent's load is what routing holds for them.
-    const agent = (await api<ApiAgent>('supervisor', '/routing/agents/demo-agent'));
+    const agent = await api<ApiAgent>('supervisor', '/routing/agents/demo-agent');
     const used = Object.values(agent.load).reduce((a, b) => a + b, 0);
     expect(used).toBeGreaterThan(0);
     const agentRow = '[data-testid="agent-load"] tr[data-agent="demo-agent"]';
@@ -85,7 +93,10 @@ describe('the supervisor board', () => {
 
     // Reassign the first case to the escalations queue, with the supervisor's reason.
     const [first, second] = caseIds as [string, string];
-    await page.getByRole('button', { name: `Reassign or re-prioritise ${first}` }).first().click();
+    await page
+      .getByRole('button', { name: `Reassign or re-prioritise ${first}` })
+      .first()
+      .click();
     const dialog = page.getByRole('dialog', { name: `Reassign or re-prioritise ${first}` });
     await dialog.waitFor();
     await expectAccessible(page, 'the reassign dialog');
@@ -100,7 +111,10 @@ describe('the supervisor board', () => {
     await expect.poll(() => cell(page, '[data-testid="queue-figures"] tr[data-queue="escalations"]', 'backlog').textContent()).toBe('1');
 
     // Re-prioritise the second, by keyboard: open with Enter, choose, submit.
-    await page.getByRole('button', { name: `Reassign or re-prioritise ${second}` }).first().focus();
+    await page
+      .getByRole('button', { name: `Reassign or re-prioritise ${second}` })
+      .first()
+      .focus();
     await page.keyboard.press('Enter');
     const dialog2 = page.getByRole('dialog', { name: `Reassign or re-prioritise ${second}` });
     await dialog2.waitFor();
@@ -119,12 +133,19 @@ describe('the supervisor board', () => {
     const context = await harness.newContext();
     const page = await harness.signIn(context, 'supervisor', '/board');
     const third = caseIds[2]!;
-    await page.getByRole('button', { name: `Reassign or re-prioritise ${third}` }).first().click();
+    await page
+      .getByRole('button', { name: `Reassign or re-prioritise ${third}` })
+      .first()
+      .click();
     const dialog = page.getByRole('dialog', { name: `Reassign or re-prioritise ${third}` });
     await dialog.waitFor();
     // Someone else changes the case after the board read it.
     const before = await api<ApiCase>('supervisor', `/cases/${third}`);
-    await api('admin', `/cases/${third}`, { method: 'PATCH', headers: { 'if-match': `"${before.version}"` }, body: JSON.stringify({ priority: 'high', reason: 'meanwhile' }) });
+    await api('admin', `/cases/${third}`, {
+      method: 'PATCH',
+      headers: { 'if-match': `"${before.version}"` },
+      body: JSON.stringify({ priority: 'high', reason: 'meanwhile' }),
+    });
     await dialog.getByLabel('Priority').selectOption('low');
     await dialog.getByRole('button', { name: 'Save changes' }).click();
     await dialog.getByRole('alert').waitFor();
@@ -133,14 +154,16 @@ describe('the supervisor board', () => {
     await context.close();
   });
 
-  it('shows the API\'s problem, not a broken page, to someone routing does not answer', async () => {
+  it("shows the API's problem, not a broken page, to someone routing does not answer", async () => {
     const context = await harness.newContext();
     const page = await harness.signIn(context, 'requester', '/board');
     // The requester has no board in their navigation; typed in, each section shows the API's 403 as its error state.
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toEqual(['My cases', 'Open a case']);
     await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThanOrEqual(2);
-    expect(await page.getByRole('heading', { name: 'Agents' }).locator('..').getByRole('alert').textContent()).toMatch(/forbidden|may not|not allowed|staff/i);
-    await expectAccessible(page, 'the board\'s error states');
+    expect(await page.getByRole('heading', { name: 'Agents' }).locator('..').getByRole('alert').textContent()).toMatch(
+      /forbidden|may not|not allowed|staff/i,
+    );
+    await expectAccessible(page, "the board's error states");
     await context.close();
   });
 });

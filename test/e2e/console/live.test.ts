@@ -151,7 +151,9 @@ describe('live updates in the console', () => {
       });
       expect(posted.status).toBe(201);
       await expect
-        .poll(async () => (await entriesAfter(before, Date.now())).some((entry) => entry.event === 'CommentAdded' && entry.caseId === caseId), { timeout: 10_000 })
+        .poll(async () => (await entriesAfter(before, Date.now())).some((entry) => entry.event === 'CommentAdded' && entry.caseId === caseId), {
+          timeout: 10_000,
+        })
         .toBe(true);
       // The view has not heard of it (no socket, no polling of a case view).
       expect(await page.getByTestId('timeline-comment').filter({ hasText: 'Door controller swapped' }).count()).toBe(0);
@@ -175,14 +177,20 @@ describe('live updates in the console', () => {
 
   it('takes an offer accepted or declined in one browser off the other, and shows the other agent the case assigned, without a reload', async () => {
     const admin = (path: string, body: unknown) =>
-      harness.platform.fetchAs('admin', path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => expect(r.status).toBeLessThan(300));
+      harness.platform
+        .fetchAs('admin', path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        .then((r) => expect(r.status).toBeLessThan(300));
     await admin('/routing/queues/support', { name: 'Support', offerTimeoutSeconds: 3600 });
     // Both eligible (no skills asked, no team rule on the type); Alex has more free capacity, so routing offers to Alex.
     await admin('/routing/agents/demo-agent', { name: 'Alex Agent', skills: { webapp: 5 }, capacity: { web: 10 } });
     await admin('/routing/agents/demo-fraud-agent', { name: 'Frida Fraud', skills: { webapp: 5 }, capacity: { web: 2 } });
 
     const presence = async (who: 'agent' | 'fraudAgent', id: string, to: string) => {
-      const r = await harness.platform.fetchAs(who, `/routing/agents/${id}/presence`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ presence: to }) });
+      const r = await harness.platform.fetchAs(who, `/routing/agents/${id}/presence`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ presence: to }),
+      });
       expect(r.status).toBe(200);
     };
 
@@ -198,7 +206,9 @@ describe('live updates in the console', () => {
       await expect.poll(() => liveState(page)).toBe('live');
     }
     await two.getByTestId('offers-panel').getByLabel('Presence').selectOption('available');
-    await expect.poll(async () => (await (await harness.platform.fetchAs('agent', '/routing/agents/demo-agent')).json()) as { presence: string }).toMatchObject({ presence: 'available' });
+    await expect
+      .poll(async () => (await (await harness.platform.fetchAs('agent', '/routing/agents/demo-agent')).json()) as { presence: string })
+      .toMatchObject({ presence: 'available' });
     await presence('fraudAgent', 'demo-fraud-agent', 'available');
     const loadsOne = countLoads(one);
     const loadsTwo = countLoads(two);
@@ -208,7 +218,9 @@ describe('live updates in the console', () => {
     // The offer reaches both of Alex's browsers over the feed.
     await offerOn(one).waitFor();
     await offerOn(two).waitFor();
-    expect(framesTwo.some((f) => f.type === 'event' && f.event === 'CaseOffered' && f.caseId === caseId && f.detail?.offer?.agentId === 'demo-agent')).toBe(true);
+    expect(
+      framesTwo.some((f) => f.type === 'event' && f.event === 'CaseOffered' && f.caseId === caseId && f.detail?.offer?.agentId === 'demo-agent'),
+    ).toBe(true);
 
     // Frida, the other eligible agent, has the case open: routing says whom it is offered to.
     const fridaContext = await harness.newContext();
@@ -222,7 +234,9 @@ describe('live updates in the console', () => {
     await expectAccessible(two, 'the inbox with an offer open in two browsers');
 
     // Accepted in the first browser: gone from the second, assigned in Frida's view.
-    await offerOn(one).getByRole('button', { name: `Accept the offer of ${caseId}` }).click();
+    await offerOn(one)
+      .getByRole('button', { name: `Accept the offer of ${caseId}` })
+      .click();
     await one.getByTestId('offers-panel').getByText(`${caseId} is yours.`).waitFor();
     await offerOn(two).waitFor({ state: 'detached' });
     await expect.poll(() => routing.getByTestId('routing-state').textContent()).toBe('Assigned');
@@ -238,7 +252,9 @@ describe('live updates in the console', () => {
     const declinedOn = (page: Page) => page.locator(`[data-testid="offer"][data-case="${declinedId}"]`);
     await declinedOn(one).waitFor();
     await declinedOn(two).waitFor();
-    await declinedOn(two).getByRole('button', { name: `Decline the offer of ${declinedId}` }).click();
+    await declinedOn(two)
+      .getByRole('button', { name: `Decline the offer of ${declinedId}` })
+      .click();
     await two.getByTestId('offers-panel').getByText(`Declined ${declinedId}.`).waitFor();
     await declinedOn(one).waitFor({ state: 'detached' });
     expect(framesOne.some((f) => f.type === 'event' && f.event === 'OfferClosed' && f.caseId === declinedId)).toBe(true);

@@ -25,11 +25,23 @@ beforeAll(async () => {
   harness = await startConsole();
   const { platform } = harness;
   const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const created = await platform.fetchAs('agent', '/knowledge/articles', json({ title: 'Reset your password', body: 'Open Settings, then Security, then Reset password. A link arrives by email within a minute.', category: 'login', tags: ['password', 'sign-in'], visibility: 'public' }));
+  const created = await platform.fetchAs(
+    'agent',
+    '/knowledge/articles',
+    json({
+      title: 'Reset your password',
+      body: 'Open Settings, then Security, then Reset password. A link arrives by email within a minute.',
+      category: 'login',
+      tags: ['password', 'sign-in'],
+      visibility: 'public',
+    }),
+  );
   articleId = ((await created.json()) as { articleId: string }).articleId;
   expect((await platform.fetchAs('supervisor', `/knowledge/articles/${articleId}/status`, json({ to: 'published' }))).status).toBe(200);
   // The index follows the table's stream: wait until a requester's search finds the article.
-  const found = async () => ((await (await platform.fetchAs('requester', '/knowledge/deflect', json({ subject: 'reset password' }))).json()) as { items: unknown[] }).items.length;
+  const found = async () =>
+    ((await (await platform.fetchAs('requester', '/knowledge/deflect', json({ subject: 'reset password' }))).json()) as { items: unknown[] }).items
+      .length;
   for (let waited = 0; (await found()) === 0; waited += 100) {
     if (waited > 15_000) throw new Error('the published article never reached the search index');
     await new Promise((done) => setTimeout(done, 100));
@@ -49,7 +61,9 @@ describe('the requester portal', () => {
     await page.getByLabel(/^Subject/).fill('I need to reset my password');
     await page.getByTestId('suggestion').filter({ hasText: 'Reset your password' }).waitFor();
     await expectAccessible(page, 'the intake form with suggestions');
-    const feedback = page.waitForResponse((response) => response.url().endsWith('/knowledge/feedback') && response.request().postDataJSON()?.event === 'deflected');
+    const feedback = page.waitForResponse(
+      (response) => response.url().endsWith('/knowledge/feedback') && response.request().postDataJSON()?.event === 'deflected',
+    );
     await page.getByRole('button', { name: /This solved it/ }).click();
     const answered = await feedback;
     expect(answered.status()).toBe(200);
@@ -82,7 +96,11 @@ describe('the requester portal', () => {
 
     // Staff answer: one internal note, one public reply. The requester sees the public one only.
     const post = (visibility: string, body: string) =>
-      harness.platform.fetchAs('agent', `/cases/${caseId}/comments`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ body, visibility }) });
+      harness.platform.fetchAs('agent', `/cases/${caseId}/comments`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ body, visibility }),
+      });
     expect((await post('internal', 'Internal: customer has two seats in the old plan')).status).toBe(201);
     expect((await post('public', 'Thanks, we are correcting the invoice.')).status).toBe(201);
     await page.reload();
@@ -91,7 +109,9 @@ describe('the requester portal', () => {
 
     // The date is the viewer's: en-GB in Europe/Berlin, as the context was set up.
     const read = (await (await harness.platform.fetchAs('requester', `/cases/${caseId}`)).json()) as { createdAt: string };
-    const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(read.createdAt));
+    const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(
+      new Date(read.createdAt),
+    );
     expect(await page.locator(`time[datetime="${read.createdAt}"]`).first().textContent()).toBe(expected);
 
     // A reply.
@@ -122,7 +142,9 @@ describe('the requester portal', () => {
     expect(seen.every(([, max]) => max === bytes.length)).toBe(true);
     expect(seen.some(([value]) => value! > 0 && value! < bytes.length)).toBe(true);
     await page.locator('li', { hasText: 'receipt.txt' }).waitFor();
-    const files = (await (await harness.platform.fetchAs('agent', `/cases/${caseId}/attachments`)).json()) as { items: { versions: { fileName: string; size: number }[] }[] };
+    const files = (await (await harness.platform.fetchAs('agent', `/cases/${caseId}/attachments`)).json()) as {
+      items: { versions: { fileName: string; size: number }[] }[];
+    };
     expect(files.items.map((a) => a.versions.at(-1))).toEqual([expect.objectContaining({ fileName: 'receipt.txt', size: bytes.length })]);
     await expectAccessible(page, 'the requester case view');
     await screenshot(page, 'portal-case');
@@ -157,7 +179,11 @@ describe('the console on the local gateway', () => {
     expect(await home.text()).toContain('<div id="root">');
 
     const config = ConsoleConfig.parse(await (await fetch(`${url}/config.json`)).json());
-    expect(config).toEqual({ apiUrl: url, liveUrl: `${url.replace(/^http/, 'ws')}/live`, auth: { authority: `${url}/_oidc`, clientId: harness.platform.issuer.audience, scope: 'openid email profile' } });
+    expect(config).toEqual({
+      apiUrl: url,
+      liveUrl: `${url.replace(/^http/, 'ws')}/live`,
+      auth: { authority: `${url}/_oidc`, clientId: harness.platform.issuer.audience, scope: 'openid email profile' },
+    });
 
     // A client route loads the console in a browser; the same unknown path asked for as data stays the API's 404 problem.
     const asPage = await fetch(`${url}/my/cases/CASE-2026-000001`, { headers: { accept: 'text/html' } });
@@ -203,10 +229,13 @@ describe('the console on the local gateway', () => {
       await route.fulfill({ json: { ...config, auth: { ...config.auth, logoutUrl: cognitoLogout } } });
     });
     const reached: URL[] = [];
-    await context.route((u) => u.href.startsWith(`${cognitoLogout}?`), async (route) => {
-      reached.push(new URL(route.request().url()));
-      await route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><title>Signed out</title><h1>Signed out</h1></html>' });
-    });
+    await context.route(
+      (u) => u.href.startsWith(`${cognitoLogout}?`),
+      async (route) => {
+        reached.push(new URL(route.request().url()));
+        await route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><title>Signed out</title><h1>Signed out</h1></html>' });
+      },
+    );
     const page = await harness.signIn(context, 'requester', '/my');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.url()).toMatch(new RegExp(`^${cognitoLogout.replaceAll('.', '\\.')}\\?`));
@@ -226,7 +255,13 @@ describe('the console on the local gateway', () => {
         status: 503,
         contentType: 'application/problem+json',
         headers: { 'retry-after': '1' },
-        body: JSON.stringify({ type: 'https://caseway.dev/problems/service-unavailable', title: 'Service unavailable', status: 503, detail: 'The case store did not answer in time; retry.', correlationId: 'corr-5xx-42' }),
+        body: JSON.stringify({
+          type: 'https://caseway.dev/problems/service-unavailable',
+          title: 'Service unavailable',
+          status: 503,
+          detail: 'The case store did not answer in time; retry.',
+          correlationId: 'corr-5xx-42',
+        }),
       }),
     );
     const page = await harness.signIn(context, 'requester', '/my');
@@ -274,7 +309,16 @@ describe('the dev issuer token endpoint', () => {
 
   async function codeFor(redirectUri: string): Promise<string> {
     const { url, issuer } = harness.platform;
-    const form = new URLSearchParams({ client_id: issuer.audience, redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 's1', code_challenge: challenge, code_challenge_method: 'S256', user: 'agent' });
+    const form = new URLSearchParams({
+      client_id: issuer.audience,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid',
+      state: 's1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      user: 'agent',
+    });
     const answer = await fetch(`${url}/_oidc/authorize`, { method: 'POST', body: form, redirect: 'manual' });
     expect(answer.status).toBe(303);
     const location = new URL(answer.headers.get('location')!);
@@ -285,7 +329,13 @@ describe('the dev issuer token endpoint', () => {
   const exchange = (code: string, redirectUri: string, codeVerifier: string) =>
     fetch(`${harness.platform.url}/_oidc/token`, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: harness.platform.issuer.audience, code_verifier: codeVerifier }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        client_id: harness.platform.issuer.audience,
+        code_verifier: codeVerifier,
+      }),
     });
 
   it('checks the PKCE S256 verifier, spends a code once, and the token it gives is accepted by the API', async () => {
@@ -311,9 +361,13 @@ describe('the dev issuer token endpoint', () => {
     expect(mismatch.status).toBe(400);
 
     const { url, issuer } = harness.platform;
-    const foreign = await fetch(`${url}/_oidc/authorize?${new URLSearchParams({ client_id: issuer.audience, redirect_uri: 'https://evil.example/cb', response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })}`);
+    const foreign = await fetch(
+      `${url}/_oidc/authorize?${new URLSearchParams({ client_id: issuer.audience, redirect_uri: 'https://evil.example/cb', response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })}`,
+    );
     expect(foreign.status).toBe(400);
-    const noPkce = await fetch(`${url}/_oidc/authorize?${new URLSearchParams({ client_id: issuer.audience, redirect_uri: redirectUri, response_type: 'code', scope: 'openid' })}`);
+    const noPkce = await fetch(
+      `${url}/_oidc/authorize?${new URLSearchParams({ client_id: issuer.audience, redirect_uri: redirectUri, response_type: 'code', scope: 'openid' })}`,
+    );
     expect(noPkce.status).toBe(400);
   });
 });

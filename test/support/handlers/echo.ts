@@ -12,7 +12,15 @@ export interface Echo {
   readonly env: Record<string, string | undefined>;
 }
 
-const ENV_SEEN = ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'AWS_REGION', 'ROLES_CLAIM', 'POWERTOOLS_TRACE_ENABLED', 'POWERTOOLS_METRICS_DISABLED', 'POWERTOOLS_DEV'];
+const ENV_SEEN = [
+  'TABLE_NAME',
+  'DYNAMODB_ENDPOINT',
+  'AWS_REGION',
+  'ROLES_CLAIM',
+  'POWERTOOLS_TRACE_ENABLED',
+  'POWERTOOLS_METRICS_DISABLED',
+  'POWERTOOLS_DEV',
+];
 
 export async function handler(event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context): Promise<unknown> {
   switch (event.headers['x-test-behaviour']) {
@@ -27,7 +35,12 @@ export async function handler(event: APIGatewayProxyEventV2WithJWTAuthorizer, co
     case 'bad-status':
       return { statusCode: 'two hundred', body: '' };
     case 'binary':
-      return { statusCode: 200, headers: { 'content-type': 'image/png' }, body: Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64'), isBase64Encoded: true };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'image/png' },
+        body: Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64'),
+        isBase64Encoded: true,
+      };
     case 'cookies':
       return { statusCode: 204, cookies: ['a=1; Path=/', 'b=2; HttpOnly'], headers: { 'X-Mixed-Case': 'yes', 'content-length': '999' } };
     default: {
@@ -41,7 +54,11 @@ export async function handler(event: APIGatewayProxyEventV2WithJWTAuthorizer, co
         },
         env: Object.fromEntries(ENV_SEEN.map((name) => [name, process.env[name]])),
       };
-      const result: APIGatewayProxyStructuredResultV2 = { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(echo) };
+      const result: APIGatewayProxyStructuredResultV2 = {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(echo),
+      };
       return result;
     }
   }

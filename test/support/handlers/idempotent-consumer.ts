@@ -22,13 +22,22 @@ const consume = onEventBridge({
   dedup: { key: (event) => event.detail.id, mark: 'after-work', marks: processedEvents, duplicate: 'duplicate' as const },
   work: async (event) => {
     const { caseId } = event.detail;
-    await dynamo().send(new UpdateCommand({ TableName: tableName(), Key: { pk: `TEST#${caseId}`, sk: 'EFFECT' }, UpdateExpression: 'ADD applied :one', ExpressionAttributeValues: { ':one': 1 } }));
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: { pk: `TEST#${caseId}`, sk: 'EFFECT' },
+        UpdateExpression: 'ADD applied :one',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
     return 'applied' as const;
   },
 });
 
 export async function handler(event: EventBridgeEvent<string, DomainEventDetail>, context: Context): Promise<void> {
   const { id, caseId } = event.detail;
-  await dynamo().send(new PutCommand({ TableName: tableName(), Item: { pk: `TEST#${caseId}`, sk: `DELIVERY#${event.id}#${randomUUID()}`, domainEventId: id } }));
+  await dynamo().send(
+    new PutCommand({ TableName: tableName(), Item: { pk: `TEST#${caseId}`, sk: `DELIVERY#${event.id}#${randomUUID()}`, domainEventId: id } }),
+  );
   if ((await consume(event, context)) === 'applied') throw new Error('deliberate failure after the effect: the bus must redeliver');
 }

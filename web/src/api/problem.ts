@@ -38,11 +38,19 @@ export function toProblem(body: unknown, response: Response | undefined): ApiPro
   const correlationId = response?.headers.get('x-request-id') ?? undefined;
   if (isProblem(body)) return new ApiProblem(body, correlationId);
   const status = response?.status ?? 0;
-  const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : undefined;
+  const message =
+    typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string'
+      ? (body as { message: string }).message
+      : undefined;
   return new ApiProblem({ type: 'about:blank', title: message ?? (response?.statusText || 'Request failed'), status }, correlationId);
 }
 
 /** A failure before any answer (offline, DNS, CORS). */
 export function networkProblem(error: unknown): ApiProblem {
-  return new ApiProblem({ type: 'about:blank', title: 'The server could not be reached', detail: error instanceof Error ? error.message : String(error), status: 0 });
+  return new ApiProblem({
+    type: 'about:blank',
+    title: 'The server could not be reached',
+    detail: error instanceof Error ? error.message : String(error),
+    status: 0,
+  });
 }

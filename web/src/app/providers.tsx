@@ -47,7 +47,17 @@ function ApiProvider({ config, children }: { config: ConsoleConfig; children: Re
   return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
 }
 
-export function Providers({ config, manager, queryClient, children }: { config: ConsoleConfig; manager: UserManager; queryClient: QueryClient; children: ReactNode }) {
+export function Providers({
+  config,
+  manager,
+  queryClient,
+  children,
+}: {
+  config: ConsoleConfig;
+  manager: UserManager;
+  queryClient: QueryClient;
+  children: ReactNode;
+}) {
   return (
     <ConfigContext.Provider value={config}>
       <QueryClientProvider client={queryClient}>

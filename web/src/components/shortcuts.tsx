@@ -44,7 +44,15 @@ export function useShortcuts(shortcuts: readonly Shortcut[]): { helpOpen: boolea
   return { helpOpen, setHelpOpen };
 }
 
-export function ShortcutsHelp({ open, onOpenChange, shortcuts }: { open: boolean; onOpenChange: (open: boolean) => void; shortcuts: readonly Pick<Shortcut, 'key' | 'label'>[] }) {
+export function ShortcutsHelp({
+  open,
+  onOpenChange,
+  shortcuts,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  shortcuts: readonly Pick<Shortcut, 'key' | 'label'>[];
+}) {
   return (
     <Dialog.Root open={open} onOpenChange={onOpenChange}>
       <Dialog.Portal>

@@ -16,7 +16,10 @@ const linesOf = (map: Record<string, number | undefined>) =>
 function parseLines(source: string): { map: Record<string, number>; bad: string[] } {
   const map: Record<string, number> = {};
   const bad: string[] = [];
-  for (const line of source.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of source
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const match = /^([^=]+?)\s*=\s*(-?\d+(?:\.\d+)?)$/.exec(line);
     if (match) map[match[1]!.trim()] = Number(match[2]);
     else bad.push(line);
@@ -47,7 +50,13 @@ function AgentDialog({ agent, onClose, onSaved }: { agent: Agent | undefined; on
       </p>
     ) : null;
   return (
-    <EditDialog title={agent ? text.agents.editTitle(agent.name ?? agent.agentId) : text.agents.newTitle} onClose={onClose} onSubmit={submit} pending={put.isPending} error={put.error}>
+    <EditDialog
+      title={agent ? text.agents.editTitle(agent.name ?? agent.agentId) : text.agents.newTitle}
+      onClose={onClose}
+      onSubmit={submit}
+      pending={put.isPending}
+      error={put.error}
+    >
       {agent ? null : (
         <Field id={`${id}-id`} label={text.agents.id}>
           <input id={`${id}-id`} value={agentId} onChange={(e) => setAgentId(e.target.value)} required />
@@ -57,11 +66,27 @@ function AgentDialog({ agent, onClose, onSaved }: { agent: Agent | undefined; on
         <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} />
       </Field>
       <Field id={`${id}-skills`} label={text.agents.skills} help={text.agents.skillsHelp}>
-        <textarea id={`${id}-skills`} className="code" rows={4} aria-describedby={`${id}-skills-help${bad.skills.length ? ` ${id}-skills-error` : ''}`} aria-invalid={bad.skills.length ? true : undefined} value={skills} onChange={(e) => setSkills(e.target.value)} />
+        <textarea
+          id={`${id}-skills`}
+          className="code"
+          rows={4}
+          aria-describedby={`${id}-skills-help${bad.skills.length ? ` ${id}-skills-error` : ''}`}
+          aria-invalid={bad.skills.length ? true : undefined}
+          value={skills}
+          onChange={(e) => setSkills(e.target.value)}
+        />
         {errorsOf('skills')}
       </Field>
       <Field id={`${id}-capacity`} label={text.agents.capacity} help={text.agents.capacityHelp}>
-        <textarea id={`${id}-capacity`} className="code" rows={4} aria-describedby={`${id}-capacity-help${bad.capacity.length ? ` ${id}-capacity-error` : ''}`} aria-invalid={bad.capacity.length ? true : undefined} value={capacity} onChange={(e) => setCapacity(e.target.value)} />
+        <textarea
+          id={`${id}-capacity`}
+          className="code"
+          rows={4}
+          aria-describedby={`${id}-capacity-help${bad.capacity.length ? ` ${id}-capacity-error` : ''}`}
+          aria-invalid={bad.capacity.length ? true : undefined}
+          value={capacity}
+          onChange={(e) => setCapacity(e.target.value)}
+        />
         {errorsOf('capacity')}
       </Field>
     </EditDialog>
@@ -105,7 +130,9 @@ export function AgentsView() {
         editLabel={(a) => text.agents.editOf(a.name ?? a.agentId)}
         onEdit={editor.edit}
       />
-      {editor.editing ? <AgentDialog agent={editor.editing === 'new' ? undefined : editor.editing} onClose={editor.close} onSaved={editor.saved} /> : null}
+      {editor.editing ? (
+        <AgentDialog agent={editor.editing === 'new' ? undefined : editor.editing} onClose={editor.close} onSaved={editor.saved} />
+      ) : null}
     </>
   );
 }

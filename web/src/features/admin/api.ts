@@ -43,12 +43,18 @@ export function useCaseType(typeId: string) {
 
 export function useCaseTypeVersions(typeId: string) {
   const api = useApi();
-  return useQuery({ queryKey: keys.versions(typeId), queryFn: async () => (await data(api.GET('/case-types/{type}/versions', { params: { path: { type: typeId } } }))).items });
+  return useQuery({
+    queryKey: keys.versions(typeId),
+    queryFn: async () => (await data(api.GET('/case-types/{type}/versions', { params: { path: { type: typeId } } }))).items,
+  });
 }
 
 export function useWorkflow(typeId: string) {
   const api = useApi();
-  return useQuery({ queryKey: keys.workflow(typeId), queryFn: () => data(api.GET('/case-types/{type}/workflow', { params: { path: { type: typeId } } })) });
+  return useQuery({
+    queryKey: keys.workflow(typeId),
+    queryFn: () => data(api.GET('/case-types/{type}/workflow', { params: { path: { type: typeId } } })),
+  });
 }
 
 /** Cases of a type in every state, to count which version each runs (up to `cap`). */
@@ -61,7 +67,9 @@ export function useCasesOfType(typeId: string, states: readonly string[] | undef
       const items: Case[] = [];
       let cursor: string | undefined;
       do {
-        const page = await data(api.GET('/cases', { params: { query: { type: typeId, status: states!.join(','), limit: 100, ...(cursor ? { cursor } : {}) } } }));
+        const page = await data(
+          api.GET('/cases', { params: { query: { type: typeId, status: states!.join(','), limit: 100, ...(cursor ? { cursor } : {}) } } }),
+        );
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor && items.length < cap);
@@ -117,7 +125,8 @@ export function usePutQueue() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ queueId, body }: { queueId: string; body: QueueInput }) => data(api.PUT('/routing/queues/{id}', { params: { path: { id: queueId } }, body })),
+    mutationFn: ({ queueId, body }: { queueId: string; body: QueueInput }) =>
+      data(api.PUT('/routing/queues/{id}', { params: { path: { id: queueId } }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.queues }),
   });
 }
@@ -131,7 +140,8 @@ export function usePutAgent() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ agentId, body }: { agentId: string; body: AgentInput }) => data(api.PUT('/routing/agents/{id}', { params: { path: { id: agentId } }, body })),
+    mutationFn: ({ agentId, body }: { agentId: string; body: AgentInput }) =>
+      data(api.PUT('/routing/agents/{id}', { params: { path: { id: agentId } }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: keys.agents }),
   });
 }
@@ -149,7 +159,12 @@ export function useSlaCalendars() {
 /** A case, read whole (with its SLA clocks), for the tester and the SLA view. */
 export function useCase(caseId: string | undefined) {
   const api = useApi();
-  return useQuery({ queryKey: ['admin', 'case', caseId], enabled: !!caseId, retry: false, queryFn: () => data(api.GET('/cases/{id}', { params: { path: { id: caseId! } } })) });
+  return useQuery({
+    queryKey: ['admin', 'case', caseId],
+    enabled: !!caseId,
+    retry: false,
+    queryFn: () => data(api.GET('/cases/{id}', { params: { path: { id: caseId! } } })),
+  });
 }
 
 /** The case's routing decisions (RoutingDecided audit events), newest first: what the API recorded, with its why. */
@@ -159,7 +174,8 @@ export function useRoutingHistory(caseId: string | undefined) {
     queryKey: ['admin', 'case', caseId, 'routing-history'],
     enabled: !!caseId,
     retry: false,
-    queryFn: async () => (await data(api.GET('/cases/{id}/history', { params: { path: { id: caseId! } } }))).items.filter((e) => e.routing !== undefined).reverse(),
+    queryFn: async () =>
+      (await data(api.GET('/cases/{id}/history', { params: { path: { id: caseId! } } }))).items.filter((e) => e.routing !== undefined).reverse(),
   });
 }
 
@@ -193,10 +209,24 @@ export function usePublishSla() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (change: { kind: 'policy'; id: string; basedOn: number; body: SlaPolicyInput } | { kind: 'calendar'; id: string; basedOn: number; body: SlaCalendarInput }) =>
+    mutationFn: async (
+      change:
+        | { kind: 'policy'; id: string; basedOn: number; body: SlaPolicyInput }
+        | { kind: 'calendar'; id: string; basedOn: number; body: SlaCalendarInput },
+    ) =>
       change.kind === 'policy'
-        ? await data(api.POST('/sla/policies/{policyId}/versions', { params: { path: { policyId: change.id }, header: { 'If-Match': `"${change.basedOn}"` } }, body: change.body }))
-        : await data(api.POST('/sla/calendars/{calendarId}/versions', { params: { path: { calendarId: change.id }, header: { 'If-Match': `"${change.basedOn}"` } }, body: change.body })) as SlaPolicy | SlaCalendar,
+        ? await data(
+            api.POST('/sla/policies/{policyId}/versions', {
+              params: { path: { policyId: change.id }, header: { 'If-Match': `"${change.basedOn}"` } },
+              body: change.body,
+            }),
+          )
+        : ((await data(
+            api.POST('/sla/calendars/{calendarId}/versions', {
+              params: { path: { calendarId: change.id }, header: { 'If-Match': `"${change.basedOn}"` } },
+              body: change.body,
+            }),
+          )) as SlaPolicy | SlaCalendar),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ['admin'] }),
   });
 }

@@ -5,7 +5,16 @@ import { mermaidOf } from '../../../../functions/core/workflow';
 import type { CaseType as CoreCaseType } from '../../../../functions/core/case-type';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { formatDateTime } from '../board/format';
-import { useCaseType, useCaseTypes, useCaseTypeVersions, useCasesOfType, usePublishCaseType, useWorkflow, type CaseType, type CaseTypeInput } from './api';
+import {
+  useCaseType,
+  useCaseTypes,
+  useCaseTypeVersions,
+  useCasesOfType,
+  usePublishCaseType,
+  useWorkflow,
+  type CaseType,
+  type CaseTypeInput,
+} from './api';
 import { MermaidDiagram } from './mermaid-diagram';
 import { text } from './text';
 
@@ -147,7 +156,10 @@ function Workflow({ type }: { type: CaseType }) {
 function Versions({ type }: { type: CaseType }) {
   const versions = useCaseTypeVersions(type.typeId);
   // Every state any version has: the listing's status filter then covers open and closed cases alike.
-  const states = useMemo(() => (versions.data ? [...new Set(versions.data.flatMap((v) => (v.workflow?.states ?? []).map((s) => s.id)))] : undefined), [versions.data]);
+  const states = useMemo(
+    () => (versions.data ? [...new Set(versions.data.flatMap((v) => (v.workflow?.states ?? []).map((s) => s.id)))] : undefined),
+    [versions.data],
+  );
   const cases = useCasesOfType(type.typeId, states);
   if (versions.isPending) return <Loading />;
   if (versions.error) return <ErrorState error={versions.error} onRetry={() => void versions.refetch()} />;
@@ -185,7 +197,14 @@ function Versions({ type }: { type: CaseType }) {
 
 /** The next version's body: the current one without what the API sets on publishing. */
 function draftOf(type: CaseType): string {
-  const { typeId: _typeId, version: _version, publishedAt: _at, publishedBy: _by, migration: _migration, ...body } = type as CaseType & { migration?: unknown };
+  const {
+    typeId: _typeId,
+    version: _version,
+    publishedAt: _at,
+    publishedBy: _by,
+    migration: _migration,
+    ...body
+  } = type as CaseType & { migration?: unknown };
   return JSON.stringify(body, null, 2);
 }
 
@@ -279,7 +298,10 @@ export function CaseTypeDetail() {
         <Link to="/admin/case-types">{text.caseTypes.back}</Link>
       </p>
       <h2>
-        {t.name} <span className="muted">({t.typeId}, {text.common.version.toLowerCase()} {t.version})</span>
+        {t.name}{' '}
+        <span className="muted">
+          ({t.typeId}, {text.common.version.toLowerCase()} {t.version})
+        </span>
       </h2>
       {t.description ? <p>{t.description}</p> : null}
       <p role="status">{published}</p>

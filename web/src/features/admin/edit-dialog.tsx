@@ -4,7 +4,21 @@ import { Dialog } from 'radix-ui';
 import { ErrorState } from '../../components/states';
 import { text } from './text';
 
-export function EditDialog({ title, onClose, onSubmit, pending, error, children }: { title: string; onClose: () => void; onSubmit: () => void; pending: boolean; error: unknown; children: ReactNode }) {
+export function EditDialog({
+  title,
+  onClose,
+  onSubmit,
+  pending,
+  error,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  onSubmit: () => void;
+  pending: boolean;
+  error: unknown;
+  children: ReactNode;
+}) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSubmit();

@@ -27,7 +27,13 @@ function QueueDialog({ queue, onClose, onSaved }: { queue: Queue | undefined; on
     put.mutate({ queueId: queueId.trim(), body }, { onSuccess: (q) => onSaved(text.queues.saved(q.queueId)) });
   };
   return (
-    <EditDialog title={queue ? text.queues.editTitle(queue.queueId) : text.queues.newTitle} onClose={onClose} onSubmit={submit} pending={put.isPending} error={put.error}>
+    <EditDialog
+      title={queue ? text.queues.editTitle(queue.queueId) : text.queues.newTitle}
+      onClose={onClose}
+      onSubmit={submit}
+      pending={put.isPending}
+      error={put.error}
+    >
       {queue ? null : (
         <Field id={`${id}-id`} label={text.queues.id}>
           <input id={`${id}-id`} value={queueId} onChange={(e) => setQueueId(e.target.value)} required />
@@ -85,7 +91,9 @@ export function QueuesView() {
         editLabel={(q) => text.queues.editOf(q.queueId)}
         onEdit={editor.edit}
       />
-      {editor.editing ? <QueueDialog queue={editor.editing === 'new' ? undefined : editor.editing} onClose={editor.close} onSaved={editor.saved} /> : null}
+      {editor.editing ? (
+        <QueueDialog queue={editor.editing === 'new' ? undefined : editor.editing} onClose={editor.close} onSaved={editor.saved} />
+      ) : null}
     </>
   );
 }

@@ -24,7 +24,11 @@ function describeCondition(condition: unknown): string {
 
 function describeActions(then: RoutingRule['then']): string {
   return Object.entries(then)
-    .map(([k, v]) => (k === 'skills' && Array.isArray(v) ? `skills ${v.map((s: { skill: string; level: number; optional?: boolean }) => `${s.skill}≥${s.level}${s.optional ? ' (optional)' : ''}`).join(', ')}` : `${k} ${show(v)}`))
+    .map(([k, v]) =>
+      k === 'skills' && Array.isArray(v)
+        ? `skills ${v.map((s: { skill: string; level: number; optional?: boolean }) => `${s.skill}≥${s.level}${s.optional ? ' (optional)' : ''}`).join(', ')}`
+        : `${k} ${show(v)}`,
+    )
     .join('; ');
 }
 
@@ -58,7 +62,7 @@ function RulesTable({ ruleset }: { ruleset: RoutingRules }) {
               </th>
               <td>{describeCondition(r.when)}</td>
               <td>{describeActions(r.then)}</td>
-              <td>{r.stop ?? true ? text.common.yes : text.common.no}</td>
+              <td>{(r.stop ?? true) ? text.common.yes : text.common.no}</td>
             </tr>
           ))}
         </tbody>
@@ -77,7 +81,19 @@ function draftOf(ruleset: RoutingRules | undefined): string {
   return JSON.stringify({ ...(ruleset.defaultQueue ? { defaultQueue: ruleset.defaultQueue } : {}), rules: ruleset.rules }, null, 2);
 }
 
-function Draft({ current, draft, setDraft, etag, onPublished }: { current: RoutingRules | undefined; draft: string; setDraft: (d: string) => void; etag: string | null; onPublished: (message: string) => void }) {
+function Draft({
+  current,
+  draft,
+  setDraft,
+  etag,
+  onPublished,
+}: {
+  current: RoutingRules | undefined;
+  draft: string;
+  setDraft: (d: string) => void;
+  etag: string | null;
+  onPublished: (message: string) => void;
+}) {
   const id = useId();
   const publish = usePublishRules();
   const [jsonError, setJsonError] = useState('');
@@ -97,7 +113,16 @@ function Draft({ current, draft, setDraft, etag, onPublished }: { current: Routi
     <form onSubmit={submit} noValidate>
       <div className="field">
         <label htmlFor={id}>{text.routing.draftLabel}</label>
-        <textarea id={id} className="code" spellCheck={false} rows={14} value={draft} onChange={(e) => setDraft(e.target.value)} aria-invalid={jsonError ? true : undefined} aria-describedby={jsonError ? `${id}-error` : undefined} />
+        <textarea
+          id={id}
+          className="code"
+          spellCheck={false}
+          rows={14}
+          value={draft}
+          onChange={(e) => setDraft(e.target.value)}
+          aria-invalid={jsonError ? true : undefined}
+          aria-describedby={jsonError ? `${id}-error` : undefined}
+        />
         {jsonError ? (
           <p className="field-error" id={`${id}-error`}>
             {jsonError}
@@ -130,7 +155,18 @@ interface FactsForm {
   fields: string;
 }
 
-const BLANK: FactsForm = { type: 'support', priority: 'medium', channel: 'web', queue: '', status: 'new', statusCategory: 'active', requesterId: '', entitlementLevel: '', vip: false, fields: '{}' };
+const BLANK: FactsForm = {
+  type: 'support',
+  priority: 'medium',
+  channel: 'web',
+  queue: '',
+  status: 'new',
+  statusCategory: 'active',
+  requesterId: '',
+  entitlementLevel: '',
+  vip: false,
+  fields: '{}',
+};
 
 function formOf(facts: RoutingFacts): FactsForm {
   const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
@@ -158,7 +194,17 @@ function TextFact({ name, form, set, list }: { name: keyof FactsForm; form: Fact
   );
 }
 
-function SelectFact({ name, form, set, options }: { name: keyof FactsForm; form: FactsForm; set: (f: FactsForm) => void; options: readonly string[] }) {
+function SelectFact({
+  name,
+  form,
+  set,
+  options,
+}: {
+  name: keyof FactsForm;
+  form: FactsForm;
+  set: (f: FactsForm) => void;
+  options: readonly string[];
+}) {
   const id = useId();
   return (
     <div className="field">
@@ -194,7 +240,11 @@ function Result({ decision, rules }: { decision: RoutingDecision; rules: readonl
           </ul>
           {decision.fired.length > 1 ? (
             <p>
-              {text.routing.alsoFired}: {decision.fired.filter((f) => f !== winner).map((f) => f.ruleId).join(', ')}
+              {text.routing.alsoFired}:{' '}
+              {decision.fired
+                .filter((f) => f !== winner)
+                .map((f) => f.ruleId)
+                .join(', ')}
             </p>
           ) : null}
         </>
@@ -208,7 +258,11 @@ function Result({ decision, rules }: { decision: RoutingDecision; rules: readonl
       </p>
       {rules.some((r) => !firedIds.has(r.id)) ? (
         <p className="muted">
-          {text.routing.notFired}: {rules.filter((r) => !firedIds.has(r.id)).map((r) => r.id).join(', ')}
+          {text.routing.notFired}:{' '}
+          {rules
+            .filter((r) => !firedIds.has(r.id))
+            .map((r) => r.id)
+            .join(', ')}
         </p>
       ) : null}
     </section>
@@ -230,7 +284,11 @@ function Recorded({ caseId }: { caseId: string }) {
             const r = e.routing as { rulesetVersion?: number | null; stoppedAt?: string | null; why?: string; outcome?: string; step: string };
             return (
               <li key={e.eventId}>
-                {text.routing.recordedLine(formatDateTime(e.at), String(r.rulesetVersion ?? '—'), r.why ?? (r.stoppedAt ? text.routing.fired(r.stoppedAt) : r.step))}
+                {text.routing.recordedLine(
+                  formatDateTime(e.at),
+                  String(r.rulesetVersion ?? '—'),
+                  r.why ?? (r.stoppedAt ? text.routing.fired(r.stoppedAt) : r.step),
+                )}
                 {r.outcome ? <span className="muted"> ({r.outcome})</span> : null}
               </li>
             );
@@ -285,7 +343,16 @@ function Tester({ published, draft }: { published: RoutingRules | undefined; dra
     const rules = ruleset.rules as unknown as RoutingRule[];
     try {
       const outcomes = await evaluateRules(rules, facts);
-      setResult({ decision: decide({ ...ruleset, rules }, outcomes, facts, { queue: form.queue, priority: form.priority as (typeof PRIORITIES)[number] }, 'tester'), rules });
+      setResult({
+        decision: decide(
+          { ...ruleset, rules },
+          outcomes,
+          facts,
+          { queue: form.queue, priority: form.priority as (typeof PRIORITIES)[number] },
+          'tester',
+        ),
+        rules,
+      });
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
     }
@@ -300,7 +367,13 @@ function Tester({ published, draft }: { published: RoutingRules | undefined; dra
           {text.routing.fromCaseHelp}
         </p>
         <div className="row">
-          <input id={`${id}-case`} aria-describedby={`${id}-case-help`} value={caseId} onChange={(e) => setCaseId(e.target.value.trim())} style={{ maxWidth: '20rem' }} />
+          <input
+            id={`${id}-case`}
+            aria-describedby={`${id}-case-help`}
+            value={caseId}
+            onChange={(e) => setCaseId(e.target.value.trim())}
+            style={{ maxWidth: '20rem' }}
+          />
           <button type="button" className="secondary" onClick={() => setLoadId(caseId || undefined)} disabled={!caseId}>
             {text.routing.load}
           </button>
@@ -313,7 +386,14 @@ function Tester({ published, draft }: { published: RoutingRules | undefined; dra
         <fieldset>
           <legend>{text.routing.testAgainst}</legend>
           <label className="inline">
-            <input type="radio" name={`${id}-against`} checked={against === 'published'} disabled={!published} onChange={() => setAgainst('published')} /> {text.routing.testPublished}
+            <input
+              type="radio"
+              name={`${id}-against`}
+              checked={against === 'published'}
+              disabled={!published}
+              onChange={() => setAgainst('published')}
+            />{' '}
+            {text.routing.testPublished}
           </label>
           <label className="inline">
             <input type="radio" name={`${id}-against`} checked={against === 'draft'} onChange={() => setAgainst('draft')} /> {text.routing.testDraft}
@@ -322,7 +402,11 @@ function Tester({ published, draft }: { published: RoutingRules | undefined; dra
         <fieldset>
           <legend>{text.routing.facts}</legend>
           <div className="facts-grid">
-            <datalist id={`${id}-types`}>{types.data?.map((t) => <option key={t.typeId} value={t.typeId} />)}</datalist>
+            <datalist id={`${id}-types`}>
+              {types.data?.map((t) => (
+                <option key={t.typeId} value={t.typeId} />
+              ))}
+            </datalist>
             <TextFact name="type" form={form} set={setForm} list={`${id}-types`} />
             <SelectFact name="priority" form={form} set={setForm} options={PRIORITIES} />
             <SelectFact name="channel" form={form} set={setForm} options={CHANNELS} />
@@ -339,7 +423,14 @@ function Tester({ published, draft }: { published: RoutingRules | undefined; dra
           </div>
           <div className="field">
             <label htmlFor={`${id}-fields`}>{text.routing.fieldsJson}</label>
-            <textarea id={`${id}-fields`} className="code" rows={4} spellCheck={false} value={form.fields} onChange={(e) => setForm({ ...form, fields: e.target.value })} />
+            <textarea
+              id={`${id}-fields`}
+              className="code"
+              rows={4}
+              spellCheck={false}
+              value={form.fields}
+              onChange={(e) => setForm({ ...form, fields: e.target.value })}
+            />
           </div>
         </fieldset>
         {problem ? (
@@ -367,7 +458,14 @@ export function RoutingRulesView() {
       <p role="status">{published}</p>
       {current ? <RulesTable ruleset={current} /> : <Empty title={text.routing.none} />}
       <h3>{text.routing.draft}</h3>
-      <Draft key={`draft-${current?.version ?? 0}`} current={current} draft={draftText} setDraft={setDraft} etag={rules.data?.etag ?? null} onPublished={setPublished} />
+      <Draft
+        key={`draft-${current?.version ?? 0}`}
+        current={current}
+        draft={draftText}
+        setDraft={setDraft}
+        etag={rules.data?.etag ?? null}
+        onPublished={setPublished}
+      />
       <h3>{text.routing.tester}</h3>
       <Tester key={`tester-${current?.version ?? 0}`} published={current} draft={draftText} />
     </>

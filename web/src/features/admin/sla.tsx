@@ -54,7 +54,16 @@ function PublishDialog({ editing, onClose, onSaved }: { editing: Editing; onClos
   return (
     <EditDialog title={text.sla.editTitle(item.name)} onClose={onClose} onSubmit={submit} pending={publish.isPending} error={publish.error}>
       <Field id={id} label={text.sla.nextVersion(item.version + 1)}>
-        <textarea id={id} className="code" rows={14} spellCheck={false} value={source} onChange={(e) => setSource(e.target.value)} aria-invalid={jsonError ? true : undefined} aria-describedby={jsonError ? `${id}-error` : undefined} />
+        <textarea
+          id={id}
+          className="code"
+          rows={14}
+          spellCheck={false}
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
+          aria-invalid={jsonError ? true : undefined}
+          aria-describedby={jsonError ? `${id}-error` : undefined}
+        />
         {jsonError ? (
           <p className="field-error" id={`${id}-error`}>
             {jsonError}
@@ -99,7 +108,10 @@ function Policies({ policies, calendars, onEdit }: { policies: SlaPolicy[]; cale
         { header: text.sla.calendar, cell: (p) => calendars.find((c) => c.calendarId === p.calendarId)?.name ?? p.calendarId },
         {
           header: text.sla.escalation,
-          cell: (p) => p.escalation.map((r) => `+${r.afterMinutes} min: ${r.action}${r.queue ? ` → ${r.queue}` : ''}${r.priority ? ` → ${r.priority}` : ''}`).join('; ') || text.common.none,
+          cell: (p) =>
+            p.escalation
+              .map((r) => `+${r.afterMinutes} min: ${r.action}${r.queue ? ` → ${r.queue}` : ''}${r.priority ? ` → ${r.priority}` : ''}`)
+              .join('; ') || text.common.none,
         },
       ]}
       keyOf={(p) => p.policyId}
@@ -131,8 +143,17 @@ function Calendars({ calendars, onEdit }: { calendars: SlaCalendar[]; onEdit: (e
               .map((d) => `${d} ${c.week[d].map((p) => `${p.start}–${p.end}`).join(', ')}`)
               .join('; '),
         },
-        { header: text.sla.holidays, cell: (c) => (c.holidays ? `${c.holidays.country}${c.holidays.region ? `-${c.holidays.region}` : ''} (${c.holidays.types.join(', ')})` : text.common.none) },
-        { header: text.sla.closures, cell: (c) => c.closures.map((x) => `${x.name ?? ''} ${x.from}${x.to ? `–${x.to}` : ''}`.trim()).join('; ') || text.common.none },
+        {
+          header: text.sla.holidays,
+          cell: (c) =>
+            c.holidays
+              ? `${c.holidays.country}${c.holidays.region ? `-${c.holidays.region}` : ''} (${c.holidays.types.join(', ')})`
+              : text.common.none,
+        },
+        {
+          header: text.sla.closures,
+          cell: (c) => c.closures.map((x) => `${x.name ?? ''} ${x.from}${x.to ? `–${x.to}` : ''}`.trim()).join('; ') || text.common.none,
+        },
       ]}
       keyOf={(c) => c.calendarId}
       editLabel={(c) => text.sla.editOf(c.name)}
@@ -221,7 +242,12 @@ function DeadlinePreview({ policies, calendars }: { policies: SlaPolicy[]; calen
     event.preventDefault();
     // A datetime-local value has no offset: the browser reads it in the viewer's time zone.
     const instant = new Date(start);
-    preview.mutate({ policyId, ...(calendarId ? { calendarId } : {}), start: Number.isNaN(instant.getTime()) ? start : instant.toISOString(), pauses: [] });
+    preview.mutate({
+      policyId,
+      ...(calendarId ? { calendarId } : {}),
+      start: Number.isNaN(instant.getTime()) ? start : instant.toISOString(),
+      pauses: [],
+    });
   };
   if (policies.length === 0) return <Empty title={text.sla.noPolicies} />;
   return (
@@ -249,7 +275,13 @@ function DeadlinePreview({ policies, calendars }: { policies: SlaPolicy[]; calen
             </select>
           </Field>
           <Field id={`${id}-start`} label={text.sla.previewStart} help={text.sla.previewStartHelp(zone)}>
-            <input id={`${id}-start`} type="datetime-local" aria-describedby={`${id}-start-help`} value={start} onChange={(e) => setStart(e.target.value)} />
+            <input
+              id={`${id}-start`}
+              type="datetime-local"
+              aria-describedby={`${id}-start-help`}
+              value={start}
+              onChange={(e) => setStart(e.target.value)}
+            />
           </Field>
         </div>
         <button type="submit" disabled={preview.isPending || !policyId}>
@@ -335,7 +367,13 @@ export function SlaView() {
           <h3>{text.sla.preview}</h3>
           <DeadlinePreview policies={policies.data} calendars={calendars.data} />
           <h3>{text.sla.openCases}</h3>
-          {deadlines.isPending ? <Loading /> : deadlines.error ? <ErrorState error={deadlines.error} onRetry={() => void deadlines.refetch()} /> : <Deadlines policies={policies.data} cases={deadlines.data} />}
+          {deadlines.isPending ? (
+            <Loading />
+          ) : deadlines.error ? (
+            <ErrorState error={deadlines.error} onRetry={() => void deadlines.refetch()} />
+          ) : (
+            <Deadlines policies={policies.data} cases={deadlines.data} />
+          )}
         </>
       )}
     </>

@@ -82,7 +82,8 @@ export const text = {
     noCalendars: 'No business calendars are published.',
     any: 'any',
     preview: 'Where a deadline falls',
-    previewIntro: 'Pick a policy, a calendar and when a case would be opened: the API says when each clock warns and falls due, by the calendar, shown in your time zone.',
+    previewIntro:
+      'Pick a policy, a calendar and when a case would be opened: the API says when each clock warns and falls due, by the calendar, shown in your time zone.',
     previewPolicy: 'Policy',
     previewCalendar: 'Calendar',
     previewPolicyCalendar: (name: string) => `The policy's calendar (${name})`,
@@ -97,7 +98,8 @@ export const text = {
     why: (zone: string) => `Why: the calendar day by day (its own time zone, ${zone})`,
     dayWorking: (minutes: number, periods: string) => `${minutes} business min counted (working hours ${periods})`,
     dayOff: 'not a working day',
-    dayClosed: (kind: 'holiday' | 'closure', name: string | null) => `closed: ${kind === 'holiday' ? 'public holiday' : 'closure'}${name ? `, ${name}` : ''}`,
+    dayClosed: (kind: 'holiday' | 'closure', name: string | null) =>
+      `closed: ${kind === 'holiday' ? 'public holiday' : 'closure'}${name ? `, ${name}` : ''}`,
     dayNothing: (periods: string) => `nothing counted (working hours ${periods})`,
     daysTruncated: 'The account stops here; the deadlines above are complete.',
     openCases: 'Deadlines on open cases',

@@ -11,7 +11,12 @@ export const MAX_OPEN_CASES = 300;
 /** The board reads again on its own this often while the live feed is down; live, case events refresh it (agents' presence is not pushed: always polled). */
 const REFRESH_MS = 60_000;
 
-export const boardKeys = { all: ['board'] as const, queues: ['board', 'queues'] as const, agents: ['board', 'agents'] as const, open: ['board', 'open'] as const };
+export const boardKeys = {
+  all: ['board'] as const,
+  queues: ['board', 'queues'] as const,
+  agents: ['board', 'agents'] as const,
+  open: ['board', 'open'] as const,
+};
 
 export function useQueues() {
   const api = useApi();

@@ -4,19 +4,45 @@ import { Link } from 'react-router';
 import { Empty, ErrorState, Loading } from '../../components/states';
 import { useAgents, useOpenCases, useQueues, useSetPresence } from './api';
 import { CaseDialog } from './case-dialog';
-import { agentLoad, breachedClocks, byUrgency, escalations, queueFigures, slaStanding, soonClocks, type Agent, type Case, type Queue, type SlaStanding } from './figures';
+import {
+  agentLoad,
+  breachedClocks,
+  byUrgency,
+  escalations,
+  queueFigures,
+  slaStanding,
+  soonClocks,
+  type Agent,
+  type Case,
+  type Queue,
+  type SlaStanding,
+} from './figures';
 import { formatAge, formatDateTime } from './format';
 import { text } from './text';
 
 const PRESENCES = ['available', 'busy', 'away', 'offline'] as const;
 
 /** Each section shows its own loading, error and empty state: one failing listing does not blank the board. */
-function Section<T>({ query, heading, children }: { query: { data?: T; error: unknown; isPending: boolean; refetch: () => unknown }; heading: string; children: (data: T) => ReactNode }) {
+function Section<T>({
+  query,
+  heading,
+  children,
+}: {
+  query: { data?: T; error: unknown; isPending: boolean; refetch: () => unknown };
+  heading: string;
+  children: (data: T) => ReactNode;
+}) {
   const id = useId();
   return (
     <section aria-labelledby={id} className="panel">
       <h2 id={id}>{heading}</h2>
-      {query.isPending ? <Loading /> : query.error ? <ErrorState error={query.error} onRetry={() => void query.refetch()} /> : children(query.data as T)}
+      {query.isPending ? (
+        <Loading />
+      ) : query.error ? (
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      ) : (
+        children(query.data as T)
+      )}
     </section>
   );
 }
@@ -57,7 +83,15 @@ function QueuesTable({ queues, cases, now }: { queues: Queue[]; cases: Case[]; n
             <th scope="row">{row.name}</th>
             <td data-figure="backlog">{row.backlog}</td>
             <td data-figure="unassigned">{row.unassigned}</td>
-            <td data-figure="oldest">{row.oldestCreatedAt ? <time dateTime={row.oldestCreatedAt} title={formatDateTime(row.oldestCreatedAt)}>{formatAge(row.oldestCreatedAt, now)}</time> : text.queues.none}</td>
+            <td data-figure="oldest">
+              {row.oldestCreatedAt ? (
+                <time dateTime={row.oldestCreatedAt} title={formatDateTime(row.oldestCreatedAt)}>
+                  {formatAge(row.oldestCreatedAt, now)}
+                </time>
+              ) : (
+                text.queues.none
+              )}
+            </td>
             <td data-figure="soon">{row.breachingSoon > 0 ? <span className="badge warn">{row.breachingSoon}</span> : 0}</td>
             <td data-figure="breached">{row.breached > 0 ? <span className="badge bad">{row.breached}</span> : 0}</td>
           </tr>
@@ -75,7 +109,12 @@ function PresenceSelect({ agent }: { agent: Agent }) {
       <label htmlFor={id} className="visually-hidden">
         {text.agents.setPresence(agent.name ?? agent.agentId)}
       </label>
-      <select id={id} value={agent.presence} disabled={setPresence.isPending} onChange={(e) => setPresence.mutate({ agentId: agent.agentId, presence: e.target.value as Agent['presence'] })}>
+      <select
+        id={id}
+        value={agent.presence}
+        disabled={setPresence.isPending}
+        onChange={(e) => setPresence.mutate({ agentId: agent.agentId, presence: e.target.value as Agent['presence'] })}
+      >
         {PRESENCES.map((p) => (
           <option key={p} value={p}>
             {text.agents.presences[p]}
@@ -112,7 +151,8 @@ function AgentsTable({ agents }: { agents: Agent[] }) {
                 <PresenceSelect agent={agent} />
               </td>
               <td data-figure="load">
-                <meter min={0} max={Math.max(load.capacity, 1)} value={load.used} aria-label={text.agents.ofCapacity(load.used, load.capacity)} /> {text.agents.ofCapacity(load.used, load.capacity)}
+                <meter min={0} max={Math.max(load.capacity, 1)} value={load.used} aria-label={text.agents.ofCapacity(load.used, load.capacity)} />{' '}
+                {text.agents.ofCapacity(load.used, load.capacity)}
               </td>
               <td data-figure="free">{load.free}</td>
               <td>{load.channels.map((c) => `${c.channel} ${c.used}/${c.capacity}`).join(', ')}</td>
@@ -245,7 +285,12 @@ export default function BoardPage() {
     void agents.refetch();
     void open.refetch();
   };
-  const withQueues = { ...open, data: open.data && queues.data ? { open: open.data, queues: queues.data } : undefined, isPending: open.isPending || queues.isPending, error: open.error ?? queues.error };
+  const withQueues = {
+    ...open,
+    data: open.data && queues.data ? { open: open.data, queues: queues.data } : undefined,
+    isPending: open.isPending || queues.isPending,
+    error: open.error ?? queues.error,
+  };
 
   return (
     <>
@@ -254,7 +299,8 @@ export default function BoardPage() {
         <div className="row">
           {open.dataUpdatedAt ? (
             <span className="muted">
-              {text.updatedAt} <time dateTime={new Date(open.dataUpdatedAt).toISOString()}>{formatDateTime(new Date(open.dataUpdatedAt).toISOString())}</time>
+              {text.updatedAt}{' '}
+              <time dateTime={new Date(open.dataUpdatedAt).toISOString()}>{formatDateTime(new Date(open.dataUpdatedAt).toISOString())}</time>
             </span>
           ) : null}
           <button type="button" className="secondary" onClick={refresh} disabled={open.isFetching}>

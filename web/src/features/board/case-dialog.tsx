@@ -11,7 +11,17 @@ type Priority = (typeof PRIORITIES)[number];
 /** The select's value for "no override: the type's formula decides". */
 const COMPUTED = '';
 
-export function CaseDialog({ item, agents, queues, onClose }: { item: Case; agents: readonly Agent[]; queues: readonly Queue[]; onClose: (saved?: string) => void }) {
+export function CaseDialog({
+  item,
+  agents,
+  queues,
+  onClose,
+}: {
+  item: Case;
+  agents: readonly Agent[];
+  queues: readonly Queue[];
+  onClose: (saved?: string) => void;
+}) {
   const id = useId();
   const overridden = item.priorityScore?.override?.priority;
   const [owner, setOwner] = useState(item.owner ?? '');
@@ -75,7 +85,9 @@ export function CaseDialog({ item, agents, queues, onClose }: { item: Case; agen
             <div className="field">
               <label htmlFor={`${id}-priority`}>{text.dialog.priority}</label>
               <select id={`${id}-priority`} value={priority} onChange={(e) => setPriority(e.target.value)}>
-                {item.priorityScore ? <option value={COMPUTED}>{text.dialog.computed(text.priorities[item.priorityScore.band] ?? item.priorityScore.band)}</option> : null}
+                {item.priorityScore ? (
+                  <option value={COMPUTED}>{text.dialog.computed(text.priorities[item.priorityScore.band] ?? item.priorityScore.band)}</option>
+                ) : null}
                 {PRIORITIES.map((p) => (
                   <option key={p} value={p}>
                     {text.priorities[p]}
@@ -88,7 +100,13 @@ export function CaseDialog({ item, agents, queues, onClose }: { item: Case; agen
               <p className="help" id={`${id}-reason-help`}>
                 {text.dialog.reasonHelp}
               </p>
-              <input id={`${id}-reason`} aria-describedby={`${id}-reason-help`} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+              <input
+                id={`${id}-reason`}
+                aria-describedby={`${id}-reason-help`}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                maxLength={500}
+              />
             </div>
             {nothing ? (
               <p className="field-error" role="alert">

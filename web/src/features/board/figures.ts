@@ -16,7 +16,8 @@ export const SOON_MS = 60 * 60 * 1000;
 
 export type SlaStanding = 'none' | 'ok' | 'soon' | 'breached';
 
-const clocksOf = (c: Case): [string, Clock][] => Object.entries(c.sla?.clocks ?? {}).filter((entry): entry is [string, Clock] => entry[1] !== undefined);
+const clocksOf = (c: Case): [string, Clock][] =>
+  Object.entries(c.sla?.clocks ?? {}).filter((entry): entry is [string, Clock] => entry[1] !== undefined);
 
 /** Breached: a clock the SLA timer marked breached, or a running one already past its due time (its timer has not run yet). */
 export function breachedClocks(c: Case, now: number): string[] {
@@ -93,13 +94,25 @@ export function agentLoad(agent: Agent): AgentLoad {
 /** Cases to act on: any clock breached or an escalation rung climbed; longest breached first. */
 export function escalations(cases: readonly Case[], now: number): Case[] {
   const breachedSince = (c: Case): number =>
-    Math.min(...clocksOf(c).map(([, clock]) => (clock.breachedAt ? Date.parse(clock.breachedAt) : clock.status === 'running' && clock.dueAt && Date.parse(clock.dueAt) <= now ? Date.parse(clock.dueAt) : Infinity)));
-  return cases.filter((c) => breachedClocks(c, now).length > 0 || (c.sla?.escalationLevel ?? 0) > 0).sort((a, b) => breachedSince(a) - breachedSince(b));
+    Math.min(
+      ...clocksOf(c).map(([, clock]) =>
+        clock.breachedAt
+          ? Date.parse(clock.breachedAt)
+          : clock.status === 'running' && clock.dueAt && Date.parse(clock.dueAt) <= now
+            ? Date.parse(clock.dueAt)
+            : Infinity,
+      ),
+    );
+  return cases
+    .filter((c) => breachedClocks(c, now).length > 0 || (c.sla?.escalationLevel ?? 0) > 0)
+    .sort((a, b) => breachedSince(a) - breachedSince(b));
 }
 
 const PRIORITY_RANK: Record<string, number> = { urgent: 0, high: 1, medium: 2, low: 3 };
 
 /** Most urgent first, then oldest. */
 export function byUrgency(cases: readonly Case[]): Case[] {
-  return [...cases].sort((a, b) => (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || Date.parse(a.createdAt) - Date.parse(b.createdAt));
+  return [...cases].sort(
+    (a, b) => (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || Date.parse(a.createdAt) - Date.parse(b.createdAt),
+  );
 }

@@ -33,7 +33,8 @@ export function useHistoryPages(id: string) {
   return useInfiniteQuery({
     queryKey: caseKeys.history(id),
     initialPageParam: undefined as string | undefined,
-    queryFn: ({ pageParam }) => data(api.GET('/cases/{id}/history', { params: { path: { id }, query: { limit: HISTORY_PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
+    queryFn: ({ pageParam }) =>
+      data(api.GET('/cases/{id}/history', { params: { path: { id }, query: { limit: HISTORY_PAGE, ...(pageParam ? { cursor: pageParam } : {}) } } })),
     getNextPageParam: (page) => page.nextCursor,
   });
 }
@@ -68,7 +69,10 @@ async function orAbsent<T>(call: Promise<T>): Promise<T | null> {
 
 export function useTasks(id: string) {
   const api = useApi();
-  return useQuery({ queryKey: caseKeys.tasks(id), queryFn: () => data(api.GET('/cases/{id}/tasks', { params: { path: { id }, query: { limit: 100 } } })).then((p) => p.items) });
+  return useQuery({
+    queryKey: caseKeys.tasks(id),
+    queryFn: () => data(api.GET('/cases/{id}/tasks', { params: { path: { id }, query: { limit: 100 } } })).then((p) => p.items),
+  });
 }
 
 export function useAddTask(id: string) {
@@ -92,22 +96,35 @@ export function useUpdateTask(id: string) {
 
 export function useLinks(id: string) {
   const api = useApi();
-  return useQuery({ queryKey: caseKeys.links(id), queryFn: () => data(api.GET('/cases/{id}/links', { params: { path: { id }, query: { limit: 100 } } })).then((p) => p.items) });
+  return useQuery({
+    queryKey: caseKeys.links(id),
+    queryFn: () => data(api.GET('/cases/{id}/links', { params: { path: { id }, query: { limit: 100 } } })).then((p) => p.items),
+  });
 }
 
 export function useHandoff(id: string) {
   const api = useApi();
-  return useQuery({ queryKey: caseKeys.handoff(id), queryFn: () => orAbsent(data(api.GET('/cases/{id}/handoff', { params: { path: { id } } })).then((h) => h.handoff)) });
+  return useQuery({
+    queryKey: caseKeys.handoff(id),
+    queryFn: () => orAbsent(data(api.GET('/cases/{id}/handoff', { params: { path: { id } } })).then((h) => h.handoff)),
+  });
 }
 
 export function useCaseArticles(id: string) {
   const api = useApi();
-  return useQuery({ queryKey: caseKeys.articles(id), queryFn: () => data(api.GET('/cases/{id}/articles', { params: { path: { id }, query: { limit: 100 } } })).then((p) => p.items) });
+  return useQuery({
+    queryKey: caseKeys.articles(id),
+    queryFn: () => data(api.GET('/cases/{id}/articles', { params: { path: { id }, query: { limit: 100 } } })).then((p) => p.items),
+  });
 }
 
 export function useCaseSuggestions(id: string) {
   const api = useApi();
-  return useQuery({ queryKey: caseKeys.suggestions(id), staleTime: 60_000, queryFn: () => data(api.GET('/cases/{id}/suggestions', { params: { path: { id }, query: { limit: 5 } } })) });
+  return useQuery({
+    queryKey: caseKeys.suggestions(id),
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/cases/{id}/suggestions', { params: { path: { id }, query: { limit: 5 } } })),
+  });
 }
 
 /** Links a published article as the one that resolved the case (POST /cases/{id}/articles): audited as ArticleLinked. */
@@ -140,7 +157,12 @@ export function usePatchCase(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ patch, version }: { patch: CasePatch; version: number }) =>
-      data(api.PATCH('/cases/{id}', { params: { path: { id }, header: { 'If-Match': `"${version}"` } }, body: patch as components['schemas']['PatchCase'] })),
+      data(
+        api.PATCH('/cases/{id}', {
+          params: { path: { id }, header: { 'If-Match': `"${version}"` } },
+          body: patch as components['schemas']['PatchCase'],
+        }),
+      ),
     onSuccess: (kase) => {
       queryClient.setQueryData(caseKeys.case(id), kase);
       void queryClient.invalidateQueries({ queryKey: caseKeys.history(id) });
@@ -154,7 +176,12 @@ export function useTransition(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ to, transition, reason, version }: { to: string; transition: string; reason?: string; version: number }) =>
-      data(api.POST('/cases/{id}/transitions', { params: { path: { id }, header: { 'If-Match': `"${version}"` } }, body: { to, transition, ...(reason ? { reason } : {}) } })),
+      data(
+        api.POST('/cases/{id}/transitions', {
+          params: { path: { id }, header: { 'If-Match': `"${version}"` } },
+          body: { to, transition, ...(reason ? { reason } : {}) },
+        }),
+      ),
     onSuccess: (kase) => {
       queryClient.setQueryData(caseKeys.case(id), kase);
       void queryClient.invalidateQueries({ queryKey: ['case', id] });

@@ -30,7 +30,12 @@ export interface AuditEventLike {
 
 /** The parts of a case type read here: labels of its fields, their options, and its states. */
 export interface CaseTypeLike {
-  readonly fields: readonly { readonly name: string; readonly label: string; readonly type: string; readonly options?: readonly { readonly value: string; readonly label: string }[] }[];
+  readonly fields: readonly {
+    readonly name: string;
+    readonly label: string;
+    readonly type: string;
+    readonly options?: readonly { readonly value: string; readonly label: string }[];
+  }[];
   readonly workflow?: { readonly states: readonly { readonly id: string; readonly label: string }[] };
 }
 
@@ -69,7 +74,9 @@ export function fileSize(bytes: number): string {
     ['gigabyte', 1024 ** 3],
   ] as const;
   const [unit, size] = [...units].reverse().find(([, n]) => bytes >= n) ?? units[0];
-  return new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: 1 }).format(bytes / size);
+  return new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: unit === 'byte' ? 'long' : 'short', maximumFractionDigits: 1 }).format(
+    bytes / size,
+  );
 }
 
 /** A plain value as one part: an instant stays an instant, an object is named by its name or title, never printed. */
@@ -112,7 +119,8 @@ function fieldWords(field: string, known: Known): { label: string; value: (v: un
     case 'priorityScore':
       return {
         label,
-        value: (v) => (isRecord(v) && typeof v.score === 'number' ? words.score(v.score, words.priorities[String(v.band)] ?? String(v.band)) : valuePart(v)),
+        value: (v) =>
+          isRecord(v) && typeof v.score === 'number' ? words.score(v.score, words.priorities[String(v.band)] ?? String(v.band)) : valuePart(v),
       };
     case 'parentId':
     case 'mergedInto':
@@ -193,7 +201,9 @@ function attachmentLines(event: AuditEventLike): Line[] {
   const visibility = str(file.visibility) ?? event.visibility;
   const shown = visibility === 'internal' ? words.file.internal : visibility === 'public' ? words.file.public : undefined;
   const head =
-    event.action === 'AttachmentVersionAdded' && typeof file.latestVersion === 'number' ? words.file.version(name, String(file.latestVersion), size) : words.file.added(name, size);
+    event.action === 'AttachmentVersionAdded' && typeof file.latestVersion === 'number'
+      ? words.file.version(name, String(file.latestVersion), size)
+      : words.file.added(name, size);
   return [[shown ? `${head}, ${shown}` : head]];
 }
 
@@ -248,7 +258,12 @@ export function eventWords(event: AuditEventLike, known: Known = {}): EventWords
       const t = event.transition;
       const head: Line[] = t ? [[(t.reopen ? words.reopened : words.moved)(stateLabel(t.from, known), stateLabel(t.to, known))]] : [];
       return {
-        lines: [...head, ...changeLines(event, known, IMPLIED), ...(event.automation ? [[words.byWorkflow]] : []), ...(event.handoff ? [[words.handoffWritten]] : [])],
+        lines: [
+          ...head,
+          ...changeLines(event, known, IMPLIED),
+          ...(event.automation ? [[words.byWorkflow]] : []),
+          ...(event.handoff ? [[words.handoffWritten]] : []),
+        ],
         reason,
       };
     }
@@ -303,7 +318,8 @@ const humanKey = (key: string) => {
 };
 
 function factOf(label: string, value: unknown): Fact {
-  if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v))) return { label, facts: value.map((v, i) => factOf(String(i + 1), v)) };
+  if (Array.isArray(value) && value.some((v) => isRecord(v) || Array.isArray(v)))
+    return { label, facts: value.map((v, i) => factOf(String(i + 1), v)) };
   if (isRecord(value)) return { label, facts: factsOf(value) };
   return { label, value: valuePart(value) };
 }

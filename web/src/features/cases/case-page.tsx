@@ -31,7 +31,9 @@ import { text } from './text';
 function slaWords(sla: Case['sla'] | undefined): string | undefined {
   const clocks = Object.values(sla?.clocks ?? {}).filter((clock) => clock !== undefined);
   if (clocks.length === 0) return text.noSla;
-  return clocks.some((clock) => clock.status === 'running' || clock.status === 'paused' || clock.status === 'breached') ? undefined : text.noSlaRunning;
+  return clocks.some((clock) => clock.status === 'running' || clock.status === 'paused' || clock.status === 'breached')
+    ? undefined
+    : text.noSlaRunning;
 }
 
 export default function CasePage() {
@@ -100,7 +102,12 @@ export default function CasePage() {
           <dd className="row">
             <span data-testid="case-owner">{c.owner === session.sub ? session.name : (c.owner ?? text.unassigned)}</span>
             {c.owner !== session.sub ? (
-              <button type="button" className="secondary" disabled={assign.isPending} onClick={() => assign.mutate({ patch: { owner: session.sub }, version: c.version })}>
+              <button
+                type="button"
+                className="secondary"
+                disabled={assign.isPending}
+                onClick={() => assign.mutate({ patch: { owner: session.sub }, version: c.version })}
+              >
                 {text.assignToMe}
               </button>
             ) : null}

@@ -55,14 +55,18 @@ export function EditFields({ kase, type, onDone }: { kase: Case; type: CaseType 
   const [conflict, setConflict] = useState<Conflict | undefined>();
   const [choices, setChoices] = useState<Record<string, 'mine' | 'theirs'>>({});
   const editable = (type?.fields ?? []).filter((f) => f.type !== 'reference');
-  const labelOf = (name: string) => (name === 'subject' ? text.subject : name === 'priority' ? text.priority : (type?.fields.find((f) => f.name === name)?.label ?? name));
+  const labelOf = (name: string) =>
+    name === 'subject' ? text.subject : name === 'priority' ? text.priority : (type?.fields.find((f) => f.name === name)?.label ?? name);
 
   async function save(names: string[], values: Draft, version: number) {
     try {
       await patch.mutateAsync({ patch: toPatch(names, values), version });
       onDone();
     } catch (error) {
-      const changedUnderneath = error instanceof ApiProblem && (error.status === 412 || (error.status === 409 && /version|changed|concurrent/i.test(`${error.problem.title} ${error.problem.detail ?? ''}`)));
+      const changedUnderneath =
+        error instanceof ApiProblem &&
+        (error.status === 412 ||
+          (error.status === 409 && /version|changed|concurrent/i.test(`${error.problem.title} ${error.problem.detail ?? ''}`)));
       if (!changedUnderneath) return;
       const theirs = await data(api.GET('/cases/{id}', { params: { path: { id: kase.caseId } } }));
       queryClient.setQueryData(caseKeys.case(kase.caseId), theirs);
@@ -100,14 +104,26 @@ export function EditFields({ kase, type, onDone }: { kase: Case; type: CaseType 
                 <th scope="row">{labelOf(name)}</th>
                 <td>
                   <label style={{ fontWeight: 'normal' }}>
-                    <input type="radio" style={{ width: 'auto' }} name={`merge-${name}`} checked={choices[name] === 'mine'} onChange={() => setChoices((c) => ({ ...c, [name]: 'mine' }))} />{' '}
+                    <input
+                      type="radio"
+                      style={{ width: 'auto' }}
+                      name={`merge-${name}`}
+                      checked={choices[name] === 'mine'}
+                      onChange={() => setChoices((c) => ({ ...c, [name]: 'mine' }))}
+                    />{' '}
                     <span data-testid="conflict-mine">{show(conflict.mine[name])}</span>
                     <span className="visually-hidden"> ({text.conflict.keepMine})</span>
                   </label>
                 </td>
                 <td>
                   <label style={{ fontWeight: 'normal' }}>
-                    <input type="radio" style={{ width: 'auto' }} name={`merge-${name}`} checked={choices[name] === 'theirs'} onChange={() => setChoices((c) => ({ ...c, [name]: 'theirs' }))} />{' '}
+                    <input
+                      type="radio"
+                      style={{ width: 'auto' }}
+                      name={`merge-${name}`}
+                      checked={choices[name] === 'theirs'}
+                      onChange={() => setChoices((c) => ({ ...c, [name]: 'theirs' }))}
+                    />{' '}
                     <span data-testid="conflict-theirs">{show(theirs[name])}</span>
                     <span className="visually-hidden"> ({text.conflict.keepTheirs})</span>
                   </label>
@@ -117,7 +133,11 @@ export function EditFields({ kase, type, onDone }: { kase: Case; type: CaseType 
           </tbody>
         </table>
         <div className="row" style={{ marginTop: '0.75rem' }}>
-          <button type="button" disabled={patch.isPending} onClick={() => (keep.length ? void save(keep, conflict.mine, conflict.theirs.version) : onDone())}>
+          <button
+            type="button"
+            disabled={patch.isPending}
+            onClick={() => (keep.length ? void save(keep, conflict.mine, conflict.theirs.version) : onDone())}
+          >
             {text.conflict.apply}
           </button>
           <button type="button" className="secondary" onClick={onDone}>
@@ -133,18 +153,34 @@ export function EditFields({ kase, type, onDone }: { kase: Case; type: CaseType 
     <form onSubmit={onSubmit} className="panel" aria-label={text.edit}>
       <div className="field">
         <label htmlFor="edit-subject">{text.subject}</label>
-        <input id="edit-subject" value={String(draft.subject ?? '')} maxLength={200} onChange={(e) => setDraft((d) => ({ ...d, subject: e.target.value }))} />
+        <input
+          id="edit-subject"
+          value={String(draft.subject ?? '')}
+          maxLength={200}
+          onChange={(e) => setDraft((d) => ({ ...d, subject: e.target.value }))}
+        />
       </div>
       <div className="field">
         <label htmlFor="edit-priority">{text.priority}</label>
-        <select id="edit-priority" value={String(draft.priority ?? '')} onChange={(e) => setDraft((d) => ({ ...d, priority: e.target.value || undefined }))}>
+        <select
+          id="edit-priority"
+          value={String(draft.priority ?? '')}
+          onChange={(e) => setDraft((d) => ({ ...d, priority: e.target.value || undefined }))}
+        >
           {PRIORITIES.map((p) => (
             <option key={p}>{p}</option>
           ))}
         </select>
       </div>
       {editable.map((field) => (
-        <FieldInput key={field.name} field={field} required={false} value={draft[field.name]} errors={patch.error instanceof ApiProblem ? patch.error.errorsFor(field.name).map((e) => e.message) : []} onChange={(value) => setDraft((d) => ({ ...d, [field.name]: value }))} />
+        <FieldInput
+          key={field.name}
+          field={field}
+          required={false}
+          value={draft[field.name]}
+          errors={patch.error instanceof ApiProblem ? patch.error.errorsFor(field.name).map((e) => e.message) : []}
+          onChange={(value) => setDraft((d) => ({ ...d, [field.name]: value }))}
+        />
       ))}
       <div className="row">
         <button type="submit" disabled={patch.isPending}>

@@ -51,7 +51,12 @@ export function Knowledge({ caseId }: { caseId: string }) {
                 {linkedIds.has(item.articleId) ? (
                   <span className="badge">{text.knowledge.linkedMark}</span>
                 ) : (
-                  <button type="button" className="secondary" disabled={link.isPending} onClick={() => link.mutate({ articleId: item.articleId, suggestionId: suggestions.data.suggestionId })}>
+                  <button
+                    type="button"
+                    className="secondary"
+                    disabled={link.isPending}
+                    onClick={() => link.mutate({ articleId: item.articleId, suggestionId: suggestions.data.suggestionId })}
+                  >
                     {text.knowledge.link}
                     <span className="visually-hidden"> ({item.title})</span>
                   </button>

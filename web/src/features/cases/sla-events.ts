@@ -88,7 +88,9 @@ export function slaStory(event: SlaEventLike): SlaStory | undefined {
     .flatMap(([clock, state]) => (state ? lineFor(clock, before?.clocks?.[clock], state, warning) : []));
   const climbed = after.escalationLevel !== undefined && after.escalationLevel > (before?.escalationLevel ?? 0);
   const policyChanged =
-    after.policyId !== undefined && after.policyVersion !== undefined && (before?.policyId !== after.policyId || before?.policyVersion !== after.policyVersion);
+    after.policyId !== undefined &&
+    after.policyVersion !== undefined &&
+    (before?.policyId !== after.policyId || before?.policyVersion !== after.policyVersion);
   return {
     lines,
     ...(climbed ? { escalatedTo: after.escalationLevel } : {}),

@@ -242,7 +242,8 @@ export const text = {
     handoffWritten: 'Handoff brief written for the new owner or queue',
     handoffParts: { asked: 'Asked', tried: 'Tried', pending: 'Pending' } as Record<string, string>,
     article: (title: string) => `Linked the article “${title}” as resolving`,
-    duplicate: (channel: string) => `The requester wrote again (${channel}): the near-identical message joined this case instead of opening a new one`,
+    duplicate: (channel: string) =>
+      `The requester wrote again (${channel}): the near-identical message joined this case instead of opening a new one`,
     similarity: (score: string, threshold: string) => `Similarity ${score} (threshold ${threshold})`,
     routing: { decided: 'Routing placed the case', overflow: 'Routing moved the case to an overflow queue' } as Record<string, string>,
     routingStep: (step: string) => `Routing: ${step}`,

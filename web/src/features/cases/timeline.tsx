@@ -65,7 +65,9 @@ function Facts({ facts }: { facts: readonly Fact[] }) {
       {facts.map((fact, i) => (
         <div key={`${fact.label}-${i}`} style={{ display: 'contents' }}>
           <dt>{fact.label}</dt>
-          <dd style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{fact.facts ? <Facts facts={fact.facts} /> : fact.value !== undefined ? <LineView line={[fact.value]} /> : null}</dd>
+          <dd style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+            {fact.facts ? <Facts facts={fact.facts} /> : fact.value !== undefined ? <LineView line={[fact.value]} /> : null}
+          </dd>
         </div>
       ))}
     </dl>
@@ -200,7 +202,8 @@ export function Timeline({ caseId }: { caseId: string }) {
 
   // A comment event newer than the comments read: read the comments again, once per new page of events.
   const commentsById = comments.data;
-  const missing = commentsById !== undefined && events.some((e) => e.action === 'CommentAdded' && e.target?.kind === 'comment' && !commentsById.has(e.target.id));
+  const missing =
+    commentsById !== undefined && events.some((e) => e.action === 'CommentAdded' && e.target?.kind === 'comment' && !commentsById.has(e.target.id));
   const askedAt = useRef(-1);
   useEffect(() => {
     if (missing && !comments.isFetching && askedAt.current !== events.length) {

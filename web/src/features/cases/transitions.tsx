@@ -33,7 +33,13 @@ function TransitionDialog({ kase, option, onClose }: { kase: Case; option: Optio
                   {text.reasonRequired}
                 </p>
               ) : null}
-              <textarea id="transition-reason" value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={option.reasonRequired ? 'transition-reason-help' : undefined} maxLength={1000} />
+              <textarea
+                id="transition-reason"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+                aria-describedby={option.reasonRequired ? 'transition-reason-help' : undefined}
+                maxLength={1000}
+              />
             </div>
             {move.isError ? <ErrorState error={move.error} /> : null}
             <div className="row">

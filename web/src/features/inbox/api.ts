@@ -17,7 +17,8 @@ export function useInbox(view: View, me: string) {
     queryKey: ['inbox', view, me],
     refetchInterval: 60_000,
     queryFn: async (): Promise<Case[]> => {
-      const list = (query: Record<string, string | number>) => data(api.GET('/cases', { params: { query: { limit: 100, ...query } } })).then((page) => page.items);
+      const list = (query: Record<string, string | number>) =>
+        data(api.GET('/cases', { params: { query: { limit: 100, ...query } } })).then((page) => page.items);
       const open = (c: Case) => c.statusCategory === 'active' || c.statusCategory === 'waiting';
       switch (view) {
         case 'mine':
@@ -40,7 +41,9 @@ export function useSlaIndex() {
     queryKey: ['inbox', 'sla-index'],
     refetchInterval: 60_000,
     queryFn: async () => {
-      const page = await data(api.GET('/cases', { params: { query: { limit: 100, slaDueBefore: new Date(Date.now() + SLA_HORIZON_MS).toISOString() } } }));
+      const page = await data(
+        api.GET('/cases', { params: { query: { limit: 100, slaDueBefore: new Date(Date.now() + SLA_HORIZON_MS).toISOString() } } }),
+      );
       return new Map(page.items.map((c) => [c.caseId, c.sla] as const));
     },
   });

@@ -48,7 +48,10 @@ export default function InboxPage() {
     const needle = q.trim().toLowerCase();
     const dueOf = (c: Case) => Date.parse((c.sla ?? slaIndex.data?.get(c.caseId))?.nextDueAt ?? '') || Number.POSITIVE_INFINITY;
     const filtered = (cases.data ?? []).filter(
-      (c) => (!needle || c.subject.toLowerCase().includes(needle) || c.caseId.toLowerCase().includes(needle)) && (!queue || c.queue === queue) && (!priority || c.priority === priority),
+      (c) =>
+        (!needle || c.subject.toLowerCase().includes(needle) || c.caseId.toLowerCase().includes(needle)) &&
+        (!queue || c.queue === queue) &&
+        (!priority || c.priority === priority),
     );
     const by: Record<Sort, (a: Case, b: Case) => number> = {
       updated: (a, b) => b.updatedAt.localeCompare(a.updatedAt),

@@ -21,11 +21,18 @@ export interface SlaState {
 }
 
 export function slaState(clocks: Readonly<Record<string, ClockLike | undefined>> | undefined, now: number): SlaState | undefined {
-  const live = Object.entries(clocks ?? {}).filter((entry): entry is [string, ClockLike] => entry[1] !== undefined && (entry[1].status === 'running' || entry[1].status === 'breached' || entry[1].status === 'paused'));
+  const live = Object.entries(clocks ?? {}).filter(
+    (entry): entry is [string, ClockLike] =>
+      entry[1] !== undefined && (entry[1].status === 'running' || entry[1].status === 'breached' || entry[1].status === 'paused'),
+  );
   if (live.length === 0) return undefined;
-  const breached = live.find(([, clock]) => clock.status === 'breached' || (clock.status === 'running' && clock.dueAt !== null && Date.parse(clock.dueAt) <= now));
+  const breached = live.find(
+    ([, clock]) => clock.status === 'breached' || (clock.status === 'running' && clock.dueAt !== null && Date.parse(clock.dueAt) <= now),
+  );
   if (breached) return { tone: 'breach', clock: breached[0], remainingMs: breached[1].dueAt ? Date.parse(breached[1].dueAt) - now : undefined };
-  const running = live.filter(([, clock]) => clock.status === 'running' && clock.dueAt !== null).sort((a, b) => Date.parse(a[1].dueAt!) - Date.parse(b[1].dueAt!));
+  const running = live
+    .filter(([, clock]) => clock.status === 'running' && clock.dueAt !== null)
+    .sort((a, b) => Date.parse(a[1].dueAt!) - Date.parse(b[1].dueAt!));
   const next = running[0];
   if (!next) return { tone: 'paused', clock: live[0]![0], remainingMs: undefined };
   const [name, clock] = next;

@@ -15,7 +15,8 @@ export const inputId = (name: string) => `field-${name}`;
 export function RequiredMark({ required }: { required: boolean }) {
   return required ? (
     <span className="required-mark">
-      {' '}*<span className="visually-hidden"> ({text.required})</span>
+      {' '}
+      *<span className="visually-hidden"> ({text.required})</span>
     </span>
   ) : null;
 }
@@ -25,7 +26,12 @@ export function FieldInput({ field, required, value, errors, onChange }: Props) 
   const helpId = field.help ? `${id}-help` : undefined;
   const errorId = errors.length > 0 ? `${id}-error` : undefined;
   const describedBy = [helpId, errorId].filter(Boolean).join(' ') || undefined;
-  const common = { id, 'aria-describedby': describedBy, 'aria-invalid': errors.length > 0 ? true : undefined, 'aria-required': required || undefined };
+  const common = {
+    id,
+    'aria-describedby': describedBy,
+    'aria-invalid': errors.length > 0 ? true : undefined,
+    'aria-required': required || undefined,
+  };
   const help = field.help ? (
     <p className="help" id={helpId}>
       {field.help}
@@ -38,7 +44,13 @@ export function FieldInput({ field, required, value, errors, onChange }: Props) 
   ) : null;
 
   if (field.type === 'boolean' || field.type === 'multiEnum') {
-    const options = field.type === 'boolean' ? [{ value: 'true', label: text.yes }, { value: 'false', label: text.no }] : field.options;
+    const options =
+      field.type === 'boolean'
+        ? [
+            { value: 'true', label: text.yes },
+            { value: 'false', label: text.no },
+          ]
+        : field.options;
     return (
       <fieldset className="field" aria-describedby={describedBy} aria-invalid={errors.length > 0 || undefined} id={id} tabIndex={-1}>
         <legend>
@@ -103,11 +115,22 @@ export function FieldInput({ field, required, value, errors, onChange }: Props) 
       );
       break;
     case 'date':
-      control = <input {...common} type="date" value={typeof value === 'string' ? value : ''} onChange={(event) => onChange(event.target.value || undefined)} />;
+      control = (
+        <input
+          {...common}
+          type="date"
+          value={typeof value === 'string' ? value : ''}
+          onChange={(event) => onChange(event.target.value || undefined)}
+        />
+      );
       break;
     default: {
       const long = field.type === 'text' && (field.maxLength ?? 4000) > 200;
-      const props = { ...common, value: typeof value === 'string' ? value : '', onChange: (event: { target: { value: string } }) => onChange(event.target.value || undefined) };
+      const props = {
+        ...common,
+        value: typeof value === 'string' ? value : '',
+        onChange: (event: { target: { value: string } }) => onChange(event.target.value || undefined),
+      };
       control = long ? <textarea {...props} /> : <input {...props} type="text" />;
     }
   }

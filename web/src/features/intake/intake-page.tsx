@@ -33,7 +33,11 @@ export default function IntakePage() {
 
   const submit = useMutation({
     mutationFn: () =>
-      data(api.POST('/cases', { body: { type: chosen ?? DEFAULT_TYPE, subject, description, fields: type.data ? answersToSend(type.data, answers) : {} } })),
+      data(
+        api.POST('/cases', {
+          body: { type: chosen ?? DEFAULT_TYPE, subject, description, fields: type.data ? answersToSend(type.data, answers) : {} },
+        }),
+      ),
     onSuccess: async (kase) => {
       await queryClient.invalidateQueries({ queryKey: portalKeys.myCases });
       navigate(`/my/cases/${kase.caseId}`, { state: { opened: true } });
@@ -50,7 +54,9 @@ export default function IntakePage() {
   useEffect(() => {
     if (!problem) return;
     const first = (problem.problem.errors ?? []).map((e) => formFieldOf(e.field)).find((name) => known.has(name));
-    const target = first ? document.getElementById(first === 'subject' || first === 'description' || first === 'type' ? `intake-${first}` : inputId(first)) : summaryRef.current;
+    const target = first
+      ? document.getElementById(first === 'subject' || first === 'description' || first === 'type' ? `intake-${first}` : inputId(first))
+      : summaryRef.current;
     target?.focus();
   }, [problem]);
 

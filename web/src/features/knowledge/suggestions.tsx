@@ -32,7 +32,10 @@ function Highlighted({ fragment }: { fragment: string }) {
 
 function Article({ articleId, suggestionId }: { articleId: string; suggestionId: string }) {
   const api = useApi();
-  const article = useQuery({ queryKey: ['article', articleId], queryFn: () => data(api.GET('/knowledge/articles/{articleId}', { params: { path: { articleId } } })) });
+  const article = useQuery({
+    queryKey: ['article', articleId],
+    queryFn: () => data(api.GET('/knowledge/articles/{articleId}', { params: { path: { articleId } } })),
+  });
   useEffect(() => {
     void api.POST('/knowledge/feedback', { body: { suggestionId, articleId, event: 'clicked' } });
   }, [api, articleId, suggestionId]);
@@ -48,10 +51,16 @@ export function KnowledgeSuggestions({ subject, description }: { subject: string
     queryKey: ['deflect', query.subject, query.description],
     enabled: query.subject.length >= 3,
     placeholderData: keepPreviousData,
-    queryFn: () => data(api.POST('/knowledge/deflect', { body: { subject: query.subject, ...(query.description ? { description: query.description } : {}), limit: 3 } })),
+    queryFn: () =>
+      data(
+        api.POST('/knowledge/deflect', {
+          body: { subject: query.subject, ...(query.description ? { description: query.description } : {}), limit: 3 },
+        }),
+      ),
   });
   const solved = useMutation({
-    mutationFn: (input: { suggestionId: string; articleId: string }) => data(api.POST('/knowledge/feedback', { body: { ...input, event: 'deflected' } })),
+    mutationFn: (input: { suggestionId: string; articleId: string }) =>
+      data(api.POST('/knowledge/feedback', { body: { ...input, event: 'deflected' } })),
   });
 
   if (solved.isSuccess) {
@@ -81,11 +90,20 @@ export function KnowledgeSuggestions({ subject, description }: { subject: string
             ) : null}
             {open === item.articleId && suggestions.data ? <Article articleId={item.articleId} suggestionId={suggestions.data.suggestionId} /> : null}
             <div className="row">
-              <button type="button" className="secondary" aria-expanded={open === item.articleId} onClick={() => setOpen(open === item.articleId ? undefined : item.articleId)}>
+              <button
+                type="button"
+                className="secondary"
+                aria-expanded={open === item.articleId}
+                onClick={() => setOpen(open === item.articleId ? undefined : item.articleId)}
+              >
                 {open === item.articleId ? text.hide : text.read}
                 <span className="visually-hidden"> {item.title}</span>
               </button>
-              <button type="button" disabled={solved.isPending} onClick={() => suggestions.data && solved.mutate({ suggestionId: suggestions.data.suggestionId, articleId: item.articleId })}>
+              <button
+                type="button"
+                disabled={solved.isPending}
+                onClick={() => suggestions.data && solved.mutate({ suggestionId: suggestions.data.suggestionId, articleId: item.articleId })}
+              >
                 {text.solved}
                 <span className="visually-hidden"> ({item.title})</span>
               </button>

@@ -47,7 +47,8 @@ export function useAddComment(id: string) {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { body: string; visibility?: 'public' | 'internal' }) => data(api.POST('/cases/{id}/comments', { params: { path: { id } }, body })),
+    mutationFn: (body: { body: string; visibility?: 'public' | 'internal' }) =>
+      data(api.POST('/cases/{id}/comments', { params: { path: { id } }, body })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: portalKeys.case(id) });
     },

@@ -50,7 +50,11 @@ export function Attachments({ caseId }: { caseId: string }) {
   return (
     <section className="panel" aria-labelledby={`${inputId}-h`}>
       <h2 id={`${inputId}-h`}>{text.attachments}</h2>
-      {attachments.isPending ? <Loading /> : attachments.isError ? <ErrorState error={attachments.error} onRetry={() => void attachments.refetch()} /> : null}
+      {attachments.isPending ? (
+        <Loading />
+      ) : attachments.isError ? (
+        <ErrorState error={attachments.error} onRetry={() => void attachments.refetch()} />
+      ) : null}
       {attachments.data && attachments.data.items.length === 0 ? <p className="muted">{text.noAttachments}</p> : null}
       {attachments.data && attachments.data.items.length > 0 ? (
         <ul>
@@ -70,7 +74,12 @@ export function Attachments({ caseId }: { caseId: string }) {
       ) : null}
       <div className="field">
         <label htmlFor={inputId}>{text.addFile}</label>
-        <input id={inputId} type="file" disabled={progress !== undefined} onChange={(event) => void onFile(event.target.files?.[0]).finally(() => (event.target.value = ''))} />
+        <input
+          id={inputId}
+          type="file"
+          disabled={progress !== undefined}
+          onChange={(event) => void onFile(event.target.files?.[0]).finally(() => (event.target.value = ''))}
+        />
       </div>
       {progress ? (
         <div>

@@ -14,7 +14,10 @@ function CaseItem({ kase }: { kase: Case }) {
     <li>
       <Link to={`/my/cases/${kase.caseId}`}>{kase.subject}</Link>
       <div className="row muted">
-        <span className={`badge ${kase.statusCategory === 'waiting' ? 'warn' : kase.statusCategory === 'active' ? '' : 'ok'}`} data-testid="status-words">
+        <span
+          className={`badge ${kase.statusCategory === 'waiting' ? 'warn' : kase.statusCategory === 'active' ? '' : 'ok'}`}
+          data-testid="status-words"
+        >
           {status.words}
           {status.label && kase.statusCategory === 'waiting' ? `: ${status.label}` : ''}
         </span>

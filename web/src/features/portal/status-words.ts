@@ -5,7 +5,10 @@
 import type { Case, CaseType } from '../../api/types';
 import { text } from './text';
 
-export function statusWords(kase: Pick<Case, 'status' | 'statusCategory'>, type: CaseType | undefined): { words: string; label: string | undefined; explained: string } {
+export function statusWords(
+  kase: Pick<Case, 'status' | 'statusCategory'>,
+  type: CaseType | undefined,
+): { words: string; label: string | undefined; explained: string } {
   const category = kase.statusCategory ?? 'active';
   const label = type?.workflow?.states.find((state) => state.id === kase.status)?.label;
   return { words: text.status[category], label, explained: text.statusExplained[category] };

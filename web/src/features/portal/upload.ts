@@ -48,6 +48,11 @@ export async function uploadAttachment(api: ApiClient, caseId: string, file: Fil
     }),
   );
   await put(granted.upload, file, onProgress);
-  await data(api.POST('/cases/{id}/attachments/{attachmentId}/complete', { params: { path: { id: caseId, attachmentId: granted.attachmentId } }, body: { uploadId: granted.uploadId } }));
+  await data(
+    api.POST('/cases/{id}/attachments/{attachmentId}/complete', {
+      params: { path: { id: caseId, attachmentId: granted.attachmentId } },
+      body: { uploadId: granted.uploadId },
+    }),
+  );
   return granted.attachmentId;
 }

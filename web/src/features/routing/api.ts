@@ -47,7 +47,12 @@ export function useMyAgent(me: string) {
 
 export function useAgents(enabled = true) {
   const api = useApi();
-  return useQuery({ queryKey: routingKeys.agents, enabled, staleTime: 60_000, queryFn: () => data(api.GET('/routing/agents')).then((list) => list.items) });
+  return useQuery({
+    queryKey: routingKeys.agents,
+    enabled,
+    staleTime: 60_000,
+    queryFn: () => data(api.GET('/routing/agents')).then((list) => list.items),
+  });
 }
 
 export function useOffers() {
@@ -63,7 +68,10 @@ export function useOffers() {
 
 export function useCaseRouting(caseId: string) {
   const api = useApi();
-  return useQuery({ queryKey: routingKeys.case(caseId), queryFn: () => orAbsent(data(api.GET('/routing/cases/{id}', { params: { path: { id: caseId } } }))) });
+  return useQuery({
+    queryKey: routingKeys.case(caseId),
+    queryFn: () => orAbsent(data(api.GET('/routing/cases/{id}', { params: { path: { id: caseId } } }))),
+  });
 }
 
 export function useSetPresence(me: string) {

@@ -21,7 +21,10 @@ export function CaseRouting({ caseId }: { caseId: string }) {
       ) : (
         <>
           <p style={{ margin: 0 }}>
-            <strong data-testid="routing-state">{text.routingStates[r.state] ?? r.state}</strong>, {r.queue} <span className="muted">(<DateTime iso={r.since} />)</span>
+            <strong data-testid="routing-state">{text.routingStates[r.state] ?? r.state}</strong>, {r.queue}{' '}
+            <span className="muted">
+              (<DateTime iso={r.since} />)
+            </span>
           </p>
           {r.reason ? <p data-testid="routing-reason">{text.routingReasons[r.reason] ?? r.reason}</p> : null}
           {r.agentId ? (

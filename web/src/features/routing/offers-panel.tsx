@@ -22,8 +22,7 @@ function Capacity({ agent }: { agent: Agent }) {
         return (
           <li key={channel}>
             <label style={{ fontWeight: 'normal' }}>
-              {text.load(channel, used, of)}{' '}
-              <meter min={0} max={of} value={used} high={of} style={{ width: '5rem' }} />
+              {text.load(channel, used, of)} <meter min={0} max={of} value={used} high={of} style={{ width: '5rem' }} />
             </label>
           </li>
         );
