@@ -26,6 +26,7 @@ import type { Context, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda'
 import * as z from 'zod';
 import type { ProcessedEvents } from '#adapters/dynamodb/processed-events.js';
 import { validationFailed, type FieldIssue } from '#core/errors.js';
+import { fieldIssues } from '#core/field-issues.js';
 import { logger, metricsFor, tracer } from '../observability.js';
 
 /**
@@ -72,38 +73,6 @@ const FACTS = Symbol.for('caseway.eventHandler');
 /** The facts of a handler the wrapper built; undefined for anything else. */
 export const eventHandlerFacts = (handler: unknown): EventHandlerFacts | undefined =>
   typeof handler === 'function' ? (handler as { [FACTS]?: EventHandlerFacts })[FACTS] : undefined;
-
-type ZodIssue = z.ZodError['issues'][number];
-
-/**
- * The issues as Caseway's problems name them (`detail.text`, rule `required`),
- * with a union's complaints replaced by those of the alternative the input came
- * closest to. The HTTP wrapper's `issuesOf` says the same, but importing it would
- * read the API's configuration at the cold start of functions that have none.
- */
-export function fieldIssues(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
-  const reach = (issues: readonly ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
-  const flat = (issues: readonly ZodIssue[], prefix: readonly PropertyKey[]): ZodIssue[] =>
-    issues.flatMap((issue) => {
-      const at = { ...issue, path: [...prefix, ...issue.path] } as ZodIssue;
-      if (issue.code !== 'invalid_union') return [at];
-      const best = [...(issue.errors as ZodIssue[][])].filter((a) => a.length > 0).sort((a, b) => reach(b) - reach(a) || a.length - b.length)[0];
-      return best && reach(best) > 0 ? flat(best, at.path) : [at];
-    });
-  const valueAt = (path: readonly PropertyKey[]) =>
-    path.reduce<unknown>(
-      (value, key) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined),
-      input,
-    );
-  return flat(error.issues, []).flatMap((issue) => {
-    const field = [where, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys')
-      return issue.keys.map((key) => ({ field: `${field}.${key}`, rule: 'unrecognized_key', message: `${key} is not a known field here.` }));
-    const missing = issue.code === 'invalid_type' && valueAt(issue.path) === undefined;
-    const named = issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : undefined;
-    return [{ field, rule: missing ? 'required' : (named ?? issue.code), message: missing ? 'Required.' : issue.message }];
-  });
-}
 
 /**
  * The common core: `read` turns the Lambda event into what the contract checks and

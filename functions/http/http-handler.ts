@@ -17,6 +17,7 @@ import { onConsumedCapacity } from '#adapters/dynamodb/capacity-meter.js';
 import { hasRole, isStaff, type Caller } from '#core/caller.js';
 import type { Channel } from '#core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '#core/errors.js';
+import { fieldIssues } from '#core/field-issues.js';
 import { MAX_PATH_PARAM_LENGTH, MAX_QUERY_PARAM_LENGTH, jsonIssues } from '#core/input-limits.js';
 import { config } from '../config.js';
 import { logger, metricsFor, tracer } from '../observability.js';
@@ -80,59 +81,14 @@ function correlationIdOf(event: Event): string {
   return given && CORRELATION_ID.test(given) ? given : event.requestContext.requestId;
 }
 
-/** The value at `path` inside `input`, or undefined where the path leads nowhere. */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
 /** Fields a client may send by habit that live elsewhere: the unknown-field problem says where. */
 const ELSEWHERE: Readonly<Record<string, string>> = {
   'body.status': 'The state of a case changes only along its workflow: POST /cases/{id}/transitions with the target state.',
 };
 
-type ZodIssue = z.ZodError['issues'][number];
-
-/**
- * The alternative of a union the input came closest to: the one whose complaints
- * reach deepest into the input (it recognised the most), then the one with fewest.
- * Undefined when none got past the union's own level: then "none of these" is the news.
- */
-function closestAlternative(alternatives: readonly (readonly ZodIssue[])[]): readonly ZodIssue[] | undefined {
-  const reach = (issues: readonly ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length));
-  const best = [...alternatives].filter((a) => a.length > 0).sort((a, b) => reach(b) - reach(a) || a.length - b.length)[0];
-  return best && reach(best) > 0 ? best : undefined;
-}
-
-/** Union complaints replaced by those of the alternative the input was closest to, so the problem names the field. */
-function flatIssues(issues: readonly ZodIssue[], prefix: readonly PropertyKey[] = []): ZodIssue[] {
-  return issues.flatMap((issue) => {
-    const at = { ...issue, path: [...prefix, ...issue.path] } as ZodIssue;
-    if (issue.code !== 'invalid_union') return [at];
-    const closest = closestAlternative(issue.errors as ZodIssue[][]);
-    return closest ? flatIssues(closest, at.path) : [at];
-  });
-}
-
+/** Zod's complaints as the API's problems name them, with a hint where a field lives elsewhere. */
 export function issuesOf(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
-  return flatIssues(error.issues).flatMap((issue) => {
-    const base = [where, ...issue.path.map(String)].join('.');
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        field: `${base}.${key}`,
-        rule: 'unrecognized_key',
-        message: ELSEWHERE[`${base}.${key}`] ?? `${key} is not a known field here.`,
-      }));
-    }
-    const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
-    // A shared building block (SafeNumber, say) names its own rule; other custom checks stay 'custom'.
-    const named = issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : undefined;
-    return [{ field: base, rule: missing ? 'required' : (named ?? issue.code), message: missing ? 'Required.' : issue.message }];
-  });
+  return fieldIssues(error, where, input, (field) => ELSEWHERE[field]);
 }
 
 function parsePart<T>(schema: z.ZodType<T> | undefined, input: unknown, where: string): T {

@@ -12,7 +12,8 @@ import type { DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import type { ProcessedEvents } from '#adapters/dynamodb/processed-events.js';
-import { eventHandlerFacts, fieldIssues, onEventBridge, onInvoke, onSchedule, onStream } from '#events/event-handler.js';
+import { fieldIssues } from '#core/field-issues.js';
+import { eventHandlerFacts, onEventBridge, onInvoke, onSchedule, onStream } from '#events/event-handler.js';
 import { functions } from '#topology/routes.js';
 import { liveSocket } from '#topology/live.js';
 
