@@ -36,15 +36,8 @@ export function offerEventOf(offer: OfferDetail): PublishedEvent {
 
 /** A removed offer, as an event: however it ended, it is no longer open. One per offer (its id names it). */
 export function offerClosedEventOf(offer: OfferDetail, closedAt: string): PublishedEvent {
-  const { offerId, caseId, agentId, queue, channel, offeredAt, deadline } = offer;
-  return {
-    id: `offer/${offerId}/closed`,
-    source: EVENT_SOURCE,
-    type: OFFER_CLOSED,
-    time: closedAt,
-    caseId,
-    detail: { offerId, caseId, agentId, queue, channel, offeredAt, deadline, closedAt },
-  };
+  const opened = offerEventOf(offer);
+  return { ...opened, id: `${opened.id}/closed`, type: OFFER_CLOSED, time: closedAt, detail: { ...opened.detail, closedAt } };
 }
 
 const isOfferItem = (image: Record<string, AttributeValue>) =>
