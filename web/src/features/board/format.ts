@@ -1,7 +1,8 @@
 /** Dates and durations in the viewer's own locale and time zone (Intl picks both up from the browser). */
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+import { formatDateTime as dateTime } from '../../lib/dates.js';
 
-export const formatDateTime = (iso: string | null | undefined): string => (iso ? dateTime.format(new Date(iso)) : '—');
+/** The board shows a dash where there is no date, so its columns keep their shape. */
+export const formatDateTime = (iso: string | null | undefined): string => (iso ? dateTime(iso) : '—');
 
 const units = (unit: 'day' | 'hour' | 'minute') => new Intl.NumberFormat(undefined, { style: 'unit', unit, unitDisplay: 'narrow' });
 const day = units('day');
