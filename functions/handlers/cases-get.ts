@@ -1,6 +1,6 @@
 import { casesGet } from '#http/api/cases-get.js';
 import { etagOf, serve } from '#http/http-handler.js';
-import { getCase } from '#services/cases.js';
+import { getCase } from '#services/case-reads.js';
 
 export const handler = serve(casesGet, {
   getCase: async ({ params, caller }) => {

@@ -1,6 +1,6 @@
 import { casesList } from '#http/api/cases-list.js';
 import { serve } from '#http/http-handler.js';
-import { listCases } from '#services/cases.js';
+import { listCases } from '#services/case-reads.js';
 
 export const handler = serve(casesList, {
   listCases: async ({ query, caller }) => {

@@ -1,6 +1,6 @@
 import { commentsList } from '#http/api/comments-list.js';
 import { serve } from '#http/http-handler.js';
-import { listComments } from '#services/comments.js';
+import { listComments } from '#services/comment-reads.js';
 
 export const handler = serve(commentsList, {
   listComments: async ({ params, query, caller }) => ({

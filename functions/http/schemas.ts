@@ -3,7 +3,7 @@
  * request and generate the OpenAPI document (`functions/http/openapi.ts`).
  */
 import * as z from 'zod';
-import { SlaRecord } from './sla-schemas.js';
+import { SlaRecord } from './case-sla-schemas.js';
 import { PRIORITIES } from '#core/vocabulary.js';
 import { STATE_CATEGORIES, Slug } from '#core/case-type.js';
 import { LINK_KINDS } from '#core/links.js';

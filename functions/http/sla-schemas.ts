@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { CLOCKS, Slug } from '#core/case-type.js';
 import { CalendarInputSchema, WEEKDAYS } from '#core/sla/calendar.js';
 import { EntitlementInputSchema } from '#core/sla/policy.js';
-import { CLOCK_STATUSES, SlaPolicyInputSchema } from '#core/sla/state.js';
+import { SlaPolicyInputSchema } from '#core/sla/state.js';
 
 export const CalendarParams = z.object({ calendarId: Slug }).strict();
 export const PolicyParams = z.object({ policyId: Slug }).strict();
@@ -42,33 +42,6 @@ export const EntitlementsQuery = z
   .object({ customerId: Holder.optional(), assetId: Holder.optional() })
   .strict()
   .refine((q) => q.customerId !== undefined || q.assetId !== undefined, { message: 'name customerId or assetId (or both)', path: ['customerId'] });
-
-const Instant = z.iso.datetime().nullable();
-export const ClockRecord = z
-  .object({
-    status: z.enum(CLOCK_STATUSES),
-    targetMinutes: z.number().meta({ description: 'Business minutes.' }),
-    elapsedMinutes: z.number().meta({ description: 'Business minutes counted before `runningSince`.' }),
-    runningSince: Instant,
-    warnAt: Instant,
-    dueAt: Instant,
-    metAt: Instant,
-    breachedAt: Instant,
-    generation: z.number().int().meta({ description: 'Bumps on every re-arm; timers carry it.' }),
-  })
-  .meta({ id: 'SlaClock' });
-
-export const SlaRecord = z
-  .object({
-    policyId: z.string(),
-    policyVersion: z.number().int(),
-    calendarId: z.string(),
-    entitlement: z.object({ id: z.string(), level: z.string() }).nullable(),
-    clocks: z.object({ firstResponse: ClockRecord.optional(), nextResponse: ClockRecord.optional(), resolution: ClockRecord.optional() }),
-    nextDueAt: Instant.meta({ description: 'Earliest deadline of a running clock.' }),
-    escalationLevel: z.number().int().min(0),
-  })
-  .meta({ id: 'SlaState', description: 'SLA clocks under the policy chosen at create (staff; null for requesters and for cases no policy covers).' });
 
 // ---------------------------------------------------------------- deadline preview
 

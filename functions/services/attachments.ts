@@ -26,7 +26,7 @@ import { commitCases } from '#adapters/dynamodb/transactions.js';
 import type { PresignedRequest } from '#adapters/file-store.js';
 import { fileStore } from '#adapters/files.js';
 import { ATTACHMENT_LIMITS, DEFAULT_RETENTION_CLASS, retentionPrefix, type RetentionClassName } from '#topology/attachments.js';
-import { mergedFamily } from './links.js';
+import { mergedFamily } from './merged-family.js';
 import { timeOrderedId, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 
 export interface GrantedUpload {

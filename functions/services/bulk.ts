@@ -12,7 +12,8 @@ import type { CaseType } from '#core/case-type.js';
 import { forbidden, isDomainError, type FieldIssue } from '#core/errors.js';
 import { sha256 } from '#core/fingerprint.js';
 import { config } from '../config.js';
-import { admitCase, currentType, listCases, prepareCase, type ListRequest, type PreparedCase } from './cases.js';
+import { listCases, type ListRequest } from './case-reads.js';
+import { admitCase, currentType, prepareCase, type PreparedCase } from './cases.js';
 
 /** A row of an import as the HTTP layer read it: a case to open, or why the row could not be read. */
 export interface ImportRow {

@@ -24,7 +24,7 @@ import { adoptNewChild } from '#core/links.js';
 import { ancestryOf } from './links.js';
 import { config } from '../config.js';
 import { guardContextOf } from './tasks.js';
-import { maySee, pageVisibleTo, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
+import { maySee, typeOf, untilWritten, visibleCase, writableCase } from './case-access.js';
 import { handoffSourceOf } from './handoff.js';
 import { assertAssigneeInTeams } from './assignee-access.js';
 import { slaAfterChange, slaForNewCase } from './sla.js';
@@ -186,11 +186,6 @@ async function parentLinkOf(parentId: string, childId: string, ctx: ChangeContex
   ];
 }
 
-export async function getCase(caseId: string, caller: Caller): Promise<CaseView> {
-  const { case: c } = await visibleCase(caseId, caller);
-  return caseView(c, await typeOf(c), caller);
-}
-
 /** A stale version is 412 and writes nothing. */
 function assertVersion(stored: StoredCase, ifMatch: number | undefined): void {
   if (ifMatch !== undefined && stored.case.version !== ifMatch) {
@@ -308,49 +303,6 @@ export async function migrate(caseId: string, toVersion: number | undefined, ctx
     });
     return outcome === 'written' ? caseView(sla.case, path.at(-1)!, ctx.caller) : 'stale';
   });
-}
-
-export interface ListRequest {
-  readonly statuses?: readonly string[];
-  readonly owner?: string;
-  readonly requester?: string;
-  readonly type?: string;
-  readonly queue?: string;
-  /** Staff: cases with a running SLA clock due before this instant, soonest first. */
-  readonly slaDueBefore?: string;
-  readonly limit: number;
-  readonly cursor?: string;
-}
-
-/** Requesters list their own cases; staff list by requester, owner, status, type or queue (open work by default). */
-export async function listCases(request: ListRequest, caller: Caller): Promise<repo.Page<CaseView>> {
-  const { limit, cursor, slaDueBefore, ...selector } = request;
-  if (slaDueBefore !== undefined) {
-    if (!isStaff(caller)) throw forbidden('Listing cases by SLA deadline is for staff.');
-    const others = Object.entries(selector)
-      .filter(([, v]) => v !== undefined)
-      .map(([k]) => k);
-    if (others.length > 0) {
-      throw validationFailed(
-        others.map((k) => ({
-          field: `query.${k === 'statuses' ? 'status' : k}`,
-          rule: 'not_with_slaDueBefore',
-          message: 'slaDueBefore lists by deadline alone; drop this filter.',
-        })),
-      );
-    }
-    // Normalised to UTC: stored deadlines are UTC ISO strings, compared as text.
-    const before = new Date(slaDueBefore).toISOString();
-    const page = await pageVisibleTo(caller, limit, cursor, (size, from) => repo.listCasesDueBefore(before, size, from));
-    const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
-    return { ...page, items };
-  }
-  if (!isStaff(caller) && selector.requester !== undefined && selector.requester !== caller.sub)
-    throw forbidden('Requesters can list only their own cases.');
-  const mine = isStaff(caller) ? selector : { ...selector, requester: caller.sub };
-  const page = await pageVisibleTo(caller, limit, cursor, (size, from) => repo.listCases(mine, size, from));
-  const items = await Promise.all(page.items.map(async (c) => caseView(c, await typeOf(c), caller)));
-  return { ...page, items };
 }
 
 /**

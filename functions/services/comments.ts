@@ -2,16 +2,13 @@
  * Use cases of comments: threaded (one level: a reply to a reply joins its thread),
  * public or internal, with @mentions recorded for notification.
  */
-import type { Caller } from '#core/caller.js';
 import type { ChangeContext } from '#core/audit-event.js';
 import { commentsVisibleTo, writeComment, type Comment, type NewComment } from '#core/comment.js';
 import { validationFailed } from '#core/errors.js';
 import * as repo from '#adapters/dynamodb/case-repository.js';
-import type { Page } from '#adapters/dynamodb/paging.js';
 import { commitCases, putNew } from '#adapters/dynamodb/transactions.js';
-import { mergedFamily } from './links.js';
 import { commentCommit } from './automations.js';
-import { timeOrderedId, untilWritten, visibleCase, writableCase } from './case-access.js';
+import { timeOrderedId, untilWritten, writableCase } from './case-access.js';
 
 export async function addComment(caseId: string, input: NewComment, ctx: ChangeContext): Promise<Comment> {
   const commentId = timeOrderedId(ctx.now);
@@ -33,9 +30,3 @@ export async function addComment(caseId: string, input: NewComment, ctx: ChangeC
   });
 }
 
-/** A case's comments; with `includeMerged`, also those of the cases merged into it, interleaved in time (each names its case). */
-export async function listComments(caseId: string, caller: Caller, limit: number, cursor?: string, includeMerged = false): Promise<Page<Comment>> {
-  await visibleCase(caseId, caller);
-  const caseIds = includeMerged ? await mergedFamily(caseId, caller) : [caseId];
-  return repo.listComments(caseIds, commentsVisibleTo(caller), limit, cursor);
-}

@@ -10,7 +10,7 @@ import { forbidden } from '#core/errors.js';
 import * as repo from '#adapters/dynamodb/case-repository.js';
 import type { Page } from '#adapters/dynamodb/paging.js';
 import { typeOf, visibleCase } from './case-access.js';
-import { mergedFamily } from './links.js';
+import { mergedFamily } from './merged-family.js';
 
 async function readableBy(caseId: string, caller: Caller) {
   const { case: c } = await visibleCase(caseId, caller);

@@ -28,7 +28,7 @@ import * as tasks from '#adapters/dynamodb/task-repository.js';
 import type { Page } from '#adapters/dynamodb/paging.js';
 import { commitCases, type CaseCommit, type TransactItem } from '#adapters/dynamodb/transactions.js';
 import { slaAfterChange } from './sla.js';
-import { judgeByCaseId, maySee, pageKept, typeOf, untilWritten, visibleCase, visibleOnly } from './case-access.js';
+import { judgeByCaseId, maySee, pageKept, typeOf, untilWritten, visibleCase } from './case-access.js';
 
 function assertStaff(caller: Caller): void {
   if (!isStaff(caller)) throw forbidden('Links between cases are staff work: a requester cannot see the other case.');
@@ -142,26 +142,4 @@ export async function mergeCase(caseId: string, survivorId: string, reason: stri
     );
     return outcome === 'written' ? caseView(sla.case, type, ctx.caller) : 'stale';
   });
-}
-
-/** A bound on how many cases a survivor's merged view reads. */
-const MAX_MERGED = 50;
-
-/**
- * A survivor and every case merged into it, directly or through a case that was
- * merged in later itself, as far as the caller may see them: the survivor first,
- * then the merged ones breadth first. Only for reads of the family's items.
- */
-export async function mergedFamily(caseId: string, caller: Caller): Promise<string[]> {
-  const family = [caseId];
-  for (let i = 0; i < family.length && family.length < MAX_MERGED; i++) {
-    for (const merged of await links.mergedInto(family[i]!)) {
-      if (family.includes(merged) || family.length >= MAX_MERGED) continue;
-      const found = await repo.getCase(merged);
-      // Their items are read with the survivor's: a restricted one's read is recorded like any other.
-      const visible = found !== undefined && (await visibleOnly(caller, [found.case])).length === 1;
-      if (visible) family.push(merged);
-    }
-  }
-  return family;
 }

@@ -1,0 +1,185 @@
+/**
+ * `npm run bench:bundles`: what each Lambda weighs and how long it takes to load,
+ * now and at a baseline commit, measured in the same run.
+ *
+ * Both trees are bundled with the stack's esbuild settings (minified ESM, source
+ * map off, the AWS SDK inside, the stack's ESM banner). The cold-start figure is
+ * what a Lambda's init pays for the code: a fresh Node 22 process imports the
+ * bundle, and the time from before the import to after it is taken, `--runs`
+ * times per function, alternating baseline and current so that load on the
+ * machine falls on both alike; the median is reported.
+ *
+ * Functions are found by file, not by either tree's registry, so the two trees need
+ * not share a layout: `functions/handlers/<name>.ts` today, `functions/<name>/handler.ts`
+ * before issue 15. A function present in one tree only is listed apart.
+ *
+ *   --baseline REF   the commit to compare with (default: the last commit before issue 15)
+ *   --runs N         imports per function and tree (default 5; --smoke: 1)
+ *   --only a,b       just these functions
+ *   --smoke          three functions, one run each
+ */
+import { build } from 'esbuild';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ESM_REQUIRE_BANNER } from '#lib/constructs/caseway-function.js';
+import { SMOKE } from './smoke.js';
+
+/** The last commit on main before issue 15's first change ("Dev dependency: Stoplight Prism ..."). */
+const BEFORE_ISSUE_15 = '3d14fdd';
+
+const { values } = parseArgs({
+  options: {
+    baseline: { type: 'string', default: BEFORE_ISSUE_15 },
+    runs: { type: 'string' },
+    only: { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+});
+const RUNS = Number(values.runs ?? (SMOKE ? 1 : 5));
+const ROOT = resolve(import.meta.dirname, '../..');
+// The Lambda runtime's major: the project's `node` dev dependency puts Node 22 here.
+const NODE = existsSync(join(ROOT, 'node_modules/.bin/node')) ? join(ROOT, 'node_modules/.bin/node') : process.execPath;
+
+/** Every Lambda entry of a tree, by function name. */
+function entriesOf(tree: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  const handlers = join(tree, 'functions/handlers');
+  if (existsSync(handlers)) {
+    for (const file of readdirSync(handlers)) if (file.endsWith('.ts')) entries.set(basename(file, '.ts'), join(handlers, file));
+  }
+  for (const dir of readdirSync(join(tree, 'functions'))) {
+    const file = join(tree, 'functions', dir, 'handler.ts');
+    if (existsSync(file)) entries.set(dir, file);
+  }
+  return entries;
+}
+
+async function bundle(entry: string, tree: string, outFile: string): Promise<number> {
+  const out = await build({
+    entryPoints: [entry],
+    absWorkingDir: tree,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    outfile: outFile,
+    write: false,
+    logLevel: 'silent',
+  });
+  const file = out.outputFiles[0]!;
+  writeFileSync(outFile, file.contents);
+  return file.contents.byteLength;
+}
+
+/** Settings a function might read while its modules load; none is reached (nothing is invoked). */
+const IMPORT_ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  TABLE_NAME: 'caseway-bench',
+  EVENT_BUS_NAME: 'caseway-bench',
+  ATTACHMENTS_BUCKET: 'caseway-bench-attachments',
+  CURSOR_KEY: 'bench-cursor-key-of-at-least-32-characters',
+  POWERTOOLS_SERVICE_NAME: 'caseway',
+  POWERTOOLS_METRICS_NAMESPACE: 'Caseway',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+
+const IMPORT_TIMER = `
+const started = performance.now();
+await import(process.argv[1]);
+process.stdout.write(String(performance.now() - started));
+`;
+
+function importMs(bundleFile: string): number {
+  const run = spawnSync(NODE, ['--input-type=module', '-e', IMPORT_TIMER, bundleFile], { env: IMPORT_ENV, encoding: 'utf8', timeout: 60_000 });
+  if (run.status !== 0)
+    throw new Error(`importing ${bundleFile} failed: ${(run.stderr || run.stdout).split('\n').slice(-8).join('\n').slice(-2000)}`);
+  return Number(run.stdout);
+}
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const kib = (bytes: number) => (bytes / 1024).toFixed(1);
+const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'caseway-bundles-'));
+  const baselineTree = join(work, 'baseline');
+  const commit = execFileSync('git', ['rev-parse', '--short', values.baseline!], { cwd: ROOT, encoding: 'utf8' }).trim();
+  execFileSync('git', ['worktree', 'add', '--detach', '--quiet', baselineTree, commit], { cwd: ROOT });
+  try {
+    // The baseline bundles against today's installed packages: what differs is our code, not theirs.
+    symlinkSync(join(ROOT, 'node_modules'), join(baselineTree, 'node_modules'));
+    const before = entriesOf(baselineTree);
+    const now = entriesOf(ROOT);
+    let names = [...now.keys()].filter((name) => before.has(name)).sort();
+    if (values.only) names = names.filter((name) => values.only!.split(',').includes(name));
+    if (SMOKE) names = names.slice(0, 3);
+    const onlyOne = [...new Set([...before.keys(), ...now.keys()])].filter((name) => !(before.has(name) && now.has(name)));
+
+    console.log(`Bundles and cold imports: baseline ${commit} against the working tree, ${names.length} functions, ${RUNS} imports each (${NODE})`);
+    mkdirSync(join(work, 'out'));
+    const rows: { name: string; beforeBytes: number; nowBytes: number; beforeMs: number; nowMs: number }[] = [];
+    for (const name of names) {
+      const beforeFile = join(work, 'out', `${name}.before.mjs`);
+      const nowFile = join(work, 'out', `${name}.now.mjs`);
+      const beforeBytes = await bundle(before.get(name)!, baselineTree, beforeFile);
+      const nowBytes = await bundle(now.get(name)!, ROOT, nowFile);
+      const beforeMs: number[] = [];
+      const nowMs: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        // Alternate which goes first, so a burst of load does not always land on one side.
+        if (run % 2 === 0) {
+          beforeMs.push(importMs(beforeFile));
+          nowMs.push(importMs(nowFile));
+        } else {
+          nowMs.push(importMs(nowFile));
+          beforeMs.push(importMs(beforeFile));
+        }
+      }
+      rows.push({ name, beforeBytes, nowBytes, beforeMs: median(beforeMs), nowMs: median(nowMs) });
+    }
+
+    console.log('\n| function | KiB before | KiB now | size | import ms before | import ms now | import |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of rows) {
+      console.log(
+        `| ${r.name} | ${kib(r.beforeBytes)} | ${kib(r.nowBytes)} | ${pct(r.nowBytes / r.beforeBytes)} | ${r.beforeMs.toFixed(0)} | ${r.nowMs.toFixed(0)} | ${pct(r.nowMs / r.beforeMs)} |`,
+      );
+    }
+    const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + pick(r), 0);
+    const sizeRatios = rows.map((r) => r.nowBytes / r.beforeBytes);
+    const msRatios = rows.map((r) => r.nowMs / r.beforeMs);
+    console.log(
+      `\nAll ${rows.length} bundles: ${kib(sum((r) => r.beforeBytes))} KiB before, ${kib(sum((r) => r.nowBytes))} KiB now (${pct(sum((r) => r.nowBytes) / sum((r) => r.beforeBytes))}).`,
+    );
+    console.log(
+      `Size per function: median ${pct(median(sizeRatios))}, largest growth ${pct(Math.max(...sizeRatios))}, largest cut ${pct(Math.min(...sizeRatios))}.`,
+    );
+    console.log(
+      `Cold import per function: median ${pct(median(msRatios))}, worst ${pct(Math.max(...msRatios))}, best ${pct(Math.min(...msRatios))}.`,
+    );
+    console.log(
+      `Cold import summed over the functions: ${sum((r) => r.beforeMs).toFixed(0)} ms before, ${sum((r) => r.nowMs).toFixed(0)} ms now (${pct(sum((r) => r.nowMs) / sum((r) => r.beforeMs))}).`,
+    );
+    if (onlyOne.length > 0) console.log(`In one tree only (not compared): ${onlyOne.join(', ')}`);
+  } finally {
+    execFileSync('git', ['worktree', 'remove', '--force', baselineTree], { cwd: ROOT });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

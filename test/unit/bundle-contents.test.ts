@@ -1,0 +1,70 @@
+/**
+ * What a function's bundle carries is decided by its imports, and one careless import
+ * (a barrel, a schema module) can put megabytes into every cold start. These pin the
+ * heavy packages to the functions that use them, bundled as CDK bundles them.
+ * The sizes and load times themselves are `npm run bench:bundles`'s figures.
+ */
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+async function packagesIn(fn: string): Promise<Set<string>> {
+  const out = await build({
+    entryPoints: [`functions/handlers/${fn}.ts`],
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outfile: `/tmp/${fn}.mjs`,
+  });
+  const packages = Object.keys(out.metafile.inputs)
+    .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
+    .filter((name): name is string => name !== undefined);
+  return new Set(packages);
+}
+
+/**
+ * date-holidays (with moment-timezone and astronomia, about 1.4 MiB minified) is for
+ * the functions that run SLA clocks over business calendars. These only read cases,
+ * or have nothing to do with clocks.
+ */
+const WITHOUT_HOLIDAYS = [
+  'assets',
+  'case-attachments',
+  'case-handoff',
+  'case-tasks',
+  'case-types',
+  'cases-get',
+  'cases-history',
+  'cases-list',
+  'comments-list',
+  'event-schemas',
+  'fallback',
+  'intake-ack',
+  'knowledge-articles',
+  'knowledge-indexer',
+  'knowledge-search',
+  'live-connect',
+  'live-fanout',
+  'notification-sender',
+  'notifications',
+  'outbox-publisher',
+];
+
+describe('what each bundle carries', () => {
+  it.each(WITHOUT_HOLIDAYS)('%s carries no holiday calendars', async (fn) => {
+    expect([...(await packagesIn(fn))]).not.toContain('date-holidays');
+  });
+
+  // The control: a function that starts SLA clocks does carry them, so the check above sees the package when it is there.
+  it('cases-create carries them, since it starts SLA clocks', async () => {
+    expect([...(await packagesIn('cases-create'))]).toContain('date-holidays');
+  });
+
+  it.each(['fallback', 'event-schemas', 'outbox-publisher'])('%s carries no DynamoDB client', async (fn) => {
+    expect([...(await packagesIn(fn))]).not.toContain('@aws-sdk/client-dynamodb');
+  });
+});
