@@ -148,6 +148,26 @@ export const DomainEventDetailContract = z.unknown().superRefine((value, ctx) =>
   if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
 }) as unknown as z.ZodType<DomainEventDetail>;
 
+/**
+ * An EventBridge event around a detail: the envelope every event on Caseway's bus has,
+ * whoever puts it there (the outbox, or a connector: ./inbound-events.ts).
+ */
+export function busEventSchema(spec: { type: string; source: string; description: string; detail: z.ZodType; detailType?: z.ZodType }): z.ZodType {
+  return z
+    .object({
+      version: z.literal('0'),
+      id: z.string().meta({ description: "EventBridge's id of this event (the same across retries of one delivery, new on a republication)." }),
+      'detail-type': spec.detailType ?? z.literal(spec.type),
+      source: z.literal(spec.source),
+      account: z.string(),
+      time: z.iso.datetime(),
+      region: z.string(),
+      resources: z.array(z.string()),
+      detail: spec.detail,
+    })
+    .meta({ title: spec.type, description: spec.description });
+}
+
 /** The zod schema of one event type's whole EventBridge event. */
 export function eventSchema(type: string): z.ZodType | undefined {
   const spec = EVENT_TYPES[type];
@@ -158,19 +178,8 @@ export function eventSchema(type: string): z.ZodType | undefined {
     const effect = EffectSchema.options.find((o) => o.shape.kind.value === spec.effect)!;
     detail = Detail.extend({ effect });
   }
-  return z
-    .object({
-      version: z.literal('0'),
-      id: z.string().meta({ description: "EventBridge's id of this event (the same across retries of one delivery, new on a republication)." }),
-      'detail-type': type === 'CaseTypeEvent' ? z.string().regex(/^[A-Z][A-Za-z0-9]{2,63}$/) : z.literal(type),
-      source: z.literal(EVENT_SOURCE),
-      account: z.string(),
-      time: z.iso.datetime(),
-      region: z.string(),
-      resources: z.array(z.string()),
-      detail,
-    })
-    .meta({ title: type, description: spec.description });
+  const detailType = type === 'CaseTypeEvent' ? z.string().regex(/^[A-Z][A-Za-z0-9]{2,63}$/) : undefined;
+  return busEventSchema({ type, source: EVENT_SOURCE, description: spec.description, detail, ...(detailType ? { detailType } : {}) });
 }
 
 /**
@@ -181,7 +190,11 @@ export function eventSchema(type: string): z.ZodType | undefined {
  */
 export function eventJsonSchema(type: string, options: { strict?: boolean } = {}): Record<string, unknown> | undefined {
   const schema = eventSchema(type);
-  if (!schema) return undefined;
+  return schema ? jsonSchemaOf(type, schema, options) : undefined;
+}
+
+/** A bus event's zod schema as the JSON Schema partners read. */
+export function jsonSchemaOf(type: string, schema: z.ZodType, options: { strict?: boolean } = {}): Record<string, unknown> {
   return {
     $id: `caseway:events:${type}`,
     ...z.toJSONSchema(schema, { target: 'draft-2020-12', io: options.strict ? 'output' : 'input', unrepresentable: 'any' }),

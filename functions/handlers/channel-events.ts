@@ -10,8 +10,6 @@ import { onEventBridge } from '#events/event-handler.js';
 import { ChannelMessageBody } from '#http/channel-schemas.js';
 import { intakeMessage } from '#services/message-intake.js';
 
-export const CHANNEL_SOURCE = 'caseway.channels';
-
 export const handler = onEventBridge({
   name: 'channel-events',
   detail: ChannelMessageBody,

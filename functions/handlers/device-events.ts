@@ -9,8 +9,6 @@ import { DeviceMessageContract, signalFieldOf, signalsOf, type DeviceMessage } f
 import { onEventBridge } from '#events/event-handler.js';
 import { deviceContext, ingestSignals } from '#services/proactive.js';
 
-export const DEVICE_SOURCE = 'caseway.devices';
-
 export const handler = onEventBridge({
   name: 'device-events',
   detail: (event) => DeviceMessageContract(event.detail),

@@ -1,5 +1,5 @@
 import { notFound } from '#core/errors.js';
-import { eventJsonSchema, eventTypes } from '#contracts/domain-events.js';
+import { catalogEventTypes, catalogJsonSchema } from '#contracts/event-catalog.js';
 import { eventSchemas } from '#http/api/event-schemas.js';
 import { serve } from '#http/http-handler.js';
 
@@ -9,11 +9,11 @@ const CACHE = { 'cache-control': 'public, max-age=300' };
 export const handler = serve(eventSchemas, {
   listEventSchemas: async () => ({
     status: 200,
-    body: { items: eventTypes().map((t) => ({ ...t, schema: eventJsonSchema(t.type) })) },
+    body: { items: catalogEventTypes().map((t) => ({ ...t, schema: catalogJsonSchema(t.type) })) },
     headers: CACHE,
   }),
   getEventSchema: async ({ params }) => {
-    const schema = eventJsonSchema(params.type);
+    const schema = catalogJsonSchema(params.type);
     if (!schema) throw notFound(`No event type ${params.type}; GET /events/schemas lists them.`);
     return { status: 200, body: schema, headers: { ...CACHE, 'content-type': 'application/schema+json' } };
   },

@@ -8,7 +8,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { detailOf, type PublishedEvent } from '#adapters/events.js';
+import { DeviceMessageContract } from '#contracts/device-signals.js';
 import { DomainEventDetailContract, eventJsonSchema, eventTypes, offerEventContract } from '#contracts/domain-events.js';
+import { catalogEventTypes, catalogJsonSchema } from '#contracts/event-catalog.js';
+import { ChannelMessageBody } from '#http/channel-schemas.js';
 import type { AuditEvent } from '#core/audit-event.js';
 import { domainEventsOf } from '#core/domain-events.js';
 import { CASE_OFFERED, OFFER_CLOSED } from '#core/live.js';
@@ -103,5 +106,64 @@ describe('producer, consumer and published schema agree', () => {
     const detail = { ...onTheBus(events[0]!).detail, addedLater: { by: 'a newer producer' } };
     const parsed = DomainEventDetailContract.safeParse(detail);
     expect(parsed.success && parsed.data).toEqual(detail);
+  });
+});
+
+describe('events connectors and devices put on the bus: the consumer and the published schema agree', () => {
+  const bus = (type: string, source: string, detail: unknown) => ({
+    version: '0',
+    id: '0d2f5a52-4c43-4b8f-9f0e-0c8a4f6f2b31',
+    'detail-type': type,
+    source,
+    account: '000000000000',
+    time: '2026-11-23T10:00:00Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  });
+  const servedSchema = (type: string) => ({ ...catalogJsonSchema(type), $id: undefined });
+  const message = { channel: 'chat', deliveryId: 'd-1', externalThreadId: 't-1', author: { id: 'visitor-7' }, text: 'My order has not arrived' };
+  const signal = { assetId: 'PUMP-7', signalId: 's-1', metric: 'pressure', value: 7.5, at: '2026-11-23T10:00:00Z' };
+
+  it('lists them beside the domain events, under the sources their rules match', () => {
+    const listed = catalogEventTypes();
+    expect(listed.find((t) => t.type === 'ChannelMessage')?.source).toBe('caseway.channels');
+    expect(listed.find((t) => t.type === 'DeviceSignal')?.source).toBe('caseway.devices');
+    expect(listed.filter((t) => t.source === 'caseway.cases').map((t) => t.type)).toEqual(eventTypes().map((t) => t.type));
+  });
+
+  it.each([
+    ['a chat message', 'ChannelMessage', bus('ChannelMessage', 'caseway.channels', message), ChannelMessageBody, true],
+    [
+      'a message without its delivery id',
+      'ChannelMessage',
+      bus('ChannelMessage', 'caseway.channels', { ...message, deliveryId: undefined }),
+      ChannelMessageBody,
+      false,
+    ],
+    [
+      'a message from an unknown channel',
+      'ChannelMessage',
+      bus('ChannelMessage', 'caseway.channels', { ...message, channel: 'fax' }),
+      ChannelMessageBody,
+      false,
+    ],
+    ['one device signal, any detail-type', 'DeviceSignal', bus('Telemetry', 'caseway.devices', signal), undefined, true],
+    [
+      'a batch of signals',
+      'DeviceSignal',
+      bus('Telemetry', 'caseway.devices', { signals: [signal, { ...signal, signalId: 's-2' }] }),
+      undefined,
+      true,
+    ],
+    ['a signal with a field no signal has', 'DeviceSignal', bus('Telemetry', 'caseway.devices', { ...signal, colour: 'red' }), undefined, false],
+  ] as const)('%s', (_, type, event, consumer, valid) => {
+    expect(ajv.validate(servedSchema(type), event), ajv.errorsText()).toBe(valid);
+    const contract = consumer ?? DeviceMessageContract(event.detail);
+    expect(contract.safeParse(event.detail).success).toBe(valid);
+  });
+
+  it('a domain event source on a ChannelMessage is refused', () => {
+    expect(ajv.validate(servedSchema('ChannelMessage'), bus('ChannelMessage', 'caseway.cases', message))).toBe(false);
   });
 });
