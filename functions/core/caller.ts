@@ -30,3 +30,10 @@ export const isStaff = (caller: Caller): boolean => caller.roles.some((role) => 
 export const hasRole = (caller: Caller, role: Role): boolean => caller.roles.includes(role);
 
 export const teamsOf = (caller: Caller): readonly string[] => caller.teams ?? [];
+
+/**
+ * Who the audit trail says acted when the platform's SLA timer moved a case, with staff
+ * rights to do so. Here rather than with the timers, since routing tells the timer's
+ * moves from a person's by it and must not load the timers' calendars to know it.
+ */
+export const SLA_TIMER_CALLER: Caller = { sub: 'caseway-sla-timer', name: 'SLA timer', roles: ['integration'] };

@@ -29,4 +29,3 @@ export async function addComment(caseId: string, input: NewComment, ctx: ChangeC
     return (await commitCases(commit)) === 'written' ? written.comment : 'stale';
   });
 }
-

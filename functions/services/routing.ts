@@ -6,7 +6,7 @@
  * capacity. The periodic sweep moves what the clock moves (expired offers,
  * dropped optional skills, overflow).
  */
-import { hasRole, isStaff, type Caller } from '#core/caller.js';
+import { SLA_TIMER_CALLER, hasRole, isStaff, type Caller } from '#core/caller.js';
 import { isOpen, type Case } from '#core/case.js';
 import type { ChangeContext, FieldChange } from '#core/audit-event.js';
 import type { CasePatch } from '#core/case-lifecycle.js';
@@ -40,7 +40,6 @@ import { alreadyProcessed, processedMark } from '#adapters/dynamodb/processed-ev
 import { accessOf, judgeByCaseId, typeOf, untilWritten, visibleCase } from './case-access.js';
 import * as caseRepo from '#adapters/dynamodb/case-repository.js';
 import { reviseAlong } from './cases.js';
-import { SLA_TIMER_CALLER } from './sla-timers.js';
 import { publishConfig, publishedBy, type Publishing } from './config-publish.js';
 
 function assertAdmin(caller: Caller, what: string): void {

@@ -6,7 +6,7 @@
  * step, so the outbox puts it on the bus once and a retried timer never acts twice.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Caller } from '#core/caller.js';
+import { SLA_TIMER_CALLER } from '#core/caller.js';
 import type { Case, StoredCase } from '#core/case.js';
 import { auditEvent, type AuditEvent, type ChangeContext, type FieldChange } from '#core/audit-event.js';
 import { reviseCase } from '#core/case-lifecycle.js';
@@ -24,9 +24,6 @@ import type { TimerStarter } from '#adapters/timers.js';
 import { typeOf, untilWritten } from './case-access.js';
 import { handoffSourceOf } from './handoff.js';
 import { slaAfterChange } from './sla.js';
-
-/** Who the audit trail says acted: the platform's SLA timer, with staff rights to move a case. */
-export const SLA_TIMER_CALLER: Caller = { sub: 'caseway-sla-timer', name: 'SLA timer', roles: ['integration'] };
 
 async function stepActed(caseId: string, key: string): Promise<boolean> {
   const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: slaTimerStepKey(caseId, key), ConsistentRead: true }));

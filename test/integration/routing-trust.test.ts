@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjustableClock, useClock } from '#adapters/clock.js';
 import { sweep } from '#services/routing.js';
 import { updateCase } from '#services/cases.js';
-import { SLA_TIMER_CALLER } from '#services/sla-timers.js';
+import { SLA_TIMER_CALLER } from '#core/caller.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { RoutingBus } from '../support/routing-bus.js';
 
