@@ -4,7 +4,9 @@
  * publisher is the same code in both modes.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { claimChecked } from '#core/claim-check.js';
 import type { DomainEvent } from '#core/domain-events.js';
+import { CLAIM_CHECK_BYTES, putEventsBatches } from '#core/event-size.js';
 import { eventsConfig } from '../config.js';
 import type { DomainEventDetail } from '#contracts/domain-events.js';
 
@@ -37,16 +39,14 @@ export function detailOf(event: PublishedEvent): object {
   return { ...event.detail, id: event.id, ...(event.effect ? { effect: event.effect } : {}) };
 }
 
-/** PutEvents takes at most 10 entries a call. */
-const PUT_EVENTS_MAX = 10;
-
+/** The entry of one event; a large audit event goes as its claim check (core/claim-check.ts). */
 export const toPutEventsEntry = (event: PublishedEvent, busName: string): PutEventsRequestEntry => ({
   EventBusName: busName,
   Source: event.source,
   DetailType: event.type,
   Time: new Date(event.time),
   Resources: [],
-  Detail: JSON.stringify(detailOf(event)),
+  Detail: JSON.stringify(claimChecked(detailOf(event), CLAIM_CHECK_BYTES)),
 });
 
 export class EventBridgePublisher implements EventPublisher {
@@ -57,12 +57,13 @@ export class EventBridgePublisher implements EventPublisher {
 
   async publish(events: readonly PublishedEvent[]): Promise<PublishedEvent[]> {
     const failed: PublishedEvent[] = [];
-    for (let i = 0; i < events.length; i += PUT_EVENTS_MAX) {
-      const chunk = events.slice(i, i + PUT_EVENTS_MAX);
-      const out = await this.client.send(new PutEventsCommand({ Entries: chunk.map((e) => toPutEventsEntry(e, this.busName)) }));
+    // Calls of at most ten entries under 256 KB together: one audit change makes several events that repeat its detail.
+    const entries = events.map((event) => ({ event, ...toPutEventsEntry(event, this.busName) }));
+    for (const batch of putEventsBatches(entries)) {
+      const out = await this.client.send(new PutEventsCommand({ Entries: batch.map(({ event: _event, ...entry }) => entry) }));
       // Entries answer in request order; an ErrorCode marks the ones EventBridge did not take.
       (out.Entries ?? []).forEach((entry, index) => {
-        if (entry.ErrorCode) failed.push(chunk[index]!);
+        if (entry.ErrorCode) failed.push(batch[index]!.event);
       });
     }
     return failed;

@@ -123,11 +123,22 @@ const Detail = AuditRecord.omit({ handoff: true }).extend({
   changes: z.array(
     z.object({
       field: z.string(),
-      before: z.unknown().meta({ description: 'null for restricted fields: that they changed leaves the platform, not their values.' }),
-      after: z.unknown(),
+      before: z
+        .unknown()
+        .optional()
+        .meta({ description: 'null for restricted fields: that they changed leaves the platform, not their values. Absent in a claim check.' }),
+      after: z.unknown().optional().meta({ description: 'Absent in a claim check.' }),
       sensitivity: z.enum(SENSITIVITIES).optional(),
     }),
   ),
+  claimCheck: z
+    .object({ reason: z.literal('size'), bytes: z.number().int(), caseId: z.string(), seq: z.number().int() })
+    .optional()
+    .meta({
+      description:
+        "Set when the event was too large for the bus (over 64 KB): the changes' values and the routing details are left out. " +
+        'The whole entry is the case history entry of this seq (GET /cases/{caseId}/history).',
+    }),
 });
 
 /**

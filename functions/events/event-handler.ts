@@ -25,6 +25,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, DynamoDBStreamEvent, EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
 import type { ProcessedEvents } from '#adapters/dynamodb/processed-events.js';
+import { isClaimCheck, type Claims } from '#core/claim-check.js';
 import { validationFailed, type FieldIssue } from '#core/errors.js';
 import { fieldIssues } from '#core/field-issues.js';
 import { logger, metricsFor, tracer } from '../observability.js';
@@ -83,14 +84,19 @@ function wrap<E, R, I, O>(
   declaration: Declaration<I, O> & { readonly work: (input: I, context: Context) => Promise<O> },
   read: (event: E) => { readonly raw: unknown; readonly field: string; readonly contract: Contract<R>; readonly keys: Record<string, unknown> },
   input: (checked: R, event: E) => I,
+  claims?: Claims,
 ) {
   const { name, onInvalid = { reject: `The event is not a valid ${name} event.` }, dedup, work, summary } = declaration;
   const metrics = metricsFor(name);
 
   const core = async (event: E, context: Context): Promise<O> => {
-    const { raw, field, contract, keys } = read(event);
+    const { raw: delivered, field, contract, keys } = read(event);
     logger.appendKeys({ consumer: name, ...keys });
     metrics.addMetric('Events', MetricUnit.Count, 1);
+    // A claim check is checked as the whole event it stands for: the contract, the dedup key and the work see no difference.
+    const claimed = claims !== undefined && isClaimCheck(delivered);
+    if (claimed) metrics.addMetric('ClaimChecks', MetricUnit.Count, 1);
+    const raw = claimed ? await claims.redeem(delivered) : delivered;
     const schema = typeof contract === 'function' ? contract(raw) : contract;
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
@@ -155,10 +161,12 @@ export function onEventBridge<D, O>(
   declaration: Declaration<EventBridgeEvent<string, D>, O> & {
     /** The contract of `detail`; a function of the event when it depends on `detail-type`. */
     readonly detail: z.ZodType<D> | ((event: EventBridgeEvent<string, unknown>) => z.ZodType<D>);
+    /** Domain event consumers: where a claim-checked event's whole detail is read back. */
+    readonly claims?: Claims;
     readonly work: (event: EventBridgeEvent<string, D>, context: Context) => Promise<O>;
   },
 ) {
-  const { detail } = declaration;
+  const { detail, claims } = declaration;
   return wrap<EventBridgeEvent<string, unknown>, D, EventBridgeEvent<string, D>, O>(
     'eventBridge',
     declaration,
@@ -169,6 +177,7 @@ export function onEventBridge<D, O>(
       keys: { eventId: event.id, detailType: event['detail-type'], ...caseIdOf(event.detail) },
     }),
     (checked, event) => ({ ...event, detail: checked }),
+    claims,
   );
 }
 

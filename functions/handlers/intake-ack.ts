@@ -7,6 +7,7 @@
  * notification's id. Machines never get here: an ignored auto-reply or bounce
  * writes no audit event.
  */
+import { auditClaims } from '#adapters/dynamodb/audit-claims.js';
 import { notifier } from '#adapters/notifications.js';
 import * as repo from '#adapters/dynamodb/case-repository.js';
 import { DomainEventDetailContract, type DomainEventDetail } from '#contracts/domain-events.js';
@@ -23,6 +24,7 @@ export const ACKNOWLEDGED_CHANNELS = ['email', 'chat', 'social', 'web', 'partner
 export const handler = onEventBridge({
   name: 'intake-ack',
   detail: DomainEventDetailContract,
+  claims: auditClaims,
   dedup: {
     key: (event) => event.detail.id,
     idempotent: 'the notifier sends a message id once: its guard is the processed-event mark of consumer `notifier`',

@@ -3,6 +3,7 @@
  * `live-updates` in functions/topology/event-rules.ts), and of the offer events (`CaseOffered`, `OfferClosed`). Logs each
  * event once and pushes it to every connection whose caller may see it.
  */
+import { auditClaims } from '#adapters/dynamodb/audit-claims.js';
 import type * as z from 'zod';
 import { livePusher } from '#adapters/live-push.js';
 import { DomainEventDetailContract, offerEventContract } from '#contracts/domain-events.js';
@@ -12,6 +13,7 @@ import { fanOut, type BusDetail } from '#services/live.js';
 export const handler = onEventBridge({
   name: 'live-fanout',
   detail: (event) => (offerEventContract(event['detail-type']) ?? DomainEventDetailContract) as z.ZodType<BusDetail>,
+  claims: auditClaims,
   dedup: {
     key: (event) => event.detail.id,
     idempotent:

@@ -5,6 +5,7 @@
  * case as stored, so a late, repeated or out-of-order event is harmless: starting
  * an execution by the same name twice is a no-op, and so is stopping one that ended.
  */
+import { auditClaims } from '#adapters/dynamodb/audit-claims.js';
 import * as z from 'zod';
 import { timerStarter } from '#adapters/timers.js';
 import { DomainEventDetailContract } from '#contracts/domain-events.js';
@@ -21,6 +22,7 @@ const SlaBefore = z.object({ clocks: z.partialRecord(z.enum(CLOCK_NAMES), ClockR
 export const handler = onEventBridge({
   name: 'sla-arming',
   detail: DomainEventDetailContract,
+  claims: auditClaims,
   // Retrying cannot fix it; the rule's DLQ would only hold it. Say so and move on.
   onInvalid: { drop: () => undefined },
   dedup: {

@@ -16,6 +16,7 @@
  * stream and the outbox, and the table holds only what AWS's table holds.
  */
 import { randomUUID } from 'node:crypto';
+import { PUT_EVENTS_MAX_BYTES, putEventsEntryBytes } from '#core/event-size.js';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -134,9 +135,6 @@ const PutEventsEntry = z.object({
 });
 export const PutEventsRequest = z.object({ Entries: z.array(PutEventsEntry).min(1).max(10) });
 export type PutEventsEntryInput = z.infer<typeof PutEventsEntry>;
-
-/** PutEvents' own size limit: 256 KB for the entries together. */
-const MAX_ENTRY_BYTES = 256 * 1024;
 
 export class LocalEventBus {
   private readonly rules: { rule: LocalRule; matches: EventMatcher }[] = [];
@@ -272,8 +270,7 @@ export class LocalEventBus {
         ErrorMessage: `Event bus ${bus} does not exist locally; the local bus is ${this.options.busName}.`,
       };
     }
-    if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES)
-      return { ErrorCode: 'EntryTooLarge', ErrorMessage: 'Entry is larger than 256 KB.' };
+    if (putEventsEntryBytes(entry) >= PUT_EVENTS_MAX_BYTES) return { ErrorCode: 'EntryTooLarge', ErrorMessage: 'Entry is 256 KB or larger.' };
     let detail: unknown;
     try {
       detail = JSON.parse(entry.Detail);
@@ -437,6 +434,14 @@ export function answerPutEvents(bus: LocalEventBus, target: string | undefined, 
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return { status: 400, body: { __type: 'ValidationException', message: `${issue.path.join('.') || 'body'}: ${issue.message}` } };
+  }
+  // Counted as EventBridge counts them: a call whose entries together reach 256 KB is refused whole, none of them taken.
+  const bytes = parsed.data.Entries.reduce((sum, entry) => sum + putEventsEntryBytes(entry), 0);
+  if (bytes >= PUT_EVENTS_MAX_BYTES) {
+    return {
+      status: 400,
+      body: { __type: 'ValidationException', message: `Total size of the entries in the request is over the limit (${bytes} bytes).` },
+    };
   }
   return { status: 200, body: bus.putEvents(parsed.data.Entries) };
 }

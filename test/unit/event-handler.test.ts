@@ -230,3 +230,40 @@ describe('kinds', () => {
     expect(eventHandlerFacts(async () => undefined)).toBeUndefined();
   });
 });
+
+describe('claim checks', () => {
+  const Detail = z.object({ caseId: z.string(), seq: z.number(), note: z.string() });
+  const slim = { id: 'e-1', caseId: 'CASE-1', seq: 4, note: '', claimCheck: { reason: 'size', bytes: 90_000, caseId: 'CASE-1', seq: 4 } };
+  const whole = { id: 'e-1', caseId: 'CASE-1', seq: 4, note: 'the 90 KB the event left out' };
+  const claims = { redeem: vi.fn(async () => whole) };
+
+  it('a declared claims reader redeems a claim check before the contract and the work see it', async () => {
+    const work = vi.fn(async (event: EventBridgeEvent<string, z.infer<typeof Detail>>) => event.detail.note);
+    const handler = onEventBridge({ name: 'claimer', detail: Detail, claims, dedup: { idempotent: 'test' }, work });
+    expect(await handler(busEvent(slim))).toBe('the 90 KB the event left out');
+    expect(claims.redeem).toHaveBeenCalledWith(slim);
+  });
+
+  it('a whole event is not redeemed', async () => {
+    claims.redeem.mockClear();
+    const handler = onEventBridge({
+      name: 'claimer',
+      detail: Detail,
+      claims,
+      dedup: { idempotent: 'test' },
+      work: async (event) => event.detail.note,
+    });
+    expect(await handler(busEvent(whole))).toBe(whole.note);
+    expect(claims.redeem).not.toHaveBeenCalled();
+  });
+
+  it('without a claims reader the claim check reaches the contract as it came', async () => {
+    const handler = onEventBridge({
+      name: 'partner-like',
+      detail: z.looseObject({ claimCheck: z.object({ seq: z.number() }) }),
+      dedup: { idempotent: 'test' },
+      work: async (event) => event.detail.claimCheck.seq,
+    });
+    expect(await handler(busEvent(slim))).toBe(4);
+  });
+});
