@@ -115,10 +115,27 @@ const median = (xs: number[]) => {
 const kib = (bytes: number) => (bytes / 1024).toFixed(1);
 const pct = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)} %`;
 
+/** The baseline's commit; in a clone without it (a shallow one), HEAD, said aloud, so the run still checks its own paths. */
+function baselineCommit(ref: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', '--verify', `${ref}^{commit}`], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+    console.log(
+      `Baseline ${ref} is not in this clone (a shallow one?): comparing with HEAD (${head}) instead. Fetch the history for the real figures.`,
+    );
+    return head;
+  }
+}
+
 async function main() {
   const work = mkdtempSync(join(tmpdir(), 'caseway-bundles-'));
   const baselineTree = join(work, 'baseline');
-  const commit = execFileSync('git', ['rev-parse', '--short', values.baseline!], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const commit = baselineCommit(values.baseline!);
   execFileSync('git', ['worktree', 'add', '--detach', '--quiet', baselineTree, commit], { cwd: ROOT });
   try {
     // The baseline bundles against today's installed packages: what differs is our code, not theirs.

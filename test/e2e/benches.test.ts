@@ -42,6 +42,11 @@ const FIGURES: Record<string, RegExp[]> = {
   'bench:sla-timers': [/SLA timers: state transitions per case/, /met before warning/, /breached \+ 4 rungs/],
   'bench:routing': [/best eligible agent of \d+/, /rules decision/, /Decision \+ transaction vs round-robin \+ transaction: [\d.]+x/],
   'bench:intake-e2e': [/Intake to assignment/, /message in -> owner set \(rule assignee\)/, /message in -> owner set after accept \(push\)/],
+  'bench:bundles': [
+    /Bundles and cold imports: baseline \w+ against the working tree/,
+    /All \d+ bundles: [\d.]+ KiB before, [\d.]+ KiB now/,
+    /Cold import per function: median [+-][\d.]+ %/,
+  ],
   'bench:console': [
     /JavaScript for the first page .*budget/,
     /agent: sign-in -> \/inbox +\d+ files .* gzipped/,
