@@ -3,8 +3,7 @@
  *  1. DynamoDB capacity units per operation (ReturnConsumedCapacity, summed per
  *     request): the case slice, transitions, tasks, comments, and reading and
  *     verifying a 1,000-event history.
- *  2. Bundled size of each Lambda, built with the same esbuild settings as CDK.
- *  3. Case creation through the local HTTP API at concurrency 16 for 2,000 cases,
+ *  2. Case creation through the local HTTP API at concurrency 16 for 2,000 cases,
  *     next to DynamoDB Local's raw PutItem rate and the raw transaction a create
  *     writes, at the same concurrency, in the same run: the ratios are the figures
  *     (absolute numbers depend on this machine).
@@ -13,13 +12,10 @@
  * `-- --smoke`: the same paths at tiny sizes (see smoke.ts).
  */
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { build } from 'esbuild';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { ESM_REQUIRE_BANNER } from '#lib/constructs/caseway-function.js';
-import { functions } from '#topology/routes.js';
 import { startPlatform } from '#lib/local/platform.js';
-import { SMOKE, sized } from './smoke.js';
+import { sized } from './smoke.js';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? sized(16, 4));
 const TOTAL = Number(process.env.BENCH_CASES ?? sized(2000, 16));
@@ -46,28 +42,6 @@ async function runAtConcurrency(total: number, concurrency: number, once: (i: nu
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { perSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-async function bundleSizes() {
-  const rows: { fn: string; bytes: number }[] = [];
-  // Smoke: one function goes through the same build; all of them take about 20 s.
-  for (const [fn, spec] of Object.entries(functions).slice(0, SMOKE ? 1 : undefined)) {
-    const out = await build({
-      entryPoints: [spec.entry],
-      bundle: true,
-      minify: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      write: false,
-      logLevel: 'silent',
-      banner: { js: ESM_REQUIRE_BANNER },
-    });
-    const bytes = out.outputFiles.reduce((sum, f) => sum + f.contents.byteLength, 0);
-    if (bytes === 0) throw new Error(`${fn}: empty bundle`);
-    rows.push({ fn, bytes });
-  }
-  return rows;
 }
 
 async function main() {
@@ -229,13 +203,9 @@ async function main() {
       await call('agent', '/cases', { method: 'POST', body: body(i) });
     });
 
-    const sizes = await bundleSizes();
-
     console.log('\nCaseway bench (local platform, DynamoDB Local)\n');
     console.log(`Capacity units per operation (ReturnConsumedCapacity, mean of ${RUNS} requests; ${LONG_RUNS} for the long history):`);
     console.table(capacity.map((c) => ({ operation: c.op, 'capacity units': Number(c.units.toFixed(2)) })));
-    console.log('Bundled size of each Lambda (esbuild, minified ESM, AWS SDK included):');
-    console.table(sizes.map((s) => ({ function: s.fn, KiB: Number((s.bytes / 1024).toFixed(1)) })));
     console.log(`Throughput at concurrency ${CONCURRENCY}, ${TOTAL} requests each:`);
     console.table([
       { path: 'raw PutItem (DynamoDB Local)', 'ops/s': Math.round(raw.perSecond), 'p50 ms': raw.p50.toFixed(1), 'p99 ms': raw.p99.toFixed(1) },

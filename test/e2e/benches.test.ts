@@ -21,7 +21,6 @@ const FIGURES: Record<string, RegExp[]> = {
   bench: [
     /Capacity units per operation/,
     /history: verify \d+ events/,
-    /Bundled size of each Lambda/,
     /Throughput at concurrency \d+/,
     /Ratio: POST \/cases runs at [\d.]+% of the raw PutItem rate/,
   ],
