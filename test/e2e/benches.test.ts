@@ -46,6 +46,11 @@ const FIGURES: Record<string, RegExp[]> = {
     /All \d+ bundles: [\d.]+ KiB before, [\d.]+ KiB now/,
     /Cold import per function: median [+-][\d.]+ %/,
   ],
+  'bench:key-heat': [
+    /many requesters: hottest \w+ \S+ at [\d.]+x the limit/,
+    /one integration: hottest \w+ \S+ at [\d.]+x the limit/,
+    /\| gsi1 \| STATUS#new#<shard> \| \d+ \| [\d,]+ \|/,
+  ],
   'bench:console': [
     /JavaScript for the first page .*budget/,
     /agent: sign-in -> \/inbox +\d+ files .* gzipped/,
