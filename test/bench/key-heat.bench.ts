@@ -118,7 +118,7 @@ const kindOf = (partition: string) =>
     .replace(/^(CASE|EVENT|IDEMPOTENCY|READS|LIVE#CASE)#.*/, '$1#<id>')
     .replace(/^(REQUESTER|OWNER|READER)#.*/, '$1#<who>')
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}/, '<hour>')
-    .replace(/#\d+$/, '#<shard>');
+    .replace(/#\d{1,3}$/, '#<shard>');
 
 interface Kind {
   readonly where: string;
