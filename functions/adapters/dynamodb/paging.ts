@@ -50,16 +50,21 @@ export async function pageOfPartition<T>(
   };
 }
 
+/** Rounds of reads a page may take before it settles for a short page (a filter can make every read come back thin). */
+const MERGE_ROUNDS = 4;
+
 /**
- * Several partitions merged by sort key: read up to `limit` keys from each, merge,
- * keep the first `limit`. A filter can make a partition hand back fewer items
- * than it read (or none), so an item is only safe to hand out if no partition
- * that stopped early could still hold something before it: the page ends at the
- * nearest of those partitions' stopping points. Each partition's position then
- * moves to its last item handed out or, where all it returned was handed out, to
- * where its read stopped, so every page moves at least one partition forward:
- * a client that follows the cursors sees every match once, in order, and ends
- * (a page may be empty while a filter skips non-matches, like DynamoDB's own).
+ * Several partitions merged by sort key. Each partition is read only as far as the
+ * page needs: first its share of the page (and one more), then, while the page is
+ * not full, more from the partitions whose reads stopped soonest, since they bound
+ * what may be handed out. A filter can make a partition hand back fewer items than
+ * it read (or none), so an item is only safe to hand out if no partition that
+ * stopped early could still hold something before it: the page ends at the nearest
+ * of those partitions' stopping points. Each partition's position then moves to its
+ * last item handed out or, where all it returned was handed out, to where its read
+ * stopped, so every page moves at least one partition forward: a client that
+ * follows the cursors sees every match once, in order, and ends (a page may be
+ * short, or empty while a filter skips non-matches, like DynamoDB's own).
  */
 export async function pageAcrossPartitions<T>(
   queries: PartitionQuery[],
@@ -76,34 +81,59 @@ export async function pageAcrossPartitions<T>(
     digest,
     queries.map((q) => q.partition),
   );
-  const live = queries.filter((q) => state[q.partition] !== null);
-  const results = await Promise.all(live.map(async (q) => ({ q, ...(await queryPartition(q, limit, state[q.partition] ?? undefined)) })));
   // `a` comes before `b` in the listing's order.
   const precedes = (a: string, b: string) => (order === 'ascending' ? a < b : a > b);
+  const reads = queries
+    .filter((q) => state[q.partition] !== null)
+    .map((q) => ({
+      q,
+      items: [] as Record<string, unknown>[],
+      lastEvaluated: undefined as Record<string, unknown> | undefined,
+      from: state[q.partition] ?? undefined,
+    }));
+  const readMore = (read: (typeof reads)[number], size: number) =>
+    queryPartition(read.q, size, read.lastEvaluated ? read.q.positionOf(read.lastEvaluated) : read.from).then(({ items, lastEvaluated }) => {
+      read.items.push(...items);
+      read.lastEvaluated = lastEvaluated;
+    });
   // The nearest point where a partition stopped reading: nothing past it is known to be complete.
-  let frontier: string | undefined;
-  for (const { lastEvaluated } of results) {
-    if (!lastEvaluated) continue;
-    const stop = sortKeyOf(lastEvaluated);
-    if (frontier === undefined || precedes(stop, frontier)) frontier = stop;
+  const frontierOf = () => {
+    let frontier: string | undefined;
+    for (const { lastEvaluated } of reads) {
+      if (!lastEvaluated) continue;
+      const stop = sortKeyOf(lastEvaluated);
+      if (frontier === undefined || precedes(stop, frontier)) frontier = stop;
+    }
+    return frontier;
+  };
+  const mergedUpTo = (frontier: string | undefined) =>
+    reads
+      .flatMap(({ q, items }) => items.map((item) => ({ q, item, key: sortKeyOf(item) })))
+      .filter((m) => frontier === undefined || !precedes(frontier, m.key))
+      .sort((a, b) => (precedes(a.key, b.key) ? -1 : precedes(b.key, a.key) ? 1 : 0));
+
+  await Promise.all(reads.map((read) => readMore(read, Math.ceil(limit / Math.max(1, reads.length)) + 1)));
+  let frontier = frontierOf();
+  let merged = mergedUpTo(frontier);
+  for (let round = 1; round < MERGE_ROUNDS && merged.length < limit && frontier !== undefined; round++) {
+    const bounding = reads.filter((r) => r.lastEvaluated && sortKeyOf(r.lastEvaluated) === frontier);
+    await Promise.all(bounding.map((read) => readMore(read, limit - merged.length + 1)));
+    frontier = frontierOf();
+    merged = mergedUpTo(frontier);
   }
-  const merged = results
-    .flatMap(({ q, items }) => items.map((item) => ({ q, item, key: sortKeyOf(item) })))
-    .filter((m) => frontier === undefined || !precedes(frontier, m.key))
-    .sort((a, b) => (precedes(a.key, b.key) ? -1 : precedes(b.key, a.key) ? 1 : 0))
-    .slice(0, limit);
+  const page = merged.slice(0, limit);
   const next: CursorState = { ...state };
-  for (const { q, items, lastEvaluated } of results) {
-    const taken = merged.filter((m) => m.q === q);
+  for (const { q, items, lastEvaluated } of reads) {
+    const taken = page.filter((m) => m.q === q);
     if (taken.length === items.length) {
-      // Everything this read returned is handed out (or it returned nothing): continue where the read stopped.
+      // Everything its reads returned is handed out (or they returned nothing): continue where the reads stopped.
       next[q.partition] = lastEvaluated ? q.positionOf(lastEvaluated) : null;
     } else if (taken.length > 0) {
       next[q.partition] = q.positionOf(taken.at(-1)!.item);
     }
   }
   const more = queries.some((q) => next[q.partition] !== null);
-  return { items: merged.map((m) => toEntity(m.item)), ...(more ? { nextCursor: await encodeCursor(digest, next) } : {}) };
+  return { items: page.map((m) => toEntity(m.item)), ...(more ? { nextCursor: await encodeCursor(digest, next) } : {}) };
 }
 
 /** Every item of a query, page after page: only for reads that must see everything (verifying a chain). */
