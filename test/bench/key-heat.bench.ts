@@ -171,10 +171,29 @@ async function main() {
   const { dynamo } = await import('#adapters/dynamodb/client.js');
   let writes: Write[] = [];
   let recording = false;
+  let countingReads = false;
+  const reads = { queries: 0, items: 0 };
+  /** What one page of a listing reads: queries and items (DynamoDB's ScannedCount), against the items it returns. */
+  const pageReads = async (path: string) => {
+    Object.assign(reads, { queries: 0, items: 0 });
+    countingReads = true;
+    const response = await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${platform.tokens.supervisor!}` } });
+    countingReads = false;
+    if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    const returned = ((await response.json()) as { items: unknown[] }).items.length;
+    console.log(
+      `${path}: ${returned} cases returned, ${reads.queries} queries read ${reads.items} items (${(reads.items / Math.max(1, returned)).toFixed(1)} per case returned)`,
+    );
+  };
   dynamo().middlewareStack.add(
     (next, context) => async (args) => {
       if (recording) writes.push(...writesOf(String(context.commandName ?? ''), args.input as WriteInputs & UpdateInput));
-      return next(args);
+      const result = await next(args);
+      if (countingReads && context.commandName === 'QueryCommand') {
+        reads.queries += 1;
+        reads.items += (result.output as { ScannedCount?: number }).ScannedCount ?? 0;
+      }
+      return result;
     },
     { step: 'initialize', name: 'benchKeyHeat' },
   );
@@ -207,6 +226,11 @@ async function main() {
       for (const k of kinds) {
         const wcu = k.perCase ? `${k.wcu.toFixed(1)} once per case` : Math.round(k.wcu).toLocaleString('en');
         console.log(`| ${k.where} | ${k.kind} | ${k.partitions} | ${wcu} | ${k.perCase ? '-' : `${(k.wcu / PARTITION_WCU).toFixed(2)}x`} |`);
+      }
+      if (population === 'many requesters') {
+        console.log('\nReads of one page (the listing merges its shards):');
+        await pageReads('/cases?status=new&limit=25');
+        await pageReads('/cases?limit=25');
       }
       const shared = kinds.filter((k) => !k.perCase);
       const hottest = shared[0]!;
