@@ -17,6 +17,7 @@ import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { nowIso } from '#adapters/clock.js';
 import { onConsumedCapacity } from '#adapters/dynamodb/capacity-meter.js';
+import { Channel as ChannelSchema } from '#contracts/audit-event.js';
 import { hasRole, isStaff, type Caller } from '#core/caller.js';
 import type { Channel } from '#core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '#core/errors.js';
@@ -29,7 +30,6 @@ import { operationName, routeKeyOf, type HeaderSpec, type Operation } from './op
 import { dependencyUnavailable, fromMiddlewareError, internalErrorResponse, problemResponse, serviceUnavailableResponse } from './problem.js';
 import { issuesOf } from './input-issues.js';
 import type { Event, HttpResult, ParsedRequest } from './request.js';
-import { ChannelHeader } from './schemas.js';
 
 export type { Event, HttpResult, ParsedRequest } from './request.js';
 
@@ -105,7 +105,8 @@ function channelOf(event: Event, caller: Caller): Channel {
   const given = event.headers?.['x-caseway-channel'];
   const door: Channel = hasRole(caller, 'integration') ? 'api' : 'web';
   if (given === undefined) return door;
-  const parsed = ChannelHeader.safeParse(given);
+  // The schema itself, not the documented header (schemas.ts), which would bring every schema and the SLA calendars into every function.
+  const parsed = ChannelSchema.safeParse(given);
   if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'header.x-caseway-channel', given));
   if (!isStaff(caller) && parsed.data !== door) {
     throw new DomainError('Forbidden', 'A requester acts through the door they came in by.', [
