@@ -1,11 +1,12 @@
 /**
  * The middy stack every HTTP handler shares: Powertools context, a body-size cap,
  * JSON parsing, zod validation of path, query, headers and body, the caller from
- * the JWT claims, and problem+json for every error. A handler file is one line,
- * `serve(<its declarations>)`: each declaration (functions/http/api/) carries its own
- * schemas and its `handle`, which calls one use case. This module reads the configuration
- * when it loads, so declarations import their helpers from modules that do not
- * (preconditions.ts, request.ts, input-issues.ts): the generator loads them all.
+ * the JWT claims, and problem+json for every error. A handler file is
+ * `serve(<its declarations>)`, plus any check of its own at cold start: each
+ * declaration (functions/http/api/) carries its own schemas and its `handle`, which
+ * calls one use case. This module reads the configuration when it loads, so the
+ * declarations import their helpers from modules that do not (preconditions.ts,
+ * request.ts, input-issues.ts): the generator loads them all without settings.
  */
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';

@@ -2,7 +2,7 @@
 import { AssetDetail, AssetPage, AssetParams, AssetRecord, CreateAssetBody, ListAssetsQuery, PatchAssetBody } from '../device-schemas.js';
 import { operation } from '../operation.js';
 import { IfMatch } from '../schemas.js';
-import { etagOf, requiredIfMatch } from '#http/preconditions.js';
+import { etagOf, requiredIfMatch } from '../preconditions.js';
 import { getAsset, listAssets, registerAsset, updateAsset } from '#services/assets.js';
 
 const AssetHeaders = { ETag: 'Version of the asset, for If-Match.' };

@@ -3,7 +3,7 @@ import { NewAttachmentBody, NewVersionBody } from '#core/attachment-declaration.
 import { AttachmentParams, AttachmentRecord, CompleteUploadBody, DownloadQuery, DownloadRecord, GrantedUploadRecord } from '../attachment-schemas.js';
 import { operation } from '../operation.js';
 import { CaseIdParams, MergedPageQuery, pageOf } from '../schemas.js';
-import { changeContextOf } from '#http/change-context.js';
+import { changeContextOf } from '../change-context.js';
 import { confirmUpload, downloadAttachment, listCaseAttachments, requestUpload, requestVersionUpload } from '#services/attachments.js';
 
 export const caseAttachments = {

@@ -1,8 +1,8 @@
 /** The handoff brief of a case: what the case-handoff handler serves. */
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, HandoffBody, HandoffResponse, IfMatch } from '../schemas.js';
-import { changeContextOf } from '#http/change-context.js';
-import { etagOf, requiredIfMatch } from '#http/preconditions.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf, requiredIfMatch } from '../preconditions.js';
 import { getHandoff, putHandoff } from '#services/handoff.js';
 
 export const caseHandoff = {

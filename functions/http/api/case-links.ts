@@ -1,8 +1,8 @@
 /** Links between cases, parent and child, and merging duplicates: what the case-links handler serves. */
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, CaseRecord, LinkBody, LinkParams, LinkRecord, MergeBody, pageOf, PageQuery } from '../schemas.js';
-import { changeContextOf } from '#http/change-context.js';
-import { etagOf } from '#http/preconditions.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
 import { linkCase, listLinks, mergeCase, unlinkCase } from '#services/links.js';
 
 export const caseLinks = {

@@ -2,8 +2,8 @@
 import { operation } from '../operation.js';
 import { CaseIdParams, IfMatch, pageOf, PageQuery } from '../schemas.js';
 import { NewTaskBody, OpenTasksQuery, TaskParams, TaskPatchBody, TaskRecord } from '../workflow-schemas.js';
-import { changeContextOf } from '#http/change-context.js';
-import { etagOf } from '#http/preconditions.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
 import { createTask, listTasks, openTasksOf, updateTask } from '#services/tasks.js';
 
 export const caseTasks = {

@@ -11,7 +11,7 @@ import {
   TransitMapRecord,
   VersionQuery,
 } from '../workflow-schemas.js';
-import { changeContextOf } from '#http/change-context.js';
+import { changeContextOf } from '../change-context.js';
 import * as useCases from '#services/case-types.js';
 
 const listOf = (item: z.ZodType, name: string) => z.object({ items: z.array(item) }).meta({ id: name });

@@ -2,8 +2,8 @@
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, CaseRecord, IfMatch } from '../schemas.js';
 import { MigrateBody, TransitionBody, TransitionOptionsRecord } from '../workflow-schemas.js';
-import { changeContextOf } from '#http/change-context.js';
-import { etagOf } from '#http/preconditions.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
 import { migrate, transition, transitionOptions } from '#services/cases.js';
 
 export const caseWorkflow = {

@@ -2,8 +2,8 @@
 import * as z from 'zod';
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseRecord, CreateCaseBody, IdempotencyKey } from '../schemas.js';
-import { changeContextOf } from '#http/change-context.js';
-import { etagOf } from '#http/preconditions.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
 import { createCaseThroughIntake } from '#services/intake.js';
 
 /** RFC 7240 preferences are comma-separated tokens: `Prefer: dedup` asks for duplicate detection. */

@@ -1,7 +1,7 @@
 /** GET /cases/{id}: the declaration the cases-get handler serves. */
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, CaseRecord } from '../schemas.js';
-import { etagOf } from '#http/preconditions.js';
+import { etagOf } from '../preconditions.js';
 import { getCase } from '#services/case-reads.js';
 
 export const casesGet = {

@@ -1,8 +1,8 @@
 /** PATCH /cases/{id}: the declaration the cases-update handler serves. */
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, CaseRecord, IfMatch, PatchCaseBody } from '../schemas.js';
-import { changeContextOf } from '#http/change-context.js';
-import { etagOf, requiredIfMatch } from '#http/preconditions.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf, requiredIfMatch } from '../preconditions.js';
 import { updateCase } from '#services/cases.js';
 
 export const casesUpdate = {

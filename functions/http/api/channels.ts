@@ -4,7 +4,7 @@ import { ChannelMessageBody, IntakeOutcomeRecord } from '../channel-schemas.js';
 import { operation } from '../operation.js';
 import { hasRole, type Caller } from '#core/caller.js';
 import { DomainError, forbidden } from '#core/errors.js';
-import { changeContextOf } from '#http/change-context.js';
+import { changeContextOf } from '../change-context.js';
 import { config } from '#functions/config.js';
 import { intakeEmail } from '#services/email-intake.js';
 import { intakeMessage } from '#services/message-intake.js';

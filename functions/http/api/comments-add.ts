@@ -1,7 +1,7 @@
 /** POST /cases/{id}/comments: the declaration the comments-add handler serves. */
 import { operation } from '../operation.js';
 import { CaseIdParams, CommentBody, CommentRecord } from '../schemas.js';
-import { changeContextOf } from '#http/change-context.js';
+import { changeContextOf } from '../change-context.js';
 import { addComment } from '#services/comments.js';
 
 export const commentsAdd = {

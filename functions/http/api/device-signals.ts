@@ -1,7 +1,7 @@
 /** POST /devices/signals: the declaration the device-signals handler serves. */
 import { SignalResults, SignalsBody } from '../device-schemas.js';
 import { operation } from '../operation.js';
-import { changeContextOf } from '#http/change-context.js';
+import { changeContextOf } from '../change-context.js';
 import { forbidden } from '#core/errors.js';
 import { hasRole } from '#core/caller.js';
 import { ingestSignals } from '#services/proactive.js';

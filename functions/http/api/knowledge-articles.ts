@@ -15,8 +15,8 @@ import {
 import { operation } from '../operation.js';
 import { ChainReportRecord } from '../chain-report-schema.js';
 import { CaseIdParams, IfMatch, pageOf, PageQuery } from '../schemas.js';
-import { changeContextOf } from '#http/change-context.js';
-import { etagOf, requiredIfMatch } from '#http/preconditions.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf, requiredIfMatch } from '../preconditions.js';
 import {
   articleVersions,
   caseArticles,

@@ -19,7 +19,7 @@ import {
 } from '../routing-schemas.js';
 import { IfMatch } from '../schemas.js';
 import { VersionQuery } from '../workflow-schemas.js';
-import { changeContextOf } from '#http/change-context.js';
+import { changeContextOf } from '../change-context.js';
 import type { RoutingRulesInput } from '#core/routing/rules.js';
 import * as useCases from '#services/routing.js';
 

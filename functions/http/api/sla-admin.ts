@@ -19,7 +19,7 @@ import {
   SlaPreviewRecord,
 } from '../sla-schemas.js';
 import { VersionQuery } from '../workflow-schemas.js';
-import { changeContextOf } from '#http/change-context.js';
+import { changeContextOf } from '../change-context.js';
 import * as admin from '#services/sla-admin.js';
 
 const etag = (version: number) => `"${version}"`;
