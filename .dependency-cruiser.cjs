@@ -58,6 +58,14 @@ module.exports = {
       to: { path: ['^lib/', '^bin/', 'node_modules/aws-cdk-lib/', 'node_modules/constructs/'] },
     },
     {
+      name: 'the-whole-api-is-read-at-build-time',
+      comment:
+        'Each declaration imports its use cases, so the list of them all (and the document built from it) is the whole API: a Lambda or the local platform importing it would load every use case. bin/api-generate.ts writes what they derive into functions/topology/.',
+      severity: 'error',
+      from: { path: '^(functions|lib)/', pathNot: '^functions/http/openapi\\.ts$' },
+      to: { path: '^functions/http/(api/index|openapi)\\.ts$' },
+    },
+    {
       name: 'constructs-read-only-topology',
       comment: 'The CDK app deploys what the topology declares; it may share the pure core (roles, vocabularies), never runtime code.',
       severity: 'error',

@@ -14,7 +14,7 @@ import type { CaseView } from '#core/case-view.js';
 import { fieldOf, type CaseType } from '#core/case-type.js';
 import { validationFailed, type FieldIssue } from '#core/errors.js';
 import type { ImportRow } from '#services/bulk.js';
-import { issuesOf } from './http-handler.js';
+import { issuesOf } from './input-issues.js';
 import { CreateCaseBody } from './schemas.js';
 
 export const MAX_IMPORT_ROWS = 1000;

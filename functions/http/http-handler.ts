@@ -1,8 +1,12 @@
 /**
  * The middy stack every HTTP handler shares: Powertools context, a body-size cap,
  * JSON parsing, zod validation of path, query, headers and body, the caller from
- * the JWT claims, and problem+json for every error. A handler file only declares
- * its schemas and calls one use case.
+ * the JWT claims, and problem+json for every error. A handler file is
+ * `serve(<its declarations>)`, plus any check of its own at cold start: each
+ * declaration (functions/http/api/) carries its own schemas and its `handle`, which
+ * calls one use case. This module reads the configuration when it loads, so the
+ * declarations import their helpers from modules that do not (preconditions.ts,
+ * request.ts, input-issues.ts): the generator loads them all without settings.
  */
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -10,48 +14,25 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { nowIso } from '#adapters/clock.js';
 import { onConsumedCapacity } from '#adapters/dynamodb/capacity-meter.js';
+import { Channel as ChannelSchema } from '#contracts/audit-event.js';
 import { hasRole, isStaff, type Caller } from '#core/caller.js';
 import type { Channel } from '#core/case.js';
 import { DomainError, isDomainError, validationFailed, type FieldIssue } from '#core/errors.js';
-import { fieldIssues } from '#core/field-issues.js';
 import { MAX_PATH_PARAM_LENGTH, MAX_QUERY_PARAM_LENGTH, jsonIssues } from '#core/input-limits.js';
 import { config } from '../config.js';
 import { logger, metricsFor, tracer } from '../observability.js';
 import { inRequestScope } from '../request-scope.js';
 import { callerFromRequest, type CallerSettings } from './caller-from-claims.js';
-import { operationName, routeKeyOf, type HeaderSpec, type OperationSpec } from './operation.js';
+import { operationName, routeKeyOf, type HeaderSpec, type Operation } from './operation.js';
 import { dependencyUnavailable, fromMiddlewareError, internalErrorResponse, problemResponse, serviceUnavailableResponse } from './problem.js';
-import { ChannelHeader } from './schemas.js';
+import { issuesOf } from './input-issues.js';
+import type { Event, HttpResult, ParsedRequest } from './request.js';
 
-export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
-
-export interface HttpResult {
-  readonly status: number;
-  /** Sent as JSON. */
-  readonly body?: unknown;
-  /** Sent as is, with the content type its headers give (a CSV export, say). */
-  readonly raw?: string;
-  readonly headers?: Record<string, string>;
-}
-
-export interface ParsedRequest<P, Q, H, B> {
-  readonly caller: Caller;
-  readonly params: P;
-  readonly query: Q;
-  readonly headers: H;
-  readonly body: B;
-  readonly correlationId: string;
-  /** The channel the caller acts through, recorded in the audit trail. */
-  readonly channel: Channel;
-  readonly now: string;
-  readonly event: Event;
-  /** Count something that happened (an EMF metric of this route's operation): a reopen, a resolution. */
-  readonly count: (metric: string, value?: number) => void;
-}
+export type { Event, HttpResult, ParsedRequest } from './request.js';
 
 export interface HttpRoute<P, Q, H, B> {
   /** Name of the operation in metrics and logs. */
@@ -79,16 +60,6 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 function correlationIdOf(event: Event): string {
   const given = event.headers?.['x-correlation-id'];
   return given && CORRELATION_ID.test(given) ? given : event.requestContext.requestId;
-}
-
-/** Fields a client may send by habit that live elsewhere: the unknown-field problem says where. */
-const ELSEWHERE: Readonly<Record<string, string>> = {
-  'body.status': 'The state of a case changes only along its workflow: POST /cases/{id}/transitions with the target state.',
-};
-
-/** Zod's complaints as the API's problems name them, with a hint where a field lives elsewhere. */
-export function issuesOf(error: z.ZodError, where: string, input: unknown): FieldIssue[] {
-  return fieldIssues(error, where, input, (field) => ELSEWHERE[field]);
 }
 
 function parsePart<T>(schema: z.ZodType<T> | undefined, input: unknown, where: string): T {
@@ -135,7 +106,8 @@ function channelOf(event: Event, caller: Caller): Channel {
   const given = event.headers?.['x-caseway-channel'];
   const door: Channel = hasRole(caller, 'integration') ? 'api' : 'web';
   if (given === undefined) return door;
-  const parsed = ChannelHeader.safeParse(given);
+  // The schema itself, not the documented header (schemas.ts), which would bring every schema and the SLA calendars into every function.
+  const parsed = ChannelSchema.safeParse(given);
   if (!parsed.success) throw validationFailed(issuesOf(parsed.error, 'header.x-caseway-channel', given));
   if (!isStaff(caller) && parsed.data !== door) {
     throw new DomainError('Forbidden', 'A requester acts through the door they came in by.', [
@@ -147,12 +119,6 @@ function channelOf(event: Event, caller: Caller): Channel {
     ]);
   }
   return parsed.data;
-}
-
-/** The request body as text, whatever API Gateway did to it on the way. */
-export function bodyText(event: Event): string {
-  if (!event.body) return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
 function bodyBytes(event: Event): number {
@@ -285,44 +251,21 @@ export function httpRoutes(handlers: Record<string, RouteHandler>) {
   return Object.assign(dispatch, { routeKeys });
 }
 
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
-type HeadersOutput<H> =
-  H extends Readonly<Record<string, HeaderSpec>> ? { [K in keyof H as Lowercase<K & string>]?: z.output<H[K]['schema']> } : undefined;
-
-/** The request an operation's handler gets: path, query, headers and body typed by its declaration. */
-export type RequestOf<O extends OperationSpec> = ParsedRequest<
-  Output<O['params']>,
-  Output<O['query']>,
-  HeadersOutput<O['headers']>,
-  Output<O['body']>
->;
-
-/** What it may answer: only a status its declaration (and so the document) lists. */
-export type ResultOf<O extends OperationSpec> = Omit<HttpResult, 'status'> & { readonly status: keyof O['responses'] & number };
-
-export type OperationHandler<O extends OperationSpec> = (request: RequestOf<O>) => Promise<ResultOf<O>>;
-
-/** A handler, or one with a body cap of its own (bodies over it are refused with 413). */
-export type OperationEntry<O extends OperationSpec> = OperationHandler<O> | { readonly handle: OperationHandler<O>; readonly maxBodyBytes?: number };
-
 /** API Gateway passes header names lower-cased; each is optional to the parser (see HeaderSpec.required). */
 const headerParser = (headers: Readonly<Record<string, HeaderSpec>>) =>
   z.looseObject(Object.fromEntries(Object.entries(headers).map(([name, header]) => [name.toLowerCase(), header.schema.optional()])));
 
 /**
  * The Lambda handler for a function's declared operations (one module of
- * functions/http/api/): each handled with its own schemas, operation name and
- * metrics. The handlers must cover every operation, and answer only the statuses
- * each declares.
+ * functions/http/api/): each handled by its own `handle`, with its own schemas,
+ * operation name and metrics. `operation` has already made sure each has a `handle`
+ * answering only the statuses it declares; the check here is for a declaration made
+ * without `operation` (a plain object), at cold start.
  */
-export function serve<const Ops extends Readonly<Record<string, OperationSpec>>>(
-  declared: Ops,
-  handlers: NoInfer<{ readonly [K in keyof Ops]: OperationEntry<Ops[K]> }>,
-) {
+export function serve(declared: Readonly<Record<string, Operation>>) {
   const byRoute: Record<string, RouteHandler> = {};
   for (const [key, op] of Object.entries(declared)) {
-    const entry = handlers[key as keyof Ops] as OperationEntry<OperationSpec>;
-    const { handle, maxBodyBytes } = typeof entry === 'function' ? { handle: entry, maxBodyBytes: undefined } : entry;
+    if (typeof op.handle !== 'function') throw new Error(`Operation ${key} (${routeKeyOf(op)}) is declared without its handle`);
     byRoute[routeKeyOf(op)] = httpHandler<unknown, unknown, unknown, unknown>(
       {
         operation: operationName(op),
@@ -330,8 +273,8 @@ export function serve<const Ops extends Readonly<Record<string, OperationSpec>>>
         ...(op.query ? { query: op.query } : {}),
         ...(op.headers ? { headers: headerParser(op.headers) } : {}),
         ...(op.body ? { body: op.body } : {}),
-        ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
-        handle: handle as (request: ParsedRequest<unknown, unknown, unknown, unknown>) => Promise<HttpResult>,
+        ...(op.maxBodyBytes ? { maxBodyBytes: op.maxBodyBytes() } : {}),
+        handle: op.handle as (request: ParsedRequest<unknown, unknown, unknown, unknown>) => Promise<HttpResult>,
       },
       { auth: op.auth === 'jwt' },
     );
@@ -339,16 +282,4 @@ export function serve<const Ops extends Readonly<Record<string, OperationSpec>>>
   const [only, ...others] = Object.values(byRoute);
   // A function with one operation is that operation's handler, as API Gateway invokes it.
   return only && others.length === 0 ? Object.assign(only, { routeKeys: Object.keys(byRoute) }) : httpRoutes(byRoute);
-}
-
-/** ETag of a case version; If-Match accepts it back. */
-export const etagOf = (version: number) => `"${version}"`;
-
-/**
- * The version an If-Match names, where a write must name one: without it a save
- * could silently overwrite someone else's change (428, naming the header).
- */
-export function requiredIfMatch(ifMatch: number | undefined, detail: string, message: string): number {
-  if (ifMatch === undefined) throw new DomainError('PreconditionRequired', detail, [{ field: 'header.if-match', rule: 'required', message }]);
-  return ifMatch;
 }

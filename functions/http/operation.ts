@@ -1,15 +1,19 @@
 /**
  * One HTTP operation, declared once: its route (method, path, the function that
- * serves it, whether a token is needed), what it takes (path, query, headers, body)
- * and every answer it gives. Everything else is derived from these declarations
- * (functions/http/api/): the route table that CDK and the local gateway build on
- * (functions/topology/routes.ts), the OpenAPI document (openapi.ts), and each handler's
- * parsing and typing (`serve` in http-handler.ts).
+ * serves it, whether a token is needed), what it takes (path, query, headers, body),
+ * every answer it gives, and `handle`, the code that answers it (calling one use case).
+ * Everything else is derived from these declarations (functions/http/api/): the route
+ * table that CDK and the local gateway build on (functions/topology/routes.ts) and the
+ * OpenAPI document (openapi.ts), both written out at build time by `npm run api:generate`,
+ * and each handler's parsing and typing (`serve` in http-handler.ts).
  *
- * Pure data plus zod schemas: no handler code, no AWS, so CDK can import it.
+ * This module itself is plain types and helpers: no AWS and no use cases, so the generator
+ * and the route types can import it; the declarations that import use cases are read only by
+ * their own handler and by the generator.
  */
 import type * as z from 'zod';
 import type { FunctionName, HttpMethod } from '#topology/routes.js';
+import type { HttpResult, ParsedRequest } from './request.js';
 
 export interface HeaderSpec {
   readonly schema: z.ZodType;
@@ -56,8 +60,73 @@ export interface OperationSpec {
   readonly problems: readonly number[];
 }
 
-/** Declares an operation; the literal types it keeps type the handler's request and its statuses. */
-export const operation = <const O extends OperationSpec>(spec: O): O => spec;
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type HeadersOutput<H> =
+  H extends Readonly<Record<string, HeaderSpec>> ? { [K in keyof H as Lowercase<K & string>]?: z.output<H[K]['schema']> } : undefined;
+
+/** The request an operation's handler gets: path, query, headers and body typed by its declaration. */
+export type RequestOf<O extends OperationSpec> = ParsedRequest<
+  Output<O['params']>,
+  Output<O['query']>,
+  HeadersOutput<O['headers']>,
+  Output<O['body']>
+>;
+
+/**
+ * What it may answer: only a status its declaration (and so the document) lists.
+ * (`Extract`, not `& number`: a numeric literal returned from `handle` keeps its literal
+ * type against it while `operation` is still inferring the declaration.)
+ */
+export type ResultOf<O extends OperationSpec> = Omit<HttpResult, 'status'> & { readonly status: Extract<keyof O['responses'], number> };
+
+export type OperationHandler<O extends OperationSpec> = (request: RequestOf<O>) => Promise<ResultOf<O>>;
+
+/** The code half of a declaration. */
+export interface Implementation<O extends OperationSpec> {
+  readonly handle: OperationHandler<O>;
+  /** A body cap of its own, read at cold start (bodies over it are refused with 413); the default is MAX_BODY_BYTES. */
+  readonly maxBodyBytes?: () => number;
+}
+
+/** A declared operation with its implementation: what `serve` takes. */
+export type Operation = OperationSpec & {
+  readonly handle: (request: never) => Promise<HttpResult>;
+  readonly maxBodyBytes?: () => number;
+};
+
+type Parts = 'params' | 'query' | 'headers' | 'body' | 'responses';
+/** The declaration as written (the parts that type `handle` optional)... */
+type Declared<P, Q, H, B, R> = Omit<OperationSpec, Parts> & {
+  readonly params?: P;
+  readonly query?: Q;
+  readonly headers?: H;
+  readonly body?: B;
+  readonly responses: R;
+};
+/** ...and as `handle` sees it: a part left out is `undefined`, not "maybe". */
+type Exactly<P, Q, H, B, R> = Omit<OperationSpec, Parts> & {
+  readonly params: P;
+  readonly query: Q;
+  readonly headers: H;
+  readonly body: B;
+  readonly responses: R;
+};
+
+/**
+ * Declares an operation and its `handle`, typed by the schemas beside it. Each part is its
+ * own type parameter because TypeScript infers them property by property before it types
+ * `handle` (one parameter for the whole object would not be inferred: `handle` depends on it).
+ */
+export const operation = <
+  const P extends z.ZodType | undefined = undefined,
+  const Q extends z.ZodType | undefined = undefined,
+  const H extends Readonly<Record<string, HeaderSpec>> | undefined = undefined,
+  const B extends z.ZodType | undefined = undefined,
+  const R extends OperationSpec['responses'] = OperationSpec['responses'],
+>(
+  spec: Declared<P, Q, H, B, R> & Implementation<NoInfer<Exactly<P, Q, H, B, R>>>,
+  // NoInfer: written inside a call (serve({ x: operation(...) })), the parts are still inferred from the declaration, not from what that call takes.
+): NoInfer<Declared<P, Q, H, B, R> & Implementation<Exactly<P, Q, H, B, R>>> => spec;
 
 /** `METHOD /path`, as API Gateway names the matched route in `routeKey`. */
 export const routeKeyOf = (op: Pick<OperationSpec, 'method' | 'path'>) => `${op.method} ${op.path}`;

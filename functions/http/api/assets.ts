@@ -2,6 +2,8 @@
 import { AssetDetail, AssetPage, AssetParams, AssetRecord, CreateAssetBody, ListAssetsQuery, PatchAssetBody } from '../device-schemas.js';
 import { operation } from '../operation.js';
 import { IfMatch } from '../schemas.js';
+import { etagOf, requiredIfMatch } from '../preconditions.js';
+import { getAsset, listAssets, registerAsset, updateAsset } from '#services/assets.js';
 
 const AssetHeaders = { ETag: 'Version of the asset, for If-Match.' };
 
@@ -16,6 +18,10 @@ export const assets = {
     body: CreateAssetBody,
     responses: { 201: { description: 'The asset.', schema: AssetRecord, headers: { ...AssetHeaders, Location: 'URL of the asset.' } } },
     problems: [400, 401, 403, 409, 413, 415],
+    handle: async ({ body, caller, now }) => {
+      const asset = await registerAsset(body, caller, now);
+      return { status: 201, body: asset, headers: { location: `/assets/${asset.assetId}`, etag: etagOf(asset.version) } };
+    },
   }),
   listAssets: operation({
     operationId: 'listAssets',
@@ -27,6 +33,7 @@ export const assets = {
     query: ListAssetsQuery,
     responses: { 200: { description: 'A page of assets.', schema: AssetPage } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => ({ status: 200, body: await listAssets(query.owner, caller, query.limit, query.cursor) }),
   }),
   getAsset: operation({
     operationId: 'getAsset',
@@ -38,6 +45,10 @@ export const assets = {
     params: AssetParams,
     responses: { 200: { description: 'The asset.', schema: AssetDetail, headers: AssetHeaders } },
     problems: [400, 401, 404],
+    handle: async ({ params, caller }) => {
+      const asset = await getAsset(params.id, caller);
+      return { status: 200, body: asset, headers: { etag: etagOf(asset.version) } };
+    },
   }),
   updateAsset: operation({
     operationId: 'updateAsset',
@@ -51,5 +62,14 @@ export const assets = {
     body: PatchAssetBody,
     responses: { 200: { description: 'The changed asset.', schema: AssetRecord, headers: AssetHeaders } },
     problems: [400, 401, 403, 404, 409, 412, 413, 415, 428],
+    handle: async ({ params, headers, body, caller, now }) => {
+      const ifMatch = requiredIfMatch(
+        headers['if-match'],
+        'Send If-Match with the ETag of the asset version you are changing.',
+        'If-Match is required for updates.',
+      );
+      const asset = await updateAsset(params.id, body, ifMatch, caller, now);
+      return { status: 200, body: asset, headers: { etag: etagOf(asset.version) } };
+    },
   }),
 };

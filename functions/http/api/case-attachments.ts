@@ -3,6 +3,8 @@ import { NewAttachmentBody, NewVersionBody } from '#core/attachment-declaration.
 import { AttachmentParams, AttachmentRecord, CompleteUploadBody, DownloadQuery, DownloadRecord, GrantedUploadRecord } from '../attachment-schemas.js';
 import { operation } from '../operation.js';
 import { CaseIdParams, MergedPageQuery, pageOf } from '../schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { confirmUpload, downloadAttachment, listCaseAttachments, requestUpload, requestVersionUpload } from '#services/attachments.js';
 
 export const caseAttachments = {
   requestAttachmentUpload: operation({
@@ -17,6 +19,7 @@ export const caseAttachments = {
     body: NewAttachmentBody,
     responses: { 201: { description: 'Where to PUT the file, with the headers to send, and how to confirm it.', schema: GrantedUploadRecord } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => ({ status: 201, body: await requestUpload(request.params.id, request.body, changeContextOf(request)) }),
   }),
   listAttachments: operation({
     operationId: 'listAttachments',
@@ -30,6 +33,10 @@ export const caseAttachments = {
     query: MergedPageQuery,
     responses: { 200: { description: 'A page of attachments.', schema: pageOf(AttachmentRecord, 'AttachmentPage') } },
     problems: [400, 401, 404],
+    handle: async ({ params, query, caller }) => ({
+      status: 200,
+      body: await listCaseAttachments(params.id, caller, query.limit, query.cursor, query.includeMerged),
+    }),
   }),
   downloadAttachment: operation({
     operationId: 'downloadAttachment',
@@ -42,6 +49,10 @@ export const caseAttachments = {
     query: DownloadQuery,
     responses: { 200: { description: 'The attachment and where to GET the file.', schema: DownloadRecord } },
     problems: [400, 401, 404],
+    handle: async ({ params, query, caller }) => ({
+      status: 200,
+      body: await downloadAttachment(params.id, params.attachmentId, query.version, caller),
+    }),
   }),
   requestAttachmentVersionUpload: operation({
     operationId: 'requestAttachmentVersionUpload',
@@ -54,6 +65,10 @@ export const caseAttachments = {
     body: NewVersionBody,
     responses: { 201: { description: 'Where to PUT the new version, and how to confirm it.', schema: GrantedUploadRecord } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => ({
+      status: 201,
+      body: await requestVersionUpload(request.params.id, request.params.attachmentId, request.body, changeContextOf(request)),
+    }),
   }),
   completeAttachmentUpload: operation({
     operationId: 'completeAttachmentUpload',
@@ -70,5 +85,18 @@ export const caseAttachments = {
       200: { description: 'The attachment with its new version.', schema: AttachmentRecord, headers: { Location: 'URL of the attachment.' } },
     },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const { attachment, created } = await confirmUpload(
+        request.params.id,
+        request.params.attachmentId,
+        request.body.uploadId,
+        changeContextOf(request),
+      );
+      return {
+        status: created ? 201 : 200,
+        body: attachment,
+        headers: { location: `/cases/${attachment.caseId}/attachments/${attachment.attachmentId}` },
+      };
+    },
   }),
 };

@@ -1,6 +1,9 @@
 /** Links between cases, parent and child, and merging duplicates: what the case-links handler serves. */
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, CaseRecord, LinkBody, LinkParams, LinkRecord, MergeBody, pageOf, PageQuery } from '../schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
+import { linkCase, listLinks, mergeCase, unlinkCase } from '#services/links.js';
 
 export const caseLinks = {
   linkCase: operation({
@@ -14,6 +17,10 @@ export const caseLinks = {
     body: LinkBody,
     responses: { 201: { description: "This case's end of the new link.", schema: LinkRecord, headers: { Location: 'URL of the link.' } } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const link = await linkCase(request.params.id, request.body, changeContextOf(request));
+      return { status: 201, body: link, headers: { location: `/cases/${link.caseId}/links/${link.targetId}` } };
+    },
   }),
   listLinks: operation({
     operationId: 'listLinks',
@@ -26,6 +33,7 @@ export const caseLinks = {
     query: PageQuery,
     responses: { 200: { description: 'A page of links.', schema: pageOf(LinkRecord, 'LinkPage') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await listLinks(params.id, caller, query.limit, query.cursor) }),
   }),
   unlinkCase: operation({
     operationId: 'unlinkCase',
@@ -37,6 +45,10 @@ export const caseLinks = {
     params: LinkParams,
     responses: { 204: { description: 'Unlinked.' } },
     problems: [400, 401, 403, 404, 409],
+    handle: async (request) => {
+      await unlinkCase(request.params.id, request.params.targetId, changeContextOf(request));
+      return { status: 204 };
+    },
   }),
   mergeCase: operation({
     operationId: 'mergeCase',
@@ -49,5 +61,9 @@ export const caseLinks = {
     body: MergeBody,
     responses: { 200: { description: 'The merged (closed) case.', schema: CaseRecord, headers: CaseHeaders } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const merged = await mergeCase(request.params.id, request.body.survivorId, request.body.reason, changeContextOf(request));
+      return { status: 200, body: merged, headers: { etag: etagOf(merged.version) } };
+    },
   }),
 };

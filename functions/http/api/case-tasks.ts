@@ -2,6 +2,9 @@
 import { operation } from '../operation.js';
 import { CaseIdParams, IfMatch, pageOf, PageQuery } from '../schemas.js';
 import { NewTaskBody, OpenTasksQuery, TaskParams, TaskPatchBody, TaskRecord } from '../workflow-schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
+import { createTask, listTasks, openTasksOf, updateTask } from '#services/tasks.js';
 
 export const caseTasks = {
   addTask: operation({
@@ -15,6 +18,10 @@ export const caseTasks = {
     body: NewTaskBody,
     responses: { 201: { description: 'The task.', schema: TaskRecord, headers: { ETag: 'Version of the task.', Location: 'URL of the task.' } } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const task = await createTask(request.params.id, request.body, changeContextOf(request));
+      return { status: 201, body: task, headers: { location: `/cases/${task.caseId}/tasks/${task.taskId}`, etag: etagOf(task.version) } };
+    },
   }),
   listTasks: operation({
     operationId: 'listTasks',
@@ -27,6 +34,7 @@ export const caseTasks = {
     query: PageQuery,
     responses: { 200: { description: 'A page of tasks.', schema: pageOf(TaskRecord, 'TaskPage') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await listTasks(params.id, caller, query.limit, query.cursor) }),
   }),
   updateTask: operation({
     operationId: 'updateTask',
@@ -40,6 +48,10 @@ export const caseTasks = {
     body: TaskPatchBody,
     responses: { 200: { description: 'The changed task.', schema: TaskRecord, headers: { ETag: 'Version of the task.' } } },
     problems: [400, 401, 403, 404, 409, 412, 413, 415],
+    handle: async (request) => {
+      const task = await updateTask(request.params.id, request.params.taskId, request.body, request.headers['if-match'], changeContextOf(request));
+      return { status: 200, body: task, headers: { etag: etagOf(task.version) } };
+    },
   }),
   openTasks: operation({
     operationId: 'openTasks',
@@ -51,5 +63,6 @@ export const caseTasks = {
     query: OpenTasksQuery,
     responses: { 200: { description: 'A page of tasks.', schema: pageOf(TaskRecord, 'OpenTaskPage') } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => ({ status: 200, body: await openTasksOf(query.assignee, caller, query.limit, query.cursor) }),
   }),
 };

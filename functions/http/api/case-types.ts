@@ -11,6 +11,8 @@ import {
   TransitMapRecord,
   VersionQuery,
 } from '../workflow-schemas.js';
+import { changeContextOf } from '../change-context.js';
+import * as useCases from '#services/case-types.js';
 
 const listOf = (item: z.ZodType, name: string) => z.object({ items: z.array(item) }).meta({ id: name });
 const TypeHeaders = { ETag: 'The version of the case type.' };
@@ -28,6 +30,11 @@ export const caseTypes = {
       201: { description: 'The published version 1.', schema: CaseTypeRecord, headers: { ...TypeHeaders, Location: 'URL of the type.' } },
     },
     problems: [400, 401, 403, 409, 413, 415],
+    handle: async (request) => {
+      const { typeId, ...definition } = request.body;
+      const created = await useCases.createCaseType(typeId, definition, changeContextOf(request));
+      return { status: 201, body: created, headers: { location: `/case-types/${typeId}`, etag: `"${created.version}"` } };
+    },
   }),
   listCaseTypes: operation({
     operationId: 'listCaseTypes',
@@ -38,6 +45,7 @@ export const caseTypes = {
     summary: 'The case types there are, with their current versions',
     responses: { 200: { description: 'Every case type.', schema: listOf(CaseTypeSummaryRecord, 'CaseTypeList') } },
     problems: [401, 403],
+    handle: async () => ({ status: 200, body: { items: await useCases.listCaseTypes() } }),
   }),
   getCaseType: operation({
     operationId: 'getCaseType',
@@ -50,6 +58,10 @@ export const caseTypes = {
     query: VersionQuery,
     responses: { 200: { description: 'The case type.', schema: CaseTypeRecord, headers: TypeHeaders } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => {
+      const type = await useCases.getCaseType(params.type, query.version, caller);
+      return { status: 200, body: type, headers: { etag: `"${type.version}"` } };
+    },
   }),
   publishCaseTypeVersion: operation({
     operationId: 'publishCaseTypeVersion',
@@ -65,6 +77,21 @@ export const caseTypes = {
       201: { description: 'The published version.', schema: CaseTypeRecord, headers: { ...TypeHeaders, Location: 'URL of the version.' } },
     },
     problems: [400, 401, 403, 404, 412, 413, 415],
+    handle: async (request) => {
+      const { migration, ...definition } = request.body;
+      const published = await useCases.publishVersion(
+        request.params.type,
+        definition,
+        migration,
+        request.headers['if-match'],
+        changeContextOf(request),
+      );
+      return {
+        status: 201,
+        body: published,
+        headers: { location: `/case-types/${published.typeId}?version=${published.version}`, etag: `"${published.version}"` },
+      };
+    },
   }),
   listCaseTypeVersions: operation({
     operationId: 'listCaseTypeVersions',
@@ -76,6 +103,7 @@ export const caseTypes = {
     params: CaseTypeParams,
     responses: { 200: { description: 'The versions.', schema: listOf(CaseTypeRecord, 'CaseTypeVersionList') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => ({ status: 200, body: { items: await useCases.listVersions(params.type, caller) } }),
   }),
   caseTypeWorkflow: operation({
     operationId: 'caseTypeWorkflow',
@@ -88,5 +116,6 @@ export const caseTypes = {
     query: VersionQuery,
     responses: { 200: { description: 'The transit map.', schema: TransitMapRecord } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await useCases.workflowOf(params.type, query.version, caller) }),
   }),
 };

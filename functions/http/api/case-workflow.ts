@@ -2,6 +2,9 @@
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, CaseRecord, IfMatch } from '../schemas.js';
 import { MigrateBody, TransitionBody, TransitionOptionsRecord } from '../workflow-schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
+import { migrate, transition, transitionOptions } from '#services/cases.js';
 
 export const caseWorkflow = {
   transitionOptions: operation({
@@ -14,6 +17,10 @@ export const caseWorkflow = {
     params: CaseIdParams,
     responses: { 200: { description: 'The options.', schema: TransitionOptionsRecord, headers: CaseHeaders } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => {
+      const options = await transitionOptions(params.id, caller);
+      return { status: 200, body: options, headers: { etag: etagOf(options.version) } };
+    },
   }),
   transitionCase: operation({
     operationId: 'transitionCase',
@@ -27,6 +34,13 @@ export const caseWorkflow = {
     body: TransitionBody,
     responses: { 200: { description: 'The case in its new state.', schema: CaseRecord, headers: CaseHeaders } },
     problems: [400, 401, 403, 404, 409, 412, 413, 415, 422],
+    handle: async (request) => {
+      const { case: moved, audit } = await transition(request.params.id, request.body, request.headers['if-match'], changeContextOf(request));
+      // Reopened / resolved is the reopen rate, per deployment.
+      if (audit.transition?.reopen) request.count('CasesReopened');
+      if (moved.statusCategory === 'resolved') request.count('CasesResolved');
+      return { status: 200, body: moved, headers: { etag: etagOf(moved.version) } };
+    },
   }),
   migrateCase: operation({
     operationId: 'migrateCase',
@@ -39,5 +53,9 @@ export const caseWorkflow = {
     body: MigrateBody,
     responses: { 200: { description: 'The migrated case.', schema: CaseRecord, headers: CaseHeaders } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const migrated = await migrate(request.params.id, request.body.toVersion, changeContextOf(request));
+      return { status: 200, body: migrated, headers: { etag: etagOf(migrated.version) } };
+    },
   }),
 };

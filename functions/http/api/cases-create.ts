@@ -2,6 +2,12 @@
 import * as z from 'zod';
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseRecord, CreateCaseBody, IdempotencyKey } from '../schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf } from '../preconditions.js';
+import { createCaseThroughIntake } from '#services/intake.js';
+
+/** RFC 7240 preferences are comma-separated tokens: `Prefer: dedup` asks for duplicate detection. */
+const prefersDedup = (prefer: string | undefined) => (prefer ?? '').split(',').some((token) => token.trim().toLowerCase() === 'dedup');
 
 const Created = { ...CaseHeaders, Location: 'URL of the case.' };
 
@@ -29,5 +35,25 @@ export const casesCreate = {
       },
     },
     problems: [400, 401, 403, 409, 413, 415, 422],
+    handle: async (request) => {
+      const dedup = prefersDedup(request.headers.prefer);
+      const {
+        case: created,
+        replayed,
+        duplicateOf,
+      } = await createCaseThroughIntake(request.body, changeContextOf(request), request.headers['idempotency-key'], { dedup });
+      return {
+        // A repeat that joined the requester's open case created nothing: 200 with that case.
+        status: duplicateOf ? 200 : 201,
+        body: created,
+        headers: {
+          location: `/cases/${created.caseId}`,
+          etag: etagOf(created.version),
+          ...(replayed ? { 'idempotent-replayed': 'true' } : {}),
+          ...(dedup ? { 'preference-applied': 'dedup' } : {}),
+          ...(duplicateOf ? { 'caseway-duplicate-of': duplicateOf.caseId, 'caseway-duplicate-score': String(duplicateOf.score) } : {}),
+        },
+      };
+    },
   }),
 };

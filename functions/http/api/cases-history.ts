@@ -3,6 +3,8 @@ import * as z from 'zod';
 import { operation } from '../operation.js';
 import { ChainReportRecord } from '../chain-report-schema.js';
 import { AuditRecord, CaseId, CaseIdParams, Cursor, Limit, MergedPageQuery, pageOf } from '../schemas.js';
+import { history, verifyHistory } from '#services/history.js';
+import { listReads } from '#services/read-log.js';
 
 export const ReadLogQuery = z
   .object({
@@ -45,6 +47,10 @@ export const casesHistory = {
     query: MergedPageQuery,
     responses: { 200: { description: 'A page of audit events.', schema: pageOf(AuditRecord, 'AuditPage') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({
+      status: 200,
+      body: await history(params.id, caller, query.limit, query.cursor, query.includeMerged),
+    }),
   }),
   verifyCaseHistory: operation({
     operationId: 'verifyCaseHistory',
@@ -56,6 +62,7 @@ export const casesHistory = {
     params: CaseIdParams,
     responses: { 200: { description: 'The verification report; `valid` is false when anything was tampered with.', schema: ChainReportRecord } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => ({ status: 200, body: await verifyHistory(params.id, caller) }),
   }),
   listCaseReads: operation({
     operationId: 'listCaseReads',
@@ -67,5 +74,9 @@ export const casesHistory = {
     query: ReadLogQuery,
     responses: { 200: { description: 'A page of recorded reads.', schema: pageOf(CaseReadRecord, 'CaseReadPage') } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => {
+      const { limit, cursor, caseId, actor } = query;
+      return { status: 200, body: await listReads(caseId !== undefined ? { caseId } : { actor: actor! }, caller, limit, cursor) };
+    },
   }),
 };

@@ -1,6 +1,7 @@
 /** GET /cases: the declaration the cases-list handler serves. */
 import { operation } from '../operation.js';
 import { CaseRecord, ListCasesQuery, pageOf } from '../schemas.js';
+import { listCases } from '#services/case-reads.js';
 
 export const casesList = {
   listCases: operation({
@@ -13,5 +14,10 @@ export const casesList = {
     query: ListCasesQuery,
     responses: { 200: { description: 'A page of cases.', schema: pageOf(CaseRecord, 'CasePage') } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => {
+      const { status, ...rest } = query;
+      const page = await listCases({ ...rest, ...(status ? { statuses: status } : {}) }, caller);
+      return { status: 200, body: page };
+    },
   }),
 };

@@ -1,6 +1,9 @@
 /** PATCH /cases/{id}: the declaration the cases-update handler serves. */
 import { CaseHeaders, operation } from '../operation.js';
 import { CaseIdParams, CaseRecord, IfMatch, PatchCaseBody } from '../schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf, requiredIfMatch } from '../preconditions.js';
+import { updateCase } from '#services/cases.js';
 
 export const casesUpdate = {
   updateCase: operation({
@@ -15,5 +18,14 @@ export const casesUpdate = {
     body: PatchCaseBody,
     responses: { 200: { description: 'The changed case.', schema: CaseRecord, headers: CaseHeaders } },
     problems: [400, 401, 403, 404, 409, 412, 413, 415, 422, 428],
+    handle: async (request) => {
+      const ifMatch = requiredIfMatch(
+        request.headers['if-match'],
+        'Send If-Match with the ETag of the case version you are changing.',
+        'If-Match is required for updates.',
+      );
+      const updated = await updateCase(request.params.id, request.body, ifMatch, changeContextOf(request));
+      return { status: 200, body: updated, headers: { etag: etagOf(updated.version) } };
+    },
   }),
 };

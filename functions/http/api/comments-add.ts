@@ -1,6 +1,8 @@
 /** POST /cases/{id}/comments: the declaration the comments-add handler serves. */
 import { operation } from '../operation.js';
 import { CaseIdParams, CommentBody, CommentRecord } from '../schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { addComment } from '#services/comments.js';
 
 export const commentsAdd = {
   addComment: operation({
@@ -14,5 +16,9 @@ export const commentsAdd = {
     body: CommentBody,
     responses: { 201: { description: 'The comment.', schema: CommentRecord } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const comment = await addComment(request.params.id, request.body, changeContextOf(request));
+      return { status: 201, body: comment };
+    },
   }),
 };

@@ -1,6 +1,7 @@
 /** GET /cases/{id}/comments: the declaration the comments-list handler serves. */
 import { operation } from '../operation.js';
 import { CaseIdParams, CommentRecord, MergedPageQuery, pageOf } from '../schemas.js';
+import { listComments } from '#services/comment-reads.js';
 
 export const commentsList = {
   listComments: operation({
@@ -14,5 +15,9 @@ export const commentsList = {
     query: MergedPageQuery,
     responses: { 200: { description: 'A page of comments.', schema: pageOf(CommentRecord, 'CommentPage') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({
+      status: 200,
+      body: await listComments(params.id, caller, query.limit, query.cursor, query.includeMerged),
+    }),
   }),
 };

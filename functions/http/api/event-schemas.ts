@@ -1,6 +1,11 @@
 /** The JSON Schemas of the domain events on the bus, public for partners: what the event-schemas handler serves. */
 import * as z from 'zod';
 import { operation } from '../operation.js';
+import { notFound } from '#core/errors.js';
+import { catalogEventTypes, catalogJsonSchema } from '#contracts/event-catalog.js';
+
+// Public, like the OpenAPI document: a partner reads them before it has credentials.
+const CACHE = { 'cache-control': 'public, max-age=300' };
 
 export const EventTypeParams = z.object({ type: z.string().regex(/^[A-Z][A-Za-z0-9]{2,63}$/, 'a PascalCase event type, e.g. CaseCreated') }).strict();
 
@@ -21,6 +26,11 @@ export const eventSchemas = {
     query: z.object({}).strict(),
     responses: { 200: { description: 'One JSON Schema (draft 2020-12) per event type.', schema: EventSchemaList } },
     problems: [400],
+    handle: async () => ({
+      status: 200,
+      body: { items: catalogEventTypes().map((t) => ({ ...t, schema: catalogJsonSchema(t.type) })) },
+      headers: CACHE,
+    }),
   }),
   getEventSchema: operation({
     operationId: 'getEventSchema',
@@ -37,5 +47,10 @@ export const eventSchemas = {
       },
     },
     problems: [400, 404],
+    handle: async ({ params }) => {
+      const schema = catalogJsonSchema(params.type);
+      if (!schema) throw notFound(`No event type ${params.type}; GET /events/schemas lists them.`);
+      return { status: 200, body: schema, headers: { ...CACHE, 'content-type': 'application/schema+json' } };
+    },
   }),
 };

@@ -15,6 +15,20 @@ import {
 import { operation } from '../operation.js';
 import { ChainReportRecord } from '../chain-report-schema.js';
 import { CaseIdParams, IfMatch, pageOf, PageQuery } from '../schemas.js';
+import { changeContextOf } from '../change-context.js';
+import { etagOf, requiredIfMatch } from '../preconditions.js';
+import {
+  articleVersions,
+  caseArticles,
+  changeArticleStatus,
+  linkArticle,
+  listArticles,
+  readArticle,
+  recordFeedback,
+  updateArticle,
+  verifyArticle,
+  writeArticle,
+} from '#services/knowledge.js';
 
 const ArticleHeaders = { ETag: 'Version of the article, for If-Match.' };
 
@@ -31,6 +45,10 @@ export const knowledgeArticles = {
       201: { description: 'The article, version 1.', schema: ArticleRecord, headers: { ...ArticleHeaders, Location: 'URL of the article.' } },
     },
     problems: [400, 401, 403, 413, 415],
+    handle: async (request) => {
+      const article = await writeArticle(request.body, changeContextOf(request));
+      return { status: 201, body: article, headers: { location: `/knowledge/articles/${article.articleId}`, etag: etagOf(article.version) } };
+    },
   }),
   listArticles: operation({
     operationId: 'listArticles',
@@ -42,6 +60,7 @@ export const knowledgeArticles = {
     query: ListArticlesQuery,
     responses: { 200: { description: 'A page of articles.', schema: pageOf(ArticleRecord, 'ArticlePage') } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => ({ status: 200, body: await listArticles(query, caller) }),
   }),
   getArticle: operation({
     operationId: 'getArticle',
@@ -53,6 +72,10 @@ export const knowledgeArticles = {
     params: ArticleParams,
     responses: { 200: { description: 'The article.', schema: ArticleRecord, headers: ArticleHeaders } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => {
+      const article = await readArticle(params.articleId, caller);
+      return { status: 200, body: article, headers: { etag: etagOf(article.version) } };
+    },
   }),
   updateArticle: operation({
     operationId: 'updateArticle',
@@ -66,6 +89,15 @@ export const knowledgeArticles = {
     body: ArticlePatchBody,
     responses: { 200: { description: 'The saved article.', schema: ArticleRecord, headers: ArticleHeaders } },
     problems: [400, 401, 403, 404, 409, 412, 413, 415, 428],
+    handle: async (request) => {
+      const ifMatch = requiredIfMatch(
+        request.headers['if-match'],
+        'Send If-Match with the ETag of the article version you are changing.',
+        'If-Match is required for updates.',
+      );
+      const article = await updateArticle(request.params.articleId, request.body, ifMatch, changeContextOf(request));
+      return { status: 200, body: article, headers: { etag: etagOf(article.version) } };
+    },
   }),
   changeArticleStatus: operation({
     operationId: 'changeArticleStatus',
@@ -79,6 +111,16 @@ export const knowledgeArticles = {
     body: ArticleStatusBody,
     responses: { 200: { description: 'The article in its new state.', schema: ArticleRecord, headers: ArticleHeaders } },
     problems: [400, 401, 403, 404, 409, 412, 413, 415],
+    handle: async (request) => {
+      const article = await changeArticleStatus(
+        request.params.articleId,
+        request.body.to,
+        request.body.reason,
+        request.headers['if-match'],
+        changeContextOf(request),
+      );
+      return { status: 200, body: article, headers: { etag: etagOf(article.version) } };
+    },
   }),
   listArticleVersions: operation({
     operationId: 'listArticleVersions',
@@ -91,6 +133,10 @@ export const knowledgeArticles = {
     query: PageQuery,
     responses: { 200: { description: 'A page of versions.', schema: pageOf(ArticleVersionRecord, 'ArticleVersionPage') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({
+      status: 200,
+      body: await articleVersions(params.articleId, caller, query.limit, query.cursor),
+    }),
   }),
   verifyArticleVersions: operation({
     operationId: 'verifyArticleVersions',
@@ -102,6 +148,7 @@ export const knowledgeArticles = {
     params: ArticleParams,
     responses: { 200: { description: 'The verification report.', schema: ChainReportRecord } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => ({ status: 200, body: await verifyArticle(params.articleId, caller) }),
   }),
   linkArticle: operation({
     operationId: 'linkArticle',
@@ -117,6 +164,11 @@ export const knowledgeArticles = {
       200: { description: 'The existing link: it was already there.', schema: ArticleLinkRecord },
     },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const { link, created } = await linkArticle(request.params.id, request.body.articleId, request.body.suggestionId, changeContextOf(request));
+      if (created) request.count('ArticlesLinked');
+      return { status: created ? 201 : 200, body: link };
+    },
   }),
   listCaseArticles: operation({
     operationId: 'listCaseArticles',
@@ -129,6 +181,7 @@ export const knowledgeArticles = {
     query: PageQuery,
     responses: { 200: { description: 'A page of links.', schema: pageOf(ArticleLinkRecord, 'ArticleLinkPage') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await caseArticles(params.id, caller, query.limit, query.cursor) }),
   }),
   suggestionFeedback: operation({
     operationId: 'suggestionFeedback',
@@ -140,5 +193,10 @@ export const knowledgeArticles = {
     body: FeedbackBody,
     responses: { 200: { description: 'Whether it counted.', schema: FeedbackRecord } },
     problems: [400, 401, 403, 404, 409, 413, 415],
+    handle: async (request) => {
+      const result = await recordFeedback(request.body, request.caller, request.now);
+      if (result.counted) request.count(`Suggestions${request.body.event[0]!.toUpperCase()}${request.body.event.slice(1)}`);
+      return { status: 200, body: result };
+    },
   }),
 };

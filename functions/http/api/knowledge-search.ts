@@ -2,6 +2,7 @@
 import { DeflectBody, SearchQuery, SuggestionsQuery, SuggestionsRecord } from '../knowledge-schemas.js';
 import { operation } from '../operation.js';
 import { CaseIdParams } from '../schemas.js';
+import { deflect, search, suggestForCase } from '#services/knowledge-search.js';
 
 export const knowledgeSearch = {
   searchKnowledge: operation({
@@ -14,6 +15,10 @@ export const knowledgeSearch = {
     query: SearchQuery,
     responses: { 200: { description: 'The hits, best first, with a suggestionId for feedback.', schema: SuggestionsRecord } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => ({
+      status: 200,
+      body: await search({ text: query.q, limit: query.limit, ...(query.category ? { category: query.category } : {}) }, caller),
+    }),
   }),
   suggestForCase: operation({
     operationId: 'suggestForCase',
@@ -26,6 +31,7 @@ export const knowledgeSearch = {
     query: SuggestionsQuery,
     responses: { 200: { description: 'The suggestions, best first.', schema: SuggestionsRecord } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => ({ status: 200, body: await suggestForCase(params.id, caller, query.limit) }),
   }),
   deflectCase: operation({
     operationId: 'deflectCase',
@@ -37,5 +43,6 @@ export const knowledgeSearch = {
     body: DeflectBody,
     responses: { 200: { description: 'The suggestions, best first.', schema: SuggestionsRecord } },
     problems: [400, 401, 403, 413, 415],
+    handle: async ({ body, caller }) => ({ status: 200, body: await deflect(body, caller, body.limit) }),
   }),
 };

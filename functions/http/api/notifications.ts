@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import { operation } from '../operation.js';
 import { CaseId, Cursor, Limit, pageOf } from '../schemas.js';
+import { listNotifications } from '#services/notifications.js';
 
 export const NotificationsQuery = z.object({ caseId: CaseId, limit: Limit, cursor: Cursor.optional() }).strict();
 
@@ -31,5 +32,6 @@ export const notifications = {
     query: NotificationsQuery,
     responses: { 200: { description: 'A page of sent messages.', schema: pageOf(NotificationRecord, 'NotificationPage') } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => ({ status: 200, body: await listNotifications(query.caseId, caller, query.limit, query.cursor) }),
   }),
 };

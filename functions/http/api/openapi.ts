@@ -1,4 +1,9 @@
-/** GET /openapi.json: the declaration the openapi handler serves. */
+/**
+ * GET /openapi.json: the declaration the openapi handler serves. The document is the one
+ * `npm run api:generate` wrote from every declaration (functions/topology/openapi.json):
+ * building it here would bundle every operation, and so every use case, into this function.
+ */
+import document from '#topology/openapi.json' with { type: 'json' };
 import { operation } from '../operation.js';
 
 export const openapi = {
@@ -12,5 +17,6 @@ export const openapi = {
     // No schema: the generator writes a plain object for it.
     responses: { 200: { description: 'The OpenAPI 3.1 document.' } },
     problems: [],
+    handle: async () => ({ status: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } }),
   }),
 };

@@ -19,6 +19,11 @@ import {
 } from '../routing-schemas.js';
 import { IfMatch } from '../schemas.js';
 import { VersionQuery } from '../workflow-schemas.js';
+import { changeContextOf } from '../change-context.js';
+import type { RoutingRulesInput } from '#core/routing/rules.js';
+import * as useCases from '#services/routing.js';
+
+const etag = (version: number) => ({ etag: `"${version}"` });
 
 const OptionalIfMatch = { 'If-Match': { schema: IfMatch } };
 const Versioned = { ETag: 'Version, for If-Match.' };
@@ -38,6 +43,10 @@ export const routing = {
       201: { description: 'The published ruleset.', schema: RoutingRulesRecord, headers: { ...Versioned, Location: 'URL of this version.' } },
     },
     problems: [400, 401, 403, 412, 413, 415],
+    handle: async (request) => {
+      const published = await useCases.publishRules(request.body as RoutingRulesInput, request.headers['if-match'], changeContextOf(request));
+      return { status: 201, body: published, headers: { ...etag(published.version), location: `/routing/rules?version=${published.version}` } };
+    },
   }),
   getRoutingRules: operation({
     operationId: 'getRoutingRules',
@@ -49,6 +58,10 @@ export const routing = {
     query: VersionQuery,
     responses: { 200: { description: 'The ruleset.', schema: RoutingRulesRecord, headers: Versioned } },
     problems: [400, 401, 403, 404],
+    handle: async ({ query, caller }) => {
+      const ruleset = await useCases.getRules(query.version, caller);
+      return { status: 200, body: ruleset, headers: etag(ruleset.version) };
+    },
   }),
   putRoutingQueue: operation({
     operationId: 'putRoutingQueue',
@@ -65,6 +78,10 @@ export const routing = {
       201: { description: 'The queue, created.', schema: QueueRecord, headers: Versioned },
     },
     problems: [400, 401, 403, 412, 413, 415],
+    handle: async (request) => {
+      const { queue, created } = await useCases.putQueue(request.params.id, request.body, request.headers['if-match'], changeContextOf(request));
+      return { status: created ? 201 : 200, body: queue, headers: etag(queue.version) };
+    },
   }),
   listRoutingQueues: operation({
     operationId: 'listRoutingQueues',
@@ -75,6 +92,7 @@ export const routing = {
     summary: 'Every queue (staff)',
     responses: { 200: { description: 'The queues.', schema: itemsOf(QueueRecord, 'QueueList') } },
     problems: [401, 403],
+    handle: async ({ caller }) => ({ status: 200, body: { items: await useCases.listQueues(caller) } }),
   }),
   putRoutingAgent: operation({
     operationId: 'putRoutingAgent',
@@ -91,6 +109,10 @@ export const routing = {
       201: { description: 'The agent, created.', schema: AgentRecord, headers: Versioned },
     },
     problems: [400, 401, 403, 412, 413, 415],
+    handle: async (request) => {
+      const { agent, created } = await useCases.putAgent(request.params.id, request.body, request.headers['if-match'], changeContextOf(request));
+      return { status: created ? 201 : 200, body: agent, headers: etag(agent.version) };
+    },
   }),
   listRoutingAgents: operation({
     operationId: 'listRoutingAgents',
@@ -101,6 +123,7 @@ export const routing = {
     summary: 'Every agent with load and presence (staff)',
     responses: { 200: { description: 'The agents.', schema: itemsOf(AgentRecord, 'AgentList') } },
     problems: [401, 403],
+    handle: async ({ caller }) => ({ status: 200, body: { items: await useCases.listAgents(caller) } }),
   }),
   getRoutingAgent: operation({
     operationId: 'getRoutingAgent',
@@ -112,6 +135,10 @@ export const routing = {
     params: AgentParams,
     responses: { 200: { description: 'The agent.', schema: AgentRecord, headers: Versioned } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => {
+      const agent = await useCases.getAgent(params.id, caller);
+      return { status: 200, body: agent, headers: etag(agent.version) };
+    },
   }),
   setAgentPresence: operation({
     operationId: 'setAgentPresence',
@@ -124,6 +151,10 @@ export const routing = {
     body: PresenceBody,
     responses: { 200: { description: 'The agent.', schema: AgentRecord } },
     problems: [400, 401, 403, 404, 413, 415],
+    handle: async (request) => ({
+      status: 200,
+      body: await useCases.setPresence(request.params.id, request.body.presence, changeContextOf(request)),
+    }),
   }),
   listRoutingOffers: operation({
     operationId: 'listRoutingOffers',
@@ -135,6 +166,7 @@ export const routing = {
     query: OffersQuery,
     responses: { 200: { description: 'The offers.', schema: itemsOf(OfferRecord, 'OfferList') } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => ({ status: 200, body: { items: await useCases.listOffers(query.agentId, caller) } }),
   }),
   acceptRoutingOffer: operation({
     operationId: 'acceptRoutingOffer',
@@ -151,6 +183,10 @@ export const routing = {
       },
     },
     problems: [400, 401, 403, 404, 409],
+    handle: async (request) => {
+      const accepted = await useCases.acceptOffer(request.params.id, changeContextOf(request));
+      return { status: 200, body: { caseId: accepted.caseId, owner: accepted.owner, version: accepted.version } };
+    },
   }),
   declineRoutingOffer: operation({
     operationId: 'declineRoutingOffer',
@@ -162,6 +198,10 @@ export const routing = {
     params: OfferParams,
     responses: { 204: { description: 'Declined.' } },
     problems: [400, 401, 403, 404, 409],
+    handle: async (request) => {
+      await useCases.declineOffer(request.params.id, changeContextOf(request));
+      return { status: 204 };
+    },
   }),
   getCaseRouting: operation({
     operationId: 'getCaseRouting',
@@ -173,5 +213,6 @@ export const routing = {
     params: RoutingCaseParams,
     responses: { 200: { description: 'Its routing state.', schema: RoutingStateRecord } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => ({ status: 200, body: await useCases.caseRouting(params.id, caller) }),
   }),
 };

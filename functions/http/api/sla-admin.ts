@@ -19,6 +19,10 @@ import {
   SlaPreviewRecord,
 } from '../sla-schemas.js';
 import { VersionQuery } from '../workflow-schemas.js';
+import { changeContextOf } from '../change-context.js';
+import * as admin from '#services/sla-admin.js';
+
+const etag = (version: number) => `"${version}"`;
 
 const itemsOf = (schema: z.ZodType, id: string) => z.object({ items: z.array(schema) }).meta({ id });
 const Versioned = { ETag: 'The version, for If-Match when publishing the next one.' };
@@ -37,6 +41,11 @@ export const slaAdmin = {
       201: { description: 'Version 1 of the calendar.', schema: CalendarRecord, headers: { ...Versioned, Location: 'URL of the calendar.' } },
     },
     problems: [400, 401, 403, 409, 413, 415],
+    handle: async (request) => {
+      const { calendarId, ...definition } = request.body;
+      const created = await admin.createCalendar(calendarId, definition, changeContextOf(request));
+      return { status: 201, body: created, headers: { location: `/sla/calendars/${calendarId}`, etag: etag(created.version) } };
+    },
   }),
   listSlaCalendars: operation({
     operationId: 'listSlaCalendars',
@@ -47,6 +56,7 @@ export const slaAdmin = {
     summary: 'Current version of every business calendar (staff)',
     responses: { 200: { description: 'The calendars.', schema: itemsOf(CalendarRecord, 'SlaCalendarList') } },
     problems: [401, 403],
+    handle: async ({ caller }) => ({ status: 200, body: { items: await admin.listCalendars(caller) } }),
   }),
   getSlaCalendar: operation({
     operationId: 'getSlaCalendar',
@@ -59,6 +69,10 @@ export const slaAdmin = {
     query: VersionQuery,
     responses: { 200: { description: 'The calendar.', schema: CalendarRecord, headers: Versioned } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => {
+      const calendar = await admin.getCalendar(params.calendarId, query.version, caller);
+      return { status: 200, body: calendar, headers: { etag: etag(calendar.version) } };
+    },
   }),
   publishSlaCalendarVersion: operation({
     operationId: 'publishSlaCalendarVersion',
@@ -73,6 +87,19 @@ export const slaAdmin = {
     body: CalendarVersionBody,
     responses: { 201: { description: 'The new version.', schema: CalendarRecord, headers: { ...Versioned, Location: 'URL of the version.' } } },
     problems: [400, 401, 403, 404, 412, 413, 415],
+    handle: async (request) => {
+      const published = await admin.publishCalendarVersion(
+        request.params.calendarId,
+        request.body,
+        request.headers['if-match'],
+        changeContextOf(request),
+      );
+      return {
+        status: 201,
+        body: published,
+        headers: { location: `/sla/calendars/${published.calendarId}?version=${published.version}`, etag: etag(published.version) },
+      };
+    },
   }),
   listSlaCalendarVersions: operation({
     operationId: 'listSlaCalendarVersions',
@@ -84,6 +111,10 @@ export const slaAdmin = {
     params: CalendarParams,
     responses: { 200: { description: 'The versions.', schema: itemsOf(CalendarRecord, 'SlaCalendarVersionList') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => ({
+      status: 200,
+      body: { items: await admin.listCalendarVersions(params.calendarId, caller) },
+    }),
   }),
   createSlaPolicy: operation({
     operationId: 'createSlaPolicy',
@@ -96,6 +127,11 @@ export const slaAdmin = {
     body: CreatePolicyBody,
     responses: { 201: { description: 'Version 1 of the policy.', schema: PolicyRecord, headers: { ...Versioned, Location: 'URL of the policy.' } } },
     problems: [400, 401, 403, 409, 413, 415],
+    handle: async (request) => {
+      const { policyId, ...definition } = request.body;
+      const created = await admin.createPolicy(policyId, definition, changeContextOf(request));
+      return { status: 201, body: created, headers: { location: `/sla/policies/${policyId}`, etag: etag(created.version) } };
+    },
   }),
   listSlaPolicies: operation({
     operationId: 'listSlaPolicies',
@@ -106,6 +142,7 @@ export const slaAdmin = {
     summary: 'Current version of every SLA policy (staff)',
     responses: { 200: { description: 'The policies.', schema: itemsOf(PolicyRecord, 'SlaPolicyList') } },
     problems: [401, 403],
+    handle: async ({ caller }) => ({ status: 200, body: { items: await admin.listPolicies(caller) } }),
   }),
   getSlaPolicy: operation({
     operationId: 'getSlaPolicy',
@@ -118,6 +155,10 @@ export const slaAdmin = {
     query: VersionQuery,
     responses: { 200: { description: 'The policy.', schema: PolicyRecord, headers: Versioned } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, query, caller }) => {
+      const policy = await admin.getPolicy(params.policyId, query.version, caller);
+      return { status: 200, body: policy, headers: { etag: etag(policy.version) } };
+    },
   }),
   publishSlaPolicyVersion: operation({
     operationId: 'publishSlaPolicyVersion',
@@ -131,6 +172,19 @@ export const slaAdmin = {
     body: PolicyVersionBody,
     responses: { 201: { description: 'The new version.', schema: PolicyRecord, headers: { ...Versioned, Location: 'URL of the version.' } } },
     problems: [400, 401, 403, 404, 412, 413, 415],
+    handle: async (request) => {
+      const published = await admin.publishPolicyVersion(
+        request.params.policyId,
+        request.body,
+        request.headers['if-match'],
+        changeContextOf(request),
+      );
+      return {
+        status: 201,
+        body: published,
+        headers: { location: `/sla/policies/${published.policyId}?version=${published.version}`, etag: etag(published.version) },
+      };
+    },
   }),
   listSlaPolicyVersions: operation({
     operationId: 'listSlaPolicyVersions',
@@ -142,6 +196,7 @@ export const slaAdmin = {
     params: PolicyParams,
     responses: { 200: { description: 'The versions.', schema: itemsOf(PolicyRecord, 'SlaPolicyVersionList') } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => ({ status: 200, body: { items: await admin.listPolicyVersions(params.policyId, caller) } }),
   }),
   previewSlaDeadlines: operation({
     operationId: 'previewSlaDeadlines',
@@ -154,6 +209,7 @@ export const slaAdmin = {
     body: SlaPreviewBody,
     responses: { 200: { description: 'The deadlines, as instants (UTC), and the days between.', schema: SlaPreviewRecord } },
     problems: [400, 401, 403, 404, 413, 415],
+    handle: async ({ body, caller }) => ({ status: 200, body: await admin.previewSla(body, caller) }),
   }),
   grantEntitlement: operation({
     operationId: 'grantEntitlement',
@@ -165,6 +221,10 @@ export const slaAdmin = {
     body: EntitlementBody,
     responses: { 201: { description: 'The entitlement.', schema: EntitlementRecord, headers: { Location: 'URL of the entitlement.' } } },
     problems: [400, 401, 403, 409, 413, 415],
+    handle: async (request) => {
+      const granted = await admin.grantEntitlement(request.body, changeContextOf(request));
+      return { status: 201, body: granted, headers: { location: `/entitlements/${granted.entitlementId}` } };
+    },
   }),
   listEntitlements: operation({
     operationId: 'listEntitlements',
@@ -176,6 +236,7 @@ export const slaAdmin = {
     query: EntitlementsQuery,
     responses: { 200: { description: "The entitlements, the asset's first.", schema: itemsOf(EntitlementRecord, 'EntitlementList') } },
     problems: [400, 401, 403],
+    handle: async ({ query, caller }) => ({ status: 200, body: { items: await admin.listEntitlements(query, caller) } }),
   }),
   getEntitlement: operation({
     operationId: 'getEntitlement',
@@ -187,5 +248,6 @@ export const slaAdmin = {
     params: EntitlementParams,
     responses: { 200: { description: 'The entitlement.', schema: EntitlementRecord } },
     problems: [400, 401, 403, 404],
+    handle: async ({ params, caller }) => ({ status: 200, body: await admin.getEntitlement(params.entitlementId, caller) }),
   }),
 };
