@@ -51,6 +51,7 @@ const WITHOUT_HOLIDAYS = [
   'live-fanout',
   'notification-sender',
   'notifications',
+  'openapi',
   'outbox-publisher',
 ];
 

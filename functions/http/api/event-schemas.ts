@@ -1,4 +1,4 @@
-/** The JSON Schemas of the domain events on the bus, public for partners: what the event-schemas handler serves. */
+/** The JSON Schemas of the events on the bus (those Caseway publishes and those it takes), public for partners: what the event-schemas handler serves. */
 import * as z from 'zod';
 import { operation } from '../operation.js';
 import { notFound } from '#core/errors.js';
@@ -22,7 +22,8 @@ export const eventSchemas = {
     path: '/events/schemas',
     fn: 'event-schemas',
     auth: 'none',
-    summary: 'JSON Schemas of every domain event type on the bus (public)',
+    summary:
+      'JSON Schemas of every event type on the bus: the domain events Caseway publishes, and the channel messages and device signals it takes (public)',
     query: z.object({}).strict(),
     responses: { 200: { description: 'One JSON Schema (draft 2020-12) per event type.', schema: EventSchemaList } },
     problems: [400],

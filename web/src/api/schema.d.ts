@@ -641,7 +641,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** JSON Schemas of every domain event type on the bus (public) */
+        /** JSON Schemas of every event type on the bus: the domain events Caseway publishes, and the channel messages and device signals it takes (public) */
         get: operations["listEventSchemas"];
         put?: never;
         post?: never;
