@@ -4,14 +4,15 @@
  *  - the route table (functions/topology/route-table.ts), which CDK, the local gateway
  *    and the fallback Lambda read;
  *  - the OpenAPI document (functions/topology/openapi.json), which `GET /openapi.json` serves;
- *  - the console's API types (web/src/api/schema.d.ts, bin/web-api.ts), from that document.
+ *  - the console's API types (web/src/api/schema.d.ts, bin/web-api.ts), from that document;
+ *  - the endpoint table of docs/api.md, between its markers.
  * They are written out, not computed where they are read, because the declarations
  * import their use cases: computing the table or the document in CDK, the fallback or
  * the openapi Lambda would load every use case and schema (calendars, holidays, the AWS
  * clients) into it. It rewrites only these files; test/unit/api-operations.test.ts,
  * test/unit/openapi.test.ts and test/unit/web-api-schema.test.ts fail when one is stale.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { operations } from '#http/api/index.js';
 import { openApiDocument } from '#http/openapi.js';
@@ -35,6 +36,25 @@ export function generateRouteTable(): string {
   ].join('\n');
 }
 
+export const API_DOC_FILE = fileURLToPath(new URL('../docs/api.md', import.meta.url));
+const TABLE_START = '<!-- endpoints: written by npm run api:generate from the operation declarations; edit those, not this table -->';
+const TABLE_END = '<!-- /endpoints -->';
+
+const cell = (text: string) => text.replace(/\s+/g, ' ').replace(/\|/g, '\\|').trim();
+
+/** docs/api.md with its endpoint table rewritten from the declarations: one row per operation, in their order. */
+export function generateApiDoc(current = readFileSync(API_DOC_FILE, 'utf8')): string {
+  const start = current.indexOf(TABLE_START);
+  const end = current.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`${API_DOC_FILE} has lost its endpoint table markers (${TABLE_START} ... ${TABLE_END})`);
+  const rows = operations.map(
+    ({ method, path, auth, summary, description }) =>
+      `| ${method} | \`${path}\` | ${auth === 'jwt' ? 'token' : 'public'} | ${cell(description ? `**${summary}.** ${description}` : summary)} |`,
+  );
+  const table = ['| method | path | needs | what |', '|---|---|---|---|', ...rows].join('\n');
+  return `${current.slice(0, start)}${TABLE_START}\n${table}\n${current.slice(end)}`;
+}
+
 /** The document as the openapi function serves it (test/unit/openapi.test.ts fails when the file is stale). */
 export const generateOpenApiDocument = (): string => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
 
@@ -43,5 +63,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(ROUTE_TABLE_FILE, generateRouteTable());
   writeFileSync(OPENAPI_FILE, document);
   writeFileSync(SCHEMA_FILE, await generateApiTypes(JSON.parse(document)));
-  for (const file of [ROUTE_TABLE_FILE, OPENAPI_FILE, SCHEMA_FILE]) console.log(`wrote ${file}`);
+  writeFileSync(API_DOC_FILE, generateApiDoc());
+  for (const file of [ROUTE_TABLE_FILE, OPENAPI_FILE, SCHEMA_FILE, API_DOC_FILE]) console.log(`wrote ${file}`);
 }

@@ -15,6 +15,8 @@ export const assets = {
     fn: 'assets',
     auth: 'jwt',
     summary: 'Register a monitored asset (admin, integration): owner, entitlement, thresholds, anomaly settings',
+    description:
+      'Who: admin, integration. Register an asset: `owner` (the requester of its cases), `entitlementId`, `thresholds`, `anomaly`, `autoResolve`, `priority`; 409 if it exists.',
     body: CreateAssetBody,
     responses: { 201: { description: 'The asset.', schema: AssetRecord, headers: { ...AssetHeaders, Location: 'URL of the asset.' } } },
     problems: [400, 401, 403, 409, 413, 415],
@@ -30,6 +32,7 @@ export const assets = {
     fn: 'assets',
     auth: 'jwt',
     summary: "An owner's assets, by id (staff; a requester lists their own)",
+    description: "Who: staff; a requester only `owner=<self>`. An owner's assets, `limit`/`cursor`.",
     query: ListAssetsQuery,
     responses: { 200: { description: 'A page of assets.', schema: AssetPage } },
     problems: [400, 401, 403],
@@ -42,6 +45,7 @@ export const assets = {
     fn: 'assets',
     auth: 'jwt',
     summary: 'An asset with its open conditions (count, last value, peak) and the cases it opened (staff, or its owner)',
+    description: 'Who: staff, or the owner. The asset, its `openConditions` (count, last value, peak, limit, recovered) and the cases it opened.',
     params: AssetParams,
     responses: { 200: { description: 'The asset.', schema: AssetDetail, headers: AssetHeaders } },
     problems: [400, 401, 404],
@@ -57,6 +61,8 @@ export const assets = {
     fn: 'assets',
     auth: 'jwt',
     summary: 'Change an asset (admin, integration; If-Match with its ETag)',
+    description:
+      'Who: admin, integration. Change an asset; `If-Match` required (428 without, 412 if stale); thresholds replace, anomaly settings merge.',
     params: AssetParams,
     headers: { 'If-Match': { schema: IfMatch, required: true } },
     body: PatchAssetBody,

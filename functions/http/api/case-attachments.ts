@@ -15,6 +15,8 @@ export const caseAttachments = {
     auth: 'jwt',
     summary:
       'Declare a file (name, media type, exact size, retention class, optional SHA-256) and get a signed upload URL; requesters: public attachments on their own cases',
+    description:
+      "Who: own case / staff. Declare a file (`fileName`, `contentType`, exact `size`, optional `sha256`; staff only: `retentionClass` (default: the case type's `attachmentRetention`, else `standard`) and `visibility` `public`/`internal`) and get a signed upload URL (see Attachments).",
     params: CaseIdParams,
     body: NewAttachmentBody,
     responses: { 201: { description: 'Where to PUT the file, with the headers to send, and how to confirm it.', schema: GrantedUploadRecord } },
@@ -29,6 +31,7 @@ export const caseAttachments = {
     auth: 'jwt',
     summary:
       'Attachments of the case with their versions, oldest first; requesters see public ones only; includeMerged adds those of the cases merged into it',
+    description: "Who: own case / staff. The case's attachments with all their versions; requesters see public ones only.",
     params: CaseIdParams,
     query: MergedPageQuery,
     responses: { 200: { description: 'A page of attachments.', schema: pageOf(AttachmentRecord, 'AttachmentPage') } },
@@ -45,6 +48,7 @@ export const caseAttachments = {
     fn: 'case-attachments',
     auth: 'jwt',
     summary: 'The attachment and a signed download URL for its current version (or ?version=)',
+    description: 'Who: own case / staff. The attachment and a signed download URL for its current version, or `?version=`.',
     params: AttachmentParams,
     query: DownloadQuery,
     responses: { 200: { description: 'The attachment and where to GET the file.', schema: DownloadRecord } },
@@ -61,6 +65,7 @@ export const caseAttachments = {
     fn: 'case-attachments',
     auth: 'jwt',
     summary: 'Get a signed upload URL for a new version of an attachment (requesters: of their own attachments)',
+    description: 'Who: own attachment / staff. A signed upload URL for a new version of the attachment.',
     params: AttachmentParams,
     body: NewVersionBody,
     responses: { 201: { description: 'Where to PUT the new version, and how to confirm it.', schema: GrantedUploadRecord } },
@@ -78,6 +83,8 @@ export const caseAttachments = {
     auth: 'jwt',
     summary:
       'Confirm an upload: the stored file must match the declaration; the attachment (201) or its new version (200) joins the case with an audit event',
+    description:
+      'Who: whoever asked for the URL. Confirm the upload: the stored file must match the declaration; 201 (new attachment) or 200 (new version).',
     params: AttachmentParams,
     body: CompleteUploadBody,
     responses: {

@@ -13,6 +13,8 @@ export const caseLinks = {
     fn: 'case-links',
     auth: 'jwt',
     summary: 'Link two cases (staff): related, duplicateOf/hasDuplicate, causedBy/causes, parentOf/childOf; the target records the inverse',
+    description:
+      'Who: staff. Link to `targetId` as `related`, `duplicateOf`/`hasDuplicate`, `causedBy`/`causes`, `parentOf`/`childOf` (the target records the inverse); one link per pair; 409 names the rule (`one_link_per_pair`, `one_parent`, `no_cycles`, `max_depth`).',
     params: CaseIdParams,
     body: LinkBody,
     responses: { 201: { description: "This case's end of the new link.", schema: LinkRecord, headers: { Location: 'URL of the link.' } } },
@@ -29,6 +31,7 @@ export const caseLinks = {
     fn: 'case-links',
     auth: 'jwt',
     summary: "A case's links (staff)",
+    description: "Who: staff. The case's links (`merged: true` on a merge's link).",
     params: CaseIdParams,
     query: PageQuery,
     responses: { 200: { description: 'A page of links.', schema: pageOf(LinkRecord, 'LinkPage') } },
@@ -42,6 +45,7 @@ export const caseLinks = {
     fn: 'case-links',
     auth: 'jwt',
     summary: 'Remove the link between two cases, from both ends (staff); a parent link frees the child; a merge cannot be undone',
+    description: "Who: staff. Remove a link from both ends (a parent link frees the child); a merge's link stays (409).",
     params: LinkParams,
     responses: { 204: { description: 'Unlinked.' } },
     problems: [400, 401, 403, 404, 409],
@@ -57,6 +61,8 @@ export const caseLinks = {
     fn: 'case-links',
     auth: 'jwt',
     summary: 'Merge this case into a survivor (staff): closed with a pointer; its comments and history stay and show from the survivor',
+    description:
+      'Who: staff. Merge this case into `survivorId` with a `reason`: closed, `mergedInto` set, both trails record it; writes to it then answer 409 naming the survivor.',
     params: CaseIdParams,
     body: MergeBody,
     responses: { 200: { description: 'The merged (closed) case.', schema: CaseRecord, headers: CaseHeaders } },

@@ -88,6 +88,8 @@ export const casesBulk = {
     fn: 'cases-bulk',
     auth: 'jwt',
     summary: 'Export a filtered set of cases as CSV or JSON Lines, a page at a time (staff)',
+    description:
+      'Who: staff. A filtered set (the listing filters) as CSV or JSON Lines (`format`), up to 1,000 a page, next page in `X-Next-Cursor`.',
     query: ExportQuery,
     responses: {
       200: {

@@ -12,6 +12,7 @@ export const casesGet = {
     fn: 'cases-get',
     auth: 'jwt',
     summary: 'Read a case',
+    description: 'Who: own case / staff. The case as the caller may read it, with `ETag`.',
     params: CaseIdParams,
     responses: { 200: { description: 'The case.', schema: CaseRecord, headers: CaseHeaders } },
     problems: [400, 401, 403, 404],

@@ -43,6 +43,8 @@ export const casesHistory = {
     fn: 'cases-history',
     auth: 'jwt',
     summary: 'Audit history of a case, oldest first (staff only); includeMerged appends the trails of the cases merged into it',
+    description:
+      'Who: staff. Every change as an immutable, hash-chained audit event: who, when, channel, correlation id, field-level before/after, why; restricted values redacted without clearance.',
     params: CaseIdParams,
     query: MergedPageQuery,
     responses: { 200: { description: 'A page of audit events.', schema: pageOf(AuditRecord, 'AuditPage') } },
@@ -59,6 +61,7 @@ export const casesHistory = {
     fn: 'cases-history',
     auth: 'jwt',
     summary: "Recompute the case's audit hash chain and report any altered, removed or reordered event (staff only)",
+    description: "Who: staff. Recompute the case's hash chain: `valid`, and every altered, missing, reordered event.",
     params: CaseIdParams,
     responses: { 200: { description: 'The verification report; `valid` is false when anything was tampered with.', schema: ChainReportRecord } },
     problems: [400, 401, 403, 404],

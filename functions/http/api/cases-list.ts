@@ -11,6 +11,8 @@ export const casesList = {
     fn: 'cases-list',
     auth: 'jwt',
     summary: 'List cases newest first, by status, owner, requester, type or queue (staff default: open work)',
+    description:
+      'Who: all roles. Newest first by `status` (comma list), `owner`, `requester`, `type`, `queue`; `limit` (max 100), opaque `cursor`; staff default: open work (active or waiting); requesters: only their own. `/cases?slaDueBefore=<ISO instant>`: cases whose next SLA deadline is before it, soonest first, paginated; 400 combined with other filters; 403 for requesters.',
     query: ListCasesQuery,
     responses: { 200: { description: 'A page of cases.', schema: pageOf(CaseRecord, 'CasePage') } },
     problems: [400, 401, 403],

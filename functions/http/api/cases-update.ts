@@ -13,6 +13,8 @@ export const casesUpdate = {
     fn: 'cases-update',
     auth: 'jwt',
     summary: 'Change a case, except its state (optimistic concurrency with If-Match)',
+    description:
+      'Who: staff. Partial update of everything but the state; `If-Match` required (428 without, 412 if stale); `fields` merge, `null` removes; `priority` overrides the computed band (`null` clears); `reason` goes to the audit trail.',
     params: CaseIdParams,
     headers: { 'If-Match': { schema: IfMatch, required: true } },
     body: PatchCaseBody,

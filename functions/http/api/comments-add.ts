@@ -12,6 +12,7 @@ export const commentsAdd = {
     fn: 'comments-add',
     auth: 'jwt',
     summary: 'Comment on a case, or reply in a thread (public, or internal for staff; @mentions)',
+    description: 'Who: own case / staff. `public` (default) or `internal` (staff only); `parentId` replies in a thread; `@handle` mentions.',
     params: CaseIdParams,
     body: CommentBody,
     responses: { 201: { description: 'The comment.', schema: CommentRecord } },

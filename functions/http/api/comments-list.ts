@@ -11,6 +11,7 @@ export const commentsList = {
     fn: 'comments-list',
     auth: 'jwt',
     summary: 'Comments of a case, oldest first (requesters see public ones only); includeMerged adds those of the cases merged into it',
+    description: 'Who: own case / staff. Oldest first; requesters see public comments only.',
     params: CaseIdParams,
     query: MergedPageQuery,
     responses: { 200: { description: 'A page of comments.', schema: pageOf(CommentRecord, 'CommentPage') } },

@@ -14,6 +14,8 @@ export const deviceSignals = {
     fn: 'device-signals',
     auth: 'jwt',
     summary: 'Device telemetry, alerts and recoveries (integration): open, append to or resolve proactive cases; idempotent on signalId',
+    description:
+      'Who: integration, admin. One signal or `{signals:[...]}` (up to 100): `assetId`, `signalId`, `metric`, `value`, `at`, `kind` telemetry/alert/recovery; each answers its effects (opened, appended, recovered, resolved, dropped) and `duplicate`; one invalid signal refuses the whole request.',
     body: SignalsBody,
     responses: { 200: { description: 'What each signal did, in the order sent.', schema: SignalResults } },
     problems: [400, 401, 403, 409, 413, 415],

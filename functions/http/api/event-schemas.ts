@@ -24,6 +24,8 @@ export const eventSchemas = {
     auth: 'none',
     summary:
       'JSON Schemas of every event type on the bus: the domain events Caseway publishes, and the channel messages and device signals it takes (public)',
+    description:
+      'Who: anyone. A JSON Schema (draft 2020-12) per event type on the bus: the domain events Caseway publishes, and the channel messages and device signals it takes.',
     query: z.object({}).strict(),
     responses: { 200: { description: 'One JSON Schema (draft 2020-12) per event type.', schema: EventSchemaList } },
     problems: [400],
@@ -40,6 +42,7 @@ export const eventSchemas = {
     fn: 'event-schemas',
     auth: 'none',
     summary: "One event type's JSON Schema (public)",
+    description: 'Who: anyone. One schema (`application/schema+json`); 404 for an unknown type.',
     params: EventTypeParams,
     responses: {
       200: {

@@ -40,6 +40,8 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'Write a knowledge article, as a draft (agents, supervisors, admins)',
+    description:
+      'Who: agent, supervisor, admin. Write an article (markdown `body`, `category`, `tags`, `visibility` internal/public): a draft, version 1.',
     body: NewArticleBody,
     responses: {
       201: { description: 'The article, version 1.', schema: ArticleRecord, headers: { ...ArticleHeaders, Location: 'URL of the article.' } },
@@ -57,6 +59,8 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'Articles, most recently changed first, by state, visibility, category or tag (requesters: published public ones)',
+    description:
+      'Who: all roles. Most recently changed first, by `status` (comma list), `visibility`, `category`, `tag`; requesters: published public ones only.',
     query: ListArticlesQuery,
     responses: { 200: { description: 'A page of articles.', schema: pageOf(ArticleRecord, 'ArticlePage') } },
     problems: [400, 401, 403],
@@ -69,6 +73,8 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'One article; staff also see how its suggestions fared',
+    description:
+      'Who: all roles (requesters: published public). The article with `ETag`; staff also get `stats` (shown, clicked, linked, deflected).',
     params: ArticleParams,
     responses: { 200: { description: 'The article.', schema: ArticleRecord, headers: ArticleHeaders } },
     problems: [400, 401, 403, 404],
@@ -84,6 +90,8 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'Save changes to an article as its next version (If-Match required)',
+    description:
+      'Who: agent, supervisor, admin. Save changes as the next version; `If-Match` required (428 without, 412 if stale); archived articles refuse (409).',
     params: ArticleParams,
     headers: { 'If-Match': { schema: IfMatch, required: true } },
     body: ArticlePatchBody,
@@ -106,6 +114,8 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'Move an article along its lifecycle; into or out of published takes a supervisor or admin (If-Match optional)',
+    description:
+      'Who: agent, supervisor, admin; into or out of `published`: supervisor, admin. Move along the lifecycle (`to`, `reason`); 409 names the allowed moves; `If-Match` optional.',
     params: ArticleParams,
     headers: { 'If-Match': { schema: IfMatch } },
     body: ArticleStatusBody,
@@ -129,6 +139,7 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'Every version of an article, oldest first: who saved what, when, why, chained (staff)',
+    description: 'Who: staff. Every version, oldest first: snapshot, who, when, why, hash-chained.',
     params: ArticleParams,
     query: PageQuery,
     responses: { 200: { description: 'A page of versions.', schema: pageOf(ArticleVersionRecord, 'ArticleVersionPage') } },
@@ -145,6 +156,7 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: "Recompute the article's version chain against its head (staff)",
+    description: "Who: staff. Recompute the article's version chain against its head.",
     params: ArticleParams,
     responses: { 200: { description: 'The verification report.', schema: ChainReportRecord } },
     problems: [400, 401, 403, 404],
@@ -157,6 +169,8 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: "Link the published article that resolved the case; the case's words then teach the article (agents, supervisors, admins)",
+    description:
+      "Who: agent, supervisor, admin. Link the published article that resolved the case (`articleId`, `suggestionId`): `ArticleLinked` on the case's chain; teaches the article the case's words.",
     params: CaseIdParams,
     body: LinkArticleBody,
     responses: {
@@ -177,6 +191,7 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'Articles linked to the case (requesters: those they may read)',
+    description: "Who: own case / staff. The case's linked articles (requesters: those they may read).",
     params: CaseIdParams,
     query: PageQuery,
     responses: { 200: { description: 'A page of links.', schema: pageOf(ArticleLinkRecord, 'ArticleLinkPage') } },
@@ -190,6 +205,7 @@ export const knowledgeArticles = {
     fn: 'knowledge-articles',
     auth: 'jwt',
     summary: 'Count a suggestion shown, clicked, or a case deflected by it (once per suggestion, event and article)',
+    description: "Who: all roles. Count `shown`, `clicked` or `deflected` for a suggestion's article, once per suggestion, event and article.",
     body: FeedbackBody,
     responses: { 200: { description: 'Whether it counted.', schema: FeedbackRecord } },
     problems: [400, 401, 403, 404, 409, 413, 415],

@@ -29,6 +29,8 @@ export const notifications = {
     fn: 'notifications',
     auth: 'jwt',
     summary: 'Messages sent about a case, newest first (agent, supervisor, admin)',
+    description:
+      'Who: agent, supervisor, admin. The messages sent about a case (subject, text, recipient, message ids), oldest first, `limit`/`cursor`.',
     query: NotificationsQuery,
     responses: { 200: { description: 'A page of sent messages.', schema: pageOf(NotificationRecord, 'NotificationPage') } },
     problems: [400, 401, 403],

@@ -15,6 +15,7 @@ export const openapi = {
     auth: 'none',
     summary: 'This document',
     // No schema: the generator writes a plain object for it.
+    description: 'Who: anyone. The API description.',
     responses: { 200: { description: 'The OpenAPI 3.1 document.' } },
     problems: [],
     handle: async () => ({ status: 200, body: document, headers: { 'cache-control': 'public, max-age=300' } }),

@@ -37,6 +37,8 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Publish the next version of the routing rules (admin); If-Match with the version edited',
+    description:
+      'Who: admin. Publish the next routing ruleset version (json-rules-engine conditions over the routing facts; actions queue, priority, skills, assignee, escalate); `If-Match` optional (412 if stale).',
     headers: OptionalIfMatch,
     body: RoutingRulesBody,
     responses: {
@@ -55,6 +57,7 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'The routing rules in force, or a published version (staff)',
+    description: 'Who: staff. The rules in force, or `?version=`.',
     query: VersionQuery,
     responses: { 200: { description: 'The ruleset.', schema: RoutingRulesRecord, headers: Versioned } },
     problems: [400, 401, 403, 404],
@@ -70,6 +73,8 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Create or replace a queue (admin): optional-skill wait, overflow queue and timeout, offer timeout',
+    description:
+      'Who: admin. Create (201) or replace (200) a queue: `optionalSkillWaitSeconds`, `overflow {queue, afterSeconds}`, `offerTimeoutSeconds` (default 60).',
     params: QueueParams,
     headers: OptionalIfMatch,
     body: QueueBody,
@@ -90,6 +95,7 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Every queue (staff)',
+    description: 'Who: staff. All queues.',
     responses: { 200: { description: 'The queues.', schema: itemsOf(QueueRecord, 'QueueList') } },
     problems: [401, 403],
     handle: async ({ caller }) => ({ status: 200, body: { items: await useCases.listQueues(caller) } }),
@@ -101,6 +107,8 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Create or reconfigure an agent (admin): skills with levels, capacity per channel, teams; load and presence are kept',
+    description:
+      'Who: admin. Create or reconfigure an agent: `skills {name: 1-10}`, `capacity {channel: n}`, optional `teams` (eligibility for types restricted to teams); load and presence are kept.',
     params: AgentParams,
     headers: OptionalIfMatch,
     body: AgentBody,
@@ -147,6 +155,7 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Set presence (the agent, or a supervisor): available pulls waiting work at once',
+    description: 'Who: the agent, supervisor, admin. `available`, `busy`, `away`, `offline`; becoming available dispatches at once.',
     params: AgentParams,
     body: PresenceBody,
     responses: { 200: { description: 'The agent.', schema: AgentRecord } },
@@ -163,6 +172,7 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Open offers to you (or, for supervisors, to an agent)',
+    description: 'Who: the agent (supervisors: `?agentId=`). Open offers.',
     query: OffersQuery,
     responses: { 200: { description: 'The offers.', schema: itemsOf(OfferRecord, 'OfferList') } },
     problems: [400, 401, 403],
@@ -175,6 +185,7 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Accept an offer (the agent offered): you become the case owner',
+    description: "Who: the agent offered. The agent becomes the case's owner (`CaseUpdated`, then `Assigned`).",
     params: OfferParams,
     responses: {
       200: {
@@ -195,6 +206,7 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Decline an offer (the agent offered): the case goes to someone else',
+    description: 'Who: the agent offered. The case goes back to its queue, the capacity back to the agent, then a new dispatch.',
     params: OfferParams,
     responses: { 204: { description: 'Declined.' } },
     problems: [400, 401, 403, 404, 409],
@@ -210,6 +222,7 @@ export const routing = {
     fn: 'routing',
     auth: 'jwt',
     summary: 'Where a case stands in routing, and why it is still waiting (staff)',
+    description: "Who: staff. The case's routing state (waiting / offered / assigned / done) and, when waiting, why.",
     params: RoutingCaseParams,
     responses: { 200: { description: 'Its routing state.', schema: RoutingStateRecord } },
     problems: [400, 401, 403, 404],

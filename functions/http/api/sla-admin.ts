@@ -36,6 +36,8 @@ export const slaAdmin = {
     fn: 'sla-admin',
     auth: 'jwt',
     summary: 'Create a business calendar (admin): time zone, working periods per weekday, public holidays by country/region, closures',
+    description:
+      'Who: admin. Create a business calendar (version 1): IANA zone, working periods per weekday, public holidays by country/region, closures; 409 if it exists.',
     body: CreateCalendarBody,
     responses: {
       201: { description: 'Version 1 of the calendar.', schema: CalendarRecord, headers: { ...Versioned, Location: 'URL of the calendar.' } },
@@ -54,6 +56,7 @@ export const slaAdmin = {
     fn: 'sla-admin',
     auth: 'jwt',
     summary: 'Current version of every business calendar (staff)',
+    description: 'Who: staff. The current version of each calendar.',
     responses: { 200: { description: 'The calendars.', schema: itemsOf(CalendarRecord, 'SlaCalendarList') } },
     problems: [401, 403],
     handle: async ({ caller }) => ({ status: 200, body: { items: await admin.listCalendars(caller) } }),
@@ -65,6 +68,7 @@ export const slaAdmin = {
     fn: 'sla-admin',
     auth: 'jwt',
     summary: 'A business calendar, current or a given version (staff)',
+    description: 'Who: staff. One calendar (`?version=`, default current), `ETag` = version.',
     params: CalendarParams,
     query: VersionQuery,
     responses: { 200: { description: 'The calendar.', schema: CalendarRecord, headers: Versioned } },
@@ -82,6 +86,7 @@ export const slaAdmin = {
     auth: 'jwt',
     summary:
       'Publish the next version of a calendar (admin; optional If-Match with the version edited); running clocks use it from their next change',
+    description: 'Who: admin. Publish the next version; `If-Match` optional (412 if stale).',
     params: CalendarParams,
     headers: PublishHeaders,
     body: CalendarVersionBody,
@@ -108,6 +113,7 @@ export const slaAdmin = {
     fn: 'sla-admin',
     auth: 'jwt',
     summary: 'Every version of a calendar, oldest first (staff)',
+    description: 'Who: staff. Every version.',
     params: CalendarParams,
     responses: { 200: { description: 'The versions.', schema: itemsOf(CalendarRecord, 'SlaCalendarVersionList') } },
     problems: [400, 401, 403, 404],
@@ -124,6 +130,8 @@ export const slaAdmin = {
     auth: 'jwt',
     summary:
       'Create an SLA policy (admin): targets per clock in business minutes, warning percent, pausing states, escalation ladder; matched by case type x priority x entitlement level, most specific wins',
+    description:
+      'Who: admin. Create an SLA policy: `match`, targets per clock, `warningPercent`, `pauses`, `escalation` ladder; 400 `unknown_calendar`.',
     body: CreatePolicyBody,
     responses: { 201: { description: 'Version 1 of the policy.', schema: PolicyRecord, headers: { ...Versioned, Location: 'URL of the policy.' } } },
     problems: [400, 401, 403, 409, 413, 415],
@@ -167,6 +175,7 @@ export const slaAdmin = {
     fn: 'sla-admin',
     auth: 'jwt',
     summary: 'Publish the next version of a policy (admin); a case under it re-targets its clocks at its next change, keeping elapsed time',
+    description: 'Who: admin. Publish the next version; cases re-target at their next change.',
     params: PolicyParams,
     headers: PublishHeaders,
     body: PolicyVersionBody,
@@ -206,6 +215,8 @@ export const slaAdmin = {
     auth: 'jwt',
     summary:
       "When each clock of a policy warns and falls due for a case opened at a given instant, under a business calendar (published or inline), with optional pauses; and the calendar's day-by-day reasoning (staff; writes nothing)",
+    description:
+      "Who: staff. When each clock warns and falls due: `policyId` or inline `policy`, `calendarId` or inline `calendar` (default: the policy's), `start`, optional `pauses` (`from`, `to`, `clocks`); answers the instants and the calendar's `days` (working periods, holiday or closure by name, business minutes); writes nothing.",
     body: SlaPreviewBody,
     responses: { 200: { description: 'The deadlines, as instants (UTC), and the days between.', schema: SlaPreviewRecord } },
     problems: [400, 401, 403, 404, 413, 415],
@@ -218,6 +229,8 @@ export const slaAdmin = {
     fn: 'sla-admin',
     auth: 'jwt',
     summary: 'Grant an entitlement to a customer (requester id) or an asset (admin, supervisor): level, validity, optional case allowance',
+    description:
+      'Who: admin, supervisor. Grant an entitlement: `holder {kind: customer\\|asset, id}`, `level`, `validFrom`, `validTo`, optional `allowance`.',
     body: EntitlementBody,
     responses: { 201: { description: 'The entitlement.', schema: EntitlementRecord, headers: { Location: 'URL of the entitlement.' } } },
     problems: [400, 401, 403, 409, 413, 415],
@@ -245,6 +258,7 @@ export const slaAdmin = {
     fn: 'sla-admin',
     auth: 'jwt',
     summary: 'One entitlement (staff)',
+    description: 'Who: staff. One entitlement.',
     params: EntitlementParams,
     responses: { 200: { description: 'The entitlement.', schema: EntitlementRecord } },
     problems: [400, 401, 403, 404],

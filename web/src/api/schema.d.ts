@@ -10,7 +10,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List cases newest first, by status, owner, requester, type or queue (staff default: open work) */
+        /**
+         * List cases newest first, by status, owner, requester, type or queue (staff default: open work)
+         * @description Who: all roles. Newest first by `status` (comma list), `owner`, `requester`, `type`, `queue`; `limit` (max 100), opaque `cursor`; staff default: open work (active or waiting); requesters: only their own. `/cases?slaDueBefore=<ISO instant>`: cases whose next SLA deadline is before it, soonest first, paginated; 400 combined with other filters; 403 for requesters.
+         */
         get: operations["listCases"];
         put?: never;
         /**
@@ -31,14 +34,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a case */
+        /**
+         * Read a case
+         * @description Who: own case / staff. The case as the caller may read it, with `ETag`.
+         */
         get: operations["getCase"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a case, except its state (optimistic concurrency with If-Match) */
+        /**
+         * Change a case, except its state (optimistic concurrency with If-Match)
+         * @description Who: staff. Partial update of everything but the state; `If-Match` required (428 without, 412 if stale); `fields` merge, `null` removes; `priority` overrides the computed band (`null` clears); `reason` goes to the audit trail.
+         */
         patch: operations["updateCase"];
         trace?: never;
     };
@@ -49,10 +58,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Comments of a case, oldest first (requesters see public ones only); includeMerged adds those of the cases merged into it */
+        /**
+         * Comments of a case, oldest first (requesters see public ones only); includeMerged adds those of the cases merged into it
+         * @description Who: own case / staff. Oldest first; requesters see public comments only.
+         */
         get: operations["listComments"];
         put?: never;
-        /** Comment on a case, or reply in a thread (public, or internal for staff; @mentions) */
+        /**
+         * Comment on a case, or reply in a thread (public, or internal for staff; @mentions)
+         * @description Who: own case / staff. `public` (default) or `internal` (staff only); `parentId` replies in a thread; `@handle` mentions.
+         */
         post: operations["addComment"];
         delete?: never;
         options?: never;
@@ -67,7 +82,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit history of a case, oldest first (staff only); includeMerged appends the trails of the cases merged into it */
+        /**
+         * Audit history of a case, oldest first (staff only); includeMerged appends the trails of the cases merged into it
+         * @description Who: staff. Every change as an immutable, hash-chained audit event: who, when, channel, correlation id, field-level before/after, why; restricted values redacted without clearance.
+         */
         get: operations["caseHistory"];
         put?: never;
         post?: never;
@@ -84,7 +102,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the case's audit hash chain and report any altered, removed or reordered event (staff only) */
+        /**
+         * Recompute the case's audit hash chain and report any altered, removed or reordered event (staff only)
+         * @description Who: staff. Recompute the case's hash chain: `valid`, and every altered, missing, reordered event.
+         */
         get: operations["verifyCaseHistory"];
         put?: never;
         post?: never;
@@ -118,10 +139,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What you may do with the case now: each transition your role allows, and the guards that block it */
+        /**
+         * What you may do with the case now: each transition your role allows, and the guards that block it
+         * @description Who: own case / staff. What the caller may do now: each transition their role allows, with the guards that block it.
+         */
         get: operations["transitionOptions"];
         put?: never;
-        /** Move the case to another state along its workflow (If-Match optional) */
+        /**
+         * Move the case to another state along its workflow (If-Match optional)
+         * @description Who: by the transition's roles. Move to `to` with a `reason` (and `fields` set in the same step); `If-Match` optional; 409 names the allowed transitions, 422 the blocking guards.
+         */
         post: operations["transitionCase"];
         delete?: never;
         options?: never;
@@ -138,7 +165,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move the case onto a newer version of its type, through the versions' migration maps (staff) */
+        /**
+         * Move the case onto a newer version of its type, through the versions' migration maps (staff)
+         * @description Who: staff. Move the case onto a newer version of its type through the migration maps.
+         */
         post: operations["migrateCase"];
         delete?: never;
         options?: never;
@@ -153,10 +183,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Tasks of the case, oldest first (staff) */
+        /**
+         * Tasks of the case, oldest first (staff)
+         * @description Who: staff. The case's tasks.
+         */
         get: operations["listTasks"];
         put?: never;
-        /** Add a task to the case (staff) */
+        /**
+         * Add a task to the case (staff)
+         * @description Who: staff. A task: assignee, due date, checklist, `mandatory`.
+         */
         post: operations["addTask"];
         delete?: never;
         options?: never;
@@ -177,7 +213,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a task: status, assignee, due date, checklist (If-Match optional; staff) */
+        /**
+         * Change a task: status, assignee, due date, checklist (If-Match optional; staff)
+         * @description Who: staff. Change a task (status, assignee, due date, checklist); `If-Match` optional; done only with its checklist done.
+         */
         patch: operations["updateTask"];
         trace?: never;
     };
@@ -188,7 +227,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Someone's open tasks across cases, soonest due first (staff) */
+        /**
+         * Someone's open tasks across cases, soonest due first (staff)
+         * @description Who: staff. Someone's open tasks across cases, soonest due first.
+         */
         get: operations["openTasks"];
         put?: never;
         post?: never;
@@ -225,7 +267,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Export a filtered set of cases as CSV or JSON Lines, a page at a time (staff) */
+        /**
+         * Export a filtered set of cases as CSV or JSON Lines, a page at a time (staff)
+         * @description Who: staff. A filtered set (the listing filters) as CSV or JSON Lines (`format`), up to 1,000 a page, next page in `X-Next-Cursor`.
+         */
         get: operations["exportCases"];
         put?: never;
         post?: never;
@@ -242,10 +287,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Attachments of the case with their versions, oldest first; requesters see public ones only; includeMerged adds those of the cases merged into it */
+        /**
+         * Attachments of the case with their versions, oldest first; requesters see public ones only; includeMerged adds those of the cases merged into it
+         * @description Who: own case / staff. The case's attachments with all their versions; requesters see public ones only.
+         */
         get: operations["listAttachments"];
         put?: never;
-        /** Declare a file (name, media type, exact size, retention class, optional SHA-256) and get a signed upload URL; requesters: public attachments on their own cases */
+        /**
+         * Declare a file (name, media type, exact size, retention class, optional SHA-256) and get a signed upload URL; requesters: public attachments on their own cases
+         * @description Who: own case / staff. Declare a file (`fileName`, `contentType`, exact `size`, optional `sha256`; staff only: `retentionClass` (default: the case type's `attachmentRetention`, else `standard`) and `visibility` `public`/`internal`) and get a signed upload URL (see Attachments).
+         */
         post: operations["requestAttachmentUpload"];
         delete?: never;
         options?: never;
@@ -260,7 +311,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The attachment and a signed download URL for its current version (or ?version=) */
+        /**
+         * The attachment and a signed download URL for its current version (or ?version=)
+         * @description Who: own case / staff. The attachment and a signed download URL for its current version, or `?version=`.
+         */
         get: operations["downloadAttachment"];
         put?: never;
         post?: never;
@@ -279,7 +333,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Get a signed upload URL for a new version of an attachment (requesters: of their own attachments) */
+        /**
+         * Get a signed upload URL for a new version of an attachment (requesters: of their own attachments)
+         * @description Who: own attachment / staff. A signed upload URL for a new version of the attachment.
+         */
         post: operations["requestAttachmentVersionUpload"];
         delete?: never;
         options?: never;
@@ -296,7 +353,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm an upload: the stored file must match the declaration; the attachment (201) or its new version (200) joins the case with an audit event */
+        /**
+         * Confirm an upload: the stored file must match the declaration; the attachment (201) or its new version (200) joins the case with an audit event
+         * @description Who: whoever asked for the URL. Confirm the upload: the stored file must match the declaration; 201 (new attachment) or 200 (new version).
+         */
         post: operations["completeAttachmentUpload"];
         delete?: never;
         options?: never;
@@ -311,10 +371,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The case types there are, with their current versions */
+        /**
+         * The case types there are, with their current versions
+         * @description Who: all roles. The types and their current versions.
+         */
         get: operations["listCaseTypes"];
         put?: never;
-        /** Create a case type (its version 1): fields, intake form, workflow, default queue, priority formula (admin) */
+        /**
+         * Create a case type (its version 1): fields, intake form, workflow, default queue, priority formula (admin)
+         * @description Who: admin. Create a case type (its version 1).
+         */
         post: operations["createCaseType"];
         delete?: never;
         options?: never;
@@ -329,7 +395,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A version of a case type (requesters see its intake form and public fields) */
+        /**
+         * A version of a case type (requesters see its intake form and public fields)
+         * @description Who: all roles. A version (`?version=`, default current); requesters get the intake form and public fields only.
+         */
         get: operations["getCaseType"];
         put?: never;
         post?: never;
@@ -346,10 +415,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every published version of a case type, oldest first (staff) */
+        /**
+         * Every published version of a case type, oldest first (staff)
+         * @description Who: staff. Every version, oldest first.
+         */
         get: operations["listCaseTypeVersions"];
         put?: never;
-        /** Publish the next version of a case type; states it drops must be mapped (admin) */
+        /**
+         * Publish the next version of a case type; states it drops must be mapped (admin)
+         * @description Who: admin. Publish the next version; states it drops must be mapped (`migration`); `If-Match` optional.
+         */
         post: operations["publishCaseTypeVersion"];
         delete?: never;
         options?: never;
@@ -364,7 +439,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The transit map of a case type: states, transitions with their guards and effects, as data and as Mermaid (staff) */
+        /**
+         * The transit map of a case type: states, transitions with their guards and effects, as data and as Mermaid (staff)
+         * @description Who: staff. The transit map: states, transitions with guards and effects, as data and as Mermaid.
+         */
         get: operations["caseTypeWorkflow"];
         put?: never;
         post?: never;
@@ -381,7 +459,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document */
+        /**
+         * This document
+         * @description Who: anyone. The API description.
+         */
         get: operations["openApiDocument"];
         put?: never;
         post?: never;
@@ -398,10 +479,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A case's links (staff) */
+        /**
+         * A case's links (staff)
+         * @description Who: staff. The case's links (`merged: true` on a merge's link).
+         */
         get: operations["listLinks"];
         put?: never;
-        /** Link two cases (staff): related, duplicateOf/hasDuplicate, causedBy/causes, parentOf/childOf; the target records the inverse */
+        /**
+         * Link two cases (staff): related, duplicateOf/hasDuplicate, causedBy/causes, parentOf/childOf; the target records the inverse
+         * @description Who: staff. Link to `targetId` as `related`, `duplicateOf`/`hasDuplicate`, `causedBy`/`causes`, `parentOf`/`childOf` (the target records the inverse); one link per pair; 409 names the rule (`one_link_per_pair`, `one_parent`, `no_cycles`, `max_depth`).
+         */
         post: operations["linkCase"];
         delete?: never;
         options?: never;
@@ -419,7 +506,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove the link between two cases, from both ends (staff); a parent link frees the child; a merge cannot be undone */
+        /**
+         * Remove the link between two cases, from both ends (staff); a parent link frees the child; a merge cannot be undone
+         * @description Who: staff. Remove a link from both ends (a parent link frees the child); a merge's link stays (409).
+         */
         delete: operations["unlinkCase"];
         options?: never;
         head?: never;
@@ -435,7 +525,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Merge this case into a survivor (staff): closed with a pointer; its comments and history stay and show from the survivor */
+        /**
+         * Merge this case into a survivor (staff): closed with a pointer; its comments and history stay and show from the survivor
+         * @description Who: staff. Merge this case into `survivorId` with a `reason`: closed, `mergedInto` set, both trails record it; writes to it then answer 409 naming the survivor.
+         */
         post: operations["mergeCase"];
         delete?: never;
         options?: never;
@@ -450,9 +543,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The case's handoff brief (staff): what is asked, what was tried, what is pending */
+        /**
+         * The case's handoff brief (staff): what is asked, what was tried, what is pending
+         * @description Who: staff. The brief generated when the case last changed queue or owner, with `ETag`.
+         */
         get: operations["getHandoff"];
-        /** Rewrite the handoff brief (staff; If-Match with the case ETag) */
+        /**
+         * Rewrite the handoff brief (staff; If-Match with the case ETag)
+         * @description Who: staff. Rewrite its `asked`, `tried`, `pending`; `If-Match` required; audited as `HandoffEdited`.
+         */
         put: operations["editHandoff"];
         post?: never;
         delete?: never;
@@ -468,10 +567,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Articles, most recently changed first, by state, visibility, category or tag (requesters: published public ones) */
+        /**
+         * Articles, most recently changed first, by state, visibility, category or tag (requesters: published public ones)
+         * @description Who: all roles. Most recently changed first, by `status` (comma list), `visibility`, `category`, `tag`; requesters: published public ones only.
+         */
         get: operations["listArticles"];
         put?: never;
-        /** Write a knowledge article, as a draft (agents, supervisors, admins) */
+        /**
+         * Write a knowledge article, as a draft (agents, supervisors, admins)
+         * @description Who: agent, supervisor, admin. Write an article (markdown `body`, `category`, `tags`, `visibility` internal/public): a draft, version 1.
+         */
         post: operations["createArticle"];
         delete?: never;
         options?: never;
@@ -486,14 +591,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One article; staff also see how its suggestions fared */
+        /**
+         * One article; staff also see how its suggestions fared
+         * @description Who: all roles (requesters: published public). The article with `ETag`; staff also get `stats` (shown, clicked, linked, deflected).
+         */
         get: operations["getArticle"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Save changes to an article as its next version (If-Match required) */
+        /**
+         * Save changes to an article as its next version (If-Match required)
+         * @description Who: agent, supervisor, admin. Save changes as the next version; `If-Match` required (428 without, 412 if stale); archived articles refuse (409).
+         */
         patch: operations["updateArticle"];
         trace?: never;
     };
@@ -506,7 +617,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Move an article along its lifecycle; into or out of published takes a supervisor or admin (If-Match optional) */
+        /**
+         * Move an article along its lifecycle; into or out of published takes a supervisor or admin (If-Match optional)
+         * @description Who: agent, supervisor, admin; into or out of `published`: supervisor, admin. Move along the lifecycle (`to`, `reason`); 409 names the allowed moves; `If-Match` optional.
+         */
         post: operations["changeArticleStatus"];
         delete?: never;
         options?: never;
@@ -521,7 +635,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every version of an article, oldest first: who saved what, when, why, chained (staff) */
+        /**
+         * Every version of an article, oldest first: who saved what, when, why, chained (staff)
+         * @description Who: staff. Every version, oldest first: snapshot, who, when, why, hash-chained.
+         */
         get: operations["listArticleVersions"];
         put?: never;
         post?: never;
@@ -538,7 +655,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recompute the article's version chain against its head (staff) */
+        /**
+         * Recompute the article's version chain against its head (staff)
+         * @description Who: staff. Recompute the article's version chain against its head.
+         */
         get: operations["verifyArticleVersions"];
         put?: never;
         post?: never;
@@ -555,10 +675,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Articles linked to the case (requesters: those they may read) */
+        /**
+         * Articles linked to the case (requesters: those they may read)
+         * @description Who: own case / staff. The case's linked articles (requesters: those they may read).
+         */
         get: operations["listCaseArticles"];
         put?: never;
-        /** Link the published article that resolved the case; the case's words then teach the article (agents, supervisors, admins) */
+        /**
+         * Link the published article that resolved the case; the case's words then teach the article (agents, supervisors, admins)
+         * @description Who: agent, supervisor, admin. Link the published article that resolved the case (`articleId`, `suggestionId`): `ArticleLinked` on the case's chain; teaches the article the case's words.
+         */
         post: operations["linkArticle"];
         delete?: never;
         options?: never;
@@ -575,7 +701,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Count a suggestion shown, clicked, or a case deflected by it (once per suggestion, event and article) */
+        /**
+         * Count a suggestion shown, clicked, or a case deflected by it (once per suggestion, event and article)
+         * @description Who: all roles. Count `shown`, `clicked` or `deflected` for a suggestion's article, once per suggestion, event and article.
+         */
         post: operations["suggestionFeedback"];
         delete?: never;
         options?: never;
@@ -590,7 +719,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search the articles you may read: score, matched terms and highlights per hit */
+        /**
+         * Search the articles you may read: score, matched terms and highlights per hit
+         * @description Who: all roles. Articles the caller may read, best first: `score`, `matchedTerms`, `highlights`; a `suggestionId` for feedback.
+         */
         get: operations["searchKnowledge"];
         put?: never;
         post?: never;
@@ -607,7 +739,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Articles that may answer the case, from its subject and description */
+        /**
+         * Articles that may answer the case, from its subject and description
+         * @description Who: own case / staff. Articles for the case, from its subject and description.
+         */
         get: operations["suggestForCase"];
         put?: never;
         post?: never;
@@ -626,7 +761,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Articles that may answer a case before it is submitted (deflection) */
+        /**
+         * Articles that may answer a case before it is submitted (deflection)
+         * @description Who: all roles. Articles for a case not yet submitted (`subject`, `description`): deflection.
+         */
         post: operations["deflectCase"];
         delete?: never;
         options?: never;
@@ -641,7 +779,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** JSON Schemas of every event type on the bus: the domain events Caseway publishes, and the channel messages and device signals it takes (public) */
+        /**
+         * JSON Schemas of every event type on the bus: the domain events Caseway publishes, and the channel messages and device signals it takes (public)
+         * @description Who: anyone. A JSON Schema (draft 2020-12) per event type on the bus: the domain events Caseway publishes, and the channel messages and device signals it takes.
+         */
         get: operations["listEventSchemas"];
         put?: never;
         post?: never;
@@ -658,7 +799,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One event type's JSON Schema (public) */
+        /**
+         * One event type's JSON Schema (public)
+         * @description Who: anyone. One schema (`application/schema+json`); 404 for an unknown type.
+         */
         get: operations["getEventSchema"];
         put?: never;
         post?: never;
@@ -675,7 +819,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Messages sent about a case, newest first (agent, supervisor, admin) */
+        /**
+         * Messages sent about a case, newest first (agent, supervisor, admin)
+         * @description Who: agent, supervisor, admin. The messages sent about a case (subject, text, recipient, message ids), oldest first, `limit`/`cursor`.
+         */
         get: operations["listNotifications"];
         put?: never;
         post?: never;
@@ -692,10 +839,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current version of every business calendar (staff) */
+        /**
+         * Current version of every business calendar (staff)
+         * @description Who: staff. The current version of each calendar.
+         */
         get: operations["listSlaCalendars"];
         put?: never;
-        /** Create a business calendar (admin): time zone, working periods per weekday, public holidays by country/region, closures */
+        /**
+         * Create a business calendar (admin): time zone, working periods per weekday, public holidays by country/region, closures
+         * @description Who: admin. Create a business calendar (version 1): IANA zone, working periods per weekday, public holidays by country/region, closures; 409 if it exists.
+         */
         post: operations["createSlaCalendar"];
         delete?: never;
         options?: never;
@@ -710,7 +863,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A business calendar, current or a given version (staff) */
+        /**
+         * A business calendar, current or a given version (staff)
+         * @description Who: staff. One calendar (`?version=`, default current), `ETag` = version.
+         */
         get: operations["getSlaCalendar"];
         put?: never;
         post?: never;
@@ -727,10 +883,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every version of a calendar, oldest first (staff) */
+        /**
+         * Every version of a calendar, oldest first (staff)
+         * @description Who: staff. Every version.
+         */
         get: operations["listSlaCalendarVersions"];
         put?: never;
-        /** Publish the next version of a calendar (admin; optional If-Match with the version edited); running clocks use it from their next change */
+        /**
+         * Publish the next version of a calendar (admin; optional If-Match with the version edited); running clocks use it from their next change
+         * @description Who: admin. Publish the next version; `If-Match` optional (412 if stale).
+         */
         post: operations["publishSlaCalendarVersion"];
         delete?: never;
         options?: never;
@@ -748,7 +910,10 @@ export interface paths {
         /** Current version of every SLA policy (staff) */
         get: operations["listSlaPolicies"];
         put?: never;
-        /** Create an SLA policy (admin): targets per clock in business minutes, warning percent, pausing states, escalation ladder; matched by case type x priority x entitlement level, most specific wins */
+        /**
+         * Create an SLA policy (admin): targets per clock in business minutes, warning percent, pausing states, escalation ladder; matched by case type x priority x entitlement level, most specific wins
+         * @description Who: admin. Create an SLA policy: `match`, targets per clock, `warningPercent`, `pauses`, `escalation` ladder; 400 `unknown_calendar`.
+         */
         post: operations["createSlaPolicy"];
         delete?: never;
         options?: never;
@@ -783,7 +948,10 @@ export interface paths {
         /** Every version of a policy, oldest first (staff) */
         get: operations["listSlaPolicyVersions"];
         put?: never;
-        /** Publish the next version of a policy (admin); a case under it re-targets its clocks at its next change, keeping elapsed time */
+        /**
+         * Publish the next version of a policy (admin); a case under it re-targets its clocks at its next change, keeping elapsed time
+         * @description Who: admin. Publish the next version; cases re-target at their next change.
+         */
         post: operations["publishSlaPolicyVersion"];
         delete?: never;
         options?: never;
@@ -800,7 +968,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** When each clock of a policy warns and falls due for a case opened at a given instant, under a business calendar (published or inline), with optional pauses; and the calendar's day-by-day reasoning (staff; writes nothing) */
+        /**
+         * When each clock of a policy warns and falls due for a case opened at a given instant, under a business calendar (published or inline), with optional pauses; and the calendar's day-by-day reasoning (staff; writes nothing)
+         * @description Who: staff. When each clock warns and falls due: `policyId` or inline `policy`, `calendarId` or inline `calendar` (default: the policy's), `start`, optional `pauses` (`from`, `to`, `clocks`); answers the instants and the calendar's `days` (working periods, holiday or closure by name, business minutes); writes nothing.
+         */
         post: operations["previewSlaDeadlines"];
         delete?: never;
         options?: never;
@@ -818,7 +989,10 @@ export interface paths {
         /** A customer's or an asset's entitlements (staff), with how many cases each has used */
         get: operations["listEntitlements"];
         put?: never;
-        /** Grant an entitlement to a customer (requester id) or an asset (admin, supervisor): level, validity, optional case allowance */
+        /**
+         * Grant an entitlement to a customer (requester id) or an asset (admin, supervisor): level, validity, optional case allowance
+         * @description Who: admin, supervisor. Grant an entitlement: `holder {kind: customer\|asset, id}`, `level`, `validFrom`, `validTo`, optional `allowance`.
+         */
         post: operations["grantEntitlement"];
         delete?: never;
         options?: never;
@@ -833,7 +1007,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One entitlement (staff) */
+        /**
+         * One entitlement (staff)
+         * @description Who: staff. One entitlement.
+         */
         get: operations["getEntitlement"];
         put?: never;
         post?: never;
@@ -850,10 +1027,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An owner's assets, by id (staff; a requester lists their own) */
+        /**
+         * An owner's assets, by id (staff; a requester lists their own)
+         * @description Who: staff; a requester only `owner=<self>`. An owner's assets, `limit`/`cursor`.
+         */
         get: operations["listAssets"];
         put?: never;
-        /** Register a monitored asset (admin, integration): owner, entitlement, thresholds, anomaly settings */
+        /**
+         * Register a monitored asset (admin, integration): owner, entitlement, thresholds, anomaly settings
+         * @description Who: admin, integration. Register an asset: `owner` (the requester of its cases), `entitlementId`, `thresholds`, `anomaly`, `autoResolve`, `priority`; 409 if it exists.
+         */
         post: operations["registerAsset"];
         delete?: never;
         options?: never;
@@ -868,14 +1051,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An asset with its open conditions (count, last value, peak) and the cases it opened (staff, or its owner) */
+        /**
+         * An asset with its open conditions (count, last value, peak) and the cases it opened (staff, or its owner)
+         * @description Who: staff, or the owner. The asset, its `openConditions` (count, last value, peak, limit, recovered) and the cases it opened.
+         */
         get: operations["getAsset"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        /** Change an asset (admin, integration; If-Match with its ETag) */
+        /**
+         * Change an asset (admin, integration; If-Match with its ETag)
+         * @description Who: admin, integration. Change an asset; `If-Match` required (428 without, 412 if stale); thresholds replace, anomaly settings merge.
+         */
         patch: operations["updateAsset"];
         trace?: never;
     };
@@ -888,7 +1077,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Device telemetry, alerts and recoveries (integration): open, append to or resolve proactive cases; idempotent on signalId */
+        /**
+         * Device telemetry, alerts and recoveries (integration): open, append to or resolve proactive cases; idempotent on signalId
+         * @description Who: integration, admin. One signal or `{signals:[...]}` (up to 100): `assetId`, `signalId`, `metric`, `value`, `at`, `kind` telemetry/alert/recovery; each answers its effects (opened, appended, recovered, resolved, dropped) and `duplicate`; one invalid signal refuses the whole request.
+         */
         post: operations["ingestSignals"];
         delete?: never;
         options?: never;
@@ -943,10 +1135,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The routing rules in force, or a published version (staff) */
+        /**
+         * The routing rules in force, or a published version (staff)
+         * @description Who: staff. The rules in force, or `?version=`.
+         */
         get: operations["getRoutingRules"];
         put?: never;
-        /** Publish the next version of the routing rules (admin); If-Match with the version edited */
+        /**
+         * Publish the next version of the routing rules (admin); If-Match with the version edited
+         * @description Who: admin. Publish the next routing ruleset version (json-rules-engine conditions over the routing facts; actions queue, priority, skills, assignee, escalate); `If-Match` optional (412 if stale).
+         */
         post: operations["publishRoutingRules"];
         delete?: never;
         options?: never;
@@ -962,7 +1160,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Create or replace a queue (admin): optional-skill wait, overflow queue and timeout, offer timeout */
+        /**
+         * Create or replace a queue (admin): optional-skill wait, overflow queue and timeout, offer timeout
+         * @description Who: admin. Create (201) or replace (200) a queue: `optionalSkillWaitSeconds`, `overflow {queue, afterSeconds}`, `offerTimeoutSeconds` (default 60).
+         */
         put: operations["putRoutingQueue"];
         post?: never;
         delete?: never;
@@ -978,7 +1179,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every queue (staff) */
+        /**
+         * Every queue (staff)
+         * @description Who: staff. All queues.
+         */
         get: operations["listRoutingQueues"];
         put?: never;
         post?: never;
@@ -997,7 +1201,10 @@ export interface paths {
         };
         /** One agent (staff) */
         get: operations["getRoutingAgent"];
-        /** Create or reconfigure an agent (admin): skills with levels, capacity per channel, teams; load and presence are kept */
+        /**
+         * Create or reconfigure an agent (admin): skills with levels, capacity per channel, teams; load and presence are kept
+         * @description Who: admin. Create or reconfigure an agent: `skills {name: 1-10}`, `capacity {channel: n}`, optional `teams` (eligibility for types restricted to teams); load and presence are kept.
+         */
         put: operations["putRoutingAgent"];
         post?: never;
         delete?: never;
@@ -1031,7 +1238,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Set presence (the agent, or a supervisor): available pulls waiting work at once */
+        /**
+         * Set presence (the agent, or a supervisor): available pulls waiting work at once
+         * @description Who: the agent, supervisor, admin. `available`, `busy`, `away`, `offline`; becoming available dispatches at once.
+         */
         put: operations["setAgentPresence"];
         post?: never;
         delete?: never;
@@ -1047,7 +1257,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open offers to you (or, for supervisors, to an agent) */
+        /**
+         * Open offers to you (or, for supervisors, to an agent)
+         * @description Who: the agent (supervisors: `?agentId=`). Open offers.
+         */
         get: operations["listRoutingOffers"];
         put?: never;
         post?: never;
@@ -1066,7 +1279,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an offer (the agent offered): you become the case owner */
+        /**
+         * Accept an offer (the agent offered): you become the case owner
+         * @description Who: the agent offered. The agent becomes the case's owner (`CaseUpdated`, then `Assigned`).
+         */
         post: operations["acceptRoutingOffer"];
         delete?: never;
         options?: never;
@@ -1083,7 +1299,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decline an offer (the agent offered): the case goes to someone else */
+        /**
+         * Decline an offer (the agent offered): the case goes to someone else
+         * @description Who: the agent offered. The case goes back to its queue, the capacity back to the agent, then a new dispatch.
+         */
         post: operations["declineRoutingOffer"];
         delete?: never;
         options?: never;
@@ -1098,7 +1317,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Where a case stands in routing, and why it is still waiting (staff) */
+        /**
+         * Where a case stands in routing, and why it is still waiting (staff)
+         * @description Who: staff. The case's routing state (waiting / offered / assigned / done) and, when waiting, why.
+         */
         get: operations["getCaseRouting"];
         put?: never;
         post?: never;
