@@ -7,7 +7,7 @@
  *   published later).
  * - What is *current* (a kind's latest version of one id, or the list of them)
  *   can change in another container at any moment, and no message tells this
- *   one. So it is kept for at most the kind's `currentForMs` (0: read every time),
+ *   one. So it is kept for at most the kind's `currentForMs` (0: once per request, every time outside one),
  *   and a publish drops the kind's current entries at once in the container
  *   that published.
  *
@@ -15,6 +15,8 @@
  * in every other Lambda instance, without any cross-instance signal. Entries are
  * promises, so concurrent readers share one read; a failed read is not kept.
  */
+
+import { forgetInRequest, oncePerRequest } from '../request-scope.js';
 
 const versions = new Map<string, Promise<unknown>>();
 const currents = new Map<string, { readonly at: number; readonly value: Promise<unknown> }>();
@@ -35,8 +37,9 @@ export function cachedVersion<T>(kind: string, id: string, version: number, read
 
 /** What is current for `kind` under `key` (an id, or a listing): at most `maxAgeMs` old. */
 export function cachedCurrent<T>(kind: string, key: string, maxAgeMs: number, read: () => Promise<T>): Promise<T> {
-  if (maxAgeMs <= 0) return read();
   const name = `${kind}#${key}`;
+  // Read every time means once per request: one request's checks agree, and none pays twice.
+  if (maxAgeMs <= 0) return oncePerRequest(name, read);
   const hit = currents.get(name);
   if (hit && Date.now() - hit.at <= maxAgeMs) return hit.value as Promise<T>;
   const value = read();
@@ -50,4 +53,5 @@ export function cachedCurrent<T>(kind: string, key: string, maxAgeMs: number, re
 /** After a publish of `kind` in this container: its current entries are read again. */
 export function forgetCurrent(kind: string): void {
   for (const name of currents.keys()) if (name.startsWith(`${kind}#`)) currents.delete(name);
+  forgetInRequest(`${kind}#`);
 }

@@ -1,11 +1,12 @@
 /**
  * The one cache of versioned configuration and its one rule: a published version
  * is kept for the container's life, a miss or a failed read is not; what is
- * current is kept for at most the kind's age limit (0: read every time) and a
+ * current is kept for at most the kind's age limit (0: read once per request) and a
  * publish in this container drops that kind's current entries, and only them.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cachedCurrent, cachedVersion, forgetCurrent } from '#adapters/config-cache.js';
+import { inRequestScope } from '#functions/request-scope.js';
 
 /** A read that counts how often it ran and answers what it is told. */
 function reader<T>(answer: () => T | Promise<T>) {
@@ -121,5 +122,42 @@ describe('what is current', () => {
     await expect(cachedCurrent(kind, 'a', 60_000, read)).rejects.toThrow('throttled');
     fail = false;
     expect(await cachedCurrent(kind, 'a', 60_000, read)).toBe(1);
+  });
+});
+
+describe('read every time (an age limit of 0)', () => {
+  const scope = (name: string) => ({ operation: name, correlationId: `c-${name}` });
+
+  it("is read once per request: a request's checks share one answer, the next request reads again", async () => {
+    const kind = kindName();
+    let version = 1;
+    const read = reader(() => ({ version }));
+    const inOne = await inRequestScope(scope('one'), async () => [await cachedCurrent(kind, 'a', 0, read), await cachedCurrent(kind, 'a', 0, read)]);
+    expect(inOne).toEqual([{ version: 1 }, { version: 1 }]);
+    expect(read).toHaveBeenCalledTimes(1);
+    version = 2;
+    expect(await inRequestScope(scope('two'), () => cachedCurrent(kind, 'a', 0, read))).toEqual({ version: 2 });
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+
+  it('outside a request, every call reads', async () => {
+    const kind = kindName();
+    const read = reader(() => 'current');
+    await cachedCurrent(kind, 'a', 0, read);
+    await cachedCurrent(kind, 'a', 0, read);
+    expect(read).toHaveBeenCalledTimes(2);
+  });
+
+  it('a publish in the request is seen by the rest of that request', async () => {
+    const kind = kindName();
+    let version = 1;
+    const read = reader(() => version);
+    const seen = await inRequestScope(scope('publish'), async () => {
+      const before = await cachedCurrent(kind, 'a', 0, read);
+      version = 2;
+      forgetCurrent(kind);
+      return [before, await cachedCurrent(kind, 'a', 0, read)];
+    });
+    expect(seen).toEqual([1, 2]);
   });
 });
