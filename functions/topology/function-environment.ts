@@ -70,6 +70,28 @@ export function settingsOf(uses: Uses): Set<string> {
   return names;
 }
 
+/** Every setting `values` fills, for any use: the environment a platform keeps, which each function sees its part of. */
+export function settingsFor<V>(values: ResourceValues<V>): Record<string, V> {
+  const everything = Object.fromEntries(Object.keys(USE_SETTINGS).map((use) => [use, FULLEST[use as keyof Uses]])) as Uses;
+  return environmentFor({ uses: everything }, values);
+}
+
+/** Each use at the level that brings all its settings. */
+const FULLEST: { readonly [K in keyof Uses]-?: NonNullable<Uses[K]> } = {
+  table: 'readWrite',
+  readLog: 'append',
+  bus: 'put',
+  files: 'readWrite',
+  inboundMail: 'read',
+  cursorKey: 'read',
+  search: 'read',
+  slaTimers: 'startStop',
+  live: 'push',
+  tokens: 'verify',
+  identity: 'caller',
+  email: 'send',
+};
+
 /** A function's environment from what this mode knows of its resources: exactly the settings its uses bring. */
 export function environmentFor<V>(declaration: Pick<FunctionDeclaration, 'uses'>, values: ResourceValues<V>): Record<string, V> {
   const wanted = settingsOf(declaration.uses);

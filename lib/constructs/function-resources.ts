@@ -29,11 +29,13 @@ export interface ResourceBinding<U extends UseName = UseName> {
   grant(fn: NodejsFunction, level: NonNullable<Uses[U]>): void;
 }
 
-interface Bound {
+/** A function made from its declaration, and what it uses. */
+export interface DeclaredFunction {
   readonly fn: NodejsFunction;
   readonly name: string;
   readonly uses: Uses;
 }
+type Bound = DeclaredFunction;
 
 export class FunctionResources {
   private readonly bindings = new Map<UseName, ResourceBinding>();
@@ -60,6 +62,11 @@ export class FunctionResources {
     if (this.bindings.has(use)) throw new Error(`The functions' '${use}' is provided twice`);
     this.bindings.set(use, binding as unknown as ResourceBinding);
     for (const bound of this.bound) this.bind(bound, use);
+  }
+
+  /** Every function made from its declaration with these resources, in the order they were made. */
+  get functions(): readonly DeclaredFunction[] {
+    return this.bound;
   }
 
   has(use: UseName): boolean {
