@@ -43,11 +43,11 @@ export const USE_SETTINGS = {
   },
 } as const satisfies { readonly [K in keyof Uses]-?: Readonly<Record<string, string>> };
 
-/** Levels that bring only some of their use's settings: knowing a name is not using the thing. */
+/** Levels that bring only some of their use's settings, by field: knowing a name is not using the thing. */
 const LEVEL_ONLY: { readonly [K in keyof Uses]?: Partial<Record<NonNullable<Uses[K]>, readonly string[]>> } = {
-  table: { name: ['TABLE_NAME'] },
-  bus: { name: ['EVENT_BUS_NAME'] },
-  identity: { rolesClaim: ['ROLES_CLAIM'] },
+  table: { name: ['name'] },
+  bus: { name: ['name'] },
+  identity: { rolesClaim: ['rolesClaim'] },
 };
 
 type Settings = typeof USE_SETTINGS;
@@ -65,7 +65,7 @@ export function settingsOf(uses: Uses): Set<string> {
   for (const [use, level] of Object.entries(uses) as [keyof Uses, string | undefined][]) {
     if (level === undefined) continue;
     const only = (LEVEL_ONLY[use] as Record<string, readonly string[]> | undefined)?.[level];
-    for (const name of only ?? Object.keys(USE_SETTINGS[use])) names.add(name);
+    for (const [name, field] of Object.entries(USE_SETTINGS[use] as Record<string, string>)) if (!only || only.includes(field)) names.add(name);
   }
   return names;
 }
