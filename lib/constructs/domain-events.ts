@@ -53,6 +53,12 @@ export interface DomainEventsProps {
    * @default - made of `store`
    */
   readonly resources?: FunctionResources;
+  /**
+   * Settings every consumer gets beyond what its declaration brings: for an embedding app's own
+   * rule targets (Caseway's own consumers need none).
+   * @default - none
+   */
+  readonly consumerEnvironment?: Record<string, string>;
 }
 
 export class DomainEvents extends Construct {
@@ -122,6 +128,7 @@ export class DomainEvents extends Construct {
       bus: this.bus,
       rules: props.rules ?? eventRules,
       resources,
+      ...(props.consumerEnvironment ? { environment: props.consumerEnvironment } : {}),
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
     });

@@ -34,6 +34,8 @@ export interface EventConsumersProps {
   readonly rules: readonly EventRuleSpec[];
   /** Where each consumer's grants and settings come from, by its declaration (`targetUses`). */
   readonly resources: FunctionResources;
+  /** Settings every consumer gets beyond its declaration's (an embedding app's own targets). */
+  readonly environment?: Record<string, string>;
   /**
    * Retries of an invocation EventBridge could not make (0..185).
    * @default 185 (EventBridge's own default: about 24 hours of backoff)
@@ -121,6 +123,7 @@ export class EventConsumers extends Construct {
       { resources: props.resources, description, logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy },
     );
     const fn = consumer.function;
+    for (const [key, value] of Object.entries(props.environment ?? {})) fn.addEnvironment(key, value);
 
     fn.configureAsyncInvoke({
       retryAttempts: props.functionRetryAttempts ?? 2,
