@@ -2,6 +2,10 @@
  * Configuration, read from the environment once at cold start and validated, so a
  * missing setting fails the first invocation loudly instead of some later request.
  * The only difference between AWS and the local platform is what these hold.
+ *
+ * Each reading is kept per environment object: in Lambda that is the one
+ * `process.env` of the container; locally every function has a stable view of its
+ * own (lib/local/function-loader.ts), so each is read once per function there.
  */
 import * as z from 'zod';
 import { DEFAULT_ROLES_CLAIM, ROLES } from './core/caller.js';
@@ -19,17 +23,22 @@ const EventsSettings = z.object({
 });
 export type EventsConfig = z.infer<typeof EventsSettings>;
 
-let loadedEvents: EventsConfig | undefined;
-
-export function eventsConfig(): EventsConfig {
-  if (!loadedEvents) {
-    const parsed = EventsSettings.safeParse(process.env);
-    if (!parsed.success)
-      throw new Error(`Caseway event configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    loadedEvents = parsed.data;
-  }
-  return loadedEvents;
+/** One reading per environment object, made on first use. */
+function perEnvironment<T>(read: () => T): () => T {
+  const readings = new WeakMap<object, T>();
+  return () => {
+    const env = process.env;
+    if (!readings.has(env)) readings.set(env, read());
+    return readings.get(env)!;
+  };
 }
+
+export const eventsConfig: () => EventsConfig = perEnvironment(() => {
+  const parsed = EventsSettings.safeParse(process.env);
+  if (!parsed.success)
+    throw new Error(`Caseway event configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+});
 
 /**
  * Outbound messages. Kept apart like the event settings: only the notifier reads them.
@@ -50,19 +59,14 @@ const NotificationSettings = z.object({
 });
 export type NotificationsConfig = z.infer<typeof NotificationSettings>;
 
-let loadedNotifications: NotificationsConfig | undefined;
-
-export function notificationsConfig(): NotificationsConfig {
-  if (!loadedNotifications) {
-    const parsed = NotificationSettings.safeParse(process.env);
-    if (!parsed.success)
-      throw new Error(
-        `Caseway notification configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      );
-    loadedNotifications = parsed.data;
-  }
-  return loadedNotifications;
-}
+export const notificationsConfig: () => NotificationsConfig = perEnvironment(() => {
+  const parsed = NotificationSettings.safeParse(process.env);
+  if (!parsed.success)
+    throw new Error(
+      `Caseway notification configuration is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  return parsed.data;
+});
 
 /**
  * Live updates: how to reach the WebSocket connections (the connect and fan-out
@@ -114,11 +118,8 @@ function parsed<T>(schema: z.ZodType<T>, what: string): T {
   return result.data;
 }
 
-let loadedLive: LiveConfig | undefined;
-let loadedToken: TokenConfig | undefined;
-
-export const liveConfig = (): LiveConfig => (loadedLive ??= parsed(LiveSettings, 'live'));
-export const tokenConfig = (): TokenConfig => (loadedToken ??= parsed(TokenSettings, 'token'));
+export const liveConfig: () => LiveConfig = perEnvironment(() => parsed(LiveSettings, 'live'));
+export const tokenConfig: () => TokenConfig = perEnvironment(() => parsed(TokenSettings, 'token'));
 
 /**
  * A JSON object of exact group name -> value, parsed once at cold start into a Map, so a
@@ -271,16 +272,11 @@ const Config = z
 
 export type Config = z.infer<typeof Config>;
 
-let loaded: Config | undefined;
-
-export function config(): Config {
-  if (!loaded) {
-    const parsed = Config.safeParse(process.env);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw new Error(`Caseway configuration is invalid: ${problems}`);
-    }
-    loaded = parsed.data;
+export const config: () => Config = perEnvironment(() => {
+  const parsed = Config.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Caseway configuration is invalid: ${problems}`);
   }
-  return loaded;
-}
+  return parsed.data;
+});

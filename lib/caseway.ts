@@ -24,9 +24,9 @@ import { EmailIntake } from './constructs/email-intake.js';
 import { SlaTimers } from './constructs/sla-timers.js';
 import { Routing } from './constructs/routing.js';
 import { LiveUpdates } from './constructs/live-updates.js';
-import { functions as functionSpecs, type FunctionName } from '#topology/routes.js';
 import type { EventRuleSpec } from '#topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
+import { FunctionResources, identityBinding, filesBinding } from './constructs/function-resources.js';
 import type { Role } from '#core/caller.js';
 
 /** The web console: where it is served from and how it signs in. */
@@ -159,7 +159,7 @@ export interface CasewayProps {
    * to verify whole, and an optional SES configuration set.
    * @default { fromAddress: 'caseway@example.com' }
    */
-  readonly notifications?: Omit<NotificationsProps, 'sender'>;
+  readonly notifications?: Omit<NotificationsProps, 'resources'>;
   /**
    * Receive email through SES for these addresses or domains (raw mail to an
    * encrypted bucket, then intake). Activate the receipt rule set after deploying.
@@ -203,6 +203,8 @@ export class Caseway extends Construct {
   readonly alarms: cloudwatch.Alarm[];
   /** The web console, unless `console: false`. */
   readonly console?: CasewayConsole;
+  /** What the functions may use: each construct provides its resources here, and each function's grants and settings derive from its declaration. */
+  readonly functionResources: FunctionResources;
 
   constructor(scope: Construct, id: string, props: CasewayProps = {}) {
     super(scope, id);
@@ -210,7 +212,9 @@ export class Caseway extends Construct {
     const deletionProtection = props.deletionProtection ?? true;
     const logSettings = { logRetention: props.logRetention, logRemovalPolicy: removalPolicy };
 
+    const resources = (this.functionResources = new FunctionResources());
     this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy });
+    resources.provideStore(this.store);
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,
       rolesClaim: props.rolesClaim,
@@ -227,11 +231,14 @@ export class Caseway extends Construct {
     const consoleDomainOrigin = consoleProps?.domain ? `https://${consoleProps.domain.domainName}` : undefined;
     const corsLater = consoleProps !== undefined && consoleDomainOrigin === undefined;
     const corsOrigins = corsLater ? [] : [...(props.corsOrigins ?? []), ...(consoleDomainOrigin ? [consoleDomainOrigin] : [])];
+    resources.provide('identity', identityBinding(this.identity));
     this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins });
+    resources.provide('files', filesBinding(this.attachments));
     this.api = new CaseApi(this, 'Api', {
       store: this.store,
       identity: this.identity,
       attachments: this.attachments,
+      resources,
       corsOrigins,
       throttling: props.throttling,
       ...logSettings,
@@ -240,31 +247,26 @@ export class Caseway extends Construct {
       store: this.store,
       eventBusName: props.eventBusName,
       rules: props.eventRules,
-      consumerEnvironment: { ROLES_CLAIM: this.identity.rolesClaim },
+      resources,
       ...logSettings,
     });
 
     const sender = this.events.consumers.consumers.find((c) => c.spec.name === 'notification-sender');
-    this.notifications = sender ? new Notifications(this, 'Notifications', { sender: sender.function, ...props.notifications }) : undefined;
+    this.notifications = sender ? new Notifications(this, 'Notifications', { resources, ...props.notifications }) : undefined;
 
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,
-      searchFunctions: (Object.keys(functionSpecs) as FunctionName[])
-        .filter((name) => functionSpecs[name].searchAccess)
-        .map((name) => this.api.functions[name]),
+      resources,
       ...logSettings,
     });
 
-    this.devices = new DeviceIngest(this, 'Devices', { store: this.store, ...logSettings });
-    this.slaTimers = new SlaTimers(this, 'SlaTimers', { store: this.store, ...logSettings });
-    // The arming consumer is one of the bus's rule targets: it starts and stops executions of this machine.
-    this.slaTimers.grantTimers(this.events.consumerFunction('sla-timer-arming'));
-    this.routing = new Routing(this, 'Routing', { store: this.store, ...logSettings });
+    this.devices = new DeviceIngest(this, 'Devices', { store: this.store, resources, ...logSettings });
+    // The arming consumer, one of the bus's rule targets, uses this machine: it starts and stops its executions.
+    this.slaTimers = new SlaTimers(this, 'SlaTimers', { store: this.store, resources, ...logSettings });
+    this.routing = new Routing(this, 'Routing', { store: this.store, resources, ...logSettings });
     // The fan-out is the bus's `live-updates` consumer; the WebSocket API and its connect handler are made here.
     const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
-    this.live = fanout
-      ? new LiveUpdates(this, 'Live', { store: this.store, identity: this.identity, fanout: fanout.function, ...logSettings })
-      : undefined;
+    this.live = fanout ? new LiveUpdates(this, 'Live', { store: this.store, identity: this.identity, resources, ...logSettings }) : undefined;
 
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
@@ -283,6 +285,7 @@ export class Caseway extends Construct {
         recipients: props.inboundEmail.recipients,
         attachments: this.attachments,
         cursorKey: this.api.cursorKey,
+        resources,
         removalPolicy,
         ...logSettings,
       });

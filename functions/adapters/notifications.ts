@@ -187,17 +187,20 @@ export class RecordingNotifier implements Notifier {
   }
 }
 
-let chosen: Notifier | undefined;
+/** Per reading of the settings: one in a container; locally one per function, whose settings differ. */
+const chosen = new WeakMap<object, Notifier>();
 
 /** SES in AWS (NOTIFY_MODE=ses), the local outbox otherwise; chosen once per container. */
 export function notifier(): Notifier {
-  if (chosen) return chosen;
   const settings = notificationsConfig();
+  const made = chosen.get(settings);
+  if (made) return made;
   const transport =
     settings.NOTIFY_MODE === 'ses'
       ? new SesTransport(new SESv2Client({}), settings.SES_CONFIGURATION_SET)
       : new LocalOutboxTransport(settings.OUTBOX_DIR);
   const domain = settings.NOTIFY_MESSAGE_ID_DOMAIN ?? settings.NOTIFY_FROM_ADDRESS.split('@')[1]!;
-  chosen = new RecordingNotifier(transport, { from: settings.NOTIFY_FROM_ADDRESS, messageIdDomain: domain });
-  return chosen;
+  const notifier = new RecordingNotifier(transport, { from: settings.NOTIFY_FROM_ADDRESS, messageIdDomain: domain });
+  chosen.set(settings, notifier);
+  return notifier;
 }

@@ -1,19 +1,18 @@
 /**
- * The event rules on Caseway's bus, defined once: the CDK `DomainEvents` construct
- * makes one EventBridge rule per entry (target: a Lambda built from `target.entry`,
+ * The event rules on Caseway's bus: the CDK `DomainEvents` construct makes one
+ * EventBridge rule per entry (target: a Lambda built from the target's declaration,
  * with retries and a dead-letter queue), and the local EventBridge stand-in
  * (`lib/local/event-bus.ts`) applies the same patterns and invokes the same
- * handler modules. Pure data: no CDK or AWS imports.
+ * handler modules. Each rule is declared with its function in `functions.ts`
+ * (trigger `eventRule`); this is that view of them. Pure data: no CDK or AWS imports.
  *
  * A target handler receives an `EventBridgeEvent<detailType, DomainEventDetail>`
  * (`functions/adapters/events.ts`) and must be idempotent on `detail.id`: delivery
  * is at least once.
  */
+import { entryOf, functionsTriggeredBy, tableAccessOf, type EventPattern, type RegisteredFunction, type Uses } from './functions.js';
 
-import { LIVE_EVENT_PREFIXES, LIVE_EVENT_TYPES } from '#core/live.js';
-
-/** An EventBridge event pattern, as JSON (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
-export type EventPattern = Readonly<Record<string, unknown>>;
+export type { EventPattern } from './functions.js';
 
 export interface EventRuleSpec {
   /** Unique, kebab-case; names the rule, its function and its dead-letter queue. */
@@ -24,55 +23,26 @@ export interface EventRuleSpec {
     /** Handler file, relative to the repository root; exports `handler`. */
     readonly entry: string;
     readonly tableAccess: 'none' | 'read' | 'readWrite';
+    /**
+     * What the target may touch. A registered target carries its declaration's; a rule of
+     * one's own (tests, an embedding app) gets `tableAccess` on the table and what every consumer gets.
+     */
+    readonly uses?: Uses;
+    /** The registry name of the target, when it is one of Caseway's own functions. */
+    readonly function?: RegisteredFunction;
   };
 }
 
-export const eventRules: readonly EventRuleSpec[] = [
-  {
-    name: 'notification-sender',
-    description: "Send the message a transition's notify effect asks for, and record it beside the case",
-    pattern: { source: ['caseway.cases'], 'detail-type': ['NotificationRequested'] },
-    target: { entry: 'functions/handlers/notification-sender.ts', tableAccess: 'readWrite' },
-  },
-  {
-    name: 'device-signals',
-    description: 'Device signals put on the bus (source caseway.devices) open, append to and resolve proactive cases',
-    pattern: { source: ['caseway.devices'] },
-    target: { entry: 'functions/handlers/device-events.ts', tableAccess: 'readWrite' },
-  },
-  {
-    name: 'intake-acknowledgement',
-    description: 'Acknowledge a case a person opened (or a repeat that joined their open case) with its number and response target',
-    pattern: {
-      source: ['caseway.cases'],
-      'detail-type': ['CaseCreated', 'DuplicateIntake'],
-      detail: { channel: ['email', 'chat', 'social', 'web', 'partner'] },
-    },
-    target: { entry: 'functions/handlers/intake-ack.ts', tableAccess: 'readWrite' },
-  },
-  {
-    name: 'channel-messages',
-    description: 'Chat and social messages that connectors put on the bus: the same intake as POST /channels/messages',
-    pattern: { source: ['caseway.channels'], 'detail-type': ['ChannelMessage'] },
-    target: { entry: 'functions/handlers/channel-events.ts', tableAccess: 'readWrite' },
-  },
-  {
-    name: 'sla-timer-arming',
-    description:
-      'Arms and disarms SLA timers: one Step Functions execution per armed clock generation, on every SLA change and status change of a case.',
-    pattern: { source: ['caseway.cases'], 'detail-type': [{ prefix: 'Sla' }, 'StatusChanged'] },
-    target: { entry: 'functions/handlers/sla-arming.ts', tableAccess: 'read' },
-  },
-  {
-    name: 'routing',
-    description: 'Route cases when they arrive or change, and free agent capacity when they are resolved, closed or reassigned',
-    pattern: { source: ['caseway.cases'], 'detail-type': ['CaseCreated', 'CaseUpdated', 'StatusChanged', 'Assigned'] },
-    target: { entry: 'functions/handlers/routing-consumer.ts', tableAccess: 'readWrite' },
-  },
-  {
-    name: 'live-updates',
-    description: 'Push offers, new cases, SLA changes and comments to the console connections that may see them, and log them for resuming clients',
-    pattern: { source: ['caseway.cases'], 'detail-type': [...LIVE_EVENT_TYPES, ...LIVE_EVENT_PREFIXES.map((prefix) => ({ prefix }))] },
-    target: { entry: 'functions/handlers/live-fanout.ts', tableAccess: 'readWrite' },
-  },
-];
+/** What a rule target gets beside its table access, when it is not declared in the registry. */
+export const CONSUMER_USES = { table: 'name', bus: 'name', identity: 'rolesClaim' } as const satisfies Uses;
+
+/** The uses of a rule's target: its declaration's, or those its `tableAccess` implies. */
+export const targetUses = (target: EventRuleSpec['target']): Uses =>
+  target.uses ?? { ...CONSUMER_USES, ...(target.tableAccess === 'none' ? {} : { table: target.tableAccess }) };
+
+export const eventRules: readonly EventRuleSpec[] = functionsTriggeredBy('eventRule').map(({ name, declaration }) => ({
+  name: declaration.trigger.rule,
+  description: declaration.description,
+  pattern: declaration.trigger.pattern,
+  target: { entry: entryOf(name), tableAccess: tableAccessOf(declaration.uses), uses: declaration.uses, function: name },
+}));

@@ -3,11 +3,14 @@
  * `$connect`, `$disconnect` and `$default` of its WebSocket API to this handler,
  * and the local platform serves the same handler at `path` on the gateway's port.
  * The fan-out is a rule on the bus (`event-rules.ts`, `live-updates`). Pure data.
+ * The function itself is declared in `functions.ts`.
  */
+import { entryOf, functionRegistry } from './functions.js';
+
 export const liveSocket = {
   /** Handler file, relative to the repository root; exports `handler`. */
-  entry: 'functions/handlers/live-connect.ts',
-  description: "The console's live feed: accepts WebSocket connections, authenticates them with an ID token, replays what a resuming client missed",
+  entry: entryOf('live-connect'),
+  description: functionRegistry['live-connect'].description,
   routes: ['$connect', '$disconnect', '$default'],
   /** Local only: the WebSocket path on the gateway's port (in AWS the API has its own host; the stage is the path). */
   localPath: '/live',

@@ -1,6 +1,6 @@
 /**
  * The API's functions and route table: read by the CDK `CaseApi` construct (one HTTP
- * API route and one Lambda per entry) and by the local gateway (`lib/local/gateway.ts`),
+ * API route per route, one Lambda per function) and by the local gateway (`lib/local/gateway.ts`),
  * which matches requests against the same entries and invokes the same handlers.
  * Each route is declared once, with its schemas, in functions/http/api/; the table
  * is generated from those declarations (`npm run api:routes`, ./route-table.ts).
@@ -8,37 +8,17 @@
  * Pure data plus a matcher: no CDK or AWS imports, so handlers may use it too
  * (the fallback handler tells 404 from 405 with it).
  */
+import { entryOf, functionRegistry, functionsTriggeredBy, tableAccessOf, type RegisteredFunction } from './functions.js';
 import { routeTable } from './route-table.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-export type FunctionName =
-  | 'cases-create'
-  | 'cases-get'
-  | 'cases-list'
-  | 'cases-update'
-  | 'comments-add'
-  | 'comments-list'
-  | 'cases-history'
-  | 'case-workflow'
-  | 'case-tasks'
-  | 'case-types'
-  | 'cases-bulk'
-  | 'case-attachments'
-  | 'openapi'
-  | 'fallback'
-  | 'case-links'
-  | 'case-handoff'
-  | 'knowledge-articles'
-  | 'knowledge-search'
-  | 'event-schemas'
-  | 'notifications'
-  | 'sla-admin'
-  | 'assets'
-  | 'device-signals'
-  | 'channels'
-  | 'routing';
+/** The functions behind the HTTP API: the registry's entries with an `http` trigger. */
+export type FunctionName = {
+  [K in RegisteredFunction]: (typeof functionRegistry)[K]['trigger']['kind'] extends 'http' ? K : never;
+}[RegisteredFunction];
 
+/** An HTTP function as the API's constructs and tests read it: a view of its registry entry. */
 export interface FunctionSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
   readonly entry: string;
@@ -53,122 +33,20 @@ export interface FunctionSpec {
   readonly pages?: true;
 }
 
-export const functions: Record<FunctionName, FunctionSpec> = {
-  'cases-create': { entry: 'functions/handlers/cases-create.ts', description: 'Create a case (idempotent)', tableAccess: 'readWrite' },
-  'cases-get': { entry: 'functions/handlers/cases-get.ts', description: 'Read one case', tableAccess: 'read' },
-  'cases-list': {
-    entry: 'functions/handlers/cases-list.ts',
-    description: 'List cases by status, owner or requester',
-    tableAccess: 'read',
-    pages: true,
-  },
-  'cases-update': { entry: 'functions/handlers/cases-update.ts', description: 'Partial update with If-Match', tableAccess: 'readWrite' },
-  'comments-add': { entry: 'functions/handlers/comments-add.ts', description: 'Add a public or internal comment', tableAccess: 'readWrite' },
-  'comments-list': { entry: 'functions/handlers/comments-list.ts', description: 'List the comments of a case', tableAccess: 'read', pages: true },
-  'cases-history': {
-    entry: 'functions/handlers/cases-history.ts',
-    description: 'Audit history of a case, its verification, and the read-access log',
-    tableAccess: 'read',
-    pages: true,
-  },
-  'case-workflow': {
-    entry: 'functions/handlers/case-workflow.ts',
-    description: 'Workflow transitions of a case, and migration to newer type versions',
-    tableAccess: 'readWrite',
-  },
-  'case-tasks': {
-    entry: 'functions/handlers/case-tasks.ts',
-    description: 'Tasks of a case, and open tasks by assignee',
-    tableAccess: 'readWrite',
-    pages: true,
-  },
-  'cases-bulk': {
-    entry: 'functions/handlers/cases-bulk.ts',
-    description: 'Import cases from CSV or JSON Lines, export a filtered set',
-    tableAccess: 'readWrite',
-    pages: true,
-  },
-  'case-attachments': {
-    entry: 'functions/handlers/case-attachments.ts',
-    description: 'Attachments of a case: upload and download URLs, confirmation, versions',
-    tableAccess: 'readWrite',
-    fileAccess: 'readWrite',
-    pages: true,
-  },
-  'case-types': {
-    entry: 'functions/handlers/case-types.ts',
-    description: 'Case types: versions, intake forms and workflows',
-    tableAccess: 'readWrite',
-  },
-  openapi: { entry: 'functions/handlers/openapi.ts', description: 'Serve the OpenAPI 3.1 document', tableAccess: 'none' },
-  fallback: {
-    entry: 'functions/handlers/fallback.ts',
-    description: 'Problem responses for unknown routes (404) and wrong methods (405)',
-    tableAccess: 'none',
-  },
-  'case-links': {
-    entry: 'functions/handlers/case-links.ts',
-    description: 'Links between cases, parent and child, and merging duplicates',
-    tableAccess: 'readWrite',
-    pages: true,
-  },
-  // The brief reads the first page of the case's tasks, which seals a cursor when there are more.
-  'case-handoff': {
-    entry: 'functions/handlers/case-handoff.ts',
-    description: 'The handoff brief of a case: read and edit',
-    tableAccess: 'readWrite',
-    pages: true,
-  },
-  'knowledge-articles': {
-    entry: 'functions/handlers/knowledge-articles.ts',
-    description: 'Knowledge articles: versions, lifecycle, links to cases, suggestion feedback',
-    tableAccess: 'readWrite',
-    pages: true,
-  },
-  'knowledge-search': {
-    entry: 'functions/handlers/knowledge-search.ts',
-    description: 'Knowledge search, case suggestions and deflection',
-    tableAccess: 'read',
-    searchAccess: 'read',
-  },
-  'event-schemas': {
-    entry: 'functions/handlers/event-schemas.ts',
-    description: 'JSON Schemas of the domain events on the bus, for partners',
-    tableAccess: 'none',
-  },
-  notifications: {
-    entry: 'functions/handlers/notifications.ts',
-    description: 'Messages sent about a case (staff)',
-    tableAccess: 'read',
-    pages: true,
-  },
-  'sla-admin': {
-    entry: 'functions/handlers/sla-admin.ts',
-    description: 'SLA business calendars and policies (versioned), and entitlements',
-    tableAccess: 'readWrite',
-  },
-  assets: {
-    entry: 'functions/handlers/assets.ts',
-    description: 'Monitored assets: owner, entitlement, thresholds, anomaly settings',
-    tableAccess: 'readWrite',
-    pages: true,
-  },
-  'device-signals': {
-    entry: 'functions/handlers/device-signals.ts',
-    description: 'Device signals: open, append to and resolve proactive cases',
-    tableAccess: 'readWrite',
-  },
-  channels: {
-    entry: 'functions/handlers/channels.ts',
-    description: 'Channel intake: raw email, chat and social messages (integration role)',
-    tableAccess: 'readWrite',
-    // Files an email carries become the case's attachments.
-    fileAccess: 'readWrite',
-    // Pages the case's attachments to spot a redelivered email's files (services/email-attachments.ts).
-    pages: true,
-  },
-  routing: { entry: 'functions/handlers/routing.ts', description: 'Routing rules, queues, agents, presence and offers', tableAccess: 'readWrite' },
-};
+/** Derived from `functionRegistry` (functions.ts), where each function is declared. */
+export const functions = Object.fromEntries(
+  functionsTriggeredBy('http').map(({ name, declaration: { description, uses } }) => {
+    const spec: FunctionSpec = {
+      entry: entryOf(name),
+      description,
+      tableAccess: tableAccessOf(uses),
+      ...(uses.files ? { fileAccess: uses.files } : {}),
+      ...(uses.search === 'read' ? { searchAccess: 'read' as const } : {}),
+      ...(uses.cursorKey ? { pages: true as const } : {}),
+    };
+    return [name, spec];
+  }),
+) as Record<FunctionName, FunctionSpec>;
 
 export interface RouteSpec {
   readonly method: HttpMethod;

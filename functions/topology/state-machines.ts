@@ -1,16 +1,21 @@
 /**
- * The state machines, defined once: the ASL file, and for each Task state the
- * handler module behind it and the `${Substitution}` its Lambda ARN fills. CDK
+ * The state machines: the ASL file, and for each Task state the handler module
+ * behind it and the `${Substitution}` its Lambda ARN fills (declared with the
+ * function in `functions.ts`, trigger `stateMachineTask`). CDK
  * (`lib/constructs/sla-timers.ts`) builds a function per task and substitutes its
  * ARN; the local stand-in (`lib/local/step-functions.ts`) maps the Task state to
  * the same module. Pure data: no CDK or AWS imports.
  */
+import { entryOf, functionsTriggeredBy, tableAccessOf, type RegisteredFunction } from './functions.js';
+
 export interface TaskSpec {
   /** Handler file, relative to the repository root; exports `handler`. */
   readonly entry: string;
   /** The placeholder in the ASL file that takes this function's ARN. */
   readonly substitution: string;
-  readonly tableAccess: 'read' | 'readWrite';
+  readonly tableAccess: 'none' | 'read' | 'readWrite';
+  /** The registry name of the function. */
+  readonly function: RegisteredFunction;
 }
 
 export interface StateMachineSpec {
@@ -23,9 +28,14 @@ export interface StateMachineSpec {
 /** One execution per armed SLA clock: wait, check, loop (see the file's Comment). */
 export const slaClockMachine: StateMachineSpec = {
   definition: 'statemachines/sla-clock.asl.json',
-  tasks: {
-    CheckStep: { entry: 'functions/handlers/sla-timer.ts', substitution: 'SlaCheckFunctionArn', tableAccess: 'readWrite' },
-  },
+  tasks: Object.fromEntries(
+    functionsTriggeredBy('stateMachineTask')
+      .filter(({ declaration }) => declaration.trigger.machine === 'slaClock')
+      .map(({ name, declaration: { trigger, uses } }) => [
+        trigger.state,
+        { entry: entryOf(name), substitution: trigger.substitution, tableAccess: tableAccessOf(uses), function: name },
+      ]),
+  ),
 };
 
 /** What each `${Substitution}` holds locally: ARNs that only have to be well-formed (the tasks run in process). */

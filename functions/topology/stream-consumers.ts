@@ -1,25 +1,25 @@
 /**
- * Functions driven by the table's stream rather than by HTTP: read by the CDK
- * constructs (a Lambda with an event-source mapping) and by the local platform
- * (`lib/local/stream-pump.ts` feeds the same handler module the same records).
+ * Functions driven by the table's stream rather than by HTTP (declared in
+ * `functions.ts`, trigger `stream`): read by the CDK constructs (a Lambda with an
+ * event-source mapping) and by the local platform (`lib/local/stream-pump.ts` feeds
+ * the same handler module the same records).
  */
+import { entryOf, functionRegistry, type StreamFilter } from './functions.js';
+
+export type { StreamFilter } from './functions.js';
+
 export interface StreamConsumerSpec {
   /** Handler file, relative to the repository root; exports `handler` (and may export `rebuild`). */
   readonly entry: string;
   readonly description: string;
   /** Sort keys / partition keys the event-source filter passes (Lambda filter criteria prefixes). */
-  readonly filter: {
-    readonly partitionKeyPrefix: string;
-    /** Records pass when the sort key equals one of these or starts with one of the prefixes. */
-    readonly sortKeys: readonly string[];
-    readonly sortKeyPrefixes: readonly string[];
-  };
+  readonly filter: StreamFilter;
 }
 
 export const knowledgeIndexer: StreamConsumerSpec = {
-  entry: 'functions/handlers/knowledge-indexer.ts',
-  description: 'Keep the knowledge search index in step with articles and what linked cases teach them',
-  filter: { partitionKeyPrefix: 'ARTICLE#', sortKeys: ['#ARTICLE'], sortKeyPrefixes: ['LEARNED#'] },
+  entry: entryOf('knowledge-indexer'),
+  description: functionRegistry['knowledge-indexer'].description,
+  filter: functionRegistry['knowledge-indexer'].trigger.filter,
 };
 
 /**
@@ -28,6 +28,6 @@ export const knowledgeIndexer: StreamConsumerSpec = {
  * platform's own; only the entry and description are shared here.
  */
 export const outboxPublisher = {
-  entry: 'functions/handlers/outbox-publisher.ts',
-  description: 'Outbox publisher: audit items from the case table stream -> domain events on EventBridge',
+  entry: entryOf('outbox-publisher'),
+  description: functionRegistry['outbox-publisher'].description,
 } as const;

@@ -1,6 +1,7 @@
 /**
  * The HTTP API, built from the route table in `functions/topology/routes.ts`: one Lambda
- * per entry in `functions`, one route per entry in `routes`, and `$default` for the
+ * per HTTP function in the registry (`functionFor`: its grants and settings derive
+ * from its declaration), one route per entry in `routes`, and `$default` for the
  * rest. The local gateway reads the same table, so the two cannot disagree on what
  * exists or which routes need a token.
  */
@@ -16,7 +17,7 @@ import { Construct } from 'constructs';
 import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '#topology/routes.js';
 import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction } from './caseway-function.js';
+import { cursorKeyBinding, functionFor, FunctionResources } from './function-resources.js';
 import type { Identity } from './identity.js';
 
 /** Stage-wide request limits. */
@@ -39,10 +40,15 @@ export interface CaseApiProps {
   /** Whose tokens the JWT authorizer accepts, and where roles are in them. */
   readonly identity: Identity;
   /**
-   * The attachment bucket, for the functions whose topology entry has `fileAccess`.
+   * The attachment bucket, for the functions whose declaration uses `files`.
    * @default - none: synth fails if a function needs it
    */
   readonly attachments?: Attachments;
+  /**
+   * The stack's resources the functions' declarations draw grants and settings from; this API adds its cursor key.
+   * @default - made of `store`, `identity` and `attachments`
+   */
+  readonly resources?: FunctionResources;
   /**
    * Retention of the function logs and the access log.
    * @default logs.RetentionDays.ONE_MONTH
@@ -124,7 +130,7 @@ export class CaseApi extends Construct {
   readonly functions: Record<FunctionName, NodejsFunction>;
   /** The access log group. */
   readonly accessLogs: logs.LogGroup;
-  /** The key listing cursors are sealed with: readable only by the functions whose topology entry `pages`. */
+  /** The key listing cursors are sealed with: readable only by the functions whose declaration uses `cursorKey`. */
   readonly cursorKey: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: CaseApiProps) {
@@ -133,10 +139,6 @@ export class CaseApi extends Construct {
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
     const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
 
-    const attachmentsFor = (name: string): Attachments => {
-      if (!props.attachments) throw new Error(`Function '${name}' has fileAccess in the topology, but CaseApi was given no attachments store`);
-      return props.attachments;
-    };
     // A cursor can point at a case the caller may not see, so cursors are sealed (functions/adapters/dynamodb/cursor.ts).
     this.cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
       description: 'Caseway: the key listing cursors are sealed with (AES-256-GCM, derived with HKDF)',
@@ -149,31 +151,12 @@ export class CaseApi extends Construct {
       reason:
         'Not rotated on a schedule: the key only seals listing cursors, which expire 24 h after they are issued and hold nothing but positions in listings. Rotating it by hand (put a new random value) needs no code: functions read it at cold start, and until every warm instance has restarted a cursor sealed under one key and presented to an instance holding the other answers 400 invalid_cursor, so clients start that listing again; never a leak or a 500. A rotation Lambda would add a privileged function for no gain.',
     });
+    const resources = props.resources ?? FunctionResources.of({ store, identity, ...(props.attachments ? { attachments: props.attachments } : {}) });
+    resources.provide('cursorKey', cursorKeyBinding(this.cursorKey));
     this.functions = {} as Record<FunctionName, NodejsFunction>;
     const integrations = {} as Record<FunctionName, HttpLambdaIntegration>;
-    for (const [name, spec] of Object.entries(functionSpecs) as [FunctionName, (typeof functionSpecs)[FunctionName]][]) {
-      const fn = new CasewayFunction(this, name, {
-        entry: spec.entry,
-        description: spec.description,
-        logRetention,
-        logRemovalPolicy,
-        environment: {
-          TABLE_NAME: store.table.tableName,
-          ROLES_CLAIM: identity.rolesClaim,
-          ROLE_MAPPING: JSON.stringify(identity.roleMapping),
-          ...(Object.keys(identity.teamGroups).length > 0 ? { TEAM_GROUPS: JSON.stringify(identity.teamGroups) } : {}),
-          ...(spec.fileAccess ? { ATTACHMENTS_BUCKET: attachmentsFor(name).bucket.bucketName } : {}),
-          ...(spec.pages ? { CURSOR_KEY_SECRET_ARN: this.cursorKey.secretArn } : {}),
-        },
-      }).function;
-      if (spec.pages) this.cursorKey.grantRead(fn);
-      if (spec.fileAccess) attachmentsFor(name).grantUploadAndDownload(fn);
-      if (spec.tableAccess === 'read') {
-        store.grantRead(fn);
-        // Every API function that reads cases may read a restricted one, and must log it.
-        store.grantAppendReadLog(fn);
-      }
-      if (spec.tableAccess === 'readWrite') store.grantReadWrite(fn);
+    for (const name of Object.keys(functionSpecs) as FunctionName[]) {
+      const fn = functionFor(this, name, name, { resources, logRetention, logRemovalPolicy }).function;
       this.functions[name] = fn;
       // One invoke permission per function for the whole API, not one per route: a stack holds at most
       // 500 resources, and 84 routes' permissions alone took 93 of them. The function serves no other API.

@@ -21,10 +21,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction } from './caseway-function.js';
+import { functionFor, FunctionResources } from './function-resources.js';
 
 export interface DeviceIngestProps {
   readonly store: CaseStore;
+  /**
+   * The stack's resources the function's declaration draws grants and settings from.
+   * @default - made of `store`
+   */
+  readonly resources?: FunctionResources;
   /**
    * The MQTT topic filter devices publish signals on; `+` is one level (the device).
    * @default 'caseway/devices/+/signals'
@@ -72,15 +77,12 @@ export class DeviceIngest extends Construct {
       'the IoT rule error action and the device Lambda on-failure destination',
     );
 
-    const handler = new CasewayFunction(this, 'Handler', {
-      entry: 'functions/handlers/device-ingest.ts',
-      description: 'Device signals from the IoT Core rule: open, append to and resolve proactive cases',
-      environment: { TABLE_NAME: store.table.tableName },
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-      ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
+    const handler = functionFor(this, 'Handler', 'device-ingest', {
+      resources: props.resources ?? FunctionResources.of({ store }),
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
     });
     this.function = handler.function;
-    store.grantReadWrite(this.function);
     this.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

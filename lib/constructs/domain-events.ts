@@ -13,12 +13,12 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { outboxPublisher } from '#topology/stream-consumers.js';
 import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer } from './stream-consumer.js';
 import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
 import { EventConsumers } from './event-consumers.js';
+import { busBinding, FunctionResources } from './function-resources.js';
 
 export interface DomainEventsProps {
   /** The table whose stream feeds the outbox publisher. */
@@ -48,7 +48,16 @@ export interface DomainEventsProps {
    * @default `eventRules` from functions/topology/event-rules.ts
    */
   readonly rules?: readonly EventRuleSpec[];
-  /** Settings every consumer function gets (e.g. ROLES_CLAIM). */
+  /**
+   * The stack's resources the functions' declarations draw grants and settings from; this adds the bus.
+   * @default - made of `store`
+   */
+  readonly resources?: FunctionResources;
+  /**
+   * Settings every consumer gets beyond what its declaration brings: for an embedding app's own
+   * rule targets (Caseway's own consumers need none).
+   * @default - none
+   */
   readonly consumerEnvironment?: Record<string, string>;
 }
 
@@ -80,13 +89,15 @@ export class DomainEvents extends Construct {
       retention: props.archiveRetention ?? Duration.days(30),
     });
 
+    const resources = props.resources ?? FunctionResources.of({ store });
+    resources.provide('bus', busBinding(this.bus));
+
     const publisher = streamConsumer(this, 'Publisher', {
       store,
-      entry: outboxPublisher.entry,
-      description: outboxPublisher.description,
+      function: 'outbox-publisher',
+      resources,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
       // Only new audit items, and offers made or ended, are outbox records; every other write would be a wasted invocation.
       filters: [
         lambda.FilterCriteria.filter({
@@ -111,12 +122,12 @@ export class DomainEvents extends Construct {
     this.publisher = publisher.function;
     this.deadLetterQueue = publisher.deadLetterQueue;
     this.deadLetterAlarm = publisher.deadLetterAlarm;
-    this.bus.grantPutEventsTo(this.publisher);
 
     this.consumers = new EventConsumers(this, 'Consumers', {
       store,
       bus: this.bus,
       rules: props.rules ?? eventRules,
+      resources,
       ...(props.consumerEnvironment ? { environment: props.consumerEnvironment } : {}),
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,

@@ -29,7 +29,7 @@ import { Construct } from 'constructs';
 import { firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction } from './caseway-function.js';
+import { functionFor, FunctionResources } from './function-resources.js';
 import { acknowledgeWildcardResource } from './nag.js';
 
 /** Where the receipt rule writes: every object key of a message starts here. */
@@ -43,6 +43,11 @@ export interface EmailIntakeProps {
   readonly attachments: Attachments;
   /** The listing cursor key (`CaseApi.cursorKey`): intake pages a case's attachments to spot a redelivered mail's files. */
   readonly cursorKey: secretsmanager.ISecret;
+  /**
+   * The stack's resources the intake function's declaration draws grants and settings from; this adds the mail bucket.
+   * @default - made of `store`, `attachments` and `cursorKey`
+   */
+  readonly resources?: FunctionResources;
   /**
    * How long raw messages are kept after intake took them in.
    * @default Duration.days(30)
@@ -92,23 +97,14 @@ export class EmailIntake extends Construct {
       actions: [new sesActions.S3({ bucket: this.bucket, objectKeyPrefix: INBOUND_PREFIX })],
     });
 
-    const fn = new CasewayFunction(this, 'Intake', {
-      entry: 'functions/handlers/email-inbound.ts',
-      description: 'Inbound email: a message SES stored in S3 -> the intake service',
-      environment: {
-        TABLE_NAME: props.store.table.tableName,
-        ATTACHMENTS_BUCKET: props.attachments.bucket.bucketName,
-        CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn,
-      },
-      timeout: Duration.seconds(30),
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
-      ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
+    const resources = props.resources ?? FunctionResources.of({ store: props.store, attachments: props.attachments, cursorKey: props.cursorKey });
+    resources.provide('inboundMail', { values: {}, grant: (fn) => void this.bucket.grantRead(fn, `${INBOUND_PREFIX}*`) });
+    const fn = functionFor(this, 'Intake', 'email-inbound', {
+      resources,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
     });
     this.function = fn.function;
-    props.store.grantReadWrite(this.function);
-    this.bucket.grantRead(this.function, `${INBOUND_PREFIX}*`);
-    props.attachments.grantUploadAndDownload(this.function);
-    props.cursorKey.grantRead(this.function);
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -1,8 +1,8 @@
 /**
  * The consumers of Caseway's bus, one per `eventRules` entry (`functions/topology/event-rules.ts`,
  * which the local stand-in bus reads too): an EventBridge rule with exactly that
- * pattern, targeting a Lambda built from `target.entry`, given the table access the
- * entry asks for and nothing more.
+ * pattern, targeting a Lambda built from the target's declaration (`functionFor`),
+ * given what its `uses` ask for and nothing more.
  *
  * Nothing delivered is lost. EventBridge invokes Lambda asynchronously, so there are
  * two ways to fail and both end in the consumer's dead-letter queue (KMS-encrypted
@@ -24,15 +24,17 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
-import type { EventRuleSpec } from '#topology/event-rules.js';
+import { targetUses, type EventRuleSpec } from '#topology/event-rules.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction } from './caseway-function.js';
+import { functionFor, type FunctionResources } from './function-resources.js';
 
 export interface EventConsumersProps {
   readonly store: CaseStore;
   readonly bus: events.IEventBus;
   readonly rules: readonly EventRuleSpec[];
-  /** Settings every consumer gets (e.g. ROLES_CLAIM), beside TABLE_NAME and EVENT_BUS_NAME. */
+  /** Where each consumer's grants and settings come from, by its declaration (`targetUses`). */
+  readonly resources: FunctionResources;
+  /** Settings every consumer gets beyond its declaration's (an embedding app's own targets). */
   readonly environment?: Record<string, string>;
   /**
    * Retries of an invocation EventBridge could not make (0..185).
@@ -113,16 +115,15 @@ export class EventConsumers extends Construct {
       `of the ${spec.name} rule's target and of its function's asynchronous invocations`,
     );
 
-    const consumer = new CasewayFunction(scope, 'Consumer', {
-      entry: spec.target.entry,
-      description: `Event consumer ${spec.name}: ${spec.description}`,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
-      environment: { TABLE_NAME: store.table.tableName, EVENT_BUS_NAME: bus.eventBusName, ...props.environment },
-    });
+    const description = `Event consumer ${spec.name}: ${spec.description}`;
+    const consumer = functionFor(
+      scope,
+      'Consumer',
+      spec.target.function ?? { name: spec.name, entry: spec.target.entry, declaration: { description, uses: targetUses(spec.target) } },
+      { resources: props.resources, description, logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy },
+    );
     const fn = consumer.function;
-    if (spec.target.tableAccess === 'read') store.grantRead(fn);
-    if (spec.target.tableAccess === 'readWrite') store.grantReadWrite(fn);
+    for (const [key, value] of Object.entries(props.environment ?? {})) fn.addEnvironment(key, value);
 
     fn.configureAsyncInvoke({
       retryAttempts: props.functionRetryAttempts ?? 2,

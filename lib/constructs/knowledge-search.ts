@@ -6,7 +6,7 @@
  * replaces its document (idempotent, so redelivery is harmless). A batch the indexer
  * cannot index after its retries lands in a dead-letter queue that raises an alarm.
  */
-import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,12 +19,17 @@ import { knowledgeIndexer } from '#topology/stream-consumers.js';
 import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer } from './stream-consumer.js';
+import { FunctionResources } from './function-resources.js';
 
 export interface KnowledgeSearchProps {
   /** The table whose stream carries article changes and links to the indexer. */
   readonly store: CaseStore;
-  /** Functions that query the index: they get its endpoint, `SEARCH_MODE=opensearch` and read access. */
-  readonly searchFunctions: readonly NodejsFunction[];
+  /**
+   * The stack's resources: this adds the search index, so every function whose declaration uses
+   * `search` gets its endpoint, `SEARCH_MODE=opensearch` and the access of its level.
+   * @default - made of `store`
+   */
+  readonly resources?: FunctionResources;
   /**
    * Name of the collection: 3 to 28 lower-case letters, digits and hyphens, starting with a letter.
    * @default `kb-` and a hash of this construct's path
@@ -120,7 +125,17 @@ export class KnowledgeSearch extends Construct {
     // A collection can only be created once a policy covers its name.
     this.collection.node.addDependency(encryption, network);
     this.endpoint = this.collection.attrCollectionEndpoint;
-    const searchEnvironment = { SEARCH_MODE: 'opensearch', OPENSEARCH_ENDPOINT: this.endpoint, OPENSEARCH_INDEX: KNOWLEDGE_INDEX };
+    // IAM lets the functions call the collection's data plane; the data access policy decides what they may do there.
+    const writers: NodejsFunction[] = [];
+    const readers: NodejsFunction[] = [];
+    const resources = props.resources ?? FunctionResources.of({ store });
+    resources.provide('search', {
+      values: { mode: 'opensearch', endpoint: this.endpoint, index: KNOWLEDGE_INDEX },
+      grant: (fn, level) => {
+        iam.Grant.addToPrincipal({ grantee: fn, actions: ['aoss:APIAccessAll'], resourceArns: [this.collection.attrArn] });
+        (level === 'write' ? writers : readers).push(fn);
+      },
+    });
 
     const { partitionKeyPrefix, sortKeys, sortKeyPrefixes } = knowledgeIndexer.filter;
     const byKey = (sk: unknown) =>
@@ -129,13 +144,10 @@ export class KnowledgeSearch extends Construct {
       });
     const indexer = streamConsumer(this, 'Indexer', {
       store,
-      entry: knowledgeIndexer.entry,
-      description: knowledgeIndexer.description,
+      function: 'knowledge-indexer',
+      resources,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
-      // A stream batch takes a second or two; a rebuild of a large knowledge base takes minutes.
-      timeout: Duration.minutes(5),
-      environment: { TABLE_NAME: store.table.tableName, ...searchEnvironment },
       // Article items and learned texts only: versions, counters and case items never change a document.
       filters: [
         ...sortKeys.map((sk) => byKey(lambda.FilterRule.isEqual(sk))),
@@ -148,42 +160,34 @@ export class KnowledgeSearch extends Construct {
     this.indexer = indexer.function;
     this.deadLetterQueue = indexer.deadLetterQueue;
     this.deadLetterAlarm = indexer.deadLetterAlarm;
-    // It re-reads each article and its learned texts, consistently; it never writes the table.
-    store.grantRead(this.indexer);
-
-    // IAM lets the functions call the collection's data plane; the data access policy decides what they may do there.
-    const apiAccess = (grantee: iam.IGrantable) =>
-      iam.Grant.addToPrincipal({ grantee, actions: ['aoss:APIAccessAll'], resourceArns: [this.collection.attrArn] });
-    apiAccess(this.indexer);
-    for (const fn of props.searchFunctions) {
-      apiAccess(fn);
-      for (const [key, value] of Object.entries(searchEnvironment)) fn.addEnvironment(key, value);
-    }
-
     const indexResource = [`index/${name}/*`];
     new aoss.CfnAccessPolicy(this, 'DataAccessPolicy', {
       name: `${name}-data`,
       type: 'data',
       description: 'The indexer writes the knowledge index; the search functions read it',
-      policy: Stack.of(this).toJsonString([
-        {
-          Description: 'Knowledge indexer',
-          Rules: [
-            { ResourceType: 'index', Resource: indexResource, Permission: INDEXER_PERMISSIONS },
-            { ResourceType: 'collection', Resource: collectionResource, Permission: ['aoss:DescribeCollectionItems'] },
-          ],
-          Principal: [this.indexer.role!.roleArn],
-        },
-        ...(props.searchFunctions.length > 0
-          ? [
-              {
-                Description: 'Knowledge search functions',
-                Rules: [{ ResourceType: 'index', Resource: indexResource, Permission: SEARCH_PERMISSIONS }],
-                Principal: props.searchFunctions.map((fn) => fn.role!.roleArn),
-              },
-            ]
-          : []),
-      ]),
+      // Read at synthesis: every function bound to the index by then is named, whichever construct made it.
+      policy: Lazy.string({
+        produce: () =>
+          Stack.of(this).toJsonString([
+            {
+              Description: 'Knowledge indexer',
+              Rules: [
+                { ResourceType: 'index', Resource: indexResource, Permission: INDEXER_PERMISSIONS },
+                { ResourceType: 'collection', Resource: collectionResource, Permission: ['aoss:DescribeCollectionItems'] },
+              ],
+              Principal: writers.map((fn) => fn.role!.roleArn),
+            },
+            ...(readers.length > 0
+              ? [
+                  {
+                    Description: 'Knowledge search functions',
+                    Rules: [{ ResourceType: 'index', Resource: indexResource, Permission: SEARCH_PERMISSIONS }],
+                    Principal: readers.map((fn) => fn.role!.roleArn),
+                  },
+                ]
+              : []),
+          ]),
+      }),
     });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The console's live feed in AWS: an API Gateway WebSocket API whose `$connect`,
- * `$disconnect` and `$default` routes invoke the connect handler (`functions/topology/live.ts`),
- * and the fan-out consumer on the bus (`live-updates` in `functions/topology/event-rules.ts`,
+ * `$disconnect` and `$default` routes invoke the connect handler (`live-connect` in
+ * `functions/topology/functions.ts`; its routes in `live.ts`), and the fan-out consumer on the bus (`live-updates` in `functions/topology/event-rules.ts`,
  * made by `EventConsumers` like every consumer) given the right to post to this
  * API's connections. Both may manage this API's connections on this stage and
  * nothing else; both read and write the table (connections, the recent-event log).
@@ -16,9 +16,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
-import { liveSocket } from '#topology/live.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction } from './caseway-function.js';
+import { functionFor, FunctionResources } from './function-resources.js';
 import type { Identity } from './identity.js';
 import { acknowledgeWildcardResource } from './nag.js';
 
@@ -27,8 +26,12 @@ export const LIVE_STAGE = 'live';
 export interface LiveUpdatesProps {
   readonly store: CaseStore;
   readonly identity: Identity;
-  /** The fan-out consumer (`EventConsumers.consumerFunction('live-updates')`). */
-  readonly fanout: NodejsFunction;
+  /**
+   * The stack's resources: this adds the ID-token settings and the connections, so the connect
+   * handler and every function whose declaration uses `live` (the fan-out consumer) may push.
+   * @default - made of `store` and `identity`
+   */
+  readonly resources?: FunctionResources;
   /**
    * The issuer's JWKS. Cognito's is `<issuer>/.well-known/jwks.json`; an external OpenID provider
    * names its own in its discovery document (`jwks_uri`).
@@ -71,24 +74,21 @@ export class LiveUpdates extends Construct {
   constructor(scope: Construct, id: string, props: LiveUpdatesProps) {
     super(scope, id);
     const { store, identity } = props;
-    const connect = new CasewayFunction(this, 'Connect', {
-      entry: liveSocket.entry,
-      description: liveSocket.description,
+    const resources = props.resources ?? FunctionResources.of({ store, identity });
+    resources.provide('tokens', {
+      values: {
+        issuer: identity.issuer,
+        audience: identity.audience.join(','),
+        jwksUrl: props.jwksUrl ?? `${identity.issuer}/.well-known/jwks.json`,
+      },
+      grant: () => undefined,
+    });
+    const connect = functionFor(this, 'Connect', 'live-connect', {
+      resources,
       logRetention: props.logRetention,
       logRemovalPolicy: props.logRemovalPolicy,
-      environment: {
-        TABLE_NAME: store.table.tableName,
-        ROLES_CLAIM: identity.rolesClaim,
-        ROLE_MAPPING: JSON.stringify(identity.roleMapping),
-        ...(Object.keys(identity.teamGroups).length > 0 ? { TEAM_GROUPS: JSON.stringify(identity.teamGroups) } : {}),
-        TOKEN_ISSUER: identity.issuer,
-        TOKEN_AUDIENCE: identity.audience.join(','),
-        TOKEN_JWKS_URL: props.jwksUrl ?? `${identity.issuer}/.well-known/jwks.json`,
-        LIVE_PUSH: 'managementApi',
-      },
     });
     this.handler = connect.function;
-    store.grantReadWrite(this.handler);
 
     const integration = (name: string) => new WebSocketLambdaIntegration(name, this.handler);
     this.api = new apigw.WebSocketApi(this, 'Api', {
@@ -115,10 +115,10 @@ export class LiveUpdates extends Construct {
     this.url = this.stage.url;
     this.callbackUrl = this.stage.callbackUrl;
 
-    props.fanout.addEnvironment('LIVE_PUSH', 'managementApi');
-    props.fanout.addEnvironment('LIVE_CONNECTIONS_ENDPOINT', this.callbackUrl);
-    this.handler.addEnvironment('LIVE_CONNECTIONS_ENDPOINT', this.callbackUrl);
-    for (const fn of [this.handler, props.fanout]) this.grantManageConnections(fn);
+    resources.provide('live', {
+      values: { push: 'managementApi', connectionsEndpoint: this.callbackUrl },
+      grant: (fn) => this.grantManageConnections(fn),
+    });
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',

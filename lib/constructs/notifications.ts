@@ -1,20 +1,20 @@
 /**
  * Outbound email for Caseway's notifications: the SES identity the sender uses
- * (an address, or a whole domain with DKIM), and the notification consumer wired to
- * it: SES mode, the sender address, and `ses:SendEmail` on that identity only, from
- * that address only. A new identity must still be verified (a link mailed to the
+ * (an address, or a whole domain with DKIM), provided to the functions whose
+ * declaration uses `email` (the notification consumer): SES mode, the sender address,
+ * and `ses:SendEmail` on that identity only, from that address only. A new identity must still be verified (a link mailed to the
  * address, or DNS records for a domain) and the account taken out of the SES sandbox
  * before mail reaches anyone outside it.
  */
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import type { FunctionResources } from './function-resources.js';
 
 export interface NotificationsProps {
-  /** The consumer of NotificationRequested events. */
-  readonly sender: IFunction & { addEnvironment(key: string, value: string): unknown };
+  /** The stack's resources: this adds sending email, for the functions whose declaration uses `email`. */
+  readonly resources: FunctionResources;
   /**
    * The From address of every message.
    * @default 'caseway@example.com' (set your own: mail from it cannot be verified)
@@ -53,10 +53,7 @@ export class Notifications extends Construct {
     });
 
     const stack = Stack.of(this);
-    props.sender.addEnvironment('NOTIFY_MODE', 'ses');
-    props.sender.addEnvironment('NOTIFY_FROM_ADDRESS', this.fromAddress);
-    if (props.configurationSetName) props.sender.addEnvironment('SES_CONFIGURATION_SET', props.configurationSetName);
-    props.sender.addToRolePolicy(
+    const sendEmail = () =>
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
@@ -66,7 +63,14 @@ export class Notifications extends Construct {
             : []),
         ],
         conditions: { StringEquals: { 'ses:FromAddress': this.fromAddress } },
-      }),
-    );
+      });
+    props.resources.provide('email', {
+      values: {
+        mode: 'ses',
+        fromAddress: this.fromAddress,
+        ...(props.configurationSetName ? { configurationSet: props.configurationSetName } : {}),
+      },
+      grant: (fn) => fn.addToRolePolicy(sendEmail()),
+    });
   }
 }

@@ -17,15 +17,19 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction } from './caseway-function.js';
+import { entryOf, functionRegistry } from '#topology/functions.js';
+import { functionFor, FunctionResources } from './function-resources.js';
 
-export const ROUTING_SWEEP = {
-  entry: 'functions/handlers/routing-sweep.ts',
-  description: 'Routing sweep: expired offers back to their queue, overflow, optional skills, then offers',
-};
+/** The sweep's handler and description, from its declaration (`routing-sweep` in functions/topology/functions.ts). */
+export const ROUTING_SWEEP = { entry: entryOf('routing-sweep'), description: functionRegistry['routing-sweep'].description };
 
 export interface RoutingProps {
   readonly store: CaseStore;
+  /**
+   * The stack's resources the sweep's declaration draws grants and settings from.
+   * @default - made of `store`
+   */
+  readonly resources?: FunctionResources;
   /**
    * How often the sweep runs: the resolution of offer timeouts, optional-skill waits and overflow.
    * @default Duration.minutes(1)
@@ -58,12 +62,7 @@ export class Routing extends Construct {
     );
 
     const logSettings = { logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy };
-    const sweep = new CasewayFunction(this, 'Sweep', {
-      ...ROUTING_SWEEP,
-      environment: { TABLE_NAME: store.table.tableName },
-      ...logSettings,
-    });
-    store.grantReadWrite(sweep.function);
+    const sweep = functionFor(this, 'Sweep', 'routing-sweep', { resources: props.resources ?? FunctionResources.of({ store }), ...logSettings });
     this.sweep = sweep.function;
 
     new events.Rule(this, 'SweepSchedule', {

@@ -3,8 +3,9 @@
  * for days and are billed per state transition, not per second), built from the
  * same ASL file the local platform runs, with a Lambda per Task state substituted
  * in, logging of every execution event and X-Ray tracing. Whatever arms the
- * timers (the `sla-timer-arming` event consumer) is given start/stop rights on
- * exactly this machine's executions and its ARN through `grantTimers`.
+ * timers (every function whose declaration uses `slaTimers`: the `sla-timer-arming`
+ * event consumer) is given start/stop rights on exactly this machine's executions
+ * and its ARN, through the functions' resources.
  */
 import * as path from 'node:path';
 import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -15,21 +16,27 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { functionRegistry } from '#topology/functions.js';
+import { environmentFor } from '#topology/function-environment.js';
 import { slaClockMachine } from '#topology/state-machines.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction, REPOSITORY_ROOT } from './caseway-function.js';
+import { REPOSITORY_ROOT } from './caseway-function.js';
+import { functionFor, FunctionResources } from './function-resources.js';
 import { acknowledgeWildcardResource } from './nag.js';
 
 export interface SlaTimersProps {
   readonly store: CaseStore;
+  /**
+   * The stack's resources the task functions' declarations draw grants and settings from; this adds
+   * the machine, for the functions that start and stop its executions.
+   * @default - made of `store`
+   */
+  readonly resources?: FunctionResources;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
   /** @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
 }
-
-/** The environment variable the timer service reads the machine's ARN from (functions/config.ts). */
-export const SLA_STATE_MACHINE_ARN_ENV = 'SLA_STATE_MACHINE_ARN';
 
 export class SlaTimers extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -45,15 +52,13 @@ export class SlaTimers extends Construct {
 
     this.taskFunctions = {};
     const substitutions: Record<string, string> = {};
+    const resources = props.resources ?? FunctionResources.of({ store: props.store });
     for (const [state, task] of Object.entries(slaClockMachine.tasks)) {
-      const fn = new CasewayFunction(this, `${state}Task`, {
-        entry: task.entry,
-        description: `SLA clock state machine, ${state}: re-reads the case and warns, breaches or escalates if still owed`,
-        environment: { TABLE_NAME: props.store.table.tableName },
+      const fn = functionFor(this, `${state}Task`, task.function, {
+        resources,
+        description: `SLA clock state machine, ${state}: ${functionRegistry[task.function].description}`,
         ...logSettings,
       }).function;
-      if (task.tableAccess === 'readWrite') props.store.grantReadWrite(fn);
-      else props.store.grantRead(fn);
       this.taskFunctions[state] = fn;
       substitutions[task.substitution] = fn.functionArn;
     }
@@ -87,6 +92,11 @@ export class SlaTimers extends Construct {
       );
     }
 
+    resources.provide('slaTimers', {
+      values: this.values(),
+      grant: (fn) => this.grantStartStop(fn),
+    });
+
     this.failedAlarm = new cloudwatch.Alarm(this, 'ExecutionsFailed', {
       alarmDescription:
         'An SLA clock execution failed after its retries: a warning, breach or escalation of some case may be missing. Its history names the case.',
@@ -98,9 +108,21 @@ export class SlaTimers extends Construct {
     });
   }
 
-  /** Let `fn` start and stop this machine's executions, and tell it the machine's ARN. */
+  /**
+   * Let `fn` start and stop this machine's executions, and tell it the machine's ARN: for a function
+   * made outside the registry (a declared one that uses `slaTimers` gets both from its declaration).
+   */
   grantTimers(fn: lambda.Function): void {
-    fn.addEnvironment(SLA_STATE_MACHINE_ARN_ENV, this.stateMachine.stateMachineArn);
+    const environment = environmentFor<string>({ uses: { slaTimers: 'startStop' } }, { slaTimers: this.values() });
+    for (const [key, value] of Object.entries(environment)) fn.addEnvironment(key, value);
+    this.grantStartStop(fn);
+  }
+
+  private values() {
+    return { stateMachineArn: this.stateMachine.stateMachineArn };
+  }
+
+  private grantStartStop(fn: lambda.Function): void {
     const executions = Stack.of(this).formatArn({
       service: 'states',
       resource: 'execution',

@@ -19,9 +19,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
 import type { CaseStore } from './case-store.js';
-import { CasewayFunction, type CasewayFunctionProps } from './caseway-function.js';
+import { functionFor, type FunctionForProps, type FunctionRef } from './function-resources.js';
 
-export interface StreamConsumerProps extends CasewayFunctionProps {
+export interface StreamConsumerProps extends FunctionForProps {
+  /** The consumer's declaration: its grants and settings derive from it. */
+  readonly function: FunctionRef;
   readonly store: CaseStore;
   /** Only records these match invoke the function. */
   readonly filters: readonly Record<string, unknown>[];
@@ -41,7 +43,7 @@ export interface StreamConsumer {
 }
 
 export function streamConsumer(scope: Construct, functionId: string, props: StreamConsumerProps): StreamConsumer {
-  const { store, filters, reportBatchItemFailures, consumerName, alarmDescription, ...functionProps } = props;
+  const { store, filters, reportBatchItemFailures, consumerName, alarmDescription, function: ref, ...functionProps } = props;
   // Failure records name shard ranges of the case stream rather than carry items, but
   // they are still about case data: one key, one key policy, for everything about cases.
   const deadLetterQueue = caseDeadLetterQueue(
@@ -51,7 +53,7 @@ export function streamConsumer(scope: Construct, functionId: string, props: Stre
     `the on-failure destination of the ${consumerName} stream mapping`,
   );
 
-  const consumer = new CasewayFunction(scope, functionId, functionProps);
+  const consumer = functionFor(scope, functionId, ref, functionProps);
   consumer.function.addEventSource(
     new DynamoEventSource(store.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,

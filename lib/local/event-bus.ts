@@ -17,11 +17,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PUT_EVENTS_MAX_BYTES, putEventsEntryBytes } from '#core/event-size.js';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
+import { eventRules, targetUses, type EventRuleSpec } from '#topology/event-rules.js';
+import { loadFunction } from './function-loader.js';
 import { JsonDirectory } from './durable-files.js';
 import { compilePattern, type EventMatcher } from './event-pattern.js';
 import { LOCAL_ACCOUNT_ID } from './http-api-event.js';
@@ -401,10 +401,8 @@ export class LocalEventBus {
     if ('handler' in rule) return Promise.resolve(rule.handler);
     let target = this.targets.get(rule.name);
     if (!target) {
-      const url = pathToFileURL(resolve(this.options.rootDir, rule.target.entry)).href;
-      target = import(url).then((module: { handler?: unknown }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${rule.target.entry} does not export a handler function`);
-        const handler = module.handler as (event: BusEvent, context: unknown) => unknown;
+      const ref = rule.target.function ?? { name: rule.name, entry: rule.target.entry, uses: targetUses(rule.target) };
+      target = loadFunction<{ handler: (event: BusEvent, context: unknown) => unknown }>(this.options.rootDir, ref).then(({ handler }) => {
         const timeoutMs = this.options.targetTimeoutMs ?? 10_000;
         return (event: BusEvent) => handler(event, createLambdaContext({ fn: rule.name, timeoutMs }));
       });

@@ -8,10 +8,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
-import { defaultRoute, functions, matchRoute, type FunctionName } from '#topology/routes.js';
+import { defaultRoute, matchRoute, type FunctionName } from '#topology/routes.js';
 import { buildHttpApiEvent, newRequestId } from './http-api-event.js';
 import {
   fromLambdaResult,
@@ -23,6 +21,7 @@ import {
 } from './http-api-response.js';
 import { createJwtAuthorizer, type JwtAuthorizerConfig } from './jwt-authorizer.js';
 import { createLambdaContext } from './lambda-context.js';
+import { loadFunction } from './function-loader.js';
 import { PortInUseError } from './ports.js';
 import { FILES_PATH_PREFIX, type FileRequest, type FileResponse } from '#adapters/local-files.js';
 import { localProblem } from './local-problem.js';
@@ -95,23 +94,12 @@ export const consoleLog: GatewayLog = {
   error: (message, error) => console.error(message, error),
 };
 
-/** Imports the module a route names, once per function, like a Lambda cold start. */
+/**
+ * Imports the module a route names, once per function, like a Lambda cold start, in the function's
+ * own environment (`function-loader.ts`). A module that failed to load is retried on the next request.
+ */
 export function moduleHandlerResolver(rootDir: string): HandlerResolver {
-  const loaded = new Map<FunctionName, Promise<LambdaHandler>>();
-  return (fn) => {
-    let handler = loaded.get(fn);
-    if (!handler) {
-      const url = pathToFileURL(resolve(rootDir, functions[fn].entry)).href;
-      handler = import(url).then((module: { handler?: unknown }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${functions[fn].entry} does not export a handler function`);
-        return module.handler as LambdaHandler;
-      });
-      // A module that failed to load (not written yet, syntax error) is retried on the next request.
-      handler.catch(() => loaded.delete(fn));
-      loaded.set(fn, handler);
-    }
-    return handler;
-  };
+  return async (fn) => (await loadFunction<{ handler: LambdaHandler }>(rootDir, fn)).handler;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {

@@ -9,14 +9,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyWebsocketEventV2, Context } from 'aws-lambda';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { localSockets } from '#adapters/live-push.js';
 import { liveSocket } from '#topology/live.js';
 import { LOCAL_ACCOUNT_ID } from './http-api-event.js';
 import { createLambdaContext } from './lambda-context.js';
+import { loadFunction } from './function-loader.js';
 import type { GatewayLog } from './gateway.js';
 
 type LiveHandler = (event: APIGatewayProxyWebsocketEventV2, context: Context) => Promise<unknown>;
@@ -50,7 +49,7 @@ export function createLiveServer(options: { rootDir: string; log: GatewayLog; po
   let closing = false;
   let interrupted = false;
   const handler = () => {
-    loaded ??= import(pathToFileURL(resolve(options.rootDir, liveSocket.entry)).href).then((module: { handler: LiveHandler }) => module.handler);
+    loaded ??= loadFunction<{ handler: LiveHandler }>(options.rootDir, 'live-connect').then((module) => module.handler);
     loaded.catch(() => (loaded = undefined));
     return loaded;
   };

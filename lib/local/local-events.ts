@@ -5,10 +5,8 @@
  * `EVENTBRIDGE_ENDPOINT`; the bus delivers to the rule targets. Only configuration
  * differs from AWS.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { outboxPublisher } from '#topology/stream-consumers.js';
+import { loadFunction } from './function-loader.js';
 import { caseTable } from '#topology/table.js';
 import { eventRules } from '#topology/event-rules.js';
 import { LocalEventBus, type LocalRule, type RetryClock, type RetryPolicy } from './event-bus.js';
@@ -41,7 +39,7 @@ export function createLocalBus(input: {
 
 /** The outbox publisher as a stream consumer, with the filter its event-source mapping has in AWS. */
 export async function outboxConsumer(rootDir: string): Promise<StreamConsumer> {
-  const module = (await import(pathToFileURL(resolve(rootDir, outboxPublisher.entry)).href)) as { handler: StreamConsumer['handler'] };
+  const module = await loadFunction<{ handler: StreamConsumer['handler'] }>(rootDir, 'outbox-publisher');
   return {
     name: 'outbox-publisher',
     filter: (record: DynamoDBRecord) => {

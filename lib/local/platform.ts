@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_ROLES_CLAIM } from '#core/caller.js';
-import { SHARED_FUNCTION_ENVIRONMENT } from '#topology/function-environment.js';
+import { SHARED_FUNCTION_ENVIRONMENT, settingsFor, type ResourceValues } from '#topology/function-environment.js';
 import { cursorKeyFor } from './cursor-key-file.js';
 import { createDevIssuer, DEMO_USER_KEYS, DEMO_USERS, DEV_TEAM_GROUPS, type DemoUserKey, type DevIssuer } from './dev-issuer.js';
 import { ensureTable, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
@@ -20,7 +20,7 @@ import { exampleCaseTypes } from '../seed/case-types/index.js';
 import { seedSla } from './seed-sla.js';
 import { seedRouting } from './seed-routing.js';
 import { LocalFileStore } from '#adapters/local-files.js';
-import { knowledgeIndexer } from '#topology/stream-consumers.js';
+import { loadFunction } from './function-loader.js';
 import { startRoutingSweep, type RoutingSweep } from './routing-sweep.js';
 import { startStreamPump, type StreamConsumer, type StreamPump } from './stream-pump.js';
 import {
@@ -152,6 +152,8 @@ export interface Platform {
   readonly clock: AdjustableClock | undefined;
   /** The SLA clock state machine's local executions (the same ASL as AWS). */
   readonly slaTimers: LocalStateMachine;
+  /** What each function's settings are made of here (`environmentFor`), as CDK's resources are in AWS. */
+  readonly functionResources: ResourceValues;
   /** Closes the gateway and stops DynamoDB Local; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -203,8 +205,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const serveBus = busRoutes(bus);
   const serveClock = ownClock ? clockRoute(ownClock, () => timers?.settled() ?? Promise.resolve()) : undefined;
   try {
-    const handlerEnv = handlerEnvironment({ tableName, dynamo, logLevel: options.logLevel, budgetMs: options.integrationTimeoutMs });
-    const fingerprint = JSON.stringify([handlerEnv.TABLE_NAME, handlerEnv.DYNAMODB_ENDPOINT]);
+    const resources = localResources({
+      tableName,
+      dynamo,
+      budgetMs: options.integrationTimeoutMs,
+      // The cursor key is kept with the data, so cursors survive a restart as they survive a cold start in AWS.
+      files: { dir: filesDir, signingKey: filesSigningKey },
+      cursorKey: cursorKeyFor(dataDir),
+      ...(dataDir ? { outboxDir: join(dataDir, 'outbox') } : {}),
+    });
+    const fingerprint = JSON.stringify([resources.table?.name, resources.table?.endpoint]);
     if (!options.resolveHandler && handlersLoadedWith !== undefined && handlersLoadedWith !== fingerprint) {
       throw new Error(
         'The handlers in this process were loaded for an earlier platform and keep its TABLE_NAME and DYNAMODB_ENDPOINT. ' +
@@ -212,26 +222,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       );
     }
     await ensureTable(dynamo.client, tableName);
-    // Before the gateway exists, so before any handler module can be imported.
-    // The cursor key is kept with the data, so cursors survive a restart as they survive a cold start in AWS.
-    Object.assign(
-      process.env,
-      handlerEnv,
-      { FILES_DIR: filesDir, FILES_SIGNING_KEY: filesSigningKey, CURSOR_KEY: cursorKeyFor(dataDir) },
-      dataDir ? { OUTBOX_DIR: join(dataDir, 'outbox') } : {},
-    );
+    // Before the gateway exists, so before any handler module can be imported. Each function sees only
+    // the settings its declaration's uses bring (function-loader.ts); the rest of this environment it shares.
+    Object.assign(process.env, sharedEnvironment(options.logLevel), settingsFor(resources));
     delete process.env.CURSOR_KEY_SECRET_ARN;
     delete process.env.AWS_SESSION_TOKEN;
     delete process.env.AWS_PROFILE;
 
-    const issuer = await createDevIssuer({ ...(dataDir ? { keyDir: dataDir } : {}), rolesClaim: handlerEnv.ROLES_CLAIM });
+    const issuer = await createDevIssuer({ ...(dataDir ? { keyDir: dataDir } : {}), rolesClaim: resources.identity!.rolesClaim! });
     // The live feed's handler checks ID tokens itself (no authorizer on a WebSocket): the dev issuer's, as the gateway does.
-    Object.assign(process.env, {
-      TOKEN_ISSUER: issuer.issuer,
-      TOKEN_AUDIENCE: issuer.audience,
-      TOKEN_JWKS: JSON.stringify(issuer.jwks),
-      LIVE_PUSH: 'local',
-    });
+    resources.tokens = { issuer: issuer.issuer, audience: issuer.audience, jwks: JSON.stringify(issuer.jwks) };
+    Object.assign(process.env, settingsFor({ tokens: resources.tokens }));
     live = createLiveServer({ rootDir: REPO_ROOT, log, port: () => gateway?.port ?? 0 });
     gateway = await startGateway({
       onUpgrade: live.onUpgrade,
@@ -254,8 +255,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       }),
     });
     // Signed file URLs point at the gateway, whose port is known only now, and still before any handler loads.
-    process.env.FILES_BASE_URL = gateway.url;
-    process.env.EVENTBRIDGE_ENDPOINT = `${gateway.url}${PUT_EVENTS_PATH}`;
+    resources.files = { ...resources.files, baseUrl: gateway.url };
+    resources.bus = { ...resources.bus, endpoint: `${gateway.url}${PUT_EVENTS_PATH}` };
+    Object.assign(process.env, settingsFor({ files: resources.files, bus: resources.bus }));
 
     timers = await startLocalSlaTimers(REPO_ROOT, clock, (execution) => log.error(`SLA timer ${execution.name} failed`, execution.error));
     if (options.seedCaseTypes ?? true) await seedCaseTypes(gateway.url, issuer);
@@ -312,6 +314,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       events: bus,
       clock: ownClock,
       slaTimers: openTimers,
+      functionResources: resources,
       stop: () => {
         // All always run, DynamoDB Local last so the pump never reads from a stopped one;
         // a failure of any is reported once all have finished.
@@ -356,7 +359,7 @@ async function startKnowledgeIndexing(
   others: readonly StreamConsumer[],
   checkpointFile: string | undefined,
 ): Promise<StreamPump> {
-  const indexer = (await import(pathToFileURL(resolve(REPO_ROOT, knowledgeIndexer.entry)).href)) as IndexerModule;
+  const indexer = await loadFunction<IndexerModule>(REPO_ROOT, 'knowledge-indexer');
   const pump = await startStreamPump({
     endpoint: dynamo.endpoint,
     client: dynamo.client,
@@ -404,36 +407,56 @@ function rememberingLoads(resolve: HandlerResolver, fingerprint: string): Handle
   };
 }
 
-/**
- * What the CDK stack gives each function as environment, with local values.
- * Variable names as Powertools reads them (node_modules/@aws-lambda-powertools/*).
- */
-function handlerEnvironment(input: {
+/** What the platform knows of each resource a function may use; each function's settings are made of it (`environmentFor`). */
+type LocalResources = { -readonly [K in keyof ResourceValues]: ResourceValues[K] };
+
+/** The local values of the resources, as CDK provides the AWS ones (lib/constructs/function-resources.ts). */
+function localResources(input: {
   tableName: string;
   dynamo: DynamoDbLocal;
-  logLevel: string | undefined;
   budgetMs: number | undefined;
-}): Record<string, string> {
+  files: { dir: string; signingKey: string };
+  cursorKey: string;
+  outboxDir?: string;
+}): LocalResources {
+  return {
+    table: {
+      name: input.tableName,
+      endpoint: input.dynamo.endpoint,
+      // DynamoDB Local on a busy machine queues calls for seconds (a test's 200 parallel creates): locally
+      // one call may take the handler's whole budget, and the gateway's timeout stays the deadline.
+      timeoutMs: process.env.DYNAMODB_TIMEOUT_MS ?? String(input.budgetMs ?? INTEGRATION_TIMEOUT_MS),
+    },
+    bus: { name: LOCAL_BUS_NAME },
+    files: input.files,
+    cursorKey: { key: input.cursorKey },
+    identity: {
+      rolesClaim: process.env.ROLES_CLAIM ?? DEFAULT_ROLES_CLAIM,
+      teamGroups: process.env.TEAM_GROUPS ?? JSON.stringify(DEV_TEAM_GROUPS),
+      // Unset means the default identity mapping, as in AWS without the roleMapping prop.
+      ...(process.env.ROLE_MAPPING ? { roleMapping: process.env.ROLE_MAPPING } : {}),
+      ...(process.env.TEAMS_CLAIM ? { teamsClaim: process.env.TEAMS_CLAIM } : {}),
+    },
+    live: { push: 'local' },
+    ...(input.outboxDir ? { email: { outboxDir: input.outboxDir } } : {}),
+  };
+}
+
+/**
+ * What every function shares, as the Lambda runtime gives every function its region and credentials.
+ * Variable names as Powertools reads them (node_modules/@aws-lambda-powertools/*).
+ */
+function sharedEnvironment(logLevel: string | undefined): Record<string, string> {
   return {
     ...SHARED_FUNCTION_ENVIRONMENT,
-    TABLE_NAME: input.tableName,
-    EVENT_BUS_NAME: LOCAL_BUS_NAME,
-    DYNAMODB_ENDPOINT: input.dynamo.endpoint,
-    // DynamoDB Local on a busy machine queues calls for seconds (a test's 200 parallel creates): locally
-    // one call may take the handler's whole budget, and the gateway's timeout stays the deadline.
-    DYNAMODB_TIMEOUT_MS: process.env.DYNAMODB_TIMEOUT_MS ?? String(input.budgetMs ?? INTEGRATION_TIMEOUT_MS),
     // DynamoDB Local ignores region and keys (-sharedDb) but the SDK needs both; fake ones keep real ones unused.
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    ROLES_CLAIM: process.env.ROLES_CLAIM ?? DEFAULT_ROLES_CLAIM,
-    TEAM_GROUPS: process.env.TEAM_GROUPS ?? JSON.stringify(DEV_TEAM_GROUPS),
-    // Unset means the default identity mapping, as in AWS without the roleMapping prop.
-    ...(process.env.ROLE_MAPPING ? { ROLE_MAPPING: process.env.ROLE_MAPPING } : {}),
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_DEV: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? input.logLevel ?? 'WARN',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? logLevel ?? 'WARN',
   };
 }

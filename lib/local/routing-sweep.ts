@@ -4,10 +4,8 @@
  * process clock is an `AdjustableClock`, every jump runs a sweep at once too, so
  * a demo can move an offer past its timeout without waiting for the interval.
  */
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AdjustableClock, clock } from '#adapters/clock.js';
-import { ROUTING_SWEEP } from '../constructs/routing.js';
+import { loadFunction } from './function-loader.js';
 import type { GatewayLog } from './gateway.js';
 
 export interface RoutingSweep {
@@ -24,7 +22,7 @@ export function startRoutingSweep(rootDir: string, intervalMs: number, log: Gate
     // One at a time: a sweep that overlaps the previous one would only race it.
     running ??= (async () => {
       try {
-        const module = (await import(pathToFileURL(join(rootDir, ROUTING_SWEEP.entry)).href)) as { handler: () => Promise<unknown> };
+        const module = await loadFunction<{ handler: () => Promise<unknown> }>(rootDir, 'routing-sweep');
         await module.handler();
       } catch (error) {
         log.error('routing sweep failed', error);

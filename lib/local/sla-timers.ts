@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { useTimerStarter } from '#adapters/timers.js';
 import { localSubstitutions, slaClockMachine } from '#topology/state-machines.js';
+import { loadFunction, runAs } from './function-loader.js';
 import { LocalStateMachine, type LocalExecution, type ObservableClock, type TaskHandler } from './step-functions.js';
 
 export async function startLocalSlaTimers(
@@ -23,7 +24,7 @@ export async function startLocalSlaTimers(
 ): Promise<LocalStateMachine> {
   const tasks: Record<string, TaskHandler> = {};
   for (const [state, task] of Object.entries(slaClockMachine.tasks)) {
-    const module = (await import(pathToFileURL(resolve(rootDir, task.entry)).href)) as { handler: TaskHandler };
+    const module = await loadFunction<{ handler: TaskHandler }>(rootDir, task.function);
     tasks[state] = (input) => module.handler(input);
   }
   const machine = new LocalStateMachine({
@@ -75,7 +76,10 @@ export async function rearmFromTable(input: {
   } while (from);
   let started = 0;
   for (let i = 0; i < caseIds.length; i += CONCURRENCY) {
-    const plans = await Promise.all(caseIds.slice(i, i + CONCURRENCY).map((caseId) => armCase(caseId, undefined, input.timers)));
+    // In the arming consumer's environment: it is that function's use case.
+    const plans = await Promise.all(
+      caseIds.slice(i, i + CONCURRENCY).map((caseId) => runAs('sla-arming', () => armCase(caseId, undefined, input.timers))),
+    );
     started += plans.reduce((sum, plan) => sum + plan.start.length, 0);
   }
   return started;
