@@ -6,7 +6,7 @@
  * API's connections. Both may manage this API's connections on this stage and
  * nothing else; both read and write the table (connections, the recent-event log).
  */
-import { Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Lazy, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -78,7 +78,8 @@ export class LiveUpdates extends Construct {
     resources.provide('tokens', {
       values: {
         issuer: identity.issuer,
-        audience: identity.audience.join(','),
+        // Read at synth, not now: the console's app client joins the audience after this construct is made.
+        audience: Lazy.string({ produce: () => identity.audience.join(',') }),
         jwksUrl: props.jwksUrl ?? `${identity.issuer}/.well-known/jwks.json`,
       },
       grant: () => undefined,

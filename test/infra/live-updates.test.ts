@@ -105,6 +105,10 @@ describe('the live functions', () => {
       TOKEN_JWKS_URL: expect.anything(),
     });
     expect(JSON.stringify(env(connectId()).TOKEN_JWKS_URL)).toContain('/.well-known/jwks.json');
+    // Every app client's tokens, the console's included: its client joins the audience after this construct is made.
+    const clients = Object.keys(resources(s.template, 'AWS::Cognito::UserPoolClient'));
+    expect(clients.length).toBeGreaterThanOrEqual(2);
+    for (const client of clients) expect(JSON.stringify(env(connectId()).TOKEN_AUDIENCE), client).toContain(client);
     expect(JSON.stringify(env(connectId()).TOKEN_ISSUER)).toContain('cognito-idp');
   });
 
