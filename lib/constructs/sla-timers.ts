@@ -8,7 +8,7 @@
  * and its ARN, through the functions' resources.
  */
 import * as path from 'node:path';
-import { ArnFormat, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -64,8 +64,10 @@ export class SlaTimers extends Construct {
     }
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      // Step Functions needs a name under /aws/vendedlogs/ to keep its resource policy small.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-sla-clock`,
+      // Step Functions needs a name under /aws/vendedlogs/ to keep its resource policy small. The group is
+      // retained, so the name ends in the stack's own id, new each time the stack is created: a stack
+      // deployed again after a destroy makes its own group instead of failing on the one it left behind.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-sla-clock-${Fn.select(2, Fn.split('/', Aws.STACK_ID))}`,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });

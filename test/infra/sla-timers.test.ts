@@ -134,3 +134,33 @@ describe('the arming consumer', () => {
     expect(nagFindings(stack)).toEqual([]);
   });
 });
+
+describe('what the stack keeps when it is destroyed', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway({}, { bundle: false });
+  });
+
+  // A retained resource outlives `cdk destroy`; a fixed name would make the next deployment of the same stack fail ("already exists").
+  const NAME_PROPERTIES = ['LogGroupName', 'BucketName', 'TableName', 'QueueName', 'TopicName', 'StateMachineName', 'Name'];
+
+  it('names nothing it retains with a name a later deployment would reuse', () => {
+    const fixed = Object.entries(s.template.toJSON().Resources as Record<string, Json>)
+      .filter(([, r]) => r.DeletionPolicy === 'Retain')
+      .flatMap(([id, r]) =>
+        NAME_PROPERTIES.filter((p) => r.Properties?.[p] !== undefined)
+          // Named with the stack's own id (new each time the stack is created) is safe; anything else is not.
+          .filter((p) => !JSON.stringify(r.Properties[p]).includes('AWS::StackId'))
+          .map((p) => `${id}.${p} = ${JSON.stringify(r.Properties[p])}`),
+      );
+    expect(fixed).toEqual([]);
+  });
+
+  it("keeps the machine's log group under /aws/vendedlogs/states/, which keeps Step Functions' log resource policy small", () => {
+    const group = Object.values(resources(s.template, 'AWS::Logs::LogGroup')).find((g) =>
+      JSON.stringify(g.Properties.LogGroupName ?? '').includes('sla-clock'),
+    )!;
+    expect(JSON.stringify(group.Properties.LogGroupName)).toContain('/aws/vendedlogs/states/');
+    expect((group as Json).DeletionPolicy).toBe('Retain');
+  });
+});
