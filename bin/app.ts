@@ -2,7 +2,10 @@
  * The CDK app: `npx cdk synth`. Settings come from context, so one command line
  * describes an environment:
  *
- *   -c deletionProtection=false        table and user pool may be deleted (default: protected)
+ *   -c deletionProtection=false        table and user pool may be deleted, and so may the stack (default: protected)
+ *   -c terminationProtection=false     the stack may be deleted (default: as deletionProtection)
+ *   -c tags='{"cost-center":"cx-42","owner":"platform"}'
+ *                                      tags on the stack and every resource in it that takes tags
  *   -c removalPolicy=destroy           stateful resources go with the stack (default: retain)
  *   -c logRetentionDays=90             any CloudWatch Logs retention in days (default: 30)
  *   -c oidcIssuer=https://idp.example.com -c oidcAudience=caseway,caseway-cli
@@ -25,7 +28,7 @@
  *   -c consoleClientId=...             the console's client id at the external OIDC provider (with oidcIssuer)
  *   -c consoleLiveUrl=wss://...        the live feed, when there is one (default: none, liveUrl null)
  */
-import { App, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
@@ -76,6 +79,24 @@ function groupMapping<V extends string>(key: string, what: string): Record<strin
     throw new Error(`-c ${key} must be a JSON object {"group name": "${what}"}`);
   }
   return parsed as Record<string, V>;
+}
+
+/** Tags as a JSON object of name -> value (cdk.json may give the object itself). */
+function tags(key: string): Record<string, string> | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`-c ${key} must be a JSON object {"tag": "value"}, got '${value}'`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error(`-c ${key} must be a JSON object {"tag": "value"}`);
+  }
+  return parsed as Record<string, string>;
 }
 
 function positiveInteger(key: string): number | undefined {
@@ -143,6 +164,8 @@ const props: CasewayStackProps = {
     ? { env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION } }
     : {}),
   deletionProtection: flag('deletionProtection'),
+  // A production stack is not deleted by a stray `cdk destroy`: protected unless said otherwise, like the table.
+  terminationProtection: flag('terminationProtection') ?? flag('deletionProtection') ?? true,
   removalPolicy: removalPolicy('removalPolicy'),
   logRetention: retention('logRetentionDays'),
   oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
@@ -156,5 +179,7 @@ const props: CasewayStackProps = {
 };
 
 new CasewayStack(app, text('stackName') ?? 'Caseway', props);
+// Through the Tags aspect, not only the stack's own tags: every taggable resource carries them in the template itself.
+for (const [name, value] of Object.entries(tags('tags') ?? {})) Tags.of(app).add(name, value);
 // cdk-nag 3 runs as a policy-validation plugin: any unacknowledged finding fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,0 +1,61 @@
+/**
+ * The CDK app as an operator runs it: `bin/app.ts` with settings given as context
+ * (`-c key=value`, which the CDK CLI hands over as CDK_CONTEXT_JSON), synthesized into
+ * a directory of its own, and its cloud assembly read back. Bundling is skipped
+ * (`aws:cdk:bundling-stacks`): what is checked here is the stack's settings.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
+const ROOT = join(import.meta.dirname, '../..');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+async function synthApp(context: Record<string, unknown>): Promise<{ manifest: Json; template: Json }> {
+  const out = mkdtempSync(join(tmpdir(), 'caseway-app-'));
+  dirs.push(out);
+  await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      CDK_OUTDIR: out,
+      CDK_CONTEXT_JSON: JSON.stringify({ console: 'false', 'aws:cdk:bundling-stacks': [], ...context }),
+    },
+    timeout: 120_000,
+  });
+  return {
+    manifest: JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Json,
+    template: JSON.parse(readFileSync(join(out, 'Caseway.template.json'), 'utf8')) as Json,
+  };
+}
+
+const tagsOf = (resource: Json) =>
+  Object.fromEntries(((resource.Properties?.Tags ?? []) as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+
+describe('the app, from context', () => {
+  it('protects the stack from deletion by default, tags every resource that takes tags, and lets both be set', async () => {
+    const protectedByDefault = await synthApp({ tags: '{"cost-center":"cx-42","owner":"platform"}' });
+    expect(protectedByDefault.manifest.artifacts.Caseway.properties.terminationProtection).toBe(true);
+    const resources = Object.values(protectedByDefault.template.Resources as Record<string, Json>);
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Events::EventBus']) {
+      const ofType = resources.filter((r) => r.Type === type);
+      expect(ofType.length, type).toBeGreaterThan(0);
+      for (const r of ofType) expect(tagsOf(r), type).toMatchObject({ 'cost-center': 'cx-42', owner: 'platform' });
+    }
+
+    const disposable = await synthApp({ deletionProtection: 'false' });
+    expect(disposable.manifest.artifacts.Caseway.properties.terminationProtection).toBeFalsy();
+  }, 240_000);
+
+  it('refuses tags that are not a JSON object of strings, saying how to give them', async () => {
+    await expect(synthApp({ tags: 'cost-center=cx' })).rejects.toThrow(/-c tags must be a JSON object/);
+    await expect(synthApp({ tags: '{"n":1}' })).rejects.toThrow(/-c tags must be a JSON object/);
+  }, 240_000);
+});
