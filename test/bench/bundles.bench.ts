@@ -18,13 +18,12 @@
  *   --only a,b       just these functions
  *   --smoke          three functions, one run each
  */
-import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ESM_REQUIRE_BANNER } from '#lib/constructs/caseway-function.js';
+import { bundleLambda } from '../support/lambda-bundle.js';
 import { SMOKE } from './smoke.js';
 
 /** The last commit on main before issue 15's first change ("Dev dependency: Stoplight Prism ..."). */
@@ -59,23 +58,9 @@ function entriesOf(tree: string): Map<string, string> {
 }
 
 async function bundle(entry: string, tree: string, outFile: string): Promise<number> {
-  const out = await build({
-    entryPoints: [entry],
-    absWorkingDir: tree,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: ESM_REQUIRE_BANNER },
-    outfile: outFile,
-    write: false,
-    logLevel: 'silent',
-  });
-  const file = out.outputFiles[0]!;
-  writeFileSync(outFile, file.contents);
-  return file.contents.byteLength;
+  const { code } = await bundleLambda(entry, tree);
+  writeFileSync(outFile, code);
+  return code.byteLength;
 }
 
 /** Settings a function might read while its modules load; none is reached (nothing is invoked). */

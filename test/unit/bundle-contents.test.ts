@@ -4,23 +4,12 @@
  * heavy packages to the functions that use them, bundled as CDK bundles them.
  * The sizes and load times themselves are `npm run bench:bundles`'s figures.
  */
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { bundleLambda } from '../support/lambda-bundle.js';
 
 async function packagesIn(fn: string): Promise<Set<string>> {
-  const out = await build({
-    entryPoints: [`functions/handlers/${fn}.ts`],
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    outfile: `/tmp/${fn}.mjs`,
-  });
-  const packages = Object.keys(out.metafile.inputs)
+  const { inputs } = await bundleLambda(`functions/handlers/${fn}.ts`);
+  const packages = Object.keys(inputs)
     .map((input) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1])
     .filter((name): name is string => name !== undefined);
   return new Set(packages);

@@ -1,31 +1,17 @@
 /**
- * What the small HTTP functions bundle, built as the stack builds them (esbuild with the
- * options of test/bench/bundles.bench.ts). The declarations import their use cases, so a
+ * What the small HTTP functions bundle, built as the stack builds them
+ * (test/support/lambda-bundle.ts). The declarations import their use cases, so a
  * function that imported the list of all operations, or the document builder, would carry
  * the whole API; and the shared HTTP stack must not reach the API's schema modules
  * (functions that serve none of them would carry them all). Heavy packages per function:
  * bundle-contents.test.ts.
  */
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { ESM_REQUIRE_BANNER } from '#lib/constructs/caseway-function.js';
 import { functions, type FunctionName } from '#topology/routes.js';
+import { bundleLambda } from '../support/lambda-bundle.js';
 
 async function bundledInputs(fn: FunctionName): Promise<string[]> {
-  const out = await build({
-    entryPoints: [functions[fn].entry],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    write: false,
-    logLevel: 'silent',
-    banner: { js: ESM_REQUIRE_BANNER },
-    metafile: true,
-  });
-  return Object.keys(out.metafile.inputs);
+  return Object.keys((await bundleLambda(functions[fn].entry)).inputs);
 }
 
 const API_MODULES = /functions\/services\/|functions\/http\/(openapi\.ts|api\/index\.ts|schemas\.ts)/;
