@@ -61,10 +61,10 @@ function flag(key: string): boolean | undefined {
 }
 
 /**
- * A JSON object of group name -> value on the command line (cdk.json may give the object itself).
- * Only its shape is checked here; Identity checks the names and values.
+ * A JSON object of name -> text on the command line (cdk.json may give the object itself).
+ * Only its shape is checked here; what reads it checks the names and values.
  */
-function groupMapping<V extends string>(key: string, what: string): Record<string, V> | undefined {
+function textMap<V extends string>(key: string, shape: string): Record<string, V> | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   let parsed: unknown = value;
@@ -72,32 +72,17 @@ function groupMapping<V extends string>(key: string, what: string): Record<strin
     try {
       parsed = JSON.parse(value);
     } catch {
-      throw new Error(`-c ${key} must be a JSON object {"group name": "${what}"}, got '${value}'`);
+      throw new Error(`-c ${key} must be a JSON object ${shape}, got '${value}'`);
     }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new Error(`-c ${key} must be a JSON object {"group name": "${what}"}`);
+    throw new Error(`-c ${key} must be a JSON object ${shape}`);
   }
   return parsed as Record<string, V>;
 }
 
-/** Tags as a JSON object of name -> value (cdk.json may give the object itself). */
-function tags(key: string): Record<string, string> | undefined {
-  const value: unknown = app.node.tryGetContext(key);
-  if (value === undefined || value === null || value === '') return undefined;
-  let parsed: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new Error(`-c ${key} must be a JSON object {"tag": "value"}, got '${value}'`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new Error(`-c ${key} must be a JSON object {"tag": "value"}`);
-  }
-  return parsed as Record<string, string>;
-}
+/** Group name -> value (Identity checks the names and values). */
+const groupMapping = <V extends string>(key: string, what: string) => textMap<V>(key, `{"group name": "${what}"}`);
 
 function positiveInteger(key: string): number | undefined {
   const value = text(key);
@@ -180,6 +165,6 @@ const props: CasewayStackProps = {
 
 new CasewayStack(app, text('stackName') ?? 'Caseway', props);
 // Through the Tags aspect, not only the stack's own tags: every taggable resource carries them in the template itself.
-for (const [name, value] of Object.entries(tags('tags') ?? {})) Tags.of(app).add(name, value);
+for (const [name, value] of Object.entries(textMap('tags', '{"tag": "value"}') ?? {})) Tags.of(app).add(name, value);
 // cdk-nag 3 runs as a policy-validation plugin: any unacknowledged finding fails the synth.
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
