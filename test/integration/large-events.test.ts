@@ -17,6 +17,7 @@ import { CLAIM_CHECK_BYTES } from '#core/event-size.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#lib/local/dynamodb-local.js';
 import type { BusEvent } from '#lib/local/event-bus.js';
 import { LOCAL_BUS_NAME } from '#lib/local/local-events.js';
+import { eventually } from '../support/eventually.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 
 let platform: TestPlatform;
@@ -30,16 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
 });
-
-async function eventually<T>(read: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const json = { 'content-type': 'application/json' };
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
