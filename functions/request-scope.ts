@@ -41,9 +41,7 @@ export function oncePerRequest<T>(key: string, read: () => Promise<T>): Promise<
 
 /** Forget this request's answers whose keys start with `prefix` (after a write that changes them). */
 export function forgetInRequest(prefix: string): void {
-  const memo = (() => {
-    const scope = storage.getStore();
-    return scope ? memos.get(scope) : undefined;
-  })();
+  const scope = storage.getStore();
+  const memo = scope ? memos.get(scope) : undefined;
   for (const key of memo?.keys() ?? []) if (key.startsWith(prefix)) memo!.delete(key);
 }

@@ -4,7 +4,7 @@
  * publisher is the same code in both modes.
  */
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { claimChecked } from '#core/claim-check.js';
+import { claimCheckedText } from '#core/claim-check.js';
 import type { DomainEvent } from '#core/domain-events.js';
 import { CLAIM_CHECK_BYTES, putEventsBatches } from '#core/event-size.js';
 import { eventsConfig } from '../config.js';
@@ -46,7 +46,7 @@ export const toPutEventsEntry = (event: PublishedEvent, busName: string): PutEve
   DetailType: event.type,
   Time: new Date(event.time),
   Resources: [],
-  Detail: JSON.stringify(claimChecked(detailOf(event), CLAIM_CHECK_BYTES)),
+  Detail: claimCheckedText(detailOf(event), CLAIM_CHECK_BYTES),
 });
 
 export class EventBridgePublisher implements EventPublisher {

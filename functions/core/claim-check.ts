@@ -40,7 +40,17 @@ const isAuditLike = (detail: object): detail is AuditLikeDetail =>
  * back). Anything else is returned as it is: it has no entry to point at.
  */
 export function claimChecked<D extends object>(detail: D, limit: number): D | (D & { claimCheck: ClaimCheck }) {
-  const bytes = Buffer.byteLength(JSON.stringify(detail), 'utf8');
+  return claimCheckOver(detail, Buffer.byteLength(JSON.stringify(detail), 'utf8'), limit);
+}
+
+/** `claimChecked`, as the JSON text PutEvents takes: a detail under the limit is serialized once, not once to size it and again to send it. */
+export function claimCheckedText(detail: object, limit: number): string {
+  const whole = JSON.stringify(detail);
+  const bytes = Buffer.byteLength(whole, 'utf8');
+  return bytes <= limit ? whole : JSON.stringify(claimCheckOver(detail, bytes, limit));
+}
+
+function claimCheckOver<D extends object>(detail: D, bytes: number, limit: number): D | (D & { claimCheck: ClaimCheck }) {
   if (bytes <= limit || !isAuditLike(detail)) return detail;
   return {
     ...detail,

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { claimChecked, isClaimCheck } from '#core/claim-check.js';
+import { claimChecked, claimCheckedText, isClaimCheck } from '#core/claim-check.js';
 import { PUT_EVENTS_MAX_BYTES, PUT_EVENTS_MAX_ENTRIES, putEventsBatches, putEventsEntryBytes } from '#core/event-size.js';
 
 describe('an entry is sized as EventBridge sizes it', () => {
@@ -78,6 +78,12 @@ describe('the claim check of a large audit event', () => {
       claimCheck: { reason: 'size', bytes: Buffer.byteLength(JSON.stringify(large)), caseId: 'CASE-2026-000007', seq: 3 },
     });
     expect(Buffer.byteLength(JSON.stringify(checked))).toBeLessThan(1024);
+  });
+
+  it('as the text PutEvents takes, is the same detail, small or large', () => {
+    for (const detail of [audit('a few words'), audit('事'.repeat(30_000))]) {
+      expect(JSON.parse(claimCheckedText(detail, 64 * 1024))).toEqual(claimChecked(detail, 64 * 1024));
+    }
   });
 
   it('leaves a large detail that names no audit entry as it is (nothing to point at)', () => {
