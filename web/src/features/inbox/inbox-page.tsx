@@ -35,13 +35,19 @@ export default function InboxPage() {
   const offers = useOffers();
   const answerOffer = useAnswerOffer();
 
-  const set = (name: string, value: string) =>
-    setParams((current) => {
-      const next = new URLSearchParams(current);
-      if (value) next.set(name, value);
-      else next.delete(name);
-      return next;
-    });
+  // react-router hands a functional update the params of the last render, so two changes before
+  // the next one (clear the filter, then pick a sort) would lose the first: build on the last we set.
+  const pending = useRef<URLSearchParams | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [params]);
+  const set = (name: string, value: string) => {
+    const next = new URLSearchParams(pending.current ?? params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    pending.current = next;
+    setParams(next);
+  };
 
   const slaOf = (c: Case) => c.sla ?? slaIndex.data?.get(c.caseId) ?? undefined;
   const rows = useMemo(() => {
