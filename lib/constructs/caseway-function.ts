@@ -23,6 +23,16 @@ export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.me
  */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
+/**
+ * Modules a Lambda bundle takes from elsewhere than their package: the SDK's default
+ * credential chain becomes its environment link alone, which is the one Lambda uses
+ * (functions/adapters/lambda-credentials.ts says why). Paths are relative to the
+ * repository root, where esbuild runs.
+ */
+export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': './functions/adapters/lambda-credentials.ts',
+};
+
 /** The environment every Caseway function gets, whatever it does. */
 export const POWERTOOLS_ENVIRONMENT: Readonly<Record<string, string>> = {
   ...SHARED_FUNCTION_ENVIRONMENT,
@@ -110,6 +120,7 @@ export class CasewayFunction extends Construct {
         // Bundle the AWS SDK v3 too: the bundle then pins the SDK version we tested
         // with, and tree-shaking makes it smaller than the runtime's copy is to load.
         externalModules: [],
+        esbuildArgs: { '--alias': Object.entries(LAMBDA_BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         forceDockerBundling: false,
         // esbuild's own default prints every bundle's size; warnings are what matter.
         logLevel: LogLevel.WARNING,

@@ -3,7 +3,8 @@
  * now and at a baseline commit, measured in the same run.
  *
  * Both trees are bundled with the stack's esbuild settings (minified ESM, source
- * map off, the AWS SDK inside, the stack's ESM banner). The cold-start figure is
+ * map off, the AWS SDK inside), each with what its own stack adds (the ESM banner,
+ * and module aliases where it had them): each tree as it was deployed. The cold-start figure is
  * what a Lambda's init pays for the code: a fresh Node 22 process imports the
  * bundle, and the time from before the import to after it is taken, `--runs`
  * times per function, alternating baseline and current so that load on the
@@ -22,8 +23,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { bundleLambda } from '../support/lambda-bundle.js';
+import { bundleLambda, type BundleSettings } from '../support/lambda-bundle.js';
 import { SMOKE } from './smoke.js';
 
 /** The last commit on main before issue 15's first change ("Dev dependency: Stoplight Prism ..."). */
@@ -57,8 +59,18 @@ function entriesOf(tree: string): Map<string, string> {
   return entries;
 }
 
-async function bundle(entry: string, tree: string, outFile: string): Promise<number> {
-  const { code } = await bundleLambda(entry, tree);
+/** What a tree's own stack adds to esbuild's options; stacks before the credential substitute had no aliases. */
+async function settingsOf(tree: string): Promise<BundleSettings> {
+  const stack = (await import(pathToFileURL(join(tree, 'lib/constructs/caseway-function.ts')).href)) as Partial<{
+    ESM_REQUIRE_BANNER: string;
+    LAMBDA_BUNDLE_ALIASES: Record<string, string>;
+  }>;
+  if (stack.ESM_REQUIRE_BANNER === undefined) throw new Error(`${tree}: lib/constructs/caseway-function.ts exports no ESM_REQUIRE_BANNER`);
+  return { banner: stack.ESM_REQUIRE_BANNER, aliases: stack.LAMBDA_BUNDLE_ALIASES ?? {} };
+}
+
+async function bundle(entry: string, tree: string, settings: BundleSettings, outFile: string): Promise<number> {
+  const { code } = await bundleLambda(entry, tree, settings);
   writeFileSync(outFile, code);
   return code.byteLength;
 }
@@ -126,6 +138,7 @@ async function main() {
     // The baseline bundles against today's installed packages: what differs is our code, not theirs.
     symlinkSync(join(ROOT, 'node_modules'), join(baselineTree, 'node_modules'));
     const before = entriesOf(baselineTree);
+    const [beforeSettings, nowSettings] = [await settingsOf(baselineTree), await settingsOf(ROOT)];
     const now = entriesOf(ROOT);
     let names = [...now.keys()].filter((name) => before.has(name)).sort();
     if (values.only) names = names.filter((name) => values.only!.split(',').includes(name));
@@ -138,8 +151,8 @@ async function main() {
     for (const name of names) {
       const beforeFile = join(work, 'out', `${name}.before.mjs`);
       const nowFile = join(work, 'out', `${name}.now.mjs`);
-      const beforeBytes = await bundle(before.get(name)!, baselineTree, beforeFile);
-      const nowBytes = await bundle(now.get(name)!, ROOT, nowFile);
+      const beforeBytes = await bundle(before.get(name)!, baselineTree, beforeSettings, beforeFile);
+      const nowBytes = await bundle(now.get(name)!, ROOT, nowSettings, nowFile);
       const beforeMs: number[] = [];
       const nowMs: number[] = [];
       for (let run = 0; run < RUNS; run++) {

@@ -54,6 +54,19 @@ describe('what each bundle carries', () => {
     expect([...(await packagesIn('cases-create'))]).toContain('date-holidays');
   });
 
+  // The stack's alias (functions/adapters/lambda-credentials.ts): in Lambda the credentials are in the environment.
+  it.each(['outbox-publisher', 'cases-create'])('%s takes its AWS credentials from the environment, without the rest of the chain', async (fn) => {
+    const packages = [...(await packagesIn(fn))];
+    expect(packages).toContain('@aws-sdk/credential-provider-env');
+    const chain = [
+      '@aws-sdk/credential-provider-node',
+      '@aws-sdk/credential-provider-ini',
+      '@aws-sdk/credential-provider-sso',
+      '@aws-sdk/nested-clients',
+    ];
+    expect(packages.filter((name) => chain.includes(name))).toEqual([]);
+  });
+
   it.each(['fallback', 'event-schemas', 'outbox-publisher'])('%s carries no DynamoDB client', async (fn) => {
     expect([...(await packagesIn(fn))]).not.toContain('@aws-sdk/client-dynamodb');
   });
