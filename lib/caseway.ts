@@ -3,7 +3,7 @@
  * own CDK app: `new Caseway(this, 'Cases', { ... })`. `CasewayStack` is just this
  * plus outputs.
  */
-import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -203,6 +203,12 @@ export class Caseway extends Construct {
   readonly alarms: cloudwatch.Alarm[];
   /** The web console, unless `console: false`. */
   readonly console?: CasewayConsole;
+  /** The nested stack of the HTTP API's functions. */
+  readonly apiFunctions: NestedStack;
+  /** The nested stack of the HTTP API, the live feed and the console. */
+  readonly frontDoor: NestedStack;
+  /** The nested stack of the event bus, its consumers, the SLA clocks, the routing sweep and device ingest. */
+  readonly backEnd: NestedStack;
   /** What the functions may use: each construct provides its resources here, and each function's grants and settings derive from its declaration. */
   readonly functionResources: FunctionResources;
 
@@ -234,7 +240,21 @@ export class Caseway extends Construct {
     resources.provide('identity', identityBinding(this.identity));
     this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins });
     resources.provide('files', filesBinding(this.attachments));
-    this.api = new CaseApi(this, 'Api', {
+    // Nested stacks along the architecture's seams, so that no template nears CloudFormation's 500
+    // resources and each part can grow. The front door is what clients reach: the HTTP API's routes,
+    // the live feed's WebSocket API and the console, which must sit together because the API's
+    // authorizer and the live feed accept the console's app client, whose sign-in callback is the
+    // console's distribution, whose content security policy names the API. The API's functions are
+    // a stack of their own (the front door holds their invoke permissions). The back end is what
+    // events drive: the bus and its consumers, SLA clocks, routing sweep and devices. What all use
+    // (table, identity, attachments, mail, knowledge search) and what watches all (alarms) stay in
+    // this stack. References run one way: back end -> front door -> API functions -> this stack.
+    this.apiFunctions = new NestedStack(this, 'ApiFunctions', { description: 'Caseway: the functions behind the HTTP API' });
+    this.frontDoor = new NestedStack(this, 'FrontDoor', { description: 'Caseway: the HTTP API, the live feed and the console' });
+    this.backEnd = new NestedStack(this, 'BackEnd', { description: 'Caseway: the event bus and what events drive' });
+    const { frontDoor, backEnd } = this;
+    this.api = new CaseApi(frontDoor, 'Api', {
+      functionsScope: this.apiFunctions,
       store: this.store,
       identity: this.identity,
       attachments: this.attachments,
@@ -243,9 +263,10 @@ export class Caseway extends Construct {
       throttling: props.throttling,
       ...logSettings,
     });
-    this.events = new DomainEvents(this, 'Events', {
+    this.events = new DomainEvents(backEnd, 'Events', {
       store: this.store,
-      eventBusName: props.eventBusName,
+      // Named here, by the deployment's stack, not by the nested stack the bus is in: the name is the same as before the split.
+      eventBusName: props.eventBusName ?? `caseway-${Stack.of(this).stackName}`,
       rules: props.eventRules,
       resources,
       ...logSettings,
@@ -260,13 +281,13 @@ export class Caseway extends Construct {
       ...logSettings,
     });
 
-    this.devices = new DeviceIngest(this, 'Devices', { store: this.store, resources, ...logSettings });
+    this.devices = new DeviceIngest(backEnd, 'Devices', { store: this.store, resources, ...logSettings });
     // The arming consumer, one of the bus's rule targets, uses this machine: it starts and stops its executions.
-    this.slaTimers = new SlaTimers(this, 'SlaTimers', { store: this.store, resources, ...logSettings });
-    this.routing = new Routing(this, 'Routing', { store: this.store, resources, ...logSettings });
+    this.slaTimers = new SlaTimers(backEnd, 'SlaTimers', { store: this.store, resources, ...logSettings });
+    this.routing = new Routing(backEnd, 'Routing', { store: this.store, resources, ...logSettings });
     // The fan-out is the bus's `live-updates` consumer; the WebSocket API and its connect handler are made here.
     const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
-    this.live = fanout ? new LiveUpdates(this, 'Live', { store: this.store, identity: this.identity, resources, ...logSettings }) : undefined;
+    this.live = fanout ? new LiveUpdates(frontDoor, 'Live', { store: this.store, identity: this.identity, resources, ...logSettings }) : undefined;
 
     const observability = new Observability(this, 'Observability', {
       api: this.api.api,
@@ -315,7 +336,7 @@ export class Caseway extends Construct {
     // The stack's own live feed unless the console is pointed elsewhere.
     const liveUrl = consoleProps.liveUrl ?? this.live?.url;
     const liveOrigin = liveUrl && !Token.isUnresolved(liveUrl) ? new URL(liveUrl).origin : liveUrl;
-    const hosting = new ConsoleHosting(this, 'Console', {
+    const hosting = new ConsoleHosting(this.frontDoor, 'Console', {
       connectOrigins: [
         this.api.api.apiEndpoint,
         ...signIn.connectOrigins,
@@ -328,7 +349,7 @@ export class Caseway extends Construct {
       webAclId: consoleProps.webAclId,
       removalPolicy: options.removalPolicy,
     });
-    const client = this.identity.userPool ? this.identity.addConsoleClient(hosting.origin) : undefined;
+    const client = this.identity.userPool ? this.identity.addConsoleClient(hosting.origin, this.frontDoor) : undefined;
     const config: ConsoleConfig = {
       // The $default stage's endpoint: the base URL without a trailing slash.
       apiUrl: this.api.api.apiEndpoint,
@@ -341,7 +362,7 @@ export class Caseway extends Construct {
         ...(client && this.identity.signInDomain ? { logoutUrl: `${this.identity.signInDomain.baseUrl()}/logout` } : {}),
       },
     };
-    const deployment = new ConsoleDeployment(this, 'ConsoleFiles', {
+    const deployment = new ConsoleDeployment(this.frontDoor, 'ConsoleFiles', {
       hosting,
       config,
       buildPath: consoleProps.buildPath,
@@ -349,7 +370,7 @@ export class Caseway extends Construct {
       logRemovalPolicy: options.removalPolicy,
     });
     const cors = options.corsLater
-      ? new ConsoleCors(this, 'ConsoleCors', {
+      ? new ConsoleCors(this.frontDoor, 'ConsoleCors', {
           api: this.api.api,
           attachmentsBucket: this.attachments.bucket,
           origins: [...(props.corsOrigins ?? []), hosting.origin],

@@ -40,6 +40,12 @@ export interface CaseApiProps {
   /** Whose tokens the JWT authorizer accepts, and where roles are in them. */
   readonly identity: Identity;
   /**
+   * Where the functions (and the cursor key, which only they read) are made: a nested stack of
+   * their own keeps the API's stack small. The API's invoke permissions stay beside its routes.
+   * @default - this construct
+   */
+  readonly functionsScope?: Construct;
+  /**
    * The attachment bucket, for the functions whose declaration uses `files`.
    * @default - none: synth fails if a function needs it
    */
@@ -140,7 +146,8 @@ export class CaseApi extends Construct {
     const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
 
     // A cursor can point at a case the caller may not see, so cursors are sealed (functions/adapters/dynamodb/cursor.ts).
-    this.cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+    const functionsScope = props.functionsScope ?? this;
+    this.cursorKey = new secretsmanager.Secret(functionsScope, 'CursorKey', {
       description: 'Caseway: the key listing cursors are sealed with (AES-256-GCM, derived with HKDF)',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       // It holds nothing worth keeping: a new one only turns cursors already handed out into 400s.
@@ -156,7 +163,7 @@ export class CaseApi extends Construct {
     this.functions = {} as Record<FunctionName, NodejsFunction>;
     const integrations = {} as Record<FunctionName, HttpLambdaIntegration>;
     for (const name of Object.keys(functionSpecs) as FunctionName[]) {
-      const fn = functionFor(this, name, name, { resources, logRetention, logRemovalPolicy }).function;
+      const fn = functionFor(functionsScope, name, name, { resources, logRetention, logRemovalPolicy }).function;
       this.functions[name] = fn;
       // One invoke permission per function for the whole API, not one per route: a stack holds at most
       // 500 resources, and 84 routes' permissions alone took 93 of them. The function serves no other API.

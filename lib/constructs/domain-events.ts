@@ -79,9 +79,8 @@ export class DomainEvents extends Construct {
     super(scope, id);
     const { store } = props;
 
-    this.bus = new events.EventBus(this, 'Bus', {
-      eventBusName: props.eventBusName ?? `caseway-${Stack.of(this).stackName}`,
-    });
+    const busName = props.eventBusName ?? `caseway-${Stack.of(this).stackName}`;
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: busName });
     this.archive = this.bus.archive('Archive', {
       description: 'Every Caseway domain event, for replay',
       // An archive needs a pattern; every event on this bus comes from this account.
@@ -126,6 +125,7 @@ export class DomainEvents extends Construct {
     this.consumers = new EventConsumers(this, 'Consumers', {
       store,
       bus: this.bus,
+      busName,
       rules: props.rules ?? eventRules,
       resources,
       ...(props.consumerEnvironment ? { environment: props.consumerEnvironment } : {}),

@@ -31,6 +31,12 @@ import { functionFor, type FunctionResources } from './function-resources.js';
 export interface EventConsumersProps {
   readonly store: CaseStore;
   readonly bus: events.IEventBus;
+  /**
+   * The bus's name as plain text, when known: the key policy below names the bus's rules by it,
+   * and `bus.eventBusName` would make the key (in the parent stack) depend on the bus's stack.
+   * @default bus.eventBusName
+   */
+  readonly busName?: string;
   readonly rules: readonly EventRuleSpec[];
   /** Where each consumer's grants and settings come from, by its declaration (`targetUses`). */
   readonly resources: FunctionResources;
@@ -89,7 +95,9 @@ export class EventConsumers extends Construct {
           actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
           resources: ['*'],
           conditions: {
-            ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${props.bus.eventBusName}/*` }) },
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${props.busName ?? props.bus.eventBusName}/*` }),
+            },
             StringEquals: { 'aws:SourceAccount': stack.account },
           },
         }),

@@ -230,11 +230,13 @@ export class Identity extends Construct {
    * sign-out URLs on that origin alone. Its id joins the audiences the API accepts, since the console
    * sends its ID token as the bearer token.
    */
-  addConsoleClient(origin: string): cognito.UserPoolClient {
+  addConsoleClient(origin: string, scope?: Construct): cognito.UserPoolClient {
     const userPool = this.requirePool('a console client');
     if (!this.signInDomain)
       throw new Error(`${this.node.path}: add a sign-in domain (addSignInDomain) before the console client that signs in through it`);
-    const client = userPool.addClient('ConsoleClient', {
+    // In `scope` when given: the console's stack, which the client's callback (its distribution) is in.
+    const client = new cognito.UserPoolClient(scope ?? userPool, 'ConsoleClient', {
+      userPool,
       userPoolClientName: 'caseway-console',
       // A browser cannot keep a secret; PKCE proves the code's redeemer is the one who asked for it.
       generateSecret: false,

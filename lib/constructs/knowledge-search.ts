@@ -127,13 +127,29 @@ export class KnowledgeSearch extends Construct {
     this.endpoint = this.collection.attrCollectionEndpoint;
     // IAM lets the functions call the collection's data plane; the data access policy decides what they may do there.
     const writers: NodejsFunction[] = [];
-    const readers: NodejsFunction[] = [];
+    const indexResource = [`index/${name}/*`];
+    let readers = 0;
     const resources = props.resources ?? FunctionResources.of({ store });
     resources.provide('search', {
       values: { mode: 'opensearch', endpoint: this.endpoint, index: KNOWLEDGE_INDEX },
       grant: (fn, level) => {
         iam.Grant.addToPrincipal({ grantee: fn, actions: ['aoss:APIAccessAll'], resourceArns: [this.collection.attrArn] });
-        (level === 'write' ? writers : readers).push(fn);
+        if (level === 'write') {
+          writers.push(fn);
+          return;
+        }
+        // A reader's data access policy is made beside the reader, in its stack: the API's functions are
+        // in a stack that uses this one's endpoint, so naming their roles here would make the two stacks
+        // depend on each other. Policy names are unique per account and at most 32 characters.
+        readers += 1;
+        new aoss.CfnAccessPolicy(fn, 'KnowledgeReadAccess', {
+          name: `${name}-r${readers}`,
+          type: 'data',
+          description: 'A knowledge search function reads the index',
+          policy: Stack.of(fn).toJsonString([
+            { Rules: [{ ResourceType: 'index', Resource: indexResource, Permission: SEARCH_PERMISSIONS }], Principal: [fn.role!.roleArn] },
+          ]),
+        });
       },
     });
 
@@ -160,12 +176,11 @@ export class KnowledgeSearch extends Construct {
     this.indexer = indexer.function;
     this.deadLetterQueue = indexer.deadLetterQueue;
     this.deadLetterAlarm = indexer.deadLetterAlarm;
-    const indexResource = [`index/${name}/*`];
     new aoss.CfnAccessPolicy(this, 'DataAccessPolicy', {
       name: `${name}-data`,
       type: 'data',
-      description: 'The indexer writes the knowledge index; the search functions read it',
-      // Read at synthesis: every function bound to the index by then is named, whichever construct made it.
+      description: 'The indexer writes the knowledge index',
+      // Read at synthesis: every function bound to the index for writing by then is named, whichever construct made it.
       policy: Lazy.string({
         produce: () =>
           Stack.of(this).toJsonString([
@@ -177,15 +192,6 @@ export class KnowledgeSearch extends Construct {
               ],
               Principal: writers.map((fn) => fn.role!.roleArn),
             },
-            ...(readers.length > 0
-              ? [
-                  {
-                    Description: 'Knowledge search functions',
-                    Rules: [{ ResourceType: 'index', Resource: indexResource, Permission: SEARCH_PERMISSIONS }],
-                    Principal: readers.map((fn) => fn.role!.roleArn),
-                  },
-                ]
-              : []),
           ]),
       }),
     });

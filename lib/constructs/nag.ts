@@ -36,9 +36,24 @@ export function wildcardResourceFinding(scope: IConstruct, resource: string): st
   return `AwsSolutions-IAM5[Resource::${flatten(Stack.of(scope).resolve(resource))}]`;
 }
 
+/**
+ * Run `acknowledge` once the app's references are settled: a value from another stack (the parent's
+ * bucket in a nested stack's policy) resolves to that stack's resource until synthesis makes it a
+ * parameter, and cdk-nag reads the parameter. Validations run after that step, before cdk-nag.
+ */
+function onceReferencesSettle(scope: IConstruct, acknowledge: () => void): void {
+  scope.node.addValidation({
+    validate: () => {
+      acknowledge();
+      return [];
+    },
+  });
+}
+
 /** Acknowledge the wildcard in `resource`, as the grant wrote it, on each holder (a function, its role, ...). */
 export function acknowledgeWildcardResource(holders: readonly IConstruct[], resource: string, reason: string): void {
-  for (const holder of holders) Validations.of(holder).acknowledge({ id: wildcardResourceFinding(holder, resource), reason });
+  for (const holder of holders)
+    onceReferencesSettle(holder, () => Validations.of(holder).acknowledge({ id: wildcardResourceFinding(holder, resource), reason }));
 }
 
 /** An action or a resource with a wildcard in each statement of `document`, as cdk-nag's AwsSolutions-IAM5 names them. */
@@ -64,6 +79,10 @@ export function wildcardFindings(scope: IConstruct, document: iam.PolicyDocument
 export function acknowledgeLibraryFunction(role: iam.IRole, reasons: { wildcards: string; runtime?: string }): void {
   const fn = role.node.scope;
   if (!fn) throw new Error(`${role.node.path}: a role at the root has no function to acknowledge on`);
+  onceReferencesSettle(fn, () => acknowledgeLibraryFunctionNow(fn, role, reasons));
+}
+
+function acknowledgeLibraryFunctionNow(fn: IConstruct, role: iam.IRole, reasons: { wildcards: string; runtime?: string }): void {
   // cdk-nag names a managed policy by its ARN, flattened like any other value.
   const managed = Stack.of(fn).resolve((role.node.defaultChild as iam.CfnRole | undefined)?.managedPolicyArns) as unknown[] | undefined;
   const acknowledgements = [

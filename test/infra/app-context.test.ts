@@ -5,7 +5,7 @@
  * (`aws:cdk:bundling-stacks`): what is checked here is the stack's settings.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +18,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-async function synthApp(context: Record<string, unknown>): Promise<{ manifest: Json; template: Json }> {
+async function synthApp(context: Record<string, unknown>): Promise<{ manifest: Json; template: Json; nested: Json[] }> {
   const out = mkdtempSync(join(tmpdir(), 'caseway-app-'));
   dirs.push(out);
   await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
@@ -33,6 +33,9 @@ async function synthApp(context: Record<string, unknown>): Promise<{ manifest: J
   return {
     manifest: JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Json,
     template: JSON.parse(readFileSync(join(out, 'Caseway.template.json'), 'utf8')) as Json,
+    nested: readdirSync(out)
+      .filter((file) => file.endsWith('.nested.template.json'))
+      .map((file) => JSON.parse(readFileSync(join(out, file), 'utf8')) as Json),
   };
 }
 
@@ -43,7 +46,9 @@ describe('the app, from context', () => {
   it('protects the stack from deletion by default, tags every resource that takes tags, and lets both be set', async () => {
     const protectedByDefault = await synthApp({ tags: '{"cost-center":"cx-42","owner":"platform"}' });
     expect(protectedByDefault.manifest.artifacts.Caseway.properties.terminationProtection).toBe(true);
-    const resources = Object.values(protectedByDefault.template.Resources as Record<string, Json>);
+    // The nested stacks' resources too: tags reach them as well.
+    const resources = [protectedByDefault.template, ...protectedByDefault.nested].flatMap((t) => Object.values(t.Resources as Record<string, Json>));
+    expect(protectedByDefault.nested.length).toBeGreaterThan(0);
     for (const type of ['AWS::DynamoDB::Table', 'AWS::Lambda::Function', 'AWS::S3::Bucket', 'AWS::SQS::Queue', 'AWS::Events::EventBus']) {
       const ofType = resources.filter((r) => r.Type === type);
       expect(ofType.length, type).toBeGreaterThan(0);

@@ -272,10 +272,13 @@ describe('identity', () => {
 });
 
 describe('outbox', () => {
-  const mapping = () => Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping'))[0]!.Properties;
+  const mapping = () =>
+    Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping')).find(
+      (m) => (m.Properties.FunctionName as { Ref?: string }).Ref === functionIdByDescription(s.template, OUTBOX_DESCRIPTION),
+    )!.Properties;
 
   it('reads the table stream from the start, in batches, retrying then parking on the DLQ', () => {
-    const [queueId] = Object.keys(resources(s.template, 'AWS::SQS::Queue'));
+    const queueId = expect.stringMatching(/^EventsDeadLetterQueue/);
     expect(mapping()).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [expect.stringMatching(/Table/), 'StreamArn'] },
       FunctionName: { Ref: functionIdByDescription(s.template, OUTBOX_DESCRIPTION) },

@@ -84,17 +84,23 @@ describe('the collection', () => {
   });
 
   it('lets the indexer write its index and the search functions only read it', () => {
-    const access = only('AWS::OpenSearchServerless::AccessPolicy');
-    expect(access.Type).toBe('data');
-    const rules = documentOf(access.Policy) as unknown as { Rules: { Permission: string[] }[]; Principal: string[] }[];
-    expect(rules).toHaveLength(2);
-    expect(rules[0]!.Rules[0]!.Permission).toEqual(expect.arrayContaining(['aoss:WriteDocument', 'aoss:CreateIndex']));
-    expect(rules[1]!.Rules.flatMap((r) => r.Permission)).toEqual(['aoss:DescribeIndex', 'aoss:ReadDocument']);
-    const principals = (access.Policy as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
-      .filter((p) => typeof p !== 'string')
-      .map((p) => JSON.stringify(p));
-    expect(principals.some((p) => p.includes(roleIdOf(s.template, indexerId())))).toBe(true);
-    expect(principals.some((p) => p.includes(roleIdOf(s.template, searchId())))).toBe(true);
+    const policies = Object.values(resources(s.template, 'AWS::OpenSearchServerless::AccessPolicy')).map((p) => p.Properties as Json);
+    const principalsOf = (access: Json) =>
+      (access.Policy as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].filter((p) => typeof p !== 'string').map((p) => JSON.stringify(p));
+    for (const access of policies) expect(access.Type).toBe('data');
+    // The indexer's policy beside the collection; each reader's beside the reader, in its own stack.
+    const writers = policies.find((p) => String(p.Name).endsWith('-data'));
+    const readers = policies.filter((p) => p !== writers);
+    expect(policies).toHaveLength(2);
+    const writeRules = documentOf(writers!.Policy) as unknown as { Rules: { Permission: string[] }[] }[];
+    expect(writeRules).toHaveLength(1);
+    expect(writeRules[0]!.Rules[0]!.Permission).toEqual(expect.arrayContaining(['aoss:WriteDocument', 'aoss:CreateIndex']));
+    expect(principalsOf(writers!).every((p) => p.includes(roleIdOf(s.template, indexerId())))).toBe(true);
+    expect(readers).toHaveLength(1);
+    const readRules = documentOf(readers[0]!.Policy) as unknown as { Rules: { Permission: string[] }[] }[];
+    expect(readRules.flatMap((r) => r.Rules.flatMap((rule) => rule.Permission))).toEqual(['aoss:DescribeIndex', 'aoss:ReadDocument']);
+    expect(principalsOf(readers[0]!)).toEqual([expect.stringContaining(roleIdOf(s.template, searchId()))]);
+    expect(readers[0]!.Name).toMatch(/^kb-[a-z0-9]{8}-r1$/);
   });
 });
 

@@ -102,7 +102,7 @@ describe('in the Caseway stack', () => {
   });
 
   it('passes cdk-nag', () => {
-    expect(nagFindings(s.stack.node.findChild('Caseway').node.findChild('SlaTimers'))).toEqual([]);
+    expect(nagFindings(s.stack.caseway.slaTimers)).toEqual([]);
   });
 });
 

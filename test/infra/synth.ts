@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Validations, type Environment, type IPolicyValidationPlugin } from 'aws-cdk-lib';
+import { App, NestedStack, Stack, Validations, type Environment, type IPolicyValidationPlugin } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -15,7 +15,16 @@ import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
 export interface Synthesized {
   readonly app: App;
   readonly stack: CasewayStack;
+  /**
+   * The deployment as one template: the stack's and its nested stacks' resources together, each
+   * reference across them (a nested stack's parameter, a nested stack's output) replaced by what it
+   * stands for, so assertions read as they would on one stack. `stacks` has the templates themselves.
+   */
   readonly template: Template;
+  /** Each template CloudFormation gets, by construct path: the stack's and each nested stack's. */
+  readonly stacks: ReadonlyMap<string, Template>;
+  /** `value` as written in `within`'s template, with references across templates replaced as in `template`. */
+  readonly settle: (value: unknown, within: Stack) => unknown;
 }
 
 /** The feature flags `cdk synth` runs with, so the suites test what gets deployed. */
@@ -79,7 +88,66 @@ export function synthCaseway(props: CasewayStackProps, options: SynthOptions): S
   const stack = new CasewayStack(app, 'Caseway', options.env ? { ...props, env: options.env } : props);
   const plugins = options.plugins?.(app) ?? [];
   if (plugins.length > 0) Validations.of(app).addPlugins(...plugins);
-  return { app, stack, template: Template.fromStack(stack) };
+  const stacks = new Map<string, Template>([[stack.node.path, Template.fromStack(stack)]]);
+  for (const nested of stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack))
+    stacks.set(nested.node.path, Template.fromStack(nested));
+  const deployment = oneTemplate(stack);
+  return { app, stack, template: deployment.template, settle: deployment.settle, stacks };
+}
+
+type Json = Record<string, unknown>;
+
+/** `Synthesized.template`: a stack and its nested stacks as one template, and the resolver that made it (see there). */
+export function oneTemplate(stack: Stack): { template: Template; settle: (value: unknown, within: Stack) => unknown } {
+  const nestedStacks = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
+  const templates = new Map<Stack, Json>([[stack, Template.fromStack(stack).toJSON() as Json]]);
+  for (const nested of nestedStacks) templates.set(nested, Template.fromStack(nested).toJSON() as Json);
+  // The nested stack behind each AWS::CloudFormation::Stack resource, by the logical id it has in its parent.
+  const byResource = new Map<Stack, Map<string, NestedStack>>();
+  for (const nested of nestedStacks) {
+    const parent = Stack.of(nested.nestedStackResource!);
+    if (!byResource.has(parent)) byResource.set(parent, new Map());
+    byResource.get(parent)!.set(parent.getLogicalId(nested.nestedStackResource!), nested);
+  }
+  const section = (of: Stack, name: string): Json => (templates.get(of)![name] as Json | undefined) ?? {};
+
+  const resolve = (value: unknown, within: Stack): unknown => {
+    if (Array.isArray(value)) return value.map((v) => resolve(v, within));
+    if (value === null || typeof value !== 'object') return value;
+    const json = value as Json;
+    const keys = Object.keys(json);
+    if (keys.length === 1 && keys[0] === 'Ref' && within instanceof NestedStack) {
+      // A nested stack's parameter: what its parent passes in.
+      const name = json.Ref as string;
+      if (name in section(within, 'Parameters')) {
+        const parent = Stack.of(within.nestedStackResource!);
+        const passed = (section(parent, 'Resources')[parent.getLogicalId(within.nestedStackResource!)] as Json).Properties as Json;
+        return resolve((passed.Parameters as Json)[name], parent);
+      }
+    }
+    if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
+      // A nested stack's output: the value it outputs.
+      const [id, attribute] = json['Fn::GetAtt'] as [string, string];
+      const nested = byResource.get(within)?.get(id);
+      if (nested && attribute.startsWith('Outputs.')) {
+        const output = section(nested, 'Outputs')[attribute.slice('Outputs.'.length)] as Json;
+        return resolve(output.Value, nested);
+      }
+    }
+    return Object.fromEntries(keys.map((key) => [key, resolve(json[key], within)]));
+  };
+
+  const merged: Json = { ...templates.get(stack)!, Resources: {}, Conditions: {} };
+  for (const [of, template] of templates) {
+    for (const name of ['Resources', 'Conditions'] as const) {
+      for (const [id, body] of Object.entries((template[name] as Json | undefined) ?? {})) {
+        if (id in (merged[name] as Json)) throw new Error(`${name} ${id} is in two of the deployment's templates`);
+        (merged[name] as Json)[id] = resolve(body, of);
+      }
+    }
+  }
+  if (merged.Outputs) merged.Outputs = resolve(merged.Outputs, stack);
+  return { template: Template.fromJSON(merged), settle: resolve };
 }
 
 /** cdk-nag AwsSolutions findings under `scope`, one line each: `severity rule path`. */
