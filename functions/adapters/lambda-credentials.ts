@@ -7,6 +7,8 @@
  * and instance metadata) are never reached, yet bundled they weigh about 130 KiB,
  * with the STS, SSO and SSO-OIDC clients, in every function. Taking the environment
  * link alone keeps what the chain does in Lambda and drops what it cannot do there.
+ * (The SDK cannot tree-shake the chain even when a client is given credentials:
+ * aws/aws-sdk-js-v3#5516 asks for exactly this for Lambda.)
  *
  * The local platform runs the source, so it keeps the whole chain.
  */

@@ -14,7 +14,12 @@
  * not share a layout: `functions/handlers/<name>.ts` today, `functions/<name>/handler.ts`
  * before issue 15. A function present in one tree only is listed apart.
  *
+ * The empty handler's import is measured in the same run, `--runs` times at the start and
+ * at the end: the floor any function stands on, so "ms over empty" is what our code costs.
+ *
  *   --baseline REF   the commit to compare with (default: the last commit before issue 15)
+ *   --sdk-external   compare instead with the working tree bundled with the AWS SDK left out,
+ *                    as if taken from the Lambda runtime (loaded from node_modules here)
  *   --runs N         imports per function and tree (default 5; --smoke: 1)
  *   --only a,b       just these functions
  *   --smoke          three functions, one run each
@@ -37,6 +42,7 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     only: { type: 'string' },
     smoke: { type: 'boolean', default: false },
+    'sdk-external': { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -130,15 +136,20 @@ function baselineCommit(ref: string): string {
 }
 
 async function main() {
-  const work = mkdtempSync(join(tmpdir(), 'caseway-bundles-'));
-  const baselineTree = join(work, 'baseline');
-  const commit = baselineCommit(values.baseline!);
-  execFileSync('git', ['worktree', 'add', '--detach', '--quiet', baselineTree, commit], { cwd: ROOT });
+  const sdkExternal = values['sdk-external'];
+  // A bundle that leaves the SDK out finds it in node_modules only from inside the repository.
+  const work = mkdtempSync(sdkExternal ? join(ROOT, '.bundles-') : join(tmpdir(), 'caseway-bundles-'));
+  const baselineTree = sdkExternal ? ROOT : join(work, 'baseline');
+  const commit = sdkExternal ? 'the working tree with the AWS SDK left out' : baselineCommit(values.baseline!);
+  if (!sdkExternal) execFileSync('git', ['worktree', 'add', '--detach', '--quiet', baselineTree, commit], { cwd: ROOT });
   try {
     // The baseline bundles against today's installed packages: what differs is our code, not theirs.
-    symlinkSync(join(ROOT, 'node_modules'), join(baselineTree, 'node_modules'));
+    if (!sdkExternal) symlinkSync(join(ROOT, 'node_modules'), join(baselineTree, 'node_modules'));
     const before = entriesOf(baselineTree);
-    const [beforeSettings, nowSettings] = [await settingsOf(baselineTree), await settingsOf(ROOT)];
+    const nowSettings = await settingsOf(ROOT);
+    const beforeSettings: BundleSettings = sdkExternal
+      ? { banner: nowSettings.banner, aliases: {}, external: ['@aws-sdk/*', '@smithy/*'] }
+      : await settingsOf(baselineTree);
     const now = entriesOf(ROOT);
     let names = [...now.keys()].filter((name) => before.has(name)).sort();
     if (values.only) names = names.filter((name) => values.only!.split(',').includes(name));
@@ -147,6 +158,16 @@ async function main() {
 
     console.log(`Bundles and cold imports: baseline ${commit} against the working tree, ${names.length} functions, ${RUNS} imports each (${NODE})`);
     mkdirSync(join(work, 'out'));
+    // The floor every function stands on: Node 22 importing a handler that does nothing, bundled the same way.
+    const emptyEntry = join(work, 'empty-handler.ts');
+    writeFileSync(emptyEntry, 'export const handler = async () => ({});\n');
+    const emptyFile = join(work, 'out', 'empty.mjs');
+    const emptyBytes = await bundle(emptyEntry, ROOT, nowSettings, emptyFile);
+    const emptyMs: number[] = [];
+    const sampleEmpty = () => {
+      for (let run = 0; run < RUNS; run++) emptyMs.push(importMs(emptyFile));
+    };
+    sampleEmpty();
     const rows: { name: string; beforeBytes: number; nowBytes: number; beforeMs: number; nowMs: number }[] = [];
     for (const name of names) {
       const beforeFile = join(work, 'out', `${name}.before.mjs`);
@@ -168,11 +189,17 @@ async function main() {
       rows.push({ name, beforeBytes, nowBytes, beforeMs: median(beforeMs), nowMs: median(nowMs) });
     }
 
-    console.log('\n| function | KiB before | KiB now | size | import ms before | import ms now | import |');
-    console.log('|---|---:|---:|---:|---:|---:|---:|');
+    // Sampled again at the end, so load that came and went during the run weighs on the floor as on the functions.
+    sampleEmpty();
+    const floorMs = median(emptyMs);
+    console.log(
+      `\nEmpty handler (the floor): ${kib(emptyBytes)} KiB, import ${floorMs.toFixed(1)} ms (median of ${emptyMs.length}). "over empty" is a function's import now less that.`,
+    );
+    console.log('\n| function | KiB before | KiB now | size | import ms before | import ms now | import | ms over empty now |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of rows) {
       console.log(
-        `| ${r.name} | ${kib(r.beforeBytes)} | ${kib(r.nowBytes)} | ${pct(r.nowBytes / r.beforeBytes)} | ${r.beforeMs.toFixed(0)} | ${r.nowMs.toFixed(0)} | ${pct(r.nowMs / r.beforeMs)} |`,
+        `| ${r.name} | ${kib(r.beforeBytes)} | ${kib(r.nowBytes)} | ${pct(r.nowBytes / r.beforeBytes)} | ${r.beforeMs.toFixed(0)} | ${r.nowMs.toFixed(0)} | ${pct(r.nowMs / r.beforeMs)} | ${(r.nowMs - floorMs).toFixed(0)} |`,
       );
     }
     const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((s, r) => s + pick(r), 0);
@@ -192,7 +219,7 @@ async function main() {
     );
     if (onlyOne.length > 0) console.log(`In one tree only (not compared): ${onlyOne.join(', ')}`);
   } finally {
-    execFileSync('git', ['worktree', 'remove', '--force', baselineTree], { cwd: ROOT });
+    if (!sdkExternal) execFileSync('git', ['worktree', 'remove', '--force', baselineTree], { cwd: ROOT });
     rmSync(work, { recursive: true, force: true });
   }
 }

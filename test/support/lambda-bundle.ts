@@ -17,6 +17,8 @@ export interface LambdaBundle {
 export interface BundleSettings {
   readonly banner: string;
   readonly aliases: Readonly<Record<string, string>>;
+  /** Packages left out of the bundle, for the runtime to provide (the stack leaves none out). */
+  readonly external?: readonly string[];
 }
 
 export const STACK_BUNDLE_SETTINGS: BundleSettings = { banner: ESM_REQUIRE_BANNER, aliases: LAMBDA_BUNDLE_ALIASES };
@@ -34,6 +36,7 @@ export async function bundleLambda(entry: string, workingDir?: string, settings 
     mainFields: ['module', 'main'],
     banner: { js: settings.banner },
     alias: { ...settings.aliases },
+    external: [...(settings.external ?? [])],
     outfile: 'bundle.mjs',
     write: false,
     metafile: true,
