@@ -18,6 +18,7 @@
  *   -c corsOrigins=https://a.example,https://b.example
  *   -c throttleBurst=200 -c throttleRate=100
  *   -c stackName=Caseway-dev           (default: Caseway)
+ *   -c searchProfile=development       knowledge search without standby replicas: 1 OCU idle instead of 2 (default: production)
  *   -c console=false                   no web console (default: on, at the distribution's *.cloudfront.net name)
  *   -c consoleDomain=support.example.com -c consoleCertificateArn=arn:aws:acm:us-east-1:...
  *                                      the console on a domain of your own (certificate in us-east-1)
@@ -143,6 +144,12 @@ function consoleProps(): CasewayConsoleProps | false {
   };
 }
 
+function searchProfile(): 'production' | 'development' | undefined {
+  const value = text('searchProfile');
+  if (value === undefined || value === 'production' || value === 'development') return value;
+  throw new Error(`-c searchProfile must be production or development, got '${value}'`);
+}
+
 const props: CasewayStackProps = {
   description: 'Caseway: serverless case management',
   ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
@@ -161,6 +168,7 @@ const props: CasewayStackProps = {
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
   console: consoleProps(),
+  searchProfile: searchProfile(),
 };
 
 new CasewayStack(app, text('stackName') ?? 'Caseway', props);

@@ -161,6 +161,13 @@ export interface CasewayProps {
    */
   readonly notifications?: Omit<NotificationsProps, 'resources'>;
   /**
+   * The knowledge search collection's profile. `production` keeps standby replicas in a second
+   * Availability Zone: at least 2 OCUs (1 indexing, 1 search) run around the clock. `development`
+   * drops them: at least 1 OCU (0.5 + 0.5), half the idle floor, and no zone redundancy.
+   * @default 'production'
+   */
+  readonly searchProfile?: 'production' | 'development';
+  /**
    * Receive email through SES for these addresses or domains (raw mail to an
    * encrypted bucket, then intake). Activate the receipt rule set after deploying.
    * @default - no inbound email
@@ -275,8 +282,12 @@ export class Caseway extends Construct {
     const sender = this.events.consumers.consumers.find((c) => c.spec.name === 'notification-sender');
     this.notifications = sender ? new Notifications(this, 'Notifications', { resources, ...props.notifications }) : undefined;
 
+    const searchProfile = props.searchProfile ?? 'production';
+    if (searchProfile !== 'production' && searchProfile !== 'development')
+      throw new Error(`${this.node.path}: searchProfile must be 'production' or 'development', got '${String(searchProfile)}'`);
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,
+      standbyReplicas: searchProfile === 'production',
       resources,
       ...logSettings,
     });

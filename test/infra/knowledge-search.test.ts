@@ -104,6 +104,17 @@ describe('the collection', () => {
   });
 });
 
+describe('the development profile', () => {
+  it('drops the standby replicas (half the idle OCUs), and refuses a profile it does not know', () => {
+    const dev = synthCaseway({ console: false, searchProfile: 'development' }, { bundle: false });
+    const collections = Object.values(resources(dev.template, 'AWS::OpenSearchServerless::Collection'));
+    expect(collections.map((c) => c.Properties.StandbyReplicas)).toEqual(['DISABLED']);
+    expect(() => synthCaseway({ console: false, searchProfile: 'cheap' as never }, { bundle: false })).toThrow(
+      /searchProfile must be 'production' or 'development'/,
+    );
+  });
+});
+
 describe('the indexer', () => {
   const mapping = (): Json => {
     const found = Object.values(resources(s.template, 'AWS::Lambda::EventSourceMapping')).filter(
