@@ -17,6 +17,11 @@ export interface CasewayPipelineStackProps extends Omit<StackProps, 'env'> {
   readonly config: PipelineConfig;
   /** Settings for every stage's Caseway stack, beneath each stage's config. */
   readonly caseway?: CasewayStackProps;
+  /**
+   * Add to each stage before the pipeline takes it (CDK Pipelines synthesizes a stage when it is added,
+   * so nothing can be added afterwards): an organisation's own alarms, a WAF, tags.
+   */
+  readonly configureStage?: (stage: CasewayStage) => void;
 }
 
 /** `text` as one single-quoted shell word. */
@@ -31,7 +36,7 @@ export class CasewayPipelineStack extends Stack {
   readonly stages: readonly CasewayStage[];
 
   constructor(scope: Construct, id: string, props: CasewayPipelineStackProps) {
-    const { config, caseway, ...stackProps } = props;
+    const { config, caseway, configureStage, ...stackProps } = props;
     super(scope, id, { ...stackProps, env: { account: config.account, region: config.region } });
     const source = CodePipelineSource.connection(config.source.repo, config.source.branch, { connectionArn: config.source.connectionArn });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
@@ -50,6 +55,7 @@ export class CasewayPipelineStack extends Stack {
     });
     this.stages = config.stages.map((stageConfig) => {
       const stage = new CasewayStage(this, stageConfig.name, { config: stageConfig, ...(caseway ? { caseway } : {}) });
+      configureStage?.(stage);
       this.pipeline.addStage(stage, {
         pre: needsApproval(stageConfig) ? [new ManualApprovalStep(`Approve-${stageConfig.name}`, { comment: `Deploy to ${stageConfig.name}?` })] : [],
         post: [smokeStep(stage, source, stageConfig.smokeUserSecret)],
