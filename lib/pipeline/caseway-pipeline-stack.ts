@@ -6,6 +6,7 @@
  * The pipeline updates itself first (self-mutation) when its own definition changes.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import type { CasewayStackProps } from '../caseway-stack.js';
@@ -46,6 +47,11 @@ export class CasewayPipelineStack extends Stack {
       enableKeyRotation: true,
       // One CodeBuild project publishes every asset: ~50 functions would otherwise be ~50 projects in this stack.
       publishAssetsInParallel: false,
+      // Caseway needs Node 22 (package.json engines), in every step: synth, self-mutation, assets and smoke tests.
+      codeBuildDefaults: {
+        buildEnvironment: { buildImage: codebuild.LinuxBuildImage.STANDARD_7_0 },
+        partialBuildSpec: codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: 22 } } } }),
+      },
       synth: new CodeBuildStep('Synth', {
         input: source,
         installCommands: ['npm ci'],

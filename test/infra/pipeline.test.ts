@@ -103,6 +103,12 @@ describe('the pipeline', () => {
     const synth = (stage('Build').Actions as Json[]).find((a) => a.Name === 'Synth')!;
     const commands = buildSpecOf(synth).phases.build.commands as string[];
     expect(commands).toContain('npm run build:web');
+    // Node 22, as package.json's engines ask, in the synth, self-mutation and smoke steps (the asset step's buildspec is a file of the assembly).
+    const inline = Object.values(template.findResources('AWS::CodeBuild::Project'))
+      .map((project) => project.Properties.Source.BuildSpec as string)
+      .filter((spec) => spec.startsWith('{'));
+    expect(inline).toHaveLength(2 + CONFIG.stages.length);
+    for (const spec of inline) expect((JSON.parse(spec) as Json).phases.install['runtime-versions']).toEqual({ nodejs: 22 });
     const cdkSynth = commands.find((c) => c.startsWith('npx cdk synth'))!;
     expect(cdkSynth).toMatch(/^npx cdk synth -a "npx tsx bin\/pipeline\.ts" -c pipeline='/);
     // The same config, so self-mutation rebuilds this very pipeline.
