@@ -7,6 +7,7 @@
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
+import { PipelineType } from 'aws-cdk-lib/aws-codepipeline';
 import { CodeBuildStep, CodePipeline, CodePipelineSource, ManualApprovalStep } from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
 import type { CasewayStackProps } from '../caseway-stack.js';
@@ -42,6 +43,8 @@ export class CasewayPipelineStack extends Stack {
     const source = CodePipelineSource.connection(config.source.repo, config.source.branch, { connectionArn: config.source.connectionArn });
     this.pipeline = new CodePipeline(this, 'Pipeline', {
       pipelineName: id,
+      // V2: billed per run minute rather than per pipeline per month, and what CodePipeline recommends.
+      pipelineType: PipelineType.V2,
       // Each stage is another account: its deploy roles must be able to read the artifacts, which a KMS key allows.
       crossAccountKeys: true,
       enableKeyRotation: true,

@@ -68,6 +68,7 @@ describe('the pipeline', () => {
   it("lives in the config's pipeline account and region, with cross-account keys", () => {
     expect([stack.account, stack.region]).toEqual(['000000000000', 'eu-west-1']);
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::CodePipeline::Pipeline', { PipelineType: 'V2', Name: 'CasewayPipeline' });
     const source = stage('Source').Actions[0] as Json;
     expect(source.Configuration).toMatchObject({ ConnectionArn: CONFIG.source.connectionArn, FullRepositoryId: 'acme/caseway', BranchName: 'main' });
   });
