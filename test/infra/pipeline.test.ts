@@ -135,12 +135,24 @@ describe('the pipeline', () => {
       expect(spec.phases.build.commands).toEqual(['npm run smoke -- --api "$API_URL" --user-pool "$USER_POOL_ID" --client "$USER_POOL_CLIENT_ID"']);
       const environment = projectOf(smoke).Properties.Environment.EnvironmentVariables as Json[] | undefined;
       const secrets = (environment ?? []).filter((v) => v.Type === 'SECRETS_MANAGER');
-      if (smokeUserSecret)
+      // The step's role may read that one secret (in the pipeline account), and no other.
+      const roleId = (projectOf(smoke).Properties.ServiceRole as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0];
+      const secretReads = Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
+        .filter((st) => JSON.stringify(st.Action).includes('secretsmanager'));
+      if (smokeUserSecret) {
         expect(secrets.map((v) => [v.Name, v.Value])).toEqual([
           ['SMOKE_USERNAME', `${smokeUserSecret}:username`],
           ['SMOKE_PASSWORD', `${smokeUserSecret}:password`],
         ]);
-      else expect(secrets).toEqual([]);
+        expect(secretReads.map((st) => [st.Action, st.Resource])).toEqual([
+          ['secretsmanager:GetSecretValue', `arn:aws:secretsmanager:eu-west-1:000000000000:secret:${smokeUserSecret}-??????`],
+        ]);
+      } else {
+        expect(secrets).toEqual([]);
+        expect(secretReads).toEqual([]);
+      }
     }
   });
 
