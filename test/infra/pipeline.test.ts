@@ -14,7 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CodeBuildStep } from 'aws-cdk-lib/pipelines';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addCasewayPipeline } from '#lib/pipeline/pipeline-app.js';
-import { parsePipelineConfig, type PipelineConfig } from '#lib/pipeline/pipeline-config.js';
+import { needsApproval, parsePipelineConfig, type PipelineConfig } from '#lib/pipeline/pipeline-config.js';
 import type { CasewayPipelineStack, CasewayPipelineStackProps } from '#lib/pipeline/caseway-pipeline-stack.js';
 import { CDK_JSON_CONTEXT, CONSOLE_FIXTURE, newApp, removeSynthOutput } from './synth.js';
 
@@ -235,6 +235,9 @@ describe('the pipeline config', () => {
   it('reads the branch as main when not given, and the approval as production only', () => {
     const config: PipelineConfig = parsePipelineConfig({ ...CONFIG, source: { ...CONFIG.source, branch: undefined } });
     expect(config.source.branch).toBe('main');
+    expect(config.stages.map(needsApproval)).toEqual([false, false, true]);
+    expect(needsApproval({ ...config.stages[1]!, approval: true })).toBe(true);
+    expect(needsApproval({ ...config.stages[2]!, approval: false })).toBe(false);
   });
 
   it('stops bin/pipeline.ts with that message, before anything is synthesized', async () => {
