@@ -32,7 +32,7 @@
  *   -c apiFirewall=true                the same with a web ACL the stack makes (the stack must be in us-east-1)
  *   -c apiFirewallStack=true           also synthesize <stackName>-ApiFirewall, the web ACL alone, in us-east-1:
  *                                      deploy it first, then pass its WebAclArn output as apiWebAclArn
- *   -c apiRatePerIp=2000 -c apiRateAnonymousPerIp=300
+ *   -c apiRatePerIp=5000 -c apiRateAnonymousPerIp=300
  *                                      the web ACL's limits per client IP per 5 minutes (with apiFirewall or apiFirewallStack)
  *   -c backup=false                    no AWS Backup plan (default: as deletionProtection)
  *   -c backupDailyDays=35 -c backupWeeklyDays=90 -c backupMonthlyDays=365

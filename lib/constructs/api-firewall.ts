@@ -19,12 +19,13 @@ import { Construct } from 'constructs';
 /** Requests one client IP may send in the evaluation window before WAF blocks it (until its rate falls again). */
 export interface ApiRateLimits {
   /**
-   * Any request, per client IP.
-   * @default 2000
+   * Any request, per client IP. Staff behind one NAT address share it: 5000 per 5 minutes is about
+   * 17 requests a second from that address; raise it for a larger office.
+   * @default 5000
    */
   readonly perIp?: number;
   /**
-   * Requests without an `Authorization` header, per client IP: only the public description routes
+   * Requests without an `Authorization` header (CORS preflights aside), per client IP: only the public description routes
    * (`/openapi.json`, `/events/schemas`) and the 404/405 fallback answer them, so a client sending
    * many is scraping or probing.
    * @default 300
@@ -37,7 +38,7 @@ export interface ApiRateLimits {
   readonly windowSeconds?: number;
 }
 
-export const DEFAULT_RATE_LIMITS: Required<ApiRateLimits> = { perIp: 2000, anonymousPerIp: 300, windowSeconds: 300 };
+export const DEFAULT_RATE_LIMITS: Required<ApiRateLimits> = { perIp: 5000, anonymousPerIp: 300, windowSeconds: 300 };
 
 /** WAF's bounds for a rate-based rule's limit, and its evaluation windows. */
 const RATE_LIMIT_RANGE = { min: 10, max: 2_000_000_000 };
@@ -120,16 +121,28 @@ export class ApiWebAcl extends Construct {
       },
       visibilityConfig: visibility(ruleName),
     });
-    const withoutAuthorization: wafv2.CfnWebACL.StatementProperty = {
-      notStatement: {
-        statement: {
-          sizeConstraintStatement: {
-            fieldToMatch: { singleHeader: { Name: 'authorization' } },
-            comparisonOperator: 'GT',
-            size: 0,
-            textTransformations: [{ priority: 0, type: 'NONE' }],
-          },
-        },
+    const not = (statement: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.StatementProperty => ({ notStatement: { statement } });
+    // No token, and not a CORS preflight: browsers send those without Authorization for every new URL.
+    const anonymous: wafv2.CfnWebACL.StatementProperty = {
+      andStatement: {
+        statements: [
+          not({
+            sizeConstraintStatement: {
+              fieldToMatch: { singleHeader: { Name: 'authorization' } },
+              comparisonOperator: 'GT',
+              size: 0,
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          }),
+          not({
+            byteMatchStatement: {
+              fieldToMatch: { method: {} },
+              positionalConstraint: 'EXACTLY',
+              searchString: 'OPTIONS',
+              textTransformations: [{ priority: 0, type: 'NONE' }],
+            },
+          }),
+        ],
       },
     };
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
@@ -140,7 +153,7 @@ export class ApiWebAcl extends Construct {
       visibilityConfig: visibility('all'),
       rules: [
         rateRule('rate-per-ip', 0, limits.perIp),
-        rateRule('rate-anonymous-per-ip', 1, limits.anonymousPerIp, withoutAuthorization),
+        rateRule('rate-anonymous-per-ip', 1, limits.anonymousPerIp, anonymous),
         ...MANAGED_RULE_GROUPS.map((group, i) => ({
           name: group.name,
           priority: 2 + i,

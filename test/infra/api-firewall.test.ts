@@ -74,7 +74,7 @@ describe('a web ACL made by Caseway (stack in us-east-1)', () => {
     expect((rule(acl, 'rate-per-ip').Statement as { RateBasedStatement: Json }).RateBasedStatement.ScopeDownStatement).toBeUndefined();
   });
 
-  it('holds requests without an Authorization header to a stricter per-IP limit', () => {
+  it('holds requests without an Authorization header (preflights aside) to a stricter per-IP limit', () => {
     expect(rule(webAcl(s.template), 'rate-anonymous-per-ip')).toMatchObject({
       Action: { Block: {} },
       Statement: {
@@ -82,10 +82,22 @@ describe('a web ACL made by Caseway (stack in us-east-1)', () => {
           AggregateKeyType: 'IP',
           Limit: DEFAULT_RATE_LIMITS.anonymousPerIp,
           ScopeDownStatement: {
-            NotStatement: {
-              Statement: {
-                SizeConstraintStatement: { FieldToMatch: { SingleHeader: { Name: 'authorization' } }, ComparisonOperator: 'GT', Size: 0 },
-              },
+            AndStatement: {
+              Statements: [
+                {
+                  NotStatement: {
+                    Statement: {
+                      SizeConstraintStatement: { FieldToMatch: { SingleHeader: { Name: 'authorization' } }, ComparisonOperator: 'GT', Size: 0 },
+                    },
+                  },
+                },
+                // CORS preflights carry no token: a browser sends one for each new URL, and they must not count.
+                {
+                  NotStatement: {
+                    Statement: { ByteMatchStatement: { FieldToMatch: { Method: {} }, PositionalConstraint: 'EXACTLY', SearchString: 'OPTIONS' } },
+                  },
+                },
+              ],
             },
           },
         },
