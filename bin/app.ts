@@ -28,12 +28,24 @@
  *                                      Cognito sign-in on a domain of your own instead
  *   -c consoleClientId=...             the console's client id at the external OIDC provider (with oidcIssuer)
  *   -c consoleLiveUrl=wss://...        the live feed, when there is one (default: none, liveUrl null)
+ *   -c apiWebAclArn=arn:aws:wafv2:us-east-1:...:global/webacl/...
+ *                                      the API through CloudFront with this CLOUDFRONT-scope web ACL
+ *   -c apiFirewall=true                the same with a web ACL the stack makes (the stack must be in us-east-1)
+ *   -c apiFirewallStack=true           also synthesize <stackName>-ApiFirewall, the web ACL alone, in us-east-1:
+ *                                      deploy it first, then pass its WebAclArn output as apiWebAclArn
+ *   -c apiRatePerIp=5000 -c apiRateAnonymousPerIp=300
+ *                                      the web ACL's limits per client IP per 5 minutes (with apiFirewall or apiFirewallStack)
+ *   -c backup=false                    no AWS Backup plan (default: as deletionProtection)
+ *   -c backupDailyDays=35 -c backupWeeklyDays=90 -c backupMonthlyDays=365
+ *                                      how long each kind of recovery point is kept
  */
 import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
-import type { CasewayConsoleProps } from '#lib/caseway.js';
+import { CasewayEdgeStack } from '#lib/caseway-edge-stack.js';
+import type { CasewayApiFirewallProps, CasewayBackupProps, CasewayConsoleProps } from '#lib/caseway.js';
+import type { ApiRateLimits } from '#lib/constructs/api-firewall.js';
 import type { Role } from '#core/caller.js';
 
 const app = new App();
@@ -150,6 +162,31 @@ function searchProfile(): 'production' | 'development' | undefined {
   throw new Error(`-c searchProfile must be production or development, got '${value}'`);
 }
 
+function rateLimitsFromContext(): ApiRateLimits | undefined {
+  const [perIp, anonymousPerIp] = [positiveInteger('apiRatePerIp'), positiveInteger('apiRateAnonymousPerIp')];
+  return perIp || anonymousPerIp ? { ...(perIp ? { perIp } : {}), ...(anonymousPerIp ? { anonymousPerIp } : {}) } : undefined;
+}
+
+function apiFirewall(): CasewayApiFirewallProps | undefined {
+  const webAclArn = text('apiWebAclArn');
+  if (webAclArn && flag('apiFirewall')) throw new Error('-c apiWebAclArn and -c apiFirewall=true are alternatives; give one');
+  if (webAclArn) return { webAclArn };
+  return flag('apiFirewall') ? { rateLimits: rateLimitsFromContext() } : undefined;
+}
+
+function backup(): CasewayBackupProps | false | undefined {
+  const on = flag('backup');
+  if (on === false) return false;
+  const [dailyDays, weeklyDays, monthlyDays] = [
+    positiveInteger('backupDailyDays'),
+    positiveInteger('backupWeeklyDays'),
+    positiveInteger('backupMonthlyDays'),
+  ];
+  const retention = { ...(dailyDays ? { dailyDays } : {}), ...(weeklyDays ? { weeklyDays } : {}), ...(monthlyDays ? { monthlyDays } : {}) };
+  if (on === undefined && Object.keys(retention).length === 0) return undefined;
+  return { retention };
+}
+
 const props: CasewayStackProps = {
   description: 'Caseway: serverless case management',
   ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
@@ -169,9 +206,20 @@ const props: CasewayStackProps = {
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
   console: consoleProps(),
   searchProfile: searchProfile(),
+  apiFirewall: apiFirewall(),
+  backup: backup(),
 };
 
-new CasewayStack(app, text('stackName') ?? 'Caseway', props);
+const stackName = text('stackName') ?? 'Caseway';
+new CasewayStack(app, stackName, props);
+if (flag('apiFirewallStack')) {
+  // A CLOUDFRONT-scope web ACL exists only in us-east-1, whatever region Caseway is in.
+  new CasewayEdgeStack(app, `${stackName}-ApiFirewall`, {
+    description: "Caseway: the API's WAF web ACL (CloudFront scope)",
+    env: { ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}), region: 'us-east-1' },
+    rateLimits: rateLimitsFromContext(),
+  });
+}
 // Through the Tags aspect, not only the stack's own tags: every taggable resource carries them in the template itself.
 for (const [name, value] of Object.entries(textMap('tags', '{"tag": "value"}') ?? {})) Tags.of(app).add(name, value);
 // cdk-nag 3 runs as a policy-validation plugin: any unacknowledged finding fails the synth.

@@ -18,7 +18,19 @@ export class CasewayStack extends Stack {
     this.caseway = new Caseway(this, 'Caseway', props);
     const { api, identity, store, events } = this.caseway;
 
-    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the Caseway API' });
+    const edge = this.caseway.apiEdge;
+    new CfnOutput(this, 'ApiUrl', { value: edge ? `${edge.url}/` : api.url, description: 'Base URL of the Caseway API' });
+    if (edge) {
+      new CfnOutput(this, 'ApiDirectUrl', {
+        value: api.url,
+        description: "The API's own endpoint, which the web ACL does not see: for operators, not clients",
+      });
+    }
+    if (this.caseway.backup)
+      new CfnOutput(this, 'BackupVaultName', {
+        value: this.caseway.backup.vault.backupVaultName,
+        description: 'Recovery points of the table and attachments',
+      });
     new CfnOutput(this, 'TableName', { value: store.table.tableName, description: 'The case table' });
     new CfnOutput(this, 'AttachmentsBucketName', { value: this.caseway.attachments.bucket.bucketName, description: 'Bucket of case attachments' });
     new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Bus carrying Caseway domain events' });

@@ -3,7 +3,7 @@
  * own CDK app: `new Caseway(this, 'Cases', { ... })`. `CasewayStack` is just this
  * plus outputs.
  */
-import { NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnRule, Fn, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -28,6 +28,32 @@ import type { EventRuleSpec } from '#topology/event-rules.js';
 import { Notifications, type NotificationsProps } from './constructs/notifications.js';
 import { FunctionResources, identityBinding, filesBinding } from './constructs/function-resources.js';
 import type { Role } from '#core/caller.js';
+import { ApiEdge, ApiWebAcl, assertCloudFrontWebAclArn, type ApiRateLimits } from './constructs/api-firewall.js';
+import { CaseBackup, type BackupRetention } from './constructs/backup.js';
+
+/**
+ * A WAF web ACL in front of the API. An HTTP API stage cannot carry one (WAF protects REST API stages,
+ * not HTTP APIs), so the API is served through a CloudFront distribution that does, and the web ACL is
+ * a CLOUDFRONT-scope one: in us-east-1. See lib/constructs/api-firewall.ts.
+ */
+export interface CasewayApiFirewallProps {
+  /**
+   * An existing CLOUDFRONT-scope web ACL, e.g. `CasewayEdgeStack`'s `WebAclArn` output.
+   * @default - Caseway makes one (`ApiWebAcl`), which it can only do when its stack is in us-east-1
+   */
+  readonly webAclArn?: string;
+  /**
+   * The rate limits of the web ACL Caseway makes (not with `webAclArn`).
+   * @default DEFAULT_RATE_LIMITS
+   */
+  readonly rateLimits?: ApiRateLimits;
+}
+
+/** AWS Backup of the case table and the attachment bucket. */
+export interface CasewayBackupProps {
+  /** @default DEFAULT_BACKUP_RETENTION (daily 35, weekly 90, monthly 365 days) */
+  readonly retention?: BackupRetention;
+}
 
 /** The web console: where it is served from and how it signs in. */
 export interface CasewayConsoleProps {
@@ -179,6 +205,18 @@ export interface CasewayProps {
    * @default {} (on, on the distribution's own domain)
    */
   readonly console?: CasewayConsoleProps | false;
+  /**
+   * Serve the API through CloudFront with a WAF web ACL (rate limits, AWS managed rules). The console
+   * then calls the API there. The API's own execute-api endpoint still answers (see docs/deploy.md).
+   * @default - none: clients call the API's endpoint, throttled per stage
+   */
+  readonly apiFirewall?: CasewayApiFirewallProps;
+  /**
+   * AWS Backup plan for the case table and the attachment bucket (`false`: none). On by default where
+   * the data is meant to last: with deletion protection, which marks an environment that is kept.
+   * @default - on when `deletionProtection` is (the default), off otherwise
+   */
+  readonly backup?: CasewayBackupProps | false;
 }
 
 export class Caseway extends Construct {
@@ -216,6 +254,14 @@ export class Caseway extends Construct {
   readonly frontDoor: NestedStack;
   /** The nested stack of the event bus, its consumers, the SLA clocks, the routing sweep and device ingest. */
   readonly backEnd: NestedStack;
+  /** The API's distribution and web ACL, with `apiFirewall`. */
+  readonly apiEdge?: ApiEdge;
+  /** The web ACL Caseway made, with `apiFirewall` and no `webAclArn`. */
+  readonly apiWebAcl?: ApiWebAcl;
+  /** The URL clients should call the API at (no trailing slash): the distribution's with `apiFirewall`, else the stage's endpoint. */
+  readonly apiUrl: string;
+  /** The backup plan, vault and selection, unless `backup: false`. */
+  readonly backup?: CaseBackup;
   /** What the functions may use: each construct provides its resources here, and each function's grants and settings derive from its declaration. */
   readonly functionResources: FunctionResources;
 
@@ -279,6 +325,11 @@ export class Caseway extends Construct {
       ...logSettings,
     });
 
+    if (props.apiFirewall) {
+      ({ edge: this.apiEdge, webAcl: this.apiWebAcl } = this.addApiFirewall(props.apiFirewall, removalPolicy));
+    }
+    this.apiUrl = this.apiEdge?.url ?? this.api.api.apiEndpoint;
+
     const sender = this.events.consumers.consumers.find((c) => c.spec.name === 'notification-sender');
     this.notifications = sender ? new Notifications(this, 'Notifications', { resources, ...props.notifications }) : undefined;
 
@@ -333,6 +384,17 @@ export class Caseway extends Construct {
     ];
     for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
 
+    const backupProps = props.backup ?? (deletionProtection ? {} : false);
+    if (backupProps) {
+      this.backup = new CaseBackup(this, 'Backup', {
+        table: this.store.table,
+        tableKey: this.store.key,
+        buckets: [{ bucket: this.attachments.bucket, key: this.attachments.key }],
+        retention: backupProps.retention,
+        removalPolicy,
+      });
+    }
+
     if (consoleProps) {
       this.console = this.addConsole(consoleProps, props, { corsLater, logRetention: props.logRetention, removalPolicy });
     }
@@ -349,7 +411,8 @@ export class Caseway extends Construct {
     const liveOrigin = liveUrl && !Token.isUnresolved(liveUrl) ? new URL(liveUrl).origin : liveUrl;
     const hosting = new ConsoleHosting(this.frontDoor, 'Console', {
       connectOrigins: [
-        this.api.api.apiEndpoint,
+        // Through the web ACL when there is one: a console calling the API's own endpoint would pass it by.
+        this.apiUrl,
         ...signIn.connectOrigins,
         // Direct uploads and downloads go to the attachment bucket's regional endpoint (presigned URLs).
         `https://${this.attachments.bucket.bucketRegionalDomainName}`,
@@ -363,7 +426,7 @@ export class Caseway extends Construct {
     const client = this.identity.userPool ? this.identity.addConsoleClient(hosting.origin, this.frontDoor) : undefined;
     const config: ConsoleConfig = {
       // The $default stage's endpoint: the base URL without a trailing slash.
-      apiUrl: this.api.api.apiEndpoint,
+      apiUrl: this.apiUrl,
       liveUrl: liveUrl ?? null,
       auth: {
         authority: this.identity.issuer,
@@ -389,6 +452,37 @@ export class Caseway extends Construct {
         })
       : undefined;
     return { hosting, deployment, origin: hosting.origin, client, signInDomain: this.identity.signInDomain, cors };
+  }
+
+  private addApiFirewall(firewall: CasewayApiFirewallProps, removalPolicy: RemovalPolicy): { edge: ApiEdge; webAcl?: ApiWebAcl } {
+    if (firewall.webAclArn !== undefined) {
+      if (firewall.rateLimits)
+        throw new Error(
+          `${this.node.path}: apiFirewall.rateLimits applies to the web ACL Caseway makes; with apiFirewall.webAclArn set the limits where that ACL is made`,
+        );
+      assertCloudFrontWebAclArn(firewall.webAclArn);
+      return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: firewall.webAclArn, removalPolicy }) };
+    }
+    const stack = Stack.of(this);
+    if (!Token.isUnresolved(stack.region) && stack.region !== 'us-east-1') {
+      throw new Error(
+        `${this.node.path}: apiFirewall without webAclArn makes a CLOUDFRONT-scope web ACL, which exists only in us-east-1; this stack is in ${stack.region}. Deploy CasewayEdgeStack to us-east-1 and pass its WebAclArn as apiFirewall.webAclArn.`,
+      );
+    }
+    if (Token.isUnresolved(stack.region)) {
+      // An environment-agnostic stack: refuse the deploy in another region before anything is created.
+      new CfnRule(stack, 'ApiWebAclRegion', {
+        assertions: [
+          {
+            assert: Fn.conditionEquals(Stack.of(this).region, 'us-east-1'),
+            assertDescription:
+              'apiFirewall without webAclArn makes a CLOUDFRONT-scope web ACL, which exists only in us-east-1: deploy CasewayEdgeStack there and pass its WebAclArn instead.',
+          },
+        ],
+      });
+    }
+    const webAcl = new ApiWebAcl(this.frontDoor, 'ApiWebAcl', { rateLimits: firewall.rateLimits, name: `caseway-api-${stack.stackName}` });
+    return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: webAcl.arn, removalPolicy }), webAcl };
   }
 
   /** Where the console signs in, and which origins that takes (CSP connect-src and form-action). */

@@ -71,6 +71,14 @@ export function wildcardFindings(scope: IConstruct, document: iam.PolicyDocument
   return [...findings];
 }
 
+/** Acknowledge, on `role`, each AWS managed policy it holds (cdk-nag's AwsSolutions-IAM4 names each by its flattened ARN). */
+export function acknowledgeManagedPolicies(role: iam.Role, reason: string): void {
+  onceReferencesSettle(role, () => {
+    const managed = Stack.of(role).resolve((role.node.defaultChild as iam.CfnRole).managedPolicyArns) as unknown[] | undefined;
+    Validations.of(role).acknowledge(...(managed ?? []).map((arn) => ({ id: `AwsSolutions-IAM4[Policy::${flatten(arn)}]`, reason })));
+  });
+}
+
 /**
  * For a function aws-cdk-lib provides (BucketDeployment, AwsCustomResource): acknowledge, on the
  * function, the managed basic-execution policy, the runtime the library chose, and each wildcard its

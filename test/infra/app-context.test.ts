@@ -18,7 +18,7 @@ const ROOT = join(import.meta.dirname, '../..');
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-async function synthApp(context: Record<string, unknown>): Promise<{ manifest: Json; template: Json; nested: Json[] }> {
+async function synthApp(context: Record<string, unknown>): Promise<{ dir: string; manifest: Json; template: Json; nested: Json[] }> {
   const out = mkdtempSync(join(tmpdir(), 'caseway-app-'));
   dirs.push(out);
   await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['bin/app.ts'], {
@@ -31,6 +31,7 @@ async function synthApp(context: Record<string, unknown>): Promise<{ manifest: J
     timeout: 120_000,
   });
   return {
+    dir: out,
     manifest: JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as Json,
     template: JSON.parse(readFileSync(join(out, 'Caseway.template.json'), 'utf8')) as Json,
     nested: readdirSync(out)
@@ -62,5 +63,25 @@ describe('the app, from context', () => {
   it('refuses tags that are not a JSON object of strings, saying how to give them', async () => {
     await expect(synthApp({ tags: 'cost-center=cx' })).rejects.toThrow(/-c tags must be a JSON object/);
     await expect(synthApp({ tags: '{"n":1}' })).rejects.toThrow(/-c tags must be a JSON object/);
+  }, 240_000);
+
+  it('synthesizes the web ACL in us-east-1 on request, puts the API behind a given one, and leaves out backup when told', async () => {
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/caseway-api/0a1b2c3d';
+    const out = await synthApp({ apiFirewallStack: 'true', apiRatePerIp: '500', apiWebAclArn: arn, backup: 'false' });
+    const edge = out.manifest.artifacts['Caseway-ApiFirewall'] as Json;
+    expect(edge.environment).toMatch(/\/us-east-1$/);
+    const edgeTemplate = JSON.parse(readFileSync(join(out.dir, edge.properties.templateFile as string), 'utf8')) as Json;
+    const acl = Object.values(edgeTemplate.Resources as Record<string, Json>).find((r) => r.Type === 'AWS::WAFv2::WebACL')!;
+    expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    expect(acl.Properties.Rules[0]).toMatchObject({ Name: 'rate-per-ip', Statement: { RateBasedStatement: { Limit: 500 } } });
+    const all = [out.template, ...out.nested].flatMap((t) => Object.values(t.Resources as Record<string, Json>));
+    expect(all.filter((r) => r.Type === 'AWS::CloudFront::Distribution').map((r) => r.Properties.DistributionConfig.WebACLId)).toEqual([arn]);
+    expect(all.filter((r) => r.Type === 'AWS::Backup::BackupPlan')).toEqual([]);
+  }, 240_000);
+
+  it('refuses a web ACL both given and to be made', async () => {
+    await expect(synthApp({ apiFirewall: 'true', apiWebAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' })).rejects.toThrow(
+      /-c apiWebAclArn and -c apiFirewall=true are alternatives/,
+    );
   }, 240_000);
 });
