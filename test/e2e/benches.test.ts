@@ -46,6 +46,7 @@ const FIGURES: Record<string, RegExp[]> = {
     /All \d+ bundles: [\d.]+ KiB before, [\d.]+ KiB now/,
     /Cold import per function: median [+-][\d.]+ %/,
   ],
+  'bench:stacks': [/\| Caseway\/Caseway\/FrontDoor \| \d+ \| \d+ % \|/, /All templates: \d+ resources/],
   'bench:key-heat': [
     /many requesters: hottest \w+ \S+ at [\d.]+x the limit/,
     /one integration: hottest \w+ \S+ at [\d.]+x the limit/,

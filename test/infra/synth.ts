@@ -27,6 +27,13 @@ export interface Synthesized {
   readonly settle: (value: unknown, within: Stack) => unknown;
 }
 
+/**
+ * The deployment at its largest, for the limits (test/infra/stack-limits.test.ts, `npm run bench:stacks`):
+ * the console (on by default), inbound email, the live feed (on by default), the API's web ACL and
+ * distribution, backups (on with deletion protection, the default).
+ */
+export const LARGEST_SHAPE: CasewayStackProps = { inboundEmail: { recipients: ['support@example.com'] }, apiFirewall: {} };
+
 /** The feature flags `cdk synth` runs with, so the suites test what gets deployed. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = (
   JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }
