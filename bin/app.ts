@@ -27,6 +27,10 @@
  *                                      Cognito sign-in on a domain of your own instead
  *   -c consoleClientId=...             the console's client id at the external OIDC provider (with oidcIssuer)
  *   -c consoleLiveUrl=wss://...        the live feed, when there is one (default: none, liveUrl null)
+ *   -c alarmTopicArn=arn:aws:sns:eu-west-1:123456789012:on-call
+ *                                      every alarm notifies this topic of yours (default: a topic Caseway creates)
+ *   -c alarmEmails=ops@example.com,oncall@example.com
+ *                                      email subscriptions to the topic Caseway creates
  */
 import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -113,6 +117,24 @@ function removalPolicy(key: string): RemovalPolicy | undefined {
   throw new Error(`-c ${key} must be retain or destroy, got '${value}'`);
 }
 
+/** An SNS topic's ARN: arn:<partition>:sns:<region>:<account>:<name>. */
+function topicArn(key: string): string | undefined {
+  const value = text(key);
+  if (value === undefined) return undefined;
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(value))
+    throw new Error(`-c ${key} must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got '${value}'`);
+  if (value.endsWith('.fifo'))
+    throw new Error(`-c ${key} must be a standard SNS topic: CloudWatch alarms cannot notify a FIFO topic, got '${value}'`);
+  return value;
+}
+
+function emails(key: string): string[] | undefined {
+  const values = list(key);
+  for (const value of values ?? [])
+    if (!/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(value)) throw new Error(`-c ${key} must be email addresses separated by commas, got '${value}'`);
+  return values;
+}
+
 const oidcIssuer = text('oidcIssuer');
 const oidcAudience = list('oidcAudience');
 if ((oidcIssuer === undefined) !== (oidcAudience === undefined)) {
@@ -161,7 +183,11 @@ const props: CasewayStackProps = {
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
   console: consoleProps(),
+  alarmTopicArn: topicArn('alarmTopicArn'),
+  alarmEmails: emails('alarmEmails'),
 };
+if (props.alarmTopicArn && props.alarmEmails)
+  throw new Error('-c alarmEmails subscribe to the topic Caseway creates; with -c alarmTopicArn, subscribe them to your topic');
 
 new CasewayStack(app, text('stackName') ?? 'Caseway', props);
 // Through the Tags aspect, not only the stack's own tags: every taggable resource carries them in the template itself.
