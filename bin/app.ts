@@ -38,6 +38,10 @@
  *   -c backup=false                    no AWS Backup plan (default: as deletionProtection)
  *   -c backupDailyDays=35 -c backupWeeklyDays=90 -c backupMonthlyDays=365
  *                                      how long each kind of recovery point is kept
+ *   -c alarmTopicArn=arn:aws:sns:eu-west-1:123456789012:on-call
+ *                                      every alarm notifies this topic of yours (default: a topic Caseway creates)
+ *   -c alarmEmails=ops@example.com,oncall@example.com
+ *                                      email subscriptions to the topic Caseway creates
  */
 import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -126,6 +130,24 @@ function removalPolicy(key: string): RemovalPolicy | undefined {
   throw new Error(`-c ${key} must be retain or destroy, got '${value}'`);
 }
 
+/** An SNS topic's ARN: arn:<partition>:sns:<region>:<account>:<name>. */
+function topicArn(key: string): string | undefined {
+  const value = text(key);
+  if (value === undefined) return undefined;
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(value))
+    throw new Error(`-c ${key} must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got '${value}'`);
+  if (value.endsWith('.fifo'))
+    throw new Error(`-c ${key} must be a standard SNS topic: CloudWatch alarms cannot notify a FIFO topic, got '${value}'`);
+  return value;
+}
+
+function emails(key: string): string[] | undefined {
+  const values = list(key);
+  for (const value of values ?? [])
+    if (!/^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/.test(value)) throw new Error(`-c ${key} must be email addresses separated by commas, got '${value}'`);
+  return values;
+}
+
 const oidcIssuer = text('oidcIssuer');
 const oidcAudience = list('oidcAudience');
 if ((oidcIssuer === undefined) !== (oidcAudience === undefined)) {
@@ -208,7 +230,11 @@ const props: CasewayStackProps = {
   searchProfile: searchProfile(),
   apiFirewall: apiFirewall(),
   backup: backup(),
+  alarmTopicArn: topicArn('alarmTopicArn'),
+  alarmEmails: emails('alarmEmails'),
 };
+if (props.alarmTopicArn && props.alarmEmails)
+  throw new Error('-c alarmEmails subscribe to the topic Caseway creates; with -c alarmTopicArn, subscribe them to your topic');
 
 const stackName = text('stackName') ?? 'Caseway';
 new CasewayStack(app, stackName, props);

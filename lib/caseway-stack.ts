@@ -4,18 +4,27 @@
  * (`bin/app.ts`) and by the infra tests, not here, so an embedding app chooses its own packs.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { Caseway, type CasewayProps } from './caseway.js';
 
 /** Stack settings plus every `Caseway` setting (documented on `CasewayProps`). */
-export interface CasewayStackProps extends StackProps, CasewayProps {}
+export interface CasewayStackProps extends StackProps, CasewayProps {
+  /**
+   * The ARN of the SNS topic every alarm notifies (`-c alarmTopicArn`): `alarmTopic` by ARN.
+   * @default - `alarmTopic`
+   */
+  readonly alarmTopicArn?: string;
+}
 
 export class CasewayStack extends Stack {
   readonly caseway: Caseway;
 
   constructor(scope: Construct, id: string, props: CasewayStackProps = {}) {
     super(scope, id, props);
-    this.caseway = new Caseway(this, 'Caseway', props);
+    if (props.alarmTopicArn && props.alarmTopic) throw new Error('alarmTopicArn and alarmTopic name the same thing: give one');
+    const alarmTopic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : props.alarmTopic;
+    this.caseway = new Caseway(this, 'Caseway', { ...props, alarmTopic });
     const { api, identity, store, events } = this.caseway;
 
     const edge = this.caseway.apiEdge;
@@ -39,6 +48,14 @@ export class CasewayStack extends Stack {
         value: this.caseway.live.url,
         description: "The console's live feed (WebSocket): liveUrl of its /config.json",
       });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.caseway.alarmTopic.topicArn,
+      description: 'SNS topic every Caseway alarm notifies (ALARM and OK)',
+    });
+    new CfnOutput(this, 'DashboardName', {
+      value: this.caseway.observability.dashboard.dashboardName,
+      description: 'CloudWatch dashboard of the platform',
+    });
     new CfnOutput(this, 'JwtIssuer', { value: identity.issuer, description: 'Issuer of the tokens the API accepts' });
     // With an external OIDC provider there is no pool to point at.
     if (identity.userPool && identity.userPoolClient) {

@@ -6,6 +6,8 @@
 import { CfnRule, Fn, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Attachments } from './constructs/attachments.js';
@@ -18,7 +20,8 @@ import { ConsoleHosting, type ConsoleDomain } from './constructs/console-hosting
 import { ConsoleDeployment, assertConsoleBuilt } from './constructs/console-deployment.js';
 import { ConsoleCors } from './constructs/console-cors.js';
 import { CONSOLE_SCOPES, type ConsoleConfig } from '#topology/console-config.js';
-import { Observability } from './constructs/observability.js';
+import { Observability, type SlaBreachAlarmProps } from './constructs/observability.js';
+import { AlarmTopic } from './constructs/alarm-topic.js';
 import { KnowledgeSearch } from './constructs/knowledge-search.js';
 import { EmailIntake } from './constructs/email-intake.js';
 import { SlaTimers } from './constructs/sla-timers.js';
@@ -171,10 +174,28 @@ export interface CasewayProps {
    */
   readonly eventBusName?: string;
   /**
-   * Where every Caseway alarm notifies (for example an SNS topic action).
-   * @default - alarms change state without notifying anyone
+   * The SNS topic every Caseway alarm notifies, on ALARM and on OK (an enterprise's own, already
+   * routed to its on-call tooling). It must let cloudwatch.amazonaws.com publish, and if encrypted,
+   * use its key.
+   * @default - a topic Caseway creates: KMS-encrypted with a key of its own, TLS only
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Email addresses subscribed to the topic Caseway creates (each confirms once). Not with `alarmTopic`:
+   * subscribe to your own topic where you manage it.
+   * @default - none
+   */
+  readonly alarmEmails?: string[];
+  /**
+   * More that every alarm does on ALARM, besides notifying the alarm topic.
+   * @default - none
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * When the rate of SLA breaches raises an alarm.
+   * @default { threshold: 10, period: Duration.hours(1) }: more than 10 breaches within an hour
+   */
+  readonly slaBreachAlarm?: SlaBreachAlarmProps;
   /**
    * The rules on the bus, each with its consumer Lambda, DLQ and alarm.
    * @default `eventRules` from functions/topology/event-rules.ts
@@ -244,8 +265,12 @@ export class Caseway extends Construct {
   readonly routing: Routing;
   /** The console's live feed (WebSocket API, connect handler); undefined when the `live-updates` rule is not on the bus. */
   readonly live: LiveUpdates | undefined;
-  /** API, function and dead-letter alarms. */
+  /** Every alarm: API, function errors, stream iterator age, dead letters, SLA clocks and their breach rate. */
   readonly alarms: cloudwatch.Alarm[];
+  /** Where every alarm notifies: `alarmTopic`, or the topic Caseway created. */
+  readonly alarmTopic: sns.ITopic;
+  /** Alarms, the dashboard and what they watch. */
+  readonly observability: Observability;
   /** The web console, unless `console: false`. */
   readonly console?: CasewayConsole;
   /** The nested stack of the HTTP API's functions. */
@@ -351,17 +376,6 @@ export class Caseway extends Construct {
     const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
     this.live = fanout ? new LiveUpdates(frontDoor, 'Live', { store: this.store, identity: this.identity, resources, ...logSettings }) : undefined;
 
-    const observability = new Observability(this, 'Observability', {
-      api: this.api.api,
-      functions: {
-        ...this.api.functions,
-        'outbox-publisher': this.events.publisher,
-        'knowledge-indexer': this.knowledge.indexer,
-        'device-ingest': this.devices.function,
-        'sla-timer-check': this.slaTimers.taskFunctions.CheckStep!,
-        'routing-sweep': this.routing.sweep,
-      },
-    });
     if (props.inboundEmail) {
       this.email = new EmailIntake(this, 'Email', {
         store: this.store,
@@ -373,16 +387,16 @@ export class Caseway extends Construct {
         ...logSettings,
       });
     }
-    this.alarms = [
-      ...observability.alarms,
-      ...this.events.alarms,
-      this.knowledge.deadLetterAlarm,
-      this.devices.deadLetterAlarm,
-      this.slaTimers.failedAlarm,
-      this.routing.deadLetterAlarm,
-      ...(this.email ? [this.email.deadLetterAlarm] : []),
-    ];
-    for (const alarm of this.alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
+    this.observability = this.watch(props);
+    this.alarms = this.observability.alarms;
+    if (props.alarmTopic && props.alarmEmails?.length)
+      throw new Error(`${this.node.path}: alarmEmails subscribe to the topic Caseway creates; with alarmTopic, subscribe them to that topic`);
+    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic', { emails: props.alarmEmails, removalPolicy }).topic;
+    const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
+    for (const alarm of this.alarms) {
+      alarm.addAlarmAction(notify, ...(props.alarmActions ?? []));
+      alarm.addOkAction(notify);
+    }
 
     const backupProps = props.backup ?? (deletionProtection ? {} : false);
     if (backupProps) {
@@ -398,6 +412,36 @@ export class Caseway extends Construct {
     if (consoleProps) {
       this.console = this.addConsole(consoleProps, props, { corsLater, logRetention: props.logRetention, removalPolicy });
     }
+  }
+
+  /** The alarms and the dashboard, from one list of each kind of thing watched. */
+  private watch(props: CasewayProps): Observability {
+    const busName = props.eventBusName ?? `caseway-${Stack.of(this).stackName}`;
+    const consumers = this.events.consumers.consumers;
+    return new Observability(this, 'Observability', {
+      api: this.api.api,
+      // Every function made from its declaration, wherever it was made.
+      functions: this.functionResources.functions.map(({ name, fn }) => ({ name, fn })),
+      streams: [
+        { name: 'outbox-publisher', fn: this.events.publisher, iteratorAgeAlarm: this.events.publisherStream.iteratorAgeAlarm },
+        { name: 'knowledge-indexer', fn: this.knowledge.indexer, iteratorAgeAlarm: this.knowledge.indexerStream.iteratorAgeAlarm },
+      ],
+      deadLetterQueues: [
+        { name: 'outbox-publisher', queue: this.events.deadLetterQueue, alarm: this.events.deadLetterAlarm },
+        ...consumers.map((c) => ({ name: c.spec.name, queue: c.deadLetterQueue, alarm: c.deadLetterAlarm })),
+        { name: 'knowledge-indexer', queue: this.knowledge.deadLetterQueue, alarm: this.knowledge.deadLetterAlarm },
+        { name: 'device-ingest', queue: this.devices.deadLetterQueue, alarm: this.devices.deadLetterAlarm },
+        { name: 'routing-sweep', queue: this.routing.deadLetterQueue, alarm: this.routing.deadLetterAlarm },
+        ...(this.email ? [{ name: 'email-intake', queue: this.email.deadLetterQueue, alarm: this.email.deadLetterAlarm }] : []),
+      ],
+      stateMachines: [{ name: 'sla-clock', machine: this.slaTimers.stateMachine, failedAlarm: this.slaTimers.failedAlarm }],
+      rules: [
+        ...consumers.map((c) => ({ name: c.spec.name, rule: c.rule, busName })),
+        { name: 'routing-sweep', rule: this.routing.schedule },
+        ...(this.email ? [{ name: 'email-intake', rule: this.email.rule }] : []),
+      ],
+      slaBreaches: props.slaBreachAlarm,
+    });
   }
 
   private addConsole(

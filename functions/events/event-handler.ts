@@ -62,6 +62,11 @@ interface Declaration<I, O> {
   readonly summary?: (result: O, input: I) => Record<string, unknown> | undefined;
 }
 
+/** The handler's own metrics (namespace Caseway, dimension `operation` = its name), flushed with the invocation's. */
+export interface Meter {
+  count(metric: string, value?: number): void;
+}
+
 /** What a wrapped handler tells about itself: how tests prove every event handler is one. */
 export interface EventHandlerFacts {
   readonly name: string;
@@ -81,13 +86,14 @@ export const eventHandlerFacts = (handler: unknown): EventHandlerFacts | undefin
  */
 function wrap<E, R, I, O>(
   kind: EventHandlerFacts['kind'],
-  declaration: Declaration<I, O> & { readonly work: (input: I, context: Context) => Promise<O> },
+  declaration: Declaration<I, O> & { readonly work: (input: I, context: Context, meter: Meter) => Promise<O> },
   read: (event: E) => { readonly raw: unknown; readonly field: string; readonly contract: Contract<R>; readonly keys: Record<string, unknown> },
   input: (checked: R, event: E) => I,
   claims?: Claims,
 ) {
   const { name, onInvalid = { reject: `The event is not a valid ${name} event.` }, dedup, work, summary } = declaration;
   const metrics = metricsFor(name);
+  const meter: Meter = { count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value) };
 
   const core = async (event: E, context: Context): Promise<O> => {
     const { raw: delivered, field, contract, keys } = read(event);
@@ -110,14 +116,14 @@ function wrap<E, R, I, O>(
     const key = dedup.key?.(value);
     if (key !== undefined) logger.appendKeys({ eventKey: key });
     let result: O;
-    if ('idempotent' in dedup) result = await work(value, context);
+    if ('idempotent' in dedup) result = await work(value, context, meter);
     else {
       const done =
         dedup.mark === 'in-transaction'
           ? (await dedup.marks.alreadyProcessed(name, key!))
             ? ({ outcome: 'duplicate' } as const)
-            : ({ outcome: 'processed', result: await work(value, context) } as const)
-          : await dedup.marks.processOnce(name, key!, () => work(value, context));
+            : ({ outcome: 'processed', result: await work(value, context, meter) } as const)
+          : await dedup.marks.processOnce(name, key!, () => work(value, context, meter));
       if (done.outcome === 'duplicate') {
         metrics.addMetric('DuplicateEvents', MetricUnit.Count, 1);
         logger.info(`${name}: already handled; skipped`);
@@ -163,7 +169,7 @@ export function onEventBridge<D, O>(
     readonly detail: z.ZodType<D> | ((event: EventBridgeEvent<string, unknown>) => z.ZodType<D>);
     /** Domain event consumers: where a claim-checked event's whole detail is read back. */
     readonly claims?: Claims;
-    readonly work: (event: EventBridgeEvent<string, D>, context: Context) => Promise<O>;
+    readonly work: (event: EventBridgeEvent<string, D>, context: Context, meter: Meter) => Promise<O>;
   },
 ) {
   const { detail, claims } = declaration;
@@ -188,7 +194,7 @@ export const StreamBatch = z.looseObject({
 
 /** A DynamoDB stream consumer. What the work answers (`batchItemFailures`) is what Lambda gets. */
 export function onStream<O>(
-  declaration: Declaration<DynamoDBStreamEvent, O> & { readonly work: (event: DynamoDBStreamEvent, context: Context) => Promise<O> },
+  declaration: Declaration<DynamoDBStreamEvent, O> & { readonly work: (event: DynamoDBStreamEvent, context: Context, meter: Meter) => Promise<O> },
 ) {
   return wrap<DynamoDBStreamEvent, unknown, DynamoDBStreamEvent, O>(
     'stream',
@@ -204,7 +210,7 @@ export function onInvoke<I, O>(
     readonly input: Contract<I>;
     /** Where the issues point (`input.caseId`, `message.signals.0.at`). */
     readonly field: string;
-    readonly work: (input: I, context: Context) => Promise<O>;
+    readonly work: (input: I, context: Context, meter: Meter) => Promise<O>;
   },
 ) {
   return wrap<unknown, I, I, O>(
@@ -217,7 +223,7 @@ export function onInvoke<I, O>(
 
 /** A periodic run (an EventBridge schedule in AWS, an interval locally): its event carries nothing to act on. */
 export function onSchedule<O>(
-  declaration: Omit<Declaration<void, O>, 'onInvalid'> & { readonly work: (input: void, context: Context) => Promise<O> },
+  declaration: Omit<Declaration<void, O>, 'onInvalid'> & { readonly work: (input: void, context: Context, meter: Meter) => Promise<O> },
 ) {
   return wrap<unknown, unknown, void, O>(
     'schedule',

@@ -141,9 +141,10 @@ async function changeFor(stored: StoredCase, sla: SlaState, timer: TimerInput, a
 
 /**
  * A timer fired (the state machine's Check task): act if the step is still owed,
- * and say what to wait for next. Safe to call any number of times for one step.
+ * and say what to wait for next. Safe to call any number of times for one step;
+ * `onActed` hears of the act only from the call whose commit wrote it, so once per step.
  */
-export async function checkTimer(timer: TimerInput): Promise<NextStep> {
+export async function checkTimer(timer: TimerInput, onActed?: (kind: Action['kind']) => void): Promise<NextStep> {
   return untilWritten(`Case ${timer.caseId}`, async () => {
     const stored = await repo.getCase(timer.caseId);
     const sla = stored?.case.sla ?? undefined;
@@ -164,7 +165,9 @@ export async function checkTimer(timer: TimerInput): Promise<NextStep> {
         putNew({ ...slaTimerStepKey(timer.caseId, key), entity: 'SlaTimerStep', caseId: timer.caseId, eventId: change.audit.eventId, at: ctx.now }),
       ],
     });
-    return outcome === 'written' ? decision.next : 'stale';
+    if (outcome !== 'written') return 'stale';
+    onActed?.(decision.act.kind);
+    return decision.next;
   });
 }
 

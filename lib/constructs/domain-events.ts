@@ -15,7 +15,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
-import { streamConsumer } from './stream-consumer.js';
+import { streamConsumer, type StreamConsumer } from './stream-consumer.js';
 import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
 import { EventConsumers } from './event-consumers.js';
 import { busBinding, FunctionResources } from './function-resources.js';
@@ -72,6 +72,8 @@ export class DomainEvents extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** Fires as soon as anything is in the dead-letter queue. */
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The publisher with its dead-letter queue and alarms. */
+  readonly publisherStream: StreamConsumer;
   /** One rule, Lambda, DLQ and alarm per rule spec. */
   readonly consumers: EventConsumers;
 
@@ -118,6 +120,7 @@ export class DomainEvents extends Construct {
       alarmDescription:
         'Outbox records could not be published: domain events are missing until the batch named in the message is replayed. The stream keeps records for 24 hours.',
     });
+    this.publisherStream = publisher;
     this.publisher = publisher.function;
     this.deadLetterQueue = publisher.deadLetterQueue;
     this.deadLetterAlarm = publisher.deadLetterAlarm;
@@ -139,8 +142,8 @@ export class DomainEvents extends Construct {
     return this.consumers.consumerFunction(name);
   }
 
-  /** The publisher's DLQ alarm and every consumer's. */
+  /** The publisher's DLQ and iterator-age alarms and every consumer's DLQ alarm. */
   get alarms(): cloudwatch.Alarm[] {
-    return [this.deadLetterAlarm, ...this.consumers.alarms];
+    return [this.deadLetterAlarm, this.publisherStream.iteratorAgeAlarm, ...this.consumers.alarms];
   }
 }

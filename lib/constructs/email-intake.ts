@@ -68,6 +68,8 @@ export class EmailIntake extends Construct {
   readonly function: NodejsFunction;
   readonly deadLetterQueue: sqs.Queue;
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The rule that hands each stored message to the intake function. */
+  readonly rule: events.Rule;
 
   constructor(scope: Construct, id: string, props: EmailIntakeProps) {
     super(scope, id);
@@ -115,7 +117,7 @@ export class EmailIntake extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'This queue is itself a dead-letter queue: of the rule that hands stored inbound mail to the intake function.',
     });
-    new events.Rule(this, 'ObjectCreated', {
+    this.rule = new events.Rule(this, 'ObjectCreated', {
       description: 'A new inbound message in the mail bucket -> email intake',
       eventPattern: {
         source: ['aws.s3'],

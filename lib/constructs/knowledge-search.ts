@@ -18,7 +18,7 @@ import { Construct } from 'constructs';
 import { knowledgeIndexer } from '#topology/stream-consumers.js';
 import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
-import { streamConsumer } from './stream-consumer.js';
+import { streamConsumer, type StreamConsumer } from './stream-consumer.js';
 import { FunctionResources } from './function-resources.js';
 
 export interface KnowledgeSearchProps {
@@ -70,6 +70,8 @@ export class KnowledgeSearch extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** Fires as soon as anything is in the dead-letter queue. */
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The indexer with its dead-letter queue and alarms. */
+  readonly indexerStream: StreamConsumer;
 
   constructor(scope: Construct, id: string, props: KnowledgeSearchProps) {
     super(scope, id);
@@ -173,6 +175,7 @@ export class KnowledgeSearch extends Construct {
       alarmDescription:
         'Knowledge index updates failed: some articles are stale in search until the batch named in the message is replayed (or the index is rebuilt). The stream keeps records for 24 hours.',
     });
+    this.indexerStream = indexer;
     this.indexer = indexer.function;
     this.deadLetterQueue = indexer.deadLetterQueue;
     this.deadLetterAlarm = indexer.deadLetterAlarm;

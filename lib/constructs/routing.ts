@@ -43,6 +43,8 @@ export interface RoutingProps {
 
 export class Routing extends Construct {
   readonly sweep: NodejsFunction;
+  /** The rule that runs the sweep. */
+  readonly schedule: events.Rule;
   /** Sweeps that failed every retry (the consumer's events go to its own queue in EventConsumers). */
   readonly deadLetterQueue: sqs.Queue;
   readonly deadLetterAlarm: cloudwatch.Alarm;
@@ -65,7 +67,7 @@ export class Routing extends Construct {
     const sweep = functionFor(this, 'Sweep', 'routing-sweep', { resources: props.resources ?? FunctionResources.of({ store }), ...logSettings });
     this.sweep = sweep.function;
 
-    new events.Rule(this, 'SweepSchedule', {
+    this.schedule = new events.Rule(this, 'SweepSchedule', {
       description: 'Runs the routing sweep',
       schedule: events.Schedule.rate(props.sweepInterval ?? Duration.minutes(1)),
       // A late sweep is replaced by the next one: no point retrying for long.

@@ -2,7 +2,7 @@
  * A Lambda fed by the case table's stream, as every stream consumer must be: from the
  * oldest record still held (nothing skipped after an outage), filtered so other writes
  * cost no invocation, retried and bisected, then parked on a KMS-encrypted dead-letter
- * queue whose first message raises an alarm. The outbox publisher and the knowledge
+ * queue whose first message raises an alarm; falling behind the stream raises another. The outbox publisher and the knowledge
  * indexer differ only in what they consume and what a lost batch means.
  *
  * A function rather than a construct so the resources keep the ids, and so the
@@ -40,7 +40,20 @@ export interface StreamConsumer {
   readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The consumer is falling behind the stream (`ITERATOR_AGE_ALARM`). */
+  readonly iteratorAgeAlarm: cloudwatch.Alarm;
 }
+
+/**
+ * How far behind the stream a consumer may fall before someone is told. The stream keeps a
+ * record 24 hours (and the mapping gives up on one at `maxRecordAge`, a day): 15 minutes is
+ * about 1 % of that, leaving almost the whole day to act before anything is lost. It is also
+ * far above what a healthy consumer shows (seconds), or what a failing batch costs before it
+ * is bisected and parked (10 retries, a few minutes), so it means the consumer is stuck or
+ * cannot keep up: for the outbox, every domain event (SLA clocks, notifications, routing)
+ * is that late.
+ */
+export const ITERATOR_AGE_ALARM = { threshold: Duration.minutes(15), period: Duration.minutes(5), evaluationPeriods: 2 } as const;
 
 export function streamConsumer(scope: Construct, functionId: string, props: StreamConsumerProps): StreamConsumer {
   const { store, filters, reportBatchItemFailures, consumerName, alarmDescription, function: ref, ...functionProps } = props;
@@ -73,7 +86,17 @@ export function streamConsumer(scope: Construct, functionId: string, props: Stre
   });
 
   const deadLetterAlarm = firstDeadLetterAlarm(scope, 'DeadLetterAlarm', deadLetterQueue, alarmDescription);
-  return { function: consumer.function, role: consumer.role, deadLetterQueue, deadLetterAlarm };
+  const iteratorAgeAlarm = consumer.function
+    .metric('IteratorAge', { period: ITERATOR_AGE_ALARM.period, statistic: cloudwatch.Stats.MAXIMUM })
+    .createAlarm(scope, 'IteratorAgeAlarm', {
+      alarmDescription: `The ${consumerName} is more than ${ITERATOR_AGE_ALARM.threshold.toMinutes()} minutes behind the case table's stream, which keeps records 24 hours: it is stuck or cannot keep up.`,
+      threshold: ITERATOR_AGE_ALARM.threshold.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: ITERATOR_AGE_ALARM.evaluationPeriods,
+      // No data means no batches: nothing to be behind on.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  return { function: consumer.function, role: consumer.role, deadLetterQueue, deadLetterAlarm, iteratorAgeAlarm };
 }
 
 /**

@@ -60,6 +60,35 @@ describe('the app, from context', () => {
     expect(disposable.manifest.artifacts.Caseway.properties.terminationProtection).toBeFalsy();
   }, 240_000);
 
+  it('points every alarm, nested stacks included, at the topic -c alarmTopicArn names, and outputs it', async () => {
+    const arn = 'arn:aws:sns:eu-west-1:123456789012:on-call';
+    const { template, nested } = await synthApp({ alarmTopicArn: arn });
+    const alarms = [template, ...nested]
+      .flatMap((t) => Object.values(t.Resources as Record<string, Json>))
+      .filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(40);
+    for (const alarm of alarms) {
+      // In a nested stack the ARN arrives as a parameter; in the parent it is the literal.
+      const [action] = alarm.Properties.AlarmActions as unknown[];
+      expect(typeof action === 'string' ? action : 'parameter').toMatch(new RegExp(`^(${arn}|parameter)$`));
+      expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
+    }
+    expect(template.Outputs.AlarmTopicArn.Value).toBe(arn);
+    expect(Object.values(template.Resources as Record<string, Json>).filter((r) => r.Type === 'AWS::SNS::Topic')).toEqual([]);
+  }, 240_000);
+
+  it('refuses an alarm topic that is not a standard SNS topic ARN, and email subscriptions beside one', async () => {
+    await expect(synthApp({ alarmTopicArn: 'on-call' })).rejects.toThrow(/-c alarmTopicArn must be an SNS topic ARN/);
+    await expect(synthApp({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:on-call' })).rejects.toThrow(
+      /-c alarmTopicArn must be an SNS topic ARN/,
+    );
+    await expect(synthApp({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:on-call.fifo' })).rejects.toThrow(/cannot notify a FIFO topic/);
+    await expect(synthApp({ alarmEmails: 'ops@example.com,nobody' })).rejects.toThrow(/-c alarmEmails must be email addresses.*'nobody'/);
+    await expect(synthApp({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:on-call', alarmEmails: 'ops@example.com' })).rejects.toThrow(
+      /-c alarmEmails subscribe to the topic Caseway creates/,
+    );
+  }, 240_000);
+
   it('refuses tags that are not a JSON object of strings, saying how to give them', async () => {
     await expect(synthApp({ tags: 'cost-center=cx' })).rejects.toThrow(/-c tags must be a JSON object/);
     await expect(synthApp({ tags: '{"n":1}' })).rejects.toThrow(/-c tags must be a JSON object/);

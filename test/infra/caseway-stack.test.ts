@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -350,10 +350,20 @@ describe('stack', () => {
     for (const name of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'EventBusName']) s.template.hasOutput(name, {});
   });
 
-  it('alarms on API 5xx and on every function error', () => {
-    const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
-    expect(alarms.filter((m) => m === '5xx')).toHaveLength(1);
-    expect(alarms.filter((m) => m === 'Errors')).toHaveLength(Object.keys(functions).length + 4 + Object.keys(slaClockMachine.tasks).length);
+  it('alarms on API 5xx and on the errors of every function made from a declaration, wherever it was made', () => {
+    const alarms = Object.values(resources(s.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    expect(alarms.filter((a) => a.MetricName === '5xx')).toHaveLength(1);
+    const errors = alarms.filter((a) => a.MetricName === 'Errors');
+    const declared = s.stack.caseway.functionResources.functions;
+    expect(declared.length).toBeGreaterThan(Object.keys(functions).length + Object.keys(slaClockMachine.tasks).length);
+    expect(errors).toHaveLength(declared.length);
+    for (const { name, fn } of declared) {
+      const id = Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement);
+      expect(
+        errors.filter((a) => JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: id } }])),
+        name,
+      ).toHaveLength(1);
+    }
   });
 });
 

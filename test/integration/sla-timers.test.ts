@@ -290,6 +290,28 @@ describe('a check run many times at once', () => {
     expect((await slaActions(caseId)).filter((a) => a === 'SlaWarning')).toHaveLength(1);
   });
 
+  it('hears of a breach once however often its timer fires: the SlaBreaches count the stack alarms on', async () => {
+    await sla.advanceTo('2031-08-11T08:00:00Z'); // Monday 09:00, a week after the warning above
+    const caseId = await createCase('low');
+    const clock = await resolutionOf(caseId);
+    await platform.slaTimers.stop(executionName(caseId, 'resolution', clock.generation));
+    await sla.advanceTo(clock.dueAt!);
+    const { checkTimer } = await import('#services/sla-timers.js');
+    const heard: string[] = [];
+    const input = {
+      caseId,
+      clock: 'resolution' as const,
+      generation: clock.generation,
+      next: { kind: 'breach' as const, rung: 0, at: clock.dueAt! },
+    };
+    await Promise.all(Array.from({ length: 8 }, () => checkTimer(input, (kind) => heard.push(kind))));
+    expect(heard).toEqual(['breach']);
+    expect((await slaActions(caseId)).filter((a) => a === 'SlaBreached')).toHaveLength(1);
+    // A timer that fires again later acts no more, and says nothing.
+    await checkTimer(input, (kind) => heard.push(kind));
+    expect(heard).toEqual(['breach']);
+  });
+
   it('ends an execution with malformed input instead of retrying it forever', async () => {
     await expect(checkHandler({ caseId: 'x', clock: 'lunch', generation: -1 })).resolves.toMatchObject({
       done: true,
