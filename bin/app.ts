@@ -27,12 +27,20 @@
  *                                      Cognito sign-in on a domain of your own instead
  *   -c consoleClientId=...             the console's client id at the external OIDC provider (with oidcIssuer)
  *   -c consoleLiveUrl=wss://...        the live feed, when there is one (default: none, liveUrl null)
+ *   -c mailFrom=support@example.com -c mailIdentity=example.com
+ *                                      the sender, and the SES identity (domain, address or its ARN) it sends
+ *                                      through, verified already (default: caseway@example.com, identity not named)
+ *   -c mailConfigurationSet=caseway    an SES configuration set to send through (default: none)
+ *   -c mailCreateIdentity=true -c mailCreateConfigurationSet=true
+ *                                      create the identity / configuration set in this stack (default: false: bring your own)
+ *   -c mailUserPool=false              Cognito keeps its own sender (default: through mailIdentity when it is named)
  */
 import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
 import type { CasewayConsoleProps } from '#lib/caseway.js';
+import { mailSenderOf, type MailSenderProps } from '#lib/constructs/notifications.js';
 import type { Role } from '#core/caller.js';
 
 const app = new App();
@@ -143,6 +151,34 @@ function consoleProps(): CasewayConsoleProps | false {
   };
 }
 
+/** The sender and its SES identity; `mailSenderOf` checks them together, and its message names the -c key. */
+function mailProps(): MailSenderProps | undefined {
+  const keys = {
+    fromAddress: 'mailFrom',
+    identity: 'mailIdentity',
+    configurationSetName: 'mailConfigurationSet',
+    createIdentity: 'mailCreateIdentity',
+    createConfigurationSet: 'mailCreateConfigurationSet',
+    userPoolEmail: 'mailUserPool',
+  } as const;
+  const mail: MailSenderProps = {
+    fromAddress: text(keys.fromAddress),
+    identity: text(keys.identity),
+    configurationSetName: text(keys.configurationSetName),
+    createIdentity: flag(keys.createIdentity),
+    createConfigurationSet: flag(keys.createConfigurationSet),
+    userPoolEmail: flag(keys.userPoolEmail),
+  };
+  if (Object.values(mail).every((v) => v === undefined)) return undefined;
+  try {
+    mailSenderOf(mail);
+  } catch (error) {
+    const message = (error as Error).message.replace(/notifications\.(\w+)/g, (_, prop: keyof typeof keys) => `-c ${keys[prop] ?? prop}`);
+    throw new Error(message, { cause: error });
+  }
+  return mail;
+}
+
 const props: CasewayStackProps = {
   description: 'Caseway: serverless case management',
   ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
@@ -161,6 +197,7 @@ const props: CasewayStackProps = {
   corsOrigins: list('corsOrigins'),
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
   console: consoleProps(),
+  notifications: mailProps(),
 };
 
 new CasewayStack(app, text('stackName') ?? 'Caseway', props);

@@ -103,7 +103,7 @@ export function mailSenderOf(props: MailSenderProps = {}): MailSender {
     throw new Error(`notifications.identity '${named}' is neither a domain nor an email address`);
   const isAddress = name !== undefined && name.includes('@');
   const fromAddress = props.fromAddress?.trim() || (isAddress ? name : undefined) || (name === undefined ? DEFAULT_FROM : undefined);
-  if (fromAddress === undefined) throw new Error(`notifications.identity '${named}' is a domain: give fromAddress, an address in it`);
+  if (fromAddress === undefined) throw new Error(`notifications.identity '${named}' is a domain: give notifications.fromAddress, an address in it`);
   if (!EMAIL.test(fromAddress)) throw new Error(`notifications.fromAddress '${fromAddress}' is not an email address`);
   const fromDomain = fromAddress.split('@')[1]!.toLowerCase();
   if (isAddress && fromAddress.toLowerCase() !== name)
@@ -111,7 +111,7 @@ export function mailSenderOf(props: MailSenderProps = {}): MailSender {
   if (name !== undefined && !isAddress && fromDomain !== name && !fromDomain.endsWith(`.${name}`))
     throw new Error(`notifications.fromAddress '${fromAddress}' is not in the identity's domain '${name}'`);
   if (props.createIdentity && named?.startsWith('arn:'))
-    throw new Error('notifications.createIdentity makes the identity by name: give identity as a domain or an address, not an ARN');
+    throw new Error('notifications.createIdentity makes the identity by name: give notifications.identity as a domain or an address, not an ARN');
   const configurationSetName = props.configurationSetName?.trim() || undefined;
   if (configurationSetName !== undefined && !Token.isUnresolved(configurationSetName) && !CONFIGURATION_SET.test(configurationSetName))
     throw new Error(`notifications.configurationSetName '${configurationSetName}' must be 1 to 64 letters, digits, '_' or '-'`);

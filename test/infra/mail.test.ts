@@ -159,7 +159,7 @@ describe('the sender settings', () => {
     [{ fromAddress: 'x@elsewhere.org', identity: 'example.org' }, /fromAddress 'x@elsewhere.org' is not in the identity's domain 'example.org'/],
     [{ fromAddress: 'x@notexample.org', identity: 'example.org' }, /not in the identity's domain/],
     [{ fromAddress: 'other@example.org', identity: 'desk@example.org' }, /is not the identity 'desk@example.org'/],
-    [{ identity: 'example.org' }, /identity 'example.org' is a domain: give fromAddress/],
+    [{ identity: 'example.org' }, /identity 'example.org' is a domain: give notifications.fromAddress/],
     [{ identity: 'not a domain' }, /neither a domain nor an email address/],
     [{ identity: 'arn:aws:s3:::bucket' }, /not an SES identity ARN/],
     [{ fromAddress: 'nobody' }, /fromAddress 'nobody' is not an email address/],
