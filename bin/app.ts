@@ -42,6 +42,13 @@
  *                                      every alarm notifies this topic of yours (default: a topic Caseway creates)
  *   -c alarmEmails=ops@example.com,oncall@example.com
  *                                      email subscriptions to the topic Caseway creates
+ *   -c mailFrom=support@example.com -c mailIdentity=example.com
+ *                                      the sender, and the SES identity (domain, address or its ARN) it sends
+ *                                      through, verified already (default: caseway@example.com, identity not named)
+ *   -c mailConfigurationSet=caseway    an SES configuration set to send through (default: none)
+ *   -c mailCreateIdentity=true -c mailCreateConfigurationSet=true
+ *                                      create the identity / configuration set in this stack (default: false: bring your own)
+ *   -c mailUserPool=false              Cognito keeps its own sender (default: through mailIdentity when it is named)
  */
 import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -50,6 +57,7 @@ import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
 import { CasewayEdgeStack } from '#lib/caseway-edge-stack.js';
 import type { CasewayApiFirewallProps, CasewayBackupProps, CasewayConsoleProps } from '#lib/caseway.js';
 import type { ApiRateLimits } from '#lib/constructs/api-firewall.js';
+import { mailSenderOf, type MailSenderProps } from '#lib/constructs/notifications.js';
 import type { Role } from '#core/caller.js';
 
 const app = new App();
@@ -209,6 +217,34 @@ function backup(): CasewayBackupProps | false | undefined {
   return { retention };
 }
 
+/** The sender and its SES identity; `mailSenderOf` checks them together, and its message names the -c key. */
+function mailProps(): MailSenderProps | undefined {
+  const keys = {
+    fromAddress: 'mailFrom',
+    identity: 'mailIdentity',
+    configurationSetName: 'mailConfigurationSet',
+    createIdentity: 'mailCreateIdentity',
+    createConfigurationSet: 'mailCreateConfigurationSet',
+    userPoolEmail: 'mailUserPool',
+  } as const;
+  const mail: MailSenderProps = {
+    fromAddress: text(keys.fromAddress),
+    identity: text(keys.identity),
+    configurationSetName: text(keys.configurationSetName),
+    createIdentity: flag(keys.createIdentity),
+    createConfigurationSet: flag(keys.createConfigurationSet),
+    userPoolEmail: flag(keys.userPoolEmail),
+  };
+  if (Object.values(mail).every((v) => v === undefined)) return undefined;
+  try {
+    mailSenderOf(mail);
+  } catch (error) {
+    const message = (error as Error).message.replace(/notifications\.(\w+)/g, (_, prop: keyof typeof keys) => `-c ${keys[prop] ?? prop}`);
+    throw new Error(message, { cause: error });
+  }
+  return mail;
+}
+
 const props: CasewayStackProps = {
   description: 'Caseway: serverless case management',
   ...(process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
@@ -232,6 +268,7 @@ const props: CasewayStackProps = {
   backup: backup(),
   alarmTopicArn: topicArn('alarmTopicArn'),
   alarmEmails: emails('alarmEmails'),
+  notifications: mailProps(),
 };
 if (props.alarmTopicArn && props.alarmEmails)
   throw new Error('-c alarmEmails subscribe to the topic Caseway creates; with -c alarmTopicArn, subscribe them to your topic');

@@ -28,7 +28,7 @@ import { SlaTimers } from './constructs/sla-timers.js';
 import { Routing } from './constructs/routing.js';
 import { LiveUpdates } from './constructs/live-updates.js';
 import type { EventRuleSpec } from '#topology/event-rules.js';
-import { Notifications, type NotificationsProps } from './constructs/notifications.js';
+import { Notifications, identityArn, identityRegion, mailSenderOf, type MailSenderProps } from './constructs/notifications.js';
 import { FunctionResources, identityBinding, filesBinding } from './constructs/function-resources.js';
 import type { Role } from '#core/caller.js';
 import { ApiEdge, ApiWebAcl, assertCloudFrontWebAclArn, type ApiRateLimits } from './constructs/api-firewall.js';
@@ -202,11 +202,14 @@ export interface CasewayProps {
    */
   readonly eventRules?: readonly EventRuleSpec[];
   /**
-   * Outbound email: the sender address (an SES identity Caseway creates), or a domain
-   * to verify whole, and an optional SES configuration set.
-   * @default { fromAddress: 'caseway@example.com' }
+   * Outbound email: the sender address and the SES identity (a verified domain or address of yours, by
+   * name or ARN) it sends through, and an optional configuration set. Caseway creates an identity or a
+   * configuration set only when asked (`createIdentity`, `createConfigurationSet`), so that it deploys
+   * into an account that verified its domain already, and beside another Caseway. With an identity
+   * named, Caseway's user pool sends its mail through it too.
+   * @default { fromAddress: 'caseway@example.com' }, brought, not created
    */
-  readonly notifications?: Omit<NotificationsProps, 'resources'>;
+  readonly notifications?: MailSenderProps;
   /**
    * The knowledge search collection's profile. `production` keeps standby replicas in a second
    * Availability Zone: at least 2 OCUs (1 indexing, 1 search) run around the clock. `development`
@@ -251,7 +254,7 @@ export class Caseway extends Construct {
   readonly attachments: Attachments;
   /** The event bus, its archive and the outbox publisher. */
   readonly events: DomainEvents;
-  /** The SES identity notifications are sent from (undefined when no rule consumes NotificationRequested). */
+  /** Outbound email: the sender and its grants (undefined when no function of this deployment uses `email`). */
   readonly notifications: Notifications | undefined;
   /** The knowledge search collection, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
@@ -297,6 +300,8 @@ export class Caseway extends Construct {
     const logSettings = { logRetention: props.logRetention, logRemovalPolicy: removalPolicy };
 
     const resources = (this.functionResources = new FunctionResources());
+    // Checked before anything is made: a bad sender fails the synth whether or not any function mails.
+    const sender = mailSenderOf(props.notifications);
     this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy });
     resources.provideStore(this.store);
     this.identity = new Identity(this, 'Identity', {
@@ -305,6 +310,16 @@ export class Caseway extends Construct {
       teamGroups: props.teamGroups,
       roleMapping: props.roleMapping,
       mfaRequired: props.mfaRequired,
+      ...(sender.userPoolEmail && sender.identity !== undefined
+        ? {
+            email: {
+              fromAddress: sender.fromAddress,
+              identityArn: identityArn(this, sender.identity),
+              region: identityRegion(sender.identity),
+              configurationSetName: sender.configurationSetName,
+            },
+          }
+        : {}),
       deletionProtection,
       removalPolicy,
     });
@@ -355,9 +370,6 @@ export class Caseway extends Construct {
     }
     this.apiUrl = this.apiEdge?.url ?? this.api.api.apiEndpoint;
 
-    const sender = this.events.consumers.consumers.find((c) => c.spec.name === 'notification-sender');
-    this.notifications = sender ? new Notifications(this, 'Notifications', { resources, ...props.notifications }) : undefined;
-
     const searchProfile = props.searchProfile ?? 'production';
     if (searchProfile !== 'production' && searchProfile !== 'development')
       throw new Error(`${this.node.path}: searchProfile must be 'production' or 'development', got '${String(searchProfile)}'`);
@@ -387,6 +399,11 @@ export class Caseway extends Construct {
         ...logSettings,
       });
     }
+    // Once every function is made: mail exists when some function of this deployment sends it.
+    this.notifications = resources.functions.some((f) => f.uses.email !== undefined)
+      ? new Notifications(this, 'Notifications', { resources, ...props.notifications })
+      : undefined;
+
     this.observability = this.watch(props);
     this.alarms = this.observability.alarms;
     if (props.alarmTopic && props.alarmEmails?.length)

@@ -199,7 +199,7 @@ export const functionRegistry = {
         detail: { channel: ['email', 'chat', 'social', 'web', 'partner'] },
       },
     },
-    uses: { ...consumer, table: 'readWrite' },
+    uses: { ...consumer, table: 'readWrite', email: 'send' },
   },
   'channel-events': {
     description: 'Chat and social messages that connectors put on the bus: the same intake as POST /channels/messages',

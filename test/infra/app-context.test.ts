@@ -113,4 +113,41 @@ describe('the app, from context', () => {
       /-c apiWebAclArn and -c apiFirewall=true are alternatives/,
     );
   }, 240_000);
+
+  it('sends mail from -c mailFrom through -c mailIdentity (brought, not created), and Cognito through it too', async () => {
+    const app = await synthApp({ mailFrom: 'support@help.example.com', mailIdentity: 'example.com', mailConfigurationSet: 'caseway' });
+    const all = [app.template, ...app.nested].flatMap((t) => Object.values(t.Resources as Record<string, Json>));
+    expect(all.filter((r) => r.Type === 'AWS::SES::EmailIdentity')).toEqual([]);
+    const sends = all
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Json[])
+      .filter((st) => st.Action === 'ses:SendEmail');
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    for (const st of sends) {
+      expect(st.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'support@help.example.com' } });
+      const resource = JSON.stringify(st.Resource);
+      expect(resource).toContain(':identity/example.com"');
+      expect(resource).toContain(':configuration-set/caseway"');
+      expect(resource).not.toContain('*');
+    }
+    const pool = all.find((r) => r.Type === 'AWS::Cognito::UserPool')!;
+    expect(pool.Properties.EmailConfiguration).toMatchObject({
+      EmailSendingAccount: 'DEVELOPER',
+      From: 'support@help.example.com',
+      ConfigurationSet: 'caseway',
+    });
+  }, 240_000);
+
+  it('refuses mail settings SES would refuse, naming the -c key', async () => {
+    await expect(synthApp({ mailFrom: 'x@elsewhere.org', mailIdentity: 'example.com' })).rejects.toThrow(
+      /-c mailFrom 'x@elsewhere.org' is not in the identity's domain 'example.com'/,
+    );
+    await expect(synthApp({ mailIdentity: 'example.com' })).rejects.toThrow(/-c mailIdentity 'example.com' is a domain: give -c mailFrom/);
+    await expect(synthApp({ mailFrom: 'support@example.com', mailCreateIdentity: 'yes' })).rejects.toThrow(
+      /-c mailCreateIdentity must be true or false/,
+    );
+    await expect(synthApp({ mailFrom: 'support@example.com', mailConfigurationSet: 'no spaces' })).rejects.toThrow(
+      /-c mailConfigurationSet 'no spaces' must be 1 to 64/,
+    );
+  }, 240_000);
 });

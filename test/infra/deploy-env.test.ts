@@ -23,7 +23,7 @@ describe('cdk-nag with an explicit account and region', () => {
         // Every construct that grants on ARNs: attachments, inbound mail, SES sending, SLA timers, search.
         {
           inboundEmail: { recipients: ['help.example.com'] },
-          notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' },
+          notifications: { fromAddress: 'support@cases.example.org', identity: 'cases.example.org', configurationSetName: 'caseway' },
           console: false,
         },
         { bundle: false, ...(env ? { env } : {}), plugins: (app) => [new AwsSolutionsChecks(app, { verbose: true })] },

@@ -6,7 +6,10 @@
  * cdk-nag flags under Events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Stack, type CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
+import { functionRegistry, type Uses } from '#topology/functions.js';
 import {
   actionsOf,
   functionIdByDescription,
@@ -50,7 +53,7 @@ beforeAll(() => {
     {
       eventRules: rules,
       console: false,
-      notifications: { fromAddress: 'support@cases.example.org', identityDomain: 'cases.example.org', configurationSetName: 'caseway' },
+      notifications: { fromAddress: 'support@cases.example.org', identity: 'cases.example.org', configurationSetName: 'caseway' },
     },
     { bundle: false },
   );
@@ -175,11 +178,9 @@ describe('notifications', () => {
     expect(ruleOf(sender()).EventPattern).toEqual({ source: ['caseway.cases'], 'detail-type': ['NotificationRequested'] });
   });
 
-  it('verifies the sender domain with SES, through the configuration set', () => {
-    const identities = Object.values(resources(s.template, 'AWS::SES::EmailIdentity')).map((r) => r.Properties as Json);
-    expect(identities).toEqual([
-      expect.objectContaining({ EmailIdentity: 'cases.example.org', ConfigurationSetAttributes: { ConfigurationSetName: 'caseway' } }),
-    ]);
+  it('creates no SES identity: the one named is brought, verified already', () => {
+    expect(Object.keys(resources(s.template, 'AWS::SES::EmailIdentity'))).toEqual([]);
+    expect(Object.keys(resources(s.template, 'AWS::SES::ConfigurationSet'))).toEqual([]);
   });
 
   it('lets the sender send from its address through its identity only, in SES mode', () => {
@@ -194,16 +195,28 @@ describe('notifications', () => {
     expect((sendEmail[0] as Json).Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'support@cases.example.org' } });
     const env = (resources(s.template, 'AWS::Lambda::Function')[id]!.Properties.Environment as Json).Variables as Json;
     expect(env).toMatchObject({ NOTIFY_MODE: 'ses', NOTIFY_FROM_ADDRESS: 'support@cases.example.org', SES_CONFIGURATION_SET: 'caseway' });
-    // No other function may send mail.
-    const others = Object.keys(resources(s.template, 'AWS::Lambda::Function')).filter(
-      (f) => f !== id && resources(s.template, 'AWS::Lambda::Function')[f]!.Properties.Role,
+  });
+
+  it('lets exactly the functions whose declaration uses email send mail, the intake acknowledgement among them', () => {
+    const mailers = Object.entries(functionRegistry)
+      .filter(([, declaration]) => (declaration.uses as Uses).email !== undefined)
+      .map(([name]) => name);
+    expect(mailers).toEqual(expect.arrayContaining(['notification-sender', 'intake-ack']));
+    const logicalIdOf = (fn: IConstruct) => Stack.of(fn).resolve((fn.node.defaultChild as CfnResource).logicalId) as string;
+    const made = s.stack.caseway.functionResources.functions;
+    const expected = made.filter((d) => mailers.includes(d.name)).map((d) => logicalIdOf(d.fn));
+    expect(expected).toHaveLength(mailers.length);
+    const functions = resources(s.template, 'AWS::Lambda::Function');
+    const sending = Object.keys(functions).filter(
+      (f) => functions[f]!.Properties.Role && actionsOf(statementsOf(s.template, roleIdOf(s.template, f))).includes('ses:SendEmail'),
     );
-    for (const other of others) expect(actionsOf(statementsOf(s.template, roleIdOf(s.template, other)))).not.toContain('ses:SendEmail');
+    expect(sending.sort()).toEqual(expected.sort());
+    for (const f of sending) expect((functions[f]!.Properties.Environment as Json).Variables, f).toMatchObject({ NOTIFY_MODE: 'ses' });
   });
 
   it('refuses a sender outside the identity domain', () => {
-    expect(() => synthCaseway({ notifications: { fromAddress: 'x@elsewhere.org', identityDomain: 'cases.example.org' } }, { bundle: false })).toThrow(
-      /not in identityDomain/,
+    expect(() => synthCaseway({ notifications: { fromAddress: 'x@elsewhere.org', identity: 'cases.example.org' } }, { bundle: false })).toThrow(
+      /not in the identity's domain 'cases.example.org'/,
     );
   });
 });
@@ -212,5 +225,6 @@ describe('cdk-nag', () => {
   it('flags nothing under Events or Notifications', () => {
     expect(nagFindings(s.stack.caseway.events)).toEqual([]);
     expect(nagFindings(s.stack.caseway.notifications!)).toEqual([]);
+    for (const d of s.stack.caseway.functionResources.functions.filter((f) => f.uses.email)) expect(nagFindings(d.fn), d.name).toEqual([]);
   });
 });
