@@ -18,6 +18,8 @@
  *   -c corsOrigins=https://a.example,https://b.example
  *   -c throttleBurst=200 -c throttleRate=100
  *   -c stackName=Caseway-dev           (default: Caseway)
+ *   -c reservedConcurrency='{"cases-create":200,"routing-sweep":2}'
+ *                                      concurrency reserved per function, by its name in functions/topology/functions.ts
  *   -c searchProfile=development       knowledge search without standby replicas: 1 OCU idle instead of 2 (default: production)
  *   -c console=false                   no web console (default: on, at the distribution's *.cloudfront.net name)
  *   -c consoleDomain=support.example.com -c consoleCertificateArn=arn:aws:acm:us-east-1:...
@@ -104,6 +106,24 @@ function textMap<V extends string>(key: string, shape: string): Record<string, V
     throw new Error(`-c ${key} must be a JSON object ${shape}`);
   }
   return parsed as Record<string, V>;
+}
+
+/** A JSON object of name -> whole number (`-c reservedConcurrency='{"cases-create":200}'`); what reads it checks the names. */
+function countMap(key: string): Record<string, number> | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new Error(`-c ${key} must be a JSON object {"function": count}, got '${value}'`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => !Number.isInteger(v))) {
+    throw new Error(`-c ${key} must be a JSON object {"function": count} of whole numbers`);
+  }
+  return parsed as Record<string, number>;
 }
 
 /** Group name -> value (Identity checks the names and values). */
@@ -264,6 +284,7 @@ const props: CasewayStackProps = {
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
   console: consoleProps(),
   searchProfile: searchProfile(),
+  reservedConcurrency: countMap('reservedConcurrency'),
   apiFirewall: apiFirewall(),
   backup: backup(),
   alarmTopicArn: topicArn('alarmTopicArn'),

@@ -31,6 +31,7 @@ import type { EventRuleSpec } from '#topology/event-rules.js';
 import { Notifications, identityArn, identityRegion, mailSenderOf, type MailSenderProps } from './constructs/notifications.js';
 import { FunctionResources, identityBinding, filesBinding } from './constructs/function-resources.js';
 import type { Role } from '#core/caller.js';
+import type { RegisteredFunction } from '#topology/functions.js';
 import { ApiEdge, ApiWebAcl, assertCloudFrontWebAclArn, type ApiRateLimits } from './constructs/api-firewall.js';
 import { CaseBackup, type BackupRetention } from './constructs/backup.js';
 
@@ -241,6 +242,13 @@ export interface CasewayProps {
    * @default - on when `deletionProtection` is (the default), off otherwise
    */
   readonly backup?: CasewayBackupProps | false;
+  /**
+   * Concurrency reserved per function, by its name in functions/topology/functions.ts: e.g. a ceiling on
+   * the intake functions so a flood of submissions cannot take the account's concurrency from the rest,
+   * or a floor under the SLA clock. Every function left out shares the account's unreserved pool.
+   * @default - none reserved
+   */
+  readonly reservedConcurrency?: Partial<Record<RegisteredFunction, number>>;
 }
 
 export class Caseway extends Construct {
@@ -299,7 +307,7 @@ export class Caseway extends Construct {
     const deletionProtection = props.deletionProtection ?? true;
     const logSettings = { logRetention: props.logRetention, logRemovalPolicy: removalPolicy };
 
-    const resources = (this.functionResources = new FunctionResources());
+    const resources = (this.functionResources = new FunctionResources(props.reservedConcurrency));
     // Checked before anything is made: a bad sender fails the synth whether or not any function mails.
     const sender = mailSenderOf(props.notifications);
     this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy });

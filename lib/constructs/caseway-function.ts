@@ -66,6 +66,12 @@ export interface CasewayFunctionProps {
    */
   readonly memorySize?: number;
   /**
+   * Concurrency reserved for this function: it always has that much, and never more (so one busy
+   * function neither starves the others in the account nor floods what it calls).
+   * @default - none: it shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
    * Timeout. API handlers sit behind API Gateway's own 30 s limit and should finish well before it.
    * @default Duration.seconds(10)
    */
@@ -103,6 +109,7 @@ export class CasewayFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: lambda.Tracing.ACTIVE,
       role: this.role,

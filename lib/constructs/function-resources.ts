@@ -41,6 +41,19 @@ export class FunctionResources {
   private readonly bindings = new Map<UseName, ResourceBinding>();
   private readonly bound: Bound[] = [];
 
+  /**
+   * @param reservedConcurrency concurrency reserved per function, by registry name (`Caseway`'s
+   * `reservedConcurrency`); checked here, so a misspelt name or a bad number fails the synth.
+   */
+  constructor(readonly reservedConcurrency: Readonly<Partial<Record<RegisteredFunction, number>>> = {}) {
+    for (const [name, value] of Object.entries(reservedConcurrency)) {
+      if (!(name in functionRegistry))
+        throw new Error(`reservedConcurrency: '${name}' is not a Caseway function; the functions are ${Object.keys(functionRegistry).join(', ')}`);
+      if (!Number.isInteger(value) || (value as number) < 1)
+        throw new Error(`reservedConcurrency.${name} must be a whole number of at least 1, got ${String(value)}`);
+    }
+  }
+
   /** The usual resources, for a construct made on its own (without Caseway's bag). */
   static of(resources: { store?: CaseStore; identity?: Identity; attachments?: Attachments; cursorKey?: secretsmanager.ISecret }): FunctionResources {
     const bag = new FunctionResources();
@@ -127,6 +140,9 @@ export function functionFor(scope: Construct, id: string, ref: FunctionRef, prop
     description: props.description ?? declaration.description,
     ...(declaration.timeoutSeconds ? { timeout: Duration.seconds(declaration.timeoutSeconds) } : {}),
     ...(declaration.memoryMb ? { memorySize: declaration.memoryMb } : {}),
+    ...(props.resources.reservedConcurrency[name as RegisteredFunction] !== undefined
+      ? { reservedConcurrentExecutions: props.resources.reservedConcurrency[name as RegisteredFunction] }
+      : {}),
     ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
   });

@@ -92,6 +92,9 @@ describe('the app, from context', () => {
   it('refuses tags that are not a JSON object of strings, saying how to give them', async () => {
     await expect(synthApp({ tags: 'cost-center=cx' })).rejects.toThrow(/-c tags must be a JSON object/);
     await expect(synthApp({ tags: '{"n":1}' })).rejects.toThrow(/-c tags must be a JSON object/);
+    await expect(synthApp({ reservedConcurrency: '{"cases-create":"many"}' })).rejects.toThrow(
+      /-c reservedConcurrency must be a JSON object \{"function": count\} of whole numbers/,
+    );
   }, 240_000);
 
   it('synthesizes the web ACL in us-east-1 on request, puts the API behind a given one, and leaves out backup when told', async () => {
