@@ -12,7 +12,8 @@ import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib'
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { cloudFrontLogBucket } from './cloudfront-logs.js';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
@@ -203,18 +204,10 @@ export class ApiEdge extends Construct {
     super(scope, id);
     assertCloudFrontWebAclArn(props.webAclArn);
     const apiStack = Stack.of(props.api);
-    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.accessLogRetention ?? Duration.days(365) }],
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        "This is the access log bucket of the API's distribution: logging its own access into itself would log every log delivery, without end.",
+    this.accessLogs = cloudFrontLogBucket(this, {
+      of: "the API's distribution",
+      retention: props.accessLogRetention,
+      removalPolicy: props.removalPolicy,
     });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Caseway API (${apiStack.stackName})`,

@@ -10,6 +10,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { cloudFrontLogBucket } from './cloudfront-logs.js';
 import { Construct } from 'constructs';
 import { CONSOLE_ASSETS_DIR } from '#topology/console-config.js';
 
@@ -126,19 +127,10 @@ export class ConsoleHosting extends Construct {
     // Server access logs delivered by bucket policy, not by the log-delivery group's ACL.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
-    // CloudFront's standard logs are still delivered by ACL, so this bucket keeps ACLs (owner preferred).
-    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: props.accessLogRetention ?? Duration.days(365) }],
+    this.accessLogs = cloudFrontLogBucket(this, {
+      of: 'the console (CloudFront and S3 logs)',
+      retention: props.accessLogRetention,
       removalPolicy,
-    });
-    Validations.of(this.accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This is the access log bucket of the console (CloudFront and S3 logs): logging its own access into itself would log every log delivery, without end.',
     });
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
