@@ -88,10 +88,10 @@ function flag(key: string): boolean | undefined {
 }
 
 /**
- * A JSON object of name -> text on the command line (cdk.json may give the object itself).
- * Only its shape is checked here; what reads it checks the names and values.
+ * A JSON object on the command line (cdk.json may give the object itself) whose every value passes
+ * `valueOk`. Only its shape is checked here; what reads it checks the names and values.
  */
-function textMap<V extends string>(key: string, shape: string): Record<string, V> | undefined {
+function jsonObject<V>(key: string, shape: string, valueOk: (v: unknown) => boolean, values: string): Record<string, V> | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   let parsed: unknown = value;
@@ -102,29 +102,17 @@ function textMap<V extends string>(key: string, shape: string): Record<string, V
       throw new Error(`-c ${key} must be a JSON object ${shape}, got '${value}'`);
     }
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new Error(`-c ${key} must be a JSON object ${shape}`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every(valueOk)) {
+    throw new Error(`-c ${key} must be a JSON object ${shape}${values}`);
   }
   return parsed as Record<string, V>;
 }
 
-/** A JSON object of name -> whole number (`-c reservedConcurrency='{"cases-create":200}'`); what reads it checks the names. */
-function countMap(key: string): Record<string, number> | undefined {
-  const value: unknown = app.node.tryGetContext(key);
-  if (value === undefined || value === null || value === '') return undefined;
-  let parsed: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new Error(`-c ${key} must be a JSON object {"function": count}, got '${value}'`);
-    }
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.values(parsed).some((v) => !Number.isInteger(v))) {
-    throw new Error(`-c ${key} must be a JSON object {"function": count} of whole numbers`);
-  }
-  return parsed as Record<string, number>;
-}
+/** Name -> text. */
+const textMap = <V extends string>(key: string, shape: string) => jsonObject<V>(key, shape, (v) => typeof v === 'string', '');
+
+/** Name -> whole number (`-c reservedConcurrency='{"cases-create":200}'`). */
+const countMap = (key: string) => jsonObject<number>(key, '{"function": count}', Number.isInteger, ' of whole numbers');
 
 /** Group name -> value (Identity checks the names and values). */
 const groupMapping = <V extends string>(key: string, what: string) => textMap<V>(key, `{"group name": "${what}"}`);
