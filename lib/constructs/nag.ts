@@ -71,12 +71,15 @@ export function wildcardFindings(scope: IConstruct, document: iam.PolicyDocument
   return [...findings];
 }
 
-/** Acknowledge, on `role`, each AWS managed policy it holds (cdk-nag's AwsSolutions-IAM4 names each by its flattened ARN). */
+/** The finding cdk-nag's AwsSolutions-IAM4 reports for each AWS managed policy `role` holds: its ARN, flattened like any other value. */
+function managedPolicyFindings(role: iam.IRole): string[] {
+  const managed = Stack.of(role).resolve((role.node.defaultChild as iam.CfnRole | undefined)?.managedPolicyArns) as unknown[] | undefined;
+  return (managed ?? []).map((arn) => `AwsSolutions-IAM4[Policy::${flatten(arn)}]`);
+}
+
+/** Acknowledge, on `role`, each AWS managed policy it holds. */
 export function acknowledgeManagedPolicies(role: iam.Role, reason: string): void {
-  onceReferencesSettle(role, () => {
-    const managed = Stack.of(role).resolve((role.node.defaultChild as iam.CfnRole).managedPolicyArns) as unknown[] | undefined;
-    Validations.of(role).acknowledge(...(managed ?? []).map((arn) => ({ id: `AwsSolutions-IAM4[Policy::${flatten(arn)}]`, reason })));
-  });
+  onceReferencesSettle(role, () => Validations.of(role).acknowledge(...managedPolicyFindings(role).map((id) => ({ id, reason }))));
 }
 
 /**
@@ -91,11 +94,9 @@ export function acknowledgeLibraryFunction(role: iam.IRole, reasons: { wildcards
 }
 
 function acknowledgeLibraryFunctionNow(fn: IConstruct, role: iam.IRole, reasons: { wildcards: string; runtime?: string }): void {
-  // cdk-nag names a managed policy by its ARN, flattened like any other value.
-  const managed = Stack.of(fn).resolve((role.node.defaultChild as iam.CfnRole | undefined)?.managedPolicyArns) as unknown[] | undefined;
   const acknowledgements = [
-    ...(managed ?? []).map((arn) => ({
-      id: `AwsSolutions-IAM4[Policy::${flatten(arn)}]`,
+    ...managedPolicyFindings(role).map((id) => ({
+      id,
       reason:
         'AWSLambdaBasicExecutionRole on a function aws-cdk-lib creates: it only lets the function write its own CloudWatch logs, which is what the inline alternative would say anyway.',
     })),
