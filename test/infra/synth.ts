@@ -95,20 +95,17 @@ export function synthCaseway(props: CasewayStackProps, options: SynthOptions): S
   const stack = new CasewayStack(app, 'Caseway', options.env ? { ...props, env: options.env } : props);
   const plugins = options.plugins?.(app) ?? [];
   if (plugins.length > 0) Validations.of(app).addPlugins(...plugins);
-  const stacks = new Map<string, Template>([[stack.node.path, Template.fromStack(stack)]]);
-  for (const nested of stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack))
-    stacks.set(nested.node.path, Template.fromStack(nested));
   const deployment = oneTemplate(stack);
-  return { app, stack, template: deployment.template, settle: deployment.settle, stacks };
+  return { app, stack, ...deployment };
 }
 
 type Json = Record<string, unknown>;
 
 /** `Synthesized.template`: a stack and its nested stacks as one template, and the resolver that made it (see there). */
-export function oneTemplate(stack: Stack): { template: Template; settle: (value: unknown, within: Stack) => unknown } {
+export function oneTemplate(stack: Stack): Pick<Synthesized, 'template' | 'stacks' | 'settle'> {
   const nestedStacks = stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack);
-  const templates = new Map<Stack, Json>([[stack, Template.fromStack(stack).toJSON() as Json]]);
-  for (const nested of nestedStacks) templates.set(nested, Template.fromStack(nested).toJSON() as Json);
+  const stacks = new Map<string, Template>([stack, ...nestedStacks].map((s) => [s.node.path, Template.fromStack(s)]));
+  const templates = new Map<Stack, Json>([stack, ...nestedStacks].map((s) => [s, stacks.get(s.node.path)!.toJSON() as Json]));
   // The nested stack behind each AWS::CloudFormation::Stack resource, by the logical id it has in its parent.
   const byResource = new Map<Stack, Map<string, NestedStack>>();
   for (const nested of nestedStacks) {
@@ -154,7 +151,7 @@ export function oneTemplate(stack: Stack): { template: Template; settle: (value:
     }
   }
   if (merged.Outputs) merged.Outputs = resolve(merged.Outputs, stack);
-  return { template: Template.fromJSON(merged), settle: resolve };
+  return { template: Template.fromJSON(merged), stacks, settle: resolve };
 }
 
 /** cdk-nag AwsSolutions findings under `scope`, one line each: `severity rule path`. */
