@@ -81,6 +81,24 @@ export async function pageAcrossPartitions<T>(
     digest,
     queries.map((q) => q.partition),
   );
+  const { items, next } = await mergeAcrossPartitions(queries, sortKeyOf, order, limit, state);
+  const more = queries.some((q) => next[q.partition] !== null);
+  return { items: items.map(toEntity), ...(more ? { nextCursor: await encodeCursor(digest, next) } : {}) };
+}
+
+/**
+ * The merge behind `pageAcrossPartitions`, on positions in the clear: for a reader
+ * inside Caseway that follows its own positions (the live log's replay) and has no
+ * client to hand a sealed cursor to. `state` names where each partition stands
+ * (absent: at its start; null: finished); `next` is the same after this page.
+ */
+export async function mergeAcrossPartitions(
+  queries: PartitionQuery[],
+  sortKeyOf: (item: Record<string, unknown>) => string,
+  order: 'ascending' | 'descending',
+  limit: number,
+  state: CursorState,
+): Promise<{ items: Record<string, unknown>[]; next: CursorState }> {
   // `a` comes before `b` in the listing's order.
   const precedes = (a: string, b: string) => (order === 'ascending' ? a < b : a > b);
   const reads = queries
@@ -132,8 +150,7 @@ export async function pageAcrossPartitions<T>(
       next[q.partition] = q.positionOf(taken.at(-1)!.item);
     }
   }
-  const more = queries.some((q) => next[q.partition] !== null);
-  return { items: page.map((m) => toEntity(m.item)), ...(more ? { nextCursor: await encodeCursor(digest, next) } : {}) };
+  return { items: page.map((m) => m.item), next };
 }
 
 /** Every item of a query, page after page: only for reads that must see everything (verifying a chain). */
