@@ -133,6 +133,18 @@ const kindOf = (partition: string) =>
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}/, '<hour>')
     .replace(/#\d{1,3}$/, '#<shard>');
 
+/** The shard count the plan gives a kind of partition key (1 for one the plan does not shard). */
+function plannedShards(kind: string): number {
+  const plan = shardPlanFor(PLANNED_RATE);
+  const planned: [RegExp, number][] = [
+    [/^STATUS#/, plan.status],
+    [/^OPEN#/, plan.open],
+    [/^SLADUE#/, plan.slaDue],
+    [/^LIVE#LOG#/, plan.liveLog],
+  ];
+  return planned.find(([pattern]) => pattern.test(kind))?.[1] ?? 1;
+}
+
 interface Kind {
   readonly where: string;
   readonly kind: string;
@@ -159,7 +171,9 @@ function kindsOf(writes: readonly Write[], cases: number): Kind[] {
     grouped.set(key, entry);
   }
   return [...grouped.values()]
-    .map(({ where, kind, partitions, units }) => {
+    .map(({ where, kind, partitions: seen, units }) => {
+      // A short run need not touch every shard of a wide kind; its writes spread over all of them all the same.
+      const partitions = { size: Math.max(seen.size, plannedShards(kind)) };
       // One key per case (its own partition, an event's mark, a person's requester key), not a shared one however many shards it has.
       const perCase = kind.includes('<id>') || (!kind.includes('<shard>') && partitions.size >= cases);
       return {

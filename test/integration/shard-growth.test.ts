@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase } from '#services/cases.js';
 import { listCases, type CaseSelector } from '#adapters/dynamodb/case-repository.js';
 import { appendEntry, entriesAfter } from '#adapters/dynamodb/live-repository.js';
-import { shardPlan, shardPlanFor, SHARD_FLOORS } from '#adapters/dynamodb/shard-plan.js';
+import { shardPlan, shardPlanFor, SHARD_FLOORS, stableHash } from '#adapters/dynamodb/shard-plan.js';
+import { statusPartition } from '#adapters/dynamodb/keys.js';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { liveIdOf, type LiveEntry } from '#core/live.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { scanTable } from '../support/table-snapshot.js';
@@ -95,6 +97,45 @@ describe('shards grown with the design rate', () => {
     withRate(GROWN);
     const listed = (await listAll(selector)).filter((id) => before.includes(id) || after.includes(id));
     expect(listed).toEqual([...before, ...after].reverse());
+  });
+
+  it('fills a whole page from many shards without a filter (the merge reads every shard that bounds the page)', async () => {
+    // 400 copies of a real case in a status nobody else uses, over the 75 shards of the grown plan: about five a shard,
+    // so each shard's first read (its share of the page and one more) stops short of its end.
+    withRate(GROWN);
+    const items = await scanTable(platform);
+    const template = items.find((i) => i.pk === `CASE#${after[0]}` && i.sk === '#CASE')!;
+    const copies = Array.from({ length: 400 }, (_, n) => {
+      const caseId = `CASE-2026-${String(900_000 + n).padStart(6, '0')}`;
+      const createdAt = new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString();
+      return {
+        ...template,
+        pk: `CASE#${caseId}`,
+        caseId,
+        createdAt,
+        status: 'held',
+        gsi1pk: statusPartition('held', stableHash(caseId) % shardPlan().status),
+        gsi1sk: `${createdAt}#${caseId}`,
+      };
+    });
+    for (let i = 0; i < copies.length; i += 25)
+      await platform.dynamodb.client.send(
+        new BatchWriteCommand({ RequestItems: { [platform.tableName]: copies.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+    let cursor: string | undefined;
+    const seen: string[] = [];
+    for (let page = 0; page < 4; page++) {
+      const listed = await listCases({ statuses: ['held'] }, 25, cursor);
+      expect(listed.items).toHaveLength(25);
+      seen.push(...listed.items.map((c) => c.caseId));
+      cursor = listed.nextCursor;
+    }
+    expect(seen).toEqual(
+      copies
+        .map((c) => c.caseId)
+        .reverse()
+        .slice(0, 100),
+    );
   });
 
   it('the live log replays entries logged under both plans, in order', async () => {
