@@ -392,47 +392,45 @@ export interface DispatchWork {
   readonly full?: boolean;
 }
 
-let running: Promise<{ offered: number }> | undefined;
 const pending = { cases: new Set<string>(), agents: new Set<string>(), full: false };
+/** The pass that will take the pending work (not started yet), and the end of the last one queued. */
+let queued: Promise<{ offered: number }> | undefined;
+let tail: Promise<unknown> = Promise.resolve();
+
+async function runPass(work: { cases: string[]; agents: string[]; full: boolean }): Promise<{ offered: number }> {
+  if (work.full) return dispatchOnce();
+  // Agents first: the cases they take from the head are better than (or as good as) a newcomer.
+  let offered = work.agents.length > 0 ? (await serveAgents(work.agents)).offered : 0;
+  await inBatches(work.cases, 8, async (caseId) => {
+    offered += (await placeCase(caseId)).offered;
+  });
+  return { offered };
+}
 
 /**
- * Dispatch, once at a time per container: work that arrives while a pass runs
- * joins the next pass (its case may have entered after the running pass read)
- * and shares its result. Separate containers still dispatch side by side; their
- * transactions' conditions keep that safe.
+ * Dispatch, one pass at a time per container: work that arrives while a pass runs
+ * joins the next one (its case may have entered after the running pass read),
+ * and its caller waits for that pass only. Separate containers still dispatch
+ * side by side; their transactions' conditions keep that safe.
  */
 export function dispatch(work: DispatchWork = { full: true }): Promise<{ offered: number }> {
   work.cases?.forEach((c) => pending.cases.add(c));
   work.agents?.forEach((a) => pending.agents.add(a));
   if (work.full) pending.full = true;
-  if (running) return running;
-  const due = () => pending.full || pending.cases.size > 0 || pending.agents.size > 0;
-  if (!due()) return Promise.resolve({ offered: 0 });
-  running = (async () => {
-    let offered = 0;
-    try {
-      while (due()) {
-        const full = pending.full;
-        const cases = [...pending.cases];
-        const agents = [...pending.agents];
-        pending.full = false;
-        pending.cases.clear();
-        pending.agents.clear();
-        if (full) {
-          offered += (await dispatchOnce()).offered;
-          continue;
-        }
-        // Agents first: the cases they take from the head are better than (or as good as) a newcomer.
-        if (agents.length > 0) offered += (await serveAgents(agents)).offered;
-        for (const caseId of cases) offered += (await placeCase(caseId)).offered;
-      }
-    } finally {
-      // In the same turn as the last look at `pending`: work added after it starts a new run, never joins a finished one.
-      running = undefined;
-    }
-    return { offered };
-  })();
-  return running;
+  if (!pending.full && pending.cases.size === 0 && pending.agents.size === 0) return Promise.resolve({ offered: 0 });
+  if (queued) return queued;
+  const pass = tail.then(() => {
+    // Taken in the same turn as `queued` is cleared: later work queues the pass after this one.
+    queued = undefined;
+    const taken = { cases: [...pending.cases], agents: [...pending.agents], full: pending.full };
+    pending.cases.clear();
+    pending.agents.clear();
+    pending.full = false;
+    return runPass(taken);
+  });
+  queued = pass;
+  tail = pass.catch(() => undefined);
+  return pass;
 }
 
 /**
