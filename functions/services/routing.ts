@@ -314,9 +314,9 @@ export async function dispatchOnce(maxPasses = 4): Promise<{ offered: number }> 
  */
 export async function placeCase(caseId: string, maxTries = 4): Promise<{ offered: number }> {
   for (let attempt = 0; attempt < maxTries; attempt++) {
-    const routed = await store.getRoutedCase(caseId);
-    if (routed?.routing?.state !== 'waiting') return { offered: 0 };
-    const [[waiting], agents] = await Promise.all([withTeams([store.waitingOf(routed.routing)]), store.agentSnapshot()]);
+    const state = await store.getRoutingState(caseId);
+    if (state?.state !== 'waiting') return { offered: 0 };
+    const [[waiting], agents] = await Promise.all([withTeams([store.waitingOf(state)]), store.agentSnapshot()]);
     const queue = await routingQueues.current(waiting!.queue);
     const now = nowIso();
     const [plan] = planOffers([waiting!], agents, new Map(queue ? [[queue.queueId, queue]] : []), now);

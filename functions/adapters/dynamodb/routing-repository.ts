@@ -114,6 +114,12 @@ export async function getRoutedCase(caseId: string): Promise<RoutedCase | undefi
   };
 }
 
+/** A case's routing state alone, by key (what placing a newly waiting case needs). */
+export async function getRoutingState(caseId: string): Promise<RoutingState | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingKey(caseId), ConsistentRead: true }));
+  return out.Item ? withoutStorageAttributes<RoutingState>(out.Item) : undefined;
+}
+
 // Agents ------------------------------------------------------------------------
 
 export interface AgentConfig {
