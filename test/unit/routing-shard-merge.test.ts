@@ -7,7 +7,18 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AGENT_SHARDS, WAITING_SHARDS, agentShardOf, routingAgentKey, waitingKey, waitingShardOf, waitingSortKey } from '#adapters/dynamodb/keys.js';
+import {
+  AGENT_SHARDS,
+  OFFER_SHARDS,
+  WAITING_SHARDS,
+  agentShardOf,
+  routingAgentKey,
+  routingOfferKey,
+  waitingKey,
+  waitingShardOf,
+  waitingSortKey,
+} from '#adapters/dynamodb/keys.js';
+import { caseTable } from '#topology/table.js';
 import { compareWaiting, type WaitingCase } from '#core/routing/dispatch.js';
 import { mergeShards, type ShardReader } from '#core/routing/shard-merge.js';
 import { PRIORITIES } from '#core/vocabulary.js';
@@ -96,7 +107,7 @@ describe('the sharded waiting list', () => {
     );
   });
 
-  it('keys a waiting case in its shard (or the one its state names), and an agent in theirs', () => {
+  it('keys a waiting case in its shard (or the one its state names), an agent and an offer in theirs', () => {
     fc.assert(
       fc.property(
         fc.string({ minLength: 1 }),
@@ -112,6 +123,10 @@ describe('the sharded waiting list', () => {
           expect(waitingKey({ caseId: id, priority, since }).pk).toBe('ROUTING#WAITING');
           expect(agentShardOf(id)).toBeLessThan(AGENT_SHARDS);
           expect(routingAgentKey(id)).toEqual({ pk: `ROUTING#AGENTS#${agentShardOf(id)}`, sk: `AGENT#${id}` });
+          // Offers: in one of their shards, every one of which the outbox filter's prefix selects.
+          const offer = routingOfferKey(`${id}.2`);
+          expect(offer.pk.startsWith(caseTable.offerItems.partitionKeyPrefix)).toBe(true);
+          expect(Number(offer.pk.slice(caseTable.offerItems.partitionKeyPrefix.length))).toBeLessThan(OFFER_SHARDS);
         },
       ),
     );

@@ -287,17 +287,16 @@ export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: ca
  * | ruleset version          | ROUTING#RULES                    | VERSION#<version, 10 digits>            |
  * | ruleset (current)        | ROUTING#RULES                    | #CURRENT                                |
  * | queue                    | ROUTING#QUEUES                   | QUEUE#<queueId>                         |
- * | agent (config + load)    | ROUTING#AGENTS#<0..15>           | AGENT#<agentId>                         |
+ * | agent (config + load)    | ROUTING#AGENTS#<0..31>           | AGENT#<agentId>                         |
  * | waiting case             | ROUTING#WAITING#<0..47>          | <9 - priority rank>#<since>#<caseId>    |
- * | open offer               | ROUTING#OFFERS                   | OFFER#<offerId>                         |
+ * | open offer               | ROUTING#OFFERS#<0..15>           | OFFER#<offerId>                         |
  *
- * Waiting cases and agents are spread over shards by a hash of their id, so no
- * one partition takes every routing write (see the counts below). Inside a
+ * Waiting cases, agents and offers are spread over shards by a hash of their id, so
+ * no one partition takes every routing write (see the counts below). Inside a
  * waiting shard the key order is the dispatch order (best case first), so the
  * best waiting case overall is the best of the shards' first items: dispatch
  * merges the shards' heads and reads on only as far as it places cases.
- * Queues and rulesets change by hand; offers stay in one partition because the
- * outbox filter selects it by name (`caseTable.offerItems`).
+ * Queues and rulesets change by hand: one partition each.
  */
 export const routingKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ROUTING' });
 export const ROUTING_RULES_PARTITION = 'ROUTING#RULES';
@@ -323,12 +322,13 @@ export function routingHash(id: string): number {
 /**
  * Agent shards. Every offer takes a unit of an agent's capacity and every release
  * gives it back, each a transactional update (2 WCU): at the target of 2,000
- * routed cases a second that is 4,000 WCU/s on the agents, plus presence and
- * accepts. Sixteen shards keep each at about 250 WCU/s, a quarter of a partition's
- * 1,000. An agent is read by key (offers, presence), so this count is fixed:
- * changing it re-keys every agent.
+ * routed cases a second that is 8,000 WCU/s on the agents, before presence
+ * changes and reconfigurations. 32 shards keep each at about 250 WCU/s, a quarter
+ * of a partition's 1,000 (16 would sit at exactly half, with no room for presence).
+ * An agent is read by key (offers, presence), so this count is fixed: changing it
+ * re-keys every agent.
  */
-export const AGENT_SHARDS = 16;
+export const AGENT_SHARDS = 32;
 export const ROUTING_AGENTS_PREFIX = 'ROUTING#AGENTS#';
 export const agentShardOf = (agentId: string): number => routingHash(agentId) % AGENT_SHARDS;
 export const routingAgentsPartition = (shard: number) => `${ROUTING_AGENTS_PREFIX}${shard}`;
@@ -359,9 +359,20 @@ export const waitingKey = (w: { priority: string; since: string; caseId: string;
   pk: waitingPartition(w.waitingShard),
   sk: waitingSortKey(w),
 });
-/** Shared with the outbox filters (functions/topology/table.ts), which publish inserted offers. */
-export const ROUTING_OFFERS_PARTITION = caseTable.offerItems.partitionKey;
-export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}` });
+/**
+ * Offer shards. Each offer is put when made and deleted when accepted, declined or
+ * expired, each a transactional write (2 WCU): 8,000 WCU/s at 2,000 routed cases a
+ * second. Sixteen shards keep each at 500, half a partition's 1,000. An offer is
+ * read by key, so the count is fixed. The prefix is shared with the outbox filter
+ * (functions/topology/table.ts), which publishes offers made and ended.
+ */
+export const OFFER_SHARDS = 16;
+export const ROUTING_OFFERS_PREFIX = caseTable.offerItems.partitionKeyPrefix;
+export const routingOffersPartition = (shard: number) => `${ROUTING_OFFERS_PREFIX}${shard}`;
+export const routingOfferKey = (offerId: string) => ({
+  pk: routingOffersPartition(routingHash(offerId) % OFFER_SHARDS),
+  sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}`,
+});
 
 /**
  * Live updates: a connection's own item, and one index item per partition a fan-out

@@ -20,7 +20,8 @@ import {
   AGENT_SHARDS,
   LEGACY_WAITING_PARTITION,
   ROUTING_AGENTS_PREFIX,
-  ROUTING_OFFERS_PARTITION,
+  OFFER_SHARDS,
+  routingOffersPartition,
   WAITING_SHARDS,
   attachmentSummaryKey,
   caseKey,
@@ -351,13 +352,17 @@ export async function getOffer(offerId: string): Promise<Offer | undefined> {
   return out.Item ? withoutStorageAttributes<Offer>(out.Item) : undefined;
 }
 
+/** Every open offer: each offer shard read whole. */
 export async function listOffers(): Promise<Offer[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': ROUTING_OFFERS_PARTITION },
-    ConsistentRead: true,
-  });
-  return items.map((i) => withoutStorageAttributes<Offer>(i));
+  const shards = await Promise.all(
+    Array.from({ length: OFFER_SHARDS }, (_, shard) =>
+      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': routingOffersPartition(shard) }, ConsistentRead: true }),
+    ),
+  );
+  return shards
+    .flat()
+    .map((i) => withoutStorageAttributes<Offer>(i))
+    .sort((a, b) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0));
 }
 
 // Transaction parts --------------------------------------------------------------
