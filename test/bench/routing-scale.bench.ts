@@ -289,7 +289,13 @@ async function main() {
       byKind.set(kind, entry);
     }
     const shardsOf = (kind: string) =>
-      kind.startsWith(keys.ROUTING_WAITING_PREFIX) ? keys.WAITING_SHARDS : kind.startsWith(keys.ROUTING_AGENTS_PREFIX) ? keys.AGENT_SHARDS : 1;
+      kind.startsWith(keys.ROUTING_WAITING_PREFIX)
+        ? keys.WAITING_SHARDS
+        : kind.startsWith(keys.ROUTING_AGENTS_PREFIX)
+          ? keys.AGENT_SHARDS
+          : kind.startsWith(keys.ROUTING_OFFERS_PREFIX)
+            ? keys.OFFER_SHARDS
+            : 1;
     console.log(
       `\nRouting partitions at ${fmt(ROUTED_PER_SECOND)} routed cases/s (a case's life: queued, offered, accepted, released; ${sample} lives measured)`,
     );

@@ -169,4 +169,44 @@ describe('the sharded waiting list', () => {
     const after = (await scanTable(platform)).filter((i) => i.entity === 'RoutingWaiting');
     expect(after.filter((i) => i.caseId === moved.caseId || i.caseId === legacy.caseId)).toEqual([]);
   });
+
+  it('moves agents and open offers written before sharding into their shards, once, losing nothing (npm run routing:reshard)', async () => {
+    const old = {
+      agentId: 'scale-legacy',
+      skills: {},
+      capacity: { web: 1 },
+      load: { web: 1 },
+      presence: 'away',
+      idleSince: new Date(T0).toISOString(),
+      version: 3,
+    };
+    const offer = {
+      offerId: 'CASE-2026-799999.2',
+      caseId: 'CASE-2026-799999',
+      agentId: 'scale-legacy',
+      channel: 'web',
+      queue: 'scale',
+      offeredAt: new Date(T0).toISOString(),
+      deadline: new Date(T0 + 3_600_000).toISOString(),
+    };
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { pk: store.LEGACY_AGENTS_PARTITION, sk: 'AGENT#scale-legacy', entity: 'RoutingAgent', ...old },
+      }),
+    );
+    await dynamo().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { pk: store.LEGACY_OFFERS_PARTITION, sk: `OFFER#${offer.offerId}`, entity: 'RoutingOffer', ...offer },
+      }),
+    );
+    expect(await store.getAgent('scale-legacy')).toBeUndefined();
+    expect(await store.reshardRoutingItems()).toEqual({ agents: 1, offers: 1 });
+    expect(await store.getAgent('scale-legacy')).toEqual(old);
+    expect(await store.getOffer(offer.offerId)).toEqual(offer);
+    const left = (await scanTable(platform)).filter((i) => i.pk === store.LEGACY_AGENTS_PARTITION || i.pk === store.LEGACY_OFFERS_PARTITION);
+    expect(left).toEqual([]);
+    expect(await store.reshardRoutingItems()).toEqual({ agents: 0, offers: 0 });
+  });
 });

@@ -454,4 +454,33 @@ export const deleteOfferItem = (offerId: string): TransactItem => ({
   Delete: { TableName: tableName(), Key: routingOfferKey(offerId), ConditionExpression: 'attribute_exists(pk)' },
 });
 
+/** Where agents and offers were kept before they were sharded (`reshardRoutingItems` moves them). */
+export const LEGACY_AGENTS_PARTITION = 'ROUTING#AGENTS';
+export const LEGACY_OFFERS_PARTITION = 'ROUTING#OFFERS';
+
+/**
+ * Move agents and offers written before sharding into their shards: for each, one
+ * transaction puts it under its new key (if nothing is there) and deletes the old
+ * one (if it is still there), so a rerun or a concurrent writer loses nothing.
+ * Waiting entries need no move: their routing state names where they are, and the
+ * sweep's full pass reads the old partition until it drains.
+ */
+export async function reshardRoutingItems(): Promise<{ agents: number; offers: number }> {
+  const moved = { agents: 0, offers: 0 };
+  for (const [from, what, keyOf] of [
+    [LEGACY_AGENTS_PARTITION, 'agents', (i: Record<string, unknown>) => routingAgentKey(String(i.agentId))],
+    [LEGACY_OFFERS_PARTITION, 'offers', (i: Record<string, unknown>) => routingOfferKey(String(i.offerId))],
+  ] as const) {
+    const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': from }, ConsistentRead: true });
+    for (const item of items) {
+      const outcome = await transactUnlessStale([
+        putNew({ ...item, ...keyOf(item) }),
+        { Delete: { TableName: tableName(), Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' } },
+      ]);
+      if (outcome === 'written') moved[what]++;
+    }
+  }
+  return moved;
+}
+
 export { transactUnlessStale, type WriteOutcome };
