@@ -228,7 +228,8 @@ let snapshot: { agents: Map<string, Agent>; readAt: number } | undefined;
 /** Agents written since read, with the generation they were marked at (a read that began before a mark must not clear it). */
 const touched = new Map<string, number>();
 let generation = 0;
-let watching = false;
+/** Clients whose agent writes are watched (one per container, but a new client must not go unwatched). */
+const watched = new WeakSet<object>();
 
 const isAgentKey = (key: unknown): key is { pk: string; sk: string } =>
   typeof (key as { pk?: unknown } | undefined)?.pk === 'string' && (key as { pk: string }).pk.startsWith(ROUTING_AGENTS_PREFIX);
@@ -243,9 +244,10 @@ function agentKeysOf(input: Record<string, unknown>): { pk: string; sk: string }
 }
 
 function watchAgentWrites(): void {
-  if (watching) return;
-  watching = true;
-  dynamo().middlewareStack.add(
+  const client = dynamo();
+  if (watched.has(client)) return;
+  watched.add(client);
+  client.middlewareStack.add(
     (next) => async (args) => {
       const keys = agentKeysOf(args.input as Record<string, unknown>);
       try {
