@@ -333,15 +333,17 @@ export const SERVE_DEPTH = 256;
  * Offer waiting cases to agents who have just freed capacity or become available:
  * the waiting list's best cases (the shards' merged heads), read only as far as
  * these agents' free seats take, or `SERVE_DEPTH` cases. Only these agents are
- * offered anything: every other agent's standing has not changed since their own
- * last pass.
+ * read (by key) and offered anything: every other agent's standing has not changed
+ * since their own last pass.
  */
 export async function serveAgents(agentIds: readonly string[], maxPasses = 4): Promise<{ offered: number; read: number }> {
   let offered = 0;
   let read = 0;
   for (let pass = 0; pass < maxPasses; pass++) {
-    const wanted = new Set(agentIds);
-    const agents = (await store.agentSnapshot()).filter((a) => wanted.has(a.agentId) && a.presence === 'available');
+    // Just these agents, read by key: the snapshot (and its refresh) is for choosing among all of them.
+    const agents = (await Promise.all([...new Set(agentIds)].map((id) => store.getAgent(id)))).filter(
+      (a): a is Agent => a !== undefined && a.presence === 'available',
+    );
     if (!agents.some((a) => Object.keys(a.capacity).some((ch) => freeCapacity(a, ch as Channel) > 0))) break;
     const queues = new Map((await routingQueues.list()).map((q) => [q.queueId, q]));
     const now = nowIso();

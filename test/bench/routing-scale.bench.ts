@@ -3,7 +3,7 @@
  * 1,000 agents on DynamoDB Local, the incremental passes against the full
  * re-read they replaced, in the same run:
  *
- * - an agent frees a seat: the targeted pass (`serveAgents`: the agent snapshot,
+ * - an agent frees a seat: the targeted pass (`serveAgents`: that agent by key,
  *   the waiting shards' merged heads) against the full pass (`dispatchOnce`: every
  *   agent, every waiting case, one plan), each followed by its one offer;
  * - a case arrives with a seat free somewhere: `placeCase` (the agent snapshot, no
