@@ -25,6 +25,7 @@
  *                   see what index projections cost: it also prints the index write units per case
  *                   as deployed (every index projects ALL) against KEYS_ONLY (one unit an entry)
  */
+import { AGENT_SHARDS, OFFER_SHARDS, WAITING_SHARDS } from '#adapters/dynamodb/keys.js';
 import { parseArgs } from 'node:util';
 import { caseTable } from '#topology/table.js';
 import { PARTITION_WRITE_UNITS, shardPlanFor } from '#adapters/dynamodb/shard-plan.js';
@@ -146,6 +147,10 @@ function plannedShards(kind: string): number {
     [/^OPEN#/, plan.open],
     [/^SLADUE#/, plan.slaDue],
     [/^LIVE#LOG#/, plan.liveLog],
+    // Routing's shards are fixed counts (keys.ts, Routing), not the plan's.
+    [/^ROUTING#WAITING#/, WAITING_SHARDS],
+    [/^ROUTING#AGENTS#/, AGENT_SHARDS],
+    [/^ROUTING#OFFERS#/, OFFER_SHARDS],
   ];
   return planned.find(([pattern]) => pattern.test(kind))?.[1] ?? 1;
 }

@@ -40,6 +40,11 @@ const FIGURES: Record<string, RegExp[]> = {
   'bench:intake': [/Intake latency and capacity/, /email: reply threaded/, /message: appended to thread/],
   'bench:sla-timers': [/SLA timers: state transitions per case/, /met before warning/, /breached \+ 4 rungs/],
   'bench:routing': [/best eligible agent of \d+/, /rules decision/, /Decision \+ transaction vs round-robin \+ transaction: [\d.]+x/],
+  'bench:routing-scale': [
+    /\| agent frees a seat: waiting shard heads \| [\d,.]+ \|/,
+    /Incremental vs full re-read: agent freed [\d.]+x/,
+    /Hottest routing partition at 2,000 routed\/s: \S+ at [\d.]+x the limit/,
+  ],
   'bench:intake-e2e': [/Intake to assignment/, /message in -> owner set \(rule assignee\)/, /message in -> owner set after accept \(push\)/],
   'bench:bundles': [
     /Bundles and cold imports: baseline \w+ against the working tree/,
