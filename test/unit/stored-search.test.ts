@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LocalSnapshotStore } from '#adapters/local-snapshot-store.js';
 import { S3SnapshotStore } from '#adapters/s3-snapshot-store.js';
 import type { KnowledgeDocument } from '#adapters/search.js';
@@ -219,5 +219,35 @@ describe('the stored object', () => {
     expect(decodeSnapshot(encodeSnapshot(docs))[0]).toEqual(docs[1]);
     expect(() => decodeSnapshot(Buffer.from(''))).toThrow();
     expect(SNAPSHOT_FORMAT).toMatch(/\/1$/);
+  });
+});
+
+describe('chosen from configuration, as the handlers get it', () => {
+  /** A fresh module graph: a new container, with its own cold start. */
+  async function container(env: Record<string, string>) {
+    vi.resetModules();
+    const saved = process.env;
+    process.env = { ...saved, TABLE_NAME: 'caseway', ...env };
+    try {
+      const choice = await import('#adapters/search-choice.js');
+      return { searchIndex: await choice.searchIndex(), writable: await choice.writableSearchIndex() };
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  it('SEARCH_MODE=embedded with SEARCH_INDEX_DIR: the indexer in one container writes, a search function in another finds it', async () => {
+    const env = { SEARCH_MODE: 'embedded', SEARCH_INDEX_DIR: join(dir, `choice-${++made}`), SEARCH_INDEX_REFRESH_SECONDS: '1' };
+    const indexer = await container(env);
+    const search = await container(env);
+    // Each container has its own module graph, so its classes are its own: compared by name.
+    expect([indexer.writable.constructor.name, search.searchIndex.constructor.name]).toEqual(['StoredSearchIndex', 'StoredSearchIndex']);
+    await indexer.writable.upsert([article('vpn', 'Connecting to the VPN from home')]);
+    expect((await search.searchIndex.search({ text: 'vpn', limit: 5 })).map((h) => h.id)).toEqual(['vpn']);
+  });
+
+  it('without a bucket or a directory the index stays in the process (npm start, tests)', async () => {
+    const { searchIndex } = await container({ SEARCH_MODE: 'embedded' });
+    expect(searchIndex.constructor.name).toBe('EmbeddedSearchIndex');
   });
 });
