@@ -5,8 +5,11 @@
  * logging to the attachments' access log bucket), which the indexer may read and replace
  * and the search function only read, and nothing else in the bucket.
  */
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KNOWLEDGE_INDEX_OBJECT } from '#lib/constructs/knowledge-search.js';
+import { CaseStore } from '#lib/constructs/case-store.js';
+import { KNOWLEDGE_INDEX_OBJECT, KnowledgeSearch } from '#lib/constructs/knowledge-search.js';
 import { functions } from '#topology/routes.js';
 import { knowledgeIndexer } from '#topology/stream-consumers.js';
 import {
@@ -14,6 +17,7 @@ import {
   dependencyCycle,
   functionIdByDescription,
   nagFindings,
+  newApp,
   removeSynthOutput,
   resources,
   roleIdOf,
@@ -109,6 +113,20 @@ describe('searchEngine embedded', () => {
     expect(nagFindings(s.app)).toEqual([]);
     expect(dependencyCycle(s.template.toJSON() as Parameters<typeof dependencyCycle>[0])).toBeUndefined();
     for (const template of s.stacks.values()) expect(Object.keys(template.toJSON().Resources).length).toBeLessThanOrEqual(300);
+  });
+
+  it('made on its own (no access log bucket given), logs to a bucket of its own, and is still clean under cdk-nag', () => {
+    const stack = new Stack(newApp({ 'aws:cdk:bundling-stacks': [] }), 'Knowledge');
+    const store = new CaseStore(stack, 'Store', {});
+    const knowledge = new KnowledgeSearch(stack, 'Knowledge', { store, engine: 'embedded' });
+    const template = Template.fromStack(stack);
+    const buckets = resources(template, 'AWS::S3::Bucket');
+    const logsId = stack.resolve(stack.getLogicalId(knowledge.node.findChild('AccessLogs').node.defaultChild as never)) as string;
+    const indexId = stack.resolve(stack.getLogicalId(knowledge.indexBucket!.node.defaultChild as never)) as string;
+    expect(Object.keys(buckets).sort()).toEqual([indexId, logsId].sort());
+    expect(buckets[indexId]!.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'knowledge-index/' });
+    expect(Object.keys(resources(template, 'AWS::OpenSearchServerless::Collection'))).toEqual([]);
+    expect(nagFindings(stack)).toEqual([]);
   });
 
   it('refuses an engine it does not know, and a collection profile without a collection', () => {
