@@ -54,6 +54,8 @@ export class StoredSearchIndex implements SearchIndex {
   private etag: string | undefined;
   private checkedAt = Number.NEGATIVE_INFINITY;
   private checking: Promise<void> | undefined;
+  /** When this container first read the store: from then on it has an index to answer from. */
+  private loadedAt: number | undefined;
   /** Built on the first search, then given each change: writers that never search never build it. */
   private engine: EmbeddedSearchIndex | undefined;
   /** What the engine holds. */
@@ -85,7 +87,13 @@ export class StoredSearchIndex implements SearchIndex {
     if (this.now() - this.checkedAt >= this.options.refreshSeconds * 1000) {
       // Concurrent searches in one process share one check.
       this.checking ??= this.refresh().finally(() => (this.checking = undefined));
-      await this.checking;
+      try {
+        await this.checking;
+      } catch (error) {
+        // A container that has loaded the index answers from it, a period staler, rather than fail the search.
+        if (this.loadedAt === undefined) throw error;
+        this.checkedAt = this.now();
+      }
     }
     this.engine ??= new EmbeddedSearchIndex();
     await this.catchUp(this.engine);
@@ -114,6 +122,7 @@ export class StoredSearchIndex implements SearchIndex {
   private async refresh(): Promise<void> {
     const read = await this.store.read(this.etag);
     this.checkedAt = this.now();
+    this.loadedAt ??= this.checkedAt;
     if (!read.changed) return;
     const next = new Map<string, string>();
     for (const doc of read.snapshot ? decodeSnapshot(read.snapshot.body) : []) next.set(doc.id, JSON.stringify(doc));

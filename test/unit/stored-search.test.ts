@@ -212,6 +212,30 @@ describe('on S3', () => {
   });
 });
 
+describe('when the store fails', () => {
+  it('a search function that has loaded the index answers from its copy; one that has not fails the search', async () => {
+    const key = `failing-${++made}/${KEY}`;
+    const store = new S3SnapshotStore(BUCKET, key, s3.client());
+    await new StoredSearchIndex(store, { refreshSeconds: 5 }).upsert([article('vpn', 'Connecting to the VPN')]);
+    let down = false;
+    const flaky: SnapshotStore = {
+      read: (known) => (down ? Promise.reject(new Error('S3 unavailable')) : store.read(known)),
+      replace: (body, expected) => store.replace(body, expected),
+    };
+    const time = clock();
+    const loaded = new StoredSearchIndex(flaky, { refreshSeconds: 5, now: time.now });
+    expect(await ids(loaded, 'vpn')).toEqual(['vpn']);
+    down = true;
+    time.advance(5);
+    expect(await ids(loaded, 'vpn')).toEqual(['vpn']);
+    await expect(new StoredSearchIndex(flaky, { refreshSeconds: 5, now: time.now }).search({ text: 'vpn', limit: 5 })).rejects.toThrow(
+      /S3 unavailable/,
+    );
+    // Nor does a writer build on a copy it could not check: the batch fails and is retried.
+    await expect(new StoredSearchIndex(flaky, { refreshSeconds: 5, pause: noPause }).upsert([article('b', 'b')])).rejects.toThrow(/S3 unavailable/);
+  });
+});
+
 describe('the stored object', () => {
   it('is gzipped JSON of the documents in id order, named by its format, and refuses any other format', () => {
     const docs = [article('b', 'second'), article('a', 'first')];
