@@ -126,6 +126,13 @@ export interface CasewayProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * The create rate the table's keys are built for (`-c casesPerSecond`): shared
+   * listings get as many shards as keep each partition under half its write limit.
+   * Raise it as volume grows, without downtime or re-keying; see docs/deploy.md#scale.
+   * @default 3,200 a second
+   */
+  readonly casesPerSecond?: number;
+  /**
    * Retention of every log group: function logs and the API access log.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -318,7 +325,7 @@ export class Caseway extends Construct {
     const resources = (this.functionResources = new FunctionResources(props.reservedConcurrency));
     // Checked before anything is made: a bad sender fails the synth whether or not any function mails.
     const sender = mailSenderOf(props.notifications);
-    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy });
+    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy, casesPerSecond: props.casesPerSecond });
     resources.provideStore(this.store);
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,
