@@ -1,11 +1,13 @@
 /**
- * `npm run bench:knowledge-index -- [--sizes 1000,10000]`: the embedded engine with its
+ * `npm run bench:knowledge-index -- [--sizes 1000,10000] [--rebuild]`: the embedded engine with its
  * index in one stored object (`-c searchEngine=embedded`; functions/adapters/stored-search.ts),
  * on the local file store, which runs the same code as the S3 one less the network:
  *  - the object's size (gzipped, as stored; and the JSON inside);
  *  - a search function's cold load (read, gunzip, parse, build the engine, first search);
  *  - the indexer's update of one article (conditional read, encode everything, conditional replace);
- *  - a warm search function's refresh after that change (read, decode, re-index the one article).
+ *  - a warm search function's refresh after that change (read, decode, re-index the one article);
+ *  - with --rebuild: the indexer's rebuild over the full index (one replace per 50 articles, as
+ *    services/knowledge-index.ts `rebuildIndex` batches them).
  * Synthetic articles (knowledge-latency.ts: 6-word title, 0-3 learned texts of 12 words) with
  * 80-word bodies and with 400-word ones. Add an S3 round trip (tens of ms per GET of a few
  * MB in region) to the load and refresh figures. `--smoke`: 50 and 100 articles.
@@ -23,7 +25,15 @@ import { StoredSearchIndex } from '#adapters/stored-search.js';
 import { syntheticCorpus } from './knowledge-latency.js';
 import { SMOKE, sized } from './smoke.js';
 
-const { values: args } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, sizes: { type: 'string', default: '1000,10000' } } });
+const { values: args } = parseArgs({
+  options: {
+    smoke: { type: 'boolean', default: false },
+    sizes: { type: 'string', default: '1000,10000' },
+    rebuild: { type: 'boolean', default: false },
+  },
+});
+/** What `rebuildIndex` writes per batch. */
+const REBUILD_BATCH = 50;
 const sizes = SMOKE ? [50, 100] : args.sizes.split(',').map(Number);
 const REPEATS = sized(5, 2);
 const KEY = 'knowledge/index.json.gz';
@@ -76,8 +86,15 @@ for (const size of sizes) {
         refreshes.push(performance.now() - t);
         if (hits[0]?.id !== probe.id) throw new Error(`refresh: the changed article is not found by its new word`);
       }
+      let rebuilt = '';
+      if (args.rebuild || SMOKE) {
+        const t = performance.now();
+        for (let i = 0; i < documents.length; i += REBUILD_BATCH)
+          await writer.upsert(documents.slice(i, i + REBUILD_BATCH).map((doc) => ({ ...doc, title: `${doc.title} rebuilt` })));
+        rebuilt = `, rebuild ${ms(performance.now() - t)}`;
+      }
       console.log(
-        `  ${size.toLocaleString('en')} articles, ${label}: object ${mb(stored)} gzipped (${mb(json)} JSON), cold load ${ms(median(loads))}, indexer update of one article ${ms(median(updates))}, refresh after it ${ms(median(refreshes))}`,
+        `  ${size.toLocaleString('en')} articles, ${label}: object ${mb(stored)} gzipped (${mb(json)} JSON), cold load ${ms(median(loads))}, indexer update of one article ${ms(median(updates))}, refresh after it ${ms(median(refreshes))}${rebuilt}`,
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
