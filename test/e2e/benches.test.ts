@@ -34,6 +34,9 @@ const FIGURES: Record<string, RegExp[]> = {
     /Caseway embedded engine +MRR [\d.]+ +P@1 [\d.]+/,
   ],
   'bench:search-latency': [/\d+ articles: build [\d.]+ s, search p50 [\d.]+ ms, p99 [\d.]+ ms/],
+  'bench:knowledge-index': [
+    /\d+ articles, 400-word bodies: object [\d.]+ MB gzipped .* cold load [\d.]+ m?s, indexer update of one article [\d.]+ m?s, refresh after it [\d.]+ m?s/,
+  ],
   'bench:events': [/baseline +POST \/cases answered +median [\d.]+ ms/, /ratio +delivery \/ create +median [\d.]+x/, /dead letters: 0/],
   'bench:sla': [/Deadline maths/, /naive minute walk/, /Capacity units per request, support case/, /first public staff reply/],
   'bench:devices': [/Throughput \(/, /signals, one per request/, /Capacity units per signal/, /back inside: resolves the case/],
