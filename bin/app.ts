@@ -37,6 +37,13 @@
  *                                      deploy it first, then pass its WebAclArn output as apiWebAclArn
  *   -c apiRatePerIp=5000 -c apiRateAnonymousPerIp=300
  *                                      the web ACL's limits per client IP per 5 minutes (with apiFirewall or apiFirewallStack)
+ *   -c apiDomain=api.example.com -c apiCertificateArn=arn:aws:acm:<stack region>:...
+ *                                      the API on a domain of your own (API Gateway regional custom domain)
+ *   -c apiEdgeCertificateArn=arn:aws:acm:us-east-1:...
+ *                                      with apiFirewall/apiWebAclArn: the distribution's certificate for apiDomain
+ *                                      (default: apiCertificateArn, when that is in us-east-1)
+ *   -c apiDisableExecuteEndpoint=true  the execute-api URL stops answering (default: true behind the firewall with
+ *                                      apiDomain, else false)
  *   -c backup=false                    no AWS Backup plan (default: as deletionProtection)
  *   -c backupDailyDays=35 -c backupWeeklyDays=90 -c backupMonthlyDays=365
  *                                      how long each kind of recovery point is kept
@@ -57,7 +64,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
 import { CasewayEdgeStack } from '#lib/caseway-edge-stack.js';
-import type { CasewayApiFirewallProps, CasewayBackupProps, CasewayConsoleProps } from '#lib/caseway.js';
+import type { CasewayApiDomainProps, CasewayApiFirewallProps, CasewayBackupProps, CasewayConsoleProps } from '#lib/caseway.js';
 import type { ApiRateLimits } from '#lib/constructs/api-firewall.js';
 import { mailSenderOf, type MailSenderProps } from '#lib/constructs/notifications.js';
 import type { Role } from '#core/caller.js';
@@ -212,6 +219,23 @@ function apiFirewall(): CasewayApiFirewallProps | undefined {
   return flag('apiFirewall') ? { rateLimits: rateLimitsFromContext() } : undefined;
 }
 
+function apiDomain(): CasewayApiDomainProps | undefined {
+  const domain = pair('apiDomain', 'apiCertificateArn');
+  const edgeCertificateArn = text('apiEdgeCertificateArn');
+  const disableExecuteApiEndpoint = flag('apiDisableExecuteEndpoint');
+  if (!domain) {
+    if (edgeCertificateArn || disableExecuteApiEndpoint !== undefined)
+      throw new Error('-c apiEdgeCertificateArn and -c apiDisableExecuteEndpoint go with -c apiDomain and -c apiCertificateArn');
+    return undefined;
+  }
+  return {
+    domainName: domain[0],
+    certificateArn: domain[1],
+    ...(edgeCertificateArn ? { edgeCertificateArn } : {}),
+    ...(disableExecuteApiEndpoint !== undefined ? { disableExecuteApiEndpoint } : {}),
+  };
+}
+
 function backup(): CasewayBackupProps | false | undefined {
   const on = flag('backup');
   if (on === false) return false;
@@ -274,6 +298,7 @@ const props: CasewayStackProps = {
   searchProfile: searchProfile(),
   reservedConcurrency: countMap('reservedConcurrency'),
   apiFirewall: apiFirewall(),
+  apiDomain: apiDomain(),
   backup: backup(),
   alarmTopicArn: topicArn('alarmTopicArn'),
   alarmEmails: emails('alarmEmails'),

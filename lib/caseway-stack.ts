@@ -28,8 +28,13 @@ export class CasewayStack extends Stack {
     const { api, identity, store, events } = this.caseway;
 
     const edge = this.caseway.apiEdge;
-    new CfnOutput(this, 'ApiUrl', { value: edge ? `${edge.url}/` : api.url, description: 'Base URL of the Caseway API' });
-    if (edge) {
+    new CfnOutput(this, 'ApiUrl', { value: `${this.caseway.apiUrl}/`, description: 'Base URL of the Caseway API' });
+    if (this.caseway.apiDomainTarget)
+      new CfnOutput(this, 'ApiDomainTarget', {
+        value: this.caseway.apiDomainTarget,
+        description: "Point the API domain's DNS record (CNAME, or alias) at this name",
+      });
+    if (edge && !api.api.disableExecuteApiEndpoint) {
       new CfnOutput(this, 'ApiDirectUrl', {
         value: api.url,
         description: "The API's own endpoint, which the web ACL does not see: for operators, not clients",

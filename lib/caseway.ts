@@ -32,7 +32,14 @@ import { Notifications, identityArn, identityRegion, mailSenderOf, type MailSend
 import { FunctionResources, identityBinding, filesBinding } from './constructs/function-resources.js';
 import type { Role } from '#core/caller.js';
 import type { RegisteredFunction } from '#topology/functions.js';
-import { ApiEdge, ApiWebAcl, assertCloudFrontWebAclArn, type ApiRateLimits } from './constructs/api-firewall.js';
+import {
+  ApiEdge,
+  ApiWebAcl,
+  assertCertificateArn,
+  assertCloudFrontWebAclArn,
+  type ApiEdgeProps,
+  type ApiRateLimits,
+} from './constructs/api-firewall.js';
 import { CaseBackup, type BackupRetention } from './constructs/backup.js';
 
 /**
@@ -52,6 +59,33 @@ export interface CasewayApiFirewallProps {
    */
   readonly rateLimits?: ApiRateLimits;
 }
+
+/**
+ * The API on a domain of your own. Without `apiFirewall`: an API Gateway regional custom domain with
+ * `certificateArn` (ACM, in the stack's region); point the domain's DNS (CNAME or alias) at the
+ * `ApiDomainTarget` output. With `apiFirewall`: the same custom domain behind the distribution, which
+ * answers for `domainName` with `edgeCertificateArn` (ACM, us-east-1); point DNS at the distribution.
+ */
+export interface CasewayApiDomainProps {
+  /** e.g. `api.support.example.com`. */
+  readonly domainName: string;
+  /** ACM certificate for `domainName` in the stack's region (API Gateway's regional custom domain). */
+  readonly certificateArn: string;
+  /**
+   * With `apiFirewall`: ACM certificate for `domainName` in us-east-1, for the distribution.
+   * @default - `certificateArn`, when that is in us-east-1; required otherwise
+   */
+  readonly edgeCertificateArn?: string;
+  /**
+   * Turn the API's `execute-api` endpoint off, so that the domain is the only way in. With `apiFirewall`
+   * that is what keeps the web ACL from being passed by; without it, it keeps clients on the one URL.
+   * @default - true with `apiFirewall`, false without
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
+}
+
+/** A host name: labels of letters, digits and hyphens. */
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** AWS Backup of the case table and the attachment bucket. */
 export interface CasewayBackupProps {
@@ -237,6 +271,12 @@ export interface CasewayProps {
    */
   readonly apiFirewall?: CasewayApiFirewallProps;
   /**
+   * The API on a domain of your own (see `CasewayApiDomainProps`). The live feed (WebSocket API) keeps
+   * its own execute-api URL.
+   * @default - the API's execute-api endpoint (or the distribution's name, with `apiFirewall`)
+   */
+  readonly apiDomain?: CasewayApiDomainProps;
+  /**
    * AWS Backup plan for the case table and the attachment bucket (`false`: none). On by default where
    * the data is meant to last: with deletion protection, which marks an environment that is kept.
    * @default - on when `deletionProtection` is (the default), off otherwise
@@ -294,8 +334,10 @@ export class Caseway extends Construct {
   readonly apiEdge?: ApiEdge;
   /** The web ACL Caseway made, with `apiFirewall` and no `webAclArn`. */
   readonly apiWebAcl?: ApiWebAcl;
-  /** The URL clients should call the API at (no trailing slash): the distribution's with `apiFirewall`, else the stage's endpoint. */
+  /** The URL clients should call the API at (no trailing slash): `apiDomain`'s, else the distribution's with `apiFirewall`, else the stage's endpoint. */
   readonly apiUrl: string;
+  /** With `apiDomain`: the name its DNS record points at (the distribution's with `apiFirewall`, else the regional custom domain's). */
+  readonly apiDomainTarget?: string;
   /** The backup plan, vault and selection, unless `backup: false`. */
   readonly backup?: CaseBackup;
   /** What the functions may use: each construct provides its resources here, and each function's grants and settings derive from its declaration. */
@@ -354,8 +396,15 @@ export class Caseway extends Construct {
     this.frontDoor = new NestedStack(this, 'FrontDoor', { description: 'Caseway: the HTTP API, the live feed and the console' });
     this.backEnd = new NestedStack(this, 'BackEnd', { description: 'Caseway: the event bus and what events drive' });
     const { frontDoor, backEnd } = this;
+    const apiDomain = this.apiDomainOf(props);
     this.api = new CaseApi(frontDoor, 'Api', {
       functionsScope: this.apiFunctions,
+      ...(apiDomain
+        ? {
+            domain: { domainName: apiDomain.domainName, certificateArn: apiDomain.certificateArn },
+            disableExecuteApiEndpoint: apiDomain.disableExecuteApiEndpoint,
+          }
+        : {}),
       store: this.store,
       identity: this.identity,
       attachments: this.attachments,
@@ -374,9 +423,18 @@ export class Caseway extends Construct {
     });
 
     if (props.apiFirewall) {
-      ({ edge: this.apiEdge, webAcl: this.apiWebAcl } = this.addApiFirewall(props.apiFirewall, removalPolicy));
+      const edgeDomain =
+        apiDomain && this.api.domainName
+          ? {
+              domainName: apiDomain.domainName,
+              certificateArn: apiDomain.edgeCertificateArn!,
+              regionalDomainName: this.api.domainName.regionalDomainName,
+            }
+          : undefined;
+      ({ edge: this.apiEdge, webAcl: this.apiWebAcl } = this.addApiFirewall(props.apiFirewall, removalPolicy, edgeDomain));
     }
-    this.apiUrl = this.apiEdge?.url ?? this.api.api.apiEndpoint;
+    this.apiUrl = this.apiEdge?.url ?? (apiDomain ? `https://${apiDomain.domainName}` : this.api.api.apiEndpoint);
+    this.apiDomainTarget = this.apiEdge && apiDomain ? this.apiEdge.distribution.distributionDomainName : this.api.domainName?.regionalDomainName;
 
     const searchProfile = props.searchProfile ?? 'production';
     if (searchProfile !== 'production' && searchProfile !== 'development')
@@ -523,14 +581,53 @@ export class Caseway extends Construct {
     return { hosting, deployment, origin: hosting.origin, client, signInDomain: this.identity.signInDomain, cors };
   }
 
-  private addApiFirewall(firewall: CasewayApiFirewallProps, removalPolicy: RemovalPolicy): { edge: ApiEdge; webAcl?: ApiWebAcl } {
+  /** `apiDomain` checked, with its defaults: the edge certificate with `apiFirewall`, and whether execute-api answers. */
+  private apiDomainOf(
+    props: CasewayProps,
+  ): (Omit<CasewayApiDomainProps, 'disableExecuteApiEndpoint'> & { disableExecuteApiEndpoint: boolean }) | undefined {
+    const domain = props.apiDomain;
+    if (!domain) return undefined;
+    const where = `${this.node.path}: apiDomain`;
+    if (!Token.isUnresolved(domain.domainName) && !HOST_NAME.test(domain.domainName))
+      throw new Error(`${where}.domainName must be a host name in lower case, like api.example.com, got '${domain.domainName}'`);
+    const region = Stack.of(this).region;
+    assertCertificateArn(
+      domain.certificateArn,
+      region,
+      `${where}.certificateArn (API Gateway's regional custom domain takes a certificate in the stack's region)`,
+    );
+    const firewall = props.apiFirewall !== undefined;
+    if (!firewall && domain.edgeCertificateArn !== undefined)
+      throw new Error(`${where}.edgeCertificateArn is the distribution's certificate, which exists only with apiFirewall`);
+    let edgeCertificateArn = domain.edgeCertificateArn;
+    if (firewall && edgeCertificateArn === undefined) {
+      if (Token.isUnresolved(domain.certificateArn) || domain.certificateArn.split(':')[3] !== 'us-east-1')
+        throw new Error(
+          `${where}.edgeCertificateArn is required with apiFirewall: CloudFront takes certificates from us-east-1 only, and certificateArn is not one there (issue or import one for ${domain.domainName} in us-east-1)`,
+        );
+      edgeCertificateArn = domain.certificateArn;
+    }
+    return {
+      domainName: domain.domainName,
+      certificateArn: domain.certificateArn,
+      edgeCertificateArn,
+      // Behind the web ACL, the execute-api URL is the one way around it.
+      disableExecuteApiEndpoint: domain.disableExecuteApiEndpoint ?? firewall,
+    };
+  }
+
+  private addApiFirewall(
+    firewall: CasewayApiFirewallProps,
+    removalPolicy: RemovalPolicy,
+    domain: ApiEdgeProps['domain'],
+  ): { edge: ApiEdge; webAcl?: ApiWebAcl } {
     if (firewall.webAclArn !== undefined) {
       if (firewall.rateLimits)
         throw new Error(
           `${this.node.path}: apiFirewall.rateLimits applies to the web ACL Caseway makes; with apiFirewall.webAclArn set the limits where that ACL is made`,
         );
       assertCloudFrontWebAclArn(firewall.webAclArn);
-      return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: firewall.webAclArn, removalPolicy }) };
+      return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: firewall.webAclArn, removalPolicy, domain }) };
     }
     const stack = Stack.of(this);
     if (!Token.isUnresolved(stack.region) && stack.region !== 'us-east-1') {
@@ -551,7 +648,7 @@ export class Caseway extends Construct {
       });
     }
     const webAcl = new ApiWebAcl(this.frontDoor, 'ApiWebAcl', { rateLimits: firewall.rateLimits, name: `caseway-api-${stack.stackName}` });
-    return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: webAcl.arn, removalPolicy }), webAcl };
+    return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: webAcl.arn, removalPolicy, domain }), webAcl };
   }
 
   /** Where the console signs in, and which origins that takes (CSP connect-src and form-action). */

@@ -1,0 +1,160 @@
+/**
+ * What an enterprise brings to a deployment: the API on its own domain and certificate (alone, or
+ * behind the web ACL's distribution with the execute-api endpoint off). Each setting is checked in
+ * the template, bad settings are refused at synth naming the setting, and the whole deployment stays
+ * within CloudFormation's limits and passes cdk-nag.
+ */
+import type { App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CasewayStackProps } from '#lib/caseway-stack.js';
+import { dependencyCycle, nagFindings, removeSynthOutput, render, resources, synthCaseway, type Synthesized } from './synth.js';
+
+afterAll(removeSynthOutput);
+
+type Json = Record<string, unknown>;
+const nag = { plugins: (app: App) => [new AwsSolutionsChecks(app, { verbose: true })] };
+const ENV = { account: '123456789012', region: 'eu-west-1' };
+const ACL_ARN = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/caseway-api/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+const REGIONAL_CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+const EDGE_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
+
+const only = (s: Synthesized, type: string): [string, Json] => {
+  const found = Object.entries(resources(s.template, type));
+  expect(found, type).toHaveLength(1);
+  return [found[0]![0], found[0]![1].Properties];
+};
+const httpApi = (s: Synthesized): [string, Json] => {
+  const [id, api] = Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, a]) => a.Properties.ProtocolType === 'HTTP')!;
+  return [id, api.Properties];
+};
+const outputs = (s: Synthesized) => s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+const apiDistribution = (s: Synthesized): Json =>
+  Object.values(resources(s.template, 'AWS::CloudFront::Distribution'))
+    .map((d) => d.Properties.DistributionConfig as Json)
+    .find((c) =>
+      ((c.Origins as Json[] | undefined) ?? []).some(
+        (o) => render(o.DomainName).includes('DomainName') || render(o.DomainName).includes('execute-api'),
+      ),
+    )!;
+const withinLimits = (s: Synthesized) => {
+  expect(dependencyCycle(s.template.toJSON() as Parameters<typeof dependencyCycle>[0])).toBeUndefined();
+  for (const [path, template] of s.stacks) expect(Object.keys(template.toJSON().Resources).length, path).toBeLessThanOrEqual(300);
+};
+
+describe('the API on a domain of its own, without a firewall', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway(
+      { console: false, apiDomain: { domainName: 'api.support.example.com', certificateArn: REGIONAL_CERT } },
+      { bundle: false, env: ENV, ...nag },
+    );
+  });
+
+  it('is a regional API Gateway custom domain with the certificate, TLS 1.2, the $default stage mapped at its root', () => {
+    const [domainId, domain] = only(s, 'AWS::ApiGatewayV2::DomainName');
+    expect(domain).toEqual({
+      DomainName: 'api.support.example.com',
+      DomainNameConfigurations: [{ CertificateArn: REGIONAL_CERT, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
+    });
+    const [mappingId, mapping] = only(s, 'AWS::ApiGatewayV2::ApiMapping');
+    const [apiId] = httpApi(s);
+    expect(render(mapping.ApiId)).toBe(`<${apiId}>`);
+    expect(render(mapping.DomainName)).toBe(`<${domainId}>`);
+    expect(mapping.Stage).toBe('$default');
+    // The stage is named, not referenced: the mapping must wait for it.
+    const [stageId] = Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Stage')).find(
+      ([, st]) => render(st.Properties.ApiId) === `<${apiId}>`,
+    )!;
+    expect((s.template.toJSON().Resources as Record<string, { DependsOn?: string[] }>)[mappingId]!.DependsOn).toContain(stageId);
+    expect(mapping.ApiMappingKey).toBeUndefined();
+    expect(render(outputs(s).ApiUrl!.Value)).toBe('https://api.support.example.com/');
+    expect(render(outputs(s).ApiDomainTarget!.Value)).toBe(`<${domainId}.RegionalDomainName>`);
+  });
+
+  it('leaves the execute-api endpoint on unless asked (nothing in front of the API to pass by)', () => {
+    expect(httpApi(s)[1].DisableExecuteApiEndpoint).toBeUndefined();
+  });
+
+  it('stays within limits and passes cdk-nag', () => {
+    withinLimits(s);
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+});
+
+describe('the API on a domain of its own, behind the web ACL', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway(
+      {
+        console: false,
+        apiFirewall: { webAclArn: ACL_ARN },
+        apiDomain: { domainName: 'api.support.example.com', certificateArn: REGIONAL_CERT, edgeCertificateArn: EDGE_CERT },
+      },
+      { bundle: false, env: ENV, ...nag },
+    );
+  });
+
+  it('turns the execute-api endpoint off by default, so the web ACL cannot be passed by through it', () => {
+    expect(httpApi(s)[1].DisableExecuteApiEndpoint).toBe(true);
+    expect(outputs(s).ApiDirectUrl).toBeUndefined();
+  });
+
+  it('has the distribution answer for the domain with the us-east-1 certificate, TLS 1.2, and reach the custom domain with the viewer Host', () => {
+    const [domainId] = only(s, 'AWS::ApiGatewayV2::DomainName');
+    const config = apiDistribution(s);
+    expect(config.Aliases).toEqual(['api.support.example.com']);
+    expect(config.ViewerCertificate).toEqual({ AcmCertificateArn: EDGE_CERT, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    const origins = config.Origins as Json[];
+    expect(origins.map((o) => render(o.DomainName))).toEqual([`<${domainId}.RegionalDomainName>`]);
+    // AllViewer (the Host header too): API Gateway picks the custom domain by it.
+    expect((config.DefaultCacheBehavior as Json).OriginRequestPolicyId).toBe('216adef6-5c7f-47e4-b989-5492eafa07d3');
+    expect(render(outputs(s).ApiUrl!.Value)).toBe('https://api.support.example.com/');
+    expect(render(outputs(s).ApiDomainTarget!.Value)).toMatch(/Distribution.*\.DomainName>$/);
+  });
+
+  it('stays within limits and passes cdk-nag', () => {
+    withinLimits(s);
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+});
+
+describe('bad enterprise settings are refused at synth, naming the setting', () => {
+  const synth = (props: CasewayStackProps) => () => synthCaseway({ console: false, ...props }, { bundle: false, env: ENV });
+  const domain = { domainName: 'api.example.com', certificateArn: REGIONAL_CERT };
+
+  it.each<[string, CasewayStackProps, RegExp]>([
+    [
+      'a domain that is no host name',
+      { apiDomain: { ...domain, domainName: 'https://api.example.com' } },
+      /apiDomain\.domainName must be a host name/,
+    ],
+    [
+      'a certificate that is no ACM ARN',
+      { apiDomain: { ...domain, certificateArn: 'api-cert' } },
+      /apiDomain\.certificateArn .* must be an ACM certificate ARN/,
+    ],
+    [
+      'a regional certificate from another region',
+      { apiDomain: { ...domain, certificateArn: EDGE_CERT } },
+      /must be a certificate in eu-west-1, got one in us-east-1/,
+    ],
+    [
+      'an edge certificate without the firewall',
+      { apiDomain: { ...domain, edgeCertificateArn: EDGE_CERT } },
+      /edgeCertificateArn is the distribution's certificate, which exists only with apiFirewall/,
+    ],
+    [
+      'the firewall without an edge certificate, outside us-east-1',
+      { apiFirewall: { webAclArn: ACL_ARN }, apiDomain: domain },
+      /edgeCertificateArn is required with apiFirewall/,
+    ],
+    [
+      'an edge certificate outside us-east-1',
+      { apiFirewall: { webAclArn: ACL_ARN }, apiDomain: { ...domain, edgeCertificateArn: REGIONAL_CERT } },
+      /must be a certificate in us-east-1, got one in eu-west-1/,
+    ],
+  ])('%s', (_, props, message) => {
+    expect(synth(props)).toThrow(message);
+  });
+});
