@@ -44,6 +44,12 @@
  *                                      (default: apiCertificateArn, when that is in us-east-1)
  *   -c apiDisableExecuteEndpoint=true  the execute-api URL stops answering (default: true behind the firewall with
  *                                      apiDomain, else false)
+ *   -c kmsKeyArn=arn:aws:kms:<stack region>:...:key/...
+ *                                      your customer managed key for table, queues, bucket, topic, vault, search
+ *                                      (default: keys Caseway makes); add the KeyPolicyStatements output to its policy
+ *   -c eventBusArn=arn:aws:events:<stack region>:<account>:event-bus/<name>
+ *                                      domain events on your bus, with Caseway's rules and archive on it
+ *                                      (default: a bus Caseway makes, caseway-<stack name>)
  *   -c backup=false                    no AWS Backup plan (default: as deletionProtection)
  *   -c backupDailyDays=35 -c backupWeeklyDays=90 -c backupMonthlyDays=365
  *                                      how long each kind of recovery point is kept
@@ -301,6 +307,8 @@ const props: CasewayStackProps = {
   apiDomain: apiDomain(),
   backup: backup(),
   alarmTopicArn: topicArn('alarmTopicArn'),
+  encryptionKeyArn: text('kmsKeyArn'),
+  eventBusArn: text('eventBusArn'),
   alarmEmails: emails('alarmEmails'),
   notifications: mailProps(),
 };

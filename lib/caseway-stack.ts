@@ -4,9 +4,12 @@
  * (`bin/app.ts`) and by the infra tests, not here, so an embedding app chooses its own packs.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { Caseway, type CasewayProps } from './caseway.js';
+import { assertKeyArn } from './constructs/key-policy.js';
 
 /** Stack settings plus every `Caseway` setting (documented on `CasewayProps`). */
 export interface CasewayStackProps extends StackProps, CasewayProps {
@@ -15,6 +18,16 @@ export interface CasewayStackProps extends StackProps, CasewayProps {
    * @default - `alarmTopic`
    */
   readonly alarmTopicArn?: string;
+  /**
+   * The ARN of your customer managed KMS key (`-c kmsKeyArn`): `encryptionKey` by ARN.
+   * @default - `encryptionKey`
+   */
+  readonly encryptionKeyArn?: string;
+  /**
+   * The ARN of your EventBridge bus (`-c eventBusArn`): `eventBus` by ARN.
+   * @default - `eventBus`
+   */
+  readonly eventBusArn?: string;
 }
 
 export class CasewayStack extends Stack {
@@ -24,8 +37,13 @@ export class CasewayStack extends Stack {
     super(scope, id, props);
     if (props.alarmTopicArn && props.alarmTopic) throw new Error('alarmTopicArn and alarmTopic name the same thing: give one');
     const alarmTopic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : props.alarmTopic;
-    this.caseway = new Caseway(this, 'Caseway', { ...props, alarmTopic });
-    const { api, identity, store, events } = this.caseway;
+    if (props.encryptionKeyArn && props.encryptionKey) throw new Error('encryptionKeyArn and encryptionKey name the same thing: give one');
+    if (props.encryptionKeyArn) assertKeyArn(props.encryptionKeyArn, this.region, 'encryptionKeyArn (-c kmsKeyArn)');
+    const encryptionKey = props.encryptionKeyArn ? kms.Key.fromKeyArn(this, 'EncryptionKey', props.encryptionKeyArn) : props.encryptionKey;
+    if (props.eventBusArn && props.eventBus) throw new Error('eventBusArn and eventBus name the same thing: give one');
+    const eventBus = props.eventBusArn ? events.EventBus.fromEventBusArn(this, 'EventBus', props.eventBusArn) : props.eventBus;
+    this.caseway = new Caseway(this, 'Caseway', { ...props, alarmTopic, encryptionKey, eventBus });
+    const { api, identity, store } = this.caseway;
 
     const edge = this.caseway.apiEdge;
     new CfnOutput(this, 'ApiUrl', { value: `${this.caseway.apiUrl}/`, description: 'Base URL of the Caseway API' });
@@ -47,7 +65,7 @@ export class CasewayStack extends Stack {
       });
     new CfnOutput(this, 'TableName', { value: store.table.tableName, description: 'The case table' });
     new CfnOutput(this, 'AttachmentsBucketName', { value: this.caseway.attachments.bucket.bucketName, description: 'Bucket of case attachments' });
-    new CfnOutput(this, 'EventBusName', { value: events.bus.eventBusName, description: 'Bus carrying Caseway domain events' });
+    new CfnOutput(this, 'EventBusName', { value: this.caseway.events.bus.eventBusName, description: 'Bus carrying Caseway domain events' });
     if (this.caseway.live)
       new CfnOutput(this, 'LiveUrl', {
         value: this.caseway.live.url,
@@ -57,6 +75,12 @@ export class CasewayStack extends Stack {
       value: this.caseway.alarmTopic.topicArn,
       description: 'SNS topic every Caseway alarm notifies (ALARM and OK)',
     });
+    const keyPolicy = this.caseway.keyPolicyStatements;
+    if (keyPolicy.length > 0)
+      new CfnOutput(this, 'KeyPolicyStatements', {
+        value: this.toJsonString({ Statement: keyPolicy.map((statement) => statement.toStatementJson() as unknown) }),
+        description: 'Add these statements to the policy of your KMS key (encryptionKey): the stack cannot edit a key it did not make',
+      });
     new CfnOutput(this, 'DashboardName', {
       value: this.caseway.observability.dashboard.dashboardName,
       description: 'CloudWatch dashboard of the platform',

@@ -3,12 +3,15 @@
  * own CDK app: `new Caseway(this, 'Cases', { ... })`. `CasewayStack` is just this
  * plus outputs.
  */
-import { CfnRule, Fn, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnRule, Fn, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Attachments } from './constructs/attachments.js';
 import { CaseApi, type ThrottleProps } from './constructs/case-api.js';
@@ -41,6 +44,7 @@ import {
   type ApiRateLimits,
 } from './constructs/api-firewall.js';
 import { CaseBackup, type BackupRetention } from './constructs/backup.js';
+import { assertKeyInRegion, keyPolicyStatementsNotAdded } from './constructs/key-policy.js';
 
 /**
  * A WAF web ACL in front of the API. An HTTP API stage cannot carry one (WAF protects REST API stages,
@@ -209,6 +213,13 @@ export interface CasewayProps {
    */
   readonly eventBusName?: string;
   /**
+   * An existing event bus of yours (same account and region) instead of one Caseway makes: domain
+   * events are put on it, and the consumers' rules and the archive (Caseway's sources only) are made on
+   * it. Not with `eventBusName`.
+   * @default - a bus of Caseway's own, `eventBusName`
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
    * The SNS topic every Caseway alarm notifies, on ALARM and on OK (an enterprise's own, already
    * routed to its on-call tooling). It must let cloudwatch.amazonaws.com publish, and if encrypted,
    * use its key.
@@ -289,6 +300,16 @@ export interface CasewayProps {
    * @default - none reserved
    */
   readonly reservedConcurrency?: Partial<Record<RegisteredFunction, number>>;
+  /**
+   * An enterprise's own customer managed KMS key (symmetric, in the stack's region) for everything
+   * Caseway encrypts with a customer managed key: the case table and its stream, the dead-letter
+   * queues, the knowledge collection, the attachment bucket, the alarm topic it creates and the backup
+   * vault. The stack cannot edit that key's policy: it must keep the statement that lets the account's
+   * IAM policies grant use of the key (the default one), and its owners must add what
+   * `keyPolicyStatements` lists (the `KeyPolicyStatements` output; docs/deploy.md).
+   * @default - keys of Caseway's own: one for case data, one each for attachments, alarms and backups
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 export class Caseway extends Construct {
@@ -340,6 +361,15 @@ export class Caseway extends Construct {
   readonly apiDomainTarget?: string;
   /** The backup plan, vault and selection, unless `backup: false`. */
   readonly backup?: CaseBackup;
+  /**
+   * With `encryptionKey`: the key policy statements AWS services need on it, which the stack could not
+   * add to a key it did not make (empty with Caseway's own keys, whose policies hold them).
+   */
+  get keyPolicyStatements(): readonly iam.PolicyStatement[] {
+    return this.encryptionKey ? keyPolicyStatementsNotAdded(this.encryptionKey) : [];
+  }
+  /** `encryptionKey`, when one was brought. */
+  readonly encryptionKey?: kms.IKey;
   /** What the functions may use: each construct provides its resources here, and each function's grants and settings derive from its declaration. */
   readonly functionResources: FunctionResources;
 
@@ -352,7 +382,10 @@ export class Caseway extends Construct {
     const resources = (this.functionResources = new FunctionResources(props.reservedConcurrency));
     // Checked before anything is made: a bad sender fails the synth whether or not any function mails.
     const sender = mailSenderOf(props.notifications);
-    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy });
+    this.encryptionKey = props.encryptionKey;
+    if (props.encryptionKey) assertKeyInRegion(props.encryptionKey, Stack.of(this).region, `${this.node.path}: encryptionKey`);
+    const key = props.encryptionKey ? { key: props.encryptionKey } : {};
+    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy, ...key });
     resources.provideStore(this.store);
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,
@@ -381,7 +414,7 @@ export class Caseway extends Construct {
     const corsLater = consoleProps !== undefined && consoleDomainOrigin === undefined;
     const corsOrigins = corsLater ? [] : [...(props.corsOrigins ?? []), ...(consoleDomainOrigin ? [consoleDomainOrigin] : [])];
     resources.provide('identity', identityBinding(this.identity));
-    this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins });
+    this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins, ...key });
     resources.provide('files', filesBinding(this.attachments));
     // Nested stacks along the architecture's seams, so that no template nears CloudFormation's 500
     // resources and each part can grow. The front door is what clients reach: the HTTP API's routes,
@@ -416,7 +449,8 @@ export class Caseway extends Construct {
     this.events = new DomainEvents(backEnd, 'Events', {
       store: this.store,
       // Named here, by the deployment's stack, not by the nested stack the bus is in: the name is the same as before the split.
-      eventBusName: props.eventBusName ?? `caseway-${Stack.of(this).stackName}`,
+      ...(props.eventBus ? { eventBus: this.assertBusHere(props.eventBus) } : {}),
+      ...(props.eventBus && !props.eventBusName ? {} : { eventBusName: props.eventBusName ?? `caseway-${Stack.of(this).stackName}` }),
       rules: props.eventRules,
       resources,
       ...logSettings,
@@ -474,7 +508,7 @@ export class Caseway extends Construct {
     this.alarms = this.observability.alarms;
     if (props.alarmTopic && props.alarmEmails?.length)
       throw new Error(`${this.node.path}: alarmEmails subscribe to the topic Caseway creates; with alarmTopic, subscribe them to that topic`);
-    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic', { emails: props.alarmEmails, removalPolicy }).topic;
+    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic', { emails: props.alarmEmails, removalPolicy, ...key }).topic;
     const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(notify, ...(props.alarmActions ?? []));
@@ -489,6 +523,7 @@ export class Caseway extends Construct {
         buckets: [{ bucket: this.attachments.bucket, key: this.attachments.key }],
         retention: backupProps.retention,
         removalPolicy,
+        ...key,
       });
     }
 
@@ -499,7 +534,7 @@ export class Caseway extends Construct {
 
   /** The alarms and the dashboard, from one list of each kind of thing watched. */
   private watch(props: CasewayProps): Observability {
-    const busName = props.eventBusName ?? `caseway-${Stack.of(this).stackName}`;
+    const busName = this.events.busName;
     const consumers = this.events.consumers.consumers;
     return new Observability(this, 'Observability', {
       api: this.api.api,
@@ -579,6 +614,31 @@ export class Caseway extends Construct {
         })
       : undefined;
     return { hosting, deployment, origin: hosting.origin, client, signInDomain: this.identity.signInDomain, cors };
+  }
+
+  /** A brought bus must be in this account and region: rules can only be made on a bus there. */
+  private assertBusHere(bus: events.IEventBus): events.IEventBus {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(bus.eventBusArn)) return bus;
+    const arn = stack.splitArn(bus.eventBusArn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (arn.service !== 'events' || arn.resource !== 'event-bus' || !arn.resourceName)
+      throw new Error(
+        `${this.node.path}: eventBus must be an EventBridge bus (arn:aws:events:<region>:<account>:event-bus/<name>), got '${bus.eventBusArn}'`,
+      );
+    if (arn.resourceName === 'default')
+      throw new Error(
+        `${this.node.path}: eventBus must be a custom bus, not the account's default bus: Caseway's archive and rules would share it with every AWS service's events`,
+      );
+    for (const [what, value, expected] of [
+      ['account', arn.account, stack.account],
+      ['region', arn.region, stack.region],
+    ] as const) {
+      if (value !== undefined && !Token.isUnresolved(expected) && value !== expected)
+        throw new Error(
+          `${this.node.path}: eventBus must be in the stack's ${what} (${expected}): rules are made on the bus, got '${bus.eventBusArn}'`,
+        );
+    }
+    return bus;
   }
 
   /** `apiDomain` checked, with its defaults: the edge certificate with `apiFirewall`, and whether execute-api answers. */

@@ -21,6 +21,12 @@ export interface CaseStoreProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * An enterprise's own customer managed key instead of one made here (its policy is then its owners'
+   * to keep: see `allowInKeyPolicy`).
+   * @default - a key of its own, rotated yearly
+   */
+  readonly key?: kms.IKey;
 }
 
 /**
@@ -49,17 +55,19 @@ export class CaseStore extends Construct {
   /** The single case table. */
   readonly table: dynamodb.Table;
   /** The customer managed key the table (and whatever holds copies of its items) is encrypted with. */
-  readonly key: kms.Key;
+  readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: CaseStoreProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Caseway case data: the case table, its stream and the outbox dead-letter queue',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    this.key =
+      props.key ??
+      new kms.Key(this, 'Key', {
+        description: 'Caseway case data: the case table, its stream and the outbox dead-letter queue',
+        enableKeyRotation: true,
+        removalPolicy,
+      });
 
     const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.Table(this, 'Table', {

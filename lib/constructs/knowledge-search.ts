@@ -20,6 +20,7 @@ import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer, type StreamConsumer } from './stream-consumer.js';
 import { FunctionResources } from './function-resources.js';
+import { allowInKeyPolicy } from './key-policy.js';
 
 export interface KnowledgeSearchProps {
   /** The table whose stream carries article changes and links to the indexer. */
@@ -93,7 +94,8 @@ export class KnowledgeSearch extends Construct {
       }),
     });
     // OpenSearch Serverless creates its grants on the key through the account's principals, only via the service.
-    store.key.addToResourcePolicy(
+    allowInKeyPolicy(
+      store.key,
       new iam.PolicyStatement({
         principals: [new iam.AccountRootPrincipal()],
         actions: ['kms:DescribeKey', 'kms:CreateGrant'],

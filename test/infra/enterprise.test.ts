@@ -17,6 +17,8 @@ const nag = { plugins: (app: App) => [new AwsSolutionsChecks(app, { verbose: tru
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const ACL_ARN = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/caseway-api/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const REGIONAL_CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+const BUS_ARN = 'arn:aws:events:eu-west-1:123456789012:event-bus/enterprise-events';
 const EDGE_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
 
 const only = (s: Synthesized, type: string): [string, Json] => {
@@ -119,6 +121,122 @@ describe('the API on a domain of its own, behind the web ACL', () => {
   });
 });
 
+describe("an enterprise's own KMS key", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway(
+      { console: false, encryptionKeyArn: KEY_ARN, inboundEmail: { recipients: ['support@example.com'] } },
+      { bundle: false, env: ENV, ...nag },
+    );
+  });
+
+  it('replaces every key Caseway would make: the stack makes none', () => {
+    expect(resources(s.template, 'AWS::KMS::Key')).toEqual({});
+  });
+
+  it('encrypts the table, the attachment bucket, every dead-letter queue, the alarm topic, the backup vault and the knowledge collection with it', () => {
+    expect(only(s, 'AWS::DynamoDB::Table')[1].SSESpecification).toEqual({ KMSMasterKeyId: KEY_ARN, SSEEnabled: true, SSEType: 'KMS' });
+    const kmsBuckets = Object.values(resources(s.template, 'AWS::S3::Bucket'))
+      .map((b) => (b.Properties.BucketEncryption as { ServerSideEncryptionConfiguration: Json[] }).ServerSideEncryptionConfiguration[0]!)
+      .filter((c) => (c.ServerSideEncryptionByDefault as Json).SSEAlgorithm === 'aws:kms');
+    expect(kmsBuckets.map((c) => (c.ServerSideEncryptionByDefault as Json).KMSMasterKeyID)).toEqual([KEY_ARN]);
+    // Every queue under a customer managed key uses this one (the inbound-mail queue keeps SQS's own key, as it always did).
+    const queues = Object.values(resources(s.template, 'AWS::SQS::Queue')).map((q) => q.Properties);
+    const withKms = queues.filter((q) => q.SqsManagedSseEnabled !== true);
+    expect(withKms.length).toBeGreaterThan(5);
+    for (const queue of withKms) expect(queue.KmsMasterKeyId).toBe(KEY_ARN);
+    expect(only(s, 'AWS::SNS::Topic')[1].KmsMasterKeyId).toBe(KEY_ARN);
+    expect(only(s, 'AWS::Backup::BackupVault')[1].EncryptionKeyArn).toBe(KEY_ARN);
+    const encryption = Object.values(resources(s.template, 'AWS::OpenSearchServerless::SecurityPolicy')).find(
+      (p) => p.Properties.Type === 'encryption',
+    )!;
+    expect(JSON.parse(render(encryption.Properties.Policy)) as Json).toMatchObject({ AWSOwnedKey: false, KmsARN: KEY_ARN });
+  });
+
+  it('grants the functions the key through their roles, by its ARN', () => {
+    const grants = Object.values(resources(s.template, 'AWS::IAM::Policy')).flatMap((p) =>
+      ((p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement ?? []).filter((st) =>
+        [st.Action].flat().some((a) => a.startsWith('kms:')),
+      ),
+    );
+    expect(grants.length).toBeGreaterThan(10);
+    for (const grant of grants) expect([grant.Resource].flat()).toEqual([KEY_ARN]);
+  });
+
+  it('outputs the key policy statements its owners must add: CloudWatch alarms, EventBridge dead letters, OpenSearch Serverless', () => {
+    const { Statement } = JSON.parse(render(outputs(s).KeyPolicyStatements!.Value)) as { Statement: Json[] };
+    const principals = Statement.map((st) => JSON.stringify(st.Principal));
+    expect(principals).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('cloudwatch.amazonaws.com'),
+        expect.stringContaining('events.amazonaws.com'),
+        expect.stringContaining(':root'),
+      ]),
+    );
+    const events = Statement.find((st) => JSON.stringify(st.Principal).includes('events.amazonaws.com'))!;
+    expect(events.Condition).toEqual({
+      ArnLike: { 'aws:SourceArn': 'arn:aws:events:eu-west-1:123456789012:rule/caseway-Caseway/*' },
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+    });
+    const aoss = Statement.find((st) => JSON.stringify(st.Principal).includes(':root'))!;
+    expect(aoss.Condition).toMatchObject({ StringEquals: { 'kms:ViaService': 'aoss.eu-west-1.amazonaws.com' } });
+    // Small enough to read and paste as one output value.
+    expect(render(outputs(s).KeyPolicyStatements!.Value).length).toBeLessThan(4000);
+  });
+
+  it('stays within limits and passes cdk-nag', () => {
+    withinLimits(s);
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+});
+
+describe("an enterprise's own event bus", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway({ console: false, eventBusArn: BUS_ARN }, { bundle: false, env: ENV, ...nag });
+  });
+
+  it("makes no bus: its rules and archive are on the one brought, and the archive keeps only Caseway's sources", () => {
+    expect(resources(s.template, 'AWS::Events::EventBus')).toEqual({});
+    const busRules = Object.values(resources(s.template, 'AWS::Events::Rule')).filter((r) => r.Properties.EventBusName !== undefined);
+    expect(busRules.length).toBeGreaterThan(5);
+    for (const rule of busRules) expect(rule.Properties.EventBusName).toBe('enterprise-events');
+    const [, archive] = only(s, 'AWS::Events::Archive');
+    expect(archive.SourceArn).toBe(BUS_ARN);
+    expect(archive.EventPattern).toEqual({ source: [{ prefix: 'caseway.' }] });
+    expect(render(outputs(s).EventBusName!.Value)).toBe('enterprise-events');
+  });
+
+  it('lets the publisher put events on that bus alone, and tells every function its name', () => {
+    const puts = Object.values(resources(s.template, 'AWS::IAM::Policy')).flatMap((p) =>
+      ((p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement ?? []).filter((st) =>
+        [st.Action].flat().includes('events:PutEvents'),
+      ),
+    );
+    expect(puts.length).toBeGreaterThan(0);
+    for (const put of puts) expect(put.Resource).toBe(BUS_ARN);
+    const busSettings = Object.values(resources(s.template, 'AWS::Lambda::Function')).flatMap((f) =>
+      Object.entries(((f.Properties.Environment as { Variables?: Json } | undefined)?.Variables ?? {}) as Json).filter(([name]) => /BUS/.test(name)),
+    );
+    expect(busSettings.length).toBeGreaterThan(0);
+    for (const [, value] of busSettings) expect(value).toBe('enterprise-events');
+  });
+
+  it('watches the rules on that bus, and lets EventBridge dead-letter only for rules on it', () => {
+    const dashboard = render(only(s, 'AWS::CloudWatch::Dashboard')[1].DashboardBody);
+    expect(dashboard).toContain('"EventBusName","enterprise-events"');
+    const key = Object.values(resources(s.template, 'AWS::KMS::Key')).find((k) =>
+      JSON.stringify(k.Properties.KeyPolicy).includes('events.amazonaws.com'),
+    )!;
+    expect(JSON.stringify(key.Properties.KeyPolicy)).toContain('rule/enterprise-events/*');
+  });
+
+  it('stays within limits and passes cdk-nag', () => {
+    withinLimits(s);
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+});
+
 describe('bad enterprise settings are refused at synth, naming the setting', () => {
   const synth = (props: CasewayStackProps) => () => synthCaseway({ console: false, ...props }, { bundle: false, env: ENV });
   const domain = { domainName: 'api.example.com', certificateArn: REGIONAL_CERT };
@@ -154,6 +272,28 @@ describe('bad enterprise settings are refused at synth, naming the setting', () 
       { apiFirewall: { webAclArn: ACL_ARN }, apiDomain: { ...domain, edgeCertificateArn: REGIONAL_CERT } },
       /must be a certificate in us-east-1, got one in eu-west-1/,
     ],
+    [
+      'a key alias instead of a key',
+      { encryptionKeyArn: 'arn:aws:kms:eu-west-1:123456789012:alias/caseway' },
+      /encryptionKeyArn \(-c kmsKeyArn\) must be a KMS key ARN/,
+    ],
+    [
+      'a key in another region',
+      { encryptionKeyArn: KEY_ARN.replace('eu-west-1', 'us-east-1') },
+      /must be a key in the stack's region eu-west-1 \(KMS keys are regional\), got one in us-east-1/,
+    ],
+    [
+      'a bus of another account',
+      { eventBusArn: BUS_ARN.replace('123456789012', '210987654321') },
+      /eventBus must be in the stack's account \(123456789012\)/,
+    ],
+    ['a bus of another region', { eventBusArn: BUS_ARN.replace('eu-west-1', 'us-east-1') }, /eventBus must be in the stack's region \(eu-west-1\)/],
+    [
+      "the account's default bus",
+      { eventBusArn: BUS_ARN.replace('enterprise-events', 'default') },
+      /eventBus must be a custom bus, not the account's default bus/,
+    ],
+    ['a bus and a bus name', { eventBusArn: BUS_ARN, eventBusName: 'caseway' }, /eventBus and eventBusName are alternatives/],
   ])('%s', (_, props, message) => {
     expect(synth(props)).toThrow(message);
   });
