@@ -50,6 +50,13 @@
  *   -c eventBusArn=arn:aws:events:<stack region>:<account>:event-bus/<name>
  *                                      domain events on your bus, with Caseway's rules and archive on it
  *                                      (default: a bus Caseway makes, caseway-<stack name>)
+ *   -c vpcId=vpc-... -c vpcSubnetIds=subnet-a,subnet-b -c vpcAvailabilityZones=eu-west-1a,eu-west-1b
+ *                                      every Caseway function in these private subnets (with a NAT way out), the
+ *                                      knowledge collection behind a VPC endpoint there; no lookup at synth
+ *   -c securityGroupIds=sg-...         the functions' security groups (default: one Caseway makes)
+ *   -c vpcEndpoints=true -c vpcRouteTableIds=rtb-a,rtb-b
+ *                                      also make gateway (DynamoDB, S3) and interface endpoints (EventBridge, Step
+ *                                      Functions, Secrets Manager, SES); route tables of the subnets, in order
  *   -c backup=false                    no AWS Backup plan (default: as deletionProtection)
  *   -c backupDailyDays=35 -c backupWeeklyDays=90 -c backupMonthlyDays=365
  *                                      how long each kind of recovery point is kept
@@ -68,7 +75,7 @@
 import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
+import { CasewayStack, type CasewayStackProps, type CasewayVpcAttributes } from '#lib/caseway-stack.js';
 import { CasewayEdgeStack } from '#lib/caseway-edge-stack.js';
 import type { CasewayApiDomainProps, CasewayApiFirewallProps, CasewayBackupProps, CasewayConsoleProps } from '#lib/caseway.js';
 import type { ApiRateLimits } from '#lib/constructs/api-firewall.js';
@@ -242,6 +249,26 @@ function apiDomain(): CasewayApiDomainProps | undefined {
   };
 }
 
+function vpcAttributes(): CasewayVpcAttributes | undefined {
+  const vpcId = text('vpcId');
+  const rest = ['vpcSubnetIds', 'vpcAvailabilityZones', 'vpcRouteTableIds', 'securityGroupIds', 'vpcEndpoints'].filter(
+    (key) => text(key) !== undefined,
+  );
+  if (vpcId === undefined) {
+    if (rest.length > 0) throw new Error(`-c ${rest.join(', -c ')} go with -c vpcId`);
+    return undefined;
+  }
+  const endpoints = flag('vpcEndpoints');
+  return {
+    vpcId,
+    subnetIds: list('vpcSubnetIds') ?? [],
+    availabilityZones: list('vpcAvailabilityZones') ?? [],
+    ...(list('vpcRouteTableIds') ? { routeTableIds: list('vpcRouteTableIds') } : {}),
+    ...(list('securityGroupIds') ? { securityGroupIds: list('securityGroupIds') } : {}),
+    ...(endpoints !== undefined ? { endpoints } : {}),
+  };
+}
+
 function backup(): CasewayBackupProps | false | undefined {
   const on = flag('backup');
   if (on === false) return false;
@@ -309,6 +336,7 @@ const props: CasewayStackProps = {
   alarmTopicArn: topicArn('alarmTopicArn'),
   encryptionKeyArn: text('kmsKeyArn'),
   eventBusArn: text('eventBusArn'),
+  vpcAttributes: vpcAttributes(),
   alarmEmails: emails('alarmEmails'),
   notifications: mailProps(),
 };

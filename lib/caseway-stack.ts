@@ -4,11 +4,12 @@
  * (`bin/app.ts`) and by the infra tests, not here, so an embedding app chooses its own packs.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { Caseway, type CasewayProps } from './caseway.js';
+import { Caseway, type CasewayProps, type CasewayVpcProps } from './caseway.js';
 import { assertKeyArn } from './constructs/key-policy.js';
 
 /** Stack settings plus every `Caseway` setting (documented on `CasewayProps`). */
@@ -28,6 +29,65 @@ export interface CasewayStackProps extends StackProps, CasewayProps {
    * @default - `eventBus`
    */
   readonly eventBusArn?: string;
+  /**
+   * `vpc` by ids (`-c vpcId`, ...), read without a lookup, so synth needs no AWS access.
+   * @default - `vpc`
+   */
+  readonly vpcAttributes?: CasewayVpcAttributes;
+}
+
+/** A VPC by its ids: its private subnets (with egress) and their zones, in the same order. */
+export interface CasewayVpcAttributes {
+  readonly vpcId: string;
+  /** The subnets the functions run in. */
+  readonly subnetIds: string[];
+  /** The zone of each subnet (as many as subnets), e.g. `eu-west-1a`. */
+  readonly availabilityZones: string[];
+  /** The route table of each subnet: needed with `endpoints` (gateway endpoints are routes). */
+  readonly routeTableIds?: string[];
+  /** The functions' security groups. @default - one Caseway makes */
+  readonly securityGroupIds?: string[];
+  /** Make the VPC endpoints (`CasewayVpcProps.endpoints`). @default false */
+  readonly endpoints?: boolean;
+}
+
+/** `attributes` as the VPC, subnets and groups `Caseway` takes; errors name the -c key. */
+function vpcOf(scope: Construct, attributes: CasewayVpcAttributes): CasewayVpcProps {
+  const { vpcId, subnetIds, availabilityZones, routeTableIds, securityGroupIds } = attributes;
+  if (!/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) throw new Error(`vpcId (-c vpcId) must be a VPC id (vpc-...), got '${vpcId}'`);
+  for (const [key, ids, prefix] of [
+    ['vpcSubnetIds', subnetIds, 'subnet'],
+    ['vpcRouteTableIds', routeTableIds ?? [], 'rtb'],
+    ['securityGroupIds', securityGroupIds ?? [], 'sg'],
+  ] as const) {
+    const bad = ids.find((id) => !new RegExp(`^${prefix}-[0-9a-f]{8,17}$`).test(id));
+    if (bad !== undefined) throw new Error(`-c ${key} must be ${prefix}-... ids separated by commas, got '${bad}'`);
+  }
+  if (subnetIds.length === 0) throw new Error('-c vpcSubnetIds: name the private subnets the functions run in');
+  if (availabilityZones.length !== subnetIds.length)
+    throw new Error(
+      `-c vpcAvailabilityZones must name the zone of each subnet in -c vpcSubnetIds: ${subnetIds.length} subnets, ${availabilityZones.length} zones`,
+    );
+  if (attributes.endpoints && routeTableIds?.length !== subnetIds.length)
+    throw new Error(
+      '-c vpcEndpoints=true needs -c vpcRouteTableIds, the route table of each subnet: gateway endpoints for DynamoDB and S3 are routes in them',
+    );
+  // One subnet per zone here: fromVpcAttributes takes as many subnets per zone as the list says.
+  const zones = [...new Set(availabilityZones)];
+  if (zones.length !== availabilityZones.length) throw new Error('-c vpcAvailabilityZones: one subnet per zone');
+  const vpc = ec2.Vpc.fromVpcAttributes(scope, 'Vpc', {
+    vpcId,
+    availabilityZones,
+    privateSubnetIds: subnetIds,
+    ...(routeTableIds?.length ? { privateSubnetRouteTableIds: routeTableIds } : {}),
+  });
+  return {
+    vpc,
+    ...(securityGroupIds?.length
+      ? { securityGroups: securityGroupIds.map((id) => ec2.SecurityGroup.fromSecurityGroupId(scope, `SecurityGroup-${id}`, id, { mutable: false })) }
+      : {}),
+    ...(attributes.endpoints !== undefined ? { endpoints: attributes.endpoints } : {}),
+  };
 }
 
 export class CasewayStack extends Stack {
@@ -42,7 +102,9 @@ export class CasewayStack extends Stack {
     const encryptionKey = props.encryptionKeyArn ? kms.Key.fromKeyArn(this, 'EncryptionKey', props.encryptionKeyArn) : props.encryptionKey;
     if (props.eventBusArn && props.eventBus) throw new Error('eventBusArn and eventBus name the same thing: give one');
     const eventBus = props.eventBusArn ? events.EventBus.fromEventBusArn(this, 'EventBus', props.eventBusArn) : props.eventBus;
-    this.caseway = new Caseway(this, 'Caseway', { ...props, alarmTopic, encryptionKey, eventBus });
+    if (props.vpcAttributes && props.vpc) throw new Error('vpcAttributes and vpc name the same thing: give one');
+    const vpc = props.vpcAttributes ? vpcOf(this, props.vpcAttributes) : props.vpc;
+    this.caseway = new Caseway(this, 'Caseway', { ...props, alarmTopic, encryptionKey, eventBus, vpc });
     const { api, identity, store } = this.caseway;
 
     const edge = this.caseway.apiEdge;

@@ -12,6 +12,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { Attachments } from './constructs/attachments.js';
 import { CaseApi, type ThrottleProps } from './constructs/case-api.js';
@@ -45,6 +46,7 @@ import {
 } from './constructs/api-firewall.js';
 import { CaseBackup, type BackupRetention } from './constructs/backup.js';
 import { assertKeyInRegion, keyPolicyStatementsNotAdded } from './constructs/key-policy.js';
+import { CasewayNetwork } from './constructs/network.js';
 
 /**
  * A WAF web ACL in front of the API. An HTTP API stage cannot carry one (WAF protects REST API stages,
@@ -310,6 +312,37 @@ export interface CasewayProps {
    * @default - keys of Caseway's own: one for case data, one each for attachments, alarms and backups
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Run every Caseway function in a VPC of yours (see `CasewayVpcProps`).
+   * @default - the functions run outside any VPC, and the knowledge collection has a public (IAM-authenticated) endpoint
+   */
+  readonly vpc?: CasewayVpcProps;
+}
+
+/**
+ * The VPC Caseway's functions run in. Its subnets need a way out (NAT) for the live feed's pushes and
+ * the token issuer's signing keys; everything else can stay on the AWS network (`endpoints`).
+ */
+export interface CasewayVpcProps {
+  /** The VPC, e.g. `Vpc.fromVpcAttributes` (no lookup needed at synth). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * The functions' subnets (and the endpoints').
+   * @default - the VPC's private subnets with egress
+   */
+  readonly subnets?: ec2.SubnetSelection;
+  /**
+   * The functions' security groups.
+   * @default - one Caseway makes: no inbound, all outbound
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Make gateway endpoints for DynamoDB and S3 and interface endpoints for EventBridge, Step Functions,
+   * Secrets Manager and SES (lib/constructs/network.ts). Off when the VPC has them already. The
+   * knowledge collection's own VPC endpoint is made either way.
+   * @default false
+   */
+  readonly endpoints?: boolean;
 }
 
 export class Caseway extends Construct {
@@ -370,6 +403,8 @@ export class Caseway extends Construct {
   }
   /** `encryptionKey`, when one was brought. */
   readonly encryptionKey?: kms.IKey;
+  /** The functions' subnets and security groups, and the VPC endpoints, with `vpc`. */
+  readonly network?: CasewayNetwork;
   /** What the functions may use: each construct provides its resources here, and each function's grants and settings derive from its declaration. */
   readonly functionResources: FunctionResources;
 
@@ -380,6 +415,11 @@ export class Caseway extends Construct {
     const logSettings = { logRetention: props.logRetention, logRemovalPolicy: removalPolicy };
 
     const resources = (this.functionResources = new FunctionResources(props.reservedConcurrency));
+    if (props.vpc) {
+      // Before any function is made: every one of them is placed from here.
+      this.network = new CasewayNetwork(this, 'Network', props.vpc);
+      resources.network = this.network.functionNetwork;
+    }
     // Checked before anything is made: a bad sender fails the synth whether or not any function mails.
     const sender = mailSenderOf(props.notifications);
     this.encryptionKey = props.encryptionKey;
@@ -476,6 +516,15 @@ export class Caseway extends Construct {
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,
       standbyReplicas: searchProfile === 'production',
+      ...(this.network
+        ? {
+            vpcEndpoint: {
+              vpc: this.network.functionNetwork.vpc,
+              subnets: this.network.functionNetwork.subnets,
+              securityGroup: this.network.endpointSecurityGroup,
+            },
+          }
+        : {}),
       resources,
       ...logSettings,
     });

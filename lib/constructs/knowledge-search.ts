@@ -8,6 +8,7 @@
  */
 import { Lazy, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -52,6 +53,12 @@ export interface KnowledgeSearchProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * With the functions in a VPC: an OpenSearch Serverless VPC endpoint in these subnets, and a network
+   * policy that admits only it.
+   * @default - a public (IAM-authenticated) endpoint
+   */
+  readonly vpcEndpoint?: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection; readonly securityGroup: ec2.ISecurityGroup };
 }
 
 /** The index inside the collection; the functions read it from OPENSEARCH_INDEX (config default). */
@@ -65,6 +72,8 @@ export class KnowledgeSearch extends Construct {
   readonly collection: aoss.CfnCollection;
   /** The collection's HTTPS endpoint. */
   readonly endpoint: string;
+  /** The collection's VPC endpoint, with `vpcEndpoint`. */
+  readonly vpcEndpoint?: aoss.CfnVpcEndpoint;
   /** Stream -> search index. */
   readonly indexer: NodejsFunction;
   /** Stream batches the indexer gave up on. */
@@ -113,11 +122,28 @@ export class KnowledgeSearch extends Construct {
      * Every request must still be SigV4-signed by a principal the data access policy
      * below names, so nobody else can read or write the collection.
      */
+    // In a VPC: reachable only through an endpoint of its own there (see lib/constructs/network.ts).
+    const vpcEndpoint = props.vpcEndpoint
+      ? new aoss.CfnVpcEndpoint(this, 'VpcEndpoint', {
+          name: `${name.slice(0, 27)}-vpce`,
+          vpcId: props.vpcEndpoint.vpc.vpcId,
+          subnetIds: props.vpcEndpoint.vpc.selectSubnets(props.vpcEndpoint.subnets).subnetIds,
+          securityGroupIds: [props.vpcEndpoint.securityGroup.securityGroupId],
+        })
+      : undefined;
+    this.vpcEndpoint = vpcEndpoint;
     const network = new aoss.CfnSecurityPolicy(this, 'NetworkPolicy', {
       name: `${name}-net`,
       type: 'network',
-      description: 'Knowledge collection endpoint: IAM-authenticated, reachable from Caseway functions outside a VPC',
-      policy: Stack.of(this).toJsonString([{ Rules: [{ ResourceType: 'collection', Resource: collectionResource }], AllowFromPublic: true }]),
+      description: vpcEndpoint
+        ? "Knowledge collection endpoint: IAM-authenticated, reachable only through the collection's VPC endpoint"
+        : 'Knowledge collection endpoint: IAM-authenticated, reachable from Caseway functions outside a VPC',
+      policy: Stack.of(this).toJsonString([
+        {
+          Rules: [{ ResourceType: 'collection', Resource: collectionResource }],
+          ...(vpcEndpoint ? { AllowFromPublic: false, SourceVPCEs: [vpcEndpoint.attrId] } : { AllowFromPublic: true }),
+        },
+      ]),
     });
 
     this.collection = new aoss.CfnCollection(this, 'Collection', {

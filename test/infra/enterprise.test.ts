@@ -19,6 +19,13 @@ const ACL_ARN = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/caseway-api/
 const REGIONAL_CERT = 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
 const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 const BUS_ARN = 'arn:aws:events:eu-west-1:123456789012:event-bus/enterprise-events';
+const VPC = {
+  vpcId: 'vpc-0a1b2c3d4e5f60718',
+  subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+  availabilityZones: ['eu-west-1a', 'eu-west-1b'],
+  routeTableIds: ['rtb-0ccccccccccccccc3', 'rtb-0ddddddddddddddd4'],
+  endpoints: true,
+};
 const EDGE_CERT = 'arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000';
 
 const only = (s: Synthesized, type: string): [string, Json] => {
@@ -237,6 +244,108 @@ describe("an enterprise's own event bus", () => {
   });
 });
 
+describe("an enterprise's own VPC, with endpoints", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway({ vpcAttributes: VPC }, { bundle: false, env: ENV, ...nag });
+  });
+  const functions = () => Object.values(resources(s.template, 'AWS::Lambda::Function')).map((f) => f.Properties);
+  const caseway = () =>
+    functions().filter((f) => ((f.Environment as { Variables?: Json } | undefined)?.Variables ?? {}).POWERTOOLS_SERVICE_NAME !== undefined);
+
+  it('runs every Caseway function in the given subnets with the security group Caseway makes (no inbound)', () => {
+    const made = caseway();
+    expect(made.length).toBeGreaterThan(30);
+    const [groupId, group] = Object.entries(resources(s.template, 'AWS::EC2::SecurityGroup')).find(([id]) => /FunctionSecurityGroup/.test(id))!;
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    for (const fn of made) {
+      expect(fn.VpcConfig).toEqual({ SubnetIds: VPC.subnetIds, SecurityGroupIds: [expect.anything()] });
+      expect(render((fn.VpcConfig as { SecurityGroupIds: unknown[] }).SecurityGroupIds[0])).toBe(`<${groupId}.GroupId>`);
+    }
+  });
+
+  it("makes gateway endpoints for DynamoDB and S3 in the subnets' route tables, and interface endpoints only the functions may reach", () => {
+    const endpoints = Object.values(resources(s.template, 'AWS::EC2::VPCEndpoint')).map((e) => e.Properties);
+    const gateways = endpoints.filter((e) => e.VpcEndpointType === 'Gateway');
+    expect(gateways.map((e) => render(e.ServiceName)).sort()).toEqual(['com.amazonaws.<AWS::Region>.dynamodb', 'com.amazonaws.<AWS::Region>.s3']);
+    for (const gateway of gateways) expect(gateway.RouteTableIds).toEqual(VPC.routeTableIds);
+    const interfaces = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
+    expect(interfaces.map((e) => render(e.ServiceName)).sort()).toEqual(
+      ['email', 'events', 'secretsmanager', 'states'].map((name) => `com.amazonaws.eu-west-1.${name}`),
+    );
+    for (const endpoint of interfaces) {
+      expect(endpoint).toMatchObject({ VpcId: VPC.vpcId, SubnetIds: VPC.subnetIds, PrivateDnsEnabled: true });
+    }
+    const [endpointGroupId, endpointGroup] = Object.entries(resources(s.template, 'AWS::EC2::SecurityGroup')).find(([id]) =>
+      /EndpointSecurityGroup/.test(id),
+    )!;
+    for (const endpoint of interfaces) expect((endpoint.SecurityGroupIds as unknown[]).map(render)).toEqual([`<${endpointGroupId}.GroupId>`]);
+    // HTTPS from the functions' group, nothing from the VPC's whole range.
+    const ingress = [
+      ...((endpointGroup.Properties.SecurityGroupIngress as Json[] | undefined) ?? []),
+      ...Object.values(resources(s.template, 'AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
+    ];
+    expect(ingress).toHaveLength(1);
+    expect(ingress[0]).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
+    expect(render(ingress[0]!.SourceSecurityGroupId)).toMatch(/FunctionSecurityGroup.*\.GroupId>$/);
+  });
+
+  it('puts the knowledge collection behind an OpenSearch Serverless VPC endpoint, and admits no other network', () => {
+    const [endpointId, endpoint] = only(s, 'AWS::OpenSearchServerless::VpcEndpoint');
+    expect(endpoint).toMatchObject({ VpcId: VPC.vpcId, SubnetIds: VPC.subnetIds });
+    const network = Object.values(resources(s.template, 'AWS::OpenSearchServerless::SecurityPolicy')).find((p) => p.Properties.Type === 'network')!;
+    const rules = JSON.parse(render(network.Properties.Policy)) as Json[];
+    expect(rules).toEqual([
+      { Rules: [expect.objectContaining({ ResourceType: 'collection' })], AllowFromPublic: false, SourceVPCEs: [`<${endpointId}.Id>`] },
+    ]);
+  });
+
+  it('stays within limits and passes cdk-nag', () => {
+    withinLimits(s);
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+});
+
+describe("an enterprise's own VPC and security groups, without endpoints", () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    s = synthCaseway(
+      {
+        console: false,
+        vpcAttributes: {
+          vpcId: VPC.vpcId,
+          subnetIds: VPC.subnetIds,
+          availabilityZones: VPC.availabilityZones,
+          securityGroupIds: ['sg-0123456789abcdef0'],
+        },
+      },
+      { bundle: false, env: ENV, ...nag },
+    );
+  });
+
+  it("gives the functions the brought security group and makes no function group and no VPC endpoint but the collection's", () => {
+    const placed = Object.values(resources(s.template, 'AWS::Lambda::Function'))
+      .map((f) => f.Properties)
+      .filter((f) => f.VpcConfig !== undefined);
+    expect(placed.length).toBeGreaterThan(30);
+    for (const fn of placed) expect(fn.VpcConfig).toEqual({ SubnetIds: VPC.subnetIds, SecurityGroupIds: ['sg-0123456789abcdef0'] });
+    expect(Object.keys(resources(s.template, 'AWS::EC2::SecurityGroup')).filter((id) => /FunctionSecurityGroup/.test(id))).toEqual([]);
+    expect(resources(s.template, 'AWS::EC2::VPCEndpoint')).toEqual({});
+    only(s, 'AWS::OpenSearchServerless::VpcEndpoint');
+    const ingress = [
+      ...Object.values(resources(s.template, 'AWS::EC2::SecurityGroup')).flatMap(
+        (g) => (g.Properties.SecurityGroupIngress as Json[] | undefined) ?? [],
+      ),
+      ...Object.values(resources(s.template, 'AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties),
+    ];
+    expect(ingress).toEqual([expect.objectContaining({ FromPort: 443, ToPort: 443, SourceSecurityGroupId: 'sg-0123456789abcdef0' })]);
+  });
+
+  it('passes cdk-nag', () => {
+    expect(nagFindings(s.app)).toEqual([]);
+  });
+});
+
 describe('bad enterprise settings are refused at synth, naming the setting', () => {
   const synth = (props: CasewayStackProps) => () => synthCaseway({ console: false, ...props }, { bundle: false, env: ENV });
   const domain = { domainName: 'api.example.com', certificateArn: REGIONAL_CERT };
@@ -294,6 +403,14 @@ describe('bad enterprise settings are refused at synth, naming the setting', () 
       /eventBus must be a custom bus, not the account's default bus/,
     ],
     ['a bus and a bus name', { eventBusArn: BUS_ARN, eventBusName: 'caseway' }, /eventBus and eventBusName are alternatives/],
+    ['a VPC id that is none', { vpcAttributes: { ...VPC, vpcId: 'main-vpc' } }, /vpcId \(-c vpcId\) must be a VPC id/],
+    [
+      'subnets without their zones',
+      { vpcAttributes: { ...VPC, availabilityZones: ['eu-west-1a'] } },
+      /-c vpcAvailabilityZones must name the zone of each subnet/,
+    ],
+    ['endpoints without route tables', { vpcAttributes: { ...VPC, routeTableIds: undefined } }, /-c vpcEndpoints=true needs -c vpcRouteTableIds/],
+    ['a security group id that is none', { vpcAttributes: { ...VPC, securityGroupIds: ['default'] } }, /-c securityGroupIds must be sg-\.\.\. ids/],
   ])('%s', (_, props, message) => {
     expect(synth(props)).toThrow(message);
   });
