@@ -116,9 +116,10 @@ export class KnowledgeSearch extends Construct {
     );
 
     /*
-     * A public endpoint, on purpose: Caseway's functions run outside any VPC (so do
-     * API Gateway, DynamoDB and EventBridge), and a VPC endpoint would add a VPC,
-     * subnets and an interface endpoint (an hourly cost per AZ) for no data-path gain.
+     * Without a VPC, a public endpoint, on purpose: Caseway's functions then run outside
+     * any VPC (so do API Gateway, DynamoDB and EventBridge), and a VPC endpoint would add a
+     * VPC, subnets and an interface endpoint (an hourly cost per AZ) for no data-path gain.
+     * With the functions in a VPC (`vpcEndpoint`), only the endpoint made above may connect.
      * Every request must still be SigV4-signed by a principal the data access policy
      * below names, so nobody else can read or write the collection.
      */
