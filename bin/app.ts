@@ -7,6 +7,8 @@
  *   -c tags='{"cost-center":"cx-42","owner":"platform"}'
  *                                      tags on the stack and every resource in it that takes tags
  *   -c removalPolicy=destroy           stateful resources go with the stack (default: retain)
+ *   -c casesPerSecond=10000            the create rate the table's keys are built for: shard counts follow it
+ *                                      (default 3,200; raise it freely, never lower it: docs/deploy.md#scale)
  *   -c logRetentionDays=90             any CloudWatch Logs retention in days (default: 30)
  *   -c oidcIssuer=https://idp.example.com -c oidcAudience=caseway,caseway-cli
  *                                      an existing OIDC provider instead of a user pool
@@ -319,6 +321,7 @@ const props: CasewayStackProps = {
   // A production stack is not deleted by a stray `cdk destroy`: protected unless said otherwise, like the table.
   terminationProtection: flag('terminationProtection') ?? flag('deletionProtection') ?? true,
   removalPolicy: removalPolicy('removalPolicy'),
+  casesPerSecond: positiveInteger('casesPerSecond'),
   logRetention: retention('logRetentionDays'),
   oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
   rolesClaim: text('rolesClaim'),

@@ -166,6 +166,13 @@ export interface CasewayProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * The create rate the table's keys are built for (`-c casesPerSecond`): shared
+   * listings get as many shards as keep each partition under half its write limit.
+   * Raise it as volume grows, without downtime or re-keying; see docs/deploy.md#scale.
+   * @default 3,200 a second
+   */
+  readonly casesPerSecond?: number;
+  /**
    * Retention of every log group: function logs and the API access log.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -425,7 +432,7 @@ export class Caseway extends Construct {
     this.encryptionKey = props.encryptionKey;
     if (props.encryptionKey) assertKeyInRegion(props.encryptionKey, Stack.of(this).region, `${this.node.path}: encryptionKey`);
     const key = props.encryptionKey ? { key: props.encryptionKey } : {};
-    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy, ...key });
+    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy, casesPerSecond: props.casesPerSecond, ...key });
     resources.provideStore(this.store);
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,

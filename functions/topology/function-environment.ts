@@ -22,7 +22,7 @@ export const SHARED_FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> = {
  * local: the bucket, secret ARN, OpenSearch, state machine ARN, JWKS URL, SES).
  */
 export const USE_SETTINGS = {
-  table: { TABLE_NAME: 'name', DYNAMODB_ENDPOINT: 'endpoint', DYNAMODB_TIMEOUT_MS: 'timeoutMs' },
+  table: { TABLE_NAME: 'name', DYNAMODB_ENDPOINT: 'endpoint', DYNAMODB_TIMEOUT_MS: 'timeoutMs', CASES_PER_SECOND: 'casesPerSecond' },
   readLog: {},
   bus: { EVENT_BUS_NAME: 'name', EVENTBRIDGE_ENDPOINT: 'endpoint' },
   files: { ATTACHMENTS_BUCKET: 'bucket', FILES_DIR: 'dir', FILES_BASE_URL: 'baseUrl', FILES_SIGNING_KEY: 'signingKey' },

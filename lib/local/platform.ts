@@ -426,6 +426,8 @@ function localResources(input: {
       // DynamoDB Local on a busy machine queues calls for seconds (a test's 200 parallel creates): locally
       // one call may take the handler's whole budget, and the gateway's timeout stays the deadline.
       timeoutMs: process.env.DYNAMODB_TIMEOUT_MS ?? String(input.budgetMs ?? INTEGRATION_TIMEOUT_MS),
+      // The design rate the shard counts follow (shard-plan.ts); unset: the default rate.
+      ...(process.env.CASES_PER_SECOND ? { casesPerSecond: process.env.CASES_PER_SECOND } : {}),
     },
     bus: { name: LOCAL_BUS_NAME },
     files: input.files,

@@ -26,20 +26,14 @@
  * | live connection    | LIVE#CONN#<connectionId> | #CONNECTION                 |
  * |   ... staff's, sharded | LIVE#STAFF#<0..3>     | CONN#<connectionId>         |
  * |   ... by person    | LIVE#PERSON#<sub>        | CONN#<connectionId>         |
- * | live event log     | LIVE#LOG#<hour>#<0..3>   | <live id>                   |
+ * | live event log     | LIVE#LOG#<hour>#<shard>  | <live id>                   |
  *
  * A case's own items sort first in its partition (`#` < `A`), so one Query for
  * `begins_with(sk, '#')` reads the case with its chain head.
  */
 import type { Case } from '#core/case.js';
 import { caseIndexes, caseTable } from '#topology/table.js';
-
-/**
- * Status and open-work listings are spread over this many partitions. Creation
- * alone writes every new case to its type's initial state; eight shards keep each
- * well under a partition's 1,000 writes/s up to ~8,000 creates/s. Changing it re-keys data.
- */
-export const STATUS_SHARDS = 8;
+import { shardFor, stableHash } from './shard-plan.js';
 
 export const {
   byStatus: STATUS_INDEX,
@@ -104,20 +98,20 @@ export const caseIdOfReads = (pk: string): string => pk.slice('READS#'.length);
 export const notificationKey = (caseId: string, messageId: string) => ({ pk: casePartition(caseId), sk: `${NOTIFICATION_PREFIX}${messageId}` });
 export const idempotencyKey = (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' });
 
-/** FNV-1a: a cheap, stable spread of case ids over the listing shards. */
-export function shardOf(caseId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < caseId.length; i++) {
-    hash ^= caseId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % STATUS_SHARDS;
-}
-
+/*
+ * Shared listings are spread over shards, as many as the design rate needs (shard-plan.ts):
+ * a case's shard is the stable hash of its id modulo the count of the kind.
+ */
 export const statusPartition = (status: string, shard: number) => `STATUS#${status}#${shard}`;
 export const openPartition = (shard: number) => `OPEN#${shard}`;
 export const ownerPartition = (owner: string) => `OWNER#${owner}`;
-export const requesterPartition = (requesterId: string) => `REQUESTER#${requesterId}`;
+/**
+ * A requester's cases. Shard 0 keeps the unsharded key every earlier version wrote, so
+ * a requester's old cases stay where readers look; an integration filing thousands of
+ * cases a second spreads over the rest.
+ */
+export const requesterPartition = (requesterId: string, shard = 0) =>
+  shard === 0 ? `REQUESTER#${requesterId}` : `REQUESTER#${requesterId}#${shard}`;
 /** Open tasks by assignee share the owner index, under their own partition prefix. */
 export const assigneeTasksPartition = (assignee: string) => `TASKS#${assignee}`;
 /** Soonest due first; tasks without a due date after all dated ones. */
@@ -134,12 +128,12 @@ export function caseIndexKeys(c: Case): Record<string, string> {
   const recency = recencySortKey(c);
   const open = c.statusCategory === 'active' || c.statusCategory === 'waiting';
   return {
-    [STATUS_INDEX.partitionKey]: statusPartition(c.status, shardOf(c.caseId)),
+    [STATUS_INDEX.partitionKey]: statusPartition(c.status, shardFor('status', c.caseId)),
     [STATUS_INDEX.sortKey]: recency,
     ...(c.owner ? { [OWNER_INDEX.partitionKey]: ownerPartition(c.owner), [OWNER_INDEX.sortKey]: recency } : {}),
-    [REQUESTER_INDEX.partitionKey]: requesterPartition(c.requester.id),
+    [REQUESTER_INDEX.partitionKey]: requesterPartition(c.requester.id, shardFor('requester', c.caseId)),
     [REQUESTER_INDEX.sortKey]: recency,
-    ...(open ? { [OPEN_INDEX.partitionKey]: openPartition(shardOf(c.caseId)), [OPEN_INDEX.sortKey]: recency } : {}),
+    ...(open ? { [OPEN_INDEX.partitionKey]: openPartition(shardFor('open', c.caseId)), [OPEN_INDEX.sortKey]: recency } : {}),
   };
 }
 
@@ -323,13 +317,14 @@ export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTIT
  * consistent Queries on the table, not a GSI: a connection that has been told `ready`
  * must be found by the very next fan-out.
  */
-export const LIVE_SHARDS = 4;
+/** Staff connections are written once per connection, not per event: four shards are plenty at any rate. */
+export const LIVE_STAFF_SHARDS = 4;
 export const liveConnectionKey = (connectionId: string) => ({ pk: `LIVE#CONN#${connectionId}`, sk: '#CONNECTION' });
 export const liveStaffPartition = (shard: number) => `LIVE#STAFF#${shard}`;
 export const livePersonPartition = (sub: string) => `LIVE#PERSON#${sub}`;
 export const LIVE_CONNECTION_PREFIX = 'CONN#';
-/** The recent-event log, by hour and spread over shards by case, sorted by live id. */
+/** The recent-event log, by hour and spread over shards by case (`shardFor('liveLog', caseId)`), sorted by live id. */
 export const liveLogPartition = (hour: string, shard: number) => `LIVE#LOG#${hour}#${shard}`;
 /** The hour bucket of an instant: `2026-12-03T08`. */
 export const liveHourOf = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 13);
-export const liveShardOf = (key: string): number => shardOf(key) % LIVE_SHARDS;
+export const liveStaffShardOf = (connectionId: string): number => stableHash(connectionId) % LIVE_STAFF_SHARDS;
