@@ -46,6 +46,8 @@
  *                                      (default: apiCertificateArn, when that is in us-east-1)
  *   -c apiDisableExecuteEndpoint=true  the execute-api URL stops answering (default: true behind the firewall with
  *                                      apiDomain, else false)
+ *   -c liveDomain=live.example.com -c liveCertificateArn=arn:aws:acm:<stack region>:...
+ *                                      the live feed (WebSocket) on a domain of your own
  *   -c kmsKeyArn=arn:aws:kms:<stack region>:...:key/...
  *                                      your customer managed key for table, queues, bucket, topic, vault, search
  *                                      (default: keys Caseway makes); add the KeyPolicyStatements output to its policy
@@ -335,6 +337,7 @@ const props: CasewayStackProps = {
   reservedConcurrency: countMap('reservedConcurrency'),
   apiFirewall: apiFirewall(),
   apiDomain: apiDomain(),
+  liveDomain: ((domain) => (domain ? { domainName: domain[0], certificateArn: domain[1] } : undefined))(pair('liveDomain', 'liveCertificateArn')),
   backup: backup(),
   alarmTopicArn: topicArn('alarmTopicArn'),
   encryptionKeyArn: text('kmsKeyArn'),

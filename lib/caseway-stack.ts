@@ -128,6 +128,11 @@ export class CasewayStack extends Stack {
     new CfnOutput(this, 'TableName', { value: store.table.tableName, description: 'The case table' });
     new CfnOutput(this, 'AttachmentsBucketName', { value: this.caseway.attachments.bucket.bucketName, description: 'Bucket of case attachments' });
     new CfnOutput(this, 'EventBusName', { value: this.caseway.events.bus.eventBusName, description: 'Bus carrying Caseway domain events' });
+    if (this.caseway.live?.domainName)
+      new CfnOutput(this, 'LiveDomainTarget', {
+        value: this.caseway.live.domainName.regionalDomainName,
+        description: "Point the live feed domain's DNS record (CNAME, or alias) at this name",
+      });
     if (this.caseway.live)
       new CfnOutput(this, 'LiveUrl', {
         value: this.caseway.live.url,

@@ -297,6 +297,13 @@ export interface CasewayProps {
    */
   readonly apiDomain?: CasewayApiDomainProps;
   /**
+   * The live feed (WebSocket API) on a domain of your own: a regional custom domain with a certificate
+   * in the stack's region; point its DNS at the `LiveDomainTarget` output. Its execute-api URL keeps
+   * answering (the handlers push through it).
+   * @default - the stage's execute-api URL
+   */
+  readonly liveDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
    * AWS Backup plan for the case table and the attachment bucket (`false`: none). On by default where
    * the data is meant to last: with deletion protection, which marks an environment that is kept.
    * @default - on when `deletionProtection` is (the default), off otherwise
@@ -542,7 +549,27 @@ export class Caseway extends Construct {
     this.routing = new Routing(backEnd, 'Routing', { store: this.store, resources, ...logSettings });
     // The fan-out is the bus's `live-updates` consumer; the WebSocket API and its connect handler are made here.
     const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
-    this.live = fanout ? new LiveUpdates(frontDoor, 'Live', { store: this.store, identity: this.identity, resources, ...logSettings }) : undefined;
+    if (props.liveDomain) {
+      if (!Token.isUnresolved(props.liveDomain.domainName) && !HOST_NAME.test(props.liveDomain.domainName))
+        throw new Error(
+          `${this.node.path}: liveDomain.domainName must be a host name in lower case, like live.example.com, got '${props.liveDomain.domainName}'`,
+        );
+      assertCertificateArn(
+        props.liveDomain.certificateArn,
+        Stack.of(this).region,
+        `${this.node.path}: liveDomain.certificateArn (a regional custom domain takes a certificate in the stack's region)`,
+      );
+      if (!fanout) throw new Error(`${this.node.path}: liveDomain needs the live feed, which is off without the 'live-updates' event rule`);
+    }
+    this.live = fanout
+      ? new LiveUpdates(frontDoor, 'Live', {
+          store: this.store,
+          identity: this.identity,
+          resources,
+          ...(props.liveDomain ? { domain: props.liveDomain } : {}),
+          ...logSettings,
+        })
+      : undefined;
 
     if (props.inboundEmail) {
       this.email = new EmailIntake(this, 'Email', {

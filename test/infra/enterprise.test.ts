@@ -37,6 +37,10 @@ const httpApi = (s: Synthesized): [string, Json] => {
   const [id, api] = Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, a]) => a.Properties.ProtocolType === 'HTTP')!;
   return [id, api.Properties];
 };
+const domainNamed = (s: Synthesized, name: string): [string, Json] =>
+  Object.entries(resources(s.template, 'AWS::ApiGatewayV2::DomainName'))
+    .map(([id, d]): [string, Json] => [id, d.Properties])
+    .find(([, d]) => d.DomainName === name)!;
 const outputs = (s: Synthesized) => s.template.toJSON().Outputs as Record<string, { Value: unknown }>;
 const apiDistribution = (s: Synthesized): Json =>
   Object.values(resources(s.template, 'AWS::CloudFront::Distribution'))
@@ -51,22 +55,28 @@ const withinLimits = (s: Synthesized) => {
   for (const [path, template] of s.stacks) expect(Object.keys(template.toJSON().Resources).length, path).toBeLessThanOrEqual(300);
 };
 
-describe('the API on a domain of its own, without a firewall', () => {
+describe('the API and the live feed on domains of their own, without a firewall', () => {
   let s: Synthesized;
   beforeAll(() => {
     s = synthCaseway(
-      { console: false, apiDomain: { domainName: 'api.support.example.com', certificateArn: REGIONAL_CERT } },
+      {
+        console: false,
+        apiDomain: { domainName: 'api.support.example.com', certificateArn: REGIONAL_CERT },
+        liveDomain: { domainName: 'live.support.example.com', certificateArn: REGIONAL_CERT },
+      },
       { bundle: false, env: ENV, ...nag },
     );
   });
 
   it('is a regional API Gateway custom domain with the certificate, TLS 1.2, the $default stage mapped at its root', () => {
-    const [domainId, domain] = only(s, 'AWS::ApiGatewayV2::DomainName');
+    const [domainId, domain] = domainNamed(s, 'api.support.example.com');
     expect(domain).toEqual({
       DomainName: 'api.support.example.com',
       DomainNameConfigurations: [{ CertificateArn: REGIONAL_CERT, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }],
     });
-    const [mappingId, mapping] = only(s, 'AWS::ApiGatewayV2::ApiMapping');
+    const [mappingId, mapping] = Object.entries(resources(s.template, 'AWS::ApiGatewayV2::ApiMapping'))
+      .map(([id, m]): [string, Json] => [id, m.Properties])
+      .find(([, m]) => render(m.DomainName) === `<${domainId}>`)!;
     const [apiId] = httpApi(s);
     expect(render(mapping.ApiId)).toBe(`<${apiId}>`);
     expect(render(mapping.DomainName)).toBe(`<${domainId}>`);
@@ -79,6 +89,24 @@ describe('the API on a domain of its own, without a firewall', () => {
     expect(mapping.ApiMappingKey).toBeUndefined();
     expect(render(outputs(s).ApiUrl!.Value)).toBe('https://api.support.example.com/');
     expect(render(outputs(s).ApiDomainTarget!.Value)).toBe(`<${domainId}.RegionalDomainName>`);
+  });
+
+  it('serves the live feed at wss://<liveDomain>, its stage mapped at the root, while the handlers push through execute-api', () => {
+    const [liveDomainId, live] = domainNamed(s, 'live.support.example.com');
+    expect(live.DomainNameConfigurations).toEqual([{ CertificateArn: REGIONAL_CERT, EndpointType: 'REGIONAL', SecurityPolicy: 'TLS_1_2' }]);
+    const mapping = Object.values(resources(s.template, 'AWS::ApiGatewayV2::ApiMapping')).find(
+      (m) => render(m.Properties.DomainName) === `<${liveDomainId}>`,
+    )!;
+    expect(mapping.Properties.Stage).toBe('live');
+    const [wsId] = Object.entries(resources(s.template, 'AWS::ApiGatewayV2::Api')).find(([, a]) => a.Properties.ProtocolType === 'WEBSOCKET')!;
+    expect(render(mapping.Properties.ApiId)).toBe(`<${wsId}>`);
+    expect(render(outputs(s).LiveUrl!.Value)).toBe('wss://live.support.example.com');
+    expect(render(outputs(s).LiveDomainTarget!.Value)).toBe(`<${liveDomainId}.RegionalDomainName>`);
+    const pushers = Object.values(resources(s.template, 'AWS::Lambda::Function'))
+      .map((f) => ((f.Properties.Environment as { Variables?: Json } | undefined)?.Variables ?? {}) as Json)
+      .flatMap((vars) => Object.entries(vars).filter(([, v]) => render(v).includes(`<${wsId}>`)));
+    expect(pushers.length).toBeGreaterThan(0);
+    for (const [, value] of pushers) expect(render(value)).toMatch(/^https:\/\/<.*>\.execute-api\./);
   });
 
   it('leaves the execute-api endpoint on unless asked (nothing in front of the API to pass by)', () => {
@@ -380,6 +408,11 @@ describe('bad enterprise settings are refused at synth, naming the setting', () 
       'an edge certificate outside us-east-1',
       { apiFirewall: { webAclArn: ACL_ARN }, apiDomain: { ...domain, edgeCertificateArn: REGIONAL_CERT } },
       /must be a certificate in us-east-1, got one in eu-west-1/,
+    ],
+    [
+      'a live domain certificate from another region',
+      { liveDomain: { domainName: 'live.example.com', certificateArn: EDGE_CERT } },
+      /liveDomain\.certificateArn .* must be a certificate in eu-west-1/,
     ],
     [
       'a key alias instead of a key',
