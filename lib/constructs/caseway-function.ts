@@ -1,8 +1,9 @@
 /**
  * One Caseway Lambda with the house defaults: Node 22 on Graviton, X-Ray, its own
  * log group with a retention, an ESM bundle built by local esbuild (no Docker), and
- * a role of its own with no AWS managed policies. Every function in the platform
- * is made here, so a change of default lands everywhere at once.
+ * a role of its own with no AWS managed policies (but for the one Lambda adds in a VPC,
+ * for the function's network interfaces). Every function in the platform is made here,
+ * so a change of default (a VPC included) lands everywhere at once.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
