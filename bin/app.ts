@@ -23,6 +23,8 @@
  *   -c reservedConcurrency='{"cases-create":200,"routing-sweep":2}'
  *                                      concurrency reserved per function, by its name in functions/topology/functions.ts
  *   -c searchProfile=development       knowledge search without standby replicas: 1 OCU idle instead of 2 (default: production)
+ *   -c searchEngine=embedded           knowledge search by the embedded engine, its index in S3: no collection, near nothing
+ *                                      idle, for up to a few thousand articles (default: opensearch)
  *   -c console=false                   no web console (default: on, at the distribution's *.cloudfront.net name)
  *   -c consoleDomain=support.example.com -c consoleCertificateArn=arn:aws:acm:us-east-1:...
  *                                      the console on a domain of your own (certificate in us-east-1)
@@ -224,6 +226,12 @@ function searchProfile(): 'production' | 'development' | undefined {
   throw new Error(`-c searchProfile must be production or development, got '${value}'`);
 }
 
+function searchEngine(): 'opensearch' | 'embedded' | undefined {
+  const value = text('searchEngine');
+  if (value === undefined || value === 'opensearch' || value === 'embedded') return value;
+  throw new Error(`-c searchEngine must be opensearch or embedded, got '${value}'`);
+}
+
 function rateLimitsFromContext(): ApiRateLimits | undefined {
   const [perIp, anonymousPerIp] = [positiveInteger('apiRatePerIp'), positiveInteger('apiRateAnonymousPerIp')];
   return perIp || anonymousPerIp ? { ...(perIp ? { perIp } : {}), ...(anonymousPerIp ? { anonymousPerIp } : {}) } : undefined;
@@ -334,6 +342,7 @@ const props: CasewayStackProps = {
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
   console: consoleProps(),
   searchProfile: searchProfile(),
+  searchEngine: searchEngine(),
   reservedConcurrency: countMap('reservedConcurrency'),
   apiFirewall: apiFirewall(),
   apiDomain: apiDomain(),

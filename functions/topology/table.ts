@@ -59,9 +59,10 @@ export const caseTable = {
   auditSortKeyPrefix: 'AUDIT#',
   /**
    * Open offers (routing): the outbox publishes an inserted one as `CaseOffered` and a removed one as `OfferClosed`, so the
-   * offered agent hears of it live. Routing state is not a case's history, so it has no audit item.
+   * offered agent hears of it live. Routing state is not a case's history, so it has no audit item. Offers are spread
+   * over shards (`ROUTING#OFFERS#<n>`, keys.ts), so the filter matches the partition key's prefix.
    */
-  offerItems: { partitionKey: 'ROUTING#OFFERS', sortKeyPrefix: 'OFFER#' },
+  offerItems: { partitionKeyPrefix: 'ROUTING#OFFERS#', sortKeyPrefix: 'OFFER#' },
 } as const;
 
 /**

@@ -21,7 +21,11 @@
  *   --rate N        target creates per second (default 10,000)
  *   --rate-plan M   the rate the shards are planned for (default: --rate)
  *   --cases N       cases created for the measurement (default 300; --smoke: 12)
+ *   --description-bytes N  each case's description this long (default: one short sentence), to
+ *                   see what index projections cost: it also prints the index write units per case
+ *                   as deployed (every index projects ALL) against KEYS_ONLY (one unit an entry)
  */
+import { AGENT_SHARDS, OFFER_SHARDS, WAITING_SHARDS } from '#adapters/dynamodb/keys.js';
 import { parseArgs } from 'node:util';
 import { caseTable } from '#topology/table.js';
 import { PARTITION_WRITE_UNITS, shardPlanFor } from '#adapters/dynamodb/shard-plan.js';
@@ -33,6 +37,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '10000' },
     'rate-plan': { type: 'string' },
     cases: { type: 'string' },
+    'description-bytes': { type: 'string' },
     smoke: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -40,6 +45,7 @@ const { values } = parseArgs({
 const RATE = Number(values.rate);
 const PLANNED_RATE = Number(values['rate-plan'] ?? values.rate);
 const CASES = Number(values.cases ?? sized(300, 12));
+const DESCRIPTION = values['description-bytes'] ? 'x'.repeat(Number(values['description-bytes'])) : 'Measuring partition heat.';
 const PARTITION_WCU = PARTITION_WRITE_UNITS;
 
 interface Write {
@@ -141,6 +147,10 @@ function plannedShards(kind: string): number {
     [/^OPEN#/, plan.open],
     [/^SLADUE#/, plan.slaDue],
     [/^LIVE#LOG#/, plan.liveLog],
+    // Routing's shards are fixed counts (keys.ts, Routing), not the plan's.
+    [/^ROUTING#WAITING#/, WAITING_SHARDS],
+    [/^ROUTING#AGENTS#/, AGENT_SHARDS],
+    [/^ROUTING#OFFERS#/, OFFER_SHARDS],
   ];
   return planned.find(([pattern]) => pattern.test(kind))?.[1] ?? 1;
 }
@@ -247,13 +257,20 @@ async function main() {
         const response = await fetch(`${platform.url}/cases`, {
           method: 'POST',
           headers: { authorization: `Bearer ${platform.tokens.agent!}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ subject: `Heat ${i}`, description: 'Measuring partition heat.', requester: { id: requester }, priority: 'medium' }),
+          body: JSON.stringify({ subject: `Heat ${i}`, description: DESCRIPTION, requester: { id: requester }, priority: 'medium' }),
         });
         if (response.status !== 201) throw new Error(`create ${i}: ${response.status} ${await response.text()}`);
       }
       await settle();
       recording = false;
       const kinds = kindsOf(writes, CASES);
+      const indexWrites = writes.filter((w) => w.where !== 'table');
+      const perCase = (units: number) => (units / CASES).toFixed(1);
+      console.log(
+        `\n${population}: index entries ${perCase(indexWrites.length)} a case, ` +
+          `${perCase(indexWrites.reduce((sum, w) => sum + w.units, 0))} write units as deployed (ALL), ${perCase(indexWrites.length)} if KEYS_ONLY; ` +
+          `table ${perCase(writes.filter((w) => w.where === 'table').reduce((sum, w) => sum + w.units, 0))} units a case`,
+      );
 
       console.log(`\n${population}: write units a second on each partition of a kind, at ${RATE.toLocaleString('en')} creates/s`);
       console.log('| where | partition key | keys seen | WCU/s each | of the limit |');

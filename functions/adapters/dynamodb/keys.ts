@@ -275,20 +275,23 @@ export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: ca
 /**
  * Routing.
  *
- * | item                     | pk                        | sk                                      |
- * |--------------------------|---------------------------|-----------------------------------------|
- * | case's routing state     | CASE#<caseId>             | #ROUTING                                |
- * | ruleset version          | ROUTING#RULES             | VERSION#<version, 10 digits>            |
- * | ruleset (current)        | ROUTING#RULES             | #CURRENT                                |
- * | queue                    | ROUTING#QUEUES            | QUEUE#<queueId>                         |
- * | agent (config + load)    | ROUTING#AGENTS            | AGENT#<agentId>                         |
- * | waiting case             | ROUTING#WAITING           | <9 - priority rank>#<since>#<caseId>    |
- * | open offer               | ROUTING#OFFERS            | OFFER#<offerId>                         |
+ * | item                     | pk                               | sk                                      |
+ * |--------------------------|----------------------------------|-----------------------------------------|
+ * | case's routing state     | CASE#<caseId>                    | #ROUTING                                |
+ * | ruleset version          | ROUTING#RULES                    | VERSION#<version, 10 digits>            |
+ * | ruleset (current)        | ROUTING#RULES                    | #CURRENT                                |
+ * | queue                    | ROUTING#QUEUES                   | QUEUE#<queueId>                         |
+ * | agent (config + load)    | ROUTING#AGENTS#<0..31>           | AGENT#<agentId>                         |
+ * | waiting case             | ROUTING#WAITING#<0..47>          | <9 - priority rank>#<since>#<caseId>    |
+ * | open offer               | ROUTING#OFFERS#<0..15>           | OFFER#<offerId>                         |
  *
- * Agents, queues, waiting cases and offers each share one partition: one Query
- * reads all of them in the order dispatch needs (best waiting case first). That
- * caps routing at a partition's 1,000 writes/s (a few hundred routed cases a
- * second); past that, shard the waiting and agent partitions by team.
+ * Waiting cases, agents and offers are spread over shards by a hash of their id
+ * (`stableHash`, FNV-1a; fixed counts sized for 2,000 routed cases a second), so
+ * no one partition takes every routing write (see the counts below). Inside a
+ * waiting shard the key order is the dispatch order (best case first), so the
+ * best waiting case overall is the best of the shards' first items: dispatch
+ * merges the shards' heads and reads on only as far as it places cases.
+ * Queues and rulesets change by hand: one partition each.
  */
 export const routingKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ROUTING' });
 export const ROUTING_RULES_PARTITION = 'ROUTING#RULES';
@@ -300,16 +303,61 @@ export const routingRulesVersionKey = (version: number) => ({
 export const routingRulesCurrentKey = () => ({ pk: ROUTING_RULES_PARTITION, sk: '#CURRENT' });
 export const ROUTING_QUEUES_PARTITION = 'ROUTING#QUEUES';
 export const routingQueueKey = (queueId: string) => ({ pk: ROUTING_QUEUES_PARTITION, sk: `QUEUE#${queueId}` });
-export const ROUTING_AGENTS_PARTITION = 'ROUTING#AGENTS';
-export const routingAgentKey = (agentId: string) => ({ pk: ROUTING_AGENTS_PARTITION, sk: `AGENT#${agentId}` });
-export const ROUTING_WAITING_PARTITION = 'ROUTING#WAITING';
-export const waitingKey = (w: { priority: string; since: string; caseId: string }) => {
-  const rank = 9 - ['low', 'medium', 'high', 'urgent'].indexOf(w.priority);
-  return { pk: ROUTING_WAITING_PARTITION, sk: `${rank}#${w.since}#${w.caseId}` };
-};
-/** Shared with the outbox filters (functions/topology/table.ts), which publish inserted offers. */
-export const ROUTING_OFFERS_PARTITION = caseTable.offerItems.partitionKey;
-export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}` });
+
+/**
+ * Agent shards. Every offer takes a unit of an agent's capacity and every release
+ * gives it back, each a transactional update (2 WCU): at the target of 2,000
+ * routed cases a second that is 8,000 WCU/s on the agents, before presence
+ * changes and reconfigurations. 32 shards keep each at about 250 WCU/s, a quarter
+ * of a partition's 1,000 (16 would sit at exactly half, with no room for presence).
+ * An agent is read by key (offers, presence), so this count is fixed: changing it
+ * re-keys every agent.
+ */
+export const AGENT_SHARDS = 32;
+export const ROUTING_AGENTS_PREFIX = 'ROUTING#AGENTS#';
+export const agentShardOf = (agentId: string): number => stableHash(agentId) % AGENT_SHARDS;
+export const routingAgentsPartition = (shard: number) => `${ROUTING_AGENTS_PREFIX}${shard}`;
+export const routingAgentKey = (agentId: string) => ({ pk: routingAgentsPartition(agentShardOf(agentId)), sk: `AGENT#${agentId}` });
+
+/**
+ * Waiting shards. At 10,000 case creates a second, every case waiting in one
+ * queue, each waiting put is a transactional write of a small item (2 WCU):
+ * 20,000 WCU/s; each entry is deleted again when the case is offered, at the
+ * routing target of 2,000 a second another 4,000 WCU/s. To keep the hottest
+ * shard at or under half a partition's 1,000 WCU/s: 24,000 / 500 = 48 shards.
+ *
+ * The count may grow without re-keying anything: a case's routing state records
+ * the shard its entry went to (`waitingShard`, so the entry is deleted where it
+ * is), and readers read shards 0..N-1, old entries included.
+ */
+export const WAITING_SHARDS = 48;
+export const ROUTING_WAITING_PREFIX = 'ROUTING#WAITING#';
+/** Where waiting entries were kept before they were sharded: read by the full pass until they drain. */
+export const LEGACY_WAITING_PARTITION = 'ROUTING#WAITING';
+export const waitingShardOf = (caseId: string, shards = WAITING_SHARDS): number => stableHash(caseId) % shards;
+export const waitingPartition = (shard: number | undefined) => (shard === undefined ? LEGACY_WAITING_PARTITION : `${ROUTING_WAITING_PREFIX}${shard}`);
+/** Best first within a shard: highest priority, then longest waiting, then id. */
+export const waitingSortKey = (w: { priority: string; since: string; caseId: string }) =>
+  `${9 - ['low', 'medium', 'high', 'urgent'].indexOf(w.priority)}#${w.since}#${w.caseId}`;
+/** A waiting entry's key, in the shard its routing state names (none: the legacy partition). */
+export const waitingKey = (w: { priority: string; since: string; caseId: string; waitingShard?: number }) => ({
+  pk: waitingPartition(w.waitingShard),
+  sk: waitingSortKey(w),
+});
+/**
+ * Offer shards. Each offer is put when made and deleted when accepted, declined or
+ * expired, each a transactional write (2 WCU): 8,000 WCU/s at 2,000 routed cases a
+ * second. Sixteen shards keep each at 500, half a partition's 1,000. An offer is
+ * read by key, so the count is fixed. The prefix is shared with the outbox filter
+ * (functions/topology/table.ts), which publishes offers made and ended.
+ */
+export const OFFER_SHARDS = 16;
+export const ROUTING_OFFERS_PREFIX = caseTable.offerItems.partitionKeyPrefix;
+export const routingOffersPartition = (shard: number) => `${ROUTING_OFFERS_PREFIX}${shard}`;
+export const routingOfferKey = (offerId: string) => ({
+  pk: routingOffersPartition(stableHash(offerId) % OFFER_SHARDS),
+  sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}`,
+});
 
 /**
  * Live updates: a connection's own item, and one index item per partition a fan-out
