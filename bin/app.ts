@@ -41,6 +41,28 @@
  *                                      deploy it first, then pass its WebAclArn output as apiWebAclArn
  *   -c apiRatePerIp=5000 -c apiRateAnonymousPerIp=300
  *                                      the web ACL's limits per client IP per 5 minutes (with apiFirewall or apiFirewallStack)
+ *   -c apiDomain=api.example.com -c apiCertificateArn=arn:aws:acm:<stack region>:...
+ *                                      the API on a domain of your own (API Gateway regional custom domain)
+ *   -c apiEdgeCertificateArn=arn:aws:acm:us-east-1:...
+ *                                      with apiFirewall/apiWebAclArn: the distribution's certificate for apiDomain
+ *                                      (default: apiCertificateArn, when that is in us-east-1)
+ *   -c apiDisableExecuteEndpoint=true  the execute-api URL stops answering (default: true behind the firewall with
+ *                                      apiDomain, else false)
+ *   -c liveDomain=live.example.com -c liveCertificateArn=arn:aws:acm:<stack region>:...
+ *                                      the live feed (WebSocket) on a domain of your own
+ *   -c kmsKeyArn=arn:aws:kms:<stack region>:...:key/...
+ *                                      your customer managed key for table, queues, bucket, topic, vault, search
+ *                                      (default: keys Caseway makes); add the KeyPolicyStatements output to its policy
+ *   -c eventBusArn=arn:aws:events:<stack region>:<account>:event-bus/<name>
+ *                                      domain events on your bus, with Caseway's rules and archive on it
+ *                                      (default: a bus Caseway makes, caseway-<stack name>)
+ *   -c vpcId=vpc-... -c vpcSubnetIds=subnet-a,subnet-b -c vpcAvailabilityZones=eu-west-1a,eu-west-1b
+ *                                      every Caseway function in these private subnets (with a NAT way out), the
+ *                                      knowledge collection behind a VPC endpoint there; no lookup at synth
+ *   -c securityGroupIds=sg-...         the functions' security groups (default: one Caseway makes)
+ *   -c vpcEndpoints=true -c vpcRouteTableIds=rtb-a,rtb-b
+ *                                      also make gateway (DynamoDB, S3) and interface endpoints (EventBridge, Step
+ *                                      Functions, Secrets Manager, SES); route tables of the subnets, in order
  *   -c backup=false                    no AWS Backup plan (default: as deletionProtection)
  *   -c backupDailyDays=35 -c backupWeeklyDays=90 -c backupMonthlyDays=365
  *                                      how long each kind of recovery point is kept
@@ -59,9 +81,9 @@
 import { App, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CasewayStack, type CasewayStackProps } from '#lib/caseway-stack.js';
+import { CasewayStack, type CasewayStackProps, type CasewayVpcAttributes } from '#lib/caseway-stack.js';
 import { CasewayEdgeStack } from '#lib/caseway-edge-stack.js';
-import type { CasewayApiFirewallProps, CasewayBackupProps, CasewayConsoleProps } from '#lib/caseway.js';
+import type { CasewayApiDomainProps, CasewayApiFirewallProps, CasewayBackupProps, CasewayConsoleProps } from '#lib/caseway.js';
 import type { ApiRateLimits } from '#lib/constructs/api-firewall.js';
 import { mailSenderOf, type MailSenderProps } from '#lib/constructs/notifications.js';
 import type { Role } from '#core/caller.js';
@@ -222,6 +244,43 @@ function apiFirewall(): CasewayApiFirewallProps | undefined {
   return flag('apiFirewall') ? { rateLimits: rateLimitsFromContext() } : undefined;
 }
 
+function apiDomain(): CasewayApiDomainProps | undefined {
+  const domain = pair('apiDomain', 'apiCertificateArn');
+  const edgeCertificateArn = text('apiEdgeCertificateArn');
+  const disableExecuteApiEndpoint = flag('apiDisableExecuteEndpoint');
+  if (!domain) {
+    if (edgeCertificateArn || disableExecuteApiEndpoint !== undefined)
+      throw new Error('-c apiEdgeCertificateArn and -c apiDisableExecuteEndpoint go with -c apiDomain and -c apiCertificateArn');
+    return undefined;
+  }
+  return {
+    domainName: domain[0],
+    certificateArn: domain[1],
+    ...(edgeCertificateArn ? { edgeCertificateArn } : {}),
+    ...(disableExecuteApiEndpoint !== undefined ? { disableExecuteApiEndpoint } : {}),
+  };
+}
+
+function vpcAttributes(): CasewayVpcAttributes | undefined {
+  const vpcId = text('vpcId');
+  const rest = ['vpcSubnetIds', 'vpcAvailabilityZones', 'vpcRouteTableIds', 'securityGroupIds', 'vpcEndpoints'].filter(
+    (key) => text(key) !== undefined,
+  );
+  if (vpcId === undefined) {
+    if (rest.length > 0) throw new Error(`-c ${rest.join(', -c ')} go with -c vpcId`);
+    return undefined;
+  }
+  const endpoints = flag('vpcEndpoints');
+  return {
+    vpcId,
+    subnetIds: list('vpcSubnetIds') ?? [],
+    availabilityZones: list('vpcAvailabilityZones') ?? [],
+    ...(list('vpcRouteTableIds') ? { routeTableIds: list('vpcRouteTableIds') } : {}),
+    ...(list('securityGroupIds') ? { securityGroupIds: list('securityGroupIds') } : {}),
+    ...(endpoints !== undefined ? { endpoints } : {}),
+  };
+}
+
 function backup(): CasewayBackupProps | false | undefined {
   const on = flag('backup');
   if (on === false) return false;
@@ -286,8 +345,13 @@ const props: CasewayStackProps = {
   searchEngine: searchEngine(),
   reservedConcurrency: countMap('reservedConcurrency'),
   apiFirewall: apiFirewall(),
+  apiDomain: apiDomain(),
+  liveDomain: ((domain) => (domain ? { domainName: domain[0], certificateArn: domain[1] } : undefined))(pair('liveDomain', 'liveCertificateArn')),
   backup: backup(),
   alarmTopicArn: topicArn('alarmTopicArn'),
+  encryptionKeyArn: text('kmsKeyArn'),
+  eventBusArn: text('eventBusArn'),
+  vpcAttributes: vpcAttributes(),
   alarmEmails: emails('alarmEmails'),
   notifications: mailProps(),
 };

@@ -3,12 +3,16 @@
  * own CDK app: `new Caseway(this, 'Cases', { ... })`. `CasewayStack` is just this
  * plus outputs.
  */
-import { CfnRule, Fn, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnRule, Fn, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { Attachments } from './constructs/attachments.js';
 import { CaseApi, type ThrottleProps } from './constructs/case-api.js';
@@ -32,8 +36,17 @@ import { Notifications, identityArn, identityRegion, mailSenderOf, type MailSend
 import { FunctionResources, identityBinding, filesBinding } from './constructs/function-resources.js';
 import type { Role } from '#core/caller.js';
 import type { RegisteredFunction } from '#topology/functions.js';
-import { ApiEdge, ApiWebAcl, assertCloudFrontWebAclArn, type ApiRateLimits } from './constructs/api-firewall.js';
+import {
+  ApiEdge,
+  ApiWebAcl,
+  assertCertificateArn,
+  assertCloudFrontWebAclArn,
+  type ApiEdgeProps,
+  type ApiRateLimits,
+} from './constructs/api-firewall.js';
 import { CaseBackup, type BackupRetention } from './constructs/backup.js';
+import { assertKeyInRegion, keyPolicyStatementsNotAdded } from './constructs/key-policy.js';
+import { CasewayNetwork } from './constructs/network.js';
 
 /**
  * A WAF web ACL in front of the API. An HTTP API stage cannot carry one (WAF protects REST API stages,
@@ -52,6 +65,33 @@ export interface CasewayApiFirewallProps {
    */
   readonly rateLimits?: ApiRateLimits;
 }
+
+/**
+ * The API on a domain of your own. Without `apiFirewall`: an API Gateway regional custom domain with
+ * `certificateArn` (ACM, in the stack's region); point the domain's DNS (CNAME or alias) at the
+ * `ApiDomainTarget` output. With `apiFirewall`: the same custom domain behind the distribution, which
+ * answers for `domainName` with `edgeCertificateArn` (ACM, us-east-1); point DNS at the distribution.
+ */
+export interface CasewayApiDomainProps {
+  /** e.g. `api.support.example.com`. */
+  readonly domainName: string;
+  /** ACM certificate for `domainName` in the stack's region (API Gateway's regional custom domain). */
+  readonly certificateArn: string;
+  /**
+   * With `apiFirewall`: ACM certificate for `domainName` in us-east-1, for the distribution.
+   * @default - `certificateArn`, when that is in us-east-1; required otherwise
+   */
+  readonly edgeCertificateArn?: string;
+  /**
+   * Turn the API's `execute-api` endpoint off, so that the domain is the only way in. With `apiFirewall`
+   * that is what keeps the web ACL from being passed by; without it, it keeps clients on the one URL.
+   * @default - true with `apiFirewall`, false without
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
+}
+
+/** A host name: labels of letters, digits and hyphens. */
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** AWS Backup of the case table and the attachment bucket. */
 export interface CasewayBackupProps {
@@ -182,6 +222,13 @@ export interface CasewayProps {
    */
   readonly eventBusName?: string;
   /**
+   * An existing event bus of yours (same account and region) instead of one Caseway makes: domain
+   * events are put on it, and the consumers' rules and the archive (Caseway's sources only) are made on
+   * it. Not with `eventBusName`.
+   * @default - a bus of Caseway's own, `eventBusName`
+   */
+  readonly eventBus?: events.IEventBus;
+  /**
    * The SNS topic every Caseway alarm notifies, on ALARM and on OK (an enterprise's own, already
    * routed to its on-call tooling). It must let cloudwatch.amazonaws.com publish, and if encrypted,
    * use its key.
@@ -252,6 +299,19 @@ export interface CasewayProps {
    */
   readonly apiFirewall?: CasewayApiFirewallProps;
   /**
+   * The API on a domain of your own (see `CasewayApiDomainProps`). The live feed (WebSocket API) keeps
+   * its own execute-api URL.
+   * @default - the API's execute-api endpoint (or the distribution's name, with `apiFirewall`)
+   */
+  readonly apiDomain?: CasewayApiDomainProps;
+  /**
+   * The live feed (WebSocket API) on a domain of your own: a regional custom domain with a certificate
+   * in the stack's region; point its DNS at the `LiveDomainTarget` output. Its execute-api URL keeps
+   * answering (the handlers push through it).
+   * @default - the stage's execute-api URL
+   */
+  readonly liveDomain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
    * AWS Backup plan for the case table and the attachment bucket (`false`: none). On by default where
    * the data is meant to last: with deletion protection, which marks an environment that is kept.
    * @default - on when `deletionProtection` is (the default), off otherwise
@@ -264,6 +324,47 @@ export interface CasewayProps {
    * @default - none reserved
    */
   readonly reservedConcurrency?: Partial<Record<RegisteredFunction, number>>;
+  /**
+   * An enterprise's own customer managed KMS key (symmetric, in the stack's region) for everything
+   * Caseway encrypts with a customer managed key: the case table and its stream, the dead-letter
+   * queues, the knowledge collection, the attachment bucket, the alarm topic it creates and the backup
+   * vault. The stack cannot edit that key's policy: it must keep the statement that lets the account's
+   * IAM policies grant use of the key (the default one), and its owners must add what
+   * `keyPolicyStatements` lists (the `KeyPolicyStatements` output; docs/deploy.md).
+   * @default - keys of Caseway's own: one for case data, one each for attachments, alarms and backups
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Run every Caseway function in a VPC of yours (see `CasewayVpcProps`).
+   * @default - the functions run outside any VPC, and the knowledge collection has a public (IAM-authenticated) endpoint
+   */
+  readonly vpc?: CasewayVpcProps;
+}
+
+/**
+ * The VPC Caseway's functions run in. Its subnets need a way out (NAT) for the live feed's pushes and
+ * the token issuer's signing keys; everything else can stay on the AWS network (`endpoints`).
+ */
+export interface CasewayVpcProps {
+  /** The VPC, e.g. `Vpc.fromVpcAttributes` (no lookup needed at synth). */
+  readonly vpc: ec2.IVpc;
+  /**
+   * The functions' subnets (and the endpoints').
+   * @default - the VPC's private subnets with egress
+   */
+  readonly subnets?: ec2.SubnetSelection;
+  /**
+   * The functions' security groups.
+   * @default - one Caseway makes: no inbound, all outbound
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Make gateway endpoints for DynamoDB and S3 and interface endpoints for EventBridge, Step Functions,
+   * Secrets Manager and SES (lib/constructs/network.ts). Off when the VPC has them already. The
+   * knowledge collection's own VPC endpoint is made either way.
+   * @default false
+   */
+  readonly endpoints?: boolean;
 }
 
 export class Caseway extends Construct {
@@ -309,10 +410,23 @@ export class Caseway extends Construct {
   readonly apiEdge?: ApiEdge;
   /** The web ACL Caseway made, with `apiFirewall` and no `webAclArn`. */
   readonly apiWebAcl?: ApiWebAcl;
-  /** The URL clients should call the API at (no trailing slash): the distribution's with `apiFirewall`, else the stage's endpoint. */
+  /** The URL clients should call the API at (no trailing slash): `apiDomain`'s, else the distribution's with `apiFirewall`, else the stage's endpoint. */
   readonly apiUrl: string;
+  /** With `apiDomain`: the name its DNS record points at (the distribution's with `apiFirewall`, else the regional custom domain's). */
+  readonly apiDomainTarget?: string;
   /** The backup plan, vault and selection, unless `backup: false`. */
   readonly backup?: CaseBackup;
+  /**
+   * With `encryptionKey`: the key policy statements AWS services need on it, which the stack could not
+   * add to a key it did not make (empty with Caseway's own keys, whose policies hold them).
+   */
+  get keyPolicyStatements(): readonly iam.PolicyStatement[] {
+    return this.encryptionKey ? keyPolicyStatementsNotAdded(this.encryptionKey) : [];
+  }
+  /** `encryptionKey`, when one was brought. */
+  readonly encryptionKey?: kms.IKey;
+  /** The functions' subnets and security groups, and the VPC endpoints, with `vpc`. */
+  readonly network?: CasewayNetwork;
   /** What the functions may use: each construct provides its resources here, and each function's grants and settings derive from its declaration. */
   readonly functionResources: FunctionResources;
 
@@ -323,9 +437,17 @@ export class Caseway extends Construct {
     const logSettings = { logRetention: props.logRetention, logRemovalPolicy: removalPolicy };
 
     const resources = (this.functionResources = new FunctionResources(props.reservedConcurrency));
+    if (props.vpc) {
+      // Before any function is made: every one of them is placed from here.
+      this.network = new CasewayNetwork(this, 'Network', props.vpc);
+      resources.network = this.network.functionNetwork;
+    }
     // Checked before anything is made: a bad sender fails the synth whether or not any function mails.
     const sender = mailSenderOf(props.notifications);
-    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy, casesPerSecond: props.casesPerSecond });
+    this.encryptionKey = props.encryptionKey;
+    if (props.encryptionKey) assertKeyInRegion(props.encryptionKey, Stack.of(this).region, `${this.node.path}: encryptionKey`);
+    const key = props.encryptionKey ? { key: props.encryptionKey } : {};
+    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy, casesPerSecond: props.casesPerSecond, ...key });
     resources.provideStore(this.store);
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,
@@ -354,7 +476,7 @@ export class Caseway extends Construct {
     const corsLater = consoleProps !== undefined && consoleDomainOrigin === undefined;
     const corsOrigins = corsLater ? [] : [...(props.corsOrigins ?? []), ...(consoleDomainOrigin ? [consoleDomainOrigin] : [])];
     resources.provide('identity', identityBinding(this.identity));
-    this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins });
+    this.attachments = new Attachments(this, 'Attachments', { removalPolicy, corsOrigins, ...key });
     resources.provide('files', filesBinding(this.attachments));
     // Nested stacks along the architecture's seams, so that no template nears CloudFormation's 500
     // resources and each part can grow. The front door is what clients reach: the HTTP API's routes,
@@ -369,8 +491,15 @@ export class Caseway extends Construct {
     this.frontDoor = new NestedStack(this, 'FrontDoor', { description: 'Caseway: the HTTP API, the live feed and the console' });
     this.backEnd = new NestedStack(this, 'BackEnd', { description: 'Caseway: the event bus and what events drive' });
     const { frontDoor, backEnd } = this;
+    const apiDomain = this.apiDomainOf(props);
     this.api = new CaseApi(frontDoor, 'Api', {
       functionsScope: this.apiFunctions,
+      ...(apiDomain
+        ? {
+            domain: { domainName: apiDomain.domainName, certificateArn: apiDomain.certificateArn },
+            disableExecuteApiEndpoint: apiDomain.disableExecuteApiEndpoint,
+          }
+        : {}),
       store: this.store,
       identity: this.identity,
       attachments: this.attachments,
@@ -382,16 +511,26 @@ export class Caseway extends Construct {
     this.events = new DomainEvents(backEnd, 'Events', {
       store: this.store,
       // Named here, by the deployment's stack, not by the nested stack the bus is in: the name is the same as before the split.
-      eventBusName: props.eventBusName ?? `caseway-${Stack.of(this).stackName}`,
+      ...(props.eventBus ? { eventBus: this.assertBusHere(props.eventBus) } : {}),
+      ...(props.eventBus && !props.eventBusName ? {} : { eventBusName: props.eventBusName ?? `caseway-${Stack.of(this).stackName}` }),
       rules: props.eventRules,
       resources,
       ...logSettings,
     });
 
     if (props.apiFirewall) {
-      ({ edge: this.apiEdge, webAcl: this.apiWebAcl } = this.addApiFirewall(props.apiFirewall, removalPolicy));
+      const edgeDomain =
+        apiDomain && this.api.domainName
+          ? {
+              domainName: apiDomain.domainName,
+              certificateArn: apiDomain.edgeCertificateArn!,
+              regionalDomainName: this.api.domainName.regionalDomainName,
+            }
+          : undefined;
+      ({ edge: this.apiEdge, webAcl: this.apiWebAcl } = this.addApiFirewall(props.apiFirewall, removalPolicy, edgeDomain));
     }
-    this.apiUrl = this.apiEdge?.url ?? this.api.api.apiEndpoint;
+    this.apiUrl = this.apiEdge?.url ?? (apiDomain ? `https://${apiDomain.domainName}` : this.api.api.apiEndpoint);
+    this.apiDomainTarget = this.apiEdge && apiDomain ? this.apiEdge.distribution.distributionDomainName : this.api.domainName?.regionalDomainName;
 
     const searchProfile = props.searchProfile ?? 'production';
     if (searchProfile !== 'production' && searchProfile !== 'development')
@@ -404,6 +543,15 @@ export class Caseway extends Construct {
       accessLogs: this.attachments.accessLogs,
       removalPolicy,
       standbyReplicas: searchProfile === 'production',
+      ...(this.network
+        ? {
+            vpcEndpoint: {
+              vpc: this.network.functionNetwork.vpc,
+              subnets: this.network.functionNetwork.subnets,
+              securityGroup: this.network.endpointSecurityGroup,
+            },
+          }
+        : {}),
       resources,
       ...logSettings,
     });
@@ -414,7 +562,27 @@ export class Caseway extends Construct {
     this.routing = new Routing(backEnd, 'Routing', { store: this.store, resources, ...logSettings });
     // The fan-out is the bus's `live-updates` consumer; the WebSocket API and its connect handler are made here.
     const fanout = this.events.consumers.consumers.find((c) => c.spec.name === 'live-updates');
-    this.live = fanout ? new LiveUpdates(frontDoor, 'Live', { store: this.store, identity: this.identity, resources, ...logSettings }) : undefined;
+    if (props.liveDomain) {
+      if (!Token.isUnresolved(props.liveDomain.domainName) && !HOST_NAME.test(props.liveDomain.domainName))
+        throw new Error(
+          `${this.node.path}: liveDomain.domainName must be a host name in lower case, like live.example.com, got '${props.liveDomain.domainName}'`,
+        );
+      assertCertificateArn(
+        props.liveDomain.certificateArn,
+        Stack.of(this).region,
+        `${this.node.path}: liveDomain.certificateArn (a regional custom domain takes a certificate in the stack's region)`,
+      );
+      if (!fanout) throw new Error(`${this.node.path}: liveDomain needs the live feed, which is off without the 'live-updates' event rule`);
+    }
+    this.live = fanout
+      ? new LiveUpdates(frontDoor, 'Live', {
+          store: this.store,
+          identity: this.identity,
+          resources,
+          ...(props.liveDomain ? { domain: props.liveDomain } : {}),
+          ...logSettings,
+        })
+      : undefined;
 
     if (props.inboundEmail) {
       this.email = new EmailIntake(this, 'Email', {
@@ -436,7 +604,7 @@ export class Caseway extends Construct {
     this.alarms = this.observability.alarms;
     if (props.alarmTopic && props.alarmEmails?.length)
       throw new Error(`${this.node.path}: alarmEmails subscribe to the topic Caseway creates; with alarmTopic, subscribe them to that topic`);
-    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic', { emails: props.alarmEmails, removalPolicy }).topic;
+    this.alarmTopic = props.alarmTopic ?? new AlarmTopic(this, 'AlarmTopic', { emails: props.alarmEmails, removalPolicy, ...key }).topic;
     const notify = new cloudwatchActions.SnsAction(this.alarmTopic);
     for (const alarm of this.alarms) {
       alarm.addAlarmAction(notify, ...(props.alarmActions ?? []));
@@ -451,6 +619,7 @@ export class Caseway extends Construct {
         buckets: [{ bucket: this.attachments.bucket, key: this.attachments.key }],
         retention: backupProps.retention,
         removalPolicy,
+        ...key,
       });
     }
 
@@ -461,7 +630,7 @@ export class Caseway extends Construct {
 
   /** The alarms and the dashboard, from one list of each kind of thing watched. */
   private watch(props: CasewayProps): Observability {
-    const busName = props.eventBusName ?? `caseway-${Stack.of(this).stackName}`;
+    const busName = this.events.busName;
     const consumers = this.events.consumers.consumers;
     return new Observability(this, 'Observability', {
       api: this.api.api,
@@ -543,14 +712,78 @@ export class Caseway extends Construct {
     return { hosting, deployment, origin: hosting.origin, client, signInDomain: this.identity.signInDomain, cors };
   }
 
-  private addApiFirewall(firewall: CasewayApiFirewallProps, removalPolicy: RemovalPolicy): { edge: ApiEdge; webAcl?: ApiWebAcl } {
+  /** A brought bus must be in this account and region: rules can only be made on a bus there. */
+  private assertBusHere(bus: events.IEventBus): events.IEventBus {
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(bus.eventBusArn)) return bus;
+    const arn = stack.splitArn(bus.eventBusArn, ArnFormat.SLASH_RESOURCE_NAME);
+    if (arn.service !== 'events' || arn.resource !== 'event-bus' || !arn.resourceName)
+      throw new Error(
+        `${this.node.path}: eventBus must be an EventBridge bus (arn:aws:events:<region>:<account>:event-bus/<name>), got '${bus.eventBusArn}'`,
+      );
+    if (arn.resourceName === 'default')
+      throw new Error(
+        `${this.node.path}: eventBus must be a custom bus, not the account's default bus: Caseway's archive and rules would share it with every AWS service's events`,
+      );
+    for (const [what, value, expected] of [
+      ['account', arn.account, stack.account],
+      ['region', arn.region, stack.region],
+    ] as const) {
+      if (value !== undefined && !Token.isUnresolved(expected) && value !== expected)
+        throw new Error(
+          `${this.node.path}: eventBus must be in the stack's ${what} (${expected}): rules are made on the bus, got '${bus.eventBusArn}'`,
+        );
+    }
+    return bus;
+  }
+
+  /** `apiDomain` checked, with its defaults: the edge certificate with `apiFirewall`, and whether execute-api answers. */
+  private apiDomainOf(
+    props: CasewayProps,
+  ): (Omit<CasewayApiDomainProps, 'disableExecuteApiEndpoint'> & { disableExecuteApiEndpoint: boolean }) | undefined {
+    const domain = props.apiDomain;
+    if (!domain) return undefined;
+    const where = `${this.node.path}: apiDomain`;
+    if (!Token.isUnresolved(domain.domainName) && !HOST_NAME.test(domain.domainName))
+      throw new Error(`${where}.domainName must be a host name in lower case, like api.example.com, got '${domain.domainName}'`);
+    const region = Stack.of(this).region;
+    assertCertificateArn(
+      domain.certificateArn,
+      region,
+      `${where}.certificateArn (API Gateway's regional custom domain takes a certificate in the stack's region)`,
+    );
+    const firewall = props.apiFirewall !== undefined;
+    if (!firewall && domain.edgeCertificateArn !== undefined)
+      throw new Error(`${where}.edgeCertificateArn is the distribution's certificate, which exists only with apiFirewall`);
+    let edgeCertificateArn = domain.edgeCertificateArn;
+    if (firewall && edgeCertificateArn === undefined) {
+      if (Token.isUnresolved(domain.certificateArn) || domain.certificateArn.split(':')[3] !== 'us-east-1')
+        throw new Error(
+          `${where}.edgeCertificateArn is required with apiFirewall: CloudFront takes certificates from us-east-1 only, and certificateArn is not one there (issue or import one for ${domain.domainName} in us-east-1)`,
+        );
+      edgeCertificateArn = domain.certificateArn;
+    }
+    return {
+      domainName: domain.domainName,
+      certificateArn: domain.certificateArn,
+      edgeCertificateArn,
+      // Behind the web ACL, the execute-api URL is the one way around it.
+      disableExecuteApiEndpoint: domain.disableExecuteApiEndpoint ?? firewall,
+    };
+  }
+
+  private addApiFirewall(
+    firewall: CasewayApiFirewallProps,
+    removalPolicy: RemovalPolicy,
+    domain: ApiEdgeProps['domain'],
+  ): { edge: ApiEdge; webAcl?: ApiWebAcl } {
     if (firewall.webAclArn !== undefined) {
       if (firewall.rateLimits)
         throw new Error(
           `${this.node.path}: apiFirewall.rateLimits applies to the web ACL Caseway makes; with apiFirewall.webAclArn set the limits where that ACL is made`,
         );
       assertCloudFrontWebAclArn(firewall.webAclArn);
-      return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: firewall.webAclArn, removalPolicy }) };
+      return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: firewall.webAclArn, removalPolicy, domain }) };
     }
     const stack = Stack.of(this);
     if (!Token.isUnresolved(stack.region) && stack.region !== 'us-east-1') {
@@ -571,7 +804,7 @@ export class Caseway extends Construct {
       });
     }
     const webAcl = new ApiWebAcl(this.frontDoor, 'ApiWebAcl', { rateLimits: firewall.rateLimits, name: `caseway-api-${stack.stackName}` });
-    return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: webAcl.arn, removalPolicy }), webAcl };
+    return { edge: new ApiEdge(this.frontDoor, 'ApiEdge', { api: this.api.api, webAclArn: webAcl.arn, removalPolicy, domain }), webAcl };
   }
 
   /** Where the console signs in, and which origins that takes (CSP connect-src and form-action). */

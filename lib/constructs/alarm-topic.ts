@@ -10,12 +10,18 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { allowInKeyPolicy } from './key-policy.js';
 
 export interface AlarmTopicProps {
   /** Addresses subscribed by email (each confirms once, from the message SNS sends). */
   readonly emails?: readonly string[];
   /** @default RemovalPolicy.RETAIN (the key) */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * An enterprise's own key for the topic.
+   * @default - a key of its own
+   */
+  readonly key?: kms.IKey;
 }
 
 /** Roughly an address: SNS itself refuses what is not one, but only at deploy time. */
@@ -23,19 +29,22 @@ const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 export class AlarmTopic extends Construct {
   readonly topic: sns.Topic;
-  readonly key: kms.Key;
+  readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps = {}) {
     super(scope, id);
     for (const email of props.emails ?? []) if (!EMAIL.test(email)) throw new Error(`alarm email '${email}' is not an email address`);
     const stack = Stack.of(this);
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Caseway alarm notifications (SNS)',
-      enableKeyRotation: true,
-      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
-    });
+    this.key =
+      props.key ??
+      new kms.Key(this, 'Key', {
+        description: 'Caseway alarm notifications (SNS)',
+        enableKeyRotation: true,
+        ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      });
     // CloudWatch encrypts the message it publishes to an encrypted topic with the topic's key, as itself.
-    this.key.addToResourcePolicy(
+    allowInKeyPolicy(
+      this.key,
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

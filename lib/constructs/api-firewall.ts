@@ -9,6 +9,7 @@
  * a distribution, and the web ACL is a CLOUDFRONT-scope one, which exists only in us-east-1.
  */
 import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
@@ -81,6 +82,21 @@ export function assertCloudFrontWebAclArn(arn: string): void {
       `apiFirewall.webAclArn must be the ARN of a CLOUDFRONT-scope WAFv2 web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>), got '${arn}'`,
     );
   }
+}
+
+/** An ACM certificate's ARN. */
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[\w-]+$/;
+
+/**
+ * Refuse, at synth, a certificate the service would refuse at deploy: not an ACM certificate ARN, or
+ * one in another region than `region` (when both are known). `what` names the setting in the message.
+ */
+export function assertCertificateArn(arn: string, region: string, what: string): void {
+  if (Token.isUnresolved(arn)) return;
+  const match = CERTIFICATE_ARN.exec(arn);
+  if (!match) throw new Error(`${what} must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got '${arn}'`);
+  if (!Token.isUnresolved(region) && match[1] !== region)
+    throw new Error(`${what} must be a certificate in ${region}, got one in ${match[1]}: '${arn}'`);
 }
 
 export interface ApiWebAclProps {
@@ -185,6 +201,15 @@ export interface ApiEdgeProps {
   readonly removalPolicy?: RemovalPolicy;
   /** @default Duration.days(365) */
   readonly accessLogRetention?: Duration;
+  /**
+   * The API on a domain of your own through the distribution: the distribution answers for `domainName`
+   * with `certificateArn` (ACM, us-east-1), and its origin is the API's regional custom domain of the same
+   * name (`regionalDomainName`), reached with the viewer's Host header so that API Gateway knows which
+   * custom domain is asked for and TLS to the origin is checked against that name. The API's execute-api
+   * endpoint can then be turned off, and the web ACL is no longer one URL away from being passed by.
+   * @default - the distribution's `*.cloudfront.net` name, in front of the execute-api endpoint
+   */
+  readonly domain?: { readonly domainName: string; readonly certificateArn: string; readonly regionalDomainName: string };
 }
 
 /**
@@ -209,35 +234,47 @@ export class ApiEdge extends Construct {
       retention: props.accessLogRetention,
       removalPolicy: props.removalPolicy,
     });
+    const { domain } = props;
+    if (domain)
+      assertCertificateArn(domain.certificateArn, 'us-east-1', 'apiDomain.edgeCertificateArn (CloudFront takes certificates from us-east-1 only)');
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `Caseway API (${apiStack.stackName})`,
       defaultBehavior: {
-        origin: new origins.HttpOrigin(`${props.api.apiId}.execute-api.${apiStack.region}.${apiStack.urlSuffix}`, {
+        origin: new origins.HttpOrigin(domain?.regionalDomainName ?? `${props.api.apiId}.execute-api.${apiStack.region}.${apiStack.urlSuffix}`, {
           protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
           originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
         }),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
         cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        // The execute-api endpoint routes by its own host name; a custom domain by the one asked for, the viewer's.
+        originRequestPolicy: domain ? cloudfront.OriginRequestPolicy.ALL_VIEWER : cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         compress: false,
       },
+      ...(domain
+        ? {
+            domainNames: [domain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       webAclId: props.webAclArn,
       enableLogging: true,
       logBucket: this.accessLogs,
       logFilePrefix: 'cloudfront/',
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
+    this.url = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
       reason:
         'No geo restriction: requesters and partners call the API from wherever they are; the web ACL rate-limits every client IP and the API requires a JWT.',
     });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason:
-        "With CloudFront's default *.cloudfront.net certificate the viewer TLS policy cannot be chosen (TLSv1 minimum); API clients negotiate TLS 1.2+ anyway, and the origin is reached over TLS 1.2 only.",
-    });
+    if (!domain)
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          "With CloudFront's default *.cloudfront.net certificate the viewer TLS policy cannot be chosen (TLSv1 minimum); API clients negotiate TLS 1.2+ anyway, and the origin is reached over TLS 1.2 only.",
+      });
   }
 }

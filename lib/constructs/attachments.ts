@@ -35,6 +35,11 @@ export interface AttachmentsProps {
    * @default Duration.days(365)
    */
   readonly accessLogRetention?: Duration;
+  /**
+   * An enterprise's own customer managed key for the objects.
+   * @default - a key of its own, rotated yearly
+   */
+  readonly key?: kms.IKey;
 }
 
 /** What signing uploads and downloads, and confirming what arrived, needs on the bucket. */
@@ -63,7 +68,7 @@ export class Attachments extends Construct {
   /** The attachment bucket. */
   readonly bucket: s3.Bucket;
   /** The customer managed key of the bucket's objects. */
-  readonly key: kms.Key;
+  readonly key: kms.IKey;
   /** Where the bucket's server access logs go. */
   readonly accessLogs: s3.Bucket;
 
@@ -74,11 +79,13 @@ export class Attachments extends Construct {
     // then both buckets can refuse ACLs altogether (BucketOwnerEnforced).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Caseway attachments: the objects of the attachment bucket',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    this.key =
+      props.key ??
+      new kms.Key(this, 'Key', {
+        description: 'Caseway attachments: the objects of the attachment bucket',
+        enableKeyRotation: true,
+        removalPolicy,
+      });
 
     // S3 server access logging delivers only to a bucket with S3-managed encryption.
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {

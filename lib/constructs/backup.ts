@@ -75,10 +75,15 @@ export interface CaseBackupProps {
   readonly retention?: BackupRetention;
   /** The vault and its key. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * An enterprise's own key for the vault.
+   * @default - a key of its own
+   */
+  readonly key?: kms.IKey;
 }
 
 export class CaseBackup extends Construct {
-  readonly key: kms.Key;
+  readonly key: kms.IKey;
   readonly vault: backup.BackupVault;
   readonly plan: backup.BackupPlan;
   readonly role: iam.Role;
@@ -94,11 +99,13 @@ export class CaseBackup extends Construct {
         throw new Error(`${this.node.path}: ${bucket.node.path} is not versioned; AWS Backup for S3 requires versioning`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Caseway backups: the recovery points in the backup vault',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    this.key =
+      props.key ??
+      new kms.Key(this, 'Key', {
+        description: 'Caseway backups: the recovery points in the backup vault',
+        enableKeyRotation: true,
+        removalPolicy,
+      });
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: `caseway-${Stack.of(this).stackName}`,
       encryptionKey: this.key,

@@ -8,6 +8,7 @@
 import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -75,6 +76,19 @@ export interface CaseApiProps {
    * @default { burstLimit: 200, rateLimit: 100 }
    */
   readonly throttling?: ThrottleProps;
+  /**
+   * Serve the API on a domain of your own: an API Gateway regional custom domain with its certificate
+   * (ACM, in the stack's region) and the `$default` stage mapped at its root. Point the domain's DNS at
+   * `domainName.regionalDomainName` (or, behind CloudFront, point the distribution there).
+   * @default - only the execute-api endpoint
+   */
+  readonly domain?: { readonly domainName: string; readonly certificateArn: string };
+  /**
+   * Turn the `https://<api id>.execute-api.<region>.amazonaws.com` endpoint off, so that clients can
+   * reach the API only through `domain` (and whatever fronts it). Needs `domain`.
+   * @default false
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
 }
 
 /** Headers the handlers read (`If-Match`, `Idempotency-Key`) and the ones clients need back. */
@@ -130,7 +144,7 @@ export class CaseApi extends Construct {
   readonly api: apigw.HttpApi;
   /** The `$default` stage, with access logs and throttling. */
   readonly stage: apigw.HttpStage;
-  /** The API's base URL (ends with `/`). */
+  /** The API's base URL (ends with `/`): on `domain` when there is one, else the stage's execute-api URL. */
   readonly url: string;
   /** One Lambda per entry in the topology's `functions`. */
   readonly functions: Record<FunctionName, NodejsFunction>;
@@ -138,6 +152,8 @@ export class CaseApi extends Construct {
   readonly accessLogs: logs.LogGroup;
   /** The key listing cursors are sealed with: readable only by the functions whose declaration uses `cursorKey`. */
   readonly cursorKey: secretsmanager.Secret;
+  /** The regional custom domain, with `domain`. */
+  readonly domainName?: apigw.DomainName;
 
   constructor(scope: Construct, id: string, props: CaseApiProps) {
     super(scope, id);
@@ -170,9 +186,12 @@ export class CaseApi extends Construct {
       integrations[name] = new HttpLambdaIntegration(`${name}-integration`, fn, { scopePermissionToRoute: false });
     }
 
+    if (props.disableExecuteApiEndpoint && !props.domain)
+      throw new Error(`${this.node.path}: disableExecuteApiEndpoint needs a domain: without one nothing would answer for the API`);
     const corsOrigins = props.corsOrigins ?? [];
     this.api = new apigw.HttpApi(this, 'HttpApi', {
       description: 'Caseway case management API',
+      ...(props.disableExecuteApiEndpoint ? { disableExecuteApiEndpoint: true } : {}),
       // The stage is made below, where its access logs and throttling can be set.
       createDefaultStage: false,
       ...(corsOrigins.length > 0
@@ -241,6 +260,16 @@ export class CaseApi extends Construct {
       },
     });
     this.url = this.stage.url;
+    if (props.domain) {
+      this.domainName = new apigw.DomainName(this, 'DomainName', {
+        domainName: props.domain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+        endpointType: apigw.EndpointType.REGIONAL,
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'DomainMapping', { api: this.api, domainName: this.domainName, stage: this.stage });
+      this.url = `https://${props.domain.domainName}/`;
+    }
   }
 }
 

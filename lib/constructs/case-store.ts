@@ -22,6 +22,12 @@ export interface CaseStoreProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * An enterprise's own customer managed key instead of one made here (its policy is then its owners'
+   * to keep: see `allowInKeyPolicy`).
+   * @default - a key of its own, rotated yearly
+   */
+  readonly key?: kms.IKey;
+  /**
    * The create rate the key design is built for: the shard counts of every shared
    * listing follow it (functions/adapters/dynamodb/shard-plan.ts). Raise it freely;
    * lowering it after writing at a higher rate hides cases in the upper shards from
@@ -57,7 +63,7 @@ export class CaseStore extends Construct {
   /** The single case table. */
   readonly table: dynamodb.Table;
   /** The customer managed key the table (and whatever holds copies of its items) is encrypted with. */
-  readonly key: kms.Key;
+  readonly key: kms.IKey;
   /** The design rate every function with the table is told (`CASES_PER_SECOND`). */
   readonly casesPerSecond: number;
 
@@ -68,11 +74,13 @@ export class CaseStore extends Construct {
       throw new Error(`casesPerSecond must be a whole number from 1 to ${MAX_CASES_PER_SECOND}; got ${this.casesPerSecond}`);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.key = new kms.Key(this, 'Key', {
-      description: 'Caseway case data: the case table, its stream and the outbox dead-letter queue',
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    this.key =
+      props.key ??
+      new kms.Key(this, 'Key', {
+        description: 'Caseway case data: the case table, its stream and the outbox dead-letter queue',
+        enableKeyRotation: true,
+        removalPolicy,
+      });
 
     const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.Table(this, 'Table', {

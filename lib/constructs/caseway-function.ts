@@ -1,8 +1,9 @@
 /**
  * One Caseway Lambda with the house defaults: Node 22 on Graviton, X-Ray, its own
  * log group with a retention, an ESM bundle built by local esbuild (no Docker), and
- * a role of its own with no AWS managed policies. Every function in the platform
- * is made here, so a change of default lands everywhere at once.
+ * a role of its own with no AWS managed policies (but for the one Lambda adds in a VPC,
+ * for the function's network interfaces). Every function in the platform is made here,
+ * so a change of default (a VPC included) lands everywhere at once.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,8 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { SHARED_FUNCTION_ENVIRONMENT } from '#topology/function-environment.js';
+import type { FunctionNetwork } from './network.js';
+import { acknowledgeManagedPolicies } from './nag.js';
 
 /** The repository root: handler entries in the topology are relative to it. */
 export const REPOSITORY_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -76,6 +79,11 @@ export interface CasewayFunctionProps {
    * @default Duration.seconds(10)
    */
   readonly timeout?: Duration;
+  /**
+   * Run in these subnets of a VPC, with these security groups.
+   * @default - outside any VPC
+   */
+  readonly network?: FunctionNetwork;
 }
 
 export class CasewayFunction extends Construct {
@@ -115,6 +123,7 @@ export class CasewayFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: { ...POWERTOOLS_ENVIRONMENT, ...props.environment },
+      ...(props.network ? { vpc: props.network.vpc, vpcSubnets: props.network.subnets, securityGroups: props.network.securityGroups } : {}),
       depsLockFilePath: path.join(REPOSITORY_ROOT, 'package-lock.json'),
       projectRoot: REPOSITORY_ROOT,
       bundling: {
@@ -134,6 +143,13 @@ export class CasewayFunction extends Construct {
       },
     });
 
+    if (props.network) {
+      // Lambda adds this to the role of a function in a VPC: the ENI actions have no resource-level form.
+      acknowledgeManagedPolicies(
+        this.role,
+        'AWSLambdaVPCAccessExecutionRole, which Lambda needs on a function in a VPC: it only creates, describes and deletes the network interfaces the function runs through (EC2 offers no resource-level permissions for them), beside writing logs.',
+      );
+    }
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:

@@ -20,6 +20,9 @@ import { eventRules, type EventRuleSpec } from '#topology/event-rules.js';
 import { EventConsumers } from './event-consumers.js';
 import { busBinding, FunctionResources } from './function-resources.js';
 
+/** Every source Caseway puts events under starts so (`caseway.cases`, `caseway.devices`, ...). */
+export const CASEWAY_SOURCE_PREFIX = 'caseway.';
+
 export interface DomainEventsProps {
   /** The table whose stream feeds the outbox publisher. */
   readonly store: CaseStore;
@@ -28,6 +31,13 @@ export interface DomainEventsProps {
    * @default `caseway-<stack name>`
    */
   readonly eventBusName?: string;
+  /**
+   * An existing bus of the enterprise's own (same account and region) instead of one made here:
+   * domain events go to it, the consumers' rules are made on it, and the archive keeps only Caseway's
+   * events (sources `caseway.*`). Not with `eventBusName`.
+   * @default - a bus of Caseway's own, named `eventBusName`
+   */
+  readonly eventBus?: events.IEventBus;
   /**
    * How long the archive keeps events for replay, e.g. to rebuild a consumer.
    * @default Duration.days(30)
@@ -62,8 +72,10 @@ export interface DomainEventsProps {
 }
 
 export class DomainEvents extends Construct {
-  /** Caseway's event bus: domain events (`CaseCreated`, ...) from the outbox publisher. */
-  readonly bus: events.EventBus;
+  /** Caseway's event bus: domain events (`CaseCreated`, ...) from the outbox publisher; `eventBus` when one was brought. */
+  readonly bus: events.IEventBus;
+  /** The bus's name as plain text (the rules' key policy and the alarms' dimensions name it). */
+  readonly busName: string;
   /** Every event on the bus, kept for replay. */
   readonly archive: events.Archive;
   /** Stream -> EventBridge. */
@@ -81,14 +93,28 @@ export class DomainEvents extends Construct {
     super(scope, id);
     const { store } = props;
 
-    const busName = props.eventBusName ?? `caseway-${Stack.of(this).stackName}`;
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: busName });
-    this.archive = this.bus.archive('Archive', {
-      description: 'Every Caseway domain event, for replay',
-      // An archive needs a pattern; every event on this bus comes from this account.
-      eventPattern: { account: [Stack.of(this).account] },
-      retention: props.archiveRetention ?? Duration.days(30),
-    });
+    if (props.eventBus && props.eventBusName)
+      throw new Error(`${this.node.path}: eventBus and eventBusName are alternatives: a bus brought keeps its own name`);
+    const busName = (this.busName = props.eventBus ? props.eventBus.eventBusName : (props.eventBusName ?? `caseway-${Stack.of(this).stackName}`));
+    const retention = props.archiveRetention ?? Duration.days(30);
+    if (props.eventBus) {
+      this.bus = props.eventBus;
+      // An archive needs a pattern: on a shared bus, only Caseway's events are its to keep.
+      this.archive = new events.Archive(this, 'Archive', {
+        sourceEventBus: this.bus,
+        description: "Caseway's domain events on this bus, for replay",
+        eventPattern: { source: events.Match.prefix(CASEWAY_SOURCE_PREFIX) },
+        retention,
+      });
+    } else {
+      this.bus = new events.EventBus(this, 'Bus', { eventBusName: busName });
+      this.archive = this.bus.archive('Archive', {
+        description: 'Every Caseway domain event, for replay',
+        // An archive needs a pattern; every event on this bus comes from this account.
+        eventPattern: { account: [Stack.of(this).account] },
+        retention,
+      });
+    }
 
     const resources = props.resources ?? FunctionResources.of({ store });
     resources.provide('bus', busBinding(this.bus));

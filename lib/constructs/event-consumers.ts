@@ -24,6 +24,7 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { caseDeadLetterQueue, firstDeadLetterAlarm } from './dead-letter-queue.js';
+import { allowInKeyPolicy } from './key-policy.js';
 import { targetUses, type EventRuleSpec } from '#topology/event-rules.js';
 import type { CaseStore } from './case-store.js';
 import { functionFor, type FunctionResources } from './function-resources.js';
@@ -88,7 +89,8 @@ export class EventConsumers extends Construct {
       // rules on Caseway's bus only. By ARN pattern, since naming each rule's ARN would make
       // the key depend on the rules, which depend (through their functions' grants) on the key.
       const stack = Stack.of(this);
-      props.store.key.addToResourcePolicy(
+      allowInKeyPolicy(
+        props.store.key,
         new iam.PolicyStatement({
           sid: 'EventBridgeDeadLettersOfCasewayRules',
           principals: [new iam.ServicePrincipal('events.amazonaws.com')],

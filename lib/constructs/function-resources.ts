@@ -20,6 +20,7 @@ import type { Attachments } from './attachments.js';
 import type { CaseStore } from './case-store.js';
 import { CasewayFunction } from './caseway-function.js';
 import type { Identity } from './identity.js';
+import type { FunctionNetwork } from './network.js';
 
 export type UseName = keyof Uses;
 
@@ -45,6 +46,9 @@ export class FunctionResources {
    * @param reservedConcurrency concurrency reserved per function, by registry name (`Caseway`'s
    * `reservedConcurrency`); checked here, so a misspelt name or a bad number fails the synth.
    */
+  /** Where every function made from here on runs: set before the first function is made. */
+  network?: FunctionNetwork;
+
   constructor(readonly reservedConcurrency: Readonly<Partial<Record<RegisteredFunction, number>>> = {}) {
     for (const [name, value] of Object.entries(reservedConcurrency)) {
       if (!(name in functionRegistry))
@@ -145,6 +149,7 @@ export function functionFor(scope: Construct, id: string, ref: FunctionRef, prop
       : {}),
     ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
+    ...(props.resources.network ? { network: props.resources.network } : {}),
   });
   props.resources.register(made.function, name, declaration.uses);
   return made;

@@ -11,6 +11,7 @@
  */
 import { Duration, Lazy, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,6 +25,7 @@ import { caseTable } from '#topology/table.js';
 import type { CaseStore } from './case-store.js';
 import { streamConsumer, type StreamConsumer } from './stream-consumer.js';
 import { FunctionResources } from './function-resources.js';
+import { allowInKeyPolicy } from './key-policy.js';
 
 export interface KnowledgeSearchProps {
   /** The table whose stream carries article changes and links to the indexer. */
@@ -73,6 +75,12 @@ export interface KnowledgeSearchProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * With the functions in a VPC: an OpenSearch Serverless VPC endpoint in these subnets, and a network
+   * policy that admits only it.
+   * @default - a public (IAM-authenticated) endpoint
+   */
+  readonly vpcEndpoint?: { readonly vpc: ec2.IVpc; readonly subnets: ec2.SubnetSelection; readonly securityGroup: ec2.ISecurityGroup };
 }
 
 /** The index inside the collection; the functions read it from OPENSEARCH_INDEX (config default). */
@@ -90,6 +98,8 @@ export class KnowledgeSearch extends Construct {
   readonly collection?: aoss.CfnCollection;
   /** The collection's HTTPS endpoint (engine `opensearch`). */
   readonly endpoint?: string;
+  /** The collection's VPC endpoint, with `vpcEndpoint` (engine `opensearch`). */
+  readonly vpcEndpoint?: aoss.CfnVpcEndpoint;
   /** The bucket of the embedded engine's index object (engine `embedded`). */
   readonly indexBucket?: s3.Bucket;
   /** Stream -> search index. */
@@ -111,7 +121,7 @@ export class KnowledgeSearch extends Construct {
     if (engine === 'embedded') {
       this.indexBucket = this.embeddedIndex(props, resources);
     } else {
-      ({ collection: this.collection, endpoint: this.endpoint } = this.openSearchCollection(props, resources));
+      ({ collection: this.collection, endpoint: this.endpoint, vpcEndpoint: this.vpcEndpoint } = this.openSearchCollection(props, resources));
     }
 
     const { partitionKeyPrefix, sortKeys, sortKeyPrefixes } = knowledgeIndexer.filter;
@@ -178,7 +188,10 @@ export class KnowledgeSearch extends Construct {
   }
 
   /** The OpenSearch Serverless collection, its policies, and the access of each function that uses it. */
-  private openSearchCollection(props: KnowledgeSearchProps, resources: FunctionResources): { collection: aoss.CfnCollection; endpoint: string } {
+  private openSearchCollection(
+    props: KnowledgeSearchProps,
+    resources: FunctionResources,
+  ): { collection: aoss.CfnCollection; endpoint: string; vpcEndpoint?: aoss.CfnVpcEndpoint } {
     const { store } = props;
     const name = props.collectionName ?? `kb-${Names.uniqueId(this).slice(-8).toLowerCase()}`;
     if (!/^[a-z][a-z0-9-]{2,27}$/.test(name))
@@ -197,7 +210,8 @@ export class KnowledgeSearch extends Construct {
       }),
     });
     // OpenSearch Serverless creates its grants on the key through the account's principals, only via the service.
-    store.key.addToResourcePolicy(
+    allowInKeyPolicy(
+      store.key,
       new iam.PolicyStatement({
         principals: [new iam.AccountRootPrincipal()],
         actions: ['kms:DescribeKey', 'kms:CreateGrant'],
@@ -209,17 +223,34 @@ export class KnowledgeSearch extends Construct {
     );
 
     /*
-     * A public endpoint, on purpose: Caseway's functions run outside any VPC (so do
-     * API Gateway, DynamoDB and EventBridge), and a VPC endpoint would add a VPC,
-     * subnets and an interface endpoint (an hourly cost per AZ) for no data-path gain.
+     * Without a VPC, a public endpoint, on purpose: Caseway's functions then run outside
+     * any VPC (so do API Gateway, DynamoDB and EventBridge), and a VPC endpoint would add a
+     * VPC, subnets and an interface endpoint (an hourly cost per AZ) for no data-path gain.
+     * With the functions in a VPC (`vpcEndpoint`), only the endpoint made above may connect.
      * Every request must still be SigV4-signed by a principal the data access policy
      * below names, so nobody else can read or write the collection.
      */
+    // In a VPC: reachable only through an endpoint of its own there (see lib/constructs/network.ts).
+    const vpcEndpoint = props.vpcEndpoint
+      ? new aoss.CfnVpcEndpoint(this, 'VpcEndpoint', {
+          name: `${name.slice(0, 27)}-vpce`,
+          vpcId: props.vpcEndpoint.vpc.vpcId,
+          subnetIds: props.vpcEndpoint.vpc.selectSubnets(props.vpcEndpoint.subnets).subnetIds,
+          securityGroupIds: [props.vpcEndpoint.securityGroup.securityGroupId],
+        })
+      : undefined;
     const network = new aoss.CfnSecurityPolicy(this, 'NetworkPolicy', {
       name: `${name}-net`,
       type: 'network',
-      description: 'Knowledge collection endpoint: IAM-authenticated, reachable from Caseway functions outside a VPC',
-      policy: Stack.of(this).toJsonString([{ Rules: [{ ResourceType: 'collection', Resource: collectionResource }], AllowFromPublic: true }]),
+      description: vpcEndpoint
+        ? "Knowledge collection endpoint: IAM-authenticated, reachable only through the collection's VPC endpoint"
+        : 'Knowledge collection endpoint: IAM-authenticated, reachable from Caseway functions outside a VPC',
+      policy: Stack.of(this).toJsonString([
+        {
+          Rules: [{ ResourceType: 'collection', Resource: collectionResource }],
+          ...(vpcEndpoint ? { AllowFromPublic: false, SourceVPCEs: [vpcEndpoint.attrId] } : { AllowFromPublic: true }),
+        },
+      ]),
     });
 
     const collection = new aoss.CfnCollection(this, 'Collection', {
@@ -277,7 +308,7 @@ export class KnowledgeSearch extends Construct {
           ]),
       }),
     });
-    return { collection, endpoint };
+    return { collection, endpoint, vpcEndpoint };
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { Lazy, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -45,6 +46,13 @@ export interface LiveUpdatesProps {
   readonly throttling?: { readonly burstLimit?: number; readonly rateLimit?: number };
   readonly logRetention?: logs.RetentionDays;
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Serve the feed on a domain of your own: an API Gateway regional custom domain (certificate in the
+   * stack's region) with the stage mapped at its root, so `url` is `wss://<domainName>`. The handlers
+   * still push through the stage's execute-api callback URL.
+   * @default - the stage's execute-api URL
+   */
+  readonly domain?: { readonly domainName: string; readonly certificateArn: string };
 }
 
 /** The fields of each access log line: enough to follow one connection through its life. */
@@ -65,8 +73,10 @@ export class LiveUpdates extends Construct {
   readonly stage: apigw.WebSocketStage;
   /** The connect handler (all three routes). */
   readonly handler: NodejsFunction;
-  /** `wss://<api>.execute-api.<region>.amazonaws.com/live`: the console's `liveUrl`. */
+  /** `wss://<api>.execute-api.<region>.amazonaws.com/live`, or `wss://<domain>`: the console's `liveUrl`. */
   readonly url: string;
+  /** The regional custom domain, with `domain`: point its DNS at `regionalDomainName`. */
+  readonly domainName?: apigw.DomainName;
   /** `https://…/live`: where the handlers post to connections. */
   readonly callbackUrl: string;
   readonly accessLogs: logs.LogGroup;
@@ -114,6 +124,16 @@ export class LiveUpdates extends Construct {
       },
     });
     this.url = this.stage.url;
+    if (props.domain) {
+      this.domainName = new apigw.DomainName(this, 'DomainName', {
+        domainName: props.domain.domainName,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+        endpointType: apigw.EndpointType.REGIONAL,
+        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
+      });
+      new apigw.ApiMapping(this, 'DomainMapping', { api: this.api, domainName: this.domainName, stage: this.stage });
+      this.url = `wss://${props.domain.domainName}`;
+    }
     this.callbackUrl = this.stage.callbackUrl;
 
     resources.provide('live', {

@@ -111,6 +111,54 @@ describe('the app, from context', () => {
     expect(all.filter((r) => r.Type === 'AWS::Backup::BackupPlan')).toEqual([]);
   }, 240_000);
 
+  it('takes what an enterprise brings: API domain behind the web ACL, KMS key, event bus, VPC with endpoints', async () => {
+    const key = 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
+    const out = await synthApp({
+      apiWebAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/caseway-api/0a1b2c3d',
+      apiDomain: 'api.support.example.com',
+      apiCertificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555',
+      apiEdgeCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/66666666-7777-8888-9999-000000000000',
+      kmsKeyArn: key,
+      eventBusArn: 'arn:aws:events:eu-west-1:123456789012:event-bus/enterprise-events',
+      vpcId: 'vpc-0a1b2c3d4e5f60718',
+      vpcSubnetIds: 'subnet-0aaaaaaaaaaaaaaa1,subnet-0bbbbbbbbbbbbbbb2',
+      vpcAvailabilityZones: 'eu-west-1a,eu-west-1b',
+      vpcRouteTableIds: 'rtb-0ccccccccccccccc3,rtb-0ddddddddddddddd4',
+      vpcEndpoints: 'true',
+      securityGroupIds: 'sg-0123456789abcdef0',
+    });
+    const all = [out.template, ...out.nested].flatMap((t) => Object.values(t.Resources as Record<string, Json>));
+    const ofType = (type: string) => all.filter((r) => r.Type === type);
+    expect(out.template.Outputs.ApiUrl.Value).toBe('https://api.support.example.com/');
+    expect(ofType('AWS::ApiGatewayV2::DomainName').map((r) => r.Properties.DomainName)).toEqual(['api.support.example.com']);
+    expect(ofType('AWS::ApiGatewayV2::Api').find((r) => r.Properties.ProtocolType === 'HTTP')!.Properties.DisableExecuteApiEndpoint).toBe(true);
+    expect(ofType('AWS::CloudFront::Distribution').map((r) => r.Properties.DistributionConfig.Aliases)).toEqual([['api.support.example.com']]);
+    expect(ofType('AWS::KMS::Key')).toEqual([]);
+    expect(ofType('AWS::DynamoDB::Table')[0]!.Properties.SSESpecification.KMSMasterKeyId).toBe(key);
+    expect(out.template.Outputs.KeyPolicyStatements).toBeDefined();
+    expect(ofType('AWS::Events::EventBus')).toEqual([]);
+    expect(out.template.Outputs.EventBusName.Value).toBe('enterprise-events');
+    const placed = ofType('AWS::Lambda::Function').filter((f) => f.Properties.VpcConfig);
+    expect(placed.length).toBeGreaterThan(30);
+    for (const fn of placed) expect(fn.Properties.VpcConfig.SecurityGroupIds).toEqual(['sg-0123456789abcdef0']);
+    expect(ofType('AWS::EC2::VPCEndpoint')).toHaveLength(6);
+    expect(ofType('AWS::OpenSearchServerless::VpcEndpoint')).toHaveLength(1);
+  }, 240_000);
+
+  it.each([
+    [{ apiDomain: 'api.example.com' }, /-c apiDomain and -c apiCertificateArn go together/],
+    [{ apiEdgeCertificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/x' }, /go with -c apiDomain and -c apiCertificateArn/],
+    [{ vpcSubnetIds: 'subnet-0aaaaaaaaaaaaaaa1' }, /-c vpcSubnetIds go with -c vpcId/],
+    [{ vpcId: 'vpc-0a1b2c3d4e5f60718', vpcSubnetIds: 'subnet-0aaaaaaaaaaaaaaa1' }, /-c vpcAvailabilityZones must name the zone of each subnet/],
+    [{ vpcId: 'vpc-0a1b2c3d4e5f60718', vpcEndpoints: 'yes' }, /-c vpcEndpoints must be true or false/],
+  ])(
+    'refuses enterprise settings that do not fit: %j',
+    async (context, message) => {
+      await expect(synthApp(context)).rejects.toThrow(message);
+    },
+    240_000,
+  );
+
   it('refuses a web ACL both given and to be made', async () => {
     await expect(synthApp({ apiFirewall: 'true', apiWebAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/a/b' })).rejects.toThrow(
       /-c apiWebAclArn and -c apiFirewall=true are alternatives/,

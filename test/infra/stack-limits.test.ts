@@ -1,6 +1,7 @@
 /**
  * The deployment against CloudFormation's limits, in its largest shape (the console,
- * inbound email, the live feed, the API's web ACL and distribution, backups): the parent stack and its two nested stacks (front
+ * inbound email, the live feed, the API's web ACL and distribution on its own domain, backups, the functions in a VPC
+ * with its endpoints): the parent stack and its three nested stacks (front
  * door, the API's functions, back end) each stay under 300 resources, so each can grow before the hard
  * limit of 500, and each template well under the 1 MB CloudFormation takes from S3;
  * and references between templates run one way, so no stack waits on another that

@@ -30,9 +30,21 @@ export interface Synthesized {
 /**
  * The deployment at its largest, for the limits (test/infra/stack-limits.test.ts, `npm run bench:stacks`):
  * the console (on by default), inbound email, the live feed (on by default), the API's web ACL and
- * distribution, backups (on with deletion protection, the default).
+ * distribution on a domain of its own, backups (on with deletion protection, the default), and the
+ * functions in a VPC with its endpoints made. (An enterprise's own key or bus only takes resources away.)
  */
-export const LARGEST_SHAPE: CasewayStackProps = { inboundEmail: { recipients: ['support@example.com'] }, apiFirewall: {} };
+export const LARGEST_SHAPE: CasewayStackProps = {
+  inboundEmail: { recipients: ['support@example.com'] },
+  apiFirewall: {},
+  apiDomain: { domainName: 'api.example.com', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555' },
+  vpcAttributes: {
+    vpcId: 'vpc-0a1b2c3d4e5f60718',
+    subnetIds: ['subnet-0aaaaaaaaaaaaaaa1', 'subnet-0bbbbbbbbbbbbbbb2'],
+    availabilityZones: ['us-east-1a', 'us-east-1b'],
+    routeTableIds: ['rtb-0ccccccccccccccc3', 'rtb-0ddddddddddddddd4'],
+    endpoints: true,
+  },
+};
 
 /** The feature flags `cdk synth` runs with, so the suites test what gets deployed. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = (
