@@ -225,9 +225,15 @@ async function main() {
     recording = true;
     const started = performance.now();
     let next = 0;
+    let done = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next < CASES) await life(next++);
+        while (next < CASES) {
+          await life(next++);
+          done += 1;
+          if (done % Math.max(1, Math.round(CASES / 10)) === 0)
+            console.log(`  ${done} cases closed, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+        }
       }),
     );
     await settle();
