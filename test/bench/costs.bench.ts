@@ -36,7 +36,7 @@ import { startPlatform } from '#lib/local/platform.js';
 import { environmentView, observeInvocations } from '#lib/local/function-loader.js';
 import { transitionsOf } from '#lib/local/step-functions.js';
 import { AWS_PRICES } from './aws-prices.js';
-import { costLines, eventBridgeEvents, gbSeconds, openSearchFloorPerMonth, readUnits, type Measured } from './cost-model.js';
+import { costLines, eventBridgeEvents, gbSeconds, openSearchFloorPerMonth, readUnits, writeUnits, type Measured } from './cost-model.js';
 import { sized } from './smoke.js';
 
 const { values } = parseArgs({
@@ -101,7 +101,17 @@ async function main() {
     Object.entries(functionRegistry).map(([name, declaration]) => [environmentView(name, declaration.uses), name] as const),
   );
   const calls = new Map<string, number>();
-  const dynamodb = { reads: 0, writes: 0, readUnits: 0, writeUnits: 0, tableWriteUnits: 0, indexWriteUnits: 0, uncounted: 0, flooredReads: 0 };
+  const dynamodb = {
+    reads: 0,
+    writes: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    tableWriteUnits: 0,
+    indexWriteUnits: 0,
+    uncounted: 0,
+    flooredReads: 0,
+    refusedWrites: 0,
+  };
   let emails = 0;
   dynamo().middlewareStack.add(
     (next, context) => async (args) => {
@@ -109,8 +119,24 @@ async function main() {
       const metered = recording && (READS.has(command) || WRITES.has(command));
       // Overrides the client's own TOTAL (functions/adapters/dynamodb/client.ts): the same total, split by table and index.
       if (metered) (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'INDEXES';
-      const result = await next(args);
-      if (!metered) return result;
+      if (!metered) return next(args);
+      let result: Awaited<ReturnType<typeof next>>;
+      try {
+        result = await next(args);
+      } catch (error) {
+        // A write refused by its condition (or a cancelled transaction) is still billed; DynamoDB Local
+        // returns no figure with the error, so it counts as the least such a write costs.
+        if (WRITES.has(command)) {
+          const items = (args.input as { TransactItems?: unknown[] }).TransactItems?.length;
+          const least = items === undefined ? writeUnits(0) : items * writeUnits(0, { transactional: true });
+          dynamodb.refusedWrites += 1;
+          dynamodb.writes += 1;
+          dynamodb.writeUnits += least;
+          dynamodb.tableWriteUnits += least;
+          statsOf(ownerOfEnv.get(process.env) ?? '(the platform)').writeUnits += least;
+        }
+        throw error;
+      }
       calls.set(command, (calls.get(command) ?? 0) + 1);
       const consumed = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
       const all = consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed];
@@ -262,7 +288,8 @@ async function main() {
 
     console.log(`\n${CASES} cases in ${seconds.toFixed(1)} s. Measured request counts per case:`);
     console.log(
-      `- DynamoDB: ${per(dynamodb.writes)} writes (${per(dynamodb.writeUnits)} WRU: ${per(dynamodb.tableWriteUnits)} table, ${per(dynamodb.indexWriteUnits)} index entries), ` +
+      `- DynamoDB: ${per(dynamodb.writes)} writes (${per(dynamodb.writeUnits)} WRU: ${per(dynamodb.tableWriteUnits)} table, ${per(dynamodb.indexWriteUnits)} index entries; ` +
+        `${per(dynamodb.refusedWrites)} refused by their condition, billed at the minimum), ` +
         `${per(dynamodb.reads)} reads (${per(dynamodb.readUnits)} RRU; ${per(dynamodb.flooredReads)} of them found nothing, billed at the minimum)`,
     );
     console.log(

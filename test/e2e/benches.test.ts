@@ -47,7 +47,7 @@ const FIGURES: Record<string, RegExp[]> = {
     /Cold import per function: median [+-][\d.]+ %/,
   ],
   'bench:costs': [
-    /- DynamoDB: [\d.]+ writes \([\d.]+ WRU: [\d.]+ table, [\d.]+ index entries\), [\d.]+ reads \([\d.]+ RRU/,
+    /- DynamoDB: [\d.]+ writes \([\d.]+ WRU: [\d.]+ table, [\d.]+ index entries; [\d.]+ refused [^)]*\), [\d.]+ reads \([\d.]+ RRU/,
     /- Step Functions: [\d.]+ SLA clock executions, [\d.]+ state transitions/,
     /\| Lambda \(arm64\) \| [\d.]+ invocations, [\d.]+ GB-s \| \$[\d.]+ \|/,
     /Total for 1,000 cases: \$[\d.]+ \(\$[\d.]+ a case\)/,
