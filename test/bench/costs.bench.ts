@@ -224,6 +224,12 @@ async function main() {
     });
     const id = String(created.body.caseId);
     const path = `/cases/${encodeURIComponent(id)}`;
+    // People take minutes between these steps, the arming consumer milliseconds: let it arm the case's clocks
+    // first, or a clock met before it was armed would never start an execution, which in AWS it would.
+    for (const giveUp = performance.now() + 10_000; !platform.slaTimers.executions().some((e) => e.name.startsWith(`${id}-`));) {
+      if (performance.now() > giveUp) throw new Error(`No SLA clock of ${id} was armed within 10 s`);
+      await sleep(10);
+    }
     await call('agent', 'GET', '/cases?limit=25');
     await call('agent', 'GET', path);
     await call('agent', 'GET', `${path}/suggestions`);
