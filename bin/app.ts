@@ -7,6 +7,8 @@
  *   -c tags='{"cost-center":"cx-42","owner":"platform"}'
  *                                      tags on the stack and every resource in it that takes tags
  *   -c removalPolicy=destroy           stateful resources go with the stack (default: retain)
+ *   -c casesPerSecond=10000            the create rate the table's keys are built for: shard counts follow it
+ *                                      (default 3,200; raise it freely, never lower it: docs/deploy.md#scale)
  *   -c logRetentionDays=90             any CloudWatch Logs retention in days (default: 30)
  *   -c oidcIssuer=https://idp.example.com -c oidcAudience=caseway,caseway-cli
  *                                      an existing OIDC provider instead of a user pool
@@ -21,6 +23,8 @@
  *   -c reservedConcurrency='{"cases-create":200,"routing-sweep":2}'
  *                                      concurrency reserved per function, by its name in functions/topology/functions.ts
  *   -c searchProfile=development       knowledge search without standby replicas: 1 OCU idle instead of 2 (default: production)
+ *   -c searchEngine=embedded           knowledge search by the embedded engine, its index in S3: no collection, near nothing
+ *                                      idle, for up to a few thousand articles (default: opensearch)
  *   -c console=false                   no web console (default: on, at the distribution's *.cloudfront.net name)
  *   -c consoleDomain=support.example.com -c consoleCertificateArn=arn:aws:acm:us-east-1:...
  *                                      the console on a domain of your own (certificate in us-east-1)
@@ -200,6 +204,12 @@ function searchProfile(): 'production' | 'development' | undefined {
   throw new Error(`-c searchProfile must be production or development, got '${value}'`);
 }
 
+function searchEngine(): 'opensearch' | 'embedded' | undefined {
+  const value = text('searchEngine');
+  if (value === undefined || value === 'opensearch' || value === 'embedded') return value;
+  throw new Error(`-c searchEngine must be opensearch or embedded, got '${value}'`);
+}
+
 function rateLimitsFromContext(): ApiRateLimits | undefined {
   const [perIp, anonymousPerIp] = [positiveInteger('apiRatePerIp'), positiveInteger('apiRateAnonymousPerIp')];
   return perIp || anonymousPerIp ? { ...(perIp ? { perIp } : {}), ...(anonymousPerIp ? { anonymousPerIp } : {}) } : undefined;
@@ -262,6 +272,7 @@ const props: CasewayStackProps = {
   // A production stack is not deleted by a stray `cdk destroy`: protected unless said otherwise, like the table.
   terminationProtection: flag('terminationProtection') ?? flag('deletionProtection') ?? true,
   removalPolicy: removalPolicy('removalPolicy'),
+  casesPerSecond: positiveInteger('casesPerSecond'),
   logRetention: retention('logRetentionDays'),
   oidc: oidcIssuer && oidcAudience ? { issuer: oidcIssuer, audience: oidcAudience } : undefined,
   rolesClaim: text('rolesClaim'),
@@ -272,6 +283,7 @@ const props: CasewayStackProps = {
   throttling: burstLimit || rateLimit ? { burstLimit, rateLimit } : undefined,
   console: consoleProps(),
   searchProfile: searchProfile(),
+  searchEngine: searchEngine(),
   reservedConcurrency: countMap('reservedConcurrency'),
   apiFirewall: apiFirewall(),
   backup: backup(),

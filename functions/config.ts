@@ -221,8 +221,19 @@ const Config = z
     FILES_BASE_URL: z.string().url().optional(),
     /** Local: the HMAC key of signed file URLs. */
     FILES_SIGNING_KEY: z.string().min(32).optional(),
-    /** Knowledge search: OpenSearch Serverless in AWS, the in-process engine locally. */
+    /** Knowledge search: OpenSearch Serverless, or the in-process engine (locally; in AWS with its index in S3). */
     SEARCH_MODE: z.enum(['embedded', 'opensearch']).default('embedded'),
+    /** Embedded, AWS: the bucket holding the index object, which every search function loads and the indexer replaces. */
+    SEARCH_INDEX_BUCKET: z.string().min(1).optional(),
+    /** Embedded, without a bucket: the index object as a file under this directory (shared by processes, as the bucket is). */
+    SEARCH_INDEX_DIR: z.string().min(1).optional(),
+    /** The index object's key in that bucket or directory. */
+    SEARCH_INDEX_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/)
+      .default('knowledge/index.json.gz'),
+    /** How stale a search function's copy of a stored index may be, at most, in seconds (one conditional GET per period). */
+    SEARCH_INDEX_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
     /** The collection endpoint (https://<id>.<region>.aoss.amazonaws.com); required with SEARCH_MODE=opensearch. */
     OPENSEARCH_ENDPOINT: z.string().url().optional(),
     OPENSEARCH_INDEX: z

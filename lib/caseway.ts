@@ -126,6 +126,13 @@ export interface CasewayProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * The create rate the table's keys are built for (`-c casesPerSecond`): shared
+   * listings get as many shards as keep each partition under half its write limit.
+   * Raise it as volume grows, without downtime or re-keying; see docs/deploy.md#scale.
+   * @default 3,200 a second
+   */
+  readonly casesPerSecond?: number;
+  /**
    * Retention of every log group: function logs and the API access log.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -219,6 +226,14 @@ export interface CasewayProps {
    */
   readonly searchProfile?: 'production' | 'development';
   /**
+   * What serves knowledge search. `opensearch`: an OpenSearch Serverless collection (`searchProfile`).
+   * `embedded`: no collection; the embedded engine, its index one object in an S3 bucket that the
+   * indexer replaces and each search function loads, near nothing idle, for knowledge bases of up to
+   * a few thousand articles (docs/deploy.md#knowledge-search-floor).
+   * @default 'opensearch'
+   */
+  readonly searchEngine?: 'opensearch' | 'embedded';
+  /**
    * Receive email through SES for these addresses or domains (raw mail to an
    * encrypted bucket, then intake). Activate the receipt rule set after deploying.
    * @default - no inbound email
@@ -264,7 +279,7 @@ export class Caseway extends Construct {
   readonly events: DomainEvents;
   /** Outbound email: the sender and its grants (undefined when no function of this deployment uses `email`). */
   readonly notifications: Notifications | undefined;
-  /** The knowledge search collection, its indexer and its dead-letter queue. */
+  /** Knowledge search: the collection or the embedded engine's index bucket, its indexer and its dead-letter queue. */
   readonly knowledge: KnowledgeSearch;
   /** The IoT Core rule that forwards device signals to the proactive-case Lambda, and its dead-letter queue. */
   readonly devices: DeviceIngest;
@@ -310,7 +325,7 @@ export class Caseway extends Construct {
     const resources = (this.functionResources = new FunctionResources(props.reservedConcurrency));
     // Checked before anything is made: a bad sender fails the synth whether or not any function mails.
     const sender = mailSenderOf(props.notifications);
-    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy });
+    this.store = new CaseStore(this, 'Store', { deletionProtection, removalPolicy, casesPerSecond: props.casesPerSecond });
     resources.provideStore(this.store);
     this.identity = new Identity(this, 'Identity', {
       oidc: props.oidc,
@@ -381,8 +396,13 @@ export class Caseway extends Construct {
     const searchProfile = props.searchProfile ?? 'production';
     if (searchProfile !== 'production' && searchProfile !== 'development')
       throw new Error(`${this.node.path}: searchProfile must be 'production' or 'development', got '${String(searchProfile)}'`);
+    if (props.searchEngine === 'embedded' && props.searchProfile !== undefined)
+      throw new Error(`${this.node.path}: searchProfile is the OpenSearch collection's; searchEngine 'embedded' has no collection`);
     this.knowledge = new KnowledgeSearch(this, 'Knowledge', {
       store: this.store,
+      engine: props.searchEngine,
+      accessLogs: this.attachments.accessLogs,
+      removalPolicy,
       standbyReplicas: searchProfile === 'production',
       resources,
       ...logSettings,

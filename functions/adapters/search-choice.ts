@@ -1,9 +1,11 @@
 /**
  * The knowledge search index for this container, chosen once at cold start from
- * configuration: `SEARCH_MODE=opensearch` in AWS (the collection endpoint comes with
- * it), `embedded` locally. Handlers and the indexer ask for `searchIndex()` and never
- * learn which one they got. The embedded index lives in the process, so the local
- * platform's indexer and search handlers, loaded into one process, share it.
+ * configuration: `SEARCH_MODE=opensearch` (the collection endpoint comes with it), or
+ * `embedded`: with SEARCH_INDEX_BUCKET (AWS) or SEARCH_INDEX_DIR the engine's index is
+ * one stored object every function loads and the indexer replaces (`stored-search.ts`);
+ * with neither (`npm start`, tests) it lives in the process, so the local platform's
+ * indexer and search handlers, loaded into one process, share it. Handlers and the
+ * indexer ask for `searchIndex()` and never learn which one they got.
  */
 import { config } from '../config.js';
 import { EmbeddedSearchIndex } from './embedded-search.js';
@@ -20,8 +22,18 @@ async function openSearchIndex() {
   return new OpenSearchIndex(openSearchClient({ endpoint: settings.OPENSEARCH_ENDPOINT, region: settings.AWS_REGION }), settings.OPENSEARCH_INDEX);
 }
 
+async function embeddedIndex(): Promise<SearchIndex> {
+  const { SEARCH_INDEX_BUCKET, SEARCH_INDEX_DIR, SEARCH_INDEX_KEY, SEARCH_INDEX_REFRESH_SECONDS } = config();
+  if (!SEARCH_INDEX_BUCKET && !SEARCH_INDEX_DIR) return new EmbeddedSearchIndex();
+  const { StoredSearchIndex } = await import('./stored-search.js');
+  const store = SEARCH_INDEX_BUCKET
+    ? new (await import('./s3-snapshot-store.js')).S3SnapshotStore(SEARCH_INDEX_BUCKET, SEARCH_INDEX_KEY)
+    : new (await import('./local-snapshot-store.js')).LocalSnapshotStore(SEARCH_INDEX_DIR!, SEARCH_INDEX_KEY);
+  return new StoredSearchIndex(store, { refreshSeconds: SEARCH_INDEX_REFRESH_SECONDS });
+}
+
 export function searchIndex(): Promise<SearchIndex> {
-  chosen ??= config().SEARCH_MODE === 'opensearch' ? openSearchIndex() : Promise.resolve(new EmbeddedSearchIndex());
+  chosen ??= config().SEARCH_MODE === 'opensearch' ? openSearchIndex() : embeddedIndex();
   return chosen;
 }
 

@@ -41,7 +41,8 @@ export function offerClosedEventOf(offer: OfferDetail, closedAt: string): Publis
 }
 
 const isOfferItem = (image: Record<string, AttributeValue>) =>
-  image.pk?.S === caseTable.offerItems.partitionKey && String(image.sk?.S ?? '').startsWith(caseTable.offerItems.sortKeyPrefix);
+  String(image.pk?.S ?? '').startsWith(caseTable.offerItems.partitionKeyPrefix) &&
+  String(image.sk?.S ?? '').startsWith(caseTable.offerItems.sortKeyPrefix);
 
 /** The events an inserted outbox item stands for: an audit item's domain events, an offer's CaseOffered; nothing for other items. */
 function eventsOf(image: Record<string, AttributeValue>): PublishedEvent[] {

@@ -29,6 +29,7 @@ import {
   type WaitingReason,
 } from '#core/routing/dispatch.js';
 import { evaluateRules } from '#core/routing/rule-engine.js';
+import type { Channel } from '#core/vocabulary.js';
 import { checkRules, decide, routingFacts, type RoutingDecision, type RoutingRuleset, type RoutingRulesInput } from '#core/routing/rules.js';
 import { nowIso } from '#adapters/clock.js';
 import * as store from '#adapters/dynamodb/routing-repository.js';
@@ -132,9 +133,11 @@ export async function putAgent(
   if (existing) {
     // Taken out of a team: their open offers of that team's cases go back at once, for a member to have.
     const theirs = (await store.listOffers()).filter((o) => o.agentId === agentId);
-    let withdrawn = 0;
-    for (const offer of await ineligibleOffers(theirs)) if ((await withdrawOffer(offer, ctx.now, 'ineligible')) === 'written') withdrawn++;
-    if (withdrawn > 0 || !sameJson(existing.teams ?? [], input.teams ?? [])) await dispatch();
+    const withdrawn: string[] = [];
+    for (const offer of await ineligibleOffers(theirs))
+      if ((await withdrawOffer(offer, ctx.now, 'ineligible')) === 'written') withdrawn.push(offer.caseId);
+    // The cases taken back go to whoever may have them; an agent new to a team may take its waiting cases.
+    if (withdrawn.length > 0 || !sameJson(existing.teams ?? [], input.teams ?? [])) await dispatch({ cases: withdrawn, agents: [agentId] });
   }
   return { agent: (await store.getAgent(agentId))!, created: !existing };
 }
@@ -158,7 +161,7 @@ export async function setPresence(agentId: string, presence: Presence, ctx: Chan
   if (!isStaff(ctx.caller) || !mayActFor(ctx.caller, agentId)) throw forbidden('Agents set their own presence.');
   const agent = await store.setPresence(agentId, presence, ctx.now);
   if (!agent) throw notFound(`There is no agent ${agentId}.`);
-  if (presence === 'available') await dispatch();
+  if (presence === 'available') await dispatch({ agents: [agentId] });
   return agent;
 }
 
@@ -196,7 +199,8 @@ export async function declineOffer(offerId: string, ctx: ChangeContext): Promise
   if (!offer) throw notFound(`There is no open offer ${offerId}.`);
   if (ctx.caller.sub !== offer.agentId) throw forbidden('Only the agent a case was offered to may decline it.');
   if ((await withdrawOffer(offer, ctx.now, 'declined')) !== 'written') throw conflict(`Offer ${offerId} is no longer open.`);
-  await dispatch();
+  // The case goes to someone else; the agent's freed seat to the best case they have not declined.
+  await dispatch({ cases: [offer.caseId], agents: [offer.agentId] });
 }
 
 /**
@@ -276,9 +280,11 @@ export async function withTeams(waiting: readonly WaitingCase[]): Promise<Waitin
 }
 
 /**
- * Offer waiting cases to agents: plan from one read of agents and waiting list,
+ * The full pass: plan from one read of every agent and the whole waiting list,
  * then one conditional transaction per offer. Another dispatcher may win some
- * of them; then plan again from fresh reads, a few times.
+ * of them; then plan again from fresh reads, a few times. It reads everything,
+ * so only the sweep runs it (it catches what the targeted passes below leave:
+ * optional skills dropped, overflow, another container's agent changes).
  */
 export async function dispatchOnce(maxPasses = 4): Promise<{ offered: number }> {
   let offered = 0;
@@ -299,31 +305,134 @@ export async function dispatchOnce(maxPasses = 4): Promise<{ offered: number }> 
   return { offered };
 }
 
-let running: Promise<{ offered: number }> | undefined;
-let again = false;
+/**
+ * Offer one case that has just entered (or re-entered) the waiting list to its
+ * best agent, from the agent snapshot: no read of the waiting list (every case
+ * already in it had no agent free for it when it came, or was offered when an
+ * agent freed up) and none of every agent. A lost offer (the agent filled up or
+ * went away meanwhile) marks the agent to be read again; then choose again.
+ */
+export async function placeCase(caseId: string, maxTries = 4): Promise<{ offered: number }> {
+  for (let attempt = 0; attempt < maxTries; attempt++) {
+    const state = await store.getRoutingState(caseId);
+    if (state?.state !== 'waiting') return { offered: 0 };
+    const [[waiting], agents] = await Promise.all([withTeams([store.waitingOf(state)]), store.agentSnapshot()]);
+    const queue = await routingQueues.current(waiting!.queue);
+    const now = nowIso();
+    const [plan] = planOffers([waiting!], agents, new Map(queue ? [[queue.queueId, queue]] : []), now);
+    if (!plan) return { offered: 0 };
+    if ((await makeOffer(plan, waiting!, queue, now)) === 'written') return { offered: 1 };
+  }
+  return { offered: 0 };
+}
+
+/** How deep into the waiting list a targeted pass looks for cases its agents may take; deeper is the sweep's. */
+export const SERVE_DEPTH = 256;
 
 /**
- * Dispatch, once at a time per container: a call that arrives while a pass runs
- * asks for one more pass after it (its case may have entered after the running
- * pass read the waiting list) and shares its result. Separate containers still
- * dispatch side by side; their transactions' conditions keep that safe.
+ * Offer waiting cases to agents who have just freed capacity or become available:
+ * the waiting list's best cases (the shards' merged heads), read only as far as
+ * these agents' free seats take, or `SERVE_DEPTH` cases. Only these agents are
+ * read (by key) and offered anything: every other agent's standing has not changed
+ * since their own last pass.
  */
-export function dispatch(): Promise<{ offered: number }> {
-  if (running) {
-    again = true;
-    return running;
+export async function serveAgents(agentIds: readonly string[], maxPasses = 4): Promise<{ offered: number; read: number }> {
+  let offered = 0;
+  let read = 0;
+  for (let pass = 0; pass < maxPasses; pass++) {
+    // Just these agents, read by key: the snapshot (and its refresh) is for choosing among all of them.
+    const agents = (await Promise.all([...new Set(agentIds)].map((id) => store.getAgent(id)))).filter(
+      (a): a is Agent => a !== undefined && a.presence === 'available',
+    );
+    if (!agents.some((a) => Object.keys(a.capacity).some((ch) => freeCapacity(a, ch as Channel) > 0))) break;
+    const queues = new Map((await routingQueues.list()).map((q) => [q.queueId, q]));
+    const now = nowIso();
+    const pool = new Map(agents.map((a) => [a.agentId, a]));
+    const plan: { plan: PlannedOffer; waiting: WaitingCase }[] = [];
+    const heads = store.waitingHeads();
+    let seen = 0;
+    let batch: WaitingCase[] = [];
+    const planBatch = async () => {
+      const judged = await withTeams(batch);
+      batch = [];
+      for (const p of planOffers(judged, [...pool.values()], queues, now)) {
+        const agent = pool.get(p.agentId)!;
+        pool.set(p.agentId, { ...agent, load: { ...agent.load, [p.channel]: (agent.load[p.channel] ?? 0) + 1 }, idleSince: now });
+        plan.push({ plan: p, waiting: judged.find((w) => w.caseId === p.caseId)! });
+      }
+    };
+    const seats = () =>
+      [...pool.values()].reduce((n, a) => n + Object.keys(a.capacity).reduce((m, ch) => m + Math.max(0, freeCapacity(a, ch as Channel)), 0), 0);
+    for await (const w of heads) {
+      seen++;
+      batch.push(w);
+      // Plan in small batches: the teams of a case's type are one read per type, shared across the batch.
+      if (batch.length >= 8) {
+        await planBatch();
+        if (seats() === 0) break;
+      }
+      if (seen >= SERVE_DEPTH) break;
+    }
+    if (batch.length > 0) await planBatch();
+    await heads.return(undefined);
+    read += seen;
+    if (plan.length === 0) break;
+    let lost = 0;
+    await inBatches(plan, 8, async ({ plan: p, waiting }) => {
+      if ((await makeOffer(p, waiting, queues.get(p.queue), now)) === 'written') offered++;
+      else lost++;
+    });
+    if (lost === 0) break;
   }
-  running = (async () => {
-    let offered = 0;
-    do {
-      again = false;
-      offered += (await dispatchOnce()).offered;
-    } while (again);
-    return { offered };
-  })().finally(() => {
-    running = undefined;
+  return { offered, read };
+}
+
+/** What a dispatch is asked to look at: cases that entered the waiting list, agents that freed capacity, or everything. */
+export interface DispatchWork {
+  readonly cases?: readonly string[];
+  readonly agents?: readonly string[];
+  readonly full?: boolean;
+}
+
+const pending = { cases: new Set<string>(), agents: new Set<string>(), full: false };
+/** The pass that will take the pending work (not started yet), and the end of the last one queued. */
+let queued: Promise<{ offered: number }> | undefined;
+let tail: Promise<unknown> = Promise.resolve();
+
+async function runPass(work: { cases: string[]; agents: string[]; full: boolean }): Promise<{ offered: number }> {
+  if (work.full) return dispatchOnce();
+  // Agents first: the cases they take from the head are better than (or as good as) a newcomer.
+  let offered = work.agents.length > 0 ? (await serveAgents(work.agents)).offered : 0;
+  await inBatches(work.cases, 8, async (caseId) => {
+    offered += (await placeCase(caseId)).offered;
   });
-  return running;
+  return { offered };
+}
+
+/**
+ * Dispatch, one pass at a time per container: work that arrives while a pass runs
+ * joins the next one (its case may have entered after the running pass read),
+ * and its caller waits for that pass only. Separate containers still dispatch
+ * side by side; their transactions' conditions keep that safe.
+ */
+export function dispatch(work: DispatchWork = { full: true }): Promise<{ offered: number }> {
+  work.cases?.forEach((c) => pending.cases.add(c));
+  work.agents?.forEach((a) => pending.agents.add(a));
+  if (work.full) pending.full = true;
+  if (!pending.full && pending.cases.size === 0 && pending.agents.size === 0) return Promise.resolve({ offered: 0 });
+  if (queued) return queued;
+  const pass = tail.then(() => {
+    // Taken in the same turn as `queued` is cleared: later work queues the pass after this one.
+    queued = undefined;
+    const taken = { cases: [...pending.cases], agents: [...pending.agents], full: pending.full };
+    pending.cases.clear();
+    pending.agents.clear();
+    pending.full = false;
+    return runPass(taken);
+  });
+  queued = pass;
+  tail = pass.catch(() => undefined);
+  return pass;
 }
 
 /**
@@ -544,9 +653,14 @@ export async function decideAndRoute(caseId: string, trigger: string, eventId: s
   });
 }
 
-/** Routing lets go of a case (resolved, closed, taken by hand): its queue place, offer or capacity goes back. */
-async function release(caseId: string, reason: string, eventId: string, placement?: Placement): Promise<void> {
+/**
+ * Routing lets go of a case (resolved, closed, taken by hand): its queue place, offer or capacity goes back.
+ * Returns the agent whose capacity it gave back, if any, for dispatch to serve.
+ */
+async function release(caseId: string, reason: string, eventId: string, placement?: Placement): Promise<string | undefined> {
+  let freed: string | undefined;
   await untilWritten(`Routing of ${caseId}`, async () => {
+    freed = undefined;
     const routing = (await store.getRoutedCase(caseId))?.routing;
     if (!routing || routing.state === 'done') return 'done';
     const now = nowIso();
@@ -558,9 +672,13 @@ async function release(caseId: string, reason: string, eventId: string, placemen
       ...(offerId ? [store.deleteOfferItem(offerId)] : []),
       processedMark(ROUTING_CONSUMER, eventId),
     ]);
-    if (outcome === 'written') return 'done';
+    if (outcome === 'written') {
+      if (agentId && (routing.state === 'offered' || routing.state === 'assigned')) freed = agentId;
+      return 'done';
+    }
     return (await alreadyProcessed(ROUTING_CONSUMER, eventId)) ? 'done' : 'stale';
   });
+  return freed;
 }
 
 /** Changes of these fields can change what the rules decide; an owner change alone cannot. */
@@ -580,6 +698,11 @@ export const ROUTING_CONSUMER = 'routing';
  */
 export async function onCaseEvent(type: string, detail: CaseEventDetail): Promise<void> {
   const { caseId } = detail;
+  const freed: string[] = [];
+  const letGo = async (...args: Parameters<typeof release>) => {
+    const agentId = await release(...args);
+    if (agentId) freed.push(agentId);
+  };
   switch (type) {
     case 'CaseCreated':
       await decideAndRoute(caseId, type, detail.id);
@@ -591,7 +714,7 @@ export async function onCaseEvent(type: string, detail: CaseEventDetail): Promis
       if (detail.action === 'CaseCreated') return;
       const routed = await store.getRoutedCase(caseId);
       if (!routed) return;
-      if (!isOpen(routed.stored.case)) await release(caseId, routed.stored.case.statusCategory, detail.id);
+      if (!isOpen(routed.stored.case)) await letGo(caseId, routed.stored.case.statusCategory, detail.id);
       else await decideAndRoute(caseId, type, detail.id, detail);
       break;
     }
@@ -608,7 +731,7 @@ export async function onCaseEvent(type: string, detail: CaseEventDetail): Promis
       if (routing.state === 'assigned' && routing.agentId === owner) return;
       if (routing.state === 'waiting' && owner === null) return;
       // An owner change by hand (or a workflow step a person took) places the case: rules will not move it again.
-      await release(caseId, owner === null ? 'unassigned' : 'reassigned', detail.id, placementOf(detail, SLA_TIMER_CALLER.sub));
+      await letGo(caseId, owner === null ? 'unassigned' : 'reassigned', detail.id, placementOf(detail, SLA_TIMER_CALLER.sub));
       // Unassigned by hand: back into routing, into the queue it is in.
       if (owner === null) await decideAndRoute(caseId, type, `${detail.id}/requeue`, detail);
       break;
@@ -616,7 +739,8 @@ export async function onCaseEvent(type: string, detail: CaseEventDetail): Promis
     default:
       return;
   }
-  await dispatch();
+  // Only what this event changed: the case, if it now waits, and the agent it freed.
+  await dispatch({ cases: [caseId], agents: freed });
 }
 
 /** Where a case stands in routing, and (waiting) why nobody has it yet. */

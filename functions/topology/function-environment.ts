@@ -18,18 +18,25 @@ export const SHARED_FUNCTION_ENVIRONMENT: Readonly<Record<string, string>> = {
 
 /**
  * Per use: setting -> the field of the resource's values it carries. A mode leaves out the
- * fields it has no use for (AWS: the endpoints, files dir, cursor key text, JWKS, outbox dir;
- * local: the bucket, secret ARN, OpenSearch, state machine ARN, JWKS URL, SES).
+ * fields it has no use for (AWS: the endpoints, files and index dirs, cursor key text, JWKS, outbox dir;
+ * local: the buckets, secret ARN, OpenSearch, state machine ARN, JWKS URL, SES).
  */
 export const USE_SETTINGS = {
-  table: { TABLE_NAME: 'name', DYNAMODB_ENDPOINT: 'endpoint', DYNAMODB_TIMEOUT_MS: 'timeoutMs' },
+  table: { TABLE_NAME: 'name', DYNAMODB_ENDPOINT: 'endpoint', DYNAMODB_TIMEOUT_MS: 'timeoutMs', CASES_PER_SECOND: 'casesPerSecond' },
   readLog: {},
   bus: { EVENT_BUS_NAME: 'name', EVENTBRIDGE_ENDPOINT: 'endpoint' },
   files: { ATTACHMENTS_BUCKET: 'bucket', FILES_DIR: 'dir', FILES_BASE_URL: 'baseUrl', FILES_SIGNING_KEY: 'signingKey' },
   // The bucket and key come in each event.
   inboundMail: {},
   cursorKey: { CURSOR_KEY_SECRET_ARN: 'secretArn', CURSOR_KEY: 'key' },
-  search: { SEARCH_MODE: 'mode', OPENSEARCH_ENDPOINT: 'endpoint', OPENSEARCH_INDEX: 'index' },
+  search: {
+    SEARCH_MODE: 'mode',
+    OPENSEARCH_ENDPOINT: 'endpoint',
+    OPENSEARCH_INDEX: 'index',
+    SEARCH_INDEX_BUCKET: 'bucket',
+    SEARCH_INDEX_DIR: 'dir',
+    SEARCH_INDEX_KEY: 'key',
+  },
   slaTimers: { SLA_STATE_MACHINE_ARN: 'stateMachineArn' },
   live: { LIVE_PUSH: 'push', LIVE_CONNECTIONS_ENDPOINT: 'connectionsEndpoint' },
   tokens: { TOKEN_ISSUER: 'issuer', TOKEN_AUDIENCE: 'audience', TOKEN_JWKS_URL: 'jwksUrl', TOKEN_JWKS: 'jwks' },

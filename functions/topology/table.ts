@@ -59,10 +59,21 @@ export const caseTable = {
   auditSortKeyPrefix: 'AUDIT#',
   /**
    * Open offers (routing): the outbox publishes an inserted one as `CaseOffered` and a removed one as `OfferClosed`, so the
-   * offered agent hears of it live. Routing state is not a case's history, so it has no audit item.
+   * offered agent hears of it live. Routing state is not a case's history, so it has no audit item. Offers are spread
+   * over shards (`ROUTING#OFFERS#<n>`, keys.ts), so the filter matches the partition key's prefix.
    */
-  offerItems: { partitionKey: 'ROUTING#OFFERS', sortKeyPrefix: 'OFFER#' },
+  offerItems: { partitionKeyPrefix: 'ROUTING#OFFERS#', sortKeyPrefix: 'OFFER#' },
 } as const;
+
+/**
+ * The create rate the keys are designed for, when a deployment names none. The status,
+ * open-work and SLA-due shard counts it gives (functions/adapters/dynamodb/shard-plan.ts)
+ * are the eight every earlier version wrote with; the requester index and the live log
+ * spread wider than before, which costs nothing to re-key: readers read every shard.
+ */
+export const DEFAULT_CASES_PER_SECOND = 3200;
+/** Past this, one table per tenant is the better answer than more shards. */
+export const MAX_CASES_PER_SECOND = 100_000;
 
 /** Every key attribute is a string: keys are templates such as `CASE#CASE-2026-000123`. */
 export function keyAttributeNames(): string[] {

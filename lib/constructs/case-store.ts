@@ -7,7 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { caseTable } from '#topology/table.js';
+import { caseTable, DEFAULT_CASES_PER_SECOND, MAX_CASES_PER_SECOND } from '#topology/table.js';
 
 export interface CaseStoreProps {
   /**
@@ -21,6 +21,14 @@ export interface CaseStoreProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * The create rate the key design is built for: the shard counts of every shared
+   * listing follow it (functions/adapters/dynamodb/shard-plan.ts). Raise it freely;
+   * lowering it after writing at a higher rate hides cases in the upper shards from
+   * listings until it is raised again.
+   * @default 3,200 a second (eight shards per case listing, as every earlier version wrote)
+   */
+  readonly casesPerSecond?: number;
 }
 
 /**
@@ -50,9 +58,14 @@ export class CaseStore extends Construct {
   readonly table: dynamodb.Table;
   /** The customer managed key the table (and whatever holds copies of its items) is encrypted with. */
   readonly key: kms.Key;
+  /** The design rate every function with the table is told (`CASES_PER_SECOND`). */
+  readonly casesPerSecond: number;
 
   constructor(scope: Construct, id: string, props: CaseStoreProps = {}) {
     super(scope, id);
+    this.casesPerSecond = props.casesPerSecond ?? DEFAULT_CASES_PER_SECOND;
+    if (!Number.isInteger(this.casesPerSecond) || this.casesPerSecond < 1 || this.casesPerSecond > MAX_CASES_PER_SECOND)
+      throw new Error(`casesPerSecond must be a whole number from 1 to ${MAX_CASES_PER_SECOND}; got ${this.casesPerSecond}`);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     this.key = new kms.Key(this, 'Key', {

@@ -109,7 +109,7 @@ export class DomainEvents extends Construct {
           eventName: lambda.FilterRule.or('INSERT', 'REMOVE'),
           dynamodb: {
             Keys: {
-              [caseTable.partitionKey]: { S: lambda.FilterRule.isEqual(caseTable.offerItems.partitionKey) },
+              [caseTable.partitionKey]: { S: lambda.FilterRule.beginsWith(caseTable.offerItems.partitionKeyPrefix) },
               [caseTable.sortKey]: { S: lambda.FilterRule.beginsWith(caseTable.offerItems.sortKeyPrefix) },
             },
           },

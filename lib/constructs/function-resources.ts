@@ -152,7 +152,7 @@ export function functionFor(scope: Construct, id: string, ref: FunctionRef, prop
 
 export function tableBinding(store: CaseStore): ResourceBinding<'table'> {
   return {
-    values: { name: store.table.tableName },
+    values: { name: store.table.tableName, casesPerSecond: String(store.casesPerSecond) },
     grant: (fn, level) => {
       if (level === 'read') store.grantRead(fn);
       if (level === 'readWrite') store.grantReadWrite(fn);

@@ -45,7 +45,7 @@ export async function outboxConsumer(rootDir: string): Promise<StreamConsumer> {
     filter: (record: DynamoDBRecord) => {
       const sk = String(record.dynamodb?.Keys?.[caseTable.sortKey]?.S ?? '');
       const pk = record.dynamodb?.Keys?.[caseTable.partitionKey]?.S;
-      const offer = pk === caseTable.offerItems.partitionKey && sk.startsWith(caseTable.offerItems.sortKeyPrefix);
+      const offer = String(pk ?? '').startsWith(caseTable.offerItems.partitionKeyPrefix) && sk.startsWith(caseTable.offerItems.sortKeyPrefix);
       if (offer) return record.eventName === 'INSERT' || record.eventName === 'REMOVE';
       return record.eventName === 'INSERT' && sk.startsWith(caseTable.auditSortKeyPrefix);
     },

@@ -98,6 +98,12 @@ export interface PlatformOptions {
    */
   readonly indexKnowledge?: boolean;
   /**
+   * Keep the knowledge index as one object in this directory, read and replaced conditionally as
+   * `-c searchEngine=embedded` keeps it in S3 (functions/adapters/stored-search.ts), instead of in
+   * the process (default).
+   */
+  readonly searchIndexDir?: string;
+  /**
    * Publish the table's audit items onto the local EventBridge stand-in through the
    * outbox publisher, as in AWS (default: true unless `resolveHandler` replaces the handlers).
    */
@@ -213,6 +219,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       files: { dir: filesDir, signingKey: filesSigningKey },
       cursorKey: cursorKeyFor(dataDir),
       ...(dataDir ? { outboxDir: join(dataDir, 'outbox') } : {}),
+      ...(options.searchIndexDir ? { searchIndexDir: options.searchIndexDir } : {}),
     });
     const fingerprint = JSON.stringify([resources.table?.name, resources.table?.endpoint]);
     if (!options.resolveHandler && handlersLoadedWith !== undefined && handlersLoadedWith !== fingerprint) {
@@ -418,6 +425,7 @@ function localResources(input: {
   files: { dir: string; signingKey: string };
   cursorKey: string;
   outboxDir?: string;
+  searchIndexDir?: string;
 }): LocalResources {
   return {
     table: {
@@ -426,6 +434,8 @@ function localResources(input: {
       // DynamoDB Local on a busy machine queues calls for seconds (a test's 200 parallel creates): locally
       // one call may take the handler's whole budget, and the gateway's timeout stays the deadline.
       timeoutMs: process.env.DYNAMODB_TIMEOUT_MS ?? String(input.budgetMs ?? INTEGRATION_TIMEOUT_MS),
+      // The design rate the shard counts follow (shard-plan.ts); unset: the default rate.
+      ...(process.env.CASES_PER_SECOND ? { casesPerSecond: process.env.CASES_PER_SECOND } : {}),
     },
     bus: { name: LOCAL_BUS_NAME },
     files: input.files,
@@ -439,6 +449,8 @@ function localResources(input: {
     },
     live: { push: 'local' },
     ...(input.outboxDir ? { email: { outboxDir: input.outboxDir } } : {}),
+    // Unset: SEARCH_MODE defaults to the embedded engine, its index in the process.
+    ...(input.searchIndexDir ? { search: { mode: 'embedded', dir: input.searchIndexDir } } : {}),
   };
 }
 

@@ -12,22 +12,41 @@
  * one per KB). Two populations of requesters: many people, and one integration that
  * files every case (a device fleet, a partner's gateway).
  *
- *   --rate N    target creates per second (default 10,000)
- *   --cases N   cases created for the measurement (default 300; --smoke: 12)
+ * The platform runs with `CASES_PER_SECOND` set to the target rate, so the shard counts
+ * are the ones a deployment built for that rate would write with (shard-plan.ts); a
+ * sharded kind's figure is its mean shard at the rate, the planned share the hash keeps
+ * every shard near. `--rate-plan M` plans for another rate (e.g. the default, to see
+ * what the target rate does to a deployment that was not raised).
+ *
+ *   --rate N        target creates per second (default 10,000)
+ *   --rate-plan M   the rate the shards are planned for (default: --rate)
+ *   --cases N       cases created for the measurement (default 300; --smoke: 12)
+ *   --description-bytes N  each case's description this long (default: one short sentence), to
+ *                   see what index projections cost: it also prints the index write units per case
+ *                   as deployed (every index projects ALL) against KEYS_ONLY (one unit an entry)
  */
+import { AGENT_SHARDS, OFFER_SHARDS, WAITING_SHARDS } from '#adapters/dynamodb/keys.js';
 import { parseArgs } from 'node:util';
 import { caseTable } from '#topology/table.js';
+import { PARTITION_WRITE_UNITS, shardPlanFor } from '#adapters/dynamodb/shard-plan.js';
 import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
 const { values } = parseArgs({
-  options: { rate: { type: 'string', default: '10000' }, cases: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+  options: {
+    rate: { type: 'string', default: '10000' },
+    'rate-plan': { type: 'string' },
+    cases: { type: 'string' },
+    'description-bytes': { type: 'string' },
+    smoke: { type: 'boolean', default: false },
+  },
   allowPositionals: true,
 });
 const RATE = Number(values.rate);
+const PLANNED_RATE = Number(values['rate-plan'] ?? values.rate);
 const CASES = Number(values.cases ?? sized(300, 12));
-/** DynamoDB's ceiling for one partition key, whatever the table's capacity mode. */
-const PARTITION_WCU = 1000;
+const DESCRIPTION = values['description-bytes'] ? 'x'.repeat(Number(values['description-bytes'])) : 'Measuring partition heat.';
+const PARTITION_WCU = PARTITION_WRITE_UNITS;
 
 interface Write {
   /** `table` or an index name. */
@@ -120,6 +139,22 @@ const kindOf = (partition: string) =>
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}/, '<hour>')
     .replace(/#\d{1,3}$/, '#<shard>');
 
+/** The shard count the plan gives a kind of partition key (1 for one the plan does not shard). */
+function plannedShards(kind: string): number {
+  const plan = shardPlanFor(PLANNED_RATE);
+  const planned: [RegExp, number][] = [
+    [/^STATUS#/, plan.status],
+    [/^OPEN#/, plan.open],
+    [/^SLADUE#/, plan.slaDue],
+    [/^LIVE#LOG#/, plan.liveLog],
+    // Routing's shards are fixed counts (keys.ts, Routing), not the plan's.
+    [/^ROUTING#WAITING#/, WAITING_SHARDS],
+    [/^ROUTING#AGENTS#/, AGENT_SHARDS],
+    [/^ROUTING#OFFERS#/, OFFER_SHARDS],
+  ];
+  return planned.find(([pattern]) => pattern.test(kind))?.[1] ?? 1;
+}
+
 interface Kind {
   readonly where: string;
   readonly kind: string;
@@ -146,8 +181,11 @@ function kindsOf(writes: readonly Write[], cases: number): Kind[] {
     grouped.set(key, entry);
   }
   return [...grouped.values()]
-    .map(({ where, kind, partitions, units }) => {
-      const perCase = partitions.size >= cases;
+    .map(({ where, kind, partitions: seen, units }) => {
+      // A short run need not touch every shard of a wide kind; its writes spread over all of them all the same.
+      const partitions = { size: Math.max(seen.size, plannedShards(kind)) };
+      // One key per case (its own partition, an event's mark, a person's requester key), not a shared one however many shards it has.
+      const perCase = kind.includes('<id>') || (!kind.includes('<shard>') && partitions.size >= cases);
       return {
         where,
         kind,
@@ -164,8 +202,15 @@ const POPULATIONS = ['many requesters', 'one integration'] as const;
 async function main() {
   // Nothing here publishes metrics; Powertools would say so once per invocation.
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  // Read by the platform as it starts: every function writes and reads with this rate's shard counts.
+  process.env.CASES_PER_SECOND = String(PLANNED_RATE);
   console.log(
     `Partition heat at ${RATE.toLocaleString('en')} creates/s, from the writes of ${CASES} real creates per population (limit ${PARTITION_WCU} WCU/s a partition key)`,
+  );
+  console.log(
+    `Shards planned for ${PLANNED_RATE.toLocaleString('en')} creates/s: ${Object.entries(shardPlanFor(PLANNED_RATE))
+      .map(([kind, n]) => `${kind} ${n}`)
+      .join(', ')}`,
   );
   const platform = await startPlatform({ port: 0, inMemory: true, quiet: true, seedRouting: true });
   const { dynamo } = await import('#adapters/dynamodb/client.js');
@@ -212,13 +257,20 @@ async function main() {
         const response = await fetch(`${platform.url}/cases`, {
           method: 'POST',
           headers: { authorization: `Bearer ${platform.tokens.agent!}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ subject: `Heat ${i}`, description: 'Measuring partition heat.', requester: { id: requester }, priority: 'medium' }),
+          body: JSON.stringify({ subject: `Heat ${i}`, description: DESCRIPTION, requester: { id: requester }, priority: 'medium' }),
         });
         if (response.status !== 201) throw new Error(`create ${i}: ${response.status} ${await response.text()}`);
       }
       await settle();
       recording = false;
       const kinds = kindsOf(writes, CASES);
+      const indexWrites = writes.filter((w) => w.where !== 'table');
+      const perCase = (units: number) => (units / CASES).toFixed(1);
+      console.log(
+        `\n${population}: index entries ${perCase(indexWrites.length)} a case, ` +
+          `${perCase(indexWrites.reduce((sum, w) => sum + w.units, 0))} write units as deployed (ALL), ${perCase(indexWrites.length)} if KEYS_ONLY; ` +
+          `table ${perCase(writes.filter((w) => w.where === 'table').reduce((sum, w) => sum + w.units, 0))} units a case`,
+      );
 
       console.log(`\n${population}: write units a second on each partition of a kind, at ${RATE.toLocaleString('en')} creates/s`);
       console.log('| where | partition key | keys seen | WCU/s each | of the limit |');

@@ -22,6 +22,7 @@ import { bestAgent, type Agent, type WaitingCase } from '#core/routing/dispatch.
 import { evaluateRules } from '#core/routing/rule-engine.js';
 import { decide, routingFacts, type RoutingRule } from '#core/routing/rules.js';
 import { CHANNELS, PRIORITIES, type Channel } from '#core/vocabulary.js';
+import { routingAgentKey } from '#adapters/dynamodb/keys.js';
 import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
@@ -147,7 +148,7 @@ async function main() {
           platform.dynamodb.client.send(
             new PutCommand({
               TableName: platform.tableName,
-              Item: { pk: 'ROUTING#AGENTS', sk: `AGENT#${a.agentId}`, entity: 'RoutingAgent', ...a },
+              Item: { ...routingAgentKey(a.agentId), entity: 'RoutingAgent', ...a },
             }),
           ),
         ),

@@ -34,12 +34,20 @@ const FIGURES: Record<string, RegExp[]> = {
     /Caseway embedded engine +MRR [\d.]+ +P@1 [\d.]+/,
   ],
   'bench:search-latency': [/\d+ articles: build [\d.]+ s, search p50 [\d.]+ ms, p99 [\d.]+ ms/],
+  'bench:knowledge-index': [
+    /\d+ articles, 400-word bodies: object [\d.]+ MB gzipped .* cold load [\d.]+ m?s, indexer update of one article [\d.]+ m?s, refresh after it [\d.]+ m?s/,
+  ],
   'bench:events': [/baseline +POST \/cases answered +median [\d.]+ ms/, /ratio +delivery \/ create +median [\d.]+x/, /dead letters: 0/],
   'bench:sla': [/Deadline maths/, /naive minute walk/, /Capacity units per request, support case/, /first public staff reply/],
   'bench:devices': [/Throughput \(/, /signals, one per request/, /Capacity units per signal/, /back inside: resolves the case/],
   'bench:intake': [/Intake latency and capacity/, /email: reply threaded/, /message: appended to thread/],
   'bench:sla-timers': [/SLA timers: state transitions per case/, /met before warning/, /breached \+ 4 rungs/],
   'bench:routing': [/best eligible agent of \d+/, /rules decision/, /Decision \+ transaction vs round-robin \+ transaction: [\d.]+x/],
+  'bench:routing-scale': [
+    /\| agent frees a seat: waiting shard heads \| [\d,.]+ \|/,
+    /Incremental vs full re-read: agent freed [\d.]+x/,
+    /Hottest routing partition at 2,000 routed\/s: \S+ at [\d.]+x the limit/,
+  ],
   'bench:intake-e2e': [/Intake to assignment/, /message in -> owner set \(rule assignee\)/, /message in -> owner set after accept \(push\)/],
   'bench:bundles': [
     /Bundles and cold imports: baseline \w+ against the working tree/,

@@ -55,6 +55,11 @@ describe('CaseStore', () => {
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
   });
 
+  it('refuses a design rate the handlers would refuse (CASES_PER_SECOND)', () => {
+    for (const casesPerSecond of [0, 1.5, 100_001])
+      expect(() => synth({ casesPerSecond })).toThrow(/casesPerSecond must be a whole number from 1 to 100000/);
+  });
+
   it('drops deletion protection when told to', () => {
     synth({ deletionProtection: false }).hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
   });

@@ -32,6 +32,7 @@ describe('external OIDC, throw-away environment', () => {
         corsOrigins: ['https://support.example.com'],
         throttling: { burstLimit: 50, rateLimit: 20 },
         logRetention: logs.RetentionDays.THREE_MONTHS,
+        casesPerSecond: 10_000,
         // The API on its own, as a partner integration deploys it; console.test.ts covers a console with an external provider.
         console: false,
       },
@@ -66,6 +67,16 @@ describe('external OIDC, throw-away environment', () => {
       const mapping = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables.ROLE_MAPPING!;
       expect(JSON.parse(mapping)).toEqual({ 'IT Service Desk': 'agent', 'ops, admins': 'admin' });
     }
+  });
+
+  it('tells every function that reads or writes the table the rate its keys are built for', () => {
+    const rates = Object.values(resources(s.template, 'AWS::Lambda::Function')).flatMap((f) => {
+      const variables = (f.Properties.Environment as { Variables?: Record<string, string> } | undefined)?.Variables ?? {};
+      return variables.TABLE_NAME === undefined ? [] : [variables.CASES_PER_SECOND];
+    });
+    // Only a function that merely names the table (to pass it on) goes without.
+    expect(rates.filter((rate) => rate === '10000').length).toBeGreaterThan(25);
+    expect(rates.filter((rate) => rate !== '10000' && rate !== undefined)).toEqual([]);
   });
 
   it('lets the table and its key go', () => {

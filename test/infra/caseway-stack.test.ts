@@ -298,7 +298,7 @@ describe('outbox', () => {
       { eventName: ['INSERT'], dynamodb: { Keys: { [caseTable.sortKey]: { S: [{ prefix: 'AUDIT#' }] } } } },
       {
         eventName: ['INSERT', 'REMOVE'],
-        dynamodb: { Keys: { [caseTable.partitionKey]: { S: ['ROUTING#OFFERS'] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } },
+        dynamodb: { Keys: { [caseTable.partitionKey]: { S: [{ prefix: 'ROUTING#OFFERS#' }] }, [caseTable.sortKey]: { S: [{ prefix: 'OFFER#' }] } } },
       },
     ]);
   });

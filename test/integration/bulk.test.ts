@@ -3,11 +3,10 @@
  * as POST /cases checks a case, reported one by one, never half written and never
  * duplicated; exports honour the caller's clearance and page with a cursor.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { tableSnapshot } from '../support/table-snapshot.js';
+import { requesterIndexItems, tableSnapshot } from '../support/table-snapshot.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Body = Record<string, any>;
@@ -34,17 +33,7 @@ function importFile(body: string, contentType: string, key: string | null, query
 const snapshot = () => tableSnapshot(platform);
 
 /** Every item a requester's cases hold, straight from the table. */
-async function casesOf(requester: string): Promise<Body[]> {
-  const out = await platform.dynamodb.client.send(
-    new QueryCommand({
-      TableName: platform.tableName,
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :p',
-      ExpressionAttributeValues: { ':p': `REQUESTER#${requester}` },
-    }),
-  );
-  return out.Items ?? [];
-}
+const casesOf = (requester: string): Promise<Body[]> => requesterIndexItems(platform, requester);
 
 const rows = (requester: string) =>
   [

@@ -2,7 +2,7 @@
  * The case slice over real HTTP: the local gateway, the real handlers and
  * DynamoDB Local, exactly as `npm start` runs them.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { requesterIndexItems } from '../support/table-snapshot.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureLabType, LAB_TYPE } from '../support/case-types.js';
@@ -249,15 +249,7 @@ describe('idempotent creation', () => {
     expect(responses.filter((r) => r.response.headers.get('idempotent-replayed') === 'true').length).toBe(19);
 
     // Storage agrees: one case item for this requester.
-    const stored = await platform.dynamodb.client.send(
-      new QueryCommand({
-        TableName: platform.tableName,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :p',
-        ExpressionAttributeValues: { ':p': `REQUESTER#${requester.id}` },
-      }),
-    );
-    expect(stored.Items?.length).toBe(1);
+    expect(await requesterIndexItems(platform, requester.id)).toHaveLength(1);
 
     const reused = await create('integration', { ...body, subject: 'Something else' }, { 'idempotency-key': 'order-7781-retry' });
     expect(reused.response.status).toBe(422);

@@ -147,13 +147,23 @@ describe('routing 200 cases to 20 agents at once', () => {
       }
     }
 
-    /** Other containers dispatching side by side with the consumer's own: the transactions must keep them apart. */
+    /**
+     * Other containers dispatching side by side with the consumer's own: the transactions must keep them apart.
+     * As containers do: targeted passes (an agent's freed seat, a newly waiting case), and one sweep's full pass.
+     */
     async function dispatcherLoop(): Promise<void> {
+      while (delivering) {
+        await routing.serveAgents([pick(agentIds), pick(agentIds)], 1);
+        if (ids.length > 0) await routing.placeCase(pick(ids), 1);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+    async function sweeperLoop(): Promise<void> {
       while (delivering) await routing.dispatchOnce(1);
     }
 
     const started = Date.now();
-    const working = Promise.all([...agentIds.map(agentLoop), ...Array.from({ length: 6 }, dispatcherLoop)]);
+    const working = Promise.all([...agentIds.map(agentLoop), ...Array.from({ length: 5 }, dispatcherLoop), sweeperLoop()]);
     // Every case's events at once, each case's in order, as the bus would.
     await bus.deliver(ids);
     await bus.settle(ids);

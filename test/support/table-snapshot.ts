@@ -9,7 +9,9 @@
  * has settled: two reads a pause apart that agree, with the bus idle between them.
  * A write the refused request made would still be there, and still differ.
  */
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { REQUESTER_INDEX, requesterPartition } from '#adapters/dynamodb/keys.js';
+import { shardsOf } from '#adapters/dynamodb/shard-plan.js';
 import type { Platform } from '#lib/local/platform.js';
 
 const PAUSE_MS = 150;
@@ -43,4 +45,25 @@ export async function tableSnapshot(platform: Pick<Platform, 'dynamodb' | 'table
     if (next === last || Date.now() > deadline) return next;
     last = next;
   }
+}
+
+/** A requester's case items as the requester index holds them, every shard of it (shard-plan.ts). */
+export async function requesterIndexItems(
+  platform: Pick<Platform, 'dynamodb' | 'tableName'>,
+  requesterId: string,
+): Promise<Record<string, unknown>[]> {
+  const pages = await Promise.all(
+    shardsOf('requester').map((shard) =>
+      platform.dynamodb.client.send(
+        new QueryCommand({
+          TableName: platform.tableName,
+          IndexName: REQUESTER_INDEX.indexName,
+          KeyConditionExpression: '#p = :p',
+          ExpressionAttributeNames: { '#p': REQUESTER_INDEX.partitionKey },
+          ExpressionAttributeValues: { ':p': requesterPartition(requesterId, shard) },
+        }),
+      ),
+    ),
+  );
+  return pages.flatMap((page) => page.Items ?? []);
 }

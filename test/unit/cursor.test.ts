@@ -57,6 +57,25 @@ async function rejection(cursor: string, forDigest = digest) {
 }
 
 describe('cursors', () => {
+  it('still open a cursor issued before they were deflated (version 1)', async () => {
+    expect(await decodeCursor(sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }), digest, partitions)).toEqual(HIDDEN);
+  });
+
+  it('stay short enough for a URL over a hundred shards (four statuses at 10,000 creates a second)', async () => {
+    const shards = Array.from({ length: 100 }, (_, i) => `STATUS#${['new', 'open', 'pending', 'solved'][i % 4]}#${Math.floor(i / 4)}`);
+    const state = Object.fromEntries(
+      shards.map((p, i) => {
+        const id = `CASE-2026-${String(400_000 + i * 37).padStart(6, '0')}`;
+        return [p, { s: `2026-12-03T22:${String(i % 60).padStart(2, '0')}:0${i % 10}.${String(i * 7).padStart(3, '0')}Z#${id}`, id }];
+      }),
+    );
+    const cursor = await encodeCursor(digest, state);
+    expect(await decodeCursor(cursor, digest, shards)).toEqual(state);
+    expect(JSON.stringify(state).length).toBeGreaterThan(9000);
+    // 9,161 characters of state; sealed without deflating it would be over 12,000.
+    expect(cursor.length).toBeLessThan(2500);
+  });
+
   it('round-trip positions for their own query', async () => {
     expect(await decodeCursor(await encodeCursor(digest, HIDDEN), digest, partitions)).toEqual(HIDDEN);
   });
@@ -94,7 +113,8 @@ describe('cursors', () => {
       'a cursor sealed with another key',
       () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }, 'another-secret-of-at-least-thirty-two-chars'),
     ],
-    ['a cursor of an unknown version', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }, SECRET, 2)],
+    ['a cursor of an unknown version', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }, SECRET, 3)],
+    ['a version 2 cursor whose sealed state is not deflated', () => sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN }, SECRET, 2)],
     ['a cursor with characters base64url skips', () => `${sealRaw({ q: digest, t: Math.floor(Date.now() / 1000), p: HIDDEN })}!`],
   ])('reject %s as a 400 naming the cursor', async (_name, make) => {
     const error = await rejection(make());

@@ -34,6 +34,7 @@ function valueFor(name: string): string {
   const valid: Record<string, string> = {
     DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
     DYNAMODB_TIMEOUT_MS: '2000',
+    CASES_PER_SECOND: '3200',
     EVENTBRIDGE_ENDPOINT: 'http://127.0.0.1:2/events',
     FILES_BASE_URL: 'http://127.0.0.1:3',
     FILES_SIGNING_KEY: 'k'.repeat(32),
@@ -88,7 +89,7 @@ describe('environmentFor', () => {
     const environment = environmentFor({ uses }, allFields);
     const [use, level] = Object.entries(uses)[0]! as [keyof Uses, string];
     const expected = {
-      table: { name: ['TABLE_NAME'], read: ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'DYNAMODB_TIMEOUT_MS'] },
+      table: { name: ['TABLE_NAME'], read: ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'DYNAMODB_TIMEOUT_MS', 'CASES_PER_SECOND'] },
       bus: { name: ['EVENT_BUS_NAME'], put: ['EVENT_BUS_NAME', 'EVENTBRIDGE_ENDPOINT'] },
       identity: { rolesClaim: ['ROLES_CLAIM'] },
     } as Record<string, Record<string, string[]>>;

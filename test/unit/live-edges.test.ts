@@ -15,7 +15,7 @@ import { IDENTITY_ROLE_MAPPING } from '#http/caller-from-claims.js';
 import { createDevIssuer, DEV_AUDIENCE, DEV_ISSUER } from '#lib/local/dev-issuer.js';
 
 const offerItem = {
-  pk: 'ROUTING#OFFERS',
+  pk: 'ROUTING#OFFERS#3',
   sk: 'OFFER#CASE-1.3',
   entity: 'RoutingOffer',
   offerId: 'CASE-1.3',
@@ -45,7 +45,7 @@ describe('offers on the outbox', () => {
         record('1', offerItem),
         record('2', offerItem, 'MODIFY'),
         record('3', { ...offerItem, pk: 'ROUTING#AGENTS' }),
-        record('4', { pk: 'ROUTING#OFFERS', sk: 'X#1' }),
+        record('4', { pk: 'ROUTING#OFFERS#3', sk: 'X#1' }),
       ],
     } as unknown as DynamoDBStreamEvent;
     expect(await publishStream(event, { publish: async (events) => (published.push(...events), []) })).toEqual({ batchItemFailures: [] });

@@ -22,7 +22,6 @@ import {
   REQUESTER_INDEX,
   SLA_DUE_INDEX,
   STATUS_INDEX,
-  STATUS_SHARDS,
   caseIdOfPartition,
   caseKey,
   commentKey,
@@ -41,6 +40,7 @@ import {
   withoutStorageAttributes,
 } from './keys.js';
 import { cancellationCodes, newCaseItems, putNew, type TransactItem } from './transactions.js';
+import { shardsOf } from './shard-plan.js';
 import type { IndexDefinition } from '#topology/table.js';
 
 export type { Page } from './paging.js';
@@ -229,8 +229,6 @@ function narrowing(selector: CaseSelector, keyedBy: 'owner' | 'requester' | 'sta
   return { FilterExpression: clauses.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
 }
 
-const shards = () => Array.from({ length: STATUS_SHARDS }, (_, shard) => shard);
-
 /**
  * Cases newest first. A requester or owner selects one partition of its index
  * (other criteria narrow it as filters); statuses fan out over the status shards;
@@ -239,13 +237,13 @@ const shards = () => Array.from({ length: STATUS_SHARDS }, (_, shard) => shard);
 export async function listCases(selector: CaseSelector, limit: number, cursor?: string): Promise<Page<Case>> {
   const digestOf = { list: 'cases', ...selector };
   if (selector.requester !== undefined) {
-    return pageOfPartition(
-      indexQuery(REQUESTER_INDEX, requesterPartition(selector.requester), narrowing(selector, 'requester')),
-      limit,
-      cursor,
-      digestOf,
-      caseRecord,
+    const requester = selector.requester;
+    const queries = shardsOf('requester').map((shard) =>
+      indexQuery(REQUESTER_INDEX, requesterPartition(requester, shard), narrowing(selector, 'requester')),
     );
+    return queries.length === 1
+      ? pageOfPartition(queries[0]!, limit, cursor, digestOf, caseRecord)
+      : pageAcrossPartitions(queries, (item) => String(item[REQUESTER_INDEX.sortKey]), 'descending', limit, cursor, digestOf, caseRecord);
   }
   if (selector.owner !== undefined) {
     return pageOfPartition(
@@ -258,9 +256,9 @@ export async function listCases(selector: CaseSelector, limit: number, cursor?: 
   }
   const queries = selector.statuses?.length
     ? selector.statuses.flatMap((status) =>
-        shards().map((shard) => indexQuery(STATUS_INDEX, statusPartition(status, shard), narrowing(selector, 'status'))),
+        shardsOf('status').map((shard) => indexQuery(STATUS_INDEX, statusPartition(status, shard), narrowing(selector, 'status'))),
       )
-    : shards().map((shard) => indexQuery(OPEN_INDEX, openPartition(shard), narrowing(selector, 'open')));
+    : shardsOf('open').map((shard) => indexQuery(OPEN_INDEX, openPartition(shard), narrowing(selector, 'open')));
   const index = selector.statuses?.length ? STATUS_INDEX : OPEN_INDEX;
   return pageAcrossPartitions(queries, (item) => String(item[index.sortKey]), 'descending', limit, cursor, digestOf, caseRecord);
 }
@@ -361,7 +359,7 @@ export async function readTrail(caseId: string): Promise<StoredTrail> {
  */
 export async function listCasesDueBefore(before: string, limit: number, cursor?: string): Promise<Page<Case>> {
   const index = SLA_DUE_INDEX;
-  const queries = shards().map((shard): PartitionQuery => {
+  const queries = shardsOf('slaDue').map((shard): PartitionQuery => {
     const partition = slaDuePartition(shard);
     return {
       partition,

@@ -9,9 +9,13 @@
  * so even a cursor sealed by a leaked key cannot make DynamoDB reject a request.
  *
  * Layout (then base64url): version byte | 96-bit random IV | ciphertext | 128-bit tag;
- * the version byte is authenticated as associated data.
+ * the version byte is authenticated as associated data. Version 2 deflates the state
+ * before sealing it: positions in neighbouring shards share most of their characters,
+ * and a listing over many shards (a high design rate, several statuses) must still fit
+ * in a URL. Version 1 (not deflated) is still read, for the day it was issued.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as z from 'zod';
 import { validationFailed } from '#core/errors.js';
 import { sha256 } from '#core/fingerprint.js';
@@ -19,7 +23,10 @@ import { CASE_ID_PATTERN } from '#core/case-number.js';
 import { clock } from '../clock.js';
 import { cursorKey } from '../cursor-key.js';
 
-const VERSION = 1;
+const VERSION = 2;
+const PLAIN_VERSION = 1;
+/** Far more than any real state (a position is at most ~600 bytes); a cursor never inflates past it. */
+const MAX_STATE_BYTES = 256 * 1024;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Long enough to page through any listing at a human pace, short enough that a cursor is no lasting token. */
@@ -46,7 +53,8 @@ export async function encodeCursor(digest: string, positions: CursorState): Prom
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(header);
-  const sealed = Buffer.concat([cipher.update(JSON.stringify({ q: digest, t: nowSeconds(), p: positions }), 'utf8'), cipher.final()]);
+  const state = deflateRawSync(Buffer.from(JSON.stringify({ q: digest, t: nowSeconds(), p: positions }), 'utf8'));
+  const sealed = Buffer.concat([cipher.update(state), cipher.final()]);
   return Buffer.concat([header, iv, sealed, cipher.getAuthTag()]).toString('base64url');
 }
 
@@ -58,12 +66,14 @@ function open(cursor: string, key: Buffer): unknown {
   const bytes = Buffer.from(cursor, 'base64url');
   // Node skips characters that are not base64url and ignores spare low bits: only the canonical spelling is ours.
   if (bytes.toString('base64url') !== cursor) return undefined;
-  if (bytes.length < 1 + IV_BYTES + TAG_BYTES + 1 || bytes[0] !== VERSION) return undefined;
+  const version = bytes[0];
+  if (bytes.length < 1 + IV_BYTES + TAG_BYTES + 1 || (version !== VERSION && version !== PLAIN_VERSION)) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(1, 1 + IV_BYTES), { authTagLength: TAG_BYTES });
     decipher.setAAD(bytes.subarray(0, 1));
     decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-    const plain = Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    const opened = Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    const plain = version === VERSION ? inflateRawSync(opened, { maxOutputLength: MAX_STATE_BYTES }) : opened;
     return JSON.parse(plain.toString('utf8'));
   } catch {
     return undefined;

@@ -26,20 +26,14 @@
  * | live connection    | LIVE#CONN#<connectionId> | #CONNECTION                 |
  * |   ... staff's, sharded | LIVE#STAFF#<0..3>     | CONN#<connectionId>         |
  * |   ... by person    | LIVE#PERSON#<sub>        | CONN#<connectionId>         |
- * | live event log     | LIVE#LOG#<hour>#<0..3>   | <live id>                   |
+ * | live event log     | LIVE#LOG#<hour>#<shard>  | <live id>                   |
  *
  * A case's own items sort first in its partition (`#` < `A`), so one Query for
  * `begins_with(sk, '#')` reads the case with its chain head.
  */
 import type { Case } from '#core/case.js';
 import { caseIndexes, caseTable } from '#topology/table.js';
-
-/**
- * Status and open-work listings are spread over this many partitions. Creation
- * alone writes every new case to its type's initial state; eight shards keep each
- * well under a partition's 1,000 writes/s up to ~8,000 creates/s. Changing it re-keys data.
- */
-export const STATUS_SHARDS = 8;
+import { shardFor, stableHash } from './shard-plan.js';
 
 export const {
   byStatus: STATUS_INDEX,
@@ -104,20 +98,20 @@ export const caseIdOfReads = (pk: string): string => pk.slice('READS#'.length);
 export const notificationKey = (caseId: string, messageId: string) => ({ pk: casePartition(caseId), sk: `${NOTIFICATION_PREFIX}${messageId}` });
 export const idempotencyKey = (hash: string) => ({ pk: `IDEMPOTENCY#${hash}`, sk: 'IDEMPOTENCY' });
 
-/** FNV-1a: a cheap, stable spread of case ids over the listing shards. */
-export function shardOf(caseId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < caseId.length; i++) {
-    hash ^= caseId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % STATUS_SHARDS;
-}
-
+/*
+ * Shared listings are spread over shards, as many as the design rate needs (shard-plan.ts):
+ * a case's shard is the stable hash of its id modulo the count of the kind.
+ */
 export const statusPartition = (status: string, shard: number) => `STATUS#${status}#${shard}`;
 export const openPartition = (shard: number) => `OPEN#${shard}`;
 export const ownerPartition = (owner: string) => `OWNER#${owner}`;
-export const requesterPartition = (requesterId: string) => `REQUESTER#${requesterId}`;
+/**
+ * A requester's cases. Shard 0 keeps the unsharded key every earlier version wrote, so
+ * a requester's old cases stay where readers look; an integration filing thousands of
+ * cases a second spreads over the rest.
+ */
+export const requesterPartition = (requesterId: string, shard = 0) =>
+  shard === 0 ? `REQUESTER#${requesterId}` : `REQUESTER#${requesterId}#${shard}`;
 /** Open tasks by assignee share the owner index, under their own partition prefix. */
 export const assigneeTasksPartition = (assignee: string) => `TASKS#${assignee}`;
 /** Soonest due first; tasks without a due date after all dated ones. */
@@ -134,12 +128,12 @@ export function caseIndexKeys(c: Case): Record<string, string> {
   const recency = recencySortKey(c);
   const open = c.statusCategory === 'active' || c.statusCategory === 'waiting';
   return {
-    [STATUS_INDEX.partitionKey]: statusPartition(c.status, shardOf(c.caseId)),
+    [STATUS_INDEX.partitionKey]: statusPartition(c.status, shardFor('status', c.caseId)),
     [STATUS_INDEX.sortKey]: recency,
     ...(c.owner ? { [OWNER_INDEX.partitionKey]: ownerPartition(c.owner), [OWNER_INDEX.sortKey]: recency } : {}),
-    [REQUESTER_INDEX.partitionKey]: requesterPartition(c.requester.id),
+    [REQUESTER_INDEX.partitionKey]: requesterPartition(c.requester.id, shardFor('requester', c.caseId)),
     [REQUESTER_INDEX.sortKey]: recency,
-    ...(open ? { [OPEN_INDEX.partitionKey]: openPartition(shardOf(c.caseId)), [OPEN_INDEX.sortKey]: recency } : {}),
+    ...(open ? { [OPEN_INDEX.partitionKey]: openPartition(shardFor('open', c.caseId)), [OPEN_INDEX.sortKey]: recency } : {}),
   };
 }
 
@@ -281,20 +275,23 @@ export const caseIntakeKey = (caseId: string, deliveryHash: string) => ({ pk: ca
 /**
  * Routing.
  *
- * | item                     | pk                        | sk                                      |
- * |--------------------------|---------------------------|-----------------------------------------|
- * | case's routing state     | CASE#<caseId>             | #ROUTING                                |
- * | ruleset version          | ROUTING#RULES             | VERSION#<version, 10 digits>            |
- * | ruleset (current)        | ROUTING#RULES             | #CURRENT                                |
- * | queue                    | ROUTING#QUEUES            | QUEUE#<queueId>                         |
- * | agent (config + load)    | ROUTING#AGENTS            | AGENT#<agentId>                         |
- * | waiting case             | ROUTING#WAITING           | <9 - priority rank>#<since>#<caseId>    |
- * | open offer               | ROUTING#OFFERS            | OFFER#<offerId>                         |
+ * | item                     | pk                               | sk                                      |
+ * |--------------------------|----------------------------------|-----------------------------------------|
+ * | case's routing state     | CASE#<caseId>                    | #ROUTING                                |
+ * | ruleset version          | ROUTING#RULES                    | VERSION#<version, 10 digits>            |
+ * | ruleset (current)        | ROUTING#RULES                    | #CURRENT                                |
+ * | queue                    | ROUTING#QUEUES                   | QUEUE#<queueId>                         |
+ * | agent (config + load)    | ROUTING#AGENTS#<0..31>           | AGENT#<agentId>                         |
+ * | waiting case             | ROUTING#WAITING#<0..47>          | <9 - priority rank>#<since>#<caseId>    |
+ * | open offer               | ROUTING#OFFERS#<0..15>           | OFFER#<offerId>                         |
  *
- * Agents, queues, waiting cases and offers each share one partition: one Query
- * reads all of them in the order dispatch needs (best waiting case first). That
- * caps routing at a partition's 1,000 writes/s (a few hundred routed cases a
- * second); past that, shard the waiting and agent partitions by team.
+ * Waiting cases, agents and offers are spread over shards by a hash of their id
+ * (`stableHash`, FNV-1a; fixed counts sized for 2,000 routed cases a second), so
+ * no one partition takes every routing write (see the counts below). Inside a
+ * waiting shard the key order is the dispatch order (best case first), so the
+ * best waiting case overall is the best of the shards' first items: dispatch
+ * merges the shards' heads and reads on only as far as it places cases.
+ * Queues and rulesets change by hand: one partition each.
  */
 export const routingKey = (caseId: string) => ({ pk: casePartition(caseId), sk: '#ROUTING' });
 export const ROUTING_RULES_PARTITION = 'ROUTING#RULES';
@@ -306,16 +303,61 @@ export const routingRulesVersionKey = (version: number) => ({
 export const routingRulesCurrentKey = () => ({ pk: ROUTING_RULES_PARTITION, sk: '#CURRENT' });
 export const ROUTING_QUEUES_PARTITION = 'ROUTING#QUEUES';
 export const routingQueueKey = (queueId: string) => ({ pk: ROUTING_QUEUES_PARTITION, sk: `QUEUE#${queueId}` });
-export const ROUTING_AGENTS_PARTITION = 'ROUTING#AGENTS';
-export const routingAgentKey = (agentId: string) => ({ pk: ROUTING_AGENTS_PARTITION, sk: `AGENT#${agentId}` });
-export const ROUTING_WAITING_PARTITION = 'ROUTING#WAITING';
-export const waitingKey = (w: { priority: string; since: string; caseId: string }) => {
-  const rank = 9 - ['low', 'medium', 'high', 'urgent'].indexOf(w.priority);
-  return { pk: ROUTING_WAITING_PARTITION, sk: `${rank}#${w.since}#${w.caseId}` };
-};
-/** Shared with the outbox filters (functions/topology/table.ts), which publish inserted offers. */
-export const ROUTING_OFFERS_PARTITION = caseTable.offerItems.partitionKey;
-export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTITION, sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}` });
+
+/**
+ * Agent shards. Every offer takes a unit of an agent's capacity and every release
+ * gives it back, each a transactional update (2 WCU): at the target of 2,000
+ * routed cases a second that is 8,000 WCU/s on the agents, before presence
+ * changes and reconfigurations. 32 shards keep each at about 250 WCU/s, a quarter
+ * of a partition's 1,000 (16 would sit at exactly half, with no room for presence).
+ * An agent is read by key (offers, presence), so this count is fixed: changing it
+ * re-keys every agent.
+ */
+export const AGENT_SHARDS = 32;
+export const ROUTING_AGENTS_PREFIX = 'ROUTING#AGENTS#';
+export const agentShardOf = (agentId: string): number => stableHash(agentId) % AGENT_SHARDS;
+export const routingAgentsPartition = (shard: number) => `${ROUTING_AGENTS_PREFIX}${shard}`;
+export const routingAgentKey = (agentId: string) => ({ pk: routingAgentsPartition(agentShardOf(agentId)), sk: `AGENT#${agentId}` });
+
+/**
+ * Waiting shards. At 10,000 case creates a second, every case waiting in one
+ * queue, each waiting put is a transactional write of a small item (2 WCU):
+ * 20,000 WCU/s; each entry is deleted again when the case is offered, at the
+ * routing target of 2,000 a second another 4,000 WCU/s. To keep the hottest
+ * shard at or under half a partition's 1,000 WCU/s: 24,000 / 500 = 48 shards.
+ *
+ * The count may grow without re-keying anything: a case's routing state records
+ * the shard its entry went to (`waitingShard`, so the entry is deleted where it
+ * is), and readers read shards 0..N-1, old entries included.
+ */
+export const WAITING_SHARDS = 48;
+export const ROUTING_WAITING_PREFIX = 'ROUTING#WAITING#';
+/** Where waiting entries were kept before they were sharded: read by the full pass until they drain. */
+export const LEGACY_WAITING_PARTITION = 'ROUTING#WAITING';
+export const waitingShardOf = (caseId: string, shards = WAITING_SHARDS): number => stableHash(caseId) % shards;
+export const waitingPartition = (shard: number | undefined) => (shard === undefined ? LEGACY_WAITING_PARTITION : `${ROUTING_WAITING_PREFIX}${shard}`);
+/** Best first within a shard: highest priority, then longest waiting, then id. */
+export const waitingSortKey = (w: { priority: string; since: string; caseId: string }) =>
+  `${9 - ['low', 'medium', 'high', 'urgent'].indexOf(w.priority)}#${w.since}#${w.caseId}`;
+/** A waiting entry's key, in the shard its routing state names (none: the legacy partition). */
+export const waitingKey = (w: { priority: string; since: string; caseId: string; waitingShard?: number }) => ({
+  pk: waitingPartition(w.waitingShard),
+  sk: waitingSortKey(w),
+});
+/**
+ * Offer shards. Each offer is put when made and deleted when accepted, declined or
+ * expired, each a transactional write (2 WCU): 8,000 WCU/s at 2,000 routed cases a
+ * second. Sixteen shards keep each at 500, half a partition's 1,000. An offer is
+ * read by key, so the count is fixed. The prefix is shared with the outbox filter
+ * (functions/topology/table.ts), which publishes offers made and ended.
+ */
+export const OFFER_SHARDS = 16;
+export const ROUTING_OFFERS_PREFIX = caseTable.offerItems.partitionKeyPrefix;
+export const routingOffersPartition = (shard: number) => `${ROUTING_OFFERS_PREFIX}${shard}`;
+export const routingOfferKey = (offerId: string) => ({
+  pk: routingOffersPartition(stableHash(offerId) % OFFER_SHARDS),
+  sk: `${caseTable.offerItems.sortKeyPrefix}${offerId}`,
+});
 
 /**
  * Live updates: a connection's own item, and one index item per partition a fan-out
@@ -323,13 +365,14 @@ export const routingOfferKey = (offerId: string) => ({ pk: ROUTING_OFFERS_PARTIT
  * consistent Queries on the table, not a GSI: a connection that has been told `ready`
  * must be found by the very next fan-out.
  */
-export const LIVE_SHARDS = 4;
+/** Staff connections are written once per connection, not per event: four shards are plenty at any rate. */
+export const LIVE_STAFF_SHARDS = 4;
 export const liveConnectionKey = (connectionId: string) => ({ pk: `LIVE#CONN#${connectionId}`, sk: '#CONNECTION' });
 export const liveStaffPartition = (shard: number) => `LIVE#STAFF#${shard}`;
 export const livePersonPartition = (sub: string) => `LIVE#PERSON#${sub}`;
 export const LIVE_CONNECTION_PREFIX = 'CONN#';
-/** The recent-event log, by hour and spread over shards by case, sorted by live id. */
+/** The recent-event log, by hour and spread over shards by case (`shardFor('liveLog', caseId)`), sorted by live id. */
 export const liveLogPartition = (hour: string, shard: number) => `LIVE#LOG#${hour}#${shard}`;
 /** The hour bucket of an instant: `2026-12-03T08`. */
 export const liveHourOf = (epochMs: number): string => new Date(epochMs).toISOString().slice(0, 13);
-export const liveShardOf = (key: string): number => shardOf(key) % LIVE_SHARDS;
+export const liveStaffShardOf = (connectionId: string): number => stableHash(connectionId) % LIVE_STAFF_SHARDS;

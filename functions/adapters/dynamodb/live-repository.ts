@@ -10,14 +10,17 @@ import { RESUME_OVERLAP_MS, instantOfLiveId, type Audience, type LiveEntry } fro
 import { dynamo, tableName } from './client.js';
 import {
   LIVE_CONNECTION_PREFIX,
-  LIVE_SHARDS,
+  LIVE_STAFF_SHARDS,
   liveConnectionKey,
   liveHourOf,
   liveLogPartition,
   livePersonPartition,
-  liveShardOf,
+  liveStaffShardOf,
   liveStaffPartition,
 } from './keys.js';
+import { mergeAcrossPartitions, type PartitionQuery } from './paging.js';
+import { shardFor, shardsOf } from './shard-plan.js';
+import type { CursorState } from './cursor.js';
 import { findMark, processedMark } from './processed-events.js';
 import { isStaff } from '#core/caller.js';
 import { cancellationCodes } from './transactions.js';
@@ -38,7 +41,7 @@ const FANOUT = 'live-fanout';
 
 /** Where a connection is indexed: the staff shards (staff only) and its person's partition. */
 function indexPartitions(connectionId: string, caller: Caller): string[] {
-  return [...(isStaff(caller) ? [liveStaffPartition(liveShardOf(connectionId))] : []), livePersonPartition(caller.sub)];
+  return [...(isStaff(caller) ? [liveStaffPartition(liveStaffShardOf(connectionId))] : []), livePersonPartition(caller.sub)];
 }
 
 /** Register an authenticated connection, with its index items, in one transaction. */
@@ -91,7 +94,7 @@ async function queryAll(input: { pk: string; after?: string }, limit = Infinity)
 /** The live connections an audience reaches, each once, unexpired. */
 export async function connectionsFor(audience: Audience, nowMs: number): Promise<LiveConnection[]> {
   const partitions = [
-    ...(audience.staff ? Array.from({ length: LIVE_SHARDS }, (_, s) => liveStaffPartition(s)) : []),
+    ...(audience.staff ? Array.from({ length: LIVE_STAFF_SHARDS }, (_, s) => liveStaffPartition(s)) : []),
     ...audience.people.map(livePersonPartition),
   ];
   const found = (await Promise.all(partitions.map((pk) => queryAll({ pk, after: LIVE_CONNECTION_PREFIX })))).flat();
@@ -111,7 +114,7 @@ export async function connectionsFor(audience: Audience, nowMs: number): Promise
 export async function appendEntry(entry: LiveEntry, domainEventId: string, nowMs: number): Promise<{ entry: LiveEntry; duplicate: boolean }> {
   const instant = instantOfLiveId(entry.id) ?? nowMs;
   const expiresAt = Math.floor((nowMs + LOG_RETENTION_MS) / 1000) + 3600;
-  const logPk = liveLogPartition(liveHourOf(instant), liveShardOf(entry.caseId));
+  const logPk = liveLogPartition(liveHourOf(instant), shardFor('liveLog', entry.caseId));
   const item = { pk: logPk, sk: entry.id, entity: 'LiveEvent', ...entry, expiresAt };
   try {
     await dynamo().send(
@@ -141,23 +144,42 @@ function asEntry(item: Record<string, unknown>): LiveEntry {
   return { id, event, caseId, source, scope };
 }
 
+/** One shard of an hour's log, from just after `fromId`, in live-id order. */
+function logShardQuery(hour: string, shard: number, fromId: string): PartitionQuery {
+  const pk = liveLogPartition(hour, shard);
+  return {
+    partition: pk,
+    input: {
+      KeyConditionExpression: 'pk = :pk AND sk > :after',
+      ExpressionAttributeValues: { ':pk': pk, ':after': fromId },
+      ScanIndexForward: true,
+      ConsistentRead: true,
+    },
+    startKey: (p) => ({ pk, sk: p.s }),
+    positionOf: (item) => ({ s: String(item.sk) }),
+  };
+}
+
 /**
  * Entries logged after `after` (less the overlap, see `RESUME_OVERLAP_MS`), oldest
- * first, at most `MAX_REPLAY`; every kept hour's shards when `after` is older than the log.
+ * first, at most `MAX_REPLAY`; every kept hour when `after` is older than the log.
+ * An hour's shards (as many as the design rate asks, shard-plan.ts) are merged by
+ * live id, each read only as far as the replay needs, and hours are read in turn
+ * until the replay is full.
  */
 export async function entriesAfter(after: string, nowMs: number): Promise<LiveEntry[]> {
   const afterMs = instantOfLiveId(after) ?? 0;
   const fromMs = Math.max(afterMs - RESUME_OVERLAP_MS, nowMs - LOG_RETENTION_MS);
   const fromId = `${String(fromMs).padStart(13, '0')}-`;
-  const hours: string[] = [];
-  for (let t = fromMs - (fromMs % 3_600_000); t <= nowMs; t += 3_600_000) hours.push(liveHourOf(t));
-  const queries = hours.flatMap((hour) =>
-    Array.from({ length: LIVE_SHARDS }, (_, s) => queryAll({ pk: liveLogPartition(hour, s), after: fromId }, MAX_REPLAY)),
-  );
-  const items = (await Promise.all(queries)).flat();
-  return items
-    .map(asEntry)
-    .filter((entry) => entry.id !== after)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .slice(0, MAX_REPLAY);
+  const entries: LiveEntry[] = [];
+  for (let t = fromMs - (fromMs % 3_600_000); t <= nowMs && entries.length < MAX_REPLAY; t += 3_600_000) {
+    const queries = shardsOf('liveLog').map((shard) => logShardQuery(liveHourOf(t), shard, fromId));
+    let state: CursorState = {};
+    while (entries.length < MAX_REPLAY && queries.some((q) => state[q.partition] !== null)) {
+      const page = await mergeAcrossPartitions(queries, (item) => String(item.sk), 'ascending', MAX_REPLAY + 1 - entries.length, state);
+      entries.push(...page.items.map(asEntry).filter((entry) => entry.id !== after));
+      state = page.next;
+    }
+  }
+  return entries.slice(0, MAX_REPLAY);
 }

@@ -56,8 +56,8 @@ const MERGE_ROUNDS = 4;
 /**
  * Several partitions merged by sort key. Each partition is read only as far as the
  * page needs: first its share of the page (and one more), then, while the page is
- * not full, more from the partitions whose reads stopped soonest, since they bound
- * what may be handed out. A filter can make a partition hand back fewer items than
+ * not full, more from every partition whose read stopped before what would be the
+ * page's last item, since those bound what may be handed out. A filter can make a partition hand back fewer items than
  * it read (or none), so an item is only safe to hand out if no partition that
  * stopped early could still hold something before it: the page ends at the nearest
  * of those partitions' stopping points. Each partition's position then moves to its
@@ -81,6 +81,24 @@ export async function pageAcrossPartitions<T>(
     digest,
     queries.map((q) => q.partition),
   );
+  const { items, next } = await mergeAcrossPartitions(queries, sortKeyOf, order, limit, state);
+  const more = queries.some((q) => next[q.partition] !== null);
+  return { items: items.map(toEntity), ...(more ? { nextCursor: await encodeCursor(digest, next) } : {}) };
+}
+
+/**
+ * The merge behind `pageAcrossPartitions`, on positions in the clear: for a reader
+ * inside Caseway that follows its own positions (the live log's replay) and has no
+ * client to hand a sealed cursor to. `state` names where each partition stands
+ * (absent: at its start; null: finished); `next` is the same after this page.
+ */
+export async function mergeAcrossPartitions(
+  queries: PartitionQuery[],
+  sortKeyOf: (item: Record<string, unknown>) => string,
+  order: 'ascending' | 'descending',
+  limit: number,
+  state: CursorState,
+): Promise<{ items: Record<string, unknown>[]; next: CursorState }> {
   // `a` comes before `b` in the listing's order.
   const precedes = (a: string, b: string) => (order === 'ascending' ? a < b : a > b);
   const reads = queries
@@ -116,8 +134,13 @@ export async function pageAcrossPartitions<T>(
   let frontier = frontierOf();
   let merged = mergedUpTo(frontier);
   for (let round = 1; round < MERGE_ROUNDS && merged.length < limit && frontier !== undefined; round++) {
-    const bounding = reads.filter((r) => r.lastEvaluated && sortKeyOf(r.lastEvaluated) === frontier);
-    await Promise.all(bounding.map((read) => readMore(read, limit - merged.length + 1)));
+    // Every partition that stopped before what would be the page's last item may still hold items for the page:
+    // all of them read their share of what is missing, not just the nearest, so many shards fill a page in a round or two.
+    const all = mergedUpTo(undefined);
+    const last = all.length >= limit ? all[limit - 1]!.key : undefined;
+    const bounding = reads.filter((r) => r.lastEvaluated && (last === undefined || precedes(sortKeyOf(r.lastEvaluated), last)));
+    const share = Math.ceil((limit - merged.length) / Math.max(1, bounding.length)) + 1;
+    await Promise.all(bounding.map((read) => readMore(read, share)));
     frontier = frontierOf();
     merged = mergedUpTo(frontier);
   }
@@ -132,8 +155,7 @@ export async function pageAcrossPartitions<T>(
       next[q.partition] = q.positionOf(taken.at(-1)!.item);
     }
   }
-  const more = queries.some((q) => next[q.partition] !== null);
-  return { items: page.map((m) => toEntity(m.item)), ...(more ? { nextCursor: await encodeCursor(digest, next) } : {}) };
+  return { items: page.map((m) => m.item), next };
 }
 
 /** Every item of a query, page after page: only for reads that must see everything (verifying a chain). */

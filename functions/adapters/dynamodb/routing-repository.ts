@@ -7,25 +7,33 @@
  * channel), so concurrent dispatchers can lose races but never double-book.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { performance } from 'node:perf_hooks';
 import { caseRecord, type Attachment, type HandoffBrief, type StoredCase } from '#core/case.js';
 import type { Placement } from '#core/routing/decision.js';
-import type { Agent, Presence, WaitingCase } from '#core/routing/dispatch.js';
+import { compareWaiting, type Agent, type Presence, type WaitingCase } from '#core/routing/dispatch.js';
+import { mergeShards } from '#core/routing/shard-merge.js';
 import type { SkillRequirement } from '#core/routing/rules.js';
 import type { SlaState } from '#core/sla/state.js';
 import type { Channel, Priority } from '#core/vocabulary.js';
 import { dynamo, tableName } from './client.js';
 import {
-  ROUTING_AGENTS_PARTITION,
-  ROUTING_OFFERS_PARTITION,
-  ROUTING_WAITING_PARTITION,
+  AGENT_SHARDS,
+  LEGACY_WAITING_PARTITION,
+  ROUTING_AGENTS_PREFIX,
+  OFFER_SHARDS,
+  routingOffersPartition,
+  WAITING_SHARDS,
   attachmentSummaryKey,
   caseKey,
   handoffKey,
   headKey,
   routingAgentKey,
   routingKey,
+  routingAgentsPartition,
   routingOfferKey,
   waitingKey,
+  waitingPartition,
+  waitingShardOf,
   withoutStorageAttributes,
   CASE_OWN_PREFIX,
   slaKey,
@@ -55,6 +63,8 @@ export interface RoutingState {
   readonly caseType?: string;
   readonly offerId?: string;
   readonly agentId?: string;
+  /** The waiting shard its entry is in, while waiting (absent on one written before the list was sharded). */
+  readonly waitingShard?: number;
   /** Why routing let go of the case (`done`): resolved, closed, reassigned by hand... */
   readonly doneReason?: string;
   readonly version: number;
@@ -103,6 +113,12 @@ export async function getRoutedCase(caseId: string): Promise<RoutedCase | undefi
     },
     routing: routing ? withoutStorageAttributes<RoutingState>(routing) : undefined,
   };
+}
+
+/** A case's routing state alone, by key (what placing a newly waiting case needs). */
+export async function getRoutingState(caseId: string): Promise<RoutingState | undefined> {
+  const out = await dynamo().send(new GetCommand({ TableName: tableName(), Key: routingKey(caseId), ConsistentRead: true }));
+  return out.Item ? withoutStorageAttributes<RoutingState>(out.Item) : undefined;
 }
 
 // Agents ------------------------------------------------------------------------
@@ -182,13 +198,94 @@ export async function getAgent(agentId: string): Promise<Agent | undefined> {
   return out.Item ? withoutStorageAttributes<Agent>(out.Item) : undefined;
 }
 
+/** Every agent, by id: each agent shard read whole (the full pass and the snapshot's refresh; offers read the snapshot). */
 export async function listAgents(): Promise<Agent[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': ROUTING_AGENTS_PARTITION },
-    ConsistentRead: true,
-  });
-  return items.map((i) => withoutStorageAttributes<Agent>(i));
+  const shards = await Promise.all(
+    Array.from({ length: AGENT_SHARDS }, (_, shard) =>
+      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': routingAgentsPartition(shard) }, ConsistentRead: true }),
+    ),
+  );
+  return shards
+    .flat()
+    .map((i) => withoutStorageAttributes<Agent>(i))
+    .sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+}
+
+/**
+ * The agents as this container last read them, for choosing whom to offer a case.
+ * Reading all 1,000 agents on every event is what capped dispatch; the snapshot is
+ * read whole at most once per `AGENT_SNAPSHOT_MAX_AGE_MS`, and in between every
+ * agent this container writes (offer, release, presence, reconfiguration: any
+ * command on an agent key, seen by a middleware on the client) is read again by
+ * key before the snapshot is used. What it can miss is another container's
+ * writes, for at most that age. Staleness never over-assigns: the offer's
+ * transaction takes the capacity only if the agent has it (`takeCapacity`'s
+ * condition), and a lost offer marks the agent to be read again. A missed
+ * chance is taken by that container's own dispatch, or the sweep's full pass.
+ */
+export const AGENT_SNAPSHOT_MAX_AGE_MS = 1000;
+let snapshot: { agents: Map<string, Agent>; readAt: number } | undefined;
+/** Agents written since read, with the generation they were marked at (a read that began before a mark must not clear it). */
+const touched = new Map<string, number>();
+let generation = 0;
+/** Clients whose agent writes are watched (one per container, but a new client must not go unwatched). */
+const watched = new WeakSet<object>();
+
+const isAgentKey = (key: unknown): key is { pk: string; sk: string } =>
+  typeof (key as { pk?: unknown } | undefined)?.pk === 'string' && (key as { pk: string }).pk.startsWith(ROUTING_AGENTS_PREFIX);
+const agentIdOf = (key: { sk: string }) => key.sk.slice('AGENT#'.length);
+
+/** Agent keys a write command names (one item, or a transaction's). */
+function agentKeysOf(input: Record<string, unknown>): { pk: string; sk: string }[] {
+  const keys: unknown[] = [input.Key, input.Item];
+  for (const t of (input.TransactItems as Record<string, { Key?: unknown; Item?: unknown }>[] | undefined) ?? [])
+    for (const part of Object.values(t)) keys.push(part.Key, part.Item);
+  return keys.filter(isAgentKey);
+}
+
+function watchAgentWrites(): void {
+  const client = dynamo();
+  if (watched.has(client)) return;
+  watched.add(client);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const keys = agentKeysOf(args.input as Record<string, unknown>);
+      try {
+        return await next(args);
+      } finally {
+        // Won or lost, the agent may not be what the snapshot holds.
+        for (const key of keys) touched.set(agentIdOf(key), ++generation);
+      }
+    },
+    { step: 'initialize', name: 'routingAgentWrites' },
+  );
+}
+
+export async function agentSnapshot(): Promise<Agent[]> {
+  watchAgentWrites();
+  if (!snapshot || performance.now() - snapshot.readAt > AGENT_SNAPSHOT_MAX_AGE_MS) {
+    const from = generation;
+    const readAt = performance.now();
+    const agents = await listAgents();
+    snapshot = { agents: new Map(agents.map((a) => [a.agentId, a])), readAt };
+    for (const [agentId, at] of touched) if (at <= from) touched.delete(agentId);
+  }
+  if (touched.size > 0) {
+    const again = [...touched];
+    const fresh = await Promise.all(again.map(([agentId]) => getAgent(agentId)));
+    again.forEach(([agentId, at], i) => {
+      const agent = fresh[i];
+      if (agent) snapshot!.agents.set(agentId, agent);
+      else snapshot!.agents.delete(agentId);
+      if (touched.get(agentId) === at) touched.delete(agentId);
+    });
+  }
+  return [...snapshot.agents.values()];
+}
+
+/** Forget the snapshot (a test that rewrites agents behind routing's back). */
+export function dropAgentSnapshot(): void {
+  snapshot = undefined;
 }
 
 /** The update that sets presence: `:now` only when becoming available starts the idle time. */
@@ -214,14 +311,42 @@ export async function setPresence(agentId: string, presence: Presence, now: stri
 
 // Waiting list and offers -------------------------------------------------------
 
-/** Waiting cases, best first (highest priority, then longest waiting): the key order is the queue order. */
-export async function listWaiting(): Promise<WaitingCase[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': ROUTING_WAITING_PARTITION },
-    ConsistentRead: true,
+/** A waiting entry as stored: the case as dispatch sees it, and the shard it is in. */
+export type WaitingEntry = WaitingCase & { readonly waitingShard?: number };
+
+const waitingShardQuery = (pk: string) => ({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+
+/**
+ * Every waiting case, best first (highest priority, then longest waiting): every
+ * shard read whole, and the partition used before sharding. The sweep's full
+ * pass and its overflow reads use it; offers read `waitingHeads`.
+ */
+export async function listWaiting(): Promise<WaitingEntry[]> {
+  const partitions = [LEGACY_WAITING_PARTITION, ...Array.from({ length: WAITING_SHARDS }, (_, shard) => waitingPartition(shard))];
+  const items = (await Promise.all(partitions.map((pk) => queryAll(waitingShardQuery(pk))))).flat();
+  return items.map((i) => withoutStorageAttributes<WaitingEntry>(i)).sort(compareWaiting);
+}
+
+/**
+ * The waiting cases best first, read lazily: the shards' k-way merge (`mergeShards`),
+ * each shard read a page at a time only as far as the consumer iterates.
+ */
+export function waitingHeads(shards = WAITING_SHARDS): AsyncGenerator<WaitingEntry> {
+  const readers = Array.from({ length: shards }, (_, shard) => async (after: Record<string, unknown> | undefined, limit: number) => {
+    const out = await dynamo().send(
+      new QueryCommand({
+        TableName: tableName(),
+        ...waitingShardQuery(waitingPartition(shard)),
+        Limit: limit,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => withoutStorageAttributes<WaitingEntry>(i)),
+      ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}),
+    };
   });
-  return items.map((i) => withoutStorageAttributes<WaitingCase>(i));
+  return mergeShards(readers, compareWaiting);
 }
 
 export async function getOffer(offerId: string): Promise<Offer | undefined> {
@@ -229,18 +354,22 @@ export async function getOffer(offerId: string): Promise<Offer | undefined> {
   return out.Item ? withoutStorageAttributes<Offer>(out.Item) : undefined;
 }
 
+/** Every open offer: each offer shard read whole. */
 export async function listOffers(): Promise<Offer[]> {
-  const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': ROUTING_OFFERS_PARTITION },
-    ConsistentRead: true,
-  });
-  return items.map((i) => withoutStorageAttributes<Offer>(i));
+  const shards = await Promise.all(
+    Array.from({ length: OFFER_SHARDS }, (_, shard) =>
+      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': routingOffersPartition(shard) }, ConsistentRead: true }),
+    ),
+  );
+  return shards
+    .flat()
+    .map((i) => withoutStorageAttributes<Offer>(i))
+    .sort((a, b) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0));
 }
 
 // Transaction parts --------------------------------------------------------------
 
-export const waitingOf = (r: RoutingState): WaitingCase => ({
+export const waitingOf = (r: RoutingState): WaitingEntry => ({
   caseId: r.caseId,
   queue: r.queue,
   priority: r.priority,
@@ -252,13 +381,20 @@ export const waitingOf = (r: RoutingState): WaitingCase => ({
   ...(r.timedOutBy?.length ? { timedOutBy: r.timedOutBy } : {}),
   ...(r.reservedFor ? { reservedFor: r.reservedFor } : {}),
   ...(r.caseType ? { caseType: r.caseType } : {}),
+  ...(r.waitingShard !== undefined ? { waitingShard: r.waitingShard } : {}),
   routingVersion: r.version,
 });
 
 const waitingItem = (r: RoutingState) => ({ ...waitingKey(r), entity: 'RoutingWaiting', ...waitingOf(r) });
 
-/** Write the routing state at the version read (0: none yet), and keep the waiting entry in step with it. */
-export function routingStateItems(next: RoutingState, previous: RoutingState | undefined): TransactItem[] {
+/**
+ * Write the routing state at the version read (0: none yet), and keep the waiting
+ * entry in step with it. A waiting case stays in the shard it is in; one new to
+ * the list (or in the partition used before sharding) goes to its id's shard.
+ */
+export function routingStateItems(proposed: RoutingState, previous: RoutingState | undefined): TransactItem[] {
+  const { waitingShard, ...rest } = proposed;
+  const next: RoutingState = proposed.state === 'waiting' ? { ...rest, waitingShard: waitingShard ?? waitingShardOf(proposed.caseId) } : rest;
   const items: TransactItem[] = [
     {
       Put: {
@@ -272,7 +408,7 @@ export function routingStateItems(next: RoutingState, previous: RoutingState | u
   ];
   const oldKey = previous?.state === 'waiting' ? waitingKey(previous) : undefined;
   const newKey = next.state === 'waiting' ? waitingKey(next) : undefined;
-  if (oldKey && (!newKey || oldKey.sk !== newKey.sk))
+  if (oldKey && (!newKey || oldKey.pk !== newKey.pk || oldKey.sk !== newKey.sk))
     items.push({ Delete: { TableName: tableName(), Key: oldKey, ConditionExpression: 'attribute_exists(pk)' } });
   if (newKey) items.push({ Put: { TableName: tableName(), Item: waitingItem(next) } });
   return items;
@@ -319,5 +455,34 @@ export const putOfferItem = (offer: Offer): TransactItem => putNew({ ...routingO
 export const deleteOfferItem = (offerId: string): TransactItem => ({
   Delete: { TableName: tableName(), Key: routingOfferKey(offerId), ConditionExpression: 'attribute_exists(pk)' },
 });
+
+/** Where agents and offers were kept before they were sharded (`reshardRoutingItems` moves them). */
+export const LEGACY_AGENTS_PARTITION = 'ROUTING#AGENTS';
+export const LEGACY_OFFERS_PARTITION = 'ROUTING#OFFERS';
+
+/**
+ * Move agents and offers written before sharding into their shards: for each, one
+ * transaction puts it under its new key (if nothing is there) and deletes the old
+ * one (if it is still there), so a rerun or a concurrent writer loses nothing.
+ * Waiting entries need no move: their routing state names where they are, and the
+ * sweep's full pass reads the old partition until it drains.
+ */
+export async function reshardRoutingItems(): Promise<{ agents: number; offers: number }> {
+  const moved = { agents: 0, offers: 0 };
+  for (const [from, what, keyOf] of [
+    [LEGACY_AGENTS_PARTITION, 'agents', (i: Record<string, unknown>) => routingAgentKey(String(i.agentId))],
+    [LEGACY_OFFERS_PARTITION, 'offers', (i: Record<string, unknown>) => routingOfferKey(String(i.offerId))],
+  ] as const) {
+    const items = await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': from }, ConsistentRead: true });
+    for (const item of items) {
+      const outcome = await transactUnlessStale([
+        putNew({ ...item, ...keyOf(item) }),
+        { Delete: { TableName: tableName(), Key: { pk: item.pk, sk: item.sk }, ConditionExpression: 'attribute_exists(pk)' } },
+      ]);
+      if (outcome === 'written') moved[what]++;
+    }
+  }
+  return moved;
+}
 
 export { transactUnlessStale, type WriteOutcome };

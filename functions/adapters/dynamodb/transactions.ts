@@ -11,6 +11,7 @@ import type { ChainHead } from '#core/audit-chain.js';
 import type { Attachment, Case, HandoffBrief } from '#core/case.js';
 import type { AuditEvent } from '#core/audit-event.js';
 import { dynamo, tableName } from './client.js';
+import { shardFor } from './shard-plan.js';
 import type { SlaState } from '#core/sla/state.js';
 import {
   SLA_DUE_INDEX,
@@ -20,7 +21,6 @@ import {
   caseKey,
   handoffKey,
   headKey,
-  shardOf,
   slaDuePartition,
   slaDueSortKey,
   slaKey,
@@ -88,7 +88,7 @@ export const slaItem = (caseId: string, sla: SlaState | null) => ({
   caseId,
   sla,
   ...(sla?.nextDueAt
-    ? { [SLA_DUE_INDEX.partitionKey]: slaDuePartition(shardOf(caseId)), [SLA_DUE_INDEX.sortKey]: slaDueSortKey(sla.nextDueAt, caseId) }
+    ? { [SLA_DUE_INDEX.partitionKey]: slaDuePartition(shardFor('slaDue', caseId)), [SLA_DUE_INDEX.sortKey]: slaDueSortKey(sla.nextDueAt, caseId) }
     : {}),
 });
 export const auditItem = (e: AuditEvent) => ({ ...auditKey(e.caseId, e.seq), entity: 'AuditEvent', ...e });
