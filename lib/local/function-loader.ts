@@ -76,6 +76,41 @@ const resolveRef = (ref: LocalFunctionRef) =>
 type Module = Record<string, unknown>;
 const loaded = new Map<string, Promise<Module>>();
 
+/** Hears each call of a function's `handler` once it has ended: the function's name and how long the call took. */
+export type InvocationObserver = (name: string, ms: number) => void;
+const observers = new Set<InvocationObserver>();
+
+/**
+ * Hear every invocation of every function this process loads (test/bench/costs.bench.ts counts
+ * them as Lambda bills them); returns the unsubscribe. Times are wall time in one shared process.
+ */
+export function observeInvocations(observer: InvocationObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+/** `handler`, told to the observers when each call ends, whether it returned or threw. */
+function observed(name: string, handler: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  return (...args) => {
+    if (observers.size === 0) return handler(...args);
+    const started = performance.now();
+    const tell = () => {
+      const ms = performance.now() - started;
+      for (const observer of observers) observer(name, ms);
+    };
+    let result: unknown;
+    try {
+      result = handler(...args);
+    } catch (error) {
+      tell();
+      throw error;
+    }
+    if (result instanceof Promise) return result.finally(tell);
+    tell();
+    return result;
+  };
+}
+
 /**
  * The function's handler module, imported in its environment once (a cold start), with every
  * exported function wrapped to run in that environment: `handler`, and whatever else the platform
@@ -92,11 +127,11 @@ export function loadFunction<M extends object = Module>(rootDir: string, ref: Lo
       .then((exports) => {
         if (typeof exports.handler !== 'function') throw new Error(`${entry} does not export a handler function`);
         return Object.fromEntries(
-          Object.entries(exports).map(([key, value]) =>
-            typeof value === 'function'
-              ? [key, (...args: unknown[]) => running.run(env, () => (value as (...a: unknown[]) => unknown)(...args))]
-              : [key, value],
-          ),
+          Object.entries(exports).map(([key, value]) => {
+            if (typeof value !== 'function') return [key, value];
+            const inEnv = (...args: unknown[]) => running.run(env, () => (value as (...a: unknown[]) => unknown)(...args));
+            return [key, key === 'handler' ? observed(name, inEnv) : inEnv];
+          }),
         );
       });
     module.catch(() => loaded.delete(key));

@@ -54,6 +54,12 @@ const FIGURES: Record<string, RegExp[]> = {
     /All \d+ bundles: [\d.]+ KiB before, [\d.]+ KiB now/,
     /Cold import per function: median [+-][\d.]+ %/,
   ],
+  'bench:costs': [
+    /- DynamoDB: [\d.]+ writes \([\d.]+ WRU: [\d.]+ table, [\d.]+ index entries; [\d.]+ refused [^)]*\), [\d.]+ reads \([\d.]+ RRU/,
+    /- Step Functions: [\d.]+ SLA clock executions, [\d.]+ state transitions/,
+    /\| Lambda \(arm64\) \| [\d.]+ invocations, [\d.]+ GB-s \| \$[\d.]+ \|/,
+    /Total for 1,000 cases: \$[\d.]+ \(\$[\d.]+ a case\)/,
+  ],
   'bench:stacks': [/\| Caseway\/Caseway\/FrontDoor \| \d+ \| \d+ % \|/, /All templates: \d+ resources/],
   'bench:key-heat': [
     /many requesters: hottest \w+ \S+ at [\d.]+x the limit/,

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config } from '#functions/config.js';
 import { functionRegistry, type RegisteredFunction, type Uses } from '#topology/functions.js';
 import { environmentFor, settingsFor, settingsOf, USE_SETTING_NAMES, USE_SETTINGS, type ResourceValues } from '#topology/function-environment.js';
-import { loadFunction, runAs } from '#lib/local/function-loader.js';
+import { loadFunction, observeInvocations, runAs } from '#lib/local/function-loader.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PROBE = 'test/support/handlers/env-probe.ts';
@@ -159,6 +159,27 @@ describe('the local loader', () => {
   it('fails a function that reads a setting its declaration does not grant, as it would fail in AWS', async () => {
     const noTable = await loadFunction<{ handler: () => Promise<unknown> }>(ROOT, { name: 'probe-no-table', entry: PROBE, uses: { bus: 'put' } });
     await expect(noTable.handler()).rejects.toThrow(/Caseway configuration is invalid: TABLE_NAME/);
+  });
+
+  it('tells invocation observers of every handler call, returned or thrown, by function name, and of no other export', async () => {
+    const heard: string[] = [];
+    const stop = observeInvocations((name, ms) => heard.push(`${name} ${ms >= 0 ? 'timed' : 'untimed'}`));
+    const probe = await loadFunction<{ handler: () => Promise<unknown>; read: (name: string) => Promise<unknown> }>(ROOT, {
+      name: 'probe-observed',
+      entry: PROBE,
+      uses: { table: 'read', cursorKey: 'read' },
+    });
+    const failing = await loadFunction<{ handler: () => Promise<unknown> }>(ROOT, {
+      name: 'probe-observed-failing',
+      entry: PROBE,
+      uses: { bus: 'put' },
+    });
+    await probe.handler();
+    await probe.read('AWS_REGION');
+    await expect(failing.handler()).rejects.toThrow(/TABLE_NAME/);
+    stop();
+    await probe.handler();
+    expect(heard).toEqual(['probe-observed timed', 'probe-observed-failing timed']);
   });
 
   it('keeps one configuration per function, and the whole one outside any', () => {
