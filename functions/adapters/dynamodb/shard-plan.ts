@@ -20,8 +20,6 @@ import { DEFAULT_CASES_PER_SECOND, MAX_CASES_PER_SECOND } from '#topology/table.
 export const PARTITION_WRITE_UNITS = 1000;
 /** The share of that ceiling a shared partition is planned to use, on average, at the design rate. */
 export const PLANNED_SHARE = 0.4;
-/** What no shard may pass, even the busiest of an uneven second. */
-export const CEILING_SHARE = 0.5;
 
 /**
  * Write units one case puts on each kind of shared partition as it is created,
