@@ -22,7 +22,7 @@ import { bestAgent, type Agent, type WaitingCase } from '#core/routing/dispatch.
 import { evaluateRules } from '#core/routing/rule-engine.js';
 import { decide, routingFacts, type RoutingRule } from '#core/routing/rules.js';
 import { CHANNELS, PRIORITIES, type Channel } from '#core/vocabulary.js';
-import { routingAgentKey } from '#adapters/dynamodb/keys.js';
+import { routingAgentKey, waitingShardOf } from '#adapters/dynamodb/keys.js';
 import { startPlatform } from '#lib/local/platform.js';
 import { sized } from './smoke.js';
 
@@ -161,7 +161,8 @@ async function main() {
     };
     const offer = async (w: WaitingCase, agent: Agent) => {
       const { routingVersion, ...entry } = w;
-      const previous = { ...entry, state: 'waiting' as const, version: routingVersion };
+      // Where seedCase's entry went: the shard routingStateItems gave it.
+      const previous = { ...entry, state: 'waiting' as const, version: routingVersion, waitingShard: waitingShardOf(w.caseId) };
       const now = new Date().toISOString();
       const offerId = `${w.caseId}.${routingVersion + 1}`;
       const outcome = await store.transactUnlessStale([
