@@ -16,7 +16,7 @@
 import { parseArgs } from 'node:util';
 import { text } from 'node:stream/consumers';
 import { CASE_ID_PATTERN } from '#core/case-number.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#lib/local/dynamodb-local.js';
+import { targetTable } from './table-target.js';
 
 const USAGE = 'Usage: npm run audit:verify -- [--table NAME] [--endpoint URL] [--region REGION] [--json] CASE-ID... | -';
 
@@ -51,16 +51,8 @@ if (ids.length === 0) fail('name at least one case id');
 const bad = ids.filter((id) => !CASE_ID_PATTERN.test(id));
 if (bad.length > 0) fail(`not case ids: ${bad.join(', ')}`);
 
-// The repository reads its configuration from the environment at first use, as a Lambda does.
-process.env.TABLE_NAME = values.table ?? process.env.TABLE_NAME ?? 'caseway-local';
-if (values.endpoint) {
-  process.env.DYNAMODB_ENDPOINT = values.endpoint;
-  process.env.AWS_REGION = LOCAL_REGION;
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-} else if (values.region) {
-  process.env.AWS_REGION = values.region;
-}
+// The repositories read their configuration from the environment at first use, as a Lambda does.
+targetTable(values);
 process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
 
 const { verifyTrail } = await import('#services/history.js');

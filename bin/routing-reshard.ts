@@ -10,20 +10,12 @@
  *   --region REGION    AWS region (default: $AWS_REGION)
  */
 import { parseArgs } from 'node:util';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#lib/local/dynamodb-local.js';
+import { targetTable } from './table-target.js';
 
 const { values } = parseArgs({ options: { table: { type: 'string' }, endpoint: { type: 'string' }, region: { type: 'string' } } });
 
-// The repository reads its configuration from the environment at first use, as a Lambda does.
-process.env.TABLE_NAME = values.table ?? process.env.TABLE_NAME ?? 'caseway-local';
-if (values.endpoint) {
-  process.env.DYNAMODB_ENDPOINT = values.endpoint;
-  process.env.AWS_REGION = LOCAL_REGION;
-  process.env.AWS_ACCESS_KEY_ID = LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = LOCAL_CREDENTIALS.secretAccessKey;
-} else if (values.region) {
-  process.env.AWS_REGION = values.region;
-}
+// The repositories read their configuration from the environment at first use, as a Lambda does.
+targetTable(values);
 
 const { reshardRoutingItems } = await import('#adapters/dynamodb/routing-repository.js');
 const moved = await reshardRoutingItems();

@@ -12,7 +12,6 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { Attachments } from './constructs/attachments.js';
 import { CaseApi, type ThrottleProps } from './constructs/case-api.js';
@@ -46,7 +45,7 @@ import {
 } from './constructs/api-firewall.js';
 import { CaseBackup, type BackupRetention } from './constructs/backup.js';
 import { assertKeyInRegion, keyPolicyStatementsNotAdded } from './constructs/key-policy.js';
-import { CasewayNetwork } from './constructs/network.js';
+import { CasewayNetwork, type CasewayNetworkProps } from './constructs/network.js';
 
 /**
  * A WAF web ACL in front of the API. An HTTP API stage cannot carry one (WAF protects REST API stages,
@@ -341,31 +340,8 @@ export interface CasewayProps {
   readonly vpc?: CasewayVpcProps;
 }
 
-/**
- * The VPC Caseway's functions run in. Its subnets need a way out (NAT) for the live feed's pushes and
- * the token issuer's signing keys; everything else can stay on the AWS network (`endpoints`).
- */
-export interface CasewayVpcProps {
-  /** The VPC, e.g. `Vpc.fromVpcAttributes` (no lookup needed at synth). */
-  readonly vpc: ec2.IVpc;
-  /**
-   * The functions' subnets (and the endpoints').
-   * @default - the VPC's private subnets with egress
-   */
-  readonly subnets?: ec2.SubnetSelection;
-  /**
-   * The functions' security groups.
-   * @default - one Caseway makes: no inbound, all outbound
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-  /**
-   * Make gateway endpoints for DynamoDB and S3 and interface endpoints for EventBridge, Step Functions,
-   * Secrets Manager and SES (lib/constructs/network.ts). Off when the VPC has them already. The
-   * knowledge collection's own VPC endpoint is made either way.
-   * @default false
-   */
-  readonly endpoints?: boolean;
-}
+/** The VPC Caseway's functions run in: its subnets, security groups and endpoints (lib/constructs/network.ts). */
+export type CasewayVpcProps = CasewayNetworkProps;
 
 export class Caseway extends Construct {
   /** The case table and its key. */

@@ -34,11 +34,16 @@ export const INTERFACE_ENDPOINTS: Readonly<Record<string, ec2.InterfaceVpcEndpoi
   Email: ec2.InterfaceVpcEndpointAwsService.EMAIL,
 };
 
+/**
+ * The VPC, brought by the enterprise. Its subnets need a way out (NAT) for the live feed's pushes and
+ * the token issuer's signing keys; everything else can stay on the AWS network (`endpoints`).
+ */
 export interface CasewayNetworkProps {
+  /** The VPC, e.g. `Vpc.fromVpcAttributes` (no lookup needed at synth). */
   readonly vpc: ec2.IVpc;
   /**
    * The subnets the functions (and interface endpoints) are placed in.
-   * @default - the VPC's private subnets
+   * @default - the VPC's private subnets with egress
    */
   readonly subnets?: ec2.SubnetSelection;
   /**
@@ -48,7 +53,7 @@ export interface CasewayNetworkProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
    * Make the VPC endpoints (see above). Leave off when the VPC has them already (shared endpoints with
-   * private DNS serve every VPC attached to them).
+   * private DNS serve every VPC attached to them). The knowledge collection's own VPC endpoint is made either way.
    * @default false
    */
   readonly endpoints?: boolean;
