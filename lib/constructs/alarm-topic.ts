@@ -10,7 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { allowInKeyPolicy } from './key-policy.js';
+import { allowInKeyPolicy, givenOrOwnKey } from './key-policy.js';
 
 export interface AlarmTopicProps {
   /** Addresses subscribed by email (each confirms once, from the message SNS sends). */
@@ -35,13 +35,7 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     for (const email of props.emails ?? []) if (!EMAIL.test(email)) throw new Error(`alarm email '${email}' is not an email address`);
     const stack = Stack.of(this);
-    this.key =
-      props.key ??
-      new kms.Key(this, 'Key', {
-        description: 'Caseway alarm notifications (SNS)',
-        enableKeyRotation: true,
-        ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
-      });
+    this.key = givenOrOwnKey(this, props.key, 'Caseway alarm notifications (SNS)', props.removalPolicy);
     // CloudWatch encrypts the message it publishes to an encrypted topic with the topic's key, as itself.
     allowInKeyPolicy(
       this.key,

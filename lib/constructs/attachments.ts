@@ -14,6 +14,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { givenOrOwnKey } from './key-policy.js';
 import { Construct } from 'constructs';
 import { RETENTION_CLASSES, UPLOAD_CORS, retentionPrefix, type RetentionClassName } from '#topology/attachments.js';
 import { acknowledgeWildcardResource } from './nag.js';
@@ -79,13 +80,7 @@ export class Attachments extends Construct {
     // then both buckets can refuse ACLs altogether (BucketOwnerEnforced).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
-    this.key =
-      props.key ??
-      new kms.Key(this, 'Key', {
-        description: 'Caseway attachments: the objects of the attachment bucket',
-        enableKeyRotation: true,
-        removalPolicy,
-      });
+    this.key = givenOrOwnKey(this, props.key, 'Caseway attachments: the objects of the attachment bucket', removalPolicy);
 
     // S3 server access logging delivers only to a bucket with S3-managed encryption.
     this.accessLogs = new s3.Bucket(this, 'AccessLogs', {

@@ -15,6 +15,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { givenOrOwnKey } from './key-policy.js';
 import { Construct } from 'constructs';
 import { acknowledgeManagedPolicies } from './nag.js';
 
@@ -99,13 +100,7 @@ export class CaseBackup extends Construct {
         throw new Error(`${this.node.path}: ${bucket.node.path} is not versioned; AWS Backup for S3 requires versioning`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.key =
-      props.key ??
-      new kms.Key(this, 'Key', {
-        description: 'Caseway backups: the recovery points in the backup vault',
-        enableKeyRotation: true,
-        removalPolicy,
-      });
+    this.key = givenOrOwnKey(this, props.key, 'Caseway backups: the recovery points in the backup vault', removalPolicy);
     this.vault = new backup.BackupVault(this, 'Vault', {
       backupVaultName: `caseway-${Stack.of(this).stackName}`,
       encryptionKey: this.key,

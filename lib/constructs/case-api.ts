@@ -8,12 +8,12 @@
 import { Duration, Lazy, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { mapRegionalDomain, type CustomDomain } from './regional-domain.js';
 import { Construct } from 'constructs';
 import { defaultRoute, functions as functionSpecs, routes, type FunctionName, type RouteSpec } from '#topology/routes.js';
 import type { Attachments } from './attachments.js';
@@ -82,7 +82,7 @@ export interface CaseApiProps {
    * `domainName.regionalDomainName` (or, behind CloudFront, point the distribution there).
    * @default - only the execute-api endpoint
    */
-  readonly domain?: { readonly domainName: string; readonly certificateArn: string };
+  readonly domain?: CustomDomain;
   /**
    * Turn the `https://<api id>.execute-api.<region>.amazonaws.com` endpoint off, so that clients can
    * reach the API only through `domain` (and whatever fronts it). Needs `domain`.
@@ -261,13 +261,7 @@ export class CaseApi extends Construct {
     });
     this.url = this.stage.url;
     if (props.domain) {
-      this.domainName = new apigw.DomainName(this, 'DomainName', {
-        domainName: props.domain.domainName,
-        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
-        endpointType: apigw.EndpointType.REGIONAL,
-        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
-      });
-      new apigw.ApiMapping(this, 'DomainMapping', { api: this.api, domainName: this.domainName, stage: this.stage });
+      this.domainName = mapRegionalDomain(this, props.domain, this.api, this.stage);
       this.url = `https://${props.domain.domainName}/`;
     }
   }

@@ -6,6 +6,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { givenOrOwnKey } from './key-policy.js';
 import { Construct } from 'constructs';
 import { caseTable, DEFAULT_CASES_PER_SECOND, MAX_CASES_PER_SECOND } from '#topology/table.js';
 
@@ -74,13 +75,7 @@ export class CaseStore extends Construct {
       throw new Error(`casesPerSecond must be a whole number from 1 to ${MAX_CASES_PER_SECOND}; got ${this.casesPerSecond}`);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    this.key =
-      props.key ??
-      new kms.Key(this, 'Key', {
-        description: 'Caseway case data: the case table, its stream and the outbox dead-letter queue',
-        enableKeyRotation: true,
-        removalPolicy,
-      });
+    this.key = givenOrOwnKey(this, props.key, 'Caseway case data: the case table, its stream and the outbox dead-letter queue', removalPolicy);
 
     const stringKey = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
     this.table = new dynamodb.Table(this, 'Table', {

@@ -4,9 +4,15 @@
  * dropped without a word), so each statement is recorded for that key instead, and the deployment
  * prints them (`KeyPolicyStatements` output, docs/deploy.md) for the key's owners to add.
  */
-import { Token } from 'aws-cdk-lib';
+import { Token, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+
+/** The key an enterprise brought, or else one made in `scope` (id `Key`) for this purpose alone, rotating yearly. */
+export function givenOrOwnKey(scope: Construct, given: kms.IKey | undefined, description: string, removalPolicy?: RemovalPolicy): kms.IKey {
+  return given ?? new kms.Key(scope, 'Key', { description, enableKeyRotation: true, ...(removalPolicy ? { removalPolicy } : {}) });
+}
 
 const pending = new WeakMap<kms.IKey, iam.PolicyStatement[]>();
 

@@ -8,13 +8,13 @@
  */
 import { Lazy, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { mapRegionalDomain, type CustomDomain } from './regional-domain.js';
 import { Construct, type IConstruct } from 'constructs';
 import { Validations } from 'aws-cdk-lib';
 import type { CaseStore } from './case-store.js';
@@ -52,7 +52,7 @@ export interface LiveUpdatesProps {
    * still push through the stage's execute-api callback URL.
    * @default - the stage's execute-api URL
    */
-  readonly domain?: { readonly domainName: string; readonly certificateArn: string };
+  readonly domain?: CustomDomain;
 }
 
 /** The fields of each access log line: enough to follow one connection through its life. */
@@ -125,13 +125,7 @@ export class LiveUpdates extends Construct {
     });
     this.url = this.stage.url;
     if (props.domain) {
-      this.domainName = new apigw.DomainName(this, 'DomainName', {
-        domainName: props.domain.domainName,
-        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
-        endpointType: apigw.EndpointType.REGIONAL,
-        securityPolicy: apigw.SecurityPolicy.TLS_1_2,
-      });
-      new apigw.ApiMapping(this, 'DomainMapping', { api: this.api, domainName: this.domainName, stage: this.stage });
+      this.domainName = mapRegionalDomain(this, props.domain, this.api, this.stage);
       this.url = `wss://${props.domain.domainName}`;
     }
     this.callbackUrl = this.stage.callbackUrl;

@@ -199,16 +199,19 @@ export async function getAgent(agentId: string): Promise<Agent | undefined> {
 }
 
 /** Every agent, by id: each agent shard read whole (the full pass and the snapshot's refresh; offers read the snapshot). */
-export async function listAgents(): Promise<Agent[]> {
+export const listAgents = (): Promise<Agent[]> => everyItemOfShards<Agent>(AGENT_SHARDS, routingAgentsPartition, (a) => a.agentId);
+
+/** Every item of `count` shards, each read whole and strongly consistent, ordered by `idOf`. */
+async function everyItemOfShards<T>(count: number, partitionOf: (shard: number) => string, idOf: (item: T) => string): Promise<T[]> {
   const shards = await Promise.all(
-    Array.from({ length: AGENT_SHARDS }, (_, shard) =>
-      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': routingAgentsPartition(shard) }, ConsistentRead: true }),
+    Array.from({ length: count }, (_, shard) =>
+      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': partitionOf(shard) }, ConsistentRead: true }),
     ),
   );
   return shards
     .flat()
-    .map((i) => withoutStorageAttributes<Agent>(i))
-    .sort((a, b) => (a.agentId < b.agentId ? -1 : a.agentId > b.agentId ? 1 : 0));
+    .map((i) => withoutStorageAttributes<T>(i))
+    .sort((a, b) => (idOf(a) < idOf(b) ? -1 : idOf(a) > idOf(b) ? 1 : 0));
 }
 
 /**
@@ -355,17 +358,7 @@ export async function getOffer(offerId: string): Promise<Offer | undefined> {
 }
 
 /** Every open offer: each offer shard read whole. */
-export async function listOffers(): Promise<Offer[]> {
-  const shards = await Promise.all(
-    Array.from({ length: OFFER_SHARDS }, (_, shard) =>
-      queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': routingOffersPartition(shard) }, ConsistentRead: true }),
-    ),
-  );
-  return shards
-    .flat()
-    .map((i) => withoutStorageAttributes<Offer>(i))
-    .sort((a, b) => (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0));
-}
+export const listOffers = (): Promise<Offer[]> => everyItemOfShards<Offer>(OFFER_SHARDS, routingOffersPartition, (o) => o.offerId);
 
 // Transaction parts --------------------------------------------------------------
 
